@@ -1,0 +1,51 @@
+//! Emitters: IR in, `TokenStream` out. One module per kind of output; they
+//! print decisions the IR already made and decide nothing themselves.
+
+mod error;
+mod operation;
+mod product;
+mod request;
+mod response;
+mod types;
+
+pub use operation::operation_module;
+pub use product::{generated_root, product_module};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = " line"]` attributes for each line of `text` (none when empty).
+pub(crate) fn doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = line.replace('\t', "    ");
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `#![doc = " line"]` inner attributes (module docs, printed as `//!`).
+pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = line.replace('\t', "    ");
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Parses an identifier the IR produced (raw identifiers included).
+pub(crate) fn ident(name: &str) -> syn::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => syn::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => syn::Ident::new(name, proc_macro2::Span::call_site()),
+    }
+}

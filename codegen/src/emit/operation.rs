@@ -1,0 +1,126 @@
+//! One operation's module: descriptor, request, builder, response, error.
+
+use super::error::error_enum;
+use super::request::{param_docs, param_struct, request, setter};
+use super::response::response_struct;
+use super::{doc_attrs, ident, inner_doc_attrs};
+use crate::ir::{Operation, Product};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The whole module file of `op`.
+pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
+    let module_doc = inner_doc_attrs(&operation_module_docs(product, op));
+    let descriptor = descriptor(op);
+    let request = request(op);
+    let builder = builder(op);
+    let response = response_struct(&op.response);
+    let nested = op.response_structs.iter().map(response_struct);
+    let objects = op.param_structs.iter().map(param_struct);
+    let error = error_enum(op);
+    quote! {
+        #module_doc
+        #descriptor
+        #request
+        #builder
+        #(#objects)*
+        #response
+        #(#nested)*
+        #error
+    }
+}
+
+/// The inner `//!` docs of an operation module.
+fn operation_module_docs(product: &Product, op: &Operation) -> String {
+    let mut text = format!("`{}` ({} {}).", op.name, product.name, product.version);
+    if !op.docs.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(&op.docs);
+    }
+    text
+}
+
+fn descriptor(op: &Operation) -> TokenStream {
+    let action = &op.name;
+    let methods = &op.methods;
+    let auth = &op.auth;
+    let path = &op.path;
+    let operation_type = &op.operation_type;
+    let ram_action = option_str(op.ram_action.as_deref());
+    let ram_access_level = option_str(op.ram_access_level.as_deref());
+    let deprecated = op.deprecated;
+    quote! {
+        /// What the runtime needs to know to send this operation.
+        pub const DESCRIPTOR: crate::operation::OperationDescriptor = crate::operation::OperationDescriptor {
+            product: &super::PRODUCT,
+            action: #action,
+            methods: &[#(#methods),*],
+            path: #path,
+            auth: &[#(#auth),*],
+            operation_type: #operation_type,
+            ram_action: #ram_action,
+            ram_access_level: #ram_access_level,
+            deprecated: #deprecated,
+        };
+    }
+}
+
+fn option_str(v: Option<&str>) -> TokenStream {
+    match v {
+        Some(s) => quote!(::std::option::Option::Some(#s)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn builder(op: &Operation) -> TokenStream {
+    let name = ident(&op.builder_type);
+    let request = ident(&op.request_type);
+    let response = ident(&op.response_type);
+    let error = ident(&op.error_type);
+    let setters = op
+        .params
+        .iter()
+        .map(|p| setter(&p.ident, &p.ty, &param_docs(p), quote!(self.request)));
+    let doc = doc_attrs(&format!(
+        "Fluent builder for `{}`: set parameters, then [`send`]({}::send).",
+        op.name, op.builder_type
+    ));
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")])
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            client: crate::client::Client,
+            request: #request,
+        }
+
+        impl #name {
+            pub(crate) fn new(client: crate::client::Client) -> Self {
+                Self { client, request: ::std::default::Default::default() }
+            }
+
+            #(#setters)*
+
+            /// The request as built so far.
+            pub fn request(&self) -> &#request {
+                &self.request
+            }
+
+            /// Takes the request out, to send later with `Client::execute`.
+            pub fn into_request(self) -> #request {
+                self.request
+            }
+
+            /// Validates, signs and sends the request; returns the typed
+            /// response or a typed error.
+            #deprecated
+            pub async fn send(self) -> ::std::result::Result<#response, crate::error::Error<#error>> {
+                self.client.execute(self.request).await
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! The request side: request struct, parameter object structs, validation and
+//! wire serialization, and the setters shared by builders and objects.
+
+use super::types::{field_type, is_collection, rust_type};
+use super::{doc_attrs, ident};
+use crate::ir::{Encoding, Location, Operation, Param, StructType, Type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The request struct and its `Operation` impl.
+pub(crate) fn request(op: &Operation) -> TokenStream {
+    let name = ident(&op.request_type);
+    let response = ident(&op.response_type);
+    let error = ident(&op.error_type);
+    let fields = op.params.iter().map(|p| {
+        let f = ident(&p.ident);
+        let ty = field_type(&p.ty);
+        let docs = doc_attrs(&param_docs(p));
+        quote! { #docs pub #f: #ty, }
+    });
+    let checks = op.params.iter().map(validation);
+    let writes = op.params.iter().map(write_param);
+    let doc = doc_attrs(&format!(
+        "Parameters of `{}`. Build it with [`{}`] or set the public fields of\n`{}::default()`.",
+        op.name, op.builder_type, op.request_type
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+
+        impl crate::operation::Operation for #name {
+            type Response = #response;
+            type Error = #error;
+            const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
+
+            fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+                #(#checks)*
+                Ok(())
+            }
+
+            fn write_params(&self, out: &mut crate::params::Params) {
+                #(#writes)*
+            }
+        }
+    }
+}
+
+pub(crate) fn param_docs(p: &Param) -> String {
+    let mut facts = vec![format!("Wire name `{}`", p.wire_name)];
+    if p.required {
+        facts.push("required".to_string());
+    }
+    if let Some(n) = p.max_items {
+        facts.push(format!("at most {n} items"));
+    }
+    if let Some(n) = p.max_length {
+        facts.push(format!("at most {n} characters"));
+    }
+    if !p.allowed.is_empty() {
+        let values: Vec<String> = p.allowed.iter().map(|v| format!("`{v}`")).collect();
+        facts.push(format!("one of {}", values.join(", ")));
+    }
+    let facts = format!("{}.", facts.join("; "));
+    if p.docs.is_empty() {
+        facts
+    } else {
+        format!("{}\n\n{facts}", p.docs)
+    }
+}
+
+fn validation(p: &Param) -> TokenStream {
+    let wire = &p.wire_name;
+    let f = ident(&p.ident);
+    let mut checks = Vec::new();
+    if p.required {
+        checks.push(quote!(crate::validate::required(#wire, &self.#f)?;));
+    }
+    if let Some(n) = p.max_items {
+        let n = n as usize;
+        checks.push(quote!(crate::validate::max_items(#wire, &self.#f, #n)?;));
+    }
+    if let Some(n) = p.max_length {
+        let n = n as usize;
+        checks.push(quote!(crate::validate::max_length(#wire, &self.#f, #n)?;));
+    }
+    if !p.allowed.is_empty() && p.ty == Type::String {
+        let allowed = &p.allowed;
+        checks.push(quote!(crate::validate::one_of(#wire, &self.#f, &[#(#allowed),*])?;));
+    }
+    quote!(#(#checks)*)
+}
+
+fn location(l: Location) -> TokenStream {
+    match l {
+        Location::Query => quote!(crate::params::Location::Query),
+        Location::Form => quote!(crate::params::Location::Form),
+        Location::Path => quote!(crate::params::Location::Path),
+        Location::Body => quote!(crate::params::Location::Body),
+        Location::Header => quote!(crate::params::Location::Header),
+        Location::Host => quote!(crate::params::Location::Host),
+    }
+}
+
+fn write_param(p: &Param) -> TokenStream {
+    let wire = &p.wire_name;
+    let f = ident(&p.ident);
+    let loc = location(p.location);
+    match p.encoding {
+        Encoding::Plain => quote!(out.plain(#loc, #wire, &self.#f);),
+        Encoding::Flat => quote!(out.flat(#loc, #wire, &self.#f);),
+        Encoding::Json => quote!(out.json(#loc, #wire, &self.#f);),
+        Encoding::Simple => quote!(out.simple(#loc, #wire, &self.#f);),
+    }
+}
+
+/// A parameter object (`Tag` of `Tag.N.Key`): public fields, setters, and
+/// both wire spellings (numbered keys and JSON).
+pub(crate) fn param_struct(s: &StructType) -> TokenStream {
+    let name = ident(&s.name);
+    let docs = doc_attrs(&s.docs);
+    let fields = s.fields.iter().map(|fd| {
+        let f = ident(&fd.ident);
+        let ty = field_type(&fd.ty);
+        let wire = &fd.wire_name;
+        let skip = if is_collection(&fd.ty) {
+            quote!(#[serde(rename = #wire, skip_serializing_if = "crate::params::is_empty")])
+        } else {
+            quote!(#[serde(rename = #wire, skip_serializing_if = "::std::option::Option::is_none")])
+        };
+        let mut text = fd.docs.clone();
+        if fd.required {
+            text.push_str(if text.is_empty() { "Required." } else { "\n\nRequired." });
+        }
+        let docs = doc_attrs(&text);
+        quote! { #docs #skip pub #f: #ty, }
+    });
+    let members = s.fields.iter().map(|fd| {
+        let f = ident(&fd.ident);
+        let wire = &fd.wire_name;
+        quote!(crate::params::flat_member(prefix, #wire, &self.#f, out);)
+    });
+    let setters = s
+        .fields
+        .iter()
+        .map(|fd| setter(&fd.ident, &fd.ty, &fd.docs, quote!(self)));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            #(#setters)*
+        }
+
+        impl crate::validate::Checkable for #name {
+            fn is_set(&self) -> bool {
+                true
+            }
+        }
+
+        impl crate::params::FlatParam for #name {
+            fn write_flat(&self, prefix: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
+                #(#members)*
+            }
+        }
+    }
+}
+
+/// A by-value setter for field `field_ident` of `target` (`self` or `self.request`).
+pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: TokenStream) -> TokenStream {
+    let f = ident(field_ident);
+    let docs = doc_attrs(docs);
+    match ty {
+        Type::String => quote! {
+            #docs
+            pub fn #f(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                #target.#f = ::std::option::Option::Some(value.into());
+                self
+            }
+        },
+        Type::List(item) => {
+            let item = rust_type(item);
+            quote! {
+                #docs
+                pub fn #f<I, V>(mut self, values: I) -> Self
+                where
+                    I: ::std::iter::IntoIterator<Item = V>,
+                    V: ::std::convert::Into<#item>,
+                {
+                    #target.#f = values.into_iter().map(::std::convert::Into::into).collect();
+                    self
+                }
+            }
+        }
+        Type::Map(value) => {
+            let value = rust_type(value);
+            quote! {
+                #docs
+                pub fn #f<I, K, V>(mut self, entries: I) -> Self
+                where
+                    I: ::std::iter::IntoIterator<Item = (K, V)>,
+                    K: ::std::convert::Into<::std::string::String>,
+                    V: ::std::convert::Into<#value>,
+                {
+                    #target.#f = entries.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+                    self
+                }
+            }
+        }
+        other => {
+            let ty = rust_type(other);
+            quote! {
+                #docs
+                pub fn #f(mut self, value: #ty) -> Self {
+                    #target.#f = ::std::option::Option::Some(value);
+                    self
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The response side: `Deserialize` structs with accessors that spare users
+//! `Option` unwrapping and XML-style wrapper objects.
+
+use super::types::{field_type, rust_type};
+use super::{doc_attrs, ident};
+use crate::ir::{Field, StructType, Type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// A response struct (the body or a nested object).
+pub(crate) fn response_struct(s: &StructType) -> TokenStream {
+    let name = ident(&s.name);
+    let docs = doc_attrs(&s.docs);
+    // A body that is not a JSON object is held whole.
+    let transparent = s.fields.len() == 1 && s.fields[0].wire_name.is_empty();
+    let fields = s.fields.iter().map(|fd| field(fd, transparent));
+    let accessors = s.fields.iter().map(accessor);
+    let container = if transparent {
+        quote!(#[serde(transparent)])
+    } else {
+        quote!()
+    };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+        #container
+        #[non_exhaustive]
+        pub struct #name { #(#fields)* }
+
+        impl #name {
+            #(#accessors)*
+        }
+    }
+}
+
+fn field(fd: &Field, transparent: bool) -> TokenStream {
+    let f = ident(&fd.ident);
+    let ty = field_type(&fd.ty);
+    let wire = &fd.wire_name;
+    // Lenient readers accept what the service really sends (numbers as
+    // strings, null lists, wrapper objects) instead of failing the user.
+    let with = match &fd.ty {
+        Type::String => Some("crate::de::string"),
+        Type::I32 | Type::I64 | Type::F64 => Some("crate::de::number"),
+        Type::Bool => Some("crate::de::boolean"),
+        Type::List(_) => Some("crate::de::list"),
+        Type::Map(_) => Some("crate::de::map"),
+        Type::Struct(_) | Type::Any => None,
+    };
+    let with = with.map(|w| quote!(deserialize_with = #w,));
+    if transparent {
+        quote! { #[serde(default, #with)] #f: #ty, }
+    } else {
+        quote! { #[serde(rename = #wire, default, #with)] #f: #ty, }
+    }
+}
+
+fn accessor(fd: &Field) -> TokenStream {
+    let f = ident(&fd.ident);
+    let mut text = fd.docs.clone();
+    if let Some(inner) = &fd.wrapper_of {
+        let note = format!(
+            "On the wire: `{}.{inner}[]`, a wrapper object flattened here.",
+            fd.wire_name
+        );
+        text = if text.is_empty() {
+            note
+        } else {
+            format!("{text}\n\n{note}")
+        };
+    }
+    let docs = doc_attrs(&text);
+    match &fd.ty {
+        Type::String => quote! {
+            #docs
+            pub fn #f(&self) -> &str { self.#f.as_deref().unwrap_or_default() }
+        },
+        Type::List(item) => {
+            let item = rust_type(item);
+            quote! {
+                #docs
+                pub fn #f(&self) -> &[#item] { &self.#f }
+            }
+        }
+        Type::Map(_) => {
+            let ty = rust_type(&fd.ty);
+            quote! {
+                #docs
+                pub fn #f(&self) -> &#ty { &self.#f }
+            }
+        }
+        Type::I32 | Type::I64 | Type::F64 | Type::Bool => {
+            let ty = rust_type(&fd.ty);
+            quote! {
+                #docs
+                pub fn #f(&self) -> ::std::option::Option<#ty> { self.#f }
+            }
+        }
+        Type::Struct(_) | Type::Any => {
+            let ty = rust_type(&fd.ty);
+            quote! {
+                #docs
+                pub fn #f(&self) -> ::std::option::Option<&#ty> { self.#f.as_ref() }
+            }
+        }
+    }
+}

@@ -1,0 +1,712 @@
+//! The normalized model the emitters read. Every naming and typing decision is
+//! made here, once, so emitters only print.
+
+use crate::docs::rustdoc;
+use crate::naming::{camel, escape_ident, escape_type, plural_snake, snake, Namespace};
+use crate::spec::{AdditionalProperties, Api, ApiDocs, Schema, SpecError};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// A product at one API version, ready to emit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Product {
+    /// Product code as Alibaba spells it (`R-kvstore`).
+    pub name: String,
+    /// Lowercase code used for the host and the cargo feature (`r-kvstore`).
+    pub code: String,
+    /// Rust module name (`r_kvstore`).
+    pub module: String,
+    /// API version.
+    pub version: String,
+    /// `RPC` or `ROA`.
+    pub style: String,
+    /// Spec path relative to the repository, for generated-file headers.
+    pub spec_path: String,
+    /// Region endpoint table, sorted by region.
+    pub endpoints: Vec<(String, String)>,
+    /// Operations, sorted by name.
+    pub operations: Vec<Operation>,
+    /// Operations the generator could not express, with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+/// An operation left out of generation, by name and reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    /// Operation name.
+    pub operation: String,
+    /// JSON path and what is not supported.
+    pub reason: String,
+}
+
+/// One operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// Wire name (`ModifySecurityGroupConfiguration`), sent as `Action`.
+    pub name: String,
+    /// Module and client method name (`modify_security_group_configuration`).
+    pub module: String,
+    /// Request struct name.
+    pub request_type: String,
+    /// Fluent builder struct name.
+    pub builder_type: String,
+    /// Response struct name.
+    pub response_type: String,
+    /// Error enum name.
+    pub error_type: String,
+    /// Rustdoc text.
+    pub docs: String,
+    /// Marked deprecated in the spec.
+    pub deprecated: bool,
+    /// Accepted HTTP methods, uppercase, in spec order.
+    pub methods: Vec<String>,
+    /// Accepted authentication kinds (`AK`, `Anonymous`, `BearerToken`).
+    pub auth: Vec<String>,
+    /// `read`, `write`, `readAndWrite`, or empty when the spec is silent.
+    pub operation_type: String,
+    /// RAM action (`kvstore:ModifySecurityGroupConfiguration`), if known.
+    pub ram_action: Option<String>,
+    /// RAM access level (`update`), if known.
+    pub ram_access_level: Option<String>,
+    /// Path template (ROA); `/` for RPC.
+    pub path: String,
+    /// Request parameters, in spec order.
+    pub params: Vec<Param>,
+    /// Struct types used by parameters (objects in lists, `json` objects).
+    pub param_structs: Vec<StructType>,
+    /// The response body.
+    pub response: StructType,
+    /// Nested struct types of the response.
+    pub response_structs: Vec<StructType>,
+    /// One variant per distinct error code.
+    pub errors: Vec<ErrorVariant>,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Location {
+    /// URL query string.
+    Query,
+    /// Form-encoded body.
+    Form,
+    /// Path segment of a ROA template.
+    Path,
+    /// The request body.
+    Body,
+    /// An HTTP header.
+    Header,
+    /// Part of the host name.
+    Host,
+}
+
+/// How a list or object parameter is spelled on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Encoding {
+    /// A scalar as text.
+    Plain,
+    /// `repeatList`/`flat`: numbered keys, `Tag.1.Key=...`.
+    Flat,
+    /// One JSON string.
+    Json,
+    /// Comma-joined list.
+    Simple,
+}
+
+/// A Rust type, as far as the generator decides it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Type {
+    /// `String`.
+    String,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64` (Alibaba's `float` and `double` alike: `f32` loses digits users see).
+    F64,
+    /// `bool`.
+    Bool,
+    /// Free-form JSON, `serde_json::Value`.
+    Any,
+    /// `Vec<T>`.
+    List(Box<Type>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Type>),
+    /// A generated struct of the same operation module.
+    Struct(String),
+}
+
+/// One request parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// Name on the wire, verbatim.
+    pub wire_name: String,
+    /// Field and setter identifier (keywords escaped).
+    pub ident: String,
+    /// Where it travels.
+    pub location: Location,
+    /// How it is spelled.
+    pub encoding: Encoding,
+    /// Its type (lists are `Type::List`).
+    pub ty: Type,
+    /// Must be set before sending.
+    pub required: bool,
+    /// Most list items allowed.
+    pub max_items: Option<u64>,
+    /// Most characters allowed.
+    pub max_length: Option<u64>,
+    /// Closed set of allowed values; empty when open.
+    pub allowed: Vec<String>,
+    /// Rustdoc text.
+    pub docs: String,
+}
+
+/// A generated struct (request object or response body).
+#[derive(Debug, Clone, Serialize)]
+pub struct StructType {
+    /// Type name.
+    pub name: String,
+    /// Rustdoc text.
+    pub docs: String,
+    /// Members, in spec order.
+    pub fields: Vec<Field>,
+}
+
+/// A struct member.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// JSON key, verbatim.
+    pub wire_name: String,
+    /// Field and accessor identifier.
+    pub ident: String,
+    /// Its type.
+    pub ty: Type,
+    /// For XML-style wrappers (`{"Regions": {"Region": [...]}}`): the inner key,
+    /// which the accessor flattens away.
+    pub wrapper_of: Option<String>,
+    /// Required (request objects only).
+    pub required: bool,
+    /// Rustdoc text.
+    pub docs: String,
+}
+
+/// One variant of an operation's error enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorVariant {
+    /// The code as the service returns it.
+    pub code: String,
+    /// Variant name.
+    pub variant: String,
+    /// HTTP statuses the table lists it under.
+    pub statuses: Vec<u16>,
+    /// Messages the table gives for it (deduplicated, in order).
+    pub messages: Vec<String>,
+}
+
+/// Builds the IR of one spec file. `spec_path` is the repository-relative
+/// path named in headers; `file` is used in error messages.
+pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, SpecError> {
+    if docs.apis.is_empty() {
+        return Err(SpecError::new(file, "apis", "the spec defines no operations"));
+    }
+    let code = docs.info.product.to_ascii_lowercase();
+    let style = docs
+        .info
+        .style
+        .clone()
+        .unwrap_or_else(|| "RPC".to_string())
+        .to_ascii_uppercase();
+    let mut endpoints: Vec<(String, String)> = docs
+        .endpoints
+        .iter()
+        .filter(|e| !e.region_id.is_empty() && !e.endpoint.is_empty())
+        .map(|e| (e.region_id.clone(), e.endpoint.clone()))
+        .collect();
+    endpoints.sort();
+    endpoints.dedup_by(|a, b| a.0 == b.0);
+
+    let ram: BTreeMap<&str, (&str, Option<&str>)> = docs
+        .ram
+        .iter()
+        .flat_map(|r| r.ram_actions.iter())
+        .map(|e| {
+            (
+                e.api_name.as_str(),
+                (
+                    e.ram_action.action.as_str(),
+                    e.ram_action.auth_level.as_deref(),
+                ),
+            )
+        })
+        .collect();
+
+    let mut operations = Vec::new();
+    let mut skipped = Vec::new();
+    let mut modules = Namespace::with_reserved(&["client"]);
+    let mut names: Vec<&String> = docs.apis.keys().collect();
+    names.sort();
+    for name in names {
+        let api = &docs.apis[name];
+        let ctx = Ctx {
+            docs,
+            style: &style,
+        };
+        match lower_operation(&ctx, name, api, ram.get(name.as_str()).copied()) {
+            Ok(mut op) => {
+                op.module = escape_ident(&modules.claim(&snake(name)));
+                operations.push(op);
+            }
+            Err(Unsupported(reason)) => skipped.push(Skipped {
+                operation: name.clone(),
+                reason,
+            }),
+        }
+    }
+
+    Ok(Product {
+        name: docs.info.product.clone(),
+        module: snake(&code),
+        code,
+        version: docs.info.version.clone(),
+        style,
+        spec_path: spec_path.to_string(),
+        endpoints,
+        operations,
+        skipped,
+    })
+}
+
+/// A construct the generator cannot express yet: the JSON path and what.
+#[derive(Debug)]
+struct Unsupported(String);
+
+struct Ctx<'a> {
+    docs: &'a ApiDocs,
+    style: &'a str,
+}
+
+/// Collects the struct types of one side (request or response) of an operation.
+struct TypeSink<'a> {
+    names: &'a mut Namespace,
+    structs: Vec<StructType>,
+    /// `$ref` targets already lowered, by ref string, to their struct name.
+    refs: BTreeMap<String, String>,
+    /// `$ref`s being lowered, to cut cycles.
+    in_progress: BTreeSet<String>,
+    response_side: bool,
+}
+
+fn lower_operation(
+    ctx: &Ctx<'_>,
+    name: &str,
+    api: &Api,
+    ram: Option<(&str, Option<&str>)>,
+) -> Result<Operation, Unsupported> {
+    let type_base = escape_type(&camel(name));
+    let request_type = format!("{type_base}Request");
+    let builder_type = format!("{type_base}Builder");
+    let response_type = format!("{type_base}Response");
+    let error_type = format!("{type_base}Error");
+    let mut names = Namespace::with_reserved(&[
+        &request_type,
+        &builder_type,
+        &response_type,
+        &error_type,
+        "Client",
+        "DESCRIPTOR",
+    ]);
+
+    // Request side.
+    let mut params = Vec::new();
+    let mut param_idents = Namespace::default();
+    let mut sink = TypeSink {
+        names: &mut names,
+        structs: Vec::new(),
+        refs: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+        response_side: false,
+    };
+    for (i, p) in api.parameters.iter().enumerate() {
+        let path = format!("apis.{name}.parameters[{i}]");
+        let location = match p.location.as_deref().unwrap_or("query") {
+            "query" => Location::Query,
+            "formData" => Location::Form,
+            "path" => Location::Path,
+            "body" => Location::Body,
+            "header" => Location::Header,
+            "host" => Location::Host,
+            other => {
+                return Err(Unsupported(format!(
+                    "{path}.in: parameter location {other:?}"
+                )))
+            }
+        };
+        let schema = resolve(ctx, &p.schema, &format!("{path}.schema"))?;
+        let ty = lower_type(
+            ctx,
+            &mut sink,
+            "",
+            schema,
+            &camel(&p.name),
+            &format!("{path}.schema"),
+        )?;
+        let is_list = matches!(ty, Type::List(_));
+        let is_compound = matches!(ty, Type::List(_) | Type::Struct(_) | Type::Map(_));
+        let encoding = match p.style.as_deref() {
+            Some("repeatList") | Some("flat") => Encoding::Flat,
+            Some("json") => Encoding::Json,
+            Some("simple") => Encoding::Simple,
+            Some(other) => {
+                return Err(Unsupported(format!(
+                    "{path}.style: parameter style {other:?}"
+                )))
+            }
+            None if is_compound && location == Location::Body => Encoding::Json,
+            None if is_compound => Encoding::Flat,
+            None => Encoding::Plain,
+        };
+        let base = if is_list {
+            plural_snake(&p.name)
+        } else {
+            snake(&p.name)
+        };
+        let ident = escape_ident(&param_idents.claim(&base));
+        let allowed = schema
+            .enum_values
+            .iter()
+            .flatten()
+            .filter_map(json_scalar_text)
+            .collect();
+        params.push(Param {
+            wire_name: p.name.clone(),
+            ident,
+            location,
+            encoding,
+            ty,
+            required: schema.required == Some(true),
+            max_items: schema.max_items,
+            max_length: schema.max_length,
+            allowed,
+            docs: field_docs(schema),
+        });
+    }
+    let param_structs = std::mem::take(&mut sink.structs);
+
+    // Response side.
+    let mut sink = TypeSink {
+        names: &mut names,
+        structs: Vec::new(),
+        refs: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+        response_side: true,
+    };
+    let ok = api
+        .responses
+        .get("200")
+        .or_else(|| api.responses.values().next())
+        .and_then(|r| r.schema.as_ref());
+    let response_path = format!("apis.{name}.responses.200.schema");
+    let response = match ok {
+        Some(schema) => {
+            let schema = resolve(ctx, schema, &response_path)?;
+            match schema.properties.as_ref() {
+                Some(props) if !props.is_empty() => StructType {
+                    name: response_type.clone(),
+                    docs: format!("The response of [`{type_base}`](super::Client)."),
+                    fields: lower_fields(ctx, &mut sink, "", props, &response_path)?,
+                },
+                _ => {
+                    let ty = lower_type(ctx, &mut sink, "", schema, "Body", &response_path)?;
+                    StructType {
+                        name: response_type.clone(),
+                        docs: "The response body, which is not a JSON object.".to_string(),
+                        fields: vec![Field {
+                            wire_name: String::new(),
+                            ident: "body".to_string(),
+                            ty,
+                            wrapper_of: None,
+                            required: false,
+                            docs: field_docs(schema),
+                        }],
+                    }
+                }
+            }
+        }
+        None => StructType {
+            name: response_type.clone(),
+            docs: "The operation's response, which documents no fields.".to_string(),
+            fields: Vec::new(),
+        },
+    };
+    let response_structs = std::mem::take(&mut sink.structs);
+
+    Ok(Operation {
+        name: name.to_string(),
+        module: String::new(),
+        request_type,
+        builder_type,
+        response_type,
+        error_type,
+        docs: operation_docs(api),
+        deprecated: api.deprecated == Some(true),
+        methods: api.methods.iter().map(|m| m.to_ascii_uppercase()).collect(),
+        auth: api
+            .security
+            .iter()
+            .flat_map(|s| s.keys().cloned())
+            .collect(),
+        operation_type: api.operation_type.clone().unwrap_or_default(),
+        ram_action: ram.map(|r| r.0.to_string()).filter(|a| !a.is_empty()),
+        ram_access_level: ram.and_then(|r| r.1.map(str::to_string)),
+        path: if ctx.style == "RPC" {
+            "/".to_string()
+        } else {
+            api.path.clone().unwrap_or_else(|| "/".to_string())
+        },
+        params,
+        param_structs,
+        response,
+        response_structs,
+        errors: lower_errors(api),
+    })
+}
+
+/// Follows a `$ref` into `components.schemas`, or returns the schema itself.
+fn resolve<'a>(ctx: &'a Ctx<'_>, schema: &'a Schema, path: &str) -> Result<&'a Schema, Unsupported> {
+    match &schema.reference {
+        None => Ok(schema),
+        Some(r) => {
+            let name = r
+                .strip_prefix("#/components/schemas/")
+                .ok_or_else(|| Unsupported(format!("{path}.$ref: reference {r:?} outside components.schemas")))?;
+            ctx.docs
+                .components
+                .schemas
+                .get(name)
+                .ok_or_else(|| Unsupported(format!("{path}.$ref: no schema named {name:?} in components.schemas")))
+        }
+    }
+}
+
+fn lower_fields(
+    ctx: &Ctx<'_>,
+    sink: &mut TypeSink<'_>,
+    owner: &str,
+    props: &indexmap::IndexMap<String, Schema>,
+    path: &str,
+) -> Result<Vec<Field>, Unsupported> {
+    let mut idents = Namespace::default();
+    let mut fields = Vec::new();
+    for (wire, raw) in props {
+        let fpath = format!("{path}.properties.{wire}");
+        let schema = resolve(ctx, raw, &fpath)?;
+        let (ty, wrapper_of) = match wrapper_inner(schema).filter(|_| sink.response_side) {
+            Some((inner_key, inner)) => {
+                let inner_path = format!("{fpath}.properties.{inner_key}");
+                let inner = resolve(ctx, inner, &inner_path)?;
+                (
+                    lower_type(ctx, sink, owner, inner, &camel(inner_key), &inner_path)?,
+                    Some(inner_key.clone()),
+                )
+            }
+            None => (
+                lower_type(ctx, sink, owner, schema, &camel(wire), &fpath)?,
+                None,
+            ),
+        };
+        let base = snake(wire);
+        fields.push(Field {
+            wire_name: wire.clone(),
+            ident: escape_ident(&idents.claim(&base)),
+            ty,
+            wrapper_of,
+            required: schema.required == Some(true),
+            docs: field_docs(schema),
+        });
+    }
+    Ok(fields)
+}
+
+/// An XML-style wrapper object: exactly one member, and that member a list.
+fn wrapper_inner(schema: &Schema) -> Option<(&String, &Schema)> {
+    let props = schema.properties.as_ref()?;
+    if props.len() != 1 {
+        return None;
+    }
+    let (k, v) = props.iter().next()?;
+    (v.ty.as_deref() == Some("array") || v.items.is_some()).then_some((k, v))
+}
+
+/// The Rust type of `schema`. New structs are named after `hint` (the
+/// member name); if that is taken, after `owner` + `hint`
+/// (`KvStoreInstanceTag`), and only then with a number.
+fn lower_type(
+    ctx: &Ctx<'_>,
+    sink: &mut TypeSink<'_>,
+    owner: &str,
+    schema: &Schema,
+    hint: &str,
+    path: &str,
+) -> Result<Type, Unsupported> {
+    if let Some(r) = &schema.reference {
+        if let Some(name) = sink.refs.get(r) {
+            return Ok(Type::Struct(name.clone()));
+        }
+        if sink.in_progress.contains(r) {
+            // A recursive schema: the inner occurrence stays free-form JSON.
+            return Ok(Type::Any);
+        }
+        let target = resolve(ctx, schema, path)?;
+        let ref_hint = r.rsplit('/').next().map(camel).unwrap_or_else(|| hint.to_string());
+        sink.in_progress.insert(r.clone());
+        let ty = lower_type(ctx, sink, owner, target, &ref_hint, path)?;
+        sink.in_progress.remove(r);
+        if let Type::Struct(name) = &ty {
+            sink.refs.insert(r.clone(), name.clone());
+        }
+        return Ok(ty);
+    }
+    let ty = schema.ty.as_deref().unwrap_or(if schema.properties.is_some() {
+        "object"
+    } else if schema.items.is_some() {
+        "array"
+    } else {
+        "any"
+    });
+    Ok(match ty {
+        "string" => Type::String,
+        "integer" => match schema.format.as_deref() {
+            Some("int32") => Type::I32,
+            _ => Type::I64,
+        },
+        "number" => Type::F64,
+        "boolean" => Type::Bool,
+        "any" => Type::Any,
+        "array" => {
+            let items = schema
+                .items
+                .as_deref()
+                .ok_or_else(|| Unsupported(format!("{path}: array without items")))?;
+            let item_hint = hint.to_string();
+            Type::List(Box::new(lower_type(
+                ctx,
+                sink,
+                owner,
+                items,
+                &item_hint,
+                &format!("{path}.items"),
+            )?))
+        }
+        "object" => match (&schema.properties, &schema.additional_properties) {
+            (Some(props), _) if !props.is_empty() => {
+                let base = escape_type(hint);
+                let name = if sink.names.is_taken(&base) && !owner.is_empty() {
+                    sink.names.claim(&format!("{owner}{hint}"))
+                } else {
+                    sink.names.claim(&base)
+                };
+                // Reserve the slot now so nested types come after their parent.
+                let slot = sink.structs.len();
+                sink.structs.push(StructType {
+                    name: name.clone(),
+                    docs: String::new(),
+                    fields: Vec::new(),
+                });
+                let fields = lower_fields(ctx, sink, &name, props, path)?;
+                sink.structs[slot] = StructType {
+                    name: name.clone(),
+                    docs: field_docs(schema),
+                    fields,
+                };
+                Type::Struct(name)
+            }
+            (_, Some(AdditionalProperties::Schema(values))) => Type::Map(Box::new(lower_type(
+                ctx,
+                sink,
+                owner,
+                values,
+                hint,
+                &format!("{path}.additionalProperties"),
+            )?)),
+            _ => Type::Any,
+        },
+        other => {
+            return Err(Unsupported(format!("{path}.type: type {other:?}")));
+        }
+    })
+}
+
+fn lower_errors(api: &Api) -> Vec<ErrorVariant> {
+    let mut by_status: Vec<(u16, &crate::spec::ErrorCode)> = api
+        .error_codes
+        .iter()
+        .flat_map(|(status, rows)| {
+            let status = status.parse().unwrap_or(0);
+            rows.iter().map(move |row| (status, row))
+        })
+        .filter(|(_, row)| !row.error_code.trim().is_empty())
+        .collect();
+    // BTreeMap order is textual ("400" < "403" < "404"); make it numeric.
+    by_status.sort_by_key(|(status, _)| *status);
+    let mut variants: Vec<ErrorVariant> = Vec::new();
+    let mut names = Namespace::with_reserved(&["Unhandled"]);
+    for (status, row) in by_status {
+        let code = row.error_code.trim();
+        let message = row.error_message.as_deref().unwrap_or("").trim().to_string();
+        match variants.iter_mut().find(|v| v.code == code) {
+            Some(v) => {
+                if !v.statuses.contains(&status) {
+                    v.statuses.push(status);
+                }
+                if !message.is_empty() && !v.messages.contains(&message) {
+                    v.messages.push(message);
+                }
+            }
+            None => variants.push(ErrorVariant {
+                code: code.to_string(),
+                variant: names.claim(&escape_type(&camel(code))),
+                statuses: vec![status],
+                messages: if message.is_empty() {
+                    vec![]
+                } else {
+                    vec![message]
+                },
+            }),
+        }
+    }
+    variants
+}
+
+fn operation_docs(api: &Api) -> String {
+    let mut parts = Vec::new();
+    for text in [&api.summary, &api.description].into_iter().flatten() {
+        let doc = rustdoc(text);
+        if !doc.is_empty() && !parts.contains(&doc) {
+            parts.push(doc);
+        }
+    }
+    parts.join("\n\n")
+}
+
+fn field_docs(schema: &Schema) -> String {
+    let mut doc = rustdoc(schema.description.as_deref().or(schema.title.as_deref()).unwrap_or(""));
+    if let Some(example) = schema.example.as_ref().and_then(json_scalar_text) {
+        let example = example.trim();
+        if !example.is_empty() && !example.contains('`') && !example.contains('\n') {
+            if !doc.is_empty() {
+                doc.push_str("\n\n");
+            }
+            doc.push_str(&format!("Example: `{example}`"));
+        }
+    }
+    doc
+}
+
+fn json_scalar_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}

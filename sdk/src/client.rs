@@ -1,0 +1,171 @@
+//! The generic client every product client wraps. Generated code calls the
+//! small generic [`Client::execute`]; all the work (endpoint, credentials,
+//! signing, sending, retrying, reading errors) is in the non-generic
+//! [`Client::execute_raw`], compiled once however many operations exist.
+
+use crate::config::Config;
+use crate::credentials::{Credentials, ProvideCredentials};
+use crate::endpoint;
+use crate::error::{DispatchError, DispatchKind, Error, OperationError, ServiceError};
+use crate::operation::{Operation, OperationDescriptor};
+use crate::params::Params;
+use crate::response;
+use crate::retry::Failure;
+use crate::signer::{self, Attempt};
+use crate::transport::HttpResponse;
+use std::sync::Arc;
+use tracing::Instrument;
+
+/// A configured client, shared by product clients. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Client {
+    config: Arc<Config>,
+}
+
+impl Client {
+    /// A client with `config`.
+    pub fn new(config: Config) -> Self {
+        Client {
+            config: Arc::new(config),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Validates, signs, sends (retrying what is safe) and decodes one call.
+    pub async fn execute<O: Operation>(&self, request: O) -> Result<O::Response, Error<O::Error>> {
+        request
+            .validate()
+            .map_err(|e| Error::Validation(e.in_operation(O::DESCRIPTOR.action)))?;
+        let mut params = Params::default();
+        request.write_params(&mut params);
+        let raw = self
+            .execute_raw(O::DESCRIPTOR, &params)
+            .await
+            .map_err(|e| e.map_service(O::Error::from_service_error))?;
+        response::success(&raw).map_err(Error::Response)
+    }
+
+    /// Sends already encoded parameters and returns the raw success response;
+    /// an error answer becomes `Error::Service(ServiceError)`.
+    pub async fn execute_raw(
+        &self,
+        op: &'static OperationDescriptor,
+        params: &Params,
+    ) -> Result<HttpResponse, Error<ServiceError>> {
+        let config = &self.config;
+        let work = self.attempts(op, params);
+        match tokio::time::timeout(config.operation_timeout, work).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Dispatch(DispatchError::new(
+                DispatchKind::Timeout,
+                format!(
+                    "{} did not complete within the operation timeout of {:?}",
+                    op.action, config.operation_timeout
+                ),
+            ))),
+        }
+    }
+
+    async fn attempts(
+        &self,
+        op: &'static OperationDescriptor,
+        params: &Params,
+    ) -> Result<HttpResponse, Error<ServiceError>> {
+        let config = &self.config;
+        let endpoint = endpoint::resolve(op.product, config.region(), config.endpoint.as_ref())
+            .map_err(Error::Config)?;
+        let idempotent = op.is_idempotent();
+        let mut attempt = 1u32;
+        loop {
+            let span = tracing::debug_span!(
+                "alibabacloud.attempt",
+                action = op.action,
+                host = %endpoint.authority,
+                attempt
+            );
+            let outcome = self.attempt_once(op, params, &endpoint).instrument(span).await;
+            let (failure, error) = match outcome {
+                Ok(response) => return Ok(response),
+                Err(e) => e,
+            };
+            if !config.retry.should_retry(attempt, failure, idempotent) {
+                return Err(match error {
+                    Error::Dispatch(d) => Error::Dispatch(d.with_attempts(attempt)),
+                    other => other,
+                });
+            }
+            let delay = config.retry.delay(attempt);
+            tracing::debug!(action = op.action, attempt, ?delay, ?failure, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One signed attempt (fresh timestamp and nonce). On failure, says
+    /// what kind, for the retry policy.
+    async fn attempt_once(
+        &self,
+        op: &'static OperationDescriptor,
+        params: &Params,
+        endpoint: &endpoint::ResolvedEndpoint,
+    ) -> Result<HttpResponse, (Failure, Error<ServiceError>)> {
+        let config = &self.config;
+        let credentials: Option<Credentials> = if op.is_anonymous() {
+            None
+        } else {
+            Some(
+                config
+                    .credentials
+                    .provide_credentials()
+                    .await
+                    .map_err(|e| (Failure::Final, Error::Credentials(e)))?,
+            )
+        };
+        let nonce = (config.nonce)();
+        let attempt = Attempt {
+            endpoint,
+            signature: config.signature_version,
+            now: (config.clock)(),
+            nonce: &nonce,
+            user_agent: &config.user_agent,
+        };
+        let request = signer::build_request(op, params, credentials.as_ref(), &attempt)
+            .map_err(|e| (Failure::Final, Error::Config(e)))?;
+        tracing::debug!(method = %request.method, url = %request.url, "sending");
+        let response = config.transport.send(request).await.map_err(|e| {
+            let failure = match e.kind() {
+                DispatchKind::Connect => Failure::Connect,
+                _ => Failure::AfterSend,
+            };
+            (failure, Error::Dispatch(e))
+        })?;
+        tracing::debug!(status = response.status, "received");
+        if (200..300).contains(&response.status) {
+            return Ok(response);
+        }
+        match response::service_error(&response) {
+            Ok(e) => {
+                let failure = if e.is_throttling() {
+                    Failure::Throttled
+                } else if e.code() == "ServiceUnavailable" || e.status() >= 500 {
+                    Failure::ServerError
+                } else {
+                    Failure::Final
+                };
+                Err((failure, Error::Service(e)))
+            }
+            Err(e) => {
+                let failure = if e.status >= 500 {
+                    Failure::ServerError
+                } else {
+                    Failure::Final
+                };
+                Err((failure, Error::Response(e)))
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! Client configuration: region, endpoint, credentials, signature version,
+//! timeouts, retries and the transport.
+
+use crate::credentials::{
+    CachingProvider, DefaultCredentialsChain, Env, ProvideCredentials, SharedCredentialsProvider,
+};
+use crate::endpoint::EndpointOverride;
+use crate::error::ConfigError;
+use crate::retry::RetryPolicy;
+use crate::transport::{ReqwestTransport, Transport};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// Which signature the client puts on requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SignatureVersion {
+    /// Signature V1: HMAC-SHA1 over the query (RPC only; ROA calls use V3).
+    V1,
+    /// Signature V3: `ACS3-HMAC-SHA256` in the `Authorization` header. The
+    /// official SDKs' default today.
+    #[default]
+    V3,
+}
+
+/// A source of the current time (injected in tests).
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+/// A source of signature nonces (injected in tests).
+pub type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// Everything a client needs. Build one with [`Config::builder`] or
+/// [`Config::from_env`].
+#[derive(Clone)]
+pub struct Config {
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint: Option<EndpointOverride>,
+    pub(crate) credentials: SharedCredentialsProvider,
+    pub(crate) signature_version: SignatureVersion,
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) operation_timeout: Duration,
+    pub(crate) user_agent: String,
+    pub(crate) clock: Clock,
+    pub(crate) nonce: NonceSource,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials)
+            .field("signature_version", &self.signature_version)
+            .field("transport", &self.transport)
+            .field("retry", &self.retry)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The user agent every request carries.
+pub const USER_AGENT: &str = concat!("alibabacloud-sdk-rust/", env!("CARGO_PKG_VERSION"));
+
+impl Config {
+    /// A builder with defaults: signature V3, HTTPS, 3 attempts, connect
+    /// timeout 5 s, read timeout 30 s, whole operation 60 s.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// Region from `ALIBABA_CLOUD_REGION_ID` (if set) and credentials from
+    /// the default chain (environment, `~/.aliyun/config.json`,
+    /// `~/.alibabacloud/credentials`, ECS RAM role), cached and refreshed.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_env_with(Env::real())
+    }
+
+    /// [`Config::from_env`] reading the given environment (for tests).
+    pub fn from_env_with(env: Env) -> Result<Config, ConfigError> {
+        let mut builder = Config::builder().credentials(CachingProvider::new(
+            DefaultCredentialsChain::builder().env(env.clone()).build(),
+        ));
+        if let Some(region) = env.get("ALIBABA_CLOUD_REGION_ID") {
+            builder = builder.region(region);
+        }
+        builder.build()
+    }
+
+    /// The region, if set.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The signature version in use.
+    pub fn signature_version(&self) -> SignatureVersion {
+        self.signature_version
+    }
+}
+
+/// Builds a [`Config`].
+pub struct ConfigBuilder {
+    region: Option<String>,
+    endpoint: Option<String>,
+    allow_http: bool,
+    credentials: Option<SharedCredentialsProvider>,
+    signature_version: SignatureVersion,
+    transport: Option<Arc<dyn Transport>>,
+    retry: RetryPolicy,
+    connect_timeout: Duration,
+    read_timeout: Duration,
+    operation_timeout: Duration,
+    user_agent_suffix: Option<String>,
+    clock: Option<Clock>,
+    nonce: Option<NonceSource>,
+}
+
+impl Default for ConfigBuilder {
+    fn default() -> Self {
+        ConfigBuilder {
+            region: None,
+            endpoint: None,
+            allow_http: false,
+            credentials: None,
+            signature_version: SignatureVersion::default(),
+            transport: None,
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(5),
+            read_timeout: Duration::from_secs(30),
+            operation_timeout: Duration::from_secs(60),
+            user_agent_suffix: None,
+            clock: None,
+            nonce: None,
+        }
+    }
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials)
+            .field("signature_version", &self.signature_version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConfigBuilder {
+    /// Region id (`cn-hangzhou`): picks the endpoint from the spec's table.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// An explicit endpoint, `host[:port]` or a URL (`https://host`), used
+    /// instead of the region table.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Allows `http://` endpoints (local test servers). HTTPS otherwise.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Credentials provider (static [`crate::credentials::Credentials`], a
+    /// chain, a cache...).
+    pub fn credentials(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// An already shared credentials provider (one cache for many clients).
+    pub fn shared_credentials(mut self, provider: SharedCredentialsProvider) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// Signature V1 or V3 (default V3).
+    pub fn signature_version(mut self, version: SignatureVersion) -> Self {
+        self.signature_version = version;
+        self
+    }
+
+    /// A custom transport (capture in tests, middleware, another HTTP stack).
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Retry policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Connect timeout of the default transport.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Read timeout of the default transport (between bytes of a response).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// Limit on a whole call, retries and waits included.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = timeout;
+        self
+    }
+
+    /// Text appended to the user agent (`my-app/1.2`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// The clock used for timestamps (tests pin it).
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// The nonce source (tests pin it; by default a random UUID per attempt).
+    pub fn nonce_source(mut self, nonce: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.nonce = Some(Arc::new(nonce));
+        self
+    }
+
+    /// Checks the settings and builds the configuration.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let credentials = self.credentials.ok_or_else(|| {
+            ConfigError::new(
+                "no credentials provider: call ConfigBuilder::credentials(...) or use Config::from_env()",
+            )
+        })?;
+        let endpoint = self
+            .endpoint
+            .as_deref()
+            .map(|e| EndpointOverride::parse(e, self.allow_http))
+            .transpose()?;
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(t) => t,
+            None => Arc::new(ReqwestTransport::new(
+                self.connect_timeout,
+                self.read_timeout,
+            )?),
+        };
+        let user_agent = match self.user_agent_suffix {
+            Some(suffix) => format!("{USER_AGENT} {suffix}"),
+            None => USER_AGENT.to_string(),
+        };
+        Ok(Config {
+            region: self.region,
+            endpoint,
+            credentials,
+            signature_version: self.signature_version,
+            transport,
+            retry: self.retry,
+            operation_timeout: self.operation_timeout,
+            user_agent,
+            clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
+            nonce: self
+                .nonce
+                .unwrap_or_else(|| Arc::new(|| uuid::Uuid::new_v4().to_string())),
+        })
+    }
+}

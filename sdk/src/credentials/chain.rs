@@ -1,0 +1,225 @@
+//! The default credentials chain, in the order of Alibaba's official SDKs
+//! (credentials-go `providers/default.go`, alibabacloud-credentials for
+//! Python `provider/default.py`):
+//!
+//! 1. environment variables;
+//! 2. OIDC role ARN, when `ALIBABA_CLOUD_OIDC_TOKEN_FILE`,
+//!    `ALIBABA_CLOUD_ROLE_ARN` and `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` are set
+//!    (not implemented here: reported as unsupported);
+//! 3. the CLI configuration `~/.aliyun/config.json`;
+//! 4. the credentials file `~/.alibabacloud/credentials`;
+//! 5. the ECS RAM role (instance metadata), unless
+//!    `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`;
+//! 6. a credentials URI, when `ALIBABA_CLOUD_CREDENTIALS_URI` is set (not
+//!    implemented here: reported as unsupported).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::{
+    CliProfileProvider, Credentials, CredentialsError, CredentialsErrorKind, EcsRamRoleProvider,
+    Env, EnvironmentProvider, ProfileFileProvider, ProvideCredentials, ProvideCredentialsFuture,
+    SharedCredentialsProvider,
+};
+
+const PROVIDER: &str = "default chain";
+const OIDC_VARS: [&str; 3] = [
+    "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+    "ALIBABA_CLOUD_ROLE_ARN",
+    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+];
+const URI_VAR: &str = "ALIBABA_CLOUD_CREDENTIALS_URI";
+/// No source has succeeded yet.
+const NONE: usize = usize::MAX;
+
+/// Tries each source in the official order and returns the first credentials
+/// found; the error of a chain that found none lists every source tried and
+/// why each failed ([`CredentialsError::tried`]).
+///
+/// As in the official SDKs, the source that succeeded is asked first next
+/// time; if it fails, the whole chain is walked again. The chain does not
+/// cache: wrap it in a [`CachingProvider`](super::CachingProvider).
+#[derive(Debug)]
+pub struct DefaultCredentialsChain {
+    /// (name for logs, source), in order.
+    providers: Vec<(&'static str, SharedCredentialsProvider)>,
+    last_used: AtomicUsize,
+}
+
+/// Configures a [`DefaultCredentialsChain`].
+#[derive(Debug, Clone, Default)]
+pub struct DefaultCredentialsChainBuilder {
+    env: Env,
+    profile_name: Option<String>,
+    ecs_endpoint: Option<String>,
+}
+
+impl DefaultCredentialsChainBuilder {
+    /// Where every source reads variables and `HOME` (default: the process
+    /// environment).
+    pub fn env(mut self, env: Env) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// The profile of the CLI configuration and the section of the
+    /// credentials file, instead of `ALIBABA_CLOUD_PROFILE`.
+    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
+        self.profile_name = Some(name.into());
+        self
+    }
+
+    /// The instance metadata service's address (default
+    /// `http://100.100.100.200`).
+    pub fn ecs_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.ecs_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Builds the chain.
+    pub fn build(self) -> DefaultCredentialsChain {
+        let env = self.env;
+        let mut providers = vec![(
+            "environment",
+            SharedCredentialsProvider::new(EnvironmentProvider::with_env(env.clone())),
+        )];
+
+        if OIDC_VARS.iter().all(|name| env.get(name).is_some()) {
+            tracing::warn!(
+                "ALIBABA_CLOUD_OIDC_* variables are set, but OIDC role ARN credentials are not \
+                 supported by this SDK yet; skipping that source"
+            );
+            providers.push(Unsupported::entry(Unsupported {
+                provider: "oidc role arn",
+                message: "OIDC role ARN credentials (ALIBABA_CLOUD_OIDC_TOKEN_FILE, \
+                          ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN) are not \
+                          supported by this SDK yet",
+                variable: OIDC_VARS[0],
+            }));
+        }
+
+        let mut cli = CliProfileProvider::builder().env(env.clone());
+        let mut file = ProfileFileProvider::builder().env(env.clone());
+        if let Some(name) = &self.profile_name {
+            cli = cli.profile_name(name.clone());
+            file = file.profile_name(name.clone());
+        }
+        providers.push(("cli profile", SharedCredentialsProvider::new(cli.build())));
+        providers.push(("profile file", SharedCredentialsProvider::new(file.build())));
+
+        // Always listed: when ALIBABA_CLOUD_ECS_METADATA_DISABLED=true it
+        // answers "disabled" without any request, which the error then shows.
+        let mut ecs = EcsRamRoleProvider::builder().env(env.clone());
+        if let Some(endpoint) = self.ecs_endpoint {
+            ecs = ecs.endpoint(endpoint);
+        }
+        providers.push(("ecs ram role", SharedCredentialsProvider::new(ecs.build())));
+
+        if env.get(URI_VAR).is_some() {
+            providers.push(Unsupported::entry(Unsupported {
+                provider: "credentials uri",
+                message: "credentials from ALIBABA_CLOUD_CREDENTIALS_URI are not supported by \
+                          this SDK yet",
+                variable: URI_VAR,
+            }));
+        }
+
+        DefaultCredentialsChain {
+            providers,
+            last_used: AtomicUsize::new(NONE),
+        }
+    }
+}
+
+impl Default for DefaultCredentialsChain {
+    fn default() -> Self {
+        Self::builder().build()
+    }
+}
+
+impl DefaultCredentialsChain {
+    /// The chain over the process environment and the real home directory.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder, to inject the environment or the metadata address.
+    pub fn builder() -> DefaultCredentialsChainBuilder {
+        DefaultCredentialsChainBuilder::default()
+    }
+
+    async fn load(&self) -> Result<Credentials, CredentialsError> {
+        let last = self.last_used.load(Ordering::Relaxed);
+        let mut last_error = None;
+        if let Some((_, provider)) = self.providers.get(last) {
+            match provider.provide_credentials().await {
+                Ok(credentials) => return Ok(credentials),
+                Err(error) => last_error = Some(error),
+            }
+        }
+        let mut tried = Vec::with_capacity(self.providers.len());
+        for (index, (name, provider)) in self.providers.iter().enumerate() {
+            // Do not ask the remembered source twice in one call.
+            let result = match (index == last, last_error.take()) {
+                (true, Some(error)) => Err(error),
+                (_, kept) => {
+                    last_error = kept;
+                    provider.provide_credentials().await
+                }
+            };
+            match result {
+                Ok(credentials) => {
+                    self.last_used.store(index, Ordering::Relaxed);
+                    // A broken source that the chain stepped over deserves a
+                    // word: the user probably meant it to be used.
+                    for error in tried.iter().filter(|e: &&CredentialsError| {
+                        e.kind() != CredentialsErrorKind::NotConfigured
+                    }) {
+                        tracing::warn!(error = %error, "credentials source skipped");
+                    }
+                    tracing::debug!(source = *name, "credentials loaded by the default chain");
+                    return Ok(credentials);
+                }
+                Err(error) => tried.push(error),
+            }
+        }
+        Err(CredentialsError::new(
+            PROVIDER,
+            CredentialsErrorKind::NoSourceSucceeded,
+            "no source provided credentials",
+        )
+        .with_tried(tried))
+    }
+}
+
+impl ProvideCredentials for DefaultCredentialsChain {
+    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
+        Box::pin(self.load())
+    }
+}
+
+/// A source of the official chain that this SDK does not implement: it
+/// fails with a message saying so, so that the chain's error shows it.
+#[derive(Debug)]
+struct Unsupported {
+    provider: &'static str,
+    message: &'static str,
+    variable: &'static str,
+}
+
+impl Unsupported {
+    fn entry(self) -> (&'static str, SharedCredentialsProvider) {
+        (self.provider, SharedCredentialsProvider::new(self))
+    }
+}
+
+impl ProvideCredentials for Unsupported {
+    fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
+        let error = CredentialsError::new(
+            self.provider,
+            CredentialsErrorKind::Unsupported,
+            self.message,
+        )
+        .with_variable(self.variable);
+        Box::pin(async move { Err(error) })
+    }
+}

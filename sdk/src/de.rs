@@ -1,0 +1,140 @@
+//! Lenient readers for response fields. Alibaba's metadata and its services
+//! disagree now and then (an integer documented, a string sent; `null` for an
+//! empty list; lists inside XML-style wrapper objects); a response should
+//! still reach the user rather than fail on such a difference.
+
+use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+/// A string; numbers and booleans are taken as their text.
+pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        other => Some(other.to_string()),
+    })
+}
+
+/// A number; a numeric string is parsed, an empty string is "absent".
+pub fn number<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr + DeserializeOwned,
+{
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::String(s) if s.trim().is_empty() => Ok(None),
+        serde_json::Value::String(s) => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| D::Error::custom(format!("expected a number, found {s:?}"))),
+        other => T::deserialize(other).map(Some).map_err(D::Error::custom),
+    }
+}
+
+/// A boolean; `"true"`/`"false"` and `1`/`0` are accepted too.
+pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Bool(b) => Ok(Some(b)),
+        serde_json::Value::String(s) if s.is_empty() => Ok(None),
+        serde_json::Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        serde_json::Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+        serde_json::Value::Number(n) if n.as_i64() == Some(1) => Ok(Some(true)),
+        serde_json::Value::Number(n) if n.as_i64() == Some(0) => Ok(Some(false)),
+        other => Err(D::Error::custom(format!("expected a boolean, found {other}"))),
+    }
+}
+
+/// A list: an array, `null` (empty), or an XML-style wrapper object holding
+/// the array under its one key (`{"KVStoreInstance": [...]}`).
+pub fn list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    let value = serde_json::Value::deserialize(d)?;
+    let array = match value {
+        serde_json::Value::Null => return Ok(Vec::new()),
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Object(map) => match map.into_iter().next() {
+            None => return Ok(Vec::new()),
+            Some((_, serde_json::Value::Array(items))) => items,
+            Some((_, serde_json::Value::Null)) => return Ok(Vec::new()),
+            // A wrapper holding one item instead of a list of one.
+            Some((_, single)) => vec![single],
+        },
+        // A lone scalar where a list was documented.
+        single => vec![single],
+    };
+    array
+        .into_iter()
+        .map(|item| T::deserialize(item).map_err(D::Error::custom))
+        .collect()
+}
+
+/// A map; `null` is empty.
+pub fn map<'de, D, T>(d: D) -> Result<BTreeMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(Option::<BTreeMap<String, T>>::deserialize(d)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize, Debug, Default)]
+    struct Probe {
+        #[serde(default, deserialize_with = "string")]
+        s: Option<String>,
+        #[serde(default, deserialize_with = "number")]
+        n: Option<i64>,
+        #[serde(default, deserialize_with = "number")]
+        f: Option<f64>,
+        #[serde(default, deserialize_with = "boolean")]
+        b: Option<bool>,
+        #[serde(default, deserialize_with = "list")]
+        l: Vec<String>,
+        #[serde(default, deserialize_with = "map")]
+        m: BTreeMap<String, i64>,
+    }
+
+    fn probe(json: &str) -> Probe {
+        serde_json::from_str(json).expect(json)
+    }
+
+    #[test]
+    fn tolerates_what_services_send() {
+        let p = probe(r#"{"s": 42, "n": "17", "f": "0.5", "b": "true", "l": null, "m": null}"#);
+        assert_eq!(p.s.as_deref(), Some("42"));
+        assert_eq!(p.n, Some(17));
+        assert_eq!(p.f, Some(0.5));
+        assert_eq!(p.b, Some(true));
+        assert!(p.l.is_empty() && p.m.is_empty());
+
+        let p = probe(r#"{"n": "", "l": {"ZoneId": ["a", "b"]}}"#);
+        assert_eq!(p.n, None);
+        assert_eq!(p.l, vec!["a", "b"]);
+
+        let p = probe(r#"{"l": {"ZoneId": "only"}}"#);
+        assert_eq!(p.l, vec!["only"]);
+        let p = probe(r#"{}"#);
+        assert!(p.s.is_none() && p.l.is_empty());
+    }
+
+    #[test]
+    fn rejects_nonsense_with_a_reason() {
+        let e = serde_json::from_str::<Probe>(r#"{"n": "ten"}"#).unwrap_err();
+        assert!(e.to_string().contains("expected a number"), "{e}");
+        let e = serde_json::from_str::<Probe>(r#"{"b": "maybe"}"#).unwrap_err();
+        assert!(e.to_string().contains("expected a boolean"), "{e}");
+    }
+}

@@ -1,0 +1,182 @@
+//! Reading what the service answered: error bodies (JSON or the XML
+//! `<Error>` form) into [`ServiceError`], success bodies into typed
+//! responses, and anything else into a [`ResponseError`] with an excerpt.
+
+use crate::error::{ResponseError, ServiceError};
+use crate::transport::HttpResponse;
+
+/// Parses an error response. `Err` when the body is not an Alibaba error.
+pub fn service_error(response: &HttpResponse) -> Result<ServiceError, ResponseError> {
+    let status = response.status;
+    let body = &response.body;
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim_start();
+    let parsed = if trimmed.starts_with('{') {
+        from_json(trimmed)
+    } else if trimmed.starts_with('<') {
+        from_xml(trimmed)
+    } else {
+        None
+    };
+    match parsed {
+        Some(mut e) => {
+            e.status = status;
+            if e.request_id.is_none() {
+                e.request_id = header(response, "x-acs-request-id");
+            }
+            Ok(e)
+        }
+        None => Err(ResponseError::new(
+            status,
+            if body.is_empty() {
+                "error status without a body".to_string()
+            } else {
+                "error status with a body that is not an Alibaba Cloud error".to_string()
+            },
+            body,
+        )),
+    }
+}
+
+fn header(response: &HttpResponse, name: &str) -> Option<String> {
+    response
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.clone())
+}
+
+fn from_json(text: &str) -> Option<ServiceError> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let obj = value.as_object()?;
+    // RPC uses `Code`; ROA products often use `code`.
+    let field = |names: &[&str]| {
+        names.iter().find_map(|n| match obj.get(*n) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    let code = field(&["Code", "code", "errorCode", "ErrorCode"])?;
+    Some(ServiceError {
+        code,
+        message: field(&["Message", "message", "errorMessage", "ErrorMessage"]).unwrap_or_default(),
+        request_id: field(&["RequestId", "requestId", "request_id"]),
+        host_id: field(&["HostId", "hostId"]),
+        recommend: field(&["Recommend", "recommend"]),
+        status: 0,
+    })
+}
+
+fn from_xml(text: &str) -> Option<ServiceError> {
+    let code = xml_tag(text, "Code")?;
+    Some(ServiceError {
+        code,
+        message: xml_tag(text, "Message").unwrap_or_default(),
+        request_id: xml_tag(text, "RequestId"),
+        host_id: xml_tag(text, "HostId"),
+        recommend: xml_tag(text, "Recommend"),
+        status: 0,
+    })
+}
+
+/// Text of the first `<name>...</name>` element. The error form is flat and
+/// fixed, so a tag scan is enough; CDATA and the five XML entities are read.
+fn xml_tag(text: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = text.find(&open)? + open.len();
+    let end = start + text[start..].find(&close)?;
+    let inner = text[start..end].trim();
+    let inner = inner
+        .strip_prefix("<![CDATA[")
+        .and_then(|s| s.strip_suffix("]]>"))
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            inner
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&")
+        });
+    Some(inner)
+}
+
+/// Deserializes a success body into `T`.
+pub fn success<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, ResponseError> {
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ResponseError::new(
+            response.status,
+            "success status with an empty body",
+            &response.body,
+        ));
+    }
+    serde_json::from_slice(&response.body).map_err(|e| {
+        ResponseError::new(
+            response.status,
+            format!(
+                "cannot read the body as {}: {e}",
+                std::any::type_name::<T>().rsplit("::").next().unwrap_or("the response")
+            ),
+            &response.body,
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn json_error_body() {
+        let e = service_error(&resp(
+            404,
+            r#"{"RequestId":"R1","HostId":"r-kvstore.aliyuncs.com","Code":"InvalidInstanceId.NotFound","Message":"Specified instance does not exist.","Recommend":"https://api.aliyun.com/troubleshoot?q=InvalidInstanceId.NotFound"}"#,
+        ))
+        .unwrap();
+        assert_eq!(e.code(), "InvalidInstanceId.NotFound");
+        assert_eq!(e.request_id(), Some("R1"));
+        assert_eq!(e.host_id(), Some("r-kvstore.aliyuncs.com"));
+        assert!(e.recommend().unwrap().contains("troubleshoot"));
+        assert_eq!(e.status(), 404);
+    }
+
+    #[test]
+    fn xml_error_body() {
+        let e = service_error(&resp(
+            400,
+            "<?xml version='1.0' encoding='UTF-8'?><Error><RequestId>R2</RequestId><HostId>h</HostId><Code>InvalidParam</Code><Message>a &amp; b &lt;c&gt;</Message></Error>",
+        ))
+        .unwrap();
+        assert_eq!(e.code(), "InvalidParam");
+        assert_eq!(e.message(), "a & b <c>");
+        assert_eq!(e.request_id(), Some("R2"));
+    }
+
+    #[test]
+    fn unparseable_bodies_become_response_errors() {
+        for body in ["<html><body>502 Bad Gateway</body></html>", "", "{\"Code\":", "plain"] {
+            let e = service_error(&resp(502, body)).unwrap_err();
+            assert_eq!(e.status, 502);
+            assert!(e.excerpt.len() <= ResponseError::EXCERPT_LIMIT + 3);
+        }
+        #[derive(serde::Deserialize, Debug)]
+        struct R {
+            #[serde(rename = "RequestId")]
+            _id: String,
+        }
+        assert!(success::<R>(&resp(200, "")).is_err());
+        assert!(success::<R>(&resp(200, "{\"RequestId\":\"x\"")).is_err());
+        let e = success::<R>(&resp(200, "<html/>")).unwrap_err();
+        assert!(e.to_string().contains("<html/>"), "{e}");
+    }
+}

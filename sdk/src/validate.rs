@@ -1,0 +1,169 @@
+//! Client-side checks from the spec, run before anything is signed or sent.
+//! Each failure names the parameter and the limit.
+
+use crate::error::{ValidationError, ValidationProblem};
+use std::collections::BTreeMap;
+
+/// Set-ness and size of a parameter value.
+pub trait Checkable {
+    /// Whether a value was given (lists and maps: not empty).
+    fn is_set(&self) -> bool;
+    /// Number of items, for `maxItems`.
+    fn item_count(&self) -> usize {
+        usize::from(self.is_set())
+    }
+    /// Length in characters, for `maxLength` (strings only).
+    fn char_len(&self) -> Option<usize> {
+        None
+    }
+    /// The text, for enum checks (strings only).
+    fn as_text(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl<T: Checkable> Checkable for Option<T> {
+    fn is_set(&self) -> bool {
+        self.is_some()
+    }
+    fn item_count(&self) -> usize {
+        self.as_ref().map_or(0, Checkable::item_count)
+    }
+    fn char_len(&self) -> Option<usize> {
+        self.as_ref().and_then(Checkable::char_len)
+    }
+    fn as_text(&self) -> Option<&str> {
+        self.as_ref().and_then(Checkable::as_text)
+    }
+}
+
+impl Checkable for String {
+    fn is_set(&self) -> bool {
+        true
+    }
+    fn char_len(&self) -> Option<usize> {
+        Some(self.chars().count())
+    }
+    fn as_text(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl<T> Checkable for Vec<T> {
+    fn is_set(&self) -> bool {
+        !self.is_empty()
+    }
+    fn item_count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<V> Checkable for BTreeMap<String, V> {
+    fn is_set(&self) -> bool {
+        !self.is_empty()
+    }
+    fn item_count(&self) -> usize {
+        self.len()
+    }
+}
+
+macro_rules! always_set {
+    ($($t:ty),*) => {$(
+        impl Checkable for $t {
+            fn is_set(&self) -> bool {
+                true
+            }
+        }
+    )*};
+}
+always_set!(bool, i32, i64, f64, serde_json::Value);
+
+/// `required: true`.
+pub fn required<T: Checkable>(name: &'static str, value: &T) -> Result<(), ValidationError> {
+    if value.is_set() {
+        Ok(())
+    } else {
+        Err(ValidationError::new(name, ValidationProblem::Missing))
+    }
+}
+
+/// `maxItems`.
+pub fn max_items<T: Checkable>(
+    name: &'static str,
+    value: &T,
+    max: usize,
+) -> Result<(), ValidationError> {
+    let count = value.item_count();
+    if count > max {
+        Err(ValidationError::new(
+            name,
+            ValidationProblem::TooManyItems { max, actual: count },
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// `maxLength`, in characters (Alibaba counts characters, not bytes).
+pub fn max_length<T: Checkable>(
+    name: &'static str,
+    value: &T,
+    max: usize,
+) -> Result<(), ValidationError> {
+    match value.char_len() {
+        Some(len) if len > max => Err(ValidationError::new(
+            name,
+            ValidationProblem::TooLong { max, actual: len },
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A closed `enum`: the value must be one of `allowed`.
+pub fn one_of<T: Checkable>(
+    name: &'static str,
+    value: &T,
+    allowed: &'static [&'static str],
+) -> Result<(), ValidationError> {
+    match value.as_text() {
+        Some(text) if !allowed.contains(&text) => Err(ValidationError::new(
+            name,
+            ValidationProblem::NotAllowed {
+                value: text.to_string(),
+                allowed,
+            },
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_check_names_parameter_and_limit() {
+        let e = required("DBInstanceId", &None::<String>).unwrap_err();
+        assert_eq!(e.parameter(), "DBInstanceId");
+        assert!(e.to_string().contains("DBInstanceId"), "{e}");
+        assert!(required("SecurityGroupId", &Vec::<String>::new()).is_err());
+        assert!(required("X", &Some(String::new())).is_ok());
+
+        let ids: Vec<String> = (0..11).map(|i| format!("sg-{i}")).collect();
+        let e = max_items("SecurityGroupId", &ids, 10).unwrap_err();
+        assert!(e.to_string().contains("SecurityGroupId"), "{e}");
+        assert!(e.to_string().contains("10"), "{e}");
+        assert!(e.to_string().contains("11"), "{e}");
+        assert!(max_items("SecurityGroupId", &ids[..10].to_vec(), 10).is_ok());
+
+        // Characters, not bytes: four Chinese characters are 12 bytes.
+        assert!(max_length("Name", &Some("中文名字".to_string()), 4).is_ok());
+        let e = max_length("Name", &Some("中文名字!".to_string()), 4).unwrap_err();
+        assert!(e.to_string().contains("at most 4"), "{e}");
+
+        assert!(one_of("ResourceType", &Some("INSTANCE".to_string()), &["INSTANCE"]).is_ok());
+        assert!(one_of("ResourceType", &None::<String>, &["INSTANCE"]).is_ok());
+        let e = one_of("ResourceType", &Some("DISK".to_string()), &["INSTANCE"]).unwrap_err();
+        assert!(e.to_string().contains("DISK") && e.to_string().contains("INSTANCE"), "{e}");
+    }
+}

@@ -1,0 +1,49 @@
+//! `cargo xtask`: maintainer tasks for this workspace.
+
+mod manifest;
+mod regenerate;
+mod sign;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Maintainer tasks for alibabacloud-sdk")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate the typed API into sdk/src/generated/ from api-specs/.
+    Regenerate(regenerate::Args),
+    /// Print the stages of signature V1 (RPC, HMAC-SHA1).
+    #[command(name = "sign")]
+    Sign {
+        #[command(subcommand)]
+        version: sign::Version,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Regenerate(args) => regenerate::run(&workspace_root(), args),
+        Command::Sign { version } => sign::run(version),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+fn workspace_root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.parent().map(PathBuf::from).unwrap_or(here)
+}
