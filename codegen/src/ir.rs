@@ -81,6 +81,11 @@ pub struct Operation {
     pub response_structs: Vec<StructType>,
     /// One variant per distinct error code.
     pub errors: Vec<ErrorVariant>,
+    /// How to fetch the next page, when the operation pages.
+    pub pagination: Option<Pagination>,
+    /// The JSON example of a success response from `responseDemo`, when the
+    /// spec has one that parses as JSON.
+    pub example_response: Option<String>,
 }
 
 /// Where a parameter travels.
@@ -190,6 +195,29 @@ pub struct Field {
     pub docs: String,
 }
 
+/// How an operation pages, as detected from its parameters and response.
+#[derive(Debug, Clone, Serialize)]
+pub enum Pagination {
+    /// `PageNumber`/`PageSize` in, `TotalCount` out.
+    PageNumber {
+        /// Request field of the page number.
+        page_number: String,
+        /// Request field of the page size.
+        page_size: String,
+        /// Response field of the total count.
+        total_count: String,
+        /// Response list field holding the page's items, if any.
+        items: Option<String>,
+    },
+    /// `NextToken` in and out.
+    Token {
+        /// Request field of the token.
+        request_token: String,
+        /// Response field of the token.
+        response_token: String,
+    },
+}
+
 /// One variant of an operation's error enum.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorVariant {
@@ -207,7 +235,11 @@ pub struct ErrorVariant {
 /// path named in headers; `file` is used in error messages.
 pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, SpecError> {
     if docs.apis.is_empty() {
-        return Err(SpecError::new(file, "apis", "the spec defines no operations"));
+        return Err(SpecError::new(
+            file,
+            "apis",
+            "the spec defines no operations",
+        ));
     }
     let code = docs.info.product.to_ascii_lowercase();
     let style = docs
@@ -342,11 +374,12 @@ fn lower_operation(
             }
         };
         let schema = resolve(ctx, &p.schema, &format!("{path}.schema"))?;
+        // The unresolved schema, so a `$ref` names its struct after the target.
         let ty = lower_type(
             ctx,
             &mut sink,
             "",
-            schema,
+            &p.schema,
             &camel(&p.name),
             &format!("{path}.schema"),
         )?;
@@ -440,7 +473,9 @@ fn lower_operation(
     };
     let response_structs = std::mem::take(&mut sink.structs);
 
+    let pagination = pagination(&params, &response);
     Ok(Operation {
+        pagination,
         name: name.to_string(),
         module: String::new(),
         request_type,
@@ -468,22 +503,87 @@ fn lower_operation(
         response,
         response_structs,
         errors: lower_errors(api),
+        example_response: api.response_demo.as_deref().and_then(json_example),
     })
 }
 
+/// Detects paging: integer `PageNumber`/`PageSize` with an integer
+/// `TotalCount` in the response, or a string `NextToken` both ways.
+fn pagination(params: &[Param], response: &StructType) -> Option<Pagination> {
+    let param = |wire: &str, ok: &dyn Fn(&Type) -> bool| {
+        params
+            .iter()
+            .find(|p| p.wire_name == wire && p.encoding == Encoding::Plain && ok(&p.ty))
+            .map(|p| p.ident.clone())
+    };
+    let field = |wire: &str, ok: &dyn Fn(&Type) -> bool| {
+        response
+            .fields
+            .iter()
+            .find(|f| f.wire_name == wire && ok(&f.ty))
+            .map(|f| f.ident.clone())
+    };
+    let integer = |t: &Type| matches!(t, Type::I32 | Type::I64);
+    let string = |t: &Type| *t == Type::String;
+    if let (Some(page_number), Some(page_size), Some(total_count)) = (
+        param("PageNumber", &integer),
+        param("PageSize", &integer),
+        field("TotalCount", &integer),
+    ) {
+        let items = response
+            .fields
+            .iter()
+            .find(|f| matches!(f.ty, Type::List(_)))
+            .map(|f| f.ident.clone());
+        return Some(Pagination::PageNumber {
+            page_number,
+            page_size,
+            total_count,
+            items,
+        });
+    }
+    match (param("NextToken", &string), field("NextToken", &string)) {
+        (Some(request_token), Some(response_token)) => Some(Pagination::Token {
+            request_token,
+            response_token,
+        }),
+        _ => None,
+    }
+}
+
+/// The `type: json` example of a `responseDemo` (a JSON list encoded as a
+/// string), if it is itself valid JSON.
+fn json_example(demo: &str) -> Option<String> {
+    let entries: Vec<serde_json::Value> = serde_json::from_str(demo).ok()?;
+    let example = entries
+        .iter()
+        .find(|e| e.get("type").and_then(|t| t.as_str()) == Some("json"))?
+        .get("example")?
+        .as_str()?;
+    serde_json::from_str::<serde_json::Value>(example)
+        .ok()
+        .map(|_| example.to_string())
+}
+
 /// Follows a `$ref` into `components.schemas`, or returns the schema itself.
-fn resolve<'a>(ctx: &'a Ctx<'_>, schema: &'a Schema, path: &str) -> Result<&'a Schema, Unsupported> {
+fn resolve<'a>(
+    ctx: &'a Ctx<'_>,
+    schema: &'a Schema,
+    path: &str,
+) -> Result<&'a Schema, Unsupported> {
     match &schema.reference {
         None => Ok(schema),
         Some(r) => {
-            let name = r
-                .strip_prefix("#/components/schemas/")
-                .ok_or_else(|| Unsupported(format!("{path}.$ref: reference {r:?} outside components.schemas")))?;
-            ctx.docs
-                .components
-                .schemas
-                .get(name)
-                .ok_or_else(|| Unsupported(format!("{path}.$ref: no schema named {name:?} in components.schemas")))
+            let name = r.strip_prefix("#/components/schemas/").ok_or_else(|| {
+                Unsupported(format!(
+                    "{path}.$ref: reference {r:?} outside components.schemas"
+                ))
+            })?;
+            ctx.docs.components.schemas.get(name).ok_or_else(|| {
+                Unsupported(format!(
+                    "{path}.$ref: no schema named {name:?} in components.schemas"
+                ))
+            })
         }
     }
 }
@@ -503,14 +603,13 @@ fn lower_fields(
         let (ty, wrapper_of) = match wrapper_inner(schema).filter(|_| sink.response_side) {
             Some((inner_key, inner)) => {
                 let inner_path = format!("{fpath}.properties.{inner_key}");
-                let inner = resolve(ctx, inner, &inner_path)?;
                 (
                     lower_type(ctx, sink, owner, inner, &camel(inner_key), &inner_path)?,
                     Some(inner_key.clone()),
                 )
             }
             None => (
-                lower_type(ctx, sink, owner, schema, &camel(wire), &fpath)?,
+                lower_type(ctx, sink, owner, raw, &camel(wire), &fpath)?,
                 None,
             ),
         };
@@ -557,7 +656,11 @@ fn lower_type(
             return Ok(Type::Any);
         }
         let target = resolve(ctx, schema, path)?;
-        let ref_hint = r.rsplit('/').next().map(camel).unwrap_or_else(|| hint.to_string());
+        let ref_hint = r
+            .rsplit('/')
+            .next()
+            .map(camel)
+            .unwrap_or_else(|| hint.to_string());
         sink.in_progress.insert(r.clone());
         let ty = lower_type(ctx, sink, owner, target, &ref_hint, path)?;
         sink.in_progress.remove(r);
@@ -566,13 +669,16 @@ fn lower_type(
         }
         return Ok(ty);
     }
-    let ty = schema.ty.as_deref().unwrap_or(if schema.properties.is_some() {
-        "object"
-    } else if schema.items.is_some() {
-        "array"
-    } else {
-        "any"
-    });
+    let ty = schema
+        .ty
+        .as_deref()
+        .unwrap_or(if schema.properties.is_some() {
+            "object"
+        } else if schema.items.is_some() {
+            "array"
+        } else {
+            "any"
+        });
     Ok(match ty {
         "string" => Type::String,
         "integer" => match schema.format.as_deref() {
@@ -652,7 +758,12 @@ fn lower_errors(api: &Api) -> Vec<ErrorVariant> {
     let mut names = Namespace::with_reserved(&["Unhandled"]);
     for (status, row) in by_status {
         let code = row.error_code.trim();
-        let message = row.error_message.as_deref().unwrap_or("").trim().to_string();
+        let message = row
+            .error_message
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .to_string();
         match variants.iter_mut().find(|v| v.code == code) {
             Some(v) => {
                 if !v.statuses.contains(&status) {
@@ -689,7 +800,13 @@ fn operation_docs(api: &Api) -> String {
 }
 
 fn field_docs(schema: &Schema) -> String {
-    let mut doc = rustdoc(schema.description.as_deref().or(schema.title.as_deref()).unwrap_or(""));
+    let mut doc = rustdoc(
+        schema
+            .description
+            .as_deref()
+            .or(schema.title.as_deref())
+            .unwrap_or(""),
+    );
     if let Some(example) = schema.example.as_ref().and_then(json_scalar_text) {
         let example = example.trim();
         if !example.is_empty() && !example.contains('`') && !example.contains('\n') {

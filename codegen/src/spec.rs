@@ -232,11 +232,11 @@ fn lenient_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error>
             .as_u64()
             .map(Some)
             .ok_or_else(|| D::Error::custom(format!("expected a non-negative integer, found {n}"))),
-        serde_json::Value::String(s) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| D::Error::custom(format!("expected a non-negative integer, found {s:?}"))),
+        serde_json::Value::String(s) => {
+            s.trim().parse().map(Some).map_err(|_| {
+                D::Error::custom(format!("expected a non-negative integer, found {s:?}"))
+            })
+        }
         other => Err(D::Error::custom(format!(
             "expected a non-negative integer, found {other}"
         ))),

@@ -87,7 +87,10 @@ impl Client {
                 host = %endpoint.authority,
                 attempt
             );
-            let outcome = self.attempt_once(op, params, &endpoint).instrument(span).await;
+            let outcome = self
+                .attempt_once(op, params, &endpoint)
+                .instrument(span)
+                .await;
             let (failure, error) = match outcome {
                 Ok(response) => return Ok(response),
                 Err(e) => e,

@@ -79,13 +79,7 @@ impl Config {
 
     /// [`Config::from_env`] reading the given environment (for tests).
     pub fn from_env_with(env: Env) -> Result<Config, ConfigError> {
-        let mut builder = Config::builder().credentials(CachingProvider::new(
-            DefaultCredentialsChain::builder().env(env.clone()).build(),
-        ));
-        if let Some(region) = env.get("ALIBABA_CLOUD_REGION_ID") {
-            builder = builder.region(region);
-        }
-        builder.build()
+        ConfigBuilder::from_env_with(env).build()
     }
 
     /// The region, if set.
@@ -148,6 +142,23 @@ impl fmt::Debug for ConfigBuilder {
 }
 
 impl ConfigBuilder {
+    /// A builder preloaded as [`Config::from_env`] would be, to adjust
+    /// further (an endpoint, timeouts) before building.
+    pub fn from_env() -> Self {
+        Self::from_env_with(Env::real())
+    }
+
+    /// [`ConfigBuilder::from_env`] reading the given environment.
+    pub fn from_env_with(env: Env) -> Self {
+        let mut builder = Config::builder().credentials(CachingProvider::new(
+            DefaultCredentialsChain::builder().env(env.clone()).build(),
+        ));
+        if let Some(region) = env.get("ALIBABA_CLOUD_REGION_ID") {
+            builder = builder.region(region);
+        }
+        builder
+    }
+
     /// Region id (`cn-hangzhou`): picks the endpoint from the spec's table.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());

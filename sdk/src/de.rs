@@ -47,7 +47,9 @@ pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error
         serde_json::Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
         serde_json::Value::Number(n) if n.as_i64() == Some(1) => Ok(Some(true)),
         serde_json::Value::Number(n) if n.as_i64() == Some(0) => Ok(Some(false)),
-        other => Err(D::Error::custom(format!("expected a boolean, found {other}"))),
+        other => Err(D::Error::custom(format!(
+            "expected a boolean, found {other}"
+        ))),
     }
 }
 

@@ -32,6 +32,7 @@ pub mod endpoint;
 pub mod error;
 pub mod generated;
 pub mod operation;
+pub mod paginate;
 pub mod params;
 pub mod response;
 pub mod retry;

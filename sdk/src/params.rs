@@ -280,7 +280,11 @@ mod tests {
     #[test]
     fn repeat_list_of_scalars_and_nested_lists() {
         let mut p = Params::default();
-        p.flat(Location::Query, "ResourceId", &vec!["r-1".to_string(), "r-2".to_string()]);
+        p.flat(
+            Location::Query,
+            "ResourceId",
+            &vec!["r-1".to_string(), "r-2".to_string()],
+        );
         p.flat(Location::Form, "Matrix", &vec![vec![1i64, 2], vec![3]]);
         assert_eq!(
             p.query,
@@ -307,7 +311,10 @@ mod tests {
         p.json(Location::Query, "Unset", &None::<Tag>);
         assert_eq!(
             p.query,
-            vec![("Tags".to_string(), r#"[{"Key":"a","Value":"b"}]"#.to_string())]
+            vec![(
+                "Tags".to_string(),
+                r#"[{"Key":"a","Value":"b"}]"#.to_string()
+            )]
         );
     }
 

@@ -104,7 +104,9 @@ fn xml_tag(text: &str, name: &str) -> Option<String> {
 }
 
 /// Deserializes a success body into `T`.
-pub fn success<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Result<T, ResponseError> {
+pub fn success<T: serde::de::DeserializeOwned>(
+    response: &HttpResponse,
+) -> Result<T, ResponseError> {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Err(ResponseError::new(
             response.status,
@@ -117,7 +119,10 @@ pub fn success<T: serde::de::DeserializeOwned>(response: &HttpResponse) -> Resul
             response.status,
             format!(
                 "cannot read the body as {}: {e}",
-                std::any::type_name::<T>().rsplit("::").next().unwrap_or("the response")
+                std::any::type_name::<T>()
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or("the response")
             ),
             &response.body,
         )
@@ -164,7 +169,12 @@ mod tests {
 
     #[test]
     fn unparseable_bodies_become_response_errors() {
-        for body in ["<html><body>502 Bad Gateway</body></html>", "", "{\"Code\":", "plain"] {
+        for body in [
+            "<html><body>502 Bad Gateway</body></html>",
+            "",
+            "{\"Code\":",
+            "plain",
+        ] {
             let e = service_error(&resp(502, body)).unwrap_err();
             assert_eq!(e.status, 502);
             assert!(e.excerpt.len() <= ResponseError::EXCERPT_LIMIT + 3);

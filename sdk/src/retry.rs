@@ -116,7 +116,10 @@ mod tests {
         assert!(p.should_retry(1, Failure::ServerError, true));
         assert!(!p.should_retry(1, Failure::AfterSend, false));
         assert!(p.should_retry(2, Failure::AfterSend, true));
-        assert!(!p.should_retry(3, Failure::Connect, true), "attempts exhausted");
+        assert!(
+            !p.should_retry(3, Failure::Connect, true),
+            "attempts exhausted"
+        );
         assert!(!p.should_retry(1, Failure::Final, true));
         assert!(!RetryPolicy::disabled().should_retry(1, Failure::Connect, true));
     }
@@ -127,7 +130,8 @@ mod tests {
             .with_base_delay(Duration::from_millis(100))
             .with_max_delay(Duration::from_millis(300));
         for attempt in 1..40 {
-            let bound = Duration::from_millis(100 * (1u64 << (attempt - 1).min(20))).min(Duration::from_millis(300));
+            let bound = Duration::from_millis(100 * (1u64 << (attempt - 1).min(20)))
+                .min(Duration::from_millis(300));
             assert!(p.delay(attempt) <= bound);
         }
         let distinct: std::collections::BTreeSet<Duration> = (0..50).map(|_| p.delay(3)).collect();

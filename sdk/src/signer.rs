@@ -52,7 +52,26 @@ pub fn build_request(
     let path = expand_path(op, params)?;
     let (body, content_type) = body_of(params);
     let timestamp = format_timestamp(attempt.now);
-    let base = attempt.endpoint.base_url();
+    // Host parameters (SLS's `project`) prefix the endpoint's host name.
+    let authority = match params.host.as_slice() {
+        [] => attempt.endpoint.authority.clone(),
+        labels => {
+            let mut host = String::new();
+            for (name, value) in labels {
+                if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                    return Err(ConfigError::new(format!(
+                        "{}: host parameter {name} = {value:?} is not a valid host label",
+                        op.action
+                    )));
+                }
+                host.push_str(value);
+                host.push('.');
+            }
+            host.push_str(&attempt.endpoint.authority);
+            host
+        }
+    };
+    let base = format!("{}://{authority}", attempt.endpoint.scheme);
 
     let mut headers: Vec<(String, String)> = vec![
         ("x-acs-action".into(), op.action.into()),
@@ -104,13 +123,17 @@ pub fn build_request(
     headers.push(("x-acs-signature-nonce".into(), attempt.nonce.into()));
     headers.push(("x-acs-content-sha256".into(), v3::hashed_payload(&body)));
     headers.push(("accept".into(), "application/json".into()));
-    if let Some(token) = credentials.and_then(Credentials::security_token) {
-        headers.push(("x-acs-security-token".into(), token.into()));
+    if let Some(c) = credentials {
+        if let Some(token) = c.security_token() {
+            // As the official SDK does: STS calls name the key id in a header too.
+            headers.push(("x-acs-accesskey-id".into(), c.access_key_id().into()));
+            headers.push(("x-acs-security-token".into(), token.into()));
+        }
     }
     if let Some(c) = credentials {
         // `host` is signed but sent by the HTTP stack from the URL.
         let mut signed_headers = headers.clone();
-        signed_headers.push(("host".into(), attempt.endpoint.authority.clone()));
+        signed_headers.push(("host".into(), authority.clone()));
         let input = v3::V3Input {
             method,
             path: &path,
@@ -135,7 +158,8 @@ fn body_of(params: &Params) -> (Vec<u8>, Option<&'static str>) {
     if let Some(body) = &params.body {
         let trimmed = body.trim_start();
         let ct = if trimmed.starts_with('{') || trimmed.starts_with('[') {
-            "application/json"
+            // The official SDK's content type for JSON bodies.
+            "application/json; charset=utf-8"
         } else {
             "application/octet-stream"
         };
@@ -145,9 +169,22 @@ fn body_of(params: &Params) -> (Vec<u8>, Option<&'static str>) {
         return (Vec::new(), None);
     }
     (
-        encode_pairs(&params.form).into_bytes(),
+        form_urlencode(&params.form).into_bytes(),
         Some("application/x-www-form-urlencoded"),
     )
+}
+
+/// A form body as the official SDK writes it: keys sorted, values
+/// form-encoded (RFC 3986 unreserved kept, space as `+`).
+fn form_urlencode(pairs: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let plus = |s: &str| percent_encode(s).replace("%20", "+");
+    sorted
+        .iter()
+        .map(|(k, v)| format!("{}={}", plus(k), plus(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// The path with `{Name}` placeholders replaced by encoded values.
@@ -158,7 +195,9 @@ fn expand_path(op: &OperationDescriptor, params: &Params) -> Result<String, Conf
         path = path.replace(&placeholder, &percent_encode(value));
     }
     if let Some(start) = path.find('{') {
-        let end = path[start..].find('}').map_or(path.len(), |e| start + e + 1);
+        let end = path[start..]
+            .find('}')
+            .map_or(path.len(), |e| start + e + 1);
         return Err(ConfigError::new(format!(
             "{}: path parameter {} is not set",
             op.action,
@@ -193,6 +232,21 @@ fn url(base: &str, path: &str, query: &[(String, String)]) -> String {
 mod tests {
     use super::*;
     use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn form_body_matches_the_official_encoding() {
+        // Body the official SDK (Utils.to_form) produced for these pairs; see
+        // signing/tests/vectors/v3.json, case special-values-form-body.
+        let pairs = [
+            ("Tag.1.Key".to_string(), "键".to_string()),
+            ("Description".to_string(), "hello world *~+/=&% 中文".to_string()),
+            ("Empty".to_string(), String::new()),
+        ];
+        assert_eq!(
+            form_urlencode(&pairs),
+            "Description=hello+world+%2A~%2B%2F%3D%26%25+%E4%B8%AD%E6%96%87&Empty=&Tag.1.Key=%E9%94%AE"
+        );
+    }
 
     #[test]
     fn timestamp_is_utc_iso8601() {

@@ -164,6 +164,9 @@ mod tests {
         assert!(one_of("ResourceType", &Some("INSTANCE".to_string()), &["INSTANCE"]).is_ok());
         assert!(one_of("ResourceType", &None::<String>, &["INSTANCE"]).is_ok());
         let e = one_of("ResourceType", &Some("DISK".to_string()), &["INSTANCE"]).unwrap_err();
-        assert!(e.to_string().contains("DISK") && e.to_string().contains("INSTANCE"), "{e}");
+        assert!(
+            e.to_string().contains("DISK") && e.to_string().contains("INSTANCE"),
+            "{e}"
+        );
     }
 }

@@ -1,1 +1,1 @@
-//! Workspace integration tests live in `tests/tests/`.
+//! Workspace integration tests live in `tests/tests/`; this crate has no library code.

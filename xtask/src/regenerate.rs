@@ -14,12 +14,22 @@ pub struct Args {
     /// generated code (or the manifest) differs from what the specs produce.
     #[arg(long)]
     check: bool,
+    /// Generate a standalone crate from these metadata files instead of
+    /// regenerating the SDK (repeatable; needs --out).
+    #[arg(long = "spec", requires = "out")]
+    specs: Vec<PathBuf>,
+    /// Directory of the standalone crate (created or replaced).
+    #[arg(long, requires = "specs")]
+    out: Option<PathBuf>,
 }
 
 const BEGIN_FEATURES: &str = "# BEGIN GENERATED FEATURES (cargo xtask regenerate)";
 const END_FEATURES: &str = "# END GENERATED FEATURES";
 
 pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
+    if let Some(out) = &args.out {
+        return standalone(root, &args.specs, out);
+    }
     let started = Instant::now();
     let specs_dir = root.join("api-specs");
     let out_dir = root.join("sdk/src/generated");
@@ -71,8 +81,11 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     rustfmt_all(&mut generation.files)?;
     let features: Vec<String> = generation.products.iter().map(|p| p.code.clone()).collect();
 
-    let wanted: BTreeMap<PathBuf, &GeneratedFile> =
-        generation.files.iter().map(|f| (f.path.clone(), f)).collect();
+    let wanted: BTreeMap<PathBuf, &GeneratedFile> = generation
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f))
+        .collect();
     let existing = existing_files(&out_dir)?;
     let mut written = 0usize;
     for (path, file) in &wanted {
@@ -125,26 +138,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
         }
     }
 
-    for p in &generation.products {
-        let lines: usize = generation
-            .files
-            .iter()
-            .filter(|f| f.path.starts_with(&p.module))
-            .map(|f| f.contents.lines().count())
-            .sum();
-        println!(
-            "{} {}: {} operations generated, {} skipped, {} lines ({:.0} per operation)",
-            p.name,
-            p.version,
-            p.operations.len(),
-            p.skipped.len(),
-            lines,
-            lines as f64 / p.operations.len().max(1) as f64
-        );
-        for s in &p.skipped {
-            println!("  skipped {}: {}", s.operation, s.reason);
-        }
-    }
+    print_summary(&generation);
     let elapsed = started.elapsed();
     if args.check {
         if drift.is_empty() {
@@ -155,7 +149,10 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         } else {
-            eprintln!("generated code is out of date ({} differences):", drift.len());
+            eprintln!(
+                "generated code is out of date ({} differences):",
+                drift.len()
+            );
             for d in &drift {
                 eprintln!("  {d}");
             }
@@ -173,14 +170,94 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     }
 }
 
+/// One line per product: operations generated and skipped, lines of code.
+fn print_summary(generation: &alibabacloud_codegen::Generation) {
+    for p in &generation.products {
+        let lines: usize = generation
+            .files
+            .iter()
+            .filter(|f| f.path.components().any(|c| c.as_os_str() == p.module.as_str()))
+            .map(|f| f.contents.lines().count())
+            .sum();
+        println!(
+            "{} {}: {} operations generated, {} skipped, {} lines ({:.0} per operation)",
+            p.name,
+            p.version,
+            p.operations.len(),
+            p.skipped.len(),
+            lines,
+            lines as f64 / p.operations.len().max(1) as f64
+        );
+        for s in &p.skipped {
+            println!("  skipped {}: {}", s.operation, s.reason);
+        }
+    }
+}
+
+/// `--spec FILE... --out DIR`: a standalone crate for any metadata files,
+/// depending on this workspace's `alibabacloud-sdk` for the runtime.
+fn standalone(root: &Path, specs: &[PathBuf], out: &Path) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let inputs: Vec<SpecInput> = specs
+        .iter()
+        .map(|file| SpecInput {
+            file: file.clone(),
+            label: file.display().to_string(),
+        })
+        .collect();
+    let sdk = root.join("sdk");
+    let sdk = sdk.canonicalize().unwrap_or(sdk);
+    let options = alibabacloud_codegen::CrateOptions {
+        name: "alibabacloud-generated".to_string(),
+        sdk_dependency: format!("{{ path = {:?} }}", sdk.display().to_string()),
+    };
+    let mut generation =
+        alibabacloud_codegen::generate_crate(&inputs, &options).map_err(|e| e.to_string())?;
+    let generated_at = Instant::now();
+    let mut rust: Vec<GeneratedFile> = generation
+        .files
+        .iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
+        .cloned()
+        .collect();
+    rustfmt_all(&mut rust)?;
+    for f in &mut generation.files {
+        if let Some(formatted) = rust.iter().find(|r| r.path == f.path) {
+            f.contents = formatted.contents.clone();
+        }
+    }
+    if out.exists() {
+        for sub in ["src", "tests"] {
+            let dir = out.join(sub);
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+        }
+    }
+    for f in &generation.files {
+        let target = out.join(&f.path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        std::fs::write(&target, &f.contents).map_err(|e| format!("{}: {e}", target.display()))?;
+    }
+    print_summary(&generation);
+    println!(
+        "wrote {} files to {} (generation {:.2?}, with rustfmt {:.2?})",
+        generation.files.len(),
+        out.display(),
+        generated_at - started,
+        started.elapsed()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Runs rustfmt over the rendered files, so generated code passes
 /// `cargo fmt --check` like the rest of the workspace. One rustfmt process
 /// for all files, in a private staging directory.
 fn rustfmt_all(files: &mut [GeneratedFile]) -> Result<(), String> {
-    let staging = std::env::temp_dir().join(format!(
-        "alibabacloud-regenerate-{}",
-        std::process::id()
-    ));
+    let staging =
+        std::env::temp_dir().join(format!("alibabacloud-regenerate-{}", std::process::id()));
     let result = rustfmt_in(&staging, files);
     let _ = std::fs::remove_dir_all(&staging);
     result
@@ -203,7 +280,9 @@ fn rustfmt_in(staging: &Path, files: &mut [GeneratedFile]) -> Result<(), String>
             .args(chunk)
             .output()
             .map_err(|e| {
-                format!("cannot run {rustfmt}: {e} (install it with `rustup component add rustfmt`)")
+                format!(
+                    "cannot run {rustfmt}: {e} (install it with `rustup component add rustfmt`)"
+                )
             })?;
         if !output.status.success() {
             return Err(format!(
@@ -213,7 +292,8 @@ fn rustfmt_in(staging: &Path, files: &mut [GeneratedFile]) -> Result<(), String>
         }
     }
     for (f, path) in files.iter_mut().zip(&paths) {
-        f.contents = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        f.contents =
+            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     Ok(())
 }
@@ -279,5 +359,103 @@ fn with_features(cargo_toml: &str, features: &[String]) -> Result<String, String
     for f in features {
         block.push_str(&format!("{f} = []\n"));
     }
-    Ok(format!("{}{}{}", &cargo_toml[..start], block, &cargo_toml[end..]))
+    Ok(format!(
+        "{}{}{}",
+        &cargo_toml[..start],
+        block,
+        &cargo_toml[end..]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scratch copy of the parts of the repository regenerate touches.
+    fn scratch_root(name: &str) -> PathBuf {
+        let real = crate::workspace_root();
+        let root = std::env::temp_dir().join(format!("xtask-regen-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let spec_dir = root.join("api-specs/r-kvstore/2015-01-01");
+        std::fs::create_dir_all(&spec_dir).unwrap();
+        std::fs::create_dir_all(root.join("sdk/src")).unwrap();
+        for rel in [
+            "api-specs/manifest.toml",
+            "api-specs/r-kvstore/2015-01-01/api-docs.json",
+            "sdk/Cargo.toml",
+        ] {
+            std::fs::copy(real.join(rel), root.join(rel)).unwrap();
+        }
+        root
+    }
+
+    fn run_in(root: &Path, check: bool) -> ExitCode {
+        run(root, Args { check, specs: vec![], out: None }).unwrap()
+    }
+
+    fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
+        existing_files(dir)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.clone(), std::fs::read_to_string(dir.join(&p)).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn regenerate_then_check_and_drift() {
+        let root = scratch_root("drift");
+        let generated = root.join("sdk/src/generated");
+        assert_eq!(run_in(&root, true), ExitCode::FAILURE, "nothing generated yet");
+        assert_eq!(run_in(&root, false), ExitCode::SUCCESS);
+        let first = snapshot(&generated);
+        assert!(first.len() >= 11);
+        assert_eq!(run_in(&root, true), ExitCode::SUCCESS);
+        assert_eq!(run_in(&root, false), ExitCode::SUCCESS);
+        assert_eq!(snapshot(&generated), first, "two runs, identical bytes");
+
+        // A hand edit of generated code is drift.
+        let target = generated.join("r_kvstore/modify_security_group_configuration.rs");
+        let text = std::fs::read_to_string(&target).unwrap();
+        std::fs::write(&target, format!("{text}// hand edit\n")).unwrap();
+        assert_eq!(run_in(&root, true), ExitCode::FAILURE);
+        // A stale file is drift, and regenerate removes it.
+        std::fs::write(generated.join("r_kvstore/stale.rs"), "// old").unwrap();
+        assert_eq!(run_in(&root, false), ExitCode::SUCCESS);
+        assert!(!generated.join("r_kvstore/stale.rs").exists());
+        assert_eq!(snapshot(&generated), first);
+
+        // A changed spec: check reports the sha256, regenerate updates it.
+        let spec = root.join("api-specs/r-kvstore/2015-01-01/api-docs.json");
+        let text = std::fs::read_to_string(&spec).unwrap();
+        std::fs::write(&spec, text.replacen("\"version\": \"1.0\"", "\"version\": \"1.1\"", 1)).unwrap();
+        assert_eq!(run_in(&root, true), ExitCode::FAILURE);
+        assert_eq!(run_in(&root, false), ExitCode::SUCCESS);
+        assert_eq!(run_in(&root, true), ExitCode::SUCCESS);
+        let manifest = std::fs::read_to_string(root.join("api-specs/manifest.toml")).unwrap();
+        assert!(manifest.contains(&manifest::sha256_of(&spec).unwrap()));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn unlisted_spec_is_named() {
+        let root = scratch_root("unlisted");
+        let extra = root.join("api-specs/other/2020-01-01");
+        std::fs::create_dir_all(&extra).unwrap();
+        std::fs::write(extra.join("api-docs.json"), "{}").unwrap();
+        let err = run(&root, Args { check: true, specs: vec![], out: None }).unwrap_err();
+        assert!(err.contains("api-specs/other/2020-01-01/api-docs.json has no [[spec]] entry"), "{err}");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn feature_block_is_rewritten_between_markers() {
+        let toml = format!("[features]\ndefault = []\n{BEGIN_FEATURES}\nold = []\n{END_FEATURES}\n\n[deps]\n");
+        let out = with_features(&toml, &["a".into(), "b-c".into()]).unwrap();
+        assert_eq!(
+            out,
+            format!("[features]\ndefault = []\n{BEGIN_FEATURES}\na = []\nb-c = []\n{END_FEATURES}\n\n[deps]\n")
+        );
+        assert!(with_features("[features]\n", &[]).unwrap_err().contains("marker"));
+        assert_eq!(line_diff_summary("a\nb\n", "a\nc\nd\n"), "+2 -1 lines");
+    }
 }

@@ -2,12 +2,14 @@
 //! print decisions the IR already made and decide nothing themselves.
 
 mod error;
+mod examples;
 mod operation;
 mod product;
 mod request;
 mod response;
 mod types;
 
+pub use examples::response_example_tests;
 pub use operation::operation_module;
 pub use product::{generated_root, product_module};
 

@@ -1,7 +1,7 @@
 //! One operation's module: descriptor, request, builder, response, error.
 
 use super::error::error_enum;
-use super::request::{param_docs, param_struct, request, setter};
+use super::request::{paginated, param_docs, param_struct, request, setter};
 use super::response::response_struct;
 use super::{doc_attrs, ident, inner_doc_attrs};
 use crate::ir::{Operation, Product};
@@ -13,6 +13,7 @@ pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
     let module_doc = inner_doc_attrs(&operation_module_docs(product, op));
     let descriptor = descriptor(op);
     let request = request(op);
+    let paginated = paginated(op);
     let builder = builder(op);
     let response = response_struct(&op.response);
     let nested = op.response_structs.iter().map(response_struct);
@@ -22,6 +23,7 @@ pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
         #module_doc
         #descriptor
         #request
+        #paginated
         #builder
         #(#objects)*
         #response
@@ -90,6 +92,17 @@ fn builder(op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
+    let paginator = if op.pagination.is_some() {
+        quote! {
+            /// Pages through the results: each `next_page().await` sends
+            /// the request for the following page, until the last.
+            pub fn into_paginator(self) -> crate::paginate::Paginator<#request> {
+                crate::paginate::Paginator::new(self.client, self.request)
+            }
+        }
+    } else {
+        quote!()
+    };
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -114,6 +127,8 @@ fn builder(op: &Operation) -> TokenStream {
             pub fn into_request(self) -> #request {
                 self.request
             }
+
+            #paginator
 
             /// Validates, signs and sends the request; returns the typed
             /// response or a typed error.

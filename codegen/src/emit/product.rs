@@ -8,7 +8,11 @@ use quote::quote;
 
 /// `generated/<product>/mod.rs`.
 pub fn product_module(product: &Product) -> TokenStream {
-    let modules: Vec<_> = product.operations.iter().map(|op| ident(&op.module)).collect();
+    let modules: Vec<_> = product
+        .operations
+        .iter()
+        .map(|op| ident(&op.module))
+        .collect();
     let reexports = product.operations.iter().map(|op| {
         let m = ident(&op.module);
         let req = ident(&op.request_type);

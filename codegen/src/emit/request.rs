@@ -3,7 +3,7 @@
 
 use super::types::{field_type, is_collection, rust_type};
 use super::{doc_attrs, ident};
-use crate::ir::{Encoding, Location, Operation, Param, StructType, Type};
+use crate::ir::{Encoding, Location, Operation, Pagination, Param, StructType, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -20,6 +20,11 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
     });
     let checks = op.params.iter().map(validation);
     let writes = op.params.iter().map(write_param);
+    let out = if op.params.is_empty() {
+        quote!(_out)
+    } else {
+        quote!(out)
+    };
     let doc = doc_attrs(&format!(
         "Parameters of `{}`. Build it with [`{}`] or set the public fields of\n`{}::default()`.",
         op.name, op.builder_type, op.request_type
@@ -40,7 +45,7 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
                 Ok(())
             }
 
-            fn write_params(&self, out: &mut crate::params::Params) {
+            fn write_params(&self, #out: &mut crate::params::Params) {
                 #(#writes)*
             }
         }
@@ -115,6 +120,65 @@ fn write_param(p: &Param) -> TokenStream {
     }
 }
 
+/// `Paginated` for operations that page: how to build the next request
+/// from a response.
+pub(crate) fn paginated(op: &Operation) -> TokenStream {
+    let Some(pagination) = &op.pagination else {
+        return quote!();
+    };
+    let name = ident(&op.request_type);
+    let body = match pagination {
+        Pagination::PageNumber {
+            page_number,
+            page_size,
+            total_count,
+            items,
+        } => {
+            let number = ident(page_number);
+            let size = ident(page_size);
+            let total = ident(total_count);
+            let items = match items {
+                Some(items) => {
+                    let items = ident(items);
+                    quote!(::std::option::Option::Some(response.#items.len()))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            quote! {
+                let next = crate::paginate::next_page_number(
+                    self.#number.map(i64::from),
+                    self.#size.map(i64::from),
+                    response.#total.map(i64::from),
+                    #items,
+                )?;
+                let mut request = self.clone();
+                request.#number = ::std::option::Option::Some(next.try_into().ok()?);
+                ::std::option::Option::Some(request)
+            }
+        }
+        Pagination::Token {
+            request_token,
+            response_token,
+        } => {
+            let req = ident(request_token);
+            let resp = ident(response_token);
+            quote! {
+                let token = crate::paginate::next_token(self.#req.as_deref(), response.#resp.as_deref())?;
+                let mut request = self.clone();
+                request.#req = ::std::option::Option::Some(token);
+                ::std::option::Option::Some(request)
+            }
+        }
+    };
+    quote! {
+        impl crate::paginate::Paginated for #name {
+            fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
+                #body
+            }
+        }
+    }
+}
+
 /// A parameter object (`Tag` of `Tag.N.Key`): public fields, setters, and
 /// both wire spellings (numbered keys and JSON).
 pub(crate) fn param_struct(s: &StructType) -> TokenStream {
@@ -131,7 +195,11 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
         };
         let mut text = fd.docs.clone();
         if fd.required {
-            text.push_str(if text.is_empty() { "Required." } else { "\n\nRequired." });
+            text.push_str(if text.is_empty() {
+                "Required."
+            } else {
+                "\n\nRequired."
+            });
         }
         let docs = doc_attrs(&text);
         quote! { #docs #skip pub #f: #ty, }

@@ -49,7 +49,8 @@ fn field(fd: &Field, transparent: bool) -> TokenStream {
     };
     let with = with.map(|w| quote!(deserialize_with = #w,));
     if transparent {
-        quote! { #[serde(default, #with)] #f: #ty, }
+        // serde forbids `default` on the one field of a transparent struct.
+        quote! { #[serde(#with)] #f: #ty, }
     } else {
         quote! { #[serde(rename = #wire, default, #with)] #f: #ty, }
     }

@@ -149,32 +149,30 @@ impl DefaultCredentialsChain {
 
     async fn load(&self) -> Result<Credentials, CredentialsError> {
         let last = self.last_used.load(Ordering::Relaxed);
-        let mut last_error = None;
+        let mut remembered_error = None;
         if let Some((_, provider)) = self.providers.get(last) {
             match provider.provide_credentials().await {
                 Ok(credentials) => return Ok(credentials),
-                Err(error) => last_error = Some(error),
+                Err(error) => remembered_error = Some(error),
             }
         }
         let mut tried = Vec::with_capacity(self.providers.len());
         for (index, (name, provider)) in self.providers.iter().enumerate() {
             // Do not ask the remembered source twice in one call.
-            let result = match (index == last, last_error.take()) {
-                (true, Some(error)) => Err(error),
-                (_, kept) => {
-                    last_error = kept;
-                    provider.provide_credentials().await
-                }
+            let result = match remembered_error.take_if(|_| index == last) {
+                Some(error) => Err(error),
+                None => provider.provide_credentials().await,
             };
             match result {
                 Ok(credentials) => {
                     self.last_used.store(index, Ordering::Relaxed);
                     // A broken source that the chain stepped over deserves a
                     // word: the user probably meant it to be used.
-                    for error in tried.iter().filter(|e: &&CredentialsError| {
-                        e.kind() != CredentialsErrorKind::NotConfigured
-                    }) {
-                        tracing::warn!(error = %error, "credentials source skipped");
+                    for error in &tried {
+                        let error: &CredentialsError = error;
+                        if error.kind() != CredentialsErrorKind::NotConfigured {
+                            tracing::warn!(error = %error, "credentials source skipped");
+                        }
                     }
                     tracing::debug!(source = *name, "credentials loaded by the default chain");
                     return Ok(credentials);

@@ -10,6 +10,7 @@
 //! `GET /latest/meta-data/ram/security-credentials/<role>`.
 
 use std::fmt;
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::HeaderValue;
@@ -51,9 +52,12 @@ pub struct EcsRamRoleProvider {
     role_name: Option<String>,
     imds_v1_disabled: bool,
     disabled: bool,
-    // The client cannot always be built (TLS backend setup); keep the reason
-    // to report it from `provide_credentials` rather than panic.
-    client: Result<Client, String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    // Built on first use: a chain that never reaches this source should not
+    // pay for TLS setup. Building can fail; the reason is kept to report it
+    // from `provide_credentials` rather than panic.
+    client: OnceLock<Result<Client, String>>,
 }
 
 /// Configures an [`EcsRamRoleProvider`].
@@ -124,15 +128,6 @@ impl EcsRamRoleProviderBuilder {
 
     /// Builds the provider.
     pub fn build(self) -> EcsRamRoleProvider {
-        let client = Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            // The metadata service is link-local: never through a proxy, and
-            // never follow a redirect that would carry the session token away.
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| error_chain(&e));
         EcsRamRoleProvider {
             endpoint: self.endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned()),
             role_name: self
@@ -143,7 +138,9 @@ impl EcsRamRoleProviderBuilder {
                 .imds_v1_disabled
                 .unwrap_or_else(|| self.env.is_true(IMDS_V1_DISABLED_VAR)),
             disabled: self.env.is_true(DISABLED_VAR),
-            client,
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            client: OnceLock::new(),
         }
     }
 }
@@ -190,6 +187,29 @@ impl EcsRamRoleProvider {
         CredentialsError::new(PROVIDER, kind, message)
     }
 
+    fn client(&self) -> Result<&Client, CredentialsError> {
+        self.client
+            .get_or_init(|| {
+                Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    // The metadata service is link-local: never through a
+                    // proxy, and never follow a redirect that would carry the
+                    // session token elsewhere.
+                    .no_proxy()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| error_chain(&e))
+            })
+            .as_ref()
+            .map_err(|reason| {
+                Self::error(
+                    CredentialsErrorKind::Unavailable,
+                    format!("cannot create the HTTP client: {reason}"),
+                )
+            })
+    }
+
     async fn load(&self) -> Result<Credentials, CredentialsError> {
         if self.disabled {
             return Err(Self::error(
@@ -198,12 +218,7 @@ impl EcsRamRoleProvider {
             )
             .with_variable(DISABLED_VAR));
         }
-        let client = self.client.as_ref().map_err(|reason| {
-            Self::error(
-                CredentialsErrorKind::Unavailable,
-                format!("cannot create the HTTP client: {reason}"),
-            )
-        })?;
+        let client = self.client()?;
         let base = Url::parse(&self.endpoint)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && !u.cannot_be_a_base())
@@ -263,16 +278,15 @@ impl EcsRamRoleProvider {
             Err(status) => status,
         };
         if self.imds_v1_disabled {
-            let mut error = self.request_error("IMDSv2 token request", &url, failure);
-            error = Self::error(
-                error.kind(),
+            let cause = self.request_error("IMDSv2 token request", &url, failure);
+            return Err(Self::error(
+                cause.kind(),
                 format!(
                     "{} and requests without a token are disabled by {IMDS_V1_DISABLED_VAR}=true",
-                    error.message()
+                    cause.message()
                 ),
             )
-            .with_variable(IMDS_V1_DISABLED_VAR);
-            return Err(error);
+            .with_variable(IMDS_V1_DISABLED_VAR));
         }
         tracing::debug!(url = %url, "no IMDSv2 token, falling back to IMDSv1 requests");
         Ok(None)

@@ -298,6 +298,19 @@ impl crate::operation::Operation for DescribeInstancesRequest {
         out.plain(crate::params::Location::Query, "NodeType", &self.node_type);
     }
 }
+impl crate::paginate::Paginated for DescribeInstancesRequest {
+    fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
+        let next = crate::paginate::next_page_number(
+            self.page_number.map(i64::from),
+            self.page_size.map(i64::from),
+            response.total_count.map(i64::from),
+            ::std::option::Option::Some(response.instances.len()),
+        )?;
+        let mut request = self.clone();
+        request.page_number = ::std::option::Option::Some(next.try_into().ok()?);
+        ::std::option::Option::Some(request)
+    }
+}
 /// Fluent builder for `DescribeInstances`: set parameters, then [`send`](DescribeInstancesBuilder::send).
 #[derive(Debug, Clone)]
 pub struct DescribeInstancesBuilder {
@@ -558,6 +571,11 @@ impl DescribeInstancesBuilder {
     /// Takes the request out, to send later with `Client::execute`.
     pub fn into_request(self) -> DescribeInstancesRequest {
         self.request
+    }
+    /// Pages through the results: each `next_page().await` sends
+    /// the request for the following page, until the last.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<DescribeInstancesRequest> {
+        crate::paginate::Paginator::new(self.client, self.request)
     }
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.

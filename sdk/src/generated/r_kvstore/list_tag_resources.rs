@@ -93,6 +93,17 @@ impl crate::operation::Operation for ListTagResourcesRequest {
         out.flat(crate::params::Location::Query, "Tag", &self.tags);
     }
 }
+impl crate::paginate::Paginated for ListTagResourcesRequest {
+    fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
+        let token = crate::paginate::next_token(
+            self.next_token.as_deref(),
+            response.next_token.as_deref(),
+        )?;
+        let mut request = self.clone();
+        request.next_token = ::std::option::Option::Some(token);
+        ::std::option::Option::Some(request)
+    }
+}
 /// Fluent builder for `ListTagResources`: set parameters, then [`send`](ListTagResourcesBuilder::send).
 #[derive(Debug, Clone)]
 pub struct ListTagResourcesBuilder {
@@ -171,6 +182,11 @@ impl ListTagResourcesBuilder {
     /// Takes the request out, to send later with `Client::execute`.
     pub fn into_request(self) -> ListTagResourcesRequest {
         self.request
+    }
+    /// Pages through the results: each `next_page().await` sends
+    /// the request for the following page, until the last.
+    pub fn into_paginator(self) -> crate::paginate::Paginator<ListTagResourcesRequest> {
+        crate::paginate::Paginator::new(self.client, self.request)
     }
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.

@@ -1,0 +1,117 @@
+//! Paging through list operations: generated requests say how to build the
+//! next page's request from a response; [`Paginator`] drives it.
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::operation::Operation;
+
+/// A request that pages (`PageNumber`/`TotalCount` or `NextToken`).
+pub trait Paginated: Operation + Clone {
+    /// The request for the page after `response`, or `None` after the last.
+    fn next_request(&self, response: &Self::Response) -> Option<Self>;
+}
+
+/// Sends one page after another.
+///
+/// ```no_run
+/// # #[cfg(feature = "r-kvstore")]
+/// # async fn demo(client: alibabacloud_sdk::r_kvstore::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// let mut pages = client.describe_instances().region_id("cn-hangzhou").page_size(50).into_paginator();
+/// while let Some(page) = pages.next_page().await {
+///     for instance in page?.instances() {
+///         println!("{}", instance.instance_id());
+///     }
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct Paginator<O> {
+    client: Client,
+    next: Option<O>,
+}
+
+impl<O: Paginated> Paginator<O> {
+    /// Starts at `first`.
+    pub fn new(client: Client, first: O) -> Self {
+        Paginator {
+            client,
+            next: Some(first),
+        }
+    }
+
+    /// The next page, or `None` when there are no more. After an error the
+    /// paginator stops.
+    pub async fn next_page(&mut self) -> Option<Result<O::Response, Error<O::Error>>> {
+        let request = self.next.take()?;
+        match self.client.execute(request.clone()).await {
+            Ok(response) => {
+                self.next = request.next_request(&response);
+                Some(Ok(response))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// Every remaining page.
+    pub async fn collect_pages(mut self) -> Result<Vec<O::Response>, Error<O::Error>> {
+        let mut pages = Vec::new();
+        while let Some(page) = self.next_page().await {
+            pages.push(page?);
+        }
+        Ok(pages)
+    }
+}
+
+/// The next page number, or `None` when `page` was the last: no items, no
+/// total to compare with, or `page * size` reaches the total.
+pub fn next_page_number(
+    page: Option<i64>,
+    size: Option<i64>,
+    total: Option<i64>,
+    items: Option<usize>,
+) -> Option<i64> {
+    if items == Some(0) {
+        return None;
+    }
+    let page = page.unwrap_or(1).max(1);
+    let size = size.or_else(|| items.and_then(|n| i64::try_from(n).ok()))?;
+    let total = total?;
+    if size <= 0 || page.saturating_mul(size) >= total {
+        None
+    } else {
+        Some(page + 1)
+    }
+}
+
+/// The next token, or `None` when the response has none (or repeats the
+/// one just used, which would loop forever).
+pub fn next_token(sent: Option<&str>, received: Option<&str>) -> Option<String> {
+    let token = received.filter(|t| !t.is_empty())?;
+    (Some(token) != sent).then(|| token.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers_stop_at_the_total() {
+        assert_eq!(next_page_number(None, Some(10), Some(25), Some(10)), Some(2));
+        assert_eq!(next_page_number(Some(2), Some(10), Some(25), Some(10)), Some(3));
+        assert_eq!(next_page_number(Some(3), Some(10), Some(25), Some(5)), None);
+        assert_eq!(next_page_number(Some(1), None, Some(25), Some(10)), Some(2), "size from items");
+        assert_eq!(next_page_number(Some(1), Some(10), Some(25), Some(0)), None, "empty page");
+        assert_eq!(next_page_number(Some(1), Some(10), None, Some(10)), None, "no total");
+        assert_eq!(next_page_number(Some(1), Some(0), Some(25), None), None);
+    }
+
+    #[test]
+    fn tokens_stop_when_absent_or_repeated() {
+        assert_eq!(next_token(None, Some("t1")).as_deref(), Some("t1"));
+        assert_eq!(next_token(Some("t1"), Some("t2")).as_deref(), Some("t2"));
+        assert_eq!(next_token(Some("t1"), Some("")), None);
+        assert_eq!(next_token(Some("t1"), None), None);
+        assert_eq!(next_token(Some("t1"), Some("t1")), None);
+    }
+}

@@ -1,0 +1,201 @@
+//! Compile probes of the public API shape, and client-side validation:
+//! what a user writes must compile, and bad parameters never leave the host.
+
+mod support;
+
+use alibabacloud_sdk::credentials::Credentials;
+use alibabacloud_sdk::error::{Error, ValidationProblem};
+use alibabacloud_sdk::r_kvstore::{
+    self, Client, DescribeInstancesRequest, ModifySecurityGroupConfigurationError,
+    ModifySecurityGroupConfigurationRequest, ModifySecurityGroupConfigurationResponse,
+};
+use alibabacloud_sdk::Config;
+use support::CaptureTransport;
+
+fn client(transport: CaptureTransport) -> Client {
+    Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .credentials(Credentials::new("testid", "testsecret"))
+            .transport(transport)
+            .build()
+            .unwrap(),
+    )
+}
+
+/// The call from the README and the design notes, with its exact types.
+#[allow(dead_code)]
+async fn readme_call(
+    client: &Client,
+) -> Result<ModifySecurityGroupConfigurationResponse, Error<ModifySecurityGroupConfigurationError>>
+{
+    client
+        .modify_security_group_configuration()
+        .db_instance_id("r-bp1zxszhcgatnx****")
+        .security_group_ids(["sg-1", "sg-2"])
+        .send()
+        .await
+}
+
+/// Users match on typed variants; `#[non_exhaustive]` makes them keep a
+/// catch-all so new codes in future specs do not break them.
+#[allow(dead_code)]
+fn handle(error: Error<ModifySecurityGroupConfigurationError>) -> String {
+    match error {
+        Error::Service(ModifySecurityGroupConfigurationError::InvalidInstanceIdNotFound(meta)) => {
+            format!("no such instance (request {:?})", meta.request_id())
+        }
+        Error::Service(ModifySecurityGroupConfigurationError::InvalidIzNoNotSupported(_)) => {
+            "zone".into()
+        }
+        Error::Service(other) => other.service_error().code().to_string(),
+        Error::Validation(v) => v.parameter().to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[tokio::test]
+async fn fluent_call_sends_and_returns_typed_response() {
+    let transport =
+        CaptureTransport::new(r#"{"RequestId":"147CAC09-E8C6-43F8-9599-982A43D6ABCD"}"#);
+    let out = readme_call(&client(transport.clone())).await.unwrap();
+    assert_eq!(out.request_id(), "147CAC09-E8C6-43F8-9599-982A43D6ABCD");
+    let sent = transport.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].method, "POST");
+    assert!(
+        sent[0].url.starts_with("https://r-kvstore.aliyuncs.com/?"),
+        "{}",
+        sent[0].url
+    );
+    assert!(
+        sent[0].url.contains("SecurityGroupId=sg-1%2Csg-2"),
+        "{}",
+        sent[0].url
+    );
+}
+
+#[tokio::test]
+async fn requests_can_be_built_without_the_builder() {
+    let transport = CaptureTransport::new(
+        r#"{"RequestId":"x","TotalCount":0,"Instances":{"KVStoreInstance":[]}}"#,
+    );
+    let c = client(transport.clone());
+    let mut request = DescribeInstancesRequest::default();
+    request.region_id = Some("cn-hangzhou".into());
+    request.page_size = Some(50);
+    request.tags = vec![r_kvstore::describe_instances::Tag::default()
+        .key("env")
+        .value("prod")];
+    let out = c.execute(request).await.unwrap();
+    assert_eq!(out.total_count(), Some(0));
+    assert!(out.instances().is_empty());
+    let url = &transport.requests()[0].url;
+    for part in [
+        "Tag.1.Key=env",
+        "Tag.1.Value=prod",
+        "PageSize=50",
+        "RegionId=cn-hangzhou",
+    ] {
+        assert!(url.contains(part), "{url} lacks {part}");
+    }
+    let built = c
+        .modify_security_group_configuration()
+        .db_instance_id("r-1")
+        .into_request();
+    let expected = {
+        let mut r = ModifySecurityGroupConfigurationRequest::default();
+        r.db_instance_id = Some("r-1".into());
+        r
+    };
+    assert_eq!(built, expected);
+}
+
+#[tokio::test]
+async fn invalid_parameters_fail_before_sending() {
+    let transport = CaptureTransport::new("{}");
+    let c = client(transport.clone());
+
+    let eleven: Vec<String> = (1..=11).map(|i| format!("sg-{i}")).collect();
+    let err = c
+        .modify_security_group_configuration()
+        .db_instance_id("r-1")
+        .security_group_ids(eleven)
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Validation(v) = &err else {
+        panic!("expected a validation error, got {err}")
+    };
+    assert_eq!(v.parameter(), "SecurityGroupId");
+    assert_eq!(
+        v.problem(),
+        &ValidationProblem::TooManyItems {
+            max: 10,
+            actual: 11
+        }
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("ModifySecurityGroupConfiguration") && text.contains("at most 10"),
+        "{text}"
+    );
+
+    let err = c
+        .modify_security_group_configuration()
+        .security_group_ids(["sg-1"])
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("required parameter DBInstanceId is not set"),
+        "{err}"
+    );
+
+    let err = c
+        .tag_resources()
+        .region_id("cn-hangzhou")
+        .resource_type("DISK")
+        .resource_ids(["r-1"])
+        .tags([r_kvstore::tag_resources::Tag::default().key("k").value("v")])
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("ResourceType"), "{err}");
+    assert!(err.to_string().contains("INSTANCE"), "{err}");
+
+    assert!(transport.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn descriptor_carries_the_spec_facts() {
+    let d = &r_kvstore::modify_security_group_configuration::DESCRIPTOR;
+    assert_eq!(d.action, "ModifySecurityGroupConfiguration");
+    assert_eq!(d.product.version, "2015-01-01");
+    assert_eq!(d.methods, ["POST", "GET"]);
+    assert_eq!(d.auth, ["AK"]);
+    assert_eq!(d.operation_type, "write");
+    assert_eq!(
+        d.ram_action,
+        Some("kvstore:ModifySecurityGroupConfiguration")
+    );
+    assert_eq!(d.ram_access_level, Some("update"));
+    assert!(!d.is_idempotent());
+    assert_eq!(
+        r_kvstore::PRODUCT.endpoint_for("cn-hangzhou"),
+        Some("r-kvstore.aliyuncs.com")
+    );
+}
+
+#[test]
+fn missing_configuration_is_an_error_not_a_panic() {
+    let err = Config::builder().build().unwrap_err();
+    assert!(err.to_string().contains("credentials"), "{err}");
+    let err = Config::builder()
+        .credentials(Credentials::new("a", "b"))
+        .endpoint("http://127.0.0.1:1")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("allow_http"), "{err}");
+}

@@ -1,0 +1,328 @@
+//! The runtime against a real HTTP server on 127.0.0.1 that answers the way
+//! Alibaba Cloud (or a proxy in front of it) does: success, JSON and XML
+//! errors, throttling, HTML error pages, broken bodies, dead ports, silence.
+
+mod support;
+
+use alibabacloud_sdk::credentials::Credentials;
+use alibabacloud_sdk::error::{DispatchKind, Error};
+use alibabacloud_sdk::r_kvstore::{
+    Client, DescribeSecurityGroupConfigurationError, ModifySecurityGroupConfigurationError,
+};
+use alibabacloud_sdk::retry::RetryPolicy;
+use alibabacloud_sdk::{Config, SignatureVersion};
+use std::time::Duration;
+use support::{query_pairs, Reply, ScriptedServer};
+
+const SECRET: &str = "s3cr3t-never-printed";
+const TOKEN: &str = "sts-token-never-printed";
+
+fn client(url: &str, signature: SignatureVersion) -> Client {
+    Client::new(
+        Config::builder()
+            .endpoint(url)
+            .allow_http(true)
+            .credentials(Credentials::new("testid", SECRET).with_security_token(TOKEN))
+            .signature_version(signature)
+            .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(1)))
+            .build()
+            .unwrap(),
+    )
+}
+
+async fn modify(c: &Client) -> Result<(), Error<ModifySecurityGroupConfigurationError>> {
+    c.modify_security_group_configuration()
+        .db_instance_id("r-1")
+        .security_group_ids(["sg-1"])
+        .send()
+        .await
+        .map(|_| ())
+}
+
+async fn describe(c: &Client) -> Result<usize, Error<DescribeSecurityGroupConfigurationError>> {
+    c.describe_security_group_configuration()
+        .instance_id("r-1")
+        .send()
+        .await
+        .map(|r| r.items().len())
+}
+
+#[tokio::test]
+async fn success_by_v1_and_v3() {
+    for signature in [SignatureVersion::V1, SignatureVersion::V3] {
+        let server = ScriptedServer::start(vec![Reply::json(
+            200,
+            r#"{"RequestId":"R","Items":{"EcsSecurityGroupRelation":[{"SecurityGroupId":"sg-1","NetType":"vpc"}]}}"#,
+        )])
+        .await;
+        let c = client(&server.url, signature);
+        assert_eq!(describe(&c).await.unwrap(), 1);
+        let req = &server.requests()[0];
+        assert!(
+            req.request_line().starts_with("POST /?"),
+            "{}",
+            req.request_line()
+        );
+        assert_eq!(
+            req.header("x-acs-action").as_deref(),
+            Some("DescribeSecurityGroupConfiguration")
+        );
+        assert!(req
+            .header("user-agent")
+            .unwrap()
+            .starts_with("alibabacloud-sdk-rust/"));
+        let target = req.request_line().split(' ').nth(1).unwrap();
+        let query = query_pairs(target);
+        match signature {
+            SignatureVersion::V1 => {
+                assert!(query.iter().any(|(k, _)| k == "Signature"));
+                assert!(query.contains(&("SecurityToken".into(), TOKEN.into())));
+            }
+            _ => {
+                assert!(req
+                    .header("authorization")
+                    .unwrap()
+                    .starts_with("ACS3-HMAC-SHA256 "));
+                assert_eq!(req.header("x-acs-security-token").as_deref(), Some(TOKEN));
+                assert_eq!(query, vec![("InstanceId".to_string(), "r-1".to_string())]);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn json_error_becomes_typed_variant_with_metadata() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        404,
+        r#"{"RequestId":"REQ-404","HostId":"r-kvstore.aliyuncs.com","Code":"InvalidInstanceId.NotFound","Message":"Specified instance does not exist.","Recommend":"https://api.aliyun.com/troubleshoot?q=InvalidInstanceId.NotFound"}"#,
+    )])
+    .await;
+    let err = modify(&client(&server.url, SignatureVersion::V3))
+        .await
+        .unwrap_err();
+    let Error::Service(ModifySecurityGroupConfigurationError::InvalidInstanceIdNotFound(meta)) =
+        &err
+    else {
+        panic!("wrong variant: {err:?}")
+    };
+    assert_eq!(meta.status(), 404);
+    assert_eq!(meta.request_id(), Some("REQ-404"));
+    assert_eq!(meta.host_id(), Some("r-kvstore.aliyuncs.com"));
+    let text = err.to_string();
+    for part in [
+        "InvalidInstanceId.NotFound",
+        "Specified instance does not exist.",
+        "REQ-404",
+        "https://api.aliyun.com/troubleshoot?q=InvalidInstanceId.NotFound",
+    ] {
+        assert!(text.contains(part), "{text} lacks {part}");
+    }
+    assert_eq!(server.requests().len(), 1, "a 4xx is final");
+}
+
+#[tokio::test]
+async fn xml_error_and_unknown_codes() {
+    let server = ScriptedServer::start(vec![Reply::other(
+        400,
+        "text/xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><RequestId>X1</RequestId><HostId>h</HostId><Code>InvalidIzNo.NotSupported</Code><Message>the Specified Zone not supported.</Message></Error>",
+    )])
+    .await;
+    let err = modify(&client(&server.url, SignatureVersion::V1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Service(ModifySecurityGroupConfigurationError::InvalidIzNoNotSupported(_))
+        ),
+        "{err:?}"
+    );
+
+    let server = ScriptedServer::start(vec![Reply::json(
+        403,
+        r#"{"RequestId":"X2","Code":"Forbidden.RAM","Message":"User not authorized to operate on the specified resource."}"#,
+    )])
+    .await;
+    let err = modify(&client(&server.url, SignatureVersion::V3))
+        .await
+        .unwrap_err();
+    let Error::Service(ModifySecurityGroupConfigurationError::Unhandled(meta)) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(meta.code(), "Forbidden.RAM");
+    assert_eq!(err.code(), Some("Forbidden.RAM"));
+}
+
+#[tokio::test]
+async fn throttling_is_retried_with_a_fresh_signature() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(400, r#"{"RequestId":"T1","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#),
+        Reply::json(200, r#"{"RequestId":"OK"}"#),
+    ])
+    .await;
+    modify(&client(&server.url, SignatureVersion::V3))
+        .await
+        .unwrap();
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_ne!(
+        reqs[0].header("x-acs-signature-nonce"),
+        reqs[1].header("x-acs-signature-nonce"),
+        "each attempt is re-signed with a new nonce"
+    );
+    assert_ne!(
+        reqs[0].header("authorization"),
+        reqs[1].header("authorization")
+    );
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_only_when_safe() {
+    let page = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    // A write may have taken effect: one attempt only.
+    let server = ScriptedServer::start(vec![Reply::other(502, "text/html", page)]).await;
+    let err = modify(&client(&server.url, SignatureVersion::V3))
+        .await
+        .unwrap_err();
+    let Error::Response(r) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(r.status, 502);
+    assert!(r.excerpt.contains("502 Bad Gateway"));
+    assert!(err.to_string().contains("HTTP 502"), "{err}");
+    assert_eq!(server.requests().len(), 1);
+
+    // A read is safe to repeat: three attempts, then the last error.
+    let server = ScriptedServer::start(vec![Reply::json(
+        503,
+        r#"{"RequestId":"U","Code":"ServiceUnavailable","Message":"The request has failed due to a temporary failure of the server."}"#,
+    )])
+    .await;
+    let err = describe(&client(&server.url, SignatureVersion::V3))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("ServiceUnavailable"));
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn broken_success_bodies_are_response_errors() {
+    for body in ["", "{\"RequestId\":\"trunc", "<html>proxy login</html>"] {
+        let server = ScriptedServer::start(vec![Reply::other(200, "application/json", body)]).await;
+        let err = modify(&client(&server.url, SignatureVersion::V3))
+            .await
+            .unwrap_err();
+        let Error::Response(r) = &err else {
+            panic!("{body:?}: {err:?}")
+        };
+        assert_eq!(r.status, 200);
+        assert!(r.excerpt.len() <= 520);
+    }
+}
+
+#[tokio::test]
+async fn dead_port_is_a_connect_error_after_retries() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let err = modify(&client(&url, SignatureVersion::V3))
+        .await
+        .unwrap_err();
+    let Error::Dispatch(d) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(d.kind(), DispatchKind::Connect);
+    assert_eq!(
+        d.attempts(),
+        3,
+        "nothing was sent, so even a write is retried"
+    );
+}
+
+#[tokio::test]
+async fn silence_hits_the_operation_timeout() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let _hold = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket); // accept, never answer
+        }
+    });
+    let c = Client::new(
+        Config::builder()
+            .endpoint(&url)
+            .allow_http(true)
+            .credentials(Credentials::new("testid", SECRET))
+            .operation_timeout(Duration::from_millis(300))
+            .build()
+            .unwrap(),
+    );
+    let err = modify(&c).await.unwrap_err();
+    let Error::Dispatch(d) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(d.kind(), DispatchKind::Timeout);
+    assert!(err.to_string().contains("timed out"), "{err}");
+}
+
+#[tokio::test]
+async fn secrets_never_show() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        400,
+        r#"{"RequestId":"S","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation."}"#,
+    )])
+    .await;
+    let c = client(&server.url, SignatureVersion::V1);
+    let err = modify(&c).await.unwrap_err();
+    for text in [
+        format!("{c:?}"),
+        format!("{:?}", c.runtime().config()),
+        format!("{err}"),
+        format!("{err:?}"),
+    ] {
+        assert!(!text.contains(SECRET) && !text.contains(TOKEN), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn paginator_walks_pages_until_the_total() {
+    let page = |ids: &[&str]| {
+        let items: Vec<String> = ids
+            .iter()
+            .map(|id| format!(r#"{{"InstanceId":"{id}"}}"#))
+            .collect();
+        Reply::json(
+            200,
+            &format!(
+                r#"{{"RequestId":"P","TotalCount":3,"PageSize":2,"Instances":{{"KVStoreInstance":[{}]}}}}"#,
+                items.join(",")
+            ),
+        )
+    };
+    let server = ScriptedServer::start(vec![page(&["r-1", "r-2"]), page(&["r-3"])]).await;
+    let c = client(&server.url, SignatureVersion::V3);
+    let pages = c
+        .describe_instances()
+        .region_id("cn-hangzhou")
+        .page_size(2)
+        .into_paginator()
+        .collect_pages()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| p.instances())
+        .map(|i| i.instance_id())
+        .collect();
+    assert_eq!(ids, ["r-1", "r-2", "r-3"]);
+    let sent: Vec<Vec<(String, String)>> = server
+        .requests()
+        .iter()
+        .map(|r| query_pairs(r.request_line().split(' ').nth(1).unwrap()))
+        .collect();
+    assert_eq!(sent.len(), 2);
+    assert!(!sent[0].iter().any(|(k, _)| k == "PageNumber"));
+    assert!(sent[1].contains(&("PageNumber".to_string(), "2".to_string())));
+}
