@@ -51,9 +51,25 @@ pub fn load_product(input: &SpecInput) -> Result<ir::Product, SpecError> {
 /// Generates the modules of every product in `inputs`: `mod.rs` (feature-gated
 /// product index), and per product `mod.rs` plus one file per operation.
 pub fn generate(inputs: &[SpecInput]) -> Result<Generation, SpecError> {
+    // Parse and lower every spec in parallel; errors keep input order.
+    let loaded: Vec<Result<ir::Product, SpecError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .iter()
+            .map(|input| scope.spawn(move || load_product(input)))
+            .collect();
+        handles
+            .into_iter()
+            .zip(inputs)
+            .map(|(h, input)| {
+                h.join().unwrap_or_else(|_| {
+                    Err(SpecError::new(&input.file, "", "generator thread panicked"))
+                })
+            })
+            .collect()
+    });
     let mut products = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let product = load_product(input)?;
+    for (input, product) in inputs.iter().zip(loaded) {
+        let product = product?;
         if let Some(other) = products
             .iter()
             .find(|p: &&ir::Product| p.module == product.module)
@@ -75,36 +91,88 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generation, SpecError> {
     Ok(Generation { files, products })
 }
 
-fn render_all(products: &[ir::Product]) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = vec![GeneratedFile {
-        path: PathBuf::from("mod.rs"),
-        contents: render::render_file(
-            "api-specs/",
-            "index of generated products",
-            emit::generated_root(products),
-        )?,
-    }];
-    for product in products {
-        let dir = PathBuf::from(&product.module);
-        files.push(GeneratedFile {
-            path: dir.join("mod.rs"),
-            contents: render::render_file(
-                &product.spec_path,
-                &format!("{} {} client", product.name, product.version),
-                emit::product_module(product),
-            )?,
-        });
-        for op in &product.operations {
-            files.push(GeneratedFile {
-                path: dir.join(format!("{}.rs", op.module.trim_start_matches("r#"))),
+/// One file to render.
+enum Job<'a> {
+    Root,
+    Product(&'a ir::Product),
+    Operation(&'a ir::Product, &'a ir::Operation),
+}
+
+impl Job<'_> {
+    fn render(&self, products: &[ir::Product]) -> Result<GeneratedFile, String> {
+        match self {
+            Job::Root => Ok(GeneratedFile {
+                path: PathBuf::from("mod.rs"),
+                contents: render::render_file(
+                    "api-specs/",
+                    "index of generated products",
+                    emit::generated_root(products),
+                )?,
+            }),
+            Job::Product(product) => Ok(GeneratedFile {
+                path: PathBuf::from(&product.module).join("mod.rs"),
+                contents: render::render_file(
+                    &product.spec_path,
+                    &format!("{} {} client", product.name, product.version),
+                    emit::product_module(product),
+                )?,
+            }),
+            Job::Operation(product, op) => Ok(GeneratedFile {
+                path: PathBuf::from(&product.module)
+                    .join(format!("{}.rs", op.module.trim_start_matches("r#"))),
                 contents: render::render_file(
                     &product.spec_path,
                     &format!("operation {}", op.name),
                     emit::operation_module(product, op),
                 )?,
-            });
+            }),
         }
     }
+}
+
+/// Renders every file, spread over the machine's cores (token streams are
+/// not `Send`, so each thread emits and renders its own share). The result is
+/// sorted by path, so it does not depend on scheduling.
+fn render_all(products: &[ir::Product]) -> Result<Vec<GeneratedFile>, String> {
+    let mut jobs = vec![Job::Root];
+    for product in products {
+        jobs.push(Job::Product(product));
+        jobs.extend(
+            product
+                .operations
+                .iter()
+                .map(|op| Job::Operation(product, op)),
+        );
+    }
+    let threads = std::thread::available_parallelism()
+        .map(usize::from)
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(jobs.len());
+    let jobs = &jobs;
+    let mut files = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    jobs.iter()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|job| job.render(products))
+                        .collect::<Result<Vec<_>, String>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err("generator thread panicked".to_string()))
+            })
+            .collect::<Result<Vec<Vec<_>>, String>>()
+    })?
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -122,7 +190,10 @@ pub struct CrateOptions {
 /// feature per product, all on by default), `src/lib.rs` re-exporting the
 /// runtime so the generated modules read exactly as inside the SDK, and a
 /// test per operation that deserializes the spec's example response.
-pub fn generate_crate(inputs: &[SpecInput], options: &CrateOptions) -> Result<Generation, SpecError> {
+pub fn generate_crate(
+    inputs: &[SpecInput],
+    options: &CrateOptions,
+) -> Result<Generation, SpecError> {
     let mut generation = generate(inputs)?;
     let crate_ident = options.name.replace('-', "_");
     let mut files = Vec::with_capacity(generation.files.len() + 3);
@@ -146,8 +217,16 @@ pub fn generate_crate(inputs: &[SpecInput], options: &CrateOptions) -> Result<Ge
             });
         }
     }
-    let features: Vec<String> = generation.products.iter().map(|p| format!("{} = []", p.code)).collect();
-    let defaults: Vec<String> = generation.products.iter().map(|p| format!("{:?}", p.code)).collect();
+    let features: Vec<String> = generation
+        .products
+        .iter()
+        .map(|p| format!("{} = []", p.code))
+        .collect();
+    let defaults: Vec<String> = generation
+        .products
+        .iter()
+        .map(|p| format!("{:?}", p.code))
+        .collect();
     files.push(GeneratedFile {
         path: PathBuf::from("Cargo.toml"),
         contents: format!(

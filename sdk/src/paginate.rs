@@ -97,12 +97,30 @@ mod tests {
 
     #[test]
     fn page_numbers_stop_at_the_total() {
-        assert_eq!(next_page_number(None, Some(10), Some(25), Some(10)), Some(2));
-        assert_eq!(next_page_number(Some(2), Some(10), Some(25), Some(10)), Some(3));
+        assert_eq!(
+            next_page_number(None, Some(10), Some(25), Some(10)),
+            Some(2)
+        );
+        assert_eq!(
+            next_page_number(Some(2), Some(10), Some(25), Some(10)),
+            Some(3)
+        );
         assert_eq!(next_page_number(Some(3), Some(10), Some(25), Some(5)), None);
-        assert_eq!(next_page_number(Some(1), None, Some(25), Some(10)), Some(2), "size from items");
-        assert_eq!(next_page_number(Some(1), Some(10), Some(25), Some(0)), None, "empty page");
-        assert_eq!(next_page_number(Some(1), Some(10), None, Some(10)), None, "no total");
+        assert_eq!(
+            next_page_number(Some(1), None, Some(25), Some(10)),
+            Some(2),
+            "size from items"
+        );
+        assert_eq!(
+            next_page_number(Some(1), Some(10), Some(25), Some(0)),
+            None,
+            "empty page"
+        );
+        assert_eq!(
+            next_page_number(Some(1), Some(10), None, Some(10)),
+            None,
+            "no total"
+        );
         assert_eq!(next_page_number(Some(1), Some(0), Some(25), None), None);
     }
 

@@ -58,7 +58,8 @@ pub fn build_request(
         labels => {
             let mut host = String::new();
             for (name, value) in labels {
-                if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                if value.is_empty() || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                {
                     return Err(ConfigError::new(format!(
                         "{}: host parameter {name} = {value:?} is not a valid host label",
                         op.action
@@ -239,7 +240,10 @@ mod tests {
         // signing/tests/vectors/v3.json, case special-values-form-body.
         let pairs = [
             ("Tag.1.Key".to_string(), "键".to_string()),
-            ("Description".to_string(), "hello world *~+/=&% 中文".to_string()),
+            (
+                "Description".to_string(),
+                "hello world *~+/=&% 中文".to_string(),
+            ),
             ("Empty".to_string(), String::new()),
         ];
         assert_eq!(

@@ -64,14 +64,23 @@ async fn path_segments_are_percent_encoded_and_signed_with_v3() {
     let c = client(&transport, SignatureVersion::V1);
     let mut params = Params::default();
     params.plain(Location::Path, "ClusterId", &Some("c/1 x~".to_string()));
-    let response = c.execute_raw(&DESCRIBE_CLUSTER_DETAIL, &params).await.unwrap();
+    let response = c
+        .execute_raw(&DESCRIBE_CLUSTER_DETAIL, &params)
+        .await
+        .unwrap();
     assert_eq!(response.status, 200);
     let sent = &transport.requests()[0];
     assert_eq!(sent.method, "GET");
-    assert_eq!(sent.url, "https://cs.cn-hangzhou.aliyuncs.com/clusters/c%2F1%20x~");
+    assert_eq!(
+        sent.url,
+        "https://cs.cn-hangzhou.aliyuncs.com/clusters/c%2F1%20x~"
+    );
     assert_eq!(sent.header("x-acs-action"), Some("DescribeClusterDetail"));
     assert_eq!(sent.header("x-acs-version"), Some("2015-12-15"));
-    assert!(sent.header("authorization").unwrap().starts_with("ACS3-HMAC-SHA256 Credential=testid,"));
+    assert!(sent
+        .header("authorization")
+        .unwrap()
+        .starts_with("ACS3-HMAC-SHA256 Credential=testid,"));
     assert!(!sent.url.contains("Signature="));
 }
 
@@ -86,13 +95,22 @@ async fn json_body_travels_whole_with_its_hash() {
     c.execute_raw(&MODIFY_CLUSTER_TAGS, &params).await.unwrap();
     let sent = &transport.requests()[0];
     assert_eq!(sent.method, "POST");
-    assert_eq!(sent.url, "https://cs.cn-hangzhou.aliyuncs.com/clusters/c1/tags");
+    assert_eq!(
+        sent.url,
+        "https://cs.cn-hangzhou.aliyuncs.com/clusters/c1/tags"
+    );
     assert_eq!(sent.body, br#"[{"key":"env","value":"prod"}]"#);
-    assert_eq!(sent.header("content-type"), Some("application/json; charset=utf-8"));
+    assert_eq!(
+        sent.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
     let hash = hex::encode(Sha256::digest(&sent.body));
     assert_eq!(sent.header("x-acs-content-sha256"), Some(hash.as_str()));
     let auth = sent.header("authorization").unwrap();
-    assert!(auth.contains("content-type;"), "the content type is signed: {auth}");
+    assert!(
+        auth.contains("content-type;"),
+        "the content type is signed: {auth}"
+    );
 }
 
 #[tokio::test]
@@ -103,7 +121,13 @@ async fn unset_path_parameter_is_a_clear_error() {
         .execute_raw(&DESCRIBE_CLUSTER_DETAIL, &Params::default())
         .await
         .unwrap_err();
-    let Error::Config(e) = &err else { panic!("{err:?}") };
-    assert!(e.to_string().contains("DescribeClusterDetail: path parameter {ClusterId} is not set"), "{e}");
+    let Error::Config(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        e.to_string()
+            .contains("DescribeClusterDetail: path parameter {ClusterId} is not set"),
+        "{e}"
+    );
     assert!(transport.requests().is_empty());
 }

@@ -15,11 +15,13 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Generate the typed API into sdk/src/generated/ from api-specs/.
     Regenerate(regenerate::Args),
-    /// Print the stages of signature V1 (RPC, HMAC-SHA1).
+    /// Print every stage of signature V1 or V3 for given inputs.
     #[command(name = "sign")]
     Sign {
         #[command(subcommand)]

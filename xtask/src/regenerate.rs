@@ -176,7 +176,11 @@ fn print_summary(generation: &alibabacloud_codegen::Generation) {
         let lines: usize = generation
             .files
             .iter()
-            .filter(|f| f.path.components().any(|c| c.as_os_str() == p.module.as_str()))
+            .filter(|f| {
+                f.path
+                    .components()
+                    .any(|c| c.as_os_str() == p.module.as_str())
+            })
             .map(|f| f.contents.lines().count())
             .sum();
         println!(
@@ -390,7 +394,15 @@ mod tests {
     }
 
     fn run_in(root: &Path, check: bool) -> ExitCode {
-        run(root, Args { check, specs: vec![], out: None }).unwrap()
+        run(
+            root,
+            Args {
+                check,
+                specs: vec![],
+                out: None,
+            },
+        )
+        .unwrap()
     }
 
     fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
@@ -405,7 +417,11 @@ mod tests {
     fn regenerate_then_check_and_drift() {
         let root = scratch_root("drift");
         let generated = root.join("sdk/src/generated");
-        assert_eq!(run_in(&root, true), ExitCode::FAILURE, "nothing generated yet");
+        assert_eq!(
+            run_in(&root, true),
+            ExitCode::FAILURE,
+            "nothing generated yet"
+        );
         assert_eq!(run_in(&root, false), ExitCode::SUCCESS);
         let first = snapshot(&generated);
         assert!(first.len() >= 11);
@@ -427,7 +443,11 @@ mod tests {
         // A changed spec: check reports the sha256, regenerate updates it.
         let spec = root.join("api-specs/r-kvstore/2015-01-01/api-docs.json");
         let text = std::fs::read_to_string(&spec).unwrap();
-        std::fs::write(&spec, text.replacen("\"version\": \"1.0\"", "\"version\": \"1.1\"", 1)).unwrap();
+        std::fs::write(
+            &spec,
+            text.replacen("\"version\": \"1.0\"", "\"version\": \"1.1\"", 1),
+        )
+        .unwrap();
         assert_eq!(run_in(&root, true), ExitCode::FAILURE);
         assert_eq!(run_in(&root, false), ExitCode::SUCCESS);
         assert_eq!(run_in(&root, true), ExitCode::SUCCESS);
@@ -442,20 +462,35 @@ mod tests {
         let extra = root.join("api-specs/other/2020-01-01");
         std::fs::create_dir_all(&extra).unwrap();
         std::fs::write(extra.join("api-docs.json"), "{}").unwrap();
-        let err = run(&root, Args { check: true, specs: vec![], out: None }).unwrap_err();
-        assert!(err.contains("api-specs/other/2020-01-01/api-docs.json has no [[spec]] entry"), "{err}");
+        let err = run(
+            &root,
+            Args {
+                check: true,
+                specs: vec![],
+                out: None,
+            },
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("api-specs/other/2020-01-01/api-docs.json has no [[spec]] entry"),
+            "{err}"
+        );
         let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]
     fn feature_block_is_rewritten_between_markers() {
-        let toml = format!("[features]\ndefault = []\n{BEGIN_FEATURES}\nold = []\n{END_FEATURES}\n\n[deps]\n");
+        let toml = format!(
+            "[features]\ndefault = []\n{BEGIN_FEATURES}\nold = []\n{END_FEATURES}\n\n[deps]\n"
+        );
         let out = with_features(&toml, &["a".into(), "b-c".into()]).unwrap();
         assert_eq!(
             out,
             format!("[features]\ndefault = []\n{BEGIN_FEATURES}\na = []\nb-c = []\n{END_FEATURES}\n\n[deps]\n")
         );
-        assert!(with_features("[features]\n", &[]).unwrap_err().contains("marker"));
+        assert!(with_features("[features]\n", &[])
+            .unwrap_err()
+            .contains("marker"));
         assert_eq!(line_diff_summary("a\nb\n", "a\nc\nd\n"), "+2 -1 lines");
     }
 }

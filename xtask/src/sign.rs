@@ -168,7 +168,10 @@ fn stages(version: Version) -> (bool, Vec<(&'static str, String)>) {
                 ("x-acs-version".to_string(), c.version.clone()),
                 ("x-acs-date".to_string(), c.timestamp.clone()),
                 ("x-acs-signature-nonce".to_string(), c.nonce.clone()),
-                ("x-acs-content-sha256".to_string(), v3::hashed_payload(&body)),
+                (
+                    "x-acs-content-sha256".to_string(),
+                    v3::hashed_payload(&body),
+                ),
             ]);
             if let Some(token) = &c.token {
                 headers.push(("x-acs-accesskey-id".into(), c.ak.clone()));
@@ -235,8 +238,9 @@ mod tests {
                     .iter()
                     .map(|a| a.as_str().unwrap().to_string())
                     .collect();
-                let cli = Cli::try_parse_from(std::iter::once("sign".to_string()).chain(args.clone()))
-                    .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+                let cli =
+                    Cli::try_parse_from(std::iter::once("sign".to_string()).chain(args.clone()))
+                        .unwrap_or_else(|e| panic!("{args:?}: {e}"));
                 let (_, stages) = stages(cli.version);
                 for (name, value) in stages {
                     assert_eq!(

@@ -1,0 +1,712 @@
+//! The request pipeline, independent of HTTP plumbing: find the operation,
+//! authenticate, check the parameters, then run the stateful handler or
+//! answer the spec's response example.
+
+use crate::auth::{Authenticator, Scheme};
+use crate::catalog::{Catalog, Operation};
+use crate::error::{missing_message, ApiError};
+use crate::kvstore::{self, State};
+use crate::params::{self, Violation};
+use crate::wire::Incoming;
+use serde_json::Value;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// What the endpoint answers to one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// JSON body.
+    pub body: String,
+    /// The request id (also in the body and the `x-acs-request-id` header).
+    pub request_id: String,
+    /// The error code, for an error answer.
+    pub code: Option<String>,
+}
+
+/// Specs, keys, nonces and state: everything a request is checked against.
+#[derive(Debug)]
+pub struct Endpoint {
+    catalog: Catalog,
+    auth: Authenticator,
+    state: Mutex<State>,
+}
+
+/// `Specified api is not found, please check your url and method.`: the
+/// gateway's answer for an unknown action, and for a known one called with a
+/// method or path it does not accept.
+fn action_not_found() -> ApiError {
+    ApiError::new(
+        404,
+        "InvalidAction.NotFound",
+        "Specified api is not found, please check your url and method.",
+    )
+}
+
+impl Endpoint {
+    /// An endpoint serving `catalog`, over `state`, checking with `auth`.
+    pub fn new(catalog: Catalog, state: State, auth: Authenticator) -> Self {
+        Endpoint {
+            catalog,
+            auth,
+            state: Mutex::new(state),
+        }
+    }
+
+    /// The loaded specs.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// A copy of the current state.
+    pub fn state(&self) -> State {
+        self.lock_state().clone()
+    }
+
+    fn lock_state(&self) -> std::sync::MutexGuard<'_, State> {
+        // Handlers do not panic; should one ever, its change was made on a
+        // copy or completed, so the state is still consistent to read.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Answers `req` as of `now`.
+    pub fn respond(&self, req: &Incoming, now: SystemTime) -> Reply {
+        let request_id = uuid::Uuid::new_v4().to_string().to_ascii_uppercase();
+        let mut product = None;
+        match self.process(req, now, &request_id, &mut product) {
+            Ok(body) => Reply {
+                status: 200,
+                body: body.to_string(),
+                request_id,
+                code: None,
+            },
+            Err(e) => Reply {
+                status: e.status,
+                body: e.body(&request_id, req.host(), product.as_deref()),
+                code: Some(e.code),
+                request_id,
+            },
+        }
+    }
+
+    fn process(
+        &self,
+        req: &Incoming,
+        now: SystemTime,
+        request_id: &str,
+        product: &mut Option<String>,
+    ) -> Result<Value, ApiError> {
+        let scheme = Scheme::of(req);
+        // V3 names the call in headers, V1 in parameters; accept either
+        // place, preferring the one of the request's scheme.
+        let named = |header: &str, param: &str| -> Option<String> {
+            let (first, second) = if scheme == Scheme::V3 {
+                (req.header(header), req.param(param))
+            } else {
+                (req.param(param), req.header(header))
+            };
+            first
+                .or(second)
+                .map(str::to_owned)
+                .filter(|s| !s.is_empty())
+        };
+        let action = named("x-acs-action", "Action").ok_or_else(|| ApiError::missing("Action"))?;
+        let version =
+            named("x-acs-version", "Version").ok_or_else(|| ApiError::missing("Version"))?;
+
+        // RPC calls go to `/`; the path is all the gateway has for routing
+        // ROA calls, which this endpoint does not serve.
+        if req.path != "/" {
+            return Err(action_not_found());
+        }
+        // The real gateway knows the product from the host name and checks
+        // the version first; without host routing, "no spec has this
+        // version" is the closest equivalent.
+        if !self.catalog.has_version(&version) {
+            return Err(ApiError::new(
+                400,
+                "InvalidVersion",
+                "Specified parameter Version is not valid.",
+            ));
+        }
+        let op = self
+            .catalog
+            .get(&version, &action)
+            .ok_or_else(action_not_found)?;
+        *product = Some(op.product.clone());
+        if !op.allows_method(&req.method) {
+            return Err(action_not_found());
+        }
+
+        match scheme {
+            Scheme::Unsigned if op.anonymous => {}
+            Scheme::Unsigned => {
+                let name = if req.header("x-acs-action").is_some() {
+                    "Authorization"
+                } else {
+                    "Signature"
+                };
+                return Err(ApiError::missing(name));
+            }
+            signed => self.auth.verify(req, signed, now)?,
+        }
+
+        let params = req.params();
+        if let Err(v) = params::check(&op.parameters, &params) {
+            return Err(violation_error(&op, &v));
+        }
+
+        if kvstore::is_stateful(&op) {
+            let now_secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+            let mut state = self.lock_state();
+            return kvstore::handle(&op, &params, &mut state, request_id, now_secs);
+        }
+        Ok(demo_response(&op, request_id))
+    }
+}
+
+/// The error answer for a parameter violation: the operation's own row when
+/// its error table has one for the condition, else the gateway's generic
+/// `MissingParameter` / `InvalidParameter`.
+///
+/// `MissingParameter` takes the status of the operation's table when the
+/// table lists the code (R-kvstore's `ModifySecurityGroupConfiguration`
+/// files it under 404), preferring the row whose message names the
+/// parameter; otherwise 400, the gateway's status for it.
+pub fn violation_error(op: &Operation, v: &Violation) -> ApiError {
+    if let Some(e) = kvstore::violation_error(op, v) {
+        return e;
+    }
+    match v {
+        Violation::Missing { name } => {
+            let quoted = [format!("\u{201c}{name}\u{201d}"), format!("\"{name}\"")];
+            let rows: Vec<_> = op.rows("MissingParameter").collect();
+            let named = rows
+                .iter()
+                .find(|r| quoted.iter().any(|q| r.message.contains(q.as_str())));
+            match (named, rows.first()) {
+                (Some(row), _) => {
+                    ApiError::new(row.status, "MissingParameter", row.message.clone())
+                }
+                (None, Some(row)) => {
+                    ApiError::new(row.status, "MissingParameter", missing_message(name))
+                }
+                (None, None) => ApiError::missing(name),
+            }
+        }
+        Violation::Invalid { name, why } => ApiError::invalid_parameter(name, why),
+        Violation::TooMany { name, max, actual } => {
+            ApiError::invalid_parameter(name, &format!("{actual} items; at most {max} are allowed"))
+        }
+    }
+}
+
+/// The spec's `responseDemo` JSON example with a fresh `RequestId`; just the
+/// request id when the spec has no usable example.
+fn demo_response(op: &Operation, request_id: &str) -> Value {
+    let mut body = op
+        .demo
+        .clone()
+        .unwrap_or_else(|| serde_json::json!({"RequestId": request_id}));
+    if let Some(obj) = body.as_object_mut() {
+        if obj.contains_key("RequestId") {
+            obj.insert("RequestId".into(), Value::String(request_id.to_owned()));
+        }
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alibabacloud_signing::{percent_encode, v1, v3};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::Duration;
+
+    const TS: &str = "2016-02-23T12:46:24Z";
+    const NOW: u64 = 1_456_231_584;
+    const VERSION: &str = "2015-01-01";
+
+    fn now() -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(NOW)
+    }
+
+    fn endpoint() -> Endpoint {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-specs");
+        Endpoint::new(
+            Catalog::load_dir(&dir).unwrap(),
+            State::from_json(kvstore::DEFAULT_STATE).unwrap(),
+            Authenticator::new(
+                &[("testid".into(), "testsecret".into())],
+                Duration::from_secs(900),
+            ),
+        )
+    }
+
+    fn nonce() -> String {
+        static N: AtomicU32 = AtomicU32::new(0);
+        format!("nonce-{}", N.fetch_add(1, Ordering::Relaxed))
+    }
+
+    fn query_string(pairs: &[(String, String)]) -> String {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// A V1-signed request for `action` with `params`, the way the SDKs send it.
+    fn v1_call(method: &str, action: &str, version: &str, params: &[(&str, &str)]) -> Incoming {
+        let mut q = v1::common_params(action, version, "testid", None, TS, &nonce(), "json");
+        q.extend(
+            params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        let sig = v1::sign(method, &q, "testsecret").signature;
+        q.push(("Signature".into(), sig));
+        Incoming::new(
+            method,
+            "/",
+            Some(&query_string(&q)),
+            vec![("host".into(), "127.0.0.1:1".into())],
+            Vec::new(),
+        )
+    }
+
+    /// A V3-signed request.
+    fn v3_call(action: &str, params: &[(&str, &str)]) -> Incoming {
+        let query: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let mut headers: Vec<(String, String)> = [
+            ("host", "127.0.0.1:1"),
+            ("x-acs-action", action),
+            ("x-acs-version", VERSION),
+            ("x-acs-date", TS),
+            ("x-acs-content-sha256", &v3::hashed_payload(b"")),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        headers.push(("x-acs-signature-nonce".into(), nonce()));
+        let signed = v3::sign(
+            &v3::V3Input {
+                method: "POST",
+                path: "/",
+                query: &query,
+                headers: &headers,
+                payload: b"",
+            },
+            "testid",
+            "testsecret",
+        );
+        headers.push(("authorization".into(), signed.authorization));
+        Incoming::new(
+            "POST",
+            "/",
+            Some(&query_string(&query)),
+            headers,
+            Vec::new(),
+        )
+    }
+
+    fn call(e: &Endpoint, req: &Incoming) -> (u16, Value) {
+        let r = e.respond(req, now());
+        let body: Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(body["RequestId"], r.request_id.as_str());
+        (r.status, body)
+    }
+
+    fn code(e: &Endpoint, req: &Incoming) -> (u16, String) {
+        let (status, body) = call(e, req);
+        (status, body["Code"].as_str().unwrap_or("OK").to_owned())
+    }
+
+    const MSGC: &str = "ModifySecurityGroupConfiguration";
+    const R1: &str = "r-mock000000000001";
+
+    #[test]
+    fn gateway_errors() {
+        let e = endpoint();
+        let c = |req: Incoming| code(&e, &req);
+        assert_eq!(
+            c(v1_call("POST", "NoSuchAction", VERSION, &[])),
+            (404, "InvalidAction.NotFound".into())
+        );
+        assert_eq!(
+            c(v1_call("POST", MSGC, "2099-01-01", &[])),
+            (400, "InvalidVersion".into())
+        );
+        assert_eq!(
+            c(v1_call("PUT", MSGC, VERSION, &[])),
+            (404, "InvalidAction.NotFound".into())
+        );
+        let mut other_path = v1_call("POST", "DescribeRegions", VERSION, &[]);
+        other_path.path = "/regions".into();
+        assert_eq!(c(other_path), (404, "InvalidAction.NotFound".into()));
+        let unsigned = Incoming::new(
+            "GET",
+            "/",
+            Some("Action=DescribeRegions&Version=2015-01-01"),
+            vec![],
+            vec![],
+        );
+        assert_eq!(c(unsigned), (400, "MissingParameter".into()));
+        let no_action = Incoming::new("GET", "/", Some("Version=2015-01-01"), vec![], vec![]);
+        let (_, body) = call(&e, &no_action);
+        assert!(body["Message"]
+            .as_str()
+            .unwrap()
+            .contains("\u{201c}Action\u{201d}"));
+    }
+
+    #[test]
+    fn other_operations_answer_their_response_demo() {
+        let e = endpoint();
+        let (status, body) = call(&e, &v1_call("GET", "DescribeRegions", VERSION, &[]));
+        assert_eq!(status, 200);
+        assert_eq!(
+            body["RegionIds"]["KVStoreRegion"][0]["RegionId"],
+            "cn-hangzhou"
+        );
+        assert_ne!(body["RequestId"], "AD425AD3-CC7B-4EE2-A5CB-2F61BA73****");
+        // The same parameter checks run before the demo is served.
+        let (status, c) = code(
+            &e,
+            &v3_call(
+                "TagResources",
+                &[
+                    ("RegionId", "cn-hangzhou"),
+                    ("ResourceType", "INSTANCE"),
+                    ("ResourceId.1", "r-1"),
+                ],
+            ),
+        );
+        assert_eq!((status, c.as_str()), (400, "MissingParameter"));
+        let (status, c) = code(
+            &e,
+            &v3_call(
+                "TagResources",
+                &[
+                    ("RegionId", "cn-hangzhou"),
+                    ("ResourceType", "DISK"),
+                    ("ResourceId.1", "r-1"),
+                    ("Tag.1.Key", "k"),
+                ],
+            ),
+        );
+        assert_eq!((status, c.as_str()), (400, "InvalidParameter"));
+        let (status, _) = code(
+            &e,
+            &v3_call(
+                "TagResources",
+                &[
+                    ("RegionId", "cn-hangzhou"),
+                    ("ResourceType", "INSTANCE"),
+                    ("ResourceId.1", "r-1"),
+                    ("Tag.1.Key", "k"),
+                ],
+            ),
+        );
+        assert_eq!(status, 200);
+    }
+
+    #[test]
+    fn security_groups_are_replaced_and_read_back() {
+        let e = endpoint();
+        let (status, _) = call(
+            &e,
+            &v1_call(
+                "POST",
+                MSGC,
+                VERSION,
+                &[
+                    ("DBInstanceId", R1),
+                    ("SecurityGroupId", "sg-a1,sg-b2,sg-a1"),
+                ],
+            ),
+        );
+        assert_eq!(status, 200);
+        let (_, body) = call(
+            &e,
+            &v3_call("DescribeSecurityGroupConfiguration", &[("InstanceId", R1)]),
+        );
+        assert_eq!(
+            body["Items"],
+            serde_json::json!({"EcsSecurityGroupRelation": [
+                {"SecurityGroupId": "sg-a1", "RegionId": "cn-hangzhou", "NetType": "vpc"},
+                {"SecurityGroupId": "sg-b2", "RegionId": "cn-hangzhou", "NetType": "vpc"}]})
+        );
+    }
+
+    #[test]
+    fn every_producible_row_of_the_error_table() {
+        let e = endpoint();
+        let msgc = |params: &[(&str, &str)]| code(&e, &v1_call("POST", MSGC, VERSION, params));
+        assert_eq!(
+            msgc(&[("DBInstanceId", "r-none"), ("SecurityGroupId", "sg-1")]),
+            (404, "InvalidInstanceId.NotFound".into())
+        );
+        assert_eq!(
+            msgc(&[
+                ("DBInstanceId", "m-mock000000000003"),
+                ("SecurityGroupId", "sg-1")
+            ]),
+            (400, "EngineNotSupported".into())
+        );
+        assert_eq!(
+            msgc(&[("DBInstanceId", R1), ("SecurityGroupId", "sg-1,bad")]),
+            (400, "InvalidParam".into())
+        );
+        assert_eq!(
+            msgc(&[("DBInstanceId", ""), ("SecurityGroupId", "sg-1")]),
+            (400, "MissingInstanceId".into())
+        );
+        let eleven = (1..=11)
+            .map(|i| format!("sg-{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        assert_eq!(
+            msgc(&[("DBInstanceId", R1), ("SecurityGroupId", &eleven)]),
+            (403, "AssociatedEcsSecurityGroupId.QuotaExceed".into())
+        );
+        let (status, body) = call(
+            &e,
+            &v1_call("POST", MSGC, VERSION, &[("SecurityGroupId", "sg-1")]),
+        );
+        assert_eq!(
+            (status, body["Code"].as_str()),
+            (404, Some("MissingParameter"))
+        );
+        assert!(body["Message"].as_str().unwrap().contains("DBInstanceId"));
+        let (status, body) = call(&e, &v1_call("POST", MSGC, VERSION, &[("DBInstanceId", R1)]));
+        assert_eq!(status, 404);
+        assert!(body["Message"]
+            .as_str()
+            .unwrap()
+            .contains("SecurityGroupId"));
+        // Operations whose table lacks MissingParameter use the gateway's 400.
+        assert_eq!(
+            code(&e, &v1_call("POST", "DescribeSecurityIps", VERSION, &[])),
+            (400, "MissingParameter".into())
+        );
+        // Nothing changed on the way.
+        let state = e.state();
+        assert_eq!(
+            state.find(R1).unwrap().security_groups,
+            ["sg-mock0000000000001"]
+        );
+    }
+
+    #[test]
+    fn ip_whitelists_cover_append_delete() {
+        let e = endpoint();
+        let ips = |extra: &[(&str, &str)]| {
+            let mut p = vec![("InstanceId", R1)];
+            p.extend_from_slice(extra);
+            code(&e, &v1_call("POST", "ModifySecurityIps", VERSION, &p))
+        };
+        assert_eq!(ips(&[("SecurityIps", "10.0.0.1,10.0.0.0/24")]).0, 200);
+        assert_eq!(
+            ips(&[("SecurityIps", "10.0.0.2"), ("ModifyMode", "Append")]).0,
+            200
+        );
+        assert_eq!(
+            ips(&[("SecurityIps", "10.0.0.2"), ("ModifyMode", "Append")]),
+            (409, "SecurityIPList.Duplicate".into())
+        );
+        assert_eq!(
+            ips(&[("SecurityIps", "10.0.0.1"), ("ModifyMode", "Delete")]).0,
+            200
+        );
+        assert_eq!(
+            ips(&[("SecurityIps", "10.9.9.9"), ("ModifyMode", "Delete")]),
+            (404, "InvalidSecurityIPList.NotFound".into())
+        );
+        assert_eq!(
+            ips(&[
+                ("SecurityIps", "10.0.0.0/24,10.0.0.2"),
+                ("ModifyMode", "Delete")
+            ]),
+            (404, "InvalidSecurityIPList.NotFound".into())
+        );
+        assert_eq!(
+            ips(&[
+                ("SecurityIps", "1.1.1.1"),
+                ("SecurityIpGroupName", "Bad-Name")
+            ]),
+            (400, "InvalidGroupName.Format".into())
+        );
+        assert_eq!(
+            ips(&[("SecurityIps", "not-an-ip")]),
+            (400, "InvalidParameter".into())
+        );
+        assert_eq!(
+            ips(&[("SecurityIps", "1.1.1.1"), ("ModifyMode", "Replace")]),
+            (400, "InvalidParameter".into())
+        );
+        assert_eq!(
+            ips(&[
+                ("SecurityIps", "1.1.1.1"),
+                ("SecurityIpGroupName", "app"),
+                ("ModifyMode", "Append")
+            ])
+            .0,
+            200
+        );
+        let (_, body) = call(&e, &v3_call("DescribeSecurityIps", &[("InstanceId", R1)]));
+        assert_eq!(
+            body["SecurityIpGroups"]["SecurityIpGroup"],
+            serde_json::json!([
+                {"SecurityIpGroupName": "default", "SecurityIpGroupAttribute": "", "SecurityIpList": "10.0.0.0/24,10.0.0.2"},
+                {"SecurityIpGroupName": "app", "SecurityIpGroupAttribute": "", "SecurityIpList": "1.1.1.1"}
+            ])
+        );
+        let (_, body) = call(
+            &e,
+            &v1_call(
+                "POST",
+                "DescribeInstanceAttribute",
+                VERSION,
+                &[("InstanceId", R1)],
+            ),
+        );
+        let attr = &body["Instances"]["DBInstanceAttribute"][0];
+        assert_eq!(attr["SecurityIPList"], "10.0.0.0/24,10.0.0.2");
+        // Typed as the DescribeInstanceAttribute schema says (a string there).
+        assert_eq!(attr["HasRenewChangeOrder"], "false");
+        assert_eq!(
+            code(
+                &e,
+                &v1_call(
+                    "POST",
+                    "DescribeInstanceAttribute",
+                    VERSION,
+                    &[("InstanceId", "r-x")]
+                )
+            )
+            .0,
+            404
+        );
+    }
+
+    #[test]
+    fn describe_instances_filters_and_pages() {
+        let e = endpoint();
+        let list = |params: &[(&str, &str)]| {
+            let (status, body) = call(&e, &v1_call("POST", "DescribeInstances", VERSION, params));
+            assert_eq!(status, 200, "{body}");
+            let ids: Vec<String> = body["Instances"]["KVStoreInstance"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["InstanceId"].as_str().unwrap().to_owned())
+                .collect();
+            (body["TotalCount"].as_u64().unwrap(), ids, body)
+        };
+        let (total, ids, body) = list(&[]);
+        assert_eq!((total, ids.len()), (3, 3));
+        assert_eq!(
+            (body["PageNumber"].as_u64(), body["PageSize"].as_u64()),
+            (Some(1), Some(30))
+        );
+        assert_eq!(
+            body["Instances"]["KVStoreInstance"][0]["HasRenewChangeOrder"],
+            false
+        );
+        assert!(body["Instances"]["KVStoreInstance"][0]
+            .get("SecurityGroups")
+            .is_none());
+        assert_eq!(
+            list(&[("InstanceType", "Memcache")]).1,
+            ["m-mock000000000003"]
+        );
+        assert_eq!(
+            list(&[("InstanceIds", "r-mock000000000002,r-x")]).1,
+            ["r-mock000000000002"]
+        );
+        assert_eq!(list(&[("SearchKey", "tair")]).1, ["r-mock000000000002"]);
+        assert_eq!(
+            list(&[
+                ("Tag.1.Key", "env"),
+                ("Tag.1.Value", "mock"),
+                ("RegionId", "cn-hangzhou")
+            ])
+            .1,
+            [R1]
+        );
+        let (total, ids, _) = list(&[("PageSize", "2"), ("PageNumber", "2")]);
+        assert_eq!((total, ids.len()), (3, 1));
+        assert_eq!(
+            code(
+                &e,
+                &v1_call("POST", "DescribeInstances", VERSION, &[("PageSize", "51")])
+            ),
+            (400, "InvalidParameter".into())
+        );
+        assert_eq!(
+            code(
+                &e,
+                &v1_call("POST", "DescribeInstances", VERSION, &[("PageSize", "ten")])
+            ),
+            (400, "InvalidParameter".into())
+        );
+        assert_eq!(
+            code(
+                &e,
+                &v1_call(
+                    "POST",
+                    "DescribeInstances",
+                    VERSION,
+                    &[("InstanceIds", "a,,b")]
+                )
+            ),
+            (400, "InvalidInstanceIds.Malformed".into())
+        );
+    }
+
+    #[test]
+    fn garbage_never_panics_and_always_gets_an_alibaba_error() {
+        let e = endpoint();
+        let queries = [
+            "", "&&&", "=", "Action", "Action=&Version=", "%", "%ZZ=%ZZ", "Action=DescribeRegions&Version=2015-01-01&Signature=",
+            "Action=DescribeRegions&Version=2015-01-01&Signature=x&AccessKeyId=testid&Timestamp=%FF&SignatureNonce=1&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0",
+            "Action=ModifySecurityIps&Version=2015-01-01&Signature=x&SignatureMethod=HMAC-SHA256",
+        ];
+        let headers = [
+            vec![],
+            vec![("authorization".to_owned(), "\u{0}\u{ffff}".to_owned())],
+            vec![
+                (
+                    "authorization".to_owned(),
+                    "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=;;;,Signature=00".to_owned(),
+                ),
+                ("x-acs-action".into(), "DescribeRegions".into()),
+                ("x-acs-version".into(), VERSION.into()),
+            ],
+            vec![(
+                "content-type".to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            )],
+        ];
+        for q in queries {
+            for h in &headers {
+                for method in ["GET", "POST", "DELETE", ""] {
+                    let r = e.respond(
+                        &Incoming::new(method, "/", Some(q), h.clone(), b"%%%=&=\xff".to_vec()),
+                        now(),
+                    );
+                    assert!(r.status >= 400, "{q:?} {h:?} -> {}", r.body);
+                    let body: Value = serde_json::from_str(&r.body).unwrap();
+                    for k in ["RequestId", "HostId", "Code", "Message", "Recommend"] {
+                        assert!(body[k].is_string(), "{k} in {body}");
+                    }
+                }
+            }
+        }
+    }
+}
