@@ -202,7 +202,7 @@ pub fn generate_crate(
             let contents = file.contents.replacen(
                 "\n\n",
                 "\n\n//! Generated Alibaba Cloud API crate; the runtime is `alibabacloud-sdk`.\n\n\
-                 #[doc(hidden)]\npub use alibabacloud_sdk::{client, config, de, error, operation, params, validate};\n\
+                 // Every runtime module generated code names as `crate::...`.\n#[doc(hidden)]\npub use alibabacloud_sdk::{client, config, de, error, operation, paginate, params, validate};\n\
                  pub use alibabacloud_sdk::{credentials, Config, Error, SignatureVersion};\n\n",
                 1,
             );

@@ -138,7 +138,9 @@ impl Client {
         };
         let request = signer::build_request(op, params, credentials.as_ref(), &attempt)
             .map_err(|e| (Failure::Final, Error::Config(e)))?;
-        tracing::debug!(method = %request.method, url = %request.url, "sending");
+        // Never the query: under V1 it holds the signature and the STS token.
+        let path = request.url.split('?').next().unwrap_or_default();
+        tracing::debug!(method = %request.method, url = %path, "sending");
         let response = config.transport.send(request).await.map_err(|e| {
             let failure = match e.kind() {
                 DispatchKind::Connect => Failure::Connect,

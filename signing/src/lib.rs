@@ -36,19 +36,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-
+mod buf;
 pub mod v1;
 pub mod v3;
 
-/// Bytes that stay unescaped: RFC 3986 "unreserved" (`A-Z a-z 0-9 - _ . ~`).
-/// Everything else, including space, `*`, `+`, `/` and every non-ASCII byte,
-/// is escaped; this is what both signature schemes require.
-const UNRESERVED_ONLY: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+use buf::Buf;
 
 /// Percent-encodes `s` the way Alibaba Cloud's signatures require.
 ///
@@ -62,17 +54,9 @@ const UNRESERVED_ONLY: &AsciiSet = &NON_ALPHANUMERIC
 /// assert_eq!(alibabacloud_signing::percent_encode("中文 +/=&%"), "%E4%B8%AD%E6%96%87%20%2B%2F%3D%26%25");
 /// ```
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 2);
-    push_percent_encoded(&mut out, s);
-    out
-}
-
-/// Appends the percent-encoding of `s` to `out`; lets the canonicalizers
-/// build their strings in one buffer instead of one `String` per part.
-pub(crate) fn push_percent_encoded(out: &mut String, s: &str) {
-    for chunk in utf8_percent_encode(s, UNRESERVED_ONLY) {
-        out.push_str(chunk);
-    }
+    let mut out = Buf::with_capacity(3 * s.len());
+    out.push_percent_encoded(s);
+    out.into_string()
 }
 
 #[cfg(test)]

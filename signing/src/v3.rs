@@ -22,13 +22,16 @@
 //! that point (`host`, `x-acs-action`, `x-acs-version`, `x-acs-date`,
 //! `x-acs-signature-nonce`, `x-acs-content-sha256`, `accept`, `user-agent`,
 //! `x-acs-credentials-provider`, `content-type` when there is a body, and
-//! with STS `x-acs-accesskey-id` and `x-acs-security-token`). `host`, every
-//! `x-acs-*` header and `content-type` are the ones that must be signed.
+//! with STS `x-acs-accesskey-id` and `x-acs-security-token`). The Go and
+//! Java SDKs sign only `host`, `content-type` and the `x-acs-*` headers; both
+//! are accepted because the server follows `SignedHeaders`.
+
+use std::borrow::Cow;
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use crate::push_percent_encoded;
+use crate::buf::{hex, sorted_pairs, Buf};
 
 /// The algorithm name, first line of the string-to-sign and first word of the
 /// `Authorization` header.
@@ -77,7 +80,7 @@ pub struct V3Signed {
 /// last line of the canonical request. An empty body gives
 /// `e3b0c442...b855`.
 pub fn hashed_payload(payload: &[u8]) -> String {
-    hex::encode(Sha256::digest(payload))
+    hex(&Sha256::digest(payload))
 }
 
 /// Builds the canonical request and the signed-headers list of `input`.
@@ -98,9 +101,10 @@ pub fn canonical_request(input: &V3Input<'_>) -> (String, String) {
 ///
 /// - query: sorted by raw key (byte order); `key=value` with the value
 ///   percent-encoded; an empty value gives `key=`. Keys are percent-encoded
-///   too, as the published specification and the Java SDK do; the Python and
-///   Go SDKs leave keys as they are, which only differs for keys outside
-///   `A-Z a-z 0-9 - _ . ~` (no real API parameter has such a name).
+///   too, as the Java SDK does; the Python and Go SDKs leave keys as they
+///   are. That only matters for keys outside `A-Z a-z 0-9 - _ . ~`; API
+///   parameter names (letters, digits, dots as in `Tag.1.Key`) encode to
+///   themselves.
 /// - headers: names lowercased, values trimmed of surrounding whitespace
 ///   (Python's `str.strip` set), sorted by name; several values of one name
 ///   (e.g. `X-Acs-A` and `x-acs-a`) are sorted and joined with `,`.
@@ -108,10 +112,9 @@ pub fn canonical_request_with_payload_hash(
     input: &V3Input<'_>,
     hashed_payload: &str,
 ) -> (String, String) {
-    let mut query: Vec<&(String, String)> = input.query.iter().collect();
-    query.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let query = sorted_pairs(input.query);
 
-    let mut headers: Vec<(String, &str)> = input
+    let mut headers: Vec<(Cow<'_, str>, &str)> = input
         .headers
         .iter()
         .map(|(k, v)| (lowercase(k), trim(v)))
@@ -121,70 +124,70 @@ pub fn canonical_request_with_payload_hash(
 
     let query_len: usize = input.query.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     let header_len: usize = headers.iter().map(|(k, v)| 2 * k.len() + v.len() + 2).sum();
-    let mut out = String::with_capacity(
+    let mut out = Buf::with_capacity(
         input.method.len()
             + input.path.len()
-            + query_len
-            + query_len / 4
+            + 3 * query_len
             + header_len
             + hashed_payload.len()
             + 8,
     );
 
     out.push_str(input.method);
-    out.push('\n');
+    out.push_ascii(b'\n');
     out.push_str(if input.path.is_empty() {
         "/"
     } else {
         input.path
     });
-    out.push('\n');
+    out.push_ascii(b'\n');
     for (i, (k, v)) in query.into_iter().enumerate() {
         if i > 0 {
-            out.push('&');
+            out.push_ascii(b'&');
         }
-        push_percent_encoded(&mut out, k);
-        out.push('=');
-        push_percent_encoded(&mut out, v);
+        out.push_percent_encoded(k);
+        out.push_ascii(b'=');
+        out.push_percent_encoded(v);
     }
-    out.push('\n');
+    out.push_ascii(b'\n');
 
     let mut signed_headers = String::with_capacity(header_len / 2);
     let mut prev: Option<&str> = None;
     for (name, value) in &headers {
-        if prev == Some(name.as_str()) {
-            out.push(',');
+        let name: &str = name;
+        if prev == Some(name) {
+            out.push_ascii(b',');
         } else {
             if prev.is_some() {
-                out.push('\n');
+                out.push_ascii(b'\n');
                 signed_headers.push(';');
             }
             out.push_str(name);
-            out.push(':');
+            out.push_ascii(b':');
             signed_headers.push_str(name);
-            prev = Some(name.as_str());
+            prev = Some(name);
         }
         out.push_str(value);
     }
     if prev.is_some() {
-        out.push('\n');
+        out.push_ascii(b'\n');
     }
-    out.push('\n');
+    out.push_ascii(b'\n');
     out.push_str(&signed_headers);
-    out.push('\n');
+    out.push_ascii(b'\n');
     out.push_str(hashed_payload);
-    (out, signed_headers)
+    (out.into_string(), signed_headers)
 }
 
 /// Builds the string-to-sign: `ACS3-HMAC-SHA256\n` + lowercase hex SHA-256
 /// of the canonical request.
 pub fn string_to_sign(canonical_request: &str) -> String {
     let digest = Sha256::digest(canonical_request.as_bytes());
-    let mut out = String::with_capacity(ALGORITHM.len() + 1 + 64);
+    let mut out = Buf::with_capacity(ALGORITHM.len() + 1 + 64);
     out.push_str(ALGORITHM);
-    out.push('\n');
-    out.push_str(&hex::encode(digest));
-    out
+    out.push_ascii(b'\n');
+    out.push_hex(&digest);
+    out.into_string()
 }
 
 /// Computes the signature: lowercase hex HMAC-SHA256 of `string_to_sign`,
@@ -195,7 +198,7 @@ pub fn signature(secret: &str, string_to_sign: &str) -> String {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(string_to_sign.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    hex(&mac.finalize().into_bytes())
 }
 
 /// Runs every V3 stage and builds the `Authorization` header value.
@@ -242,13 +245,15 @@ pub fn sign_with_payload_hash(
 }
 
 /// Lowercases a header name like Python's `str.lower` (what the official SDK
-/// uses); header names are ASCII in practice, so that path avoids the Unicode
-/// tables.
-fn lowercase(name: &str) -> String {
-    if name.is_ascii() {
-        name.to_ascii_lowercase()
+/// uses). Names are usually lowercase ASCII already (borrowed, no copy) and
+/// ASCII in practice (no Unicode tables needed).
+fn lowercase(name: &str) -> Cow<'_, str> {
+    if !name.is_ascii() {
+        Cow::Owned(name.to_lowercase())
+    } else if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
     } else {
-        name.to_lowercase()
+        Cow::Borrowed(name)
     }
 }
 

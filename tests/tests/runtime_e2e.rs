@@ -326,3 +326,49 @@ async fn paginator_walks_pages_until_the_total() {
     assert!(!sent[0].iter().any(|(k, _)| k == "PageNumber"));
     assert!(sent[1].contains(&("PageNumber".to_string(), "2".to_string())));
 }
+
+/// A `tracing` writer that keeps everything in memory.
+#[derive(Clone, Default)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_never_carry_secrets() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    for signature in [SignatureVersion::V1, SignatureVersion::V3] {
+        let server = ScriptedServer::start(vec![
+            Reply::json(
+                400,
+                r#"{"RequestId":"T","Code":"Throttling","Message":"slow down"}"#,
+            ),
+            Reply::json(200, r#"{"RequestId":"OK"}"#),
+        ])
+        .await;
+        modify(&client(&server.url, signature)).await.unwrap();
+    }
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("ModifySecurityGroupConfiguration"),
+        "spans were logged: {text}"
+    );
+    assert!(text.contains("retrying"), "{text}");
+    for secret in [SECRET, TOKEN, "Signature=", "Authorization"] {
+        assert!(!text.contains(secret), "{secret} in logs:\n{text}");
+    }
+}

@@ -2,9 +2,10 @@
 # Regenerates the signing test vectors from Alibaba's own SDK code.
 #
 # Every expected value in v1.json / v3.json is the "official: tea-openapi"
-# output of ../shared/oracle/oracle.py (which runs alibabacloud-tea-openapi,
-# cross-checked against openapi-util, aliyun-python-sdk-core and a stdlib
-# re-implementation; a case is rejected unless they all agree).
+# output of ../shared/oracle/oracle.py, which runs alibabacloud-tea-openapi and
+# cross-checks it against the other official implementations it has
+# (openapi-util, and aliyun-python-sdk-core for V1) and a stdlib
+# re-implementation; a case is rejected unless they all agree.
 # oracle_fixed.json is the oracle's own fixed vector set (`oracle.py vectors`),
 # which includes Alibaba's published V1 and V3 examples.
 #
