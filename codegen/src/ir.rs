@@ -29,6 +29,10 @@ pub struct Product {
     pub operations: Vec<Operation>,
     /// Operations the generator could not express, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Generated operations where a broken part of the spec (a `$ref` to a
+    /// schema that does not exist, an array without `items`) became
+    /// free-form JSON (`serde_json::Value`), with where and why.
+    pub degraded: Vec<Skipped>,
 }
 
 /// An operation left out of generation, by name and reason.
@@ -274,6 +278,7 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
 
     let mut operations = Vec::new();
     let mut skipped = Vec::new();
+    let mut degraded = Vec::new();
     let mut modules = Namespace::with_reserved(&["client"]);
     let mut names: Vec<&String> = docs.apis.keys().collect();
     names.sort();
@@ -282,11 +287,24 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
         let ctx = Ctx {
             docs,
             style: &style,
+            notes: Default::default(),
+            empty: Schema::default(),
         };
-        match lower_operation(&ctx, name, api, ram.get(name.as_str()).copied()) {
+        let lowered = if matches!(style.as_str(), "RPC" | "ROA" | "FC") {
+            lower_operation(&ctx, name, api, ram.get(name.as_str()).copied())
+        } else {
+            Err(Unsupported(format!(
+                "info.style: API style {style:?} (its own signature and addressing) is not supported"
+            )))
+        };
+        match lowered {
             Ok(mut op) => {
                 op.module = escape_ident(&modules.claim(&snake(name)));
                 operations.push(op);
+                degraded.extend(ctx.notes.take().into_iter().map(|reason| Skipped {
+                    operation: name.clone(),
+                    reason,
+                }));
             }
             Err(Unsupported(reason)) => skipped.push(Skipped {
                 operation: name.clone(),
@@ -305,6 +323,7 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
         endpoints,
         operations,
         skipped,
+        degraded,
     })
 }
 
@@ -315,6 +334,20 @@ struct Unsupported(String);
 struct Ctx<'a> {
     docs: &'a ApiDocs,
     style: &'a str,
+    /// Where the spec is broken but the operation can still be generated.
+    notes: std::cell::RefCell<Vec<String>>,
+    /// Stands in for the target of a dangling `$ref` (lowers to free-form JSON).
+    empty: Schema,
+}
+
+impl Ctx<'_> {
+    /// Records a note once (a schema may be resolved more than once).
+    fn note(&self, text: String) {
+        let mut notes = self.notes.borrow_mut();
+        if !notes.contains(&text) {
+            notes.push(text);
+        }
+    }
 }
 
 /// Collects the struct types of one side (request or response) of an operation.
@@ -579,10 +612,14 @@ fn resolve<'a>(
                     "{path}.$ref: reference {r:?} outside components.schemas"
                 ))
             })?;
-            ctx.docs.components.schemas.get(name).ok_or_else(|| {
-                Unsupported(format!(
-                    "{path}.$ref: no schema named {name:?} in components.schemas"
-                ))
+            Ok(match ctx.docs.components.schemas.get(name) {
+                Some(target) => target,
+                None => {
+                    ctx.note(format!(
+                        "{path}.$ref: no schema named {name:?} in components.schemas; free-form JSON"
+                    ));
+                    &ctx.empty
+                }
             })
         }
     }
@@ -689,10 +726,15 @@ fn lower_type(
         "boolean" => Type::Bool,
         "any" => Type::Any,
         "array" => {
-            let items = schema
-                .items
-                .as_deref()
-                .ok_or_else(|| Unsupported(format!("{path}: array without items")))?;
+            let items = match schema.items.as_deref() {
+                Some(items) => items,
+                None => {
+                    ctx.note(format!(
+                        "{path}: array without items; items are free-form JSON"
+                    ));
+                    &ctx.empty
+                }
+            };
             let item_hint = hint.to_string();
             Type::List(Box::new(lower_type(
                 ctx,

@@ -186,7 +186,8 @@ fn unsupported_constructs_are_reported_by_name() {
     );
     let docs = spec::load(&file).unwrap();
     let product = ir::lower(&docs, "x", &file).unwrap();
-    assert_eq!(product.operations.len(), 1);
+    let generated: Vec<&str> = product.operations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(generated, ["Dangling", "Good"]);
     let skipped: Vec<(&str, &str)> = product
         .skipped
         .iter()
@@ -194,13 +195,39 @@ fn unsupported_constructs_are_reported_by_name() {
         .collect();
     assert_eq!(
         skipped,
-        [
-            ("Bad", "apis.Bad.parameters[0].style: parameter style \"xml\""),
-            (
-                "Dangling",
-                "apis.Dangling.parameters[0].schema.$ref: no schema named \"Nope\" in components.schemas"
-            ),
-        ]
+        [(
+            "Bad",
+            "apis.Bad.parameters[0].style: parameter style \"xml\""
+        )]
     );
+    // A broken reference degrades to free-form JSON, and says so.
+    let degraded: Vec<(&str, &str)> = product
+        .degraded
+        .iter()
+        .map(|s| (s.operation.as_str(), s.reason.as_str()))
+        .collect();
+    assert_eq!(
+        degraded,
+        [(
+            "Dangling",
+            "apis.Dangling.parameters[0].schema.$ref: no schema named \"Nope\" in components.schemas; free-form JSON"
+        )]
+    );
+    let dangling = &product.operations[0];
+    assert_eq!(dangling.params[0].ty, ir::Type::Any);
+
+    // Styles with their own signature are reported whole, per operation.
+    let oss = write_temp_spec(
+        "oss-style",
+        r#"{"info":{"product":"Oss","version":"2019-05-17","style":"OSS"},"apis":{"PutBucket":{}}}"#,
+    );
+    let docs = spec::load(&oss).unwrap();
+    let product = ir::lower(&docs, "x", &oss).unwrap();
+    assert!(product.operations.is_empty());
+    assert_eq!(
+        product.skipped[0].reason,
+        "info.style: API style \"OSS\" (its own signature and addressing) is not supported"
+    );
+    let _ = std::fs::remove_dir_all(oss.parent().unwrap());
     let _ = std::fs::remove_dir_all(file.parent().unwrap());
 }

@@ -9,7 +9,7 @@ use crate::error::ConfigError;
 use crate::operation::{ApiStyle, OperationDescriptor};
 use crate::params::Params;
 use crate::transport::HttpRequest;
-use alibabacloud_signing::{percent_encode, v1, v3};
+use alibabacloud_signing::{form_urlencode, percent_encode, v1, v3};
 use std::time::SystemTime;
 
 /// Per-attempt inputs: a fresh timestamp and nonce each time.
@@ -173,19 +173,6 @@ fn body_of(params: &Params) -> (Vec<u8>, Option<&'static str>) {
         form_urlencode(&params.form).into_bytes(),
         Some("application/x-www-form-urlencoded"),
     )
-}
-
-/// A form body as the official SDK writes it: keys sorted, values
-/// form-encoded (RFC 3986 unreserved kept, space as `+`).
-fn form_urlencode(pairs: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let plus = |s: &str| percent_encode(s).replace("%20", "+");
-    sorted
-        .iter()
-        .map(|(k, v)| format!("{}={}", plus(k), plus(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// The path with `{Name}` placeholders replaced by encoded values.

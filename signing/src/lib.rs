@@ -59,6 +59,32 @@ pub fn percent_encode(s: &str) -> String {
     out.into_string()
 }
 
+/// A form body (`application/x-www-form-urlencoded`) as the official SDK
+/// writes it: keys sorted, keys and values percent-encoded with space as `+`.
+///
+/// The body of a POST is hashed into the V3 signature and its parameters are
+/// signed under V1, so it must match the official encoding byte for byte.
+///
+/// ```
+/// let pairs = [("b".to_string(), "x y*".to_string()), ("a".to_string(), String::new())];
+/// assert_eq!(alibabacloud_signing::form_urlencode(&pairs), "a=&b=x+y%2A");
+/// ```
+pub fn form_urlencode(pairs: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let plus = |s: &str| percent_encode(s).replace("%20", "+");
+    let mut out = String::new();
+    for (i, (k, v)) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(&plus(k));
+        out.push('=');
+        out.push_str(&plus(v));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::percent_encode;

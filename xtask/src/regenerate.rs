@@ -195,6 +195,9 @@ fn print_summary(generation: &alibabacloud_codegen::Generation) {
         for s in &p.skipped {
             println!("  skipped {}: {}", s.operation, s.reason);
         }
+        for d in &p.degraded {
+            println!("  degraded {}: {}", d.operation, d.reason);
+        }
     }
 }
 

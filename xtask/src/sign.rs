@@ -5,7 +5,7 @@
 //! and a user chasing a `SignatureDoesNotMatch` can compare our stages with
 //! the server's string-to-sign.
 
-use alibabacloud_signing::{percent_encode, v1, v3};
+use alibabacloud_signing::{form_urlencode, v1, v3};
 use std::process::ExitCode;
 
 /// Flags shared by both signature versions (the oracle's names and defaults).
@@ -152,7 +152,7 @@ fn stages(version: Version) -> (bool, Vec<(&'static str, String)>) {
                     "content-type".into(),
                     "application/x-www-form-urlencoded".into(),
                 ));
-                form_encode(&c.body_params).into_bytes()
+                form_urlencode(&c.body_params).into_bytes()
             } else if let Some(json) = json_body {
                 headers.push((
                     "content-type".into(),
@@ -197,18 +197,6 @@ fn stages(version: Version) -> (bool, Vec<(&'static str, String)>) {
             )
         }
     }
-}
-
-/// The form body as the official SDK writes it (keys sorted, space as `+`).
-fn form_encode(params: &[(String, String)]) -> String {
-    let mut sorted: Vec<&(String, String)> = params.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let plus = |s: &str| percent_encode(s).replace("%20", "+");
-    sorted
-        .iter()
-        .map(|(k, v)| format!("{}={}", plus(k), plus(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ pub fn product_module(product: &Product) -> TokenStream {
     let code = &product.code;
     let version = &product.version;
     let style = match product.style.as_str() {
-        "ROA" => quote!(crate::operation::ApiStyle::Roa),
+        "ROA" | "FC" => quote!(crate::operation::ApiStyle::Roa),
         _ => quote!(crate::operation::ApiStyle::Rpc),
     };
     let regions = product.endpoints.iter().map(|(r, _)| r);
