@@ -83,6 +83,8 @@ pub struct Operation {
     pub response: StructType,
     /// Nested struct types of the response.
     pub response_structs: Vec<StructType>,
+    /// String enums of the response (each keeps an `Unknown(String)` variant).
+    pub response_enums: Vec<EnumType>,
     /// One variant per distinct error code.
     pub errors: Vec<ErrorVariant>,
     /// How to fetch the next page, when the operation pages.
@@ -143,6 +145,19 @@ pub enum Type {
     Map(Box<Type>),
     /// A generated struct of the same operation module.
     Struct(String),
+    /// A generated string enum of the same operation module (responses only).
+    Enum(String),
+}
+
+/// A string enum of a response, with the values the spec lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumType {
+    /// Type name.
+    pub name: String,
+    /// Rustdoc text.
+    pub docs: String,
+    /// Variant name and wire value, in spec order.
+    pub variants: Vec<(String, String)>,
 }
 
 /// One request parameter.
@@ -354,6 +369,7 @@ impl Ctx<'_> {
 struct TypeSink<'a> {
     names: &'a mut Namespace,
     structs: Vec<StructType>,
+    enums: Vec<EnumType>,
     /// `$ref` targets already lowered, by ref string, to their struct name.
     refs: BTreeMap<String, String>,
     /// `$ref`s being lowered, to cut cycles.
@@ -387,6 +403,7 @@ fn lower_operation(
     let mut sink = TypeSink {
         names: &mut names,
         structs: Vec::new(),
+        enums: Vec::new(),
         refs: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         response_side: false,
@@ -462,6 +479,7 @@ fn lower_operation(
     let mut sink = TypeSink {
         names: &mut names,
         structs: Vec::new(),
+        enums: Vec::new(),
         refs: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         response_side: true,
@@ -505,6 +523,7 @@ fn lower_operation(
         },
     };
     let response_structs = std::mem::take(&mut sink.structs);
+    let response_enums = std::mem::take(&mut sink.enums);
 
     let pagination = pagination(&params, &response);
     Ok(Operation {
@@ -535,6 +554,7 @@ fn lower_operation(
         param_structs,
         response,
         response_structs,
+        response_enums,
         errors: lower_errors(api),
         example_response: api.response_demo.as_deref().and_then(json_example),
     })
@@ -717,6 +737,31 @@ fn lower_type(
             "any"
         });
     Ok(match ty {
+        // Response enums become types that still accept values the spec
+        // does not list; request enums stay strings, checked before sending.
+        "string"
+            if sink.response_side && schema.enum_values.as_ref().is_some_and(|v| !v.is_empty()) =>
+        {
+            let name = sink.names.claim(&escape_type(hint));
+            let mut variants_ns = Namespace::with_reserved(&["Unknown"]);
+            let mut variants: Vec<(String, String)> = Vec::new();
+            for value in schema
+                .enum_values
+                .iter()
+                .flatten()
+                .filter_map(json_scalar_text)
+            {
+                if variants.iter().all(|(_, wire)| *wire != value) {
+                    variants.push((variants_ns.claim(&escape_type(&camel(&value))), value));
+                }
+            }
+            sink.enums.push(EnumType {
+                name: name.clone(),
+                docs: field_docs(schema),
+                variants,
+            });
+            Type::Enum(name)
+        }
         "string" => Type::String,
         "integer" => match schema.format.as_deref() {
             Some("int32") => Type::I32,

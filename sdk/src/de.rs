@@ -19,6 +19,18 @@ pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
     })
 }
 
+/// The text of an enum value; numbers and booleans are taken as their text.
+pub fn enum_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Ok(s),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        other => Err(D::Error::custom(format!(
+            "expected an enum value, found {other}"
+        ))),
+    }
+}
+
 /// A number; a numeric string is parsed, an empty string is "absent".
 pub fn number<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where

@@ -2,7 +2,7 @@
 
 use super::error::error_enum;
 use super::request::{paginated, param_docs, param_struct, request, setter};
-use super::response::response_struct;
+use super::response::{response_enum, response_struct};
 use super::{doc_attrs, ident, inner_doc_attrs};
 use crate::ir::{Operation, Product};
 use proc_macro2::TokenStream;
@@ -17,6 +17,7 @@ pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
     let builder = builder(op);
     let response = response_struct(&op.response);
     let nested = op.response_structs.iter().map(response_struct);
+    let enums = op.response_enums.iter().map(response_enum);
     let objects = op.param_structs.iter().map(param_struct);
     let error = error_enum(op);
     quote! {
@@ -28,6 +29,7 @@ pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
         #(#objects)*
         #response
         #(#nested)*
+        #(#enums)*
         #error
     }
 }

@@ -3,7 +3,7 @@
 
 use super::types::{field_type, rust_type};
 use super::{doc_attrs, ident};
-use crate::ir::{Field, StructType, Type};
+use crate::ir::{EnumType, Field, StructType, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -45,7 +45,7 @@ fn field(fd: &Field, transparent: bool) -> TokenStream {
         Type::Bool => Some("crate::de::boolean"),
         Type::List(_) => Some("crate::de::list"),
         Type::Map(_) => Some("crate::de::map"),
-        Type::Struct(_) | Type::Any => None,
+        Type::Struct(_) | Type::Enum(_) | Type::Any => None,
     };
     let with = with.map(|w| quote!(deserialize_with = #w,));
     if transparent {
@@ -97,11 +97,66 @@ fn accessor(fd: &Field) -> TokenStream {
                 pub fn #f(&self) -> ::std::option::Option<#ty> { self.#f }
             }
         }
-        Type::Struct(_) | Type::Any => {
+        Type::Struct(_) | Type::Enum(_) | Type::Any => {
             let ty = rust_type(&fd.ty);
             quote! {
                 #docs
                 pub fn #f(&self) -> ::std::option::Option<&#ty> { self.#f.as_ref() }
+            }
+        }
+    }
+}
+
+/// A response string enum: the listed values as variants, anything else as
+/// `Unknown`, so a value added to the service later never fails a response.
+pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
+    let name = ident(&e.name);
+    let docs = doc_attrs(&e.docs);
+    let variants: Vec<_> = e.variants.iter().map(|(v, _)| ident(v)).collect();
+    let wires: Vec<&str> = e.variants.iter().map(|(_, w)| w.as_str()).collect();
+    let variant_docs = wires.iter().map(|w| {
+        let text = format!(" `{w}`");
+        quote!(#[doc = #text])
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_docs #variants,)*
+            /// A value this version of the SDK does not know.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as the service sends it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#variants,)*
+                    other => Self::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let text = crate::de::enum_text(deserializer)?;
+                Ok(Self::from(text.as_str()))
             }
         }
     }

@@ -22,7 +22,7 @@ pub(crate) fn rust_type(ty: &Type) -> TokenStream {
             let inner = rust_type(inner);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
-        Type::Struct(name) => {
+        Type::Struct(name) | Type::Enum(name) => {
             let name = ident(name);
             quote!(#name)
         }
