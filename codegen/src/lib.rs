@@ -5,6 +5,7 @@
 //! typing decision) → [`emit`] (token streams) → [`render`] (source text with
 //! a header naming the spec). [`generate`] runs it for a set of spec files.
 
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod ir;

@@ -1,5 +1,6 @@
 //! `cargo xtask`: maintainer tasks for this workspace.
 
+mod diff;
 mod manifest;
 mod regenerate;
 mod sign;
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Generate the typed API into sdk/src/generated/ from api-specs/.
     Regenerate(regenerate::Args),
+    /// What changed for users between two versions of a spec file.
+    Diff(diff::Args),
     /// Print every stage of signature V1 or V3 for given inputs.
     #[command(name = "sign")]
     Sign {
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Regenerate(args) => regenerate::run(&workspace_root(), args),
         Command::Sign { version } => sign::run(version),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,109 @@
+//! API diffs between real R-kvstore snapshots (`../shared/api-specs-corpus/
+//! history/`): every operation and parameter that appeared or disappeared,
+//! as computed straight from the JSON, is reported, and nothing else of
+//! that kind.
+
+use alibabacloud_codegen::diff::{diff, Change};
+use alibabacloud_codegen::{load_product, SpecInput};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/api-specs-corpus")
+}
+
+fn load(file: &Path) -> alibabacloud_codegen::ir::Product {
+    load_product(&SpecInput {
+        file: file.to_path_buf(),
+        label: file.display().to_string(),
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Operation names and, per operation, parameter names, read from the raw JSON.
+fn raw_shape(file: &Path) -> BTreeSet<(String, Option<String>)> {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let mut out = BTreeSet::new();
+    for (name, api) in json["apis"].as_object().unwrap() {
+        out.insert((name.clone(), None));
+        for p in api["parameters"].as_array().into_iter().flatten() {
+            out.insert((name.clone(), Some(p["name"].as_str().unwrap().to_string())));
+        }
+    }
+    out
+}
+
+fn reported(changes: &[Change], added: bool) -> BTreeSet<(String, Option<String>)> {
+    changes
+        .iter()
+        .filter_map(|c| {
+            let op = c.operation.clone();
+            if added && c.what == "new operation" || !added && c.what == "operation removed" {
+                return Some((op, None));
+            }
+            let param = if added {
+                c.what
+                    .strip_prefix("new required parameter ")
+                    .or_else(|| c.what.strip_prefix("new optional parameter "))
+            } else {
+                c.what
+                    .strip_prefix("parameter ")
+                    .and_then(|rest| rest.strip_suffix(" removed"))
+            };
+            param.map(|p| (op, Some(p.to_string())))
+        })
+        .collect()
+}
+
+#[test]
+fn history_diffs_match_the_raw_metadata() {
+    let history = corpus().join("history/r-kvstore/2015-01-01");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&history)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files.push(corpus().join("r-kvstore/2015-01-01/api-docs.json"));
+    assert_eq!(files.len(), 6);
+    for pair in files.windows(2) {
+        let (old, new) = (&pair[0], &pair[1]);
+        let changes = diff(&load(old), &load(new));
+        let (old_raw, new_raw) = (raw_shape(old), raw_shape(new));
+        // Parameters of added/removed operations are not listed one by one.
+        let ops = |set: &BTreeSet<(String, Option<String>)>| -> BTreeSet<String> {
+            set.iter().map(|(o, _)| o.clone()).collect()
+        };
+        let (old_ops, new_ops) = (ops(&old_raw), ops(&new_raw));
+        let expected_added: BTreeSet<_> = new_raw
+            .difference(&old_raw)
+            .filter(|(o, p)| p.is_none() || old_ops.contains(o))
+            .cloned()
+            .collect();
+        let expected_removed: BTreeSet<_> = old_raw
+            .difference(&new_raw)
+            .filter(|(o, p)| p.is_none() || new_ops.contains(o))
+            .cloned()
+            .collect();
+        let label = format!(
+            "{} -> {}",
+            old.file_name().unwrap().to_string_lossy(),
+            new.file_name().unwrap().to_string_lossy()
+        );
+        assert_eq!(
+            reported(&changes, true),
+            expected_added,
+            "{label}: additions"
+        );
+        assert_eq!(
+            reported(&changes, false),
+            expected_removed,
+            "{label}: removals"
+        );
+        eprintln!(
+            "{label}: {} changes ({} breaking)",
+            changes.len(),
+            changes.iter().filter(|c| c.breaking).count()
+        );
+    }
+}
