@@ -16,6 +16,10 @@ use crate::transport::HttpResponse;
 use std::sync::Arc;
 use tracing::Instrument;
 
+/// Why an attempt failed: its kind for the retry policy, the error, and the
+/// service's retry-after hint.
+type AttemptFailure = (Failure, Error<ServiceError>, Option<std::time::Duration>);
+
 /// A configured client, shared by product clients. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -80,6 +84,7 @@ impl Client {
             .map_err(Error::Config)?;
         let idempotent = op.is_idempotent();
         let mut attempt = 1u32;
+        let mut last_delay: Option<std::time::Duration> = None;
         loop {
             let span = tracing::debug_span!(
                 "alibabacloud.attempt",
@@ -87,11 +92,12 @@ impl Client {
                 host = %endpoint.authority,
                 attempt
             );
+            let retry = last_delay.map(|delay| (attempt - 1, delay));
             let outcome = self
-                .attempt_once(op, params, &endpoint)
+                .attempt_once(op, params, &endpoint, retry)
                 .instrument(span)
                 .await;
-            let (failure, error) = match outcome {
+            let (failure, error, retry_after) = match outcome {
                 Ok(response) => return Ok(response),
                 Err(e) => e,
             };
@@ -101,7 +107,12 @@ impl Client {
                     other => other,
                 });
             }
-            let delay = config.retry.delay(attempt);
+            // The service's own hint wins over the backoff schedule, capped.
+            let delay = match retry_after {
+                Some(hint) => hint.min(config.retry.max_delay()),
+                None => config.retry.delay(attempt),
+            };
+            last_delay = Some(delay);
             tracing::debug!(action = op.action, attempt, ?delay, ?failure, "retrying");
             tokio::time::sleep(delay).await;
             attempt += 1;
@@ -109,13 +120,15 @@ impl Client {
     }
 
     /// One signed attempt (fresh timestamp and nonce). On failure, says
-    /// what kind, for the retry policy.
+    /// what kind, for the retry policy, and the service's `x-acs-retry-after`
+    /// hint if it gave one. `retry` is (retries so far, last delay).
     async fn attempt_once(
         &self,
         op: &'static OperationDescriptor,
         params: &Params,
         endpoint: &endpoint::ResolvedEndpoint,
-    ) -> Result<HttpResponse, (Failure, Error<ServiceError>)> {
+        retry: Option<(u32, std::time::Duration)>,
+    ) -> Result<HttpResponse, AttemptFailure> {
         let config = &self.config;
         let credentials: Option<Credentials> = if op.is_anonymous() {
             None
@@ -125,7 +138,7 @@ impl Client {
                     .credentials
                     .provide_credentials()
                     .await
-                    .map_err(|e| (Failure::Final, Error::Credentials(e)))?,
+                    .map_err(|e| (Failure::Final, Error::Credentials(e), None))?,
             )
         };
         let nonce = (config.nonce)();
@@ -135,9 +148,10 @@ impl Client {
             now: (config.clock)(),
             nonce: &nonce,
             user_agent: &config.user_agent,
+            retry,
         };
         let request = signer::build_request(op, params, credentials.as_ref(), &attempt)
-            .map_err(|e| (Failure::Final, Error::Config(e)))?;
+            .map_err(|e| (Failure::Final, Error::Config(e), None))?;
         // Never the query: under V1 it holds the signature and the STS token.
         let path = request.url.split('?').next().unwrap_or_default();
         tracing::debug!(method = %request.method, url = %path, "sending");
@@ -146,12 +160,18 @@ impl Client {
                 DispatchKind::Connect => Failure::Connect,
                 _ => Failure::AfterSend,
             };
-            (failure, Error::Dispatch(e))
+            (failure, Error::Dispatch(e), None)
         })?;
         tracing::debug!(status = response.status, "received");
         if (200..300).contains(&response.status) {
             return Ok(response);
         }
+        let retry_after = response
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("x-acs-retry-after"))
+            .and_then(|(_, v)| v.trim().parse::<u64>().ok())
+            .map(std::time::Duration::from_millis);
         match response::service_error(&response) {
             Ok(e) => {
                 let failure = if e.is_throttling() {
@@ -161,7 +181,7 @@ impl Client {
                 } else {
                     Failure::Final
                 };
-                Err((failure, Error::Service(e)))
+                Err((failure, Error::Service(e), retry_after))
             }
             Err(e) => {
                 let failure = if e.status >= 500 {
@@ -169,7 +189,7 @@ impl Client {
                 } else {
                     Failure::Final
                 };
-                Err((failure, Error::Response(e)))
+                Err((failure, Error::Response(e), retry_after))
             }
         }
     }

@@ -68,6 +68,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The longest single wait (also caps the service's retry-after hint).
+    pub fn max_delay(&self) -> Duration {
+        self.max_delay
+    }
+
     /// Total attempts allowed.
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts

@@ -25,6 +25,10 @@ pub struct Attempt<'a> {
     pub nonce: &'a str,
     /// User agent.
     pub user_agent: &'a str,
+    /// On a retry: retries so far and the delay just waited, sent as
+    /// `x-acs-retry-attempts` / `x-acs-retry-delay` (milliseconds) as the
+    /// official SDK does.
+    pub retry: Option<(u32, std::time::Duration)>,
 }
 
 /// `2016-02-23T12:46:24Z`: the timestamp format of `Timestamp` and `x-acs-date`.
@@ -79,6 +83,10 @@ pub fn build_request(
         ("x-acs-version".into(), op.product.version.into()),
     ];
     headers.extend(params.headers.iter().cloned());
+    if let Some((retries, delay)) = attempt.retry {
+        headers.push(("x-acs-retry-attempts".into(), retries.to_string()));
+        headers.push(("x-acs-retry-delay".into(), delay.as_millis().to_string()));
+    }
     if let Some(ct) = content_type {
         headers.push(("content-type".into(), ct.into()));
     }

@@ -372,3 +372,40 @@ async fn logs_never_carry_secrets() {
         assert!(!text.contains(secret), "{secret} in logs:\n{text}");
     }
 }
+
+#[tokio::test]
+async fn retry_after_hint_is_honoured_and_retries_are_announced() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(
+            429,
+            r#"{"RequestId":"T","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#,
+        )
+        .with_header("x-acs-retry-after", "3"),
+        Reply::json(200, r#"{"RequestId":"OK"}"#),
+    ])
+    .await;
+    // A base delay of an hour: only the hint can make this finish quickly.
+    let c = Client::new(
+        Config::builder()
+            .endpoint(&server.url)
+            .allow_http(true)
+            .credentials(Credentials::new("testid", SECRET))
+            .retry(RetryPolicy::default().with_base_delay(Duration::from_secs(3600)))
+            .operation_timeout(Duration::from_secs(5))
+            .build()
+            .unwrap(),
+    );
+    modify(&c).await.unwrap();
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[0].header("x-acs-retry-attempts"), None);
+    assert_eq!(reqs[1].header("x-acs-retry-attempts").as_deref(), Some("1"));
+    assert_eq!(reqs[1].header("x-acs-retry-delay").as_deref(), Some("3"));
+    assert!(
+        reqs[1]
+            .header("authorization")
+            .unwrap()
+            .contains("x-acs-retry-attempts"),
+        "the retry headers are signed like every x-acs-* header"
+    );
+}

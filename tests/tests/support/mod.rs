@@ -15,6 +15,7 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: String,
+    pub headers: Vec<(&'static str, &'static str)>,
 }
 
 impl Reply {
@@ -23,7 +24,13 @@ impl Reply {
             status,
             content_type: "application/json;charset=utf-8",
             body: body.to_string(),
+            headers: Vec::new(),
         }
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: &'static str) -> Self {
+        self.headers.push((name, value));
+        self
     }
 
     pub fn other(status: u16, content_type: &'static str, body: &str) -> Self {
@@ -31,6 +38,7 @@ impl Reply {
             status,
             content_type,
             body: body.to_string(),
+            headers: Vec::new(),
         }
     }
 }
@@ -85,8 +93,13 @@ impl ScriptedServer {
                         return;
                     };
                     log.lock().unwrap().push(req);
+                    let extra: String = reply
+                        .headers
+                        .iter()
+                        .map(|(k, v)| format!("{k}: {v}\r\n"))
+                        .collect();
                     let head = format!(
-                        "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                        "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n",
                         reply.status,
                         reply.content_type,
                         reply.body.len()
