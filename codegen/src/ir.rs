@@ -75,6 +75,8 @@ pub struct Operation {
     pub ram_access_level: Option<String>,
     /// Path template (ROA); `/` for RPC.
     pub path: String,
+    /// Query pairs fixed by the path template (`/alerts/{name}?action=disable`).
+    pub fixed_query: Vec<(String, String)>,
     /// Request parameters, in spec order.
     pub params: Vec<Param>,
     /// Struct types used by parameters (objects in lists, `json` objects).
@@ -294,7 +296,17 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
     let mut operations = Vec::new();
     let mut skipped = Vec::new();
     let mut degraded = Vec::new();
-    let mut modules = Namespace::with_reserved(&["client"]);
+    // Operation modules double as methods of the product `Client`.
+    let mut modules = Namespace::with_reserved(&[
+        "client",
+        "new",
+        "from_env",
+        "from_client",
+        "runtime",
+        "execute",
+    ]);
+    // `DescribeFoo` and `describeFoo` would both make `DescribeFooRequest`.
+    let mut type_bases = Namespace::default();
     let mut names: Vec<&String> = docs.apis.keys().collect();
     names.sort();
     for name in names {
@@ -306,7 +318,8 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
             empty: Schema::default(),
         };
         let lowered = if matches!(style.as_str(), "RPC" | "ROA" | "FC") {
-            lower_operation(&ctx, name, api, ram.get(name.as_str()).copied())
+            let type_base = type_bases.claim(&escape_type(&camel(name)));
+            lower_operation(&ctx, name, &type_base, api, ram.get(name.as_str()).copied())
         } else {
             Err(Unsupported(format!(
                 "info.style: API style {style:?} (its own signature and addressing) is not supported"
@@ -330,7 +343,7 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
 
     Ok(Product {
         name: docs.info.product.clone(),
-        module: snake(&code),
+        module: product_module(&code),
         code,
         version: docs.info.version.clone(),
         style,
@@ -340,6 +353,37 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
         skipped,
         degraded,
     })
+}
+
+/// The runtime's own module names: a product module of the same name would
+/// be shadowed in the SDK and clash in a standalone crate.
+const RUNTIME_MODULES: &[&str] = &[
+    "client",
+    "config",
+    "credentials",
+    "de",
+    "endpoint",
+    "error",
+    "generated",
+    "operation",
+    "paginate",
+    "params",
+    "response",
+    "retry",
+    "signer",
+    "transport",
+    "validate",
+];
+
+/// The module (and feature-gated path) of a product: `r-kvstore` is
+/// `r_kvstore`; a product named like a runtime module gets `_api`.
+fn product_module(code: &str) -> String {
+    let base = snake(code);
+    if RUNTIME_MODULES.contains(&base.as_str()) {
+        format!("{base}_api")
+    } else {
+        escape_ident(&base)
+    }
 }
 
 /// A construct the generator cannot express yet: the JSON path and what.
@@ -380,10 +424,10 @@ struct TypeSink<'a> {
 fn lower_operation(
     ctx: &Ctx<'_>,
     name: &str,
+    type_base: &str,
     api: &Api,
     ram: Option<(&str, Option<&str>)>,
 ) -> Result<Operation, Unsupported> {
-    let type_base = escape_type(&camel(name));
     let request_type = format!("{type_base}Request");
     let builder_type = format!("{type_base}Builder");
     let response_type = format!("{type_base}Response");
@@ -399,7 +443,9 @@ fn lower_operation(
 
     // Request side.
     let mut params = Vec::new();
-    let mut param_idents = Namespace::default();
+    // Setters share the builder with these methods.
+    let mut param_idents =
+        Namespace::with_reserved(&["new", "request", "into_request", "into_paginator", "send"]);
     let mut sink = TypeSink {
         names: &mut names,
         structs: Vec::new(),
@@ -474,6 +520,7 @@ fn lower_operation(
         });
     }
     let param_structs = std::mem::take(&mut sink.structs);
+    let (path, fixed_query) = request_path(ctx, name, api, &params)?;
 
     // Response side.
     let mut sink = TypeSink {
@@ -545,11 +592,8 @@ fn lower_operation(
         operation_type: api.operation_type.clone().unwrap_or_default(),
         ram_action: ram.map(|r| r.0.to_string()).filter(|a| !a.is_empty()),
         ram_access_level: ram.and_then(|r| r.1.map(str::to_string)),
-        path: if ctx.style == "RPC" {
-            "/".to_string()
-        } else {
-            api.path.clone().unwrap_or_else(|| "/".to_string())
-        },
+        path,
+        fixed_query,
         params,
         param_structs,
         response,
@@ -558,6 +602,71 @@ fn lower_operation(
         errors: lower_errors(api),
         example_response: api.response_demo.as_deref().and_then(json_example),
     })
+}
+
+/// The path template and the query it carries, checked against the
+/// parameters: every `{Name}` has a path parameter and every path parameter a
+/// `{Name}`; at most one body, and not beside form fields.
+fn request_path(
+    ctx: &Ctx<'_>,
+    name: &str,
+    api: &Api,
+    params: &[Param],
+) -> Result<(String, Vec<(String, String)>), Unsupported> {
+    let bodies = params
+        .iter()
+        .filter(|p| p.location == Location::Body)
+        .count();
+    let forms = params
+        .iter()
+        .filter(|p| p.location == Location::Form)
+        .count();
+    if bodies > 1 || (bodies == 1 && forms > 0) {
+        return Err(Unsupported(format!(
+            "apis.{name}.parameters: {bodies} body and {forms} formData parameters (one body, alone, is supported)"
+        )));
+    }
+    if ctx.style == "RPC" {
+        return Ok(("/".to_string(), Vec::new()));
+    }
+    let template = api.path.clone().unwrap_or_else(|| "/".to_string());
+    let (path, query) = match template.split_once('?') {
+        Some((path, query)) => (path.to_string(), query),
+        None => (template.clone(), ""),
+    };
+    let fixed_query = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (pair.to_string(), String::new()),
+        })
+        .collect();
+    let placeholders: Vec<&str> = path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(p, _)| p))
+        .collect();
+    for placeholder in &placeholders {
+        if !params
+            .iter()
+            .any(|p| p.location == Location::Path && p.wire_name == *placeholder)
+        {
+            return Err(Unsupported(format!(
+                "apis.{name}.path: {{{placeholder}}} in {template:?} has no path parameter"
+            )));
+        }
+    }
+    if let Some(p) = params
+        .iter()
+        .find(|p| p.location == Location::Path && !placeholders.contains(&p.wire_name.as_str()))
+    {
+        return Err(Unsupported(format!(
+            "apis.{name}.parameters: path parameter {} has no {{{}}} in {template:?}",
+            p.wire_name, p.wire_name
+        )));
+    }
+    Ok((path, fixed_query))
 }
 
 /// Detects paging: integer `PageNumber`/`PageSize` with an integer

@@ -32,6 +32,8 @@ fn edge_case_generated_code_snapshots() {
     assert_eq!(
         names,
         [
+            "edge_cases/list_things.rs",
+            "edge_cases/list_things_2.rs",
             "edge_cases/match.rs",
             "edge_cases/mod.rs",
             "edge_cases/self_.rs",
@@ -73,7 +75,8 @@ fn naming_decisions() {
             "filter",
             "zone_ids",
             "target",
-            "ratio"
+            "ratio",
+            "send_2"
         ]
     );
     // Wire names stay verbatim.
@@ -229,5 +232,36 @@ fn unsupported_constructs_are_reported_by_name() {
         "info.style: API style \"OSS\" (its own signature and addressing) is not supported"
     );
     let _ = std::fs::remove_dir_all(oss.parent().unwrap());
+    let _ = std::fs::remove_dir_all(file.parent().unwrap());
+}
+
+#[test]
+fn roa_paths_are_checked_against_their_parameters() {
+    let file = write_temp_spec(
+        "roa-paths",
+        r#"{"info":{"product":"Roa","version":"1","style":"ROA"},"apis":{
+            "Disable":{"path":"/alerts/{alertName}?action=disable","methods":["put"],
+                "parameters":[{"name":"alertName","in":"path","schema":{"type":"string","required":true}}]},
+            "NoParam":{"path":"/things/{id}","parameters":[]},
+            "NoPlaceholder":{"path":"/things","parameters":[{"name":"project","in":"path","schema":{"type":"string"}}]},
+            "TwoBodies":{"path":"/x","parameters":[{"name":"a","in":"body","schema":{"type":"object"}},{"name":"b","in":"body","schema":{"type":"object"}}]}}}"#,
+    );
+    let docs = spec::load(&file).unwrap();
+    let product = ir::lower(&docs, "x", &file).unwrap();
+    let disable = &product.operations[0];
+    assert_eq!(disable.path, "/alerts/{alertName}");
+    assert_eq!(
+        disable.fixed_query,
+        [("action".to_string(), "disable".to_string())]
+    );
+    let skipped: Vec<&str> = product.skipped.iter().map(|s| s.reason.as_str()).collect();
+    assert_eq!(
+        skipped,
+        [
+            "apis.NoParam.path: {id} in \"/things/{id}\" has no path parameter",
+            "apis.NoPlaceholder.parameters: path parameter project has no {project} in \"/things\"",
+            "apis.TwoBodies.parameters: 2 body and 0 formData parameters (one body, alone, is supported)",
+        ]
+    );
     let _ = std::fs::remove_dir_all(file.parent().unwrap());
 }

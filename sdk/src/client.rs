@@ -41,16 +41,18 @@ impl Client {
 
     /// Validates, signs, sends (retrying what is safe) and decodes one call.
     pub async fn execute<O: Operation>(&self, request: O) -> Result<O::Response, Error<O::Error>> {
-        request
-            .validate()
-            .map_err(|e| Error::Validation(e.in_operation(O::DESCRIPTOR.action)))?;
+        if self.config.validate_requests {
+            request
+                .validate()
+                .map_err(|e| Error::Validation(e.in_operation(O::DESCRIPTOR.action)))?;
+        }
         let mut params = Params::default();
         request.write_params(&mut params);
         let raw = self
             .execute_raw(O::DESCRIPTOR, &params)
             .await
             .map_err(|e| e.map_service(O::Error::from_service_error))?;
-        response::success(&raw).map_err(Error::Response)
+        response::success(&raw, O::DESCRIPTOR.response_body).map_err(Error::Response)
     }
 
     /// Sends already encoded parameters and returns the raw success response;
@@ -101,17 +103,17 @@ impl Client {
                 Ok(response) => return Ok(response),
                 Err(e) => e,
             };
-            if !config.retry.should_retry(attempt, failure, idempotent) {
+            // A hint longer than the policy allows: waiting less would only be
+            // throttled again, so give the error back now.
+            let hint_too_long = retry_after.is_some_and(|h| h > config.retry.max_delay());
+            if hint_too_long || !config.retry.should_retry(attempt, failure, idempotent) {
                 return Err(match error {
                     Error::Dispatch(d) => Error::Dispatch(d.with_attempts(attempt)),
                     other => other,
                 });
             }
             // The service's own hint wins over the backoff schedule, capped.
-            let delay = match retry_after {
-                Some(hint) => hint.min(config.retry.max_delay()),
-                None => config.retry.delay(attempt),
-            };
+            let delay = retry_after.unwrap_or_else(|| config.retry.delay(attempt));
             last_delay = Some(delay);
             tracing::debug!(action = op.action, attempt, ?delay, ?failure, "retrying");
             tokio::time::sleep(delay).await;
@@ -158,6 +160,7 @@ impl Client {
         let response = config.transport.send(request).await.map_err(|e| {
             let failure = match e.kind() {
                 DispatchKind::Connect => Failure::Connect,
+                DispatchKind::Request => Failure::Final,
                 _ => Failure::AfterSend,
             };
             (failure, Error::Dispatch(e), None)
@@ -184,7 +187,11 @@ impl Client {
                 Err((failure, Error::Service(e), retry_after))
             }
             Err(e) => {
-                let failure = if e.status >= 500 {
+                let failure = if e.status == 429 {
+                    // Too Many Requests from a proxy or gateway, without an
+                    // Alibaba body: still throttling.
+                    Failure::Throttled
+                } else if e.status >= 500 {
                     Failure::ServerError
                 } else {
                     Failure::Final

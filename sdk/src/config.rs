@@ -40,6 +40,7 @@ pub struct Config {
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) retry: RetryPolicy,
     pub(crate) operation_timeout: Duration,
+    pub(crate) validate_requests: bool,
     pub(crate) user_agent: String,
     pub(crate) clock: Clock,
     pub(crate) nonce: NonceSource,
@@ -105,6 +106,7 @@ pub struct ConfigBuilder {
     connect_timeout: Duration,
     read_timeout: Duration,
     operation_timeout: Duration,
+    validate_requests: bool,
     user_agent_suffix: Option<String>,
     clock: Option<Clock>,
     nonce: Option<NonceSource>,
@@ -123,6 +125,7 @@ impl Default for ConfigBuilder {
             connect_timeout: Duration::from_secs(5),
             read_timeout: Duration::from_secs(30),
             operation_timeout: Duration::from_secs(60),
+            validate_requests: true,
             user_agent_suffix: None,
             clock: None,
             nonce: None,
@@ -227,6 +230,14 @@ impl ConfigBuilder {
         self
     }
 
+    /// Whether to check requests against the spec before sending (default
+    /// on). Turn it off when Alibaba's metadata lags the service, e.g. a
+    /// value the service accepts that the spec's enum does not list yet.
+    pub fn validate_requests(mut self, validate: bool) -> Self {
+        self.validate_requests = validate;
+        self
+    }
+
     /// Text appended to the user agent (`my-app/1.2`).
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
@@ -276,6 +287,7 @@ impl ConfigBuilder {
             transport,
             retry: self.retry,
             operation_timeout: self.operation_timeout,
+            validate_requests: self.validate_requests,
             user_agent,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemTime::now)),
             nonce: self

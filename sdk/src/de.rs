@@ -76,13 +76,26 @@ where
     let array = match value {
         serde_json::Value::Null => return Ok(Vec::new()),
         serde_json::Value::Array(items) => items,
-        serde_json::Value::Object(map) => match map.into_iter().next() {
-            None => return Ok(Vec::new()),
-            Some((_, serde_json::Value::Array(items))) => items,
-            Some((_, serde_json::Value::Null)) => return Ok(Vec::new()),
-            // A wrapper holding one item instead of a list of one.
-            Some((_, single)) => vec![single],
-        },
+        // A wrapper has exactly one key, holding the list (or, for a list of
+        // one, the item itself as an object or a scalar list item). Any other
+        // object is one item sent without its list.
+        serde_json::Value::Object(map) if map.len() == 1 => {
+            let (key, inner) = map.into_iter().next().unwrap_or_default();
+            match inner {
+                serde_json::Value::Array(items) => items,
+                serde_json::Value::Null => return Ok(Vec::new()),
+                serde_json::Value::Object(item) => vec![serde_json::Value::Object(item)],
+                scalar => match T::deserialize(scalar.clone()) {
+                    Ok(item) => return Ok(vec![item]),
+                    // `{"InstanceId": "r-1"}`: an object of one field, not a wrapper.
+                    Err(_) => vec![serde_json::Value::Object(
+                        std::iter::once((key, scalar)).collect(),
+                    )],
+                },
+            }
+        }
+        serde_json::Value::Object(map) if map.is_empty() => return Ok(Vec::new()),
+        object @ serde_json::Value::Object(_) => vec![object],
         // A lone scalar where a list was documented.
         single => vec![single],
     };
@@ -140,6 +153,43 @@ mod tests {
 
         let p = probe(r#"{"l": {"ZoneId": "only"}}"#);
         assert_eq!(p.l, vec!["only"]);
+
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Item {
+            #[serde(rename = "InstanceId")]
+            id: String,
+            #[serde(rename = "Status", default)]
+            status: Option<String>,
+        }
+        #[derive(Deserialize, Debug)]
+        struct Items {
+            #[serde(default, deserialize_with = "list")]
+            items: Vec<Item>,
+        }
+        let parse = |json: &str| serde_json::from_str::<Items>(json).unwrap().items;
+        let one = |id: &str, status: Option<&str>| Item {
+            id: id.into(),
+            status: status.map(Into::into),
+        };
+        // A wrapper of a list, a wrapper of one item, one bare item of one or
+        // more fields: all the same list.
+        assert_eq!(
+            parse(r#"{"items": {"KVStoreInstance": [{"InstanceId": "r-1"}]}}"#),
+            [one("r-1", None)]
+        );
+        assert_eq!(
+            parse(r#"{"items": {"KVStoreInstance": {"InstanceId": "r-1"}}}"#),
+            [one("r-1", None)]
+        );
+        assert_eq!(
+            parse(r#"{"items": {"InstanceId": "r-1", "Status": "Normal"}}"#),
+            [one("r-1", Some("Normal"))]
+        );
+        assert_eq!(
+            parse(r#"{"items": {"InstanceId": "r-1"}}"#),
+            [one("r-1", None)]
+        );
+        assert!(parse(r#"{"items": {}}"#).is_empty());
         let p = probe(r#"{}"#);
         assert!(p.s.is_none() && p.l.is_empty());
     }

@@ -38,10 +38,15 @@ impl EndpointOverride {
                 "endpoint {text:?} is not a host[:port] (no path, query or user info)"
             )));
         }
-        Ok(EndpointOverride {
-            scheme,
-            authority: authority.to_string(),
-        })
+        // Sign what the HTTP stack sends: a lowercase host, and no port when
+        // it is the scheme's default.
+        let authority = authority.to_ascii_lowercase();
+        let default_port = if scheme == "https" { ":443" } else { ":80" };
+        let authority = authority
+            .strip_suffix(default_port)
+            .unwrap_or(&authority)
+            .to_string();
+        Ok(EndpointOverride { scheme, authority })
     }
 }
 
@@ -133,6 +138,25 @@ mod tests {
         assert!(e.to_string().contains("allow_http"), "{e}");
         assert!(EndpointOverride::parse("https://host/path", false).is_err());
         assert!(EndpointOverride::parse("ftp://host", false).is_err());
+        assert_eq!(
+            EndpointOverride::parse("https://ECS.aliyuncs.com:443", false).unwrap(),
+            EndpointOverride {
+                scheme: "https",
+                authority: "ecs.aliyuncs.com".into()
+            }
+        );
+        assert_eq!(
+            EndpointOverride::parse("http://127.0.0.1:80", true)
+                .unwrap()
+                .authority,
+            "127.0.0.1"
+        );
+        assert_eq!(
+            EndpointOverride::parse("127.0.0.1:8443", false)
+                .unwrap()
+                .authority,
+            "127.0.0.1:8443"
+        );
         assert_eq!(
             EndpointOverride::parse("ecs.aliyuncs.com", false).unwrap(),
             EndpointOverride {

@@ -242,6 +242,9 @@ pub enum DispatchKind {
     Timeout,
     /// Any other I/O failure, possibly after the request was sent.
     Io,
+    /// The HTTP stack refused the request before sending (an invalid
+    /// header value, say); retrying cannot help.
+    Request,
 }
 
 impl DispatchError {
@@ -277,6 +280,7 @@ impl fmt::Display for DispatchError {
             DispatchKind::Connect => "could not connect",
             DispatchKind::Timeout => "timed out",
             DispatchKind::Io => "request failed",
+            DispatchKind::Request => "request could not be built",
         };
         write!(f, "{what}: {}", self.message)?;
         if self.attempts > 1 {

@@ -59,6 +59,9 @@ pub struct OperationDescriptor {
     pub ram_access_level: Option<&'static str>,
     /// Deprecated in the spec.
     pub deprecated: bool,
+    /// Whether the spec documents a success body. When it does not, an empty
+    /// 2xx body is a success (many ROA writes answer 204 or nothing).
+    pub response_body: bool,
 }
 
 impl OperationDescriptor {

@@ -41,7 +41,8 @@ impl<O: Paginated> Paginator<O> {
     }
 
     /// The next page, or `None` when there are no more. After an error the
-    /// paginator stops.
+    /// same page is tried again by the next call, so a caller can wait and
+    /// resume.
     pub async fn next_page(&mut self) -> Option<Result<O::Response, Error<O::Error>>> {
         let request = self.next.take()?;
         match self.client.execute(request.clone()).await {
@@ -49,11 +50,14 @@ impl<O: Paginated> Paginator<O> {
                 self.next = request.next_request(&response);
                 Some(Ok(response))
             }
-            Err(e) => Some(Err(e)),
+            Err(e) => {
+                self.next = Some(request);
+                Some(Err(e))
+            }
         }
     }
 
-    /// Every remaining page.
+    /// Every remaining page; stops at the first error.
     pub async fn collect_pages(mut self) -> Result<Vec<O::Response>, Error<O::Error>> {
         let mut pages = Vec::new();
         while let Some(page) = self.next_page().await {
@@ -63,24 +67,41 @@ impl<O: Paginated> Paginator<O> {
     }
 }
 
-/// The next page number, or `None` when `page` was the last: no items, no
-/// total to compare with, or `page * size` reaches the total.
+/// The next page number and page size, or `None` when `page` was the last:
+/// no items, no total to compare with, or everything up to `total` seen.
+///
+/// A first page shorter than the size asked for, with more to come, means
+/// the service caps the page size: the following requests ask for what it
+/// delivers, so that `page * size` keeps counting what was really seen.
 pub fn next_page_number(
     page: Option<i64>,
     size: Option<i64>,
     total: Option<i64>,
     items: Option<usize>,
-) -> Option<i64> {
+) -> Option<(i64, i64)> {
     if items == Some(0) {
         return None;
     }
     let page = page.unwrap_or(1).max(1);
-    let size = size.or_else(|| items.and_then(|n| i64::try_from(n).ok()))?;
+    let items = items.and_then(|n| i64::try_from(n).ok());
+    let size = size.or(items)?;
     let total = total?;
-    if size <= 0 || page.saturating_mul(size) >= total {
-        None
-    } else {
-        Some(page + 1)
+    if size <= 0 {
+        return None;
+    }
+    match items {
+        Some(n) if n < size => {
+            let seen = (page - 1).saturating_mul(size).saturating_add(n);
+            if seen >= total {
+                None
+            } else if page == 1 {
+                Some((2, n))
+            } else {
+                Some((page + 1, size))
+            }
+        }
+        _ if page.saturating_mul(size) >= total => None,
+        _ => Some((page + 1, size)),
     }
 }
 
@@ -97,31 +118,29 @@ mod tests {
 
     #[test]
     fn page_numbers_stop_at_the_total() {
+        let next = next_page_number;
+        assert_eq!(next(None, Some(10), Some(25), Some(10)), Some((2, 10)));
+        assert_eq!(next(Some(2), Some(10), Some(25), Some(10)), Some((3, 10)));
+        assert_eq!(next(Some(3), Some(10), Some(25), Some(5)), None);
         assert_eq!(
-            next_page_number(None, Some(10), Some(25), Some(10)),
-            Some(2)
-        );
-        assert_eq!(
-            next_page_number(Some(2), Some(10), Some(25), Some(10)),
-            Some(3)
-        );
-        assert_eq!(next_page_number(Some(3), Some(10), Some(25), Some(5)), None);
-        assert_eq!(
-            next_page_number(Some(1), None, Some(25), Some(10)),
-            Some(2),
+            next(Some(1), None, Some(25), Some(10)),
+            Some((2, 10)),
             "size from items"
         );
         assert_eq!(
-            next_page_number(Some(1), Some(10), Some(25), Some(0)),
+            next(Some(1), Some(10), Some(25), Some(0)),
             None,
             "empty page"
         );
-        assert_eq!(
-            next_page_number(Some(1), Some(10), None, Some(10)),
-            None,
-            "no total"
-        );
-        assert_eq!(next_page_number(Some(1), Some(0), Some(25), None), None);
+        assert_eq!(next(Some(1), Some(10), None, Some(10)), None, "no total");
+        assert_eq!(next(Some(1), Some(0), Some(25), None), None);
+        // Asked for 100, the service caps pages at 50: ask for 50 from then
+        // on, and keep going to 120.
+        assert_eq!(next(Some(1), Some(100), Some(120), Some(50)), Some((2, 50)));
+        assert_eq!(next(Some(2), Some(50), Some(120), Some(50)), Some((3, 50)));
+        assert_eq!(next(Some(3), Some(50), Some(120), Some(20)), None);
+        // One short page that holds everything.
+        assert_eq!(next(Some(1), Some(100), Some(7), Some(7)), None);
     }
 
     #[test]

@@ -104,10 +104,20 @@ fn xml_tag(text: &str, name: &str) -> Option<String> {
 }
 
 /// Deserializes a success body into `T`.
+///
+/// An empty body is an error (a truncated answer) unless the operation
+/// documents no body (`documented_body` false), where it reads as `{}`.
 pub fn success<T: serde::de::DeserializeOwned>(
     response: &HttpResponse,
+    documented_body: bool,
 ) -> Result<T, ResponseError> {
-    if response.body.iter().all(u8::is_ascii_whitespace) {
+    let empty = response.body.iter().all(u8::is_ascii_whitespace);
+    if empty && !documented_body {
+        return serde_json::from_slice(b"{}").map_err(|e| {
+            ResponseError::new(response.status, format!("empty body: {e}"), &response.body)
+        });
+    }
+    if empty {
         return Err(ResponseError::new(
             response.status,
             "success status with an empty body",
@@ -184,9 +194,19 @@ mod tests {
             #[serde(rename = "RequestId")]
             _id: String,
         }
-        assert!(success::<R>(&resp(200, "")).is_err());
-        assert!(success::<R>(&resp(200, "{\"RequestId\":\"x\"")).is_err());
-        let e = success::<R>(&resp(200, "<html/>")).unwrap_err();
+        assert!(success::<R>(&resp(200, ""), true).is_err());
+        assert!(success::<R>(&resp(200, "{\"RequestId\":\"x\""), true).is_err());
+        let e = success::<R>(&resp(200, "<html/>"), true).unwrap_err();
+        #[derive(serde::Deserialize, Debug, Default)]
+        struct Nothing {}
+        assert!(
+            success::<Nothing>(&resp(204, ""), false).is_ok(),
+            "no documented body"
+        );
+        assert!(
+            success::<Nothing>(&resp(200, ""), true).is_err(),
+            "documented but missing"
+        );
         assert!(e.to_string().contains("<html/>"), "{e}");
     }
 }

@@ -68,7 +68,7 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest single wait (also caps the service's retry-after hint).
+    /// The longest single wait; a longer retry-after hint ends the retries.
     pub fn max_delay(&self) -> Duration {
         self.max_delay
     }

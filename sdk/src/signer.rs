@@ -76,7 +76,11 @@ pub fn build_request(
             host
         }
     };
-    let base = format!("{}://{authority}", attempt.endpoint.scheme);
+    let base = ResolvedEndpoint {
+        scheme: attempt.endpoint.scheme,
+        authority: authority.clone(),
+    }
+    .base_url();
 
     let mut headers: Vec<(String, String)> = vec![
         ("x-acs-action".into(), op.action.into()),
@@ -187,6 +191,14 @@ fn body_of(params: &Params) -> (Vec<u8>, Option<&'static str>) {
 fn expand_path(op: &OperationDescriptor, params: &Params) -> Result<String, ConfigError> {
     let mut path = op.path.to_string();
     for (name, value) in &params.path {
+        // An empty value, `.` or `..` would address another resource (and
+        // `.`/`..` are normalized away by the HTTP stack after signing).
+        if value.is_empty() || value == "." || value == ".." {
+            return Err(ConfigError::new(format!(
+                "{}: path parameter {name} = {value:?} would change the resource path",
+                op.action
+            )));
+        }
         let placeholder = format!("{{{name}}}");
         path = path.replace(&placeholder, &percent_encode(value));
     }

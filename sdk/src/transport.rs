@@ -8,8 +8,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-/// A signed request, ready to go.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A signed request, ready to go. Its `Debug` redacts the signature, the
+/// `Authorization` header and the STS token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     /// `GET`, `POST`, ...
     pub method: String,
@@ -19,6 +20,45 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// Body bytes (empty for none).
     pub body: Vec<u8>,
+}
+
+/// Query parameters and headers whose values are secret or act as one.
+const SECRET_QUERY: &[&str] = &["Signature", "SecurityToken"];
+const SECRET_HEADERS: &[&str] = &["authorization", "x-acs-security-token"];
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = match self.url.split_once('?') {
+            None => self.url.clone(),
+            Some((base, query)) => {
+                let redacted: Vec<String> = query
+                    .split('&')
+                    .map(|pair| match pair.split_once('=') {
+                        Some((k, _)) if SECRET_QUERY.contains(&k) => format!("{k}=** redacted **"),
+                        _ => pair.to_string(),
+                    })
+                    .collect();
+                format!("{base}?{}", redacted.join("&"))
+            }
+        };
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                if SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s)) {
+                    (k.as_str(), "** redacted **")
+                } else {
+                    (k.as_str(), v.as_str())
+                }
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &url)
+            .field("headers", &headers)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 impl HttpRequest {
@@ -116,8 +156,27 @@ impl Transport for ReqwestTransport {
     }
 }
 
+/// A request reqwest refused to send (a header value with a newline, say).
+fn is_invalid_request(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if cause.is::<reqwest::header::InvalidHeaderValue>()
+            || cause.is::<reqwest::header::InvalidHeaderName>()
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
 fn dispatch_error(e: reqwest::Error) -> DispatchError {
-    let kind = if e.is_connect() {
+    // reqwest's message names the URL, whose query holds the V1 signature
+    // and the STS token.
+    let e = e.without_url();
+    let kind = if e.is_builder() || is_invalid_request(&e) {
+        DispatchKind::Request
+    } else if e.is_connect() {
         DispatchKind::Connect
     } else if e.is_timeout() {
         DispatchKind::Timeout

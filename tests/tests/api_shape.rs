@@ -166,6 +166,26 @@ async fn invalid_parameters_fail_before_sending() {
     assert!(err.to_string().contains("INSTANCE"), "{err}");
 
     assert!(transport.requests().is_empty(), "nothing was sent");
+
+    // The escape hatch for metadata that lags the service.
+    let lenient = Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .credentials(Credentials::new("testid", "testsecret"))
+            .transport(transport.clone())
+            .validate_requests(false)
+            .build()
+            .unwrap(),
+    );
+    lenient
+        .tag_resources()
+        .region_id("cn-hangzhou")
+        .resource_type("DISK")
+        .resource_ids(["r-1"])
+        .send()
+        .await
+        .unwrap();
+    assert!(transport.requests()[0].url.contains("ResourceType=DISK"));
 }
 
 #[test]

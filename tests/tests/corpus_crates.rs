@@ -1,5 +1,6 @@
 //! Whole products from Alibaba's real metadata: the full R-kvstore (RPC, 146
-//! operations) and CS (ROA) generate into a standalone crate that compiles,
+//! operations) and CS (ROA), plus the generator's edge-case fixture, generate
+//! into a standalone crate that compiles,
 //! and every operation's documented example response deserializes into its
 //! typed response (one generated test per operation).
 //!
@@ -28,6 +29,11 @@ fn full_products_compile_and_parse_their_examples() {
             file: corpus.join(p).join("api-docs.json"),
             label: format!("../shared/api-specs-corpus/{p}/api-docs.json"),
         })
+        .chain(std::iter::once(SpecInput {
+            // The generator's hard cases (keywords, collisions), compiled too.
+            file: root.join("codegen/tests/fixtures/edge-cases/api-docs.json"),
+            label: "codegen/tests/fixtures/edge-cases/api-docs.json".into(),
+        }))
         .collect();
     let options = CrateOptions {
         name: "alibabacloud-corpus-check".into(),

@@ -31,6 +31,7 @@ static DESCRIBE_CLUSTER_DETAIL: OperationDescriptor = OperationDescriptor {
     ram_action: None,
     ram_access_level: None,
     deprecated: false,
+    response_body: true,
 };
 
 static MODIFY_CLUSTER_TAGS: OperationDescriptor = OperationDescriptor {
@@ -43,6 +44,7 @@ static MODIFY_CLUSTER_TAGS: OperationDescriptor = OperationDescriptor {
     ram_action: None,
     ram_access_level: None,
     deprecated: false,
+    response_body: true,
 };
 
 fn client(transport: &CaptureTransport, signature: SignatureVersion) -> Client {
@@ -129,5 +131,24 @@ async fn unset_path_parameter_is_a_clear_error() {
             .contains("DescribeClusterDetail: path parameter {ClusterId} is not set"),
         "{e}"
     );
+    assert!(transport.requests().is_empty());
+}
+
+#[tokio::test]
+async fn path_values_that_would_change_the_resource_are_refused() {
+    let transport = CaptureTransport::new("{}");
+    let c = client(&transport, SignatureVersion::V3);
+    for bad in ["", ".", ".."] {
+        let mut params = Params::default();
+        params.plain(Location::Path, "ClusterId", &Some(bad.to_string()));
+        let err = c
+            .execute_raw(&DESCRIBE_CLUSTER_DETAIL, &params)
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("would change the resource path"),
+            "{err}"
+        );
+    }
     assert!(transport.requests().is_empty());
 }

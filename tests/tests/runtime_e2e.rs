@@ -409,3 +409,84 @@ async fn retry_after_hint_is_honoured_and_retries_are_announced() {
         "the retry headers are signed like every x-acs-* header"
     );
 }
+
+#[tokio::test]
+async fn bare_429_is_throttling_and_a_long_hint_ends_retries() {
+    let server = ScriptedServer::start(vec![
+        Reply::other(429, "text/html", "<html>Too Many Requests</html>"),
+        Reply::json(200, r#"{"RequestId":"OK"}"#),
+    ])
+    .await;
+    modify(&client(&server.url, SignatureVersion::V3))
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "a proxy's 429 is retried even for a write"
+    );
+
+    let server = ScriptedServer::start(vec![Reply::json(
+        429,
+        r#"{"RequestId":"T","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#,
+    )
+    .with_header("x-acs-retry-after", "3600000")])
+    .await;
+    let err = modify(&client(&server.url, SignatureVersion::V3))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("Throttling.User"));
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "an hour's hint is beyond the policy: the error comes back at once"
+    );
+}
+
+#[tokio::test]
+async fn dispatch_errors_and_request_debug_hide_secrets() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    // V1 puts the token and the signature in the URL reqwest reports.
+    let err = modify(&client(&url, SignatureVersion::V1))
+        .await
+        .unwrap_err();
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains(TOKEN), "{text}");
+        assert!(!text.contains("Signature="), "{text}");
+    }
+
+    let transport = support::CaptureTransport::new(r#"{"RequestId":"x"}"#);
+    for signature in [SignatureVersion::V1, SignatureVersion::V3] {
+        let c = Client::new(
+            Config::builder()
+                .region("cn-hangzhou")
+                .credentials(Credentials::new("testid", SECRET).with_security_token(TOKEN))
+                .signature_version(signature)
+                .transport(transport.clone())
+                .build()
+                .unwrap(),
+        );
+        modify(&c).await.unwrap();
+    }
+    for request in transport.requests() {
+        let shown = format!("{request:?}");
+        assert!(
+            shown.contains("ModifySecurityGroupConfiguration"),
+            "{shown}"
+        );
+        assert!(!shown.contains(TOKEN), "{shown}");
+        let signature = request
+            .header("authorization")
+            .map(|a| a.rsplit('=').next().unwrap().to_string())
+            .or_else(|| {
+                query_pairs(&request.url)
+                    .into_iter()
+                    .find(|(k, _)| k == "Signature")
+                    .map(|(_, v)| v)
+            })
+            .unwrap();
+        assert!(!shown.contains(&signature), "{shown}");
+    }
+}

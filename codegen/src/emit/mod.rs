@@ -18,30 +18,28 @@ use quote::quote;
 
 /// `#[doc = " line"]` attributes for each line of `text` (none when empty).
 pub(crate) fn doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = line.replace('\t', "    ");
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = doc_lines(text);
+    quote!(#(#[doc = #lines])*)
 }
 
 /// `#![doc = " line"]` inner attributes (module docs, printed as `//!`).
 pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = line.replace('\t', "    ");
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = doc_lines(text);
+    quote!(#(#![doc = #lines])*)
+}
+
+/// Doc lines as rustdoc wants them: a leading space, tabs expanded.
+fn doc_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| {
+            let line = line.replace('\t', "    ");
+            if line.is_empty() {
+                line
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
 }
 
 /// Parses an identifier the IR produced (raw identifiers included).

@@ -53,6 +53,7 @@ fn descriptor(op: &Operation) -> TokenStream {
     let ram_action = option_str(op.ram_action.as_deref());
     let ram_access_level = option_str(op.ram_access_level.as_deref());
     let deprecated = op.deprecated;
+    let response_body = !op.response.fields.is_empty();
     quote! {
         /// What the runtime needs to know to send this operation.
         pub const DESCRIPTOR: crate::operation::OperationDescriptor = crate::operation::OperationDescriptor {
@@ -65,6 +66,7 @@ fn descriptor(op: &Operation) -> TokenStream {
             ram_action: #ram_action,
             ram_access_level: #ram_access_level,
             deprecated: #deprecated,
+            response_body: #response_body,
         };
     }
 }

@@ -20,7 +20,11 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
     });
     let checks = op.params.iter().map(validation);
     let writes = op.params.iter().map(write_param);
-    let out = if op.params.is_empty() {
+    let fixed = op
+        .fixed_query
+        .iter()
+        .map(|(k, v)| quote!(out.query.push((#k.to_string(), #v.to_string()));));
+    let out = if op.params.is_empty() && op.fixed_query.is_empty() {
         quote!(_out)
     } else {
         quote!(out)
@@ -46,6 +50,7 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
             }
 
             fn write_params(&self, #out: &mut crate::params::Params) {
+                #(#fixed)*
                 #(#writes)*
             }
         }
@@ -145,7 +150,7 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
                 None => quote!(::std::option::Option::None),
             };
             quote! {
-                let next = crate::paginate::next_page_number(
+                let (next, size) = crate::paginate::next_page_number(
                     self.#number.map(i64::from),
                     self.#size.map(i64::from),
                     response.#total.map(i64::from),
@@ -153,6 +158,7 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
                 )?;
                 let mut request = self.clone();
                 request.#number = ::std::option::Option::Some(next.try_into().ok()?);
+                request.#size = ::std::option::Option::Some(size.try_into().ok()?);
                 ::std::option::Option::Some(request)
             }
         }

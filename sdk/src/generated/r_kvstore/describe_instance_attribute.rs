@@ -16,6 +16,7 @@ pub const DESCRIPTOR: crate::operation::OperationDescriptor =
         ram_action: ::std::option::Option::Some("kvstore:DescribeInstanceAttribute"),
         ram_access_level: ::std::option::Option::Some("get"),
         deprecated: false,
+        response_body: true,
     };
 /// Parameters of `DescribeInstanceAttribute`. Build it with [`DescribeInstanceAttributeBuilder`] or set the public fields of
 /// `DescribeInstanceAttributeRequest::default()`.

@@ -16,6 +16,7 @@ pub const DESCRIPTOR: crate::operation::OperationDescriptor =
         ram_action: ::std::option::Option::Some("kvstore:DescribeInstances"),
         ram_access_level: ::std::option::Option::Some("list"),
         deprecated: false,
+        response_body: true,
     };
 /// Parameters of `DescribeInstances`. Build it with [`DescribeInstancesBuilder`] or set the public fields of
 /// `DescribeInstancesRequest::default()`.
@@ -300,7 +301,7 @@ impl crate::operation::Operation for DescribeInstancesRequest {
 }
 impl crate::paginate::Paginated for DescribeInstancesRequest {
     fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
-        let next = crate::paginate::next_page_number(
+        let (next, size) = crate::paginate::next_page_number(
             self.page_number.map(i64::from),
             self.page_size.map(i64::from),
             response.total_count.map(i64::from),
@@ -308,6 +309,7 @@ impl crate::paginate::Paginated for DescribeInstancesRequest {
         )?;
         let mut request = self.clone();
         request.page_number = ::std::option::Option::Some(next.try_into().ok()?);
+        request.page_size = ::std::option::Option::Some(size.try_into().ok()?);
         ::std::option::Option::Some(request)
     }
 }

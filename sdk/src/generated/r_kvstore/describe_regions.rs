@@ -16,6 +16,7 @@ pub const DESCRIPTOR: crate::operation::OperationDescriptor =
         ram_action: ::std::option::Option::Some("kvstore:DescribeRegions"),
         ram_access_level: ::std::option::Option::Some("list"),
         deprecated: false,
+        response_body: true,
     };
 /// Parameters of `DescribeRegions`. Build it with [`DescribeRegionsBuilder`] or set the public fields of
 /// `DescribeRegionsRequest::default()`.

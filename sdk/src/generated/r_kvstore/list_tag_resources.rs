@@ -18,6 +18,7 @@ pub const DESCRIPTOR: crate::operation::OperationDescriptor =
         ram_action: ::std::option::Option::Some("kvstore:ListTagResources"),
         ram_access_level: ::std::option::Option::Some("list"),
         deprecated: false,
+        response_body: true,
     };
 /// Parameters of `ListTagResources`. Build it with [`ListTagResourcesBuilder`] or set the public fields of
 /// `ListTagResourcesRequest::default()`.

@@ -18,6 +18,7 @@ pub const DESCRIPTOR: crate::operation::OperationDescriptor =
         ram_action: ::std::option::Option::Some("kvstore:ModifySecurityGroupConfiguration"),
         ram_access_level: ::std::option::Option::Some("update"),
         deprecated: false,
+        response_body: true,
     };
 /// Parameters of `ModifySecurityGroupConfiguration`. Build it with [`ModifySecurityGroupConfigurationBuilder`] or set the public fields of
 /// `ModifySecurityGroupConfigurationRequest::default()`.

@@ -18,6 +18,7 @@ pub const DESCRIPTOR: crate::operation::OperationDescriptor =
         ram_action: ::std::option::Option::Some("kvstore:ModifySecurityIps"),
         ram_access_level: ::std::option::Option::Some("update"),
         deprecated: false,
+        response_body: true,
     };
 /// Parameters of `ModifySecurityIps`. Build it with [`ModifySecurityIpsBuilder`] or set the public fields of
 /// `ModifySecurityIpsRequest::default()`.

@@ -26,6 +26,7 @@ pub const DESCRIPTOR: crate::operation::OperationDescriptor =
         ram_action: ::std::option::Option::Some("kvstore:TagResources"),
         ram_access_level: ::std::option::Option::Some("update"),
         deprecated: false,
+        response_body: true,
     };
 /// Parameters of `TagResources`. Build it with [`TagResourcesBuilder`] or set the public fields of
 /// `TagResourcesRequest::default()`.
