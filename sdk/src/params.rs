@@ -22,7 +22,9 @@ pub enum Location {
 }
 
 /// The encoded parameters of one request, in the order they were written.
+/// Start from `Params::default()` and add with the methods below.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Params {
     /// Query parameters.
     pub query: Vec<(String, String)>,

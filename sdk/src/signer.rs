@@ -14,6 +14,7 @@ use std::time::SystemTime;
 
 /// Per-attempt inputs: a fresh timestamp and nonce each time.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Attempt<'a> {
     /// Where it goes.
     pub endpoint: &'a ResolvedEndpoint,

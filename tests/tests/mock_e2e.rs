@@ -6,7 +6,7 @@
 use alibabacloud_mock::{MockConfig, MockServer};
 use alibabacloud_sdk::credentials::Credentials;
 use alibabacloud_sdk::error::{Error, OperationError, ServiceError};
-use alibabacloud_sdk::params::Params;
+use alibabacloud_sdk::params::{Location, Params};
 use alibabacloud_sdk::r_kvstore::{
     modify_security_group_configuration, Client, DescribeInstancesError,
     DescribeSecurityGroupConfigurationError, DescribeSecurityIpsError,
@@ -262,10 +262,10 @@ async fn server_side_parameter_checks_reached_by_raw_calls() {
     for signature in BOTH {
         let raw = alibabacloud_sdk::Client::new(config(&server, signature, "testsecret"));
         let call = |query: Vec<(&str, String)>| {
-            let params = Params {
-                query: query.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-                ..Params::default()
-            };
+            let mut params = Params::default();
+            for (k, v) in query {
+                params.plain(Location::Query, k, &Some(v));
+            }
             let raw = raw.clone();
             async move {
                 let r = raw
