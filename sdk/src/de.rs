@@ -6,7 +6,101 @@
 use serde::de::{DeserializeOwned, Deserializer, Error as _};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::str::FromStr;
+
+// Generated response structs hold their fields in these wrappers rather than
+// naming a `deserialize_with` function per field: serde then emits no
+// per-field adapter type, which keeps generated code cheaper to compile.
+
+/// A scalar response field, read leniently; `None` when absent or `null`.
+#[derive(Clone, Default, PartialEq)]
+pub struct Scalar<T>(pub Option<T>);
+
+/// A list response field, read by [`list`]; empty when absent.
+#[derive(Clone, PartialEq)]
+pub struct List<T>(pub Vec<T>);
+
+/// A map response field, read by [`map`]; empty when absent.
+#[derive(Clone, PartialEq)]
+pub struct Map<T>(pub BTreeMap<String, T>);
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List(Vec::new())
+    }
+}
+
+impl<T> Default for Map<T> {
+    fn default() -> Self {
+        Map(BTreeMap::new())
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Scalar<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for List<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Map<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Scalars with a lenient reader.
+pub trait LenientScalar: Sized {
+    /// Reads the value, `None` for `null`.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
+}
+
+impl LenientScalar for String {
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        string(d)
+    }
+}
+
+impl LenientScalar for bool {
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        boolean(d)
+    }
+}
+
+macro_rules! lenient_number {
+    ($($t:ty),*) => {$(
+        impl LenientScalar for $t {
+            fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+                number(d)
+            }
+        }
+    )*};
+}
+lenient_number!(i32, i64, f64);
+
+impl<'de, T: LenientScalar> Deserialize<'de> for Scalar<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::read(d).map(Scalar)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        list(d).map(List)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Map<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        map(d).map(Map)
+    }
+}
 
 /// A string; numbers and booleans are taken as their text.
 pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

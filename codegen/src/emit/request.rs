@@ -145,7 +145,7 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
             let items = match items {
                 Some(items) => {
                     let items = ident(items);
-                    quote!(::std::option::Option::Some(response.#items.len()))
+                    quote!(::std::option::Option::Some(response.#items().len()))
                 }
                 None => quote!(::std::option::Option::None),
             };
@@ -153,7 +153,7 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
                 let (next, size) = crate::paginate::next_page_number(
                     self.#number.map(i64::from),
                     self.#size.map(i64::from),
-                    response.#total.map(i64::from),
+                    response.#total().map(i64::from),
                     #items,
                 )?;
                 let mut request = self.clone();
@@ -169,7 +169,7 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
             let req = ident(request_token);
             let resp = ident(response_token);
             quote! {
-                let token = crate::paginate::next_token(self.#req.as_deref(), response.#resp.as_deref())?;
+                let token = crate::paginate::next_token(self.#req.as_deref(), ::std::option::Option::Some(response.#resp()))?;
                 let mut request = self.clone();
                 request.#req = ::std::option::Option::Some(token);
                 ::std::option::Option::Some(request)

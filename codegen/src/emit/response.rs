@@ -1,7 +1,7 @@
 //! The response side: `Deserialize` structs with accessors that spare users
 //! `Option` unwrapping and XML-style wrapper objects.
 
-use super::types::{field_type, rust_type};
+use super::types::rust_type;
 use super::{doc_attrs, ident};
 use crate::ir::{EnumType, Field, StructType, Type};
 use proc_macro2::TokenStream;
@@ -33,26 +33,34 @@ pub(crate) fn response_struct(s: &StructType) -> TokenStream {
     }
 }
 
+/// The stored type of a response field: lenient wrappers for scalars, lists
+/// and maps (see `crate::de`), `Option` for objects, enums and free JSON.
+fn stored_type(ty: &Type) -> TokenStream {
+    let inner = rust_type(ty);
+    match ty {
+        Type::String | Type::I32 | Type::I64 | Type::F64 | Type::Bool => {
+            quote!(crate::de::Scalar<#inner>)
+        }
+        Type::List(item) => {
+            let item = rust_type(item);
+            quote!(crate::de::List<#item>)
+        }
+        Type::Map(value) => {
+            let value = rust_type(value);
+            quote!(crate::de::Map<#value>)
+        }
+        Type::Struct(_) | Type::Enum(_) | Type::Any => quote!(::std::option::Option<#inner>),
+    }
+}
+
 fn field(fd: &Field, transparent: bool) -> TokenStream {
     let f = ident(&fd.ident);
-    let ty = field_type(&fd.ty);
+    let ty = stored_type(&fd.ty);
     let wire = &fd.wire_name;
-    // Lenient readers accept what the service really sends (numbers as
-    // strings, null lists, wrapper objects) instead of failing the user.
-    let with = match &fd.ty {
-        Type::String => Some("crate::de::string"),
-        Type::I32 | Type::I64 | Type::F64 => Some("crate::de::number"),
-        Type::Bool => Some("crate::de::boolean"),
-        Type::List(_) => Some("crate::de::list"),
-        Type::Map(_) => Some("crate::de::map"),
-        Type::Struct(_) | Type::Enum(_) | Type::Any => None,
-    };
-    let with = with.map(|w| quote!(deserialize_with = #w,));
     if transparent {
-        // serde forbids `default` on the one field of a transparent struct.
-        quote! { #[serde(#with)] #f: #ty, }
+        quote! { #f: #ty, }
     } else {
-        quote! { #[serde(rename = #wire, default, #with)] #f: #ty, }
+        quote! { #[serde(rename = #wire, default)] #f: #ty, }
     }
 }
 
@@ -74,27 +82,27 @@ fn accessor(fd: &Field) -> TokenStream {
     match &fd.ty {
         Type::String => quote! {
             #docs
-            pub fn #f(&self) -> &str { self.#f.as_deref().unwrap_or_default() }
+            pub fn #f(&self) -> &str { self.#f.0.as_deref().unwrap_or_default() }
         },
         Type::List(item) => {
             let item = rust_type(item);
             quote! {
                 #docs
-                pub fn #f(&self) -> &[#item] { &self.#f }
+                pub fn #f(&self) -> &[#item] { &self.#f.0 }
             }
         }
         Type::Map(_) => {
             let ty = rust_type(&fd.ty);
             quote! {
                 #docs
-                pub fn #f(&self) -> &#ty { &self.#f }
+                pub fn #f(&self) -> &#ty { &self.#f.0 }
             }
         }
         Type::I32 | Type::I64 | Type::F64 | Type::Bool => {
             let ty = rust_type(&fd.ty);
             quote! {
                 #docs
-                pub fn #f(&self) -> ::std::option::Option<#ty> { self.#f }
+                pub fn #f(&self) -> ::std::option::Option<#ty> { self.#f.0 }
             }
         }
         Type::Struct(_) | Type::Enum(_) | Type::Any => {

@@ -91,283 +91,147 @@ impl DescribeInstanceAttributeBuilder {
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceAttributeResponse {
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::de::string")]
-    request_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Instances", default, deserialize_with = "crate::de::list")]
-    instances: ::std::vec::Vec<DbInstanceAttribute>,
+    #[serde(rename = "RequestId", default)]
+    request_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Instances", default)]
+    instances: crate::de::List<DbInstanceAttribute>,
 }
 impl DescribeInstanceAttributeResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `CA40C261-EB72-4EDA-AC57-958722162595`
     pub fn request_id(&self) -> &str {
-        self.request_id.as_deref().unwrap_or_default()
+        self.request_id.0.as_deref().unwrap_or_default()
     }
     /// On the wire: `Instances.DBInstanceAttribute[]`, a wrapper object flattened here.
     pub fn instances(&self) -> &[DbInstanceAttribute] {
-        &self.instances
+        &self.instances.0
     }
 }
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DbInstanceAttribute {
-    #[serde(rename = "VpcId", default, deserialize_with = "crate::de::string")]
-    vpc_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "PrivateIp", default, deserialize_with = "crate::de::string")]
-    private_ip: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Capacity", default, deserialize_with = "crate::de::number")]
-    capacity: ::std::option::Option<i64>,
-    #[serde(rename = "CreateTime", default, deserialize_with = "crate::de::string")]
-    create_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ConnectionDomain",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    connection_domain: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "IsRds", default, deserialize_with = "crate::de::boolean")]
-    is_rds: ::std::option::Option<bool>,
-    #[serde(rename = "ChargeType", default, deserialize_with = "crate::de::string")]
-    charge_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "StorageType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    storage_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "VpcAuthMode",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    vpc_auth_mode: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ArchitectureType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    architecture_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "AvailabilityValue",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    availability_value: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NetworkType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    network_type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Port", default, deserialize_with = "crate::de::number")]
-    port: ::std::option::Option<i64>,
-    #[serde(
-        rename = "SecondaryZoneId",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    secondary_zone_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PackageType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    package_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EngineVersion",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    engine_version: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Config", default, deserialize_with = "crate::de::string")]
-    config: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "VpcCloudInstanceId",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    vpc_cloud_instance_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, deserialize_with = "crate::de::number")]
-    bandwidth: ::std::option::Option<i64>,
-    #[serde(
-        rename = "InstanceName",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    instance_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SecurityIPList",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    security_ip_list: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ShardCount", default, deserialize_with = "crate::de::number")]
-    shard_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ReplicaCount",
-        default,
-        deserialize_with = "crate::de::number"
-    )]
-    replica_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SlaveReplicaCount",
-        default,
-        deserialize_with = "crate::de::number"
-    )]
-    slave_replica_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ReadOnlyCount",
-        default,
-        deserialize_with = "crate::de::number"
-    )]
-    read_only_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "SlaveReadOnlyCount",
-        default,
-        deserialize_with = "crate::de::number"
-    )]
-    slave_read_only_count: ::std::option::Option<i64>,
-    #[serde(
-        rename = "GlobalInstanceId",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    global_instance_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "QPS", default, deserialize_with = "crate::de::number")]
-    qps: ::std::option::Option<i64>,
-    #[serde(
-        rename = "AuditLogRetention",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    audit_log_retention: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ZoneType", default, deserialize_with = "crate::de::string")]
-    zone_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MaintainStartTime",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    maintain_start_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "MaintainEndTime",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    maintain_end_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InstanceClass",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    instance_class: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "RealInstanceClass",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    real_instance_class: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "InstanceId", default, deserialize_with = "crate::de::string")]
-    instance_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    instance_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HasRenewChangeOrder",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    has_renew_change_order: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InstanceReleaseProtection",
-        default,
-        deserialize_with = "crate::de::boolean"
-    )]
-    instance_release_protection: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ReplicationMode",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    replication_mode: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "RegionId", default, deserialize_with = "crate::de::string")]
-    region_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "EndTime", default, deserialize_with = "crate::de::string")]
-    end_time: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, deserialize_with = "crate::de::string")]
-    v_switch_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ReplicaId", default, deserialize_with = "crate::de::string")]
-    replica_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "NodeType", default, deserialize_with = "crate::de::string")]
-    node_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "Connections",
-        default,
-        deserialize_with = "crate::de::number"
-    )]
-    connections: ::std::option::Option<i64>,
-    #[serde(
-        rename = "BackupLogStartTime",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    backup_log_start_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ZoneId", default, deserialize_with = "crate::de::string")]
-    zone_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    instance_status: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Engine", default, deserialize_with = "crate::de::string")]
-    engine: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Storage", default, deserialize_with = "crate::de::string")]
-    storage: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "CloudType", default, deserialize_with = "crate::de::string")]
-    cloud_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "IsOrderCompleted",
-        default,
-        deserialize_with = "crate::de::boolean"
-    )]
-    is_order_completed: ::std::option::Option<bool>,
-    #[serde(
-        rename = "IsSupportTDE",
-        default,
-        deserialize_with = "crate::de::boolean"
-    )]
-    is_support_tde: ::std::option::Option<bool>,
-    #[serde(rename = "Tags", default, deserialize_with = "crate::de::list")]
-    tags: ::std::vec::Vec<Tag>,
-    #[serde(
-        rename = "AutoSecondaryZone",
-        default,
-        deserialize_with = "crate::de::boolean"
-    )]
-    auto_secondary_zone: ::std::option::Option<bool>,
-    #[serde(
-        rename = "ComputingType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    computing_type: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "VpcId", default)]
+    vpc_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "PrivateIp", default)]
+    private_ip: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Capacity", default)]
+    capacity: crate::de::Scalar<i64>,
+    #[serde(rename = "CreateTime", default)]
+    create_time: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ConnectionDomain", default)]
+    connection_domain: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "IsRds", default)]
+    is_rds: crate::de::Scalar<bool>,
+    #[serde(rename = "ChargeType", default)]
+    charge_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "StorageType", default)]
+    storage_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "VpcAuthMode", default)]
+    vpc_auth_mode: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ArchitectureType", default)]
+    architecture_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "AvailabilityValue", default)]
+    availability_value: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "NetworkType", default)]
+    network_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Port", default)]
+    port: crate::de::Scalar<i64>,
+    #[serde(rename = "SecondaryZoneId", default)]
+    secondary_zone_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "PackageType", default)]
+    package_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "EngineVersion", default)]
+    engine_version: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Config", default)]
+    config: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "VpcCloudInstanceId", default)]
+    vpc_cloud_instance_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Bandwidth", default)]
+    bandwidth: crate::de::Scalar<i64>,
+    #[serde(rename = "InstanceName", default)]
+    instance_name: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "SecurityIPList", default)]
+    security_ip_list: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ShardCount", default)]
+    shard_count: crate::de::Scalar<i32>,
+    #[serde(rename = "ReplicaCount", default)]
+    replica_count: crate::de::Scalar<i32>,
+    #[serde(rename = "SlaveReplicaCount", default)]
+    slave_replica_count: crate::de::Scalar<i32>,
+    #[serde(rename = "ReadOnlyCount", default)]
+    read_only_count: crate::de::Scalar<i32>,
+    #[serde(rename = "SlaveReadOnlyCount", default)]
+    slave_read_only_count: crate::de::Scalar<i64>,
+    #[serde(rename = "GlobalInstanceId", default)]
+    global_instance_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "QPS", default)]
+    qps: crate::de::Scalar<i64>,
+    #[serde(rename = "AuditLogRetention", default)]
+    audit_log_retention: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ZoneType", default)]
+    zone_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "MaintainStartTime", default)]
+    maintain_start_time: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "MaintainEndTime", default)]
+    maintain_end_time: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "InstanceClass", default)]
+    instance_class: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "RealInstanceClass", default)]
+    real_instance_class: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "InstanceId", default)]
+    instance_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "InstanceType", default)]
+    instance_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "HasRenewChangeOrder", default)]
+    has_renew_change_order: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "InstanceReleaseProtection", default)]
+    instance_release_protection: crate::de::Scalar<bool>,
+    #[serde(rename = "ReplicationMode", default)]
+    replication_mode: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "RegionId", default)]
+    region_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "EndTime", default)]
+    end_time: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "VSwitchId", default)]
+    v_switch_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ReplicaId", default)]
+    replica_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "NodeType", default)]
+    node_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Connections", default)]
+    connections: crate::de::Scalar<i64>,
+    #[serde(rename = "BackupLogStartTime", default)]
+    backup_log_start_time: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ResourceGroupId", default)]
+    resource_group_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ZoneId", default)]
+    zone_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "InstanceStatus", default)]
+    instance_status: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Engine", default)]
+    engine: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Storage", default)]
+    storage: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "CloudType", default)]
+    cloud_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "IsOrderCompleted", default)]
+    is_order_completed: crate::de::Scalar<bool>,
+    #[serde(rename = "IsSupportTDE", default)]
+    is_support_tde: crate::de::Scalar<bool>,
+    #[serde(rename = "Tags", default)]
+    tags: crate::de::List<Tag>,
+    #[serde(rename = "AutoSecondaryZone", default)]
+    auto_secondary_zone: crate::de::Scalar<bool>,
+    #[serde(rename = "ComputingType", default)]
+    computing_type: crate::de::Scalar<::std::string::String>,
 }
 impl DbInstanceAttribute {
     /// VPC ID.
     ///
     /// Example: `vpc-bp1nme44gek34slfc****`
     pub fn vpc_id(&self) -> &str {
-        self.vpc_id.as_deref().unwrap_or_default()
+        self.vpc_id.0.as_deref().unwrap_or_default()
     }
     /// Private IP address.
     ///
@@ -375,43 +239,43 @@ impl DbInstanceAttribute {
     ///
     /// Example: `172.16.49.***`
     pub fn private_ip(&self) -> &str {
-        self.private_ip.as_deref().unwrap_or_default()
+        self.private_ip.0.as_deref().unwrap_or_default()
     }
     /// Storage capacity in MB.
     ///
     /// Example: `1024`
     pub fn capacity(&self) -> ::std::option::Option<i64> {
-        self.capacity
+        self.capacity.0
     }
     /// Creation time, UTC, ISO 8601 (*yyyy-MM-dd*T*HH:mm:ss*Z).
     ///
     /// Example: `2019-03-06T10:42:03Z`
     pub fn create_time(&self) -> &str {
-        self.create_time.as_deref().unwrap_or_default()
+        self.create_time.0.as_deref().unwrap_or_default()
     }
     /// Internal (private network) endpoint.
     ///
     /// Example: `r-bp1d72gwl41z7f****.redis.rds.aliyuncs.com`
     pub fn connection_domain(&self) -> &str {
-        self.connection_domain.as_deref().unwrap_or_default()
+        self.connection_domain.0.as_deref().unwrap_or_default()
     }
     /// Whether ApsaraDB RDS manages the instance (**true** or **false**).
     ///
     /// Example: `true`
     pub fn is_rds(&self) -> ::std::option::Option<bool> {
-        self.is_rds
+        self.is_rds.0
     }
     /// Billing method: **PrePaid** (subscription) or **PostPaid** (pay-as-you-go).
     ///
     /// Example: `PostPaid`
     pub fn charge_type(&self) -> &str {
-        self.charge_type.as_deref().unwrap_or_default()
+        self.charge_type.0.as_deref().unwrap_or_default()
     }
     /// Storage type.
     ///
     /// Example: `essd_pl1`
     pub fn storage_type(&self) -> &str {
-        self.storage_type.as_deref().unwrap_or_default()
+        self.storage_type.0.as_deref().unwrap_or_default()
     }
     /// Password authentication setting:
     ///
@@ -420,31 +284,31 @@ impl DbInstanceAttribute {
     ///
     /// Example: `Open`
     pub fn vpc_auth_mode(&self) -> &str {
-        self.vpc_auth_mode.as_deref().unwrap_or_default()
+        self.vpc_auth_mode.0.as_deref().unwrap_or_default()
     }
     /// Architecture: **cluster**, **standard**, or **rwsplit** (read/write splitting).
     ///
     /// Example: `standard`
     pub fn architecture_type(&self) -> &str {
-        self.architecture_type.as_deref().unwrap_or_default()
+        self.architecture_type.0.as_deref().unwrap_or_default()
     }
     /// Availability for the current month.
     ///
     /// Example: `100%`
     pub fn availability_value(&self) -> &str {
-        self.availability_value.as_deref().unwrap_or_default()
+        self.availability_value.0.as_deref().unwrap_or_default()
     }
     /// Network type: **CLASSIC** or **VPC**.
     ///
     /// Example: `CLASSIC`
     pub fn network_type(&self) -> &str {
-        self.network_type.as_deref().unwrap_or_default()
+        self.network_type.0.as_deref().unwrap_or_default()
     }
     /// Port the instance listens on.
     ///
     /// Example: `6379`
     pub fn port(&self) -> ::std::option::Option<i64> {
-        self.port
+        self.port.0
     }
     /// Secondary zone ID.
     ///
@@ -452,55 +316,55 @@ impl DbInstanceAttribute {
     ///
     /// Example: `cn-hongkong-h`
     pub fn secondary_zone_id(&self) -> &str {
-        self.secondary_zone_id.as_deref().unwrap_or_default()
+        self.secondary_zone_id.0.as_deref().unwrap_or_default()
     }
     /// Plan: **standard**, or **customized** (custom; no longer offered).
     ///
     /// Example: `standard`
     pub fn package_type(&self) -> &str {
-        self.package_type.as_deref().unwrap_or_default()
+        self.package_type.0.as_deref().unwrap_or_default()
     }
     /// Engine version: **2.8**, **4.0**, **5.0**, **6.0** or **7.0**.
     ///
     /// Example: `4.0`
     pub fn engine_version(&self) -> &str {
-        self.engine_version.as_deref().unwrap_or_default()
+        self.engine_version.0.as_deref().unwrap_or_default()
     }
     /// Parameter settings of the instance as a JSON string; see [Parameter descriptions](https://www.alibabacloud.com/help/en/doc-detail/43885.html). Audit log settings come from [DescribeAuditLogConfig](https://www.alibabacloud.com/help/en/doc-detail/473830.html).
     ///
     /// Example: `{\"EvictionPolicy\":\"volatile-lru\",\"hash-max-ziplist-entries\":512,\"zset-max-ziplist-entries\":128,\"zset-max-ziplist-value\":64,\"set-max-intset-entries\":512,\"hash-max-ziplist-value\":64}`
     pub fn config(&self) -> &str {
-        self.config.as_deref().unwrap_or_default()
+        self.config.0.as_deref().unwrap_or_default()
     }
     /// Instance ID inside the VPC.
     ///
     /// Example: `r-bp1d72gwl41z7f****`
     pub fn vpc_cloud_instance_id(&self) -> &str {
-        self.vpc_cloud_instance_id.as_deref().unwrap_or_default()
+        self.vpc_cloud_instance_id.0.as_deref().unwrap_or_default()
     }
     /// Bandwidth in Mbit/s.
     ///
     /// Example: `10`
     pub fn bandwidth(&self) -> ::std::option::Option<i64> {
-        self.bandwidth
+        self.bandwidth.0
     }
     /// Instance name.
     ///
     /// Example: `apitest`
     pub fn instance_name(&self) -> &str {
-        self.instance_name.as_deref().unwrap_or_default()
+        self.instance_name.0.as_deref().unwrap_or_default()
     }
     /// Addresses in the whitelist.
     ///
     /// Example: `127.0.0.1`
     pub fn security_ip_list(&self) -> &str {
-        self.security_ip_list.as_deref().unwrap_or_default()
+        self.security_ip_list.0.as_deref().unwrap_or_default()
     }
     /// Shard count; returned for instances purchased on aliyun.com (China site) only.
     ///
     /// Example: `2`
     pub fn shard_count(&self) -> ::std::option::Option<i32> {
-        self.shard_count
+        self.shard_count.0
     }
     /// Replica node count in the primary zone.
     ///
@@ -508,25 +372,25 @@ impl DbInstanceAttribute {
     ///
     /// Example: `1`
     pub fn replica_count(&self) -> ::std::option::Option<i32> {
-        self.replica_count
+        self.replica_count.0
     }
     /// Replica node count in the secondary zone.
     ///
     /// Example: `1`
     pub fn slave_replica_count(&self) -> ::std::option::Option<i32> {
-        self.slave_replica_count
+        self.slave_replica_count.0
     }
     /// Read replica count; applies to cloud-disk instances with read/write splitting.
     ///
     /// Example: `5`
     pub fn read_only_count(&self) -> ::std::option::Option<i32> {
-        self.read_only_count
+        self.read_only_count.0
     }
     /// Read replica count in the secondary zone; set only after read/write splitting is turned on across zones.
     ///
     /// Example: `2`
     pub fn slave_read_only_count(&self) -> ::std::option::Option<i64> {
-        self.slave_read_only_count
+        self.slave_read_only_count.0
     }
     /// ID of the distributed instance this instance is part of.
     ///
@@ -534,43 +398,43 @@ impl DbInstanceAttribute {
     ///
     /// Example: `gr-bp14rkqrhac****`
     pub fn global_instance_id(&self) -> &str {
-        self.global_instance_id.as_deref().unwrap_or_default()
+        self.global_instance_id.0.as_deref().unwrap_or_default()
     }
     /// Expected peak queries per second (QPS).
     ///
     /// Example: `100000`
     pub fn qps(&self) -> ::std::option::Option<i64> {
-        self.qps
+        self.qps.0
     }
     /// Days that audit logs are kept; 0 means audit logging is off. To turn it on, see [Enable the audit log feature](https://www.alibabacloud.com/help/en/doc-detail/102015.html).
     ///
     /// Example: `15`
     pub fn audit_log_retention(&self) -> &str {
-        self.audit_log_retention.as_deref().unwrap_or_default()
+        self.audit_log_retention.0.as_deref().unwrap_or_default()
     }
     /// Deployment: **singlezone** (one zone) or **doublezone** (two zones in the same region).
     ///
     /// Example: `singlezone`
     pub fn zone_type(&self) -> &str {
-        self.zone_type.as_deref().unwrap_or_default()
+        self.zone_type.0.as_deref().unwrap_or_default()
     }
     /// Start of the maintenance window, UTC, *HH:mmZ*.
     ///
     /// Example: `18:00Z`
     pub fn maintain_start_time(&self) -> &str {
-        self.maintain_start_time.as_deref().unwrap_or_default()
+        self.maintain_start_time.0.as_deref().unwrap_or_default()
     }
     /// End of the maintenance window, UTC, *HH:mmZ*.
     ///
     /// Example: `22:00Z`
     pub fn maintain_end_time(&self) -> &str {
-        self.maintain_end_time.as_deref().unwrap_or_default()
+        self.maintain_end_time.0.as_deref().unwrap_or_default()
     }
     /// Instance class; see [Instance types](https://www.alibabacloud.com/help/en/doc-detail/107984.html).
     ///
     /// Example: `redis.master.small.default`
     pub fn instance_class(&self) -> &str {
-        self.instance_class.as_deref().unwrap_or_default()
+        self.instance_class.0.as_deref().unwrap_or_default()
     }
     /// For a cluster instance on cloud disks: the real class of each shard (while InstanceClass holds a virtual class).
     ///
@@ -578,73 +442,73 @@ impl DbInstanceAttribute {
     ///
     /// Example: `tair.rdb.with.proxy.1g`
     pub fn real_instance_class(&self) -> &str {
-        self.real_instance_class.as_deref().unwrap_or_default()
+        self.real_instance_class.0.as_deref().unwrap_or_default()
     }
     /// Instance ID.
     ///
     /// Example: `r-bp1d72gwl41z7f****`
     pub fn instance_id(&self) -> &str {
-        self.instance_id.as_deref().unwrap_or_default()
+        self.instance_id.0.as_deref().unwrap_or_default()
     }
     /// Engine: **Tair**, **Redis** or **Memcache**.
     ///
     /// Example: `Redis`
     pub fn instance_type(&self) -> &str {
-        self.instance_type.as_deref().unwrap_or_default()
+        self.instance_type.0.as_deref().unwrap_or_default()
     }
     /// Whether the account has unfinished renewal or configuration-change orders (**true** or **false**).
     ///
     /// Example: `false`
     pub fn has_renew_change_order(&self) -> &str {
-        self.has_renew_change_order.as_deref().unwrap_or_default()
+        self.has_renew_change_order.0.as_deref().unwrap_or_default()
     }
     /// Whether release protection is on (**true** or **false**).
     ///
     /// Example: `false`
     pub fn instance_release_protection(&self) -> ::std::option::Option<bool> {
-        self.instance_release_protection
+        self.instance_release_protection.0
     }
     /// Replication layout: **master-slave** (standard master-replica) or **cluster** (cluster and read/write splitting instances).
     ///
     /// Example: `master-slave`
     pub fn replication_mode(&self) -> &str {
-        self.replication_mode.as_deref().unwrap_or_default()
+        self.replication_mode.0.as_deref().unwrap_or_default()
     }
     /// Region ID.
     ///
     /// Example: `cn-hangzhou`
     pub fn region_id(&self) -> &str {
-        self.region_id.as_deref().unwrap_or_default()
+        self.region_id.0.as_deref().unwrap_or_default()
     }
     /// Subscription expiry time, UTC, ISO 8601 (yyyy-MM-ddTHH:mm:ssZ).
     ///
     /// Example: `2019-04-06T10:42:03Z`
     pub fn end_time(&self) -> &str {
-        self.end_time.as_deref().unwrap_or_default()
+        self.end_time.0.as_deref().unwrap_or_default()
     }
     /// vSwitch ID.
     ///
     /// Example: `vsw-bp1e7clcw529l773d****`
     pub fn v_switch_id(&self) -> &str {
-        self.v_switch_id.as_deref().unwrap_or_default()
+        self.v_switch_id.0.as_deref().unwrap_or_default()
     }
     /// Replica node ID.
     ///
     /// Example: `bls-awxxxxxxxxxxxxx`
     pub fn replica_id(&self) -> &str {
-        self.replica_id.as_deref().unwrap_or_default()
+        self.replica_id.0.as_deref().unwrap_or_default()
     }
     /// Node layout: **double** (master plus replica) or **single** (standalone).
     ///
     /// Example: `double`
     pub fn node_type(&self) -> &str {
-        self.node_type.as_deref().unwrap_or_default()
+        self.node_type.0.as_deref().unwrap_or_default()
     }
     /// Connection limit of the instance.
     ///
     /// Example: `10000`
     pub fn connections(&self) -> ::std::option::Option<i64> {
-        self.connections
+        self.connections.0
     }
     /// Earliest time data can be restored to, UTC, ISO 8601 (*yyyy-MM-dd*T*HH:mm:ss*Z).
     ///
@@ -656,19 +520,19 @@ impl DbInstanceAttribute {
     ///
     /// Example: `2021-07-06T05:49:55Z`
     pub fn backup_log_start_time(&self) -> &str {
-        self.backup_log_start_time.as_deref().unwrap_or_default()
+        self.backup_log_start_time.0.as_deref().unwrap_or_default()
     }
     /// Resource group that holds the instance.
     ///
     /// Example: `rg-acfmyiu4ekp****`
     pub fn resource_group_id(&self) -> &str {
-        self.resource_group_id.as_deref().unwrap_or_default()
+        self.resource_group_id.0.as_deref().unwrap_or_default()
     }
     /// Zone ID.
     ///
     /// Example: `cn-hongkong-b`
     pub fn zone_id(&self) -> &str {
-        self.zone_id.as_deref().unwrap_or_default()
+        self.zone_id.0.as_deref().unwrap_or_default()
     }
     /// Current state:
     ///
@@ -692,25 +556,25 @@ impl DbInstanceAttribute {
     ///
     /// Example: `Normal`
     pub fn instance_status(&self) -> &str {
-        self.instance_status.as_deref().unwrap_or_default()
+        self.instance_status.0.as_deref().unwrap_or_default()
     }
     /// Engine; always **Redis**.
     ///
     /// Example: `Redis`
     pub fn engine(&self) -> &str {
-        self.engine.as_deref().unwrap_or_default()
+        self.engine.0.as_deref().unwrap_or_default()
     }
     /// Cloud disk capacity.
     ///
     /// Example: `50`
     pub fn storage(&self) -> &str {
-        self.storage.as_deref().unwrap_or_default()
+        self.storage.0.as_deref().unwrap_or_default()
     }
     /// Set only for instances that run in a cloud box.
     ///
     /// Example: `cloudbox`
     pub fn cloud_type(&self) -> &str {
-        self.cloud_type.as_deref().unwrap_or_default()
+        self.cloud_type.0.as_deref().unwrap_or_default()
     }
     /// Whether the configuration-change order is finished:
     ///
@@ -719,48 +583,48 @@ impl DbInstanceAttribute {
     ///
     /// Example: `true`
     pub fn is_order_completed(&self) -> ::std::option::Option<bool> {
-        self.is_order_completed
+        self.is_order_completed.0
     }
     /// Whether transparent data encryption (TDE) can be used: **true** (only DRAM-based classic instances) or **false**.
     ///
     /// Example: `true`
     pub fn is_support_tde(&self) -> ::std::option::Option<bool> {
-        self.is_support_tde
+        self.is_support_tde.0
     }
     /// On the wire: `Tags.Tag[]`, a wrapper object flattened here.
     pub fn tags(&self) -> &[Tag] {
-        &self.tags
+        &self.tags.0
     }
     /// Whether the secondary zone was picked automatically (**true** or **false**).
     ///
     /// Example: `true`
     pub fn auto_secondary_zone(&self) -> ::std::option::Option<bool> {
-        self.auto_secondary_zone
+        self.auto_secondary_zone.0
     }
     pub fn computing_type(&self) -> &str {
-        self.computing_type.as_deref().unwrap_or_default()
+        self.computing_type.0.as_deref().unwrap_or_default()
     }
 }
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default, deserialize_with = "crate::de::string")]
-    key: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Value", default, deserialize_with = "crate::de::string")]
-    value: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "Key", default)]
+    key: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Value", default)]
+    value: crate::de::Scalar<::std::string::String>,
 }
 impl Tag {
     /// Tag key.
     ///
     /// Example: `tagkey`
     pub fn key(&self) -> &str {
-        self.key.as_deref().unwrap_or_default()
+        self.key.0.as_deref().unwrap_or_default()
     }
     /// Tag value.
     ///
     /// Example: `tagvalue`
     pub fn value(&self) -> &str {
-        self.value.as_deref().unwrap_or_default()
+        self.value.0.as_deref().unwrap_or_default()
     }
 }
 /// Errors `DescribeInstanceAttribute` can return, from its error table. Codes the table does not

@@ -304,8 +304,8 @@ impl crate::paginate::Paginated for DescribeInstancesRequest {
         let (next, size) = crate::paginate::next_page_number(
             self.page_number.map(i64::from),
             self.page_size.map(i64::from),
-            response.total_count.map(i64::from),
-            ::std::option::Option::Some(response.instances.len()),
+            response.total_count().map(i64::from),
+            ::std::option::Option::Some(response.instances().len()),
         )?;
         let mut request = self.clone();
         request.page_number = ::std::option::Option::Some(next.try_into().ok()?);
@@ -645,274 +645,182 @@ impl crate::params::FlatParam for Tag {
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::de::string")]
-    request_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "PageNumber", default, deserialize_with = "crate::de::number")]
-    page_number: ::std::option::Option<i32>,
-    #[serde(rename = "PageSize", default, deserialize_with = "crate::de::number")]
-    page_size: ::std::option::Option<i32>,
-    #[serde(rename = "TotalCount", default, deserialize_with = "crate::de::number")]
-    total_count: ::std::option::Option<i32>,
-    #[serde(rename = "Instances", default, deserialize_with = "crate::de::list")]
-    instances: ::std::vec::Vec<KvStoreInstance>,
+    #[serde(rename = "RequestId", default)]
+    request_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "PageNumber", default)]
+    page_number: crate::de::Scalar<i32>,
+    #[serde(rename = "PageSize", default)]
+    page_size: crate::de::Scalar<i32>,
+    #[serde(rename = "TotalCount", default)]
+    total_count: crate::de::Scalar<i32>,
+    #[serde(rename = "Instances", default)]
+    instances: crate::de::List<KvStoreInstance>,
 }
 impl DescribeInstancesResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `1E83311F-0EE4-4922-A3BF-730B312B****`
     pub fn request_id(&self) -> &str {
-        self.request_id.as_deref().unwrap_or_default()
+        self.request_id.0.as_deref().unwrap_or_default()
     }
     /// Page number of this result page.
     ///
     /// Example: `1`
     pub fn page_number(&self) -> ::std::option::Option<i32> {
-        self.page_number
+        self.page_number.0
     }
     /// Entries on each page.
     ///
     /// Example: `30`
     pub fn page_size(&self) -> ::std::option::Option<i32> {
-        self.page_size
+        self.page_size.0
     }
     /// Total count of matching instances.
     ///
     /// Example: `1`
     pub fn total_count(&self) -> ::std::option::Option<i32> {
-        self.total_count
+        self.total_count.0
     }
     /// On the wire: `Instances.KVStoreInstance[]`, a wrapper object flattened here.
     pub fn instances(&self) -> &[KvStoreInstance] {
-        &self.instances
+        &self.instances.0
     }
 }
 /// One instance.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KvStoreInstance {
-    #[serde(
-        rename = "Connections",
-        default,
-        deserialize_with = "crate::de::number"
-    )]
-    connections: ::std::option::Option<i64>,
-    #[serde(rename = "EndTime", default, deserialize_with = "crate::de::string")]
-    end_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    resource_group_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EditionType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    edition_type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Config", default, deserialize_with = "crate::de::string")]
-    config: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Port", default, deserialize_with = "crate::de::number")]
-    port: ::std::option::Option<i64>,
-    #[serde(
-        rename = "DestroyTime",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    destroy_time: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "GlobalInstanceId",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    global_instance_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "HasRenewChangeOrder",
-        default,
-        deserialize_with = "crate::de::boolean"
-    )]
-    has_renew_change_order: ::std::option::Option<bool>,
-    #[serde(rename = "ShardCount", default, deserialize_with = "crate::de::number")]
-    shard_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ConnectionDomain",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    connection_domain: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SlaveReplicaCount",
-        default,
-        deserialize_with = "crate::de::number"
-    )]
-    slave_replica_count: ::std::option::Option<i32>,
-    #[serde(rename = "PrivateIp", default, deserialize_with = "crate::de::string")]
-    private_ip: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Capacity", default, deserialize_with = "crate::de::number")]
-    capacity: ::std::option::Option<i64>,
-    #[serde(rename = "QPS", default, deserialize_with = "crate::de::number")]
-    qps: ::std::option::Option<i64>,
-    #[serde(
-        rename = "NetworkType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    network_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    instance_status: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "PackageType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    package_type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, deserialize_with = "crate::de::number")]
-    bandwidth: ::std::option::Option<i64>,
-    #[serde(
-        rename = "InstanceType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    instance_type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Tags", default, deserialize_with = "crate::de::list")]
-    tags: ::std::vec::Vec<KvStoreInstanceTag>,
-    #[serde(
-        rename = "ReplacateId",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    replacate_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ArchitectureType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    architecture_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "EngineVersion",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    engine_version: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "UserName", default, deserialize_with = "crate::de::string")]
-    user_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ZoneId", default, deserialize_with = "crate::de::string")]
-    zone_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "CloudType", default, deserialize_with = "crate::de::string")]
-    cloud_type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "InstanceId", default, deserialize_with = "crate::de::string")]
-    instance_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ShardClass", default, deserialize_with = "crate::de::string")]
-    shard_class: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "CreateTime", default, deserialize_with = "crate::de::string")]
-    create_time: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, deserialize_with = "crate::de::string")]
-    v_switch_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ReplicaCount",
-        default,
-        deserialize_with = "crate::de::number"
-    )]
-    replica_count: ::std::option::Option<i32>,
-    #[serde(
-        rename = "ReadOnlyCount",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    read_only_count: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InstanceClass",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    instance_class: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "IsRds", default, deserialize_with = "crate::de::boolean")]
-    is_rds: ::std::option::Option<bool>,
-    #[serde(
-        rename = "SecondaryZoneId",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    secondary_zone_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "InstanceName",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    instance_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SlaveReadOnlyCount",
-        default,
-        deserialize_with = "crate::de::number"
-    )]
-    slave_read_only_count: ::std::option::Option<i32>,
-    #[serde(rename = "VpcId", default, deserialize_with = "crate::de::string")]
-    vpc_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ChargeType", default, deserialize_with = "crate::de::string")]
-    charge_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ComputingType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    computing_type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "NodeType", default, deserialize_with = "crate::de::string")]
-    node_type: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ConnectionMode",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    connection_mode: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "RegionId", default, deserialize_with = "crate::de::string")]
-    region_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "Connections", default)]
+    connections: crate::de::Scalar<i64>,
+    #[serde(rename = "EndTime", default)]
+    end_time: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ResourceGroupId", default)]
+    resource_group_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "EditionType", default)]
+    edition_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Config", default)]
+    config: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Port", default)]
+    port: crate::de::Scalar<i64>,
+    #[serde(rename = "DestroyTime", default)]
+    destroy_time: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "GlobalInstanceId", default)]
+    global_instance_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "HasRenewChangeOrder", default)]
+    has_renew_change_order: crate::de::Scalar<bool>,
+    #[serde(rename = "ShardCount", default)]
+    shard_count: crate::de::Scalar<i32>,
+    #[serde(rename = "ConnectionDomain", default)]
+    connection_domain: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "SlaveReplicaCount", default)]
+    slave_replica_count: crate::de::Scalar<i32>,
+    #[serde(rename = "PrivateIp", default)]
+    private_ip: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Capacity", default)]
+    capacity: crate::de::Scalar<i64>,
+    #[serde(rename = "QPS", default)]
+    qps: crate::de::Scalar<i64>,
+    #[serde(rename = "NetworkType", default)]
+    network_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "InstanceStatus", default)]
+    instance_status: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "PackageType", default)]
+    package_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Bandwidth", default)]
+    bandwidth: crate::de::Scalar<i64>,
+    #[serde(rename = "InstanceType", default)]
+    instance_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Tags", default)]
+    tags: crate::de::List<KvStoreInstanceTag>,
+    #[serde(rename = "ReplacateId", default)]
+    replacate_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ArchitectureType", default)]
+    architecture_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "EngineVersion", default)]
+    engine_version: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "UserName", default)]
+    user_name: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ZoneId", default)]
+    zone_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "CloudType", default)]
+    cloud_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "InstanceId", default)]
+    instance_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ShardClass", default)]
+    shard_class: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "CreateTime", default)]
+    create_time: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "VSwitchId", default)]
+    v_switch_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ReplicaCount", default)]
+    replica_count: crate::de::Scalar<i32>,
+    #[serde(rename = "ReadOnlyCount", default)]
+    read_only_count: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "InstanceClass", default)]
+    instance_class: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "IsRds", default)]
+    is_rds: crate::de::Scalar<bool>,
+    #[serde(rename = "SecondaryZoneId", default)]
+    secondary_zone_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "InstanceName", default)]
+    instance_name: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "SlaveReadOnlyCount", default)]
+    slave_read_only_count: crate::de::Scalar<i32>,
+    #[serde(rename = "VpcId", default)]
+    vpc_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ChargeType", default)]
+    charge_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ComputingType", default)]
+    computing_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "NodeType", default)]
+    node_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ConnectionMode", default)]
+    connection_mode: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "RegionId", default)]
+    region_id: crate::de::Scalar<::std::string::String>,
 }
 impl KvStoreInstance {
     /// Connection limit of the instance.
     ///
     /// Example: `20000`
     pub fn connections(&self) -> ::std::option::Option<i64> {
-        self.connections
+        self.connections.0
     }
     /// Expiry time of a subscription instance.
     ///
     /// Example: `2019-06-13T16:00:00Z`
     pub fn end_time(&self) -> &str {
-        self.end_time.as_deref().unwrap_or_default()
+        self.end_time.0.as_deref().unwrap_or_default()
     }
     /// Resource group that holds the instance.
     ///
     /// Example: `rg-acfmyiu4ekp****`
     pub fn resource_group_id(&self) -> &str {
-        self.resource_group_id.as_deref().unwrap_or_default()
+        self.resource_group_id.0.as_deref().unwrap_or_default()
     }
     /// Edition: **Community** (Redis Open-Source Edition) or **Enterprise** (Tair Enterprise Edition).
     ///
     /// Example: `Enterprise`
     pub fn edition_type(&self) -> &str {
-        self.edition_type.as_deref().unwrap_or_default()
+        self.edition_type.0.as_deref().unwrap_or_default()
     }
     /// Parameter settings of the instance; see [Modify parameters of an instance](https://www.alibabacloud.com/help/en/doc-detail/43885.html).
     ///
     /// Example: `{\"maxmemory-policy\":\"volatile-lfu\",\"EvictionPolicy\":\"volatile-lru\",\"hash-max-ziplist-entries\":512,\"zset-max-ziplist-entries\":128,\"zset-max-ziplist-value\":64,\"set-max-intset-entries\":512,\"hash-max-ziplist-value\":64,\"#no_loose_disabled-commands\":\"flushall,flushdb\",\"lazyfree-lazy-eviction\":\"yes\"}`
     pub fn config(&self) -> &str {
-        self.config.as_deref().unwrap_or_default()
+        self.config.0.as_deref().unwrap_or_default()
     }
     /// Port the instance listens on.
     ///
     /// Example: `6379`
     pub fn port(&self) -> ::std::option::Option<i64> {
-        self.port
+        self.port.0
     }
     /// Deletion time of the instance.
     ///
     /// Example: `2019-04-28T10:03:01Z`
     pub fn destroy_time(&self) -> &str {
-        self.destroy_time.as_deref().unwrap_or_default()
+        self.destroy_time.0.as_deref().unwrap_or_default()
     }
     /// ID of the distributed instance.
     ///
@@ -920,13 +828,13 @@ impl KvStoreInstance {
     ///
     /// Example: `gr-bp14rkqrhac****`
     pub fn global_instance_id(&self) -> &str {
-        self.global_instance_id.as_deref().unwrap_or_default()
+        self.global_instance_id.0.as_deref().unwrap_or_default()
     }
     /// Whether the account has unfinished renewal or configuration-change orders (**true** or **false**).
     ///
     /// Example: `false`
     pub fn has_renew_change_order(&self) -> ::std::option::Option<bool> {
-        self.has_renew_change_order
+        self.has_renew_change_order.0
     }
     /// Count of data shards in a cluster instance.
     ///
@@ -934,19 +842,19 @@ impl KvStoreInstance {
     ///
     /// Example: `3`
     pub fn shard_count(&self) -> ::std::option::Option<i32> {
-        self.shard_count
+        self.shard_count.0
     }
     /// Internal (private network) endpoint.
     ///
     /// Example: `r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com`
     pub fn connection_domain(&self) -> &str {
-        self.connection_domain.as_deref().unwrap_or_default()
+        self.connection_domain.0.as_deref().unwrap_or_default()
     }
     /// Replica node count in the secondary zone.
     ///
     /// Example: `1`
     pub fn slave_replica_count(&self) -> ::std::option::Option<i32> {
-        self.slave_replica_count
+        self.slave_replica_count.0
     }
     /// Private IP address.
     ///
@@ -954,25 +862,25 @@ impl KvStoreInstance {
     ///
     /// Example: `172.16.49.***`
     pub fn private_ip(&self) -> &str {
-        self.private_ip.as_deref().unwrap_or_default()
+        self.private_ip.0.as_deref().unwrap_or_default()
     }
     /// Storage capacity in MB.
     ///
     /// Example: `4096`
     pub fn capacity(&self) -> ::std::option::Option<i64> {
-        self.capacity
+        self.capacity.0
     }
     /// Queries per second (QPS) the instance supports.
     ///
     /// Example: `100000`
     pub fn qps(&self) -> ::std::option::Option<i64> {
-        self.qps
+        self.qps.0
     }
     /// Network type: **CLASSIC** or **VPC**.
     ///
     /// Example: `CLASSIC`
     pub fn network_type(&self) -> &str {
-        self.network_type.as_deref().unwrap_or_default()
+        self.network_type.0.as_deref().unwrap_or_default()
     }
     /// Current state:
     ///
@@ -994,71 +902,71 @@ impl KvStoreInstance {
     ///
     /// Example: `Normal`
     pub fn instance_status(&self) -> &str {
-        self.instance_status.as_deref().unwrap_or_default()
+        self.instance_status.0.as_deref().unwrap_or_default()
     }
     /// Plan: **standard** or **customized** (custom).
     ///
     /// Example: `standard`
     pub fn package_type(&self) -> &str {
-        self.package_type.as_deref().unwrap_or_default()
+        self.package_type.0.as_deref().unwrap_or_default()
     }
     /// Bandwidth in Mbit/s.
     ///
     /// Example: `96`
     pub fn bandwidth(&self) -> ::std::option::Option<i64> {
-        self.bandwidth
+        self.bandwidth.0
     }
     /// Engine: **Tair**, **Redis** or **Memcache**.
     ///
     /// Example: `Redis`
     pub fn instance_type(&self) -> &str {
-        self.instance_type.as_deref().unwrap_or_default()
+        self.instance_type.0.as_deref().unwrap_or_default()
     }
     /// On the wire: `Tags.Tag[]`, a wrapper object flattened here.
     pub fn tags(&self) -> &[KvStoreInstanceTag] {
-        &self.tags
+        &self.tags.0
     }
     /// Logical ID shared by the distributed instance's members.
     ///
     /// Example: `grr-bp11381ebc16****`
     pub fn replacate_id(&self) -> &str {
-        self.replacate_id.as_deref().unwrap_or_default()
+        self.replacate_id.0.as_deref().unwrap_or_default()
     }
     /// Architecture (NULL by default): **cluster**, **standard**, **rwsplit** (read/write splitting), or **NULL** meaning any of these.
     ///
     /// Example: `cluster`
     pub fn architecture_type(&self) -> &str {
-        self.architecture_type.as_deref().unwrap_or_default()
+        self.architecture_type.0.as_deref().unwrap_or_default()
     }
     /// Engine version.
     ///
     /// Example: `4.0`
     pub fn engine_version(&self) -> &str {
-        self.engine_version.as_deref().unwrap_or_default()
+        self.engine_version.0.as_deref().unwrap_or_default()
     }
     /// Account name for connecting; by default there is an account whose name equals the instance ID.
     ///
     /// Example: `r-bp1zxszhcgatnx****`
     pub fn user_name(&self) -> &str {
-        self.user_name.as_deref().unwrap_or_default()
+        self.user_name.0.as_deref().unwrap_or_default()
     }
     /// Zone ID.
     ///
     /// Example: `cn-hangzhou-b`
     pub fn zone_id(&self) -> &str {
-        self.zone_id.as_deref().unwrap_or_default()
+        self.zone_id.0.as_deref().unwrap_or_default()
     }
     /// Set only for instances that run in a cloud box.
     ///
     /// Example: `cloudbox`
     pub fn cloud_type(&self) -> &str {
-        self.cloud_type.as_deref().unwrap_or_default()
+        self.cloud_type.0.as_deref().unwrap_or_default()
     }
     /// Instance ID.
     ///
     /// Example: `r-bp1zxszhcgatnx****`
     pub fn instance_id(&self) -> &str {
-        self.instance_id.as_deref().unwrap_or_default()
+        self.instance_id.0.as_deref().unwrap_or_default()
     }
     /// Class of each shard; classes are described in [Overview](https://www.alibabacloud.com/help/en/doc-detail/26350.html).
     ///
@@ -1066,19 +974,19 @@ impl KvStoreInstance {
     ///
     /// Example: `redis.shard.small.ce`
     pub fn shard_class(&self) -> &str {
-        self.shard_class.as_deref().unwrap_or_default()
+        self.shard_class.0.as_deref().unwrap_or_default()
     }
     /// Creation time.
     ///
     /// Example: `2018-11-07T08:49:00Z`
     pub fn create_time(&self) -> &str {
-        self.create_time.as_deref().unwrap_or_default()
+        self.create_time.0.as_deref().unwrap_or_default()
     }
     /// vSwitch ID.
     ///
     /// Example: `vsw-bp1e7clcw529l773d****`
     pub fn v_switch_id(&self) -> &str {
-        self.v_switch_id.as_deref().unwrap_or_default()
+        self.v_switch_id.0.as_deref().unwrap_or_default()
     }
     /// Replica node count in the primary zone.
     ///
@@ -1086,7 +994,7 @@ impl KvStoreInstance {
     ///
     /// Example: `1`
     pub fn replica_count(&self) -> ::std::option::Option<i32> {
-        self.replica_count
+        self.replica_count.0
     }
     /// Read replica count in the primary zone.
     ///
@@ -1094,19 +1002,19 @@ impl KvStoreInstance {
     ///
     /// Example: `1`
     pub fn read_only_count(&self) -> &str {
-        self.read_only_count.as_deref().unwrap_or_default()
+        self.read_only_count.0.as_deref().unwrap_or_default()
     }
     /// Instance class.
     ///
     /// Example: `redis.logic.sharding.2g.2db.0rodb.4proxy.default`
     pub fn instance_class(&self) -> &str {
-        self.instance_class.as_deref().unwrap_or_default()
+        self.instance_class.0.as_deref().unwrap_or_default()
     }
     /// Whether ApsaraDB RDS manages the instance (**true** or **false**).
     ///
     /// Example: `true`
     pub fn is_rds(&self) -> ::std::option::Option<bool> {
-        self.is_rds
+        self.is_rds.0
     }
     /// Secondary zone ID.
     ///
@@ -1114,78 +1022,78 @@ impl KvStoreInstance {
     ///
     /// Example: `cn-hangzhou-h`
     pub fn secondary_zone_id(&self) -> &str {
-        self.secondary_zone_id.as_deref().unwrap_or_default()
+        self.secondary_zone_id.0.as_deref().unwrap_or_default()
     }
     /// Instance name.
     ///
     /// Example: `apitest`
     pub fn instance_name(&self) -> &str {
-        self.instance_name.as_deref().unwrap_or_default()
+        self.instance_name.0.as_deref().unwrap_or_default()
     }
     /// Read replica count in the secondary zone.
     ///
     /// Example: `1`
     pub fn slave_read_only_count(&self) -> ::std::option::Option<i32> {
-        self.slave_read_only_count
+        self.slave_read_only_count.0
     }
     /// VPC ID.
     ///
     /// Example: `vpc-bp1nme44gek34slfc****`
     pub fn vpc_id(&self) -> &str {
-        self.vpc_id.as_deref().unwrap_or_default()
+        self.vpc_id.0.as_deref().unwrap_or_default()
     }
     /// Billing method: **PrePaid** (subscription) or **PostPaid** (pay-as-you-go).
     ///
     /// Example: `PostPaid`
     pub fn charge_type(&self) -> &str {
-        self.charge_type.as_deref().unwrap_or_default()
+        self.charge_type.0.as_deref().unwrap_or_default()
     }
     /// Kind of compute resource: **Ecs** (cloud-native compute) or **Machine** (physical machine).
     ///
     /// Example: `Ecs`
     pub fn computing_type(&self) -> &str {
-        self.computing_type.as_deref().unwrap_or_default()
+        self.computing_type.0.as_deref().unwrap_or_default()
     }
     /// Node layout: **double** (master plus replica) or **single** (master only; no longer offered).
     ///
     /// Example: `double`
     pub fn node_type(&self) -> &str {
-        self.node_type.as_deref().unwrap_or_default()
+        self.node_type.0.as_deref().unwrap_or_default()
     }
     /// Connection mode: **Standard** (direct) or **Safe** (through the database proxy).
     ///
     /// Example: `Standard`
     pub fn connection_mode(&self) -> &str {
-        self.connection_mode.as_deref().unwrap_or_default()
+        self.connection_mode.0.as_deref().unwrap_or_default()
     }
     /// Region ID.
     ///
     /// Example: `cn-hangzhou`
     pub fn region_id(&self) -> &str {
-        self.region_id.as_deref().unwrap_or_default()
+        self.region_id.0.as_deref().unwrap_or_default()
     }
 }
 /// One tag.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KvStoreInstanceTag {
-    #[serde(rename = "Value", default, deserialize_with = "crate::de::string")]
-    value: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Key", default, deserialize_with = "crate::de::string")]
-    key: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "Value", default)]
+    value: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Key", default)]
+    key: crate::de::Scalar<::std::string::String>,
 }
 impl KvStoreInstanceTag {
     /// Tag value.
     ///
     /// Example: `value1`
     pub fn value(&self) -> &str {
-        self.value.as_deref().unwrap_or_default()
+        self.value.0.as_deref().unwrap_or_default()
     }
     /// Tag key.
     ///
     /// Example: `key1`
     pub fn key(&self) -> &str {
-        self.key.as_deref().unwrap_or_default()
+        self.key.0.as_deref().unwrap_or_default()
     }
 }
 /// Errors `DescribeInstances` can return, from its error table. Codes the table does not

@@ -91,69 +91,65 @@ impl DescribeRegionsBuilder {
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::de::string")]
-    request_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "RegionIds", default, deserialize_with = "crate::de::list")]
-    region_ids: ::std::vec::Vec<KvStoreRegion>,
+    #[serde(rename = "RequestId", default)]
+    request_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "RegionIds", default)]
+    region_ids: crate::de::List<KvStoreRegion>,
 }
 impl DescribeRegionsResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `AD425AD3-CC7B-4EE2-A5CB-2F61BA73****`
     pub fn request_id(&self) -> &str {
-        self.request_id.as_deref().unwrap_or_default()
+        self.request_id.0.as_deref().unwrap_or_default()
     }
     /// On the wire: `RegionIds.KVStoreRegion[]`, a wrapper object flattened here.
     pub fn region_ids(&self) -> &[KvStoreRegion] {
-        &self.region_ids
+        &self.region_ids.0
     }
 }
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KvStoreRegion {
-    #[serde(
-        rename = "RegionEndpoint",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    region_endpoint: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "LocalName", default, deserialize_with = "crate::de::string")]
-    local_name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "RegionId", default, deserialize_with = "crate::de::string")]
-    region_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ZoneIds", default, deserialize_with = "crate::de::string")]
-    zone_ids: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ZoneIdList", default, deserialize_with = "crate::de::list")]
-    zone_id_list: ::std::vec::Vec<::std::string::String>,
+    #[serde(rename = "RegionEndpoint", default)]
+    region_endpoint: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "LocalName", default)]
+    local_name: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "RegionId", default)]
+    region_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ZoneIds", default)]
+    zone_ids: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ZoneIdList", default)]
+    zone_id_list: crate::de::List<::std::string::String>,
 }
 impl KvStoreRegion {
     /// API endpoint for the region.
     ///
     /// Example: `r-kvstore.aliyuncs.com`
     pub fn region_endpoint(&self) -> &str {
-        self.region_endpoint.as_deref().unwrap_or_default()
+        self.region_endpoint.0.as_deref().unwrap_or_default()
     }
     /// Display name of the region.
     ///
     /// Example: `China (Hangzhou)`
     pub fn local_name(&self) -> &str {
-        self.local_name.as_deref().unwrap_or_default()
+        self.local_name.0.as_deref().unwrap_or_default()
     }
     /// Region ID.
     ///
     /// Example: `cn-hangzhou`
     pub fn region_id(&self) -> &str {
-        self.region_id.as_deref().unwrap_or_default()
+        self.region_id.0.as_deref().unwrap_or_default()
     }
     /// Zone IDs of the region.
     ///
     /// Example: `cn-hangzhou-h`
     pub fn zone_ids(&self) -> &str {
-        self.zone_ids.as_deref().unwrap_or_default()
+        self.zone_ids.0.as_deref().unwrap_or_default()
     }
     /// On the wire: `ZoneIdList.ZoneId[]`, a wrapper object flattened here.
     pub fn zone_id_list(&self) -> &[::std::string::String] {
-        &self.zone_id_list
+        &self.zone_id_list.0
     }
 }
 /// Errors `DescribeRegions` can return, from its error table. Codes the table does not

@@ -91,55 +91,51 @@ impl DescribeSecurityGroupConfigurationBuilder {
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupConfigurationResponse {
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::de::string")]
-    request_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Items", default, deserialize_with = "crate::de::list")]
-    items: ::std::vec::Vec<EcsSecurityGroupRelation>,
+    #[serde(rename = "RequestId", default)]
+    request_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Items", default)]
+    items: crate::de::List<EcsSecurityGroupRelation>,
 }
 impl DescribeSecurityGroupConfigurationResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `981C0D6A-D9DD-466C-92DA-F29DF755****`
     pub fn request_id(&self) -> &str {
-        self.request_id.as_deref().unwrap_or_default()
+        self.request_id.0.as_deref().unwrap_or_default()
     }
     /// On the wire: `Items.EcsSecurityGroupRelation[]`, a wrapper object flattened here.
     pub fn items(&self) -> &[EcsSecurityGroupRelation] {
-        &self.items
+        &self.items.0
     }
 }
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EcsSecurityGroupRelation {
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    security_group_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "RegionId", default, deserialize_with = "crate::de::string")]
-    region_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "NetType", default, deserialize_with = "crate::de::string")]
-    net_type: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "SecurityGroupId", default)]
+    security_group_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "RegionId", default)]
+    region_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "NetType", default)]
+    net_type: crate::de::Scalar<::std::string::String>,
 }
 impl EcsSecurityGroupRelation {
     /// Security group ID.
     ///
     /// Example: `sg-bp14p9y07ns3gwq****`
     pub fn security_group_id(&self) -> &str {
-        self.security_group_id.as_deref().unwrap_or_default()
+        self.security_group_id.0.as_deref().unwrap_or_default()
     }
     /// Region in which the instance runs.
     ///
     /// Example: `cn-hangzhou`
     pub fn region_id(&self) -> &str {
-        self.region_id.as_deref().unwrap_or_default()
+        self.region_id.0.as_deref().unwrap_or_default()
     }
     /// Network type that the security group belongs to: **classic** (classic network) or **vpc** (virtual private cloud).
     ///
     /// Example: `vpc`
     pub fn net_type(&self) -> &str {
-        self.net_type.as_deref().unwrap_or_default()
+        self.net_type.0.as_deref().unwrap_or_default()
     }
 }
 /// Errors `DescribeSecurityGroupConfiguration` can return, from its error table. Codes the table does not

@@ -91,48 +91,32 @@ impl DescribeSecurityIpsBuilder {
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityIpsResponse {
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::de::string")]
-    request_id: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SecurityIpGroups",
-        default,
-        deserialize_with = "crate::de::list"
-    )]
-    security_ip_groups: ::std::vec::Vec<SecurityIpGroup>,
+    #[serde(rename = "RequestId", default)]
+    request_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "SecurityIpGroups", default)]
+    security_ip_groups: crate::de::List<SecurityIpGroup>,
 }
 impl DescribeSecurityIpsResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `EFC9161F-15E3-4A6E-8A99-C09916D1****`
     pub fn request_id(&self) -> &str {
-        self.request_id.as_deref().unwrap_or_default()
+        self.request_id.0.as_deref().unwrap_or_default()
     }
     /// On the wire: `SecurityIpGroups.SecurityIpGroup[]`, a wrapper object flattened here.
     pub fn security_ip_groups(&self) -> &[SecurityIpGroup] {
-        &self.security_ip_groups
+        &self.security_ip_groups.0
     }
 }
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SecurityIpGroup {
-    #[serde(
-        rename = "SecurityIpGroupAttribute",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    security_ip_group_attribute: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SecurityIpList",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    security_ip_list: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "SecurityIpGroupName",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    security_ip_group_name: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "SecurityIpGroupAttribute", default)]
+    security_ip_group_attribute: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "SecurityIpList", default)]
+    security_ip_list: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "SecurityIpGroupName", default)]
+    security_ip_group_name: crate::de::Scalar<::std::string::String>,
 }
 impl SecurityIpGroup {
     /// Whitelist attribute; empty unless set.
@@ -142,6 +126,7 @@ impl SecurityIpGroup {
     /// Example: `hidden`
     pub fn security_ip_group_attribute(&self) -> &str {
         self.security_ip_group_attribute
+            .0
             .as_deref()
             .unwrap_or_default()
     }
@@ -149,13 +134,13 @@ impl SecurityIpGroup {
     ///
     /// Example: `100.100.202.***/24,10.10.10.***`
     pub fn security_ip_list(&self) -> &str {
-        self.security_ip_list.as_deref().unwrap_or_default()
+        self.security_ip_list.0.as_deref().unwrap_or_default()
     }
     /// Whitelist name.
     ///
     /// Example: `default`
     pub fn security_ip_group_name(&self) -> &str {
-        self.security_ip_group_name.as_deref().unwrap_or_default()
+        self.security_ip_group_name.0.as_deref().unwrap_or_default()
     }
 }
 /// Errors `DescribeSecurityIps` can return, from its error table. Codes the table does not

@@ -98,7 +98,7 @@ impl crate::paginate::Paginated for ListTagResourcesRequest {
     fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
         let token = crate::paginate::next_token(
             self.next_token.as_deref(),
-            response.next_token.as_deref(),
+            ::std::option::Option::Some(response.next_token()),
         )?;
         let mut request = self.clone();
         request.next_token = ::std::option::Option::Some(token);
@@ -250,72 +250,68 @@ impl crate::params::FlatParam for Tag {
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListTagResourcesResponse {
-    #[serde(rename = "NextToken", default, deserialize_with = "crate::de::string")]
-    next_token: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::de::string")]
-    request_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "TagResources", default, deserialize_with = "crate::de::list")]
-    tag_resources: ::std::vec::Vec<TagResource>,
+    #[serde(rename = "NextToken", default)]
+    next_token: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "RequestId", default)]
+    request_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "TagResources", default)]
+    tag_resources: crate::de::List<TagResource>,
 }
 impl ListTagResourcesResponse {
     /// Pagination token; when results are truncated, pass it in the next call to continue.
     ///
     /// Example: `212db86sca4384811e0b5e8707ec2****`
     pub fn next_token(&self) -> &str {
-        self.next_token.as_deref().unwrap_or_default()
+        self.next_token.0.as_deref().unwrap_or_default()
     }
     /// Unique identifier of this request.
     ///
     /// Example: `47A514A1-4B77-4E30-B4C5-2A880650****`
     pub fn request_id(&self) -> &str {
-        self.request_id.as_deref().unwrap_or_default()
+        self.request_id.0.as_deref().unwrap_or_default()
     }
     /// On the wire: `TagResources.TagResource[]`, a wrapper object flattened here.
     pub fn tag_resources(&self) -> &[TagResource] {
-        &self.tag_resources
+        &self.tag_resources.0
     }
 }
 /// One tag attached to one instance.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagResource {
-    #[serde(rename = "TagValue", default, deserialize_with = "crate::de::string")]
-    tag_value: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "ResourceType",
-        default,
-        deserialize_with = "crate::de::string"
-    )]
-    resource_type: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "ResourceId", default, deserialize_with = "crate::de::string")]
-    resource_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "TagKey", default, deserialize_with = "crate::de::string")]
-    tag_key: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "TagValue", default)]
+    tag_value: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ResourceType", default)]
+    resource_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "ResourceId", default)]
+    resource_id: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "TagKey", default)]
+    tag_key: crate::de::Scalar<::std::string::String>,
 }
 impl TagResource {
     /// Tag value.
     ///
     /// Example: `demovalue`
     pub fn tag_value(&self) -> &str {
-        self.tag_value.as_deref().unwrap_or_default()
+        self.tag_value.0.as_deref().unwrap_or_default()
     }
     /// Resource type; always **ALIYUN::KVSTORE::INSTANCE**, i.e. a Tair (Redis OSS-compatible) instance.
     ///
     /// Example: `ALIYUN::KVSTORE::INSTANCE`
     pub fn resource_type(&self) -> &str {
-        self.resource_type.as_deref().unwrap_or_default()
+        self.resource_type.0.as_deref().unwrap_or_default()
     }
     /// Resource ID, which is the instance ID.
     ///
     /// Example: `r-bp1zxszhcgatnx****`
     pub fn resource_id(&self) -> &str {
-        self.resource_id.as_deref().unwrap_or_default()
+        self.resource_id.0.as_deref().unwrap_or_default()
     }
     /// Tag key.
     ///
     /// Example: `demokey`
     pub fn tag_key(&self) -> &str {
-        self.tag_key.as_deref().unwrap_or_default()
+        self.tag_key.0.as_deref().unwrap_or_default()
     }
 }
 /// Errors `ListTagResources` can return, from its error table. Codes the table does not

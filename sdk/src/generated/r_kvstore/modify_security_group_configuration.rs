@@ -123,15 +123,15 @@ impl ModifySecurityGroupConfigurationBuilder {
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupConfigurationResponse {
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::de::string")]
-    request_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "RequestId", default)]
+    request_id: crate::de::Scalar<::std::string::String>,
 }
 impl ModifySecurityGroupConfigurationResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `147CAC09-E8C6-43F8-9599-982A43D6****`
     pub fn request_id(&self) -> &str {
-        self.request_id.as_deref().unwrap_or_default()
+        self.request_id.0.as_deref().unwrap_or_default()
     }
 }
 /// Errors `ModifySecurityGroupConfiguration` can return, from its error table. Codes the table does not

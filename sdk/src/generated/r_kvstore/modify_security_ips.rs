@@ -188,15 +188,15 @@ impl ModifySecurityIpsBuilder {
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifySecurityIpsResponse {
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::de::string")]
-    request_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "RequestId", default)]
+    request_id: crate::de::Scalar<::std::string::String>,
 }
 impl ModifySecurityIpsResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `AAAF99B1-69ED-4E80-8CD5-272C09E4****`
     pub fn request_id(&self) -> &str {
-        self.request_id.as_deref().unwrap_or_default()
+        self.request_id.0.as_deref().unwrap_or_default()
     }
 }
 /// Errors `ModifySecurityIps` can return, from its error table. Codes the table does not

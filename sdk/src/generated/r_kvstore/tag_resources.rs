@@ -230,15 +230,15 @@ impl crate::params::FlatParam for Tag {
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagResourcesResponse {
-    #[serde(rename = "RequestId", default, deserialize_with = "crate::de::string")]
-    request_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "RequestId", default)]
+    request_id: crate::de::Scalar<::std::string::String>,
 }
 impl TagResourcesResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `4BD4E308-A3D8-4CD1-98B3-0ADAEE38****`
     pub fn request_id(&self) -> &str {
-        self.request_id.as_deref().unwrap_or_default()
+        self.request_id.0.as_deref().unwrap_or_default()
     }
 }
 /// Errors `TagResources` can return, from its error table. Codes the table does not
