@@ -25,6 +25,16 @@ pub struct SpecInput {
     pub label: String,
 }
 
+impl SpecInput {
+    /// A file named in headers as given (for files outside `api-specs/`).
+    pub fn from_path(file: &Path) -> Self {
+        SpecInput {
+            file: file.to_path_buf(),
+            label: file.display().to_string(),
+        }
+    }
+}
+
 /// One generated source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {

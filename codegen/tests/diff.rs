@@ -13,11 +13,7 @@ fn corpus() -> PathBuf {
 }
 
 fn load(file: &Path) -> alibabacloud_codegen::ir::Product {
-    load_product(&SpecInput {
-        file: file.to_path_buf(),
-        label: file.display().to_string(),
-    })
-    .unwrap_or_else(|e| panic!("{e}"))
+    load_product(&SpecInput::from_path(file)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Operation names and, per operation, parameter names, read from the raw JSON.

@@ -19,13 +19,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
-    let load = |file: &PathBuf| {
-        load_product(&SpecInput {
-            file: file.clone(),
-            label: file.display().to_string(),
-        })
-        .map_err(|e| e.to_string())
-    };
+    let load =
+        |file: &PathBuf| load_product(&SpecInput::from_path(file)).map_err(|e| e.to_string());
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let changes = diff(&old, &new);
     let breaking = changes.iter().filter(|c| c.breaking).count();

@@ -213,10 +213,7 @@ fn standalone(root: &Path, specs: &[PathBuf], out: &Path) -> Result<ExitCode, St
     let started = Instant::now();
     let inputs: Vec<SpecInput> = specs
         .iter()
-        .map(|file| SpecInput {
-            file: file.clone(),
-            label: file.display().to_string(),
-        })
+        .map(|file| SpecInput::from_path(file))
         .collect();
     let sdk = root.join("sdk");
     let sdk = sdk.canonicalize().unwrap_or(sdk);
