@@ -7,23 +7,44 @@ use crate::ir::{Operation, Product, StructType, Type};
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// How a change affects code written against the older generated API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// It stops compiling or behaves differently: a removed item, a renamed
+    /// Rust item, a changed type, a new requirement.
+    Breaking,
+    /// It compiles, but behaves differently: a new error code now gets its
+    /// own variant, so a `match` that handled it through the wildcard arm no
+    /// longer sees it there.
+    Behaviour,
+    /// Something new; old code is unaffected.
+    Additive,
+}
+
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Change {
-    /// Would code written against the old API stop compiling or behaving?
-    pub breaking: bool,
+    /// What it means for existing code.
+    pub impact: Impact,
     /// Operation name (empty for product-level changes).
     pub operation: String,
     /// What changed, in words.
     pub what: String,
 }
 
+impl Change {
+    /// Whether old code stops compiling or behaving as it did.
+    pub fn is_breaking(&self) -> bool {
+        self.impact == Impact::Breaking
+    }
+}
+
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mark = if self.breaking {
-            "BREAKING"
-        } else {
-            "added   "
+        let mark = match self.impact {
+            Impact::Breaking => "BREAKING",
+            Impact::Behaviour => "behaviour",
+            Impact::Additive => "added   ",
         };
         if self.operation.is_empty() {
             write!(f, "{mark} {}", self.what)
@@ -33,19 +54,20 @@ impl fmt::Display for Change {
     }
 }
 
-/// Every change from `old` to `new`, breaking ones first, then by operation.
+/// Every change from `old` to `new`, breaking ones first, then behaviour
+/// changes, then additions, each group by operation.
 pub fn diff(old: &Product, new: &Product) -> Vec<Change> {
     let mut changes = Vec::new();
-    let mut push = |breaking: bool, operation: &str, what: String| {
+    let mut push = |impact: Impact, operation: &str, what: String| {
         changes.push(Change {
-            breaking,
+            impact,
             operation: operation.to_string(),
             what,
         })
     };
     if old.version != new.version {
         push(
-            true,
+            Impact::Breaking,
             "",
             format!("API version {} -> {}", old.version, new.version),
         );
@@ -61,24 +83,46 @@ pub fn diff(old: &Product, new: &Product) -> Vec<Change> {
         .map(|o| (o.name.as_str(), o))
         .collect();
     for name in old_ops.keys().filter(|n| !new_ops.contains_key(*n)) {
-        push(true, name, "operation removed".into());
+        push(Impact::Breaking, name, "operation removed".into());
     }
     for name in new_ops.keys().filter(|n| !old_ops.contains_key(*n)) {
-        push(false, name, "new operation".into());
+        push(Impact::Additive, name, "new operation".into());
     }
     for (name, old_op) in &old_ops {
         if let Some(new_op) = new_ops.get(name) {
             operation_changes(old_op, new_op, &mut push);
         }
     }
-    changes.sort_by(|a, b| b.breaking.cmp(&a.breaking).then_with(|| a.cmp(b)));
+    changes.sort();
     changes
 }
 
-fn operation_changes(old: &Operation, new: &Operation, push: &mut impl FnMut(bool, &str, String)) {
+fn operation_changes(
+    old: &Operation,
+    new: &Operation,
+    push: &mut impl FnMut(Impact, &str, String),
+) {
+    use Impact::{Additive, Behaviour, Breaking};
     let op = old.name.as_str();
+    if old.module != new.module {
+        push(
+            Breaking,
+            op,
+            format!("client method {} -> {}", old.module, new.module),
+        );
+    }
+    for (what, a, b) in [
+        ("request type", &old.request_type, &new.request_type),
+        ("builder type", &old.builder_type, &new.builder_type),
+        ("response type", &old.response_type, &new.response_type),
+        ("error type", &old.error_type, &new.error_type),
+    ] {
+        if a != b {
+            push(Breaking, op, format!("{what} {a} -> {b}"));
+        }
+    }
     if !old.deprecated && new.deprecated {
-        push(false, op, "now deprecated".into());
+        push(Additive, op, "now deprecated".into());
     }
     let old_params: BTreeMap<&str, _> = old
         .params
@@ -92,11 +136,18 @@ fn operation_changes(old: &Operation, new: &Operation, push: &mut impl FnMut(boo
         .collect();
     for (wire, p) in &old_params {
         match new_params.get(wire) {
-            None => push(true, op, format!("parameter {wire} removed")),
+            None => push(Breaking, op, format!("parameter {wire} removed")),
             Some(n) => {
+                if p.ident != n.ident {
+                    push(
+                        Breaking,
+                        op,
+                        format!("parameter {wire} setter {} -> {}", p.ident, n.ident),
+                    );
+                }
                 if p.ty != n.ty {
                     push(
-                        true,
+                        Breaking,
                         op,
                         format!(
                             "parameter {wire} type {} -> {}",
@@ -106,13 +157,13 @@ fn operation_changes(old: &Operation, new: &Operation, push: &mut impl FnMut(boo
                     );
                 }
                 if !p.required && n.required {
-                    push(true, op, format!("parameter {wire} is now required"));
+                    push(Breaking, op, format!("parameter {wire} is now required"));
                 }
                 if p.max_items != n.max_items || p.max_length != n.max_length {
                     let tighter = n.max_items.unwrap_or(u64::MAX) < p.max_items.unwrap_or(u64::MAX)
                         || n.max_length.unwrap_or(u64::MAX) < p.max_length.unwrap_or(u64::MAX);
                     push(
-                        tighter,
+                        if tighter { Breaking } else { Additive },
                         op,
                         format!(
                             "parameter {wire} limits maxItems {:?} -> {:?}, maxLength {:?} -> {:?}",
@@ -127,7 +178,7 @@ fn operation_changes(old: &Operation, new: &Operation, push: &mut impl FnMut(boo
                     .collect();
                 if !n.allowed.is_empty() && !dropped.is_empty() {
                     push(
-                        true,
+                        Breaking,
                         op,
                         format!("parameter {wire} no longer accepts {dropped:?}"),
                     );
@@ -138,7 +189,7 @@ fn operation_changes(old: &Operation, new: &Operation, push: &mut impl FnMut(boo
     for (wire, p) in &new_params {
         if !old_params.contains_key(wire) {
             push(
-                p.required,
+                if p.required { Breaking } else { Additive },
                 op,
                 format!(
                     "new {} parameter {wire}",
@@ -151,30 +202,55 @@ fn operation_changes(old: &Operation, new: &Operation, push: &mut impl FnMut(boo
     let mut new_fields = BTreeMap::new();
     flatten_fields(&old.response, &old.response_structs, "", &mut old_fields, 0);
     flatten_fields(&new.response, &new.response_structs, "", &mut new_fields, 0);
-    for (path, ty) in &old_fields {
+    for (path, (ident, ty)) in &old_fields {
         match new_fields.get(path) {
-            None => push(true, op, format!("response field {path} removed")),
-            Some(n) if n != ty => push(true, op, format!("response field {path} type {ty} -> {n}")),
-            Some(_) => {}
+            None => push(Breaking, op, format!("response field {path} removed")),
+            Some((new_ident, n)) => {
+                if n != ty {
+                    push(
+                        Breaking,
+                        op,
+                        format!("response field {path} type {ty} -> {n}"),
+                    );
+                }
+                if new_ident != ident {
+                    push(
+                        Breaking,
+                        op,
+                        format!("response field {path} Rust name {ident} -> {new_ident}"),
+                    );
+                }
+            }
         }
     }
     for path in new_fields.keys().filter(|p| !old_fields.contains_key(*p)) {
-        push(false, op, format!("new response field {path}"));
+        push(Additive, op, format!("new response field {path}"));
     }
-    for e in new
-        .errors
-        .iter()
-        .filter(|e| !old.errors.iter().any(|o| o.code == e.code))
-    {
-        push(false, op, format!("new error code {}", e.code));
+    let variant_of = |errors: &[crate::ir::ErrorVariant]| -> BTreeMap<String, String> {
+        errors
+            .iter()
+            .flat_map(|v| v.codes.iter().map(move |c| (c.clone(), v.variant.clone())))
+            .collect()
+    };
+    let (old_codes, new_codes) = (variant_of(&old.errors), variant_of(&new.errors));
+    for (code, variant) in &new_codes {
+        match old_codes.get(code) {
+            None => push(
+                Behaviour,
+                op,
+                format!("new error code {code}: variant {variant}, no longer `Unhandled`"),
+            ),
+            Some(old_variant) if old_variant != variant => push(
+                Breaking,
+                op,
+                format!("error code {code} variant {old_variant} -> {variant}"),
+            ),
+            Some(_) => {}
+        }
     }
-    for e in old
-        .errors
-        .iter()
-        .filter(|e| !new.errors.iter().any(|n| n.code == e.code))
-    {
+    for code in old_codes.keys().filter(|c| !new_codes.contains_key(*c)) {
         // The variant disappears from the generated enum.
-        push(true, op, format!("error code {} removed", e.code));
+        push(Breaking, op, format!("error code {code} removed"));
     }
 }
 
@@ -184,7 +260,7 @@ fn flatten_fields(
     s: &StructType,
     structs: &[StructType],
     prefix: &str,
-    out: &mut BTreeMap<String, String>,
+    out: &mut BTreeMap<String, (String, String)>,
     depth: usize,
 ) {
     for f in &s.fields {
@@ -196,7 +272,7 @@ fn flatten_fields(
         if let Some(inner) = &f.wrapper_of {
             path = format!("{path}.{inner}");
         }
-        out.insert(path.clone(), type_name(&f.ty));
+        out.insert(path.clone(), (f.ident.clone(), rust_type_name(&f.ty)));
         // Recursive schemas are cut off; metadata nests a handful of levels.
         if depth > 16 {
             continue;
@@ -212,6 +288,18 @@ fn flatten_fields(
         if let Some(child) = inner.and_then(|n| structs.iter().find(|s| &s.name == n)) {
             flatten_fields(child, structs, &format!("{path}{suffix}"), out, depth + 1);
         }
+    }
+}
+
+/// The wire type, with generated type names where they are part of the API
+/// (a renamed struct or enum breaks code that names it).
+fn rust_type_name(ty: &Type) -> String {
+    match ty {
+        Type::Struct(name) => format!("object {name}"),
+        Type::Enum(name) => format!("enum {name}"),
+        Type::List(inner) => format!("list of {}", rust_type_name(inner)),
+        Type::Map(inner) => format!("map of {}", rust_type_name(inner)),
+        other => type_name(other),
     }
 }
 

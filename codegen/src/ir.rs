@@ -2,7 +2,9 @@
 //! made here, once, so emitters only print.
 
 use crate::docs::rustdoc;
-use crate::naming::{camel, escape_ident, escape_type, plural_snake, snake, Namespace};
+use crate::naming::{
+    camel, escape_ident, escape_type, plural_snake, snake, unique_names, Namespace,
+};
 use crate::spec::{AdditionalProperties, Api, ApiDocs, Schema, SpecError};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,9 +31,11 @@ pub struct Product {
     pub operations: Vec<Operation>,
     /// Operations the generator could not express, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Generated operations where a broken part of the spec (a `$ref` to a
-    /// schema that does not exist, an array without `items`) became
-    /// free-form JSON (`serde_json::Value`), with where and why.
+    /// Generated operations where the spec is broken or unclear and the
+    /// generator made do, with where and how: a `$ref` to a schema that does
+    /// not exist or an array without `items` (free-form JSON), a repeated
+    /// parameter (sent once), a count that could page several lists (no item
+    /// list).
     pub degraded: Vec<Skipped>,
 }
 
@@ -227,8 +231,10 @@ pub enum Pagination {
         page_size: String,
         /// Response field of the total count.
         total_count: String,
-        /// Response list field holding the page's items, if any.
-        items: Option<String>,
+        /// Response field of the page size, used when the request sets none.
+        response_page_size: Option<String>,
+        /// The list being paged, if the response names one.
+        items: Option<PagedList>,
     },
     /// `NextToken` in and out.
     Token {
@@ -236,16 +242,31 @@ pub enum Pagination {
         request_token: String,
         /// Response field of the token.
         response_token: String,
+        /// The list being paged, if the response names one.
+        items: Option<PagedList>,
     },
+}
+
+/// The response list a paging operation pages through.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagedList {
+    /// Response field holding the page's items.
+    pub field: String,
+    /// The items' type.
+    pub item: Type,
 }
 
 /// One variant of an operation's error enum.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorVariant {
-    /// The code as the service returns it.
-    pub code: String,
+    /// The codes as the service returns them, sorted: several when they
+    /// differ only in separators (`X.Y` and `XY`), so that no name depends on
+    /// the order of the error table.
+    pub codes: Vec<String>,
     /// Variant name.
     pub variant: String,
+    /// The `is_...` predicate's name.
+    pub predicate: String,
     /// HTTP statuses the table lists it under.
     pub statuses: Vec<u16>,
     /// Messages the table gives for it (deduplicated, in order).
@@ -297,14 +318,8 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
     let mut skipped = Vec::new();
     let mut degraded = Vec::new();
     // Operation modules double as methods of the product `Client`.
-    let mut modules = Namespace::with_reserved(&[
-        "client",
-        "new",
-        "from_env",
-        "from_client",
-        "runtime",
-        "execute",
-    ]);
+    let mut modules =
+        Namespace::with_reserved(&["client", "new", "from_env", "config", "rt", "types"]);
     // `DescribeFoo` and `describeFoo` would both make `DescribeFooRequest`.
     let mut type_bases = Namespace::default();
     let mut names: Vec<&String> = docs.apis.keys().collect();
@@ -318,14 +333,16 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
             empty: Schema::default(),
         };
         let lowered = if matches!(style.as_str(), "RPC" | "ROA" | "FC") {
-            let type_base = type_bases.claim(&escape_type(&camel(name)));
+            // A prefix, never a name on its own: `self` gives `SelfRequest`.
+            let type_base = type_bases.claim(&camel(name));
             lower_operation(&ctx, name, &type_base, api, ram.get(name.as_str()).copied())
         } else {
-            Err(Unsupported(format!(
+            Err(Lowering::Unsupported(Unsupported(format!(
                 "info.style: API style {style:?} (its own signature and addressing) is not supported"
-            )))
+            ))))
         };
         match lowered {
+            Err(Lowering::Invalid(problem)) => return Err(SpecError::new(file, "", problem)),
             Ok(mut op) => {
                 op.module = escape_ident(&modules.claim(&snake(name)));
                 operations.push(op);
@@ -334,7 +351,7 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
                     reason,
                 }));
             }
-            Err(Unsupported(reason)) => skipped.push(Skipped {
+            Err(Lowering::Unsupported(Unsupported(reason))) => skipped.push(Skipped {
                 operation: name.clone(),
                 reason,
             }),
@@ -373,6 +390,7 @@ const RUNTIME_MODULES: &[&str] = &[
     "signer",
     "transport",
     "validate",
+    "test_util",
 ];
 
 /// The module (and feature-gated path) of a product: `r-kvstore` is
@@ -389,6 +407,28 @@ fn product_module(code: &str) -> String {
 /// A construct the generator cannot express yet: the JSON path and what.
 #[derive(Debug)]
 struct Unsupported(String);
+
+/// Why an operation was not lowered.
+#[derive(Debug)]
+enum Lowering {
+    /// Skipped and reported; the rest of the product is generated.
+    Unsupported(Unsupported),
+    /// The spec is wrong in a way that must stop generation (JSON path and what).
+    Invalid(String),
+}
+
+impl From<Unsupported> for Lowering {
+    fn from(u: Unsupported) -> Self {
+        Lowering::Unsupported(u)
+    }
+}
+
+/// Methods of every operation builder besides the parameter setters. A
+/// parameter whose name is one of these gets a numbered name instead. Per-call
+/// options belong behind `customize`, never beside the setters, so that no
+/// later SDK feature can take a name a parameter already has (ECS has a
+/// `Timeout` parameter).
+pub const BUILDER_METHODS: &[&str] = &["new", "send", "request", "into_paginator", "customize"];
 
 struct Ctx<'a> {
     docs: &'a ApiDocs,
@@ -427,7 +467,7 @@ fn lower_operation(
     type_base: &str,
     api: &Api,
     ram: Option<(&str, Option<&str>)>,
-) -> Result<Operation, Unsupported> {
+) -> Result<Operation, Lowering> {
     let request_type = format!("{type_base}Request");
     let builder_type = format!("{type_base}Builder");
     let response_type = format!("{type_base}Response");
@@ -443,9 +483,7 @@ fn lower_operation(
 
     // Request side.
     let mut params = Vec::new();
-    // Setters share the builder with these methods.
-    let mut param_idents =
-        Namespace::with_reserved(&["new", "request", "into_request", "into_paginator", "send"]);
+    let mut param_bases = Vec::new();
     let mut sink = TypeSink {
         names: &mut names,
         structs: Vec::new(),
@@ -454,8 +492,22 @@ fn lower_operation(
         in_progress: BTreeSet::new(),
         response_side: false,
     };
+    let mut first_index: BTreeMap<(&str, Option<&str>), usize> = BTreeMap::new();
+    let mut spec_index = Vec::new();
     for (i, p) in api.parameters.iter().enumerate() {
         let path = format!("apis.{name}.parameters[{i}]");
+        // Real metadata repeats a parameter now and then (ECS lists
+        // `RegionId` twice in 100 operations): one wire parameter, sent once.
+        let key = (p.name.as_str(), p.location.as_deref());
+        if let Some(first) = first_index.get(&key) {
+            ctx.note(format!(
+                "{path}: {:?} repeats apis.{name}.parameters[{first}]; the first is used",
+                p.name
+            ));
+            continue;
+        }
+        first_index.insert(key, i);
+        spec_index.push(i);
         let location = match p.location.as_deref().unwrap_or("query") {
             "query" => Location::Query,
             "formData" => Location::Form,
@@ -464,9 +516,7 @@ fn lower_operation(
             "header" => Location::Header,
             "host" => Location::Host,
             other => {
-                return Err(Unsupported(format!(
-                    "{path}.in: parameter location {other:?}"
-                )))
+                return Err(Unsupported(format!("{path}.in: parameter location {other:?}")).into())
             }
         };
         let schema = resolve(ctx, &p.schema, &format!("{path}.schema"))?;
@@ -486,20 +536,17 @@ fn lower_operation(
             Some("json") => Encoding::Json,
             Some("simple") => Encoding::Simple,
             Some(other) => {
-                return Err(Unsupported(format!(
-                    "{path}.style: parameter style {other:?}"
-                )))
+                return Err(Unsupported(format!("{path}.style: parameter style {other:?}")).into())
             }
             None if is_compound && location == Location::Body => Encoding::Json,
             None if is_compound => Encoding::Flat,
             None => Encoding::Plain,
         };
-        let base = if is_list {
+        param_bases.push(if is_list {
             plural_snake(&p.name)
         } else {
             snake(&p.name)
-        };
-        let ident = escape_ident(&param_idents.claim(&base));
+        });
         let allowed = schema
             .enum_values
             .iter()
@@ -508,7 +555,7 @@ fn lower_operation(
             .collect();
         params.push(Param {
             wire_name: p.name.clone(),
-            ident,
+            ident: String::new(),
             location,
             encoding,
             ty,
@@ -518,6 +565,21 @@ fn lower_operation(
             allowed,
             docs: field_docs(schema),
         });
+    }
+    // Setters share the builder with its own methods.
+    let keyed: Vec<(&str, String)> = params
+        .iter()
+        .zip(param_bases)
+        .map(|(p, base)| (p.wire_name.as_str(), base))
+        .collect();
+    let idents = unique_names(&keyed, BUILDER_METHODS).map_err(|clash| {
+        Lowering::Invalid(format!(
+            "apis.{name}.parameters[{}] and apis.{name}.parameters[{}]: two parameters named {:?} cannot get distinct Rust names",
+            spec_index[clash.first], spec_index[clash.second], clash.wire
+        ))
+    })?;
+    for (p, ident) in params.iter_mut().zip(idents) {
+        p.ident = escape_ident(&ident);
     }
     let param_structs = std::mem::take(&mut sink.structs);
     let (path, fixed_query) = request_path(ctx, name, api, &params)?;
@@ -572,7 +634,7 @@ fn lower_operation(
     let response_structs = std::mem::take(&mut sink.structs);
     let response_enums = std::mem::take(&mut sink.enums);
 
-    let pagination = pagination(&params, &response);
+    let pagination = pagination(ctx, name, &params, &response);
     Ok(Operation {
         pagination,
         name: name.to_string(),
@@ -671,7 +733,12 @@ fn request_path(
 
 /// Detects paging: integer `PageNumber`/`PageSize` with an integer
 /// `TotalCount` in the response, or a string `NextToken` both ways.
-fn pagination(params: &[Param], response: &StructType) -> Option<Pagination> {
+fn pagination(
+    ctx: &Ctx<'_>,
+    name: &str,
+    params: &[Param],
+    response: &StructType,
+) -> Option<Pagination> {
     let param = |wire: &str, ok: &dyn Fn(&Type) -> bool| {
         params
             .iter()
@@ -692,25 +759,68 @@ fn pagination(params: &[Param], response: &StructType) -> Option<Pagination> {
         param("PageSize", &integer),
         field("TotalCount", &integer),
     ) {
-        let items = response
-            .fields
-            .iter()
-            .find(|f| matches!(f.ty, Type::List(_)))
-            .map(|f| f.ident.clone());
         return Some(Pagination::PageNumber {
             page_number,
             page_size,
             total_count,
-            items,
+            response_page_size: field("PageSize", &integer),
+            items: paged_list(ctx, name, response, "TotalCount"),
         });
     }
     match (param("NextToken", &string), field("NextToken", &string)) {
         (Some(request_token), Some(response_token)) => Some(Pagination::Token {
             request_token,
             response_token,
+            items: paged_list(ctx, name, response, "NextToken"),
         }),
         _ => None,
     }
+}
+
+/// The list a count or token pages through, never chosen by position: the
+/// only list; else the only list of objects (IDs beside their objects are not
+/// what is paged); else the list the operation is named after
+/// (`DescribeVpnRouteEntries` pages `VpnRouteEntries`). When none of these
+/// decides, there is no item list: pages are still counted by the total and
+/// the page size, and the ambiguity is reported.
+fn paged_list(ctx: &Ctx<'_>, name: &str, response: &StructType, by: &str) -> Option<PagedList> {
+    let lists: Vec<(&Field, &Type)> = response
+        .fields
+        .iter()
+        .filter_map(|f| match &f.ty {
+            Type::List(item) => Some((f, item.as_ref())),
+            _ => None,
+        })
+        .collect();
+    let pick = |f: &Field, item: &Type| PagedList {
+        field: f.ident.clone(),
+        item: item.clone(),
+    };
+    match lists.as_slice() {
+        [] => return None,
+        [(f, item)] => return Some(pick(f, item)),
+        _ => {}
+    }
+    let objects: Vec<_> = lists
+        .iter()
+        .filter(|(_, item)| matches!(item, Type::Struct(_)))
+        .collect();
+    if let [(f, item)] = objects.as_slice() {
+        return Some(pick(f, item));
+    }
+    let named: Vec<_> = lists
+        .iter()
+        .filter(|(f, _)| name.ends_with(f.wire_name.as_str()))
+        .collect();
+    if let [(f, item)] = named.as_slice() {
+        return Some(pick(f, item));
+    }
+    let names: Vec<&str> = lists.iter().map(|(f, _)| f.wire_name.as_str()).collect();
+    ctx.note(format!(
+        "apis.{name}.responses.200.schema: {by} may count any of {}; paging without an item list",
+        names.join(", ")
+    ));
+    None
 }
 
 /// The `type: json` example of a `responseDemo` (a JSON list encoded as a
@@ -761,7 +871,6 @@ fn lower_fields(
     props: &indexmap::IndexMap<String, Schema>,
     path: &str,
 ) -> Result<Vec<Field>, Unsupported> {
-    let mut idents = Namespace::default();
     let mut fields = Vec::new();
     for (wire, raw) in props {
         let fpath = format!("{path}.properties.{wire}");
@@ -779,15 +888,24 @@ fn lower_fields(
                 None,
             ),
         };
-        let base = snake(wire);
         fields.push(Field {
             wire_name: wire.clone(),
-            ident: escape_ident(&idents.claim(&base)),
+            ident: String::new(),
             ty,
             wrapper_of,
             required: schema.required == Some(true),
             docs: field_docs(schema),
         });
+    }
+    // JSON object keys are unique, so this cannot clash.
+    let keyed: Vec<(&str, String)> = fields
+        .iter()
+        .map(|f| (f.wire_name.as_str(), snake(&f.wire_name)))
+        .collect();
+    let idents = unique_names(&keyed, &[])
+        .map_err(|c| Unsupported(format!("{path}.properties: {:?} twice", c.wire)))?;
+    for (f, ident) in fields.iter_mut().zip(idents) {
+        f.ident = escape_ident(&ident);
     }
     Ok(fields)
 }
@@ -864,9 +982,13 @@ fn lower_type(
                     variants.push((variants_ns.claim(&escape_type(&camel(&value))), value));
                 }
             }
+            let mut docs = field_docs(schema);
+            if docs.is_empty() {
+                docs = format!("Values of `{hint}`.");
+            }
             sink.enums.push(EnumType {
                 name: name.clone(),
-                docs: field_docs(schema),
+                docs,
                 variants,
             });
             Type::Enum(name)
@@ -915,9 +1037,14 @@ fn lower_type(
                     fields: Vec::new(),
                 });
                 let fields = lower_fields(ctx, sink, &name, props, path)?;
+                let mut docs = field_docs(schema);
+                if docs.is_empty() {
+                    // Every public item has rustdoc, even where the spec is silent.
+                    docs = format!("The `{hint}` object.");
+                }
                 sink.structs[slot] = StructType {
                     name: name.clone(),
-                    docs: field_docs(schema),
+                    docs,
                     fields,
                 };
                 Type::Struct(name)
@@ -938,50 +1065,61 @@ fn lower_type(
     })
 }
 
+/// One variant per Rust name: codes that differ only in separators
+/// (`AssociatedEcsSecurityGroupId.QuotaExceed`, `AssociatedEcsSecurityGroupIdQuotaExceed`)
+/// share a variant, so that no name depends on the order of the table's rows.
+/// Variants are sorted by name.
 fn lower_errors(api: &Api) -> Vec<ErrorVariant> {
-    let mut by_status: Vec<(u16, &crate::spec::ErrorCode)> = api
+    let mut by_name: BTreeMap<String, ErrorVariant> = BTreeMap::new();
+    let mut rows: Vec<(u16, &crate::spec::ErrorCode)> = api
         .error_codes
         .iter()
         .flat_map(|(status, rows)| {
-            let status = status.parse().unwrap_or(0);
+            let status = status.trim().parse().unwrap_or(0);
             rows.iter().map(move |row| (status, row))
         })
         .filter(|(_, row)| !row.error_code.trim().is_empty())
         .collect();
-    // BTreeMap order is textual ("400" < "403" < "404"); make it numeric.
-    by_status.sort_by_key(|(status, _)| *status);
-    let mut variants: Vec<ErrorVariant> = Vec::new();
-    let mut names = Namespace::with_reserved(&["Unhandled"]);
-    for (status, row) in by_status {
+    rows.sort_by(|a, b| (a.0, a.1.error_code.trim()).cmp(&(b.0, b.1.error_code.trim())));
+    for (status, row) in rows {
         let code = row.error_code.trim();
+        let mut name = escape_type(&camel(code));
+        if name == "Unhandled" {
+            name = "UnhandledCode".to_string();
+        }
         let message = row
             .error_message
             .as_deref()
             .unwrap_or("")
             .trim()
             .to_string();
-        match variants.iter_mut().find(|v| v.code == code) {
-            Some(v) => {
-                if !v.statuses.contains(&status) {
-                    v.statuses.push(status);
-                }
-                if !message.is_empty() && !v.messages.contains(&message) {
-                    v.messages.push(message);
-                }
-            }
-            None => variants.push(ErrorVariant {
-                code: code.to_string(),
-                variant: names.claim(&escape_type(&camel(code))),
-                statuses: vec![status],
-                messages: if message.is_empty() {
-                    vec![]
-                } else {
-                    vec![message]
-                },
-            }),
+        let v = by_name.entry(name.clone()).or_insert_with(|| ErrorVariant {
+            codes: Vec::new(),
+            predicate: String::new(),
+            variant: name,
+            statuses: Vec::new(),
+            messages: Vec::new(),
+        });
+        if !v.codes.iter().any(|c| c == code) {
+            v.codes.push(code.to_string());
+            v.codes.sort();
+        }
+        if !v.statuses.contains(&status) {
+            v.statuses.push(status);
+            v.statuses.sort();
+        }
+        if !message.is_empty() && !v.messages.contains(&message) {
+            v.messages.push(message);
         }
     }
-    variants
+    let mut predicates = Namespace::default();
+    by_name
+        .into_values()
+        .map(|mut v| {
+            v.predicate = predicates.claim(&format!("is_{}", snake(&v.variant)));
+            v
+        })
+        .collect()
 }
 
 fn operation_docs(api: &Api) -> String {

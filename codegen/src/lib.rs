@@ -213,8 +213,8 @@ pub fn generate_crate(
             let contents = file.contents.replacen(
                 "\n\n",
                 "\n\n//! Generated Alibaba Cloud API crate; the runtime is `alibabacloud-sdk`.\n\n\
-                 // Every runtime module generated code names as `crate::...`.\n#[doc(hidden)]\npub use alibabacloud_sdk::{client, config, de, error, operation, paginate, params, validate};\n\
-                 pub use alibabacloud_sdk::{credentials, Config, Error, SignatureVersion};\n\n",
+                 // Generated code names the runtime as `crate::__private`.\n#[doc(hidden)]\npub use alibabacloud_sdk::__private;\n\
+                 pub use alibabacloud_sdk::{config, credentials, error, paginate, retry, transport, Config, Error, SignatureVersion};\n\n",
                 1,
             );
             files.push(GeneratedFile {

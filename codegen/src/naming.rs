@@ -62,10 +62,11 @@ pub fn escape_ident(name: &str) -> String {
     }
 }
 
-/// Type names: only `Self` is a keyword in UpperCamelCase.
+/// Type and variant names: only `Self` is a keyword in UpperCamelCase, and
+/// it becomes `SelfValue` (a real UpperCamelCase name, unlike `Self_`).
 pub fn escape_type(name: &str) -> String {
     if NOT_RAW.contains(&name) || KEYWORDS.contains(&name) {
-        format!("{name}_")
+        format!("{name}Value")
     } else {
         name.to_string()
     }
@@ -128,6 +129,54 @@ impl Namespace {
     }
 }
 
+/// Two different wire names that would get the same Rust name no matter how
+/// they are ordered: the same wire name twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    /// The wire name.
+    pub wire: String,
+    /// Index of the first occurrence in the input.
+    pub first: usize,
+    /// Index of the second occurrence.
+    pub second: usize,
+}
+
+/// Unique Rust names for `(wire name, base name)` pairs that never depend on
+/// the order of the input: where several wire names share a base, the
+/// lexicographically first wire name keeps the base and the others get the
+/// smallest free suffix in wire-name order. Bases in `reserved` are taken.
+/// Returns the names in input order.
+pub fn unique_names(items: &[(&str, String)], reserved: &[&str]) -> Result<Vec<String>, Clash> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| items[a].1.cmp(&items[b].1).then(items[a].0.cmp(items[b].0)));
+    for pair in order.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if items[a].0 == items[b].0 && items[a].1 == items[b].1 {
+            return Err(Clash {
+                wire: items[a].0.to_string(),
+                first: a.min(b),
+                second: a.max(b),
+            });
+        }
+    }
+    // Every base is claimed first, so a suffix never takes another item's
+    // own base (`tag_2` as a real wire name beside two `tag`s).
+    let mut ns = Namespace::with_reserved(reserved);
+    let mut names = vec![String::new(); items.len()];
+    let mut first_of_base = std::collections::BTreeSet::new();
+    for &i in &order {
+        if first_of_base.insert(items[i].1.clone()) && ns.taken.insert(items[i].1.clone()) {
+            names[i] = items[i].1.clone();
+        }
+    }
+    for &i in &order {
+        if names[i].is_empty() {
+            names[i] = ns.claim(&items[i].1);
+        }
+    }
+    Ok(names)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,7 +201,7 @@ mod tests {
         assert_eq!(escape_ident("type"), "r#type");
         assert_eq!(escape_ident("match"), "r#match");
         assert_eq!(escape_ident("self"), "self_");
-        assert_eq!(escape_type("Self"), "Self_");
+        assert_eq!(escape_type("Self"), "SelfValue");
         assert_eq!(escape_type("Match"), "Match");
     }
 
@@ -163,6 +212,40 @@ mod tests {
         assert_eq!(plural_snake("InstanceIds"), "instance_ids");
         assert_eq!(plural_snake("Policy"), "policies");
         assert_eq!(plural_snake("Key"), "keys");
+    }
+
+    #[test]
+    fn unique_names_ignore_input_order() {
+        let forward = [
+            ("DBInstanceId", "db_instance_id".to_string()),
+            ("DbInstanceId", "db_instance_id".to_string()),
+            ("db_instance_id_2", "db_instance_id_2".to_string()),
+            ("Send", "send".to_string()),
+        ];
+        let names = unique_names(&forward, &["send"]).unwrap();
+        assert_eq!(
+            names,
+            [
+                "db_instance_id",
+                "db_instance_id_3",
+                "db_instance_id_2",
+                "send_2"
+            ]
+        );
+        let mut backward = forward.clone();
+        backward.reverse();
+        let mut again = unique_names(&backward, &["send"]).unwrap();
+        again.reverse();
+        assert_eq!(again, names, "the same wire name gets the same Rust name");
+        let clash = unique_names(&[("Tag", "tags".into()), ("Tag", "tags".into())], &[]);
+        assert_eq!(
+            clash,
+            Err(Clash {
+                wire: "Tag".into(),
+                first: 0,
+                second: 1
+            })
+        );
     }
 
     #[test]

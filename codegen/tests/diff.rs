@@ -99,7 +99,7 @@ fn history_diffs_match_the_raw_metadata() {
         eprintln!(
             "{label}: {} changes ({} breaking)",
             changes.len(),
-            changes.iter().filter(|c| c.breaking).count()
+            changes.iter().filter(|c| c.is_breaking()).count()
         );
     }
 }

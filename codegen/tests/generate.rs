@@ -81,23 +81,46 @@ fn naming_decisions() {
     );
     // Wire names stay verbatim.
     assert_eq!(op.params[4].wire_name, "DbInstanceId");
-    let variants: Vec<(&str, &str)> = op
+    let variants: Vec<(Vec<&str>, &str, &str)> = op
         .errors
         .iter()
-        .map(|e| (e.code.as_str(), e.variant.as_str()))
+        .map(|e| {
+            (
+                e.codes.iter().map(String::as_str).collect(),
+                e.variant.as_str(),
+                e.predicate.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         variants,
         [
-            ("MissingParameter", "MissingParameter"),
-            ("InvalidIzNo.NotSupported", "InvalidIzNoNotSupported"),
-            ("Quota.Exceeded", "QuotaExceeded"),
-            ("QuotaExceeded", "QuotaExceeded2"),
-            ("Unhandled", "Unhandled2"),
-            ("InvalidInstanceId.NotFound", "InvalidInstanceIdNotFound"),
+            (
+                vec!["InvalidInstanceId.NotFound"],
+                "InvalidInstanceIdNotFound",
+                "is_invalid_instance_id_not_found"
+            ),
+            (
+                vec!["InvalidIzNo.NotSupported"],
+                "InvalidIzNoNotSupported",
+                "is_invalid_iz_no_not_supported"
+            ),
+            (
+                vec!["MissingParameter"],
+                "MissingParameter",
+                "is_missing_parameter"
+            ),
+            // One variant for both spellings, whatever the rows' order.
+            (
+                vec!["Quota.Exceeded", "QuotaExceeded"],
+                "QuotaExceeded",
+                "is_quota_exceeded"
+            ),
+            (vec!["Unhandled"], "UnhandledCode", "is_unhandled_code"),
         ]
     );
-    let missing = &op.errors[0];
+    let missing = &op.errors[2];
+    assert_eq!(missing.variant, "MissingParameter");
     assert_eq!(missing.statuses, [400, 404], "deduplicated across statuses");
     assert_eq!(missing.messages.len(), 2);
     assert!(op
@@ -113,8 +136,74 @@ fn naming_decisions() {
         .find(|o| o.name == "self")
         .unwrap();
     assert_eq!(anonymous.module, "self_");
-    assert_eq!(anonymous.request_type, "Self_Request");
+    assert_eq!(anonymous.request_type, "SelfRequest");
     assert_eq!(anonymous.auth, ["Anonymous"]);
+}
+
+/// The fixture with every list the spec orders (parameters, error rows,
+/// response members, operations) reversed.
+fn reversed_fixture() -> SpecInput {
+    let original = fixture("edge-cases");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&original.file).unwrap()).unwrap();
+    fn reverse_objects(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                let mut entries: Vec<(String, serde_json::Value)> =
+                    std::mem::take(map).into_iter().collect();
+                entries.reverse();
+                for (k, mut v) in entries {
+                    reverse_objects(&mut v);
+                    map.insert(k, v);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                items.reverse();
+                items.iter_mut().for_each(reverse_objects);
+            }
+            _ => {}
+        }
+    }
+    reverse_objects(&mut doc);
+    let file = write_temp_spec("reversed", &doc.to_string());
+    SpecInput {
+        file,
+        label: original.label,
+    }
+}
+
+#[test]
+fn rust_names_do_not_depend_on_spec_order() {
+    let forward = alibabacloud_codegen::load_product(&fixture("edge-cases")).unwrap();
+    let backward = alibabacloud_codegen::load_product(&reversed_fixture()).unwrap();
+    let names = |p: &ir::Product| {
+        let mut out = std::collections::BTreeMap::new();
+        for op in &p.operations {
+            out.insert(format!("{} module", op.name), op.module.clone());
+            out.insert(format!("{} request", op.name), op.request_type.clone());
+            for param in &op.params {
+                out.insert(
+                    format!("{} param {} {:?}", op.name, param.wire_name, param.location),
+                    param.ident.clone(),
+                );
+            }
+            for v in &op.errors {
+                for code in &v.codes {
+                    out.insert(format!("{} code {code}", op.name), v.variant.clone());
+                }
+            }
+            for f in &op.response.fields {
+                out.insert(
+                    format!("{} field {}", op.name, f.wire_name),
+                    f.ident.clone(),
+                );
+            }
+        }
+        out
+    };
+    let (a, b) = (names(&forward), names(&backward));
+    assert!(a.len() > 20, "the fixture names enough things: {}", a.len());
+    assert_eq!(a, b);
 }
 
 #[test]
@@ -176,6 +265,26 @@ fn bad_specs_name_file_path_and_problem() {
     assert!(missing
         .to_string()
         .contains("no/such/api-docs.json: cannot read file"));
+}
+
+#[test]
+fn names_that_only_order_could_separate_are_an_error() {
+    let file = write_temp_spec(
+        "duplicate-param",
+        r#"{"info":{"product":"P","version":"1"},"apis":{"Op":{"parameters":[
+            {"name":"Tag","in":"query","schema":{"type":"string"}},
+            {"name":"Other","in":"query","schema":{"type":"string"}},
+            {"name":"Tag","in":"header","schema":{"type":"string"}}]}}}"#,
+    );
+    let docs = spec::load(&file).unwrap();
+    let err = ir::lower(&docs, "x", &file).unwrap_err().to_string();
+    assert!(err.contains(&file.display().to_string()), "{err}");
+    assert!(
+        err.contains("apis.Op.parameters[0] and apis.Op.parameters[2]"),
+        "{err}"
+    );
+    assert!(err.contains("\"Tag\""), "{err}");
+    let _ = std::fs::remove_dir_all(file.parent().unwrap());
 }
 
 #[test]

@@ -51,7 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!(
         "reset the security groups of {INSTANCE} (request {})",
-        out.request_id()
+        out.request_id().unwrap_or("none")
     );
 
     // 2. Read them back.
@@ -63,9 +63,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for group in read.items() {
         println!(
             "  {} ({}, {})",
-            group.security_group_id(),
-            group.net_type(),
-            group.region_id()
+            group.security_group_id().unwrap_or("?"),
+            group.net_type().unwrap_or("?"),
+            group.region_id().unwrap_or("?")
         );
     }
 

@@ -47,7 +47,7 @@ async fn main() -> ExitCode {
         Ok(out) => {
             println!(
                 "security groups of {instance} reset to {groups:?} (request {})",
-                out.request_id()
+                out.request_id().unwrap_or("none")
             );
             ExitCode::SUCCESS
         }

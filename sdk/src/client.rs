@@ -6,8 +6,8 @@
 use crate::config::Config;
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint;
-use crate::error::{DispatchError, DispatchKind, Error, OperationError, ServiceError};
-use crate::operation::{Operation, OperationDescriptor};
+use crate::error::{DispatchError, DispatchKind, Error, ServiceError};
+use crate::operation::{Operation, OperationDescriptor, OperationError};
 use crate::params::Params;
 use crate::response;
 use crate::retry::Failure;
@@ -41,6 +41,21 @@ impl Client {
 
     /// Validates, signs, sends (retrying what is safe) and decodes one call.
     pub async fn execute<O: Operation>(&self, request: O) -> Result<O::Response, Error<O::Error>> {
+        // Typed replay rules see the request as the caller built it.
+        #[cfg(feature = "test-util")]
+        {
+            let typed: std::sync::Arc<dyn std::any::Any + Send + Sync> =
+                std::sync::Arc::new(request.clone());
+            crate::test_util::with_typed_request(typed, self.execute_inner(request)).await
+        }
+        #[cfg(not(feature = "test-util"))]
+        self.execute_inner(request).await
+    }
+
+    async fn execute_inner<O: Operation>(
+        &self,
+        request: O,
+    ) -> Result<O::Response, Error<O::Error>> {
         if self.config.validate_requests {
             request
                 .validate()
@@ -187,11 +202,11 @@ impl Client {
                 Err((failure, Error::Service(e), retry_after))
             }
             Err(e) => {
-                let failure = if e.status == 429 {
+                let failure = if e.status() == 429 {
                     // Too Many Requests from a proxy or gateway, without an
                     // Alibaba body: still throttling.
                     Failure::Throttled
-                } else if e.status >= 500 {
+                } else if e.status() >= 500 {
                     Failure::ServerError
                 } else {
                     Failure::Final

@@ -25,9 +25,9 @@ pub enum SignatureVersion {
 }
 
 /// A source of the current time (injected in tests).
-pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+pub(crate) type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 /// A source of signature nonces (injected in tests).
-pub type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
+pub(crate) type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// Everything a client needs. Build one with [`Config::builder`] or
 /// [`Config::from_env`].

@@ -4,9 +4,11 @@
 //! still reach the user rather than fail on such a difference.
 
 use serde::de::{DeserializeOwned, Deserializer, Error as _};
-use serde::Deserialize;
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 use std::str::FromStr;
 
 // Generated response structs hold their fields in these wrappers rather than
@@ -24,6 +26,144 @@ pub struct List<T>(pub Vec<T>);
 /// A map response field, read by [`map`]; empty when absent.
 #[derive(Clone, PartialEq)]
 pub struct Map<T>(pub BTreeMap<String, T>);
+
+/// The key of an XML-style wrapper object (`KVStoreInstance` in
+/// `{"Instances": {"KVStoreInstance": [...]}}`); generated code names one
+/// marker type per key.
+pub trait WrapperKey {
+    /// The inner key.
+    const KEY: &'static str;
+}
+
+/// A list the metadata documents inside a wrapper object, read by its key
+/// and written back in the same shape.
+pub struct Wrapped<T, K>(pub Vec<T>, PhantomData<K>);
+
+impl<T, K> Wrapped<T, K> {
+    /// Holds `items`.
+    pub fn new(items: Vec<T>) -> Self {
+        Wrapped(items, PhantomData)
+    }
+}
+
+impl<T, K> Default for Wrapped<T, K> {
+    fn default() -> Self {
+        Wrapped::new(Vec::new())
+    }
+}
+
+impl<T: Clone, K> Clone for Wrapped<T, K> {
+    fn clone(&self) -> Self {
+        Wrapped::new(self.0.clone())
+    }
+}
+
+impl<T: PartialEq, K> PartialEq for Wrapped<T, K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<T: fmt::Debug, K> fmt::Debug for Wrapped<T, K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de, T: DeserializeOwned, K: WrapperKey> Deserialize<'de> for Wrapped<T, K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let items = match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Null => Vec::new(),
+            serde_json::Value::Object(mut map) => match map.remove(K::KEY) {
+                Some(serde_json::Value::Array(items)) => items,
+                Some(serde_json::Value::Null) | None => Vec::new(),
+                // A list of one, sent as the item itself.
+                Some(one) => vec![one],
+            },
+            // The list without its wrapper.
+            serde_json::Value::Array(items) => items,
+            other => {
+                return Err(D::Error::custom(format!(
+                    "expected a {{\"{}\": [...]}} wrapper, found {other}",
+                    K::KEY
+                )))
+            }
+        };
+        items
+            .into_iter()
+            .map(|item| T::deserialize(item).map_err(D::Error::custom))
+            .collect::<Result<Vec<T>, D::Error>>()
+            .map(Wrapped::new)
+    }
+}
+
+impl<T: Serialize, K: WrapperKey> Serialize for Wrapped<T, K> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry(K::KEY, &self.0)?;
+        map.end()
+    }
+}
+
+impl<T: Serialize> Serialize for Scalar<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<T: Serialize> Serialize for Map<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// Fields that serialization leaves out when they hold nothing, so that a
+/// response written back has the keys it was read from.
+pub trait Unset {
+    /// Nothing to write.
+    fn is_unset(&self) -> bool;
+}
+
+impl<T> Unset for Scalar<T> {
+    fn is_unset(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl<T> Unset for List<T> {
+    fn is_unset(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T> Unset for Map<T> {
+    fn is_unset(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T, K> Unset for Wrapped<T, K> {
+    fn is_unset(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T> Unset for Option<T> {
+    fn is_unset(&self) -> bool {
+        self.is_none()
+    }
+}
+
+/// `skip_serializing_if` for generated response fields.
+pub fn is_unset<T: Unset>(value: &T) -> bool {
+    value.is_unset()
+}
 
 impl<T> Default for List<T> {
     fn default() -> Self {
@@ -286,6 +426,29 @@ mod tests {
         assert!(parse(r#"{"items": {}}"#).is_empty());
         let p = probe(r#"{}"#);
         assert!(p.s.is_none() && p.l.is_empty());
+    }
+
+    #[test]
+    fn wrapped_lists_are_read_by_their_key_and_written_back() {
+        struct Zone;
+        impl WrapperKey for Zone {
+            const KEY: &'static str = "Zone";
+        }
+        let read = |json: &str| {
+            serde_json::from_str::<Wrapped<String, Zone>>(json)
+                .unwrap()
+                .0
+        };
+        assert_eq!(read(r#"{"Zone": ["a", "b"]}"#), ["a", "b"]);
+        assert_eq!(read(r#"{"Zone": "a"}"#), ["a"], "a list of one");
+        assert_eq!(read(r#"["a"]"#), ["a"], "unwrapped");
+        assert!(read("null").is_empty() && read("{}").is_empty());
+        // Another key is not this wrapper: nothing is guessed from shape.
+        assert!(read(r#"{"Region": ["x"]}"#).is_empty());
+        let written =
+            serde_json::to_string(&Wrapped::<String, Zone>::new(vec!["a".into()])).unwrap();
+        assert_eq!(written, r#"{"Zone":["a"]}"#);
+        assert!(serde_json::from_str::<Wrapped<String, Zone>>("7").is_err());
     }
 
     #[test]

@@ -3,29 +3,25 @@
 //! shows code, message, request id and the recommend URL.
 
 use crate::credentials::CredentialsError;
+use crate::operation::OperationError;
 use std::fmt;
 
 /// Metadata of an error the service returned, shared by every variant of
 /// every operation's error enum.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[non_exhaustive]
 pub struct ServiceError {
-    /// Error code (`InvalidInstanceId.NotFound`).
-    pub code: String,
-    /// Human-readable message.
-    pub message: String,
-    /// Request id, for Alibaba Cloud support.
-    pub request_id: Option<String>,
-    /// Host that served the request.
-    pub host_id: Option<String>,
-    /// Diagnosis URL Alibaba suggests.
-    pub recommend: Option<String>,
-    /// HTTP status.
-    pub status: u16,
+    code: String,
+    message: String,
+    request_id: Option<String>,
+    host_id: Option<String>,
+    recommend: Option<String>,
+    status: u16,
+    access_denied: Option<AccessDeniedDetail>,
 }
 
 impl ServiceError {
-    /// An error with a code, message and status; the rest unset.
+    /// An error with a code, message and status; the rest unset. Mostly for
+    /// tests: the SDK builds these from what the service sends.
     pub fn new(code: impl Into<String>, message: impl Into<String>, status: u16) -> Self {
         ServiceError {
             code: code.into(),
@@ -35,27 +31,61 @@ impl ServiceError {
         }
     }
 
-    /// Error code.
+    /// Sets the request id.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
+
+    /// Sets the host id.
+    pub fn with_host_id(mut self, host_id: impl Into<String>) -> Self {
+        self.host_id = Some(host_id.into());
+        self
+    }
+
+    /// Sets the recommend (diagnosis) URL.
+    pub fn with_recommend(mut self, recommend: impl Into<String>) -> Self {
+        self.recommend = Some(recommend.into());
+        self
+    }
+
+    /// Sets the RAM diagnosis of a denied call.
+    pub fn with_access_denied_detail(mut self, detail: AccessDeniedDetail) -> Self {
+        self.access_denied = Some(detail);
+        self
+    }
+
+    pub(crate) fn set_status(&mut self, status: u16) {
+        self.status = status;
+    }
+
+    pub(crate) fn set_request_id_if_absent(&mut self, request_id: Option<String>) {
+        if self.request_id.is_none() {
+            self.request_id = request_id;
+        }
+    }
+
+    /// Error code (`InvalidInstanceId.NotFound`).
     pub fn code(&self) -> &str {
         &self.code
     }
 
-    /// Message.
+    /// Human-readable message, as the service wrote it.
     pub fn message(&self) -> &str {
         &self.message
     }
 
-    /// Request id.
+    /// Request id, for Alibaba Cloud support.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
 
-    /// Host id.
+    /// Host that served the request.
     pub fn host_id(&self) -> Option<&str> {
         self.host_id.as_deref()
     }
 
-    /// Recommend (diagnosis) URL.
+    /// Diagnosis URL Alibaba suggests.
     pub fn recommend(&self) -> Option<&str> {
         self.recommend.as_deref()
     }
@@ -63,6 +93,12 @@ impl ServiceError {
     /// HTTP status.
     pub fn status(&self) -> u16 {
         self.status
+    }
+
+    /// Why RAM denied the call, when the service says (`AccessDeniedDetail`
+    /// in the error body of a `NoPermission`/`Forbidden.RAM` answer).
+    pub fn access_denied_detail(&self) -> Option<&AccessDeniedDetail> {
+        self.access_denied.as_ref()
     }
 
     /// Whether the code says the caller was throttled.
@@ -82,6 +118,9 @@ impl fmt::Display for ServiceError {
             write!(f, ", request id {id}")?;
         }
         f.write_str(")")?;
+        if let Some(detail) = &self.access_denied {
+            write!(f, "; {detail}")?;
+        }
         if let Some(url) = &self.recommend {
             write!(f, "; see {url}")?;
         }
@@ -91,22 +130,94 @@ impl fmt::Display for ServiceError {
 
 impl std::error::Error for ServiceError {}
 
-/// What generated error enums implement.
-pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
-    /// Picks the variant for the error's code (`Unhandled` when unknown).
-    fn from_service_error(error: ServiceError) -> Self;
-    /// The shared metadata.
-    fn service_error(&self) -> &ServiceError;
+/// RAM's account of a denied call: which action, for which principal, under
+/// which kind of policy. Alibaba sends it inside the error body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccessDeniedDetail {
+    auth_action: Option<String>,
+    policy_type: Option<String>,
+    no_permission_type: Option<String>,
+    auth_principal_type: Option<String>,
+    auth_principal_display_name: Option<String>,
+    auth_principal_owner_id: Option<String>,
+    encoded_diagnostic_message: Option<String>,
 }
 
-/// The error type of calls that are not a specific operation's (raw calls):
-/// every code is "unhandled".
-impl OperationError for ServiceError {
-    fn from_service_error(error: ServiceError) -> Self {
-        error
+impl AccessDeniedDetail {
+    /// Reads the `AccessDeniedDetail` object of an error body; `None` when it
+    /// holds none of the known keys.
+    pub(crate) fn from_json(value: &serde_json::Value) -> Option<Self> {
+        let obj = value.as_object()?;
+        let text = |key: &str| match obj.get(key) {
+            Some(serde_json::Value::String(s)) => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let detail = AccessDeniedDetail {
+            auth_action: text("AuthAction"),
+            policy_type: text("PolicyType"),
+            no_permission_type: text("NoPermissionType"),
+            auth_principal_type: text("AuthPrincipalType"),
+            auth_principal_display_name: text("AuthPrincipalDisplayName"),
+            auth_principal_owner_id: text("AuthPrincipalOwnerId"),
+            encoded_diagnostic_message: text("EncodedDiagnosticMessage"),
+        };
+        (detail != AccessDeniedDetail::default()).then_some(detail)
     }
-    fn service_error(&self) -> &ServiceError {
-        self
+
+    /// The RAM action that was denied (`ecs:DescribeInstances`).
+    pub fn auth_action(&self) -> Option<&str> {
+        self.auth_action.as_deref()
+    }
+
+    /// The kind of policy that decided (`AccountLevelIdentityBasedPolicy`).
+    pub fn policy_type(&self) -> Option<&str> {
+        self.policy_type.as_deref()
+    }
+
+    /// `ImplicitDeny` (no policy allows it) or `ExplicitDeny`.
+    pub fn no_permission_type(&self) -> Option<&str> {
+        self.no_permission_type.as_deref()
+    }
+
+    /// The caller's kind (`SubUser`, `AssumedRoleUser`).
+    pub fn auth_principal_type(&self) -> Option<&str> {
+        self.auth_principal_type.as_deref()
+    }
+
+    /// The caller's display name.
+    pub fn auth_principal_display_name(&self) -> Option<&str> {
+        self.auth_principal_display_name.as_deref()
+    }
+
+    /// The account that owns the caller.
+    pub fn auth_principal_owner_id(&self) -> Option<&str> {
+        self.auth_principal_owner_id.as_deref()
+    }
+
+    /// The encoded diagnosis, which RAM's `DecodeDiagnosticMessage` reads.
+    pub fn encoded_diagnostic_message(&self) -> Option<&str> {
+        self.encoded_diagnostic_message.as_deref()
+    }
+}
+
+impl fmt::Display for AccessDeniedDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("denied")?;
+        if let Some(action) = &self.auth_action {
+            write!(f, " {action}")?;
+        }
+        if let Some(who) = &self.auth_principal_display_name {
+            write!(f, " for {who}")?;
+        }
+        if let Some(kind) = &self.no_permission_type {
+            write!(f, " ({kind}")?;
+            if let Some(policy) = &self.policy_type {
+                write!(f, ", {policy}")?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
     }
 }
 
@@ -296,12 +407,9 @@ impl std::error::Error for DispatchError {}
 /// empty or truncated body, JSON of the wrong shape).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseError {
-    /// HTTP status.
-    pub status: u16,
-    /// What could not be understood.
-    pub message: String,
-    /// The start of the body, at most [`ResponseError::EXCERPT_LIMIT`] bytes.
-    pub excerpt: String,
+    status: u16,
+    message: String,
+    excerpt: String,
 }
 
 impl ResponseError {
@@ -320,6 +428,24 @@ impl ResponseError {
             message: message.into(),
             excerpt,
         }
+    }
+}
+
+impl ResponseError {
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// What could not be understood.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The start of the body, at most [`ResponseError::EXCERPT_LIMIT`] bytes
+    /// (lossily decoded as UTF-8).
+    pub fn excerpt(&self) -> &str {
+        &self.excerpt
     }
 }
 
@@ -401,6 +527,9 @@ impl<E: OperationError> Error<E> {
     }
 }
 
+// Each fact is printed once: `Display` names the kind and the inner error's
+// message, and `source()` continues with what the inner error wraps (never
+// the inner error itself, which reporters would print a second time).
 impl<E: fmt::Display> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -417,12 +546,12 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
 impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Validation(e) => Some(e),
-            Error::Config(e) => Some(e),
-            Error::Credentials(e) => Some(e),
-            Error::Dispatch(e) => Some(e),
-            Error::Response(e) => Some(e),
-            Error::Service(e) => Some(e),
+            Error::Validation(e) => e.source(),
+            Error::Config(e) => e.source(),
+            Error::Credentials(e) => e.source(),
+            Error::Dispatch(e) => e.source(),
+            Error::Response(e) => e.source(),
+            Error::Service(e) => e.source(),
         }
     }
 }
@@ -433,13 +562,13 @@ mod tests {
 
     #[test]
     fn service_error_display_has_everything_a_user_needs() {
-        let mut e = ServiceError::new(
+        let e = ServiceError::new(
             "InvalidInstanceId.NotFound",
             "Specified instance does not exist.",
             404,
-        );
-        e.request_id = Some("REQ-1".into());
-        e.recommend = Some("https://api.aliyun.com/troubleshoot?q=x".into());
+        )
+        .with_request_id("REQ-1")
+        .with_recommend("https://api.aliyun.com/troubleshoot?q=x");
         let text = Error::<ServiceError>::Service(e).to_string();
         for part in [
             "InvalidInstanceId.NotFound",

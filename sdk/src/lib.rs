@@ -2,8 +2,8 @@
 //! metadata.
 //!
 //! Each product is a module behind a cargo feature of the same name (for
-//! example `r-kvstore` → [`r_kvstore`](crate::generated)), with a `Client`
-//! whose methods return fluent builders:
+//! example the feature `r-kvstore` gives the module `r_kvstore`), with a
+//! `Client` whose methods return fluent builders:
 //!
 //! ```no_run
 //! # #[cfg(feature = "r-kvstore")]
@@ -15,34 +15,42 @@
 //!     .security_group_ids(["sg-1", "sg-2"])
 //!     .send()
 //!     .await?;
-//! println!("{}", out.request_id());
+//! println!("{:?}", out.request_id());
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! The runtime modules are hand-written; everything under `generated` comes
-//! from `api-specs/` through `cargo xtask regenerate`.
+//! # Stable API
+//!
+//! The product modules, [`config`], [`credentials`], [`error`], [`paginate`],
+//! [`retry`] and [`transport`] are the public API. Everything generated code
+//! needs from the runtime is behind a hidden module that carries no
+//! compatibility promise; nothing in it is meant to be named by users.
 
-pub mod client;
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod config;
 pub mod credentials;
-#[doc(hidden)]
-pub mod de;
-pub mod endpoint;
 pub mod error;
-pub mod generated;
-pub mod operation;
 pub mod paginate;
-pub mod params;
-pub mod response;
 pub mod retry;
-pub mod signer;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 pub mod transport;
-#[doc(hidden)]
-pub mod validate;
 
-pub use client::Client;
-pub use config::{Config, SignatureVersion};
+mod generated;
+
+// What generated code calls. Not public API; see `private.rs`.
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub(crate) use __private::{client, endpoint, operation, params, response, signer};
+
+pub use config::{Config, ConfigBuilder, SignatureVersion};
 pub use error::Error;
 #[allow(unused_imports)] // empty when no product feature is enabled
 pub use generated::*;

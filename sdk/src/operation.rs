@@ -1,6 +1,6 @@
 //! What generated code tells the runtime about a product and an operation.
 
-use crate::error::{OperationError, ValidationError};
+use crate::error::{ServiceError, ValidationError};
 use crate::params::Params;
 
 /// How a product's API is called.
@@ -88,7 +88,7 @@ impl OperationDescriptor {
 }
 
 /// A request type: generated code implements it for every `XxxRequest`.
-pub trait Operation: Send + Sync + 'static {
+pub trait Operation: Clone + Send + Sync + 'static {
     /// The typed success response.
     type Response: serde::de::DeserializeOwned + Send + 'static;
     /// The typed error enum.
@@ -99,4 +99,60 @@ pub trait Operation: Send + Sync + 'static {
     fn validate(&self) -> Result<(), ValidationError>;
     /// Writes the parameters in their wire encoding.
     fn write_params(&self, out: &mut Params);
+}
+
+/// What generated error enums implement.
+pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
+    /// Picks the variant for the error's code (`Unhandled` when unknown).
+    fn from_service_error(error: ServiceError) -> Self;
+    /// The shared metadata.
+    fn service_error(&self) -> &ServiceError;
+}
+
+/// The error type of calls that are not a specific operation's (raw calls):
+/// every code is "unhandled".
+impl OperationError for ServiceError {
+    fn from_service_error(error: ServiceError) -> Self {
+        error
+    }
+    fn service_error(&self) -> &ServiceError {
+        self
+    }
+}
+
+/// A code an operation's error table does not list. Its variant is
+/// deprecated so that matching it directly warns: a code added to the table
+/// later moves to its own variant, and such a match would silently stop
+/// matching. Match a wildcard and check `code()` instead.
+#[derive(Debug)]
+pub struct Unhandled(ServiceError);
+
+impl Unhandled {
+    /// Wraps the error.
+    pub fn new(error: ServiceError) -> Self {
+        Unhandled(error)
+    }
+
+    /// The metadata.
+    pub fn service_error(&self) -> &ServiceError {
+        &self.0
+    }
+}
+
+/// A response enum value this version of the SDK does not know. Its variant
+/// is deprecated for the same reason as [`Unhandled`]'s: match a wildcard and
+/// check `as_str()`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(String);
+
+impl UnknownValue {
+    /// Wraps the value.
+    pub fn new(value: impl Into<String>) -> Self {
+        UnknownValue(value.into())
+    }
+
+    /// The value as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }

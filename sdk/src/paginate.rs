@@ -1,72 +1,189 @@
-//! Paging through list operations: generated requests say how to build the
-//! next page's request from a response; [`Paginator`] drives it.
+//! Paging through list operations. A paging operation's builder has
+//! `into_paginator()`, which returns a [`PaginationStream`] of pages; its
+//! [`items`](PaginationStream::items) flattens the pages into their items
+//! where the operation's response names the paged list.
+//!
+//! Both are [`Stream`]s of `Result`s, so the `futures` crate's `TryStreamExt`
+//! (`try_next`, `try_collect`) works on them. A stream ends after the first
+//! error: a `while let` loop over it never spins on a failing page.
 
 use crate::client::Client;
 use crate::error::Error;
 use crate::operation::Operation;
+use futures_core::Stream;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 /// A request that pages (`PageNumber`/`TotalCount` or `NextToken`).
+/// Generated code implements it; not meant to be implemented by users.
+#[doc(hidden)]
 pub trait Paginated: Operation + Clone {
     /// The request for the page after `response`, or `None` after the last.
     fn next_request(&self, response: &Self::Response) -> Option<Self>;
 }
 
-/// Sends one page after another.
+/// A paging request whose response names the list being paged.
+#[doc(hidden)]
+pub trait PaginatedItems: Paginated {
+    /// One item of the paged list.
+    type Item: Send + Unpin + 'static;
+    /// The page's items, taken out of the response.
+    fn page_items(response: Self::Response) -> Vec<Self::Item>;
+}
+
+type Page<O> = Result<<O as Operation>::Response, Error<<O as Operation>::Error>>;
+type PageFuture<O> = Pin<Box<dyn Future<Output = (Box<O>, Page<O>)> + Send>>;
+
+enum State<O: Operation> {
+    Ready(Box<O>),
+    Running(PageFuture<O>),
+    Done,
+}
+
+/// The pages of a list operation, one request each, sent as the stream is
+/// polled.
 ///
 /// ```no_run
 /// # #[cfg(feature = "r-kvstore")]
 /// # async fn demo(client: alibabacloud_sdk::r_kvstore::Client) -> Result<(), Box<dyn std::error::Error>> {
-/// let mut pages = client.describe_instances().region_id("cn-hangzhou").page_size(50).into_paginator();
+/// let mut pages = client
+///     .describe_instances()
+///     .region_id("cn-hangzhou")
+///     .page_size(50)
+///     .into_paginator();
 /// while let Some(page) = pages.next_page().await {
 ///     for instance in page?.instances() {
-///         println!("{}", instance.instance_id());
+///         println!("{:?}", instance.instance_id());
 ///     }
 /// }
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct Paginator<O> {
+pub struct PaginationStream<O: Operation> {
     client: Client,
-    next: Option<O>,
+    state: State<O>,
 }
 
-impl<O: Paginated> Paginator<O> {
-    /// Starts at `first`.
+impl<O: Operation> std::fmt::Debug for PaginationStream<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match self.state {
+            State::Ready(_) => "ready",
+            State::Running(_) => "running",
+            State::Done => "done",
+        };
+        f.debug_struct("PaginationStream")
+            .field("operation", &O::DESCRIPTOR.action)
+            .field("state", &state)
+            .finish()
+    }
+}
+
+impl<O: Paginated> PaginationStream<O> {
+    #[doc(hidden)]
     pub fn new(client: Client, first: O) -> Self {
-        Paginator {
+        PaginationStream {
             client,
-            next: Some(first),
+            state: State::Ready(Box::new(first)),
         }
     }
 
-    /// The next page, or `None` when there are no more. After an error the
-    /// same page is tried again by the next call, so a caller can wait and
-    /// resume.
-    pub async fn next_page(&mut self) -> Option<Result<O::Response, Error<O::Error>>> {
-        let request = self.next.take()?;
-        match self.client.execute(request.clone()).await {
-            Ok(response) => {
-                self.next = request.next_request(&response);
-                Some(Ok(response))
-            }
-            Err(e) => {
-                self.next = Some(request);
-                Some(Err(e))
-            }
-        }
+    /// The next page, or `None` when there are no more or an earlier page
+    /// failed.
+    pub async fn next_page(&mut self) -> Option<Page<O>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 
-    /// Every remaining page; stops at the first error.
-    pub async fn collect_pages(mut self) -> Result<Vec<O::Response>, Error<O::Error>> {
-        let mut pages = Vec::new();
-        while let Some(page) = self.next_page().await {
-            pages.push(page?);
+    /// The items of every page, in order.
+    pub fn items(self) -> ItemStream<O>
+    where
+        O: PaginatedItems,
+    {
+        ItemStream {
+            pages: self,
+            buffered: Vec::new().into_iter(),
         }
-        Ok(pages)
     }
 }
 
+impl<O: Paginated> Stream for PaginationStream<O> {
+    type Item = Page<O>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match std::mem::replace(&mut this.state, State::Done) {
+                State::Ready(request) => {
+                    let client = this.client.clone();
+                    this.state = State::Running(Box::pin(async move {
+                        let page = client.execute((*request).clone()).await;
+                        (request, page)
+                    }));
+                }
+                State::Running(mut running) => match running.as_mut().poll(cx) {
+                    Poll::Pending => {
+                        this.state = State::Running(running);
+                        return Poll::Pending;
+                    }
+                    Poll::Ready((request, Ok(response))) => {
+                        if let Some(next) = request.next_request(&response) {
+                            this.state = State::Ready(Box::new(next));
+                        }
+                        return Poll::Ready(Some(Ok(response)));
+                    }
+                    // The state stays `Done`: the stream ends after an error.
+                    Poll::Ready((_, Err(error))) => return Poll::Ready(Some(Err(error))),
+                },
+                State::Done => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+/// The items of every page of a list operation, flattened.
+pub struct ItemStream<O: PaginatedItems> {
+    pages: PaginationStream<O>,
+    buffered: std::vec::IntoIter<O::Item>,
+}
+
+impl<O: PaginatedItems> std::fmt::Debug for ItemStream<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ItemStream")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffered.len())
+            .finish()
+    }
+}
+
+impl<O: PaginatedItems> ItemStream<O> {
+    /// The next item, or `None` after the last or after an error.
+    pub async fn next_item(&mut self) -> Option<Result<O::Item, Error<O::Error>>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<O: PaginatedItems> Stream for ItemStream<O> {
+    type Item = Result<O::Item, Error<O::Error>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffered.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => {
+                    this.buffered = O::page_items(page).into_iter();
+                }
+            }
+        }
+    }
+}
+
+#[doc(hidden)]
 /// The next page number and page size, or `None` when `page` was the last:
 /// no items, no total to compare with, or everything up to `total` seen.
 ///
@@ -105,6 +222,7 @@ pub fn next_page_number(
     }
 }
 
+#[doc(hidden)]
 /// The next token, or `None` when the response has none (or repeats the
 /// one just used, which would loop forever).
 pub fn next_token(sent: Option<&str>, received: Option<&str>) -> Option<String> {

@@ -2,7 +2,7 @@
 //! `<Error>` form) into [`ServiceError`], success bodies into typed
 //! responses, and anything else into a [`ResponseError`] with an excerpt.
 
-use crate::error::{ResponseError, ServiceError};
+use crate::error::{AccessDeniedDetail, ResponseError, ServiceError};
 use crate::transport::HttpResponse;
 
 /// Parses an error response. `Err` when the body is not an Alibaba error.
@@ -20,10 +20,8 @@ pub fn service_error(response: &HttpResponse) -> Result<ServiceError, ResponseEr
     };
     match parsed {
         Some(mut e) => {
-            e.status = status;
-            if e.request_id.is_none() {
-                e.request_id = header(response, "x-acs-request-id");
-            }
+            e.set_status(status);
+            e.set_request_id_if_absent(header(response, "x-acs-request-id"));
             Ok(e)
         }
         None => Err(ResponseError::new(
@@ -58,26 +56,40 @@ fn from_json(text: &str) -> Option<ServiceError> {
         })
     };
     let code = field(&["Code", "code", "errorCode", "ErrorCode"])?;
-    Some(ServiceError {
-        code,
-        message: field(&["Message", "message", "errorMessage", "ErrorMessage"]).unwrap_or_default(),
-        request_id: field(&["RequestId", "requestId", "request_id"]),
-        host_id: field(&["HostId", "hostId"]),
-        recommend: field(&["Recommend", "recommend"]),
-        status: 0,
-    })
+    let message =
+        field(&["Message", "message", "errorMessage", "ErrorMessage"]).unwrap_or_default();
+    let mut error = ServiceError::new(code, message, 0);
+    if let Some(id) = field(&["RequestId", "requestId", "request_id"]) {
+        error = error.with_request_id(id);
+    }
+    if let Some(host) = field(&["HostId", "hostId"]) {
+        error = error.with_host_id(host);
+    }
+    if let Some(url) = field(&["Recommend", "recommend"]) {
+        error = error.with_recommend(url);
+    }
+    if let Some(detail) = obj
+        .get("AccessDeniedDetail")
+        .and_then(AccessDeniedDetail::from_json)
+    {
+        error = error.with_access_denied_detail(detail);
+    }
+    Some(error)
 }
 
 fn from_xml(text: &str) -> Option<ServiceError> {
     let code = xml_tag(text, "Code")?;
-    Some(ServiceError {
-        code,
-        message: xml_tag(text, "Message").unwrap_or_default(),
-        request_id: xml_tag(text, "RequestId"),
-        host_id: xml_tag(text, "HostId"),
-        recommend: xml_tag(text, "Recommend"),
-        status: 0,
-    })
+    let mut error = ServiceError::new(code, xml_tag(text, "Message").unwrap_or_default(), 0);
+    if let Some(id) = xml_tag(text, "RequestId") {
+        error = error.with_request_id(id);
+    }
+    if let Some(host) = xml_tag(text, "HostId") {
+        error = error.with_host_id(host);
+    }
+    if let Some(url) = xml_tag(text, "Recommend") {
+        error = error.with_recommend(url);
+    }
+    Some(error)
 }
 
 /// Text of the first `<name>...</name>` element. The error form is flat and
@@ -166,6 +178,27 @@ mod tests {
     }
 
     #[test]
+    fn access_denied_detail_is_kept() {
+        // The shape RAM sends for a denied call (field names from Alibaba's
+        // error bodies; values made up).
+        let e = service_error(&resp(
+            403,
+            r#"{"RequestId":"R3","Code":"Forbidden.RAM","Message":"User not authorized to operate on the specified resource.","AccessDeniedDetail":{"PolicyType":"AccountLevelIdentityBasedPolicy","AuthPrincipalOwnerId":"1234","EncodedDiagnosticMessage":"AQEAAAAA","AuthPrincipalType":"SubUser","AuthPrincipalDisplayName":"ci-bot","NoPermissionType":"ImplicitDeny","AuthAction":"kvstore:DescribeInstances"}}"#,
+        ))
+        .unwrap();
+        let detail = e.access_denied_detail().expect("detail");
+        assert_eq!(detail.auth_action(), Some("kvstore:DescribeInstances"));
+        assert_eq!(detail.no_permission_type(), Some("ImplicitDeny"));
+        assert_eq!(detail.auth_principal_display_name(), Some("ci-bot"));
+        assert_eq!(detail.encoded_diagnostic_message(), Some("AQEAAAAA"));
+        let text = e.to_string();
+        assert!(text.contains("kvstore:DescribeInstances"), "{text}");
+        assert!(text.contains("ImplicitDeny"), "{text}");
+        let plain = service_error(&resp(404, r#"{"Code":"NotFound","Message":"m"}"#)).unwrap();
+        assert!(plain.access_denied_detail().is_none());
+    }
+
+    #[test]
     fn xml_error_body() {
         let e = service_error(&resp(
             400,
@@ -186,8 +219,8 @@ mod tests {
             "plain",
         ] {
             let e = service_error(&resp(502, body)).unwrap_err();
-            assert_eq!(e.status, 502);
-            assert!(e.excerpt.len() <= ResponseError::EXCERPT_LIMIT + 3);
+            assert_eq!(e.status(), 502);
+            assert!(e.excerpt().len() <= ResponseError::EXCERPT_LIMIT + 3);
         }
         #[derive(serde::Deserialize, Debug)]
         struct R {

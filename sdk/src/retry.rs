@@ -28,7 +28,7 @@ impl Default for RetryPolicy {
 
 /// What went wrong with one attempt, as far as retrying cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// No connection was made.
     Connect,
     /// A timeout or I/O failure after the request may have been sent.
@@ -80,7 +80,7 @@ impl RetryPolicy {
 
     /// Whether attempt number `attempt` (1-based), which failed with
     /// `failure`, should be followed by another.
-    pub fn should_retry(&self, attempt: u32, failure: Failure, idempotent: bool) -> bool {
+    pub(crate) fn should_retry(&self, attempt: u32, failure: Failure, idempotent: bool) -> bool {
         if attempt >= self.max_attempts {
             return false;
         }
@@ -94,7 +94,7 @@ impl RetryPolicy {
     /// How long to wait after failed attempt `attempt` (1-based): a random
     /// duration up to the capped exponential bound ("full jitter"), so that
     /// many throttled clients do not retry in lockstep.
-    pub fn delay(&self, attempt: u32) -> Duration {
+    pub(crate) fn delay(&self, attempt: u32) -> Duration {
         let exp = attempt.saturating_sub(1).min(20);
         let bound = self
             .base_delay

@@ -38,22 +38,22 @@ fn every_demo_deserializes() {
     let d = demos();
     assert_eq!(d.len(), 9);
     let r: ModifySecurityGroupConfigurationResponse = parse(&d, "ModifySecurityGroupConfiguration");
-    assert!(!r.request_id().is_empty());
+    assert!(!r.request_id().unwrap().is_empty());
     let r: DescribeSecurityGroupConfigurationResponse =
         parse(&d, "DescribeSecurityGroupConfiguration");
     assert!(!r.items().is_empty());
-    assert!(r.items()[0].security_group_id().starts_with("sg-"));
+    assert!(r.items()[0].security_group_id().unwrap().starts_with("sg-"));
     let r: DescribeSecurityIpsResponse = parse(&d, "DescribeSecurityIps");
     assert!(!r.security_ip_groups().is_empty());
     let _: ModifySecurityIpsResponse = parse(&d, "ModifySecurityIps");
     let r: DescribeInstancesResponse = parse(&d, "DescribeInstances");
     assert!(!r.instances().is_empty());
-    assert!(!r.instances()[0].instance_id().is_empty());
+    assert!(!r.instances()[0].instance_id().unwrap().is_empty());
     let r: DescribeInstanceAttributeResponse = parse(&d, "DescribeInstanceAttribute");
     assert!(!r.instances().is_empty());
     let r: DescribeRegionsResponse = parse(&d, "DescribeRegions");
     assert!(!r.region_ids().is_empty());
-    assert!(!r.region_ids()[0].region_id().is_empty());
+    assert!(!r.region_ids()[0].region_id().unwrap().is_empty());
     let _: TagResourcesResponse = parse(&d, "TagResources");
     let r: ListTagResourcesResponse = parse(&d, "ListTagResources");
     assert!(!r.tag_resources().is_empty());

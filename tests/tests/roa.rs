@@ -5,11 +5,12 @@
 
 mod support;
 
+use alibabacloud_sdk::__private::client::Client;
+use alibabacloud_sdk::__private::operation::{ApiStyle, OperationDescriptor, ProductDescriptor};
+use alibabacloud_sdk::__private::params::{Location, Params};
 use alibabacloud_sdk::credentials::Credentials;
 use alibabacloud_sdk::error::Error;
-use alibabacloud_sdk::operation::{ApiStyle, OperationDescriptor, ProductDescriptor};
-use alibabacloud_sdk::params::{Location, Params};
-use alibabacloud_sdk::{Client, Config, SignatureVersion};
+use alibabacloud_sdk::{Config, SignatureVersion};
 use sha2::{Digest, Sha256};
 use support::CaptureTransport;
 

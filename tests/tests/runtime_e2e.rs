@@ -11,6 +11,7 @@ use alibabacloud_sdk::r_kvstore::{
 };
 use alibabacloud_sdk::retry::RetryPolicy;
 use alibabacloud_sdk::{Config, SignatureVersion};
+use futures_util::TryStreamExt;
 use std::time::Duration;
 use support::{query_pairs, Reply, ScriptedServer};
 
@@ -147,10 +148,11 @@ async fn xml_error_and_unknown_codes() {
     let err = modify(&client(&server.url, SignatureVersion::V3))
         .await
         .unwrap_err();
-    let Error::Service(ModifySecurityGroupConfigurationError::Unhandled(meta)) = &err else {
+    let Error::Service(typed) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(meta.code(), "Forbidden.RAM");
+    assert_eq!(typed.code(), "Forbidden.RAM");
+    assert!(!typed.is_invalid_instance_id_not_found());
     assert_eq!(err.code(), Some("Forbidden.RAM"));
 }
 
@@ -188,8 +190,8 @@ async fn server_errors_are_retried_only_when_safe() {
     let Error::Response(r) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(r.status, 502);
-    assert!(r.excerpt.contains("502 Bad Gateway"));
+    assert_eq!(r.status(), 502);
+    assert!(r.excerpt().contains("502 Bad Gateway"));
     assert!(err.to_string().contains("HTTP 502"), "{err}");
     assert_eq!(server.requests().len(), 1);
 
@@ -216,8 +218,8 @@ async fn broken_success_bodies_are_response_errors() {
         let Error::Response(r) = &err else {
             panic!("{body:?}: {err:?}")
         };
-        assert_eq!(r.status, 200);
-        assert!(r.excerpt.len() <= 520);
+        assert_eq!(r.status(), 200);
+        assert!(r.excerpt().len() <= 520);
     }
 }
 
@@ -278,7 +280,7 @@ async fn secrets_never_show() {
     let err = modify(&c).await.unwrap_err();
     for text in [
         format!("{c:?}"),
-        format!("{:?}", c.runtime().config()),
+        format!("{:?}", c.config()),
         format!("{err}"),
         format!("{err:?}"),
     ] {
@@ -303,18 +305,18 @@ async fn paginator_walks_pages_until_the_total() {
     };
     let server = ScriptedServer::start(vec![page(&["r-1", "r-2"]), page(&["r-3"])]).await;
     let c = client(&server.url, SignatureVersion::V3);
-    let pages = c
+    let pages: Vec<_> = c
         .describe_instances()
         .region_id("cn-hangzhou")
         .page_size(2)
         .into_paginator()
-        .collect_pages()
+        .try_collect()
         .await
         .unwrap();
     let ids: Vec<&str> = pages
         .iter()
         .flat_map(|p| p.instances())
-        .map(|i| i.instance_id())
+        .filter_map(|i| i.instance_id())
         .collect();
     assert_eq!(ids, ["r-1", "r-2", "r-3"]);
     let sent: Vec<Vec<(String, String)>> = server

@@ -23,7 +23,7 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         |file: &PathBuf| load_product(&SpecInput::from_path(file)).map_err(|e| e.to_string());
     let (old, new) = (load(&args.old)?, load(&args.new)?);
     let changes = diff(&old, &new);
-    let breaking = changes.iter().filter(|c| c.breaking).count();
+    let breaking = changes.iter().filter(|c| c.is_breaking()).count();
     println!(
         "{} {}: {} operations -> {}; {} changes, {} breaking",
         new.name,

@@ -1,5 +1,6 @@
-//! The operation's error enum: one variant per distinct code of the error
-//! table, plus `Unhandled`, each carrying the shared service-error metadata.
+//! The operation's error enum: one variant per Rust name of the error
+//! table's codes, plus a sealed `Unhandled`, each carrying the shared
+//! service-error metadata.
 
 use super::{doc_attrs, ident};
 use crate::ir::Operation;
@@ -9,30 +10,54 @@ use quote::quote;
 pub(crate) fn error_enum(op: &Operation) -> TokenStream {
     let name = ident(&op.error_type);
     let variants: Vec<_> = op.errors.iter().map(|v| ident(&v.variant)).collect();
-    let codes: Vec<&str> = op.errors.iter().map(|v| v.code.as_str()).collect();
     let variant_defs = op.errors.iter().map(|v| {
         let statuses: Vec<String> = v.statuses.iter().map(u16::to_string).collect();
-        let mut text = format!("`{}` (HTTP {}).", v.code, statuses.join(", "));
+        let codes: Vec<String> = v.codes.iter().map(|c| format!("`{c}`")).collect();
+        let mut text = format!("{} (HTTP {}).", codes.join(" or "), statuses.join(", "));
         for m in &v.messages {
             text.push_str(&format!("\n\n> {}", m.replace('\n', " ")));
         }
         let docs = doc_attrs(&text);
         let variant = ident(&v.variant);
-        quote! { #docs #variant(crate::error::ServiceError), }
+        quote! { #docs #variant(rt::error::ServiceError), }
     });
+    let arms = op.errors.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let codes = &v.codes;
+        quote!(#(#codes)|* => Self::#variant(error),)
+    });
+    let predicates = op.errors.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let predicate = ident(&v.predicate);
+        let doc = format!(" Whether this is [`{}`](Self::{}).", v.variant, v.variant);
+        quote! {
+            #[doc = #doc]
+            pub fn #predicate(&self) -> bool {
+                matches!(self, Self::#variant(_))
+            }
+        }
+    });
+    let known = if variants.is_empty() {
+        quote!()
+    } else {
+        quote!(#(Self::#variants(error))|* => error,)
+    };
     // Without table rows the match would have one arm (clippy::match_single_binding).
     let pick = if op.errors.is_empty() {
-        quote!(Self::Unhandled(error))
+        quote!(Self::Unhandled(rt::operation::Unhandled::new(error)))
     } else {
         quote! {
             match error.code() {
-                #(#codes => Self::#variants(error),)*
-                _ => Self::Unhandled(error),
+                #(#arms)*
+                _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
             }
         }
     };
     let doc = doc_attrs(&format!(
-        "Errors `{}` can return, from its error table. Codes the table does not\nlist arrive as [`{}::Unhandled`].",
+        "Errors `{}` can return, one variant per code of its error table.\n\n\
+         Codes the table does not list arrive as `Unhandled`: match them with a\n\
+         wildcard arm and read [`code`]({}::code), since a code the table gains\n\
+         later moves to a variant of its own.",
         op.name, op.error_type
     ));
     quote! {
@@ -42,25 +67,36 @@ pub(crate) fn error_enum(op: &Operation) -> TokenStream {
         pub enum #name {
             #(#variant_defs)*
             /// A code this operation's error table does not list.
-            Unhandled(crate::error::ServiceError),
+            #[deprecated(note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`")]
+            Unhandled(rt::operation::Unhandled),
         }
 
+        #[allow(deprecated)]
         impl #name {
-            /// Code, message, request id and the other metadata of the error.
-            pub fn service_error(&self) -> &crate::error::ServiceError {
-                crate::error::OperationError::service_error(self)
+            /// The error code, as the service sent it.
+            pub fn code(&self) -> &str {
+                self.service_error().code()
             }
+
+            /// Code, message, request id and the other metadata of the error.
+            pub fn service_error(&self) -> &rt::error::ServiceError {
+                match self {
+                    #known
+                    Self::Unhandled(unhandled) => unhandled.service_error(),
+                }
+            }
+
+            #(#predicates)*
         }
 
-        impl crate::error::OperationError for #name {
-            fn from_service_error(error: crate::error::ServiceError) -> Self {
+        #[allow(deprecated)]
+        impl rt::operation::OperationError for #name {
+            fn from_service_error(error: rt::error::ServiceError) -> Self {
                 #pick
             }
 
-            fn service_error(&self) -> &crate::error::ServiceError {
-                match self {
-                    #(Self::#variants(error))|* | Self::Unhandled(error) => error,
-                }
+            fn service_error(&self) -> &rt::error::ServiceError {
+                #name::service_error(self)
             }
         }
 

@@ -1,8 +1,8 @@
 //! One operation's module: descriptor, request, builder, response, error.
 
 use super::error::error_enum;
-use super::request::{paginated, param_docs, param_struct, request, setter};
-use super::response::{response_enum, response_struct};
+use super::request::{paginated, param_struct, request, setter};
+use super::response::{response_enum, response_struct, WrapperKeys};
 use super::{doc_attrs, ident, inner_doc_attrs};
 use crate::ir::{Operation, Product};
 use proc_macro2::TokenStream;
@@ -15,13 +15,19 @@ pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
     let request = request(op);
     let paginated = paginated(op);
     let builder = builder(op);
-    let response = response_struct(&op.response);
-    let nested = op.response_structs.iter().map(response_struct);
+    let keys = WrapperKeys::collect(std::iter::once(&op.response).chain(&op.response_structs));
+    let response = response_struct(&op.response, &keys);
+    let nested = op
+        .response_structs
+        .iter()
+        .map(|s| response_struct(s, &keys));
+    let wrapper_keys = keys.module();
     let enums = op.response_enums.iter().map(response_enum);
     let objects = op.param_structs.iter().map(param_struct);
     let error = error_enum(op);
     quote! {
         #module_doc
+        use crate::__private as rt;
         #descriptor
         #request
         #paginated
@@ -30,6 +36,7 @@ pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
         #response
         #(#nested)*
         #(#enums)*
+        #wrapper_keys
         #error
     }
 }
@@ -56,7 +63,7 @@ fn descriptor(op: &Operation) -> TokenStream {
     let response_body = !op.response.fields.is_empty();
     quote! {
         /// What the runtime needs to know to send this operation.
-        pub const DESCRIPTOR: crate::operation::OperationDescriptor = crate::operation::OperationDescriptor {
+        const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {
             product: &super::PRODUCT,
             action: #action,
             methods: &[#(#methods),*],
@@ -83,10 +90,11 @@ fn builder(op: &Operation) -> TokenStream {
     let request = ident(&op.request_type);
     let response = ident(&op.response_type);
     let error = ident(&op.error_type);
-    let setters = op
-        .params
-        .iter()
-        .map(|p| setter(&p.ident, &p.ty, &param_docs(p), quote!(self.request)));
+    let setters = op.params.iter().map(|p| {
+        let field = p.ident.trim_start_matches("r#");
+        let doc = format!("Sets [`{0}::{field}`]({0}::{field}).", op.request_type);
+        setter(&p.ident, &p.ty, &doc, quote!(self.request))
+    });
     let doc = doc_attrs(&format!(
         "Fluent builder for `{}`: set parameters, then [`send`]({}::send).",
         op.name, op.builder_type
@@ -98,10 +106,10 @@ fn builder(op: &Operation) -> TokenStream {
     };
     let paginator = if op.pagination.is_some() {
         quote! {
-            /// Pages through the results: each `next_page().await` sends
-            /// the request for the following page, until the last.
-            pub fn into_paginator(self) -> crate::paginate::Paginator<#request> {
-                crate::paginate::Paginator::new(self.client, self.request)
+            /// The pages of the results, as a stream: each page is one
+            /// request, sent when the stream is polled.
+            pub fn into_paginator(self) -> rt::paginate::PaginationStream<#request> {
+                rt::paginate::PaginationStream::new(self.client, self.request)
             }
         }
     } else {
@@ -111,12 +119,12 @@ fn builder(op: &Operation) -> TokenStream {
         #doc
         #[derive(Debug, Clone)]
         pub struct #name {
-            client: crate::client::Client,
+            client: rt::client::Client,
             request: #request,
         }
 
         impl #name {
-            pub(crate) fn new(client: crate::client::Client) -> Self {
+            pub(crate) fn new(client: rt::client::Client) -> Self {
                 Self { client, request: ::std::default::Default::default() }
             }
 
@@ -127,17 +135,12 @@ fn builder(op: &Operation) -> TokenStream {
                 &self.request
             }
 
-            /// Takes the request out, to send later with `Client::execute`.
-            pub fn into_request(self) -> #request {
-                self.request
-            }
-
             #paginator
 
             /// Validates, signs and sends the request; returns the typed
             /// response or a typed error.
             #deprecated
-            pub async fn send(self) -> ::std::result::Result<#response, crate::error::Error<#error>> {
+            pub async fn send(self) -> ::std::result::Result<#response, rt::error::Error<#error>> {
                 self.client.execute(self.request).await
             }
         }

@@ -1,7 +1,7 @@
 //! The product module (descriptor, client, re-exports) and the root
 //! `generated/mod.rs` that gates each product behind its cargo feature.
 
-use super::{doc_attrs, ident};
+use super::{doc_attrs, ident, inner_doc_attrs};
 use crate::ir::Product;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -48,21 +48,33 @@ pub fn product_module(product: &Product) -> TokenStream {
     let code = &product.code;
     let version = &product.version;
     let style = match product.style.as_str() {
-        "ROA" | "FC" => quote!(crate::operation::ApiStyle::Roa),
-        _ => quote!(crate::operation::ApiStyle::Rpc),
+        "ROA" | "FC" => quote!(rt::operation::ApiStyle::Roa),
+        _ => quote!(rt::operation::ApiStyle::Rpc),
     };
     let regions = product.endpoints.iter().map(|(r, _)| r);
     let hosts = product.endpoints.iter().map(|(_, h)| h);
     let client_doc = doc_attrs(&format!(
         "Client for {name} {version}: one method per operation, each returning a\nfluent builder. Cheap to clone; clones share connections and credentials."
     ));
+    let overview = inner_doc_attrs(&format!(
+        "{name} {version}: {count} operations.\n\n\
+         Create a [`Client`] from a [`Config`](rt::config::Config) or the environment;\n\
+         each of its methods returns an operation's builder, and `send()` returns the\n\
+         typed response or an [`Error`](rt::error::Error) carrying the operation's error enum.\n\
+         The request, response and error types of each operation are in its module and\n\
+         re-exported here.",
+        count = product.operations.len()
+    ));
     quote! {
+        #overview
+        use crate::__private as rt;
+
         #(pub mod #modules;)*
 
         #(#reexports)*
 
         /// Product, version, style and region endpoints of this API.
-        pub static PRODUCT: crate::operation::ProductDescriptor = crate::operation::ProductDescriptor {
+        pub(crate) static PRODUCT: rt::operation::ProductDescriptor = rt::operation::ProductDescriptor {
             name: #name,
             code: #code,
             version: #version,
@@ -73,38 +85,25 @@ pub fn product_module(product: &Product) -> TokenStream {
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
-            inner: crate::client::Client,
+            inner: rt::client::Client,
         }
 
         impl Client {
-            /// A client with the given configuration.
-            pub fn new(config: crate::config::Config) -> Self {
-                Self { inner: crate::client::Client::new(config) }
+            /// A client with the given configuration. Clients made from clones
+            /// of one `Config` share its connections and credentials cache.
+            pub fn new(config: rt::config::Config) -> Self {
+                Self { inner: rt::client::Client::new(config) }
             }
 
             /// Region and credentials from the environment and Alibaba's
-            /// configuration files (see [`crate::config::Config::from_env`]).
-            pub fn from_env() -> ::std::result::Result<Self, crate::error::ConfigError> {
-                Ok(Self::new(crate::config::Config::from_env()?))
+            /// configuration files (see [`Config::from_env`](rt::config::Config::from_env)).
+            pub fn from_env() -> ::std::result::Result<Self, rt::error::ConfigError> {
+                Ok(Self::new(rt::config::Config::from_env()?))
             }
 
-            /// Wraps a shared runtime client (to reuse it across products).
-            pub fn from_client(inner: crate::client::Client) -> Self {
-                Self { inner }
-            }
-
-            /// The shared runtime client.
-            pub fn runtime(&self) -> &crate::client::Client {
-                &self.inner
-            }
-
-            /// Sends a request built elsewhere (`XxxRequest::default()`, or a
-            /// builder's `into_request`).
-            pub async fn execute<O: crate::operation::Operation>(
-                &self,
-                request: O,
-            ) -> ::std::result::Result<O::Response, crate::error::Error<O::Error>> {
-                self.inner.execute(request).await
+            /// The configuration.
+            pub fn config(&self) -> &rt::config::Config {
+                self.inner.config()
             }
 
             #(#methods)*
@@ -124,6 +123,7 @@ pub fn generated_root(products: &[Product]) -> TokenStream {
         quote! {
             #doc
             #[cfg(feature = #feature)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
             pub mod #m;
         }
     });

@@ -30,8 +30,8 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
         quote!(out)
     };
     let doc = doc_attrs(&format!(
-        "Parameters of `{}`. Build it with [`{}`] or set the public fields of\n`{}::default()`.",
-        op.name, op.builder_type, op.request_type
+        "Parameters of `{}`, as its builder [`{}`] sets them.",
+        op.name, op.builder_type
     ));
     quote! {
         #doc
@@ -39,17 +39,17 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
 
-        impl crate::operation::Operation for #name {
+        impl rt::operation::Operation for #name {
             type Response = #response;
             type Error = #error;
-            const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
+            const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
 
-            fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+            fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
                 #(#checks)*
                 Ok(())
             }
 
-            fn write_params(&self, #out: &mut crate::params::Params) {
+            fn write_params(&self, #out: &mut rt::params::Params) {
                 #(#fixed)*
                 #(#writes)*
             }
@@ -85,31 +85,31 @@ fn validation(p: &Param) -> TokenStream {
     let f = ident(&p.ident);
     let mut checks = Vec::new();
     if p.required {
-        checks.push(quote!(crate::validate::required(#wire, &self.#f)?;));
+        checks.push(quote!(rt::validate::required(#wire, &self.#f)?;));
     }
     if let Some(n) = p.max_items {
         let n = n as usize;
-        checks.push(quote!(crate::validate::max_items(#wire, &self.#f, #n)?;));
+        checks.push(quote!(rt::validate::max_items(#wire, &self.#f, #n)?;));
     }
     if let Some(n) = p.max_length {
         let n = n as usize;
-        checks.push(quote!(crate::validate::max_length(#wire, &self.#f, #n)?;));
+        checks.push(quote!(rt::validate::max_length(#wire, &self.#f, #n)?;));
     }
     if !p.allowed.is_empty() && p.ty == Type::String {
         let allowed = &p.allowed;
-        checks.push(quote!(crate::validate::one_of(#wire, &self.#f, &[#(#allowed),*])?;));
+        checks.push(quote!(rt::validate::one_of(#wire, &self.#f, &[#(#allowed),*])?;));
     }
     quote!(#(#checks)*)
 }
 
 fn location(l: Location) -> TokenStream {
     match l {
-        Location::Query => quote!(crate::params::Location::Query),
-        Location::Form => quote!(crate::params::Location::Form),
-        Location::Path => quote!(crate::params::Location::Path),
-        Location::Body => quote!(crate::params::Location::Body),
-        Location::Header => quote!(crate::params::Location::Header),
-        Location::Host => quote!(crate::params::Location::Host),
+        Location::Query => quote!(rt::params::Location::Query),
+        Location::Form => quote!(rt::params::Location::Form),
+        Location::Path => quote!(rt::params::Location::Path),
+        Location::Body => quote!(rt::params::Location::Body),
+        Location::Header => quote!(rt::params::Location::Header),
+        Location::Host => quote!(rt::params::Location::Host),
     }
 }
 
@@ -126,62 +126,91 @@ fn write_param(p: &Param) -> TokenStream {
 }
 
 /// `Paginated` for operations that page: how to build the next request
-/// from a response.
+/// from a response; and `PaginatedItems` where the response names the list.
 pub(crate) fn paginated(op: &Operation) -> TokenStream {
     let Some(pagination) = &op.pagination else {
         return quote!();
     };
     let name = ident(&op.request_type);
-    let body = match pagination {
+    let (body, items) = match pagination {
         Pagination::PageNumber {
             page_number,
             page_size,
             total_count,
+            response_page_size,
             items,
         } => {
             let number = ident(page_number);
             let size = ident(page_size);
             let total = ident(total_count);
-            let items = match items {
-                Some(items) => {
-                    let items = ident(items);
-                    quote!(::std::option::Option::Some(response.#items().len()))
+            let count = match items {
+                Some(list) => {
+                    let field = ident(&list.field);
+                    quote!(::std::option::Option::Some(response.#field().len()))
                 }
                 None => quote!(::std::option::Option::None),
             };
-            quote! {
-                let (next, size) = crate::paginate::next_page_number(
-                    self.#number.map(i64::from),
-                    self.#size.map(i64::from),
-                    response.#total().map(i64::from),
-                    #items,
-                )?;
-                let mut request = self.clone();
-                request.#number = ::std::option::Option::Some(next.try_into().ok()?);
-                request.#size = ::std::option::Option::Some(size.try_into().ok()?);
-                ::std::option::Option::Some(request)
-            }
+            // The size the service used when the request named none.
+            let asked = match response_page_size {
+                Some(field) => {
+                    let field = ident(field);
+                    quote!(self.#size.map(i64::from).or(response.#field().map(i64::from)))
+                }
+                None => quote!(self.#size.map(i64::from)),
+            };
+            (
+                quote! {
+                    let (next, size) = rt::paginate::next_page_number(
+                        self.#number.map(i64::from),
+                        #asked,
+                        response.#total().map(i64::from),
+                        #count,
+                    )?;
+                    let mut request = self.clone();
+                    request.#number = ::std::option::Option::Some(next.try_into().ok()?);
+                    request.#size = ::std::option::Option::Some(size.try_into().ok()?);
+                    ::std::option::Option::Some(request)
+                },
+                items,
+            )
         }
         Pagination::Token {
             request_token,
             response_token,
+            items,
         } => {
             let req = ident(request_token);
             let resp = ident(response_token);
-            quote! {
-                let token = crate::paginate::next_token(self.#req.as_deref(), ::std::option::Option::Some(response.#resp()))?;
-                let mut request = self.clone();
-                request.#req = ::std::option::Option::Some(token);
-                ::std::option::Option::Some(request)
-            }
+            (
+                quote! {
+                    let token = rt::paginate::next_token(self.#req.as_deref(), response.#resp())?;
+                    let mut request = self.clone();
+                    request.#req = ::std::option::Option::Some(token);
+                    ::std::option::Option::Some(request)
+                },
+                items,
+            )
         }
     };
+    let items = items.as_ref().map(|list| {
+        let field = ident(&list.field);
+        let item = rust_type(&list.item);
+        quote! {
+            impl rt::paginate::PaginatedItems for #name {
+                type Item = #item;
+                fn page_items(response: Self::Response) -> ::std::vec::Vec<Self::Item> {
+                    response.#field.0
+                }
+            }
+        }
+    });
     quote! {
-        impl crate::paginate::Paginated for #name {
+        impl rt::paginate::Paginated for #name {
             fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
                 #body
             }
         }
+        #items
     }
 }
 
@@ -195,7 +224,7 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
         let ty = field_type(&fd.ty);
         let wire = &fd.wire_name;
         let skip = if is_collection(&fd.ty) {
-            quote!(#[serde(rename = #wire, skip_serializing_if = "crate::params::is_empty")])
+            quote!(#[serde(rename = #wire, skip_serializing_if = "rt::params::is_empty")])
         } else {
             quote!(#[serde(rename = #wire, skip_serializing_if = "::std::option::Option::is_none")])
         };
@@ -213,7 +242,7 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
     let members = s.fields.iter().map(|fd| {
         let f = ident(&fd.ident);
         let wire = &fd.wire_name;
-        quote!(crate::params::flat_member(prefix, #wire, &self.#f, out);)
+        quote!(rt::params::flat_member(prefix, #wire, &self.#f, out);)
     });
     let setters = s
         .fields
@@ -229,13 +258,13 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
             #(#setters)*
         }
 
-        impl crate::validate::Checkable for #name {
+        impl rt::validate::Checkable for #name {
             fn is_set(&self) -> bool {
                 true
             }
         }
 
-        impl crate::params::FlatParam for #name {
+        impl rt::params::FlatParam for #name {
             fn write_flat(&self, prefix: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
                 #(#members)*
             }

@@ -1,5 +1,7 @@
-//! The response side: `Deserialize` structs with accessors that spare users
-//! `Option` unwrapping and XML-style wrapper objects.
+//! The response side: structs that read leniently (`Deserialize`), write
+//! back in the wire shape (`Serialize`), give accessors that spare users
+//! XML-style wrapper objects, and `with_` setters so users can build
+//! responses for their own tests.
 
 use super::types::rust_type;
 use super::{doc_attrs, ident};
@@ -7,14 +9,16 @@ use crate::ir::{EnumType, Field, StructType, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// A response struct (the body or a nested object).
-pub(crate) fn response_struct(s: &StructType) -> TokenStream {
+/// A response struct (the body or a nested object). `keys` names the
+/// wrapper-key marker of each wrapper field's inner key.
+pub(crate) fn response_struct(s: &StructType, keys: &WrapperKeys) -> TokenStream {
     let name = ident(&s.name);
     let docs = doc_attrs(&s.docs);
     // A body that is not a JSON object is held whole.
     let transparent = s.fields.len() == 1 && s.fields[0].wire_name.is_empty();
-    let fields = s.fields.iter().map(|fd| field(fd, transparent));
+    let fields = s.fields.iter().map(|fd| field(fd, transparent, keys));
     let accessors = s.fields.iter().map(accessor);
+    let setters = s.fields.iter().map(|fd| response_setter(fd, keys));
     let container = if transparent {
         quote!(#[serde(transparent)])
     } else {
@@ -22,45 +26,113 @@ pub(crate) fn response_struct(s: &StructType) -> TokenStream {
     };
     quote! {
         #docs
-        #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
         #container
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
 
         impl #name {
             #(#accessors)*
+            #(#setters)*
+        }
+    }
+}
+
+/// The marker types that name wrapper keys, one per distinct inner key of
+/// an operation module.
+pub(crate) struct WrapperKeys {
+    keys: Vec<(String, String)>,
+}
+
+impl WrapperKeys {
+    /// Collects the inner keys of every wrapper field in `structs`.
+    pub(crate) fn collect<'a>(structs: impl Iterator<Item = &'a StructType>) -> Self {
+        let mut wires: Vec<String> = structs
+            .flat_map(|s| s.fields.iter().filter_map(|f| f.wrapper_of.clone()))
+            .collect();
+        wires.sort();
+        wires.dedup();
+        let keys = wires
+            .into_iter()
+            .enumerate()
+            .map(|(i, wire)| (wire, format!("Key{i}")))
+            .collect();
+        WrapperKeys { keys }
+    }
+
+    fn marker(&self, wire: &str) -> TokenStream {
+        let name = self
+            .keys
+            .iter()
+            .find(|(w, _)| w == wire)
+            .map(|(_, n)| ident(n))
+            .expect("every wrapper key was collected");
+        quote!(wrapper_keys::#name)
+    }
+
+    /// `mod wrapper_keys { ... }`, or nothing when there are none.
+    pub(crate) fn module(&self) -> TokenStream {
+        if self.keys.is_empty() {
+            return quote!();
+        }
+        let items = self.keys.iter().map(|(wire, name)| {
+            let name = ident(name);
+            let doc = format!(" The wrapper key `{wire}`.");
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, Copy, Default, PartialEq)]
+                pub struct #name;
+
+                impl rt::de::WrapperKey for #name {
+                    const KEY: &'static str = #wire;
+                }
+            }
+        });
+        quote! {
+            /// Names of the XML-style wrapper objects in this operation's response.
+            mod wrapper_keys {
+                use crate::__private as rt;
+                #(#items)*
+            }
         }
     }
 }
 
 /// The stored type of a response field: lenient wrappers for scalars, lists
-/// and maps (see `crate::de`), `Option` for objects, enums and free JSON.
-fn stored_type(ty: &Type) -> TokenStream {
+/// and maps (see `rt::de`), `Option` for objects, enums and free JSON.
+fn stored_type(fd: &Field, keys: &WrapperKeys) -> TokenStream {
+    let ty = &fd.ty;
     let inner = rust_type(ty);
     match ty {
         Type::String | Type::I32 | Type::I64 | Type::F64 | Type::Bool => {
-            quote!(crate::de::Scalar<#inner>)
+            quote!(rt::de::Scalar<#inner>)
         }
         Type::List(item) => {
             let item = rust_type(item);
-            quote!(crate::de::List<#item>)
+            match &fd.wrapper_of {
+                Some(key) => {
+                    let key = keys.marker(key);
+                    quote!(rt::de::Wrapped<#item, #key>)
+                }
+                None => quote!(rt::de::List<#item>),
+            }
         }
         Type::Map(value) => {
             let value = rust_type(value);
-            quote!(crate::de::Map<#value>)
+            quote!(rt::de::Map<#value>)
         }
         Type::Struct(_) | Type::Enum(_) | Type::Any => quote!(::std::option::Option<#inner>),
     }
 }
 
-fn field(fd: &Field, transparent: bool) -> TokenStream {
+fn field(fd: &Field, transparent: bool, keys: &WrapperKeys) -> TokenStream {
     let f = ident(&fd.ident);
-    let ty = stored_type(&fd.ty);
+    let ty = stored_type(fd, keys);
     let wire = &fd.wire_name;
     if transparent {
         quote! { #f: #ty, }
     } else {
-        quote! { #[serde(rename = #wire, default)] #f: #ty, }
+        quote! { #[serde(rename = #wire, default, skip_serializing_if = "rt::de::is_unset")] #f: #ty, }
     }
 }
 
@@ -78,11 +150,19 @@ fn accessor(fd: &Field) -> TokenStream {
             format!("{text}\n\n{note}")
         };
     }
+    if !fd.wire_name.is_empty() {
+        let note = format!("Wire name `{}`.", fd.wire_name);
+        text = if text.is_empty() {
+            note
+        } else {
+            format!("{text}\n\n{note}")
+        };
+    }
     let docs = doc_attrs(&text);
     match &fd.ty {
         Type::String => quote! {
             #docs
-            pub fn #f(&self) -> &str { self.#f.0.as_deref().unwrap_or_default() }
+            pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.0.as_deref() }
         },
         Type::List(item) => {
             let item = rust_type(item);
@@ -115,8 +195,75 @@ fn accessor(fd: &Field) -> TokenStream {
     }
 }
 
+/// `with_<field>`: sets a field, for responses users build in their tests.
+fn response_setter(fd: &Field, keys: &WrapperKeys) -> TokenStream {
+    let f = ident(&fd.ident);
+    let setter = ident(&format!("with_{}", fd.ident.trim_start_matches("r#")));
+    let doc = format!(
+        " Sets [`{0}`](Self::{0}).",
+        fd.ident.trim_start_matches("r#")
+    );
+    match &fd.ty {
+        Type::String => quote! {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.#f = rt::de::Scalar(::std::option::Option::Some(value.into()));
+                self
+            }
+        },
+        Type::I32 | Type::I64 | Type::F64 | Type::Bool => {
+            let ty = rust_type(&fd.ty);
+            quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self, value: #ty) -> Self {
+                    self.#f = rt::de::Scalar(::std::option::Option::Some(value));
+                    self
+                }
+            }
+        }
+        Type::List(item) => {
+            let item = rust_type(item);
+            let build = match &fd.wrapper_of {
+                Some(key) => {
+                    let key = keys.marker(key);
+                    quote!(rt::de::Wrapped::<#item, #key>::new(values.into_iter().collect()))
+                }
+                None => quote!(rt::de::List(values.into_iter().collect())),
+            };
+            quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self, values: impl ::std::iter::IntoIterator<Item = #item>) -> Self {
+                    self.#f = #build;
+                    self
+                }
+            }
+        }
+        Type::Map(value) => {
+            let value = rust_type(value);
+            quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self, entries: impl ::std::iter::IntoIterator<Item = (::std::string::String, #value)>) -> Self {
+                    self.#f = rt::de::Map(entries.into_iter().collect());
+                    self
+                }
+            }
+        }
+        Type::Struct(_) | Type::Enum(_) | Type::Any => {
+            let ty = rust_type(&fd.ty);
+            quote! {
+                #[doc = #doc]
+                pub fn #setter(mut self, value: #ty) -> Self {
+                    self.#f = ::std::option::Option::Some(value);
+                    self
+                }
+            }
+        }
+    }
+}
+
 /// A response string enum: the listed values as variants, anything else as
-/// `Unknown`, so a value added to the service later never fails a response.
+/// a sealed `Unknown`, so a value added to the service later never fails a
+/// response, and matching it by name warns.
 pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
     let name = ident(&e.name);
     let docs = doc_attrs(&e.docs);
@@ -133,24 +280,32 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
         pub enum #name {
             #(#variant_docs #variants,)*
             /// A value this version of the SDK does not know.
-            Unknown(::std::string::String),
+            #[deprecated(note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`")]
+            Unknown(rt::operation::UnknownValue),
         }
 
+        #[allow(deprecated)]
         impl #name {
             /// The value as the service sends it.
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#variants => #wires,)*
-                    Self::Unknown(value) => value,
+                    Self::Unknown(value) => value.as_str(),
                 }
+            }
+
+            /// The values the API metadata lists.
+            pub const fn values() -> &'static [&'static str] {
+                &[#(#wires),*]
             }
         }
 
+        #[allow(deprecated)]
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#variants,)*
-                    other => Self::Unknown(other.to_string()),
+                    other => Self::Unknown(rt::operation::UnknownValue::new(other)),
                 }
             }
         }
@@ -163,8 +318,14 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let text = crate::de::enum_text(deserializer)?;
+                let text = rt::de::enum_text(deserializer)?;
                 Ok(Self::from(text.as_str()))
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
             }
         }
     }

@@ -3,4 +3,5 @@
 
 /// R-kvstore 2015-01-01 (cargo feature `r-kvstore`).
 #[cfg(feature = "r-kvstore")]
+#[cfg_attr(docsrs, doc(cfg(feature = "r-kvstore")))]
 pub mod r_kvstore;

@@ -4,22 +4,23 @@
 //! `DescribeInstanceAttribute` (R-kvstore 2015-01-01).
 //!
 //! Returns the detailed attributes of a Tair (Redis OSS-compatible) instance.
+use crate::__private as rt;
+
 /// What the runtime needs to know to send this operation.
-pub const DESCRIPTOR: crate::operation::OperationDescriptor =
-    crate::operation::OperationDescriptor {
-        product: &super::PRODUCT,
-        action: "DescribeInstanceAttribute",
-        methods: &["POST", "GET"],
-        path: "/",
-        auth: &["AK"],
-        operation_type: "read",
-        ram_action: ::std::option::Option::Some("kvstore:DescribeInstanceAttribute"),
-        ram_access_level: ::std::option::Option::Some("get"),
-        deprecated: false,
-        response_body: true,
-    };
-/// Parameters of `DescribeInstanceAttribute`. Build it with [`DescribeInstanceAttributeBuilder`] or set the public fields of
-/// `DescribeInstanceAttributeRequest::default()`.
+const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {
+    product: &super::PRODUCT,
+    action: "DescribeInstanceAttribute",
+    methods: &["POST", "GET"],
+    path: "/",
+    auth: &["AK"],
+    operation_type: "read",
+    ram_action: ::std::option::Option::Some("kvstore:DescribeInstanceAttribute"),
+    ram_access_level: ::std::option::Option::Some("get"),
+    deprecated: false,
+    response_body: true,
+};
+
+/// Parameters of `DescribeInstanceAttribute`, as its builder [`DescribeInstanceAttributeBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceAttributeRequest {
@@ -30,486 +31,826 @@ pub struct DescribeInstanceAttributeRequest {
     /// Wire name `InstanceId`; required.
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
-impl crate::operation::Operation for DescribeInstanceAttributeRequest {
+
+impl rt::operation::Operation for DescribeInstanceAttributeRequest {
     type Response = DescribeInstanceAttributeResponse;
     type Error = DescribeInstanceAttributeError;
-    const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
-        crate::validate::required("InstanceId", &self.instance_id)?;
+    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+        rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
-    fn write_params(&self, out: &mut crate::params::Params) {
-        out.plain(
-            crate::params::Location::Query,
-            "InstanceId",
-            &self.instance_id,
-        );
+
+    fn write_params(&self, out: &mut rt::params::Params) {
+        out.plain(rt::params::Location::Query, "InstanceId", &self.instance_id);
     }
 }
+
 /// Fluent builder for `DescribeInstanceAttribute`: set parameters, then [`send`](DescribeInstanceAttributeBuilder::send).
 #[derive(Debug, Clone)]
 pub struct DescribeInstanceAttributeBuilder {
-    client: crate::client::Client,
+    client: rt::client::Client,
     request: DescribeInstanceAttributeRequest,
 }
+
 impl DescribeInstanceAttributeBuilder {
-    pub(crate) fn new(client: crate::client::Client) -> Self {
+    pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
             request: ::std::default::Default::default(),
         }
     }
-    /// Instance ID.
-    ///
-    /// Example: `r-bp1zxszhcgatnx****`
-    ///
-    /// Wire name `InstanceId`; required.
+
+    /// Sets [`DescribeInstanceAttributeRequest::instance_id`](DescribeInstanceAttributeRequest::instance_id).
     pub fn instance_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.instance_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request as built so far.
     pub fn request(&self) -> &DescribeInstanceAttributeRequest {
         &self.request
     }
-    /// Takes the request out, to send later with `Client::execute`.
-    pub fn into_request(self) -> DescribeInstanceAttributeRequest {
-        self.request
-    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
         DescribeInstanceAttributeResponse,
-        crate::error::Error<DescribeInstanceAttributeError>,
+        rt::error::Error<DescribeInstanceAttributeError>,
     > {
         self.client.execute(self.request).await
     }
 }
+
 /// The response of [`DescribeInstanceAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstanceAttributeResponse {
-    #[serde(rename = "RequestId", default)]
-    request_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Instances", default)]
-    instances: crate::de::List<DbInstanceAttribute>,
+    #[serde(
+        rename = "RequestId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    request_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "Instances",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instances: rt::de::Wrapped<DbInstanceAttribute, wrapper_keys::Key0>,
 }
+
 impl DescribeInstanceAttributeResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `CA40C261-EB72-4EDA-AC57-958722162595`
-    pub fn request_id(&self) -> &str {
-        self.request_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RequestId`.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self.request_id.0.as_deref()
     }
+
     /// On the wire: `Instances.DBInstanceAttribute[]`, a wrapper object flattened here.
+    ///
+    /// Wire name `Instances`.
     pub fn instances(&self) -> &[DbInstanceAttribute] {
         &self.instances.0
     }
+
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`instances`](Self::instances).
+    pub fn with_instances(
+        mut self,
+        values: impl ::std::iter::IntoIterator<Item = DbInstanceAttribute>,
+    ) -> Self {
+        self.instances = rt::de::Wrapped::<DbInstanceAttribute, wrapper_keys::Key0>::new(
+            values.into_iter().collect(),
+        );
+        self
+    }
 }
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+
+/// The `DbInstanceAttribute` object.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DbInstanceAttribute {
-    #[serde(rename = "VpcId", default)]
-    vpc_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrivateIp", default)]
-    private_ip: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Capacity", default)]
-    capacity: crate::de::Scalar<i64>,
-    #[serde(rename = "CreateTime", default)]
-    create_time: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConnectionDomain", default)]
-    connection_domain: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsRds", default)]
-    is_rds: crate::de::Scalar<bool>,
-    #[serde(rename = "ChargeType", default)]
-    charge_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageType", default)]
-    storage_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcAuthMode", default)]
-    vpc_auth_mode: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ArchitectureType", default)]
-    architecture_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "AvailabilityValue", default)]
-    availability_value: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default)]
-    network_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default)]
-    port: crate::de::Scalar<i64>,
-    #[serde(rename = "SecondaryZoneId", default)]
-    secondary_zone_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "PackageType", default)]
-    package_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default)]
-    engine_version: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Config", default)]
-    config: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcCloudInstanceId", default)]
-    vpc_cloud_instance_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default)]
-    bandwidth: crate::de::Scalar<i64>,
-    #[serde(rename = "InstanceName", default)]
-    instance_name: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecurityIPList", default)]
-    security_ip_list: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShardCount", default)]
-    shard_count: crate::de::Scalar<i32>,
-    #[serde(rename = "ReplicaCount", default)]
-    replica_count: crate::de::Scalar<i32>,
-    #[serde(rename = "SlaveReplicaCount", default)]
-    slave_replica_count: crate::de::Scalar<i32>,
-    #[serde(rename = "ReadOnlyCount", default)]
-    read_only_count: crate::de::Scalar<i32>,
-    #[serde(rename = "SlaveReadOnlyCount", default)]
-    slave_read_only_count: crate::de::Scalar<i64>,
-    #[serde(rename = "GlobalInstanceId", default)]
-    global_instance_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "QPS", default)]
-    qps: crate::de::Scalar<i64>,
-    #[serde(rename = "AuditLogRetention", default)]
-    audit_log_retention: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneType", default)]
-    zone_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaintainStartTime", default)]
-    maintain_start_time: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaintainEndTime", default)]
-    maintain_end_time: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceClass", default)]
-    instance_class: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "RealInstanceClass", default)]
-    real_instance_class: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default)]
-    instance_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default)]
-    instance_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "HasRenewChangeOrder", default)]
-    has_renew_change_order: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceReleaseProtection", default)]
-    instance_release_protection: crate::de::Scalar<bool>,
-    #[serde(rename = "ReplicationMode", default)]
-    replication_mode: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default)]
-    region_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default)]
-    end_time: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default)]
-    v_switch_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReplicaId", default)]
-    replica_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeType", default)]
-    node_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Connections", default)]
-    connections: crate::de::Scalar<i64>,
-    #[serde(rename = "BackupLogStartTime", default)]
-    backup_log_start_time: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceGroupId", default)]
-    resource_group_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default)]
-    zone_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceStatus", default)]
-    instance_status: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default)]
-    engine: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Storage", default)]
-    storage: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "CloudType", default)]
-    cloud_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsOrderCompleted", default)]
-    is_order_completed: crate::de::Scalar<bool>,
-    #[serde(rename = "IsSupportTDE", default)]
-    is_support_tde: crate::de::Scalar<bool>,
-    #[serde(rename = "Tags", default)]
-    tags: crate::de::List<Tag>,
-    #[serde(rename = "AutoSecondaryZone", default)]
-    auto_secondary_zone: crate::de::Scalar<bool>,
-    #[serde(rename = "ComputingType", default)]
-    computing_type: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
+    vpc_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "PrivateIp",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    private_ip: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
+    capacity: rt::de::Scalar<i64>,
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    create_time: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ConnectionDomain",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    connection_domain: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "IsRds", default, skip_serializing_if = "rt::de::is_unset")]
+    is_rds: rt::de::Scalar<bool>,
+    #[serde(
+        rename = "ChargeType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    charge_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "StorageType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    storage_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "VpcAuthMode",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    vpc_auth_mode: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ArchitectureType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    architecture_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "AvailabilityValue",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    availability_value: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "NetworkType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    network_type: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
+    port: rt::de::Scalar<i64>,
+    #[serde(
+        rename = "SecondaryZoneId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    secondary_zone_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "PackageType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    package_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "EngineVersion",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    engine_version: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Config", default, skip_serializing_if = "rt::de::is_unset")]
+    config: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "VpcCloudInstanceId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    vpc_cloud_instance_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "Bandwidth",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    bandwidth: rt::de::Scalar<i64>,
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_name: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "SecurityIPList",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    security_ip_list: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ShardCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    shard_count: rt::de::Scalar<i32>,
+    #[serde(
+        rename = "ReplicaCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    replica_count: rt::de::Scalar<i32>,
+    #[serde(
+        rename = "SlaveReplicaCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    slave_replica_count: rt::de::Scalar<i32>,
+    #[serde(
+        rename = "ReadOnlyCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    read_only_count: rt::de::Scalar<i32>,
+    #[serde(
+        rename = "SlaveReadOnlyCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    slave_read_only_count: rt::de::Scalar<i64>,
+    #[serde(
+        rename = "GlobalInstanceId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    global_instance_id: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "QPS", default, skip_serializing_if = "rt::de::is_unset")]
+    qps: rt::de::Scalar<i64>,
+    #[serde(
+        rename = "AuditLogRetention",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    audit_log_retention: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "ZoneType", default, skip_serializing_if = "rt::de::is_unset")]
+    zone_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "MaintainStartTime",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    maintain_start_time: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "MaintainEndTime",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    maintain_end_time: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "InstanceClass",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_class: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "RealInstanceClass",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    real_instance_class: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "HasRenewChangeOrder",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    has_renew_change_order: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "InstanceReleaseProtection",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_release_protection: rt::de::Scalar<bool>,
+    #[serde(
+        rename = "ReplicationMode",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    replication_mode: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
+    region_id: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
+    end_time: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "VSwitchId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    v_switch_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ReplicaId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    replica_id: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
+    node_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "Connections",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    connections: rt::de::Scalar<i64>,
+    #[serde(
+        rename = "BackupLogStartTime",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    backup_log_start_time: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    resource_group_id: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
+    zone_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "InstanceStatus",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_status: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
+    engine: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Storage", default, skip_serializing_if = "rt::de::is_unset")]
+    storage: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "CloudType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    cloud_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "IsOrderCompleted",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    is_order_completed: rt::de::Scalar<bool>,
+    #[serde(
+        rename = "IsSupportTDE",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    is_support_tde: rt::de::Scalar<bool>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
+    tags: rt::de::Wrapped<Tag, wrapper_keys::Key1>,
+    #[serde(
+        rename = "AutoSecondaryZone",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    auto_secondary_zone: rt::de::Scalar<bool>,
+    #[serde(
+        rename = "ComputingType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    computing_type: rt::de::Scalar<::std::string::String>,
 }
+
 impl DbInstanceAttribute {
     /// VPC ID.
     ///
     /// Example: `vpc-bp1nme44gek34slfc****`
-    pub fn vpc_id(&self) -> &str {
-        self.vpc_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `VpcId`.
+    pub fn vpc_id(&self) -> ::std::option::Option<&str> {
+        self.vpc_id.0.as_deref()
     }
+
     /// Private IP address.
     ///
     /// > Not returned for classic-network instances.
     ///
     /// Example: `172.16.49.***`
-    pub fn private_ip(&self) -> &str {
-        self.private_ip.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `PrivateIp`.
+    pub fn private_ip(&self) -> ::std::option::Option<&str> {
+        self.private_ip.0.as_deref()
     }
+
     /// Storage capacity in MB.
     ///
     /// Example: `1024`
+    ///
+    /// Wire name `Capacity`.
     pub fn capacity(&self) -> ::std::option::Option<i64> {
         self.capacity.0
     }
+
     /// Creation time, UTC, ISO 8601 (*yyyy-MM-dd*T*HH:mm:ss*Z).
     ///
     /// Example: `2019-03-06T10:42:03Z`
-    pub fn create_time(&self) -> &str {
-        self.create_time.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `CreateTime`.
+    pub fn create_time(&self) -> ::std::option::Option<&str> {
+        self.create_time.0.as_deref()
     }
+
     /// Internal (private network) endpoint.
     ///
     /// Example: `r-bp1d72gwl41z7f****.redis.rds.aliyuncs.com`
-    pub fn connection_domain(&self) -> &str {
-        self.connection_domain.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ConnectionDomain`.
+    pub fn connection_domain(&self) -> ::std::option::Option<&str> {
+        self.connection_domain.0.as_deref()
     }
+
     /// Whether ApsaraDB RDS manages the instance (**true** or **false**).
     ///
     /// Example: `true`
+    ///
+    /// Wire name `IsRds`.
     pub fn is_rds(&self) -> ::std::option::Option<bool> {
         self.is_rds.0
     }
+
     /// Billing method: **PrePaid** (subscription) or **PostPaid** (pay-as-you-go).
     ///
     /// Example: `PostPaid`
-    pub fn charge_type(&self) -> &str {
-        self.charge_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ChargeType`.
+    pub fn charge_type(&self) -> ::std::option::Option<&str> {
+        self.charge_type.0.as_deref()
     }
+
     /// Storage type.
     ///
     /// Example: `essd_pl1`
-    pub fn storage_type(&self) -> &str {
-        self.storage_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `StorageType`.
+    pub fn storage_type(&self) -> ::std::option::Option<&str> {
+        self.storage_type.0.as_deref()
     }
+
     /// Password authentication setting:
     ///
     /// *   **Open**: a password is required.
     /// *   **Close**: no password is required ([password-free access](https://www.alibabacloud.com/help/en/doc-detail/85168.html)).
     ///
     /// Example: `Open`
-    pub fn vpc_auth_mode(&self) -> &str {
-        self.vpc_auth_mode.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `VpcAuthMode`.
+    pub fn vpc_auth_mode(&self) -> ::std::option::Option<&str> {
+        self.vpc_auth_mode.0.as_deref()
     }
+
     /// Architecture: **cluster**, **standard**, or **rwsplit** (read/write splitting).
     ///
     /// Example: `standard`
-    pub fn architecture_type(&self) -> &str {
-        self.architecture_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ArchitectureType`.
+    pub fn architecture_type(&self) -> ::std::option::Option<&str> {
+        self.architecture_type.0.as_deref()
     }
+
     /// Availability for the current month.
     ///
     /// Example: `100%`
-    pub fn availability_value(&self) -> &str {
-        self.availability_value.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `AvailabilityValue`.
+    pub fn availability_value(&self) -> ::std::option::Option<&str> {
+        self.availability_value.0.as_deref()
     }
+
     /// Network type: **CLASSIC** or **VPC**.
     ///
     /// Example: `CLASSIC`
-    pub fn network_type(&self) -> &str {
-        self.network_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `NetworkType`.
+    pub fn network_type(&self) -> ::std::option::Option<&str> {
+        self.network_type.0.as_deref()
     }
+
     /// Port the instance listens on.
     ///
     /// Example: `6379`
+    ///
+    /// Wire name `Port`.
     pub fn port(&self) -> ::std::option::Option<i64> {
         self.port.0
     }
+
     /// Secondary zone ID.
     ///
     /// > Absent when no secondary zone is configured.
     ///
     /// Example: `cn-hongkong-h`
-    pub fn secondary_zone_id(&self) -> &str {
-        self.secondary_zone_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `SecondaryZoneId`.
+    pub fn secondary_zone_id(&self) -> ::std::option::Option<&str> {
+        self.secondary_zone_id.0.as_deref()
     }
+
     /// Plan: **standard**, or **customized** (custom; no longer offered).
     ///
     /// Example: `standard`
-    pub fn package_type(&self) -> &str {
-        self.package_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `PackageType`.
+    pub fn package_type(&self) -> ::std::option::Option<&str> {
+        self.package_type.0.as_deref()
     }
+
     /// Engine version: **2.8**, **4.0**, **5.0**, **6.0** or **7.0**.
     ///
     /// Example: `4.0`
-    pub fn engine_version(&self) -> &str {
-        self.engine_version.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `EngineVersion`.
+    pub fn engine_version(&self) -> ::std::option::Option<&str> {
+        self.engine_version.0.as_deref()
     }
+
     /// Parameter settings of the instance as a JSON string; see [Parameter descriptions](https://www.alibabacloud.com/help/en/doc-detail/43885.html). Audit log settings come from [DescribeAuditLogConfig](https://www.alibabacloud.com/help/en/doc-detail/473830.html).
     ///
     /// Example: `{\"EvictionPolicy\":\"volatile-lru\",\"hash-max-ziplist-entries\":512,\"zset-max-ziplist-entries\":128,\"zset-max-ziplist-value\":64,\"set-max-intset-entries\":512,\"hash-max-ziplist-value\":64}`
-    pub fn config(&self) -> &str {
-        self.config.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `Config`.
+    pub fn config(&self) -> ::std::option::Option<&str> {
+        self.config.0.as_deref()
     }
+
     /// Instance ID inside the VPC.
     ///
     /// Example: `r-bp1d72gwl41z7f****`
-    pub fn vpc_cloud_instance_id(&self) -> &str {
-        self.vpc_cloud_instance_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `VpcCloudInstanceId`.
+    pub fn vpc_cloud_instance_id(&self) -> ::std::option::Option<&str> {
+        self.vpc_cloud_instance_id.0.as_deref()
     }
+
     /// Bandwidth in Mbit/s.
     ///
     /// Example: `10`
+    ///
+    /// Wire name `Bandwidth`.
     pub fn bandwidth(&self) -> ::std::option::Option<i64> {
         self.bandwidth.0
     }
+
     /// Instance name.
     ///
     /// Example: `apitest`
-    pub fn instance_name(&self) -> &str {
-        self.instance_name.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `InstanceName`.
+    pub fn instance_name(&self) -> ::std::option::Option<&str> {
+        self.instance_name.0.as_deref()
     }
+
     /// Addresses in the whitelist.
     ///
     /// Example: `127.0.0.1`
-    pub fn security_ip_list(&self) -> &str {
-        self.security_ip_list.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `SecurityIPList`.
+    pub fn security_ip_list(&self) -> ::std::option::Option<&str> {
+        self.security_ip_list.0.as_deref()
     }
+
     /// Shard count; returned for instances purchased on aliyun.com (China site) only.
     ///
     /// Example: `2`
+    ///
+    /// Wire name `ShardCount`.
     pub fn shard_count(&self) -> ::std::option::Option<i32> {
         self.shard_count.0
     }
+
     /// Replica node count in the primary zone.
     ///
     /// > **ReplicaCount** and **SlaveReplicaCount** only apply to cloud-native instances; in a cluster instance each value is counted **per node** (primary zone and secondary zone).
     ///
     /// Example: `1`
+    ///
+    /// Wire name `ReplicaCount`.
     pub fn replica_count(&self) -> ::std::option::Option<i32> {
         self.replica_count.0
     }
+
     /// Replica node count in the secondary zone.
     ///
     /// Example: `1`
+    ///
+    /// Wire name `SlaveReplicaCount`.
     pub fn slave_replica_count(&self) -> ::std::option::Option<i32> {
         self.slave_replica_count.0
     }
+
     /// Read replica count; applies to cloud-disk instances with read/write splitting.
     ///
     /// Example: `5`
+    ///
+    /// Wire name `ReadOnlyCount`.
     pub fn read_only_count(&self) -> ::std::option::Option<i32> {
         self.read_only_count.0
     }
+
     /// Read replica count in the secondary zone; set only after read/write splitting is turned on across zones.
     ///
     /// Example: `2`
+    ///
+    /// Wire name `SlaveReadOnlyCount`.
     pub fn slave_read_only_count(&self) -> ::std::option::Option<i64> {
         self.slave_read_only_count.0
     }
+
     /// ID of the distributed instance this instance is part of.
     ///
     /// > Present only for child instances of a distributed instance.
     ///
     /// Example: `gr-bp14rkqrhac****`
-    pub fn global_instance_id(&self) -> &str {
-        self.global_instance_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `GlobalInstanceId`.
+    pub fn global_instance_id(&self) -> ::std::option::Option<&str> {
+        self.global_instance_id.0.as_deref()
     }
+
     /// Expected peak queries per second (QPS).
     ///
     /// Example: `100000`
+    ///
+    /// Wire name `QPS`.
     pub fn qps(&self) -> ::std::option::Option<i64> {
         self.qps.0
     }
+
     /// Days that audit logs are kept; 0 means audit logging is off. To turn it on, see [Enable the audit log feature](https://www.alibabacloud.com/help/en/doc-detail/102015.html).
     ///
     /// Example: `15`
-    pub fn audit_log_retention(&self) -> &str {
-        self.audit_log_retention.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `AuditLogRetention`.
+    pub fn audit_log_retention(&self) -> ::std::option::Option<&str> {
+        self.audit_log_retention.0.as_deref()
     }
+
     /// Deployment: **singlezone** (one zone) or **doublezone** (two zones in the same region).
     ///
     /// Example: `singlezone`
-    pub fn zone_type(&self) -> &str {
-        self.zone_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ZoneType`.
+    pub fn zone_type(&self) -> ::std::option::Option<&str> {
+        self.zone_type.0.as_deref()
     }
+
     /// Start of the maintenance window, UTC, *HH:mmZ*.
     ///
     /// Example: `18:00Z`
-    pub fn maintain_start_time(&self) -> &str {
-        self.maintain_start_time.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `MaintainStartTime`.
+    pub fn maintain_start_time(&self) -> ::std::option::Option<&str> {
+        self.maintain_start_time.0.as_deref()
     }
+
     /// End of the maintenance window, UTC, *HH:mmZ*.
     ///
     /// Example: `22:00Z`
-    pub fn maintain_end_time(&self) -> &str {
-        self.maintain_end_time.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `MaintainEndTime`.
+    pub fn maintain_end_time(&self) -> ::std::option::Option<&str> {
+        self.maintain_end_time.0.as_deref()
     }
+
     /// Instance class; see [Instance types](https://www.alibabacloud.com/help/en/doc-detail/107984.html).
     ///
     /// Example: `redis.master.small.default`
-    pub fn instance_class(&self) -> &str {
-        self.instance_class.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `InstanceClass`.
+    pub fn instance_class(&self) -> ::std::option::Option<&str> {
+        self.instance_class.0.as_deref()
     }
+
     /// For a cluster instance on cloud disks: the real class of each shard (while InstanceClass holds a virtual class).
     ///
     /// > Pass this class to [DescribePrice](https://www.alibabacloud.com/help/en/doc-detail/473807.html) to get prices for it.
     ///
     /// Example: `tair.rdb.with.proxy.1g`
-    pub fn real_instance_class(&self) -> &str {
-        self.real_instance_class.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RealInstanceClass`.
+    pub fn real_instance_class(&self) -> ::std::option::Option<&str> {
+        self.real_instance_class.0.as_deref()
     }
+
     /// Instance ID.
     ///
     /// Example: `r-bp1d72gwl41z7f****`
-    pub fn instance_id(&self) -> &str {
-        self.instance_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `InstanceId`.
+    pub fn instance_id(&self) -> ::std::option::Option<&str> {
+        self.instance_id.0.as_deref()
     }
+
     /// Engine: **Tair**, **Redis** or **Memcache**.
     ///
     /// Example: `Redis`
-    pub fn instance_type(&self) -> &str {
-        self.instance_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `InstanceType`.
+    pub fn instance_type(&self) -> ::std::option::Option<&str> {
+        self.instance_type.0.as_deref()
     }
+
     /// Whether the account has unfinished renewal or configuration-change orders (**true** or **false**).
     ///
     /// Example: `false`
-    pub fn has_renew_change_order(&self) -> &str {
-        self.has_renew_change_order.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `HasRenewChangeOrder`.
+    pub fn has_renew_change_order(&self) -> ::std::option::Option<&str> {
+        self.has_renew_change_order.0.as_deref()
     }
+
     /// Whether release protection is on (**true** or **false**).
     ///
     /// Example: `false`
+    ///
+    /// Wire name `InstanceReleaseProtection`.
     pub fn instance_release_protection(&self) -> ::std::option::Option<bool> {
         self.instance_release_protection.0
     }
+
     /// Replication layout: **master-slave** (standard master-replica) or **cluster** (cluster and read/write splitting instances).
     ///
     /// Example: `master-slave`
-    pub fn replication_mode(&self) -> &str {
-        self.replication_mode.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ReplicationMode`.
+    pub fn replication_mode(&self) -> ::std::option::Option<&str> {
+        self.replication_mode.0.as_deref()
     }
+
     /// Region ID.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(&self) -> &str {
-        self.region_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RegionId`.
+    pub fn region_id(&self) -> ::std::option::Option<&str> {
+        self.region_id.0.as_deref()
     }
+
     /// Subscription expiry time, UTC, ISO 8601 (yyyy-MM-ddTHH:mm:ssZ).
     ///
     /// Example: `2019-04-06T10:42:03Z`
-    pub fn end_time(&self) -> &str {
-        self.end_time.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `EndTime`.
+    pub fn end_time(&self) -> ::std::option::Option<&str> {
+        self.end_time.0.as_deref()
     }
+
     /// vSwitch ID.
     ///
     /// Example: `vsw-bp1e7clcw529l773d****`
-    pub fn v_switch_id(&self) -> &str {
-        self.v_switch_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `VSwitchId`.
+    pub fn v_switch_id(&self) -> ::std::option::Option<&str> {
+        self.v_switch_id.0.as_deref()
     }
+
     /// Replica node ID.
     ///
     /// Example: `bls-awxxxxxxxxxxxxx`
-    pub fn replica_id(&self) -> &str {
-        self.replica_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ReplicaId`.
+    pub fn replica_id(&self) -> ::std::option::Option<&str> {
+        self.replica_id.0.as_deref()
     }
+
     /// Node layout: **double** (master plus replica) or **single** (standalone).
     ///
     /// Example: `double`
-    pub fn node_type(&self) -> &str {
-        self.node_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `NodeType`.
+    pub fn node_type(&self) -> ::std::option::Option<&str> {
+        self.node_type.0.as_deref()
     }
+
     /// Connection limit of the instance.
     ///
     /// Example: `10000`
+    ///
+    /// Wire name `Connections`.
     pub fn connections(&self) -> ::std::option::Option<i64> {
         self.connections.0
     }
+
     /// Earliest time data can be restored to, UTC, ISO 8601 (*yyyy-MM-dd*T*HH:mm:ss*Z).
     ///
     /// >
@@ -519,21 +860,30 @@ impl DbInstanceAttribute {
     /// *   Use it as the lower bound for **RestoreTime** when restoring with [RestoreInstance](https://www.alibabacloud.com/help/en/doc-detail/473824.html).
     ///
     /// Example: `2021-07-06T05:49:55Z`
-    pub fn backup_log_start_time(&self) -> &str {
-        self.backup_log_start_time.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `BackupLogStartTime`.
+    pub fn backup_log_start_time(&self) -> ::std::option::Option<&str> {
+        self.backup_log_start_time.0.as_deref()
     }
+
     /// Resource group that holds the instance.
     ///
     /// Example: `rg-acfmyiu4ekp****`
-    pub fn resource_group_id(&self) -> &str {
-        self.resource_group_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ResourceGroupId`.
+    pub fn resource_group_id(&self) -> ::std::option::Option<&str> {
+        self.resource_group_id.0.as_deref()
     }
+
     /// Zone ID.
     ///
     /// Example: `cn-hongkong-b`
-    pub fn zone_id(&self) -> &str {
-        self.zone_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ZoneId`.
+    pub fn zone_id(&self) -> ::std::option::Option<&str> {
+        self.zone_id.0.as_deref()
     }
+
     /// Current state:
     ///
     /// *   **Normal**: running normally.
@@ -555,105 +905,638 @@ impl DbInstanceAttribute {
     /// > State meanings and their effects: [Instance states and impacts](https://www.alibabacloud.com/help/en/doc-detail/200740.html).
     ///
     /// Example: `Normal`
-    pub fn instance_status(&self) -> &str {
-        self.instance_status.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `InstanceStatus`.
+    pub fn instance_status(&self) -> ::std::option::Option<&str> {
+        self.instance_status.0.as_deref()
     }
+
     /// Engine; always **Redis**.
     ///
     /// Example: `Redis`
-    pub fn engine(&self) -> &str {
-        self.engine.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `Engine`.
+    pub fn engine(&self) -> ::std::option::Option<&str> {
+        self.engine.0.as_deref()
     }
+
     /// Cloud disk capacity.
     ///
     /// Example: `50`
-    pub fn storage(&self) -> &str {
-        self.storage.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `Storage`.
+    pub fn storage(&self) -> ::std::option::Option<&str> {
+        self.storage.0.as_deref()
     }
+
     /// Set only for instances that run in a cloud box.
     ///
     /// Example: `cloudbox`
-    pub fn cloud_type(&self) -> &str {
-        self.cloud_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `CloudType`.
+    pub fn cloud_type(&self) -> ::std::option::Option<&str> {
+        self.cloud_type.0.as_deref()
     }
+
     /// Whether the configuration-change order is finished:
     ///
     /// *   **true**: finished, or no change was made.
     /// *   **false**: the change is still running.
     ///
     /// Example: `true`
+    ///
+    /// Wire name `IsOrderCompleted`.
     pub fn is_order_completed(&self) -> ::std::option::Option<bool> {
         self.is_order_completed.0
     }
+
     /// Whether transparent data encryption (TDE) can be used: **true** (only DRAM-based classic instances) or **false**.
     ///
     /// Example: `true`
+    ///
+    /// Wire name `IsSupportTDE`.
     pub fn is_support_tde(&self) -> ::std::option::Option<bool> {
         self.is_support_tde.0
     }
+
     /// On the wire: `Tags.Tag[]`, a wrapper object flattened here.
+    ///
+    /// Wire name `Tags`.
     pub fn tags(&self) -> &[Tag] {
         &self.tags.0
     }
+
     /// Whether the secondary zone was picked automatically (**true** or **false**).
     ///
     /// Example: `true`
+    ///
+    /// Wire name `AutoSecondaryZone`.
     pub fn auto_secondary_zone(&self) -> ::std::option::Option<bool> {
         self.auto_secondary_zone.0
     }
-    pub fn computing_type(&self) -> &str {
-        self.computing_type.0.as_deref().unwrap_or_default()
+
+    /// Wire name `ComputingType`.
+    pub fn computing_type(&self) -> ::std::option::Option<&str> {
+        self.computing_type.0.as_deref()
+    }
+
+    /// Sets [`vpc_id`](Self::vpc_id).
+    pub fn with_vpc_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.vpc_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`private_ip`](Self::private_ip).
+    pub fn with_private_ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.private_ip = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`capacity`](Self::capacity).
+    pub fn with_capacity(mut self, value: i64) -> Self {
+        self.capacity = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`create_time`](Self::create_time).
+    pub fn with_create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`connection_domain`](Self::connection_domain).
+    pub fn with_connection_domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connection_domain = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`is_rds`](Self::is_rds).
+    pub fn with_is_rds(mut self, value: bool) -> Self {
+        self.is_rds = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`charge_type`](Self::charge_type).
+    pub fn with_charge_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.charge_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`storage_type`](Self::storage_type).
+    pub fn with_storage_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.storage_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`vpc_auth_mode`](Self::vpc_auth_mode).
+    pub fn with_vpc_auth_mode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.vpc_auth_mode = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`architecture_type`](Self::architecture_type).
+    pub fn with_architecture_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.architecture_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`availability_value`](Self::availability_value).
+    pub fn with_availability_value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.availability_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`network_type`](Self::network_type).
+    pub fn with_network_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.network_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`port`](Self::port).
+    pub fn with_port(mut self, value: i64) -> Self {
+        self.port = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`secondary_zone_id`](Self::secondary_zone_id).
+    pub fn with_secondary_zone_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secondary_zone_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`package_type`](Self::package_type).
+    pub fn with_package_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.package_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`engine_version`](Self::engine_version).
+    pub fn with_engine_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.engine_version = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`config`](Self::config).
+    pub fn with_config(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.config = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`vpc_cloud_instance_id`](Self::vpc_cloud_instance_id).
+    pub fn with_vpc_cloud_instance_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.vpc_cloud_instance_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`bandwidth`](Self::bandwidth).
+    pub fn with_bandwidth(mut self, value: i64) -> Self {
+        self.bandwidth = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`instance_name`](Self::instance_name).
+    pub fn with_instance_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`security_ip_list`](Self::security_ip_list).
+    pub fn with_security_ip_list(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.security_ip_list = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`shard_count`](Self::shard_count).
+    pub fn with_shard_count(mut self, value: i32) -> Self {
+        self.shard_count = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`replica_count`](Self::replica_count).
+    pub fn with_replica_count(mut self, value: i32) -> Self {
+        self.replica_count = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`slave_replica_count`](Self::slave_replica_count).
+    pub fn with_slave_replica_count(mut self, value: i32) -> Self {
+        self.slave_replica_count = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`read_only_count`](Self::read_only_count).
+    pub fn with_read_only_count(mut self, value: i32) -> Self {
+        self.read_only_count = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`slave_read_only_count`](Self::slave_read_only_count).
+    pub fn with_slave_read_only_count(mut self, value: i64) -> Self {
+        self.slave_read_only_count = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`global_instance_id`](Self::global_instance_id).
+    pub fn with_global_instance_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.global_instance_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`qps`](Self::qps).
+    pub fn with_qps(mut self, value: i64) -> Self {
+        self.qps = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`audit_log_retention`](Self::audit_log_retention).
+    pub fn with_audit_log_retention(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.audit_log_retention = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`zone_type`](Self::zone_type).
+    pub fn with_zone_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zone_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`maintain_start_time`](Self::maintain_start_time).
+    pub fn with_maintain_start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.maintain_start_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`maintain_end_time`](Self::maintain_end_time).
+    pub fn with_maintain_end_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.maintain_end_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`instance_class`](Self::instance_class).
+    pub fn with_instance_class(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_class = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`real_instance_class`](Self::real_instance_class).
+    pub fn with_real_instance_class(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.real_instance_class = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`instance_id`](Self::instance_id).
+    pub fn with_instance_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`instance_type`](Self::instance_type).
+    pub fn with_instance_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`has_renew_change_order`](Self::has_renew_change_order).
+    pub fn with_has_renew_change_order(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.has_renew_change_order = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`instance_release_protection`](Self::instance_release_protection).
+    pub fn with_instance_release_protection(mut self, value: bool) -> Self {
+        self.instance_release_protection = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`replication_mode`](Self::replication_mode).
+    pub fn with_replication_mode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.replication_mode = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`region_id`](Self::region_id).
+    pub fn with_region_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`end_time`](Self::end_time).
+    pub fn with_end_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`v_switch_id`](Self::v_switch_id).
+    pub fn with_v_switch_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.v_switch_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`replica_id`](Self::replica_id).
+    pub fn with_replica_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.replica_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`node_type`](Self::node_type).
+    pub fn with_node_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.node_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`connections`](Self::connections).
+    pub fn with_connections(mut self, value: i64) -> Self {
+        self.connections = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`backup_log_start_time`](Self::backup_log_start_time).
+    pub fn with_backup_log_start_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.backup_log_start_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`resource_group_id`](Self::resource_group_id).
+    pub fn with_resource_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_group_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`zone_id`](Self::zone_id).
+    pub fn with_zone_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.zone_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`instance_status`](Self::instance_status).
+    pub fn with_instance_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`engine`](Self::engine).
+    pub fn with_engine(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.engine = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`storage`](Self::storage).
+    pub fn with_storage(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.storage = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`cloud_type`](Self::cloud_type).
+    pub fn with_cloud_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloud_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`is_order_completed`](Self::is_order_completed).
+    pub fn with_is_order_completed(mut self, value: bool) -> Self {
+        self.is_order_completed = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`is_support_tde`](Self::is_support_tde).
+    pub fn with_is_support_tde(mut self, value: bool) -> Self {
+        self.is_support_tde = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    pub fn with_tags(mut self, values: impl ::std::iter::IntoIterator<Item = Tag>) -> Self {
+        self.tags = rt::de::Wrapped::<Tag, wrapper_keys::Key1>::new(values.into_iter().collect());
+        self
+    }
+
+    /// Sets [`auto_secondary_zone`](Self::auto_secondary_zone).
+    pub fn with_auto_secondary_zone(mut self, value: bool) -> Self {
+        self.auto_secondary_zone = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`computing_type`](Self::computing_type).
+    pub fn with_computing_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.computing_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
     }
 }
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+
+/// The `Tag` object.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default)]
-    key: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default)]
-    value: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
+    key: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
+    value: rt::de::Scalar<::std::string::String>,
 }
+
 impl Tag {
     /// Tag key.
     ///
     /// Example: `tagkey`
-    pub fn key(&self) -> &str {
-        self.key.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `Key`.
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.0.as_deref()
     }
+
     /// Tag value.
     ///
     /// Example: `tagvalue`
-    pub fn value(&self) -> &str {
-        self.value.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `Value`.
+    pub fn value(&self) -> ::std::option::Option<&str> {
+        self.value.0.as_deref()
+    }
+
+    /// Sets [`key`](Self::key).
+    pub fn with_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.key = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
     }
 }
-/// Errors `DescribeInstanceAttribute` can return, from its error table. Codes the table does not
-/// list arrive as [`DescribeInstanceAttributeError::Unhandled`].
+
+/// Names of the XML-style wrapper objects in this operation's response.
+mod wrapper_keys {
+    use crate::__private as rt;
+
+    /// The wrapper key `DBInstanceAttribute`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Key0;
+    impl rt::de::WrapperKey for Key0 {
+        const KEY: &'static str = "DBInstanceAttribute";
+    }
+
+    /// The wrapper key `Tag`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Key1;
+    impl rt::de::WrapperKey for Key1 {
+        const KEY: &'static str = "Tag";
+    }
+}
+
+/// Errors `DescribeInstanceAttribute` can return, one variant per code of its error table.
+///
+/// Codes the table does not list arrive as `Unhandled`: match them with a
+/// wildcard arm and read [`code`](DescribeInstanceAttributeError::code), since a code the table gains
+/// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeInstanceAttributeError {
     /// A code this operation's error table does not list.
-    Unhandled(crate::error::ServiceError),
+    #[deprecated(
+        note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
+    )]
+    Unhandled(rt::operation::Unhandled),
 }
+
+#[allow(deprecated)]
 impl DescribeInstanceAttributeError {
+    /// The error code, as the service sent it.
+    pub fn code(&self) -> &str {
+        self.service_error().code()
+    }
+
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &crate::error::ServiceError {
-        crate::error::OperationError::service_error(self)
-    }
-}
-impl crate::error::OperationError for DescribeInstanceAttributeError {
-    fn from_service_error(error: crate::error::ServiceError) -> Self {
-        Self::Unhandled(error)
-    }
-    fn service_error(&self) -> &crate::error::ServiceError {
+    pub fn service_error(&self) -> &rt::error::ServiceError {
         match self {
-            Self::Unhandled(error) => error,
+            Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
 }
+
+#[allow(deprecated)]
+impl rt::operation::OperationError for DescribeInstanceAttributeError {
+    fn from_service_error(error: rt::error::ServiceError) -> Self {
+        Self::Unhandled(rt::operation::Unhandled::new(error))
+    }
+
+    fn service_error(&self) -> &rt::error::ServiceError {
+        DescribeInstanceAttributeError::service_error(self)
+    }
+}
+
 impl ::std::fmt::Display for DescribeInstanceAttributeError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
+
 impl ::std::error::Error for DescribeInstanceAttributeError {}

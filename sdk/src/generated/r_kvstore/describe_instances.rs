@@ -4,22 +4,23 @@
 //! `DescribeInstances` (R-kvstore 2015-01-01).
 //!
 //! Lists Tair (Redis OSS-compatible) instances and their details, optionally filtered.
+use crate::__private as rt;
+
 /// What the runtime needs to know to send this operation.
-pub const DESCRIPTOR: crate::operation::OperationDescriptor =
-    crate::operation::OperationDescriptor {
-        product: &super::PRODUCT,
-        action: "DescribeInstances",
-        methods: &["POST", "GET"],
-        path: "/",
-        auth: &["AK"],
-        operation_type: "read",
-        ram_action: ::std::option::Option::Some("kvstore:DescribeInstances"),
-        ram_access_level: ::std::option::Option::Some("list"),
-        deprecated: false,
-        response_body: true,
-    };
-/// Parameters of `DescribeInstances`. Build it with [`DescribeInstancesBuilder`] or set the public fields of
-/// `DescribeInstancesRequest::default()`.
+const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {
+    product: &super::PRODUCT,
+    action: "DescribeInstances",
+    methods: &["POST", "GET"],
+    path: "/",
+    auth: &["AK"],
+    operation_type: "read",
+    ram_action: ::std::option::Option::Some("kvstore:DescribeInstances"),
+    ram_access_level: ::std::option::Option::Some("list"),
+    deprecated: false,
+    response_body: true,
+};
+
+/// Parameters of `DescribeInstances`, as its builder [`DescribeInstancesBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesRequest {
@@ -176,19 +177,20 @@ pub struct DescribeInstancesRequest {
     /// Wire name `NodeType`; one of `STAND_ALONE`, `MASTER_SLAVE`, `double`, `single`.
     pub node_type: ::std::option::Option<::std::string::String>,
 }
-impl crate::operation::Operation for DescribeInstancesRequest {
+
+impl rt::operation::Operation for DescribeInstancesRequest {
     type Response = DescribeInstancesResponse;
     type Error = DescribeInstancesError;
-    const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
-        crate::validate::one_of("ChargeType", &self.charge_type, &["PrePaid", "PostPaid"])?;
-        crate::validate::one_of("NetworkType", &self.network_type, &["CLASSIC", "VPC"])?;
-        crate::validate::one_of(
+    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+        rt::validate::one_of("ChargeType", &self.charge_type, &["PrePaid", "PostPaid"])?;
+        rt::validate::one_of("NetworkType", &self.network_type, &["CLASSIC", "VPC"])?;
+        rt::validate::one_of(
             "EngineVersion",
             &self.engine_version,
             &["1.0", "2.8", "4.0", "5.0", "6.0", "7.0"],
         )?;
-        crate::validate::one_of(
+        rt::validate::one_of(
             "InstanceType",
             &self.instance_type,
             &[
@@ -201,109 +203,93 @@ impl crate::operation::Operation for DescribeInstancesRequest {
                 "tair_skv",
             ],
         )?;
-        crate::validate::one_of(
+        rt::validate::one_of(
             "EditionType",
             &self.edition_type,
             &["Enterprise", "Community"],
         )?;
-        crate::validate::max_items("Tag", &self.tags, 21usize)?;
-        crate::validate::one_of(
+        rt::validate::max_items("Tag", &self.tags, 21usize)?;
+        rt::validate::one_of(
             "NodeType",
             &self.node_type,
             &["STAND_ALONE", "MASTER_SLAVE", "double", "single"],
         )?;
         Ok(())
     }
-    fn write_params(&self, out: &mut crate::params::Params) {
-        out.plain(crate::params::Location::Query, "RegionId", &self.region_id);
+
+    fn write_params(&self, out: &mut rt::params::Params) {
+        out.plain(rt::params::Location::Query, "RegionId", &self.region_id);
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "InstanceIds",
             &self.instance_ids,
         );
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "InstanceStatus",
             &self.instance_status,
         );
+        out.plain(rt::params::Location::Query, "ChargeType", &self.charge_type);
         out.plain(
-            crate::params::Location::Query,
-            "ChargeType",
-            &self.charge_type,
-        );
-        out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "NetworkType",
             &self.network_type,
         );
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "EngineVersion",
             &self.engine_version,
         );
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "InstanceClass",
             &self.instance_class,
         );
-        out.plain(crate::params::Location::Query, "VpcId", &self.vpc_id);
+        out.plain(rt::params::Location::Query, "VpcId", &self.vpc_id);
+        out.plain(rt::params::Location::Query, "VSwitchId", &self.v_switch_id);
+        out.plain(rt::params::Location::Query, "PageNumber", &self.page_number);
+        out.plain(rt::params::Location::Query, "PageSize", &self.page_size);
         out.plain(
-            crate::params::Location::Query,
-            "VSwitchId",
-            &self.v_switch_id,
-        );
-        out.plain(
-            crate::params::Location::Query,
-            "PageNumber",
-            &self.page_number,
-        );
-        out.plain(crate::params::Location::Query, "PageSize", &self.page_size);
-        out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "InstanceType",
             &self.instance_type,
         );
+        out.plain(rt::params::Location::Query, "SearchKey", &self.search_key);
         out.plain(
-            crate::params::Location::Query,
-            "SearchKey",
-            &self.search_key,
-        );
-        out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "ArchitectureType",
             &self.architecture_type,
         );
-        out.plain(crate::params::Location::Query, "Expired", &self.expired);
-        out.plain(crate::params::Location::Query, "ZoneId", &self.zone_id);
+        out.plain(rt::params::Location::Query, "Expired", &self.expired);
+        out.plain(rt::params::Location::Query, "ZoneId", &self.zone_id);
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "ResourceGroupId",
             &self.resource_group_id,
         );
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "GlobalInstance",
             &self.global_instance,
         );
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "EditionType",
             &self.edition_type,
         );
-        out.plain(
-            crate::params::Location::Query,
-            "PrivateIp",
-            &self.private_ip,
-        );
-        out.flat(crate::params::Location::Query, "Tag", &self.tags);
-        out.plain(crate::params::Location::Query, "NodeType", &self.node_type);
+        out.plain(rt::params::Location::Query, "PrivateIp", &self.private_ip);
+        out.flat(rt::params::Location::Query, "Tag", &self.tags);
+        out.plain(rt::params::Location::Query, "NodeType", &self.node_type);
     }
 }
-impl crate::paginate::Paginated for DescribeInstancesRequest {
+
+impl rt::paginate::Paginated for DescribeInstancesRequest {
     fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
-        let (next, size) = crate::paginate::next_page_number(
+        let (next, size) = rt::paginate::next_page_number(
             self.page_number.map(i64::from),
-            self.page_size.map(i64::from),
+            self.page_size
+                .map(i64::from)
+                .or(response.page_size().map(i64::from)),
             response.total_count().map(i64::from),
             ::std::option::Option::Some(response.instances().len()),
         )?;
@@ -313,62 +299,42 @@ impl crate::paginate::Paginated for DescribeInstancesRequest {
         ::std::option::Option::Some(request)
     }
 }
+
+impl rt::paginate::PaginatedItems for DescribeInstancesRequest {
+    type Item = KvStoreInstance;
+    fn page_items(response: Self::Response) -> ::std::vec::Vec<Self::Item> {
+        response.instances.0
+    }
+}
+
 /// Fluent builder for `DescribeInstances`: set parameters, then [`send`](DescribeInstancesBuilder::send).
 #[derive(Debug, Clone)]
 pub struct DescribeInstancesBuilder {
-    client: crate::client::Client,
+    client: rt::client::Client,
     request: DescribeInstancesRequest,
 }
+
 impl DescribeInstancesBuilder {
-    pub(crate) fn new(client: crate::client::Client) -> Self {
+    pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
             request: ::std::default::Default::default(),
         }
     }
-    /// Region of the instances.
-    ///
-    /// > Required whenever **Tag** is given.
-    ///
-    /// Example: `cn-hangzhou`
-    ///
-    /// Wire name `RegionId`.
+
+    /// Sets [`DescribeInstancesRequest::region_id`](DescribeInstancesRequest::region_id).
     pub fn region_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.region_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Instance IDs to look up, comma-separated; up to 30 per call.
-    ///
-    /// Example: `r-bp1zxszhcgatnx****`
-    ///
-    /// Wire name `InstanceIds`.
+
+    /// Sets [`DescribeInstancesRequest::instance_ids`](DescribeInstancesRequest::instance_ids).
     pub fn instance_ids(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.instance_ids = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by instance state:
-    ///
-    /// *   **Normal**: running normally.
-    /// *   **Creating**: being created.
-    /// *   **Changing**: configuration change in progress.
-    /// *   **Inactive**: disabled.
-    /// *   **Flushing**: being released.
-    /// *   **Released**: already released.
-    /// *   **Transforming**: billing method being switched.
-    /// *   **Unavailable**: suspended.
-    /// *   **Error**: creation failed.
-    /// *   **Migrating**: migration in progress.
-    /// *   **BackupRecovering**: restore from backup in progress.
-    /// *   **MinorVersionUpgrading**: minor version update in progress.
-    /// *   **NetworkModifying**: network type change in progress.
-    /// *   **SSLModifying**: SSL certificate change in progress.
-    /// *   **MajorVersionUpgrading**: major version upgrade in progress; the instance stays reachable.
-    ///
-    /// > State meanings and their effects: [Instance states and impacts](https://www.alibabacloud.com/help/en/doc-detail/200740.html).
-    ///
-    /// Example: `Normal`
-    ///
-    /// Wire name `InstanceStatus`.
+
+    /// Sets [`DescribeInstancesRequest::instance_status`](DescribeInstancesRequest::instance_status).
     pub fn instance_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -376,29 +342,20 @@ impl DescribeInstancesBuilder {
         self.request.instance_status = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by billing method: **PrePaid** (subscription) or **PostPaid** (pay-as-you-go).
-    ///
-    /// Example: `PostPaid`
-    ///
-    /// Wire name `ChargeType`; one of `PrePaid`, `PostPaid`.
+
+    /// Sets [`DescribeInstancesRequest::charge_type`](DescribeInstancesRequest::charge_type).
     pub fn charge_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.charge_type = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by network type: **CLASSIC** or **VPC**.
-    ///
-    /// Example: `CLASSIC`
-    ///
-    /// Wire name `NetworkType`; one of `CLASSIC`, `VPC`.
+
+    /// Sets [`DescribeInstancesRequest::network_type`](DescribeInstancesRequest::network_type).
     pub fn network_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.network_type = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by engine version, for example **4.0** or **7.0** (accepted: 1.0, 2.8, 4.0, 5.0, 6.0, 7.0).
-    ///
-    /// Example: `4.0`
-    ///
-    /// Wire name `EngineVersion`; one of `1.0`, `2.8`, `4.0`, `5.0`, `6.0`, `7.0`.
+
+    /// Sets [`DescribeInstancesRequest::engine_version`](DescribeInstancesRequest::engine_version).
     pub fn engine_version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -406,11 +363,8 @@ impl DescribeInstancesBuilder {
         self.request.engine_version = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by instance class; the classes are listed in [Instance types](https://www.alibabacloud.com/help/en/doc-detail/107984.html).
-    ///
-    /// Example: `redis.master.small.default`
-    ///
-    /// Wire name `InstanceClass`.
+
+    /// Sets [`DescribeInstancesRequest::instance_class`](DescribeInstancesRequest::instance_class).
     pub fn instance_class(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -418,51 +372,32 @@ impl DescribeInstancesBuilder {
         self.request.instance_class = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by VPC ID.
-    ///
-    /// Example: `vpc-bp1nme44gek34slfc****`
-    ///
-    /// Wire name `VpcId`.
+
+    /// Sets [`DescribeInstancesRequest::vpc_id`](DescribeInstancesRequest::vpc_id).
     pub fn vpc_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by vSwitch ID.
-    ///
-    /// Example: `vsw-bp1e7clcw529l773d****`
-    ///
-    /// Wire name `VSwitchId`.
+
+    /// Sets [`DescribeInstancesRequest::v_switch_id`](DescribeInstancesRequest::v_switch_id).
     pub fn v_switch_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.v_switch_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Page to return, counting from **1** (the default).
-    ///
-    /// Example: `1`
-    ///
-    /// Wire name `PageNumber`.
+
+    /// Sets [`DescribeInstancesRequest::page_number`](DescribeInstancesRequest::page_number).
     pub fn page_number(mut self, value: i32) -> Self {
         self.request.page_number = ::std::option::Option::Some(value);
         self
     }
-    /// Entries per page; default **30**, at most **50**.
-    ///
-    /// Example: `10`
-    ///
-    /// Wire name `PageSize`.
+
+    /// Sets [`DescribeInstancesRequest::page_size`](DescribeInstancesRequest::page_size).
     pub fn page_size(mut self, value: i32) -> Self {
         self.request.page_size = ::std::option::Option::Some(value);
         self
     }
-    /// Filter by engine:
-    ///
-    /// *   **Tair**: Tair Enterprise Edition
-    /// *   **Redis**: Redis Open-Source Edition
-    /// *   **Memcache**
-    ///
-    /// Example: `Redis`
-    ///
-    /// Wire name `InstanceType`; one of `Redis`, `Memcache`, `tair_essd`, `tair_scm`, `Tair`, `tair_rdb`, `tair_skv`.
+
+    /// Sets [`DescribeInstancesRequest::instance_type`](DescribeInstancesRequest::instance_type).
     pub fn instance_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -470,20 +405,14 @@ impl DescribeInstancesBuilder {
         self.request.instance_type = ::std::option::Option::Some(value.into());
         self
     }
-    /// Fuzzy-match keyword applied to instance names and instance IDs.
-    ///
-    /// Example: `apitest`
-    ///
-    /// Wire name `SearchKey`.
+
+    /// Sets [`DescribeInstancesRequest::search_key`](DescribeInstancesRequest::search_key).
     pub fn search_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.search_key = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by architecture: **cluster**, **standard**, or **rwsplit** (read/write splitting).
-    ///
-    /// Example: `standard`
-    ///
-    /// Wire name `ArchitectureType`.
+
+    /// Sets [`DescribeInstancesRequest::architecture_type`](DescribeInstancesRequest::architecture_type).
     pub fn architecture_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -491,31 +420,20 @@ impl DescribeInstancesBuilder {
         self.request.architecture_type = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by expiry: **true** returns expired instances only, **false** returns unexpired ones only.
-    ///
-    /// Example: `false`
-    ///
-    /// Wire name `Expired`.
+
+    /// Sets [`DescribeInstancesRequest::expired`](DescribeInstancesRequest::expired).
     pub fn expired(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.expired = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by zone ID.
-    ///
-    /// Example: `cn-hongkong-b`
-    ///
-    /// Wire name `ZoneId`.
+
+    /// Sets [`DescribeInstancesRequest::zone_id`](DescribeInstancesRequest::zone_id).
     pub fn zone_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.zone_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by resource group ID.
-    ///
-    /// > Resource group IDs are shown in the console and returned by [ListResourceGroups](https://www.alibabacloud.com/help/en/doc-detail/158855.html); see also [View basic information of a resource group](https://www.alibabacloud.com/help/en/doc-detail/151181.html).
-    ///
-    /// Example: `rg-acfmyiu4ekp****`
-    ///
-    /// Wire name `ResourceGroupId`.
+
+    /// Sets [`DescribeInstancesRequest::resource_group_id`](DescribeInstancesRequest::resource_group_id).
     pub fn resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -523,36 +441,26 @@ impl DescribeInstancesBuilder {
         self.request.resource_group_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Whether to return child instances of distributed instances: **true** returns only child instances, **false** leaves them out.
-    ///
-    /// Example: `true`
-    ///
-    /// Wire name `GlobalInstance`.
+
+    /// Sets [`DescribeInstancesRequest::global_instance`](DescribeInstancesRequest::global_instance).
     pub fn global_instance(mut self, value: bool) -> Self {
         self.request.global_instance = ::std::option::Option::Some(value);
         self
     }
-    /// Filter by edition: **Community** (Redis Open-Source Edition) or **Enterprise** (Tair Enterprise Edition).
-    ///
-    /// Example: `Enterprise`
-    ///
-    /// Wire name `EditionType`; one of `Enterprise`, `Community`.
+
+    /// Sets [`DescribeInstancesRequest::edition_type`](DescribeInstancesRequest::edition_type).
     pub fn edition_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.edition_type = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by private IP address.
-    ///
-    /// Example: `172.16.49.***`
-    ///
-    /// Wire name `PrivateIp`.
+
+    /// Sets [`DescribeInstancesRequest::private_ip`](DescribeInstancesRequest::private_ip).
     pub fn private_ip(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.private_ip = ::std::option::Option::Some(value.into());
         self
     }
-    /// Filter by tags.
-    ///
-    /// Wire name `Tag`; at most 21 items.
+
+    /// Sets [`DescribeInstancesRequest::tags`](DescribeInstancesRequest::tags).
     pub fn tags<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -561,33 +469,34 @@ impl DescribeInstancesBuilder {
         self.request.tags = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
-    /// Wire name `NodeType`; one of `STAND_ALONE`, `MASTER_SLAVE`, `double`, `single`.
+
+    /// Sets [`DescribeInstancesRequest::node_type`](DescribeInstancesRequest::node_type).
     pub fn node_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.node_type = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request as built so far.
     pub fn request(&self) -> &DescribeInstancesRequest {
         &self.request
     }
-    /// Takes the request out, to send later with `Client::execute`.
-    pub fn into_request(self) -> DescribeInstancesRequest {
-        self.request
+
+    /// The pages of the results, as a stream: each page is one
+    /// request, sent when the stream is polled.
+    pub fn into_paginator(self) -> rt::paginate::PaginationStream<DescribeInstancesRequest> {
+        rt::paginate::PaginationStream::new(self.client, self.request)
     }
-    /// Pages through the results: each `next_page().await` sends
-    /// the request for the following page, until the last.
-    pub fn into_paginator(self) -> crate::paginate::Paginator<DescribeInstancesRequest> {
-        crate::paginate::Paginator::new(self.client, self.request)
-    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DescribeInstancesResponse, crate::error::Error<DescribeInstancesError>>
+    ) -> ::std::result::Result<DescribeInstancesResponse, rt::error::Error<DescribeInstancesError>>
     {
         self.client.execute(self.request).await
     }
 }
+
 /// One tag filter.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -608,6 +517,7 @@ pub struct Tag {
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
 }
+
 impl Tag {
     /// Tag value to match.
     ///
@@ -616,6 +526,7 @@ impl Tag {
         self.value = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Tag key to match; each tag is a key plus a value.
     ///
     /// > Up to five key-value pairs per call.
@@ -626,262 +537,512 @@ impl Tag {
         self
     }
 }
-impl crate::validate::Checkable for Tag {
+
+impl rt::validate::Checkable for Tag {
     fn is_set(&self) -> bool {
         true
     }
 }
-impl crate::params::FlatParam for Tag {
+
+impl rt::params::FlatParam for Tag {
     fn write_flat(
         &self,
         prefix: &str,
         out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
     ) {
-        crate::params::flat_member(prefix, "Value", &self.value, out);
-        crate::params::flat_member(prefix, "Key", &self.key, out);
+        rt::params::flat_member(prefix, "Value", &self.value, out);
+        rt::params::flat_member(prefix, "Key", &self.key, out);
     }
 }
+
 /// The response of [`DescribeInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
-    #[serde(rename = "RequestId", default)]
-    request_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default)]
-    page_number: crate::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default)]
-    page_size: crate::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default)]
-    total_count: crate::de::Scalar<i32>,
-    #[serde(rename = "Instances", default)]
-    instances: crate::de::List<KvStoreInstance>,
+    #[serde(
+        rename = "RequestId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    request_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "PageNumber",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    page_number: rt::de::Scalar<i32>,
+    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
+    page_size: rt::de::Scalar<i32>,
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    total_count: rt::de::Scalar<i32>,
+    #[serde(
+        rename = "Instances",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instances: rt::de::Wrapped<KvStoreInstance, wrapper_keys::Key0>,
 }
+
 impl DescribeInstancesResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `1E83311F-0EE4-4922-A3BF-730B312B****`
-    pub fn request_id(&self) -> &str {
-        self.request_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RequestId`.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self.request_id.0.as_deref()
     }
+
     /// Page number of this result page.
     ///
     /// Example: `1`
+    ///
+    /// Wire name `PageNumber`.
     pub fn page_number(&self) -> ::std::option::Option<i32> {
         self.page_number.0
     }
+
     /// Entries on each page.
     ///
     /// Example: `30`
+    ///
+    /// Wire name `PageSize`.
     pub fn page_size(&self) -> ::std::option::Option<i32> {
         self.page_size.0
     }
+
     /// Total count of matching instances.
     ///
     /// Example: `1`
+    ///
+    /// Wire name `TotalCount`.
     pub fn total_count(&self) -> ::std::option::Option<i32> {
         self.total_count.0
     }
+
     /// On the wire: `Instances.KVStoreInstance[]`, a wrapper object flattened here.
+    ///
+    /// Wire name `Instances`.
     pub fn instances(&self) -> &[KvStoreInstance] {
         &self.instances.0
     }
+
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`page_number`](Self::page_number).
+    pub fn with_page_number(mut self, value: i32) -> Self {
+        self.page_number = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`page_size`](Self::page_size).
+    pub fn with_page_size(mut self, value: i32) -> Self {
+        self.page_size = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`total_count`](Self::total_count).
+    pub fn with_total_count(mut self, value: i32) -> Self {
+        self.total_count = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`instances`](Self::instances).
+    pub fn with_instances(
+        mut self,
+        values: impl ::std::iter::IntoIterator<Item = KvStoreInstance>,
+    ) -> Self {
+        self.instances = rt::de::Wrapped::<KvStoreInstance, wrapper_keys::Key0>::new(
+            values.into_iter().collect(),
+        );
+        self
+    }
 }
+
 /// One instance.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct KvStoreInstance {
-    #[serde(rename = "Connections", default)]
-    connections: crate::de::Scalar<i64>,
-    #[serde(rename = "EndTime", default)]
-    end_time: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceGroupId", default)]
-    resource_group_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "EditionType", default)]
-    edition_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Config", default)]
-    config: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default)]
-    port: crate::de::Scalar<i64>,
-    #[serde(rename = "DestroyTime", default)]
-    destroy_time: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "GlobalInstanceId", default)]
-    global_instance_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "HasRenewChangeOrder", default)]
-    has_renew_change_order: crate::de::Scalar<bool>,
-    #[serde(rename = "ShardCount", default)]
-    shard_count: crate::de::Scalar<i32>,
-    #[serde(rename = "ConnectionDomain", default)]
-    connection_domain: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "SlaveReplicaCount", default)]
-    slave_replica_count: crate::de::Scalar<i32>,
-    #[serde(rename = "PrivateIp", default)]
-    private_ip: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Capacity", default)]
-    capacity: crate::de::Scalar<i64>,
-    #[serde(rename = "QPS", default)]
-    qps: crate::de::Scalar<i64>,
-    #[serde(rename = "NetworkType", default)]
-    network_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceStatus", default)]
-    instance_status: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "PackageType", default)]
-    package_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default)]
-    bandwidth: crate::de::Scalar<i64>,
-    #[serde(rename = "InstanceType", default)]
-    instance_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default)]
-    tags: crate::de::List<KvStoreInstanceTag>,
-    #[serde(rename = "ReplacateId", default)]
-    replacate_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ArchitectureType", default)]
-    architecture_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default)]
-    engine_version: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserName", default)]
-    user_name: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default)]
-    zone_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "CloudType", default)]
-    cloud_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default)]
-    instance_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShardClass", default)]
-    shard_class: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default)]
-    create_time: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default)]
-    v_switch_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReplicaCount", default)]
-    replica_count: crate::de::Scalar<i32>,
-    #[serde(rename = "ReadOnlyCount", default)]
-    read_only_count: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceClass", default)]
-    instance_class: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsRds", default)]
-    is_rds: crate::de::Scalar<bool>,
-    #[serde(rename = "SecondaryZoneId", default)]
-    secondary_zone_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default)]
-    instance_name: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "SlaveReadOnlyCount", default)]
-    slave_read_only_count: crate::de::Scalar<i32>,
-    #[serde(rename = "VpcId", default)]
-    vpc_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default)]
-    charge_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ComputingType", default)]
-    computing_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeType", default)]
-    node_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConnectionMode", default)]
-    connection_mode: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default)]
-    region_id: crate::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "Connections",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    connections: rt::de::Scalar<i64>,
+    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
+    end_time: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    resource_group_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "EditionType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    edition_type: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Config", default, skip_serializing_if = "rt::de::is_unset")]
+    config: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
+    port: rt::de::Scalar<i64>,
+    #[serde(
+        rename = "DestroyTime",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    destroy_time: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "GlobalInstanceId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    global_instance_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "HasRenewChangeOrder",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    has_renew_change_order: rt::de::Scalar<bool>,
+    #[serde(
+        rename = "ShardCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    shard_count: rt::de::Scalar<i32>,
+    #[serde(
+        rename = "ConnectionDomain",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    connection_domain: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "SlaveReplicaCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    slave_replica_count: rt::de::Scalar<i32>,
+    #[serde(
+        rename = "PrivateIp",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    private_ip: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
+    capacity: rt::de::Scalar<i64>,
+    #[serde(rename = "QPS", default, skip_serializing_if = "rt::de::is_unset")]
+    qps: rt::de::Scalar<i64>,
+    #[serde(
+        rename = "NetworkType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    network_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "InstanceStatus",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_status: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "PackageType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    package_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "Bandwidth",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    bandwidth: rt::de::Scalar<i64>,
+    #[serde(
+        rename = "InstanceType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_type: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
+    tags: rt::de::Wrapped<KvStoreInstanceTag, wrapper_keys::Key1>,
+    #[serde(
+        rename = "ReplacateId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    replacate_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ArchitectureType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    architecture_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "EngineVersion",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    engine_version: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "UserName", default, skip_serializing_if = "rt::de::is_unset")]
+    user_name: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
+    zone_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "CloudType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    cloud_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "InstanceId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ShardClass",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    shard_class: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    create_time: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "VSwitchId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    v_switch_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ReplicaCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    replica_count: rt::de::Scalar<i32>,
+    #[serde(
+        rename = "ReadOnlyCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    read_only_count: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "InstanceClass",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_class: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "IsRds", default, skip_serializing_if = "rt::de::is_unset")]
+    is_rds: rt::de::Scalar<bool>,
+    #[serde(
+        rename = "SecondaryZoneId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    secondary_zone_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    instance_name: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "SlaveReadOnlyCount",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    slave_read_only_count: rt::de::Scalar<i32>,
+    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
+    vpc_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ChargeType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    charge_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ComputingType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    computing_type: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
+    node_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ConnectionMode",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    connection_mode: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
+    region_id: rt::de::Scalar<::std::string::String>,
 }
+
 impl KvStoreInstance {
     /// Connection limit of the instance.
     ///
     /// Example: `20000`
+    ///
+    /// Wire name `Connections`.
     pub fn connections(&self) -> ::std::option::Option<i64> {
         self.connections.0
     }
+
     /// Expiry time of a subscription instance.
     ///
     /// Example: `2019-06-13T16:00:00Z`
-    pub fn end_time(&self) -> &str {
-        self.end_time.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `EndTime`.
+    pub fn end_time(&self) -> ::std::option::Option<&str> {
+        self.end_time.0.as_deref()
     }
+
     /// Resource group that holds the instance.
     ///
     /// Example: `rg-acfmyiu4ekp****`
-    pub fn resource_group_id(&self) -> &str {
-        self.resource_group_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ResourceGroupId`.
+    pub fn resource_group_id(&self) -> ::std::option::Option<&str> {
+        self.resource_group_id.0.as_deref()
     }
+
     /// Edition: **Community** (Redis Open-Source Edition) or **Enterprise** (Tair Enterprise Edition).
     ///
     /// Example: `Enterprise`
-    pub fn edition_type(&self) -> &str {
-        self.edition_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `EditionType`.
+    pub fn edition_type(&self) -> ::std::option::Option<&str> {
+        self.edition_type.0.as_deref()
     }
+
     /// Parameter settings of the instance; see [Modify parameters of an instance](https://www.alibabacloud.com/help/en/doc-detail/43885.html).
     ///
     /// Example: `{\"maxmemory-policy\":\"volatile-lfu\",\"EvictionPolicy\":\"volatile-lru\",\"hash-max-ziplist-entries\":512,\"zset-max-ziplist-entries\":128,\"zset-max-ziplist-value\":64,\"set-max-intset-entries\":512,\"hash-max-ziplist-value\":64,\"#no_loose_disabled-commands\":\"flushall,flushdb\",\"lazyfree-lazy-eviction\":\"yes\"}`
-    pub fn config(&self) -> &str {
-        self.config.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `Config`.
+    pub fn config(&self) -> ::std::option::Option<&str> {
+        self.config.0.as_deref()
     }
+
     /// Port the instance listens on.
     ///
     /// Example: `6379`
+    ///
+    /// Wire name `Port`.
     pub fn port(&self) -> ::std::option::Option<i64> {
         self.port.0
     }
+
     /// Deletion time of the instance.
     ///
     /// Example: `2019-04-28T10:03:01Z`
-    pub fn destroy_time(&self) -> &str {
-        self.destroy_time.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `DestroyTime`.
+    pub fn destroy_time(&self) -> ::std::option::Option<&str> {
+        self.destroy_time.0.as_deref()
     }
+
     /// ID of the distributed instance.
     ///
     /// > Present only for child instances of a distributed instance.
     ///
     /// Example: `gr-bp14rkqrhac****`
-    pub fn global_instance_id(&self) -> &str {
-        self.global_instance_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `GlobalInstanceId`.
+    pub fn global_instance_id(&self) -> ::std::option::Option<&str> {
+        self.global_instance_id.0.as_deref()
     }
+
     /// Whether the account has unfinished renewal or configuration-change orders (**true** or **false**).
     ///
     /// Example: `false`
+    ///
+    /// Wire name `HasRenewChangeOrder`.
     pub fn has_renew_change_order(&self) -> ::std::option::Option<bool> {
         self.has_renew_change_order.0
     }
+
     /// Count of data shards in a cluster instance.
     ///
     /// > Set only for cloud-native cluster instances and cloud-native read/write splitting instances.
     ///
     /// Example: `3`
+    ///
+    /// Wire name `ShardCount`.
     pub fn shard_count(&self) -> ::std::option::Option<i32> {
         self.shard_count.0
     }
+
     /// Internal (private network) endpoint.
     ///
     /// Example: `r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com`
-    pub fn connection_domain(&self) -> &str {
-        self.connection_domain.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ConnectionDomain`.
+    pub fn connection_domain(&self) -> ::std::option::Option<&str> {
+        self.connection_domain.0.as_deref()
     }
+
     /// Replica node count in the secondary zone.
     ///
     /// Example: `1`
+    ///
+    /// Wire name `SlaveReplicaCount`.
     pub fn slave_replica_count(&self) -> ::std::option::Option<i32> {
         self.slave_replica_count.0
     }
+
     /// Private IP address.
     ///
     /// > Not returned for classic-network instances.
     ///
     /// Example: `172.16.49.***`
-    pub fn private_ip(&self) -> &str {
-        self.private_ip.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `PrivateIp`.
+    pub fn private_ip(&self) -> ::std::option::Option<&str> {
+        self.private_ip.0.as_deref()
     }
+
     /// Storage capacity in MB.
     ///
     /// Example: `4096`
+    ///
+    /// Wire name `Capacity`.
     pub fn capacity(&self) -> ::std::option::Option<i64> {
         self.capacity.0
     }
+
     /// Queries per second (QPS) the instance supports.
     ///
     /// Example: `100000`
+    ///
+    /// Wire name `QPS`.
     pub fn qps(&self) -> ::std::option::Option<i64> {
         self.qps.0
     }
+
     /// Network type: **CLASSIC** or **VPC**.
     ///
     /// Example: `CLASSIC`
-    pub fn network_type(&self) -> &str {
-        self.network_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `NetworkType`.
+    pub fn network_type(&self) -> ::std::option::Option<&str> {
+        self.network_type.0.as_deref()
     }
+
     /// Current state:
     ///
     /// *   **Normal**: running normally.
@@ -901,235 +1062,737 @@ impl KvStoreInstance {
     /// *   **MajorVersionUpgrading**: major version upgrade in progress; the instance stays reachable.
     ///
     /// Example: `Normal`
-    pub fn instance_status(&self) -> &str {
-        self.instance_status.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `InstanceStatus`.
+    pub fn instance_status(&self) -> ::std::option::Option<&str> {
+        self.instance_status.0.as_deref()
     }
+
     /// Plan: **standard** or **customized** (custom).
     ///
     /// Example: `standard`
-    pub fn package_type(&self) -> &str {
-        self.package_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `PackageType`.
+    pub fn package_type(&self) -> ::std::option::Option<&str> {
+        self.package_type.0.as_deref()
     }
+
     /// Bandwidth in Mbit/s.
     ///
     /// Example: `96`
+    ///
+    /// Wire name `Bandwidth`.
     pub fn bandwidth(&self) -> ::std::option::Option<i64> {
         self.bandwidth.0
     }
+
     /// Engine: **Tair**, **Redis** or **Memcache**.
     ///
     /// Example: `Redis`
-    pub fn instance_type(&self) -> &str {
-        self.instance_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `InstanceType`.
+    pub fn instance_type(&self) -> ::std::option::Option<&str> {
+        self.instance_type.0.as_deref()
     }
+
     /// On the wire: `Tags.Tag[]`, a wrapper object flattened here.
+    ///
+    /// Wire name `Tags`.
     pub fn tags(&self) -> &[KvStoreInstanceTag] {
         &self.tags.0
     }
+
     /// Logical ID shared by the distributed instance's members.
     ///
     /// Example: `grr-bp11381ebc16****`
-    pub fn replacate_id(&self) -> &str {
-        self.replacate_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ReplacateId`.
+    pub fn replacate_id(&self) -> ::std::option::Option<&str> {
+        self.replacate_id.0.as_deref()
     }
+
     /// Architecture (NULL by default): **cluster**, **standard**, **rwsplit** (read/write splitting), or **NULL** meaning any of these.
     ///
     /// Example: `cluster`
-    pub fn architecture_type(&self) -> &str {
-        self.architecture_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ArchitectureType`.
+    pub fn architecture_type(&self) -> ::std::option::Option<&str> {
+        self.architecture_type.0.as_deref()
     }
+
     /// Engine version.
     ///
     /// Example: `4.0`
-    pub fn engine_version(&self) -> &str {
-        self.engine_version.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `EngineVersion`.
+    pub fn engine_version(&self) -> ::std::option::Option<&str> {
+        self.engine_version.0.as_deref()
     }
+
     /// Account name for connecting; by default there is an account whose name equals the instance ID.
     ///
     /// Example: `r-bp1zxszhcgatnx****`
-    pub fn user_name(&self) -> &str {
-        self.user_name.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `UserName`.
+    pub fn user_name(&self) -> ::std::option::Option<&str> {
+        self.user_name.0.as_deref()
     }
+
     /// Zone ID.
     ///
     /// Example: `cn-hangzhou-b`
-    pub fn zone_id(&self) -> &str {
-        self.zone_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ZoneId`.
+    pub fn zone_id(&self) -> ::std::option::Option<&str> {
+        self.zone_id.0.as_deref()
     }
+
     /// Set only for instances that run in a cloud box.
     ///
     /// Example: `cloudbox`
-    pub fn cloud_type(&self) -> &str {
-        self.cloud_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `CloudType`.
+    pub fn cloud_type(&self) -> ::std::option::Option<&str> {
+        self.cloud_type.0.as_deref()
     }
+
     /// Instance ID.
     ///
     /// Example: `r-bp1zxszhcgatnx****`
-    pub fn instance_id(&self) -> &str {
-        self.instance_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `InstanceId`.
+    pub fn instance_id(&self) -> ::std::option::Option<&str> {
+        self.instance_id.0.as_deref()
     }
+
     /// Class of each shard; classes are described in [Overview](https://www.alibabacloud.com/help/en/doc-detail/26350.html).
     ///
     /// > A cluster instance's overall performance equals the per-shard class (ShardClass) times the shard count (ShardCount).
     ///
     /// Example: `redis.shard.small.ce`
-    pub fn shard_class(&self) -> &str {
-        self.shard_class.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ShardClass`.
+    pub fn shard_class(&self) -> ::std::option::Option<&str> {
+        self.shard_class.0.as_deref()
     }
+
     /// Creation time.
     ///
     /// Example: `2018-11-07T08:49:00Z`
-    pub fn create_time(&self) -> &str {
-        self.create_time.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `CreateTime`.
+    pub fn create_time(&self) -> ::std::option::Option<&str> {
+        self.create_time.0.as_deref()
     }
+
     /// vSwitch ID.
     ///
     /// Example: `vsw-bp1e7clcw529l773d****`
-    pub fn v_switch_id(&self) -> &str {
-        self.v_switch_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `VSwitchId`.
+    pub fn v_switch_id(&self) -> ::std::option::Option<&str> {
+        self.v_switch_id.0.as_deref()
     }
+
     /// Replica node count in the primary zone.
     ///
     /// > **ReplicaCount** and **SlaveReplicaCount** only apply to cloud-native instances; in a cluster instance each value is counted **per node** (primary zone and secondary zone).
     ///
     /// Example: `1`
+    ///
+    /// Wire name `ReplicaCount`.
     pub fn replica_count(&self) -> ::std::option::Option<i32> {
         self.replica_count.0
     }
+
     /// Read replica count in the primary zone.
     ///
     /// > **ReadOnlyCount** and **SlaveReadOnlyCount** only apply to cloud-native instances with read/write splitting; in a cluster instance each value is counted **per node** (primary zone and secondary zone).
     ///
     /// Example: `1`
-    pub fn read_only_count(&self) -> &str {
-        self.read_only_count.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ReadOnlyCount`.
+    pub fn read_only_count(&self) -> ::std::option::Option<&str> {
+        self.read_only_count.0.as_deref()
     }
+
     /// Instance class.
     ///
     /// Example: `redis.logic.sharding.2g.2db.0rodb.4proxy.default`
-    pub fn instance_class(&self) -> &str {
-        self.instance_class.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `InstanceClass`.
+    pub fn instance_class(&self) -> ::std::option::Option<&str> {
+        self.instance_class.0.as_deref()
     }
+
     /// Whether ApsaraDB RDS manages the instance (**true** or **false**).
     ///
     /// Example: `true`
+    ///
+    /// Wire name `IsRds`.
     pub fn is_rds(&self) -> ::std::option::Option<bool> {
         self.is_rds.0
     }
+
     /// Secondary zone ID.
     ///
     /// > Ignored when **ZoneId** already lists several zones, as in cn-hangzhou-MAZ10(h,i).
     ///
     /// Example: `cn-hangzhou-h`
-    pub fn secondary_zone_id(&self) -> &str {
-        self.secondary_zone_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `SecondaryZoneId`.
+    pub fn secondary_zone_id(&self) -> ::std::option::Option<&str> {
+        self.secondary_zone_id.0.as_deref()
     }
+
     /// Instance name.
     ///
     /// Example: `apitest`
-    pub fn instance_name(&self) -> &str {
-        self.instance_name.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `InstanceName`.
+    pub fn instance_name(&self) -> ::std::option::Option<&str> {
+        self.instance_name.0.as_deref()
     }
+
     /// Read replica count in the secondary zone.
     ///
     /// Example: `1`
+    ///
+    /// Wire name `SlaveReadOnlyCount`.
     pub fn slave_read_only_count(&self) -> ::std::option::Option<i32> {
         self.slave_read_only_count.0
     }
+
     /// VPC ID.
     ///
     /// Example: `vpc-bp1nme44gek34slfc****`
-    pub fn vpc_id(&self) -> &str {
-        self.vpc_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `VpcId`.
+    pub fn vpc_id(&self) -> ::std::option::Option<&str> {
+        self.vpc_id.0.as_deref()
     }
+
     /// Billing method: **PrePaid** (subscription) or **PostPaid** (pay-as-you-go).
     ///
     /// Example: `PostPaid`
-    pub fn charge_type(&self) -> &str {
-        self.charge_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ChargeType`.
+    pub fn charge_type(&self) -> ::std::option::Option<&str> {
+        self.charge_type.0.as_deref()
     }
+
     /// Kind of compute resource: **Ecs** (cloud-native compute) or **Machine** (physical machine).
     ///
     /// Example: `Ecs`
-    pub fn computing_type(&self) -> &str {
-        self.computing_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ComputingType`.
+    pub fn computing_type(&self) -> ::std::option::Option<&str> {
+        self.computing_type.0.as_deref()
     }
+
     /// Node layout: **double** (master plus replica) or **single** (master only; no longer offered).
     ///
     /// Example: `double`
-    pub fn node_type(&self) -> &str {
-        self.node_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `NodeType`.
+    pub fn node_type(&self) -> ::std::option::Option<&str> {
+        self.node_type.0.as_deref()
     }
+
     /// Connection mode: **Standard** (direct) or **Safe** (through the database proxy).
     ///
     /// Example: `Standard`
-    pub fn connection_mode(&self) -> &str {
-        self.connection_mode.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ConnectionMode`.
+    pub fn connection_mode(&self) -> ::std::option::Option<&str> {
+        self.connection_mode.0.as_deref()
     }
+
     /// Region ID.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(&self) -> &str {
-        self.region_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RegionId`.
+    pub fn region_id(&self) -> ::std::option::Option<&str> {
+        self.region_id.0.as_deref()
+    }
+
+    /// Sets [`connections`](Self::connections).
+    pub fn with_connections(mut self, value: i64) -> Self {
+        self.connections = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`end_time`](Self::end_time).
+    pub fn with_end_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.end_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`resource_group_id`](Self::resource_group_id).
+    pub fn with_resource_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_group_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`edition_type`](Self::edition_type).
+    pub fn with_edition_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.edition_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`config`](Self::config).
+    pub fn with_config(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.config = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`port`](Self::port).
+    pub fn with_port(mut self, value: i64) -> Self {
+        self.port = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`destroy_time`](Self::destroy_time).
+    pub fn with_destroy_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.destroy_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`global_instance_id`](Self::global_instance_id).
+    pub fn with_global_instance_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.global_instance_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`has_renew_change_order`](Self::has_renew_change_order).
+    pub fn with_has_renew_change_order(mut self, value: bool) -> Self {
+        self.has_renew_change_order = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`shard_count`](Self::shard_count).
+    pub fn with_shard_count(mut self, value: i32) -> Self {
+        self.shard_count = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`connection_domain`](Self::connection_domain).
+    pub fn with_connection_domain(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connection_domain = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`slave_replica_count`](Self::slave_replica_count).
+    pub fn with_slave_replica_count(mut self, value: i32) -> Self {
+        self.slave_replica_count = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`private_ip`](Self::private_ip).
+    pub fn with_private_ip(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.private_ip = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`capacity`](Self::capacity).
+    pub fn with_capacity(mut self, value: i64) -> Self {
+        self.capacity = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`qps`](Self::qps).
+    pub fn with_qps(mut self, value: i64) -> Self {
+        self.qps = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`network_type`](Self::network_type).
+    pub fn with_network_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.network_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`instance_status`](Self::instance_status).
+    pub fn with_instance_status(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`package_type`](Self::package_type).
+    pub fn with_package_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.package_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`bandwidth`](Self::bandwidth).
+    pub fn with_bandwidth(mut self, value: i64) -> Self {
+        self.bandwidth = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`instance_type`](Self::instance_type).
+    pub fn with_instance_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`tags`](Self::tags).
+    pub fn with_tags(
+        mut self,
+        values: impl ::std::iter::IntoIterator<Item = KvStoreInstanceTag>,
+    ) -> Self {
+        self.tags = rt::de::Wrapped::<KvStoreInstanceTag, wrapper_keys::Key1>::new(
+            values.into_iter().collect(),
+        );
+        self
+    }
+
+    /// Sets [`replacate_id`](Self::replacate_id).
+    pub fn with_replacate_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.replacate_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`architecture_type`](Self::architecture_type).
+    pub fn with_architecture_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.architecture_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`engine_version`](Self::engine_version).
+    pub fn with_engine_version(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.engine_version = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`user_name`](Self::user_name).
+    pub fn with_user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`zone_id`](Self::zone_id).
+    pub fn with_zone_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.zone_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`cloud_type`](Self::cloud_type).
+    pub fn with_cloud_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cloud_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`instance_id`](Self::instance_id).
+    pub fn with_instance_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`shard_class`](Self::shard_class).
+    pub fn with_shard_class(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.shard_class = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`create_time`](Self::create_time).
+    pub fn with_create_time(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.create_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`v_switch_id`](Self::v_switch_id).
+    pub fn with_v_switch_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.v_switch_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`replica_count`](Self::replica_count).
+    pub fn with_replica_count(mut self, value: i32) -> Self {
+        self.replica_count = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`read_only_count`](Self::read_only_count).
+    pub fn with_read_only_count(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.read_only_count = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`instance_class`](Self::instance_class).
+    pub fn with_instance_class(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_class = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`is_rds`](Self::is_rds).
+    pub fn with_is_rds(mut self, value: bool) -> Self {
+        self.is_rds = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`secondary_zone_id`](Self::secondary_zone_id).
+    pub fn with_secondary_zone_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.secondary_zone_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`instance_name`](Self::instance_name).
+    pub fn with_instance_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`slave_read_only_count`](Self::slave_read_only_count).
+    pub fn with_slave_read_only_count(mut self, value: i32) -> Self {
+        self.slave_read_only_count = rt::de::Scalar(::std::option::Option::Some(value));
+        self
+    }
+
+    /// Sets [`vpc_id`](Self::vpc_id).
+    pub fn with_vpc_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.vpc_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`charge_type`](Self::charge_type).
+    pub fn with_charge_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.charge_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`computing_type`](Self::computing_type).
+    pub fn with_computing_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.computing_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`node_type`](Self::node_type).
+    pub fn with_node_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.node_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`connection_mode`](Self::connection_mode).
+    pub fn with_connection_mode(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.connection_mode = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`region_id`](Self::region_id).
+    pub fn with_region_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
     }
 }
+
 /// One tag.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct KvStoreInstanceTag {
-    #[serde(rename = "Value", default)]
-    value: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Key", default)]
-    key: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
+    value: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
+    key: rt::de::Scalar<::std::string::String>,
 }
+
 impl KvStoreInstanceTag {
     /// Tag value.
     ///
     /// Example: `value1`
-    pub fn value(&self) -> &str {
-        self.value.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `Value`.
+    pub fn value(&self) -> ::std::option::Option<&str> {
+        self.value.0.as_deref()
     }
+
     /// Tag key.
     ///
     /// Example: `key1`
-    pub fn key(&self) -> &str {
-        self.key.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `Key`.
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.0.as_deref()
+    }
+
+    /// Sets [`value`](Self::value).
+    pub fn with_value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`key`](Self::key).
+    pub fn with_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.key = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
     }
 }
-/// Errors `DescribeInstances` can return, from its error table. Codes the table does not
-/// list arrive as [`DescribeInstancesError::Unhandled`].
+
+/// Names of the XML-style wrapper objects in this operation's response.
+mod wrapper_keys {
+    use crate::__private as rt;
+
+    /// The wrapper key `KVStoreInstance`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Key0;
+    impl rt::de::WrapperKey for Key0 {
+        const KEY: &'static str = "KVStoreInstance";
+    }
+
+    /// The wrapper key `Tag`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Key1;
+    impl rt::de::WrapperKey for Key1 {
+        const KEY: &'static str = "Tag";
+    }
+}
+
+/// Errors `DescribeInstances` can return, one variant per code of its error table.
+///
+/// Codes the table does not list arrive as `Unhandled`: match them with a
+/// wildcard arm and read [`code`](DescribeInstancesError::code), since a code the table gains
+/// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeInstancesError {
     /// `InvalidInstanceIds.Malformed` (HTTP 400).
     ///
     /// > The Specified parameter InstanceIds is not valid.
-    InvalidInstanceIdsMalformed(crate::error::ServiceError),
+    InvalidInstanceIdsMalformed(rt::error::ServiceError),
     /// A code this operation's error table does not list.
-    Unhandled(crate::error::ServiceError),
+    #[deprecated(
+        note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
+    )]
+    Unhandled(rt::operation::Unhandled),
 }
+
+#[allow(deprecated)]
 impl DescribeInstancesError {
+    /// The error code, as the service sent it.
+    pub fn code(&self) -> &str {
+        self.service_error().code()
+    }
+
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &crate::error::ServiceError {
-        crate::error::OperationError::service_error(self)
+    pub fn service_error(&self) -> &rt::error::ServiceError {
+        match self {
+            Self::InvalidInstanceIdsMalformed(error) => error,
+            Self::Unhandled(unhandled) => unhandled.service_error(),
+        }
+    }
+
+    /// Whether this is [`InvalidInstanceIdsMalformed`](Self::InvalidInstanceIdsMalformed).
+    pub fn is_invalid_instance_ids_malformed(&self) -> bool {
+        matches!(self, Self::InvalidInstanceIdsMalformed(_))
     }
 }
-impl crate::error::OperationError for DescribeInstancesError {
-    fn from_service_error(error: crate::error::ServiceError) -> Self {
+
+#[allow(deprecated)]
+impl rt::operation::OperationError for DescribeInstancesError {
+    fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceIds.Malformed" => Self::InvalidInstanceIdsMalformed(error),
-            _ => Self::Unhandled(error),
+            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
         }
     }
-    fn service_error(&self) -> &crate::error::ServiceError {
-        match self {
-            Self::InvalidInstanceIdsMalformed(error) | Self::Unhandled(error) => error,
-        }
+
+    fn service_error(&self) -> &rt::error::ServiceError {
+        DescribeInstancesError::service_error(self)
     }
 }
+
 impl ::std::fmt::Display for DescribeInstancesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
+
 impl ::std::error::Error for DescribeInstancesError {}

@@ -4,22 +4,23 @@
 //! `DescribeRegions` (R-kvstore 2015-01-01).
 //!
 //! Lists the regions and zones where Tair (Redis OSS-compatible) instances can be created.
+use crate::__private as rt;
+
 /// What the runtime needs to know to send this operation.
-pub const DESCRIPTOR: crate::operation::OperationDescriptor =
-    crate::operation::OperationDescriptor {
-        product: &super::PRODUCT,
-        action: "DescribeRegions",
-        methods: &["POST", "GET"],
-        path: "/",
-        auth: &["AK"],
-        operation_type: "",
-        ram_action: ::std::option::Option::Some("kvstore:DescribeRegions"),
-        ram_access_level: ::std::option::Option::Some("list"),
-        deprecated: false,
-        response_body: true,
-    };
-/// Parameters of `DescribeRegions`. Build it with [`DescribeRegionsBuilder`] or set the public fields of
-/// `DescribeRegionsRequest::default()`.
+const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {
+    product: &super::PRODUCT,
+    action: "DescribeRegions",
+    methods: &["POST", "GET"],
+    path: "/",
+    auth: &["AK"],
+    operation_type: "",
+    ram_action: ::std::option::Option::Some("kvstore:DescribeRegions"),
+    ram_access_level: ::std::option::Option::Some("list"),
+    deprecated: false,
+    response_body: true,
+};
+
+/// Parameters of `DescribeRegions`, as its builder [`DescribeRegionsBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRegionsRequest {
@@ -30,39 +31,40 @@ pub struct DescribeRegionsRequest {
     /// Wire name `AcceptLanguage`.
     pub accept_language: ::std::option::Option<::std::string::String>,
 }
-impl crate::operation::Operation for DescribeRegionsRequest {
+
+impl rt::operation::Operation for DescribeRegionsRequest {
     type Response = DescribeRegionsResponse;
     type Error = DescribeRegionsError;
-    const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
+    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         Ok(())
     }
-    fn write_params(&self, out: &mut crate::params::Params) {
+
+    fn write_params(&self, out: &mut rt::params::Params) {
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "AcceptLanguage",
             &self.accept_language,
         );
     }
 }
+
 /// Fluent builder for `DescribeRegions`: set parameters, then [`send`](DescribeRegionsBuilder::send).
 #[derive(Debug, Clone)]
 pub struct DescribeRegionsBuilder {
-    client: crate::client::Client,
+    client: rt::client::Client,
     request: DescribeRegionsRequest,
 }
+
 impl DescribeRegionsBuilder {
-    pub(crate) fn new(client: crate::client::Client) -> Self {
+    pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
             request: ::std::default::Default::default(),
         }
     }
-    /// Language of the returned **LocalName**: **zh-CN** (Chinese, the default) or **en-US** (English).
-    ///
-    /// Example: `zh-CN`
-    ///
-    /// Wire name `AcceptLanguage`.
+
+    /// Sets [`DescribeRegionsRequest::accept_language`](DescribeRegionsRequest::accept_language).
     pub fn accept_language(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -70,115 +72,261 @@ impl DescribeRegionsBuilder {
         self.request.accept_language = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request as built so far.
     pub fn request(&self) -> &DescribeRegionsRequest {
         &self.request
     }
-    /// Takes the request out, to send later with `Client::execute`.
-    pub fn into_request(self) -> DescribeRegionsRequest {
-        self.request
-    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<DescribeRegionsResponse, crate::error::Error<DescribeRegionsError>>
+    ) -> ::std::result::Result<DescribeRegionsResponse, rt::error::Error<DescribeRegionsError>>
     {
         self.client.execute(self.request).await
     }
 }
+
 /// The response of [`DescribeRegions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
-    #[serde(rename = "RequestId", default)]
-    request_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionIds", default)]
-    region_ids: crate::de::List<KvStoreRegion>,
+    #[serde(
+        rename = "RequestId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    request_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "RegionIds",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    region_ids: rt::de::Wrapped<KvStoreRegion, wrapper_keys::Key0>,
 }
+
 impl DescribeRegionsResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `AD425AD3-CC7B-4EE2-A5CB-2F61BA73****`
-    pub fn request_id(&self) -> &str {
-        self.request_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RequestId`.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self.request_id.0.as_deref()
     }
+
     /// On the wire: `RegionIds.KVStoreRegion[]`, a wrapper object flattened here.
+    ///
+    /// Wire name `RegionIds`.
     pub fn region_ids(&self) -> &[KvStoreRegion] {
         &self.region_ids.0
     }
+
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`region_ids`](Self::region_ids).
+    pub fn with_region_ids(
+        mut self,
+        values: impl ::std::iter::IntoIterator<Item = KvStoreRegion>,
+    ) -> Self {
+        self.region_ids =
+            rt::de::Wrapped::<KvStoreRegion, wrapper_keys::Key0>::new(values.into_iter().collect());
+        self
+    }
 }
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+
+/// The `KvStoreRegion` object.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct KvStoreRegion {
-    #[serde(rename = "RegionEndpoint", default)]
-    region_endpoint: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalName", default)]
-    local_name: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default)]
-    region_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneIds", default)]
-    zone_ids: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneIdList", default)]
-    zone_id_list: crate::de::List<::std::string::String>,
+    #[serde(
+        rename = "RegionEndpoint",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    region_endpoint: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "LocalName",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    local_name: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
+    region_id: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "ZoneIds", default, skip_serializing_if = "rt::de::is_unset")]
+    zone_ids: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ZoneIdList",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    zone_id_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
 }
+
 impl KvStoreRegion {
     /// API endpoint for the region.
     ///
     /// Example: `r-kvstore.aliyuncs.com`
-    pub fn region_endpoint(&self) -> &str {
-        self.region_endpoint.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RegionEndpoint`.
+    pub fn region_endpoint(&self) -> ::std::option::Option<&str> {
+        self.region_endpoint.0.as_deref()
     }
+
     /// Display name of the region.
     ///
     /// Example: `China (Hangzhou)`
-    pub fn local_name(&self) -> &str {
-        self.local_name.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `LocalName`.
+    pub fn local_name(&self) -> ::std::option::Option<&str> {
+        self.local_name.0.as_deref()
     }
+
     /// Region ID.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(&self) -> &str {
-        self.region_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RegionId`.
+    pub fn region_id(&self) -> ::std::option::Option<&str> {
+        self.region_id.0.as_deref()
     }
+
     /// Zone IDs of the region.
     ///
     /// Example: `cn-hangzhou-h`
-    pub fn zone_ids(&self) -> &str {
-        self.zone_ids.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ZoneIds`.
+    pub fn zone_ids(&self) -> ::std::option::Option<&str> {
+        self.zone_ids.0.as_deref()
     }
+
     /// On the wire: `ZoneIdList.ZoneId[]`, a wrapper object flattened here.
+    ///
+    /// Wire name `ZoneIdList`.
     pub fn zone_id_list(&self) -> &[::std::string::String] {
         &self.zone_id_list.0
     }
+
+    /// Sets [`region_endpoint`](Self::region_endpoint).
+    pub fn with_region_endpoint(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_endpoint = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`local_name`](Self::local_name).
+    pub fn with_local_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.local_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`region_id`](Self::region_id).
+    pub fn with_region_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`zone_ids`](Self::zone_ids).
+    pub fn with_zone_ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.zone_ids = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`zone_id_list`](Self::zone_id_list).
+    pub fn with_zone_id_list(
+        mut self,
+        values: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
+    ) -> Self {
+        self.zone_id_list = rt::de::Wrapped::<::std::string::String, wrapper_keys::Key1>::new(
+            values.into_iter().collect(),
+        );
+        self
+    }
 }
-/// Errors `DescribeRegions` can return, from its error table. Codes the table does not
-/// list arrive as [`DescribeRegionsError::Unhandled`].
+
+/// Names of the XML-style wrapper objects in this operation's response.
+mod wrapper_keys {
+    use crate::__private as rt;
+
+    /// The wrapper key `KVStoreRegion`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Key0;
+    impl rt::de::WrapperKey for Key0 {
+        const KEY: &'static str = "KVStoreRegion";
+    }
+
+    /// The wrapper key `ZoneId`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Key1;
+    impl rt::de::WrapperKey for Key1 {
+        const KEY: &'static str = "ZoneId";
+    }
+}
+
+/// Errors `DescribeRegions` can return, one variant per code of its error table.
+///
+/// Codes the table does not list arrive as `Unhandled`: match them with a
+/// wildcard arm and read [`code`](DescribeRegionsError::code), since a code the table gains
+/// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeRegionsError {
     /// A code this operation's error table does not list.
-    Unhandled(crate::error::ServiceError),
+    #[deprecated(
+        note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
+    )]
+    Unhandled(rt::operation::Unhandled),
 }
+
+#[allow(deprecated)]
 impl DescribeRegionsError {
+    /// The error code, as the service sent it.
+    pub fn code(&self) -> &str {
+        self.service_error().code()
+    }
+
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &crate::error::ServiceError {
-        crate::error::OperationError::service_error(self)
-    }
-}
-impl crate::error::OperationError for DescribeRegionsError {
-    fn from_service_error(error: crate::error::ServiceError) -> Self {
-        Self::Unhandled(error)
-    }
-    fn service_error(&self) -> &crate::error::ServiceError {
+    pub fn service_error(&self) -> &rt::error::ServiceError {
         match self {
-            Self::Unhandled(error) => error,
+            Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
 }
+
+#[allow(deprecated)]
+impl rt::operation::OperationError for DescribeRegionsError {
+    fn from_service_error(error: rt::error::ServiceError) -> Self {
+        Self::Unhandled(rt::operation::Unhandled::new(error))
+    }
+
+    fn service_error(&self) -> &rt::error::ServiceError {
+        DescribeRegionsError::service_error(self)
+    }
+}
+
 impl ::std::fmt::Display for DescribeRegionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
+
 impl ::std::error::Error for DescribeRegionsError {}

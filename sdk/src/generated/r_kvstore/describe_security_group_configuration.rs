@@ -4,22 +4,23 @@
 //! `DescribeSecurityGroupConfiguration` (R-kvstore 2015-01-01).
 //!
 //! Lists the ECS security groups bound to the whitelists of a Tair (Redis OSS-compatible) instance.
+use crate::__private as rt;
+
 /// What the runtime needs to know to send this operation.
-pub const DESCRIPTOR: crate::operation::OperationDescriptor =
-    crate::operation::OperationDescriptor {
-        product: &super::PRODUCT,
-        action: "DescribeSecurityGroupConfiguration",
-        methods: &["POST", "GET"],
-        path: "/",
-        auth: &["AK"],
-        operation_type: "read",
-        ram_action: ::std::option::Option::Some("kvstore:DescribeSecurityGroupConfiguration"),
-        ram_access_level: ::std::option::Option::Some("get"),
-        deprecated: false,
-        response_body: true,
-    };
-/// Parameters of `DescribeSecurityGroupConfiguration`. Build it with [`DescribeSecurityGroupConfigurationBuilder`] or set the public fields of
-/// `DescribeSecurityGroupConfigurationRequest::default()`.
+const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {
+    product: &super::PRODUCT,
+    action: "DescribeSecurityGroupConfiguration",
+    methods: &["POST", "GET"],
+    path: "/",
+    auth: &["AK"],
+    operation_type: "read",
+    ram_action: ::std::option::Option::Some("kvstore:DescribeSecurityGroupConfiguration"),
+    ram_access_level: ::std::option::Option::Some("get"),
+    deprecated: false,
+    response_body: true,
+};
+
+/// Parameters of `DescribeSecurityGroupConfiguration`, as its builder [`DescribeSecurityGroupConfigurationBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupConfigurationRequest {
@@ -30,148 +31,253 @@ pub struct DescribeSecurityGroupConfigurationRequest {
     /// Wire name `InstanceId`; required.
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
-impl crate::operation::Operation for DescribeSecurityGroupConfigurationRequest {
+
+impl rt::operation::Operation for DescribeSecurityGroupConfigurationRequest {
     type Response = DescribeSecurityGroupConfigurationResponse;
     type Error = DescribeSecurityGroupConfigurationError;
-    const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
-        crate::validate::required("InstanceId", &self.instance_id)?;
+    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+        rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
-    fn write_params(&self, out: &mut crate::params::Params) {
-        out.plain(
-            crate::params::Location::Query,
-            "InstanceId",
-            &self.instance_id,
-        );
+
+    fn write_params(&self, out: &mut rt::params::Params) {
+        out.plain(rt::params::Location::Query, "InstanceId", &self.instance_id);
     }
 }
+
 /// Fluent builder for `DescribeSecurityGroupConfiguration`: set parameters, then [`send`](DescribeSecurityGroupConfigurationBuilder::send).
 #[derive(Debug, Clone)]
 pub struct DescribeSecurityGroupConfigurationBuilder {
-    client: crate::client::Client,
+    client: rt::client::Client,
     request: DescribeSecurityGroupConfigurationRequest,
 }
+
 impl DescribeSecurityGroupConfigurationBuilder {
-    pub(crate) fn new(client: crate::client::Client) -> Self {
+    pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
             request: ::std::default::Default::default(),
         }
     }
-    /// Instance ID.
-    ///
-    /// Example: `r-bp1zxszhcgatnx****`
-    ///
-    /// Wire name `InstanceId`; required.
+
+    /// Sets [`DescribeSecurityGroupConfigurationRequest::instance_id`](DescribeSecurityGroupConfigurationRequest::instance_id).
     pub fn instance_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.instance_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request as built so far.
     pub fn request(&self) -> &DescribeSecurityGroupConfigurationRequest {
         &self.request
     }
-    /// Takes the request out, to send later with `Client::execute`.
-    pub fn into_request(self) -> DescribeSecurityGroupConfigurationRequest {
-        self.request
-    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
         DescribeSecurityGroupConfigurationResponse,
-        crate::error::Error<DescribeSecurityGroupConfigurationError>,
+        rt::error::Error<DescribeSecurityGroupConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
 }
+
 /// The response of [`DescribeSecurityGroupConfiguration`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupConfigurationResponse {
-    #[serde(rename = "RequestId", default)]
-    request_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default)]
-    items: crate::de::List<EcsSecurityGroupRelation>,
+    #[serde(
+        rename = "RequestId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    request_id: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
+    items: rt::de::Wrapped<EcsSecurityGroupRelation, wrapper_keys::Key0>,
 }
+
 impl DescribeSecurityGroupConfigurationResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `981C0D6A-D9DD-466C-92DA-F29DF755****`
-    pub fn request_id(&self) -> &str {
-        self.request_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RequestId`.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self.request_id.0.as_deref()
     }
+
     /// On the wire: `Items.EcsSecurityGroupRelation[]`, a wrapper object flattened here.
+    ///
+    /// Wire name `Items`.
     pub fn items(&self) -> &[EcsSecurityGroupRelation] {
         &self.items.0
     }
+
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`items`](Self::items).
+    pub fn with_items(
+        mut self,
+        values: impl ::std::iter::IntoIterator<Item = EcsSecurityGroupRelation>,
+    ) -> Self {
+        self.items = rt::de::Wrapped::<EcsSecurityGroupRelation, wrapper_keys::Key0>::new(
+            values.into_iter().collect(),
+        );
+        self
+    }
 }
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+
+/// The `EcsSecurityGroupRelation` object.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct EcsSecurityGroupRelation {
-    #[serde(rename = "SecurityGroupId", default)]
-    security_group_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default)]
-    region_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetType", default)]
-    net_type: crate::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "SecurityGroupId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    security_group_id: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
+    region_id: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
+    net_type: rt::de::Scalar<::std::string::String>,
 }
+
 impl EcsSecurityGroupRelation {
     /// Security group ID.
     ///
     /// Example: `sg-bp14p9y07ns3gwq****`
-    pub fn security_group_id(&self) -> &str {
-        self.security_group_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `SecurityGroupId`.
+    pub fn security_group_id(&self) -> ::std::option::Option<&str> {
+        self.security_group_id.0.as_deref()
     }
+
     /// Region in which the instance runs.
     ///
     /// Example: `cn-hangzhou`
-    pub fn region_id(&self) -> &str {
-        self.region_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RegionId`.
+    pub fn region_id(&self) -> ::std::option::Option<&str> {
+        self.region_id.0.as_deref()
     }
+
     /// Network type that the security group belongs to: **classic** (classic network) or **vpc** (virtual private cloud).
     ///
     /// Example: `vpc`
-    pub fn net_type(&self) -> &str {
-        self.net_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `NetType`.
+    pub fn net_type(&self) -> ::std::option::Option<&str> {
+        self.net_type.0.as_deref()
+    }
+
+    /// Sets [`security_group_id`](Self::security_group_id).
+    pub fn with_security_group_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.security_group_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`region_id`](Self::region_id).
+    pub fn with_region_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`net_type`](Self::net_type).
+    pub fn with_net_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.net_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
     }
 }
-/// Errors `DescribeSecurityGroupConfiguration` can return, from its error table. Codes the table does not
-/// list arrive as [`DescribeSecurityGroupConfigurationError::Unhandled`].
+
+/// Names of the XML-style wrapper objects in this operation's response.
+mod wrapper_keys {
+    use crate::__private as rt;
+
+    /// The wrapper key `EcsSecurityGroupRelation`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Key0;
+    impl rt::de::WrapperKey for Key0 {
+        const KEY: &'static str = "EcsSecurityGroupRelation";
+    }
+}
+
+/// Errors `DescribeSecurityGroupConfiguration` can return, one variant per code of its error table.
+///
+/// Codes the table does not list arrive as `Unhandled`: match them with a
+/// wildcard arm and read [`code`](DescribeSecurityGroupConfigurationError::code), since a code the table gains
+/// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeSecurityGroupConfigurationError {
     /// `InvalidInstanceId.NotFound` (HTTP 404).
     ///
     /// > The InstanceId provided does not exist in our records.
-    InvalidInstanceIdNotFound(crate::error::ServiceError),
+    InvalidInstanceIdNotFound(rt::error::ServiceError),
     /// A code this operation's error table does not list.
-    Unhandled(crate::error::ServiceError),
+    #[deprecated(
+        note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
+    )]
+    Unhandled(rt::operation::Unhandled),
 }
+
+#[allow(deprecated)]
 impl DescribeSecurityGroupConfigurationError {
+    /// The error code, as the service sent it.
+    pub fn code(&self) -> &str {
+        self.service_error().code()
+    }
+
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &crate::error::ServiceError {
-        crate::error::OperationError::service_error(self)
+    pub fn service_error(&self) -> &rt::error::ServiceError {
+        match self {
+            Self::InvalidInstanceIdNotFound(error) => error,
+            Self::Unhandled(unhandled) => unhandled.service_error(),
+        }
+    }
+
+    /// Whether this is [`InvalidInstanceIdNotFound`](Self::InvalidInstanceIdNotFound).
+    pub fn is_invalid_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceIdNotFound(_))
     }
 }
-impl crate::error::OperationError for DescribeSecurityGroupConfigurationError {
-    fn from_service_error(error: crate::error::ServiceError) -> Self {
+
+#[allow(deprecated)]
+impl rt::operation::OperationError for DescribeSecurityGroupConfigurationError {
+    fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
-            _ => Self::Unhandled(error),
+            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
         }
     }
-    fn service_error(&self) -> &crate::error::ServiceError {
-        match self {
-            Self::InvalidInstanceIdNotFound(error) | Self::Unhandled(error) => error,
-        }
+
+    fn service_error(&self) -> &rt::error::ServiceError {
+        DescribeSecurityGroupConfigurationError::service_error(self)
     }
 }
+
 impl ::std::fmt::Display for DescribeSecurityGroupConfigurationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
+
 impl ::std::error::Error for DescribeSecurityGroupConfigurationError {}

@@ -4,22 +4,23 @@
 //! `DescribeSecurityIps` (R-kvstore 2015-01-01).
 //!
 //! Lists the IP address whitelists configured for a Tair (Redis OSS-compatible) instance.
+use crate::__private as rt;
+
 /// What the runtime needs to know to send this operation.
-pub const DESCRIPTOR: crate::operation::OperationDescriptor =
-    crate::operation::OperationDescriptor {
-        product: &super::PRODUCT,
-        action: "DescribeSecurityIps",
-        methods: &["POST", "GET"],
-        path: "/",
-        auth: &["AK"],
-        operation_type: "",
-        ram_action: ::std::option::Option::Some("kvstore:DescribeSecurityIps"),
-        ram_access_level: ::std::option::Option::Some("get"),
-        deprecated: false,
-        response_body: true,
-    };
-/// Parameters of `DescribeSecurityIps`. Build it with [`DescribeSecurityIpsBuilder`] or set the public fields of
-/// `DescribeSecurityIpsRequest::default()`.
+const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {
+    product: &super::PRODUCT,
+    action: "DescribeSecurityIps",
+    methods: &["POST", "GET"],
+    path: "/",
+    auth: &["AK"],
+    operation_type: "",
+    ram_action: ::std::option::Option::Some("kvstore:DescribeSecurityIps"),
+    ram_access_level: ::std::option::Option::Some("get"),
+    deprecated: false,
+    response_body: true,
+};
+
+/// Parameters of `DescribeSecurityIps`, as its builder [`DescribeSecurityIpsBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityIpsRequest {
@@ -30,153 +31,268 @@ pub struct DescribeSecurityIpsRequest {
     /// Wire name `InstanceId`; required.
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
-impl crate::operation::Operation for DescribeSecurityIpsRequest {
+
+impl rt::operation::Operation for DescribeSecurityIpsRequest {
     type Response = DescribeSecurityIpsResponse;
     type Error = DescribeSecurityIpsError;
-    const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
-        crate::validate::required("InstanceId", &self.instance_id)?;
+    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+        rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
     }
-    fn write_params(&self, out: &mut crate::params::Params) {
-        out.plain(
-            crate::params::Location::Query,
-            "InstanceId",
-            &self.instance_id,
-        );
+
+    fn write_params(&self, out: &mut rt::params::Params) {
+        out.plain(rt::params::Location::Query, "InstanceId", &self.instance_id);
     }
 }
+
 /// Fluent builder for `DescribeSecurityIps`: set parameters, then [`send`](DescribeSecurityIpsBuilder::send).
 #[derive(Debug, Clone)]
 pub struct DescribeSecurityIpsBuilder {
-    client: crate::client::Client,
+    client: rt::client::Client,
     request: DescribeSecurityIpsRequest,
 }
+
 impl DescribeSecurityIpsBuilder {
-    pub(crate) fn new(client: crate::client::Client) -> Self {
+    pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
             request: ::std::default::Default::default(),
         }
     }
-    /// Instance ID.
-    ///
-    /// Example: `r-bp1zxszhcgatnx****`
-    ///
-    /// Wire name `InstanceId`; required.
+
+    /// Sets [`DescribeSecurityIpsRequest::instance_id`](DescribeSecurityIpsRequest::instance_id).
     pub fn instance_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.instance_id = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request as built so far.
     pub fn request(&self) -> &DescribeSecurityIpsRequest {
         &self.request
     }
-    /// Takes the request out, to send later with `Client::execute`.
-    pub fn into_request(self) -> DescribeSecurityIpsRequest {
-        self.request
-    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
         DescribeSecurityIpsResponse,
-        crate::error::Error<DescribeSecurityIpsError>,
+        rt::error::Error<DescribeSecurityIpsError>,
     > {
         self.client.execute(self.request).await
     }
 }
+
 /// The response of [`DescribeSecurityIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct DescribeSecurityIpsResponse {
-    #[serde(rename = "RequestId", default)]
-    request_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecurityIpGroups", default)]
-    security_ip_groups: crate::de::List<SecurityIpGroup>,
+    #[serde(
+        rename = "RequestId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    request_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "SecurityIpGroups",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    security_ip_groups: rt::de::Wrapped<SecurityIpGroup, wrapper_keys::Key0>,
 }
+
 impl DescribeSecurityIpsResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `EFC9161F-15E3-4A6E-8A99-C09916D1****`
-    pub fn request_id(&self) -> &str {
-        self.request_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RequestId`.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self.request_id.0.as_deref()
     }
+
     /// On the wire: `SecurityIpGroups.SecurityIpGroup[]`, a wrapper object flattened here.
+    ///
+    /// Wire name `SecurityIpGroups`.
     pub fn security_ip_groups(&self) -> &[SecurityIpGroup] {
         &self.security_ip_groups.0
     }
+
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`security_ip_groups`](Self::security_ip_groups).
+    pub fn with_security_ip_groups(
+        mut self,
+        values: impl ::std::iter::IntoIterator<Item = SecurityIpGroup>,
+    ) -> Self {
+        self.security_ip_groups = rt::de::Wrapped::<SecurityIpGroup, wrapper_keys::Key0>::new(
+            values.into_iter().collect(),
+        );
+        self
+    }
 }
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+
+/// The `SecurityIpGroup` object.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct SecurityIpGroup {
-    #[serde(rename = "SecurityIpGroupAttribute", default)]
-    security_ip_group_attribute: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecurityIpList", default)]
-    security_ip_list: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecurityIpGroupName", default)]
-    security_ip_group_name: crate::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "SecurityIpGroupAttribute",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    security_ip_group_attribute: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "SecurityIpList",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    security_ip_list: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "SecurityIpGroupName",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    security_ip_group_name: rt::de::Scalar<::std::string::String>,
 }
+
 impl SecurityIpGroup {
     /// Whitelist attribute; empty unless set.
     ///
     /// > Once DAS, DMS, DTS or a similar service is authorized for the instance, it creates its own **hidden** whitelist, which you can neither change nor delete.
     ///
     /// Example: `hidden`
-    pub fn security_ip_group_attribute(&self) -> &str {
-        self.security_ip_group_attribute
-            .0
-            .as_deref()
-            .unwrap_or_default()
+    ///
+    /// Wire name `SecurityIpGroupAttribute`.
+    pub fn security_ip_group_attribute(&self) -> ::std::option::Option<&str> {
+        self.security_ip_group_attribute.0.as_deref()
     }
+
     /// Addresses in this whitelist (a whitelist holds at most 1,000 entries).
     ///
     /// Example: `100.100.202.***/24,10.10.10.***`
-    pub fn security_ip_list(&self) -> &str {
-        self.security_ip_list.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `SecurityIpList`.
+    pub fn security_ip_list(&self) -> ::std::option::Option<&str> {
+        self.security_ip_list.0.as_deref()
     }
+
     /// Whitelist name.
     ///
     /// Example: `default`
-    pub fn security_ip_group_name(&self) -> &str {
-        self.security_ip_group_name.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `SecurityIpGroupName`.
+    pub fn security_ip_group_name(&self) -> ::std::option::Option<&str> {
+        self.security_ip_group_name.0.as_deref()
+    }
+
+    /// Sets [`security_ip_group_attribute`](Self::security_ip_group_attribute).
+    pub fn with_security_ip_group_attribute(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.security_ip_group_attribute =
+            rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`security_ip_list`](Self::security_ip_list).
+    pub fn with_security_ip_list(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.security_ip_list = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`security_ip_group_name`](Self::security_ip_group_name).
+    pub fn with_security_ip_group_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.security_ip_group_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
     }
 }
-/// Errors `DescribeSecurityIps` can return, from its error table. Codes the table does not
-/// list arrive as [`DescribeSecurityIpsError::Unhandled`].
+
+/// Names of the XML-style wrapper objects in this operation's response.
+mod wrapper_keys {
+    use crate::__private as rt;
+
+    /// The wrapper key `SecurityIpGroup`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Key0;
+    impl rt::de::WrapperKey for Key0 {
+        const KEY: &'static str = "SecurityIpGroup";
+    }
+}
+
+/// Errors `DescribeSecurityIps` can return, one variant per code of its error table.
+///
+/// Codes the table does not list arrive as `Unhandled`: match them with a
+/// wildcard arm and read [`code`](DescribeSecurityIpsError::code), since a code the table gains
+/// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeSecurityIpsError {
     /// `InvalidInstanceId.NotFound` (HTTP 404).
     ///
     /// > The InstanceId provided does not exist in our records.
-    InvalidInstanceIdNotFound(crate::error::ServiceError),
+    InvalidInstanceIdNotFound(rt::error::ServiceError),
     /// A code this operation's error table does not list.
-    Unhandled(crate::error::ServiceError),
+    #[deprecated(
+        note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
+    )]
+    Unhandled(rt::operation::Unhandled),
 }
+
+#[allow(deprecated)]
 impl DescribeSecurityIpsError {
+    /// The error code, as the service sent it.
+    pub fn code(&self) -> &str {
+        self.service_error().code()
+    }
+
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &crate::error::ServiceError {
-        crate::error::OperationError::service_error(self)
+    pub fn service_error(&self) -> &rt::error::ServiceError {
+        match self {
+            Self::InvalidInstanceIdNotFound(error) => error,
+            Self::Unhandled(unhandled) => unhandled.service_error(),
+        }
+    }
+
+    /// Whether this is [`InvalidInstanceIdNotFound`](Self::InvalidInstanceIdNotFound).
+    pub fn is_invalid_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceIdNotFound(_))
     }
 }
-impl crate::error::OperationError for DescribeSecurityIpsError {
-    fn from_service_error(error: crate::error::ServiceError) -> Self {
+
+#[allow(deprecated)]
+impl rt::operation::OperationError for DescribeSecurityIpsError {
+    fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
-            _ => Self::Unhandled(error),
+            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
         }
     }
-    fn service_error(&self) -> &crate::error::ServiceError {
-        match self {
-            Self::InvalidInstanceIdNotFound(error) | Self::Unhandled(error) => error,
-        }
+
+    fn service_error(&self) -> &rt::error::ServiceError {
+        DescribeSecurityIpsError::service_error(self)
     }
 }
+
 impl ::std::fmt::Display for DescribeSecurityIpsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
+
 impl ::std::error::Error for DescribeSecurityIpsError {}

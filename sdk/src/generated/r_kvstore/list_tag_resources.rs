@@ -6,22 +6,23 @@
 //! Lists which tags are attached to which Tair (Redis OSS-compatible) instances.
 //!
 //! The same tag-to-instance mapping is visible in the Tair (Redis OSS-compatible) console; see [Filter Tair (Redis OSS-compatible) instances by tag](https://www.alibabacloud.com/help/en/doc-detail/119160.html) and [View tags bound to an instance](https://www.alibabacloud.com/help/en/doc-detail/134038.html).
+use crate::__private as rt;
+
 /// What the runtime needs to know to send this operation.
-pub const DESCRIPTOR: crate::operation::OperationDescriptor =
-    crate::operation::OperationDescriptor {
-        product: &super::PRODUCT,
-        action: "ListTagResources",
-        methods: &["POST", "GET"],
-        path: "/",
-        auth: &["AK"],
-        operation_type: "",
-        ram_action: ::std::option::Option::Some("kvstore:ListTagResources"),
-        ram_access_level: ::std::option::Option::Some("list"),
-        deprecated: false,
-        response_body: true,
-    };
-/// Parameters of `ListTagResources`. Build it with [`ListTagResourcesBuilder`] or set the public fields of
-/// `ListTagResourcesRequest::default()`.
+const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {
+    product: &super::PRODUCT,
+    action: "ListTagResources",
+    methods: &["POST", "GET"],
+    path: "/",
+    auth: &["AK"],
+    operation_type: "",
+    ram_action: ::std::option::Option::Some("kvstore:ListTagResources"),
+    ram_access_level: ::std::option::Option::Some("list"),
+    deprecated: false,
+    response_body: true,
+};
+
+/// Parameters of `ListTagResources`, as its builder [`ListTagResourcesBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagResourcesRequest {
@@ -58,80 +59,79 @@ pub struct ListTagResourcesRequest {
     /// Wire name `Tag`; at most 21 items.
     pub tags: ::std::vec::Vec<Tag>,
 }
-impl crate::operation::Operation for ListTagResourcesRequest {
+
+impl rt::operation::Operation for ListTagResourcesRequest {
     type Response = ListTagResourcesResponse;
     type Error = ListTagResourcesError;
-    const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
-        crate::validate::required("RegionId", &self.region_id)?;
-        crate::validate::required("ResourceType", &self.resource_type)?;
-        crate::validate::one_of(
+    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+        rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::required("ResourceType", &self.resource_type)?;
+        rt::validate::one_of(
             "ResourceType",
             &self.resource_type,
             &["INSTANCE", "instance"],
         )?;
-        crate::validate::max_items("ResourceId", &self.resource_ids, 51usize)?;
-        crate::validate::max_items("Tag", &self.tags, 21usize)?;
+        rt::validate::max_items("ResourceId", &self.resource_ids, 51usize)?;
+        rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
     }
-    fn write_params(&self, out: &mut crate::params::Params) {
-        out.plain(crate::params::Location::Query, "RegionId", &self.region_id);
+
+    fn write_params(&self, out: &mut rt::params::Params) {
+        out.plain(rt::params::Location::Query, "RegionId", &self.region_id);
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "ResourceType",
             &self.resource_type,
         );
-        out.plain(
-            crate::params::Location::Query,
-            "NextToken",
-            &self.next_token,
-        );
+        out.plain(rt::params::Location::Query, "NextToken", &self.next_token);
         out.flat(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "ResourceId",
             &self.resource_ids,
         );
-        out.flat(crate::params::Location::Query, "Tag", &self.tags);
+        out.flat(rt::params::Location::Query, "Tag", &self.tags);
     }
 }
-impl crate::paginate::Paginated for ListTagResourcesRequest {
+
+impl rt::paginate::Paginated for ListTagResourcesRequest {
     fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
-        let token = crate::paginate::next_token(
-            self.next_token.as_deref(),
-            ::std::option::Option::Some(response.next_token()),
-        )?;
+        let token = rt::paginate::next_token(self.next_token.as_deref(), response.next_token())?;
         let mut request = self.clone();
         request.next_token = ::std::option::Option::Some(token);
         ::std::option::Option::Some(request)
     }
 }
+
+impl rt::paginate::PaginatedItems for ListTagResourcesRequest {
+    type Item = TagResource;
+    fn page_items(response: Self::Response) -> ::std::vec::Vec<Self::Item> {
+        response.tag_resources.0
+    }
+}
+
 /// Fluent builder for `ListTagResources`: set parameters, then [`send`](ListTagResourcesBuilder::send).
 #[derive(Debug, Clone)]
 pub struct ListTagResourcesBuilder {
-    client: crate::client::Client,
+    client: rt::client::Client,
     request: ListTagResourcesRequest,
 }
+
 impl ListTagResourcesBuilder {
-    pub(crate) fn new(client: crate::client::Client) -> Self {
+    pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
             request: ::std::default::Default::default(),
         }
     }
-    /// Region of the instances.
-    ///
-    /// Example: `cn-hangzhou`
-    ///
-    /// Wire name `RegionId`; required.
+
+    /// Sets [`ListTagResourcesRequest::region_id`](ListTagResourcesRequest::region_id).
     pub fn region_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.region_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Resource type; must be **INSTANCE**.
-    ///
-    /// Example: `INSTANCE`
-    ///
-    /// Wire name `ResourceType`; required; one of `INSTANCE`, `instance`.
+
+    /// Sets [`ListTagResourcesRequest::resource_type`](ListTagResourcesRequest::resource_type).
     pub fn resource_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -139,24 +139,14 @@ impl ListTagResourcesBuilder {
         self.request.resource_type = ::std::option::Option::Some(value.into());
         self
     }
-    /// Pagination token.
-    ///
-    /// > Leave it out on the first call; when a response is truncated, pass back the **NextToken** it returned to get the next batch.
-    ///
-    /// Example: `212db86sca4384811e0b5e8707ec2****`
-    ///
-    /// Wire name `NextToken`.
+
+    /// Sets [`ListTagResourcesRequest::next_token`](ListTagResourcesRequest::next_token).
     pub fn next_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.next_token = ::std::option::Option::Some(value.into());
         self
     }
-    /// Instance IDs to look up.
-    ///
-    /// > *   Give either this or **Tag**.
-    ///
-    /// Example: `r-bp1zxszhcgatnx****`
-    ///
-    /// Wire name `ResourceId`; at most 51 items.
+
+    /// Sets [`ListTagResourcesRequest::resource_ids`](ListTagResourcesRequest::resource_ids).
     pub fn resource_ids<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -165,9 +155,8 @@ impl ListTagResourcesBuilder {
         self.request.resource_ids = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
-    /// Tags to look up. Give either this or **ResourceId**.
-    ///
-    /// Wire name `Tag`; at most 21 items.
+
+    /// Sets [`ListTagResourcesRequest::tags`](ListTagResourcesRequest::tags).
     pub fn tags<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -176,28 +165,29 @@ impl ListTagResourcesBuilder {
         self.request.tags = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
+
     /// The request as built so far.
     pub fn request(&self) -> &ListTagResourcesRequest {
         &self.request
     }
-    /// Takes the request out, to send later with `Client::execute`.
-    pub fn into_request(self) -> ListTagResourcesRequest {
-        self.request
+
+    /// The pages of the results, as a stream: each page is one
+    /// request, sent when the stream is polled.
+    pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListTagResourcesRequest> {
+        rt::paginate::PaginationStream::new(self.client, self.request)
     }
-    /// Pages through the results: each `next_page().await` sends
-    /// the request for the following page, until the last.
-    pub fn into_paginator(self) -> crate::paginate::Paginator<ListTagResourcesRequest> {
-        crate::paginate::Paginator::new(self.client, self.request)
-    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ListTagResourcesResponse, crate::error::Error<ListTagResourcesError>>
+    ) -> ::std::result::Result<ListTagResourcesResponse, rt::error::Error<ListTagResourcesError>>
     {
         self.client.execute(self.request).await
     }
 }
+
+/// The `Tag` object.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct Tag {
@@ -215,6 +205,7 @@ pub struct Tag {
     )]
     pub value: ::std::option::Option<::std::string::String>,
 }
+
 impl Tag {
     /// Tag key to match.
     ///
@@ -223,6 +214,7 @@ impl Tag {
         self.key = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Tag value to match.
     ///
     /// Example: `demovalue`
@@ -231,178 +223,365 @@ impl Tag {
         self
     }
 }
-impl crate::validate::Checkable for Tag {
+
+impl rt::validate::Checkable for Tag {
     fn is_set(&self) -> bool {
         true
     }
 }
-impl crate::params::FlatParam for Tag {
+
+impl rt::params::FlatParam for Tag {
     fn write_flat(
         &self,
         prefix: &str,
         out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
     ) {
-        crate::params::flat_member(prefix, "Key", &self.key, out);
-        crate::params::flat_member(prefix, "Value", &self.value, out);
+        rt::params::flat_member(prefix, "Key", &self.key, out);
+        rt::params::flat_member(prefix, "Value", &self.value, out);
     }
 }
+
 /// The response of [`ListTagResources`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ListTagResourcesResponse {
-    #[serde(rename = "NextToken", default)]
-    next_token: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default)]
-    request_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagResources", default)]
-    tag_resources: crate::de::List<TagResource>,
+    #[serde(
+        rename = "NextToken",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    next_token: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "RequestId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    request_id: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "TagResources",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    tag_resources: rt::de::Wrapped<TagResource, wrapper_keys::Key0>,
 }
+
 impl ListTagResourcesResponse {
     /// Pagination token; when results are truncated, pass it in the next call to continue.
     ///
     /// Example: `212db86sca4384811e0b5e8707ec2****`
-    pub fn next_token(&self) -> &str {
-        self.next_token.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `NextToken`.
+    pub fn next_token(&self) -> ::std::option::Option<&str> {
+        self.next_token.0.as_deref()
     }
+
     /// Unique identifier of this request.
     ///
     /// Example: `47A514A1-4B77-4E30-B4C5-2A880650****`
-    pub fn request_id(&self) -> &str {
-        self.request_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RequestId`.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self.request_id.0.as_deref()
     }
+
     /// On the wire: `TagResources.TagResource[]`, a wrapper object flattened here.
+    ///
+    /// Wire name `TagResources`.
     pub fn tag_resources(&self) -> &[TagResource] {
         &self.tag_resources.0
     }
+
+    /// Sets [`next_token`](Self::next_token).
+    pub fn with_next_token(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.next_token = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`tag_resources`](Self::tag_resources).
+    pub fn with_tag_resources(
+        mut self,
+        values: impl ::std::iter::IntoIterator<Item = TagResource>,
+    ) -> Self {
+        self.tag_resources =
+            rt::de::Wrapped::<TagResource, wrapper_keys::Key0>::new(values.into_iter().collect());
+        self
+    }
 }
+
 /// One tag attached to one instance.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TagResource {
-    #[serde(rename = "TagValue", default)]
-    tag_value: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default)]
-    resource_type: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default)]
-    resource_id: crate::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default)]
-    tag_key: crate::de::Scalar<::std::string::String>,
+    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
+    tag_value: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ResourceType",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    resource_type: rt::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "ResourceId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    resource_id: rt::de::Scalar<::std::string::String>,
+    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
+    tag_key: rt::de::Scalar<::std::string::String>,
 }
+
 impl TagResource {
     /// Tag value.
     ///
     /// Example: `demovalue`
-    pub fn tag_value(&self) -> &str {
-        self.tag_value.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `TagValue`.
+    pub fn tag_value(&self) -> ::std::option::Option<&str> {
+        self.tag_value.0.as_deref()
     }
+
     /// Resource type; always **ALIYUN::KVSTORE::INSTANCE**, i.e. a Tair (Redis OSS-compatible) instance.
     ///
     /// Example: `ALIYUN::KVSTORE::INSTANCE`
-    pub fn resource_type(&self) -> &str {
-        self.resource_type.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ResourceType`.
+    pub fn resource_type(&self) -> ::std::option::Option<&str> {
+        self.resource_type.0.as_deref()
     }
+
     /// Resource ID, which is the instance ID.
     ///
     /// Example: `r-bp1zxszhcgatnx****`
-    pub fn resource_id(&self) -> &str {
-        self.resource_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `ResourceId`.
+    pub fn resource_id(&self) -> ::std::option::Option<&str> {
+        self.resource_id.0.as_deref()
     }
+
     /// Tag key.
     ///
     /// Example: `demokey`
-    pub fn tag_key(&self) -> &str {
-        self.tag_key.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `TagKey`.
+    pub fn tag_key(&self) -> ::std::option::Option<&str> {
+        self.tag_key.0.as_deref()
+    }
+
+    /// Sets [`tag_value`](Self::tag_value).
+    pub fn with_tag_value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`resource_type`](Self::resource_type).
+    pub fn with_resource_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`resource_id`](Self::resource_id).
+    pub fn with_resource_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.resource_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
+    }
+
+    /// Sets [`tag_key`](Self::tag_key).
+    pub fn with_tag_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
     }
 }
-/// Errors `ListTagResources` can return, from its error table. Codes the table does not
-/// list arrive as [`ListTagResourcesError::Unhandled`].
+
+/// Names of the XML-style wrapper objects in this operation's response.
+mod wrapper_keys {
+    use crate::__private as rt;
+
+    /// The wrapper key `TagResource`.
+    #[derive(Debug, Clone, Copy, Default, PartialEq)]
+    pub struct Key0;
+    impl rt::de::WrapperKey for Key0 {
+        const KEY: &'static str = "TagResource";
+    }
+}
+
+/// Errors `ListTagResources` can return, one variant per code of its error table.
+///
+/// Codes the table does not list arrive as `Unhandled`: match them with a
+/// wildcard arm and read [`code`](ListTagResourcesError::code), since a code the table gains
+/// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListTagResourcesError {
-    /// `InvalidTagKey.Malformed` (HTTP 400).
-    ///
-    /// > The specified parameter Tag.n.Key or TagKey.n is not valid.
-    InvalidTagKeyMalformed(crate::error::ServiceError),
-    /// `InvalidTagValue.Malformed` (HTTP 400).
-    ///
-    /// > The specified parameter Tag.n.Value is not valid.
-    InvalidTagValueMalformed(crate::error::ServiceError),
-    /// `InvalidParameter.ResourceId` (HTTP 400).
-    ///
-    /// > The specified parameter ResourceId.n is not valid.
-    InvalidParameterResourceId(crate::error::ServiceError),
-    /// `MissParameter.TagOrResourceId` (HTTP 400).
-    ///
-    /// > The parameter Tag.n or ResourceId.n is needed.
-    MissParameterTagOrResourceId(crate::error::ServiceError),
-    /// `InvalidParameter.Scope` (HTTP 400).
-    ///
-    /// > The specified parameter Scope is not valid.
-    InvalidParameterScope(crate::error::ServiceError),
-    /// `NumberExceed.ResourceIds` (HTTP 400).
-    ///
-    /// > The ResourceIds parameter number is exceed.
-    NumberExceedResourceIds(crate::error::ServiceError),
-    /// `NumberExceed.Tags` (HTTP 400).
-    ///
-    /// > The Tags parameter number is exceed.
-    NumberExceedTags(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
     ///
     /// > The specified parameter Tag.n.Key is duplicated.
-    DuplicateTagKey(crate::error::ServiceError),
-    /// `InvalidParameter.ResourceType` (HTTP 400).
-    ///
-    /// > The specified parameter ResourceType is not valid.
-    InvalidParameterResourceType(crate::error::ServiceError),
+    DuplicateTagKey(rt::error::ServiceError),
     /// `InvalidDbInstanceId.NotFound` (HTTP 404).
     ///
     /// > Specified instance does not exist.
-    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
+    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    /// `InvalidParameter.ResourceId` (HTTP 400).
+    ///
+    /// > The specified parameter ResourceId.n is not valid.
+    InvalidParameterResourceId(rt::error::ServiceError),
+    /// `InvalidParameter.ResourceType` (HTTP 400).
+    ///
+    /// > The specified parameter ResourceType is not valid.
+    InvalidParameterResourceType(rt::error::ServiceError),
+    /// `InvalidParameter.Scope` (HTTP 400).
+    ///
+    /// > The specified parameter Scope is not valid.
+    InvalidParameterScope(rt::error::ServiceError),
+    /// `InvalidTagKey.Malformed` (HTTP 400).
+    ///
+    /// > The specified parameter Tag.n.Key or TagKey.n is not valid.
+    InvalidTagKeyMalformed(rt::error::ServiceError),
+    /// `InvalidTagValue.Malformed` (HTTP 400).
+    ///
+    /// > The specified parameter Tag.n.Value is not valid.
+    InvalidTagValueMalformed(rt::error::ServiceError),
+    /// `MissParameter.TagOrResourceId` (HTTP 400).
+    ///
+    /// > The parameter Tag.n or ResourceId.n is needed.
+    MissParameterTagOrResourceId(rt::error::ServiceError),
+    /// `NumberExceed.ResourceIds` (HTTP 400).
+    ///
+    /// > The ResourceIds parameter number is exceed.
+    NumberExceedResourceIds(rt::error::ServiceError),
+    /// `NumberExceed.Tags` (HTTP 400).
+    ///
+    /// > The Tags parameter number is exceed.
+    NumberExceedTags(rt::error::ServiceError),
     /// A code this operation's error table does not list.
-    Unhandled(crate::error::ServiceError),
+    #[deprecated(
+        note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
+    )]
+    Unhandled(rt::operation::Unhandled),
 }
+
+#[allow(deprecated)]
 impl ListTagResourcesError {
+    /// The error code, as the service sent it.
+    pub fn code(&self) -> &str {
+        self.service_error().code()
+    }
+
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &crate::error::ServiceError {
-        crate::error::OperationError::service_error(self)
+    pub fn service_error(&self) -> &rt::error::ServiceError {
+        match self {
+            Self::DuplicateTagKey(error)
+            | Self::InvalidDbInstanceIdNotFound(error)
+            | Self::InvalidParameterResourceId(error)
+            | Self::InvalidParameterResourceType(error)
+            | Self::InvalidParameterScope(error)
+            | Self::InvalidTagKeyMalformed(error)
+            | Self::InvalidTagValueMalformed(error)
+            | Self::MissParameterTagOrResourceId(error)
+            | Self::NumberExceedResourceIds(error)
+            | Self::NumberExceedTags(error) => error,
+            Self::Unhandled(unhandled) => unhandled.service_error(),
+        }
+    }
+
+    /// Whether this is [`DuplicateTagKey`](Self::DuplicateTagKey).
+    pub fn is_duplicate_tag_key(&self) -> bool {
+        matches!(self, Self::DuplicateTagKey(_))
+    }
+
+    /// Whether this is [`InvalidDbInstanceIdNotFound`](Self::InvalidDbInstanceIdNotFound).
+    pub fn is_invalid_db_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidDbInstanceIdNotFound(_))
+    }
+
+    /// Whether this is [`InvalidParameterResourceId`](Self::InvalidParameterResourceId).
+    pub fn is_invalid_parameter_resource_id(&self) -> bool {
+        matches!(self, Self::InvalidParameterResourceId(_))
+    }
+
+    /// Whether this is [`InvalidParameterResourceType`](Self::InvalidParameterResourceType).
+    pub fn is_invalid_parameter_resource_type(&self) -> bool {
+        matches!(self, Self::InvalidParameterResourceType(_))
+    }
+
+    /// Whether this is [`InvalidParameterScope`](Self::InvalidParameterScope).
+    pub fn is_invalid_parameter_scope(&self) -> bool {
+        matches!(self, Self::InvalidParameterScope(_))
+    }
+
+    /// Whether this is [`InvalidTagKeyMalformed`](Self::InvalidTagKeyMalformed).
+    pub fn is_invalid_tag_key_malformed(&self) -> bool {
+        matches!(self, Self::InvalidTagKeyMalformed(_))
+    }
+
+    /// Whether this is [`InvalidTagValueMalformed`](Self::InvalidTagValueMalformed).
+    pub fn is_invalid_tag_value_malformed(&self) -> bool {
+        matches!(self, Self::InvalidTagValueMalformed(_))
+    }
+
+    /// Whether this is [`MissParameterTagOrResourceId`](Self::MissParameterTagOrResourceId).
+    pub fn is_miss_parameter_tag_or_resource_id(&self) -> bool {
+        matches!(self, Self::MissParameterTagOrResourceId(_))
+    }
+
+    /// Whether this is [`NumberExceedResourceIds`](Self::NumberExceedResourceIds).
+    pub fn is_number_exceed_resource_ids(&self) -> bool {
+        matches!(self, Self::NumberExceedResourceIds(_))
+    }
+
+    /// Whether this is [`NumberExceedTags`](Self::NumberExceedTags).
+    pub fn is_number_exceed_tags(&self) -> bool {
+        matches!(self, Self::NumberExceedTags(_))
     }
 }
-impl crate::error::OperationError for ListTagResourcesError {
-    fn from_service_error(error: crate::error::ServiceError) -> Self {
+
+#[allow(deprecated)]
+impl rt::operation::OperationError for ListTagResourcesError {
+    fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
+            "Duplicate.TagKey" => Self::DuplicateTagKey(error),
+            "InvalidDbInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
+            "InvalidParameter.ResourceId" => Self::InvalidParameterResourceId(error),
+            "InvalidParameter.ResourceType" => Self::InvalidParameterResourceType(error),
+            "InvalidParameter.Scope" => Self::InvalidParameterScope(error),
             "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed(error),
             "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed(error),
-            "InvalidParameter.ResourceId" => Self::InvalidParameterResourceId(error),
             "MissParameter.TagOrResourceId" => Self::MissParameterTagOrResourceId(error),
-            "InvalidParameter.Scope" => Self::InvalidParameterScope(error),
             "NumberExceed.ResourceIds" => Self::NumberExceedResourceIds(error),
             "NumberExceed.Tags" => Self::NumberExceedTags(error),
-            "Duplicate.TagKey" => Self::DuplicateTagKey(error),
-            "InvalidParameter.ResourceType" => Self::InvalidParameterResourceType(error),
-            "InvalidDbInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
-            _ => Self::Unhandled(error),
+            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
         }
     }
-    fn service_error(&self) -> &crate::error::ServiceError {
-        match self {
-            Self::InvalidTagKeyMalformed(error)
-            | Self::InvalidTagValueMalformed(error)
-            | Self::InvalidParameterResourceId(error)
-            | Self::MissParameterTagOrResourceId(error)
-            | Self::InvalidParameterScope(error)
-            | Self::NumberExceedResourceIds(error)
-            | Self::NumberExceedTags(error)
-            | Self::DuplicateTagKey(error)
-            | Self::InvalidParameterResourceType(error)
-            | Self::InvalidDbInstanceIdNotFound(error)
-            | Self::Unhandled(error) => error,
-        }
+
+    fn service_error(&self) -> &rt::error::ServiceError {
+        ListTagResourcesError::service_error(self)
     }
 }
+
 impl ::std::fmt::Display for ListTagResourcesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
+
 impl ::std::error::Error for ListTagResourcesError {}

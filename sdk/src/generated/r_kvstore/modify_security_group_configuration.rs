@@ -6,22 +6,23 @@
 //! Replaces the ECS security groups bound to the whitelists of a Tair (Redis OSS-compatible) instance.
 //!
 //! > This call replaces rather than adds: all security groups currently bound to the instance's whitelists are removed, and only the groups given in **SecurityGroupId** remain bound. To do the same in the console, see [Add security groups](https://www.alibabacloud.com/help/en/doc-detail/148267.html).
+use crate::__private as rt;
+
 /// What the runtime needs to know to send this operation.
-pub const DESCRIPTOR: crate::operation::OperationDescriptor =
-    crate::operation::OperationDescriptor {
-        product: &super::PRODUCT,
-        action: "ModifySecurityGroupConfiguration",
-        methods: &["POST", "GET"],
-        path: "/",
-        auth: &["AK"],
-        operation_type: "write",
-        ram_action: ::std::option::Option::Some("kvstore:ModifySecurityGroupConfiguration"),
-        ram_access_level: ::std::option::Option::Some("update"),
-        deprecated: false,
-        response_body: true,
-    };
-/// Parameters of `ModifySecurityGroupConfiguration`. Build it with [`ModifySecurityGroupConfigurationBuilder`] or set the public fields of
-/// `ModifySecurityGroupConfigurationRequest::default()`.
+const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {
+    product: &super::PRODUCT,
+    action: "ModifySecurityGroupConfiguration",
+    methods: &["POST", "GET"],
+    path: "/",
+    auth: &["AK"],
+    operation_type: "write",
+    ram_action: ::std::option::Option::Some("kvstore:ModifySecurityGroupConfiguration"),
+    ram_access_level: ::std::option::Option::Some("update"),
+    deprecated: false,
+    response_body: true,
+};
+
+/// Parameters of `ModifySecurityGroupConfiguration`, as its builder [`ModifySecurityGroupConfigurationBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupConfigurationRequest {
@@ -38,47 +39,48 @@ pub struct ModifySecurityGroupConfigurationRequest {
     /// Wire name `SecurityGroupId`; required; at most 10 items.
     pub security_group_ids: ::std::vec::Vec<::std::string::String>,
 }
-impl crate::operation::Operation for ModifySecurityGroupConfigurationRequest {
+
+impl rt::operation::Operation for ModifySecurityGroupConfigurationRequest {
     type Response = ModifySecurityGroupConfigurationResponse;
     type Error = ModifySecurityGroupConfigurationError;
-    const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
-        crate::validate::required("DBInstanceId", &self.db_instance_id)?;
-        crate::validate::required("SecurityGroupId", &self.security_group_ids)?;
-        crate::validate::max_items("SecurityGroupId", &self.security_group_ids, 10usize)?;
+    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+        rt::validate::required("DBInstanceId", &self.db_instance_id)?;
+        rt::validate::required("SecurityGroupId", &self.security_group_ids)?;
+        rt::validate::max_items("SecurityGroupId", &self.security_group_ids, 10usize)?;
         Ok(())
     }
-    fn write_params(&self, out: &mut crate::params::Params) {
+
+    fn write_params(&self, out: &mut rt::params::Params) {
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "DBInstanceId",
             &self.db_instance_id,
         );
         out.simple(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "SecurityGroupId",
             &self.security_group_ids,
         );
     }
 }
+
 /// Fluent builder for `ModifySecurityGroupConfiguration`: set parameters, then [`send`](ModifySecurityGroupConfigurationBuilder::send).
 #[derive(Debug, Clone)]
 pub struct ModifySecurityGroupConfigurationBuilder {
-    client: crate::client::Client,
+    client: rt::client::Client,
     request: ModifySecurityGroupConfigurationRequest,
 }
+
 impl ModifySecurityGroupConfigurationBuilder {
-    pub(crate) fn new(client: crate::client::Client) -> Self {
+    pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
             request: ::std::default::Default::default(),
         }
     }
-    /// Instance ID.
-    ///
-    /// Example: `r-bp1zxszhcgatnx****`
-    ///
-    /// Wire name `DBInstanceId`; required.
+
+    /// Sets [`ModifySecurityGroupConfigurationRequest::db_instance_id`](ModifySecurityGroupConfigurationRequest::db_instance_id).
     pub fn db_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -86,11 +88,8 @@ impl ModifySecurityGroupConfigurationBuilder {
         self.request.db_instance_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// IDs of the ECS security groups to bind, at most 10. Sent as one comma-separated value.
-    ///
-    /// Example: `sg-bpcfmyiu4ekp****`
-    ///
-    /// Wire name `SecurityGroupId`; required; at most 10 items.
+
+    /// Sets [`ModifySecurityGroupConfigurationRequest::security_group_ids`](ModifySecurityGroupConfigurationRequest::security_group_ids).
     pub fn security_group_ids<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -100,129 +99,198 @@ impl ModifySecurityGroupConfigurationBuilder {
             values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
+
     /// The request as built so far.
     pub fn request(&self) -> &ModifySecurityGroupConfigurationRequest {
         &self.request
     }
-    /// Takes the request out, to send later with `Client::execute`.
-    pub fn into_request(self) -> ModifySecurityGroupConfigurationRequest {
-        self.request
-    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
         ModifySecurityGroupConfigurationResponse,
-        crate::error::Error<ModifySecurityGroupConfigurationError>,
+        rt::error::Error<ModifySecurityGroupConfigurationError>,
     > {
         self.client.execute(self.request).await
     }
 }
+
 /// The response of [`ModifySecurityGroupConfiguration`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifySecurityGroupConfigurationResponse {
-    #[serde(rename = "RequestId", default)]
-    request_id: crate::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "RequestId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    request_id: rt::de::Scalar<::std::string::String>,
 }
+
 impl ModifySecurityGroupConfigurationResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `147CAC09-E8C6-43F8-9599-982A43D6****`
-    pub fn request_id(&self) -> &str {
-        self.request_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RequestId`.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self.request_id.0.as_deref()
+    }
+
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
     }
 }
-/// Errors `ModifySecurityGroupConfiguration` can return, from its error table. Codes the table does not
-/// list arrive as [`ModifySecurityGroupConfigurationError::Unhandled`].
+
+/// Errors `ModifySecurityGroupConfiguration` can return, one variant per code of its error table.
+///
+/// Codes the table does not list arrive as `Unhandled`: match them with a
+/// wildcard arm and read [`code`](ModifySecurityGroupConfigurationError::code), since a code the table gains
+/// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ModifySecurityGroupConfigurationError {
+    /// `AssociatedEcsSecurityGroupId.QuotaExceed` or `AssociatedEcsSecurityGroupIdQuotaExceed` (HTTP 400, 403).
+    ///
+    /// > SecurityGroupId参数超过能使用的最大数量.
+    ///
+    /// > SecurityGroupIdQuotaExceeded exceeding the allowed amount of SecurityGroupId.
+    AssociatedEcsSecurityGroupIdQuotaExceed(rt::error::ServiceError),
     /// `EngineNotSupported` (HTTP 400).
     ///
     /// > Engine specified cannot be supported the operation.
-    EngineNotSupported(crate::error::ServiceError),
-    /// `AssociatedEcsSecurityGroupIdQuotaExceed` (HTTP 400).
+    EngineNotSupported(rt::error::ServiceError),
+    /// `InvalidInstanceId.NotFound` (HTTP 404).
     ///
-    /// > SecurityGroupId参数超过能使用的最大数量.
-    AssociatedEcsSecurityGroupIdQuotaExceed(crate::error::ServiceError),
-    /// `MissingInstanceId` (HTTP 400).
-    ///
-    /// > InstanceId is mandatory for this action.
-    MissingInstanceId(crate::error::ServiceError),
-    /// `InvalidParam` (HTTP 400).
-    ///
-    /// > Specified ecs security group id is not valid.
-    InvalidParam(crate::error::ServiceError),
+    /// > Specified instance does not exist.
+    InvalidInstanceIdNotFound(rt::error::ServiceError),
     /// `InvalidIzNo.NotSupported` (HTTP 400).
     ///
     /// > the Specified Zone not supported.
-    InvalidIzNoNotSupported(crate::error::ServiceError),
-    /// `AssociatedEcsSecurityGroupId.QuotaExceed` (HTTP 403).
+    InvalidIzNoNotSupported(rt::error::ServiceError),
+    /// `InvalidParam` (HTTP 400).
     ///
-    /// > SecurityGroupIdQuotaExceeded exceeding the allowed amount of SecurityGroupId.
-    AssociatedEcsSecurityGroupIdQuotaExceed2(crate::error::ServiceError),
+    /// > Specified ecs security group id is not valid.
+    InvalidParam(rt::error::ServiceError),
+    /// `InvalidRegionZoneNotFound` (HTTP 404).
+    ///
+    /// > Specified Region does not exist in RDS.
+    InvalidRegionZoneNotFound(rt::error::ServiceError),
+    /// `MissingInstanceId` (HTTP 400).
+    ///
+    /// > InstanceId is mandatory for this action.
+    MissingInstanceId(rt::error::ServiceError),
     /// `MissingParameter` (HTTP 404).
     ///
     /// > The input parameter “DBInstanceId” that is mandatory for processing this request is not supplied.
     ///
     /// > The input parameter “SecurityGroupId” that is mandatory for processing this request is not supplied.
-    MissingParameter(crate::error::ServiceError),
-    /// `InvalidInstanceId.NotFound` (HTTP 404).
-    ///
-    /// > Specified instance does not exist.
-    InvalidInstanceIdNotFound(crate::error::ServiceError),
-    /// `InvalidRegionZoneNotFound` (HTTP 404).
-    ///
-    /// > Specified Region does not exist in RDS.
-    InvalidRegionZoneNotFound(crate::error::ServiceError),
+    MissingParameter(rt::error::ServiceError),
     /// A code this operation's error table does not list.
-    Unhandled(crate::error::ServiceError),
+    #[deprecated(
+        note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
+    )]
+    Unhandled(rt::operation::Unhandled),
 }
+
+#[allow(deprecated)]
 impl ModifySecurityGroupConfigurationError {
+    /// The error code, as the service sent it.
+    pub fn code(&self) -> &str {
+        self.service_error().code()
+    }
+
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &crate::error::ServiceError {
-        crate::error::OperationError::service_error(self)
+    pub fn service_error(&self) -> &rt::error::ServiceError {
+        match self {
+            Self::AssociatedEcsSecurityGroupIdQuotaExceed(error)
+            | Self::EngineNotSupported(error)
+            | Self::InvalidInstanceIdNotFound(error)
+            | Self::InvalidIzNoNotSupported(error)
+            | Self::InvalidParam(error)
+            | Self::InvalidRegionZoneNotFound(error)
+            | Self::MissingInstanceId(error)
+            | Self::MissingParameter(error) => error,
+            Self::Unhandled(unhandled) => unhandled.service_error(),
+        }
+    }
+
+    /// Whether this is [`AssociatedEcsSecurityGroupIdQuotaExceed`](Self::AssociatedEcsSecurityGroupIdQuotaExceed).
+    pub fn is_associated_ecs_security_group_id_quota_exceed(&self) -> bool {
+        matches!(self, Self::AssociatedEcsSecurityGroupIdQuotaExceed(_))
+    }
+
+    /// Whether this is [`EngineNotSupported`](Self::EngineNotSupported).
+    pub fn is_engine_not_supported(&self) -> bool {
+        matches!(self, Self::EngineNotSupported(_))
+    }
+
+    /// Whether this is [`InvalidInstanceIdNotFound`](Self::InvalidInstanceIdNotFound).
+    pub fn is_invalid_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidInstanceIdNotFound(_))
+    }
+
+    /// Whether this is [`InvalidIzNoNotSupported`](Self::InvalidIzNoNotSupported).
+    pub fn is_invalid_iz_no_not_supported(&self) -> bool {
+        matches!(self, Self::InvalidIzNoNotSupported(_))
+    }
+
+    /// Whether this is [`InvalidParam`](Self::InvalidParam).
+    pub fn is_invalid_param(&self) -> bool {
+        matches!(self, Self::InvalidParam(_))
+    }
+
+    /// Whether this is [`InvalidRegionZoneNotFound`](Self::InvalidRegionZoneNotFound).
+    pub fn is_invalid_region_zone_not_found(&self) -> bool {
+        matches!(self, Self::InvalidRegionZoneNotFound(_))
+    }
+
+    /// Whether this is [`MissingInstanceId`](Self::MissingInstanceId).
+    pub fn is_missing_instance_id(&self) -> bool {
+        matches!(self, Self::MissingInstanceId(_))
+    }
+
+    /// Whether this is [`MissingParameter`](Self::MissingParameter).
+    pub fn is_missing_parameter(&self) -> bool {
+        matches!(self, Self::MissingParameter(_))
     }
 }
-impl crate::error::OperationError for ModifySecurityGroupConfigurationError {
-    fn from_service_error(error: crate::error::ServiceError) -> Self {
+
+#[allow(deprecated)]
+impl rt::operation::OperationError for ModifySecurityGroupConfigurationError {
+    fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
-            "EngineNotSupported" => Self::EngineNotSupported(error),
-            "AssociatedEcsSecurityGroupIdQuotaExceed" => {
+            "AssociatedEcsSecurityGroupId.QuotaExceed"
+            | "AssociatedEcsSecurityGroupIdQuotaExceed" => {
                 Self::AssociatedEcsSecurityGroupIdQuotaExceed(error)
             }
-            "MissingInstanceId" => Self::MissingInstanceId(error),
-            "InvalidParam" => Self::InvalidParam(error),
-            "InvalidIzNo.NotSupported" => Self::InvalidIzNoNotSupported(error),
-            "AssociatedEcsSecurityGroupId.QuotaExceed" => {
-                Self::AssociatedEcsSecurityGroupIdQuotaExceed2(error)
-            }
-            "MissingParameter" => Self::MissingParameter(error),
+            "EngineNotSupported" => Self::EngineNotSupported(error),
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),
+            "InvalidIzNo.NotSupported" => Self::InvalidIzNoNotSupported(error),
+            "InvalidParam" => Self::InvalidParam(error),
             "InvalidRegionZoneNotFound" => Self::InvalidRegionZoneNotFound(error),
-            _ => Self::Unhandled(error),
+            "MissingInstanceId" => Self::MissingInstanceId(error),
+            "MissingParameter" => Self::MissingParameter(error),
+            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
         }
     }
-    fn service_error(&self) -> &crate::error::ServiceError {
-        match self {
-            Self::EngineNotSupported(error)
-            | Self::AssociatedEcsSecurityGroupIdQuotaExceed(error)
-            | Self::MissingInstanceId(error)
-            | Self::InvalidParam(error)
-            | Self::InvalidIzNoNotSupported(error)
-            | Self::AssociatedEcsSecurityGroupIdQuotaExceed2(error)
-            | Self::MissingParameter(error)
-            | Self::InvalidInstanceIdNotFound(error)
-            | Self::InvalidRegionZoneNotFound(error)
-            | Self::Unhandled(error) => error,
-        }
+
+    fn service_error(&self) -> &rt::error::ServiceError {
+        ModifySecurityGroupConfigurationError::service_error(self)
     }
 }
+
 impl ::std::fmt::Display for ModifySecurityGroupConfigurationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
+
 impl ::std::error::Error for ModifySecurityGroupConfigurationError {}

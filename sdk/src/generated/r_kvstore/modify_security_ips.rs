@@ -6,22 +6,23 @@
 //! Sets the IP address whitelist of a Tair (Redis OSS-compatible) instance.
 //!
 //! Whitelists can also be edited in the Tair (Redis OSS-compatible) console; see [Configure a whitelist for an instance](https://www.alibabacloud.com/help/en/doc-detail/56464.html).
+use crate::__private as rt;
+
 /// What the runtime needs to know to send this operation.
-pub const DESCRIPTOR: crate::operation::OperationDescriptor =
-    crate::operation::OperationDescriptor {
-        product: &super::PRODUCT,
-        action: "ModifySecurityIps",
-        methods: &["POST", "GET"],
-        path: "/",
-        auth: &["AK"],
-        operation_type: "write",
-        ram_action: ::std::option::Option::Some("kvstore:ModifySecurityIps"),
-        ram_access_level: ::std::option::Option::Some("update"),
-        deprecated: false,
-        response_body: true,
-    };
-/// Parameters of `ModifySecurityIps`. Build it with [`ModifySecurityIpsBuilder`] or set the public fields of
-/// `ModifySecurityIpsRequest::default()`.
+const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {
+    product: &super::PRODUCT,
+    action: "ModifySecurityIps",
+    methods: &["POST", "GET"],
+    path: "/",
+    auth: &["AK"],
+    operation_type: "write",
+    ram_action: ::std::option::Option::Some("kvstore:ModifySecurityIps"),
+    ram_access_level: ::std::option::Option::Some("update"),
+    deprecated: false,
+    response_body: true,
+};
+
+/// Parameters of `ModifySecurityIps`, as its builder [`ModifySecurityIpsBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySecurityIpsRequest {
@@ -61,80 +62,66 @@ pub struct ModifySecurityIpsRequest {
     /// Wire name `ModifyMode`.
     pub modify_mode: ::std::option::Option<::std::string::String>,
 }
-impl crate::operation::Operation for ModifySecurityIpsRequest {
+
+impl rt::operation::Operation for ModifySecurityIpsRequest {
     type Response = ModifySecurityIpsResponse;
     type Error = ModifySecurityIpsError;
-    const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
-        crate::validate::required("InstanceId", &self.instance_id)?;
-        crate::validate::required("SecurityIps", &self.security_ips)?;
+    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+        rt::validate::required("InstanceId", &self.instance_id)?;
+        rt::validate::required("SecurityIps", &self.security_ips)?;
         Ok(())
     }
-    fn write_params(&self, out: &mut crate::params::Params) {
+
+    fn write_params(&self, out: &mut rt::params::Params) {
+        out.plain(rt::params::Location::Query, "InstanceId", &self.instance_id);
         out.plain(
-            crate::params::Location::Query,
-            "InstanceId",
-            &self.instance_id,
-        );
-        out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "SecurityIps",
             &self.security_ips,
         );
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "SecurityIpGroupName",
             &self.security_ip_group_name,
         );
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "SecurityIpGroupAttribute",
             &self.security_ip_group_attribute,
         );
-        out.plain(
-            crate::params::Location::Query,
-            "ModifyMode",
-            &self.modify_mode,
-        );
+        out.plain(rt::params::Location::Query, "ModifyMode", &self.modify_mode);
     }
 }
+
 /// Fluent builder for `ModifySecurityIps`: set parameters, then [`send`](ModifySecurityIpsBuilder::send).
 #[derive(Debug, Clone)]
 pub struct ModifySecurityIpsBuilder {
-    client: crate::client::Client,
+    client: rt::client::Client,
     request: ModifySecurityIpsRequest,
 }
+
 impl ModifySecurityIpsBuilder {
-    pub(crate) fn new(client: crate::client::Client) -> Self {
+    pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
             request: ::std::default::Default::default(),
         }
     }
-    /// Instance ID.
-    ///
-    /// Example: `r-bp1zxszhcgatnx****`
-    ///
-    /// Wire name `InstanceId`; required.
+
+    /// Sets [`ModifySecurityIpsRequest::instance_id`](ModifySecurityIpsRequest::instance_id).
     pub fn instance_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.instance_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Comma-separated addresses for the whitelist, at most 1,000. Each entry is a single IP (such as 10.23.12.24) or a CIDR block (such as 10.23.12.24/24 or 0.0.0.0/0); a CIDR prefix length is between 1 and 32.
-    ///
-    /// Example: `100.64.***.0/24,10.101.11.***`
-    ///
-    /// Wire name `SecurityIps`; required.
+
+    /// Sets [`ModifySecurityIpsRequest::security_ips`](ModifySecurityIpsRequest::security_ips).
     pub fn security_ips(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.security_ips = ::std::option::Option::Some(value.into());
         self
     }
-    /// Name of the whitelist to change. When omitted, the default whitelist is changed.
-    /// ><warning>Whitelists created by the system cannot be changed.></warning>
-    ///
-    /// Example: `default`
-    ///
-    /// Wire name `SecurityIpGroupName`.
+
+    /// Sets [`ModifySecurityIpsRequest::security_ip_group_name`](ModifySecurityIpsRequest::security_ip_group_name).
     pub fn security_ip_group_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -142,11 +129,8 @@ impl ModifySecurityIpsBuilder {
         self.request.security_ip_group_name = ::std::option::Option::Some(value.into());
         self
     }
-    /// Whitelist attribute, empty unless set. Whitelists whose attribute is **hidden** are not shown in the console.
-    ///
-    /// Example: `hidden`
-    ///
-    /// Wire name `SecurityIpGroupAttribute`.
+
+    /// Sets [`ModifySecurityIpsRequest::security_ip_group_attribute`](ModifySecurityIpsRequest::security_ip_group_attribute).
     pub fn security_ip_group_attribute(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -154,110 +138,162 @@ impl ModifySecurityIpsBuilder {
         self.request.security_ip_group_attribute = ::std::option::Option::Some(value.into());
         self
     }
-    /// How the given addresses are applied:
-    ///
-    /// *   **Cover** (default): replace the whole whitelist with them.
-    /// *   **Append**: add them to the whitelist.
-    /// *   **Delete**: remove them from the whitelist.
-    ///
-    /// Example: `Append`
-    ///
-    /// Wire name `ModifyMode`.
+
+    /// Sets [`ModifySecurityIpsRequest::modify_mode`](ModifySecurityIpsRequest::modify_mode).
     pub fn modify_mode(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.modify_mode = ::std::option::Option::Some(value.into());
         self
     }
+
     /// The request as built so far.
     pub fn request(&self) -> &ModifySecurityIpsRequest {
         &self.request
     }
-    /// Takes the request out, to send later with `Client::execute`.
-    pub fn into_request(self) -> ModifySecurityIpsRequest {
-        self.request
-    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<ModifySecurityIpsResponse, crate::error::Error<ModifySecurityIpsError>>
+    ) -> ::std::result::Result<ModifySecurityIpsResponse, rt::error::Error<ModifySecurityIpsError>>
     {
         self.client.execute(self.request).await
     }
 }
+
 /// The response of [`ModifySecurityIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifySecurityIpsResponse {
-    #[serde(rename = "RequestId", default)]
-    request_id: crate::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "RequestId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    request_id: rt::de::Scalar<::std::string::String>,
 }
+
 impl ModifySecurityIpsResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `AAAF99B1-69ED-4E80-8CD5-272C09E4****`
-    pub fn request_id(&self) -> &str {
-        self.request_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RequestId`.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self.request_id.0.as_deref()
+    }
+
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
     }
 }
-/// Errors `ModifySecurityIps` can return, from its error table. Codes the table does not
-/// list arrive as [`ModifySecurityIpsError::Unhandled`].
+
+/// Errors `ModifySecurityIps` can return, one variant per code of its error table.
+///
+/// Codes the table does not list arrive as `Unhandled`: match them with a
+/// wildcard arm and read [`code`](ModifySecurityIpsError::code), since a code the table gains
+/// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ModifySecurityIpsError {
     /// `Forbbiden.MinorVersion` (HTTP 400).
     ///
     /// > The operation is not permitted for current minor version.
-    ForbbidenMinorVersion(crate::error::ServiceError),
+    ForbbidenMinorVersion(rt::error::ServiceError),
     /// `InvalidGroupName.Format` (HTTP 400).
     ///
     /// > Sepecified group name is not valid.
-    InvalidGroupNameFormat(crate::error::ServiceError),
-    /// `LockTimeout` (HTTP 400).
-    ///
-    /// > The request processing has failed due to lock timeout.
-    LockTimeout(crate::error::ServiceError),
+    InvalidGroupNameFormat(rt::error::ServiceError),
     /// `InvalidSecurityIPList.NotFound` (HTTP 404).
     ///
     /// > Specified same security IP does not exist or at least one security IP need.
-    InvalidSecurityIpListNotFound(crate::error::ServiceError),
+    InvalidSecurityIpListNotFound(rt::error::ServiceError),
+    /// `LockTimeout` (HTTP 400).
+    ///
+    /// > The request processing has failed due to lock timeout.
+    LockTimeout(rt::error::ServiceError),
     /// `SecurityIPList.Duplicate` (HTTP 409).
     ///
     /// > Specified same security IP already exists.
-    SecurityIpListDuplicate(crate::error::ServiceError),
+    SecurityIpListDuplicate(rt::error::ServiceError),
     /// A code this operation's error table does not list.
-    Unhandled(crate::error::ServiceError),
+    #[deprecated(
+        note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
+    )]
+    Unhandled(rt::operation::Unhandled),
 }
+
+#[allow(deprecated)]
 impl ModifySecurityIpsError {
+    /// The error code, as the service sent it.
+    pub fn code(&self) -> &str {
+        self.service_error().code()
+    }
+
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &crate::error::ServiceError {
-        crate::error::OperationError::service_error(self)
-    }
-}
-impl crate::error::OperationError for ModifySecurityIpsError {
-    fn from_service_error(error: crate::error::ServiceError) -> Self {
-        match error.code() {
-            "Forbbiden.MinorVersion" => Self::ForbbidenMinorVersion(error),
-            "InvalidGroupName.Format" => Self::InvalidGroupNameFormat(error),
-            "LockTimeout" => Self::LockTimeout(error),
-            "InvalidSecurityIPList.NotFound" => Self::InvalidSecurityIpListNotFound(error),
-            "SecurityIPList.Duplicate" => Self::SecurityIpListDuplicate(error),
-            _ => Self::Unhandled(error),
-        }
-    }
-    fn service_error(&self) -> &crate::error::ServiceError {
+    pub fn service_error(&self) -> &rt::error::ServiceError {
         match self {
             Self::ForbbidenMinorVersion(error)
             | Self::InvalidGroupNameFormat(error)
-            | Self::LockTimeout(error)
             | Self::InvalidSecurityIpListNotFound(error)
-            | Self::SecurityIpListDuplicate(error)
-            | Self::Unhandled(error) => error,
+            | Self::LockTimeout(error)
+            | Self::SecurityIpListDuplicate(error) => error,
+            Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
+
+    /// Whether this is [`ForbbidenMinorVersion`](Self::ForbbidenMinorVersion).
+    pub fn is_forbbiden_minor_version(&self) -> bool {
+        matches!(self, Self::ForbbidenMinorVersion(_))
+    }
+
+    /// Whether this is [`InvalidGroupNameFormat`](Self::InvalidGroupNameFormat).
+    pub fn is_invalid_group_name_format(&self) -> bool {
+        matches!(self, Self::InvalidGroupNameFormat(_))
+    }
+
+    /// Whether this is [`InvalidSecurityIpListNotFound`](Self::InvalidSecurityIpListNotFound).
+    pub fn is_invalid_security_ip_list_not_found(&self) -> bool {
+        matches!(self, Self::InvalidSecurityIpListNotFound(_))
+    }
+
+    /// Whether this is [`LockTimeout`](Self::LockTimeout).
+    pub fn is_lock_timeout(&self) -> bool {
+        matches!(self, Self::LockTimeout(_))
+    }
+
+    /// Whether this is [`SecurityIpListDuplicate`](Self::SecurityIpListDuplicate).
+    pub fn is_security_ip_list_duplicate(&self) -> bool {
+        matches!(self, Self::SecurityIpListDuplicate(_))
+    }
 }
+
+#[allow(deprecated)]
+impl rt::operation::OperationError for ModifySecurityIpsError {
+    fn from_service_error(error: rt::error::ServiceError) -> Self {
+        match error.code() {
+            "Forbbiden.MinorVersion" => Self::ForbbidenMinorVersion(error),
+            "InvalidGroupName.Format" => Self::InvalidGroupNameFormat(error),
+            "InvalidSecurityIPList.NotFound" => Self::InvalidSecurityIpListNotFound(error),
+            "LockTimeout" => Self::LockTimeout(error),
+            "SecurityIPList.Duplicate" => Self::SecurityIpListDuplicate(error),
+            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+        }
+    }
+
+    fn service_error(&self) -> &rt::error::ServiceError {
+        ModifySecurityIpsError::service_error(self)
+    }
+}
+
 impl ::std::fmt::Display for ModifySecurityIpsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
+
 impl ::std::error::Error for ModifySecurityIpsError {}

@@ -14,22 +14,23 @@
 //! *   One call tags at most 50 instances.
 //!
 //! Tags can also be managed in the Tair (Redis OSS-compatible) console; see [Create a tag](https://www.alibabacloud.com/help/en/doc-detail/118779.html).
+use crate::__private as rt;
+
 /// What the runtime needs to know to send this operation.
-pub const DESCRIPTOR: crate::operation::OperationDescriptor =
-    crate::operation::OperationDescriptor {
-        product: &super::PRODUCT,
-        action: "TagResources",
-        methods: &["POST", "GET"],
-        path: "/",
-        auth: &["AK"],
-        operation_type: "write",
-        ram_action: ::std::option::Option::Some("kvstore:TagResources"),
-        ram_access_level: ::std::option::Option::Some("update"),
-        deprecated: false,
-        response_body: true,
-    };
-/// Parameters of `TagResources`. Build it with [`TagResourcesBuilder`] or set the public fields of
-/// `TagResourcesRequest::default()`.
+const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {
+    product: &super::PRODUCT,
+    action: "TagResources",
+    methods: &["POST", "GET"],
+    path: "/",
+    auth: &["AK"],
+    operation_type: "write",
+    ram_action: ::std::option::Option::Some("kvstore:TagResources"),
+    ram_access_level: ::std::option::Option::Some("update"),
+    deprecated: false,
+    response_body: true,
+};
+
+/// Parameters of `TagResources`, as its builder [`TagResourcesBuilder`] sets them.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourcesRequest {
@@ -56,66 +57,64 @@ pub struct TagResourcesRequest {
     /// Wire name `Tag`; required; at most 21 items.
     pub tags: ::std::vec::Vec<Tag>,
 }
-impl crate::operation::Operation for TagResourcesRequest {
+
+impl rt::operation::Operation for TagResourcesRequest {
     type Response = TagResourcesResponse;
     type Error = TagResourcesError;
-    const DESCRIPTOR: &'static crate::operation::OperationDescriptor = &DESCRIPTOR;
-    fn validate(&self) -> ::std::result::Result<(), crate::error::ValidationError> {
-        crate::validate::required("RegionId", &self.region_id)?;
-        crate::validate::required("ResourceType", &self.resource_type)?;
-        crate::validate::one_of(
+    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+        rt::validate::required("RegionId", &self.region_id)?;
+        rt::validate::required("ResourceType", &self.resource_type)?;
+        rt::validate::one_of(
             "ResourceType",
             &self.resource_type,
             &["INSTANCE", "instance"],
         )?;
-        crate::validate::required("ResourceId", &self.resource_ids)?;
-        crate::validate::max_items("ResourceId", &self.resource_ids, 51usize)?;
-        crate::validate::required("Tag", &self.tags)?;
-        crate::validate::max_items("Tag", &self.tags, 21usize)?;
+        rt::validate::required("ResourceId", &self.resource_ids)?;
+        rt::validate::max_items("ResourceId", &self.resource_ids, 51usize)?;
+        rt::validate::required("Tag", &self.tags)?;
+        rt::validate::max_items("Tag", &self.tags, 21usize)?;
         Ok(())
     }
-    fn write_params(&self, out: &mut crate::params::Params) {
-        out.plain(crate::params::Location::Query, "RegionId", &self.region_id);
+
+    fn write_params(&self, out: &mut rt::params::Params) {
+        out.plain(rt::params::Location::Query, "RegionId", &self.region_id);
         out.plain(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "ResourceType",
             &self.resource_type,
         );
         out.flat(
-            crate::params::Location::Query,
+            rt::params::Location::Query,
             "ResourceId",
             &self.resource_ids,
         );
-        out.flat(crate::params::Location::Query, "Tag", &self.tags);
+        out.flat(rt::params::Location::Query, "Tag", &self.tags);
     }
 }
+
 /// Fluent builder for `TagResources`: set parameters, then [`send`](TagResourcesBuilder::send).
 #[derive(Debug, Clone)]
 pub struct TagResourcesBuilder {
-    client: crate::client::Client,
+    client: rt::client::Client,
     request: TagResourcesRequest,
 }
+
 impl TagResourcesBuilder {
-    pub(crate) fn new(client: crate::client::Client) -> Self {
+    pub(crate) fn new(client: rt::client::Client) -> Self {
         Self {
             client,
             request: ::std::default::Default::default(),
         }
     }
-    /// Region of the instances.
-    ///
-    /// Example: `cn-hangzhou`
-    ///
-    /// Wire name `RegionId`; required.
+
+    /// Sets [`TagResourcesRequest::region_id`](TagResourcesRequest::region_id).
     pub fn region_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.region_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Resource type; must be **INSTANCE**.
-    ///
-    /// Example: `INSTANCE`
-    ///
-    /// Wire name `ResourceType`; required; one of `INSTANCE`, `instance`.
+
+    /// Sets [`TagResourcesRequest::resource_type`](TagResourcesRequest::resource_type).
     pub fn resource_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -123,11 +122,8 @@ impl TagResourcesBuilder {
         self.request.resource_type = ::std::option::Option::Some(value.into());
         self
     }
-    /// Instances to tag.
-    ///
-    /// Example: `r-bp1zxszhcgatnx****`
-    ///
-    /// Wire name `ResourceId`; required; at most 51 items.
+
+    /// Sets [`TagResourcesRequest::resource_ids`](TagResourcesRequest::resource_ids).
     pub fn resource_ids<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -136,9 +132,8 @@ impl TagResourcesBuilder {
         self.request.resource_ids = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
-    /// Tags to attach.
-    ///
-    /// Wire name `Tag`; required; at most 21 items.
+
+    /// Sets [`TagResourcesRequest::tags`](TagResourcesRequest::tags).
     pub fn tags<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -147,22 +142,21 @@ impl TagResourcesBuilder {
         self.request.tags = values.into_iter().map(::std::convert::Into::into).collect();
         self
     }
+
     /// The request as built so far.
     pub fn request(&self) -> &TagResourcesRequest {
         &self.request
     }
-    /// Takes the request out, to send later with `Client::execute`.
-    pub fn into_request(self) -> TagResourcesRequest {
-        self.request
-    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<TagResourcesResponse, crate::error::Error<TagResourcesError>> {
+    ) -> ::std::result::Result<TagResourcesResponse, rt::error::Error<TagResourcesError>> {
         self.client.execute(self.request).await
     }
 }
+
 /// One tag.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
@@ -190,6 +184,7 @@ pub struct Tag {
     )]
     pub value: ::std::option::Option<::std::string::String>,
 }
+
 impl Tag {
     /// Tag key.
     ///
@@ -201,6 +196,7 @@ impl Tag {
         self.key = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Tag value.
     ///
     /// > Sent as numbered keys: **Tag.1.Value**, **Tag.2.Value**, ... hold the values of tag 1, tag 2, ...
@@ -211,137 +207,235 @@ impl Tag {
         self
     }
 }
-impl crate::validate::Checkable for Tag {
+
+impl rt::validate::Checkable for Tag {
     fn is_set(&self) -> bool {
         true
     }
 }
-impl crate::params::FlatParam for Tag {
+
+impl rt::params::FlatParam for Tag {
     fn write_flat(
         &self,
         prefix: &str,
         out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
     ) {
-        crate::params::flat_member(prefix, "Key", &self.key, out);
-        crate::params::flat_member(prefix, "Value", &self.value, out);
+        rt::params::flat_member(prefix, "Key", &self.key, out);
+        rt::params::flat_member(prefix, "Value", &self.value, out);
     }
 }
+
 /// The response of [`TagResources`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
 #[non_exhaustive]
 pub struct TagResourcesResponse {
-    #[serde(rename = "RequestId", default)]
-    request_id: crate::de::Scalar<::std::string::String>,
+    #[serde(
+        rename = "RequestId",
+        default,
+        skip_serializing_if = "rt::de::is_unset"
+    )]
+    request_id: rt::de::Scalar<::std::string::String>,
 }
+
 impl TagResourcesResponse {
     /// Unique identifier of this request.
     ///
     /// Example: `4BD4E308-A3D8-4CD1-98B3-0ADAEE38****`
-    pub fn request_id(&self) -> &str {
-        self.request_id.0.as_deref().unwrap_or_default()
+    ///
+    /// Wire name `RequestId`.
+    pub fn request_id(&self) -> ::std::option::Option<&str> {
+        self.request_id.0.as_deref()
+    }
+
+    /// Sets [`request_id`](Self::request_id).
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
+        self
     }
 }
-/// Errors `TagResources` can return, from its error table. Codes the table does not
-/// list arrive as [`TagResourcesError::Unhandled`].
+
+/// Errors `TagResources` can return, one variant per code of its error table.
+///
+/// Codes the table does not list arrive as `Unhandled`: match them with a
+/// wildcard arm and read [`code`](TagResourcesError::code), since a code the table gains
+/// later moves to a variant of its own.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum TagResourcesError {
-    /// `NumberExceed.Tags` (HTTP 400).
-    ///
-    /// > The Tags parameter number is exceed, Valid is 20.
-    NumberExceedTags(crate::error::ServiceError),
-    /// `InvalidTagKey.Malformed` (HTTP 400).
-    ///
-    /// > The specified parameter Tag.n.Key or TagKey.n is not valid.
-    InvalidTagKeyMalformed(crate::error::ServiceError),
-    /// `InvalidTagValue.Malformed` (HTTP 400).
-    ///
-    /// > The specified parameter Tag.n.Value is not valid.
-    InvalidTagValueMalformed(crate::error::ServiceError),
-    /// `InvalidParameter.ResourceId` (HTTP 400).
-    ///
-    /// > The specified parameter ResourceId.n is not valid.
-    InvalidParameterResourceId(crate::error::ServiceError),
-    /// `MissParameter.TagOrResourceId` (HTTP 400).
-    ///
-    /// > The parameter Tag.n or ResourceId.n is needed.
-    MissParameterTagOrResourceId(crate::error::ServiceError),
-    /// `InvalidParameter.Scope` (HTTP 400).
-    ///
-    /// > The specified parameter Scope is not valid.
-    InvalidParameterScope(crate::error::ServiceError),
-    /// `NumberExceed.ResourceIds` (HTTP 400).
-    ///
-    /// > The ResourceIds parameter number is exceed.
-    NumberExceedResourceIds(crate::error::ServiceError),
-    /// `NumberExceed.CustomTags` (HTTP 400).
-    ///
-    /// > The Custom Tags parameter number is exceed. Valid is 20.
-    NumberExceedCustomTags(crate::error::ServiceError),
     /// `Duplicate.TagKey` (HTTP 400).
     ///
     /// > The specified parameter Tag.n.Key is duplicated.
-    DuplicateTagKey(crate::error::ServiceError),
-    /// `InvalidParameter.ResourceType` (HTTP 400).
-    ///
-    /// > The specified parameter ResourceType is not valid.
-    InvalidParameterResourceType(crate::error::ServiceError),
-    /// `OperationDenied.QuotaExceed` (HTTP 400).
-    ///
-    /// > The Tags parameter number is exceed. Valid is 20.
-    OperationDeniedQuotaExceed(crate::error::ServiceError),
+    DuplicateTagKey(rt::error::ServiceError),
     /// `InvalidDbInstanceId.NotFound` (HTTP 404).
     ///
     /// > Specified instance does not exist.
-    InvalidDbInstanceIdNotFound(crate::error::ServiceError),
+    InvalidDbInstanceIdNotFound(rt::error::ServiceError),
+    /// `InvalidParameter.ResourceId` (HTTP 400).
+    ///
+    /// > The specified parameter ResourceId.n is not valid.
+    InvalidParameterResourceId(rt::error::ServiceError),
+    /// `InvalidParameter.ResourceType` (HTTP 400).
+    ///
+    /// > The specified parameter ResourceType is not valid.
+    InvalidParameterResourceType(rt::error::ServiceError),
+    /// `InvalidParameter.Scope` (HTTP 400).
+    ///
+    /// > The specified parameter Scope is not valid.
+    InvalidParameterScope(rt::error::ServiceError),
+    /// `InvalidTagKey.Malformed` (HTTP 400).
+    ///
+    /// > The specified parameter Tag.n.Key or TagKey.n is not valid.
+    InvalidTagKeyMalformed(rt::error::ServiceError),
+    /// `InvalidTagValue.Malformed` (HTTP 400).
+    ///
+    /// > The specified parameter Tag.n.Value is not valid.
+    InvalidTagValueMalformed(rt::error::ServiceError),
+    /// `MissParameter.TagOrResourceId` (HTTP 400).
+    ///
+    /// > The parameter Tag.n or ResourceId.n is needed.
+    MissParameterTagOrResourceId(rt::error::ServiceError),
+    /// `NumberExceed.CustomTags` (HTTP 400).
+    ///
+    /// > The Custom Tags parameter number is exceed. Valid is 20.
+    NumberExceedCustomTags(rt::error::ServiceError),
+    /// `NumberExceed.ResourceIds` (HTTP 400).
+    ///
+    /// > The ResourceIds parameter number is exceed.
+    NumberExceedResourceIds(rt::error::ServiceError),
+    /// `NumberExceed.Tags` (HTTP 400).
+    ///
+    /// > The Tags parameter number is exceed, Valid is 20.
+    NumberExceedTags(rt::error::ServiceError),
+    /// `OperationDenied.QuotaExceed` (HTTP 400).
+    ///
+    /// > The Tags parameter number is exceed. Valid is 20.
+    OperationDeniedQuotaExceed(rt::error::ServiceError),
     /// A code this operation's error table does not list.
-    Unhandled(crate::error::ServiceError),
+    #[deprecated(
+        note = "matching `Unhandled` breaks when its code gets a variant of its own; match a wildcard and check `code()`"
+    )]
+    Unhandled(rt::operation::Unhandled),
 }
+
+#[allow(deprecated)]
 impl TagResourcesError {
+    /// The error code, as the service sent it.
+    pub fn code(&self) -> &str {
+        self.service_error().code()
+    }
+
     /// Code, message, request id and the other metadata of the error.
-    pub fn service_error(&self) -> &crate::error::ServiceError {
-        crate::error::OperationError::service_error(self)
-    }
-}
-impl crate::error::OperationError for TagResourcesError {
-    fn from_service_error(error: crate::error::ServiceError) -> Self {
-        match error.code() {
-            "NumberExceed.Tags" => Self::NumberExceedTags(error),
-            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed(error),
-            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed(error),
-            "InvalidParameter.ResourceId" => Self::InvalidParameterResourceId(error),
-            "MissParameter.TagOrResourceId" => Self::MissParameterTagOrResourceId(error),
-            "InvalidParameter.Scope" => Self::InvalidParameterScope(error),
-            "NumberExceed.ResourceIds" => Self::NumberExceedResourceIds(error),
-            "NumberExceed.CustomTags" => Self::NumberExceedCustomTags(error),
-            "Duplicate.TagKey" => Self::DuplicateTagKey(error),
-            "InvalidParameter.ResourceType" => Self::InvalidParameterResourceType(error),
-            "OperationDenied.QuotaExceed" => Self::OperationDeniedQuotaExceed(error),
-            "InvalidDbInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
-            _ => Self::Unhandled(error),
-        }
-    }
-    fn service_error(&self) -> &crate::error::ServiceError {
+    pub fn service_error(&self) -> &rt::error::ServiceError {
         match self {
-            Self::NumberExceedTags(error)
+            Self::DuplicateTagKey(error)
+            | Self::InvalidDbInstanceIdNotFound(error)
+            | Self::InvalidParameterResourceId(error)
+            | Self::InvalidParameterResourceType(error)
+            | Self::InvalidParameterScope(error)
             | Self::InvalidTagKeyMalformed(error)
             | Self::InvalidTagValueMalformed(error)
-            | Self::InvalidParameterResourceId(error)
             | Self::MissParameterTagOrResourceId(error)
-            | Self::InvalidParameterScope(error)
-            | Self::NumberExceedResourceIds(error)
             | Self::NumberExceedCustomTags(error)
-            | Self::DuplicateTagKey(error)
-            | Self::InvalidParameterResourceType(error)
-            | Self::OperationDeniedQuotaExceed(error)
-            | Self::InvalidDbInstanceIdNotFound(error)
-            | Self::Unhandled(error) => error,
+            | Self::NumberExceedResourceIds(error)
+            | Self::NumberExceedTags(error)
+            | Self::OperationDeniedQuotaExceed(error) => error,
+            Self::Unhandled(unhandled) => unhandled.service_error(),
         }
     }
+
+    /// Whether this is [`DuplicateTagKey`](Self::DuplicateTagKey).
+    pub fn is_duplicate_tag_key(&self) -> bool {
+        matches!(self, Self::DuplicateTagKey(_))
+    }
+
+    /// Whether this is [`InvalidDbInstanceIdNotFound`](Self::InvalidDbInstanceIdNotFound).
+    pub fn is_invalid_db_instance_id_not_found(&self) -> bool {
+        matches!(self, Self::InvalidDbInstanceIdNotFound(_))
+    }
+
+    /// Whether this is [`InvalidParameterResourceId`](Self::InvalidParameterResourceId).
+    pub fn is_invalid_parameter_resource_id(&self) -> bool {
+        matches!(self, Self::InvalidParameterResourceId(_))
+    }
+
+    /// Whether this is [`InvalidParameterResourceType`](Self::InvalidParameterResourceType).
+    pub fn is_invalid_parameter_resource_type(&self) -> bool {
+        matches!(self, Self::InvalidParameterResourceType(_))
+    }
+
+    /// Whether this is [`InvalidParameterScope`](Self::InvalidParameterScope).
+    pub fn is_invalid_parameter_scope(&self) -> bool {
+        matches!(self, Self::InvalidParameterScope(_))
+    }
+
+    /// Whether this is [`InvalidTagKeyMalformed`](Self::InvalidTagKeyMalformed).
+    pub fn is_invalid_tag_key_malformed(&self) -> bool {
+        matches!(self, Self::InvalidTagKeyMalformed(_))
+    }
+
+    /// Whether this is [`InvalidTagValueMalformed`](Self::InvalidTagValueMalformed).
+    pub fn is_invalid_tag_value_malformed(&self) -> bool {
+        matches!(self, Self::InvalidTagValueMalformed(_))
+    }
+
+    /// Whether this is [`MissParameterTagOrResourceId`](Self::MissParameterTagOrResourceId).
+    pub fn is_miss_parameter_tag_or_resource_id(&self) -> bool {
+        matches!(self, Self::MissParameterTagOrResourceId(_))
+    }
+
+    /// Whether this is [`NumberExceedCustomTags`](Self::NumberExceedCustomTags).
+    pub fn is_number_exceed_custom_tags(&self) -> bool {
+        matches!(self, Self::NumberExceedCustomTags(_))
+    }
+
+    /// Whether this is [`NumberExceedResourceIds`](Self::NumberExceedResourceIds).
+    pub fn is_number_exceed_resource_ids(&self) -> bool {
+        matches!(self, Self::NumberExceedResourceIds(_))
+    }
+
+    /// Whether this is [`NumberExceedTags`](Self::NumberExceedTags).
+    pub fn is_number_exceed_tags(&self) -> bool {
+        matches!(self, Self::NumberExceedTags(_))
+    }
+
+    /// Whether this is [`OperationDeniedQuotaExceed`](Self::OperationDeniedQuotaExceed).
+    pub fn is_operation_denied_quota_exceed(&self) -> bool {
+        matches!(self, Self::OperationDeniedQuotaExceed(_))
+    }
 }
+
+#[allow(deprecated)]
+impl rt::operation::OperationError for TagResourcesError {
+    fn from_service_error(error: rt::error::ServiceError) -> Self {
+        match error.code() {
+            "Duplicate.TagKey" => Self::DuplicateTagKey(error),
+            "InvalidDbInstanceId.NotFound" => Self::InvalidDbInstanceIdNotFound(error),
+            "InvalidParameter.ResourceId" => Self::InvalidParameterResourceId(error),
+            "InvalidParameter.ResourceType" => Self::InvalidParameterResourceType(error),
+            "InvalidParameter.Scope" => Self::InvalidParameterScope(error),
+            "InvalidTagKey.Malformed" => Self::InvalidTagKeyMalformed(error),
+            "InvalidTagValue.Malformed" => Self::InvalidTagValueMalformed(error),
+            "MissParameter.TagOrResourceId" => Self::MissParameterTagOrResourceId(error),
+            "NumberExceed.CustomTags" => Self::NumberExceedCustomTags(error),
+            "NumberExceed.ResourceIds" => Self::NumberExceedResourceIds(error),
+            "NumberExceed.Tags" => Self::NumberExceedTags(error),
+            "OperationDenied.QuotaExceed" => Self::OperationDeniedQuotaExceed(error),
+            _ => Self::Unhandled(rt::operation::Unhandled::new(error)),
+        }
+    }
+
+    fn service_error(&self) -> &rt::error::ServiceError {
+        TagResourcesError::service_error(self)
+    }
+}
+
 impl ::std::fmt::Display for TagResourcesError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(self.service_error(), f)
     }
 }
+
 impl ::std::error::Error for TagResourcesError {}
