@@ -661,8 +661,14 @@ fn lower_operation(
         response,
         response_structs,
         response_enums,
-        errors: lower_errors(api),
-        example_response: api.response_demo.as_deref().and_then(json_example),
+        errors: lower_errors(ctx, name, api),
+        example_response: match api.json_example(name) {
+            Ok(example) => example.map(|v| v.to_string()),
+            Err(note) => {
+                ctx.note(note);
+                None
+            }
+        },
     })
 }
 
@@ -821,20 +827,6 @@ fn paged_list(ctx: &Ctx<'_>, name: &str, response: &StructType, by: &str) -> Opt
         names.join(", ")
     ));
     None
-}
-
-/// The `type: json` example of a `responseDemo` (a JSON list encoded as a
-/// string), if it is itself valid JSON.
-fn json_example(demo: &str) -> Option<String> {
-    let entries: Vec<serde_json::Value> = serde_json::from_str(demo).ok()?;
-    let example = entries
-        .iter()
-        .find(|e| e.get("type").and_then(|t| t.as_str()) == Some("json"))?
-        .get("example")?
-        .as_str()?;
-    serde_json::from_str::<serde_json::Value>(example)
-        .ok()
-        .map(|_| example.to_string())
 }
 
 /// Follows a `$ref` into `components.schemas`, or returns the schema itself.
@@ -1069,30 +1061,20 @@ fn lower_type(
 /// (`AssociatedEcsSecurityGroupId.QuotaExceed`, `AssociatedEcsSecurityGroupIdQuotaExceed`)
 /// share a variant, so that no name depends on the order of the table's rows.
 /// Variants are sorted by name.
-fn lower_errors(api: &Api) -> Vec<ErrorVariant> {
+fn lower_errors(ctx: &Ctx<'_>, name: &str, api: &Api) -> Vec<ErrorVariant> {
     let mut by_name: BTreeMap<String, ErrorVariant> = BTreeMap::new();
-    let mut rows: Vec<(u16, &crate::spec::ErrorCode)> = api
-        .error_codes
-        .iter()
-        .flat_map(|(status, rows)| {
-            let status = status.trim().parse().unwrap_or(0);
-            rows.iter().map(move |row| (status, row))
-        })
-        .filter(|(_, row)| !row.error_code.trim().is_empty())
-        .collect();
-    rows.sort_by(|a, b| (a.0, a.1.error_code.trim()).cmp(&(b.0, b.1.error_code.trim())));
-    for (status, row) in rows {
-        let code = row.error_code.trim();
+    let (rows, notes) = api.error_rows(name);
+    for note in notes {
+        ctx.note(note);
+    }
+    for row in rows {
+        let status = row.status;
+        let code = row.code.as_str();
         let mut name = escape_type(&camel(code));
         if name == "Unhandled" {
             name = "UnhandledCode".to_string();
         }
-        let message = row
-            .error_message
-            .as_deref()
-            .unwrap_or("")
-            .trim()
-            .to_string();
+        let message = row.message;
         let v = by_name.entry(name.clone()).or_insert_with(|| ErrorVariant {
             codes: Vec::new(),
             predicate: String::new(),

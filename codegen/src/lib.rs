@@ -11,7 +11,8 @@ pub mod emit;
 pub mod ir;
 pub mod naming;
 pub mod render;
-pub mod spec;
+/// The metadata model (the `alibabacloud-spec` crate, shared with the local endpoint).
+pub use alibabacloud_spec as spec;
 
 use spec::SpecError;
 use std::path::{Path, PathBuf};

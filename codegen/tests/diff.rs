@@ -103,3 +103,56 @@ fn history_diffs_match_the_raw_metadata() {
         );
     }
 }
+
+fn product_from(name: &str, json: &str) -> alibabacloud_codegen::ir::Product {
+    let dir = std::env::temp_dir().join(format!(
+        "alibabacloud-diff-test-{}-{name}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("api-docs.json");
+    std::fs::write(&file, json).unwrap();
+    let product = load(&file);
+    let _ = std::fs::remove_dir_all(&dir);
+    product
+}
+
+#[test]
+fn rust_name_changes_are_breaking_and_new_codes_change_behaviour() {
+    let old = product_from(
+        "old",
+        r#"{"info":{"product":"P","version":"1"},"apis":{"Op":{
+            "parameters":[{"name":"Tag","in":"query","schema":{"type":"string"}}],
+            "errorCodes":{"400":[{"errorCode":"Quota.Exceeded"}]}}}}"#,
+    );
+    let new = product_from(
+        "new",
+        r#"{"info":{"product":"P","version":"1"},"apis":{"Op":{
+            "parameters":[{"name":"Tag","in":"query","schema":{"type":"array","items":{"type":"string"}}}],
+            "errorCodes":{"400":[{"errorCode":"QuotaExceeded"},{"errorCode":"Quota.Exceeded"},{"errorCode":"Busy"}]}}}}"#,
+    );
+    let changes: Vec<String> = diff(&old, &new).iter().map(Change::to_string).collect();
+    assert!(
+        changes.contains(&"BREAKING Op: parameter Tag setter tag -> tags".to_string()),
+        "{changes:#?}"
+    );
+    assert!(
+        changes.contains(
+            &"behaviour Op: new error code Busy: variant Busy, no longer `Unhandled`".to_string()
+        ),
+        "{changes:#?}"
+    );
+    // `QuotaExceeded` joins the variant `Quota.Exceeded` already had: no rename.
+    assert!(
+        changes
+            .iter()
+            .all(|c| !c.contains("variant QuotaExceeded ->")),
+        "{changes:#?}"
+    );
+    let first_behaviour = changes.iter().position(|c| c.starts_with("behaviour"));
+    let last_breaking = changes.iter().rposition(|c| c.starts_with("BREAKING"));
+    assert!(
+        last_breaking < first_behaviour,
+        "breaking first: {changes:#?}"
+    );
+}

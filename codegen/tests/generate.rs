@@ -287,6 +287,100 @@ fn names_that_only_order_could_separate_are_an_error() {
     let _ = std::fs::remove_dir_all(file.parent().unwrap());
 }
 
+/// A response with two lists beside `TotalCount`, shaped like ECS
+/// `DescribeImageSharePermission` (`ShareGroups` before `Accounts`).
+fn paged_op(name: &str, lists: &[(&str, &str, &str)]) -> String {
+    let members: Vec<String> = lists
+        .iter()
+        .map(|(wrapper, inner, item)| {
+            let item = match *item {
+                "string" => r#"{"type":"string"}"#.to_string(),
+                _ => r#"{"type":"object","properties":{"Id":{"type":"string"}}}"#.to_string(),
+            };
+            format!(
+                r#""{wrapper}":{{"type":"object","properties":{{"{inner}":{{"type":"array","items":{item}}}}}}}"#
+            )
+        })
+        .collect();
+    format!(
+        r#""{name}":{{"parameters":[
+            {{"name":"PageNumber","in":"query","schema":{{"type":"integer","format":"int32"}}}},
+            {{"name":"PageSize","in":"query","schema":{{"type":"integer","format":"int32"}}}}],
+          "responses":{{"200":{{"schema":{{"type":"object","properties":{{
+            "TotalCount":{{"type":"integer","format":"int32"}},
+            "PageSize":{{"type":"integer","format":"int32"}},
+            {}}}}}}}}}}}"#,
+        members.join(",")
+    )
+}
+
+#[test]
+fn paging_picks_the_list_the_count_describes_never_the_first() {
+    let ops = [
+        paged_op(
+            "DescribeImageSharePermission",
+            &[
+                ("ShareGroups", "ShareGroup", "object"),
+                ("Accounts", "Account", "object"),
+            ],
+        ),
+        paged_op(
+            "ListListenerCertificates",
+            &[
+                ("CertificateIds", "CertificateId", "string"),
+                ("Certificates", "Certificate", "object"),
+            ],
+        ),
+        paged_op(
+            "DescribeVpnRouteEntries",
+            &[
+                ("VpnRouteCounts", "VpnRouteCount", "object"),
+                ("VpnRouteEntries", "VpnRouteEntry", "object"),
+            ],
+        ),
+    ];
+    let file = write_temp_spec(
+        "paging",
+        &format!(
+            r#"{{"info":{{"product":"P","version":"1"}},"apis":{{{}}}}}"#,
+            ops.join(",")
+        ),
+    );
+    let docs = spec::load(&file).unwrap();
+    let product = ir::lower(&docs, "x", &file).unwrap();
+    let items = |name: &str| {
+        let op = product.operations.iter().find(|o| o.name == name).unwrap();
+        match op.pagination.as_ref().expect("pages") {
+            ir::Pagination::PageNumber {
+                items,
+                response_page_size,
+                ..
+            } => {
+                assert_eq!(response_page_size.as_deref(), Some("page_size"));
+                items.as_ref().map(|l| l.field.clone())
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+    // Two lists of objects and no name to tell them apart: no item list,
+    // and a note says why, rather than paging the first list.
+    assert_eq!(items("DescribeImageSharePermission"), None);
+    assert!(product
+        .degraded
+        .iter()
+        .any(|d| d.operation == "DescribeImageSharePermission"
+            && d.reason.contains("ShareGroups, Accounts")));
+    assert_eq!(
+        items("ListListenerCertificates").as_deref(),
+        Some("certificates")
+    );
+    assert_eq!(
+        items("DescribeVpnRouteEntries").as_deref(),
+        Some("vpn_route_entries")
+    );
+    let _ = std::fs::remove_dir_all(file.parent().unwrap());
+}
+
 #[test]
 fn unsupported_constructs_are_reported_by_name() {
     let file = write_temp_spec(

@@ -1,9 +1,9 @@
 //! The operations the endpoint knows: every RPC-style `api-docs.json` under
 //! the specs directory, read with the generator's own spec model
-//! (`alibabacloud_codegen::spec`), indexed by API version and action.
+//! (`alibabacloud_spec`), indexed by API version and action.
 
 use crate::error::MockError;
-use alibabacloud_codegen::spec::{self, ApiDocs, Schema};
+use alibabacloud_spec::{self as spec, ApiDocs, Schema};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -130,8 +130,19 @@ impl Catalog {
                         ..p.clone()
                     })
                     .collect(),
-                errors: error_rows(api),
-                demo: json_demo(api.response_demo.as_deref()),
+                errors: api
+                    .error_rows(name)
+                    .0
+                    .into_iter()
+                    .map(|r| ErrorRow {
+                        status: r.status,
+                        code: r.code,
+                        message: r.message,
+                    })
+                    .collect(),
+                // A broken example is the generator's to report; the mock
+                // answers such operations as it answers those without one.
+                demo: api.json_example(name).ok().flatten(),
                 response: api
                     .responses
                     .get("200")
@@ -227,57 +238,9 @@ fn resolve(schema: &Schema, docs: &ApiDocs, depth: u32) -> Schema {
     out
 }
 
-fn error_rows(api: &spec::Api) -> Vec<ErrorRow> {
-    let mut rows = Vec::new();
-    for (status, codes) in &api.error_codes {
-        let Ok(status) = status.trim().parse::<u16>() else {
-            continue;
-        };
-        for c in codes {
-            rows.push(ErrorRow {
-                status,
-                code: c.error_code.clone(),
-                message: c
-                    .error_message
-                    .clone()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_owned(),
-            });
-        }
-    }
-    rows
-}
-
-/// The `example` of the `type: json` entry of `responseDemo` (itself JSON
-/// text holding a list), parsed; `None` when absent or not valid JSON.
-fn json_demo(text: Option<&str>) -> Option<serde_json::Value> {
-    let list: serde_json::Value = serde_json::from_str(text?).ok()?;
-    let entry = list
-        .as_array()?
-        .iter()
-        .find(|e| e.get("type").and_then(|t| t.as_str()) == Some("json"))?;
-    serde_json::from_str(entry.get("example")?.as_str()?).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn demo_is_the_json_example() {
-        let demo = r#"[{"type":"json","example":"{\"RequestId\":\"X\"}"},{"type":"xml","example":"<a/>"}]"#;
-        assert_eq!(
-            json_demo(Some(demo)),
-            Some(serde_json::json!({"RequestId": "X"}))
-        );
-        assert_eq!(json_demo(Some("not json")), None);
-        assert_eq!(
-            json_demo(Some(r#"[{"type":"json","example":"{broken"}]"#)),
-            None
-        );
-        assert_eq!(json_demo(None), None);
-    }
 
     #[test]
     fn non_rpc_specs_are_skipped_with_a_reason() {

@@ -91,7 +91,7 @@ impl std::error::Error for ApiError {}
 #[non_exhaustive]
 pub enum MockError {
     /// A spec file could not be read or parsed.
-    Spec(alibabacloud_codegen::spec::SpecError),
+    Spec(alibabacloud_spec::SpecError),
     /// The specs directory could not be listed, or holds no RPC spec.
     Specs {
         /// The directory.

@@ -15,7 +15,7 @@ use crate::auth::parse_timestamp;
 use crate::catalog::Operation;
 use crate::error::ApiError;
 use crate::params::Violation;
-use alibabacloud_codegen::spec::Schema;
+use alibabacloud_spec::Schema;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::net::IpAddr;

@@ -3,7 +3,7 @@
 //! style (`repeatList`/`flat` numbered keys, `simple` comma lists, `json`).
 //! Unknown parameters are ignored, as the real gateway does.
 
-use alibabacloud_codegen::spec::{Parameter, Schema};
+use alibabacloud_spec::{Parameter, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What is wrong with a parameter. The endpoint turns it into an error

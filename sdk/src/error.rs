@@ -585,9 +585,87 @@ mod tests {
     fn response_error_excerpt_is_bounded() {
         let body = vec![b'x'; 10_000];
         let e = ResponseError::new(502, "not JSON", &body);
-        assert!(e.excerpt.len() <= ResponseError::EXCERPT_LIMIT + '…'.len_utf8());
+        assert!(e.excerpt().len() <= ResponseError::EXCERPT_LIMIT + '…'.len_utf8());
         assert!(e.to_string().contains("HTTP 502"));
         let empty = ResponseError::new(500, "empty body", b"");
         assert!(empty.to_string().contains("body is empty"));
+    }
+
+    /// What `anyhow`'s `{:#}` and other reporters print: the error, then
+    /// each `source()` in turn.
+    fn report(error: &(dyn std::error::Error + 'static)) -> String {
+        let mut text = error.to_string();
+        let mut next = error.source();
+        while let Some(cause) = next {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            next = cause.source();
+        }
+        text
+    }
+
+    #[test]
+    fn a_reported_chain_states_each_fact_once() {
+        use crate::credentials::{CredentialsError, CredentialsErrorKind};
+        let service = ServiceError::new("Forbidden.RAM", "not authorized", 403)
+            .with_request_id("REQ-7")
+            .with_recommend("https://api.aliyun.com/troubleshoot?q=diag-1");
+        let chain = CredentialsError::new(
+            "default chain",
+            CredentialsErrorKind::NoSourceSucceeded,
+            "no source had credentials",
+        )
+        .with_tried(vec![CredentialsError::new(
+            "environment",
+            CredentialsErrorKind::NotConfigured,
+            "ALIBABA_CLOUD_ACCESS_KEY_ID is not set",
+        )]);
+        let cases: Vec<(Box<dyn std::error::Error>, Vec<&str>)> = vec![
+            (
+                Box::new(Error::<ServiceError>::Service(service)),
+                vec![
+                    "Forbidden.RAM",
+                    "not authorized",
+                    "REQ-7",
+                    "403",
+                    "troubleshoot",
+                ],
+            ),
+            (
+                Box::new(Error::<ServiceError>::Credentials(chain)),
+                vec!["no source had credentials", "ALIBABA_CLOUD_ACCESS_KEY_ID"],
+            ),
+            (
+                Box::new(Error::<ServiceError>::Validation(ValidationError::new(
+                    "SecurityGroupId",
+                    ValidationProblem::TooManyItems {
+                        max: 10,
+                        actual: 11,
+                    },
+                ))),
+                vec!["SecurityGroupId", "11 items"],
+            ),
+            (
+                Box::new(Error::<ServiceError>::Dispatch(DispatchError::new(
+                    DispatchKind::Connect,
+                    "connection refused",
+                ))),
+                vec!["connection refused"],
+            ),
+            (
+                Box::new(Error::<ServiceError>::Response(ResponseError::new(
+                    502,
+                    "not JSON",
+                    b"<html>bad gateway</html>",
+                ))),
+                vec!["502", "bad gateway"],
+            ),
+        ];
+        for (error, facts) in cases {
+            let text = report(error.as_ref());
+            for fact in facts {
+                assert_eq!(text.matches(fact).count(), 1, "{fact:?} in {text:?}");
+            }
+        }
     }
 }

@@ -6,24 +6,16 @@ use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
 fn demos() -> BTreeMap<String, String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../api-specs/r-kvstore/2015-01-01/api-docs.json"
-    );
-    let spec: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../api-specs/r-kvstore/2015-01-01/api-docs.json");
+    let spec = alibabacloud_codegen::spec::load(&path).unwrap();
     let mut out = BTreeMap::new();
-    for (name, api) in spec["apis"].as_object().unwrap() {
-        let demo: serde_json::Value =
-            serde_json::from_str(api["responseDemo"].as_str().unwrap()).unwrap();
-        let json = demo
-            .as_array()
+    for (name, api) in &spec.apis {
+        let example = api
+            .json_example(name)
             .unwrap()
-            .iter()
-            .find(|d| d["type"] == "json")
-            .and_then(|d| d["example"].as_str())
-            .unwrap();
-        out.insert(name.clone(), json.to_string());
+            .unwrap_or_else(|| panic!("{name} has a JSON example"));
+        out.insert(name.clone(), example.to_string());
     }
     out
 }

@@ -11,6 +11,95 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// One row of an operation's error table, read by the one rule every reader
+/// shares: the status must be an HTTP status number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRow {
+    /// HTTP status.
+    pub status: u16,
+    /// The code, trimmed.
+    pub code: String,
+    /// The message, trimmed (empty when the table has none).
+    pub message: String,
+}
+
+impl Api {
+    /// The error table's rows sorted by (status, code), and a note, with
+    /// its JSON path under `apis.<name>`, for each status key that is not an
+    /// HTTP status (its rows are left out) and each row without a code.
+    pub fn error_rows(&self, name: &str) -> (Vec<ErrorRow>, Vec<String>) {
+        let mut rows = Vec::new();
+        let mut notes = Vec::new();
+        for (status_text, codes) in &self.error_codes {
+            let Some(status) = status_text
+                .trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|s| (100..600).contains(s))
+            else {
+                notes.push(format!(
+                    "apis.{name}.errorCodes.{status_text:?}: not an HTTP status; its {} rows are left out",
+                    codes.len()
+                ));
+                continue;
+            };
+            for (i, row) in codes.iter().enumerate() {
+                let code = row.error_code.trim();
+                if code.is_empty() {
+                    notes.push(format!(
+                        "apis.{name}.errorCodes.{status_text}[{i}]: a row without a code is left out"
+                    ));
+                    continue;
+                }
+                rows.push(ErrorRow {
+                    status,
+                    code: code.to_string(),
+                    message: row
+                        .error_message
+                        .as_deref()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                });
+            }
+        }
+        rows.sort_by(|a, b| (a.status, &a.code).cmp(&(b.status, &b.code)));
+        (rows, notes)
+    }
+
+    /// The JSON example of a success response: the `type: json` entry of
+    /// `responseDemo` (itself JSON text holding a list), parsed. `Ok(None)`
+    /// when the metadata has none; `Err` with the JSON path when it has one
+    /// that does not parse.
+    pub fn json_example(&self, name: &str) -> Result<Option<serde_json::Value>, String> {
+        let Some(text) = self.response_demo.as_deref() else {
+            return Ok(None);
+        };
+        let path = format!("apis.{name}.responseDemo");
+        let list: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| format!("{path}: not a JSON list of examples: {e}"))?;
+        let Some(entries) = list.as_array() else {
+            return Err(format!("{path}: not a JSON list of examples"));
+        };
+        let Some((i, entry)) = entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.get("type").and_then(|t| t.as_str()) == Some("json"))
+        else {
+            return Ok(None);
+        };
+        let Some(example) = entry.get("example").and_then(|e| e.as_str()) else {
+            return Ok(None);
+        };
+        if example.trim().is_empty() {
+            return Ok(None);
+        }
+        serde_json::from_str(example)
+            .map(Some)
+            .map_err(|e| format!("{path}[{i}].example: not JSON: {e}"))
+    }
+}
+
 /// One `api-docs.json` file: a product at one API version.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -306,4 +395,56 @@ pub fn load(file: &Path) -> Result<ApiDocs, SpecError> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| SpecError::new(file, "", format!("cannot read file: {e}")))?;
     parse(file, &text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(json: &str) -> Api {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn error_rows_follow_one_rule_and_report_the_rest() {
+        let a = api(
+            r#"{"errorCodes":{"404":[{"errorCode":"B"},{"errorCode":" A "}],"400":[{"errorCode":"C","errorMessage":" m "}],"Http":[{"errorCode":"D"}],"500":[{"errorCode":""}]}}"#,
+        );
+        let (rows, notes) = a.error_rows("Op");
+        let got: Vec<(u16, &str, &str)> = rows
+            .iter()
+            .map(|r| (r.status, r.code.as_str(), r.message.as_str()))
+            .collect();
+        assert_eq!(got, [(400, "C", "m"), (404, "A", ""), (404, "B", "")]);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes
+            .iter()
+            .any(|n| n.contains("apis.Op.errorCodes.\"Http\": not an HTTP status")));
+        assert!(notes
+            .iter()
+            .any(|n| n.contains("apis.Op.errorCodes.500[0]")));
+    }
+
+    #[test]
+    fn the_json_example_is_found_or_reported() {
+        let demo = |d: &str| api(&serde_json::json!({ "responseDemo": d }).to_string());
+        assert_eq!(
+            demo(r#"[{"type":"xml","example":"<a/>"},{"type":"json","example":"{\"RequestId\":\"X\"}"}]"#)
+                .json_example("Op"),
+            Ok(Some(serde_json::json!({"RequestId": "X"})))
+        );
+        assert_eq!(api("{}").json_example("Op"), Ok(None));
+        assert_eq!(
+            demo(r#"[{"type":"json","example":""}]"#).json_example("Op"),
+            Ok(None)
+        );
+        let broken = demo(r#"[{"type":"json","example":"{broken"}]"#).json_example("Op");
+        assert!(broken
+            .unwrap_err()
+            .starts_with("apis.Op.responseDemo[0].example: not JSON"));
+        let not_list = demo("not json").json_example("Op");
+        assert!(not_list
+            .unwrap_err()
+            .starts_with("apis.Op.responseDemo: not a JSON list"));
+    }
 }
