@@ -58,12 +58,13 @@ pub fn product_module(product: &Product) -> TokenStream {
     ));
     let overview = inner_doc_attrs(&format!(
         "{name} {version}: {count} operations.\n\n\
-         Create a [`Client`] from a [`Config`](rt::config::Config) or the environment;\n\
+         Create a [`Client`](crate::{module}::Client) from a [`Config`](crate::config::Config) or the environment;\n\
          each of its methods returns an operation's builder, and `send()` returns the\n\
-         typed response or an [`Error`](rt::error::Error) carrying the operation's error enum.\n\
+         typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.\n\
          The request, response and error types of each operation are in its module and\n\
          re-exported here.",
-        count = product.operations.len()
+        count = product.operations.len(),
+        module = product.module.trim_start_matches("r#"),
     ));
     quote! {
         #overview

@@ -3,9 +3,9 @@
 
 //! R-kvstore 2015-01-01: 9 operations.
 //!
-//! Create a [`Client`] from a [`Config`](rt::config::Config) or the environment;
+//! Create a [`Client`](crate::r_kvstore::Client) from a [`Config`](crate::config::Config) or the environment;
 //! each of its methods returns an operation's builder, and `send()` returns the
-//! typed response or an [`Error`](rt::error::Error) carrying the operation's error enum.
+//! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
 use crate::__private as rt;

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The public API of alibabacloud-sdk (all features), one item a line, from
+# rustdoc's JSON output (nightly only, so it needs the nightly toolchain).
+# `sdk/public-api.txt` holds the listing; a change to the public API shows up
+# as a diff of that file in review.
+#
+#   scripts/public-api.sh           rewrite sdk/public-api.txt
+#   scripts/public-api.sh --check   exit 1 and show the diff if it is stale
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}/public-api"
+cargo +nightly rustdoc -q -p alibabacloud-sdk --all-features --manifest-path "$root/Cargo.toml" \
+    --target-dir "$target" -- -Z unstable-options --output-format json
+listing="$(python3 "$root/scripts/public_api.py" "$target/doc/alibabacloud_sdk.json")"
+if [[ "${1:-}" == "--check" ]]; then
+    if ! diff -u "$root/sdk/public-api.txt" <(printf '%s\n' "$listing"); then
+        echo "the public API changed: run scripts/public-api.sh and review sdk/public-api.txt" >&2
+        exit 1
+    fi
+    echo "public API unchanged ($(printf '%s\n' "$listing" | wc -l) items)"
+else
+    printf '%s\n' "$listing" > "$root/sdk/public-api.txt"
+    echo "wrote sdk/public-api.txt ($(printf '%s\n' "$listing" | wc -l) items)"
+fi
