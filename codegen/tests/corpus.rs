@@ -5,11 +5,27 @@ use alibabacloud_codegen::{generate, ir, spec, SpecInput};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/api-specs-corpus")
+/// The corpus: `ALIBABACLOUD_CORPUS`, else `../shared/api-specs-corpus`
+/// beside the repository; `None` (and a line saying so) when neither exists,
+/// so the test suite passes on a fresh clone.
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("ALIBABACLOUD_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/api-specs-corpus")
+        });
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: no metadata corpus at {} (set ALIBABACLOUD_CORPUS to run this test)",
+            dir.display()
+        );
+        None
+    }
 }
 
-fn corpus_files() -> Vec<PathBuf> {
+fn corpus_files(dir: &Path) -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         let mut entries: Vec<_> = std::fs::read_dir(dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -25,13 +41,14 @@ fn corpus_files() -> Vec<PathBuf> {
         }
     }
     let mut files = Vec::new();
-    walk(&corpus_dir(), &mut files);
+    walk(dir, &mut files);
     files
 }
 
 #[test]
 fn every_corpus_file_parses_and_lowers() {
-    let files = corpus_files();
+    let Some(dir) = corpus_dir() else { return };
+    let files = corpus_files(&dir);
     assert!(files.len() >= 20, "corpus not found: {} files", files.len());
     let started = Instant::now();
     let mut generated = 0;
@@ -73,7 +90,8 @@ fn every_corpus_file_parses_and_lowers() {
 
 #[test]
 fn full_r_kvstore_renders() {
-    let file = corpus_dir().join("r-kvstore/2015-01-01/api-docs.json");
+    let Some(dir) = corpus_dir() else { return };
+    let file = dir.join("r-kvstore/2015-01-01/api-docs.json");
     let generation = generate(&[SpecInput {
         file,
         label: "corpus r-kvstore".into(),

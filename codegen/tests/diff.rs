@@ -8,8 +8,23 @@ use alibabacloud_codegen::{load_product, SpecInput};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/api-specs-corpus")
+/// `ALIBABACLOUD_CORPUS`, else `../shared/api-specs-corpus`; `None` (and a
+/// line saying so) when neither exists.
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("ALIBABACLOUD_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/api-specs-corpus")
+        });
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipped: no metadata corpus at {} (set ALIBABACLOUD_CORPUS to run this test)",
+            dir.display()
+        );
+        None
+    }
 }
 
 fn load(file: &Path) -> alibabacloud_codegen::ir::Product {
@@ -54,13 +69,14 @@ fn reported(changes: &[Change], added: bool) -> BTreeSet<(String, Option<String>
 
 #[test]
 fn history_diffs_match_the_raw_metadata() {
-    let history = corpus().join("history/r-kvstore/2015-01-01");
+    let Some(corpus) = corpus() else { return };
+    let history = corpus.join("history/r-kvstore/2015-01-01");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&history)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     files.sort();
-    files.push(corpus().join("r-kvstore/2015-01-01/api-docs.json"));
+    files.push(corpus.join("r-kvstore/2015-01-01/api-docs.json"));
     assert_eq!(files.len(), 6);
     for pair in files.windows(2) {
         let (old, new) = (&pair[0], &pair[1]);

@@ -22,9 +22,10 @@ struct Captured {
 }
 
 fn captured_requests() -> Vec<Captured> {
+    // The official SDKs' wire requests, captured by `../shared/oracle`.
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/oracle/captured_request.txt"
+        "/../signing/tests/vectors/captured_request.txt"
     );
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut out = Vec::new();
