@@ -89,8 +89,10 @@ pub struct Operation {
     pub response: StructType,
     /// Nested struct types of the response.
     pub response_structs: Vec<StructType>,
-    /// String enums of the response (each keeps an `Unknown(String)` variant).
-    pub response_enums: Vec<EnumType>,
+    /// String enums of the request and the response, one per (name, value
+    /// set): a request parameter and a response field with the same values
+    /// share a type. Each keeps values it does not know.
+    pub enums: Vec<EnumType>,
     /// One variant per distinct error code.
     pub errors: Vec<ErrorVariant>,
     /// How to fetch the next page, when the operation pages.
@@ -454,6 +456,8 @@ struct TypeSink<'a> {
     names: &'a mut Namespace,
     structs: Vec<StructType>,
     enums: Vec<EnumType>,
+    /// Enums by (name hint, values), so both sides share one type.
+    enum_keys: BTreeMap<(String, Vec<String>), String>,
     /// `$ref` targets already lowered, by ref string, to their struct name.
     refs: BTreeMap<String, String>,
     /// `$ref`s being lowered, to cut cycles.
@@ -488,6 +492,7 @@ fn lower_operation(
         names: &mut names,
         structs: Vec::new(),
         enums: Vec::new(),
+        enum_keys: BTreeMap::new(),
         refs: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         response_side: false,
@@ -584,11 +589,14 @@ fn lower_operation(
     let param_structs = std::mem::take(&mut sink.structs);
     let (path, fixed_query) = request_path(ctx, name, api, &params)?;
 
-    // Response side.
+    // Response side; enums carry over so both sides share them.
+    let request_enums = std::mem::take(&mut sink.enums);
+    let enum_keys = std::mem::take(&mut sink.enum_keys);
     let mut sink = TypeSink {
         names: &mut names,
         structs: Vec::new(),
-        enums: Vec::new(),
+        enums: request_enums,
+        enum_keys,
         refs: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         response_side: true,
@@ -632,7 +640,7 @@ fn lower_operation(
         },
     };
     let response_structs = std::mem::take(&mut sink.structs);
-    let response_enums = std::mem::take(&mut sink.enums);
+    let enums = std::mem::take(&mut sink.enums);
 
     let pagination = pagination(ctx, name, &params, &response);
     Ok(Operation {
@@ -660,7 +668,7 @@ fn lower_operation(
         param_structs,
         response,
         response_structs,
-        response_enums,
+        enums,
         errors: lower_errors(ctx, name, api),
         example_response: match api.json_example(name) {
             Ok(example) => example.map(|v| v.to_string()),
@@ -956,24 +964,34 @@ fn lower_type(
             "any"
         });
     Ok(match ty {
-        // Response enums become types that still accept values the spec
-        // does not list; request enums stay strings, checked before sending.
-        "string"
-            if sink.response_side && schema.enum_values.as_ref().is_some_and(|v| !v.is_empty()) =>
-        {
-            let name = sink.names.claim(&escape_type(hint));
-            let mut variants_ns = Namespace::with_reserved(&["Unknown"]);
-            let mut variants: Vec<(String, String)> = Vec::new();
+        // String enums are types on both sides that still accept values the
+        // spec does not list; requests check them before sending.
+        "string" if schema.enum_values.as_ref().is_some_and(|v| !v.is_empty()) => {
+            let mut values: Vec<String> = Vec::new();
             for value in schema
                 .enum_values
                 .iter()
                 .flatten()
                 .filter_map(json_scalar_text)
             {
-                if variants.iter().all(|(_, wire)| *wire != value) {
-                    variants.push((variants_ns.claim(&escape_type(&camel(&value))), value));
+                if !values.contains(&value) {
+                    values.push(value);
                 }
             }
+            let key = (hint.to_string(), values.clone());
+            if let Some(name) = sink.enum_keys.get(&key) {
+                return Ok(Type::Enum(name.clone()));
+            }
+            let name = sink.names.claim(&escape_type(hint));
+            sink.enum_keys.insert(key, name.clone());
+            // Variant names keyed on the values, never on their order.
+            let keyed: Vec<(&str, String)> = values
+                .iter()
+                .map(|v| (v.as_str(), escape_type(&camel(v))))
+                .collect();
+            let variant_names = unique_names(&keyed, &["Unknown"])
+                .map_err(|c| Unsupported(format!("{path}.enum: {:?} twice", c.wire)))?;
+            let variants = variant_names.into_iter().zip(values).collect();
             let mut docs = field_docs(schema);
             if docs.is_empty() {
                 docs = format!("Values of `{hint}`.");

@@ -248,6 +248,13 @@ pub enum ValidationProblem {
         /// The allowed values.
         allowed: &'static [&'static str],
     },
+    /// Not one of the spec's allowed integers.
+    NumberNotAllowed {
+        /// What was given.
+        value: i64,
+        /// The allowed values.
+        allowed: &'static [i64],
+    },
 }
 
 /// A request that breaks a constraint of its spec; nothing was sent.
@@ -306,6 +313,14 @@ impl fmt::Display for ValidationError {
                 "parameter {p} is {value:?}; allowed values: {}",
                 allowed.join(", ")
             ),
+            ValidationProblem::NumberNotAllowed { value, allowed } => {
+                let allowed: Vec<String> = allowed.iter().map(i64::to_string).collect();
+                write!(
+                    f,
+                    "parameter {p} is {value}; allowed values: {}",
+                    allowed.join(", ")
+                )
+            }
         }
     }
 }

@@ -20,6 +20,10 @@ pub trait Checkable {
     fn as_text(&self) -> Option<&str> {
         None
     }
+    /// The value, for integer enum checks (integers only).
+    fn as_number(&self) -> Option<i64> {
+        None
+    }
 }
 
 impl<T: Checkable> Checkable for Option<T> {
@@ -34,6 +38,9 @@ impl<T: Checkable> Checkable for Option<T> {
     }
     fn as_text(&self) -> Option<&str> {
         self.as_ref().and_then(Checkable::as_text)
+    }
+    fn as_number(&self) -> Option<i64> {
+        self.as_ref().and_then(Checkable::as_number)
     }
 }
 
@@ -76,7 +83,21 @@ macro_rules! always_set {
         }
     )*};
 }
-always_set!(bool, i32, i64, f64, serde_json::Value);
+always_set!(bool, f64, serde_json::Value);
+
+macro_rules! integer {
+    ($($t:ty),*) => {$(
+        impl Checkable for $t {
+            fn is_set(&self) -> bool {
+                true
+            }
+            fn as_number(&self) -> Option<i64> {
+                Some(i64::from(*self))
+            }
+        }
+    )*};
+}
+integer!(i32, i64);
 
 /// `required: true`.
 pub fn required<T: Checkable>(name: &'static str, value: &T) -> Result<(), ValidationError> {
@@ -137,6 +158,21 @@ pub fn one_of<T: Checkable>(
     }
 }
 
+/// A closed integer `enum`: the value must be one of `allowed`.
+pub fn one_of_number<T: Checkable>(
+    name: &'static str,
+    value: &T,
+    allowed: &'static [i64],
+) -> Result<(), ValidationError> {
+    match value.as_number() {
+        Some(n) if !allowed.contains(&n) => Err(ValidationError::new(
+            name,
+            ValidationProblem::NumberNotAllowed { value: n, allowed },
+        )),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +202,13 @@ mod tests {
         let e = one_of("ResourceType", &Some("DISK".to_string()), &["INSTANCE"]).unwrap_err();
         assert!(
             e.to_string().contains("DISK") && e.to_string().contains("INSTANCE"),
+            "{e}"
+        );
+
+        assert!(one_of_number("NodeType", &Some(2i32), &[1, 2]).is_ok());
+        let e = one_of_number("NodeType", &Some(3i64), &[1, 2]).unwrap_err();
+        assert!(
+            e.to_string().contains("NodeType") && e.to_string().contains("1, 2"),
             "{e}"
         );
     }

@@ -22,7 +22,7 @@ pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
         .iter()
         .map(|s| response_struct(s, &keys));
     let wrapper_keys = keys.module();
-    let enums = op.response_enums.iter().map(response_enum);
+    let enums = op.enums.iter().map(response_enum);
     let objects = op.param_structs.iter().map(param_struct);
     let error = error_enum(op);
     quote! {

@@ -95,9 +95,23 @@ fn validation(p: &Param) -> TokenStream {
         let n = n as usize;
         checks.push(quote!(rt::validate::max_length(#wire, &self.#f, #n)?;));
     }
-    if !p.allowed.is_empty() && p.ty == Type::String {
-        let allowed = &p.allowed;
-        checks.push(quote!(rt::validate::one_of(#wire, &self.#f, &[#(#allowed),*])?;));
+    if !p.allowed.is_empty() {
+        match &p.ty {
+            Type::String | Type::Enum(_) => {
+                let allowed = &p.allowed;
+                checks.push(quote!(rt::validate::one_of(#wire, &self.#f, &[#(#allowed),*])?;));
+            }
+            Type::I32 | Type::I64 => {
+                // Integer enums are documented as closed sets too.
+                let allowed: Vec<i64> = p.allowed.iter().filter_map(|v| v.parse().ok()).collect();
+                if allowed.len() == p.allowed.len() {
+                    checks.push(
+                        quote!(rt::validate::one_of_number(#wire, &self.#f, &[#(#allowed),*])?;),
+                    );
+                }
+            }
+            _ => {}
+        }
     }
     quote!(#(#checks)*)
 }
@@ -309,6 +323,16 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: TokenStre
                     V: ::std::convert::Into<#value>,
                 {
                     #target.#f = entries.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+                    self
+                }
+            }
+        }
+        Type::Enum(_) => {
+            let ty = rust_type(ty);
+            quote! {
+                #docs
+                pub fn #f(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    #target.#f = ::std::option::Option::Some(value.into());
                     self
                 }
             }

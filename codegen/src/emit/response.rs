@@ -261,9 +261,10 @@ fn response_setter(fd: &Field, keys: &WrapperKeys) -> TokenStream {
     }
 }
 
-/// A response string enum: the listed values as variants, anything else as
-/// a sealed `Unknown`, so a value added to the service later never fails a
-/// response, and matching it by name warns.
+/// A string enum of requests and responses: the listed values as variants,
+/// anything else as a sealed `Unknown`, so a value added to the service
+/// later never fails a response, and matching it by name warns. Requests
+/// take it from a `&str` too and check it before sending.
 pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
     let name = ident(&e.name);
     let docs = doc_attrs(&e.docs);
@@ -320,6 +321,40 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let text = rt::de::enum_text(deserializer)?;
                 Ok(Self::from(text.as_str()))
+            }
+        }
+
+        #[allow(deprecated)]
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #(#wires => Self::#variants,)*
+                    _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+                }
+            }
+        }
+
+        impl rt::params::ParamValue for #name {
+            fn to_param(&self) -> ::std::string::String {
+                self.as_str().to_string()
+            }
+        }
+
+        impl rt::params::FlatParam for #name {
+            fn write_flat(&self, prefix: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
+                out.push((prefix.to_string(), self.as_str().to_string()));
+            }
+        }
+
+        impl rt::validate::Checkable for #name {
+            fn is_set(&self) -> bool {
+                true
+            }
+            fn char_len(&self) -> ::std::option::Option<usize> {
+                ::std::option::Option::Some(self.as_str().chars().count())
+            }
+            fn as_text(&self) -> ::std::option::Option<&str> {
+                ::std::option::Option::Some(self.as_str())
             }
         }
 

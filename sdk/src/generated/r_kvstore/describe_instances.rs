@@ -67,19 +67,19 @@ pub struct DescribeInstancesRequest {
     /// Example: `PostPaid`
     ///
     /// Wire name `ChargeType`; one of `PrePaid`, `PostPaid`.
-    pub charge_type: ::std::option::Option<::std::string::String>,
+    pub charge_type: ::std::option::Option<ChargeType>,
     /// Filter by network type: **CLASSIC** or **VPC**.
     ///
     /// Example: `CLASSIC`
     ///
     /// Wire name `NetworkType`; one of `CLASSIC`, `VPC`.
-    pub network_type: ::std::option::Option<::std::string::String>,
+    pub network_type: ::std::option::Option<NetworkType>,
     /// Filter by engine version, for example **4.0** or **7.0** (accepted: 1.0, 2.8, 4.0, 5.0, 6.0, 7.0).
     ///
     /// Example: `4.0`
     ///
     /// Wire name `EngineVersion`; one of `1.0`, `2.8`, `4.0`, `5.0`, `6.0`, `7.0`.
-    pub engine_version: ::std::option::Option<::std::string::String>,
+    pub engine_version: ::std::option::Option<EngineVersion>,
     /// Filter by instance class; the classes are listed in [Instance types](https://www.alibabacloud.com/help/en/doc-detail/107984.html).
     ///
     /// Example: `redis.master.small.default`
@@ -119,7 +119,7 @@ pub struct DescribeInstancesRequest {
     /// Example: `Redis`
     ///
     /// Wire name `InstanceType`; one of `Redis`, `Memcache`, `tair_essd`, `tair_scm`, `Tair`, `tair_rdb`, `tair_skv`.
-    pub instance_type: ::std::option::Option<::std::string::String>,
+    pub instance_type: ::std::option::Option<InstanceType>,
     /// Fuzzy-match keyword applied to instance names and instance IDs.
     ///
     /// Example: `apitest`
@@ -163,7 +163,7 @@ pub struct DescribeInstancesRequest {
     /// Example: `Enterprise`
     ///
     /// Wire name `EditionType`; one of `Enterprise`, `Community`.
-    pub edition_type: ::std::option::Option<::std::string::String>,
+    pub edition_type: ::std::option::Option<EditionType>,
     /// Filter by private IP address.
     ///
     /// Example: `172.16.49.***`
@@ -175,7 +175,7 @@ pub struct DescribeInstancesRequest {
     /// Wire name `Tag`; at most 21 items.
     pub tags: ::std::vec::Vec<Tag>,
     /// Wire name `NodeType`; one of `STAND_ALONE`, `MASTER_SLAVE`, `double`, `single`.
-    pub node_type: ::std::option::Option<::std::string::String>,
+    pub node_type: ::std::option::Option<NodeType>,
 }
 
 impl rt::operation::Operation for DescribeInstancesRequest {
@@ -344,22 +344,19 @@ impl DescribeInstancesBuilder {
     }
 
     /// Sets [`DescribeInstancesRequest::charge_type`](DescribeInstancesRequest::charge_type).
-    pub fn charge_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn charge_type(mut self, value: impl ::std::convert::Into<ChargeType>) -> Self {
         self.request.charge_type = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::network_type`](DescribeInstancesRequest::network_type).
-    pub fn network_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn network_type(mut self, value: impl ::std::convert::Into<NetworkType>) -> Self {
         self.request.network_type = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::engine_version`](DescribeInstancesRequest::engine_version).
-    pub fn engine_version(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn engine_version(mut self, value: impl ::std::convert::Into<EngineVersion>) -> Self {
         self.request.engine_version = ::std::option::Option::Some(value.into());
         self
     }
@@ -398,10 +395,7 @@ impl DescribeInstancesBuilder {
     }
 
     /// Sets [`DescribeInstancesRequest::instance_type`](DescribeInstancesRequest::instance_type).
-    pub fn instance_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn instance_type(mut self, value: impl ::std::convert::Into<InstanceType>) -> Self {
         self.request.instance_type = ::std::option::Option::Some(value.into());
         self
     }
@@ -449,7 +443,7 @@ impl DescribeInstancesBuilder {
     }
 
     /// Sets [`DescribeInstancesRequest::edition_type`](DescribeInstancesRequest::edition_type).
-    pub fn edition_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn edition_type(mut self, value: impl ::std::convert::Into<EditionType>) -> Self {
         self.request.edition_type = ::std::option::Option::Some(value.into());
         self
     }
@@ -471,7 +465,7 @@ impl DescribeInstancesBuilder {
     }
 
     /// Sets [`DescribeInstancesRequest::node_type`](DescribeInstancesRequest::node_type).
-    pub fn node_type(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn node_type(mut self, value: impl ::std::convert::Into<NodeType>) -> Self {
         self.request.node_type = ::std::option::Option::Some(value.into());
         self
     }
@@ -1713,6 +1707,731 @@ impl KvStoreInstanceTag {
     pub fn with_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+/// Filter by billing method: **PrePaid** (subscription) or **PostPaid** (pay-as-you-go).
+///
+/// Example: `PostPaid`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChargeType {
+    /// `PrePaid`
+    PrePaid,
+    /// `PostPaid`
+    PostPaid,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl ChargeType {
+    /// The value as the service sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrePaid => "PrePaid",
+            Self::PostPaid => "PostPaid",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["PrePaid", "PostPaid"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for ChargeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PrePaid" => Self::PrePaid,
+            "PostPaid" => Self::PostPaid,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ChargeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChargeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for ChargeType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PrePaid" => Self::PrePaid,
+            "PostPaid" => Self::PostPaid,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for ChargeType {
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for ChargeType {
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for ChargeType {
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ChargeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Filter by network type: **CLASSIC** or **VPC**.
+///
+/// Example: `CLASSIC`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkType {
+    /// `CLASSIC`
+    Classic,
+    /// `VPC`
+    Vpc,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl NetworkType {
+    /// The value as the service sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Classic => "CLASSIC",
+            Self::Vpc => "VPC",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["CLASSIC", "VPC"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for NetworkType {
+    fn from(value: &str) -> Self {
+        match value {
+            "CLASSIC" => Self::Classic,
+            "VPC" => Self::Vpc,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for NetworkType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NetworkType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for NetworkType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "CLASSIC" => Self::Classic,
+            "VPC" => Self::Vpc,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for NetworkType {
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for NetworkType {
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for NetworkType {
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for NetworkType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Filter by engine version, for example **4.0** or **7.0** (accepted: 1.0, 2.8, 4.0, 5.0, 6.0, 7.0).
+///
+/// Example: `4.0`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EngineVersion {
+    /// `1.0`
+    N10,
+    /// `2.8`
+    N28,
+    /// `4.0`
+    N40,
+    /// `5.0`
+    N50,
+    /// `6.0`
+    N60,
+    /// `7.0`
+    N70,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl EngineVersion {
+    /// The value as the service sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N10 => "1.0",
+            Self::N28 => "2.8",
+            Self::N40 => "4.0",
+            Self::N50 => "5.0",
+            Self::N60 => "6.0",
+            Self::N70 => "7.0",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["1.0", "2.8", "4.0", "5.0", "6.0", "7.0"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for EngineVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "1.0" => Self::N10,
+            "2.8" => Self::N28,
+            "4.0" => Self::N40,
+            "5.0" => Self::N50,
+            "6.0" => Self::N60,
+            "7.0" => Self::N70,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for EngineVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EngineVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for EngineVersion {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "1.0" => Self::N10,
+            "2.8" => Self::N28,
+            "4.0" => Self::N40,
+            "5.0" => Self::N50,
+            "6.0" => Self::N60,
+            "7.0" => Self::N70,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for EngineVersion {
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for EngineVersion {
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for EngineVersion {
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for EngineVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Filter by engine:
+///
+/// *   **Tair**: Tair Enterprise Edition
+/// *   **Redis**: Redis Open-Source Edition
+/// *   **Memcache**
+///
+/// Example: `Redis`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstanceType {
+    /// `Redis`
+    Redis,
+    /// `Memcache`
+    Memcache,
+    /// `tair_essd`
+    TairEssd,
+    /// `tair_scm`
+    TairScm,
+    /// `Tair`
+    Tair,
+    /// `tair_rdb`
+    TairRdb,
+    /// `tair_skv`
+    TairSkv,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl InstanceType {
+    /// The value as the service sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Redis => "Redis",
+            Self::Memcache => "Memcache",
+            Self::TairEssd => "tair_essd",
+            Self::TairScm => "tair_scm",
+            Self::Tair => "Tair",
+            Self::TairRdb => "tair_rdb",
+            Self::TairSkv => "tair_skv",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "Redis",
+            "Memcache",
+            "tair_essd",
+            "tair_scm",
+            "Tair",
+            "tair_rdb",
+            "tair_skv",
+        ]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for InstanceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Redis" => Self::Redis,
+            "Memcache" => Self::Memcache,
+            "tair_essd" => Self::TairEssd,
+            "tair_scm" => Self::TairScm,
+            "Tair" => Self::Tair,
+            "tair_rdb" => Self::TairRdb,
+            "tair_skv" => Self::TairSkv,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for InstanceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for InstanceType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Redis" => Self::Redis,
+            "Memcache" => Self::Memcache,
+            "tair_essd" => Self::TairEssd,
+            "tair_scm" => Self::TairScm,
+            "Tair" => Self::Tair,
+            "tair_rdb" => Self::TairRdb,
+            "tair_skv" => Self::TairSkv,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for InstanceType {
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for InstanceType {
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for InstanceType {
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for InstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Filter by edition: **Community** (Redis Open-Source Edition) or **Enterprise** (Tair Enterprise Edition).
+///
+/// Example: `Enterprise`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EditionType {
+    /// `Enterprise`
+    Enterprise,
+    /// `Community`
+    Community,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl EditionType {
+    /// The value as the service sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enterprise => "Enterprise",
+            Self::Community => "Community",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enterprise", "Community"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for EditionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enterprise" => Self::Enterprise,
+            "Community" => Self::Community,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for EditionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EditionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for EditionType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Enterprise" => Self::Enterprise,
+            "Community" => Self::Community,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for EditionType {
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for EditionType {
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for EditionType {
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for EditionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Values of `NodeType`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NodeType {
+    /// `STAND_ALONE`
+    StandAlone,
+    /// `MASTER_SLAVE`
+    MasterSlave,
+    /// `double`
+    Double,
+    /// `single`
+    Single,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl NodeType {
+    /// The value as the service sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StandAlone => "STAND_ALONE",
+            Self::MasterSlave => "MASTER_SLAVE",
+            Self::Double => "double",
+            Self::Single => "single",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["STAND_ALONE", "MASTER_SLAVE", "double", "single"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for NodeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "STAND_ALONE" => Self::StandAlone,
+            "MASTER_SLAVE" => Self::MasterSlave,
+            "double" => Self::Double,
+            "single" => Self::Single,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for NodeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NodeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for NodeType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "STAND_ALONE" => Self::StandAlone,
+            "MASTER_SLAVE" => Self::MasterSlave,
+            "double" => Self::Double,
+            "single" => Self::Single,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for NodeType {
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for NodeType {
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for NodeType {
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for NodeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

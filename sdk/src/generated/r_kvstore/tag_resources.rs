@@ -45,7 +45,7 @@ pub struct TagResourcesRequest {
     /// Example: `INSTANCE`
     ///
     /// Wire name `ResourceType`; required; one of `INSTANCE`, `instance`.
-    pub resource_type: ::std::option::Option<::std::string::String>,
+    pub resource_type: ::std::option::Option<ResourceType>,
     /// Instances to tag.
     ///
     /// Example: `r-bp1zxszhcgatnx****`
@@ -115,10 +115,7 @@ impl TagResourcesBuilder {
     }
 
     /// Sets [`TagResourcesRequest::resource_type`](TagResourcesRequest::resource_type).
-    pub fn resource_type(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_type(mut self, value: impl ::std::convert::Into<ResourceType>) -> Self {
         self.request.resource_type = ::std::option::Option::Some(value.into());
         self
     }
@@ -254,6 +251,116 @@ impl TagResourcesResponse {
     ) -> Self {
         self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+/// Resource type; must be **INSTANCE**.
+///
+/// Example: `INSTANCE`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResourceType {
+    /// `INSTANCE`
+    Instance,
+    /// `instance`
+    Instance2,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl ResourceType {
+    /// The value as the service sends it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Instance => "INSTANCE",
+            Self::Instance2 => "instance",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["INSTANCE", "instance"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for ResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "INSTANCE" => Self::Instance,
+            "instance" => Self::Instance2,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for ResourceType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "INSTANCE" => Self::Instance,
+            "instance" => Self::Instance2,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for ResourceType {
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for ResourceType {
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for ResourceType {
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ResourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
