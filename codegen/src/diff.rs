@@ -90,7 +90,7 @@ pub fn diff(old: &Product, new: &Product) -> Vec<Change> {
     }
     for (name, old_op) in &old_ops {
         if let Some(new_op) = new_ops.get(name) {
-            operation_changes(old_op, new_op, &mut push);
+            operation_changes(old_op, new_op, (&old.types, &new.types), &mut push);
         }
     }
     changes.sort();
@@ -100,6 +100,7 @@ pub fn diff(old: &Product, new: &Product) -> Vec<Change> {
 fn operation_changes(
     old: &Operation,
     new: &Operation,
+    (old_types, new_types): (&[StructType], &[StructType]),
     push: &mut impl FnMut(Impact, &str, String),
 ) {
     use Impact::{Additive, Behaviour, Breaking};
@@ -200,8 +201,21 @@ fn operation_changes(
     }
     let mut old_fields = BTreeMap::new();
     let mut new_fields = BTreeMap::new();
-    flatten_fields(&old.response, &old.response_structs, "", &mut old_fields, 0);
-    flatten_fields(&new.response, &new.response_structs, "", &mut new_fields, 0);
+    // Shared `$ref` types are walked as if they were the operation's own.
+    let old_structs: Vec<StructType> = old
+        .response_structs
+        .iter()
+        .chain(old_types)
+        .cloned()
+        .collect();
+    let new_structs: Vec<StructType> = new
+        .response_structs
+        .iter()
+        .chain(new_types)
+        .cloned()
+        .collect();
+    flatten_fields(&old.response, &old_structs, "", &mut old_fields, 0);
+    flatten_fields(&new.response, &new_structs, "", &mut new_fields, 0);
     for (path, (ident, ty)) in &old_fields {
         match new_fields.get(path) {
             None => push(Breaking, op, format!("response field {path} removed")),
@@ -278,9 +292,9 @@ fn flatten_fields(
             continue;
         }
         let (inner, suffix) = match &f.ty {
-            Type::Struct(name) => (Some(name), ""),
+            Type::Struct(name) | Type::Shared(name) => (Some(name), ""),
             Type::List(item) => match item.as_ref() {
-                Type::Struct(name) => (Some(name), "[]"),
+                Type::Struct(name) | Type::Shared(name) => (Some(name), "[]"),
                 _ => (None, ""),
             },
             _ => (None, ""),
@@ -295,7 +309,7 @@ fn flatten_fields(
 /// (a renamed struct or enum breaks code that names it).
 fn rust_type_name(ty: &Type) -> String {
     match ty {
-        Type::Struct(name) => format!("object {name}"),
+        Type::Struct(name) | Type::Shared(name) => format!("object {name}"),
         Type::Enum(name) => format!("enum {name}"),
         Type::List(inner) => format!("list of {}", rust_type_name(inner)),
         Type::Map(inner) => format!("map of {}", rust_type_name(inner)),
@@ -313,7 +327,7 @@ fn type_name(ty: &Type) -> String {
         Type::Any => "any".into(),
         Type::List(inner) => format!("list of {}", type_name(inner)),
         Type::Map(inner) => format!("map of {}", type_name(inner)),
-        Type::Struct(_) => "object".into(),
+        Type::Struct(_) | Type::Shared(_) => "object".into(),
         Type::Enum(_) => "enum".into(),
     }
 }

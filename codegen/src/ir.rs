@@ -29,6 +29,12 @@ pub struct Product {
     pub endpoints: Vec<(String, String)>,
     /// Operations, sorted by name.
     pub operations: Vec<Operation>,
+    /// The `$ref` schemas the operations use, emitted once in
+    /// `<product>::types` and shared (with the objects and enums nested in
+    /// them).
+    pub types: Vec<StructType>,
+    /// Enums nested in [`Product::types`].
+    pub type_enums: Vec<EnumType>,
     /// Operations the generator could not express, with the reason.
     pub skipped: Vec<Skipped>,
     /// Generated operations where the spec is broken or unclear and the
@@ -153,6 +159,8 @@ pub enum Type {
     Map(Box<Type>),
     /// A generated struct of the same operation module.
     Struct(String),
+    /// A struct of the product's `types` module (a `$ref` schema).
+    Shared(String),
     /// A generated string enum of the same operation module (responses only).
     Enum(String),
 }
@@ -326,10 +334,14 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
     let mut type_bases = Namespace::default();
     let mut names: Vec<&String> = docs.apis.keys().collect();
     names.sort();
+    let (shared, ref_names) = SharedTypes::new(docs);
+    let shared = std::cell::RefCell::new(shared);
     for name in names {
         let api = &docs.apis[name];
         let ctx = Ctx {
             docs,
+            shared: &shared,
+            ref_names: &ref_names,
             style: &style,
             notes: Default::default(),
             empty: Schema::default(),
@@ -360,6 +372,7 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
         }
     }
 
+    let shared = shared.into_inner();
     Ok(Product {
         name: docs.info.product.clone(),
         module: product_module(&code),
@@ -369,6 +382,8 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
         spec_path: spec_path.to_string(),
         endpoints,
         operations,
+        types: shared.structs,
+        type_enums: shared.enums,
         skipped,
         degraded,
     })
@@ -432,8 +447,46 @@ impl From<Unsupported> for Lowering {
 /// `Timeout` parameter).
 pub const BUILDER_METHODS: &[&str] = &["new", "send", "request", "into_paginator", "customize"];
 
+/// The product's shared types, filled as operations reference them.
+#[derive(Default)]
+struct SharedTypes {
+    names: Namespace,
+    structs: Vec<StructType>,
+    enums: Vec<EnumType>,
+    enum_keys: BTreeMap<(String, Vec<String>), String>,
+    refs: BTreeMap<String, String>,
+    in_progress: BTreeSet<String>,
+}
+
+impl SharedTypes {
+    /// The state, and the Rust name of every `components.schemas` key
+    /// (`#/components/schemas/<key>` to name), keyed on the schema names alone.
+    fn new(docs: &ApiDocs) -> (Self, BTreeMap<String, String>) {
+        let keyed: Vec<(&str, String)> = docs
+            .components
+            .schemas
+            .keys()
+            .map(|k| (k.as_str(), escape_type(&camel(k))))
+            .collect();
+        let mut state = SharedTypes::default();
+        let mut ref_names = BTreeMap::new();
+        // Schema keys are unique JSON keys, so this cannot clash.
+        if let Ok(names) = unique_names(&keyed, &[]) {
+            for ((key, _), name) in keyed.iter().zip(names) {
+                state.names.claim(&name);
+                ref_names.insert(format!("#/components/schemas/{key}"), name);
+            }
+        }
+        (state, ref_names)
+    }
+}
+
 struct Ctx<'a> {
     docs: &'a ApiDocs,
+    /// Shared across the product's operations.
+    shared: &'a std::cell::RefCell<SharedTypes>,
+    /// The Rust names of `components.schemas`, by `$ref`.
+    ref_names: &'a BTreeMap<String, String>,
     style: &'a str,
     /// Where the spec is broken but the operation can still be generated.
     notes: std::cell::RefCell<Vec<String>>,
@@ -463,6 +516,8 @@ struct TypeSink<'a> {
     /// `$ref`s being lowered, to cut cycles.
     in_progress: BTreeSet<String>,
     response_side: bool,
+    /// This sink is the product's `types` module.
+    shared: bool,
 }
 
 fn lower_operation(
@@ -496,6 +551,7 @@ fn lower_operation(
         refs: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         response_side: false,
+        shared: false,
     };
     let mut first_index: BTreeMap<(&str, Option<&str>), usize> = BTreeMap::new();
     let mut spec_index = Vec::new();
@@ -535,7 +591,10 @@ fn lower_operation(
             &format!("{path}.schema"),
         )?;
         let is_list = matches!(ty, Type::List(_));
-        let is_compound = matches!(ty, Type::List(_) | Type::Struct(_) | Type::Map(_));
+        let is_compound = matches!(
+            ty,
+            Type::List(_) | Type::Struct(_) | Type::Shared(_) | Type::Map(_)
+        );
         let encoding = match p.style.as_deref() {
             Some("repeatList") | Some("flat") => Encoding::Flat,
             Some("json") => Encoding::Json,
@@ -600,6 +659,7 @@ fn lower_operation(
         refs: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         response_side: true,
+        shared: false,
     };
     let ok = api
         .responses
@@ -817,7 +877,7 @@ fn paged_list(ctx: &Ctx<'_>, name: &str, response: &StructType, by: &str) -> Opt
     }
     let objects: Vec<_> = lists
         .iter()
-        .filter(|(_, item)| matches!(item, Type::Struct(_)))
+        .filter(|(_, item)| matches!(item, Type::Struct(_) | Type::Shared(_)))
         .collect();
     if let [(f, item)] = objects.as_slice() {
         return Some(pick(f, item));
@@ -920,6 +980,98 @@ fn wrapper_inner(schema: &Schema) -> Option<(&String, &Schema)> {
     (v.ty.as_deref() == Some("array") || v.items.is_some()).then_some((k, v))
 }
 
+/// A `$ref` to an object schema: one struct in the product's `types`
+/// module, whichever operations and sides use it.
+fn lower_shared(
+    ctx: &Ctx<'_>,
+    sink: &mut TypeSink<'_>,
+    reference: &str,
+    target: &Schema,
+) -> Result<Type, Unsupported> {
+    if !sink.shared {
+        // Lower into the product's sink, then hand the state back.
+        let mut state = ctx.shared.take();
+        let SharedTypes {
+            names,
+            structs,
+            enums,
+            enum_keys,
+            refs,
+            in_progress,
+        } = &mut state;
+        let mut shared = TypeSink {
+            names,
+            structs: std::mem::take(structs),
+            enums: std::mem::take(enums),
+            enum_keys: std::mem::take(enum_keys),
+            refs: std::mem::take(refs),
+            in_progress: std::mem::take(in_progress),
+            response_side: true,
+            shared: true,
+        };
+        let result = lower_shared_struct(ctx, &mut shared, reference, target);
+        *structs = shared.structs;
+        *enums = shared.enums;
+        *enum_keys = shared.enum_keys;
+        *refs = shared.refs;
+        *in_progress = shared.in_progress;
+        ctx.shared.replace(state);
+        return result;
+    }
+    lower_shared_struct(ctx, sink, reference, target)
+}
+
+fn lower_shared_struct(
+    ctx: &Ctx<'_>,
+    sink: &mut TypeSink<'_>,
+    reference: &str,
+    target: &Schema,
+) -> Result<Type, Unsupported> {
+    if let Some(name) = sink.refs.get(reference) {
+        return Ok(Type::Shared(name.clone()));
+    }
+    if sink.in_progress.contains(reference) {
+        // A recursive schema: the inner occurrence stays free-form JSON.
+        return Ok(Type::Any);
+    }
+    let Some(name) = ctx.ref_names.get(reference).cloned() else {
+        return Err(Unsupported(format!(
+            "$ref {reference:?}: not a schema of components.schemas"
+        )));
+    };
+    let key = reference.trim_start_matches("#/components/schemas/");
+    let path = format!("components.schemas.{key}");
+    let props = target.properties.as_ref().expect("checked by the caller");
+    let slot = sink.structs.len();
+    sink.structs.push(StructType {
+        name: name.clone(),
+        docs: String::new(),
+        fields: Vec::new(),
+    });
+    sink.in_progress.insert(reference.to_string());
+    let fields = lower_fields(ctx, sink, &name, props, &path);
+    sink.in_progress.remove(reference);
+    let fields = match fields {
+        Ok(fields) => fields,
+        Err(e) => {
+            // Nothing half-lowered stays behind for other operations.
+            sink.structs.truncate(slot);
+            return Err(e);
+        }
+    };
+    let mut docs = field_docs(target);
+    if docs.is_empty() {
+        docs = format!("The `{key}` object, shared by the operations that use it.");
+    }
+    sink.structs[slot] = StructType {
+        name: name.clone(),
+        docs,
+        fields,
+    };
+    sink.refs.insert(reference.to_string(), name.clone());
+    Ok(Type::Shared(name))
+}
+
 /// The Rust type of `schema`. New structs are named after `hint` (the
 /// member name); if that is taken, after `owner` + `hint`
 /// (`KvStoreInstanceTag`), and only then with a number.
@@ -932,6 +1084,10 @@ fn lower_type(
     path: &str,
 ) -> Result<Type, Unsupported> {
     if let Some(r) = &schema.reference {
+        let target = resolve(ctx, schema, path)?;
+        if target.properties.as_ref().is_some_and(|p| !p.is_empty()) {
+            return lower_shared(ctx, sink, r, target);
+        }
         if let Some(name) = sink.refs.get(r) {
             return Ok(Type::Struct(name.clone()));
         }
@@ -939,7 +1095,6 @@ fn lower_type(
             // A recursive schema: the inner occurrence stays free-form JSON.
             return Ok(Type::Any);
         }
-        let target = resolve(ctx, schema, path)?;
         let ref_hint = r
             .rsplit('/')
             .next()

@@ -107,6 +107,7 @@ pub fn generate(inputs: &[SpecInput]) -> Result<Generation, SpecError> {
 enum Job<'a> {
     Root,
     Product(&'a ir::Product),
+    Types(&'a ir::Product),
     Operation(&'a ir::Product, &'a ir::Operation),
 }
 
@@ -129,6 +130,14 @@ impl Job<'_> {
                     emit::product_module(product),
                 )?,
             }),
+            Job::Types(product) => Ok(GeneratedFile {
+                path: PathBuf::from(&product.module).join("types.rs"),
+                contents: render::render_file(
+                    &product.spec_path,
+                    &format!("{} {} shared types", product.name, product.version),
+                    emit::types_module(product),
+                )?,
+            }),
             Job::Operation(product, op) => Ok(GeneratedFile {
                 path: PathBuf::from(&product.module)
                     .join(format!("{}.rs", op.module.trim_start_matches("r#"))),
@@ -149,6 +158,9 @@ fn render_all(products: &[ir::Product]) -> Result<Vec<GeneratedFile>, String> {
     let mut jobs = vec![Job::Root];
     for product in products {
         jobs.push(Job::Product(product));
+        if !product.types.is_empty() || !product.type_enums.is_empty() {
+            jobs.push(Job::Types(product));
+        }
         jobs.extend(
             product
                 .operations

@@ -37,6 +37,7 @@ fn edge_case_generated_code_snapshots() {
             "edge_cases/match.rs",
             "edge_cases/mod.rs",
             "edge_cases/self_.rs",
+            "edge_cases/types.rs",
             "mod.rs"
         ]
     );
@@ -204,6 +205,31 @@ fn rust_names_do_not_depend_on_spec_order() {
     let (a, b) = (names(&forward), names(&backward));
     assert!(a.len() > 20, "the fixture names enough things: {}", a.len());
     assert_eq!(a, b);
+}
+
+#[test]
+fn ref_schemas_become_one_shared_type_for_every_use() {
+    let product = alibabacloud_codegen::load_product(&fixture("edge-cases")).unwrap();
+    let names: Vec<&str> = product.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Endpoint"]);
+    let op = product
+        .operations
+        .iter()
+        .find(|o| o.name == "Match")
+        .unwrap();
+    let param = op.params.iter().find(|p| p.wire_name == "Target").unwrap();
+    assert_eq!(param.ty, ir::Type::Shared("Endpoint".into()));
+    let used_in_response = op
+        .response_structs
+        .iter()
+        .flat_map(|s| &s.fields)
+        .chain(&op.response.fields)
+        .any(|f| f.ty == ir::Type::Shared("Endpoint".into()));
+    assert!(used_in_response, "the response uses the same type");
+    assert!(
+        op.response_structs.iter().all(|s| s.name != "Endpoint"),
+        "not copied into the operation"
+    );
 }
 
 #[test]

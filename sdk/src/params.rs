@@ -174,6 +174,32 @@ impl<T: FlatParam> FlatParam for BTreeMap<String, T> {
     }
 }
 
+// Shared `$ref` objects hold their fields in the lenient readers' wrappers
+// and are sent as request parameters too.
+impl<T: FlatParam> FlatParam for crate::__private::de::Scalar<T> {
+    fn write_flat(&self, prefix: &str, out: &mut Vec<(String, String)>) {
+        self.0.write_flat(prefix, out);
+    }
+}
+
+impl<T: FlatParam> FlatParam for crate::__private::de::List<T> {
+    fn write_flat(&self, prefix: &str, out: &mut Vec<(String, String)>) {
+        self.0.write_flat(prefix, out);
+    }
+}
+
+impl<T: FlatParam, K> FlatParam for crate::__private::de::Wrapped<T, K> {
+    fn write_flat(&self, prefix: &str, out: &mut Vec<(String, String)>) {
+        self.0.write_flat(prefix, out);
+    }
+}
+
+impl<T: FlatParam> FlatParam for crate::__private::de::Map<T> {
+    fn write_flat(&self, prefix: &str, out: &mut Vec<(String, String)>) {
+        self.0.write_flat(prefix, out);
+    }
+}
+
 /// Writes member `name` of an object at `prefix` (`Tag.1` + `Key`).
 pub fn flat_member<T: FlatParam>(
     prefix: &str,

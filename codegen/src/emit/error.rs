@@ -32,7 +32,7 @@ pub(crate) fn error_enum(op: &Operation) -> TokenStream {
         let doc = format!(" Whether this is [`{}`](Self::{}).", v.variant, v.variant);
         quote! {
             #[doc = #doc]
-            pub fn #predicate(&self) -> bool {
+            #[inline] pub fn #predicate(&self) -> bool {
                 matches!(self, Self::#variant(_))
             }
         }
@@ -74,7 +74,7 @@ pub(crate) fn error_enum(op: &Operation) -> TokenStream {
         #[allow(deprecated)]
         impl #name {
             /// The error code, as the service sent it.
-            pub fn code(&self) -> &str {
+            #[inline] pub fn code(&self) -> &str {
                 self.service_error().code()
             }
 

@@ -11,7 +11,7 @@ mod types;
 
 pub use examples::response_example_tests;
 pub use operation::operation_module;
-pub use product::{generated_root, product_module};
+pub use product::{generated_root, product_module, types_module};
 
 use proc_macro2::TokenStream;
 use quote::quote;

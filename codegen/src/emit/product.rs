@@ -44,6 +44,14 @@ pub fn product_module(product: &Product) -> TokenStream {
             }
         }
     });
+    let types_mod = if product.types.is_empty() && product.type_enums.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// The objects several operations share (the metadata's `$ref` schemas).
+            pub mod types;
+        }
+    };
     let name = &product.name;
     let code = &product.code;
     let version = &product.version;
@@ -69,6 +77,8 @@ pub fn product_module(product: &Product) -> TokenStream {
     quote! {
         #overview
         use crate::__private as rt;
+
+        #types_mod
 
         #(pub mod #modules;)*
 
@@ -129,4 +139,49 @@ pub fn generated_root(products: &[Product]) -> TokenStream {
         }
     });
     quote!(#(#items)*)
+}
+
+/// `generated/<product>/types.rs`: the shared `$ref` structs and the enums
+/// nested in them. They read like response objects (lenient, `with_`
+/// setters, `Serialize`) and encode as request parameters too.
+pub fn types_module(product: &Product) -> TokenStream {
+    use super::response::{response_enum, response_struct, WrapperKeys};
+    let keys = WrapperKeys::collect(product.types.iter());
+    let structs = product.types.iter().map(|s| {
+        let body = response_struct(s, &keys);
+        let name = ident(&s.name);
+        let members = s.fields.iter().map(|fd| {
+            let f = ident(&fd.ident);
+            let wire = &fd.wire_name;
+            quote!(rt::params::flat_member(prefix, #wire, &self.#f, out);)
+        });
+        quote! {
+            #body
+
+            impl rt::params::FlatParam for #name {
+                #[inline] fn write_flat(&self, prefix: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
+                    #(#members)*
+                }
+            }
+
+            impl rt::validate::Checkable for #name {
+                #[inline] fn is_set(&self) -> bool {
+                    true
+                }
+            }
+        }
+    });
+    let enums = product.type_enums.iter().map(response_enum);
+    let wrapper_keys = keys.module();
+    let doc = inner_doc_attrs(&format!(
+        "Objects shared by operations of {} {} (the metadata's `$ref` schemas).",
+        product.name, product.version
+    ));
+    quote! {
+        #doc
+        use crate::__private as rt;
+        #(#structs)*
+        #(#enums)*
+        #wrapper_keys
+    }
 }

@@ -273,13 +273,13 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
         }
 
         impl rt::validate::Checkable for #name {
-            fn is_set(&self) -> bool {
+            #[inline] fn is_set(&self) -> bool {
                 true
             }
         }
 
         impl rt::params::FlatParam for #name {
-            fn write_flat(&self, prefix: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
+            #[inline] fn write_flat(&self, prefix: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
                 #(#members)*
             }
         }
@@ -293,7 +293,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: TokenStre
     match ty {
         Type::String => quote! {
             #docs
-            pub fn #f(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            #[inline] pub fn #f(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
                 #target.#f = ::std::option::Option::Some(value.into());
                 self
             }
@@ -302,7 +302,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: TokenStre
             let item = rust_type(item);
             quote! {
                 #docs
-                pub fn #f<I, V>(mut self, values: I) -> Self
+                #[inline] pub fn #f<I, V>(mut self, values: I) -> Self
                 where
                     I: ::std::iter::IntoIterator<Item = V>,
                     V: ::std::convert::Into<#item>,
@@ -316,7 +316,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: TokenStre
             let value = rust_type(value);
             quote! {
                 #docs
-                pub fn #f<I, K, V>(mut self, entries: I) -> Self
+                #[inline] pub fn #f<I, K, V>(mut self, entries: I) -> Self
                 where
                     I: ::std::iter::IntoIterator<Item = (K, V)>,
                     K: ::std::convert::Into<::std::string::String>,
@@ -331,7 +331,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: TokenStre
             let ty = rust_type(ty);
             quote! {
                 #docs
-                pub fn #f(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                #[inline] pub fn #f(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
                     #target.#f = ::std::option::Option::Some(value.into());
                     self
                 }
@@ -341,7 +341,7 @@ pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: TokenStre
             let ty = rust_type(other);
             quote! {
                 #docs
-                pub fn #f(mut self, value: #ty) -> Self {
+                #[inline] pub fn #f(mut self, value: #ty) -> Self {
                     #target.#f = ::std::option::Option::Some(value);
                     self
                 }

@@ -121,7 +121,9 @@ fn stored_type(fd: &Field, keys: &WrapperKeys) -> TokenStream {
             let value = rust_type(value);
             quote!(rt::de::Map<#value>)
         }
-        Type::Struct(_) | Type::Enum(_) | Type::Any => quote!(::std::option::Option<#inner>),
+        Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => {
+            quote!(::std::option::Option<#inner>)
+        }
     }
 }
 
@@ -162,34 +164,34 @@ fn accessor(fd: &Field) -> TokenStream {
     match &fd.ty {
         Type::String => quote! {
             #docs
-            pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.0.as_deref() }
+            #[inline] pub fn #f(&self) -> ::std::option::Option<&str> { self.#f.0.as_deref() }
         },
         Type::List(item) => {
             let item = rust_type(item);
             quote! {
                 #docs
-                pub fn #f(&self) -> &[#item] { &self.#f.0 }
+                #[inline] pub fn #f(&self) -> &[#item] { &self.#f.0 }
             }
         }
         Type::Map(_) => {
             let ty = rust_type(&fd.ty);
             quote! {
                 #docs
-                pub fn #f(&self) -> &#ty { &self.#f.0 }
+                #[inline] pub fn #f(&self) -> &#ty { &self.#f.0 }
             }
         }
         Type::I32 | Type::I64 | Type::F64 | Type::Bool => {
             let ty = rust_type(&fd.ty);
             quote! {
                 #docs
-                pub fn #f(&self) -> ::std::option::Option<#ty> { self.#f.0 }
+                #[inline] pub fn #f(&self) -> ::std::option::Option<#ty> { self.#f.0 }
             }
         }
-        Type::Struct(_) | Type::Enum(_) | Type::Any => {
+        Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => {
             let ty = rust_type(&fd.ty);
             quote! {
                 #docs
-                pub fn #f(&self) -> ::std::option::Option<&#ty> { self.#f.as_ref() }
+                #[inline] pub fn #f(&self) -> ::std::option::Option<&#ty> { self.#f.as_ref() }
             }
         }
     }
@@ -206,7 +208,7 @@ fn response_setter(fd: &Field, keys: &WrapperKeys) -> TokenStream {
     match &fd.ty {
         Type::String => quote! {
             #[doc = #doc]
-            pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            #[inline] pub fn #setter(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
                 self.#f = rt::de::Scalar(::std::option::Option::Some(value.into()));
                 self
             }
@@ -215,7 +217,7 @@ fn response_setter(fd: &Field, keys: &WrapperKeys) -> TokenStream {
             let ty = rust_type(&fd.ty);
             quote! {
                 #[doc = #doc]
-                pub fn #setter(mut self, value: #ty) -> Self {
+                #[inline] pub fn #setter(mut self, value: #ty) -> Self {
                     self.#f = rt::de::Scalar(::std::option::Option::Some(value));
                     self
                 }
@@ -232,7 +234,7 @@ fn response_setter(fd: &Field, keys: &WrapperKeys) -> TokenStream {
             };
             quote! {
                 #[doc = #doc]
-                pub fn #setter(mut self, values: impl ::std::iter::IntoIterator<Item = #item>) -> Self {
+                #[inline] pub fn #setter(mut self, values: impl ::std::iter::IntoIterator<Item = #item>) -> Self {
                     self.#f = #build;
                     self
                 }
@@ -242,17 +244,17 @@ fn response_setter(fd: &Field, keys: &WrapperKeys) -> TokenStream {
             let value = rust_type(value);
             quote! {
                 #[doc = #doc]
-                pub fn #setter(mut self, entries: impl ::std::iter::IntoIterator<Item = (::std::string::String, #value)>) -> Self {
+                #[inline] pub fn #setter(mut self, entries: impl ::std::iter::IntoIterator<Item = (::std::string::String, #value)>) -> Self {
                     self.#f = rt::de::Map(entries.into_iter().collect());
                     self
                 }
             }
         }
-        Type::Struct(_) | Type::Enum(_) | Type::Any => {
+        Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => {
             let ty = rust_type(&fd.ty);
             quote! {
                 #[doc = #doc]
-                pub fn #setter(mut self, value: #ty) -> Self {
+                #[inline] pub fn #setter(mut self, value: #ty) -> Self {
                     self.#f = ::std::option::Option::Some(value);
                     self
                 }
@@ -288,7 +290,7 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
         #[allow(deprecated)]
         impl #name {
             /// The value as the service sends it.
-            pub fn as_str(&self) -> &str {
+            #[inline] pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#variants => #wires,)*
                     Self::Unknown(value) => value.as_str(),
@@ -303,7 +305,7 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
 
         #[allow(deprecated)]
         impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
+            #[inline] fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#variants,)*
                     other => Self::Unknown(rt::operation::UnknownValue::new(other)),
@@ -326,7 +328,7 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
 
         #[allow(deprecated)]
         impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
+            #[inline] fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
                     #(#wires => Self::#variants,)*
                     _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
@@ -335,25 +337,25 @@ pub(crate) fn response_enum(e: &EnumType) -> TokenStream {
         }
 
         impl rt::params::ParamValue for #name {
-            fn to_param(&self) -> ::std::string::String {
+            #[inline] fn to_param(&self) -> ::std::string::String {
                 self.as_str().to_string()
             }
         }
 
         impl rt::params::FlatParam for #name {
-            fn write_flat(&self, prefix: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
+            #[inline] fn write_flat(&self, prefix: &str, out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>) {
                 out.push((prefix.to_string(), self.as_str().to_string()));
             }
         }
 
         impl rt::validate::Checkable for #name {
-            fn is_set(&self) -> bool {
+            #[inline] fn is_set(&self) -> bool {
                 true
             }
-            fn char_len(&self) -> ::std::option::Option<usize> {
+            #[inline] fn char_len(&self) -> ::std::option::Option<usize> {
                 ::std::option::Option::Some(self.as_str().chars().count())
             }
-            fn as_text(&self) -> ::std::option::Option<&str> {
+            #[inline] fn as_text(&self) -> ::std::option::Option<&str> {
                 ::std::option::Option::Some(self.as_str())
             }
         }

@@ -22,6 +22,10 @@ pub(crate) fn rust_type(ty: &Type) -> TokenStream {
             let inner = rust_type(inner);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
+        Type::Shared(name) => {
+            let name = ident(name);
+            quote!(super::types::#name)
+        }
         Type::Struct(name) | Type::Enum(name) => {
             let name = ident(name);
             quote!(#name)

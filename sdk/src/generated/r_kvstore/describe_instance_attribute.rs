@@ -62,6 +62,7 @@ impl DescribeInstanceAttributeBuilder {
     }
 
     /// Sets [`DescribeInstanceAttributeRequest::instance_id`](DescribeInstanceAttributeRequest::instance_id).
+    #[inline]
     pub fn instance_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.instance_id = ::std::option::Option::Some(value.into());
         self
@@ -108,6 +109,7 @@ impl DescribeInstanceAttributeResponse {
     /// Example: `CA40C261-EB72-4EDA-AC57-958722162595`
     ///
     /// Wire name `RequestId`.
+    #[inline]
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.request_id.0.as_deref()
     }
@@ -115,11 +117,13 @@ impl DescribeInstanceAttributeResponse {
     /// On the wire: `Instances.DBInstanceAttribute[]`, a wrapper object flattened here.
     ///
     /// Wire name `Instances`.
+    #[inline]
     pub fn instances(&self) -> &[DbInstanceAttribute] {
         &self.instances.0
     }
 
     /// Sets [`request_id`](Self::request_id).
+    #[inline]
     pub fn with_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -129,6 +133,7 @@ impl DescribeInstanceAttributeResponse {
     }
 
     /// Sets [`instances`](Self::instances).
+    #[inline]
     pub fn with_instances(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = DbInstanceAttribute>,
@@ -438,6 +443,7 @@ impl DbInstanceAttribute {
     /// Example: `vpc-bp1nme44gek34slfc****`
     ///
     /// Wire name `VpcId`.
+    #[inline]
     pub fn vpc_id(&self) -> ::std::option::Option<&str> {
         self.vpc_id.0.as_deref()
     }
@@ -449,6 +455,7 @@ impl DbInstanceAttribute {
     /// Example: `172.16.49.***`
     ///
     /// Wire name `PrivateIp`.
+    #[inline]
     pub fn private_ip(&self) -> ::std::option::Option<&str> {
         self.private_ip.0.as_deref()
     }
@@ -458,6 +465,7 @@ impl DbInstanceAttribute {
     /// Example: `1024`
     ///
     /// Wire name `Capacity`.
+    #[inline]
     pub fn capacity(&self) -> ::std::option::Option<i64> {
         self.capacity.0
     }
@@ -467,6 +475,7 @@ impl DbInstanceAttribute {
     /// Example: `2019-03-06T10:42:03Z`
     ///
     /// Wire name `CreateTime`.
+    #[inline]
     pub fn create_time(&self) -> ::std::option::Option<&str> {
         self.create_time.0.as_deref()
     }
@@ -476,6 +485,7 @@ impl DbInstanceAttribute {
     /// Example: `r-bp1d72gwl41z7f****.redis.rds.aliyuncs.com`
     ///
     /// Wire name `ConnectionDomain`.
+    #[inline]
     pub fn connection_domain(&self) -> ::std::option::Option<&str> {
         self.connection_domain.0.as_deref()
     }
@@ -485,6 +495,7 @@ impl DbInstanceAttribute {
     /// Example: `true`
     ///
     /// Wire name `IsRds`.
+    #[inline]
     pub fn is_rds(&self) -> ::std::option::Option<bool> {
         self.is_rds.0
     }
@@ -494,6 +505,7 @@ impl DbInstanceAttribute {
     /// Example: `PostPaid`
     ///
     /// Wire name `ChargeType`.
+    #[inline]
     pub fn charge_type(&self) -> ::std::option::Option<&str> {
         self.charge_type.0.as_deref()
     }
@@ -503,6 +515,7 @@ impl DbInstanceAttribute {
     /// Example: `essd_pl1`
     ///
     /// Wire name `StorageType`.
+    #[inline]
     pub fn storage_type(&self) -> ::std::option::Option<&str> {
         self.storage_type.0.as_deref()
     }
@@ -515,6 +528,7 @@ impl DbInstanceAttribute {
     /// Example: `Open`
     ///
     /// Wire name `VpcAuthMode`.
+    #[inline]
     pub fn vpc_auth_mode(&self) -> ::std::option::Option<&str> {
         self.vpc_auth_mode.0.as_deref()
     }
@@ -524,6 +538,7 @@ impl DbInstanceAttribute {
     /// Example: `standard`
     ///
     /// Wire name `ArchitectureType`.
+    #[inline]
     pub fn architecture_type(&self) -> ::std::option::Option<&str> {
         self.architecture_type.0.as_deref()
     }
@@ -533,6 +548,7 @@ impl DbInstanceAttribute {
     /// Example: `100%`
     ///
     /// Wire name `AvailabilityValue`.
+    #[inline]
     pub fn availability_value(&self) -> ::std::option::Option<&str> {
         self.availability_value.0.as_deref()
     }
@@ -542,6 +558,7 @@ impl DbInstanceAttribute {
     /// Example: `CLASSIC`
     ///
     /// Wire name `NetworkType`.
+    #[inline]
     pub fn network_type(&self) -> ::std::option::Option<&str> {
         self.network_type.0.as_deref()
     }
@@ -551,6 +568,7 @@ impl DbInstanceAttribute {
     /// Example: `6379`
     ///
     /// Wire name `Port`.
+    #[inline]
     pub fn port(&self) -> ::std::option::Option<i64> {
         self.port.0
     }
@@ -562,6 +580,7 @@ impl DbInstanceAttribute {
     /// Example: `cn-hongkong-h`
     ///
     /// Wire name `SecondaryZoneId`.
+    #[inline]
     pub fn secondary_zone_id(&self) -> ::std::option::Option<&str> {
         self.secondary_zone_id.0.as_deref()
     }
@@ -571,6 +590,7 @@ impl DbInstanceAttribute {
     /// Example: `standard`
     ///
     /// Wire name `PackageType`.
+    #[inline]
     pub fn package_type(&self) -> ::std::option::Option<&str> {
         self.package_type.0.as_deref()
     }
@@ -580,6 +600,7 @@ impl DbInstanceAttribute {
     /// Example: `4.0`
     ///
     /// Wire name `EngineVersion`.
+    #[inline]
     pub fn engine_version(&self) -> ::std::option::Option<&str> {
         self.engine_version.0.as_deref()
     }
@@ -589,6 +610,7 @@ impl DbInstanceAttribute {
     /// Example: `{\"EvictionPolicy\":\"volatile-lru\",\"hash-max-ziplist-entries\":512,\"zset-max-ziplist-entries\":128,\"zset-max-ziplist-value\":64,\"set-max-intset-entries\":512,\"hash-max-ziplist-value\":64}`
     ///
     /// Wire name `Config`.
+    #[inline]
     pub fn config(&self) -> ::std::option::Option<&str> {
         self.config.0.as_deref()
     }
@@ -598,6 +620,7 @@ impl DbInstanceAttribute {
     /// Example: `r-bp1d72gwl41z7f****`
     ///
     /// Wire name `VpcCloudInstanceId`.
+    #[inline]
     pub fn vpc_cloud_instance_id(&self) -> ::std::option::Option<&str> {
         self.vpc_cloud_instance_id.0.as_deref()
     }
@@ -607,6 +630,7 @@ impl DbInstanceAttribute {
     /// Example: `10`
     ///
     /// Wire name `Bandwidth`.
+    #[inline]
     pub fn bandwidth(&self) -> ::std::option::Option<i64> {
         self.bandwidth.0
     }
@@ -616,6 +640,7 @@ impl DbInstanceAttribute {
     /// Example: `apitest`
     ///
     /// Wire name `InstanceName`.
+    #[inline]
     pub fn instance_name(&self) -> ::std::option::Option<&str> {
         self.instance_name.0.as_deref()
     }
@@ -625,6 +650,7 @@ impl DbInstanceAttribute {
     /// Example: `127.0.0.1`
     ///
     /// Wire name `SecurityIPList`.
+    #[inline]
     pub fn security_ip_list(&self) -> ::std::option::Option<&str> {
         self.security_ip_list.0.as_deref()
     }
@@ -634,6 +660,7 @@ impl DbInstanceAttribute {
     /// Example: `2`
     ///
     /// Wire name `ShardCount`.
+    #[inline]
     pub fn shard_count(&self) -> ::std::option::Option<i32> {
         self.shard_count.0
     }
@@ -645,6 +672,7 @@ impl DbInstanceAttribute {
     /// Example: `1`
     ///
     /// Wire name `ReplicaCount`.
+    #[inline]
     pub fn replica_count(&self) -> ::std::option::Option<i32> {
         self.replica_count.0
     }
@@ -654,6 +682,7 @@ impl DbInstanceAttribute {
     /// Example: `1`
     ///
     /// Wire name `SlaveReplicaCount`.
+    #[inline]
     pub fn slave_replica_count(&self) -> ::std::option::Option<i32> {
         self.slave_replica_count.0
     }
@@ -663,6 +692,7 @@ impl DbInstanceAttribute {
     /// Example: `5`
     ///
     /// Wire name `ReadOnlyCount`.
+    #[inline]
     pub fn read_only_count(&self) -> ::std::option::Option<i32> {
         self.read_only_count.0
     }
@@ -672,6 +702,7 @@ impl DbInstanceAttribute {
     /// Example: `2`
     ///
     /// Wire name `SlaveReadOnlyCount`.
+    #[inline]
     pub fn slave_read_only_count(&self) -> ::std::option::Option<i64> {
         self.slave_read_only_count.0
     }
@@ -683,6 +714,7 @@ impl DbInstanceAttribute {
     /// Example: `gr-bp14rkqrhac****`
     ///
     /// Wire name `GlobalInstanceId`.
+    #[inline]
     pub fn global_instance_id(&self) -> ::std::option::Option<&str> {
         self.global_instance_id.0.as_deref()
     }
@@ -692,6 +724,7 @@ impl DbInstanceAttribute {
     /// Example: `100000`
     ///
     /// Wire name `QPS`.
+    #[inline]
     pub fn qps(&self) -> ::std::option::Option<i64> {
         self.qps.0
     }
@@ -701,6 +734,7 @@ impl DbInstanceAttribute {
     /// Example: `15`
     ///
     /// Wire name `AuditLogRetention`.
+    #[inline]
     pub fn audit_log_retention(&self) -> ::std::option::Option<&str> {
         self.audit_log_retention.0.as_deref()
     }
@@ -710,6 +744,7 @@ impl DbInstanceAttribute {
     /// Example: `singlezone`
     ///
     /// Wire name `ZoneType`.
+    #[inline]
     pub fn zone_type(&self) -> ::std::option::Option<&str> {
         self.zone_type.0.as_deref()
     }
@@ -719,6 +754,7 @@ impl DbInstanceAttribute {
     /// Example: `18:00Z`
     ///
     /// Wire name `MaintainStartTime`.
+    #[inline]
     pub fn maintain_start_time(&self) -> ::std::option::Option<&str> {
         self.maintain_start_time.0.as_deref()
     }
@@ -728,6 +764,7 @@ impl DbInstanceAttribute {
     /// Example: `22:00Z`
     ///
     /// Wire name `MaintainEndTime`.
+    #[inline]
     pub fn maintain_end_time(&self) -> ::std::option::Option<&str> {
         self.maintain_end_time.0.as_deref()
     }
@@ -737,6 +774,7 @@ impl DbInstanceAttribute {
     /// Example: `redis.master.small.default`
     ///
     /// Wire name `InstanceClass`.
+    #[inline]
     pub fn instance_class(&self) -> ::std::option::Option<&str> {
         self.instance_class.0.as_deref()
     }
@@ -748,6 +786,7 @@ impl DbInstanceAttribute {
     /// Example: `tair.rdb.with.proxy.1g`
     ///
     /// Wire name `RealInstanceClass`.
+    #[inline]
     pub fn real_instance_class(&self) -> ::std::option::Option<&str> {
         self.real_instance_class.0.as_deref()
     }
@@ -757,6 +796,7 @@ impl DbInstanceAttribute {
     /// Example: `r-bp1d72gwl41z7f****`
     ///
     /// Wire name `InstanceId`.
+    #[inline]
     pub fn instance_id(&self) -> ::std::option::Option<&str> {
         self.instance_id.0.as_deref()
     }
@@ -766,6 +806,7 @@ impl DbInstanceAttribute {
     /// Example: `Redis`
     ///
     /// Wire name `InstanceType`.
+    #[inline]
     pub fn instance_type(&self) -> ::std::option::Option<&str> {
         self.instance_type.0.as_deref()
     }
@@ -775,6 +816,7 @@ impl DbInstanceAttribute {
     /// Example: `false`
     ///
     /// Wire name `HasRenewChangeOrder`.
+    #[inline]
     pub fn has_renew_change_order(&self) -> ::std::option::Option<&str> {
         self.has_renew_change_order.0.as_deref()
     }
@@ -784,6 +826,7 @@ impl DbInstanceAttribute {
     /// Example: `false`
     ///
     /// Wire name `InstanceReleaseProtection`.
+    #[inline]
     pub fn instance_release_protection(&self) -> ::std::option::Option<bool> {
         self.instance_release_protection.0
     }
@@ -793,6 +836,7 @@ impl DbInstanceAttribute {
     /// Example: `master-slave`
     ///
     /// Wire name `ReplicationMode`.
+    #[inline]
     pub fn replication_mode(&self) -> ::std::option::Option<&str> {
         self.replication_mode.0.as_deref()
     }
@@ -802,6 +846,7 @@ impl DbInstanceAttribute {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`.
+    #[inline]
     pub fn region_id(&self) -> ::std::option::Option<&str> {
         self.region_id.0.as_deref()
     }
@@ -811,6 +856,7 @@ impl DbInstanceAttribute {
     /// Example: `2019-04-06T10:42:03Z`
     ///
     /// Wire name `EndTime`.
+    #[inline]
     pub fn end_time(&self) -> ::std::option::Option<&str> {
         self.end_time.0.as_deref()
     }
@@ -820,6 +866,7 @@ impl DbInstanceAttribute {
     /// Example: `vsw-bp1e7clcw529l773d****`
     ///
     /// Wire name `VSwitchId`.
+    #[inline]
     pub fn v_switch_id(&self) -> ::std::option::Option<&str> {
         self.v_switch_id.0.as_deref()
     }
@@ -829,6 +876,7 @@ impl DbInstanceAttribute {
     /// Example: `bls-awxxxxxxxxxxxxx`
     ///
     /// Wire name `ReplicaId`.
+    #[inline]
     pub fn replica_id(&self) -> ::std::option::Option<&str> {
         self.replica_id.0.as_deref()
     }
@@ -838,6 +886,7 @@ impl DbInstanceAttribute {
     /// Example: `double`
     ///
     /// Wire name `NodeType`.
+    #[inline]
     pub fn node_type(&self) -> ::std::option::Option<&str> {
         self.node_type.0.as_deref()
     }
@@ -847,6 +896,7 @@ impl DbInstanceAttribute {
     /// Example: `10000`
     ///
     /// Wire name `Connections`.
+    #[inline]
     pub fn connections(&self) -> ::std::option::Option<i64> {
         self.connections.0
     }
@@ -862,6 +912,7 @@ impl DbInstanceAttribute {
     /// Example: `2021-07-06T05:49:55Z`
     ///
     /// Wire name `BackupLogStartTime`.
+    #[inline]
     pub fn backup_log_start_time(&self) -> ::std::option::Option<&str> {
         self.backup_log_start_time.0.as_deref()
     }
@@ -871,6 +922,7 @@ impl DbInstanceAttribute {
     /// Example: `rg-acfmyiu4ekp****`
     ///
     /// Wire name `ResourceGroupId`.
+    #[inline]
     pub fn resource_group_id(&self) -> ::std::option::Option<&str> {
         self.resource_group_id.0.as_deref()
     }
@@ -880,6 +932,7 @@ impl DbInstanceAttribute {
     /// Example: `cn-hongkong-b`
     ///
     /// Wire name `ZoneId`.
+    #[inline]
     pub fn zone_id(&self) -> ::std::option::Option<&str> {
         self.zone_id.0.as_deref()
     }
@@ -907,6 +960,7 @@ impl DbInstanceAttribute {
     /// Example: `Normal`
     ///
     /// Wire name `InstanceStatus`.
+    #[inline]
     pub fn instance_status(&self) -> ::std::option::Option<&str> {
         self.instance_status.0.as_deref()
     }
@@ -916,6 +970,7 @@ impl DbInstanceAttribute {
     /// Example: `Redis`
     ///
     /// Wire name `Engine`.
+    #[inline]
     pub fn engine(&self) -> ::std::option::Option<&str> {
         self.engine.0.as_deref()
     }
@@ -925,6 +980,7 @@ impl DbInstanceAttribute {
     /// Example: `50`
     ///
     /// Wire name `Storage`.
+    #[inline]
     pub fn storage(&self) -> ::std::option::Option<&str> {
         self.storage.0.as_deref()
     }
@@ -934,6 +990,7 @@ impl DbInstanceAttribute {
     /// Example: `cloudbox`
     ///
     /// Wire name `CloudType`.
+    #[inline]
     pub fn cloud_type(&self) -> ::std::option::Option<&str> {
         self.cloud_type.0.as_deref()
     }
@@ -946,6 +1003,7 @@ impl DbInstanceAttribute {
     /// Example: `true`
     ///
     /// Wire name `IsOrderCompleted`.
+    #[inline]
     pub fn is_order_completed(&self) -> ::std::option::Option<bool> {
         self.is_order_completed.0
     }
@@ -955,6 +1013,7 @@ impl DbInstanceAttribute {
     /// Example: `true`
     ///
     /// Wire name `IsSupportTDE`.
+    #[inline]
     pub fn is_support_tde(&self) -> ::std::option::Option<bool> {
         self.is_support_tde.0
     }
@@ -962,6 +1021,7 @@ impl DbInstanceAttribute {
     /// On the wire: `Tags.Tag[]`, a wrapper object flattened here.
     ///
     /// Wire name `Tags`.
+    #[inline]
     pub fn tags(&self) -> &[Tag] {
         &self.tags.0
     }
@@ -971,22 +1031,26 @@ impl DbInstanceAttribute {
     /// Example: `true`
     ///
     /// Wire name `AutoSecondaryZone`.
+    #[inline]
     pub fn auto_secondary_zone(&self) -> ::std::option::Option<bool> {
         self.auto_secondary_zone.0
     }
 
     /// Wire name `ComputingType`.
+    #[inline]
     pub fn computing_type(&self) -> ::std::option::Option<&str> {
         self.computing_type.0.as_deref()
     }
 
     /// Sets [`vpc_id`](Self::vpc_id).
+    #[inline]
     pub fn with_vpc_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.vpc_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
     /// Sets [`private_ip`](Self::private_ip).
+    #[inline]
     pub fn with_private_ip(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -996,12 +1060,14 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`capacity`](Self::capacity).
+    #[inline]
     pub fn with_capacity(mut self, value: i64) -> Self {
         self.capacity = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`create_time`](Self::create_time).
+    #[inline]
     pub fn with_create_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1011,6 +1077,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`connection_domain`](Self::connection_domain).
+    #[inline]
     pub fn with_connection_domain(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1020,12 +1087,14 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`is_rds`](Self::is_rds).
+    #[inline]
     pub fn with_is_rds(mut self, value: bool) -> Self {
         self.is_rds = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`charge_type`](Self::charge_type).
+    #[inline]
     pub fn with_charge_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1035,6 +1104,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`storage_type`](Self::storage_type).
+    #[inline]
     pub fn with_storage_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1044,6 +1114,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`vpc_auth_mode`](Self::vpc_auth_mode).
+    #[inline]
     pub fn with_vpc_auth_mode(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1053,6 +1124,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`architecture_type`](Self::architecture_type).
+    #[inline]
     pub fn with_architecture_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1062,6 +1134,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`availability_value`](Self::availability_value).
+    #[inline]
     pub fn with_availability_value(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1071,6 +1144,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`network_type`](Self::network_type).
+    #[inline]
     pub fn with_network_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1080,12 +1154,14 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`port`](Self::port).
+    #[inline]
     pub fn with_port(mut self, value: i64) -> Self {
         self.port = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`secondary_zone_id`](Self::secondary_zone_id).
+    #[inline]
     pub fn with_secondary_zone_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1095,6 +1171,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`package_type`](Self::package_type).
+    #[inline]
     pub fn with_package_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1104,6 +1181,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`engine_version`](Self::engine_version).
+    #[inline]
     pub fn with_engine_version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1113,12 +1191,14 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`config`](Self::config).
+    #[inline]
     pub fn with_config(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.config = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
     /// Sets [`vpc_cloud_instance_id`](Self::vpc_cloud_instance_id).
+    #[inline]
     pub fn with_vpc_cloud_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1128,12 +1208,14 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`bandwidth`](Self::bandwidth).
+    #[inline]
     pub fn with_bandwidth(mut self, value: i64) -> Self {
         self.bandwidth = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`instance_name`](Self::instance_name).
+    #[inline]
     pub fn with_instance_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1143,6 +1225,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`security_ip_list`](Self::security_ip_list).
+    #[inline]
     pub fn with_security_ip_list(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1152,36 +1235,42 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`shard_count`](Self::shard_count).
+    #[inline]
     pub fn with_shard_count(mut self, value: i32) -> Self {
         self.shard_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`replica_count`](Self::replica_count).
+    #[inline]
     pub fn with_replica_count(mut self, value: i32) -> Self {
         self.replica_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`slave_replica_count`](Self::slave_replica_count).
+    #[inline]
     pub fn with_slave_replica_count(mut self, value: i32) -> Self {
         self.slave_replica_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`read_only_count`](Self::read_only_count).
+    #[inline]
     pub fn with_read_only_count(mut self, value: i32) -> Self {
         self.read_only_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`slave_read_only_count`](Self::slave_read_only_count).
+    #[inline]
     pub fn with_slave_read_only_count(mut self, value: i64) -> Self {
         self.slave_read_only_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`global_instance_id`](Self::global_instance_id).
+    #[inline]
     pub fn with_global_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1191,12 +1280,14 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`qps`](Self::qps).
+    #[inline]
     pub fn with_qps(mut self, value: i64) -> Self {
         self.qps = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`audit_log_retention`](Self::audit_log_retention).
+    #[inline]
     pub fn with_audit_log_retention(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1206,6 +1297,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`zone_type`](Self::zone_type).
+    #[inline]
     pub fn with_zone_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1215,6 +1307,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`maintain_start_time`](Self::maintain_start_time).
+    #[inline]
     pub fn with_maintain_start_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1224,6 +1317,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`maintain_end_time`](Self::maintain_end_time).
+    #[inline]
     pub fn with_maintain_end_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1233,6 +1327,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`instance_class`](Self::instance_class).
+    #[inline]
     pub fn with_instance_class(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1242,6 +1337,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`real_instance_class`](Self::real_instance_class).
+    #[inline]
     pub fn with_real_instance_class(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1251,6 +1347,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`instance_id`](Self::instance_id).
+    #[inline]
     pub fn with_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1260,6 +1357,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`instance_type`](Self::instance_type).
+    #[inline]
     pub fn with_instance_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1269,6 +1367,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`has_renew_change_order`](Self::has_renew_change_order).
+    #[inline]
     pub fn with_has_renew_change_order(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1278,12 +1377,14 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`instance_release_protection`](Self::instance_release_protection).
+    #[inline]
     pub fn with_instance_release_protection(mut self, value: bool) -> Self {
         self.instance_release_protection = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`replication_mode`](Self::replication_mode).
+    #[inline]
     pub fn with_replication_mode(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1293,6 +1394,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`region_id`](Self::region_id).
+    #[inline]
     pub fn with_region_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1302,6 +1404,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`end_time`](Self::end_time).
+    #[inline]
     pub fn with_end_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1311,6 +1414,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`v_switch_id`](Self::v_switch_id).
+    #[inline]
     pub fn with_v_switch_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1320,6 +1424,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`replica_id`](Self::replica_id).
+    #[inline]
     pub fn with_replica_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1329,6 +1434,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`node_type`](Self::node_type).
+    #[inline]
     pub fn with_node_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1338,12 +1444,14 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`connections`](Self::connections).
+    #[inline]
     pub fn with_connections(mut self, value: i64) -> Self {
         self.connections = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`backup_log_start_time`](Self::backup_log_start_time).
+    #[inline]
     pub fn with_backup_log_start_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1353,6 +1461,7 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`resource_group_id`](Self::resource_group_id).
+    #[inline]
     pub fn with_resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1362,12 +1471,14 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`zone_id`](Self::zone_id).
+    #[inline]
     pub fn with_zone_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.zone_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
     /// Sets [`instance_status`](Self::instance_status).
+    #[inline]
     pub fn with_instance_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1377,18 +1488,21 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`engine`](Self::engine).
+    #[inline]
     pub fn with_engine(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.engine = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
     /// Sets [`storage`](Self::storage).
+    #[inline]
     pub fn with_storage(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.storage = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
     /// Sets [`cloud_type`](Self::cloud_type).
+    #[inline]
     pub fn with_cloud_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1398,30 +1512,35 @@ impl DbInstanceAttribute {
     }
 
     /// Sets [`is_order_completed`](Self::is_order_completed).
+    #[inline]
     pub fn with_is_order_completed(mut self, value: bool) -> Self {
         self.is_order_completed = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`is_support_tde`](Self::is_support_tde).
+    #[inline]
     pub fn with_is_support_tde(mut self, value: bool) -> Self {
         self.is_support_tde = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`tags`](Self::tags).
+    #[inline]
     pub fn with_tags(mut self, values: impl ::std::iter::IntoIterator<Item = Tag>) -> Self {
         self.tags = rt::de::Wrapped::<Tag, wrapper_keys::Key1>::new(values.into_iter().collect());
         self
     }
 
     /// Sets [`auto_secondary_zone`](Self::auto_secondary_zone).
+    #[inline]
     pub fn with_auto_secondary_zone(mut self, value: bool) -> Self {
         self.auto_secondary_zone = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`computing_type`](Self::computing_type).
+    #[inline]
     pub fn with_computing_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1447,6 +1566,7 @@ impl Tag {
     /// Example: `tagkey`
     ///
     /// Wire name `Key`.
+    #[inline]
     pub fn key(&self) -> ::std::option::Option<&str> {
         self.key.0.as_deref()
     }
@@ -1456,17 +1576,20 @@ impl Tag {
     /// Example: `tagvalue`
     ///
     /// Wire name `Value`.
+    #[inline]
     pub fn value(&self) -> ::std::option::Option<&str> {
         self.value.0.as_deref()
     }
 
     /// Sets [`key`](Self::key).
+    #[inline]
     pub fn with_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
     /// Sets [`value`](Self::value).
+    #[inline]
     pub fn with_value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
@@ -1510,6 +1633,7 @@ pub enum DescribeInstanceAttributeError {
 #[allow(deprecated)]
 impl DescribeInstanceAttributeError {
     /// The error code, as the service sent it.
+    #[inline]
     pub fn code(&self) -> &str {
         self.service_error().code()
     }

@@ -323,18 +323,21 @@ impl DescribeInstancesBuilder {
     }
 
     /// Sets [`DescribeInstancesRequest::region_id`](DescribeInstancesRequest::region_id).
+    #[inline]
     pub fn region_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.region_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::instance_ids`](DescribeInstancesRequest::instance_ids).
+    #[inline]
     pub fn instance_ids(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.instance_ids = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::instance_status`](DescribeInstancesRequest::instance_status).
+    #[inline]
     pub fn instance_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -344,24 +347,28 @@ impl DescribeInstancesBuilder {
     }
 
     /// Sets [`DescribeInstancesRequest::charge_type`](DescribeInstancesRequest::charge_type).
+    #[inline]
     pub fn charge_type(mut self, value: impl ::std::convert::Into<ChargeType>) -> Self {
         self.request.charge_type = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::network_type`](DescribeInstancesRequest::network_type).
+    #[inline]
     pub fn network_type(mut self, value: impl ::std::convert::Into<NetworkType>) -> Self {
         self.request.network_type = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::engine_version`](DescribeInstancesRequest::engine_version).
+    #[inline]
     pub fn engine_version(mut self, value: impl ::std::convert::Into<EngineVersion>) -> Self {
         self.request.engine_version = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::instance_class`](DescribeInstancesRequest::instance_class).
+    #[inline]
     pub fn instance_class(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -371,42 +378,49 @@ impl DescribeInstancesBuilder {
     }
 
     /// Sets [`DescribeInstancesRequest::vpc_id`](DescribeInstancesRequest::vpc_id).
+    #[inline]
     pub fn vpc_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.vpc_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::v_switch_id`](DescribeInstancesRequest::v_switch_id).
+    #[inline]
     pub fn v_switch_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.v_switch_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::page_number`](DescribeInstancesRequest::page_number).
+    #[inline]
     pub fn page_number(mut self, value: i32) -> Self {
         self.request.page_number = ::std::option::Option::Some(value);
         self
     }
 
     /// Sets [`DescribeInstancesRequest::page_size`](DescribeInstancesRequest::page_size).
+    #[inline]
     pub fn page_size(mut self, value: i32) -> Self {
         self.request.page_size = ::std::option::Option::Some(value);
         self
     }
 
     /// Sets [`DescribeInstancesRequest::instance_type`](DescribeInstancesRequest::instance_type).
+    #[inline]
     pub fn instance_type(mut self, value: impl ::std::convert::Into<InstanceType>) -> Self {
         self.request.instance_type = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::search_key`](DescribeInstancesRequest::search_key).
+    #[inline]
     pub fn search_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.search_key = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::architecture_type`](DescribeInstancesRequest::architecture_type).
+    #[inline]
     pub fn architecture_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -416,18 +430,21 @@ impl DescribeInstancesBuilder {
     }
 
     /// Sets [`DescribeInstancesRequest::expired`](DescribeInstancesRequest::expired).
+    #[inline]
     pub fn expired(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.expired = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::zone_id`](DescribeInstancesRequest::zone_id).
+    #[inline]
     pub fn zone_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.zone_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::resource_group_id`](DescribeInstancesRequest::resource_group_id).
+    #[inline]
     pub fn resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -437,24 +454,28 @@ impl DescribeInstancesBuilder {
     }
 
     /// Sets [`DescribeInstancesRequest::global_instance`](DescribeInstancesRequest::global_instance).
+    #[inline]
     pub fn global_instance(mut self, value: bool) -> Self {
         self.request.global_instance = ::std::option::Option::Some(value);
         self
     }
 
     /// Sets [`DescribeInstancesRequest::edition_type`](DescribeInstancesRequest::edition_type).
+    #[inline]
     pub fn edition_type(mut self, value: impl ::std::convert::Into<EditionType>) -> Self {
         self.request.edition_type = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::private_ip`](DescribeInstancesRequest::private_ip).
+    #[inline]
     pub fn private_ip(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.private_ip = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`DescribeInstancesRequest::tags`](DescribeInstancesRequest::tags).
+    #[inline]
     pub fn tags<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -465,6 +486,7 @@ impl DescribeInstancesBuilder {
     }
 
     /// Sets [`DescribeInstancesRequest::node_type`](DescribeInstancesRequest::node_type).
+    #[inline]
     pub fn node_type(mut self, value: impl ::std::convert::Into<NodeType>) -> Self {
         self.request.node_type = ::std::option::Option::Some(value.into());
         self
@@ -516,6 +538,7 @@ impl Tag {
     /// Tag value to match.
     ///
     /// Example: `Local disk`
+    #[inline]
     pub fn value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.value = ::std::option::Option::Some(value.into());
         self
@@ -526,6 +549,7 @@ impl Tag {
     /// > Up to five key-value pairs per call.
     ///
     /// Example: `Storage type`
+    #[inline]
     pub fn key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.key = ::std::option::Option::Some(value.into());
         self
@@ -533,12 +557,14 @@ impl Tag {
 }
 
 impl rt::validate::Checkable for Tag {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 }
 
 impl rt::params::FlatParam for Tag {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -587,6 +613,7 @@ impl DescribeInstancesResponse {
     /// Example: `1E83311F-0EE4-4922-A3BF-730B312B****`
     ///
     /// Wire name `RequestId`.
+    #[inline]
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.request_id.0.as_deref()
     }
@@ -596,6 +623,7 @@ impl DescribeInstancesResponse {
     /// Example: `1`
     ///
     /// Wire name `PageNumber`.
+    #[inline]
     pub fn page_number(&self) -> ::std::option::Option<i32> {
         self.page_number.0
     }
@@ -605,6 +633,7 @@ impl DescribeInstancesResponse {
     /// Example: `30`
     ///
     /// Wire name `PageSize`.
+    #[inline]
     pub fn page_size(&self) -> ::std::option::Option<i32> {
         self.page_size.0
     }
@@ -614,6 +643,7 @@ impl DescribeInstancesResponse {
     /// Example: `1`
     ///
     /// Wire name `TotalCount`.
+    #[inline]
     pub fn total_count(&self) -> ::std::option::Option<i32> {
         self.total_count.0
     }
@@ -621,11 +651,13 @@ impl DescribeInstancesResponse {
     /// On the wire: `Instances.KVStoreInstance[]`, a wrapper object flattened here.
     ///
     /// Wire name `Instances`.
+    #[inline]
     pub fn instances(&self) -> &[KvStoreInstance] {
         &self.instances.0
     }
 
     /// Sets [`request_id`](Self::request_id).
+    #[inline]
     pub fn with_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -635,24 +667,28 @@ impl DescribeInstancesResponse {
     }
 
     /// Sets [`page_number`](Self::page_number).
+    #[inline]
     pub fn with_page_number(mut self, value: i32) -> Self {
         self.page_number = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`page_size`](Self::page_size).
+    #[inline]
     pub fn with_page_size(mut self, value: i32) -> Self {
         self.page_size = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`total_count`](Self::total_count).
+    #[inline]
     pub fn with_total_count(mut self, value: i32) -> Self {
         self.total_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`instances`](Self::instances).
+    #[inline]
     pub fn with_instances(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = KvStoreInstance>,
@@ -892,6 +928,7 @@ impl KvStoreInstance {
     /// Example: `20000`
     ///
     /// Wire name `Connections`.
+    #[inline]
     pub fn connections(&self) -> ::std::option::Option<i64> {
         self.connections.0
     }
@@ -901,6 +938,7 @@ impl KvStoreInstance {
     /// Example: `2019-06-13T16:00:00Z`
     ///
     /// Wire name `EndTime`.
+    #[inline]
     pub fn end_time(&self) -> ::std::option::Option<&str> {
         self.end_time.0.as_deref()
     }
@@ -910,6 +948,7 @@ impl KvStoreInstance {
     /// Example: `rg-acfmyiu4ekp****`
     ///
     /// Wire name `ResourceGroupId`.
+    #[inline]
     pub fn resource_group_id(&self) -> ::std::option::Option<&str> {
         self.resource_group_id.0.as_deref()
     }
@@ -919,6 +958,7 @@ impl KvStoreInstance {
     /// Example: `Enterprise`
     ///
     /// Wire name `EditionType`.
+    #[inline]
     pub fn edition_type(&self) -> ::std::option::Option<&str> {
         self.edition_type.0.as_deref()
     }
@@ -928,6 +968,7 @@ impl KvStoreInstance {
     /// Example: `{\"maxmemory-policy\":\"volatile-lfu\",\"EvictionPolicy\":\"volatile-lru\",\"hash-max-ziplist-entries\":512,\"zset-max-ziplist-entries\":128,\"zset-max-ziplist-value\":64,\"set-max-intset-entries\":512,\"hash-max-ziplist-value\":64,\"#no_loose_disabled-commands\":\"flushall,flushdb\",\"lazyfree-lazy-eviction\":\"yes\"}`
     ///
     /// Wire name `Config`.
+    #[inline]
     pub fn config(&self) -> ::std::option::Option<&str> {
         self.config.0.as_deref()
     }
@@ -937,6 +978,7 @@ impl KvStoreInstance {
     /// Example: `6379`
     ///
     /// Wire name `Port`.
+    #[inline]
     pub fn port(&self) -> ::std::option::Option<i64> {
         self.port.0
     }
@@ -946,6 +988,7 @@ impl KvStoreInstance {
     /// Example: `2019-04-28T10:03:01Z`
     ///
     /// Wire name `DestroyTime`.
+    #[inline]
     pub fn destroy_time(&self) -> ::std::option::Option<&str> {
         self.destroy_time.0.as_deref()
     }
@@ -957,6 +1000,7 @@ impl KvStoreInstance {
     /// Example: `gr-bp14rkqrhac****`
     ///
     /// Wire name `GlobalInstanceId`.
+    #[inline]
     pub fn global_instance_id(&self) -> ::std::option::Option<&str> {
         self.global_instance_id.0.as_deref()
     }
@@ -966,6 +1010,7 @@ impl KvStoreInstance {
     /// Example: `false`
     ///
     /// Wire name `HasRenewChangeOrder`.
+    #[inline]
     pub fn has_renew_change_order(&self) -> ::std::option::Option<bool> {
         self.has_renew_change_order.0
     }
@@ -977,6 +1022,7 @@ impl KvStoreInstance {
     /// Example: `3`
     ///
     /// Wire name `ShardCount`.
+    #[inline]
     pub fn shard_count(&self) -> ::std::option::Option<i32> {
         self.shard_count.0
     }
@@ -986,6 +1032,7 @@ impl KvStoreInstance {
     /// Example: `r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com`
     ///
     /// Wire name `ConnectionDomain`.
+    #[inline]
     pub fn connection_domain(&self) -> ::std::option::Option<&str> {
         self.connection_domain.0.as_deref()
     }
@@ -995,6 +1042,7 @@ impl KvStoreInstance {
     /// Example: `1`
     ///
     /// Wire name `SlaveReplicaCount`.
+    #[inline]
     pub fn slave_replica_count(&self) -> ::std::option::Option<i32> {
         self.slave_replica_count.0
     }
@@ -1006,6 +1054,7 @@ impl KvStoreInstance {
     /// Example: `172.16.49.***`
     ///
     /// Wire name `PrivateIp`.
+    #[inline]
     pub fn private_ip(&self) -> ::std::option::Option<&str> {
         self.private_ip.0.as_deref()
     }
@@ -1015,6 +1064,7 @@ impl KvStoreInstance {
     /// Example: `4096`
     ///
     /// Wire name `Capacity`.
+    #[inline]
     pub fn capacity(&self) -> ::std::option::Option<i64> {
         self.capacity.0
     }
@@ -1024,6 +1074,7 @@ impl KvStoreInstance {
     /// Example: `100000`
     ///
     /// Wire name `QPS`.
+    #[inline]
     pub fn qps(&self) -> ::std::option::Option<i64> {
         self.qps.0
     }
@@ -1033,6 +1084,7 @@ impl KvStoreInstance {
     /// Example: `CLASSIC`
     ///
     /// Wire name `NetworkType`.
+    #[inline]
     pub fn network_type(&self) -> ::std::option::Option<&str> {
         self.network_type.0.as_deref()
     }
@@ -1058,6 +1110,7 @@ impl KvStoreInstance {
     /// Example: `Normal`
     ///
     /// Wire name `InstanceStatus`.
+    #[inline]
     pub fn instance_status(&self) -> ::std::option::Option<&str> {
         self.instance_status.0.as_deref()
     }
@@ -1067,6 +1120,7 @@ impl KvStoreInstance {
     /// Example: `standard`
     ///
     /// Wire name `PackageType`.
+    #[inline]
     pub fn package_type(&self) -> ::std::option::Option<&str> {
         self.package_type.0.as_deref()
     }
@@ -1076,6 +1130,7 @@ impl KvStoreInstance {
     /// Example: `96`
     ///
     /// Wire name `Bandwidth`.
+    #[inline]
     pub fn bandwidth(&self) -> ::std::option::Option<i64> {
         self.bandwidth.0
     }
@@ -1085,6 +1140,7 @@ impl KvStoreInstance {
     /// Example: `Redis`
     ///
     /// Wire name `InstanceType`.
+    #[inline]
     pub fn instance_type(&self) -> ::std::option::Option<&str> {
         self.instance_type.0.as_deref()
     }
@@ -1092,6 +1148,7 @@ impl KvStoreInstance {
     /// On the wire: `Tags.Tag[]`, a wrapper object flattened here.
     ///
     /// Wire name `Tags`.
+    #[inline]
     pub fn tags(&self) -> &[KvStoreInstanceTag] {
         &self.tags.0
     }
@@ -1101,6 +1158,7 @@ impl KvStoreInstance {
     /// Example: `grr-bp11381ebc16****`
     ///
     /// Wire name `ReplacateId`.
+    #[inline]
     pub fn replacate_id(&self) -> ::std::option::Option<&str> {
         self.replacate_id.0.as_deref()
     }
@@ -1110,6 +1168,7 @@ impl KvStoreInstance {
     /// Example: `cluster`
     ///
     /// Wire name `ArchitectureType`.
+    #[inline]
     pub fn architecture_type(&self) -> ::std::option::Option<&str> {
         self.architecture_type.0.as_deref()
     }
@@ -1119,6 +1178,7 @@ impl KvStoreInstance {
     /// Example: `4.0`
     ///
     /// Wire name `EngineVersion`.
+    #[inline]
     pub fn engine_version(&self) -> ::std::option::Option<&str> {
         self.engine_version.0.as_deref()
     }
@@ -1128,6 +1188,7 @@ impl KvStoreInstance {
     /// Example: `r-bp1zxszhcgatnx****`
     ///
     /// Wire name `UserName`.
+    #[inline]
     pub fn user_name(&self) -> ::std::option::Option<&str> {
         self.user_name.0.as_deref()
     }
@@ -1137,6 +1198,7 @@ impl KvStoreInstance {
     /// Example: `cn-hangzhou-b`
     ///
     /// Wire name `ZoneId`.
+    #[inline]
     pub fn zone_id(&self) -> ::std::option::Option<&str> {
         self.zone_id.0.as_deref()
     }
@@ -1146,6 +1208,7 @@ impl KvStoreInstance {
     /// Example: `cloudbox`
     ///
     /// Wire name `CloudType`.
+    #[inline]
     pub fn cloud_type(&self) -> ::std::option::Option<&str> {
         self.cloud_type.0.as_deref()
     }
@@ -1155,6 +1218,7 @@ impl KvStoreInstance {
     /// Example: `r-bp1zxszhcgatnx****`
     ///
     /// Wire name `InstanceId`.
+    #[inline]
     pub fn instance_id(&self) -> ::std::option::Option<&str> {
         self.instance_id.0.as_deref()
     }
@@ -1166,6 +1230,7 @@ impl KvStoreInstance {
     /// Example: `redis.shard.small.ce`
     ///
     /// Wire name `ShardClass`.
+    #[inline]
     pub fn shard_class(&self) -> ::std::option::Option<&str> {
         self.shard_class.0.as_deref()
     }
@@ -1175,6 +1240,7 @@ impl KvStoreInstance {
     /// Example: `2018-11-07T08:49:00Z`
     ///
     /// Wire name `CreateTime`.
+    #[inline]
     pub fn create_time(&self) -> ::std::option::Option<&str> {
         self.create_time.0.as_deref()
     }
@@ -1184,6 +1250,7 @@ impl KvStoreInstance {
     /// Example: `vsw-bp1e7clcw529l773d****`
     ///
     /// Wire name `VSwitchId`.
+    #[inline]
     pub fn v_switch_id(&self) -> ::std::option::Option<&str> {
         self.v_switch_id.0.as_deref()
     }
@@ -1195,6 +1262,7 @@ impl KvStoreInstance {
     /// Example: `1`
     ///
     /// Wire name `ReplicaCount`.
+    #[inline]
     pub fn replica_count(&self) -> ::std::option::Option<i32> {
         self.replica_count.0
     }
@@ -1206,6 +1274,7 @@ impl KvStoreInstance {
     /// Example: `1`
     ///
     /// Wire name `ReadOnlyCount`.
+    #[inline]
     pub fn read_only_count(&self) -> ::std::option::Option<&str> {
         self.read_only_count.0.as_deref()
     }
@@ -1215,6 +1284,7 @@ impl KvStoreInstance {
     /// Example: `redis.logic.sharding.2g.2db.0rodb.4proxy.default`
     ///
     /// Wire name `InstanceClass`.
+    #[inline]
     pub fn instance_class(&self) -> ::std::option::Option<&str> {
         self.instance_class.0.as_deref()
     }
@@ -1224,6 +1294,7 @@ impl KvStoreInstance {
     /// Example: `true`
     ///
     /// Wire name `IsRds`.
+    #[inline]
     pub fn is_rds(&self) -> ::std::option::Option<bool> {
         self.is_rds.0
     }
@@ -1235,6 +1306,7 @@ impl KvStoreInstance {
     /// Example: `cn-hangzhou-h`
     ///
     /// Wire name `SecondaryZoneId`.
+    #[inline]
     pub fn secondary_zone_id(&self) -> ::std::option::Option<&str> {
         self.secondary_zone_id.0.as_deref()
     }
@@ -1244,6 +1316,7 @@ impl KvStoreInstance {
     /// Example: `apitest`
     ///
     /// Wire name `InstanceName`.
+    #[inline]
     pub fn instance_name(&self) -> ::std::option::Option<&str> {
         self.instance_name.0.as_deref()
     }
@@ -1253,6 +1326,7 @@ impl KvStoreInstance {
     /// Example: `1`
     ///
     /// Wire name `SlaveReadOnlyCount`.
+    #[inline]
     pub fn slave_read_only_count(&self) -> ::std::option::Option<i32> {
         self.slave_read_only_count.0
     }
@@ -1262,6 +1336,7 @@ impl KvStoreInstance {
     /// Example: `vpc-bp1nme44gek34slfc****`
     ///
     /// Wire name `VpcId`.
+    #[inline]
     pub fn vpc_id(&self) -> ::std::option::Option<&str> {
         self.vpc_id.0.as_deref()
     }
@@ -1271,6 +1346,7 @@ impl KvStoreInstance {
     /// Example: `PostPaid`
     ///
     /// Wire name `ChargeType`.
+    #[inline]
     pub fn charge_type(&self) -> ::std::option::Option<&str> {
         self.charge_type.0.as_deref()
     }
@@ -1280,6 +1356,7 @@ impl KvStoreInstance {
     /// Example: `Ecs`
     ///
     /// Wire name `ComputingType`.
+    #[inline]
     pub fn computing_type(&self) -> ::std::option::Option<&str> {
         self.computing_type.0.as_deref()
     }
@@ -1289,6 +1366,7 @@ impl KvStoreInstance {
     /// Example: `double`
     ///
     /// Wire name `NodeType`.
+    #[inline]
     pub fn node_type(&self) -> ::std::option::Option<&str> {
         self.node_type.0.as_deref()
     }
@@ -1298,6 +1376,7 @@ impl KvStoreInstance {
     /// Example: `Standard`
     ///
     /// Wire name `ConnectionMode`.
+    #[inline]
     pub fn connection_mode(&self) -> ::std::option::Option<&str> {
         self.connection_mode.0.as_deref()
     }
@@ -1307,17 +1386,20 @@ impl KvStoreInstance {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`.
+    #[inline]
     pub fn region_id(&self) -> ::std::option::Option<&str> {
         self.region_id.0.as_deref()
     }
 
     /// Sets [`connections`](Self::connections).
+    #[inline]
     pub fn with_connections(mut self, value: i64) -> Self {
         self.connections = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`end_time`](Self::end_time).
+    #[inline]
     pub fn with_end_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1327,6 +1409,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`resource_group_id`](Self::resource_group_id).
+    #[inline]
     pub fn with_resource_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1336,6 +1419,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`edition_type`](Self::edition_type).
+    #[inline]
     pub fn with_edition_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1345,18 +1429,21 @@ impl KvStoreInstance {
     }
 
     /// Sets [`config`](Self::config).
+    #[inline]
     pub fn with_config(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.config = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
     /// Sets [`port`](Self::port).
+    #[inline]
     pub fn with_port(mut self, value: i64) -> Self {
         self.port = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`destroy_time`](Self::destroy_time).
+    #[inline]
     pub fn with_destroy_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1366,6 +1453,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`global_instance_id`](Self::global_instance_id).
+    #[inline]
     pub fn with_global_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1375,18 +1463,21 @@ impl KvStoreInstance {
     }
 
     /// Sets [`has_renew_change_order`](Self::has_renew_change_order).
+    #[inline]
     pub fn with_has_renew_change_order(mut self, value: bool) -> Self {
         self.has_renew_change_order = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`shard_count`](Self::shard_count).
+    #[inline]
     pub fn with_shard_count(mut self, value: i32) -> Self {
         self.shard_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`connection_domain`](Self::connection_domain).
+    #[inline]
     pub fn with_connection_domain(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1396,12 +1487,14 @@ impl KvStoreInstance {
     }
 
     /// Sets [`slave_replica_count`](Self::slave_replica_count).
+    #[inline]
     pub fn with_slave_replica_count(mut self, value: i32) -> Self {
         self.slave_replica_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`private_ip`](Self::private_ip).
+    #[inline]
     pub fn with_private_ip(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1411,18 +1504,21 @@ impl KvStoreInstance {
     }
 
     /// Sets [`capacity`](Self::capacity).
+    #[inline]
     pub fn with_capacity(mut self, value: i64) -> Self {
         self.capacity = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`qps`](Self::qps).
+    #[inline]
     pub fn with_qps(mut self, value: i64) -> Self {
         self.qps = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`network_type`](Self::network_type).
+    #[inline]
     pub fn with_network_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1432,6 +1528,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`instance_status`](Self::instance_status).
+    #[inline]
     pub fn with_instance_status(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1441,6 +1538,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`package_type`](Self::package_type).
+    #[inline]
     pub fn with_package_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1450,12 +1548,14 @@ impl KvStoreInstance {
     }
 
     /// Sets [`bandwidth`](Self::bandwidth).
+    #[inline]
     pub fn with_bandwidth(mut self, value: i64) -> Self {
         self.bandwidth = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`instance_type`](Self::instance_type).
+    #[inline]
     pub fn with_instance_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1465,6 +1565,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`tags`](Self::tags).
+    #[inline]
     pub fn with_tags(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = KvStoreInstanceTag>,
@@ -1476,6 +1577,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`replacate_id`](Self::replacate_id).
+    #[inline]
     pub fn with_replacate_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1485,6 +1587,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`architecture_type`](Self::architecture_type).
+    #[inline]
     pub fn with_architecture_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1494,6 +1597,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`engine_version`](Self::engine_version).
+    #[inline]
     pub fn with_engine_version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1503,6 +1607,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`user_name`](Self::user_name).
+    #[inline]
     pub fn with_user_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1512,12 +1617,14 @@ impl KvStoreInstance {
     }
 
     /// Sets [`zone_id`](Self::zone_id).
+    #[inline]
     pub fn with_zone_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.zone_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
     /// Sets [`cloud_type`](Self::cloud_type).
+    #[inline]
     pub fn with_cloud_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1527,6 +1634,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`instance_id`](Self::instance_id).
+    #[inline]
     pub fn with_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1536,6 +1644,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`shard_class`](Self::shard_class).
+    #[inline]
     pub fn with_shard_class(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1545,6 +1654,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`create_time`](Self::create_time).
+    #[inline]
     pub fn with_create_time(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1554,6 +1664,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`v_switch_id`](Self::v_switch_id).
+    #[inline]
     pub fn with_v_switch_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1563,12 +1674,14 @@ impl KvStoreInstance {
     }
 
     /// Sets [`replica_count`](Self::replica_count).
+    #[inline]
     pub fn with_replica_count(mut self, value: i32) -> Self {
         self.replica_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`read_only_count`](Self::read_only_count).
+    #[inline]
     pub fn with_read_only_count(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1578,6 +1691,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`instance_class`](Self::instance_class).
+    #[inline]
     pub fn with_instance_class(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1587,12 +1701,14 @@ impl KvStoreInstance {
     }
 
     /// Sets [`is_rds`](Self::is_rds).
+    #[inline]
     pub fn with_is_rds(mut self, value: bool) -> Self {
         self.is_rds = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`secondary_zone_id`](Self::secondary_zone_id).
+    #[inline]
     pub fn with_secondary_zone_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1602,6 +1718,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`instance_name`](Self::instance_name).
+    #[inline]
     pub fn with_instance_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1611,18 +1728,21 @@ impl KvStoreInstance {
     }
 
     /// Sets [`slave_read_only_count`](Self::slave_read_only_count).
+    #[inline]
     pub fn with_slave_read_only_count(mut self, value: i32) -> Self {
         self.slave_read_only_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
     }
 
     /// Sets [`vpc_id`](Self::vpc_id).
+    #[inline]
     pub fn with_vpc_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.vpc_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
     /// Sets [`charge_type`](Self::charge_type).
+    #[inline]
     pub fn with_charge_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1632,6 +1752,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`computing_type`](Self::computing_type).
+    #[inline]
     pub fn with_computing_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1641,6 +1762,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`node_type`](Self::node_type).
+    #[inline]
     pub fn with_node_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1650,6 +1772,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`connection_mode`](Self::connection_mode).
+    #[inline]
     pub fn with_connection_mode(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1659,6 +1782,7 @@ impl KvStoreInstance {
     }
 
     /// Sets [`region_id`](Self::region_id).
+    #[inline]
     pub fn with_region_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -1684,6 +1808,7 @@ impl KvStoreInstanceTag {
     /// Example: `value1`
     ///
     /// Wire name `Value`.
+    #[inline]
     pub fn value(&self) -> ::std::option::Option<&str> {
         self.value.0.as_deref()
     }
@@ -1693,17 +1818,20 @@ impl KvStoreInstanceTag {
     /// Example: `key1`
     ///
     /// Wire name `Key`.
+    #[inline]
     pub fn key(&self) -> ::std::option::Option<&str> {
         self.key.0.as_deref()
     }
 
     /// Sets [`value`](Self::value).
+    #[inline]
     pub fn with_value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
     }
 
     /// Sets [`key`](Self::key).
+    #[inline]
     pub fn with_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
@@ -1730,6 +1858,7 @@ pub enum ChargeType {
 #[allow(deprecated)]
 impl ChargeType {
     /// The value as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PrePaid => "PrePaid",
@@ -1746,6 +1875,7 @@ impl ChargeType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ChargeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "PrePaid" => Self::PrePaid,
@@ -1772,6 +1902,7 @@ impl<'de> ::serde::Deserialize<'de> for ChargeType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ChargeType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "PrePaid" => Self::PrePaid,
@@ -1782,12 +1913,14 @@ impl ::std::convert::From<::std::string::String> for ChargeType {
 }
 
 impl rt::params::ParamValue for ChargeType {
+    #[inline]
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_string()
     }
 }
 
 impl rt::params::FlatParam for ChargeType {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -1798,14 +1931,17 @@ impl rt::params::FlatParam for ChargeType {
 }
 
 impl rt::validate::Checkable for ChargeType {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 
+    #[inline]
     fn char_len(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(self.as_str().chars().count())
     }
 
+    #[inline]
     fn as_text(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.as_str())
     }
@@ -1840,6 +1976,7 @@ pub enum NetworkType {
 #[allow(deprecated)]
 impl NetworkType {
     /// The value as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Classic => "CLASSIC",
@@ -1856,6 +1993,7 @@ impl NetworkType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NetworkType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "CLASSIC" => Self::Classic,
@@ -1882,6 +2020,7 @@ impl<'de> ::serde::Deserialize<'de> for NetworkType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NetworkType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "CLASSIC" => Self::Classic,
@@ -1892,12 +2031,14 @@ impl ::std::convert::From<::std::string::String> for NetworkType {
 }
 
 impl rt::params::ParamValue for NetworkType {
+    #[inline]
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_string()
     }
 }
 
 impl rt::params::FlatParam for NetworkType {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -1908,14 +2049,17 @@ impl rt::params::FlatParam for NetworkType {
 }
 
 impl rt::validate::Checkable for NetworkType {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 
+    #[inline]
     fn char_len(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(self.as_str().chars().count())
     }
 
+    #[inline]
     fn as_text(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.as_str())
     }
@@ -1958,6 +2102,7 @@ pub enum EngineVersion {
 #[allow(deprecated)]
 impl EngineVersion {
     /// The value as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::N10 => "1.0",
@@ -1978,6 +2123,7 @@ impl EngineVersion {
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EngineVersion {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "1.0" => Self::N10,
@@ -2008,6 +2154,7 @@ impl<'de> ::serde::Deserialize<'de> for EngineVersion {
 
 #[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EngineVersion {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "1.0" => Self::N10,
@@ -2022,12 +2169,14 @@ impl ::std::convert::From<::std::string::String> for EngineVersion {
 }
 
 impl rt::params::ParamValue for EngineVersion {
+    #[inline]
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_string()
     }
 }
 
 impl rt::params::FlatParam for EngineVersion {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -2038,14 +2187,17 @@ impl rt::params::FlatParam for EngineVersion {
 }
 
 impl rt::validate::Checkable for EngineVersion {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 
+    #[inline]
     fn char_len(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(self.as_str().chars().count())
     }
 
+    #[inline]
     fn as_text(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.as_str())
     }
@@ -2094,6 +2246,7 @@ pub enum InstanceType {
 #[allow(deprecated)]
 impl InstanceType {
     /// The value as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Redis => "Redis",
@@ -2123,6 +2276,7 @@ impl InstanceType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for InstanceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Redis" => Self::Redis,
@@ -2154,6 +2308,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for InstanceType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Redis" => Self::Redis,
@@ -2169,12 +2324,14 @@ impl ::std::convert::From<::std::string::String> for InstanceType {
 }
 
 impl rt::params::ParamValue for InstanceType {
+    #[inline]
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_string()
     }
 }
 
 impl rt::params::FlatParam for InstanceType {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -2185,14 +2342,17 @@ impl rt::params::FlatParam for InstanceType {
 }
 
 impl rt::validate::Checkable for InstanceType {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 
+    #[inline]
     fn char_len(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(self.as_str().chars().count())
     }
 
+    #[inline]
     fn as_text(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.as_str())
     }
@@ -2227,6 +2387,7 @@ pub enum EditionType {
 #[allow(deprecated)]
 impl EditionType {
     /// The value as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enterprise => "Enterprise",
@@ -2243,6 +2404,7 @@ impl EditionType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for EditionType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "Enterprise" => Self::Enterprise,
@@ -2269,6 +2431,7 @@ impl<'de> ::serde::Deserialize<'de> for EditionType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for EditionType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "Enterprise" => Self::Enterprise,
@@ -2279,12 +2442,14 @@ impl ::std::convert::From<::std::string::String> for EditionType {
 }
 
 impl rt::params::ParamValue for EditionType {
+    #[inline]
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_string()
     }
 }
 
 impl rt::params::FlatParam for EditionType {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -2295,14 +2460,17 @@ impl rt::params::FlatParam for EditionType {
 }
 
 impl rt::validate::Checkable for EditionType {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 
+    #[inline]
     fn char_len(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(self.as_str().chars().count())
     }
 
+    #[inline]
     fn as_text(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.as_str())
     }
@@ -2339,6 +2507,7 @@ pub enum NodeType {
 #[allow(deprecated)]
 impl NodeType {
     /// The value as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StandAlone => "STAND_ALONE",
@@ -2357,6 +2526,7 @@ impl NodeType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for NodeType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "STAND_ALONE" => Self::StandAlone,
@@ -2385,6 +2555,7 @@ impl<'de> ::serde::Deserialize<'de> for NodeType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for NodeType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "STAND_ALONE" => Self::StandAlone,
@@ -2397,12 +2568,14 @@ impl ::std::convert::From<::std::string::String> for NodeType {
 }
 
 impl rt::params::ParamValue for NodeType {
+    #[inline]
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_string()
     }
 }
 
 impl rt::params::FlatParam for NodeType {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -2413,14 +2586,17 @@ impl rt::params::FlatParam for NodeType {
 }
 
 impl rt::validate::Checkable for NodeType {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 
+    #[inline]
     fn char_len(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(self.as_str().chars().count())
     }
 
+    #[inline]
     fn as_text(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.as_str())
     }
@@ -2476,6 +2652,7 @@ pub enum DescribeInstancesError {
 #[allow(deprecated)]
 impl DescribeInstancesError {
     /// The error code, as the service sent it.
+    #[inline]
     pub fn code(&self) -> &str {
         self.service_error().code()
     }
@@ -2489,6 +2666,7 @@ impl DescribeInstancesError {
     }
 
     /// Whether this is [`InvalidInstanceIdsMalformed`](Self::InvalidInstanceIdsMalformed).
+    #[inline]
     pub fn is_invalid_instance_ids_malformed(&self) -> bool {
         matches!(self, Self::InvalidInstanceIdsMalformed(_))
     }

@@ -65,6 +65,7 @@ impl DescribeRegionsBuilder {
     }
 
     /// Sets [`DescribeRegionsRequest::accept_language`](DescribeRegionsRequest::accept_language).
+    #[inline]
     pub fn accept_language(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -112,6 +113,7 @@ impl DescribeRegionsResponse {
     /// Example: `AD425AD3-CC7B-4EE2-A5CB-2F61BA73****`
     ///
     /// Wire name `RequestId`.
+    #[inline]
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.request_id.0.as_deref()
     }
@@ -119,11 +121,13 @@ impl DescribeRegionsResponse {
     /// On the wire: `RegionIds.KVStoreRegion[]`, a wrapper object flattened here.
     ///
     /// Wire name `RegionIds`.
+    #[inline]
     pub fn region_ids(&self) -> &[KvStoreRegion] {
         &self.region_ids.0
     }
 
     /// Sets [`request_id`](Self::request_id).
+    #[inline]
     pub fn with_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -133,6 +137,7 @@ impl DescribeRegionsResponse {
     }
 
     /// Sets [`region_ids`](Self::region_ids).
+    #[inline]
     pub fn with_region_ids(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = KvStoreRegion>,
@@ -177,6 +182,7 @@ impl KvStoreRegion {
     /// Example: `r-kvstore.aliyuncs.com`
     ///
     /// Wire name `RegionEndpoint`.
+    #[inline]
     pub fn region_endpoint(&self) -> ::std::option::Option<&str> {
         self.region_endpoint.0.as_deref()
     }
@@ -186,6 +192,7 @@ impl KvStoreRegion {
     /// Example: `China (Hangzhou)`
     ///
     /// Wire name `LocalName`.
+    #[inline]
     pub fn local_name(&self) -> ::std::option::Option<&str> {
         self.local_name.0.as_deref()
     }
@@ -195,6 +202,7 @@ impl KvStoreRegion {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`.
+    #[inline]
     pub fn region_id(&self) -> ::std::option::Option<&str> {
         self.region_id.0.as_deref()
     }
@@ -204,6 +212,7 @@ impl KvStoreRegion {
     /// Example: `cn-hangzhou-h`
     ///
     /// Wire name `ZoneIds`.
+    #[inline]
     pub fn zone_ids(&self) -> ::std::option::Option<&str> {
         self.zone_ids.0.as_deref()
     }
@@ -211,11 +220,13 @@ impl KvStoreRegion {
     /// On the wire: `ZoneIdList.ZoneId[]`, a wrapper object flattened here.
     ///
     /// Wire name `ZoneIdList`.
+    #[inline]
     pub fn zone_id_list(&self) -> &[::std::string::String] {
         &self.zone_id_list.0
     }
 
     /// Sets [`region_endpoint`](Self::region_endpoint).
+    #[inline]
     pub fn with_region_endpoint(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -225,6 +236,7 @@ impl KvStoreRegion {
     }
 
     /// Sets [`local_name`](Self::local_name).
+    #[inline]
     pub fn with_local_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -234,6 +246,7 @@ impl KvStoreRegion {
     }
 
     /// Sets [`region_id`](Self::region_id).
+    #[inline]
     pub fn with_region_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -243,6 +256,7 @@ impl KvStoreRegion {
     }
 
     /// Sets [`zone_ids`](Self::zone_ids).
+    #[inline]
     pub fn with_zone_ids(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -252,6 +266,7 @@ impl KvStoreRegion {
     }
 
     /// Sets [`zone_id_list`](Self::zone_id_list).
+    #[inline]
     pub fn with_zone_id_list(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = ::std::string::String>,
@@ -300,6 +315,7 @@ pub enum DescribeRegionsError {
 #[allow(deprecated)]
 impl DescribeRegionsError {
     /// The error code, as the service sent it.
+    #[inline]
     pub fn code(&self) -> &str {
         self.service_error().code()
     }

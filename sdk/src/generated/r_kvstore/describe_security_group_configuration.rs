@@ -62,6 +62,7 @@ impl DescribeSecurityGroupConfigurationBuilder {
     }
 
     /// Sets [`DescribeSecurityGroupConfigurationRequest::instance_id`](DescribeSecurityGroupConfigurationRequest::instance_id).
+    #[inline]
     pub fn instance_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.instance_id = ::std::option::Option::Some(value.into());
         self
@@ -104,6 +105,7 @@ impl DescribeSecurityGroupConfigurationResponse {
     /// Example: `981C0D6A-D9DD-466C-92DA-F29DF755****`
     ///
     /// Wire name `RequestId`.
+    #[inline]
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.request_id.0.as_deref()
     }
@@ -111,11 +113,13 @@ impl DescribeSecurityGroupConfigurationResponse {
     /// On the wire: `Items.EcsSecurityGroupRelation[]`, a wrapper object flattened here.
     ///
     /// Wire name `Items`.
+    #[inline]
     pub fn items(&self) -> &[EcsSecurityGroupRelation] {
         &self.items.0
     }
 
     /// Sets [`request_id`](Self::request_id).
+    #[inline]
     pub fn with_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -125,6 +129,7 @@ impl DescribeSecurityGroupConfigurationResponse {
     }
 
     /// Sets [`items`](Self::items).
+    #[inline]
     pub fn with_items(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = EcsSecurityGroupRelation>,
@@ -158,6 +163,7 @@ impl EcsSecurityGroupRelation {
     /// Example: `sg-bp14p9y07ns3gwq****`
     ///
     /// Wire name `SecurityGroupId`.
+    #[inline]
     pub fn security_group_id(&self) -> ::std::option::Option<&str> {
         self.security_group_id.0.as_deref()
     }
@@ -167,6 +173,7 @@ impl EcsSecurityGroupRelation {
     /// Example: `cn-hangzhou`
     ///
     /// Wire name `RegionId`.
+    #[inline]
     pub fn region_id(&self) -> ::std::option::Option<&str> {
         self.region_id.0.as_deref()
     }
@@ -176,11 +183,13 @@ impl EcsSecurityGroupRelation {
     /// Example: `vpc`
     ///
     /// Wire name `NetType`.
+    #[inline]
     pub fn net_type(&self) -> ::std::option::Option<&str> {
         self.net_type.0.as_deref()
     }
 
     /// Sets [`security_group_id`](Self::security_group_id).
+    #[inline]
     pub fn with_security_group_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -190,6 +199,7 @@ impl EcsSecurityGroupRelation {
     }
 
     /// Sets [`region_id`](Self::region_id).
+    #[inline]
     pub fn with_region_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -199,6 +209,7 @@ impl EcsSecurityGroupRelation {
     }
 
     /// Sets [`net_type`](Self::net_type).
+    #[inline]
     pub fn with_net_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -242,6 +253,7 @@ pub enum DescribeSecurityGroupConfigurationError {
 #[allow(deprecated)]
 impl DescribeSecurityGroupConfigurationError {
     /// The error code, as the service sent it.
+    #[inline]
     pub fn code(&self) -> &str {
         self.service_error().code()
     }
@@ -255,6 +267,7 @@ impl DescribeSecurityGroupConfigurationError {
     }
 
     /// Whether this is [`InvalidInstanceIdNotFound`](Self::InvalidInstanceIdNotFound).
+    #[inline]
     pub fn is_invalid_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidInstanceIdNotFound(_))
     }

@@ -62,6 +62,7 @@ impl DescribeSecurityIpsBuilder {
     }
 
     /// Sets [`DescribeSecurityIpsRequest::instance_id`](DescribeSecurityIpsRequest::instance_id).
+    #[inline]
     pub fn instance_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.instance_id = ::std::option::Option::Some(value.into());
         self
@@ -108,6 +109,7 @@ impl DescribeSecurityIpsResponse {
     /// Example: `EFC9161F-15E3-4A6E-8A99-C09916D1****`
     ///
     /// Wire name `RequestId`.
+    #[inline]
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.request_id.0.as_deref()
     }
@@ -115,11 +117,13 @@ impl DescribeSecurityIpsResponse {
     /// On the wire: `SecurityIpGroups.SecurityIpGroup[]`, a wrapper object flattened here.
     ///
     /// Wire name `SecurityIpGroups`.
+    #[inline]
     pub fn security_ip_groups(&self) -> &[SecurityIpGroup] {
         &self.security_ip_groups.0
     }
 
     /// Sets [`request_id`](Self::request_id).
+    #[inline]
     pub fn with_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -129,6 +133,7 @@ impl DescribeSecurityIpsResponse {
     }
 
     /// Sets [`security_ip_groups`](Self::security_ip_groups).
+    #[inline]
     pub fn with_security_ip_groups(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = SecurityIpGroup>,
@@ -172,6 +177,7 @@ impl SecurityIpGroup {
     /// Example: `hidden`
     ///
     /// Wire name `SecurityIpGroupAttribute`.
+    #[inline]
     pub fn security_ip_group_attribute(&self) -> ::std::option::Option<&str> {
         self.security_ip_group_attribute.0.as_deref()
     }
@@ -181,6 +187,7 @@ impl SecurityIpGroup {
     /// Example: `100.100.202.***/24,10.10.10.***`
     ///
     /// Wire name `SecurityIpList`.
+    #[inline]
     pub fn security_ip_list(&self) -> ::std::option::Option<&str> {
         self.security_ip_list.0.as_deref()
     }
@@ -190,11 +197,13 @@ impl SecurityIpGroup {
     /// Example: `default`
     ///
     /// Wire name `SecurityIpGroupName`.
+    #[inline]
     pub fn security_ip_group_name(&self) -> ::std::option::Option<&str> {
         self.security_ip_group_name.0.as_deref()
     }
 
     /// Sets [`security_ip_group_attribute`](Self::security_ip_group_attribute).
+    #[inline]
     pub fn with_security_ip_group_attribute(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -205,6 +214,7 @@ impl SecurityIpGroup {
     }
 
     /// Sets [`security_ip_list`](Self::security_ip_list).
+    #[inline]
     pub fn with_security_ip_list(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -214,6 +224,7 @@ impl SecurityIpGroup {
     }
 
     /// Sets [`security_ip_group_name`](Self::security_ip_group_name).
+    #[inline]
     pub fn with_security_ip_group_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -257,6 +268,7 @@ pub enum DescribeSecurityIpsError {
 #[allow(deprecated)]
 impl DescribeSecurityIpsError {
     /// The error code, as the service sent it.
+    #[inline]
     pub fn code(&self) -> &str {
         self.service_error().code()
     }
@@ -270,6 +282,7 @@ impl DescribeSecurityIpsError {
     }
 
     /// Whether this is [`InvalidInstanceIdNotFound`](Self::InvalidInstanceIdNotFound).
+    #[inline]
     pub fn is_invalid_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidInstanceIdNotFound(_))
     }

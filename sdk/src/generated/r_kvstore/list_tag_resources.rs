@@ -126,24 +126,28 @@ impl ListTagResourcesBuilder {
     }
 
     /// Sets [`ListTagResourcesRequest::region_id`](ListTagResourcesRequest::region_id).
+    #[inline]
     pub fn region_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.region_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`ListTagResourcesRequest::resource_type`](ListTagResourcesRequest::resource_type).
+    #[inline]
     pub fn resource_type(mut self, value: impl ::std::convert::Into<ResourceType>) -> Self {
         self.request.resource_type = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`ListTagResourcesRequest::next_token`](ListTagResourcesRequest::next_token).
+    #[inline]
     pub fn next_token(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.next_token = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`ListTagResourcesRequest::resource_ids`](ListTagResourcesRequest::resource_ids).
+    #[inline]
     pub fn resource_ids<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -154,6 +158,7 @@ impl ListTagResourcesBuilder {
     }
 
     /// Sets [`ListTagResourcesRequest::tags`](ListTagResourcesRequest::tags).
+    #[inline]
     pub fn tags<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -207,6 +212,7 @@ impl Tag {
     /// Tag key to match.
     ///
     /// Example: `demokey`
+    #[inline]
     pub fn key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.key = ::std::option::Option::Some(value.into());
         self
@@ -215,6 +221,7 @@ impl Tag {
     /// Tag value to match.
     ///
     /// Example: `demovalue`
+    #[inline]
     pub fn value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.value = ::std::option::Option::Some(value.into());
         self
@@ -222,12 +229,14 @@ impl Tag {
 }
 
 impl rt::validate::Checkable for Tag {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 }
 
 impl rt::params::FlatParam for Tag {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -268,6 +277,7 @@ impl ListTagResourcesResponse {
     /// Example: `212db86sca4384811e0b5e8707ec2****`
     ///
     /// Wire name `NextToken`.
+    #[inline]
     pub fn next_token(&self) -> ::std::option::Option<&str> {
         self.next_token.0.as_deref()
     }
@@ -277,6 +287,7 @@ impl ListTagResourcesResponse {
     /// Example: `47A514A1-4B77-4E30-B4C5-2A880650****`
     ///
     /// Wire name `RequestId`.
+    #[inline]
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.request_id.0.as_deref()
     }
@@ -284,11 +295,13 @@ impl ListTagResourcesResponse {
     /// On the wire: `TagResources.TagResource[]`, a wrapper object flattened here.
     ///
     /// Wire name `TagResources`.
+    #[inline]
     pub fn tag_resources(&self) -> &[TagResource] {
         &self.tag_resources.0
     }
 
     /// Sets [`next_token`](Self::next_token).
+    #[inline]
     pub fn with_next_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -298,6 +311,7 @@ impl ListTagResourcesResponse {
     }
 
     /// Sets [`request_id`](Self::request_id).
+    #[inline]
     pub fn with_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -307,6 +321,7 @@ impl ListTagResourcesResponse {
     }
 
     /// Sets [`tag_resources`](Self::tag_resources).
+    #[inline]
     pub fn with_tag_resources(
         mut self,
         values: impl ::std::iter::IntoIterator<Item = TagResource>,
@@ -345,6 +360,7 @@ impl TagResource {
     /// Example: `demovalue`
     ///
     /// Wire name `TagValue`.
+    #[inline]
     pub fn tag_value(&self) -> ::std::option::Option<&str> {
         self.tag_value.0.as_deref()
     }
@@ -354,6 +370,7 @@ impl TagResource {
     /// Example: `ALIYUN::KVSTORE::INSTANCE`
     ///
     /// Wire name `ResourceType`.
+    #[inline]
     pub fn resource_type(&self) -> ::std::option::Option<&str> {
         self.resource_type.0.as_deref()
     }
@@ -363,6 +380,7 @@ impl TagResource {
     /// Example: `r-bp1zxszhcgatnx****`
     ///
     /// Wire name `ResourceId`.
+    #[inline]
     pub fn resource_id(&self) -> ::std::option::Option<&str> {
         self.resource_id.0.as_deref()
     }
@@ -372,11 +390,13 @@ impl TagResource {
     /// Example: `demokey`
     ///
     /// Wire name `TagKey`.
+    #[inline]
     pub fn tag_key(&self) -> ::std::option::Option<&str> {
         self.tag_key.0.as_deref()
     }
 
     /// Sets [`tag_value`](Self::tag_value).
+    #[inline]
     pub fn with_tag_value(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -386,6 +406,7 @@ impl TagResource {
     }
 
     /// Sets [`resource_type`](Self::resource_type).
+    #[inline]
     pub fn with_resource_type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -395,6 +416,7 @@ impl TagResource {
     }
 
     /// Sets [`resource_id`](Self::resource_id).
+    #[inline]
     pub fn with_resource_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -404,6 +426,7 @@ impl TagResource {
     }
 
     /// Sets [`tag_key`](Self::tag_key).
+    #[inline]
     pub fn with_tag_key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
@@ -430,6 +453,7 @@ pub enum ResourceType {
 #[allow(deprecated)]
 impl ResourceType {
     /// The value as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Instance => "INSTANCE",
@@ -446,6 +470,7 @@ impl ResourceType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INSTANCE" => Self::Instance,
@@ -472,6 +497,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResourceType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "INSTANCE" => Self::Instance,
@@ -482,12 +508,14 @@ impl ::std::convert::From<::std::string::String> for ResourceType {
 }
 
 impl rt::params::ParamValue for ResourceType {
+    #[inline]
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_string()
     }
 }
 
 impl rt::params::FlatParam for ResourceType {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -498,14 +526,17 @@ impl rt::params::FlatParam for ResourceType {
 }
 
 impl rt::validate::Checkable for ResourceType {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 
+    #[inline]
     fn char_len(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(self.as_str().chars().count())
     }
 
+    #[inline]
     fn as_text(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.as_str())
     }
@@ -590,6 +621,7 @@ pub enum ListTagResourcesError {
 #[allow(deprecated)]
 impl ListTagResourcesError {
     /// The error code, as the service sent it.
+    #[inline]
     pub fn code(&self) -> &str {
         self.service_error().code()
     }
@@ -612,51 +644,61 @@ impl ListTagResourcesError {
     }
 
     /// Whether this is [`DuplicateTagKey`](Self::DuplicateTagKey).
+    #[inline]
     pub fn is_duplicate_tag_key(&self) -> bool {
         matches!(self, Self::DuplicateTagKey(_))
     }
 
     /// Whether this is [`InvalidDbInstanceIdNotFound`](Self::InvalidDbInstanceIdNotFound).
+    #[inline]
     pub fn is_invalid_db_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidDbInstanceIdNotFound(_))
     }
 
     /// Whether this is [`InvalidParameterResourceId`](Self::InvalidParameterResourceId).
+    #[inline]
     pub fn is_invalid_parameter_resource_id(&self) -> bool {
         matches!(self, Self::InvalidParameterResourceId(_))
     }
 
     /// Whether this is [`InvalidParameterResourceType`](Self::InvalidParameterResourceType).
+    #[inline]
     pub fn is_invalid_parameter_resource_type(&self) -> bool {
         matches!(self, Self::InvalidParameterResourceType(_))
     }
 
     /// Whether this is [`InvalidParameterScope`](Self::InvalidParameterScope).
+    #[inline]
     pub fn is_invalid_parameter_scope(&self) -> bool {
         matches!(self, Self::InvalidParameterScope(_))
     }
 
     /// Whether this is [`InvalidTagKeyMalformed`](Self::InvalidTagKeyMalformed).
+    #[inline]
     pub fn is_invalid_tag_key_malformed(&self) -> bool {
         matches!(self, Self::InvalidTagKeyMalformed(_))
     }
 
     /// Whether this is [`InvalidTagValueMalformed`](Self::InvalidTagValueMalformed).
+    #[inline]
     pub fn is_invalid_tag_value_malformed(&self) -> bool {
         matches!(self, Self::InvalidTagValueMalformed(_))
     }
 
     /// Whether this is [`MissParameterTagOrResourceId`](Self::MissParameterTagOrResourceId).
+    #[inline]
     pub fn is_miss_parameter_tag_or_resource_id(&self) -> bool {
         matches!(self, Self::MissParameterTagOrResourceId(_))
     }
 
     /// Whether this is [`NumberExceedResourceIds`](Self::NumberExceedResourceIds).
+    #[inline]
     pub fn is_number_exceed_resource_ids(&self) -> bool {
         matches!(self, Self::NumberExceedResourceIds(_))
     }
 
     /// Whether this is [`NumberExceedTags`](Self::NumberExceedTags).
+    #[inline]
     pub fn is_number_exceed_tags(&self) -> bool {
         matches!(self, Self::NumberExceedTags(_))
     }

@@ -81,6 +81,7 @@ impl ModifySecurityGroupConfigurationBuilder {
     }
 
     /// Sets [`ModifySecurityGroupConfigurationRequest::db_instance_id`](ModifySecurityGroupConfigurationRequest::db_instance_id).
+    #[inline]
     pub fn db_instance_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -90,6 +91,7 @@ impl ModifySecurityGroupConfigurationBuilder {
     }
 
     /// Sets [`ModifySecurityGroupConfigurationRequest::security_group_ids`](ModifySecurityGroupConfigurationRequest::security_group_ids).
+    #[inline]
     pub fn security_group_ids<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -135,11 +137,13 @@ impl ModifySecurityGroupConfigurationResponse {
     /// Example: `147CAC09-E8C6-43F8-9599-982A43D6****`
     ///
     /// Wire name `RequestId`.
+    #[inline]
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.request_id.0.as_deref()
     }
 
     /// Sets [`request_id`](Self::request_id).
+    #[inline]
     pub fn with_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -203,6 +207,7 @@ pub enum ModifySecurityGroupConfigurationError {
 #[allow(deprecated)]
 impl ModifySecurityGroupConfigurationError {
     /// The error code, as the service sent it.
+    #[inline]
     pub fn code(&self) -> &str {
         self.service_error().code()
     }
@@ -223,41 +228,49 @@ impl ModifySecurityGroupConfigurationError {
     }
 
     /// Whether this is [`AssociatedEcsSecurityGroupIdQuotaExceed`](Self::AssociatedEcsSecurityGroupIdQuotaExceed).
+    #[inline]
     pub fn is_associated_ecs_security_group_id_quota_exceed(&self) -> bool {
         matches!(self, Self::AssociatedEcsSecurityGroupIdQuotaExceed(_))
     }
 
     /// Whether this is [`EngineNotSupported`](Self::EngineNotSupported).
+    #[inline]
     pub fn is_engine_not_supported(&self) -> bool {
         matches!(self, Self::EngineNotSupported(_))
     }
 
     /// Whether this is [`InvalidInstanceIdNotFound`](Self::InvalidInstanceIdNotFound).
+    #[inline]
     pub fn is_invalid_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidInstanceIdNotFound(_))
     }
 
     /// Whether this is [`InvalidIzNoNotSupported`](Self::InvalidIzNoNotSupported).
+    #[inline]
     pub fn is_invalid_iz_no_not_supported(&self) -> bool {
         matches!(self, Self::InvalidIzNoNotSupported(_))
     }
 
     /// Whether this is [`InvalidParam`](Self::InvalidParam).
+    #[inline]
     pub fn is_invalid_param(&self) -> bool {
         matches!(self, Self::InvalidParam(_))
     }
 
     /// Whether this is [`InvalidRegionZoneNotFound`](Self::InvalidRegionZoneNotFound).
+    #[inline]
     pub fn is_invalid_region_zone_not_found(&self) -> bool {
         matches!(self, Self::InvalidRegionZoneNotFound(_))
     }
 
     /// Whether this is [`MissingInstanceId`](Self::MissingInstanceId).
+    #[inline]
     pub fn is_missing_instance_id(&self) -> bool {
         matches!(self, Self::MissingInstanceId(_))
     }
 
     /// Whether this is [`MissingParameter`](Self::MissingParameter).
+    #[inline]
     pub fn is_missing_parameter(&self) -> bool {
         matches!(self, Self::MissingParameter(_))
     }

@@ -110,18 +110,21 @@ impl ModifySecurityIpsBuilder {
     }
 
     /// Sets [`ModifySecurityIpsRequest::instance_id`](ModifySecurityIpsRequest::instance_id).
+    #[inline]
     pub fn instance_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.instance_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`ModifySecurityIpsRequest::security_ips`](ModifySecurityIpsRequest::security_ips).
+    #[inline]
     pub fn security_ips(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.security_ips = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`ModifySecurityIpsRequest::security_ip_group_name`](ModifySecurityIpsRequest::security_ip_group_name).
+    #[inline]
     pub fn security_ip_group_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -131,6 +134,7 @@ impl ModifySecurityIpsBuilder {
     }
 
     /// Sets [`ModifySecurityIpsRequest::security_ip_group_attribute`](ModifySecurityIpsRequest::security_ip_group_attribute).
+    #[inline]
     pub fn security_ip_group_attribute(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -140,6 +144,7 @@ impl ModifySecurityIpsBuilder {
     }
 
     /// Sets [`ModifySecurityIpsRequest::modify_mode`](ModifySecurityIpsRequest::modify_mode).
+    #[inline]
     pub fn modify_mode(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.modify_mode = ::std::option::Option::Some(value.into());
         self
@@ -178,11 +183,13 @@ impl ModifySecurityIpsResponse {
     /// Example: `AAAF99B1-69ED-4E80-8CD5-272C09E4****`
     ///
     /// Wire name `RequestId`.
+    #[inline]
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.request_id.0.as_deref()
     }
 
     /// Sets [`request_id`](Self::request_id).
+    #[inline]
     pub fn with_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -230,6 +237,7 @@ pub enum ModifySecurityIpsError {
 #[allow(deprecated)]
 impl ModifySecurityIpsError {
     /// The error code, as the service sent it.
+    #[inline]
     pub fn code(&self) -> &str {
         self.service_error().code()
     }
@@ -247,26 +255,31 @@ impl ModifySecurityIpsError {
     }
 
     /// Whether this is [`ForbbidenMinorVersion`](Self::ForbbidenMinorVersion).
+    #[inline]
     pub fn is_forbbiden_minor_version(&self) -> bool {
         matches!(self, Self::ForbbidenMinorVersion(_))
     }
 
     /// Whether this is [`InvalidGroupNameFormat`](Self::InvalidGroupNameFormat).
+    #[inline]
     pub fn is_invalid_group_name_format(&self) -> bool {
         matches!(self, Self::InvalidGroupNameFormat(_))
     }
 
     /// Whether this is [`InvalidSecurityIpListNotFound`](Self::InvalidSecurityIpListNotFound).
+    #[inline]
     pub fn is_invalid_security_ip_list_not_found(&self) -> bool {
         matches!(self, Self::InvalidSecurityIpListNotFound(_))
     }
 
     /// Whether this is [`LockTimeout`](Self::LockTimeout).
+    #[inline]
     pub fn is_lock_timeout(&self) -> bool {
         matches!(self, Self::LockTimeout(_))
     }
 
     /// Whether this is [`SecurityIpListDuplicate`](Self::SecurityIpListDuplicate).
+    #[inline]
     pub fn is_security_ip_list_duplicate(&self) -> bool {
         matches!(self, Self::SecurityIpListDuplicate(_))
     }

@@ -109,18 +109,21 @@ impl TagResourcesBuilder {
     }
 
     /// Sets [`TagResourcesRequest::region_id`](TagResourcesRequest::region_id).
+    #[inline]
     pub fn region_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.request.region_id = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`TagResourcesRequest::resource_type`](TagResourcesRequest::resource_type).
+    #[inline]
     pub fn resource_type(mut self, value: impl ::std::convert::Into<ResourceType>) -> Self {
         self.request.resource_type = ::std::option::Option::Some(value.into());
         self
     }
 
     /// Sets [`TagResourcesRequest::resource_ids`](TagResourcesRequest::resource_ids).
+    #[inline]
     pub fn resource_ids<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -131,6 +134,7 @@ impl TagResourcesBuilder {
     }
 
     /// Sets [`TagResourcesRequest::tags`](TagResourcesRequest::tags).
+    #[inline]
     pub fn tags<I, V>(mut self, values: I) -> Self
     where
         I: ::std::iter::IntoIterator<Item = V>,
@@ -189,6 +193,7 @@ impl Tag {
     /// > * A key that does not exist yet is created.
     ///
     /// Example: `demokey`
+    #[inline]
     pub fn key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.key = ::std::option::Option::Some(value.into());
         self
@@ -199,6 +204,7 @@ impl Tag {
     /// > Sent as numbered keys: **Tag.1.Value**, **Tag.2.Value**, ... hold the values of tag 1, tag 2, ...
     ///
     /// Example: `demovalue`
+    #[inline]
     pub fn value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.value = ::std::option::Option::Some(value.into());
         self
@@ -206,12 +212,14 @@ impl Tag {
 }
 
 impl rt::validate::Checkable for Tag {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 }
 
 impl rt::params::FlatParam for Tag {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -240,11 +248,13 @@ impl TagResourcesResponse {
     /// Example: `4BD4E308-A3D8-4CD1-98B3-0ADAEE38****`
     ///
     /// Wire name `RequestId`.
+    #[inline]
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         self.request_id.0.as_deref()
     }
 
     /// Sets [`request_id`](Self::request_id).
+    #[inline]
     pub fn with_request_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -274,6 +284,7 @@ pub enum ResourceType {
 #[allow(deprecated)]
 impl ResourceType {
     /// The value as the service sends it.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Instance => "INSTANCE",
@@ -290,6 +301,7 @@ impl ResourceType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<&str> for ResourceType {
+    #[inline]
     fn from(value: &str) -> Self {
         match value {
             "INSTANCE" => Self::Instance,
@@ -316,6 +328,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceType {
 
 #[allow(deprecated)]
 impl ::std::convert::From<::std::string::String> for ResourceType {
+    #[inline]
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
             "INSTANCE" => Self::Instance,
@@ -326,12 +339,14 @@ impl ::std::convert::From<::std::string::String> for ResourceType {
 }
 
 impl rt::params::ParamValue for ResourceType {
+    #[inline]
     fn to_param(&self) -> ::std::string::String {
         self.as_str().to_string()
     }
 }
 
 impl rt::params::FlatParam for ResourceType {
+    #[inline]
     fn write_flat(
         &self,
         prefix: &str,
@@ -342,14 +357,17 @@ impl rt::params::FlatParam for ResourceType {
 }
 
 impl rt::validate::Checkable for ResourceType {
+    #[inline]
     fn is_set(&self) -> bool {
         true
     }
 
+    #[inline]
     fn char_len(&self) -> ::std::option::Option<usize> {
         ::std::option::Option::Some(self.as_str().chars().count())
     }
 
+    #[inline]
     fn as_text(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.as_str())
     }
@@ -430,6 +448,7 @@ pub enum TagResourcesError {
 #[allow(deprecated)]
 impl TagResourcesError {
     /// The error code, as the service sent it.
+    #[inline]
     pub fn code(&self) -> &str {
         self.service_error().code()
     }
@@ -454,61 +473,73 @@ impl TagResourcesError {
     }
 
     /// Whether this is [`DuplicateTagKey`](Self::DuplicateTagKey).
+    #[inline]
     pub fn is_duplicate_tag_key(&self) -> bool {
         matches!(self, Self::DuplicateTagKey(_))
     }
 
     /// Whether this is [`InvalidDbInstanceIdNotFound`](Self::InvalidDbInstanceIdNotFound).
+    #[inline]
     pub fn is_invalid_db_instance_id_not_found(&self) -> bool {
         matches!(self, Self::InvalidDbInstanceIdNotFound(_))
     }
 
     /// Whether this is [`InvalidParameterResourceId`](Self::InvalidParameterResourceId).
+    #[inline]
     pub fn is_invalid_parameter_resource_id(&self) -> bool {
         matches!(self, Self::InvalidParameterResourceId(_))
     }
 
     /// Whether this is [`InvalidParameterResourceType`](Self::InvalidParameterResourceType).
+    #[inline]
     pub fn is_invalid_parameter_resource_type(&self) -> bool {
         matches!(self, Self::InvalidParameterResourceType(_))
     }
 
     /// Whether this is [`InvalidParameterScope`](Self::InvalidParameterScope).
+    #[inline]
     pub fn is_invalid_parameter_scope(&self) -> bool {
         matches!(self, Self::InvalidParameterScope(_))
     }
 
     /// Whether this is [`InvalidTagKeyMalformed`](Self::InvalidTagKeyMalformed).
+    #[inline]
     pub fn is_invalid_tag_key_malformed(&self) -> bool {
         matches!(self, Self::InvalidTagKeyMalformed(_))
     }
 
     /// Whether this is [`InvalidTagValueMalformed`](Self::InvalidTagValueMalformed).
+    #[inline]
     pub fn is_invalid_tag_value_malformed(&self) -> bool {
         matches!(self, Self::InvalidTagValueMalformed(_))
     }
 
     /// Whether this is [`MissParameterTagOrResourceId`](Self::MissParameterTagOrResourceId).
+    #[inline]
     pub fn is_miss_parameter_tag_or_resource_id(&self) -> bool {
         matches!(self, Self::MissParameterTagOrResourceId(_))
     }
 
     /// Whether this is [`NumberExceedCustomTags`](Self::NumberExceedCustomTags).
+    #[inline]
     pub fn is_number_exceed_custom_tags(&self) -> bool {
         matches!(self, Self::NumberExceedCustomTags(_))
     }
 
     /// Whether this is [`NumberExceedResourceIds`](Self::NumberExceedResourceIds).
+    #[inline]
     pub fn is_number_exceed_resource_ids(&self) -> bool {
         matches!(self, Self::NumberExceedResourceIds(_))
     }
 
     /// Whether this is [`NumberExceedTags`](Self::NumberExceedTags).
+    #[inline]
     pub fn is_number_exceed_tags(&self) -> bool {
         matches!(self, Self::NumberExceedTags(_))
     }
 
     /// Whether this is [`OperationDeniedQuotaExceed`](Self::OperationDeniedQuotaExceed).
+    #[inline]
     pub fn is_operation_denied_quota_exceed(&self) -> bool {
         matches!(self, Self::OperationDeniedQuotaExceed(_))
     }
