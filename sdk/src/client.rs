@@ -160,7 +160,7 @@ impl Client {
         let response = config.transport.send(request).await.map_err(|e| {
             let failure = match e.kind() {
                 DispatchKind::Connect => Failure::Connect,
-                DispatchKind::Request => Failure::Final,
+                DispatchKind::Request | DispatchKind::Refused => Failure::Final,
                 _ => Failure::AfterSend,
             };
             (failure, Error::Dispatch(e), None)

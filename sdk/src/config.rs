@@ -7,7 +7,7 @@ use crate::credentials::{
 use crate::endpoint::EndpointOverride;
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
-use crate::transport::{ReqwestTransport, Transport};
+use crate::transport::{ProxyConfig, ReqwestTransport, TlsVersion, Transport, TransportOptions};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -103,8 +103,7 @@ pub struct ConfigBuilder {
     signature_version: SignatureVersion,
     transport: Option<Arc<dyn Transport>>,
     retry: RetryPolicy,
-    connect_timeout: Duration,
-    read_timeout: Duration,
+    transport_options: TransportOptions,
     operation_timeout: Duration,
     validate_requests: bool,
     user_agent_suffix: Option<String>,
@@ -122,8 +121,7 @@ impl Default for ConfigBuilder {
             signature_version: SignatureVersion::default(),
             transport: None,
             retry: RetryPolicy::default(),
-            connect_timeout: Duration::from_secs(5),
-            read_timeout: Duration::from_secs(30),
+            transport_options: TransportOptions::default(),
             operation_timeout: Duration::from_secs(60),
             validate_requests: true,
             user_agent_suffix: None,
@@ -214,13 +212,72 @@ impl ConfigBuilder {
 
     /// Connect timeout of the default transport.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.transport_options = self.transport_options.connect_timeout(timeout);
         self
     }
 
     /// Read timeout of the default transport (between bytes of a response).
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = timeout;
+        self.transport_options = self.transport_options.read_timeout(timeout);
+        self
+    }
+
+    /// Largest response body the default transport accepts, in bytes
+    /// (default 16 MiB); going over fails the call early, in bounded memory.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.transport_options = self.transport_options.max_response_bytes(bytes);
+        self
+    }
+
+    /// An explicit proxy for the default transport (replaces proxies from
+    /// the environment). See [`ProxyConfig`].
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.transport_options = self.transport_options.proxy(proxy);
+        self
+    }
+
+    /// Hosts that bypass the explicit proxy (`NO_PROXY` syntax).
+    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
+        self.transport_options = self.transport_options.no_proxy(hosts);
+        self
+    }
+
+    /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are
+    /// honoured when no explicit proxy is set (default true, as in the
+    /// official SDKs).
+    pub fn env_proxies(mut self, honour: bool) -> Self {
+        self.transport_options = self.transport_options.env_proxies(honour);
+        self
+    }
+
+    /// Trusts this PEM root certificate (or bundle) too.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.transport_options = self.transport_options.add_root_certificate_pem(pem);
+        self
+    }
+
+    /// Whether the bundled Mozilla roots are trusted (default true).
+    pub fn bundled_root_certificates(mut self, trust: bool) -> Self {
+        self.transport_options = self.transport_options.bundled_root_certificates(trust);
+        self
+    }
+
+    /// Whether the operating system's root certificates are trusted too
+    /// (default false).
+    pub fn system_root_certificates(mut self, trust: bool) -> Self {
+        self.transport_options = self.transport_options.system_root_certificates(trust);
+        self
+    }
+
+    /// The lowest TLS version accepted (default TLS 1.2).
+    pub fn min_tls_version(mut self, version: TlsVersion) -> Self {
+        self.transport_options = self.transport_options.min_tls_version(version);
+        self
+    }
+
+    /// All settings of the default transport at once.
+    pub fn transport_options(mut self, options: TransportOptions) -> Self {
+        self.transport_options = options;
         self
     }
 
@@ -270,10 +327,7 @@ impl ConfigBuilder {
             .transpose()?;
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => Arc::new(ReqwestTransport::new(
-                self.connect_timeout,
-                self.read_timeout,
-            )?),
+            None => Arc::new(ReqwestTransport::with_options(&self.transport_options)?),
         };
         let user_agent = match self.user_agent_suffix {
             Some(suffix) => format!("{USER_AGENT} {suffix}"),
