@@ -967,8 +967,9 @@ async fn chain_error_lists_every_source_and_why() {
     }
     assert_error_clean(&error);
 
-    // Sources of the official chain this SDK lacks are listed, not ignored;
-    // and an unreachable metadata service is reported.
+    // OIDC and the credentials URI take their places in the chain; a
+    // missing token file, an unreachable metadata service and a dead URI
+    // are each reported.
     let chain = DefaultCredentialsChain::builder()
         .env(env_with_home(
             &home,
@@ -997,8 +998,13 @@ async fn chain_error_lists_every_source_and_why() {
             "credentials uri"
         ]
     );
-    assert_eq!(error.tried()[1].kind(), CredentialsErrorKind::Unsupported);
+    assert_eq!(error.tried()[1].kind(), CredentialsErrorKind::Unavailable);
+    assert_eq!(
+        error.tried()[1].path(),
+        Some(std::path::Path::new("/var/run/token"))
+    );
     assert_eq!(error.tried()[4].kind(), CredentialsErrorKind::Unavailable);
+    assert_eq!(error.tried()[5].kind(), CredentialsErrorKind::Unavailable);
 }
 
 // -------------------------------------------------------------- cache
