@@ -423,7 +423,8 @@ async fn credentials_uri_serves_sts_credentials_that_sign_a_call() {
     secrets_absent(&text, &["sidecar-secret"]);
 }
 
-/// A fresh directory under the system temp dir, unique per test.
+/// A fresh directory under the system temp dir, unique per test (small;
+/// left for the system's temp cleaning).
 fn tempdir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "alibabacloud-sts-e2e-{name}-{}",

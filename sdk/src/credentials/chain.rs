@@ -93,6 +93,10 @@ impl DefaultCredentialsChainBuilder {
             cli = cli.profile_name(name.clone());
             file = file.profile_name(name.clone());
         }
+        if let Some(endpoint) = &self.ecs_endpoint {
+            cli = cli.ecs_endpoint(endpoint.clone());
+            file = file.ecs_endpoint(endpoint.clone());
+        }
         providers.push(("cli profile", SharedCredentialsProvider::new(cli.build())));
         providers.push(("profile file", SharedCredentialsProvider::new(file.build())));
 
