@@ -82,8 +82,13 @@ impl Client {
         params: &Params,
     ) -> Result<HttpResponse, Error<ServiceError>> {
         let config = &self.config;
-        let endpoint = endpoint::resolve(op.product, config.region(), config.endpoint.as_ref())
-            .map_err(Error::Config)?;
+        let endpoint = endpoint::resolve_with(
+            op.product,
+            config.region(),
+            config.endpoint.as_ref(),
+            &config.endpoint_rules,
+        )
+        .map_err(Error::Config)?;
         let idempotent = op.is_idempotent();
         let mut attempt = 1u32;
         let mut last_delay: Option<std::time::Duration> = None;

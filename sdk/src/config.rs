@@ -4,7 +4,7 @@
 use crate::credentials::{
     CachingProvider, DefaultCredentialsChain, Env, ProvideCredentials, SharedCredentialsProvider,
 };
-use crate::endpoint::EndpointOverride;
+use crate::endpoint::{EndpointOverride, EndpointRules, Network, Site};
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
 use crate::transport::{ProxyConfig, ReqwestTransport, TlsVersion, Transport, TransportOptions};
@@ -35,6 +35,7 @@ pub type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
 pub struct Config {
     pub(crate) region: Option<String>,
     pub(crate) endpoint: Option<EndpointOverride>,
+    pub(crate) endpoint_rules: EndpointRules,
     pub(crate) credentials: SharedCredentialsProvider,
     pub(crate) signature_version: SignatureVersion,
     pub(crate) transport: Arc<dyn Transport>,
@@ -51,6 +52,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
+            .field("endpoint_rules", &self.endpoint_rules)
             .field("credentials", &self.credentials)
             .field("signature_version", &self.signature_version)
             .field("transport", &self.transport)
@@ -98,6 +100,9 @@ impl Config {
 pub struct ConfigBuilder {
     region: Option<String>,
     endpoint: Option<String>,
+    network: Network,
+    site: Site,
+    endpoint_map: Vec<(String, String, String)>,
     allow_http: bool,
     credentials: Option<SharedCredentialsProvider>,
     signature_version: SignatureVersion,
@@ -116,6 +121,9 @@ impl Default for ConfigBuilder {
         ConfigBuilder {
             region: None,
             endpoint: None,
+            network: Network::default(),
+            site: Site::default(),
+            endpoint_map: Vec::new(),
             allow_http: false,
             credentials: None,
             signature_version: SignatureVersion::default(),
@@ -170,6 +178,34 @@ impl ConfigBuilder {
     /// instead of the region table.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The network calls travel on (default [`Network::Public`]); VPC and
+    /// the others pick `<code>-vpc.<region>.aliyuncs.com` and the like.
+    pub fn network(mut self, network: Network) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// The site for central products whose table lacks the region
+    /// (default [`Site::China`]).
+    pub fn site(mut self, site: Site) -> Self {
+        self.site = site;
+        self
+    }
+
+    /// The endpoint of `product` (its code, `r-kvstore`, or name,
+    /// `R-kvstore`) in `region`: before the spec's table, after
+    /// [`endpoint`](Self::endpoint). Same syntax as `endpoint`.
+    pub fn endpoint_for(
+        mut self,
+        product: impl Into<String>,
+        region: impl Into<String>,
+        endpoint: impl Into<String>,
+    ) -> Self {
+        self.endpoint_map
+            .push((product.into(), region.into(), endpoint.into()));
         self
     }
 
@@ -325,6 +361,19 @@ impl ConfigBuilder {
             .as_deref()
             .map(|e| EndpointOverride::parse(e, self.allow_http))
             .transpose()?;
+        let mut endpoint_rules = EndpointRules {
+            network: self.network,
+            site: self.site,
+            ..EndpointRules::default()
+        };
+        for (product, region, endpoint) in &self.endpoint_map {
+            let parsed = EndpointOverride::parse(endpoint, self.allow_http).map_err(|e| {
+                ConfigError::new(format!("endpoint_for({product:?}, {region:?}): {e}"))
+            })?;
+            endpoint_rules
+                .map
+                .insert((product.to_ascii_lowercase(), region.clone()), parsed);
+        }
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
             None => Arc::new(ReqwestTransport::with_options(&self.transport_options)?),
@@ -336,6 +385,7 @@ impl ConfigBuilder {
         Ok(Config {
             region: self.region,
             endpoint,
+            endpoint_rules,
             credentials,
             signature_version: self.signature_version,
             transport,
