@@ -113,14 +113,15 @@ impl Authenticator {
         self.check_time(timestamp, now)?;
         let secret = self.secret(access_key_id, req.param("SecurityToken"), now)?;
 
-        // Every parameter but the signature itself, query and form together.
-        let signed: Vec<(String, String)> = req
+        // Every parameter but the signature itself, query and form merged
+        // into one map as Alibaba's code does (a form value wins).
+        let query: Vec<(String, String)> = req
             .query
             .iter()
-            .chain(req.form.iter())
             .filter(|(k, _)| k != "Signature")
             .cloned()
             .collect();
+        let signed = v1::merge_params(&query, &req.form);
         let expected = v1::sign(&req.method, &signed, &secret);
         if !same(&expected.signature, sent) {
             return Err(mismatch(&expected.string_to_sign));

@@ -215,8 +215,7 @@ impl StsCall<'_> {
         if let Some(c) = self.signer {
             // As Alibaba's credentials libraries do: query and form signed
             // together as one map.
-            let mut signed = query.clone();
-            signed.extend(self.form.iter().cloned());
+            let signed = v1::merge_params(&query, &self.form);
             let signature = v1::sign("POST", &signed, c.access_key_secret()).signature;
             query.push(("Signature".into(), signature));
         }
