@@ -423,6 +423,81 @@ async fn credentials_uri_serves_sts_credentials_that_sign_a_call() {
     secrets_absent(&text, &["sidecar-secret"]);
 }
 
+/// A `tracing` writer that keeps everything in memory.
+#[derive(Clone, Default)]
+struct LogBuffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_never_carry_sts_secrets() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = mock().await;
+    let dir = tempdir("logs");
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, TOKEN_1).unwrap();
+    // The environment source is broken (no secret), so the chain logs it
+    // when it steps over it to the OIDC source.
+    let env = Env::from_map([
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "testid".to_owned()),
+        ("ALIBABA_CLOUD_ROLE_ARN", ROLE_A.to_owned()),
+        ("ALIBABA_CLOUD_OIDC_PROVIDER_ARN", PROVIDER_ARN.to_owned()),
+        (
+            "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+            token_file.to_string_lossy().into_owned(),
+        ),
+        ("ALIBABA_CLOUD_STS_ENDPOINT", server.url()),
+        ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true".to_owned()),
+    ]);
+    let clock = Clock::default();
+    let cache = Arc::new(cached(
+        DefaultCredentialsChain::builder().env(env).build(),
+        &clock,
+    ));
+    let shared = alibabacloud_sdk::credentials::SharedCredentialsProvider::from(
+        cache.clone() as Arc<dyn ProvideCredentials>
+    );
+    let issued = shared.provide_credentials().await.unwrap();
+    signed_call(&server, shared.clone()).await;
+    // A refresh that fails while the cached credentials are valid: logged,
+    // and the cached ones are used.
+    std::fs::write(&token_file, "eyJ.revoked.sig").unwrap();
+    clock.advance(Duration::from_secs(3600 - 15 * 60 + 5));
+    let still = shared.provide_credentials().await.unwrap();
+    assert_eq!(still.access_key_id(), issued.access_key_id());
+    tracing::info!(provider = ?cache, "cache state");
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("credentials refresh failed"), "{text}");
+    assert!(text.contains("credentials source skipped"), "{text}");
+    secrets_absent(
+        &text,
+        &[
+            issued.access_key_secret(),
+            issued.security_token().unwrap(),
+            TOKEN_1,
+            "eyJ.revoked.sig",
+            "Signature=",
+        ],
+    );
+}
+
 /// A fresh directory under the system temp dir, unique per test (small;
 /// left for the system's temp cleaning).
 fn tempdir(name: &str) -> std::path::PathBuf {
