@@ -447,6 +447,10 @@ async fn logs_never_carry_sts_secrets() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
+    // A callsite another test thread registered while this subscriber was
+    // being set could keep a stale "never" interest (tracing's cache); a
+    // rebuild now makes this test's logs complete.
+    tracing::callsite::rebuild_interest_cache();
 
     let server = mock().await;
     let dir = tempdir("logs");
