@@ -182,8 +182,9 @@ pub(crate) fn resolve_with(
             });
         }
     }
+    // Trimmed: a corpus table (fc 2023-03-30) has a host ending in a tab.
     let table = match rules.network {
-        Network::Public => product.endpoint_for(region),
+        Network::Public => product.endpoint_for(region).map(str::trim),
         _ => None,
     };
     let authority = match table {
@@ -212,6 +213,7 @@ fn infer(product: &ProductDescriptor) -> Option<Inferred> {
     let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
     let mut regional = 0usize;
     for (region, host) in product.endpoints {
+        let host = host.trim();
         match find_label(host, region) {
             Some(at) => {
                 regional += 1;
