@@ -74,8 +74,9 @@ impl Config {
     }
 
     /// Region from `ALIBABA_CLOUD_REGION_ID` (if set) and credentials from
-    /// the default chain (environment, `~/.aliyun/config.json`,
-    /// `~/.alibabacloud/credentials`, ECS RAM role), cached and refreshed.
+    /// the default chain (environment, OIDC role ARN, `~/.aliyun/config.json`,
+    /// `~/.alibabacloud/credentials`, ECS RAM role, credentials URI), cached
+    /// and refreshed.
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::from_env_with(Env::real())
     }

@@ -413,3 +413,27 @@ fn proxy_debug_hides_passwords() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn the_caller_map_routes_a_product_and_region() {
+    let server = ScriptedServer::start(vec![Reply::json(200, OK_BODY)]).await;
+    let config = Config::builder()
+        .region("cn-hangzhou")
+        .allow_http(true)
+        .env_proxies(false)
+        .credentials(Credentials::new("testid", SECRET))
+        .endpoint_for("R-kvstore", "cn-hangzhou", &server.url)
+        .build()
+        .unwrap();
+    assert_eq!(describe(config).await.unwrap(), 0);
+    assert_eq!(server.requests().len(), 1);
+    let host = server.requests()[0].header("host").unwrap();
+    assert_eq!(format!("http://{host}"), server.url);
+
+    let error = Config::builder()
+        .credentials(Credentials::new("testid", SECRET))
+        .endpoint_for("r-kvstore", "cn-hangzhou", "http://plain.example")
+        .build()
+        .unwrap_err();
+    assert!(error.to_string().contains("endpoint_for"), "{error}");
+}
