@@ -106,6 +106,9 @@ pub struct ConfigBuilder {
     endpoint_map: Vec<(String, String, String)>,
     allow_http: bool,
     credentials: Option<SharedCredentialsProvider>,
+    /// Set by `from_env`: build the default chain at `build`, with the
+    /// transport settings given meanwhile, unless credentials are set.
+    default_chain_env: Option<Env>,
     signature_version: SignatureVersion,
     transport: Option<Arc<dyn Transport>>,
     retry: RetryPolicy,
@@ -127,6 +130,7 @@ impl Default for ConfigBuilder {
             endpoint_map: Vec::new(),
             allow_http: false,
             credentials: None,
+            default_chain_env: None,
             signature_version: SignatureVersion::default(),
             transport: None,
             retry: RetryPolicy::default(),
@@ -160,9 +164,10 @@ impl ConfigBuilder {
 
     /// [`ConfigBuilder::from_env`] reading the given environment.
     pub fn from_env_with(env: Env) -> Self {
-        let mut builder = Config::builder().credentials(CachingProvider::new(
-            DefaultCredentialsChain::builder().env(env.clone()).build(),
-        ));
+        // The chain is built by `build`, so that proxy and TLS settings
+        // given later reach its STS and credentials URI calls too.
+        let mut builder = Config::builder();
+        builder.default_chain_env = Some(env.clone());
         if let Some(region) = env.get("ALIBABA_CLOUD_REGION_ID") {
             builder = builder.region(region);
         }
@@ -352,11 +357,20 @@ impl ConfigBuilder {
 
     /// Checks the settings and builds the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
-        let credentials = self.credentials.ok_or_else(|| {
-            ConfigError::new(
-                "no credentials provider: call ConfigBuilder::credentials(...) or use Config::from_env()",
-            )
-        })?;
+        let credentials = match (self.credentials, self.default_chain_env) {
+            (Some(credentials), _) => credentials,
+            (None, Some(env)) => SharedCredentialsProvider::new(CachingProvider::new(
+                DefaultCredentialsChain::builder()
+                    .env(env)
+                    .transport_options(self.transport_options.clone())
+                    .build(),
+            )),
+            (None, None) => {
+                return Err(ConfigError::new(
+                    "no credentials provider: call ConfigBuilder::credentials(...) or use Config::from_env()",
+                ))
+            }
+        };
         let endpoint = self
             .endpoint
             .as_deref()

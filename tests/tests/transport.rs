@@ -437,3 +437,53 @@ async fn the_caller_map_routes_a_product_and_region() {
         .unwrap_err();
     assert!(error.to_string().contains("endpoint_for"), "{error}");
 }
+
+#[tokio::test]
+async fn the_default_chain_calls_sts_through_the_configured_proxy() {
+    let proxy = ScriptedServer::start(vec![Reply::json(
+        400,
+        r#"{"RequestId":"P","Code":"SeenByTheProxy","Message":"proxied"}"#,
+    )])
+    .await;
+    let dir = std::env::temp_dir().join(format!("alibabacloud-proxy-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, "eyJ.token.sig").unwrap();
+    let env = alibabacloud_sdk::credentials::Env::from_map([
+        ("ALIBABA_CLOUD_ROLE_ARN", "acs:ram::1:role/r".to_owned()),
+        (
+            "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
+            "acs:ram::1:oidc-provider/p".to_owned(),
+        ),
+        (
+            "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+            token_file.to_string_lossy().into_owned(),
+        ),
+        // Nothing listens there: only the proxy can answer.
+        (
+            "ALIBABA_CLOUD_STS_ENDPOINT",
+            "http://127.0.0.1:9".to_owned(),
+        ),
+        ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true".to_owned()),
+    ]);
+    // The proxy is set after from_env: the chain, built by build(), still
+    // gets it.
+    let config = ConfigBuilder::from_env_with(env)
+        .endpoint("http://127.0.0.1:9")
+        .allow_http(true)
+        .env_proxies(false)
+        .proxy(ProxyConfig::http(&proxy.url))
+        .build()
+        .unwrap();
+    let error = describe(config).await.unwrap_err();
+    assert!(error.to_string().contains("SeenByTheProxy"), "{error}");
+    let seen = proxy.requests();
+    assert!(
+        seen[0]
+            .request_line()
+            .starts_with("POST http://127.0.0.1:9/?Action=AssumeRoleWithOIDC"),
+        "{}",
+        seen[0].request_line()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -23,6 +23,8 @@ use super::{
     ProfileFileProvider, ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider,
 };
 
+use crate::transport::TransportOptions;
+
 const PROVIDER: &str = "default chain";
 const OIDC_VARS: [&str; 3] = [TOKEN_FILE_VAR, ROLE_ARN_VAR, PROVIDER_ARN_VAR];
 /// No source has succeeded yet.
@@ -48,6 +50,7 @@ pub struct DefaultCredentialsChainBuilder {
     env: Env,
     profile_name: Option<String>,
     ecs_endpoint: Option<String>,
+    transport_options: Option<TransportOptions>,
 }
 
 impl DefaultCredentialsChainBuilder {
@@ -72,6 +75,15 @@ impl DefaultCredentialsChainBuilder {
         self
     }
 
+    /// Settings (proxy, TLS, timeouts) of the HTTP client of the sources
+    /// that call STS or a credentials URI (the OIDC, role and URI sources,
+    /// and profiles of those modes). The metadata service is always called
+    /// directly.
+    pub fn transport_options(mut self, options: TransportOptions) -> Self {
+        self.transport_options = Some(options);
+        self
+    }
+
     /// Builds the chain.
     pub fn build(self) -> DefaultCredentialsChain {
         let env = self.env;
@@ -81,10 +93,11 @@ impl DefaultCredentialsChainBuilder {
         )];
 
         if OIDC_VARS.iter().all(|name| env.get(name).is_some()) {
-            providers.push(entry(
-                "oidc role arn",
-                OidcRoleArnProvider::builder().env(env.clone()).build(),
-            ));
+            let mut oidc = OidcRoleArnProvider::builder().env(env.clone());
+            if let Some(options) = &self.transport_options {
+                oidc = oidc.transport_options(options.clone());
+            }
+            providers.push(entry("oidc role arn", oidc.build()));
         }
 
         let mut cli = CliProfileProvider::builder().env(env.clone());
@@ -96,6 +109,10 @@ impl DefaultCredentialsChainBuilder {
         if let Some(endpoint) = &self.ecs_endpoint {
             cli = cli.ecs_endpoint(endpoint.clone());
             file = file.ecs_endpoint(endpoint.clone());
+        }
+        if let Some(options) = &self.transport_options {
+            cli = cli.transport_options(options.clone());
+            file = file.transport_options(options.clone());
         }
         providers.push(("cli profile", SharedCredentialsProvider::new(cli.build())));
         providers.push(("profile file", SharedCredentialsProvider::new(file.build())));
@@ -109,10 +126,11 @@ impl DefaultCredentialsChainBuilder {
         providers.push(("ecs ram role", SharedCredentialsProvider::new(ecs.build())));
 
         if env.get(URI_VAR).is_some() {
-            providers.push(entry(
-                "credentials uri",
-                CredentialsUriProvider::builder().env(env.clone()).build(),
-            ));
+            let mut uri = CredentialsUriProvider::builder().env(env.clone());
+            if let Some(options) = &self.transport_options {
+                uri = uri.transport_options(options.clone());
+            }
+            providers.push(entry("credentials uri", uri.build()));
         }
 
         DefaultCredentialsChain {

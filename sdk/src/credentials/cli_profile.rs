@@ -22,6 +22,7 @@ use super::{
     EcsRamRoleProvider, Env, OidcRoleArnProvider, ProvideCredentials, ProvideCredentialsFuture,
     RamRoleArnProvider, SharedCredentialsProvider,
 };
+use crate::transport::TransportOptions;
 
 const PROVIDER: &str = "cli profile";
 /// Selects the profile, before the file's `current` (as in the official SDKs).
@@ -56,6 +57,7 @@ pub struct CliProfileProvider {
     path: Option<PathBuf>,
     profile_name: Option<String>,
     ecs_endpoint: Option<String>,
+    transport_options: Option<TransportOptions>,
 }
 
 /// Configures a [`CliProfileProvider`].
@@ -87,6 +89,13 @@ impl CliProfileProviderBuilder {
     /// `http://100.100.100.200`).
     pub fn ecs_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.provider.ecs_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Settings of the HTTP client of role, OIDC and credentials URI
+    /// profiles (proxy, TLS, timeouts).
+    pub fn transport_options(mut self, options: TransportOptions) -> Self {
+        self.provider.transport_options = Some(options);
         self
     }
 
@@ -194,6 +203,7 @@ impl CliProfileProvider {
         let context = Context {
             env: &self.env,
             ecs_endpoint: self.ecs_endpoint.as_deref(),
+            transport_options: self.transport_options.as_ref(),
             profiles,
         };
         let provider = context
@@ -237,6 +247,7 @@ impl CliProfileProvider {
 struct Context<'a> {
     env: &'a Env,
     ecs_endpoint: Option<&'a str>,
+    transport_options: Option<&'a TransportOptions>,
     profiles: &'a [Value],
 }
 
@@ -323,14 +334,13 @@ impl Context<'_> {
                 Ok(SharedCredentialsProvider::new(builder.build()))
             }
             "CredentialsURI" => {
-                let uri = fields.required("credentials_uri")?;
-                built(
-                    CredentialsUriProvider::builder()
-                        .env(self.env.clone())
-                        .uri(uri)
-                        .build()
-                        .map(SharedCredentialsProvider::new),
-                )
+                let mut builder = CredentialsUriProvider::builder()
+                    .env(self.env.clone())
+                    .uri(fields.required("credentials_uri")?);
+                if let Some(options) = self.transport_options {
+                    builder = builder.transport_options(options.clone());
+                }
+                built(builder.build().map(SharedCredentialsProvider::new))
             }
             "OIDC" => {
                 let mut builder = OidcRoleArnProvider::builder()
@@ -352,6 +362,9 @@ impl Context<'_> {
                 }
                 if let Some(policy) = fields.optional("policy")? {
                     builder = builder.policy(policy);
+                }
+                if let Some(options) = self.transport_options {
+                    builder = builder.transport_options(options.clone());
                 }
                 built(builder.build().map(SharedCredentialsProvider::new))
             }
@@ -400,6 +413,9 @@ impl Context<'_> {
         }
         if let Some(id) = fields.optional("external_id")? {
             builder = builder.external_id(id);
+        }
+        if let Some(options) = self.transport_options {
+            builder = builder.transport_options(options.clone());
         }
         builder.build().map(SharedCredentialsProvider::new)
     }

@@ -22,6 +22,7 @@ use super::{
     OidcRoleArnProvider, ProvideCredentials, ProvideCredentialsFuture, RamRoleArnProvider,
     SharedCredentialsProvider,
 };
+use crate::transport::TransportOptions;
 
 const PROVIDER: &str = "profile file";
 /// Overrides the file's path (as in the official SDKs).
@@ -51,6 +52,7 @@ pub struct ProfileFileProvider {
     path: Option<PathBuf>,
     profile_name: Option<String>,
     ecs_endpoint: Option<String>,
+    transport_options: Option<TransportOptions>,
 }
 
 /// Configures a [`ProfileFileProvider`].
@@ -82,6 +84,13 @@ impl ProfileFileProviderBuilder {
     /// `http://100.100.100.200`).
     pub fn ecs_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.provider.ecs_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Settings of the HTTP client of `ram_role_arn` and `oidc_role_arn`
+    /// sections (proxy, TLS, timeouts).
+    pub fn transport_options(mut self, options: TransportOptions) -> Self {
+        self.provider.transport_options = Some(options);
         self
     }
 
@@ -231,6 +240,9 @@ impl ProfileFileProvider {
                 if let Some(id) = optional("external_id") {
                     builder = builder.external_id(id);
                 }
+                if let Some(options) = &self.transport_options {
+                    builder = builder.transport_options(options.clone());
+                }
                 built(builder.build().map(SharedCredentialsProvider::new))
             }
             "ecs_ram_role" => {
@@ -254,6 +266,9 @@ impl ProfileFileProvider {
                 }
                 if let Some(policy) = optional("policy") {
                     builder = builder.policy(policy);
+                }
+                if let Some(options) = &self.transport_options {
+                    builder = builder.transport_options(options.clone());
                 }
                 built(builder.build().map(SharedCredentialsProvider::new))
             }
