@@ -9,10 +9,11 @@
 //! a nonce that its legitimate sender has yet to send.
 
 use crate::error::ApiError;
+use crate::sts::Sts;
 use crate::wire::Incoming;
 use alibabacloud_signing::{v1, v3};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Prefix of the real gateway's `SignatureDoesNotMatch` message; the
@@ -52,6 +53,7 @@ pub struct Authenticator {
     keys: HashMap<String, String>,
     tolerance: Duration,
     nonces: Mutex<NonceStore>,
+    sts: Option<Arc<Sts>>,
 }
 
 #[derive(Debug, Default)]
@@ -69,7 +71,20 @@ impl Authenticator {
             keys: keys.iter().cloned().collect(),
             tolerance,
             nonces: Mutex::new(NonceStore::default()),
+            sts: None,
         }
+    }
+
+    /// Also accepts the temporary credentials `sts` issues (with their
+    /// security token, until they expire), and lets it answer STS calls.
+    pub fn with_sts(mut self, sts: Arc<Sts>) -> Self {
+        self.sts = Some(sts);
+        self
+    }
+
+    /// The STS service, if any.
+    pub fn sts(&self) -> Option<&Sts> {
+        self.sts.as_deref()
     }
 
     /// Checks the request's signature by `scheme`, at time `now`.
@@ -96,17 +111,18 @@ impl Authenticator {
             )));
         }
         self.check_time(timestamp, now)?;
-        let secret = self.secret(access_key_id)?;
+        let secret = self.secret(access_key_id, req.param("SecurityToken"), now)?;
 
-        // Every parameter but the signature itself, query and form together.
-        let signed: Vec<(String, String)> = req
+        // Every parameter but the signature itself, query and form merged
+        // into one map as Alibaba's code does (a form value wins).
+        let query: Vec<(String, String)> = req
             .query
             .iter()
-            .chain(req.form.iter())
             .filter(|(k, _)| k != "Signature")
             .cloned()
             .collect();
-        let expected = v1::sign(&req.method, &signed, secret);
+        let signed = v1::merge_params(&query, &req.form);
+        let expected = v1::sign(&req.method, &signed, &secret);
         if !same(&expected.signature, sent) {
             return Err(mismatch(&expected.string_to_sign));
         }
@@ -145,7 +161,7 @@ impl Authenticator {
         }
 
         self.check_time(date, now)?;
-        let secret = self.secret(&auth.credential)?;
+        let secret = self.secret(&auth.credential, req.header("x-acs-security-token"), now)?;
 
         let body_hash = v3::hashed_payload(&req.body);
         let input = v3::V3Input {
@@ -156,7 +172,7 @@ impl Authenticator {
             payload: &req.body,
         };
         let expected =
-            v3::sign_with_payload_hash(&input, body_hash.clone(), &auth.credential, secret);
+            v3::sign_with_payload_hash(&input, body_hash.clone(), &auth.credential, &secret);
         if !content_sha256.eq_ignore_ascii_case(&body_hash) {
             return Err(ApiError::new(
                 400,
@@ -176,17 +192,26 @@ impl Authenticator {
         self.use_nonce(&auth.credential, nonce, now)
     }
 
-    fn secret(&self, access_key_id: &str) -> Result<&str, ApiError> {
-        self.keys
-            .get(access_key_id)
-            .map(String::as_str)
-            .ok_or_else(|| {
-                ApiError::new(
-                    404,
-                    "InvalidAccessKeyId.NotFound",
-                    "Specified access key is not found.",
-                )
-            })
+    fn secret(
+        &self,
+        access_key_id: &str,
+        token: Option<&str>,
+        now: SystemTime,
+    ) -> Result<String, ApiError> {
+        if let Some(secret) = self.keys.get(access_key_id) {
+            return Ok(secret.clone());
+        }
+        if let Some(secret) = match &self.sts {
+            Some(sts) => sts.secret(access_key_id, token, now)?,
+            None => None,
+        } {
+            return Ok(secret);
+        }
+        Err(ApiError::new(
+            404,
+            "InvalidAccessKeyId.NotFound",
+            "Specified access key is not found.",
+        ))
     }
 
     fn check_time(&self, timestamp: &str, now: SystemTime) -> Result<(), ApiError> {

@@ -120,6 +120,14 @@ impl Endpoint {
         if req.path != "/" {
             return Err(action_not_found());
         }
+        if let Some(answer) = self
+            .auth
+            .sts()
+            .and_then(|sts| sts.dispatch(&self.auth, req, &action, &version, now, request_id))
+        {
+            *product = Some("Sts".to_owned());
+            return answer;
+        }
         // The real gateway knows the product from the host name and checks
         // the version first; without host routing, "no spec has this
         // version" is the closest equivalent.

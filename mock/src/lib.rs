@@ -37,6 +37,7 @@ pub mod error;
 pub mod kvstore;
 pub mod params;
 mod server;
+pub mod sts;
 pub mod wire;
 
 pub use error::{ApiError, MockError};
@@ -66,6 +67,8 @@ pub struct MockConfig {
     pub timestamp_tolerance: Duration,
     /// Print one line per request to stderr (method, action, status, code).
     pub log_requests: bool,
+    /// The STS service (`AssumeRole`, `AssumeRoleWithOIDC`).
+    pub sts: sts::StsConfig,
 }
 
 impl Default for MockConfig {
@@ -85,6 +88,7 @@ impl MockConfig {
             access_keys: Vec::new(),
             timestamp_tolerance: Duration::from_secs(15 * 60),
             log_requests: false,
+            sts: sts::StsConfig::default(),
         }
     }
 
@@ -116,6 +120,24 @@ impl MockConfig {
     /// Sets the timestamp window.
     pub fn timestamp_tolerance(mut self, tolerance: Duration) -> Self {
         self.timestamp_tolerance = tolerance;
+        self
+    }
+
+    /// Accepts `token` from the OIDC provider `provider_arn` in
+    /// `AssumeRoleWithOIDC`.
+    pub fn oidc_token(mut self, provider_arn: impl Into<String>, token: impl Into<String>) -> Self {
+        let (arn, token) = (provider_arn.into(), token.into());
+        match self.sts.oidc_providers.iter_mut().find(|(a, _)| *a == arn) {
+            Some((_, tokens)) => tokens.push(token),
+            None => self.sts.oidc_providers.push((arn, vec![token])),
+        }
+        self
+    }
+
+    /// Issues STS credentials that live this many seconds, whatever the
+    /// request asks (negative: already expired).
+    pub fn sts_lifetime_seconds(mut self, seconds: i64) -> Self {
+        self.sts.lifetime_seconds = Some(seconds);
         self
     }
 

@@ -7,6 +7,7 @@ use crate::catalog::Catalog;
 use crate::endpoint::{Endpoint, Reply};
 use crate::error::{ApiError, MockError};
 use crate::kvstore::{State, DEFAULT_STATE};
+use crate::sts::Sts;
 use crate::wire::Incoming;
 use crate::MockConfig;
 use http_body_util::{BodyExt, Full, Limited};
@@ -40,6 +41,7 @@ const BODY_LIMIT: usize = 8 * 1024 * 1024;
 pub struct MockServer {
     addr: SocketAddr,
     endpoint: Arc<Endpoint>,
+    sts: Arc<Sts>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -56,7 +58,8 @@ impl MockServer {
         } else {
             config.access_keys.clone()
         };
-        let auth = Authenticator::new(&keys, config.timestamp_tolerance);
+        let sts = Arc::new(Sts::new(config.sts.clone()));
+        let auth = Authenticator::new(&keys, config.timestamp_tolerance).with_sts(sts.clone());
         let endpoint = Arc::new(Endpoint::new(catalog, state, auth));
 
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
@@ -73,6 +76,7 @@ impl MockServer {
         Ok(MockServer {
             addr,
             endpoint,
+            sts,
             stop: Some(stop),
             task: Some(task),
         })
@@ -114,6 +118,12 @@ impl MockServer {
     /// that check the state directly).
     pub fn state(&self) -> State {
         self.endpoint.state()
+    }
+
+    /// The STS service: its call log, the lifetime of what it issues, the
+    /// OIDC tokens it accepts.
+    pub fn sts(&self) -> &Sts {
+        &self.sts
     }
 
     /// Stops accepting, closes open connections and waits for the server

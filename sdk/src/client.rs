@@ -97,8 +97,13 @@ impl Client {
         params: &Params,
     ) -> Result<HttpResponse, Error<ServiceError>> {
         let config = &self.config;
-        let endpoint = endpoint::resolve(op.product, config.region(), config.endpoint.as_ref())
-            .map_err(Error::Config)?;
+        let endpoint = endpoint::resolve_with(
+            op.product,
+            config.region(),
+            config.endpoint.as_ref(),
+            &config.endpoint_rules,
+        )
+        .map_err(Error::Config)?;
         let idempotent = op.is_idempotent();
         let mut attempt = 1u32;
         let mut last_delay: Option<std::time::Duration> = None;
@@ -175,7 +180,7 @@ impl Client {
         let response = config.transport.send(request).await.map_err(|e| {
             let failure = match e.kind() {
                 DispatchKind::Connect => Failure::Connect,
-                DispatchKind::Request => Failure::Final,
+                DispatchKind::Request | DispatchKind::Refused => Failure::Final,
                 _ => Failure::AfterSend,
             };
             (failure, Error::Dispatch(e), None)

@@ -4,10 +4,13 @@
 use crate::credentials::{
     CachingProvider, DefaultCredentialsChain, Env, ProvideCredentials, SharedCredentialsProvider,
 };
-use crate::endpoint::EndpointOverride;
+use crate::endpoint::{EndpointOverride, EndpointRules};
+// Endpoint resolution is internal; the choices users make are part of the
+// configuration.
+pub use crate::endpoint::{Network, Site};
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
-use crate::transport::{ReqwestTransport, Transport};
+use crate::transport::{ProxyConfig, ReqwestTransport, TlsVersion, Transport, TransportOptions};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -35,6 +38,7 @@ pub(crate) type NonceSource = Arc<dyn Fn() -> String + Send + Sync>;
 pub struct Config {
     pub(crate) region: Option<String>,
     pub(crate) endpoint: Option<EndpointOverride>,
+    pub(crate) endpoint_rules: EndpointRules,
     pub(crate) credentials: SharedCredentialsProvider,
     pub(crate) signature_version: SignatureVersion,
     pub(crate) transport: Arc<dyn Transport>,
@@ -51,6 +55,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &self.region)
             .field("endpoint", &self.endpoint)
+            .field("endpoint_rules", &self.endpoint_rules)
             .field("credentials", &self.credentials)
             .field("signature_version", &self.signature_version)
             .field("transport", &self.transport)
@@ -72,8 +77,9 @@ impl Config {
     }
 
     /// Region from `ALIBABA_CLOUD_REGION_ID` (if set) and credentials from
-    /// the default chain (environment, `~/.aliyun/config.json`,
-    /// `~/.alibabacloud/credentials`, ECS RAM role), cached and refreshed.
+    /// the default chain (environment, OIDC role ARN, `~/.aliyun/config.json`,
+    /// `~/.alibabacloud/credentials`, ECS RAM role, credentials URI), cached
+    /// and refreshed.
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::from_env_with(Env::real())
     }
@@ -98,13 +104,18 @@ impl Config {
 pub struct ConfigBuilder {
     region: Option<String>,
     endpoint: Option<String>,
+    network: Network,
+    site: Site,
+    endpoint_map: Vec<(String, String, String)>,
     allow_http: bool,
     credentials: Option<SharedCredentialsProvider>,
+    /// Set by `from_env`: build the default chain at `build`, with the
+    /// transport settings given meanwhile, unless credentials are set.
+    default_chain_env: Option<Env>,
     signature_version: SignatureVersion,
     transport: Option<Arc<dyn Transport>>,
     retry: RetryPolicy,
-    connect_timeout: Duration,
-    read_timeout: Duration,
+    transport_options: TransportOptions,
     operation_timeout: Duration,
     validate_requests: bool,
     user_agent_suffix: Option<String>,
@@ -117,13 +128,16 @@ impl Default for ConfigBuilder {
         ConfigBuilder {
             region: None,
             endpoint: None,
+            network: Network::default(),
+            site: Site::default(),
+            endpoint_map: Vec::new(),
             allow_http: false,
             credentials: None,
+            default_chain_env: None,
             signature_version: SignatureVersion::default(),
             transport: None,
             retry: RetryPolicy::default(),
-            connect_timeout: Duration::from_secs(5),
-            read_timeout: Duration::from_secs(30),
+            transport_options: TransportOptions::default(),
             operation_timeout: Duration::from_secs(60),
             validate_requests: true,
             user_agent_suffix: None,
@@ -153,9 +167,10 @@ impl ConfigBuilder {
 
     /// [`ConfigBuilder::from_env`] reading the given environment.
     pub fn from_env_with(env: Env) -> Self {
-        let mut builder = Config::builder().credentials(CachingProvider::new(
-            DefaultCredentialsChain::builder().env(env.clone()).build(),
-        ));
+        // The chain is built by `build`, so that proxy and TLS settings
+        // given later reach its STS and credentials URI calls too.
+        let mut builder = Config::builder();
+        builder.default_chain_env = Some(env.clone());
         if let Some(region) = env.get("ALIBABA_CLOUD_REGION_ID") {
             builder = builder.region(region);
         }
@@ -172,6 +187,34 @@ impl ConfigBuilder {
     /// instead of the region table.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The network calls travel on (default [`Network::Public`]); VPC and
+    /// the others pick `<code>-vpc.<region>.aliyuncs.com` and the like.
+    pub fn network(mut self, network: Network) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// The site for central products whose table lacks the region
+    /// (default [`Site::China`]).
+    pub fn site(mut self, site: Site) -> Self {
+        self.site = site;
+        self
+    }
+
+    /// The endpoint of `product` (its code, `r-kvstore`, or name,
+    /// `R-kvstore`) in `region`: before the spec's table, after
+    /// [`endpoint`](Self::endpoint). Same syntax as `endpoint`.
+    pub fn endpoint_for(
+        mut self,
+        product: impl Into<String>,
+        region: impl Into<String>,
+        endpoint: impl Into<String>,
+    ) -> Self {
+        self.endpoint_map
+            .push((product.into(), region.into(), endpoint.into()));
         self
     }
 
@@ -214,13 +257,72 @@ impl ConfigBuilder {
 
     /// Connect timeout of the default transport.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.transport_options = self.transport_options.connect_timeout(timeout);
         self
     }
 
     /// Read timeout of the default transport (between bytes of a response).
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = timeout;
+        self.transport_options = self.transport_options.read_timeout(timeout);
+        self
+    }
+
+    /// Largest response body the default transport accepts, in bytes
+    /// (default 16 MiB); going over fails the call early, in bounded memory.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.transport_options = self.transport_options.max_response_bytes(bytes);
+        self
+    }
+
+    /// An explicit proxy for the default transport (replaces proxies from
+    /// the environment). See [`ProxyConfig`].
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.transport_options = self.transport_options.proxy(proxy);
+        self
+    }
+
+    /// Hosts that bypass the explicit proxy (`NO_PROXY` syntax).
+    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
+        self.transport_options = self.transport_options.no_proxy(hosts);
+        self
+    }
+
+    /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are
+    /// honoured when no explicit proxy is set (default true, as in the
+    /// official SDKs).
+    pub fn env_proxies(mut self, honour: bool) -> Self {
+        self.transport_options = self.transport_options.env_proxies(honour);
+        self
+    }
+
+    /// Trusts this PEM root certificate (or bundle) too.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.transport_options = self.transport_options.add_root_certificate_pem(pem);
+        self
+    }
+
+    /// Whether the bundled Mozilla roots are trusted (default true).
+    pub fn bundled_root_certificates(mut self, trust: bool) -> Self {
+        self.transport_options = self.transport_options.bundled_root_certificates(trust);
+        self
+    }
+
+    /// Whether the operating system's root certificates are trusted too
+    /// (default false).
+    pub fn system_root_certificates(mut self, trust: bool) -> Self {
+        self.transport_options = self.transport_options.system_root_certificates(trust);
+        self
+    }
+
+    /// The lowest TLS version accepted (default TLS 1.2).
+    pub fn min_tls_version(mut self, version: TlsVersion) -> Self {
+        self.transport_options = self.transport_options.min_tls_version(version);
+        self
+    }
+
+    /// All settings of the default transport at once.
+    pub fn transport_options(mut self, options: TransportOptions) -> Self {
+        self.transport_options = options;
         self
     }
 
@@ -258,22 +360,41 @@ impl ConfigBuilder {
 
     /// Checks the settings and builds the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
-        let credentials = self.credentials.ok_or_else(|| {
-            ConfigError::new(
-                "no credentials provider: call ConfigBuilder::credentials(...) or use Config::from_env()",
-            )
-        })?;
+        let credentials = match (self.credentials, self.default_chain_env) {
+            (Some(credentials), _) => credentials,
+            (None, Some(env)) => SharedCredentialsProvider::new(CachingProvider::new(
+                DefaultCredentialsChain::builder()
+                    .env(env)
+                    .transport_options(self.transport_options.clone())
+                    .build(),
+            )),
+            (None, None) => {
+                return Err(ConfigError::new(
+                    "no credentials provider: call ConfigBuilder::credentials(...) or use Config::from_env()",
+                ))
+            }
+        };
         let endpoint = self
             .endpoint
             .as_deref()
             .map(|e| EndpointOverride::parse(e, self.allow_http))
             .transpose()?;
+        let mut endpoint_rules = EndpointRules {
+            network: self.network,
+            site: self.site,
+            ..EndpointRules::default()
+        };
+        for (product, region, endpoint) in &self.endpoint_map {
+            let parsed = EndpointOverride::parse(endpoint, self.allow_http).map_err(|e| {
+                ConfigError::new(format!("endpoint_for({product:?}, {region:?}): {e}"))
+            })?;
+            endpoint_rules
+                .map
+                .insert((product.to_ascii_lowercase(), region.clone()), parsed);
+        }
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => Arc::new(ReqwestTransport::new(
-                self.connect_timeout,
-                self.read_timeout,
-            )?),
+            None => Arc::new(ReqwestTransport::with_options(&self.transport_options)?),
         };
         let user_agent = match self.user_agent_suffix {
             Some(suffix) => format!("{USER_AGENT} {suffix}"),
@@ -282,6 +403,7 @@ impl ConfigBuilder {
         Ok(Config {
             region: self.region,
             endpoint,
+            endpoint_rules,
             credentials,
             signature_version: self.signature_version,
             transport,

@@ -371,6 +371,9 @@ pub enum DispatchKind {
     /// The HTTP stack refused the request before sending (an invalid
     /// header value, say); retrying cannot help.
     Request,
+    /// The answer was refused unread: a redirect (never followed) or a body
+    /// over the size limit; retrying cannot help.
+    Refused,
 }
 
 impl DispatchError {
@@ -407,6 +410,7 @@ impl fmt::Display for DispatchError {
             DispatchKind::Timeout => "timed out",
             DispatchKind::Io => "request failed",
             DispatchKind::Request => "request could not be built",
+            DispatchKind::Refused => "response refused",
         };
         write!(f, "{what}: {}", self.message)?;
         if self.attempts > 1 {

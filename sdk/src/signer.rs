@@ -118,8 +118,9 @@ pub fn build_request(
         };
         query.extend(params.query.iter().cloned());
         if let Some(c) = credentials {
-            let mut signed_set = query.clone();
-            signed_set.extend(params.form.iter().cloned());
+            // One map, as Alibaba's code signs it: a form value replaces a
+            // query value of the same key.
+            let signed_set = v1::merge_params(&query, &params.form);
             let signed = v1::sign(method, &signed_set, c.access_key_secret());
             query.push(("Signature".into(), signed.signature));
         }

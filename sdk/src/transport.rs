@@ -94,26 +94,304 @@ pub trait Transport: Send + Sync + fmt::Debug {
     fn send(&self, request: HttpRequest) -> TransportFuture<'_>;
 }
 
+/// The default limit on a response body: 16 MiB. OpenAPI answers are a few
+/// kilobytes; the largest list pages stay well under a megabyte.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A minimum TLS protocol version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TlsVersion {
+    /// TLS 1.2 (the default minimum).
+    Tls1_2,
+    /// TLS 1.3.
+    Tls1_3,
+}
+
+/// Which requests a [`ProxyConfig`] applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProxyScope {
+    All,
+    Http,
+    Https,
+}
+
+/// An explicit proxy for the default transport.
+///
+/// `Debug` never shows the password (neither one given with
+/// [`basic_auth`](Self::basic_auth) nor one inside the URL).
+#[derive(Clone)]
+pub struct ProxyConfig {
+    scope: ProxyScope,
+    url: String,
+    credentials: Option<(String, String)>,
+}
+
+impl ProxyConfig {
+    /// A proxy for every request (`http://proxy:3128`). HTTPS requests go
+    /// through it as a `CONNECT` tunnel.
+    pub fn all(url: impl Into<String>) -> Self {
+        Self::new(ProxyScope::All, url)
+    }
+
+    /// A proxy for `http://` requests only.
+    pub fn http(url: impl Into<String>) -> Self {
+        Self::new(ProxyScope::Http, url)
+    }
+
+    /// A proxy for `https://` requests only (tunnelled with `CONNECT`).
+    pub fn https(url: impl Into<String>) -> Self {
+        Self::new(ProxyScope::Https, url)
+    }
+
+    fn new(scope: ProxyScope, url: impl Into<String>) -> Self {
+        ProxyConfig {
+            scope,
+            url: url.into(),
+            credentials: None,
+        }
+    }
+
+    /// Credentials the proxy asks for, sent as `Proxy-Authorization: Basic`
+    /// to the proxy only (the signed `Authorization` header is untouched).
+    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.credentials = Some((username.into(), password.into()));
+        self
+    }
+
+    fn to_reqwest(&self, no_proxy: Option<&str>) -> Result<reqwest::Proxy, ConfigError> {
+        let proxy = match self.scope {
+            ProxyScope::All => reqwest::Proxy::all(&self.url),
+            ProxyScope::Http => reqwest::Proxy::http(&self.url),
+            ProxyScope::Https => reqwest::Proxy::https(&self.url),
+        }
+        .map_err(|e| {
+            ConfigError::new(format!(
+                "proxy {}: not a valid proxy URL: {e}",
+                redact_userinfo(&self.url)
+            ))
+        })?;
+        let proxy = match &self.credentials {
+            Some((user, password)) => proxy.basic_auth(user, password),
+            None => proxy,
+        };
+        Ok(proxy.no_proxy(no_proxy.and_then(reqwest::NoProxy::from_string)))
+    }
+}
+
+impl fmt::Debug for ProxyConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProxyConfig")
+            .field("scope", &self.scope)
+            .field("url", &redact_userinfo(&self.url))
+            .field(
+                "username",
+                &self.credentials.as_ref().map(|(user, _)| user.as_str()),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// `scheme://user:pass@host` -> `scheme://** redacted **@host`.
+fn redact_userinfo(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let sep = if scheme.is_empty() { "" } else { "://" };
+            format!("{scheme}{sep}** redacted **{}", &rest[at..])
+        }
+        None => url.to_string(),
+    }
+}
+
+/// Settings of the default transport ([`ReqwestTransport`]): timeouts, the
+/// response size limit, proxies and TLS. [`ConfigBuilder`](crate::config::ConfigBuilder)
+/// has a method for each; this type is for building a transport by hand
+/// (one client shared by several configurations).
+///
+/// Defaults: connect timeout 5 s, read timeout 30 s, bodies up to
+/// [`DEFAULT_MAX_RESPONSE_BYTES`], redirects never followed, proxies from the
+/// environment honoured (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+/// `NO_PROXY`, as the official SDKs do), the bundled Mozilla roots (webpki),
+/// TLS 1.2 or later.
+#[derive(Debug, Clone)]
+pub struct TransportOptions {
+    connect_timeout: Duration,
+    read_timeout: Duration,
+    max_response_bytes: usize,
+    proxies: Vec<ProxyConfig>,
+    no_proxy: Option<String>,
+    env_proxies: bool,
+    root_certificates_pem: Vec<Vec<u8>>,
+    bundled_roots: bool,
+    system_roots: bool,
+    min_tls_version: TlsVersion,
+}
+
+impl Default for TransportOptions {
+    fn default() -> Self {
+        TransportOptions {
+            connect_timeout: Duration::from_secs(5),
+            read_timeout: Duration::from_secs(30),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            proxies: Vec::new(),
+            no_proxy: None,
+            env_proxies: true,
+            root_certificates_pem: Vec::new(),
+            bundled_roots: true,
+            system_roots: false,
+            min_tls_version: TlsVersion::Tls1_2,
+        }
+    }
+}
+
+impl TransportOptions {
+    /// The defaults listed on the type.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Connect timeout (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Read timeout, between bytes of a response (default 30 s).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// Largest response body accepted, in bytes (default 16 MiB). A larger
+    /// one fails the call as soon as the limit is passed (or at once when
+    /// `Content-Length` says so); memory stays bounded by the limit.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Adds an explicit proxy. Explicit proxies replace those of the
+    /// environment.
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxies.push(proxy);
+        self
+    }
+
+    /// Hosts that bypass the explicit proxies, in the `NO_PROXY` syntax
+    /// (`localhost,.internal,10.0.0.0/8`).
+    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
+        self.no_proxy = Some(hosts.into());
+        self
+    }
+
+    /// Whether proxies from the environment (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, `NO_PROXY`) are used when no explicit proxy is set
+    /// (default true).
+    pub fn env_proxies(mut self, honour: bool) -> Self {
+        self.env_proxies = honour;
+        self
+    }
+
+    /// Trusts this PEM certificate (or bundle) as a root, in addition to the
+    /// others (a private CA, a TLS-inspecting proxy).
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates_pem.push(pem.into());
+        self
+    }
+
+    /// Whether the bundled Mozilla roots are trusted (default true).
+    pub fn bundled_root_certificates(mut self, trust: bool) -> Self {
+        self.bundled_roots = trust;
+        self
+    }
+
+    /// Whether the operating system's roots are trusted too (default false).
+    pub fn system_root_certificates(mut self, trust: bool) -> Self {
+        self.system_roots = trust;
+        self
+    }
+
+    /// The lowest TLS version accepted (default TLS 1.2).
+    pub fn min_tls_version(mut self, version: TlsVersion) -> Self {
+        self.min_tls_version = version;
+        self
+    }
+}
+
 /// The default transport: `reqwest` over rustls, connections pooled.
+/// Redirects are never followed (a 3xx is an error naming the status and
+/// the `Location`), and bodies over the size limit are refused while being
+/// read.
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    max_response_bytes: usize,
 }
 
 impl ReqwestTransport {
-    /// A transport with the given connect and read timeouts.
+    /// A transport with the given connect and read timeouts, other settings
+    /// at their defaults.
     pub fn new(connect_timeout: Duration, read_timeout: Duration) -> Result<Self, ConfigError> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(connect_timeout)
-            .read_timeout(read_timeout)
-            .build()
-            .map_err(|e| ConfigError::new(format!("cannot build the HTTP client: {e}")))?;
-        Ok(ReqwestTransport { client })
+        Self::with_options(
+            &TransportOptions::default()
+                .connect_timeout(connect_timeout)
+                .read_timeout(read_timeout),
+        )
     }
 
-    /// Wraps a `reqwest::Client` the caller configured (proxies, TLS roots).
+    /// A transport with these settings.
+    pub fn with_options(options: &TransportOptions) -> Result<Self, ConfigError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .read_timeout(options.read_timeout)
+            // A redirect would carry the signed headers and the STS token
+            // to a host nobody chose; the official SDKs do not follow them.
+            .redirect(reqwest::redirect::Policy::none())
+            .tls_built_in_webpki_certs(options.bundled_roots)
+            .tls_built_in_native_certs(options.system_roots)
+            .min_tls_version(match options.min_tls_version {
+                TlsVersion::Tls1_2 => reqwest::tls::Version::TLS_1_2,
+                TlsVersion::Tls1_3 => reqwest::tls::Version::TLS_1_3,
+            });
+        for (index, pem) in options.root_certificates_pem.iter().enumerate() {
+            let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                ConfigError::new(format!("root certificate #{index}: not valid PEM: {e}"))
+            })?;
+            if certificates.is_empty() {
+                return Err(ConfigError::new(format!(
+                    "root certificate #{index}: no certificate in the PEM text"
+                )));
+            }
+            for certificate in certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+        }
+        if !options.proxies.is_empty() {
+            for proxy in &options.proxies {
+                builder = builder.proxy(proxy.to_reqwest(options.no_proxy.as_deref())?);
+            }
+        } else if !options.env_proxies {
+            builder = builder.no_proxy();
+        }
+        let client = builder
+            .build()
+            .map_err(|e| ConfigError::new(format!("cannot build the HTTP client: {e}")))?;
+        Ok(ReqwestTransport {
+            client,
+            max_response_bytes: options.max_response_bytes,
+        })
+    }
+
+    /// Wraps a `reqwest::Client` the caller configured. Keep redirects off
+    /// on it (`redirect(Policy::none())`): a followed redirect sends the
+    /// signed request to the other host. The body limit is the default.
     pub fn from_client(client: reqwest::Client) -> Self {
-        ReqwestTransport { client }
+        ReqwestTransport {
+            client,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
     }
 }
 
@@ -130,12 +408,19 @@ impl Transport for ReqwestTransport {
             for (name, value) in &request.headers {
                 builder = builder.header(name.as_str(), value.as_str());
             }
-            let response = builder
+            let mut response = builder
                 .body(request.body)
                 .send()
                 .await
                 .map_err(dispatch_error)?;
-            let status = response.status().as_u16();
+            let status = response.status();
+            if status.is_redirection() && status != reqwest::StatusCode::NOT_MODIFIED {
+                let location = response
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                return Err(redirect_error(status, location.as_deref()));
+            }
             let headers = response
                 .headers()
                 .iter()
@@ -146,14 +431,67 @@ impl Transport for ReqwestTransport {
                     )
                 })
                 .collect();
-            let body = response.bytes().await.map_err(dispatch_error)?.to_vec();
+            let limit = self.max_response_bytes;
+            let too_large = |what: String| {
+                DispatchError::new(
+                    DispatchKind::Refused,
+                    format!(
+                        "HTTP {}: the response body {what} the limit of {limit} bytes \
+                         (raise it with ConfigBuilder::max_response_bytes)",
+                        status.as_u16()
+                    ),
+                )
+            };
+            if let Some(length) = response.content_length() {
+                if length > limit as u64 {
+                    return Err(too_large(format!("is {length} bytes, over")));
+                }
+            }
+            // Read chunk by chunk so that memory never exceeds the limit,
+            // whatever the server claims or omits.
+            let mut body = Vec::with_capacity(
+                response
+                    .content_length()
+                    .map_or(0, |n| n as usize)
+                    .min(limit),
+            );
+            while let Some(chunk) = response.chunk().await.map_err(dispatch_error)? {
+                if chunk.len() > limit - body.len() {
+                    return Err(too_large("goes over".to_string()));
+                }
+                body.extend_from_slice(&chunk);
+            }
             Ok(HttpResponse {
-                status,
+                status: status.as_u16(),
                 headers,
                 body,
             })
         })
     }
+}
+
+/// A 3xx answer: never followed, reported with where it pointed (the query
+/// left out: it may echo the V1 signature and the STS token).
+fn redirect_error(status: reqwest::StatusCode, location: Option<&str>) -> DispatchError {
+    let location = match location {
+        Some(location) => {
+            let base = location.split(['?', '#']).next().unwrap_or_default();
+            let elided = if base.len() < location.len() {
+                " (query omitted)"
+            } else {
+                ""
+            };
+            format!("Location {}{elided}", redact_userinfo(base))
+        }
+        None => "no Location header".to_string(),
+    };
+    DispatchError::new(
+        DispatchKind::Refused,
+        format!(
+            "the server answered HTTP {status} with {location}; redirects are not followed \
+             (the signed request and its token would go to another host)"
+        ),
+    )
 }
 
 /// A request reqwest refused to send (a header value with a newline, say).

@@ -104,7 +104,7 @@ fn cli_config(current: &str) -> String {
   "profiles": [
     {{ "name": "default", "mode": "AK", "access_key_id": "{AK}", "access_key_secret": "{SECRET}", "region_id": "cn-hangzhou" }},
     {{ "name": "sts", "mode": "StsToken", "access_key_id": "sts-id", "access_key_secret": "{SECRET}", "sts_token": "{TOKEN}" }},
-    {{ "name": "role", "mode": "RamRoleArn", "access_key_id": "x", "access_key_secret": "{SECRET}", "ram_role_arn": "acs:ram::1:role/r" }}
+    {{ "name": "role", "mode": "CloudSSO", "access_key_id": "x", "access_key_secret": "{SECRET}", "ram_role_arn": "acs:ram::1:role/r" }}
   ],
   "meta_path": ""
 }}"#
@@ -452,13 +452,13 @@ async fn cli_profile_unsupported_mode_is_a_clear_error() {
         .build()
         .provide_credentials()
         .await
-        .expect_err("RamRoleArn is not supported");
+        .expect_err("CloudSSO is not supported");
     assert_eq!(error.kind(), CredentialsErrorKind::Unsupported);
     assert_eq!(error.path(), Some(path.as_path()));
     assert_eq!(error.field(), Some("profiles[2].mode"));
     let text = error.to_string();
     assert!(
-        text.contains("unsupported mode 'RamRoleArn' in profile 'role'"),
+        text.contains("unsupported mode 'CloudSSO' in profile 'role'"),
         "{text}"
     );
     assert_error_clean(&error);
@@ -959,7 +959,7 @@ async fn chain_error_lists_every_source_and_why() {
     let text = error.to_string();
     for expected in [
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-        "unsupported mode 'RamRoleArn'",
+        "unsupported mode 'CloudSSO'",
         "file not found",
         "ALIBABA_CLOUD_ECS_METADATA_DISABLED",
     ] {
@@ -967,8 +967,9 @@ async fn chain_error_lists_every_source_and_why() {
     }
     assert_error_clean(&error);
 
-    // Sources of the official chain this SDK lacks are listed, not ignored;
-    // and an unreachable metadata service is reported.
+    // OIDC and the credentials URI take their places in the chain; a
+    // missing token file, an unreachable metadata service and a dead URI
+    // are each reported.
     let chain = DefaultCredentialsChain::builder()
         .env(env_with_home(
             &home,
@@ -997,8 +998,13 @@ async fn chain_error_lists_every_source_and_why() {
             "credentials uri"
         ]
     );
-    assert_eq!(error.tried()[1].kind(), CredentialsErrorKind::Unsupported);
+    assert_eq!(error.tried()[1].kind(), CredentialsErrorKind::Unavailable);
+    assert_eq!(
+        error.tried()[1].path(),
+        Some(std::path::Path::new("/var/run/token"))
+    );
     assert_eq!(error.tried()[4].kind(), CredentialsErrorKind::Unavailable);
+    assert_eq!(error.tried()[5].kind(), CredentialsErrorKind::Unavailable);
 }
 
 // -------------------------------------------------------------- cache

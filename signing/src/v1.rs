@@ -68,6 +68,24 @@ fn raw_len(params: &[(String, String)]) -> usize {
     params.iter().map(|(k, v)| k.len() + v.len() + 2).sum()
 }
 
+/// The parameter set V1 signs for a request with `query` parameters (common
+/// ones included) and a form body: one map, as in Alibaba's SDKs, where a
+/// form value replaces a query value of the same key (and, within each
+/// list, a later value an earlier one). Sign the result with [`sign`].
+pub fn merge_params(
+    query: &[(String, String)],
+    form: &[(String, String)],
+) -> Vec<(String, String)> {
+    let mut merged: Vec<(String, String)> = Vec::with_capacity(query.len() + form.len());
+    for (k, v) in query.iter().chain(form) {
+        match merged.iter_mut().find(|(key, _)| key == k) {
+            Some(slot) => slot.1 = v.clone(),
+            None => merged.push((k.clone(), v.clone())),
+        }
+    }
+    merged
+}
+
 /// Builds the V1 string-to-sign: `METHOD&%2F&` + percent-encoded canonical query.
 ///
 /// `method` is used exactly as given (the official SDK passes the uppercase

@@ -79,8 +79,9 @@ fn v1_vectors_from_oracle() {
         assert!(c.all_agree, "{n}: official implementations disagreed");
 
         // Build the request the way the SDK will: common parameters, then the
-        // query parameters, then the form body (unsorted on purpose).
-        let mut params = v1::common_params(
+        // query parameters, then the form body (unsorted on purpose), merged
+        // into one map as Alibaba's code does.
+        let mut query = v1::common_params(
             &c.action,
             &c.version,
             &c.access_key_id,
@@ -89,8 +90,8 @@ fn v1_vectors_from_oracle() {
             &c.nonce,
             &c.format,
         );
-        params.extend(c.query.iter().cloned());
-        params.extend(c.body.iter().cloned());
+        query.extend(c.query.iter().cloned());
+        let params = v1::merge_params(&query, &c.body);
         assert_eq!(
             sorted(&params),
             sorted(&c.signed_params),

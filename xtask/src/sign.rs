@@ -32,7 +32,8 @@ pub struct Common {
     /// Query parameter K=V (repeatable).
     #[arg(long = "param", value_parser = key_value)]
     params: Vec<(String, String)>,
-    /// Form-body parameter K=V (repeatable); signed with the query ones.
+    /// Form-body parameter K=V (repeatable); signed with the query ones, a
+    /// body value replacing a query value of the same key.
     #[arg(long = "body-param", value_parser = key_value)]
     body_params: Vec<(String, String)>,
     /// One JSON object instead of labelled text.
@@ -127,7 +128,8 @@ fn stages(version: Version) -> (bool, Vec<(&'static str, String)>) {
                 params.push(("RegionId".into(), region));
             }
             params.extend(c.params.iter().cloned());
-            params.extend(c.body_params.iter().cloned());
+            // One map, as Alibaba's code signs it: a body value wins.
+            let params = v1::merge_params(&params, &c.body_params);
             let signed = v1::sign(&c.method, &params, &c.secret);
             (
                 c.json,

@@ -3,31 +3,30 @@
 //! Python `provider/default.py`):
 //!
 //! 1. environment variables;
-//! 2. OIDC role ARN, when `ALIBABA_CLOUD_OIDC_TOKEN_FILE`,
-//!    `ALIBABA_CLOUD_ROLE_ARN` and `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` are set
-//!    (not implemented here: reported as unsupported);
+//! 2. OIDC role ARN ([`OidcRoleArnProvider`]), when
+//!    `ALIBABA_CLOUD_OIDC_TOKEN_FILE`, `ALIBABA_CLOUD_ROLE_ARN` and
+//!    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` are all set;
 //! 3. the CLI configuration `~/.aliyun/config.json`;
 //! 4. the credentials file `~/.alibabacloud/credentials`;
 //! 5. the ECS RAM role (instance metadata), unless
 //!    `ALIBABA_CLOUD_ECS_METADATA_DISABLED=true`;
-//! 6. a credentials URI, when `ALIBABA_CLOUD_CREDENTIALS_URI` is set (not
-//!    implemented here: reported as unsupported).
+//! 6. a credentials URI ([`CredentialsUriProvider`]), when
+//!    `ALIBABA_CLOUD_CREDENTIALS_URI` is set.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::oidc::{PROVIDER_ARN_VAR, ROLE_ARN_VAR, TOKEN_FILE_VAR};
+use super::uri::URI_VAR;
 use super::{
-    CliProfileProvider, Credentials, CredentialsError, CredentialsErrorKind, EcsRamRoleProvider,
-    Env, EnvironmentProvider, ProfileFileProvider, ProvideCredentials, ProvideCredentialsFuture,
-    SharedCredentialsProvider,
+    CliProfileProvider, Credentials, CredentialsError, CredentialsErrorKind,
+    CredentialsUriProvider, EcsRamRoleProvider, Env, EnvironmentProvider, OidcRoleArnProvider,
+    ProfileFileProvider, ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider,
 };
 
+use crate::transport::TransportOptions;
+
 const PROVIDER: &str = "default chain";
-const OIDC_VARS: [&str; 3] = [
-    "ALIBABA_CLOUD_OIDC_TOKEN_FILE",
-    "ALIBABA_CLOUD_ROLE_ARN",
-    "ALIBABA_CLOUD_OIDC_PROVIDER_ARN",
-];
-const URI_VAR: &str = "ALIBABA_CLOUD_CREDENTIALS_URI";
+const OIDC_VARS: [&str; 3] = [TOKEN_FILE_VAR, ROLE_ARN_VAR, PROVIDER_ARN_VAR];
 /// No source has succeeded yet.
 const NONE: usize = usize::MAX;
 
@@ -51,6 +50,7 @@ pub struct DefaultCredentialsChainBuilder {
     env: Env,
     profile_name: Option<String>,
     ecs_endpoint: Option<String>,
+    transport_options: Option<TransportOptions>,
 }
 
 impl DefaultCredentialsChainBuilder {
@@ -75,6 +75,15 @@ impl DefaultCredentialsChainBuilder {
         self
     }
 
+    /// Settings (proxy, TLS, timeouts) of the HTTP client of the sources
+    /// that call STS or a credentials URI (the OIDC, role and URI sources,
+    /// and profiles of those modes). The metadata service is always called
+    /// directly.
+    pub fn transport_options(mut self, options: TransportOptions) -> Self {
+        self.transport_options = Some(options);
+        self
+    }
+
     /// Builds the chain.
     pub fn build(self) -> DefaultCredentialsChain {
         let env = self.env;
@@ -84,17 +93,11 @@ impl DefaultCredentialsChainBuilder {
         )];
 
         if OIDC_VARS.iter().all(|name| env.get(name).is_some()) {
-            tracing::warn!(
-                "ALIBABA_CLOUD_OIDC_* variables are set, but OIDC role ARN credentials are not \
-                 supported by this SDK yet; skipping that source"
-            );
-            providers.push(Unsupported::entry(Unsupported {
-                provider: "oidc role arn",
-                message: "OIDC role ARN credentials (ALIBABA_CLOUD_OIDC_TOKEN_FILE, \
-                          ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN) are not \
-                          supported by this SDK yet",
-                variable: OIDC_VARS[0],
-            }));
+            let mut oidc = OidcRoleArnProvider::builder().env(env.clone());
+            if let Some(options) = &self.transport_options {
+                oidc = oidc.transport_options(options.clone());
+            }
+            providers.push(entry("oidc role arn", oidc.build()));
         }
 
         let mut cli = CliProfileProvider::builder().env(env.clone());
@@ -102,6 +105,14 @@ impl DefaultCredentialsChainBuilder {
         if let Some(name) = &self.profile_name {
             cli = cli.profile_name(name.clone());
             file = file.profile_name(name.clone());
+        }
+        if let Some(endpoint) = &self.ecs_endpoint {
+            cli = cli.ecs_endpoint(endpoint.clone());
+            file = file.ecs_endpoint(endpoint.clone());
+        }
+        if let Some(options) = &self.transport_options {
+            cli = cli.transport_options(options.clone());
+            file = file.transport_options(options.clone());
         }
         providers.push(("cli profile", SharedCredentialsProvider::new(cli.build())));
         providers.push(("profile file", SharedCredentialsProvider::new(file.build())));
@@ -115,12 +126,11 @@ impl DefaultCredentialsChainBuilder {
         providers.push(("ecs ram role", SharedCredentialsProvider::new(ecs.build())));
 
         if env.get(URI_VAR).is_some() {
-            providers.push(Unsupported::entry(Unsupported {
-                provider: "credentials uri",
-                message: "credentials from ALIBABA_CLOUD_CREDENTIALS_URI are not supported by \
-                          this SDK yet",
-                variable: URI_VAR,
-            }));
+            let mut uri = CredentialsUriProvider::builder().env(env.clone());
+            if let Some(options) = &self.transport_options {
+                uri = uri.transport_options(options.clone());
+            }
+            providers.push(entry("credentials uri", uri.build()));
         }
 
         DefaultCredentialsChain {
@@ -195,29 +205,26 @@ impl ProvideCredentials for DefaultCredentialsChain {
     }
 }
 
-/// A source of the official chain that this SDK does not implement: it
-/// fails with a message saying so, so that the chain's error shows it.
-#[derive(Debug)]
-struct Unsupported {
-    provider: &'static str,
-    message: &'static str,
-    variable: &'static str,
-}
-
-impl Unsupported {
-    fn entry(self) -> (&'static str, SharedCredentialsProvider) {
-        (self.provider, SharedCredentialsProvider::new(self))
+/// A chain entry for a provider whose settings may be wrong: a provider
+/// that failed to build stays in the chain and reports why, so that the
+/// chain's error shows it.
+fn entry<P: ProvideCredentials + 'static>(
+    name: &'static str,
+    built: Result<P, CredentialsError>,
+) -> (&'static str, SharedCredentialsProvider) {
+    match built {
+        Ok(provider) => (name, SharedCredentialsProvider::new(provider)),
+        Err(error) => (name, SharedCredentialsProvider::new(Failed(error))),
     }
 }
 
-impl ProvideCredentials for Unsupported {
+/// Fails with the error it holds.
+#[derive(Debug)]
+struct Failed(CredentialsError);
+
+impl ProvideCredentials for Failed {
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
-        let error = CredentialsError::new(
-            self.provider,
-            CredentialsErrorKind::Unsupported,
-            self.message,
-        )
-        .with_variable(self.variable);
+        let error = self.0.clone();
         Box::pin(async move { Err(error) })
     }
 }

@@ -11,6 +11,9 @@
 //! | [`CliProfileProvider`] | the Alibaba Cloud CLI configuration `~/.aliyun/config.json` |
 //! | [`ProfileFileProvider`] | the INI file `~/.alibabacloud/credentials` |
 //! | [`EcsRamRoleProvider`] | the RAM role of an ECS instance, from the instance metadata service |
+//! | [`OidcRoleArnProvider`] | a RAM role assumed with an OIDC token file (RRSA on ACK), STS `AssumeRoleWithOIDC` |
+//! | [`RamRoleArnProvider`] | a RAM role assumed with STS `AssumeRole`, signed by any other provider (chains too) |
+//! | [`CredentialsUriProvider`] | a sidecar's HTTP answer, `ALIBABA_CLOUD_CREDENTIALS_URI` |
 //! | [`DefaultCredentialsChain`] | all of the above, in the official SDKs' order |
 //! | [`CachingProvider`] | caches any provider and refreshes before expiry |
 //!
@@ -37,7 +40,11 @@ mod environment;
 mod error;
 mod ini;
 mod json;
+mod oidc;
 mod profile_file;
+mod ram_role_arn;
+mod sts;
+mod uri;
 
 use std::fmt;
 use std::future::Future;
@@ -52,7 +59,10 @@ pub use ecs_ram_role::{EcsRamRoleProvider, EcsRamRoleProviderBuilder};
 pub use env::Env;
 pub use environment::EnvironmentProvider;
 pub use error::{CredentialsError, CredentialsErrorKind};
+pub use oidc::{OidcRoleArnProvider, OidcRoleArnProviderBuilder};
 pub use profile_file::{ProfileFileProvider, ProfileFileProviderBuilder};
+pub use ram_role_arn::{RamRoleArnProvider, RamRoleArnProviderBuilder};
+pub use uri::{CredentialsUriProvider, CredentialsUriProviderBuilder};
 
 /// What `Debug` prints in place of a secret.
 pub(crate) const REDACTED: &str = "** redacted **";

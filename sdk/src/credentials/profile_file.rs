@@ -18,9 +18,11 @@ use std::path::PathBuf;
 use super::cli_profile::PROFILE_VAR;
 use super::ini::{self, Section};
 use super::{
-    Credentials, CredentialsError, CredentialsErrorKind, Env, ProvideCredentials,
-    ProvideCredentialsFuture,
+    Credentials, CredentialsError, CredentialsErrorKind, EcsRamRoleProvider, Env,
+    OidcRoleArnProvider, ProvideCredentials, ProvideCredentialsFuture, RamRoleArnProvider,
+    SharedCredentialsProvider,
 };
+use crate::transport::TransportOptions;
 
 const PROVIDER: &str = "profile file";
 /// Overrides the file's path (as in the official SDKs).
@@ -32,12 +34,25 @@ const FILE_VAR: &str = "ALIBABA_CLOUD_CREDENTIALS_FILE";
 /// `$HOME/.alibabacloud/credentials` (the Go SDK's name), else
 /// `$HOME/.alibabacloud/credentials.ini` (the Python and Java SDKs' name).
 /// The section is the one given to the builder, else `ALIBABA_CLOUD_PROFILE`,
-/// else `default`. Types `access_key` and `sts` are supported.
+/// else `default`.
+///
+/// | type | keys |
+/// | --- | --- |
+/// | `access_key` | `access_key_id`, `access_key_secret` |
+/// | `sts` | the same and `security_token` |
+/// | `ram_role_arn` | an access key and `role_arn`; optional `role_session_name`, `policy`, `external_id` |
+/// | `ecs_ram_role` | optional `role_name` |
+/// | `oidc_role_arn` | `role_arn`, `oidc_provider_arn`, `oidc_token_file_path`; optional `role_session_name`, `policy` |
+///
+/// Role types call STS at each call: wrap the provider in a
+/// [`CachingProvider`](super::CachingProvider) (the default chain is).
 #[derive(Debug, Clone, Default)]
 pub struct ProfileFileProvider {
     env: Env,
     path: Option<PathBuf>,
     profile_name: Option<String>,
+    ecs_endpoint: Option<String>,
+    transport_options: Option<TransportOptions>,
 }
 
 /// Configures a [`ProfileFileProvider`].
@@ -62,6 +77,20 @@ impl ProfileFileProviderBuilder {
     /// Uses this section, whatever `ALIBABA_CLOUD_PROFILE` says.
     pub fn profile_name(mut self, name: impl Into<String>) -> Self {
         self.provider.profile_name = Some(name.into());
+        self
+    }
+
+    /// The instance metadata address for `ecs_ram_role` sections (default
+    /// `http://100.100.100.200`).
+    pub fn ecs_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.provider.ecs_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Settings of the HTTP client of `ram_role_arn` and `oidc_role_arn`
+    /// sections (proxy, TLS, timeouts).
+    pub fn transport_options(mut self, options: TransportOptions) -> Self {
+        self.provider.transport_options = Some(options);
         self
     }
 
@@ -110,7 +139,7 @@ impl ProfileFileProvider {
         }
     }
 
-    fn load(&self) -> Result<Credentials, CredentialsError> {
+    fn load(&self) -> Result<(SharedCredentialsProvider, String, PathBuf), CredentialsError> {
         let (path, explicit) = self.locate()?;
         let error = |kind, message: String| {
             CredentialsError::new(PROVIDER, kind, message).with_path(path.clone())
@@ -149,47 +178,127 @@ impl ProfileFileProvider {
                 format!("no section [{name}] ({chosen_by})"),
             ));
         };
-        section_credentials(section, &name).map_err(|e| e.with_path(path.clone()))
+        let provider = self
+            .section_provider(section, &name)
+            .map_err(|e| e.with_path(path.clone()))?;
+        Ok((provider, name, path))
     }
-}
 
-/// Credentials of one section.
-fn section_credentials(section: &Section, name: &str) -> Result<Credentials, CredentialsError> {
-    let field = |key: &str| -> Result<&str, CredentialsError> {
-        match section.get(key) {
-            Some(value) if !value.is_empty() => Ok(value),
-            found => Err(CredentialsError::new(
+    /// The provider of one section.
+    fn section_provider(
+        &self,
+        section: &Section,
+        name: &str,
+    ) -> Result<SharedCredentialsProvider, CredentialsError> {
+        let field = |key: &str| -> Result<&str, CredentialsError> {
+            match section.get(key) {
+                Some(value) if !value.is_empty() => Ok(value),
+                found => Err(CredentialsError::new(
+                    PROVIDER,
+                    CredentialsErrorKind::Invalid,
+                    format!(
+                        "section [{name}]: {key} is {}",
+                        if found.is_some() { "empty" } else { "missing" }
+                    ),
+                )
+                .with_field(key)),
+            }
+        };
+        let optional = |key: &str| section.get(key).filter(|v| !v.is_empty());
+        let kind = field("type")?;
+        let built = |result: Result<SharedCredentialsProvider, CredentialsError>| {
+            result.map_err(|e| {
+                CredentialsError::new(
+                    PROVIDER,
+                    e.kind(),
+                    format!("section [{name}] (type {kind}): {}", e.message()),
+                )
+            })
+        };
+        let env = self.env.clone();
+        match kind {
+            "access_key" => Ok(SharedCredentialsProvider::new(Credentials::new(
+                field("access_key_id")?,
+                field("access_key_secret")?,
+            ))),
+            "sts" => Ok(SharedCredentialsProvider::new(
+                Credentials::new(field("access_key_id")?, field("access_key_secret")?)
+                    .with_security_token(field("security_token")?),
+            )),
+            "ram_role_arn" => {
+                let source = Credentials::new(field("access_key_id")?, field("access_key_secret")?);
+                let mut builder = RamRoleArnProvider::builder()
+                    .env(env)
+                    .source(source)
+                    .role_arn(field("role_arn")?);
+                if let Some(session) = optional("role_session_name") {
+                    builder = builder.role_session_name(session);
+                }
+                if let Some(policy) = optional("policy") {
+                    builder = builder.policy(policy);
+                }
+                if let Some(id) = optional("external_id") {
+                    builder = builder.external_id(id);
+                }
+                if let Some(options) = &self.transport_options {
+                    builder = builder.transport_options(options.clone());
+                }
+                built(builder.build().map(SharedCredentialsProvider::new))
+            }
+            "ecs_ram_role" => {
+                let mut builder = EcsRamRoleProvider::builder().env(env);
+                if let Some(role) = optional("role_name") {
+                    builder = builder.role_name(role);
+                }
+                if let Some(endpoint) = &self.ecs_endpoint {
+                    builder = builder.endpoint(endpoint.clone());
+                }
+                Ok(SharedCredentialsProvider::new(builder.build()))
+            }
+            "oidc_role_arn" => {
+                let mut builder = OidcRoleArnProvider::builder()
+                    .env(env)
+                    .role_arn(field("role_arn")?)
+                    .oidc_provider_arn(field("oidc_provider_arn")?)
+                    .oidc_token_file(field("oidc_token_file_path")?);
+                if let Some(session) = optional("role_session_name") {
+                    builder = builder.role_session_name(session);
+                }
+                if let Some(policy) = optional("policy") {
+                    builder = builder.policy(policy);
+                }
+                if let Some(options) = &self.transport_options {
+                    builder = builder.transport_options(options.clone());
+                }
+                built(builder.build().map(SharedCredentialsProvider::new))
+            }
+            other => Err(CredentialsError::new(
                 PROVIDER,
-                CredentialsErrorKind::Invalid,
+                CredentialsErrorKind::Unsupported,
                 format!(
-                    "section [{name}]: {key} is {}",
-                    if found.is_some() { "empty" } else { "missing" }
+                    "unsupported type '{other}' in section [{name}] (supported: access_key, sts, \
+                     ram_role_arn, ecs_ram_role, oidc_role_arn)"
                 ),
             )
-            .with_field(key)),
+            .with_field("type")),
         }
-    };
-    match field("type")? {
-        "access_key" => Ok(Credentials::new(
-            field("access_key_id")?,
-            field("access_key_secret")?,
-        )),
-        "sts" => Ok(
-            Credentials::new(field("access_key_id")?, field("access_key_secret")?)
-                .with_security_token(field("security_token")?),
-        ),
-        other => Err(CredentialsError::new(
-            PROVIDER,
-            CredentialsErrorKind::Unsupported,
-            format!("unsupported type '{other}' in section [{name}] (supported: access_key, sts)"),
-        )
-        .with_field("type")),
     }
 }
 
 impl ProvideCredentials for ProfileFileProvider {
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
-        let result = self.load();
-        Box::pin(async move { result })
+        let resolved = self.load();
+        Box::pin(async move {
+            let (provider, name, path) = resolved?;
+            provider.provide_credentials().await.map_err(|e| {
+                let mut wrapped =
+                    CredentialsError::new(PROVIDER, e.kind(), format!("section [{name}]: {e}"))
+                        .with_path(&path);
+                if let Some(field) = e.field() {
+                    wrapped = wrapped.with_field(field.to_owned());
+                }
+                wrapped
+            })
+        })
     }
 }

@@ -97,6 +97,14 @@ v1 ModifySecurityGroupConfiguration-POST-form-body "${MSG[@]}" --method POST "${
 v1 ModifySecurityGroupConfiguration-POST-form-body-STS "${MSG[@]}" --method POST "${MSG_B[@]}" --token "$TOKEN"
 v1 ModifySecurityGroupConfiguration-POST-query-and-form-body "${MSG[@]}" --method POST \
    --param 'DBInstanceId=r-bp1zxszhcgatnx****' --body-param 'SecurityGroupId=sg-1,sg-2'
+# A key both in the query and in the form body: Alibaba's code merges the two
+# maps, the form value replacing the query one (found by a differential test).
+v1 same-key-query-and-form-body "${MSG[@]}" --method POST \
+   --param 'DBInstanceId=r-query' --param 'SecurityGroupId=sg-1' --body-param 'DBInstanceId=r-body'
+v1 same-key-query-and-form-body-STS "${MSG[@]}" --method POST --token "$TOKEN" \
+   --param 'Tag.1.Key=k' --param 'Tag.1.Value=query' --body-param 'Tag.1.Value=body' --body-param 'Extra=x'
+v1 same-key-same-value-query-and-form-body "${MSG[@]}" --method POST \
+   --param 'DBInstanceId=r-1' --body-param 'DBInstanceId=r-1'
 v1 wire-new-sdk-ModifySecurityGroupConfiguration "${MSG[@]}" --method POST --format json \
    --param 'DBInstanceId=r-bp1zxszhcgatnx****' --param 'SecurityGroupId=sg-bpcfmyiu4ekp****'
 v1 special-values-GET "${MSG[@]}" --method GET "${SPECIAL[@]}"
@@ -129,6 +137,8 @@ v3 wire-new-sdk-ModifySecurityGroupConfiguration "${MSG[@]}" --method POST --hos
 v3 wire-new-sdk-ModifySecurityGroupConfiguration-STS "${MSG[@]}" --method POST --host 127.0.0.1:18081 \
    --param 'DBInstanceId=r-bp1zxszhcgatnx****' --param 'SecurityGroupId=sg-bpcfmyiu4ekp****' \
    "${WIRE_H[@]}" --header 'x-acs-credentials-provider:static_sts' --token "$TOKEN"
+v3 same-key-query-and-form-body "${MSG[@]}" --method POST \
+   --param 'DBInstanceId=r-query' --body-param 'DBInstanceId=r-body'
 v3 special-values-GET "${MSG[@]}" --method GET "${SPECIAL[@]}"
 v3 special-values-form-body "${MSG[@]}" --method POST \
    --body-param 'Description=hello world *~+/=&% 中文' --body-param 'Empty=' --body-param 'Tag.1.Key=键'
