@@ -66,6 +66,10 @@ def main(path):
                     for child in target_item["inner"]["module"]["items"]:
                         visit(child, path)
                 return
+            if item(target) is None:
+                # A re-export of an item rustdoc hid: users can still name it.
+                lines.add(f"use {'::'.join(path)}::{use['name']} (hidden target)")
+                return
             visit(target, path, use["name"])
             return
         name = name or it.get("name")

@@ -5,15 +5,43 @@ use crate::credentials::{
     CachingProvider, DefaultCredentialsChain, Env, ProvideCredentials, SharedCredentialsProvider,
 };
 use crate::endpoint::{EndpointOverride, EndpointRules};
-// Endpoint resolution is internal; the choices users make are part of the
-// configuration.
-pub use crate::endpoint::{Network, Site};
+
 use crate::error::ConfigError;
 use crate::retry::RetryPolicy;
 use crate::transport::{ProxyConfig, ReqwestTransport, TlsVersion, Transport, TransportOptions};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
+
+/// The network requests travel on, which picks the host (rule step 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Network {
+    /// The Internet (default): the spec's table, then the rule.
+    #[default]
+    Public,
+    /// From inside a VPC: `<code>-vpc.<region>.aliyuncs.com`.
+    Vpc,
+    /// The shared network of some products: `<code>-share.<region>...`.
+    Share,
+    /// IPv6 only: `<code>-ipv6.<region>...`.
+    Ipv6,
+    /// IPv4 and IPv6: `<code>-dualstack.<region>...`.
+    DualStack,
+}
+
+/// Which Alibaba Cloud site a central product is called on when the
+/// region is not in its table (BSS, CDN and SMS have one host for China
+/// and another for the international regions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Site {
+    /// China (default).
+    #[default]
+    China,
+    /// The international site.
+    International,
+}
 
 /// Which signature the client puts on requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -22,22 +22,7 @@ use std::collections::BTreeMap;
 use crate::error::ConfigError;
 use crate::operation::ProductDescriptor;
 
-/// The network requests travel on, which picks the host (rule step 4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Network {
-    /// The Internet (default): the spec's table, then the rule.
-    #[default]
-    Public,
-    /// From inside a VPC: `<code>-vpc.<region>.aliyuncs.com`.
-    Vpc,
-    /// The shared network of some products: `<code>-share.<region>...`.
-    Share,
-    /// IPv6 only: `<code>-ipv6.<region>...`.
-    Ipv6,
-    /// IPv4 and IPv6: `<code>-dualstack.<region>...`.
-    DualStack,
-}
+pub use crate::config::{Network, Site};
 
 impl Network {
     fn label(self) -> Option<&'static str> {
@@ -49,19 +34,6 @@ impl Network {
             Network::DualStack => Some("dualstack"),
         }
     }
-}
-
-/// Which Alibaba Cloud site a central product is called on when the
-/// region is not in its table (BSS, CDN and SMS have one host for China
-/// and another for the international regions).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Site {
-    /// China (default).
-    #[default]
-    China,
-    /// The international site.
-    International,
 }
 
 /// The resolution settings of a configuration.
