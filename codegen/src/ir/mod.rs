@@ -1,0 +1,288 @@
+//! The normalized model the emitters read. Every naming and typing decision is
+//! made here, once, so emitters only print.
+
+//!
+//! Split by concern: this module holds the model; `lower` walks a spec into
+//! it, `types` lowers schemas (and the product's shared `$ref` types),
+//! `paging` detects pagination and `errors` reads the error table.
+
+mod errors;
+mod lower;
+mod paging;
+mod types;
+
+pub use lower::{lower, BUILDER_METHODS};
+use serde::Serialize;
+
+/// A product at one API version, ready to emit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Product {
+    /// Product code as Alibaba spells it (`R-kvstore`).
+    pub name: String,
+    /// Lowercase code used for the host and the cargo feature (`r-kvstore`).
+    pub code: String,
+    /// Rust module name (`r_kvstore`).
+    pub module: String,
+    /// API version.
+    pub version: String,
+    /// `RPC` or `ROA`.
+    pub style: String,
+    /// Spec path relative to the repository, for generated-file headers.
+    pub spec_path: String,
+    /// Region endpoint table, sorted by region.
+    pub endpoints: Vec<(String, String)>,
+    /// Operations, sorted by name.
+    pub operations: Vec<Operation>,
+    /// The `$ref` schemas the operations use, emitted once in
+    /// `<product>::types` and shared (with the objects and enums nested in
+    /// them).
+    pub types: Vec<StructType>,
+    /// Enums nested in [`Product::types`].
+    pub type_enums: Vec<EnumType>,
+    /// Operations the generator could not express, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Generated operations where the spec is broken or unclear and the
+    /// generator made do, with where and how: a `$ref` to a schema that does
+    /// not exist or an array without `items` (free-form JSON), a repeated
+    /// parameter (sent once), a count that could page several lists (no item
+    /// list).
+    pub degraded: Vec<Skipped>,
+}
+
+/// An operation left out of generation, by name and reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    /// Operation name.
+    pub operation: String,
+    /// JSON path and what is not supported.
+    pub reason: String,
+}
+
+/// One operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// Wire name (`ModifySecurityGroupConfiguration`), sent as `Action`.
+    pub name: String,
+    /// Module and client method name (`modify_security_group_configuration`).
+    pub module: String,
+    /// Request struct name.
+    pub request_type: String,
+    /// Fluent builder struct name.
+    pub builder_type: String,
+    /// Response struct name.
+    pub response_type: String,
+    /// Error enum name.
+    pub error_type: String,
+    /// Rustdoc text.
+    pub docs: String,
+    /// Marked deprecated in the spec.
+    pub deprecated: bool,
+    /// Accepted HTTP methods, uppercase, in spec order.
+    pub methods: Vec<String>,
+    /// Accepted authentication kinds (`AK`, `Anonymous`, `BearerToken`).
+    pub auth: Vec<String>,
+    /// `read`, `write`, `readAndWrite`, or empty when the spec is silent.
+    pub operation_type: String,
+    /// RAM action (`kvstore:ModifySecurityGroupConfiguration`), if known.
+    pub ram_action: Option<String>,
+    /// RAM access level (`update`), if known.
+    pub ram_access_level: Option<String>,
+    /// Path template (ROA); `/` for RPC.
+    pub path: String,
+    /// Query pairs fixed by the path template (`/alerts/{name}?action=disable`).
+    pub fixed_query: Vec<(String, String)>,
+    /// Request parameters, in spec order.
+    pub params: Vec<Param>,
+    /// Struct types used by parameters (objects in lists, `json` objects).
+    pub param_structs: Vec<StructType>,
+    /// The response body.
+    pub response: StructType,
+    /// Nested struct types of the response.
+    pub response_structs: Vec<StructType>,
+    /// String enums of the request and the response, one per (name, value
+    /// set): a request parameter and a response field with the same values
+    /// share a type. Each keeps values it does not know.
+    pub enums: Vec<EnumType>,
+    /// One variant per distinct error code.
+    pub errors: Vec<ErrorVariant>,
+    /// How to fetch the next page, when the operation pages.
+    pub pagination: Option<Pagination>,
+    /// The JSON example of a success response from `responseDemo`, when the
+    /// spec has one that parses as JSON.
+    pub example_response: Option<String>,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Location {
+    /// URL query string.
+    Query,
+    /// Form-encoded body.
+    Form,
+    /// Path segment of a ROA template.
+    Path,
+    /// The request body.
+    Body,
+    /// An HTTP header.
+    Header,
+    /// Part of the host name.
+    Host,
+}
+
+/// How a list or object parameter is spelled on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Encoding {
+    /// A scalar as text.
+    Plain,
+    /// `repeatList`/`flat`: numbered keys, `Tag.1.Key=...`.
+    Flat,
+    /// One JSON string.
+    Json,
+    /// Comma-joined list.
+    Simple,
+}
+
+/// A Rust type, as far as the generator decides it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Type {
+    /// `String`.
+    String,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64` (Alibaba's `float` and `double` alike: `f32` loses digits users see).
+    F64,
+    /// `bool`.
+    Bool,
+    /// Free-form JSON, `serde_json::Value`.
+    Any,
+    /// `Vec<T>`.
+    List(Box<Type>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Type>),
+    /// A generated struct of the same operation module.
+    Struct(String),
+    /// A struct of the product's `types` module (a `$ref` schema).
+    Shared(String),
+    /// A generated string enum of the same operation module (responses only).
+    Enum(String),
+}
+
+/// A string enum of a response, with the values the spec lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumType {
+    /// Type name.
+    pub name: String,
+    /// Rustdoc text.
+    pub docs: String,
+    /// Variant name and wire value, in spec order.
+    pub variants: Vec<(String, String)>,
+}
+
+/// One request parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// Name on the wire, verbatim.
+    pub wire_name: String,
+    /// Field and setter identifier (keywords escaped).
+    pub ident: String,
+    /// Where it travels.
+    pub location: Location,
+    /// How it is spelled.
+    pub encoding: Encoding,
+    /// Its type (lists are `Type::List`).
+    pub ty: Type,
+    /// Must be set before sending.
+    pub required: bool,
+    /// Most list items allowed.
+    pub max_items: Option<u64>,
+    /// Most characters allowed.
+    pub max_length: Option<u64>,
+    /// Closed set of allowed values; empty when open.
+    pub allowed: Vec<String>,
+    /// Rustdoc text.
+    pub docs: String,
+}
+
+/// A generated struct (request object or response body).
+#[derive(Debug, Clone, Serialize)]
+pub struct StructType {
+    /// Type name.
+    pub name: String,
+    /// Rustdoc text.
+    pub docs: String,
+    /// Members, in spec order.
+    pub fields: Vec<Field>,
+}
+
+/// A struct member.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// JSON key, verbatim.
+    pub wire_name: String,
+    /// Field and accessor identifier.
+    pub ident: String,
+    /// Its type.
+    pub ty: Type,
+    /// For XML-style wrappers (`{"Regions": {"Region": [...]}}`): the inner key,
+    /// which the accessor flattens away.
+    pub wrapper_of: Option<String>,
+    /// Required (request objects only).
+    pub required: bool,
+    /// Rustdoc text.
+    pub docs: String,
+}
+
+/// How an operation pages, as detected from its parameters and response.
+#[derive(Debug, Clone, Serialize)]
+pub enum Pagination {
+    /// `PageNumber`/`PageSize` in, `TotalCount` out.
+    PageNumber {
+        /// Request field of the page number.
+        page_number: String,
+        /// Request field of the page size.
+        page_size: String,
+        /// Response field of the total count.
+        total_count: String,
+        /// Response field of the page size, used when the request sets none.
+        response_page_size: Option<String>,
+        /// The list being paged, if the response names one.
+        items: Option<PagedList>,
+    },
+    /// `NextToken` in and out.
+    Token {
+        /// Request field of the token.
+        request_token: String,
+        /// Response field of the token.
+        response_token: String,
+        /// The list being paged, if the response names one.
+        items: Option<PagedList>,
+    },
+}
+
+/// The response list a paging operation pages through.
+#[derive(Debug, Clone, Serialize)]
+pub struct PagedList {
+    /// Response field holding the page's items.
+    pub field: String,
+    /// The items' type.
+    pub item: Type,
+}
+
+/// One variant of an operation's error enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorVariant {
+    /// The codes as the service returns them, sorted: several when they
+    /// differ only in separators (`X.Y` and `XY`), so that no name depends on
+    /// the order of the error table.
+    pub codes: Vec<String>,
+    /// Variant name.
+    pub variant: String,
+    /// The `is_...` predicate's name.
+    pub predicate: String,
+    /// HTTP statuses the table lists it under.
+    pub statuses: Vec<u16>,
+    /// Messages the table gives for it (deduplicated, in order).
+    pub messages: Vec<String>,
+}
