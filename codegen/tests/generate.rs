@@ -138,7 +138,7 @@ fn naming_decisions() {
         .unwrap();
     assert_eq!(anonymous.module, "self_");
     assert_eq!(anonymous.request_type, "SelfRequest");
-    assert_eq!(anonymous.auth, ["Anonymous"]);
+    assert_eq!(anonymous.auth, [ir::Auth::Anonymous]);
 }
 
 /// The fixture with every list the spec orders (parameters, error rows,

@@ -53,14 +53,14 @@ fn operation_module_docs(product: &Product, op: &Operation) -> String {
 
 fn descriptor(op: &Operation) -> TokenStream {
     let action = &op.name;
-    let methods = &op.methods;
-    let auth = &op.auth;
+    let methods: Vec<&str> = op.methods.iter().map(|m| m.as_str()).collect();
+    let auth: Vec<&str> = op.auth.iter().map(|a| a.as_str()).collect();
     let path = &op.path;
-    let operation_type = &op.operation_type;
+    let operation_type = op.operation_type.as_str();
     let ram_action = option_str(op.ram_action.as_deref());
     let ram_access_level = option_str(op.ram_access_level.as_deref());
     let deprecated = op.deprecated;
-    let response_body = !op.response.fields.is_empty();
+    let response_body = op.documents_body;
     quote! {
         /// What the runtime needs to know to send this operation.
         const DESCRIPTOR: rt::operation::OperationDescriptor = rt::operation::OperationDescriptor {

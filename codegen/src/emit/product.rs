@@ -2,7 +2,7 @@
 //! `generated/mod.rs` that gates each product behind its cargo feature.
 
 use super::{doc_attrs, ident, inner_doc_attrs};
-use crate::ir::Product;
+use crate::ir::{ApiStyle, Product};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -55,9 +55,10 @@ pub fn product_module(product: &Product) -> TokenStream {
     let name = &product.name;
     let code = &product.code;
     let version = &product.version;
-    let style = match product.style.as_str() {
-        "ROA" | "FC" => quote!(rt::operation::ApiStyle::Roa),
-        _ => quote!(rt::operation::ApiStyle::Rpc),
+    let style = match product.style {
+        ApiStyle::Roa => quote!(rt::operation::ApiStyle::Roa),
+        // Unsupported styles have no operations; RPC is as good as any.
+        ApiStyle::Rpc | ApiStyle::Unsupported(_) => quote!(rt::operation::ApiStyle::Rpc),
     };
     let regions = product.endpoints.iter().map(|(r, _)| r);
     let hosts = product.endpoints.iter().map(|(_, h)| h);

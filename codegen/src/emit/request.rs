@@ -3,7 +3,7 @@
 
 use super::types::{field_type, is_collection, rust_type};
 use super::{doc_attrs, ident};
-use crate::ir::{Encoding, Location, Operation, Pagination, Param, StructType, Type};
+use crate::ir::{Check, Encoding, Location, Operation, Pagination, Param, StructType, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -83,36 +83,23 @@ pub(crate) fn param_docs(p: &Param) -> String {
 fn validation(p: &Param) -> TokenStream {
     let wire = &p.wire_name;
     let f = ident(&p.ident);
-    let mut checks = Vec::new();
-    if p.required {
-        checks.push(quote!(rt::validate::required(#wire, &self.#f)?;));
-    }
-    if let Some(n) = p.max_items {
-        let n = n as usize;
-        checks.push(quote!(rt::validate::max_items(#wire, &self.#f, #n)?;));
-    }
-    if let Some(n) = p.max_length {
-        let n = n as usize;
-        checks.push(quote!(rt::validate::max_length(#wire, &self.#f, #n)?;));
-    }
-    if !p.allowed.is_empty() {
-        match &p.ty {
-            Type::String | Type::Enum(_) => {
-                let allowed = &p.allowed;
-                checks.push(quote!(rt::validate::one_of(#wire, &self.#f, &[#(#allowed),*])?;));
-            }
-            Type::I32 | Type::I64 => {
-                // Integer enums are documented as closed sets too.
-                let allowed: Vec<i64> = p.allowed.iter().filter_map(|v| v.parse().ok()).collect();
-                if allowed.len() == p.allowed.len() {
-                    checks.push(
-                        quote!(rt::validate::one_of_number(#wire, &self.#f, &[#(#allowed),*])?;),
-                    );
-                }
-            }
-            _ => {}
+    let checks = p.checks.iter().map(|check| match check {
+        Check::Required => quote!(rt::validate::required(#wire, &self.#f)?;),
+        Check::MaxItems(n) => {
+            let n = *n as usize;
+            quote!(rt::validate::max_items(#wire, &self.#f, #n)?;)
         }
-    }
+        Check::MaxLength(n) => {
+            let n = *n as usize;
+            quote!(rt::validate::max_length(#wire, &self.#f, #n)?;)
+        }
+        Check::OneOf(allowed) => {
+            quote!(rt::validate::one_of(#wire, &self.#f, &[#(#allowed),*])?;)
+        }
+        Check::OneOfNumber(allowed) => {
+            quote!(rt::validate::one_of_number(#wire, &self.#f, &[#(#allowed),*])?;)
+        }
+    });
     quote!(#(#checks)*)
 }
 

@@ -14,8 +14,7 @@ use quote::quote;
 pub(crate) fn response_struct(s: &StructType, keys: &WrapperKeys) -> TokenStream {
     let name = ident(&s.name);
     let docs = doc_attrs(&s.docs);
-    // A body that is not a JSON object is held whole.
-    let transparent = s.fields.len() == 1 && s.fields[0].wire_name.is_empty();
+    let transparent = s.whole_body;
     let fields = s.fields.iter().map(|fd| field(fd, transparent, keys));
     let accessors = s.fields.iter().map(accessor);
     let setters = s.fields.iter().map(|fd| response_setter(fd, keys));

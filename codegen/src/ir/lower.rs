@@ -23,12 +23,7 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
         ));
     }
     let code = docs.info.product.to_ascii_lowercase();
-    let style = docs
-        .info
-        .style
-        .clone()
-        .unwrap_or_else(|| "RPC".to_string())
-        .to_ascii_uppercase();
+    let style = ApiStyle::from_spec(docs.info.style.as_deref());
     let mut endpoints: Vec<(String, String)> = docs
         .endpoints
         .iter()
@@ -75,14 +70,14 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
             notes: Default::default(),
             empty: Schema::default(),
         };
-        let lowered = if matches!(style.as_str(), "RPC" | "ROA" | "FC") {
-            // A prefix, never a name on its own: `self` gives `SelfRequest`.
-            let type_base = type_bases.claim(&camel(name));
-            lower_operation(&ctx, name, &type_base, api, ram.get(name.as_str()).copied())
-        } else {
+        let lowered = if let ApiStyle::Unsupported(style) = &style {
             Err(Lowering::Unsupported(Unsupported(format!(
                 "info.style: API style {style:?} (its own signature and addressing) is not supported"
             ))))
+        } else {
+            // A prefix, never a name on its own: `self` gives `SelfRequest`.
+            let type_base = type_bases.claim(&camel(name));
+            lower_operation(&ctx, name, &type_base, api, ram.get(name.as_str()).copied())
         };
         match lowered {
             Err(Lowering::Invalid(problem)) => return Err(SpecError::new(file, "", problem)),
@@ -183,7 +178,7 @@ pub(super) struct Ctx<'a> {
     pub(super) shared: &'a std::cell::RefCell<SharedTypes>,
     /// The Rust names of `components.schemas`, by `$ref`.
     pub(super) ref_names: &'a BTreeMap<String, String>,
-    pub(super) style: &'a str,
+    pub(super) style: &'a ApiStyle,
     /// Where the spec is broken but the operation can still be generated.
     pub(super) notes: std::cell::RefCell<Vec<String>>,
     /// Stands in for the target of a dangling `$ref` (lowers to free-form JSON).
@@ -291,13 +286,15 @@ pub(super) fn lower_operation(
         } else {
             snake(&p.name)
         });
-        let allowed = schema
+        let allowed: Vec<String> = schema
             .enum_values
             .iter()
             .flatten()
             .filter_map(json_scalar_text)
             .collect();
+        let checks = param_checks(&ty, schema, &allowed);
         params.push(Param {
+            checks,
             wire_name: p.name.clone(),
             ident: String::new(),
             location,
@@ -352,6 +349,7 @@ pub(super) fn lower_operation(
             let schema = resolve(ctx, schema, &response_path)?;
             match schema.properties.as_ref() {
                 Some(props) if !props.is_empty() => StructType {
+                    whole_body: false,
                     name: response_type.clone(),
                     docs: format!("The response of [`{type_base}`](super::Client)."),
                     fields: lower_fields(ctx, &mut sink, "", props, &response_path)?,
@@ -359,6 +357,7 @@ pub(super) fn lower_operation(
                 _ => {
                     let ty = lower_type(ctx, &mut sink, "", schema, "Body", &response_path)?;
                     StructType {
+                        whole_body: true,
                         name: response_type.clone(),
                         docs: "The response body, which is not a JSON object.".to_string(),
                         fields: vec![Field {
@@ -374,6 +373,7 @@ pub(super) fn lower_operation(
             }
         }
         None => StructType {
+            whole_body: false,
             name: response_type.clone(),
             docs: "The operation's response, which documents no fields.".to_string(),
             fields: Vec::new(),
@@ -393,13 +393,14 @@ pub(super) fn lower_operation(
         error_type,
         docs: operation_docs(api),
         deprecated: api.deprecated == Some(true),
-        methods: api.methods.iter().map(|m| m.to_ascii_uppercase()).collect(),
+        methods: api.methods.iter().map(|m| Method::from_spec(m)).collect(),
         auth: api
             .security
             .iter()
-            .flat_map(|s| s.keys().cloned())
+            .flat_map(|s| s.keys().map(|k| Auth::from_spec(k)))
             .collect(),
-        operation_type: api.operation_type.clone().unwrap_or_default(),
+        operation_type: OperationType::from_spec(api.operation_type.as_deref()),
+        documents_body: !response.fields.is_empty(),
         ram_action: ram.map(|r| r.0.to_string()).filter(|a| !a.is_empty()),
         ram_access_level: ram.and_then(|r| r.1.map(str::to_string)),
         path,
@@ -442,7 +443,7 @@ pub(super) fn request_path(
             "apis.{name}.parameters: {bodies} body and {forms} formData parameters (one body, alone, is supported)"
         )));
     }
-    if ctx.style == "RPC" {
+    if *ctx.style == ApiStyle::Rpc {
         return Ok(("/".to_string(), Vec::new()));
     }
     let template = api.path.clone().unwrap_or_else(|| "/".to_string());
@@ -510,6 +511,35 @@ pub(super) fn resolve<'a>(
             })
         }
     }
+}
+
+/// What a parameter is checked against before sending: presence and limits,
+/// and closed value sets where the type can be compared (strings, string
+/// enums, integers).
+fn param_checks(ty: &Type, schema: &Schema, allowed: &[String]) -> Vec<Check> {
+    let mut checks = Vec::new();
+    if schema.required == Some(true) {
+        checks.push(Check::Required);
+    }
+    if let Some(n) = schema.max_items {
+        checks.push(Check::MaxItems(n));
+    }
+    if let Some(n) = schema.max_length {
+        checks.push(Check::MaxLength(n));
+    }
+    if !allowed.is_empty() {
+        match ty {
+            Type::String | Type::Enum(_) => checks.push(Check::OneOf(allowed.to_vec())),
+            Type::I32 | Type::I64 => {
+                let numbers: Vec<i64> = allowed.iter().filter_map(|v| v.parse().ok()).collect();
+                if numbers.len() == allowed.len() {
+                    checks.push(Check::OneOfNumber(numbers));
+                }
+            }
+            _ => {}
+        }
+    }
+    checks
 }
 
 pub(super) fn operation_docs(api: &Api) -> String {

@@ -25,8 +25,8 @@ pub struct Product {
     pub module: String,
     /// API version.
     pub version: String,
-    /// `RPC` or `ROA`.
-    pub style: String,
+    /// How the API is called.
+    pub style: ApiStyle,
     /// Spec path relative to the repository, for generated-file headers.
     pub spec_path: String,
     /// Region endpoint table, sorted by region.
@@ -77,12 +77,15 @@ pub struct Operation {
     pub docs: String,
     /// Marked deprecated in the spec.
     pub deprecated: bool,
-    /// Accepted HTTP methods, uppercase, in spec order.
-    pub methods: Vec<String>,
-    /// Accepted authentication kinds (`AK`, `Anonymous`, `BearerToken`).
-    pub auth: Vec<String>,
-    /// `read`, `write`, `readAndWrite`, or empty when the spec is silent.
-    pub operation_type: String,
+    /// Accepted HTTP methods, in spec order.
+    pub methods: Vec<Method>,
+    /// Accepted authentication kinds.
+    pub auth: Vec<Auth>,
+    /// Whether it reads, writes or both, as the spec says.
+    pub operation_type: OperationType,
+    /// Whether the spec documents a success body (when it does not, an
+    /// empty answer is a success).
+    pub documents_body: bool,
     /// RAM action (`kvstore:ModifySecurityGroupConfiguration`), if known.
     pub ram_action: Option<String>,
     /// RAM access level (`update`), if known.
@@ -110,6 +113,165 @@ pub struct Operation {
     /// The JSON example of a success response from `responseDemo`, when the
     /// spec has one that parses as JSON.
     pub example_response: Option<String>,
+}
+
+/// How a product's API is called.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ApiStyle {
+    /// `Action` and parameters in the query or a form body.
+    Rpc,
+    /// Path templates and JSON bodies (`ROA`, and `FC`, which is ROA-shaped).
+    Roa,
+    /// A style with its own signature and addressing (`OSS`), by name.
+    Unsupported(String),
+}
+
+impl ApiStyle {
+    /// From `info.style` (RPC when absent).
+    pub fn from_spec(style: Option<&str>) -> Self {
+        match style.unwrap_or("RPC").to_ascii_uppercase().as_str() {
+            "RPC" => ApiStyle::Rpc,
+            "ROA" | "FC" => ApiStyle::Roa,
+            other => ApiStyle::Unsupported(other.to_string()),
+        }
+    }
+}
+
+/// An HTTP method an operation accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+    /// `PUT`.
+    Put,
+    /// `DELETE`.
+    Delete,
+    /// `PATCH`.
+    Patch,
+    /// `HEAD`.
+    Head,
+    /// Any other, uppercase.
+    Other(String),
+}
+
+impl Method {
+    /// From the spec's lowercase name.
+    pub fn from_spec(method: &str) -> Self {
+        match method.to_ascii_uppercase().as_str() {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "DELETE" => Method::Delete,
+            "PATCH" => Method::Patch,
+            "HEAD" => Method::Head,
+            other => Method::Other(other.to_string()),
+        }
+    }
+
+    /// The method as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+            Method::Head => "HEAD",
+            Method::Other(m) => m,
+        }
+    }
+}
+
+/// An authentication kind an operation accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Auth {
+    /// An access key (signed requests).
+    Ak,
+    /// No credentials.
+    Anonymous,
+    /// A bearer token.
+    BearerToken,
+    /// Any other kind, as the spec names it.
+    Other(String),
+}
+
+impl Auth {
+    /// From a key of the spec's `security` entries.
+    pub fn from_spec(kind: &str) -> Self {
+        match kind {
+            "AK" => Auth::Ak,
+            "Anonymous" => Auth::Anonymous,
+            "BearerToken" => Auth::BearerToken,
+            other => Auth::Other(other.to_string()),
+        }
+    }
+
+    /// The kind as the spec names it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Auth::Ak => "AK",
+            Auth::Anonymous => "Anonymous",
+            Auth::BearerToken => "BearerToken",
+            Auth::Other(k) => k,
+        }
+    }
+}
+
+/// Whether an operation reads or changes state; only reads (and, later,
+/// idempotent writes) are retried after a request may have arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum OperationType {
+    /// `read`.
+    Read,
+    /// `write`.
+    Write,
+    /// `readAndWrite`.
+    ReadAndWrite,
+    /// The spec is silent.
+    Unspecified,
+    /// A value this generator does not know, as written.
+    Other(String),
+}
+
+impl OperationType {
+    /// From `operationType`.
+    pub fn from_spec(value: Option<&str>) -> Self {
+        match value {
+            None | Some("") => OperationType::Unspecified,
+            Some("read") => OperationType::Read,
+            Some("write") => OperationType::Write,
+            Some("readAndWrite") => OperationType::ReadAndWrite,
+            Some(other) => OperationType::Other(other.to_string()),
+        }
+    }
+
+    /// The value as the spec writes it (empty when unspecified).
+    pub fn as_str(&self) -> &str {
+        match self {
+            OperationType::Read => "read",
+            OperationType::Write => "write",
+            OperationType::ReadAndWrite => "readAndWrite",
+            OperationType::Unspecified => "",
+            OperationType::Other(v) => v,
+        }
+    }
+}
+
+/// A check a request parameter gets before sending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Check {
+    /// It must be set.
+    Required,
+    /// At most this many items.
+    MaxItems(u64),
+    /// At most this many characters.
+    MaxLength(u64),
+    /// One of these strings (string and string-enum parameters).
+    OneOf(Vec<String>),
+    /// One of these integers (integer enums).
+    OneOfNumber(Vec<i64>),
 }
 
 /// Where a parameter travels.
@@ -201,6 +363,8 @@ pub struct Param {
     pub max_length: Option<u64>,
     /// Closed set of allowed values; empty when open.
     pub allowed: Vec<String>,
+    /// What is checked before sending, in order.
+    pub checks: Vec<Check>,
     /// Rustdoc text.
     pub docs: String,
 }
@@ -210,6 +374,9 @@ pub struct Param {
 pub struct StructType {
     /// Type name.
     pub name: String,
+    /// The body is not a JSON object: the struct holds it whole, in its one
+    /// field (serde `transparent`).
+    pub whole_body: bool,
     /// Rustdoc text.
     pub docs: String,
     /// Members, in spec order.

@@ -177,6 +177,7 @@ pub(super) fn lower_shared_struct(
     let props = target.properties.as_ref().expect("checked by the caller");
     let slot = sink.structs.len();
     sink.structs.push(StructType {
+        whole_body: false,
         name: name.clone(),
         docs: String::new(),
         fields: Vec::new(),
@@ -197,6 +198,7 @@ pub(super) fn lower_shared_struct(
         docs = format!("The `{key}` object, shared by the operations that use it.");
     }
     sink.structs[slot] = StructType {
+        whole_body: false,
         name: name.clone(),
         docs,
         fields,
@@ -330,6 +332,7 @@ pub(super) fn lower_type(
                 // Reserve the slot now so nested types come after their parent.
                 let slot = sink.structs.len();
                 sink.structs.push(StructType {
+                    whole_body: false,
                     name: name.clone(),
                     docs: String::new(),
                     fields: Vec::new(),
@@ -341,6 +344,7 @@ pub(super) fn lower_type(
                     docs = format!("The `{hint}` object.");
                 }
                 sink.structs[slot] = StructType {
+                    whole_body: false,
                     name: name.clone(),
                     docs,
                     fields,
