@@ -235,9 +235,14 @@ pub fn generate_crate(
                 contents,
             });
         } else {
+            // Doc examples name the crate users depend on.
+            let contents = file.contents.replace(
+                "//! let client = alibabacloud_sdk::",
+                &format!("//! let client = {crate_ident}::"),
+            );
             files.push(GeneratedFile {
                 path: Path::new("src").join(&file.path),
-                contents: file.contents,
+                contents,
             });
         }
     }

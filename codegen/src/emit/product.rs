@@ -71,9 +71,10 @@ pub fn product_module(product: &Product) -> TokenStream {
          each of its methods returns an operation's builder, and `send()` returns the\n\
          typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.\n\
          The request, response and error types of each operation are in its module and\n\
-         re-exported here.",
+         re-exported here.{example}",
         count = product.operations.len(),
         module = product.module.trim_start_matches("r#"),
+        example = overview_example(product),
     ));
     quote! {
         #overview
@@ -121,6 +122,32 @@ pub fn product_module(product: &Product) -> TokenStream {
             #(#methods)*
         }
     }
+}
+
+/// A `no_run` example for the product module's docs: the first operation
+/// (by name) that needs no parameter, else the first one. Standalone crates
+/// rewrite the `alibabacloud_sdk::` path to their own name.
+fn overview_example(product: &Product) -> String {
+    let op = product
+        .operations
+        .iter()
+        .find(|op| !op.deprecated && op.params.iter().all(|p| !p.required))
+        .or_else(|| product.operations.iter().find(|op| !op.deprecated));
+    let Some(op) = op else {
+        return String::new();
+    };
+    let module = product.module.trim_start_matches("r#");
+    let method = op.module.as_str();
+    format!(
+        "\n\n```no_run\n\
+         # async fn demo() -> Result<(), Box<dyn std::error::Error>> {{\n\
+         let client = alibabacloud_sdk::{module}::Client::from_env()?;\n\
+         let response = client.{method}().send().await?;\n\
+         println!(\"{{response:?}}\");\n\
+         # Ok(())\n\
+         # }}\n\
+         ```"
+    )
 }
 
 /// `generated/mod.rs`: one feature-gated module per product.

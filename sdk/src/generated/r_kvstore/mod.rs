@@ -8,6 +8,15 @@
 //! typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.
 //! The request, response and error types of each operation are in its module and
 //! re-exported here.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = alibabacloud_sdk::r_kvstore::Client::from_env()?;
+//! let response = client.describe_instances().send().await?;
+//! println!("{response:?}");
+//! # Ok(())
+//! # }
+//! ```
 use crate::__private as rt;
 
 pub mod describe_instance_attribute;
