@@ -233,6 +233,30 @@ fn ref_schemas_become_one_shared_type_for_every_use() {
 }
 
 #[test]
+fn one_enum_type_serves_request_and_response_and_integer_enums_are_checked() {
+    let file = write_temp_spec(
+        "enums",
+        r#"{"info":{"product":"P","version":"1"},"apis":{"Op":{
+            "parameters":[
+                {"name":"Status","in":"query","schema":{"type":"string","enum":["Running","Stopped"]}},
+                {"name":"Mode","in":"query","schema":{"type":"integer","format":"int32","enum":["1","2"]}}],
+            "responses":{"200":{"schema":{"type":"object","properties":{
+                "Status":{"type":"string","enum":["Stopped","Running"]}}}}}}}}"#,
+    );
+    let docs = spec::load(&file).unwrap();
+    let product = ir::lower(&docs, "x", &file).unwrap();
+    let op = &product.operations[0];
+    let names: Vec<&str> = op.enums.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["Status"], "one type for both sides");
+    assert_eq!(op.params[0].ty, ir::Type::Enum("Status".into()));
+    assert_eq!(op.response.fields[0].ty, ir::Type::Enum("Status".into()));
+    assert!(op.params[1]
+        .checks
+        .contains(&ir::Check::OneOfNumber(vec![1, 2])));
+    let _ = std::fs::remove_dir_all(file.parent().unwrap());
+}
+
+#[test]
 fn two_runs_are_byte_identical() {
     let a = generate(&[fixture("edge-cases")]).unwrap();
     let b = generate(&[fixture("edge-cases")]).unwrap();

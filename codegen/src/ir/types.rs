@@ -268,7 +268,10 @@ pub(super) fn lower_type(
                     values.push(value);
                 }
             }
-            let key = (hint.to_string(), values.clone());
+            // A value set, whatever order each use lists it in.
+            let mut set = values.clone();
+            set.sort();
+            let key = (hint.to_string(), set);
             if let Some(name) = sink.enum_keys.get(&key) {
                 return Ok(Type::Enum(name.clone()));
             }
