@@ -49,14 +49,20 @@ fn space_items(text: &str) -> String {
             let indent = line.len() - line.trim_start().len();
             let prev_indent = prev.len() - prev.trim_start().len();
             let prev = prev.trim_start();
+            let current = line.trim_start();
+            // `use`, `pub mod` and `pub use` lines form groups; a blank line
+            // closes a group when the next line starts something else. A
+            // `pub use` spanning lines ends with `};`.
+            let group = |l: &str| {
+                ["use ", "pub mod ", "pub use "]
+                    .into_iter()
+                    .find(|g| l.starts_with(g))
+            };
             let closed =
-                prev == "}" || prev == "};" || (prev.starts_with("use ") && prev.ends_with(';'));
-            let opens = STARTS.iter().any(|s| line.trim_start().starts_with(s));
-            if closed
-                && opens
-                && indent == prev_indent
-                && !(prev.starts_with("use ") && line.trim_start().starts_with("use "))
-            {
+                prev == "}" || prev == "};" || (group(prev).is_some() && prev.ends_with(';'));
+            let opens = STARTS.iter().any(|s| current.starts_with(s));
+            let same_group = group(prev).is_some() && group(prev) == group(current);
+            if closed && opens && indent == prev_indent && !same_group {
                 out.push('\n');
             }
         }

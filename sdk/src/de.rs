@@ -76,7 +76,20 @@ impl<'de, T: DeserializeOwned, K: WrapperKey> Deserialize<'de> for Wrapped<T, K>
             serde_json::Value::Null => Vec::new(),
             serde_json::Value::Object(mut map) => match map.remove(K::KEY) {
                 Some(serde_json::Value::Array(items)) => items,
-                Some(serde_json::Value::Null) | None => Vec::new(),
+                Some(serde_json::Value::Null) => Vec::new(),
+                None => {
+                    // Not worth failing a response over, but not silent:
+                    // an empty list here also ends paging.
+                    if !map.is_empty() {
+                        let keys: Vec<&String> = map.keys().collect();
+                        tracing::warn!(
+                            expected = K::KEY,
+                            found = ?keys,
+                            "response list wrapper without its documented key; read as empty"
+                        );
+                    }
+                    Vec::new()
+                }
                 // A list of one, sent as the item itself.
                 Some(one) => vec![one],
             },

@@ -3,7 +3,6 @@
 //! shows code, message, request id and the recommend URL.
 
 use crate::credentials::CredentialsError;
-use crate::operation::OperationError;
 use std::fmt;
 
 /// Metadata of an error the service returned, shared by every variant of
@@ -165,6 +164,48 @@ impl AccessDeniedDetail {
         (detail != AccessDeniedDetail::default()).then_some(detail)
     }
 
+    /// Sets the denied RAM action (for tests that build errors).
+    pub fn with_auth_action(mut self, value: impl Into<String>) -> Self {
+        self.auth_action = Some(value.into());
+        self
+    }
+
+    /// Sets the kind of policy that decided (for tests that build errors).
+    pub fn with_policy_type(mut self, value: impl Into<String>) -> Self {
+        self.policy_type = Some(value.into());
+        self
+    }
+
+    /// Sets `ImplicitDeny` or `ExplicitDeny` (for tests that build errors).
+    pub fn with_no_permission_type(mut self, value: impl Into<String>) -> Self {
+        self.no_permission_type = Some(value.into());
+        self
+    }
+
+    /// Sets the caller's kind (for tests that build errors).
+    pub fn with_auth_principal_type(mut self, value: impl Into<String>) -> Self {
+        self.auth_principal_type = Some(value.into());
+        self
+    }
+
+    /// Sets the caller's display name (for tests that build errors).
+    pub fn with_auth_principal_display_name(mut self, value: impl Into<String>) -> Self {
+        self.auth_principal_display_name = Some(value.into());
+        self
+    }
+
+    /// Sets the account that owns the caller (for tests that build errors).
+    pub fn with_auth_principal_owner_id(mut self, value: impl Into<String>) -> Self {
+        self.auth_principal_owner_id = Some(value.into());
+        self
+    }
+
+    /// Sets the encoded diagnosis (for tests that build errors).
+    pub fn with_encoded_diagnostic_message(mut self, value: impl Into<String>) -> Self {
+        self.encoded_diagnostic_message = Some(value.into());
+        self
+    }
+
     /// The RAM action that was denied (`ecs:DescribeInstances`).
     pub fn auth_action(&self) -> Option<&str> {
         self.auth_action.as_deref()
@@ -219,6 +260,16 @@ impl fmt::Display for AccessDeniedDetail {
         }
         Ok(())
     }
+}
+
+/// What every operation's error enum implements, so code can handle the
+/// errors of any operation alike (`fn report<E: OperationError>(e: &Error<E>)`).
+pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
+    /// The variant for the error's code (`Unhandled` when the table does not
+    /// list it). Tests use it to build typed errors.
+    fn from_service_error(error: ServiceError) -> Self;
+    /// Code, message, request id and the other metadata.
+    fn service_error(&self) -> &ServiceError;
 }
 
 /// What is wrong with a parameter, found before sending.

@@ -48,7 +48,7 @@ mod generated;
 #[path = "private.rs"]
 pub mod __private;
 
-pub(crate) use __private::{client, endpoint, operation, params, response, signer};
+pub(crate) use __private::{client, endpoint, operation, paging, params, response, signer};
 
 pub use config::{Config, ConfigBuilder, SignatureVersion};
 pub use error::Error;

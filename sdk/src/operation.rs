@@ -101,13 +101,7 @@ pub trait Operation: Clone + Send + Sync + 'static {
     fn write_params(&self, out: &mut Params);
 }
 
-/// What generated error enums implement.
-pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
-    /// Picks the variant for the error's code (`Unhandled` when unknown).
-    fn from_service_error(error: ServiceError) -> Self;
-    /// The shared metadata.
-    fn service_error(&self) -> &ServiceError;
-}
+pub use crate::error::OperationError;
 
 /// The error type of calls that are not a specific operation's (raw calls):
 /// every code is "unhandled".

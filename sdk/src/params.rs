@@ -188,9 +188,13 @@ impl<T: FlatParam> FlatParam for crate::__private::de::List<T> {
     }
 }
 
-impl<T: FlatParam, K> FlatParam for crate::__private::de::Wrapped<T, K> {
+// The wrapper key stays on the wire, as it would for the same object
+// written inline (`Tags.Tag.1.Key`).
+impl<T: FlatParam, K: crate::__private::de::WrapperKey> FlatParam
+    for crate::__private::de::Wrapped<T, K>
+{
     fn write_flat(&self, prefix: &str, out: &mut Vec<(String, String)>) {
-        self.0.write_flat(prefix, out);
+        self.0.write_flat(&format!("{prefix}.{}", K::KEY), out);
     }
 }
 
@@ -264,6 +268,29 @@ impl<K, V> Collection for BTreeMap<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_objects_keep_their_wrapper_key_in_flat_encoding() {
+        use crate::__private::de::{Scalar, Wrapped, WrapperKey};
+        struct Tag;
+        impl WrapperKey for Tag {
+            const KEY: &'static str = "Tag";
+        }
+        let tags: Wrapped<String, Tag> = Wrapped::new(vec!["a".into(), "b".into()]);
+        let mut out = Vec::new();
+        tags.write_flat("Tags", &mut out);
+        assert_eq!(
+            out,
+            [
+                ("Tags.Tag.1".to_string(), "a".to_string()),
+                ("Tags.Tag.2".to_string(), "b".to_string())
+            ]
+        );
+        let mut out = Vec::new();
+        Scalar(Some(7i32)).write_flat("Port", &mut out);
+        Scalar::<i32>(None).write_flat("Unset", &mut out);
+        assert_eq!(out, [("Port".to_string(), "7".to_string())]);
+    }
 
     #[derive(serde::Serialize)]
     struct Tag {

@@ -10,6 +10,8 @@ pub mod de;
 pub mod endpoint;
 #[path = "operation.rs"]
 pub mod operation;
+#[path = "paging.rs"]
+pub mod paging;
 #[path = "params.rs"]
 pub mod params;
 #[path = "response.rs"]

@@ -195,6 +195,29 @@ impl<R: Operation> TypedRule<R> {
         self
     }
 
+    /// Answers the next matching request with the error body `error`
+    /// describes (code, message, request id, host id, recommend URL) and its
+    /// HTTP status.
+    pub fn then_service_error(mut self, error: crate::error::ServiceError) -> Self {
+        let mut body = serde_json::json!({
+            "Code": error.code(),
+            "Message": error.message(),
+        });
+        for (key, value) in [
+            ("RequestId", error.request_id()),
+            ("HostId", error.host_id()),
+            ("Recommend", error.recommend()),
+        ] {
+            if let Some(value) = value {
+                body[key] = serde_json::Value::String(value.to_string());
+            }
+        }
+        let (status, body) = (error.status(), body.to_string().into_bytes());
+        self.responses
+            .push_back(Box::new(move || json_response(status, body.clone())));
+        self
+    }
+
     /// Answers the next matching request with `response` as it is.
     pub fn then_response(mut self, response: HttpResponse) -> Self {
         self.responses.push_back(Box::new(move || response.clone()));
@@ -207,10 +230,14 @@ impl<R: Operation> From<TypedRule<R>> for Rule {
         let filter = rule.filter;
         Rule {
             label: format!("{} rule", R::DESCRIPTOR.action),
-            matcher: Box::new(move |_, typed| {
-                typed
-                    .and_then(|t| t.downcast_ref::<R>())
-                    .is_some_and(&filter)
+            // The HTTP request must be this operation's too: credential
+            // providers given the same transport send their own calls (STS
+            // AssumeRole) while the typed request is in scope.
+            matcher: Box::new(move |http, typed| {
+                request_action(http).map_or(true, |action| action == R::DESCRIPTOR.action)
+                    && typed
+                        .and_then(|t| t.downcast_ref::<R>())
+                        .is_some_and(&filter)
             }),
             responses: rule.responses,
             used: 0,
@@ -327,18 +354,24 @@ impl ReplayTransport {
     }
 }
 
-/// `POST DescribeInstances` (the action from either signature's place).
-fn describe(request: &HttpRequest) -> String {
-    let action = request
+/// The action a request names: V3's `x-acs-action` header, or V1's
+/// `Action` in the query or the form body.
+fn request_action(request: &HttpRequest) -> Option<String> {
+    let from_pairs = |text: &str| {
+        text.split('&')
+            .find_map(|pair| pair.strip_prefix("Action="))
+            .map(str::to_string)
+    };
+    request
         .header("x-acs-action")
         .map(str::to_string)
-        .or_else(|| {
-            let query = request.url.split_once('?')?.1;
-            query
-                .split('&')
-                .find_map(|pair| pair.strip_prefix("Action="))
-                .map(str::to_string)
-        });
+        .or_else(|| from_pairs(request.url.split_once('?')?.1))
+        .or_else(|| from_pairs(std::str::from_utf8(&request.body).ok()?))
+}
+
+/// `POST DescribeInstances` (the action from either signature's place).
+fn describe(request: &HttpRequest) -> String {
+    let action = request_action(request);
     let path = request
         .url
         .split('?')

@@ -4,9 +4,10 @@
 //! clients at once losing no update.
 
 use alibabacloud_mock::{MockConfig, MockServer};
-use alibabacloud_sdk::__private::operation::{Operation, OperationError};
+use alibabacloud_sdk::__private::operation::Operation;
 use alibabacloud_sdk::__private::params::{Location, Params};
 use alibabacloud_sdk::credentials::Credentials;
+use alibabacloud_sdk::error::OperationError;
 use alibabacloud_sdk::error::{Error, ServiceError};
 use alibabacloud_sdk::r_kvstore::{
     modify_security_group_configuration, Client, DescribeInstancesError,

@@ -89,3 +89,31 @@ fn responses_round_trip_in_their_wire_shape() {
     assert_eq!(back, response);
     assert_eq!(DescribeInstancesResponse::default().request_id(), None);
 }
+
+#[tokio::test]
+async fn typed_rules_answer_only_their_own_action() {
+    use alibabacloud_sdk::r_kvstore::DescribeRegionsRequest;
+    // A rule for DescribeRegions never answers DescribeInstances, even
+    // though a typed request is in scope while the call runs.
+    let replay = ReplayTransport::new([Rule::operation::<DescribeRegionsRequest>()
+        .then_output(alibabacloud_sdk::r_kvstore::DescribeRegionsResponse::default)]);
+    let err = client(&replay)
+        .describe_instances()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no replay rule matches"), "{err}");
+    assert!(err.to_string().contains("DescribeInstances"), "{err}");
+    let raw = Rule::http(|r| {
+        r.url.contains("Action=DescribeInstances")
+            || r.header("x-acs-action") == Some("DescribeInstances")
+    })
+    .then_response(alibabacloud_sdk::transport::HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: br#"{"RequestId":"R","TotalCount":0}"#.to_vec(),
+    });
+    let replay = ReplayTransport::new([raw]);
+    let out = client(&replay).describe_instances().send().await.unwrap();
+    assert_eq!(out.total_count(), Some(0));
+}

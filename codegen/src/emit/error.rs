@@ -90,7 +90,7 @@ pub(crate) fn error_enum(op: &Operation) -> TokenStream {
         }
 
         #[allow(deprecated)]
-        impl rt::operation::OperationError for #name {
+        impl rt::error::OperationError for #name {
             fn from_service_error(error: rt::error::ServiceError) -> Self {
                 #pick
             }

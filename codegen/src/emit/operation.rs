@@ -109,7 +109,7 @@ fn builder(op: &Operation) -> TokenStream {
             /// The pages of the results, as a stream: each page is one
             /// request, sent when the stream is polled.
             pub fn into_paginator(self) -> rt::paginate::PaginationStream<#request> {
-                rt::paginate::PaginationStream::new(self.client, self.request)
+                rt::paging::stream(self.client, self.request)
             }
         }
     } else {

@@ -161,7 +161,7 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
             };
             (
                 quote! {
-                    let (next, size) = rt::paginate::next_page_number(
+                    let (next, size) = rt::paging::next_page_number(
                         self.#number.map(i64::from),
                         #asked,
                         response.#total().map(i64::from),
@@ -184,7 +184,7 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
             let resp = ident(response_token);
             (
                 quote! {
-                    let token = rt::paginate::next_token(self.#req.as_deref(), response.#resp())?;
+                    let token = rt::paging::next_token(self.#req.as_deref(), response.#resp())?;
                     let mut request = self.clone();
                     request.#req = ::std::option::Option::Some(token);
                     ::std::option::Option::Some(request)
@@ -197,7 +197,7 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
         let field = ident(&list.field);
         let item = rust_type(&list.item);
         quote! {
-            impl rt::paginate::PaginatedItems for #name {
+            impl rt::paging::PaginatedItems for #name {
                 type Item = #item;
                 fn page_items(response: Self::Response) -> ::std::vec::Vec<Self::Item> {
                     response.#field.0
@@ -206,7 +206,7 @@ pub(crate) fn paginated(op: &Operation) -> TokenStream {
         }
     });
     quote! {
-        impl rt::paginate::Paginated for #name {
+        impl rt::paging::Paginated for #name {
             fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
                 #body
             }
@@ -229,14 +229,17 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
         } else {
             quote!(#[serde(rename = #wire, skip_serializing_if = "::std::option::Option::is_none")])
         };
-        let mut text = fd.docs.clone();
+        // Facts always, so no field lacks rustdoc where the spec is silent.
+        let mut facts = format!("Wire name `{}`", fd.wire_name);
         if fd.required {
-            text.push_str(if text.is_empty() {
-                "Required."
-            } else {
-                "\n\nRequired."
-            });
+            facts.push_str("; required");
         }
+        facts.push('.');
+        let text = if fd.docs.is_empty() {
+            facts
+        } else {
+            format!("{}\n\n{facts}", fd.docs)
+        };
         let docs = doc_attrs(&text);
         quote! { #docs #skip pub #f: #ty, }
     });
@@ -245,10 +248,11 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
         let wire = &fd.wire_name;
         quote!(rt::params::flat_member(prefix, #wire, &self.#f, out);)
     });
-    let setters = s
-        .fields
-        .iter()
-        .map(|fd| setter(&fd.ident, &fd.ty, &fd.docs, quote!(self)));
+    let setters = s.fields.iter().map(|fd| {
+        let field = fd.ident.trim_start_matches("r#");
+        let doc = format!("Sets [`{0}::{field}`]({0}::{field}).", s.name);
+        setter(&fd.ident, &fd.ty, &doc, quote!(self))
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]

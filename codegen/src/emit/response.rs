@@ -151,14 +151,16 @@ fn accessor(fd: &Field) -> TokenStream {
             format!("{text}\n\n{note}")
         };
     }
-    if !fd.wire_name.is_empty() {
-        let note = format!("Wire name `{}`.", fd.wire_name);
-        text = if text.is_empty() {
-            note
-        } else {
-            format!("{text}\n\n{note}")
-        };
-    }
+    let note = if fd.wire_name.is_empty() {
+        "The whole body.".to_string()
+    } else {
+        format!("Wire name `{}`.", fd.wire_name)
+    };
+    text = if text.is_empty() {
+        note
+    } else {
+        format!("{text}\n\n{note}")
+    };
     let docs = doc_attrs(&text);
     match &fd.ty {
         Type::String => quote! {

@@ -327,11 +327,11 @@ pub enum Type {
     Struct(String),
     /// A struct of the product's `types` module (a `$ref` schema).
     Shared(String),
-    /// A generated string enum of the same operation module (responses only).
+    /// A generated string enum of the same module (requests and responses).
     Enum(String),
 }
 
-/// A string enum of a response, with the values the spec lists.
+/// A string enum of requests and responses, with the values the spec lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumType {
     /// Type name.

@@ -95,7 +95,9 @@ pub(super) fn lower_fields(
         .iter()
         .map(|f| (f.wire_name.as_str(), snake(&f.wire_name)))
         .collect();
-    let idents = unique_names(&keyed, &[])
+    // Accessors share the struct with the derived traits' methods:
+    // `X::default()` must stay the constructor users call.
+    let idents = unique_names(&keyed, FIELD_RESERVED)
         .map_err(|c| Unsupported(format!("{path}.properties: {:?} twice", c.wire)))?;
     for (f, ident) in fields.iter_mut().zip(idents) {
         f.ident = escape_ident(&ident);
@@ -176,6 +178,14 @@ pub(super) fn lower_shared_struct(
     let path = format!("components.schemas.{key}");
     let props = target.properties.as_ref().expect("checked by the caller");
     let slot = sink.structs.len();
+    // What a failed lowering must undo, so nothing half-lowered (a struct, a
+    // reference to one, an enum, a claimed name) stays for other operations.
+    let (refs, enum_keys, enums, names) = (
+        sink.refs.clone(),
+        sink.enum_keys.clone(),
+        sink.enums.len(),
+        sink.names.clone(),
+    );
     sink.structs.push(StructType {
         whole_body: false,
         name: name.clone(),
@@ -188,8 +198,11 @@ pub(super) fn lower_shared_struct(
     let fields = match fields {
         Ok(fields) => fields,
         Err(e) => {
-            // Nothing half-lowered stays behind for other operations.
             sink.structs.truncate(slot);
+            sink.enums.truncate(enums);
+            sink.refs = refs;
+            sink.enum_keys = enum_keys;
+            *sink.names = names;
             return Err(e);
         }
     };
@@ -206,6 +219,18 @@ pub(super) fn lower_shared_struct(
     sink.refs.insert(reference.to_string(), name.clone());
     Ok(Type::Shared(name))
 }
+
+/// Names a field accessor cannot take: methods of the traits generated
+/// structs derive, which users call as `X::default()`, `x.clone()`.
+const FIELD_RESERVED: &[&str] = &[
+    "default",
+    "clone",
+    "eq",
+    "ne",
+    "fmt",
+    "serialize",
+    "deserialize",
+];
 
 /// The Rust type of `schema`. New structs are named after `hint` (the
 /// member name); if that is taken, after `owner` + `hint`

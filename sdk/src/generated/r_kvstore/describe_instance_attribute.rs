@@ -1647,7 +1647,7 @@ impl DescribeInstanceAttributeError {
 }
 
 #[allow(deprecated)]
-impl rt::operation::OperationError for DescribeInstanceAttributeError {
+impl rt::error::OperationError for DescribeInstanceAttributeError {
     fn from_service_error(error: rt::error::ServiceError) -> Self {
         Self::Unhandled(rt::operation::Unhandled::new(error))
     }

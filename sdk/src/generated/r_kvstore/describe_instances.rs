@@ -283,9 +283,9 @@ impl rt::operation::Operation for DescribeInstancesRequest {
     }
 }
 
-impl rt::paginate::Paginated for DescribeInstancesRequest {
+impl rt::paging::Paginated for DescribeInstancesRequest {
     fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
-        let (next, size) = rt::paginate::next_page_number(
+        let (next, size) = rt::paging::next_page_number(
             self.page_number.map(i64::from),
             self.page_size
                 .map(i64::from)
@@ -300,7 +300,7 @@ impl rt::paginate::Paginated for DescribeInstancesRequest {
     }
 }
 
-impl rt::paginate::PaginatedItems for DescribeInstancesRequest {
+impl rt::paging::PaginatedItems for DescribeInstancesRequest {
     type Item = KvStoreInstance;
     fn page_items(response: Self::Response) -> ::std::vec::Vec<Self::Item> {
         response.instances.0
@@ -500,7 +500,7 @@ impl DescribeInstancesBuilder {
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
     pub fn into_paginator(self) -> rt::paginate::PaginationStream<DescribeInstancesRequest> {
-        rt::paginate::PaginationStream::new(self.client, self.request)
+        rt::paging::stream(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -520,6 +520,8 @@ pub struct Tag {
     /// Tag value to match.
     ///
     /// Example: `Local disk`
+    ///
+    /// Wire name `Value`.
     #[serde(
         rename = "Value",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -530,25 +532,21 @@ pub struct Tag {
     /// > Up to five key-value pairs per call.
     ///
     /// Example: `Storage type`
+    ///
+    /// Wire name `Key`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
 }
 
 impl Tag {
-    /// Tag value to match.
-    ///
-    /// Example: `Local disk`
+    /// Sets [`Tag::value`](Tag::value).
     #[inline]
     pub fn value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.value = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Tag key to match; each tag is a key plus a value.
-    ///
-    /// > Up to five key-value pairs per call.
-    ///
-    /// Example: `Storage type`
+    /// Sets [`Tag::key`](Tag::key).
     #[inline]
     pub fn key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.key = ::std::option::Option::Some(value.into());
@@ -2673,7 +2671,7 @@ impl DescribeInstancesError {
 }
 
 #[allow(deprecated)]
-impl rt::operation::OperationError for DescribeInstancesError {
+impl rt::error::OperationError for DescribeInstancesError {
     fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceIds.Malformed" => Self::InvalidInstanceIdsMalformed(error),

@@ -329,7 +329,7 @@ impl DescribeRegionsError {
 }
 
 #[allow(deprecated)]
-impl rt::operation::OperationError for DescribeRegionsError {
+impl rt::error::OperationError for DescribeRegionsError {
     fn from_service_error(error: rt::error::ServiceError) -> Self {
         Self::Unhandled(rt::operation::Unhandled::new(error))
     }

@@ -274,7 +274,7 @@ impl DescribeSecurityGroupConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::operation::OperationError for DescribeSecurityGroupConfigurationError {
+impl rt::error::OperationError for DescribeSecurityGroupConfigurationError {
     fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),

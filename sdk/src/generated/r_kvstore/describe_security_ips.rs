@@ -289,7 +289,7 @@ impl DescribeSecurityIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::operation::OperationError for DescribeSecurityIpsError {
+impl rt::error::OperationError for DescribeSecurityIpsError {
     fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
             "InvalidInstanceId.NotFound" => Self::InvalidInstanceIdNotFound(error),

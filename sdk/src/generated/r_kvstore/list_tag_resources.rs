@@ -94,16 +94,16 @@ impl rt::operation::Operation for ListTagResourcesRequest {
     }
 }
 
-impl rt::paginate::Paginated for ListTagResourcesRequest {
+impl rt::paging::Paginated for ListTagResourcesRequest {
     fn next_request(&self, response: &Self::Response) -> ::std::option::Option<Self> {
-        let token = rt::paginate::next_token(self.next_token.as_deref(), response.next_token())?;
+        let token = rt::paging::next_token(self.next_token.as_deref(), response.next_token())?;
         let mut request = self.clone();
         request.next_token = ::std::option::Option::Some(token);
         ::std::option::Option::Some(request)
     }
 }
 
-impl rt::paginate::PaginatedItems for ListTagResourcesRequest {
+impl rt::paging::PaginatedItems for ListTagResourcesRequest {
     type Item = TagResource;
     fn page_items(response: Self::Response) -> ::std::vec::Vec<Self::Item> {
         response.tag_resources.0
@@ -176,7 +176,7 @@ impl ListTagResourcesBuilder {
     /// The pages of the results, as a stream: each page is one
     /// request, sent when the stream is polled.
     pub fn into_paginator(self) -> rt::paginate::PaginationStream<ListTagResourcesRequest> {
-        rt::paginate::PaginationStream::new(self.client, self.request)
+        rt::paging::stream(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
@@ -196,11 +196,15 @@ pub struct Tag {
     /// Tag key to match.
     ///
     /// Example: `demokey`
+    ///
+    /// Wire name `Key`.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Tag value to match.
     ///
     /// Example: `demovalue`
+    ///
+    /// Wire name `Value`.
     #[serde(
         rename = "Value",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -209,18 +213,14 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// Tag key to match.
-    ///
-    /// Example: `demokey`
+    /// Sets [`Tag::key`](Tag::key).
     #[inline]
     pub fn key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.key = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Tag value to match.
-    ///
-    /// Example: `demovalue`
+    /// Sets [`Tag::value`](Tag::value).
     #[inline]
     pub fn value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.value = ::std::option::Option::Some(value.into());
@@ -705,7 +705,7 @@ impl ListTagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::operation::OperationError for ListTagResourcesError {
+impl rt::error::OperationError for ListTagResourcesError {
     fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),

@@ -28,6 +28,7 @@ pub mod list_tag_resources;
 pub mod modify_security_group_configuration;
 pub mod modify_security_ips;
 pub mod tag_resources;
+
 pub use describe_instance_attribute::{
     DescribeInstanceAttributeBuilder, DescribeInstanceAttributeError,
     DescribeInstanceAttributeRequest, DescribeInstanceAttributeResponse,

@@ -277,7 +277,7 @@ impl ModifySecurityGroupConfigurationError {
 }
 
 #[allow(deprecated)]
-impl rt::operation::OperationError for ModifySecurityGroupConfigurationError {
+impl rt::error::OperationError for ModifySecurityGroupConfigurationError {
     fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
             "AssociatedEcsSecurityGroupId.QuotaExceed"

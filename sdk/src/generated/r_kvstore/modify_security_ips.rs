@@ -286,7 +286,7 @@ impl ModifySecurityIpsError {
 }
 
 #[allow(deprecated)]
-impl rt::operation::OperationError for ModifySecurityIpsError {
+impl rt::error::OperationError for ModifySecurityIpsError {
     fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
             "Forbbiden.MinorVersion" => Self::ForbbidenMinorVersion(error),

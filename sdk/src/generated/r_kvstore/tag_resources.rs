@@ -169,7 +169,7 @@ pub struct Tag {
     ///
     /// Example: `demokey`
     ///
-    /// Required.
+    /// Wire name `Key`; required.
     #[serde(rename = "Key", skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Tag value.
@@ -178,7 +178,7 @@ pub struct Tag {
     ///
     /// Example: `demovalue`
     ///
-    /// Required.
+    /// Wire name `Value`; required.
     #[serde(
         rename = "Value",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -187,23 +187,14 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// Tag key.
-    ///
-    /// > * Sent as numbered keys: **Tag.1.Key**, **Tag.2.Key**, ... hold the keys of tag 1, tag 2, ...
-    /// > * A key that does not exist yet is created.
-    ///
-    /// Example: `demokey`
+    /// Sets [`Tag::key`](Tag::key).
     #[inline]
     pub fn key(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.key = ::std::option::Option::Some(value.into());
         self
     }
 
-    /// Tag value.
-    ///
-    /// > Sent as numbered keys: **Tag.1.Value**, **Tag.2.Value**, ... hold the values of tag 1, tag 2, ...
-    ///
-    /// Example: `demovalue`
+    /// Sets [`Tag::value`](Tag::value).
     #[inline]
     pub fn value(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.value = ::std::option::Option::Some(value.into());
@@ -546,7 +537,7 @@ impl TagResourcesError {
 }
 
 #[allow(deprecated)]
-impl rt::operation::OperationError for TagResourcesError {
+impl rt::error::OperationError for TagResourcesError {
     fn from_service_error(error: rt::error::ServiceError) -> Self {
         match error.code() {
             "Duplicate.TagKey" => Self::DuplicateTagKey(error),
