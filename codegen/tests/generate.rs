@@ -199,12 +199,89 @@ fn rust_names_do_not_depend_on_spec_order() {
                     f.ident.clone(),
                 );
             }
+            // Every nested struct and enum: which name holds which members.
+            let structs = op
+                .param_structs
+                .iter()
+                .chain(&op.response_structs)
+                .chain(std::iter::once(&op.response));
+            for st in structs {
+                for f in &st.fields {
+                    out.insert(
+                        format!("{} struct {} member {}", op.name, st.name, f.wire_name),
+                        format!("{} {:?}", f.ident, f.ty),
+                    );
+                }
+            }
+            for e in &op.enums {
+                let mut values: Vec<&str> = e.variants.iter().map(|(_, w)| w.as_str()).collect();
+                values.sort();
+                out.insert(format!("{} enum {}", op.name, e.name), values.join(","));
+            }
+        }
+        for st in &p.types {
+            for f in &st.fields {
+                out.insert(
+                    format!("types {} member {}", st.name, f.wire_name),
+                    format!("{} {:?}", f.ident, f.ty),
+                );
+            }
         }
         out
     };
     let (a, b) = (names(&forward), names(&backward));
     assert!(a.len() > 20, "the fixture names enough things: {}", a.len());
     assert_eq!(a, b);
+}
+
+#[test]
+fn nested_struct_names_do_not_depend_on_member_order() {
+    let spec = |first: &str, second: &str| {
+        let member = |name: &str, key: &str| {
+            format!(
+                r#""{name}":{{"type":"array","items":{{"type":"object","properties":{{"Tag":{{"type":"object","properties":{{"{key}":{{"type":"string"}}}}}}}}}}}}"#
+            )
+        };
+        format!(
+            r#"{{"info":{{"product":"P","version":"1"}},"apis":{{"Op":{{"responses":{{"200":{{"schema":{{"type":"object","properties":{{{},{}}}}}}}}}}}}}}}"#,
+            member(first, if first == "Instances" { "Key" } else { "Value" }),
+            member(
+                second,
+                if second == "Instances" {
+                    "Key"
+                } else {
+                    "Value"
+                }
+            ),
+        )
+    };
+    let names = |text: String, label: &str| {
+        let file = write_temp_spec(label, &text);
+        let docs = spec::load(&file).unwrap();
+        let product = ir::lower(&docs, "x", &file).unwrap();
+        let _ = std::fs::remove_dir_all(file.parent().unwrap());
+        let mut out: Vec<(String, Vec<String>)> = product.operations[0]
+            .response_structs
+            .iter()
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    s.fields.iter().map(|f| f.wire_name.clone()).collect(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let forward = names(spec("Instances", "Disks"), "nested-forward");
+    let backward = names(spec("Disks", "Instances"), "nested-backward");
+    assert_eq!(forward, backward);
+    // Both `Tag`s are named by their owner; neither wins by coming first.
+    let all: Vec<&str> = forward.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        all.contains(&"InstancesTag") && all.contains(&"DisksTag"),
+        "{all:?}"
+    );
 }
 
 #[test]

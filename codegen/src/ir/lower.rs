@@ -68,6 +68,8 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
             ref_names: &ref_names,
             style: &style,
             notes: Default::default(),
+            contested: Default::default(),
+            wanted: Default::default(),
             empty: Schema::default(),
         };
         let lowered = if let ApiStyle::Unsupported(style) = &style {
@@ -77,7 +79,23 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
         } else {
             // A prefix, never a name on its own: `self` gives `SelfRequest`.
             let type_base = type_bases.claim(&camel(name));
-            lower_operation(&ctx, name, &type_base, api, ram.get(name.as_str()).copied())
+            let ram = ram.get(name.as_str()).copied();
+            let first = lower_operation(&ctx, name, &type_base, api, ram);
+            // Names two places want are given by owner instead, in a second
+            // lowering, so that no name depends on which came first.
+            let contested: BTreeSet<String> = ctx
+                .wanted
+                .borrow()
+                .iter()
+                .filter(|(_, places)| places.len() > 1)
+                .map(|(hint, _)| hint.clone())
+                .collect();
+            if first.is_ok() && !contested.is_empty() {
+                *ctx.contested.borrow_mut() = contested;
+                lower_operation(&ctx, name, &type_base, api, ram)
+            } else {
+                first
+            }
         };
         match lowered {
             Err(Lowering::Invalid(problem)) => return Err(SpecError::new(file, "", problem)),
@@ -181,6 +199,13 @@ pub(super) struct Ctx<'a> {
     pub(super) style: &'a ApiStyle,
     /// Where the spec is broken but the operation can still be generated.
     pub(super) notes: std::cell::RefCell<Vec<String>>,
+    /// Struct and enum names more than one place of this operation wants
+    /// (found by a first lowering): those places all take their owner's
+    /// name as prefix, so none of them wins by coming first.
+    pub(super) contested: std::cell::RefCell<BTreeSet<String>>,
+    /// What the first lowering saw: each struct name hint with the JSON paths
+    /// that want it, and each enum hint with its value sets.
+    pub(super) wanted: std::cell::RefCell<BTreeMap<String, BTreeSet<String>>>,
     /// Stands in for the target of a dangling `$ref` (lowers to free-form JSON).
     pub(super) empty: Schema,
 }

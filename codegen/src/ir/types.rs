@@ -300,7 +300,23 @@ pub(super) fn lower_type(
             if let Some(name) = sink.enum_keys.get(&key) {
                 return Ok(Type::Enum(name.clone()));
             }
-            let name = sink.names.claim(&escape_type(hint));
+            let base = escape_type(hint);
+            let by_owner = if sink.shared {
+                true
+            } else {
+                // Another value set under the same name contests it.
+                ctx.wanted
+                    .borrow_mut()
+                    .entry(base.clone())
+                    .or_default()
+                    .insert(format!("enum {:?}", key.1));
+                ctx.contested.borrow().contains(&base)
+            };
+            let name = if by_owner && !owner.is_empty() {
+                sink.names.claim(&format!("{owner}{hint}"))
+            } else {
+                sink.names.claim(&base)
+            };
             sink.enum_keys.insert(key, name.clone());
             // Variant names keyed on the values, never on their order.
             let keyed: Vec<(&str, String)> = values
@@ -352,7 +368,18 @@ pub(super) fn lower_type(
         "object" => match (&schema.properties, &schema.additional_properties) {
             (Some(props), _) if !props.is_empty() => {
                 let base = escape_type(hint);
-                let name = if sink.names.is_taken(&base) && !owner.is_empty() {
+                let by_owner = if sink.shared {
+                    // Shared types nest under their schema's fixed name.
+                    true
+                } else {
+                    ctx.wanted
+                        .borrow_mut()
+                        .entry(base.clone())
+                        .or_default()
+                        .insert(path.to_string());
+                    ctx.contested.borrow().contains(&base) || sink.names.is_taken(&base)
+                };
+                let name = if by_owner && !owner.is_empty() {
                     sink.names.claim(&format!("{owner}{hint}"))
                 } else {
                     sink.names.claim(&base)
