@@ -108,11 +108,10 @@ async fn typed_rules_answer_only_their_own_action() {
         r.url.contains("Action=DescribeInstances")
             || r.header("x-acs-action") == Some("DescribeInstances")
     })
-    .then_response(alibabacloud_sdk::transport::HttpResponse {
-        status: 200,
-        headers: vec![],
-        body: br#"{"RequestId":"R","TotalCount":0}"#.to_vec(),
-    });
+    .then_response(alibabacloud_sdk::transport::HttpResponse::new(
+        200,
+        br#"{"RequestId":"R","TotalCount":0}"#.to_vec(),
+    ));
     let replay = ReplayTransport::new([raw]);
     let out = client(&replay).describe_instances().send().await.unwrap();
     assert_eq!(out.total_count(), Some(0));

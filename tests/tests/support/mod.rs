@@ -178,13 +178,7 @@ impl Transport for CaptureTransport {
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         self.captured.lock().unwrap().push(request);
         let body = self.body.clone().into_bytes();
-        Box::pin(async move {
-            Ok::<_, DispatchError>(HttpResponse {
-                status: 200,
-                headers: vec![],
-                body,
-            })
-        })
+        Box::pin(async move { Ok::<_, DispatchError>(HttpResponse::new(200, body)) })
     }
 }
 
