@@ -94,6 +94,7 @@ pub fn diff(old: &Product, new: &Product) -> Vec<Change> {
         }
     }
     changes.sort();
+    changes.dedup();
     changes
 }
 
@@ -196,6 +197,96 @@ fn operation_changes(
                     "new {} parameter {wire}",
                     if p.required { "required" } else { "optional" }
                 ),
+            );
+        }
+    }
+    // Members of request objects, by wire path under their parameter.
+    let request_members = |op: &Operation, types: &[StructType]| {
+        let structs: Vec<StructType> = op.param_structs.iter().chain(types).cloned().collect();
+        let mut out = BTreeMap::new();
+        for p in &op.params {
+            let wrapper = StructType {
+                whole_body: false,
+                name: String::new(),
+                docs: String::new(),
+                fields: vec![crate::ir::Field {
+                    wire_name: p.wire_name.clone(),
+                    ident: p.ident.clone(),
+                    ty: p.ty.clone(),
+                    wrapper_of: None,
+                    required: p.required,
+                    docs: String::new(),
+                }],
+            };
+            flatten_fields(&wrapper, &structs, "", &mut out, 0);
+            out.remove(&p.wire_name);
+        }
+        out
+    };
+    let (old_members, new_members) = (
+        request_members(old, old_types),
+        request_members(new, new_types),
+    );
+    for (path, (ident, ty)) in &old_members {
+        match new_members.get(path) {
+            None => push(Breaking, op, format!("request member {path} removed")),
+            Some((new_ident, n)) => {
+                if n != ty {
+                    push(
+                        Breaking,
+                        op,
+                        format!("request member {path} type {ty} -> {n}"),
+                    );
+                }
+                if new_ident != ident {
+                    push(
+                        Breaking,
+                        op,
+                        format!("request member {path} Rust name {ident} -> {new_ident}"),
+                    );
+                }
+            }
+        }
+    }
+    for path in new_members.keys().filter(|p| !old_members.contains_key(*p)) {
+        push(Additive, op, format!("new request member {path}"));
+    }
+    // Enum variants: one removed or renamed breaks a `match` on it.
+    let variants = |op: &Operation| -> BTreeMap<(String, String), String> {
+        op.enums
+            .iter()
+            .flat_map(|e| {
+                e.variants
+                    .iter()
+                    .map(move |(v, wire)| ((e.name.clone(), wire.clone()), v.clone()))
+            })
+            .collect()
+    };
+    let (old_variants, new_variants) = (variants(old), variants(new));
+    let new_enums: std::collections::BTreeSet<&str> =
+        new.enums.iter().map(|e| e.name.as_str()).collect();
+    for ((enum_name, wire), variant) in &old_variants {
+        match new_variants.get(&(enum_name.clone(), wire.clone())) {
+            None if new_enums.contains(enum_name.as_str()) => push(
+                Breaking,
+                op,
+                format!("enum {enum_name} value {wire:?} ({variant}) removed"),
+            ),
+            None => push(Breaking, op, format!("enum {enum_name} removed")),
+            Some(v) if v != variant => push(
+                Breaking,
+                op,
+                format!("enum {enum_name} value {wire:?} variant {variant} -> {v}"),
+            ),
+            Some(_) => {}
+        }
+    }
+    for ((enum_name, wire), variant) in &new_variants {
+        if !old_variants.contains_key(&(enum_name.clone(), wire.clone())) {
+            push(
+                Behaviour,
+                op,
+                format!("enum {enum_name} value {wire:?}: variant {variant}, no longer `Unknown`"),
             );
         }
     }

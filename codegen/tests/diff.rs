@@ -172,3 +172,31 @@ fn rust_name_changes_are_breaking_and_new_codes_change_behaviour() {
         "breaking first: {changes:#?}"
     );
 }
+
+#[test]
+fn request_object_members_and_enum_values_are_diffed() {
+    let old = product_from(
+        "old-members",
+        r#"{"info":{"product":"P","version":"1"},"apis":{"Op":{"parameters":[
+            {"name":"Filter","in":"query","style":"flat","schema":{"type":"object","properties":{"Name":{"type":"string"},"Keep":{"type":"string"}}}},
+            {"name":"Status","in":"query","schema":{"type":"string","enum":["Running","Stopped"]}}]}}}"#,
+    );
+    let new = product_from(
+        "new-members",
+        r#"{"info":{"product":"P","version":"1"},"apis":{"Op":{"parameters":[
+            {"name":"Filter","in":"query","style":"flat","schema":{"type":"object","properties":{"Keep":{"type":"integer"}}}},
+            {"name":"Status","in":"query","schema":{"type":"string","enum":["Running","Starting"]}}]}}}"#,
+    );
+    let changes: Vec<String> = diff(&old, &new).iter().map(Change::to_string).collect();
+    for expected in [
+        "BREAKING Op: request member Filter.Name removed",
+        "BREAKING Op: request member Filter.Keep type string -> int64",
+        "BREAKING Op: enum Status value \"Stopped\" (Stopped) removed",
+        "behaviour Op: enum Status value \"Starting\": variant Starting, no longer `Unknown`",
+    ] {
+        assert!(
+            changes.iter().any(|c| c == expected),
+            "{expected:?} not in {changes:#?}"
+        );
+    }
+}
