@@ -11,6 +11,88 @@ import json
 import sys
 
 
+def render_type(t):
+    """A type from rustdoc's JSON, as Rust source (best effort, stable)."""
+    if t is None:
+        return "()"
+    if not isinstance(t, dict):
+        return "?"
+    kind, v = next(iter(t.items()))
+    if kind == "primitive":
+        return v
+    if kind == "generic":
+        return v
+    if kind == "resolved_path":
+        name = v.get("path") or v.get("name") or "?"
+        name = name.removeprefix("::std::").removeprefix("std::")
+        return name + render_args(v.get("args"))
+    if kind == "borrowed_ref":
+        mut = "mut " if v.get("is_mutable") else ""
+        return f"&{mut}{render_type(v.get('type'))}"
+    if kind == "slice":
+        return f"[{render_type(v)}]"
+    if kind == "array":
+        return f"[{render_type(v.get('type'))}; {v.get('len')}]"
+    if kind == "tuple":
+        return "(" + ", ".join(render_type(x) for x in v) + ")"
+    if kind == "impl_trait":
+        return "impl " + " + ".join(render_bound(b) for b in v)
+    if kind == "dyn_trait":
+        return "dyn " + " + ".join(render_path(tr.get("trait")) for tr in v.get("traits", []))
+    if kind == "qualified_path":
+        return f"<{render_type(v.get('self_type'))}>::{v.get('name')}"
+    return "?"
+
+
+def render_path(p):
+    if not p:
+        return "?"
+    name = (p.get("path") or p.get("name") or "?").removeprefix("::std::").removeprefix("std::")
+    return name + render_args(p.get("args"))
+
+
+def render_bound(b):
+    if "trait_bound" in b:
+        return render_path(b["trait_bound"].get("trait"))
+    if "outlives" in b:
+        return b["outlives"]
+    return "?"
+
+
+def render_args(args):
+    if not args or "angle_bracketed" not in args:
+        return ""
+    ab = args["angle_bracketed"]
+    parts = []
+    for a in ab.get("args", []):
+        if "type" in a:
+            parts.append(render_type(a["type"]))
+        elif "lifetime" in a:
+            parts.append(a["lifetime"])
+        elif "const" in a:
+            parts.append(str(a["const"].get("expr", "?")))
+    for c in ab.get("constraints", []):
+        binding = c.get("binding", {})
+        if "equality" in binding:
+            eq = binding["equality"]
+            parts.append(f"{c['name']} = {render_type(eq.get('type')) if isinstance(eq, dict) and 'type' in eq else '?'}")
+    return "<" + ", ".join(parts) + ">" if parts else ""
+
+
+def render_sig(fn):
+    sig = fn.get("sig") or fn.get("decl") or {}
+    inputs = []
+    for name, ty in sig.get("inputs", []):
+        if name == "self":
+            rendered = render_type(ty)
+            inputs.append({"Self": "self", "&Self": "&self", "&mut Self": "&mut self"}.get(rendered, f"self: {rendered}"))
+        else:
+            inputs.append(f"{name}: {render_type(ty)}")
+    out = sig.get("output")
+    tail = f" -> {render_type(out)}" if out is not None else ""
+    return "(" + ", ".join(inputs) + ")" + tail
+
+
 def main(path):
     doc = json.load(open(path))
     index = doc["index"]
@@ -32,8 +114,7 @@ def main(path):
                 continue
             trait = body.get("trait")
             if trait is not None:
-                name = trait.get("path") or trait.get("name")
-                lines.add(f"impl {name} for {owner}")
+                lines.add(f"impl {render_path(trait)} for {owner}")
                 continue
             for member in body["items"]:
                 m = item(member)
@@ -41,9 +122,10 @@ def main(path):
                     continue
                 kind = kind_of(m)
                 if kind == "function":
-                    header = m["inner"]["function"].get("header", {})
+                    fn = m["inner"]["function"]
+                    header = fn.get("header", {})
                     prefix = "async fn" if header.get("is_async") else "fn"
-                    lines.add(f"{prefix} {owner}::{m['name']}")
+                    lines.add(f"{prefix} {owner}::{m['name']}{render_sig(fn)}")
                 else:
                     lines.add(f"{kind} {owner}::{m['name']}")
 
@@ -90,7 +172,7 @@ def main(path):
             for f in fields:
                 fi = item(f)
                 if fi is not None and fi.get("visibility") == "public":
-                    lines.add(f"field {full}::{fi['name']}")
+                    lines.add(f"field {full}::{fi['name']}: {render_type(fi['inner'].get('struct_field'))}")
             if isinstance(inner["kind"], dict) and "tuple" in inner["kind"]:
                 public = [f for f in inner["kind"]["tuple"] if f is not None]
                 lines.add(f"tuple-struct {full} ({len(public)} public fields)")
@@ -112,7 +194,7 @@ def main(path):
         elif kind == "function":
             header = inner.get("header", {})
             prefix = "async fn" if header.get("is_async") else "fn"
-            lines.add(f"{prefix} {full}{deprecated}")
+            lines.add(f"{prefix} {full}{render_sig(inner)}{deprecated}")
         else:
             lines.add(f"{kind} {full}{deprecated}")
 
