@@ -34,6 +34,7 @@ pub mod auth;
 pub mod catalog;
 pub mod endpoint;
 pub mod error;
+pub mod faults;
 pub mod kvstore;
 pub mod params;
 mod server;
@@ -66,6 +67,8 @@ pub struct MockConfig {
     pub timestamp_tolerance: Duration,
     /// Print one line per request to stderr (method, action, status, code).
     pub log_requests: bool,
+    /// Faults to inject (none by default); see [`faults`].
+    pub faults: faults::FaultPlan,
 }
 
 impl Default for MockConfig {
@@ -85,6 +88,7 @@ impl MockConfig {
             access_keys: Vec::new(),
             timestamp_tolerance: Duration::from_secs(15 * 60),
             log_requests: false,
+            faults: faults::FaultPlan::new(),
         }
     }
 
@@ -122,6 +126,12 @@ impl MockConfig {
     /// Logs one line per request to stderr.
     pub fn log_requests(mut self, log: bool) -> Self {
         self.log_requests = log;
+        self
+    }
+
+    /// Injects these faults (replacing any set before); see [`faults`].
+    pub fn faults(mut self, plan: faults::FaultPlan) -> Self {
+        self.faults = plan;
         self
     }
 }
