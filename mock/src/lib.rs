@@ -69,6 +69,9 @@ pub struct MockConfig {
     pub log_requests: bool,
     /// Faults to inject (none by default); see [`faults`].
     pub faults: faults::FaultPlan,
+    /// Accept replayed nonces (off by default): lets a load test resend
+    /// one pre-signed request.
+    pub allow_replay: bool,
 }
 
 impl Default for MockConfig {
@@ -89,6 +92,7 @@ impl MockConfig {
             timestamp_tolerance: Duration::from_secs(15 * 60),
             log_requests: false,
             faults: faults::FaultPlan::new(),
+            allow_replay: false,
         }
     }
 
@@ -126,6 +130,13 @@ impl MockConfig {
     /// Logs one line per request to stderr.
     pub fn log_requests(mut self, log: bool) -> Self {
         self.log_requests = log;
+        self
+    }
+
+    /// Accepts a nonce seen before; for load tests that replay one
+    /// pre-signed request.
+    pub fn allow_replay(mut self, allow: bool) -> Self {
+        self.allow_replay = allow;
         self
     }
 

@@ -49,6 +49,11 @@ struct Args {
     #[arg(long = "fault-seed", value_name = "N", default_value_t = 0)]
     fault_seed: u64,
 
+    /// Accept replayed signature nonces (for load tests that resend one
+    /// pre-signed request; never when checking a client).
+    #[arg(long)]
+    allow_replay: bool,
+
     /// Print one line per request to stderr.
     #[arg(long, short)]
     verbose: bool,
@@ -80,7 +85,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut config = MockConfig::new()
         .port(args.port)
         .specs_dir(specs)
-        .log_requests(args.verbose);
+        .log_requests(args.verbose)
+        .allow_replay(args.allow_replay);
     if let Some(file) = &args.state {
         let text = std::fs::read_to_string(file)
             .map_err(|e| format!("cannot read state file {}: {e}", file.display()))?;

@@ -58,7 +58,8 @@ impl MockServer {
         } else {
             config.access_keys.clone()
         };
-        let auth = Authenticator::new(&keys, config.timestamp_tolerance);
+        let auth =
+            Authenticator::new(&keys, config.timestamp_tolerance).allow_replay(config.allow_replay);
         let endpoint = Arc::new(Endpoint::new(catalog, state, auth));
 
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))

@@ -349,3 +349,29 @@ async fn the_same_seed_injects_the_same_faults() {
     assert_eq!(a, run(11).await);
     assert_ne!(a, run(12).await);
 }
+
+#[tokio::test]
+async fn replayed_nonces_are_refused_unless_allowed() {
+    for allow in [false, true] {
+        let server = MockServer::start(MockConfig::new().allow_replay(allow))
+            .await
+            .unwrap();
+        let c = Client::new(
+            Config::builder()
+                .endpoint(server.url())
+                .allow_http(true)
+                .credentials(Credentials::new("testid", "testsecret"))
+                .nonce_source(|| "one-nonce-for-every-request".into())
+                .retry(RetryPolicy::disabled())
+                .build()
+                .unwrap(),
+        );
+        let call = || c.describe_security_ips().instance_id(INSTANCE).send();
+        call().await.unwrap();
+        match (allow, call().await) {
+            (true, Ok(_)) => {}
+            (false, Err(e)) => assert_eq!(e.code(), Some("SignatureNonceUsed"), "{e:?}"),
+            (_, other) => panic!("allow_replay({allow}): {other:?}"),
+        }
+    }
+}
