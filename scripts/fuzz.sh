@@ -9,7 +9,7 @@
 #   FUZZ_SANITIZER=address scripts/fuzz.sh      # with AddressSanitizer
 #
 # The default is no sanitizer: the code under test is safe Rust, and
-# without ASan the build is shorter and each target runs about twice as
+# without ASan the build is shorter and each target runs several times as
 # many inputs in the same time.
 #
 # Seeds: fuzz/seeds/<target>/ (committed, small) plus, for spec_lower, one
