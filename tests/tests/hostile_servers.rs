@@ -459,3 +459,30 @@ async fn an_html_error_page_is_a_response_error_with_an_excerpt() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_body_of_control_characters_gives_a_bounded_message() {
+    // From fuzzing (response_decode): form feeds and a few letters, 504
+    // bytes. The excerpt is shown escaped, six characters per form feed:
+    // larger than the excerpt limit, still bounded by a multiple of it.
+    let mut body = vec![0x0c; 31];
+    body.extend_from_slice(b"AAAAAAAAAA!AAAAA");
+    body.resize(504, 0x0c);
+    let body = Arc::new(body);
+    let (url, _) = hostile(move |s, _| {
+        let body = body.clone();
+        async move { answer(s, "454 Odd", b"content-type: text/plain\r\n", &body).await }
+    })
+    .await;
+    match call(&url, RetryPolicy::disabled()).await {
+        Err(Error::Response(e)) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("HTTP 454") && text.contains(r"\u{c}"),
+                "{text}"
+            );
+            assert!(text.len() < 10 * 512 + 1024, "{} bytes", text.len());
+        }
+        other => panic!("expected a response error, got {other:?}"),
+    }
+}
