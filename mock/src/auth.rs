@@ -54,6 +54,7 @@ pub struct Authenticator {
     tolerance: Duration,
     nonces: Mutex<NonceStore>,
     sts: Option<Arc<Sts>>,
+    allow_replay: bool,
 }
 
 #[derive(Debug, Default)]
@@ -72,6 +73,7 @@ impl Authenticator {
             tolerance,
             nonces: Mutex::new(NonceStore::default()),
             sts: None,
+            allow_replay: false,
         }
     }
 
@@ -85,6 +87,13 @@ impl Authenticator {
     /// The STS service, if any.
     pub fn sts(&self) -> Option<&Sts> {
         self.sts.as_deref()
+    }
+
+    /// Accepts a nonce seen before (off by default): for load tests that
+    /// replay one pre-signed request, never for checking a client.
+    pub fn allow_replay(mut self, allow: bool) -> Self {
+        self.allow_replay = allow;
+        self
     }
 
     /// Checks the request's signature by `scheme`, at time `now`.
@@ -235,6 +244,9 @@ impl Authenticator {
 
     /// Records the nonce; an already recorded one is a replay.
     fn use_nonce(&self, access_key_id: &str, nonce: &str, now: SystemTime) -> Result<(), ApiError> {
+        if self.allow_replay {
+            return Ok(());
+        }
         let key = format!("{access_key_id}\n{nonce}");
         // A poisoned lock only means another request panicked mid-insert;
         // the map is still usable.

@@ -105,6 +105,8 @@ pub enum MockError {
     AccessKey(String),
     /// Binding or reading the listening socket failed.
     Io(std::io::Error),
+    /// A `--fault` rule or faults file is not valid.
+    Fault(String),
 }
 
 impl fmt::Display for MockError {
@@ -117,6 +119,7 @@ impl fmt::Display for MockError {
             MockError::State(m) => write!(f, "state: {m}"),
             MockError::AccessKey(m) => write!(f, "access key: {m}"),
             MockError::Io(e) => write!(f, "listening socket: {e}"),
+            MockError::Fault(m) => write!(f, "fault: {m}"),
         }
     }
 }

@@ -34,6 +34,7 @@ pub mod auth;
 pub mod catalog;
 pub mod endpoint;
 pub mod error;
+pub mod faults;
 pub mod kvstore;
 pub mod params;
 mod server;
@@ -69,6 +70,11 @@ pub struct MockConfig {
     pub log_requests: bool,
     /// The STS service (`AssumeRole`, `AssumeRoleWithOIDC`).
     pub sts: sts::StsConfig,
+    /// Faults to inject (none by default); see [`faults`].
+    pub faults: faults::FaultPlan,
+    /// Accept replayed nonces (off by default): lets a load test resend
+    /// one pre-signed request.
+    pub allow_replay: bool,
 }
 
 impl Default for MockConfig {
@@ -89,6 +95,8 @@ impl MockConfig {
             timestamp_tolerance: Duration::from_secs(15 * 60),
             log_requests: false,
             sts: sts::StsConfig::default(),
+            faults: faults::FaultPlan::new(),
+            allow_replay: false,
         }
     }
 
@@ -144,6 +152,19 @@ impl MockConfig {
     /// Logs one line per request to stderr.
     pub fn log_requests(mut self, log: bool) -> Self {
         self.log_requests = log;
+        self
+    }
+
+    /// Accepts a nonce seen before; for load tests that replay one
+    /// pre-signed request.
+    pub fn allow_replay(mut self, allow: bool) -> Self {
+        self.allow_replay = allow;
+        self
+    }
+
+    /// Injects these faults (replacing any set before); see [`faults`].
+    pub fn faults(mut self, plan: faults::FaultPlan) -> Self {
+        self.faults = plan;
         self
     }
 }

@@ -3,6 +3,7 @@
 //! Prints `listening on http://127.0.0.1:PORT` on stdout once it accepts
 //! connections (scripts parse that line; see `tests/interop/`).
 
+use alibabacloud_mock::faults::{FaultPlan, FaultRule};
 use alibabacloud_mock::{parse_access_key, workspace_specs_dir, MockConfig, MockServer};
 use clap::Parser;
 use std::io::Write;
@@ -31,6 +32,27 @@ struct Args {
     /// Accepted access key as ID:SECRET; repeatable. Default: testid:testsecret.
     #[arg(long = "access-key", value_name = "ID:SECRET")]
     access_keys: Vec<String>,
+
+    /// Inject a fault: ACTION=KIND[*TIMES][@PROBABILITY], ACTION an operation
+    /// or `*`; KIND throttling, unavailable, status:5XX,
+    /// error:CODE:STATUS[:MESSAGE], reset-before, reset-after, delay:MS,
+    /// truncate:BYTES. Repeatable; the first matching rule applies.
+    #[arg(long = "fault", value_name = "RULE")]
+    faults: Vec<String>,
+
+    /// A file of fault rules, one per line in the --fault syntax (`#`
+    /// comments); read before the --fault flags.
+    #[arg(long = "faults-file", value_name = "FILE")]
+    faults_file: Option<PathBuf>,
+
+    /// Seed for the faults' probability draws.
+    #[arg(long = "fault-seed", value_name = "N", default_value_t = 0)]
+    fault_seed: u64,
+
+    /// Accept replayed signature nonces (for load tests that resend one
+    /// pre-signed request; never when checking a client).
+    #[arg(long)]
+    allow_replay: bool,
 
     /// Print one line per request to stderr.
     #[arg(long, short)]
@@ -63,7 +85,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut config = MockConfig::new()
         .port(args.port)
         .specs_dir(specs)
-        .log_requests(args.verbose);
+        .log_requests(args.verbose)
+        .allow_replay(args.allow_replay);
     if let Some(file) = &args.state {
         let text = std::fs::read_to_string(file)
             .map_err(|e| format!("cannot read state file {}: {e}", file.display()))?;
@@ -73,6 +96,25 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         let (id, secret) = parse_access_key(key)?;
         config = config.access_key(id, secret);
     }
+
+    let mut plan = FaultPlan::new().seed(args.fault_seed);
+    if let Some(file) = &args.faults_file {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read faults file {}: {e}", file.display()))?;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let rule =
+                FaultRule::parse(line).map_err(|e| format!("{}:{}: {e}", file.display(), n + 1))?;
+            plan = plan.rule(rule);
+        }
+    }
+    for rule in &args.faults {
+        plan = plan.rule(FaultRule::parse(rule)?);
+    }
+    config = config.faults(plan);
 
     let server = MockServer::start(config).await?;
     for skipped in server.skipped_specs() {

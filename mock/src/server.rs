@@ -6,18 +6,19 @@ use crate::auth::Authenticator;
 use crate::catalog::Catalog;
 use crate::endpoint::{Endpoint, Reply};
 use crate::error::{ApiError, MockError};
+use crate::faults::{self, Fault, FaultPlan, FaultStats, Injector};
 use crate::kvstore::{State, DEFAULT_STATE};
 use crate::sts::Sts;
 use crate::wire::Incoming;
 use crate::MockConfig;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Either, Full, Limited};
 use hyper::body::Bytes;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use tokio::net::TcpListener;
@@ -42,6 +43,7 @@ pub struct MockServer {
     addr: SocketAddr,
     endpoint: Arc<Endpoint>,
     sts: Arc<Sts>,
+    faults: Arc<Injector>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -59,17 +61,21 @@ impl MockServer {
             config.access_keys.clone()
         };
         let sts = Arc::new(Sts::new(config.sts.clone()));
-        let auth = Authenticator::new(&keys, config.timestamp_tolerance).with_sts(sts.clone());
+        let auth = Authenticator::new(&keys, config.timestamp_tolerance)
+            .with_sts(sts.clone())
+            .allow_replay(config.allow_replay);
         let endpoint = Arc::new(Endpoint::new(catalog, state, auth));
 
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
             .await
             .map_err(MockError::Io)?;
         let addr = listener.local_addr().map_err(MockError::Io)?;
+        let faults = Arc::new(Injector::new(&config.faults));
         let (stop, stopped) = oneshot::channel();
         let task = tokio::spawn(accept_loop(
             listener,
             endpoint.clone(),
+            faults.clone(),
             stopped,
             config.log_requests,
         ));
@@ -77,6 +83,7 @@ impl MockServer {
             addr,
             endpoint,
             sts,
+            faults,
             stop: Some(stop),
             task: Some(task),
         })
@@ -126,6 +133,17 @@ impl MockServer {
         &self.sts
     }
 
+    /// Replaces the faults being injected (an empty plan stops injecting);
+    /// the counters of [`MockServer::fault_stats`] carry on.
+    pub fn set_faults(&self, plan: &FaultPlan) {
+        self.faults.replace(plan);
+    }
+
+    /// Requests seen per operation and faults injected per kind.
+    pub fn fault_stats(&self) -> FaultStats {
+        self.faults.stats()
+    }
+
     /// Stops accepting, closes open connections and waits for the server
     /// task to end.
     pub async fn shutdown(mut self) {
@@ -151,6 +169,7 @@ impl Drop for MockServer {
 async fn accept_loop(
     listener: TcpListener,
     endpoint: Arc<Endpoint>,
+    faults: Arc<Injector>,
     mut stopped: oneshot::Receiver<()>,
     log: bool,
 ) {
@@ -159,16 +178,26 @@ async fn accept_loop(
         tokio::select! {
             _ = &mut stopped => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
+                Ok((mut stream, _)) => {
                     let _ = stream.set_nodelay(true);
                     let endpoint = endpoint.clone();
+                    let faults = faults.clone();
                     connections.spawn(async move {
-                        let service = service_fn(move |req| serve(req, endpoint.clone(), log));
+                        // Set by a reset fault: the connection then ends
+                        // with a TCP RST rather than an orderly close.
+                        let reset = Arc::new(AtomicBool::new(false));
+                        let flag = reset.clone();
+                        let service = service_fn(move |req| {
+                            serve(req, endpoint.clone(), faults.clone(), flag.clone(), log)
+                        });
                         // A client that goes away mid-request is its business.
                         let _ = http1::Builder::new()
                             .timer(TokioTimer::new())
-                            .serve_connection(TokioIo::new(stream), service)
+                            .serve_connection(TokioIo::new(&mut stream), service)
                             .await;
+                        if reset.load(Ordering::Relaxed) {
+                            faults::reset(&stream);
+                        }
                     });
                 }
                 // Out of file descriptors and the like: wait instead of
@@ -181,11 +210,16 @@ async fn accept_loop(
     connections.shutdown().await;
 }
 
+/// The body of an answer: whole, or cut short by a fault.
+type AnswerBody = Either<Full<Bytes>, faults::Truncated>;
+
 async fn serve(
     req: Request<hyper::body::Incoming>,
     endpoint: Arc<Endpoint>,
+    injector: Arc<Injector>,
+    reset: Arc<AtomicBool>,
     log: bool,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<AnswerBody>, faults::Reset> {
     let (parts, body) = req.into_parts();
     let headers: Vec<(String, String)> = parts
         .headers
@@ -201,6 +235,16 @@ async fn serve(
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(str::to_owned);
 
+    // Faults are decided before the body is read when the call names its
+    // action in the head (V3 header, V1 query), else once the form is read.
+    let head_action = faults::head_action(&parts.headers, query.as_deref());
+    let mut fault = head_action
+        .as_deref()
+        .and_then(|a| injector.decide(Some(a)));
+    if fault == Some(Fault::ResetBeforeRead) {
+        reset.store(true, Ordering::Relaxed);
+        return Err(faults::Reset);
+    }
     let reply = match Limited::new(body, BODY_LIMIT).collect().await {
         Ok(collected) => {
             let incoming = Incoming::new(
@@ -210,12 +254,34 @@ async fn serve(
                 headers,
                 collected.to_bytes().to_vec(),
             );
-            // Signing and JSON work is CPU-bound but short; running it inline
-            // is cheaper than a hop to the blocking pool.
-            endpoint.respond(&incoming, SystemTime::now())
+            if head_action.is_none() {
+                fault = injector.decide(incoming.param("Action"));
+                if fault == Some(Fault::ResetBeforeRead) {
+                    reset.store(true, Ordering::Relaxed);
+                    return Err(faults::Reset);
+                }
+            }
+            match &fault {
+                Some(Fault::Error {
+                    status,
+                    code,
+                    message,
+                }) => faults::error_reply(*status, code, message, incoming.host()),
+                // Signing and JSON work is CPU-bound but short; running it
+                // inline is cheaper than a hop to the blocking pool.
+                _ => endpoint.respond(&incoming, SystemTime::now()),
+            }
         }
         Err(e) => too_large_or_broken(e.as_ref(), &headers_host(&parts.headers)),
     };
+    match fault {
+        Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
+        Some(Fault::ResetAfterRead) => {
+            reset.store(true, Ordering::Relaxed);
+            return Err(faults::Reset);
+        }
+        _ => {}
+    }
     if log {
         let action = parts
             .headers
@@ -232,12 +298,20 @@ async fn serve(
             })
             .unwrap_or_else(|| "-".into());
         eprintln!(
-            "mock: {method} {action} -> {} {}",
+            "mock: {method} {action} -> {} {}{}",
             reply.status,
-            reply.code.as_deref().unwrap_or("OK")
+            reply.code.as_deref().unwrap_or("OK"),
+            fault
+                .as_ref()
+                .map(|f| format!(" (fault {})", f.kind()))
+                .unwrap_or_default()
         );
     }
-    Ok(to_response(reply))
+    let keep = match fault {
+        Some(Fault::TruncatedBody { keep }) => Some(keep),
+        _ => None,
+    };
+    Ok(to_response(reply, keep))
 }
 
 fn headers_host(headers: &hyper::HeaderMap) -> String {
@@ -274,8 +348,16 @@ fn too_large_or_broken(
     }
 }
 
-fn to_response(reply: Reply) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(reply.body)));
+/// The HTTP answer; with `truncate_to`, a body cut after that many bytes
+/// under the full body's `Content-Length`.
+fn to_response(reply: Reply, truncate_to: Option<usize>) -> Response<AnswerBody> {
+    let full = Bytes::from(reply.body);
+    let length = full.len();
+    let body = match truncate_to {
+        None => Either::Left(Full::new(full)),
+        Some(keep) => Either::Right(faults::Truncated::new(full, keep)),
+    };
+    let mut response = Response::new(body);
     *response.status_mut() = hyper::StatusCode::from_u16(reply.status)
         .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
@@ -286,5 +368,6 @@ fn to_response(reply: Reply) -> Response<Full<Bytes>> {
     if let Ok(v) = hyper::header::HeaderValue::from_str(&reply.request_id) {
         headers.insert("x-acs-request-id", v);
     }
+    headers.insert(hyper::header::CONTENT_LENGTH, length.into());
     response
 }

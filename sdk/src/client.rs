@@ -186,7 +186,7 @@ impl Client {
             (failure, Error::Dispatch(e), None)
         })?;
         tracing::debug!(status = response.status, "received");
-        if (200..300).contains(&response.status) {
+        if (200..300).contains(&response.status) && !response::is_error_body(&response.body) {
             return Ok(response);
         }
         let retry_after = response

@@ -115,6 +115,40 @@ fn xml_tag(text: &str, name: &str) -> Option<String> {
     Some(inner)
 }
 
+/// Whether a 2xx body is in fact an Alibaba error: a JSON object holding
+/// only the error body's fields (`Code` and `Message` among them) with a
+/// `Code` that is not a success code. Some gateways and services answer an
+/// error with 200; read as a success, its fields would all be missing and
+/// the caller would see an empty result instead of the error.
+pub fn is_error_body(body: &[u8]) -> bool {
+    // Error bodies are a few hundred bytes; a cheap scan spares the parse
+    // for every ordinary success.
+    const LIMIT: usize = 8 * 1024;
+    if body.len() > LIMIT || !body.windows(6).any(|w| w == b"\"Code\"") {
+        return false;
+    }
+    let Ok(fields) =
+        serde_json::from_slice::<std::collections::BTreeMap<String, serde_json::Value>>(body)
+    else {
+        return false;
+    };
+    const ERROR_FIELDS: [&str; 5] = ["Code", "Message", "RequestId", "HostId", "Recommend"];
+    if !fields.contains_key("Message") || fields.keys().any(|k| !ERROR_FIELDS.contains(&k.as_str()))
+    {
+        return false;
+    }
+    match fields.get("Code") {
+        Some(serde_json::Value::String(code)) => {
+            let code = code.trim();
+            !code.is_empty()
+                && !["success", "ok", "200", "0"]
+                    .iter()
+                    .any(|ok| code.eq_ignore_ascii_case(ok))
+        }
+        _ => false,
+    }
+}
+
 /// Deserializes a success body into `T`.
 ///
 /// An empty body is an error (a truncated answer) unless the operation
@@ -241,5 +275,27 @@ mod tests {
             "documented but missing"
         );
         assert!(e.to_string().contains("<html/>"), "{e}");
+    }
+
+    #[test]
+    fn error_bodies_sent_with_200_are_recognised() {
+        for body in [
+            r#"{"RequestId":"R","Code":"InvalidInstanceId.NotFound","Message":"gone"}"#,
+            r#"{"Code":"Throttling.User","Message":"slow down","HostId":"h","Recommend":"u"}"#,
+        ] {
+            assert!(is_error_body(body.as_bytes()), "{body}");
+        }
+        for body in [
+            r#"{"RequestId":"R","Code":"Success","Message":"ok"}"#,
+            r#"{"RequestId":"R","Code":"200","Message":""}"#,
+            r#"{"RequestId":"R","Code":200,"Message":"x"}"#,
+            r#"{"RequestId":"R","Code":"X","Message":"m","Data":{}}"#,
+            r#"{"RequestId":"R","Code":"X"}"#,
+            r#"{"RequestId":"R"}"#,
+            "[1]",
+            "not json \"Code\"",
+        ] {
+            assert!(!is_error_body(body.as_bytes()), "{body}");
+        }
     }
 }
