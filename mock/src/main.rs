@@ -171,8 +171,12 @@ fn timings(specs: &Path, products: &[String]) -> Result<(), Box<dyn std::error::
     let whole = Catalog::load_dir(specs)?;
     let part = Catalog::load_products(specs, &subset)?;
     let ms = |c: &Catalog| c.load_time().as_secs_f64() * 1000.0;
-    let line = |label: &str, c: &Catalog| {
-        println!(
+    // Written, not printed: a closed pipe (`| head`) is an error to report,
+    // not a panic.
+    let mut out = std::io::stdout().lock();
+    let mut line = |label: &str, c: &Catalog| {
+        writeln!(
+            out,
             "timings: {label}: {} spec(s), {} operation(s) ({} ROA), {} skipped, {} failed: {:.1} ms",
             c.loaded().len(),
             c.operation_count(),
@@ -182,17 +186,18 @@ fn timings(specs: &Path, products: &[String]) -> Result<(), Box<dyn std::error::
             ms(c)
         )
     };
-    line(&format!("whole catalog {}", specs.display()), &whole);
-    line(&format!("--products {}", subset.join(",")), &part);
-    println!(
+    line(&format!("whole catalog {}", specs.display()), &whole)?;
+    line(&format!("--products {}", subset.join(",")), &part)?;
+    writeln!(
+        out,
         "timings: ratio whole/products = {:.1}",
         ms(&whole) / ms(&part).max(0.001)
-    );
+    )?;
     for s in whole.skipped() {
-        println!("timings: skipped {s}");
+        writeln!(out, "timings: skipped {s}")?;
     }
     for f in whole.failed() {
-        println!("timings: could not load {f}");
+        writeln!(out, "timings: could not load {f}")?;
     }
     Ok(())
 }

@@ -933,3 +933,26 @@ fn every_corpus_operation_is_served_or_its_spec_skipped_with_a_reason() {
         w.as_secs_f64() / o.as_secs_f64().max(1e-6)
     );
 }
+
+#[tokio::test]
+async fn the_official_captures_are_served_from_the_real_cs_spec() {
+    let Some(dir) = corpus_dir() else { return };
+    for req in captured() {
+        let server = MockServer::start(
+            MockConfig::new()
+                .specs_dir(&dir)
+                .products(["cs"])
+                .timestamp_tolerance(Duration::from_secs(20 * 365 * 86_400)),
+        )
+        .await
+        .unwrap();
+        let a = exchange(&server, &req.raw()).await;
+        assert_eq!(a.status, 200, "{}: {}", req.operation, a.body);
+        // The real example, with this answer's request id where it has one.
+        let body = a.json();
+        assert!(body.is_object(), "{}", a.body);
+        if let Some(id) = body.get("request_id") {
+            assert_eq!(id.as_str(), a.header("x-acs-request-id"));
+        }
+    }
+}
