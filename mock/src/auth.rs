@@ -325,7 +325,7 @@ impl Authorization {
 
 /// `IncompleteSignature` (400): the signature is not in a form the gateway
 /// can check at all.
-fn incomplete(detail: &str) -> ApiError {
+pub(crate) fn incomplete(detail: &str) -> ApiError {
     ApiError::new(
         400,
         "IncompleteSignature",

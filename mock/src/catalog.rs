@@ -1,12 +1,25 @@
-//! The operations the endpoint knows: every RPC-style `api-docs.json` under
-//! the specs directory, read with the generator's own spec model
-//! (`alibabacloud_spec`), indexed by API version and action.
+//! The operations the endpoint knows: every `api-docs.json` under the specs
+//! directory, read with the generator's own spec model (`alibabacloud_spec`).
+//! RPC operations are indexed by API version and action; ROA operations
+//! (styles `ROA` and `FC`) are routed by method and path template.
 
-use crate::error::MockError;
+use crate::error::{ErrorShape, MockError};
+use crate::roa::PathTemplate;
 use alibabacloud_spec::{self as spec, ApiDocs, Schema};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How an operation is called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Style {
+    /// `Action`/`Version` at path `/`, parameters in the query or a form.
+    Rpc,
+    /// A path template; parameters in the path, query, headers and a JSON
+    /// body.
+    Roa(PathTemplate),
+}
 
 /// One row of an operation's error table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +53,16 @@ pub struct Operation {
     pub demo: Option<serde_json::Value>,
     /// Schema of the success body (`responses."200".schema`), `$ref`s resolved.
     pub response: Option<Schema>,
+    /// RPC, or ROA with its path template.
+    pub style: Style,
+    /// Status of a successful answer: the lowest 2xx the spec lists
+    /// (ROA operations answer 202 or 204 too), else 200.
+    pub success_status: u16,
+    /// Key spelling of the product's error body.
+    pub error_shape: ErrorShape,
+    /// The top-level key of the success body that holds the request id
+    /// (`RequestId`, `requestId` or `request_id`), when the schema has one.
+    pub request_id_key: Option<String>,
 }
 
 impl Operation {
@@ -62,60 +85,196 @@ impl Operation {
 /// Every operation of every loaded spec.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    /// version -> action -> operation.
+    /// version -> action -> operation (RPC).
     by_version: HashMap<String, HashMap<String, Arc<Operation>>>,
+    /// ROA operations in load order (files in path order, then spec order).
+    roa: Vec<Arc<Operation>>,
+    /// `version action` of each ROA operation, for first-file-wins.
+    roa_names: HashSet<(String, String)>,
+    /// Versions of the ROA specs.
+    roa_versions: HashSet<String>,
     /// `product version` of each spec loaded, sorted.
     loaded: Vec<String>,
-    /// Specs not served, with the reason (ROA and other styles).
+    /// Specs and operations not served, with the reason.
     skipped: Vec<String>,
+    /// Spec files that could not be read or parsed: file, JSON path, why.
+    failed: Vec<String>,
+    /// Time spent finding, reading and indexing the files.
+    load_time: Duration,
+}
+
+/// Spec styles with their own signing and host-name routing, which this
+/// endpoint does not emulate; each is listed at start with this reason.
+fn unserved_style_reason(style: &str) -> Option<&'static str> {
+    match style.to_ascii_uppercase().as_str() {
+        "RPC" | "ROA" | "FC" => None,
+        "OSS" => Some(
+            "style \"OSS\" is not served: OSS signs with its own scheme (OSS4-HMAC-SHA256), routes by bucket host name and answers XML; the mock checks ACS signatures and has no host routing",
+        ),
+        _ => Some("style is neither RPC nor ROA"),
+    }
 }
 
 impl Catalog {
     /// Loads every `api-docs.json` below `dir` (any depth).
     ///
-    /// RPC-style specs are served; other styles (ROA path templates) are
-    /// listed in [`Catalog::skipped`]. A file that does not parse is an error:
-    /// a mock that silently serves less than asked for hides mistakes.
+    /// RPC and ROA specs (and FC's, which are ROA-shaped) are served; other
+    /// styles are listed in [`Catalog::skipped`] with the reason. A file
+    /// that cannot be read or parsed is listed in [`Catalog::failed`] with
+    /// its JSON path and the others still load; only a directory with
+    /// nothing servable is an error.
     pub fn load_dir(dir: &Path) -> Result<Catalog, MockError> {
+        Catalog::load_products(dir, &[])
+    }
+
+    /// As [`Catalog::load_dir`], limited to `products` (empty: all).
+    ///
+    /// A product is named by its directory (`api-specs/<product>/<version>/`,
+    /// the layout of `api-specs/` and of Alibaba's corpus) or by its
+    /// `info.product`, case-insensitively. Files of other products are not
+    /// even read, so starting with one product costs one product. A name
+    /// that matches nothing is an error listing what is there.
+    pub fn load_products(dir: &Path, products: &[String]) -> Result<Catalog, MockError> {
+        let started = Instant::now();
         let mut files = Vec::new();
         collect_spec_files(dir, 0, &mut files).map_err(|e| MockError::Specs {
             dir: dir.to_path_buf(),
             message: e.to_string(),
         })?;
         files.sort();
+        let wanted: Vec<String> = products
+            .iter()
+            .map(|p| p.trim().to_ascii_lowercase())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut matched: HashSet<String> = HashSet::new();
+        // With the usual layout the directory names the product, so files
+        // of other products are never read; otherwise each file is read to
+        // learn its `info.product`.
+        let by_dir = files_have_product_dirs(&files);
         let mut catalog = Catalog::default();
         for file in &files {
-            let docs = spec::load(file).map_err(MockError::Spec)?;
-            catalog.add(docs);
+            let dir_product = product_dir_name(file);
+            if !wanted.is_empty() && by_dir {
+                match &dir_product {
+                    Some(p) if wanted.contains(p) => {
+                        matched.insert(p.clone());
+                    }
+                    _ => continue,
+                }
+            }
+            match spec::load(file) {
+                Ok(docs) => {
+                    if !wanted.is_empty() && !by_dir {
+                        let product = docs.info.product.to_ascii_lowercase();
+                        let name = [Some(product), dir_product]
+                            .into_iter()
+                            .flatten()
+                            .find(|n| wanted.contains(n));
+                        match name {
+                            Some(n) => {
+                                matched.insert(n);
+                            }
+                            None => continue,
+                        }
+                    }
+                    catalog.add(docs);
+                }
+                Err(e) => catalog.failed.push(e.to_string()),
+            }
+        }
+        let unknown: Vec<String> = wanted
+            .iter()
+            .filter(|w| !matched.contains(*w))
+            .cloned()
+            .collect();
+        if !unknown.is_empty() && (by_dir || catalog.failed.is_empty()) {
+            let mut available: Vec<String> =
+                files.iter().filter_map(|f| product_dir_name(f)).collect();
+            available.sort();
+            available.dedup();
+            return Err(MockError::UnknownProducts {
+                names: unknown,
+                available,
+            });
         }
         if catalog.loaded.is_empty() {
+            let mut message = if files.is_empty() {
+                "no api-docs.json file found".to_owned()
+            } else {
+                format!("no servable spec among {} file(s)", files.len())
+            };
+            for f in catalog.failed.iter().chain(&catalog.skipped) {
+                message.push_str("\n  ");
+                message.push_str(f);
+            }
             return Err(MockError::Specs {
                 dir: dir.to_path_buf(),
-                message: if files.is_empty() {
-                    "no api-docs.json file found".into()
-                } else {
-                    format!("no RPC-style spec among {} file(s)", files.len())
-                },
+                message,
             });
         }
         catalog.loaded.sort();
+        catalog.load_time = started.elapsed();
         Ok(catalog)
     }
 
-    /// Adds one parsed spec (RPC style only; others are recorded as skipped).
+    /// Adds one parsed spec: RPC operations by version and action, ROA
+    /// operations by path template. Styles the endpoint cannot emulate, and
+    /// ROA operations without a usable path, are recorded as skipped.
     pub fn add(&mut self, docs: ApiDocs) {
         let style = docs.info.style.clone().unwrap_or_default();
         let label = format!("{} {}", docs.info.product, docs.info.version);
-        if !style.eq_ignore_ascii_case("RPC") {
-            self.skipped
-                .push(format!("{label}: style {style:?} is not served (RPC only)"));
+        if let Some(reason) = unserved_style_reason(&style) {
+            self.skipped.push(format!("{label}: {reason} ({style:?})"));
             return;
         }
-        let ops = self
-            .by_version
-            .entry(docs.info.version.clone())
-            .or_default();
+        let rpc = style.eq_ignore_ascii_case("RPC");
+        let error_shape = if rpc {
+            ErrorShape::Pop
+        } else {
+            roa_error_shape(&docs)
+        };
+        let mut served = 0usize;
         for (name, api) in &docs.apis {
+            let op_style = if rpc {
+                Style::Rpc
+            } else {
+                match api.path.as_deref().and_then(PathTemplate::parse) {
+                    Some(t) => Style::Roa(t),
+                    None => {
+                        self.skipped.push(format!(
+                            "{label}: apis.{name}.path {:?} is not a path template the mock can match",
+                            api.path.as_deref().unwrap_or("")
+                        ));
+                        continue;
+                    }
+                }
+            };
+            let response = api
+                .responses
+                .get("200")
+                .or_else(|| {
+                    api.responses
+                        .iter()
+                        .find(|(k, _)| k.starts_with('2'))
+                        .map(|(_, v)| v)
+                })
+                .and_then(|r| r.schema.as_ref())
+                .map(|s| resolve(s, &docs, 0));
+            let request_id_key = response.as_ref().and_then(|r| {
+                let props = r.properties.as_ref()?;
+                ["RequestId", "requestId", "request_id"]
+                    .into_iter()
+                    .find(|k| props.contains_key(*k))
+                    .map(str::to_owned)
+            });
+            let success_status = api
+                .responses
+                .keys()
+                .filter_map(|k| k.parse::<u16>().ok())
+                .filter(|s| (200..300).contains(s))
+                .min()
+                .unwrap_or(200);
             let op = Operation {
                 product: docs.info.product.clone(),
                 version: docs.info.version.clone(),
@@ -143,20 +302,102 @@ impl Catalog {
                 // A broken example is the generator's to report; the mock
                 // answers such operations as it answers those without one.
                 demo: api.json_example(name).ok().flatten(),
-                response: api
-                    .responses
-                    .get("200")
-                    .and_then(|r| r.schema.as_ref())
-                    .map(|s| resolve(s, &docs, 0)),
+                response,
+                style: op_style,
+                success_status,
+                error_shape,
+                request_id_key,
             };
+            served += 1;
             // Two specs with the same version and action: the first file (in
             // path order) wins, so the choice is stable.
-            ops.entry(name.clone()).or_insert_with(|| Arc::new(op));
+            if rpc {
+                self.by_version
+                    .entry(docs.info.version.clone())
+                    .or_default()
+                    .entry(name.clone())
+                    .or_insert_with(|| Arc::new(op));
+            } else if self
+                .roa_names
+                .insert((docs.info.version.clone(), name.clone()))
+            {
+                self.roa.push(Arc::new(op));
+            }
+        }
+        if !rpc && served > 0 {
+            self.roa_versions.insert(docs.info.version.clone());
+        }
+        if rpc && docs.apis.is_empty() {
+            // A spec without operations still names its version, so that
+            // calls to it get "no such action" rather than "no such version".
+            self.by_version
+                .entry(docs.info.version.clone())
+                .or_default();
         }
         self.loaded.push(label);
     }
 
-    /// Whether any spec has this API version.
+    /// The ROA operation for a request: method and path template (with any
+    /// fixed query the template has) must match; `version` and `action`
+    /// (the `x-acs-version` / `x-acs-action` headers), when given, narrow the
+    /// choice, and of the rest the most specific template wins (then the
+    /// first loaded). Also returns the path parameters, decoded.
+    ///
+    /// `Err(true)` when some template matches the path but not the method
+    /// (the gateway answers both the same way; callers may log the
+    /// difference).
+    pub fn route_roa(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        version: Option<&str>,
+        action: Option<&str>,
+    ) -> Result<(Arc<Operation>, BTreeMap<String, String>), bool> {
+        // (operation, path parameters, rank: named action, literals, fixed query)
+        type Candidate<'a> = (
+            &'a Arc<Operation>,
+            BTreeMap<String, String>,
+            (u8, usize, usize),
+        );
+        let mut best: Option<Candidate<'_>> = None;
+        let mut path_matched = false;
+        for op in &self.roa {
+            let Style::Roa(template) = &op.style else {
+                continue;
+            };
+            if version.is_some_and(|v| v != op.version) {
+                continue;
+            }
+            let Some(params) = template.matches(path, query) else {
+                continue;
+            };
+            path_matched = true;
+            if !op.allows_method(method) {
+                continue;
+            }
+            let (literals, fixed) = template.specificity();
+            let rank = (
+                u8::from(action == Some(op.action.as_str())),
+                literals,
+                fixed,
+            );
+            if best.as_ref().map_or(true, |(_, _, r)| rank > *r) {
+                best = Some((op, params, rank));
+            }
+        }
+        match best {
+            Some((op, params, _)) => Ok((op.clone(), params)),
+            None => Err(path_matched),
+        }
+    }
+
+    /// Whether any ROA spec has this API version.
+    pub fn has_roa_version(&self, version: &str) -> bool {
+        self.roa_versions.contains(version)
+    }
+
+    /// Whether any RPC spec has this API version.
     pub fn has_version(&self, version: &str) -> bool {
         self.by_version.contains_key(version)
     }
@@ -176,14 +417,84 @@ impl Catalog {
         &self.loaded
     }
 
-    /// Specs found but not served, with the reason.
+    /// Specs (and single operations) found but not served, with the reason.
     pub fn skipped(&self) -> &[String] {
         &self.skipped
     }
 
-    /// Number of operations served.
+    /// Spec files that could not be read or parsed, each naming the file and
+    /// the JSON path; the other files were loaded.
+    pub fn failed(&self) -> &[String] {
+        &self.failed
+    }
+
+    /// Number of operations served (RPC and ROA).
     pub fn operation_count(&self) -> usize {
-        self.by_version.values().map(HashMap::len).sum()
+        self.by_version.values().map(HashMap::len).sum::<usize>() + self.roa.len()
+    }
+
+    /// Number of ROA operations served.
+    pub fn roa_operation_count(&self) -> usize {
+        self.roa.len()
+    }
+
+    /// How long [`Catalog::load_products`] took: finding, reading, parsing
+    /// and indexing the files.
+    pub fn load_time(&self) -> Duration {
+        self.load_time
+    }
+}
+
+/// The `<product>` of `.../<product>/<version>/api-docs.json`, lowercased,
+/// when the version directory looks like a date (the layout of `api-specs/`
+/// and Alibaba's corpus).
+fn product_dir_name(file: &Path) -> Option<String> {
+    let version_dir = file.parent()?;
+    let version = version_dir.file_name()?.to_str()?;
+    let looks_like_version =
+        version.len() == 10 && version.bytes().filter(|b| *b == b'-').count() == 2;
+    if !looks_like_version {
+        return None;
+    }
+    Some(
+        version_dir
+            .parent()?
+            .file_name()?
+            .to_str()?
+            .to_ascii_lowercase(),
+    )
+}
+
+/// Whether every file sits in the `<product>/<version>/` layout, so that a
+/// product filter can go by directory names alone.
+fn files_have_product_dirs(files: &[PathBuf]) -> bool {
+    files.iter().all(|f| product_dir_name(f).is_some())
+}
+
+/// The error-body spelling of an ROA product (see [`ErrorShape`]): SLS has
+/// its own; otherwise the spelling of the request-id key the product's
+/// success bodies use most.
+fn roa_error_shape(docs: &ApiDocs) -> ErrorShape {
+    if docs.info.product.eq_ignore_ascii_case("Sls") {
+        return ErrorShape::ErrorCode;
+    }
+    let (mut upper, mut lower) = (0usize, 0usize);
+    for api in docs.apis.values() {
+        let props = api
+            .responses
+            .get("200")
+            .and_then(|r| r.schema.as_ref())
+            .and_then(|s| s.properties.as_ref());
+        if let Some(props) = props {
+            upper += usize::from(props.contains_key("RequestId"));
+            lower +=
+                usize::from(props.contains_key("requestId") || props.contains_key("request_id"));
+        }
+    }
+    if lower > upper {
+        ErrorShape::Lower
+    } else {
+        ErrorShape::Pop
     }
 }
 
@@ -242,16 +553,60 @@ fn resolve(schema: &Schema, docs: &ApiDocs, depth: u32) -> Schema {
 mod tests {
     use super::*;
 
+    fn docs(json: &str) -> ApiDocs {
+        serde_json::from_str(json).unwrap()
+    }
+
     #[test]
-    fn non_rpc_specs_are_skipped_with_a_reason() {
-        let docs: ApiDocs = serde_json::from_str(
-            r#"{"info":{"style":"ROA","product":"CS","version":"2015-12-15"},"apis":{"DescribeClusters":{}}}"#,
-        )
-        .unwrap();
+    fn oss_and_pathless_roa_operations_are_skipped_with_a_reason() {
         let mut c = Catalog::default();
-        c.add(docs);
-        assert_eq!(c.operation_count(), 0);
-        assert!(c.skipped()[0].contains("ROA"));
+        c.add(docs(
+            r#"{"info":{"style":"OSS","product":"Oss","version":"2019-05-17"},"apis":{"GetObject":{"path":"/{key}"}}}"#,
+        ));
+        c.add(docs(
+            r#"{"info":{"style":"ROA","product":"CS","version":"2015-12-15"},"apis":{"DescribeClusters":{"path":"/clusters","methods":["get"]},"NoPath":{},"Odd":{"path":"/a{b}"}}}"#,
+        ));
+        assert_eq!(c.operation_count(), 1);
+        assert_eq!(c.loaded(), ["CS 2015-12-15"]);
+        assert!(
+            c.skipped()[0].starts_with("Oss 2019-05-17: style \"OSS\""),
+            "{:?}",
+            c.skipped()
+        );
+        assert!(c.skipped()[1].contains("apis.NoPath.path"));
+        assert!(c.skipped()[2].contains("apis.Odd.path \"/a{b}\""));
+    }
+
+    #[test]
+    fn the_more_specific_template_and_the_named_action_win() {
+        let mut c = Catalog::default();
+        c.add(docs(
+            r#"{"info":{"style":"ROA","product":"CS","version":"2015-12-15"},"apis":{
+                "Describe":{"path":"/clusters/{ClusterId}","methods":["get"]},
+                "Default":{"path":"/clusters/default","methods":["get"]},
+                "ListA":{"path":"/","methods":["get"]},
+                "ListB":{"path":"/","methods":["get"]}}}"#,
+        ));
+        let route = |path: &str, action: Option<&str>| {
+            c.route_roa("GET", path, &[], Some("2015-12-15"), action)
+                .map(|(op, params)| (op.action.clone(), params.into_iter().collect::<Vec<_>>()))
+        };
+        assert_eq!(route("/clusters/default", None).unwrap().0, "Default");
+        let (action, params) = route("/clusters/c-1", None).unwrap();
+        assert_eq!(action, "Describe");
+        assert_eq!(params, [("ClusterId".to_owned(), "c-1".to_owned())]);
+        // Two operations on one path: the x-acs-action header decides, and
+        // without it the first one loaded.
+        assert_eq!(route("/", Some("ListB")).unwrap().0, "ListB");
+        assert_eq!(route("/", None).unwrap().0, "ListA");
+        // Path known, method not: reported as such.
+        assert!(c
+            .route_roa("PUT", "/clusters/c-1", &[], None, None)
+            .unwrap_err());
+        assert!(!c.route_roa("GET", "/nodes", &[], None, None).unwrap_err());
+        assert!(c
+            .route_roa("GET", "/clusters/c-1", &[], Some("2099-01-01"), None)
+            .is_err());
     }
 
     #[test]

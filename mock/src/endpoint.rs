@@ -2,9 +2,9 @@
 //! authenticate, check the parameters, then run the stateful handler or
 //! answer the spec's response example.
 
-use crate::auth::{Authenticator, Scheme};
-use crate::catalog::{Catalog, Operation};
-use crate::error::{missing_message, ApiError};
+use crate::auth::{self, Authenticator, Scheme};
+use crate::catalog::{Catalog, Operation, Style};
+use crate::error::{missing_message, ApiError, ErrorShape};
 use crate::kvstore::{self, State};
 use crate::params::{self, Violation};
 use crate::wire::Incoming;
@@ -74,20 +74,104 @@ impl Endpoint {
     pub fn respond(&self, req: &Incoming, now: SystemTime) -> Reply {
         let request_id = uuid::Uuid::new_v4().to_string().to_ascii_uppercase();
         let mut product = None;
-        match self.process(req, now, &request_id, &mut product) {
-            Ok(body) => Reply {
-                status: 200,
-                body: body.to_string(),
+        let mut shape = ErrorShape::Pop;
+        let result = if self.is_roa_call(req) {
+            self.process_roa(req, now, &request_id, &mut product, &mut shape)
+        } else {
+            self.process(req, now, &request_id, &mut product)
+                .map(|body| (200, body))
+        };
+        match result {
+            Ok((status, body)) => Reply {
+                status,
+                // A 204 (FC's deletions) has no body.
+                body: if body.is_null() {
+                    String::new()
+                } else {
+                    body.to_string()
+                },
                 request_id,
                 code: None,
             },
             Err(e) => Reply {
                 status: e.status,
-                body: e.body(&request_id, req.host(), product.as_deref()),
+                body: e.body_in(shape, &request_id, req.host(), product.as_deref()),
                 code: Some(e.code),
                 request_id,
             },
         }
+    }
+
+    /// ROA calls are told apart by their path: RPC calls always go to `/`.
+    /// A call to `/` is ROA only when its version is one no RPC spec has but
+    /// an ROA one does (SLS's `ListProject` is `GET /`).
+    fn is_roa_call(&self, req: &Incoming) -> bool {
+        if req.path != "/" {
+            return true;
+        }
+        let version = req.header("x-acs-version").or_else(|| req.param("Version"));
+        version.is_some_and(|v| !self.catalog.has_version(v) && self.catalog.has_roa_version(v))
+    }
+
+    /// Routing by method and path template, signature V3, parameters in the
+    /// path, query, headers and JSON body, then the example response with
+    /// the operation's success status.
+    fn process_roa(
+        &self,
+        req: &Incoming,
+        now: SystemTime,
+        request_id: &str,
+        product: &mut Option<String>,
+        shape: &mut ErrorShape,
+    ) -> Result<(u16, Value), ApiError> {
+        let header = |name: &str| req.header(name).filter(|v| !v.is_empty());
+        let version = header("x-acs-version");
+        let action = header("x-acs-action");
+        if let Some(v) = version {
+            if !self.catalog.has_roa_version(v) && !self.catalog.has_version(v) {
+                return Err(ApiError::new(
+                    400,
+                    "InvalidVersion",
+                    "Specified parameter Version is not valid.",
+                ));
+            }
+        }
+        let (op, path_params) = self
+            .catalog
+            .route_roa(&req.method, &req.path, &req.query, version, action)
+            .map_err(|_| action_not_found())?;
+        *product = Some(op.product.clone());
+        *shape = op.error_shape;
+
+        match Scheme::of(req) {
+            Scheme::Unsigned if op.anonymous => {}
+            Scheme::Unsigned => return Err(ApiError::missing("Authorization")),
+            // A V1 `Signature` parameter is an RPC signature; ROA calls
+            // carry theirs in the Authorization header.
+            Scheme::V1 => {
+                return Err(auth::incomplete(
+                    "ROA calls are signed with ACS3-HMAC-SHA256 in the Authorization header.",
+                ))
+            }
+            Scheme::V3 => self.auth.verify(req, Scheme::V3, now)?,
+        }
+
+        let query: std::collections::BTreeMap<String, String> = req.query.iter().cloned().collect();
+        let form: std::collections::BTreeMap<String, String> = req.form.iter().cloned().collect();
+        let input = params::RoaInput {
+            query: &query,
+            path: &path_params,
+            headers: &req.headers,
+            form: &form,
+            body: &req.body,
+        };
+        if let Err(v) = params::check_roa(&op.parameters, &input) {
+            return Err(violation_error(&op, &v));
+        }
+        if op.success_status == 204 {
+            return Ok((204, Value::Null));
+        }
+        Ok((op.success_status, demo_response(&op, request_id)))
     }
 
     fn process(
@@ -142,6 +226,7 @@ impl Endpoint {
             .catalog
             .get(&version, &action)
             .ok_or_else(action_not_found)?;
+        debug_assert_eq!(op.style, Style::Rpc);
         *product = Some(op.product.clone());
         if !op.allows_method(&req.method) {
             return Err(action_not_found());
@@ -210,16 +295,29 @@ pub fn violation_error(op: &Operation, v: &Violation) -> ApiError {
     }
 }
 
-/// The spec's `responseDemo` JSON example with a fresh `RequestId`; just the
-/// request id when the spec has no usable example.
+/// The spec's `responseDemo` JSON example with a fresh request id (under
+/// the key the example or the schema uses: `RequestId`, `requestId` or
+/// `request_id`); just the request id when the spec has no usable example
+/// (an empty object for an ROA operation whose schema has no such key).
 fn demo_response(op: &Operation, request_id: &str) -> Value {
-    let mut body = op
-        .demo
-        .clone()
-        .unwrap_or_else(|| serde_json::json!({"RequestId": request_id}));
+    let id = Value::String(request_id.to_owned());
+    let mut body = op.demo.clone().unwrap_or_else(|| {
+        let key = match (&op.style, &op.request_id_key) {
+            (_, Some(key)) => Some(key.as_str()),
+            (Style::Rpc, None) => Some("RequestId"),
+            (Style::Roa(_), None) => None,
+        };
+        let mut obj = serde_json::Map::new();
+        if let Some(key) = key {
+            obj.insert(key.to_owned(), id.clone());
+        }
+        Value::Object(obj)
+    });
     if let Some(obj) = body.as_object_mut() {
-        if obj.contains_key("RequestId") {
-            obj.insert("RequestId".into(), Value::String(request_id.to_owned()));
+        for key in ["RequestId", "requestId", "request_id"] {
+            if let Some(v) = obj.get_mut(key) {
+                *v = id.clone();
+            }
         }
     }
     body

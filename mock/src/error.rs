@@ -50,6 +50,17 @@ impl ApiError {
     /// The JSON error body, with a `Recommend` diagnosis URL like the real
     /// one (`https://api.aliyun.com/troubleshoot?q=CODE&product=P&requestId=R`).
     pub fn body(&self, request_id: &str, host_id: &str, product: Option<&str>) -> String {
+        self.body_in(ErrorShape::Pop, request_id, host_id, product)
+    }
+
+    /// The error body in the key spelling of `shape` (see [`ErrorShape`]).
+    pub fn body_in(
+        &self,
+        shape: ErrorShape,
+        request_id: &str,
+        host_id: &str,
+        product: Option<&str>,
+    ) -> String {
         let mut recommend = format!(
             "https://api.aliyun.com/troubleshoot?q={}",
             alibabacloud_signing::percent_encode(&self.code)
@@ -60,15 +71,50 @@ impl ApiError {
         }
         recommend.push_str("&requestId=");
         recommend.push_str(request_id);
-        serde_json::json!({
-            "RequestId": request_id,
-            "HostId": host_id,
-            "Code": self.code,
-            "Message": self.message,
-            "Recommend": recommend,
-        })
+        match shape {
+            ErrorShape::Pop => serde_json::json!({
+                "RequestId": request_id,
+                "HostId": host_id,
+                "Code": self.code,
+                "Message": self.message,
+                "Recommend": recommend,
+            }),
+            ErrorShape::Lower => serde_json::json!({
+                "requestId": request_id,
+                "hostId": host_id,
+                "code": self.code,
+                "message": self.message,
+                "recommend": recommend,
+            }),
+            ErrorShape::ErrorCode => serde_json::json!({
+                "requestId": request_id,
+                "errorCode": self.code,
+                "errorMessage": self.message,
+            }),
+        }
         .to_string()
     }
+}
+
+/// How a product spells the keys of its error body.
+///
+/// RPC products and most ROA ones answer with the gateway's
+/// `{"RequestId","HostId","Code","Message","Recommend"}`. ROA products whose
+/// own responses spell the request id in lower case (CS: `request_id`,
+/// `requestId`) answer errors in lower camel case too
+/// (`{"requestId","hostId","code","message","recommend"}`), and SLS answers
+/// `{"errorCode","errorMessage"}`. The official SDKs read all three
+/// (`Code` or `code`, `Message` or `message`), and so does this SDK's
+/// `response.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorShape {
+    /// `Code`, `Message`, `RequestId`, `HostId`, `Recommend`.
+    #[default]
+    Pop,
+    /// `code`, `message`, `requestId`, `hostId`, `recommend`.
+    Lower,
+    /// `errorCode`, `errorMessage`, `requestId` (SLS).
+    ErrorCode,
 }
 
 /// The gateway's text for a missing mandatory parameter.
@@ -92,6 +138,13 @@ impl std::error::Error for ApiError {}
 pub enum MockError {
     /// A spec file could not be read or parsed.
     Spec(alibabacloud_spec::SpecError),
+    /// `--products` named a product no spec file has.
+    UnknownProducts {
+        /// The names without a spec, as given.
+        names: Vec<String>,
+        /// The products that are there, to choose from.
+        available: Vec<String>,
+    },
     /// The specs directory could not be listed, or holds no RPC spec.
     Specs {
         /// The directory.
@@ -113,6 +166,12 @@ impl fmt::Display for MockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             MockError::Spec(e) => write!(f, "spec: {e}"),
+            MockError::UnknownProducts { names, available } => write!(
+                f,
+                "no spec for product(s) {} (available: {})",
+                names.join(", "),
+                available.join(", ")
+            ),
             MockError::Specs { dir, message } => {
                 write!(f, "specs directory {}: {message}", dir.display())
             }

@@ -1,10 +1,12 @@
 //! A local Alibaba Cloud OpenAPI endpoint for tests and demos: no account,
 //! no network.
 //!
-//! - **Spec-driven**: serves every operation of the RPC-style
-//!   `api-docs.json` files under a directory (`api-specs/` by default),
-//!   checks each request's parameters against the spec (required, type,
-//!   enum, length, item count) and answers with the spec's `responseDemo`.
+//! - **Spec-driven**: serves every operation of the RPC and ROA
+//!   `api-docs.json` files under a directory (`api-specs/` by default):
+//!   RPC by `Action`/`Version`, ROA by method and path template. Checks each
+//!   request's parameters against the spec (required, type, enum, length,
+//!   item count; ROA JSON bodies member by member) and answers with the
+//!   spec's `responseDemo`.
 //! - **Signature-checking**: recomputes signature V1 (HMAC-SHA1) and V3
 //!   (`ACS3-HMAC-SHA256`) with `alibabacloud-signing` from what arrived, and
 //!   rejects stale timestamps, replayed nonces and unknown access keys with
@@ -37,6 +39,7 @@ pub mod error;
 pub mod faults;
 pub mod kvstore;
 pub mod params;
+pub mod roa;
 mod server;
 pub mod sts;
 pub mod wire;
@@ -58,6 +61,9 @@ pub struct MockConfig {
     pub port: u16,
     /// Directory searched (recursively) for `api-docs.json` files.
     pub specs_dir: PathBuf,
+    /// Products to load (directory or `info.product` names, any case);
+    /// empty loads every spec under [`MockConfig::specs_dir`].
+    pub products: Vec<String>,
     /// Initial state as JSON text; `None` uses the shipped fixture
     /// (`fixtures/state.json`).
     pub state_json: Option<String>,
@@ -90,6 +96,7 @@ impl MockConfig {
         MockConfig {
             port: 0,
             specs_dir: workspace_specs_dir(),
+            products: Vec::new(),
             state_json: None,
             access_keys: Vec::new(),
             timestamp_tolerance: Duration::from_secs(15 * 60),
@@ -109,6 +116,17 @@ impl MockConfig {
     /// Loads specs from `dir`.
     pub fn specs_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.specs_dir = dir.into();
+        self
+    }
+
+    /// Loads only these products (`["cs", "r-kvstore"]`); a name no spec
+    /// has makes [`MockServer::start`] fail, listing those there are.
+    pub fn products<I, S>(mut self, products: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.products = products.into_iter().map(Into::into).collect();
         self
     }
 

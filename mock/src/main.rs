@@ -3,11 +3,12 @@
 //! Prints `listening on http://127.0.0.1:PORT` on stdout once it accepts
 //! connections (scripts parse that line; see `tests/interop/`).
 
+use alibabacloud_mock::catalog::Catalog;
 use alibabacloud_mock::faults::{FaultPlan, FaultRule};
 use alibabacloud_mock::{parse_access_key, workspace_specs_dir, MockConfig, MockServer};
 use clap::Parser;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A local, spec-driven Alibaba Cloud OpenAPI endpoint that checks
@@ -24,6 +25,17 @@ struct Args {
     /// api-specs/ is used.
     #[arg(long, value_name = "DIR")]
     specs: Option<PathBuf>,
+
+    /// Load only these products (comma-separated directory or product
+    /// names, e.g. `cs,r-kvstore`); default: every spec under --specs.
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    products: Vec<String>,
+
+    /// Measure loading the whole catalog under --specs and loading only
+    /// --products (default: one product, `r-kvstore` when present) in this
+    /// one run, print both with their ratio, and exit without serving.
+    #[arg(long)]
+    timings: bool,
 
     /// Initial instances and whitelists (JSON; default: the shipped fixture).
     #[arg(long, value_name = "FILE")]
@@ -82,9 +94,13 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     };
+    if args.timings {
+        return timings(&specs, &args.products);
+    }
     let mut config = MockConfig::new()
         .port(args.port)
         .specs_dir(specs)
+        .products(args.products.clone())
         .log_requests(args.verbose)
         .allow_replay(args.allow_replay);
     if let Some(file) = &args.state {
@@ -120,6 +136,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     for skipped in server.skipped_specs() {
         eprintln!("alibabacloud-mock: skipped {skipped}");
     }
+    for failed in server.failed_specs() {
+        eprintln!("alibabacloud-mock: could not load {failed}");
+    }
     eprintln!(
         "alibabacloud-mock: serving {} operation(s) of {}",
         server.operation_count(),
@@ -134,4 +153,70 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     std::future::pending::<()>().await;
     drop(server);
     Ok(())
+}
+
+/// `--timings`: the whole catalog and a subset, loaded one after the other
+/// in this process (same machine state, same file cache), then the ratio.
+/// Each load is what `MockServer::start` does before binding: find, read,
+/// parse and index the specs.
+fn timings(specs: &Path, products: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    let subset: Vec<String> = if products.is_empty() {
+        vec![one_product(specs)?]
+    } else {
+        products.to_vec()
+    };
+    // A first pass warms the file cache so that neither measurement pays
+    // for cold disk reads the other does not.
+    Catalog::load_dir(specs)?;
+    let whole = Catalog::load_dir(specs)?;
+    let part = Catalog::load_products(specs, &subset)?;
+    let ms = |c: &Catalog| c.load_time().as_secs_f64() * 1000.0;
+    // Written, not printed: a closed pipe (`| head`) is an error to report,
+    // not a panic.
+    let mut out = std::io::stdout().lock();
+    let mut line = |label: &str, c: &Catalog| {
+        writeln!(
+            out,
+            "timings: {label}: {} spec(s), {} operation(s) ({} ROA), {} skipped, {} failed: {:.1} ms",
+            c.loaded().len(),
+            c.operation_count(),
+            c.roa_operation_count(),
+            c.skipped().len(),
+            c.failed().len(),
+            ms(c)
+        )
+    };
+    line(&format!("whole catalog {}", specs.display()), &whole)?;
+    line(&format!("--products {}", subset.join(",")), &part)?;
+    writeln!(
+        out,
+        "timings: ratio whole/products = {:.1}",
+        ms(&whole) / ms(&part).max(0.001)
+    )?;
+    for s in whole.skipped() {
+        writeln!(out, "timings: skipped {s}")?;
+    }
+    for f in whole.failed() {
+        writeln!(out, "timings: could not load {f}")?;
+    }
+    Ok(())
+}
+
+/// The product `--timings` compares with when none is given: `r-kvstore`
+/// (the workspace's own) when present, else the first product directory.
+fn one_product(specs: &Path) -> Result<String, Box<dyn std::error::Error>> {
+    let mut names: Vec<String> = std::fs::read_dir(specs)
+        .map_err(|e| format!("{}: {e}", specs.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_owned))
+        .collect();
+    names.sort();
+    if names.iter().any(|n| n == "r-kvstore") {
+        return Ok("r-kvstore".into());
+    }
+    names
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("{}: no product directory", specs.display()).into())
 }

@@ -51,6 +51,237 @@ pub fn check(spec: &[Parameter], params: &BTreeMap<String, String>) -> Result<()
     Ok(())
 }
 
+/// What an ROA request carries, split by where the spec places parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct RoaInput<'a> {
+    /// Decoded query parameters.
+    pub query: &'a BTreeMap<String, String>,
+    /// Path parameters taken from the template, decoded.
+    pub path: &'a BTreeMap<String, String>,
+    /// Request headers, names lowercased.
+    pub headers: &'a [(String, String)],
+    /// Form-body parameters, when the body is a form.
+    pub form: &'a BTreeMap<String, String>,
+    /// The raw body.
+    pub body: &'a [u8],
+}
+
+/// Checks an ROA request against `spec` in spec order; the first violation
+/// wins.
+///
+/// Path, query, header and form parameters are read as RPC ones are (same
+/// styles, same rules). The body: when the operation has a single `body`
+/// parameter that is an object, an array, a `$ref` or `style: json`, the
+/// whole body is its JSON value (as the official SDKs send it), checked
+/// member by member: required members, types, enums, `maxLength`,
+/// `maxItems`, at any depth. A scalar `body` parameter is the raw body
+/// (present or not). Several body parameters are members of one JSON object
+/// body. `host` parameters (SLS's project) are in the host name, which this
+/// endpoint does not route by, so they are not checked.
+pub fn check_roa(spec: &[Parameter], input: &RoaInput<'_>) -> Result<(), Violation> {
+    let body_params: Vec<&Parameter> = spec
+        .iter()
+        .filter(|p| p.location.as_deref() == Some("body"))
+        .collect();
+    let whole_body = match body_params.as_slice() {
+        [only] => {
+            let s = &only.schema;
+            let ty = s.ty.as_deref();
+            s.properties.is_some()
+                || s.reference.is_some()
+                || matches!(ty, Some("object") | Some("array"))
+                || only.style.as_deref() == Some("json")
+                || (ty.is_none() && only.name == "body")
+        }
+        _ => false,
+    };
+    // Parsed once, when some body parameter needs it.
+    let mut parsed: Option<Result<serde_json::Value, String>> = None;
+    let mut parse_body = || {
+        parsed
+            .get_or_insert_with(|| {
+                if input.body.iter().all(u8::is_ascii_whitespace) {
+                    Ok(serde_json::Value::Null)
+                } else if !input.form.is_empty() {
+                    // A form body (the SDKs' `formData` ROA calls): its
+                    // members, as strings; the scalar rules coerce them.
+                    Ok(serde_json::Value::Object(
+                        input
+                            .form
+                            .iter()
+                            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                            .collect(),
+                    ))
+                } else {
+                    serde_json::from_slice(input.body).map_err(|e| format!("expected JSON: {e}"))
+                }
+            })
+            .clone()
+    };
+    for p in spec {
+        match p.location.as_deref() {
+            Some("path") => check_one(p, input.path)?,
+            None | Some("query") => check_one(p, input.query)?,
+            Some("formData") => check_one(p, input.form)?,
+            Some("header") => {
+                let lower = p.name.to_ascii_lowercase();
+                let value: BTreeMap<String, String> = input
+                    .headers
+                    .iter()
+                    .find(|(k, _)| *k == lower)
+                    .map(|(_, v)| (p.name.clone(), v.clone()))
+                    .into_iter()
+                    .collect();
+                check_one(p, &value)?
+            }
+            Some("body") if whole_body => {
+                let ty = p.schema.ty.as_deref();
+                let scalar_body = matches!(ty, Some(t) if t != "object" && t != "array")
+                    && p.schema.properties.is_none();
+                if scalar_body {
+                    if input.body.is_empty() {
+                        required(p)?;
+                    }
+                    continue;
+                }
+                match parse_body() {
+                    Err(why) => {
+                        return Err(Violation::Invalid {
+                            name: p.name.clone(),
+                            why,
+                        })
+                    }
+                    Ok(serde_json::Value::Null) => required(p)?,
+                    Ok(value) => check_json("", &p.name, &p.schema, &value, 0)?,
+                }
+            }
+            Some("body") => {
+                let member = match parse_body() {
+                    Err(why) => {
+                        return Err(Violation::Invalid {
+                            name: p.name.clone(),
+                            why,
+                        })
+                    }
+                    Ok(serde_json::Value::Object(mut m)) => m.remove(&p.name),
+                    Ok(serde_json::Value::Null) => None,
+                    Ok(_) => {
+                        return Err(Violation::Invalid {
+                            name: p.name.clone(),
+                            why: "the body must be a JSON object of the body parameters".into(),
+                        })
+                    }
+                };
+                match member {
+                    None | Some(serde_json::Value::Null) => required(p)?,
+                    Some(v) => check_json("", &p.name, &p.schema, &v, 0)?,
+                }
+            }
+            // `host`, and positions the corpus does not use.
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Checks one JSON value against its schema. `path` is the value's place in
+/// the body (`nodepool_info.name`, `tags.2.key`; empty for the body itself),
+/// `root` the body parameter's name, used when `path` is empty.
+///
+/// Scalars are coerced the way the Java services behind the gateway read
+/// JSON (Jackson's defaults): a number or boolean is accepted where a string
+/// is declared, and a numeric string where a number is; an object or array
+/// is never accepted for a scalar, nor a scalar for one.
+fn check_json(
+    path: &str,
+    root: &str,
+    schema: &Schema,
+    value: &serde_json::Value,
+    depth: u32,
+) -> Result<(), Violation> {
+    use serde_json::Value;
+    let name = if path.is_empty() { root } else { path };
+    let invalid = |why: String| Violation::Invalid {
+        name: name.to_owned(),
+        why,
+    };
+    // Deeper than any real schema; a self-referencing one stops here.
+    if depth > 32 {
+        return Ok(());
+    }
+    let child = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    let ty = schema
+        .ty
+        .as_deref()
+        .or(schema.properties.as_ref().map(|_| "object"));
+    match (ty, value) {
+        (_, Value::Null) => Ok(()),
+        (Some("object"), Value::Object(members)) => {
+            if let Some(props) = &schema.properties {
+                for (key, prop) in props {
+                    match members.get(key) {
+                        None | Some(Value::Null) if prop.required == Some(true) => {
+                            return Err(Violation::Missing { name: child(key) })
+                        }
+                        None | Some(Value::Null) => {}
+                        Some(v) => check_json(&child(key), root, prop, v, depth + 1)?,
+                    }
+                }
+            }
+            Ok(())
+        }
+        (Some("object"), other) => Err(invalid(format!(
+            "expected a JSON object, got {}",
+            kind(other)
+        ))),
+        (Some("array"), Value::Array(items)) => {
+            if let Some(item_schema) = &schema.items {
+                for (i, item) in items.iter().enumerate() {
+                    check_json(
+                        &child(&(i + 1).to_string()),
+                        root,
+                        item_schema,
+                        item,
+                        depth + 1,
+                    )?;
+                }
+            }
+            check_count(name, schema, items.len() as u64)
+        }
+        (Some("array"), other) => Err(invalid(format!(
+            "expected a JSON array, got {}",
+            kind(other)
+        ))),
+        (_, Value::Object(_) | Value::Array(_)) if ty.is_some() && ty != Some("any") => {
+            Err(invalid(format!(
+                "expected {}, got {}",
+                ty.unwrap_or("a scalar"),
+                kind(value)
+            )))
+        }
+        (_, Value::String(s)) => check_scalar(name, schema, s),
+        (_, Value::Number(_) | Value::Bool(_)) => check_scalar(name, schema, &value.to_string()),
+        _ => Ok(()),
+    }
+}
+
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
 fn check_one(p: &Parameter, params: &BTreeMap<String, String>) -> Result<(), Violation> {
     let name = p.name.as_str();
     let schema = &p.schema;

@@ -52,7 +52,7 @@ impl MockServer {
     /// Loads the specs and the state, binds `127.0.0.1:port` and starts
     /// serving on the current tokio runtime.
     pub async fn start(config: MockConfig) -> Result<MockServer, MockError> {
-        let catalog = Catalog::load_dir(&config.specs_dir)?;
+        let catalog = Catalog::load_products(&config.specs_dir, &config.products)?;
         let state_text = config.state_json.as_deref().unwrap_or(DEFAULT_STATE);
         let state = State::from_json(state_text).map_err(MockError::State)?;
         let keys = if config.access_keys.is_empty() {
@@ -114,6 +114,17 @@ impl MockServer {
     /// Specs found but not served, with the reason.
     pub fn skipped_specs(&self) -> &[String] {
         self.endpoint.catalog().skipped()
+    }
+
+    /// Spec files that could not be loaded, each with its file and JSON
+    /// path; every other file is served.
+    pub fn failed_specs(&self) -> &[String] {
+        self.endpoint.catalog().failed()
+    }
+
+    /// How long loading the specs took.
+    pub fn load_time(&self) -> Duration {
+        self.endpoint.catalog().load_time()
     }
 
     /// Number of operations served.
