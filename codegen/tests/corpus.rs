@@ -96,6 +96,7 @@ fn full_r_kvstore_renders() {
     let generation = generate(&[SpecInput {
         file,
         label: "corpus r-kvstore".into(),
+        default_version: None,
     }])
     .unwrap_or_else(|e| panic!("{e}"));
     let product = &generation.products[0];
@@ -105,6 +106,7 @@ fn full_r_kvstore_renders() {
         "R-kvstore uses only supported constructs: {:?}",
         product.skipped
     );
-    // mod.rs index, product mod.rs, one file per operation.
-    assert_eq!(generation.files.len(), 2 + product.operations.len());
+    // The source and test indexes, product mod.rs, one file per
+    // operation, the product's example tests.
+    assert_eq!(generation.files.len(), 4 + product.operations.len());
 }

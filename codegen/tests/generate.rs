@@ -12,6 +12,7 @@ fn fixture(name: &str) -> SpecInput {
     SpecInput {
         file,
         label: format!("codegen/tests/fixtures/{name}/api-docs.json"),
+        default_version: None,
     }
 }
 
@@ -27,18 +28,20 @@ fn edge_case_generated_code_snapshots() {
     let names: Vec<String> = generation
         .files
         .iter()
-        .map(|f| f.path.display().to_string())
+        .map(|f| format!("{:?} {}", f.tree, f.path.display()))
         .collect();
     assert_eq!(
         names,
         [
-            "edge_cases/list_things.rs",
-            "edge_cases/list_things_2.rs",
-            "edge_cases/match.rs",
-            "edge_cases/mod.rs",
-            "edge_cases/self_.rs",
-            "edge_cases/types.rs",
-            "mod.rs"
+            "Source edge_cases_20240101/list_things.rs",
+            "Source edge_cases_20240101/list_things_2.rs",
+            "Source edge_cases_20240101/match.rs",
+            "Source edge_cases_20240101/mod.rs",
+            "Source edge_cases_20240101/self_.rs",
+            "Source edge_cases_20240101/types.rs",
+            "Source mod.rs",
+            "Tests edge_cases_20240101.rs",
+            "Tests mod.rs",
         ]
     );
     for file in &generation.files {
@@ -48,7 +51,8 @@ fn edge_case_generated_code_snapshots() {
             "{} lacks the header",
             file.path.display()
         );
-        let snapshot = format!("edge_cases__{}", file.path.display()).replace(['/', '.'], "_");
+        let snapshot =
+            format!("edge_cases__{:?}_{}", file.tree, file.path.display()).replace(['/', '.'], "_");
         insta::assert_snapshot!(snapshot, &file.contents);
     }
 }
@@ -170,6 +174,7 @@ fn reversed_fixture() -> SpecInput {
     SpecInput {
         file,
         label: original.label,
+        default_version: None,
     }
 }
 
@@ -594,4 +599,44 @@ fn roa_paths_are_checked_against_their_parameters() {
         ]
     );
     let _ = std::fs::remove_dir_all(file.parent().unwrap());
+}
+
+/// The shape of EnergyExpertExternal 2022-09-23 `GetGwpBenchmarkSummary`:
+/// `data.items[].quantity` declared int64 while the example sends 9.9763.
+#[test]
+fn an_integer_the_example_contradicts_is_widened_and_reported() {
+    let demo = serde_json::json!([{"type": "json", "example":
+        r#"{"requestId":"R","data":{"items":[{"quantity":9.9763,"name":"a"},{"quantity":2}]}}"#}])
+    .to_string();
+    let spec = serde_json::json!({
+        "info": {"style": "RPC", "product": "Energy", "version": "2022-09-23"},
+        "apis": {"GetSummary": {
+            "methods": ["get"],
+            "responses": {"200": {"schema": {"type": "object", "properties": {
+                "requestId": {"type": "string"},
+                "data": {"type": "object", "properties": {
+                    "items": {"type": "array", "items": {"type": "object", "properties": {
+                        "quantity": {"type": "integer", "format": "int64"},
+                        "name": {"type": "string"}}}}}}}}}},
+            "responseDemo": demo
+        }}
+    });
+    let file = write_temp_spec("widen", &spec.to_string());
+    let generation = generate(&[SpecInput::from_path(&file)]).unwrap();
+    let product = &generation.products[0];
+    let notes: Vec<&str> = product.degraded.iter().map(|d| d.reason.as_str()).collect();
+    assert_eq!(
+        notes,
+        ["apis.GetSummary.responses.200.schema.properties.data.properties.items.items.properties.quantity: declared integer (int64) but the example holds 9.9763; read as a float"]
+    );
+    let op = generation
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("get_summary.rs"))
+        .unwrap();
+    assert!(
+        op.contents.contains("quantity: rt::de::Scalar<f64>"),
+        "{}",
+        op.contents
+    );
 }

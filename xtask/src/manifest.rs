@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The manifest file.
@@ -14,8 +15,9 @@ pub struct Manifest {
 }
 
 /// One spec file.
-#[derive(Debug, Deserialize)]
-#[allow(dead_code)] // product/version/style/source document the entry for people
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // product/style/source document the entry for people
 pub struct Entry {
     pub product: String,
     pub code: String,
@@ -24,7 +26,95 @@ pub struct Entry {
     /// Relative to `api-specs/`.
     pub path: String,
     pub source: String,
+    /// The upstream file it was imported from (repository-relative or
+    /// corpus-relative, never a path of one machine).
+    #[serde(default)]
+    pub upstream: Option<String>,
+    /// SHA-256 of the upstream file as imported.
+    #[serde(default)]
+    pub upstream_sha256: Option<String>,
+    /// The catalogue's default version of this product (`products.json`),
+    /// which gets the plain module and feature name.
+    #[serde(default)]
+    pub default_version: Option<String>,
+    /// SHA-256 of the file at `path`.
     pub sha256: String,
+}
+
+const HEADER: &str = "\
+# Spec files used by the code generator, one [[spec]] table per file,
+# written by `cargo xtask import` (sorted by path).
+# `sha256` is the hex SHA-256 of the file at `path` (relative to this
+# directory); `cargo xtask regenerate` checks it before generating.
+# `upstream` and `upstream_sha256` name the Alibaba metadata file the facts
+# were imported from; `default_version` is the catalogue's default version
+# of the product, which gets the plain module and feature name.
+";
+
+/// A TOML basic string.
+fn toml_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The manifest's text for `entries`, sorted by path: the same entries
+/// always give the same bytes.
+pub fn render(entries: &[Entry]) -> String {
+    let mut sorted: Vec<&Entry> = entries.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut out = String::from(HEADER);
+    for e in sorted {
+        out.push_str("\n[[spec]]\n");
+        let mut line = |k: &str, v: &str| {
+            let _ = writeln!(out, "{k} = {}", toml_str(v));
+        };
+        line("product", &e.product);
+        line("code", &e.code);
+        line("version", &e.version);
+        line("style", &e.style);
+        line("path", &e.path);
+        line("source", &e.source);
+        if let Some(u) = &e.upstream {
+            line("upstream", u);
+        }
+        if let Some(u) = &e.upstream_sha256 {
+            line("upstream_sha256", u);
+        }
+        if let Some(v) = &e.default_version {
+            line("default_version", v);
+        }
+        line("sha256", &e.sha256);
+    }
+    out
+}
+
+/// Writes `text` to `file` through a temporary file and a rename, so a
+/// reader (or a crash) never sees half of it.
+pub fn write_atomically(file: &Path, text: &str) -> Result<(), String> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: cannot write: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, file).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("{}: cannot replace: {e}", file.display())
+    })
 }
 
 /// Reads `manifest.toml` under `specs_dir`.
@@ -66,6 +156,11 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Lowercase hex SHA-256 of bytes.
+pub fn sha256_bytes(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// Lowercase hex SHA-256 of a file.

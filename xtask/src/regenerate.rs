@@ -1,8 +1,8 @@
 //! `cargo xtask regenerate [--check]`: api-specs/ in, sdk/src/generated/ out.
 
 use crate::manifest;
-use alibabacloud_codegen::{generate, GeneratedFile, SpecInput};
-use std::collections::BTreeMap;
+use alibabacloud_codegen::{generate_into, GeneratedFile, Report, SpecInput, Tree};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -32,7 +32,8 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     }
     let started = Instant::now();
     let specs_dir = root.join("api-specs");
-    let out_dir = root.join("sdk/src/generated");
+    let src_dir = root.join("sdk/src/generated");
+    let tests_dir = root.join("sdk/tests/response_examples");
     let sdk_manifest = root.join("sdk/Cargo.toml");
 
     let manifest = manifest::load(&specs_dir)?;
@@ -50,7 +51,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
             .ok_or_else(|| {
                 format!(
                     "api-specs/{spec_path} has no [[spec]] entry in api-specs/manifest.toml \
-                     (add one with product, code, version, style, path, source and sha256)"
+                     (import it with `cargo xtask import`)"
                 )
             })?;
         let file = specs_dir.join(spec_path);
@@ -68,6 +69,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
         inputs.push(SpecInput {
             file,
             label: format!("api-specs/{spec_path}"),
+            default_version: entry.default_version.clone(),
         });
     }
     for entry in &manifest.spec {
@@ -79,33 +81,32 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
         }
     }
 
-    let mut generation = generate(&inputs).map_err(|e| e.to_string())?;
-    rustfmt_all(&mut generation.files)?;
-    for (spec_path, sha) in &sha_updates {
-        manifest::update_sha(&specs_dir, spec_path, sha)?;
-        println!("spec changed: api-specs/{spec_path} (manifest sha256 updated)");
-    }
-    let features: Vec<String> = generation.products.iter().map(|p| p.code.clone()).collect();
-
-    let wanted: BTreeMap<PathBuf, &GeneratedFile> = generation
-        .files
-        .iter()
-        .map(|f| (f.path.clone(), f))
-        .collect();
-    let existing = existing_files(&out_dir)?;
+    // Each file is compared (or written) as it is rendered; nothing holds
+    // the whole catalogue.
+    let mut wanted: BTreeSet<(Tree, PathBuf)> = BTreeSet::new();
     let mut written = 0usize;
-    for (path, file) in &wanted {
-        let target = out_dir.join(path);
+    let dir_of = |tree: Tree| match tree {
+        Tree::Source => &src_dir,
+        Tree::Tests => &tests_dir,
+    };
+    let label_of = |tree: Tree| match tree {
+        Tree::Source => "sdk/src/generated",
+        Tree::Tests => "sdk/tests/response_examples",
+    };
+    let report = generate_into(&inputs, &mut |file: GeneratedFile| {
+        let target = dir_of(file.tree).join(&file.path);
+        wanted.insert((file.tree, file.path.clone()));
         let current = std::fs::read_to_string(&target).ok();
         if current.as_deref() == Some(file.contents.as_str()) {
-            continue;
+            return Ok(());
         }
         if args.check {
             drift.push(match current {
-                None => format!("missing: sdk/src/generated/{}", path.display()),
+                None => format!("missing: {}/{}", label_of(file.tree), file.path.display()),
                 Some(old) => format!(
-                    "changed: sdk/src/generated/{} ({})",
-                    path.display(),
+                    "changed: {}/{} ({})",
+                    label_of(file.tree),
+                    file.path.display(),
                     line_diff_summary(&old, &file.contents)
                 ),
             });
@@ -118,22 +119,46 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
                 .map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
             written += 1;
         }
+        Ok(())
+    })?;
+    let failed_modules: Vec<String> = report
+        .failures
+        .iter()
+        .filter_map(|f| failed_module(&f.file))
+        .collect();
+    for (tree, dir) in [(Tree::Source, &src_dir), (Tree::Tests, &tests_dir)] {
+        for stale in existing_files(dir)? {
+            if wanted.contains(&(tree, stale.clone())) {
+                continue;
+            }
+            // A product that failed keeps its last good output.
+            if failed_modules
+                .iter()
+                .any(|m| stale.starts_with(m) || stale == Path::new(&format!("{m}.rs")))
+            {
+                continue;
+            }
+            if args.check {
+                drift.push(format!("stale: {}/{}", label_of(tree), stale.display()));
+            } else {
+                let target = dir.join(&stale);
+                std::fs::remove_file(&target)
+                    .map_err(|e| format!("{}: cannot remove: {e}", target.display()))?;
+                written += 1;
+            }
+        }
+        remove_empty_dirs(dir);
     }
-    for stale in existing.iter().filter(|p| !wanted.contains_key(*p)) {
-        if args.check {
-            drift.push(format!("stale: sdk/src/generated/{}", stale.display()));
-        } else {
-            let target = out_dir.join(stale);
-            std::fs::remove_file(&target)
-                .map_err(|e| format!("{}: cannot remove: {e}", target.display()))?;
-            written += 1;
+    if report.failures.is_empty() {
+        for (spec_path, sha) in &sha_updates {
+            manifest::update_sha(&specs_dir, spec_path, sha)?;
+            println!("spec changed: api-specs/{spec_path} (manifest sha256 updated)");
         }
     }
-    remove_empty_dirs(&out_dir);
 
     let cargo_toml = std::fs::read_to_string(&sdk_manifest)
         .map_err(|e| format!("{}: cannot read: {e}", sdk_manifest.display()))?;
-    let new_cargo_toml = with_features(&cargo_toml, &features)?;
+    let new_cargo_toml = with_features(&cargo_toml, &report.products)?;
     if new_cargo_toml != cargo_toml {
         if args.check {
             drift.push("changed: sdk/Cargo.toml generated features".to_string());
@@ -144,59 +169,85 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
         }
     }
 
-    print_summary(&generation);
+    print_summary(&report);
     let elapsed = started.elapsed();
+    let operations: usize = report.products.iter().map(|p| p.operations).sum();
+    let per_op = elapsed.as_secs_f64() * 1000.0 / operations.max(1) as f64;
+    for failure in &report.failures {
+        eprintln!("error: {failure}");
+    }
     if args.check {
-        if drift.is_empty() {
+        if drift.is_empty() && report.failures.is_empty() {
             println!(
-                "up to date: {} files checked in {:.2?}",
+                "up to date: {} files, {operations} operations checked in {elapsed:.2?} ({per_op:.2} ms per operation)",
                 wanted.len(),
-                elapsed
             );
             Ok(ExitCode::SUCCESS)
         } else {
-            eprintln!(
-                "generated code is out of date ({} differences):",
-                drift.len()
-            );
-            for d in &drift {
-                eprintln!("  {d}");
+            if !drift.is_empty() {
+                eprintln!(
+                    "generated code is out of date ({} differences):",
+                    drift.len()
+                );
+                for d in drift.iter().take(50) {
+                    eprintln!("  {d}");
+                }
+                if drift.len() > 50 {
+                    eprintln!("  ... and {} more", drift.len() - 50);
+                }
+                eprintln!("run `cargo xtask regenerate` and commit the result");
             }
-            eprintln!("run `cargo xtask regenerate` and commit the result");
             Ok(ExitCode::FAILURE)
         }
     } else {
         println!(
-            "regenerated sdk/src/generated: {} files, {} written, in {:.2?}",
+            "regenerated: {} files, {written} written, {operations} operations in {elapsed:.2?} ({per_op:.2} ms per operation)",
             wanted.len(),
-            written,
-            elapsed
         );
-        Ok(ExitCode::SUCCESS)
+        if report.failures.is_empty() {
+            Ok(ExitCode::SUCCESS)
+        } else {
+            eprintln!(
+                "{} spec files failed; every other product was generated",
+                report.failures.len()
+            );
+            Ok(ExitCode::FAILURE)
+        }
     }
 }
 
+/// The versioned module a failed spec file had (from its directory names,
+/// `<code>/<version>/api-docs.json`), so its last output is kept.
+fn failed_module(file: &Path) -> Option<String> {
+    let version = file.parent()?.file_name()?.to_string_lossy().into_owned();
+    let code = file
+        .parent()?
+        .parent()?
+        .file_name()?
+        .to_string_lossy()
+        .into_owned();
+    let tag: String = version
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    Some(format!(
+        "{}_{tag}",
+        code.replace(['-', '.'], "_").to_ascii_lowercase()
+    ))
+}
+
 /// One line per product: operations generated and skipped, lines of code.
-fn print_summary(generation: &alibabacloud_codegen::Generation) {
-    for p in &generation.products {
-        let lines: usize = generation
-            .files
-            .iter()
-            .filter(|f| {
-                f.path
-                    .components()
-                    .any(|c| c.as_os_str() == p.module.as_str())
-            })
-            .map(|f| f.contents.lines().count())
-            .sum();
+fn print_summary(report: &Report) {
+    for p in &report.products {
         println!(
             "{} {}: {} operations generated, {} skipped, {} lines ({:.0} per operation)",
             p.name,
             p.version,
-            p.operations.len(),
+            p.operations,
             p.skipped.len(),
-            lines,
-            lines as f64 / p.operations.len().max(1) as f64
+            p.lines,
+            p.lines as f64 / p.operations.max(1) as f64
         );
         for s in &p.skipped {
             println!("  skipped {}: {}", s.operation, s.reason);
@@ -221,21 +272,8 @@ fn standalone(root: &Path, specs: &[PathBuf], out: &Path) -> Result<ExitCode, St
         name: "alibabacloud-generated".to_string(),
         sdk_dependency: format!("{{ path = {:?} }}", sdk.display().to_string()),
     };
-    let mut generation =
+    let generation =
         alibabacloud_codegen::generate_crate(&inputs, &options).map_err(|e| e.to_string())?;
-    let generated_at = Instant::now();
-    let mut rust: Vec<GeneratedFile> = generation
-        .files
-        .iter()
-        .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
-        .cloned()
-        .collect();
-    rustfmt_all(&mut rust)?;
-    for f in &mut generation.files {
-        if let Some(formatted) = rust.iter().find(|r| r.path == f.path) {
-            f.contents = formatted.contents.clone();
-        }
-    }
     // Only ever replace a crate this command wrote.
     let existing_manifest = out.join("Cargo.toml");
     if existing_manifest.exists() {
@@ -268,66 +306,25 @@ fn standalone(root: &Path, specs: &[PathBuf], out: &Path) -> Result<ExitCode, St
         }
         std::fs::write(&target, &f.contents).map_err(|e| format!("{}: {e}", target.display()))?;
     }
-    print_summary(&generation);
+    for p in &generation.products {
+        println!(
+            "{} {}: {} operations generated, {} skipped",
+            p.name,
+            p.version,
+            p.operations.len(),
+            p.skipped.len()
+        );
+        for s in &p.skipped {
+            println!("  skipped {}: {}", s.operation, s.reason);
+        }
+    }
     println!(
-        "wrote {} files to {} (generation {:.2?}, with rustfmt {:.2?})",
+        "wrote {} files to {} in {:.2?}",
         generation.files.len(),
         out.display(),
-        generated_at - started,
         started.elapsed()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Runs rustfmt over the rendered files, so generated code passes
-/// `cargo fmt --check` like the rest of the workspace. One rustfmt process
-/// for all files, in a private staging directory.
-fn rustfmt_all(files: &mut [GeneratedFile]) -> Result<(), String> {
-    // Unique per call, so parallel calls in one process never share it.
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let staging = std::env::temp_dir().join(format!(
-        "alibabacloud-regenerate-{}-{call}",
-        std::process::id()
-    ));
-    let result = rustfmt_in(&staging, files);
-    let _ = std::fs::remove_dir_all(&staging);
-    result
-}
-
-fn rustfmt_in(staging: &Path, files: &mut [GeneratedFile]) -> Result<(), String> {
-    let mut paths = Vec::with_capacity(files.len());
-    for f in files.iter() {
-        let path = staging.join(&f.path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        std::fs::write(&path, &f.contents).map_err(|e| format!("{}: {e}", path.display()))?;
-        paths.push(path);
-    }
-    let rustfmt = std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".to_string());
-    for chunk in paths.chunks(500) {
-        let output = std::process::Command::new(&rustfmt)
-            .args(["--edition", "2021"])
-            .args(chunk)
-            .output()
-            .map_err(|e| {
-                format!(
-                    "cannot run {rustfmt}: {e} (install it with `rustup component add rustfmt`)"
-                )
-            })?;
-        if !output.status.success() {
-            return Err(format!(
-                "rustfmt rejected generated code (a generator bug): {}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-    }
-    for (f, path) in files.iter_mut().zip(&paths) {
-        f.contents =
-            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    Ok(())
 }
 
 /// `.rs` files under `dir`, relative to it.
@@ -378,8 +375,13 @@ fn line_diff_summary(old: &str, new: &str) -> String {
     format!("+{added} -{removed} lines")
 }
 
-/// `cargo_toml` with the feature block between the markers replaced.
-fn with_features(cargo_toml: &str, features: &[String]) -> Result<String, String> {
+/// `cargo_toml` with the feature block between the markers replaced: a
+/// feature per product version, the plain name of each default version
+/// enabling it, and `full` enabling every version.
+fn with_features(
+    cargo_toml: &str,
+    products: &[alibabacloud_codegen::ProductSummary],
+) -> Result<String, String> {
     let start = cargo_toml.find(BEGIN_FEATURES).ok_or_else(|| {
         format!("sdk/Cargo.toml: marker line `{BEGIN_FEATURES}` not found in [features]")
     })?;
@@ -387,9 +389,23 @@ fn with_features(cargo_toml: &str, features: &[String]) -> Result<String, String
         .find(END_FEATURES)
         .filter(|end| *end > start)
         .ok_or_else(|| format!("sdk/Cargo.toml: marker line `{END_FEATURES}` not found"))?;
+    let mut lines: Vec<String> = Vec::new();
+    for p in products {
+        lines.push(format!("{} = []", p.feature));
+        if let Some(alias) = p.alias_feature() {
+            lines.push(format!("{alias} = [{:?}]", p.feature));
+        }
+    }
+    lines.sort();
+    let all: Vec<String> = products
+        .iter()
+        .map(|p| format!("{:?}", p.feature))
+        .collect();
     let mut block = format!("{BEGIN_FEATURES}\n");
-    for f in features {
-        block.push_str(&format!("{f} = []\n"));
+    block.push_str(&format!("full = [{}]\n", all.join(", ")));
+    for l in lines {
+        block.push_str(&l);
+        block.push('\n');
     }
     Ok(format!(
         "{}{}{}",
@@ -412,12 +428,24 @@ mod tests {
         std::fs::create_dir_all(&spec_dir).unwrap();
         std::fs::create_dir_all(root.join("sdk/src")).unwrap();
         for rel in [
-            "api-specs/manifest.toml",
             "api-specs/r-kvstore/2015-01-01/api-docs.json",
+            "api-specs/r-kvstore/2015-01-01/docs.toml",
             "sdk/Cargo.toml",
         ] {
             std::fs::copy(real.join(rel), root.join(rel)).unwrap();
         }
+        // The R-kvstore entry only: one product keeps the test quick.
+        let entries: Vec<manifest::Entry> = manifest::load(&real.join("api-specs"))
+            .unwrap()
+            .spec
+            .into_iter()
+            .filter(|e| e.code == "r-kvstore")
+            .collect();
+        std::fs::write(
+            root.join("api-specs/manifest.toml"),
+            manifest::render(&entries),
+        )
+        .unwrap();
         root
     }
 
@@ -458,14 +486,14 @@ mod tests {
         assert_eq!(snapshot(&generated), first, "two runs, identical bytes");
 
         // A hand edit of generated code is drift.
-        let target = generated.join("r_kvstore/modify_security_group_configuration.rs");
+        let target = generated.join("r_kvstore_20150101/modify_security_group_configuration.rs");
         let text = std::fs::read_to_string(&target).unwrap();
         std::fs::write(&target, format!("{text}// hand edit\n")).unwrap();
         assert_eq!(run_in(&root, true), ExitCode::FAILURE);
         // A stale file is drift, and regenerate removes it.
-        std::fs::write(generated.join("r_kvstore/stale.rs"), "// old").unwrap();
+        std::fs::write(generated.join("r_kvstore_20150101/stale.rs"), "// old").unwrap();
         assert_eq!(run_in(&root, false), ExitCode::SUCCESS);
-        assert!(!generated.join("r_kvstore/stale.rs").exists());
+        assert!(!generated.join("r_kvstore_20150101/stale.rs").exists());
         assert_eq!(snapshot(&generated), first);
 
         // A changed spec: check reports the sha256, regenerate updates it.
@@ -511,15 +539,105 @@ mod tests {
         let toml = format!(
             "[features]\ndefault = []\n{BEGIN_FEATURES}\nold = []\n{END_FEATURES}\n\n[deps]\n"
         );
-        let out = with_features(&toml, &["a".into(), "b-c".into()]).unwrap();
+        let summary =
+            |code: &str, version: &str, alias: bool| alibabacloud_codegen::ProductSummary {
+                name: code.into(),
+                version: version.into(),
+                code: code.into(),
+                module: format!("{}_{}", code.replace('-', "_"), version.replace('-', "")),
+                feature: format!("{code}-{}", version.replace('-', "")),
+                alias: alias.then(|| code.replace('-', "_")),
+                spec_path: String::new(),
+                operations: 1,
+                skipped: vec![],
+                degraded: vec![],
+                lines: 1,
+                bytes: 1,
+            };
+        let out = with_features(
+            &toml,
+            &[
+                summary("a", "2020-01-01", true),
+                summary("b-c", "2014-08-28", false),
+                summary("b-c", "2022-02-22", true),
+            ],
+        )
+        .unwrap();
         assert_eq!(
             out,
-            format!("[features]\ndefault = []\n{BEGIN_FEATURES}\na = []\nb-c = []\n{END_FEATURES}\n\n[deps]\n")
+            format!(
+                "[features]\ndefault = []\n{BEGIN_FEATURES}\n\
+                 full = [\"a-20200101\", \"b-c-20140828\", \"b-c-20220222\"]\n\
+                 a = [\"a-20200101\"]\na-20200101 = []\n\
+                 b-c = [\"b-c-20220222\"]\nb-c-20140828 = []\nb-c-20220222 = []\n\
+                 {END_FEATURES}\n\n[deps]\n"
+            )
         );
         assert!(with_features("[features]\n", &[])
             .unwrap_err()
             .contains("marker"));
         assert_eq!(line_diff_summary("a\nb\n", "a\nc\nd\n"), "+2 -1 lines");
+    }
+
+    /// Two versions of one product coexist, the catalogue's default gets the
+    /// plain name, and a broken file among them stops nothing else.
+    #[test]
+    fn versions_coexist_and_one_broken_file_stops_nothing() {
+        let root = scratch_root("versions");
+        let specs = root.join("api-specs");
+        let text =
+            std::fs::read_to_string(specs.join("r-kvstore/2015-01-01/api-docs.json")).unwrap();
+        let newer = specs.join("r-kvstore/2099-01-01");
+        std::fs::create_dir_all(&newer).unwrap();
+        std::fs::write(
+            newer.join("api-docs.json"),
+            text.replacen(
+                "\"version\": \"2015-01-01\"",
+                "\"version\": \"2099-01-01\"",
+                1,
+            ),
+        )
+        .unwrap();
+        let broken = specs.join("broken/2020-01-01");
+        std::fs::create_dir_all(&broken).unwrap();
+        std::fs::write(
+            broken.join("api-docs.json"),
+            r#"{"info":{"product":"Broken","version":"2020-01-01"},"apis":{"Op":{"parameters":[{"name":"X","schema":{"maxItems":"many"}}]}}}"#,
+        )
+        .unwrap();
+        let mut entries = manifest::load(&specs).unwrap().spec;
+        let mut second = entries[0].clone();
+        second.version = "2099-01-01".into();
+        second.path = "r-kvstore/2099-01-01/api-docs.json".into();
+        second.sha256 = manifest::sha256_of(&newer.join("api-docs.json")).unwrap();
+        let mut bad = entries[0].clone();
+        bad.product = "Broken".into();
+        bad.code = "broken".into();
+        bad.path = "broken/2020-01-01/api-docs.json".into();
+        bad.default_version = None;
+        bad.sha256 = manifest::sha256_of(&broken.join("api-docs.json")).unwrap();
+        entries.push(second);
+        entries.push(bad);
+        std::fs::write(specs.join("manifest.toml"), manifest::render(&entries)).unwrap();
+
+        assert_eq!(run_in(&root, false), ExitCode::FAILURE, "one file failed");
+        let generated = root.join("sdk/src/generated");
+        assert!(generated.join("r_kvstore_20150101/mod.rs").exists());
+        assert!(generated.join("r_kvstore_20990101/mod.rs").exists());
+        assert!(!generated.join("broken_20200101").exists());
+        let index = std::fs::read_to_string(generated.join("mod.rs")).unwrap();
+        assert!(
+            index.contains("pub use self::r_kvstore_20150101 as r_kvstore;"),
+            "the manifest's default version gets the plain name:\n{index}"
+        );
+        assert!(!index.contains("r_kvstore_20990101 as"), "{index}");
+        let cargo = std::fs::read_to_string(root.join("sdk/Cargo.toml")).unwrap();
+        assert!(
+            cargo.contains("r-kvstore = [\"r-kvstore-20150101\"]"),
+            "{cargo}"
+        );
+        assert!(cargo.contains("r-kvstore-20990101 = []"), "{cargo}");
+        let _ = std::fs::remove_dir_all(&root);
     }
 }
 

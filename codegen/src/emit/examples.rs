@@ -1,42 +1,44 @@
 //! Tests generated from the metadata itself: every operation's documented
-//! example response must deserialize into its typed response.
+//! example response must deserialize into its typed response, and every
+//! top-level key of the example must land in a field.
 
 use super::ident;
 use crate::ir::Product;
+use crate::ProductSummary;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// A test file with one `#[test]` per operation that has a JSON example;
-/// `krate` is the crate under test.
-pub fn response_example_tests(krate: &str, products: &[Product]) -> TokenStream {
-    let krate = ident(krate);
-    let tests = products.iter().flat_map(|p| {
-        let product = ident(&p.module);
-        let krate = krate.clone();
-        p.operations.iter().filter_map(move |op| {
-            let example = op.example_response.as_ref()?;
-            let name = ident(&format!(
-                "{}__{}",
-                p.module,
-                op.module.trim_start_matches("r#").trim_end_matches('_')
-            ));
-            let module = ident(&op.module);
-            let response = ident(&op.response_type);
-            let label = format!("{} {}", p.name, op.name);
-            Some(quote! {
-                #[test]
-                fn #name() {
-                    let parsed: ::std::result::Result<#krate::#product::#module::#response, _> =
-                        ::serde_json::from_str(#example);
-                    if let ::std::result::Result::Err(e) = parsed {
-                        panic!("{}: {}", #label, e);
-                    }
-                }
-            })
+/// One product's test module: a `#[test]` per operation with a JSON
+/// example, calling the `check` helper at the root of the test crate.
+pub fn response_example_tests(p: &Product) -> TokenStream {
+    let product = ident(&p.module);
+    let tests = p.operations.iter().filter_map(|op| {
+        let example = op.example_response.as_ref()?;
+        let module = ident(&op.module);
+        let name = module.clone();
+        let response = ident(&op.response_type);
+        let label = format!("{} {} {}", p.name, p.version, op.name);
+        Some(quote! {
+            #[test]
+            fn #name() {
+                crate::check::<alibabacloud_sdk::#product::#module::#response>(#label, #example);
+            }
         })
     });
     quote! {
-        #![allow(non_snake_case)]
         #(#tests)*
     }
+}
+
+/// The index of the example test modules, each behind its product's feature.
+pub fn example_tests_root(products: &[ProductSummary]) -> TokenStream {
+    let items = products.iter().map(|p| {
+        let m = ident(&p.module);
+        let feature = &p.feature;
+        quote! {
+            #[cfg(feature = #feature)]
+            mod #m;
+        }
+    });
+    quote!(#(#items)*)
 }

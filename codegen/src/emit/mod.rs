@@ -9,7 +9,7 @@ mod request;
 mod response;
 mod types;
 
-pub use examples::response_example_tests;
+pub use examples::{example_tests_root, response_example_tests};
 pub use operation::operation_module;
 pub use product::{generated_root, product_module, types_module};
 

@@ -3,6 +3,7 @@
 
 use super::{doc_attrs, ident, inner_doc_attrs};
 use crate::ir::{ApiStyle, Product};
+use crate::ProductSummary;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -25,7 +26,7 @@ pub fn product_module(product: &Product) -> TokenStream {
         let m = ident(&op.module);
         let builder = ident(&op.builder_type);
         let first = op.docs.split("\n\n").next().unwrap_or("").to_string();
-        let text = if first.is_empty() {
+        let text = if first.is_empty() || first.starts_with(crate::ir::FACTS_MARK) {
             format!("`{}`.", op.name)
         } else {
             format!("{first}\n\nAction `{}`.", op.name)
@@ -66,13 +67,21 @@ pub fn product_module(product: &Product) -> TokenStream {
         "Client for {name} {version}: one method per operation, each returning a\nfluent builder. Cheap to clone; clones share connections and credentials."
     ));
     let overview = inner_doc_attrs(&format!(
-        "{name} {version}: {count} operations.\n\n\
+        "{name} {version}: {count} operations, behind the cargo feature `{feature}`{alias}.\n\n\
          Create a [`Client`](crate::{module}::Client) from a [`Config`](crate::config::Config) or the environment;\n\
          each of its methods returns an operation's builder, and `send()` returns the\n\
          typed response or an [`Error`](crate::error::Error) carrying the operation's error enum.\n\
          The request, response and error types of each operation are in its module and\n\
          re-exported here.{example}",
         count = product.operations.len(),
+        feature = product.feature,
+        alias = match &product.alias {
+            Some(alias) => format!(
+                " (or `{}`, which also names this module `{alias}`: the product's default version)",
+                product.code
+            ),
+            None => String::new(),
+        },
         module = product.module.trim_start_matches("r#"),
         example = overview_example(product),
     ));
@@ -136,7 +145,11 @@ fn overview_example(product: &Product) -> String {
     let Some(op) = op else {
         return String::new();
     };
-    let module = product.module.trim_start_matches("r#");
+    let module = product
+        .alias
+        .as_deref()
+        .unwrap_or(&product.module)
+        .trim_start_matches("r#");
     let method = op.module.as_str();
     format!(
         "\n\n```no_run\n\
@@ -150,20 +163,38 @@ fn overview_example(product: &Product) -> String {
     )
 }
 
-/// `generated/mod.rs`: one feature-gated module per product.
-pub fn generated_root(products: &[Product]) -> TokenStream {
+/// `generated/mod.rs`: one feature-gated module per product version, and
+/// the plain name of each product's default version as an alias of it.
+pub fn generated_root(products: &[ProductSummary]) -> TokenStream {
     let items = products.iter().map(|p| {
         let m = ident(&p.module);
-        let feature = &p.code;
+        let feature = &p.feature;
         let doc = doc_attrs(&format!(
             "{} {} (cargo feature `{feature}`).",
             p.name, p.version
         ));
+        let alias = p.alias.as_ref().map(|alias| {
+            let a = ident(alias);
+            let code = &p.code;
+            let doc = doc_attrs(&format!(
+                "{} at its default version, {} (cargo feature `{code}`): the same module as [`{}`].",
+                p.name,
+                p.version,
+                p.module.trim_start_matches("r#")
+            ));
+            quote! {
+                #doc
+                #[cfg(feature = #code)]
+                #[cfg_attr(docsrs, doc(cfg(feature = #code)))]
+                pub use self::#m as #a;
+            }
+        });
         quote! {
             #doc
             #[cfg(feature = #feature)]
             #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
             pub mod #m;
+            #alias
         }
     });
     quote!(#(#items)*)

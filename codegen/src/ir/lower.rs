@@ -61,7 +61,14 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
     let (shared, ref_names) = SharedTypes::new(docs);
     let shared = std::cell::RefCell::new(shared);
     for name in names {
-        let api = &docs.apis[name];
+        // Where the example contradicts a declared integer, the field reads
+        // as a float: a user's call should not fail on a documentation
+        // mistake. Each widening is reported.
+        let widened = widen_to_example(&docs.apis[name], name);
+        let (api, widen_notes) = match &widened {
+            Some((api, notes)) => (api, notes.clone()),
+            None => (&docs.apis[name], Vec::new()),
+        };
         let ctx = Ctx {
             docs,
             shared: &shared,
@@ -102,6 +109,10 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
             Ok(mut op) => {
                 op.module = escape_ident(&modules.claim(&snake(name)));
                 operations.push(op);
+                degraded.extend(widen_notes.into_iter().map(|reason| Skipped {
+                    operation: name.clone(),
+                    reason,
+                }));
                 degraded.extend(ctx.notes.take().into_iter().map(|reason| Skipped {
                     operation: name.clone(),
                     reason,
@@ -117,7 +128,9 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
     let shared = shared.into_inner();
     Ok(Product {
         name: docs.info.product.clone(),
-        module: product_module(&code),
+        module: versioned_module(&code, &docs.info.version),
+        feature: versioned_feature(&code, &docs.info.version),
+        alias: None,
         code,
         version: docs.info.version.clone(),
         style,
@@ -154,13 +167,34 @@ pub(super) const RUNTIME_MODULES: &[&str] = &[
 
 /// The module (and feature-gated path) of a product: `r-kvstore` is
 /// `r_kvstore`; a product named like a runtime module gets `_api`.
-pub(super) fn product_module(code: &str) -> String {
+pub fn product_module(code: &str) -> String {
     let base = snake(code);
     if RUNTIME_MODULES.contains(&base.as_str()) {
         format!("{base}_api")
     } else {
         escape_ident(&base)
     }
+}
+
+/// The version's letters and digits (`2015-01-01` -> `20150101`).
+fn version_tag(version: &str) -> String {
+    version
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// The module of one product version: `r_kvstore_20150101`. Versioned
+/// names never change meaning; the plain name ([`product_module`]) is an
+/// alias of the catalogue's default version.
+pub(super) fn versioned_module(code: &str, version: &str) -> String {
+    escape_ident(&format!("{}_{}", snake(code), version_tag(version)))
+}
+
+/// The cargo feature of one product version: `r-kvstore-20150101`.
+pub(super) fn versioned_feature(code: &str, version: &str) -> String {
+    format!("{code}-{}", version_tag(version))
 }
 
 /// A construct the generator cannot express yet: the JSON path and what.
@@ -416,7 +450,7 @@ pub(super) fn lower_operation(
         builder_type,
         response_type,
         error_type,
-        docs: operation_docs(api),
+        docs: operation_docs(api, &ctx.docs.info, name, ram),
         deprecated: api.deprecated == Some(true),
         methods: api.methods.iter().map(|m| Method::from_spec(m)).collect(),
         auth: api
@@ -567,7 +601,70 @@ fn param_checks(ty: &Type, schema: &Schema, allowed: &[String]) -> Vec<Check> {
     checks
 }
 
-pub(super) fn operation_docs(api: &Api) -> String {
+/// A copy of `api` whose inline success-response schema reads `number`
+/// wherever it declares `integer` and the example holds a fraction, with a
+/// note per field; `None` when the example agrees with the types.
+fn widen_to_example(api: &Api, name: &str) -> Option<(Api, Vec<String>)> {
+    let example = api.json_example(name).ok()??;
+    let (status, _) = api
+        .responses
+        .iter()
+        .find(|(status, r)| status.starts_with('2') && r.schema.is_some())?;
+    let status = status.clone();
+    let mut copy = api.clone();
+    let schema = copy.responses.get_mut(&status)?.schema.as_mut()?;
+    let mut notes = Vec::new();
+    widen(
+        schema,
+        &example,
+        &format!("apis.{name}.responses.{status}.schema"),
+        &mut notes,
+    );
+    (!notes.is_empty()).then_some((copy, notes))
+}
+
+fn widen(schema: &mut Schema, example: &serde_json::Value, path: &str, notes: &mut Vec<String>) {
+    match example {
+        serde_json::Value::Number(n) if schema.ty.as_deref() == Some("integer") && n.is_f64() => {
+            notes.push(format!(
+                "{path}: declared integer ({}) but the example holds {n}; read as a float",
+                schema.format.as_deref().unwrap_or("no format")
+            ));
+            schema.ty = Some("number".to_string());
+            schema.format = Some("double".to_string());
+        }
+        serde_json::Value::Object(members) => {
+            if let Some(props) = schema.properties.as_mut() {
+                for (key, value) in members {
+                    if let Some(child) = props.get_mut(key) {
+                        widen(child, value, &format!("{path}.properties.{key}"), notes);
+                    }
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            if let Some(item_schema) = schema.items.as_deref_mut() {
+                for item in items {
+                    widen(item_schema, item, &format!("{path}.items"), notes);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The first words of the facts paragraph every operation's docs end with.
+pub const FACTS_MARK: &str = "Operation facts:";
+
+/// Our overlay text (or the spec's, where it has any), then the facts:
+/// kind, methods, RAM action, and the link to Alibaba's API reference,
+/// which is `https://api.alibabacloud.com/document/<Product>/<Version>/<Action>`.
+pub(super) fn operation_docs(
+    api: &Api,
+    info: &crate::spec::Info,
+    name: &str,
+    ram: Option<(&str, Option<&str>)>,
+) -> String {
     let mut parts = Vec::new();
     for text in [&api.summary, &api.description].into_iter().flatten() {
         let doc = rustdoc(text);
@@ -575,6 +672,35 @@ pub(super) fn operation_docs(api: &Api) -> String {
             parts.push(doc);
         }
     }
+    let mut facts = vec![
+        match api.operation_type.as_deref() {
+            Some("read") => "a read".to_string(),
+            Some("write") => "a write".to_string(),
+            Some("readAndWrite") => "a read-and-write".to_string(),
+            _ => "an".to_string(),
+        } + " operation",
+    ];
+    if !api.methods.is_empty() {
+        let methods: Vec<String> = api.methods.iter().map(|m| m.to_ascii_uppercase()).collect();
+        facts.push(format!("HTTP {}", methods.join(" or ")));
+    }
+    if let Some(path) = api.path.as_deref().filter(|p| *p != "/") {
+        facts.push(format!("path `{path}`"));
+    }
+    if let Some((action, level)) = ram.filter(|r| !r.0.is_empty()) {
+        match level {
+            Some(level) => facts.push(format!("RAM action `{action}` (access level `{level}`)")),
+            None => facts.push(format!("RAM action `{action}`")),
+        }
+    }
+    if api.deprecated == Some(true) {
+        facts.push("deprecated".to_string());
+    }
+    parts.push(format!("{FACTS_MARK} {}.", facts.join("; ")));
+    parts.push(format!(
+        "API reference: <https://api.alibabacloud.com/document/{}/{}/{name}>",
+        info.product, info.version
+    ));
     parts.join("\n\n")
 }
 

@@ -11,7 +11,7 @@ mod lower;
 mod paging;
 mod types;
 
-pub use lower::{lower, BUILDER_METHODS};
+pub use lower::{lower, product_module, BUILDER_METHODS, FACTS_MARK};
 use serde::Serialize;
 
 /// A product at one API version, ready to emit.
@@ -21,8 +21,14 @@ pub struct Product {
     pub name: String,
     /// Lowercase code used for the host and the cargo feature (`r-kvstore`).
     pub code: String,
-    /// Rust module name (`r_kvstore`).
+    /// Rust module of this version (`r_kvstore_20150101`).
     pub module: String,
+    /// Cargo feature of this version (`r-kvstore-20150101`).
+    pub feature: String,
+    /// The plain module name (`r_kvstore`, feature `r-kvstore`) when this is
+    /// the product's default version; set by [`crate::generate`], which
+    /// sees every version.
+    pub alias: Option<String>,
     /// API version.
     pub version: String,
     /// How the API is called.
