@@ -41,6 +41,8 @@ pub mod retry;
 pub mod test_util;
 pub mod transport;
 
+// Generated and printed by prettyplease, deterministic; rustfmt leaves it alone.
+#[rustfmt::skip]
 mod generated;
 
 // What generated code calls. Not public API; see `private.rs`.
