@@ -122,11 +122,56 @@ pub struct Dropped {
     pub prose: usize,
     /// Navigation blocks removed.
     pub blocks: usize,
+    /// Example strings that quoted the file's prose, masked.
+    pub masked: usize,
 }
 
-/// The facts of one parsed file: every prose key dropped (see
-/// [`PROSE_KEYS`]), in place, names left alone.
+/// What an example holds instead of a sentence of Alibaba's prose
+/// (Alibaba's own examples mask values the same way).
+pub const MASK: &str = "****";
+
+/// Keys whose string values are examples: kept, unless they quote prose.
+const EXAMPLE_KEYS: &[&str] = &["example", "default"];
+
+/// A sentence, not a name: four words or more. Two-word texts such as
+/// "Instance ID." are how a field is named, and the facts say the same.
+pub fn is_sentence(line: &str) -> bool {
+    let line = line.trim();
+    line.split_whitespace().count() >= 4 && line.len() >= 24
+}
+
+/// The facts of one parsed file, in place: every prose key dropped (see
+/// [`PROSE_KEYS`]), names left alone, and example values (field examples
+/// and the example responses) that quote one of the file's sentences
+/// masked with [`MASK`]: examples are facts, an error message copied
+/// into one is not.
 pub fn facts_only(doc: &mut Json) -> Dropped {
+    let sentences = sentences(doc);
+    facts_only_masking(doc, &sentences)
+}
+
+/// The sentences of a file's prose (see [`is_sentence`]), one per line,
+/// sorted and without repeats.
+pub fn sentences(doc: &Json) -> Vec<String> {
+    let mut out: Vec<String> = prose_strings(doc)
+        .into_iter()
+        .flat_map(|(_, text)| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| is_sentence(l))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// [`facts_only`], masking examples that quote any of `sentences`: the
+/// importer passes the prose of every file it reads, since one product's
+/// example often quotes another product's error message.
+pub fn facts_only_masking(doc: &mut Json, sentences: &[String]) -> Dropped {
     let mut dropped = Dropped::default();
     if let Json::Object(top) = doc {
         for block in DROPPED_BLOCKS {
@@ -136,7 +181,87 @@ pub fn facts_only(doc: &mut Json) -> Dropped {
         }
     }
     strip(doc, false, &mut dropped);
+    if !sentences.is_empty() {
+        if let Ok(matcher) = aho_corasick::AhoCorasick::new(sentences) {
+            mask(doc, false, &matcher, &mut dropped.masked);
+        }
+    }
     dropped
+}
+
+/// Masks example strings that quote prose; `responseDemo` is JSON text
+/// holding examples that are JSON text, each read and written back.
+fn mask(node: &mut Json, is_name_map: bool, prose: &aho_corasick::AhoCorasick, masked: &mut usize) {
+    match node {
+        Json::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if !is_name_map && key == "responseDemo" {
+                    if let Json::String(text) = value {
+                        if prose.is_match(text.as_str()) {
+                            *text = mask_demo(text, prose, masked);
+                        }
+                    }
+                } else if !is_name_map && EXAMPLE_KEYS.contains(&key.as_str()) {
+                    mask_strings(value, prose, masked);
+                } else {
+                    let child_is_name_map = !is_name_map && NAME_MAPS.contains(&key.as_str());
+                    mask(value, child_is_name_map, prose, masked);
+                }
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(|i| mask(i, false, prose, masked)),
+        _ => {}
+    }
+}
+
+fn mask_demo(text: &str, prose: &aho_corasick::AhoCorasick, masked: &mut usize) -> String {
+    let Ok(mut list) = parse(text) else {
+        *masked += 1;
+        return prose.replace_all(text, &vec![MASK; prose.patterns_len()]);
+    };
+    if let Json::Array(entries) = &mut list {
+        for entry in entries {
+            let Json::Object(fields) = entry else {
+                continue;
+            };
+            // `example` and `errorExample` alike: each is JSON (or XML) text.
+            for value in fields.values_mut() {
+                let Json::String(example) = value else {
+                    continue;
+                };
+                if !prose.is_match(example.as_str()) {
+                    continue;
+                }
+                *example = match parse(example) {
+                    Ok(mut inner) => {
+                        mask_strings(&mut inner, prose, masked);
+                        serde_json::to_string(&inner).unwrap_or_default()
+                    }
+                    Err(_) => {
+                        *masked += 1;
+                        prose.replace_all(example, &vec![MASK; prose.patterns_len()])
+                    }
+                };
+            }
+        }
+    }
+    serde_json::to_string(&list).unwrap_or_default()
+}
+
+fn mask_strings(node: &mut Json, prose: &aho_corasick::AhoCorasick, masked: &mut usize) {
+    match node {
+        Json::String(s) if prose.is_match(s.as_str()) => {
+            *s = MASK.to_string();
+            *masked += 1;
+        }
+        Json::Array(items) => items
+            .iter_mut()
+            .for_each(|i| mask_strings(i, prose, masked)),
+        Json::Object(map) => map
+            .values_mut()
+            .for_each(|v| mask_strings(v, prose, masked)),
+        _ => {}
+    }
 }
 
 /// `is_name_map`: the keys of this object are names, not metadata.
@@ -263,7 +388,8 @@ mod tests {
             dropped,
             Dropped {
                 prose: 7,
-                blocks: 1
+                blocks: 1,
+                masked: 0,
             }
         );
         assert_eq!(
@@ -271,6 +397,36 @@ mod tests {
             r#"{"info":{"product":"P"},"apis":{"description":{"parameters":[{"name":"Message","schema":{"type":"string","enum":["a"]}}],"responses":{"200":{"schema":{"properties":{"Description":{"type":"string"},"message":{"type":"integer"}}}}},"errorCodes":{"400":[{"errorCode":"E"}]}}}}"#
         );
         assert!(prose_strings(&doc).is_empty());
+    }
+
+    #[test]
+    fn examples_that_quote_prose_are_masked() {
+        let demo = serde_json::json!([
+            {"type": "json", "example": r#"{"Code":"E","Message":"The thing you asked for does not exist.","Id":"i-1"}"#}
+        ])
+        .to_string();
+        let mut doc = parse(
+            &serde_json::json!({
+                "apis": {"Op": {
+                    "errorCodes": {"404": [{"errorCode": "E", "errorMessage": "The thing you asked for does not exist."}]},
+                    "responses": {"200": {"schema": {"properties": {"Message": {"type": "string",
+                        "example": "The thing you asked for does not exist.", "description": "A short one."}}}}},
+                    "responseDemo": demo
+                }}
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let dropped = facts_only(&mut doc);
+        assert_eq!(dropped.masked, 2, "{doc:?}");
+        let text = serde_json::to_string(&doc).unwrap();
+        assert!(!text.contains("does not exist"), "{text}");
+        assert!(text.contains(r#""example":"****""#), "{text}");
+        assert!(
+            text.contains("i-1"),
+            "the rest of the example stays: {text}"
+        );
+        assert_eq!(text.matches("****").count(), 2, "{text}");
     }
 
     #[test]

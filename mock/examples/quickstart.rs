@@ -46,7 +46,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = client
         .modify_security_group_configuration()
         .db_instance_id(INSTANCE)
-        .security_group_ids(["sg-quickstart1", "sg-quickstart2"])
+        .security_group_id("sg-quickstart1,sg-quickstart2")
         .send()
         .await?;
     println!(
@@ -73,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let missing = client
         .modify_security_group_configuration()
         .db_instance_id("r-doesnotexist")
-        .security_group_ids(["sg-quickstart1"])
+        .security_group_id("sg-quickstart1")
         .send()
         .await;
     match missing {

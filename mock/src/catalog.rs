@@ -613,13 +613,14 @@ mod tests {
     fn the_workspace_spec_loads() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-specs");
         let c = Catalog::load_dir(&dir).unwrap();
-        assert_eq!(c.loaded(), ["R-kvstore 2015-01-01"]);
+        assert_eq!(c.loaded().len(), 25, "{:?}", c.loaded());
+        assert!(c.loaded().iter().any(|p| p == "R-kvstore 2015-01-01"));
         let op = c
             .get("2015-01-01", "ModifySecurityGroupConfiguration")
             .unwrap();
         assert!(op.allows_method("POST") && op.allows_method("GET") && !op.allows_method("PUT"));
         let missing: Vec<u16> = op.rows("MissingParameter").map(|r| r.status).collect();
-        assert_eq!(missing, [404, 404]);
+        assert_eq!(missing, [404]);
         assert!(op.demo.is_some());
     }
 }

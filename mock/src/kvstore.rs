@@ -204,11 +204,15 @@ pub fn violation_error(op: &Operation, violation: &Violation) -> Option<ApiError
     }
 }
 
-/// The error `code` with the status and message of the operation's error
-/// table, or the given ones when the table lacks the code.
+/// The error `code` with the status of the operation's error table and its
+/// message, or the given ones where the table lacks them (imported specs
+/// keep codes and statuses, not Alibaba's messages).
 pub fn table_error(op: &Operation, code: &str, status: u16, message: &str) -> ApiError {
     match op.rows(code).next() {
-        Some(row) => ApiError::new(row.status, code, row.message.clone()),
+        Some(row) if !row.message.is_empty() => {
+            ApiError::new(row.status, code, row.message.clone())
+        }
+        Some(row) => ApiError::new(row.status, code, message),
         None => ApiError::new(status, code, message),
     }
 }

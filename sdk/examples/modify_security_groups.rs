@@ -40,7 +40,7 @@ async fn main() -> ExitCode {
     let result = client
         .modify_security_group_configuration()
         .db_instance_id(&instance)
-        .security_group_ids(&groups)
+        .security_group_id(groups.join(","))
         .send()
         .await;
     match result {

@@ -12,7 +12,7 @@
 //! let out = client
 //!     .modify_security_group_configuration()
 //!     .db_instance_id("r-bp1zxszhcgatnx****")
-//!     .security_group_ids(["sg-1", "sg-2"])
+//!     .security_group_id("sg-1,sg-2")
 //!     .send()
 //!     .await?;
 //! println!("{:?}", out.request_id());

@@ -32,7 +32,7 @@ async fn readme_call(
     client
         .modify_security_group_configuration()
         .db_instance_id("r-bp1zxszhcgatnx****")
-        .security_group_ids(["sg-1", "sg-2"])
+        .security_group_id("sg-1,sg-2")
         .send()
         .await
 }
@@ -120,34 +120,35 @@ async fn invalid_parameters_fail_before_sending() {
     let transport = CaptureTransport::new("{}");
     let c = client(transport.clone());
 
-    let eleven: Vec<String> = (1..=11).map(|i| format!("sg-{i}")).collect();
+    let too_many: Vec<String> = (1..=52).map(|i| format!("r-{i}")).collect();
     let err = c
-        .modify_security_group_configuration()
-        .db_instance_id("r-1")
-        .security_group_ids(eleven)
+        .list_tag_resources()
+        .region_id("cn-hangzhou")
+        .resource_type("INSTANCE")
+        .resource_ids(too_many)
         .send()
         .await
         .unwrap_err();
     let Error::Validation(v) = &err else {
         panic!("expected a validation error, got {err}")
     };
-    assert_eq!(v.parameter(), "SecurityGroupId");
+    assert_eq!(v.parameter(), "ResourceId");
     assert_eq!(
         v.problem(),
         &ValidationProblem::TooManyItems {
-            max: 10,
-            actual: 11
+            max: 51,
+            actual: 52
         }
     );
     let text = err.to_string();
     assert!(
-        text.contains("ModifySecurityGroupConfiguration") && text.contains("at most 10"),
+        text.contains("ListTagResources") && text.contains("at most 51"),
         "{text}"
     );
 
     let err = c
         .modify_security_group_configuration()
-        .security_group_ids(["sg-1"])
+        .security_group_id("sg-1")
         .send()
         .await
         .unwrap_err();
@@ -201,11 +202,9 @@ fn descriptor_carries_the_spec_facts() {
     assert_eq!(d.methods, ["POST", "GET"]);
     assert_eq!(d.auth, ["AK"]);
     assert_eq!(d.operation_type, "write");
-    assert_eq!(
-        d.ram_action,
-        Some("kvstore:ModifySecurityGroupConfiguration")
-    );
-    assert_eq!(d.ram_access_level, Some("update"));
+    // R-kvstore's metadata has no RAM block, and facts come only from it.
+    assert_eq!(d.ram_action, None);
+    assert_eq!(d.ram_access_level, None);
     assert!(!d.is_idempotent());
     assert_eq!(
         d.product.endpoint_for("cn-hangzhou"),

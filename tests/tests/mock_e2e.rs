@@ -62,7 +62,7 @@ async fn security_groups_and_ip_whitelists_change_and_read_back() {
         let out = c
             .modify_security_group_configuration()
             .db_instance_id(REDIS)
-            .security_group_ids(&groups)
+            .security_group_id(groups.join(","))
             .send()
             .await
             .unwrap();
@@ -172,7 +172,7 @@ async fn every_error_the_mock_produces_arrives_as_its_typed_variant() {
         let modify = |id: &str, groups: &[&str]| {
             c.modify_security_group_configuration()
                 .db_instance_id(id)
-                .security_group_ids(groups.iter().copied())
+                .security_group_id(groups.join(","))
                 .send()
         };
 
@@ -345,7 +345,7 @@ async fn a_wrong_secret_gets_signature_does_not_match_with_the_string_to_sign() 
         let e = service(
             c.modify_security_group_configuration()
                 .db_instance_id(REDIS)
-                .security_group_ids(["sg-1"])
+                .security_group_id("sg-1")
                 .send()
                 .await,
         );

@@ -33,11 +33,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// A sentence, not a name: four words or more. Two-word descriptions such
-/// as "Instance ID." are how a field is named, and facts say the same.
-fn is_sentence(s: &str) -> bool {
-    s.split_whitespace().count() >= 4 && s.trim().len() >= 24
-}
+use facts::is_sentence;
 
 #[test]
 fn no_corpus_sentence_is_in_the_repository() {

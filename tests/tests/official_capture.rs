@@ -93,7 +93,7 @@ async fn ours(c: &Captured) -> alibabacloud_sdk::transport::HttpRequest {
     client
         .modify_security_group_configuration()
         .db_instance_id("r-bp1zxszhcgatnx****")
-        .security_group_ids(["sg-bpcfmyiu4ekp****"])
+        .security_group_id("sg-bpcfmyiu4ekp****")
         .send()
         .await
         .unwrap();

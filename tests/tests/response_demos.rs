@@ -28,7 +28,7 @@ fn parse<T: DeserializeOwned>(demos: &BTreeMap<String, String>, op: &str) -> T {
 #[test]
 fn every_demo_deserializes() {
     let d = demos();
-    assert_eq!(d.len(), 9);
+    assert_eq!(d.len(), 146);
     let r: ModifySecurityGroupConfigurationResponse = parse(&d, "ModifySecurityGroupConfiguration");
     assert!(!r.request_id().unwrap().is_empty());
     let r: DescribeSecurityGroupConfigurationResponse =

@@ -34,7 +34,7 @@ fn client(url: &str, signature: SignatureVersion) -> Client {
 async fn modify(c: &Client) -> Result<(), Error<ModifySecurityGroupConfigurationError>> {
     c.modify_security_group_configuration()
         .db_instance_id("r-1")
-        .security_group_ids(["sg-1"])
+        .security_group_id("sg-1")
         .send()
         .await
         .map(|_| ())

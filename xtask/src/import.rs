@@ -49,9 +49,27 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     };
     let mut failures = Vec::new();
     let mut changed = false;
+    // Examples that quote any file's prose are masked, whichever file it is.
+    let mut prose: Vec<String> = Vec::new();
+    for file in &args.files {
+        if let Ok(doc) = std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|t| facts::parse(&t).map_err(|e| e.to_string()))
+        {
+            prose.extend(facts::sentences(&doc));
+        }
+    }
+    prose.sort();
+    prose.dedup();
     for file in &args.files {
         let catalog = args.catalog.clone().or_else(|| find_catalog(file));
-        match import_one(&specs_dir, file, catalog.as_deref(), args.fail_on_breaking) {
+        match import_one(
+            &specs_dir,
+            file,
+            catalog.as_deref(),
+            args.fail_on_breaking,
+            &prose,
+        ) {
             Ok(Outcome::Written(entry)) => {
                 println!("imported {} -> api-specs/{}", display(file), entry.path);
                 entries.retain(|e| e.path != entry.path);
@@ -169,6 +187,7 @@ fn import_one(
     file: &Path,
     catalog: Option<&Path>,
     fail_on_breaking: bool,
+    prose: &[String],
 ) -> Result<Outcome, String> {
     let raw = std::fs::read(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
     let upstream_sha256 = manifest::sha256_bytes(&raw);
@@ -192,7 +211,11 @@ fn import_one(
         },
         _ => "RPC".to_string(),
     };
-    facts::facts_only(&mut doc);
+    let mut prose = prose.to_vec();
+    prose.extend(facts::sentences(&doc));
+    prose.sort();
+    prose.dedup();
+    facts::facts_only_masking(&mut doc, &prose);
     let facts_text = facts::to_text(&doc);
 
     let code = product.to_ascii_lowercase();
@@ -419,7 +442,7 @@ mod tests {
         ] {
             let file = upstream(&root, text);
             assert_eq!(run_import(&root, &file, false), ExitCode::FAILURE, "{text}");
-            let err = import_one(&root.join("api-specs"), &file, None, false)
+            let err = import_one(&root.join("api-specs"), &file, None, false, &[])
                 .err()
                 .unwrap();
             assert!(err.contains(want), "{text}: {err}");

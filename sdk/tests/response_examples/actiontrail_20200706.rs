@@ -257,7 +257,7 @@ fn get_data_event_selector() {
         alibabacloud_sdk::actiontrail_20200706::get_data_event_selector::GetDataEventSelectorResponse,
     >(
         "Actiontrail 2020-07-06 GetDataEventSelector",
-        "{\"DataEventSelectors\":\"[{\\\"EventName\\\":{\\\"Equals\\\":[\\\"GetObject\\\",\\\"CopyObject\\\",\\\"AppendObject\\\"]},\\\"ReadWriteType\\\":\\\"All\\\",\\\"ServiceName\\\":\\\"Oss\\\"}]\",\"IsTrailAllRegion\":true,\"RequestId\":\"90771C32-635B-529C-950C-75A9607D****\",\"SlsDeliveryConfigs\":[{\"CreateTime\":\"2024-12-18T03:25:36Z\",\"ErrorCode\":\"LogServiceException\",\"ErrorMessage\":\"RequestError Web request failed.\",\"RegionSlsProjectArn\":\"acs:log:cn-shanghai:159498693826****:project/actiontrail-log-159498693826****-cn-shanghai\",\"Status\":\"success\",\"TrailRegion\":\"cn-shanghai\"}],\"TrailArn\":\"acs:actiontrail:cn-shanghai:159498693826****:trail/trail-name\"}",
+        "{\"DataEventSelectors\":\"[{\\\"EventName\\\":{\\\"Equals\\\":[\\\"GetObject\\\",\\\"CopyObject\\\",\\\"AppendObject\\\"]},\\\"ReadWriteType\\\":\\\"All\\\",\\\"ServiceName\\\":\\\"Oss\\\"}]\",\"IsTrailAllRegion\":true,\"RequestId\":\"90771C32-635B-529C-950C-75A9607D****\",\"SlsDeliveryConfigs\":[{\"CreateTime\":\"2024-12-18T03:25:36Z\",\"ErrorCode\":\"LogServiceException\",\"ErrorMessage\":\"****\",\"RegionSlsProjectArn\":\"acs:log:cn-shanghai:159498693826****:project/actiontrail-log-159498693826****-cn-shanghai\",\"Status\":\"success\",\"TrailRegion\":\"cn-shanghai\"}],\"TrailArn\":\"acs:actiontrail:cn-shanghai:159498693826****:trail/trail-name\"}",
     );
 }
 
@@ -307,7 +307,7 @@ fn list_data_event_selectors() {
         alibabacloud_sdk::actiontrail_20200706::list_data_event_selectors::ListDataEventSelectorsResponse,
     >(
         "Actiontrail 2020-07-06 ListDataEventSelectors",
-        "{\"Data\":{\"DataEventSelectorInfos\":[{\"EventSelectors\":\"[{\\\"EventName\\\":{\\\"Equals\\\":[\\\"GetObject\\\",\\\"CopyObject\\\",\\\"AppendObject\\\"]},\\\"ReadWriteType\\\":\\\"All\\\",\\\"ServiceName\\\":\\\"Oss\\\"}]\",\"IsTrailAllRegion\":true,\"SlsDeliveryConfigs\":[{\"CreateTime\":\"2023-09-30T16:11Z\",\"ErrorCode\":\"LogServiceException\",\"ErrorMessage\":\"RequestError Web request failed.\",\"RegionSlsProjectArn\":\"acs:log:cn-shanghai:159498693826****:project/actiontrail-log-159498693826****-cn-shanghai\",\"Status\":\"success\",\"TrailRegion\":\"cn-shanghai\"}],\"TrailArn\":\"acs:actiontrail:cn-shanghai:159498693826****:trail/trail-name\",\"TrailName\":\"trail-name\"}],\"MaxResults\":20,\"NextToken\":\"VjE6bHJlTGoxdm1M****\"},\"RequestId\":\"8A74FD2E-A9B9-461C-BCE9-D9668DF1****\"}",
+        "{\"Data\":{\"DataEventSelectorInfos\":[{\"EventSelectors\":\"[{\\\"EventName\\\":{\\\"Equals\\\":[\\\"GetObject\\\",\\\"CopyObject\\\",\\\"AppendObject\\\"]},\\\"ReadWriteType\\\":\\\"All\\\",\\\"ServiceName\\\":\\\"Oss\\\"}]\",\"IsTrailAllRegion\":true,\"SlsDeliveryConfigs\":[{\"CreateTime\":\"2023-09-30T16:11Z\",\"ErrorCode\":\"LogServiceException\",\"ErrorMessage\":\"****\",\"RegionSlsProjectArn\":\"acs:log:cn-shanghai:159498693826****:project/actiontrail-log-159498693826****-cn-shanghai\",\"Status\":\"success\",\"TrailRegion\":\"cn-shanghai\"}],\"TrailArn\":\"acs:actiontrail:cn-shanghai:159498693826****:trail/trail-name\",\"TrailName\":\"trail-name\"}],\"MaxResults\":20,\"NextToken\":\"VjE6bHJlTGoxdm1M****\"},\"RequestId\":\"8A74FD2E-A9B9-461C-BCE9-D9668DF1****\"}",
     );
 }
 

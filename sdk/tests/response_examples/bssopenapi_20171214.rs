@@ -187,7 +187,7 @@ fn describe_pricing_module() {
         alibabacloud_sdk::bssopenapi_20171214::describe_pricing_module::DescribePricingModuleResponse,
     >(
         "BssOpenApi 2017-12-14 DescribePricingModule",
-        "{\"Code\":\"Success\",\"Data\":{\"AttributeList\":{\"Attribute\":[{\"Code\":\"DBInstanceStorage\",\"Name\":\"存储空间\",\"Unit\":\"GB\",\"Values\":{\"AttributeValue\":[{\"Name\":\"2 核 4GB（单机基础版）\",\"Remark\":\"连接数：4000 IOPS与存储空间大小有关\",\"Type\":\"single_string\",\"Value\":\"mysql.n2.medium.1\"}]}}]},\"ModuleList\":{\"Module\":[{\"ConfigList\":{\"ConfigList\":[\"[ \\\"Region\\\",\\\"InstanceType\\\" ]\"]},\"Currency\":\"CNY\",\"ModuleCode\":\"InstanceType\",\"ModuleName\":\"实例\",\"PriceType\":\"Month\"}]}},\"Message\":\"This API is not applicable for caller.\",\"RequestId\":\"C40A8EE0-8084-49FE-B66E-5E1C3B6AE025\",\"Success\":true}",
+        "{\"Code\":\"Success\",\"Data\":{\"AttributeList\":{\"Attribute\":[{\"Code\":\"DBInstanceStorage\",\"Name\":\"存储空间\",\"Unit\":\"GB\",\"Values\":{\"AttributeValue\":[{\"Name\":\"2 核 4GB（单机基础版）\",\"Remark\":\"连接数：4000 IOPS与存储空间大小有关\",\"Type\":\"single_string\",\"Value\":\"mysql.n2.medium.1\"}]}}]},\"ModuleList\":{\"Module\":[{\"ConfigList\":{\"ConfigList\":[\"[ \\\"Region\\\",\\\"InstanceType\\\" ]\"]},\"Currency\":\"CNY\",\"ModuleCode\":\"InstanceType\",\"ModuleName\":\"实例\",\"PriceType\":\"Month\"}]}},\"Message\":\"****\",\"RequestId\":\"C40A8EE0-8084-49FE-B66E-5E1C3B6AE025\",\"Success\":true}",
     );
 }
 
@@ -667,7 +667,7 @@ fn query_product_list() {
         alibabacloud_sdk::bssopenapi_20171214::query_product_list::QueryProductListResponse,
     >(
         "BssOpenApi 2017-12-14 QueryProductList",
-        "{\"Code\":\"Success\",\"Data\":{\"PageNum\":1,\"PageSize\":10,\"ProductList\":{\"Product\":[{\"ProductCode\":\"cdn\",\"ProductName\":\"内容分发网络CDN（按量付费）\",\"ProductType\":\"CDN\",\"SubscriptionType\":\"PayAsYouGo\"}]},\"TotalCount\":449},\"Message\":\"This API is not applicable for caller.\",\"RequestId\":\"94858229-2758-4663-A7D0-99490D541F15\",\"Success\":true}",
+        "{\"Code\":\"Success\",\"Data\":{\"PageNum\":1,\"PageSize\":10,\"ProductList\":{\"Product\":[{\"ProductCode\":\"cdn\",\"ProductName\":\"内容分发网络CDN（按量付费）\",\"ProductType\":\"CDN\",\"SubscriptionType\":\"PayAsYouGo\"}]},\"TotalCount\":449},\"Message\":\"****\",\"RequestId\":\"94858229-2758-4663-A7D0-99490D541F15\",\"Success\":true}",
     );
 }
 
@@ -747,7 +747,7 @@ fn query_savings_plans_discount() {
         alibabacloud_sdk::bssopenapi_20171214::query_savings_plans_discount::QuerySavingsPlansDiscountResponse,
     >(
         "BssOpenApi 2017-12-14 QuerySavingsPlansDiscount",
-        "{\"Code\":\"PARAM_ERROR\",\"Data\":{\"HostId\":\"100.104.180.109\",\"Items\":[{\"CommodityName\":\"云服务器ECS-按量付费\",\"ContractDiscountRate\":\"0.85\",\"Cycle\":\"1:Year\",\"DiscountRate\":\"0.85\",\"ModuleName\":\"实例\",\"PayMode\":\"total\",\"Region\":\"张家口\",\"RegionCode\":\"cn-hangzhou\",\"Spec\":\"ecs.g6\",\"SpnType\":\"universal\"}]},\"Message\":\"This API is not applicable for caller.\",\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        "{\"Code\":\"PARAM_ERROR\",\"Data\":{\"HostId\":\"100.104.180.109\",\"Items\":[{\"CommodityName\":\"云服务器ECS-按量付费\",\"ContractDiscountRate\":\"0.85\",\"Cycle\":\"1:Year\",\"DiscountRate\":\"0.85\",\"ModuleName\":\"实例\",\"PayMode\":\"total\",\"Region\":\"张家口\",\"RegionCode\":\"cn-hangzhou\",\"Spec\":\"ecs.g6\",\"SpnType\":\"universal\"}]},\"Message\":\"****\",\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
     );
 }
 
@@ -927,7 +927,7 @@ fn tag_resources() {
         alibabacloud_sdk::bssopenapi_20171214::tag_resources::TagResourcesResponse,
     >(
         "BssOpenApi 2017-12-14 TagResources",
-        "{\"Code\":\"InternalError\",\"Data\":true,\"Message\":\"This API is not applicable for caller.\",\"RequestId\":\"1537A007-72D7-4165-8A26-8694A38E219A\",\"Success\":true}",
+        "{\"Code\":\"InternalError\",\"Data\":true,\"Message\":\"****\",\"RequestId\":\"1537A007-72D7-4165-8A26-8694A38E219A\",\"Success\":true}",
     );
 }
 
@@ -947,7 +947,7 @@ fn untag_resources() {
         alibabacloud_sdk::bssopenapi_20171214::untag_resources::UntagResourcesResponse,
     >(
         "BssOpenApi 2017-12-14 UntagResources",
-        "{\"Code\":\"PARAM_ERROR\",\"Data\":true,\"Message\":\"This API is not applicable for caller.\",\"RequestId\":\"C7C15585-8349-4C62-BEE4-5A391841B9BE\",\"Success\":true}",
+        "{\"Code\":\"PARAM_ERROR\",\"Data\":true,\"Message\":\"****\",\"RequestId\":\"C7C15585-8349-4C62-BEE4-5A391841B9BE\",\"Success\":true}",
     );
 }
 

@@ -7,7 +7,7 @@ fn add_tags() {
         alibabacloud_sdk::cms_20190101::add_tags::AddTagsResponse,
     >(
         "Cms 2019-01-01 AddTags",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"DAE4B115-3847-5438-8709-423627F0A3A3\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"DAE4B115-3847-5438-8709-423627F0A3A3\",\"Success\":true}",
     );
 }
 
@@ -17,7 +17,7 @@ fn apply_metric_rule_template() {
         alibabacloud_sdk::cms_20190101::apply_metric_rule_template::ApplyMetricRuleTemplateResponse,
     >(
         "Cms 2019-01-01 ApplyMetricRuleTemplate",
-        "{\"Code\":200,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"3F897F3C-020A-4993-95B4-63ABB84F83E6\",\"Resource\":{\"AlertResults\":[{\"Code\":\"200\",\"Message\":\"alert rule is creating, please wait a few minutes.\",\"RuleId\":\"applyTemplate8ab74c6b-9f27-47ab-8841-de01dc08****\",\"RuleName\":\"test123\",\"Success\":true}],\"GroupId\":123456},\"Success\":true}",
+        "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"3F897F3C-020A-4993-95B4-63ABB84F83E6\",\"Resource\":{\"AlertResults\":[{\"Code\":\"200\",\"Message\":\"alert rule is creating, please wait a few minutes.\",\"RuleId\":\"applyTemplate8ab74c6b-9f27-47ab-8841-de01dc08****\",\"RuleName\":\"test123\",\"Success\":true}],\"GroupId\":123456},\"Success\":true}",
     );
 }
 
@@ -47,7 +47,7 @@ fn create_dynamic_tag_group() {
         alibabacloud_sdk::cms_20190101::create_dynamic_tag_group::CreateDynamicTagGroupResponse,
     >(
         "Cms 2019-01-01 CreateDynamicTagGroup",
-        "{\"Code\":\"200\",\"Id\":\"2534dc0a-e3e5-4ae1-a2fc-75ef166c****\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"84AC6F0B-7945-466A-AA44-99BB5A561F86\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Id\":\"2534dc0a-e3e5-4ae1-a2fc-75ef166c****\",\"Message\":\"****\",\"RequestId\":\"84AC6F0B-7945-466A-AA44-99BB5A561F86\",\"Success\":true}",
     );
 }
 
@@ -57,7 +57,7 @@ fn create_group_metric_rules() {
         alibabacloud_sdk::cms_20190101::create_group_metric_rules::CreateGroupMetricRulesResponse,
     >(
         "Cms 2019-01-01 CreateGroupMetricRules",
-        "{\"Code\":200,\"Message\":\"The Request is not authorization.\",\"RequestId\":\"461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D\",\"Resources\":{\"AlertResult\":[{\"Code\":200,\"Message\":\"Metric not found.\",\"RuleId\":\"456789\",\"RuleName\":\"ECS_Rule1\",\"Success\":true}]},\"Success\":true}",
+        "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D\",\"Resources\":{\"AlertResult\":[{\"Code\":200,\"Message\":\"Metric not found.\",\"RuleId\":\"456789\",\"RuleName\":\"ECS_Rule1\",\"Success\":true}]},\"Success\":true}",
     );
 }
 
@@ -67,7 +67,7 @@ fn create_group_monitoring_agent_process() {
         alibabacloud_sdk::cms_20190101::create_group_monitoring_agent_process::CreateGroupMonitoringAgentProcessResponse,
     >(
         "Cms 2019-01-01 CreateGroupMonitoringAgentProcess",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"718FEA81-64C3-4F23-8F90-0531F7489FC1\",\"Resource\":{\"GroupProcessId\":\"7F2B0024-4F21-48B9-A764-211CEC48****\"},\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"718FEA81-64C3-4F23-8F90-0531F7489FC1\",\"Resource\":{\"GroupProcessId\":\"7F2B0024-4F21-48B9-A764-211CEC48****\"},\"Success\":true}",
     );
 }
 
@@ -77,7 +77,7 @@ fn create_host_availability() {
         alibabacloud_sdk::cms_20190101::create_host_availability::CreateHostAvailabilityResponse,
     >(
         "Cms 2019-01-01 CreateHostAvailability",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true,\"TaskId\":12345}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true,\"TaskId\":12345}",
     );
 }
 
@@ -127,7 +127,7 @@ fn create_metric_rule_black_list() {
         alibabacloud_sdk::cms_20190101::create_metric_rule_black_list::CreateMetricRuleBlackListResponse,
     >(
         "Cms 2019-01-01 CreateMetricRuleBlackList",
-        "{\"Code\":\"200\",\"Id\":\"93514c96-ceb8-47d8-8ee3-93b6d98b****\",\"Message\":\"The request has failed due to a temporary failure of the server.\",\"RequestId\":\"5C637FA3-3959-3352-8BE6-78CE2ED2D33D\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Id\":\"93514c96-ceb8-47d8-8ee3-93b6d98b****\",\"Message\":\"****\",\"RequestId\":\"5C637FA3-3959-3352-8BE6-78CE2ED2D33D\",\"Success\":true}",
     );
 }
 
@@ -147,7 +147,7 @@ fn create_metric_rule_template() {
         alibabacloud_sdk::cms_20190101::create_metric_rule_template::CreateMetricRuleTemplateResponse,
     >(
         "Cms 2019-01-01 CreateMetricRuleTemplate",
-        "{\"Code\":200,\"Id\":12345,\"Message\":\"The Request is not authorization.\",\"RequestId\":\"9763ED1A-4D09-41BF-851E-310421750204\",\"Success\":true}",
+        "{\"Code\":200,\"Id\":12345,\"Message\":\"****\",\"RequestId\":\"9763ED1A-4D09-41BF-851E-310421750204\",\"Success\":true}",
     );
 }
 
@@ -157,7 +157,7 @@ fn create_monitor_agent_process() {
         alibabacloud_sdk::cms_20190101::create_monitor_agent_process::CreateMonitorAgentProcessResponse,
     >(
         "Cms 2019-01-01 CreateMonitorAgentProcess",
-        "{\"Code\":\"200\",\"Id\":123456,\"Message\":\"User not authorized to operate on the specified resource.\",\"RequestId\":\"971CC023-5A96-452A-BB7C-2483F948BCFD\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Id\":123456,\"Message\":\"****\",\"RequestId\":\"971CC023-5A96-452A-BB7C-2483F948BCFD\",\"Success\":true}",
     );
 }
 
@@ -167,7 +167,7 @@ fn create_monitor_group() {
         alibabacloud_sdk::cms_20190101::create_monitor_group::CreateMonitorGroupResponse,
     >(
         "Cms 2019-01-01 CreateMonitorGroup",
-        "{\"Code\":200,\"GroupId\":1234567,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"83C89BA6-ABD4-4398-A175-83E86C47A001\",\"Success\":true}",
+        "{\"Code\":200,\"GroupId\":1234567,\"Message\":\"****\",\"RequestId\":\"83C89BA6-ABD4-4398-A175-83E86C47A001\",\"Success\":true}",
     );
 }
 
@@ -177,7 +177,7 @@ fn create_monitor_group_by_resource_group_id() {
         alibabacloud_sdk::cms_20190101::create_monitor_group_by_resource_group_id::CreateMonitorGroupByResourceGroupIdResponse,
     >(
         "Cms 2019-01-01 CreateMonitorGroupByResourceGroupId",
-        "{\"Code\":\"200\",\"Id\":0,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"784CAB3C-F613-5BCE-8469-6DCB29B18A20\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Id\":0,\"Message\":\"****\",\"RequestId\":\"784CAB3C-F613-5BCE-8469-6DCB29B18A20\",\"Success\":true}",
     );
 }
 
@@ -187,7 +187,7 @@ fn create_monitor_group_instances() {
         alibabacloud_sdk::cms_20190101::create_monitor_group_instances::CreateMonitorGroupInstancesResponse,
     >(
         "Cms 2019-01-01 CreateMonitorGroupInstances",
-        "{\"Code\":200,\"Message\":\"The Request is not authorization.\",\"RequestId\":\"1BC69FEB-56CD-4555-A0E2-02536A24A946\",\"Success\":true}",
+        "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"1BC69FEB-56CD-4555-A0E2-02536A24A946\",\"Success\":true}",
     );
 }
 
@@ -197,7 +197,7 @@ fn create_monitor_group_notify_policy() {
         alibabacloud_sdk::cms_20190101::create_monitor_group_notify_policy::CreateMonitorGroupNotifyPolicyResponse,
     >(
         "Cms 2019-01-01 CreateMonitorGroupNotifyPolicy",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"13356BCA-3EC3-4748-A771-2064DA69AEF1\",\"Result\":1,\"Success\":\"true\"}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"13356BCA-3EC3-4748-A771-2064DA69AEF1\",\"Result\":1,\"Success\":\"true\"}",
     );
 }
 
@@ -207,7 +207,7 @@ fn create_monitoring_agent_process() {
         alibabacloud_sdk::cms_20190101::create_monitoring_agent_process::CreateMonitoringAgentProcessResponse,
     >(
         "Cms 2019-01-01 CreateMonitoringAgentProcess",
-        "{\"Code\":\"200\",\"Id\":12345,\"Message\":\"User not authorized to operate on the specified resource.\",\"RequestId\":\"0DFCB47D-E7E1-4CBE-A381-8339F7B300EF\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Id\":12345,\"Message\":\"****\",\"RequestId\":\"0DFCB47D-E7E1-4CBE-A381-8339F7B300EF\",\"Success\":true}",
     );
 }
 
@@ -267,7 +267,7 @@ fn delete_dynamic_tag_group() {
         alibabacloud_sdk::cms_20190101::delete_dynamic_tag_group::DeleteDynamicTagGroupResponse,
     >(
         "Cms 2019-01-01 DeleteDynamicTagGroup",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"08AAE67E-77B5-485B-9C79-D7C8C059150A\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"08AAE67E-77B5-485B-9C79-D7C8C059150A\",\"Success\":true}",
     );
 }
 
@@ -317,7 +317,7 @@ fn delete_group_monitoring_agent_process() {
         alibabacloud_sdk::cms_20190101::delete_group_monitoring_agent_process::DeleteGroupMonitoringAgentProcessResponse,
     >(
         "Cms 2019-01-01 DeleteGroupMonitoringAgentProcess",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"3F6150F9-45C7-43F9-9578-A58B2E726C90\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"3F6150F9-45C7-43F9-9578-A58B2E726C90\",\"Success\":true}",
     );
 }
 
@@ -327,7 +327,7 @@ fn delete_host_availability() {
         alibabacloud_sdk::cms_20190101::delete_host_availability::DeleteHostAvailabilityResponse,
     >(
         "Cms 2019-01-01 DeleteHostAvailability",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"57C782E6-B235-4842-AD2B-DB94961761EB\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"57C782E6-B235-4842-AD2B-DB94961761EB\",\"Success\":true}",
     );
 }
 
@@ -377,7 +377,7 @@ fn delete_metric_rule_black_list() {
         alibabacloud_sdk::cms_20190101::delete_metric_rule_black_list::DeleteMetricRuleBlackListResponse,
     >(
         "Cms 2019-01-01 DeleteMetricRuleBlackList",
-        "{\"Code\":\"200\",\"Count\":1,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"B88D233C-A004-3AB8-AD9C-30CBDD4440C5\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Count\":1,\"Message\":\"****\",\"RequestId\":\"B88D233C-A004-3AB8-AD9C-30CBDD4440C5\",\"Success\":true}",
     );
 }
 
@@ -397,7 +397,7 @@ fn delete_metric_rule_targets() {
         alibabacloud_sdk::cms_20190101::delete_metric_rule_targets::DeleteMetricRuleTargetsResponse,
     >(
         "Cms 2019-01-01 DeleteMetricRuleTargets",
-        "{\"Code\":\"200\",\"FailIds\":{\"TargetIds\":{\"TargetId\":[\"1\"]}},\"Message\":\"The Request is not authorization.\",\"RequestId\":\"786E92D2-AC66-4250-B76F-F1E2FCDDBA1C\",\"Success\":true}",
+        "{\"Code\":\"200\",\"FailIds\":{\"TargetIds\":{\"TargetId\":[\"1\"]}},\"Message\":\"****\",\"RequestId\":\"786E92D2-AC66-4250-B76F-F1E2FCDDBA1C\",\"Success\":true}",
     );
 }
 
@@ -427,7 +427,7 @@ fn delete_monitor_group() {
         alibabacloud_sdk::cms_20190101::delete_monitor_group::DeleteMonitorGroupResponse,
     >(
         "Cms 2019-01-01 DeleteMonitorGroup",
-        "{\"Code\":200,\"Group\":{\"ContactGroups\":{\"ContactGroup\":[{\"Name\":\"ECS_Group\"}]},\"GroupName\":\"ECS_test\"},\"Message\":\"The Request is not authorization.\",\"RequestId\":\"CA35B3AE-4FFD-4A33-AE67-67EF68711EFA\",\"Success\":true}",
+        "{\"Code\":200,\"Group\":{\"ContactGroups\":{\"ContactGroup\":[{\"Name\":\"ECS_Group\"}]},\"GroupName\":\"ECS_test\"},\"Message\":\"****\",\"RequestId\":\"CA35B3AE-4FFD-4A33-AE67-67EF68711EFA\",\"Success\":true}",
     );
 }
 
@@ -457,7 +457,7 @@ fn delete_monitor_group_notify_policy() {
         alibabacloud_sdk::cms_20190101::delete_monitor_group_notify_policy::DeleteMonitorGroupNotifyPolicyResponse,
     >(
         "Cms 2019-01-01 DeleteMonitorGroupNotifyPolicy",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"B7AF834D-D38B-4A46-920B-FE974EB7E135\",\"Result\":1,\"Success\":\"true\"}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"B7AF834D-D38B-4A46-920B-FE974EB7E135\",\"Result\":1,\"Success\":\"true\"}",
     );
 }
 
@@ -467,7 +467,7 @@ fn delete_monitoring_agent_process() {
         alibabacloud_sdk::cms_20190101::delete_monitoring_agent_process::DeleteMonitoringAgentProcessResponse,
     >(
         "Cms 2019-01-01 DeleteMonitoringAgentProcess",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"971CC023-5A96-452A-BB7C-2483F948BCFD\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"971CC023-5A96-452A-BB7C-2483F948BCFD\",\"Success\":true}",
     );
 }
 
@@ -487,7 +487,7 @@ fn describe_active_metric_rule_list() {
         alibabacloud_sdk::cms_20190101::describe_active_metric_rule_list::DescribeActiveMetricRuleListResponse,
     >(
         "Cms 2019-01-01 DescribeActiveMetricRuleList",
-        "{\"AlertList\":{\"Alert\":[{\"AlertState\":\"OK\",\"ContactGroups\":\"ECS_Group\",\"Dimensions\":\"\\\"\\\"\",\"EffectiveInterval\":\"00:00-23:59\",\"EnableState\":true,\"Escalations\":{\"Critical\":{\"ComparisonOperator\":\"GreaterThanThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"99\",\"Times\":\"3\"},\"Info\":{\"ComparisonOperator\":\"GreaterThanThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"95\",\"Times\":\"3\"},\"Warn\":{\"ComparisonOperator\":\"GreaterThanThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"80\",\"Times\":\"3\"}},\"MailSubject\":\"ECS_Bucket\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"NoEffectiveInterval\":\"00:00-06:00\",\"Period\":\"60\",\"Resources\":\"[{\\\"resource\\\":\\\"_ALL\\\"}]\",\"RuleId\":\"ruleIdxxxx\",\"RuleName\":\"myAlert\",\"SilenceTime\":\"86400\",\"Webhook\":\"http://www.aliyun.com\"}]},\"Code\":\"200\",\"Datapoints\":{\"Alarm\":[{\"ComparisonOperator\":\">\",\"ContactGroups\":\"ECS_Group\",\"Enable\":\"true\",\"EndTime\":\"24\",\"EvaluationCount\":\"3\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"Period\":\"60\",\"RuleId\":\"a151cd6023eacee2f0978e03863cc1697c89508****\",\"RuleName\":\"SystemDefault_acs_rds_dashboard_CpuUsage\",\"SilenceTime\":\"86400\",\"StartTime\":\"00\",\"State\":\"Enable\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Webhook\":\"https://www.aliyun.com\"}]},\"Message\":\"The Request is not authorization.\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
+        "{\"AlertList\":{\"Alert\":[{\"AlertState\":\"OK\",\"ContactGroups\":\"ECS_Group\",\"Dimensions\":\"\\\"\\\"\",\"EffectiveInterval\":\"00:00-23:59\",\"EnableState\":true,\"Escalations\":{\"Critical\":{\"ComparisonOperator\":\"GreaterThanThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"99\",\"Times\":\"3\"},\"Info\":{\"ComparisonOperator\":\"GreaterThanThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"95\",\"Times\":\"3\"},\"Warn\":{\"ComparisonOperator\":\"GreaterThanThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"80\",\"Times\":\"3\"}},\"MailSubject\":\"ECS_Bucket\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"NoEffectiveInterval\":\"00:00-06:00\",\"Period\":\"60\",\"Resources\":\"[{\\\"resource\\\":\\\"_ALL\\\"}]\",\"RuleId\":\"ruleIdxxxx\",\"RuleName\":\"myAlert\",\"SilenceTime\":\"86400\",\"Webhook\":\"http://www.aliyun.com\"}]},\"Code\":\"200\",\"Datapoints\":{\"Alarm\":[{\"ComparisonOperator\":\">\",\"ContactGroups\":\"ECS_Group\",\"Enable\":\"true\",\"EndTime\":\"24\",\"EvaluationCount\":\"3\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"Period\":\"60\",\"RuleId\":\"a151cd6023eacee2f0978e03863cc1697c89508****\",\"RuleName\":\"SystemDefault_acs_rds_dashboard_CpuUsage\",\"SilenceTime\":\"86400\",\"StartTime\":\"00\",\"State\":\"Enable\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Webhook\":\"https://www.aliyun.com\"}]},\"Message\":\"****\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
     );
 }
 
@@ -497,7 +497,7 @@ fn describe_alert_history_list() {
         alibabacloud_sdk::cms_20190101::describe_alert_history_list::DescribeAlertHistoryListResponse,
     >(
         "Cms 2019-01-01 DescribeAlertHistoryList",
-        "{\"AlarmHistoryList\":{\"AlarmHistory\":[{\"AlertTime\":1640586600000,\"ContactALIIMs\":{\"ContactALIIM\":[\"username@example.com\"]},\"ContactGroups\":{\"ContactGroup\":[\"ECS_Group\"]},\"ContactMails\":{\"ContactMail\":[\"username@example.com\"]},\"ContactSmses\":{\"ContactSms\":[\"13900009999\"]},\"Contacts\":{\"Contact\":[\"Alice\"]},\"Dimensions\":\"{\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-bp1cqhiw1za2****\\\\\\\"}\",\"EvaluationCount\":3,\"Expression\":\"$Average>=10\",\"GroupId\":\"7671****\",\"InstanceName\":\"i-bp1cqhiw1za2****\",\"LastTime\":360133,\"Level\":\"P4\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"RuleId\":\"applyTemplate61dc81b5-d357-4cf6-a9b7-9f83c1d5****\",\"RuleName\":\"ECS_Rule\",\"State\":\"ALARM\",\"Status\":2,\"Value\":\"10.58\",\"Webhooks\":\"https://www.aliyun.com\"}]},\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"C3C69FBE-2262-541F-A409-C52F380BAE63\",\"Success\":true,\"Total\":\"2\"}",
+        "{\"AlarmHistoryList\":{\"AlarmHistory\":[{\"AlertTime\":1640586600000,\"ContactALIIMs\":{\"ContactALIIM\":[\"username@example.com\"]},\"ContactGroups\":{\"ContactGroup\":[\"ECS_Group\"]},\"ContactMails\":{\"ContactMail\":[\"username@example.com\"]},\"ContactSmses\":{\"ContactSms\":[\"13900009999\"]},\"Contacts\":{\"Contact\":[\"Alice\"]},\"Dimensions\":\"{\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-bp1cqhiw1za2****\\\\\\\"}\",\"EvaluationCount\":3,\"Expression\":\"$Average>=10\",\"GroupId\":\"7671****\",\"InstanceName\":\"i-bp1cqhiw1za2****\",\"LastTime\":360133,\"Level\":\"P4\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"RuleId\":\"applyTemplate61dc81b5-d357-4cf6-a9b7-9f83c1d5****\",\"RuleName\":\"ECS_Rule\",\"State\":\"ALARM\",\"Status\":2,\"Value\":\"10.58\",\"Webhooks\":\"https://www.aliyun.com\"}]},\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"C3C69FBE-2262-541F-A409-C52F380BAE63\",\"Success\":true,\"Total\":\"2\"}",
     );
 }
 
@@ -507,7 +507,7 @@ fn describe_alert_log_count() {
         alibabacloud_sdk::cms_20190101::describe_alert_log_count::DescribeAlertLogCountResponse,
     >(
         "Cms 2019-01-01 DescribeAlertLogCount",
-        "{\"AlertLogCount\":[{\"Count\":1,\"Logs\":[{\"Name\":\"product\",\"Value\":\"ECS\"}]}],\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"1C4A3709-BF52-42EE-87B5-7435F0929585\",\"Success\":true}",
+        "{\"AlertLogCount\":[{\"Count\":1,\"Logs\":[{\"Name\":\"product\",\"Value\":\"ECS\"}]}],\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"1C4A3709-BF52-42EE-87B5-7435F0929585\",\"Success\":true}",
     );
 }
 
@@ -517,7 +517,7 @@ fn describe_alert_log_histogram() {
         alibabacloud_sdk::cms_20190101::describe_alert_log_histogram::DescribeAlertLogHistogramResponse,
     >(
         "Cms 2019-01-01 DescribeAlertLogHistogram",
-        "{\"AlertLogHistogramList\":[{\"Count\":20,\"From\":1610074791,\"To\":1610074800}],\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"1C4A3709-BF52-42EE-87B5-7435F0929585\",\"Success\":true}",
+        "{\"AlertLogHistogramList\":[{\"Count\":20,\"From\":1610074791,\"To\":1610074800}],\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"1C4A3709-BF52-42EE-87B5-7435F0929585\",\"Success\":true}",
     );
 }
 
@@ -527,7 +527,7 @@ fn describe_alert_log_list() {
         alibabacloud_sdk::cms_20190101::describe_alert_log_list::DescribeAlertLogListResponse,
     >(
         "Cms 2019-01-01 DescribeAlertLogList",
-        "{\"AlertLogList\":[{\"AlertTime\":\"1610043776621\",\"BlackListDetail\":\"{\\\"id\\\":12****,\\\"metricProject\\\":\\\"acs_ecs_dashboard\\\",\\\"userId\\\":173651113438****,\\\"uuid\\\":\\\"8410dbbd-7d30-41c5-94cb-****\\\",\\\"name\\\":\\\"alert-****\\\",\\\"productCategory\\\":\\\"ecs\\\",\\\"instances\\\":[{\\\"instanceId\\\":\\\"i-m5e1qg6uo38rztr4****\\\"}],\\\"metrics\\\":null,\\\"scopeType\\\":\\\"USER\\\",\\\"scopeValue\\\":\\\"\\\",\\\"startTime\\\":\\\"0001-01-01T00:00:00Z\\\",\\\"endTime\\\":\\\"9999-12-31T23:59:59.999999999+08:00\\\",\\\"effectiveTime\\\":null,\\\"isEnable\\\":true,\\\"status\\\":1,\\\"gmtCreate\\\":\\\"2021-11-02T16:35:59+08:00\\\",\\\"gmtModified\\\":\\\"2021-11-02T16:35:59+08:00\\\",\\\"loadTime\\\":\\\"2021-11-02T16:36:15.213072177+08:00\\\"}\",\"BlackListName\":\"Black_Test\",\"BlackListUUID\":\"8410dbbd-7d30-41c5-94cb-****\",\"ContactALIIWWList\":[\"Alice\"],\"ContactDingList\":[\"CloudMonitor\"],\"ContactGroups\":[\"ECS_Group\"],\"ContactMailList\":[\"username@example.com\"],\"ContactOnCallList\":[\"1368888****\"],\"ContactSMSList\":[\"1368888****\"],\"Dimensions\":[{\"Key\":\"instanceId\",\"Value\":\"i-m5e1qg6uo38rztr4****\"}],\"DingdingWebhookList\":[\"https://oapi.dingtalk.com/robot/send?access_token=b7ff24032da1a5f86659ecda46797e13cc1d4e4da6903d7b014ea1d1488b****\"],\"Escalation\":{\"Expression\":\"$Average<90\",\"Level\":\"P4\",\"Times\":1},\"EventName\":\"IOHang\",\"ExtendedInfo\":[{\"Name\":\"userId\",\"Value\":\"100931896542****\"}],\"GroupId\":\"7301****\",\"GroupName\":\"ECS_Instances\",\"InstanceId\":\"i-m5e1qg6uo38rztr4****\",\"InstanceName\":\"portalHost\",\"Level\":\"P4\",\"LevelChange\":\"P4->OK\",\"LogId\":\"7510****::e8a472a0-46ae-4ac0-84b1-e46be368****\",\"Message\":\"{\\\"alertName\\\":\\\"e47aa0ac-4076-44db-a47d-d1083968****_Availability\\\"}\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"Product\":\"ECS\",\"RuleId\":\"d582b9e9-b1c1-4f17-9279-0fe7333a****_ResponseTime\",\"RuleName\":\"CPU使用率\",\"SendDetail\":{\"ChannelResultList\":[{\"Channel\":\"MAIL\",\"ResultList\":[{\"Code\":\"200\",\"Detail\":\"{ }\",\"RequestId\":\"0BDAF8A8-04DC-5F0C-90E4-724D42C4****\",\"Success\":true,\"notifyTargetList\":[\"MAIL\"]}]}],\"ResultCode\":\"success\"},\"SendResultList\":[{\"Key\":\"MAIL\",\"Value\":[\"username@example.com\"]}],\"SendStatus\":\"0\",\"WebhookList\":[{\"code\":\"200\",\"message\":\"success\",\"url\":\"https://www.aliyun.com/webhook.html\"}]}],\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"1C4A3709-BF52-42EE-87B5-7435F0929585\",\"Success\":true}",
+        "{\"AlertLogList\":[{\"AlertTime\":\"1610043776621\",\"BlackListDetail\":\"{\\\"id\\\":12****,\\\"metricProject\\\":\\\"acs_ecs_dashboard\\\",\\\"userId\\\":173651113438****,\\\"uuid\\\":\\\"8410dbbd-7d30-41c5-94cb-****\\\",\\\"name\\\":\\\"alert-****\\\",\\\"productCategory\\\":\\\"ecs\\\",\\\"instances\\\":[{\\\"instanceId\\\":\\\"i-m5e1qg6uo38rztr4****\\\"}],\\\"metrics\\\":null,\\\"scopeType\\\":\\\"USER\\\",\\\"scopeValue\\\":\\\"\\\",\\\"startTime\\\":\\\"0001-01-01T00:00:00Z\\\",\\\"endTime\\\":\\\"9999-12-31T23:59:59.999999999+08:00\\\",\\\"effectiveTime\\\":null,\\\"isEnable\\\":true,\\\"status\\\":1,\\\"gmtCreate\\\":\\\"2021-11-02T16:35:59+08:00\\\",\\\"gmtModified\\\":\\\"2021-11-02T16:35:59+08:00\\\",\\\"loadTime\\\":\\\"2021-11-02T16:36:15.213072177+08:00\\\"}\",\"BlackListName\":\"Black_Test\",\"BlackListUUID\":\"8410dbbd-7d30-41c5-94cb-****\",\"ContactALIIWWList\":[\"Alice\"],\"ContactDingList\":[\"CloudMonitor\"],\"ContactGroups\":[\"ECS_Group\"],\"ContactMailList\":[\"username@example.com\"],\"ContactOnCallList\":[\"1368888****\"],\"ContactSMSList\":[\"1368888****\"],\"Dimensions\":[{\"Key\":\"instanceId\",\"Value\":\"i-m5e1qg6uo38rztr4****\"}],\"DingdingWebhookList\":[\"https://oapi.dingtalk.com/robot/send?access_token=b7ff24032da1a5f86659ecda46797e13cc1d4e4da6903d7b014ea1d1488b****\"],\"Escalation\":{\"Expression\":\"$Average<90\",\"Level\":\"P4\",\"Times\":1},\"EventName\":\"IOHang\",\"ExtendedInfo\":[{\"Name\":\"userId\",\"Value\":\"100931896542****\"}],\"GroupId\":\"7301****\",\"GroupName\":\"ECS_Instances\",\"InstanceId\":\"i-m5e1qg6uo38rztr4****\",\"InstanceName\":\"portalHost\",\"Level\":\"P4\",\"LevelChange\":\"P4->OK\",\"LogId\":\"7510****::e8a472a0-46ae-4ac0-84b1-e46be368****\",\"Message\":\"{\\\"alertName\\\":\\\"e47aa0ac-4076-44db-a47d-d1083968****_Availability\\\"}\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"Product\":\"ECS\",\"RuleId\":\"d582b9e9-b1c1-4f17-9279-0fe7333a****_ResponseTime\",\"RuleName\":\"CPU使用率\",\"SendDetail\":{\"ChannelResultList\":[{\"Channel\":\"MAIL\",\"ResultList\":[{\"Code\":\"200\",\"Detail\":\"{ }\",\"RequestId\":\"0BDAF8A8-04DC-5F0C-90E4-724D42C4****\",\"Success\":true,\"notifyTargetList\":[\"MAIL\"]}]}],\"ResultCode\":\"success\"},\"SendResultList\":[{\"Key\":\"MAIL\",\"Value\":[\"username@example.com\"]}],\"SendStatus\":\"0\",\"WebhookList\":[{\"code\":\"200\",\"message\":\"success\",\"url\":\"https://www.aliyun.com/webhook.html\"}]}],\"Code\":\"200\",\"Message\":\"****\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"1C4A3709-BF52-42EE-87B5-7435F0929585\",\"Success\":true}",
     );
 }
 
@@ -537,7 +537,7 @@ fn describe_alerting_metric_rule_resources() {
         alibabacloud_sdk::cms_20190101::describe_alerting_metric_rule_resources::DescribeAlertingMetricRuleResourcesResponse,
     >(
         "Cms 2019-01-01 DescribeAlertingMetricRuleResources",
-        "{\"Code\":200,\"Message\":\"The request processing has failed due to some unknown error.\",\"RequestId\":\"0724011B-D9E0-4B2F-8C51-F17A894CC42C\",\"Resources\":{\"Resource\":[{\"Dimensions\":\"{\\\\\\\"region\\\\\\\":\\\\\\\"cn-huhehaote\\\\\\\",\\\\\\\"queue\\\\\\\":\\\\\\\"test-0128\\\\\\\",\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\"}\",\"Enable\":\"true\",\"Escalation\":{\"Resource\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Expression\":\"$Average>=10\",\"ExpressionList\":{\"ExpressionList\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"MetricName\":\"cpu_total\",\"Period\":\"60\",\"Statistics\":\"Average\",\"Threshold\":\"90\"}]},\"ExpressionListJoin\":\"&&\",\"ExpressionRaw\":\"$Average > ($instanceId == 'i-io8kfvcpp7x5****'? 80: 50)\",\"Level\":3,\"PreCondition\":\">=\",\"Tag\":\"无\",\"Threshold\":\"10\",\"Times\":1}]},\"GroupId\":\"7671****\",\"LastAlertTime\":\"1622427900000\",\"LastModifyTime\":\"1622827900000\",\"Level\":3,\"MetricName\":\"ActiveMessages\",\"MetricValues\":\"{\\\\\\\"timestamp\\\\\\\":1623727500000,\\\\\\\"Sum\\\\\\\":926,\\\\\\\"value\\\\\\\":463,\\\\\\\"Maximum\\\\\\\":463,\\\\\\\"Minimum\\\\\\\":463,\\\\\\\"Average\\\\\\\":463,\\\\\\\"SampleCount\\\\\\\":2,\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\",\\\\\\\"region\\\\\\\":\\\\\\\"cn-huhehaote\\\\\\\",\\\\\\\"queue\\\\\\\":\\\\\\\"test-0128\\\\\\\"}\",\"Namespace\":\"acs_mns_new\",\"ProductCategory\":\"mns\",\"Resource\":\"userId=120886317861****,region=cn-huhehaote,queue=test-0128\",\"RetryTimes\":\"3\",\"RuleId\":\"putNewAlarm_user_7e78d765-0e3e-4671-ba6d-7ce39108****\",\"RuleName\":\"test123456789\",\"StartTime\":\"1622427900000\",\"Statistics\":\"Average\",\"Threshold\":\"10\"}]},\"Success\":true,\"Total\":2}",
+        "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"0724011B-D9E0-4B2F-8C51-F17A894CC42C\",\"Resources\":{\"Resource\":[{\"Dimensions\":\"{\\\\\\\"region\\\\\\\":\\\\\\\"cn-huhehaote\\\\\\\",\\\\\\\"queue\\\\\\\":\\\\\\\"test-0128\\\\\\\",\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\"}\",\"Enable\":\"true\",\"Escalation\":{\"Resource\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Expression\":\"$Average>=10\",\"ExpressionList\":{\"ExpressionList\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"MetricName\":\"cpu_total\",\"Period\":\"60\",\"Statistics\":\"Average\",\"Threshold\":\"90\"}]},\"ExpressionListJoin\":\"&&\",\"ExpressionRaw\":\"$Average > ($instanceId == 'i-io8kfvcpp7x5****'? 80: 50)\",\"Level\":3,\"PreCondition\":\">=\",\"Tag\":\"无\",\"Threshold\":\"10\",\"Times\":1}]},\"GroupId\":\"7671****\",\"LastAlertTime\":\"1622427900000\",\"LastModifyTime\":\"1622827900000\",\"Level\":3,\"MetricName\":\"ActiveMessages\",\"MetricValues\":\"{\\\\\\\"timestamp\\\\\\\":1623727500000,\\\\\\\"Sum\\\\\\\":926,\\\\\\\"value\\\\\\\":463,\\\\\\\"Maximum\\\\\\\":463,\\\\\\\"Minimum\\\\\\\":463,\\\\\\\"Average\\\\\\\":463,\\\\\\\"SampleCount\\\\\\\":2,\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\",\\\\\\\"region\\\\\\\":\\\\\\\"cn-huhehaote\\\\\\\",\\\\\\\"queue\\\\\\\":\\\\\\\"test-0128\\\\\\\"}\",\"Namespace\":\"acs_mns_new\",\"ProductCategory\":\"mns\",\"Resource\":\"userId=120886317861****,region=cn-huhehaote,queue=test-0128\",\"RetryTimes\":\"3\",\"RuleId\":\"putNewAlarm_user_7e78d765-0e3e-4671-ba6d-7ce39108****\",\"RuleName\":\"test123456789\",\"StartTime\":\"1622427900000\",\"Statistics\":\"Average\",\"Threshold\":\"10\"}]},\"Success\":true,\"Total\":2}",
     );
 }
 
@@ -557,7 +557,7 @@ fn describe_contact_list() {
         alibabacloud_sdk::cms_20190101::describe_contact_list::DescribeContactListResponse,
     >(
         "Cms 2019-01-01 DescribeContactList",
-        "{\"Code\":\"200\",\"Contacts\":{\"Contact\":[{\"Channels\":{\"AliIM\":\"Alice\",\"DingWebHook\":\"https://oapi.dingtalk.com/robot/send?access_token=9bf44f8189597d07dfdd7a123455ffc112****\",\"Mail\":\"Alice@example.com\",\"SMS\":\"1333333****\"},\"ChannelsState\":{\"AliIM\":\"OK\",\"DingWebHook\":\"OK\",\"Mail\":\"PENDING\",\"SMS\":\"OK\"},\"ContactGroups\":{\"ContactGroup\":[\"{ \\\"ContactGroup\\\": [ \\t\\\"ECS_Group\\\", \\\"Jim\\\" ] }\"]},\"CreateTime\":1552356159000,\"Desc\":\"ECS联系人\",\"Lang\":\"zh-cn\",\"Name\":\"Alice\",\"UpdateTime\":1552356159000}]},\"Message\":\"The Request is not authorization.\",\"RequestId\":\"06D5ECC2-B9BE-42A4-8FA3-1A610FB08B83\",\"Success\":true,\"Total\":15}",
+        "{\"Code\":\"200\",\"Contacts\":{\"Contact\":[{\"Channels\":{\"AliIM\":\"Alice\",\"DingWebHook\":\"https://oapi.dingtalk.com/robot/send?access_token=9bf44f8189597d07dfdd7a123455ffc112****\",\"Mail\":\"Alice@example.com\",\"SMS\":\"1333333****\"},\"ChannelsState\":{\"AliIM\":\"OK\",\"DingWebHook\":\"OK\",\"Mail\":\"PENDING\",\"SMS\":\"OK\"},\"ContactGroups\":{\"ContactGroup\":[\"{ \\\"ContactGroup\\\": [ \\t\\\"ECS_Group\\\", \\\"Jim\\\" ] }\"]},\"CreateTime\":1552356159000,\"Desc\":\"ECS联系人\",\"Lang\":\"zh-cn\",\"Name\":\"Alice\",\"UpdateTime\":1552356159000}]},\"Message\":\"****\",\"RequestId\":\"06D5ECC2-B9BE-42A4-8FA3-1A610FB08B83\",\"Success\":true,\"Total\":15}",
     );
 }
 
@@ -617,7 +617,7 @@ fn describe_dynamic_tag_rule_list() {
         alibabacloud_sdk::cms_20190101::describe_dynamic_tag_rule_list::DescribeDynamicTagRuleListResponse,
     >(
         "Cms 2019-01-01 DescribeDynamicTagRuleList",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"PageNumber\":\"1\",\"PageSize\":\"30\",\"RequestId\":\"0D50523D-8D59-4A61-B58E-E2286ECFB3A9\",\"Success\":true,\"TagGroupList\":{\"TagGroup\":[{\"ContactGroupList\":{\"ContactGroupList\":[\"CloudMonitor\"]},\"DynamicTagRuleId\":\"1536df65-a719-429d-8813-73cc40d7****\",\"MatchExpress\":{\"MatchExpress\":[{\"TagKey\":\"azone-version\",\"TagValue\":\"*\",\"TagValueMatchFunction\":\"all\"}]},\"MatchExpressFilterRelation\":\"or\",\"RegionId\":\"cn-hangzhou\",\"Status\":\"FINISH\",\"TagKey\":\"tagkey1\",\"TagValueBlacklist\":{\"TagValueBlacklist\":[\"test、offline\"]},\"TemplateIdList\":{\"TemplateIdList\":[\"71****\"]}}]},\"Total\":2}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"PageNumber\":\"1\",\"PageSize\":\"30\",\"RequestId\":\"0D50523D-8D59-4A61-B58E-E2286ECFB3A9\",\"Success\":true,\"TagGroupList\":{\"TagGroup\":[{\"ContactGroupList\":{\"ContactGroupList\":[\"CloudMonitor\"]},\"DynamicTagRuleId\":\"1536df65-a719-429d-8813-73cc40d7****\",\"MatchExpress\":{\"MatchExpress\":[{\"TagKey\":\"azone-version\",\"TagValue\":\"*\",\"TagValueMatchFunction\":\"all\"}]},\"MatchExpressFilterRelation\":\"or\",\"RegionId\":\"cn-hangzhou\",\"Status\":\"FINISH\",\"TagKey\":\"tagkey1\",\"TagValueBlacklist\":{\"TagValueBlacklist\":[\"test、offline\"]},\"TemplateIdList\":{\"TemplateIdList\":[\"71****\"]}}]},\"Total\":2}",
     );
 }
 
@@ -637,7 +637,7 @@ fn describe_event_rule_list() {
         alibabacloud_sdk::cms_20190101::describe_event_rule_list::DescribeEventRuleListResponse,
     >(
         "Cms 2019-01-01 DescribeEventRuleList",
-        "{\"Code\":\"200\",\"EventRules\":{\"EventRule\":[{\"Description\":\"Default group event rule.\",\"EventPattern\":{\"EventPattern\":[{\"CustomFilters\":\"ECS123\",\"EventTypeList\":{\"EventTypeList\":[\"*\"]},\"KeywordFilter\":{\"Keywords\":{\"Keywords\":[\"VMException\"]},\"Relation\":\"OR\"},\"LevelList\":{\"LevelList\":[\"CRITICAL\"]},\"NameList\":{\"NameList\":[\"[\\\"Agent_Status_Stopped\\\"]\"]},\"Product\":\"CloudMonitor\",\"SQLFilter\":\"ycccluster1 and (i-23ij0o82612 or Executed1) or Asimulated not 222\"}]},\"EventType\":\"SYSTEM\",\"GroupId\":\"7378****\",\"Name\":\"test_DefaultEventRule_7378****\",\"SilenceTime\":86400,\"State\":\"ENABLED\"}]},\"Message\":\"User not authorized to operate on the specified resource.\",\"RequestId\":\"D0E6D82B-16B5-422A-8136-EE5BDC01E415\",\"Success\":true,\"Total\":21}",
+        "{\"Code\":\"200\",\"EventRules\":{\"EventRule\":[{\"Description\":\"Default group event rule.\",\"EventPattern\":{\"EventPattern\":[{\"CustomFilters\":\"ECS123\",\"EventTypeList\":{\"EventTypeList\":[\"*\"]},\"KeywordFilter\":{\"Keywords\":{\"Keywords\":[\"VMException\"]},\"Relation\":\"OR\"},\"LevelList\":{\"LevelList\":[\"CRITICAL\"]},\"NameList\":{\"NameList\":[\"[\\\"Agent_Status_Stopped\\\"]\"]},\"Product\":\"CloudMonitor\",\"SQLFilter\":\"ycccluster1 and (i-23ij0o82612 or Executed1) or Asimulated not 222\"}]},\"EventType\":\"SYSTEM\",\"GroupId\":\"7378****\",\"Name\":\"test_DefaultEventRule_7378****\",\"SilenceTime\":86400,\"State\":\"ENABLED\"}]},\"Message\":\"****\",\"RequestId\":\"D0E6D82B-16B5-422A-8136-EE5BDC01E415\",\"Success\":true,\"Total\":21}",
     );
 }
 
@@ -647,7 +647,7 @@ fn describe_event_rule_target_list() {
         alibabacloud_sdk::cms_20190101::describe_event_rule_target_list::DescribeEventRuleTargetListResponse,
     >(
         "Cms 2019-01-01 DescribeEventRuleTargetList",
-        "{\"Code\":\"200\",\"ContactParameters\":{\"ContactParameter\":[{\"ContactGroupName\":\"默认告警通知组\",\"Id\":\"1\",\"Level\":\"3\"}]},\"FcParameters\":{\"FCParameter\":[{\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mon***/logstore/cxxxx***\",\"FunctionName\":\"fcTest1\",\"Id\":\"3\",\"Region\":\"cn-qingdao\",\"ServiceName\":\"service1\"}]},\"Message\":\"The Request is not authorization.\",\"MnsParameters\":{\"MnsParameter\":[{\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mon***/logstore/cxxxx***\",\"Id\":\"2\",\"Queue\":\"testQueue\",\"Region\":\"cn-hangzhou\",\"Topic\":\"topic_sample\"}]},\"OpenApiParameters\":{\"OpenApiParameters\":[{\"Action\":\"PutLogs\",\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mon***/logstore/cxxxx***\",\"Id\":\"3\",\"Product\":\"log\",\"Region\":\"cn-hangzhou\",\"Role\":\"MyRole\",\"Version\":\"2019-01-01\"}]},\"RequestId\":\"87170bc7-e28a-4c93-b9bf-90a1dbe84736\",\"SlsParameters\":{\"SlsParameter\":[{\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mo****/logstore/c***\",\"Id\":\"4\",\"LogStore\":\"logstore_test\",\"Project\":\"project_test\",\"Region\":\"cn-hangzhou\"}]},\"WebhookParameters\":{\"WebhookParameter\":[{\"Id\":\"5\",\"Method\":\"GET\",\"Protocol\":\"HTTP\",\"Url\":\"http://www.aliyun.com\"}]}}",
+        "{\"Code\":\"200\",\"ContactParameters\":{\"ContactParameter\":[{\"ContactGroupName\":\"默认告警通知组\",\"Id\":\"1\",\"Level\":\"3\"}]},\"FcParameters\":{\"FCParameter\":[{\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mon***/logstore/cxxxx***\",\"FunctionName\":\"fcTest1\",\"Id\":\"3\",\"Region\":\"cn-qingdao\",\"ServiceName\":\"service1\"}]},\"Message\":\"****\",\"MnsParameters\":{\"MnsParameter\":[{\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mon***/logstore/cxxxx***\",\"Id\":\"2\",\"Queue\":\"testQueue\",\"Region\":\"cn-hangzhou\",\"Topic\":\"topic_sample\"}]},\"OpenApiParameters\":{\"OpenApiParameters\":[{\"Action\":\"PutLogs\",\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mon***/logstore/cxxxx***\",\"Id\":\"3\",\"Product\":\"log\",\"Region\":\"cn-hangzhou\",\"Role\":\"MyRole\",\"Version\":\"2019-01-01\"}]},\"RequestId\":\"87170bc7-e28a-4c93-b9bf-90a1dbe84736\",\"SlsParameters\":{\"SlsParameter\":[{\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mo****/logstore/c***\",\"Id\":\"4\",\"LogStore\":\"logstore_test\",\"Project\":\"project_test\",\"Region\":\"cn-hangzhou\"}]},\"WebhookParameters\":{\"WebhookParameter\":[{\"Id\":\"5\",\"Method\":\"GET\",\"Protocol\":\"HTTP\",\"Url\":\"http://www.aliyun.com\"}]}}",
     );
 }
 
@@ -667,7 +667,7 @@ fn describe_exporter_rule_list() {
         alibabacloud_sdk::cms_20190101::describe_exporter_rule_list::DescribeExporterRuleListResponse,
     >(
         "Cms 2019-01-01 DescribeExporterRuleList",
-        "{\"Code\":\"200\",\"Datapoints\":{\"Datapoint\":[{\"CreateTime\":1667526533000,\"Describe\":\"export test\",\"Dimension\":\"hotsName\",\"DstName\":{\"DstName\":[\"[]\"]},\"Enabled\":true,\"MetricName\":\"CPUUtilization\",\"Namespace\":\"acs_ecs_dashboard\",\"RuleName\":\"L121-寿险-全能保建议书系统_DefaultEventRule_10842827\",\"TargetWindows\":\"rule_test\"}]},\"Message\":\"The specified resource is not found.\",\"PageNumber\":1,\"RequestId\":\"6BA047CA-8BC6-40BC-BC8F-FBECF35F1993\",\"Success\":true,\"Total\":1000}",
+        "{\"Code\":\"200\",\"Datapoints\":{\"Datapoint\":[{\"CreateTime\":1667526533000,\"Describe\":\"export test\",\"Dimension\":\"hotsName\",\"DstName\":{\"DstName\":[\"[]\"]},\"Enabled\":true,\"MetricName\":\"CPUUtilization\",\"Namespace\":\"acs_ecs_dashboard\",\"RuleName\":\"L121-寿险-全能保建议书系统_DefaultEventRule_10842827\",\"TargetWindows\":\"rule_test\"}]},\"Message\":\"****\",\"PageNumber\":1,\"RequestId\":\"6BA047CA-8BC6-40BC-BC8F-FBECF35F1993\",\"Success\":true,\"Total\":1000}",
     );
 }
 
@@ -677,7 +677,7 @@ fn describe_group_monitoring_agent_process() {
         alibabacloud_sdk::cms_20190101::describe_group_monitoring_agent_process::DescribeGroupMonitoringAgentProcessResponse,
     >(
         "Cms 2019-01-01 DescribeGroupMonitoringAgentProcess",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"PageNumber\":\"1\",\"PageSize\":\"10\",\"Processes\":{\"Process\":[{\"AlertConfig\":{\"AlertConfig\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"EffectiveInterval\":\"00:00-23:59\",\"EscalationsLevel\":\"warn\",\"NoEffectiveInterval\":\"00:00-23:59\",\"SilenceTime\":\"86400\",\"Statistics\":\"Average\",\"TargetList\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:120886317861****:/queues/test/message\",\"Id\":\"123\",\"JsonParmas\":\"{\\\"customField1\\\":\\\"value1\\\",\\\"customField2\\\":\\\"$.name\\\"}\",\"Level\":\"CRITICAL\"}]},\"Threshold\":\"5\",\"Times\":\"3\",\"Webhook\":\"http://www.aliyun.com\"}]},\"GroupId\":\"12345\",\"Id\":\"3F6150F9-45C7-43F9-9578-A58B2E72****\",\"MatchExpress\":{\"MatchExpress\":[{\"Function\":\"all\",\"Name\":\"name\",\"Value\":\"portalHost\"}]},\"MatchExpressFilterRelation\":\"and\",\"ProcessName\":\"sshd\"}]},\"RequestId\":\"7985D471-3FA8-4EE9-8F4B-45C19DF3D36F\",\"Success\":true,\"Total\":\"28\"}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"PageNumber\":\"1\",\"PageSize\":\"10\",\"Processes\":{\"Process\":[{\"AlertConfig\":{\"AlertConfig\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"EffectiveInterval\":\"00:00-23:59\",\"EscalationsLevel\":\"warn\",\"NoEffectiveInterval\":\"00:00-23:59\",\"SilenceTime\":\"86400\",\"Statistics\":\"Average\",\"TargetList\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:120886317861****:/queues/test/message\",\"Id\":\"123\",\"JsonParmas\":\"{\\\"customField1\\\":\\\"value1\\\",\\\"customField2\\\":\\\"$.name\\\"}\",\"Level\":\"CRITICAL\"}]},\"Threshold\":\"5\",\"Times\":\"3\",\"Webhook\":\"http://www.aliyun.com\"}]},\"GroupId\":\"12345\",\"Id\":\"3F6150F9-45C7-43F9-9578-A58B2E72****\",\"MatchExpress\":{\"MatchExpress\":[{\"Function\":\"all\",\"Name\":\"name\",\"Value\":\"portalHost\"}]},\"MatchExpressFilterRelation\":\"and\",\"ProcessName\":\"sshd\"}]},\"RequestId\":\"7985D471-3FA8-4EE9-8F4B-45C19DF3D36F\",\"Success\":true,\"Total\":\"28\"}",
     );
 }
 
@@ -687,7 +687,7 @@ fn describe_host_availability_list() {
         alibabacloud_sdk::cms_20190101::describe_host_availability_list::DescribeHostAvailabilityListResponse,
     >(
         "Cms 2019-01-01 DescribeHostAvailabilityList",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"4A288E86-45C3-4858-9DB0-6D85B10BD92A\",\"Success\":true,\"TaskList\":{\"NodeTaskConfig\":[{\"AlertConfig\":{\"EndTime\":22,\"EscalationList\":{\"escalationList\":[{\"Aggregate\":\"Value\",\"MetricName\":\"HttpStatus\",\"Operator\":\"=\",\"Times\":\"3\",\"Value\":\"400\"}]},\"NotifyType\":1,\"SilenceTime\":86400,\"StartTime\":0,\"TargetList\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:17754132319*****:/queues/test/messages\",\"Id\":\"1\",\"JsonParams\":\"{\\\"key1\\\":\\\"value1\\\"}\",\"Level\":\"INFO\"}]},\"WebHook\":\"https://www.aliyun.com\"},\"Disabled\":false,\"GroupId\":12345,\"GroupName\":\"Group_ECS\",\"Id\":123456,\"Instances\":{\"Instance\":[\"i-abcdefgh12****\"]},\"TaskName\":\"ecs_instance\",\"TaskOption\":{\"HttpKeyword\":\"OK\",\"HttpMethod\":\"GET\",\"HttpNegative\":true,\"HttpPostContent\":\"params1=paramsValue1\",\"HttpResponseCharset\":\"UTF-8\",\"HttpURI\":\"https://www.aliyun.com\",\"Interval\":60,\"TelnetOrPingHost\":\"ssh.aliyun.com\"},\"TaskScope\":\"GROUP\",\"TaskType\":\"HTTP\"}]},\"Total\":1}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"4A288E86-45C3-4858-9DB0-6D85B10BD92A\",\"Success\":true,\"TaskList\":{\"NodeTaskConfig\":[{\"AlertConfig\":{\"EndTime\":22,\"EscalationList\":{\"escalationList\":[{\"Aggregate\":\"Value\",\"MetricName\":\"HttpStatus\",\"Operator\":\"=\",\"Times\":\"3\",\"Value\":\"400\"}]},\"NotifyType\":1,\"SilenceTime\":86400,\"StartTime\":0,\"TargetList\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:17754132319*****:/queues/test/messages\",\"Id\":\"1\",\"JsonParams\":\"{\\\"key1\\\":\\\"value1\\\"}\",\"Level\":\"INFO\"}]},\"WebHook\":\"https://www.aliyun.com\"},\"Disabled\":false,\"GroupId\":12345,\"GroupName\":\"Group_ECS\",\"Id\":123456,\"Instances\":{\"Instance\":[\"i-abcdefgh12****\"]},\"TaskName\":\"ecs_instance\",\"TaskOption\":{\"HttpKeyword\":\"OK\",\"HttpMethod\":\"GET\",\"HttpNegative\":true,\"HttpPostContent\":\"params1=paramsValue1\",\"HttpResponseCharset\":\"UTF-8\",\"HttpURI\":\"https://www.aliyun.com\",\"Interval\":60,\"TelnetOrPingHost\":\"ssh.aliyun.com\"},\"TaskScope\":\"GROUP\",\"TaskType\":\"HTTP\"}]},\"Total\":1}",
     );
 }
 
@@ -737,7 +737,7 @@ fn describe_log_monitor_attribute() {
         alibabacloud_sdk::cms_20190101::describe_log_monitor_attribute::DescribeLogMonitorAttributeResponse,
     >(
         "Cms 2019-01-01 DescribeLogMonitorAttribute",
-        "{\"Code\":\"200\",\"LogMonitor\":{\"Aggregates\":[{\"Alias\":\"alias_******\",\"FieldName\":\"field_******\",\"Function\":\"count\",\"Max\":\"0\",\"Min\":\"0\"}],\"GmtCreate\":1678440033000,\"GroupId\":0,\"Groupbys\":[\"userId\"],\"LogId\":0,\"MetricExpress\":\"{}\",\"MetricName\":\"cpu_total_******\",\"SlsLogstore\":\"logstore_******\",\"SlsProject\":\"project_******\",\"SlsRegionId\":\"cn-hangzhou\",\"Tumblingwindows\":[\"60\"],\"ValueFilter\":[{\"Key\":\"key_******\",\"Operator\":\"contain\",\"Value\":\"value_******\"}],\"ValueFilterRelation\":\"and\"},\"Message\":\"The specified resource is not found.\",\"RequestId\":\"C6718537-E673-4A58-8EE1-24B8B38C7AAE\",\"Success\":true}",
+        "{\"Code\":\"200\",\"LogMonitor\":{\"Aggregates\":[{\"Alias\":\"alias_******\",\"FieldName\":\"field_******\",\"Function\":\"count\",\"Max\":\"0\",\"Min\":\"0\"}],\"GmtCreate\":1678440033000,\"GroupId\":0,\"Groupbys\":[\"userId\"],\"LogId\":0,\"MetricExpress\":\"{}\",\"MetricName\":\"cpu_total_******\",\"SlsLogstore\":\"logstore_******\",\"SlsProject\":\"project_******\",\"SlsRegionId\":\"cn-hangzhou\",\"Tumblingwindows\":[\"60\"],\"ValueFilter\":[{\"Key\":\"key_******\",\"Operator\":\"contain\",\"Value\":\"value_******\"}],\"ValueFilterRelation\":\"and\"},\"Message\":\"****\",\"RequestId\":\"C6718537-E673-4A58-8EE1-24B8B38C7AAE\",\"Success\":true}",
     );
 }
 
@@ -757,7 +757,7 @@ fn describe_metric_data() {
         alibabacloud_sdk::cms_20190101::describe_metric_data::DescribeMetricDataResponse,
     >(
         "Cms 2019-01-01 DescribeMetricData",
-        "{\"Code\":\"200\",\"Datapoints\":\"[{\\\\\\\"timestamp\\\\\\\":1618368900000,\\\\\\\"Average\\\\\\\":95.8291666666667,\\\\\\\"Minimum\\\\\\\":65.48,\\\\\\\"Maximum\\\\\\\":100.0},{\\\\\\\"timestamp\\\\\\\":1618368960000,\\\\\\\"Average\\\\\\\":95.8683333333333,\\\\\\\"Minimum\\\\\\\":67.84,\\\\\\\"Maximum\\\\\\\":100.0}]\",\"Message\":\"The specified resource is not found.\",\"Period\":\"60\",\"RequestId\":\"6A5F022D-AC7C-460E-94AE-B9E75083D027\"}",
+        "{\"Code\":\"200\",\"Datapoints\":\"[{\\\\\\\"timestamp\\\\\\\":1618368900000,\\\\\\\"Average\\\\\\\":95.8291666666667,\\\\\\\"Minimum\\\\\\\":65.48,\\\\\\\"Maximum\\\\\\\":100.0},{\\\\\\\"timestamp\\\\\\\":1618368960000,\\\\\\\"Average\\\\\\\":95.8683333333333,\\\\\\\"Minimum\\\\\\\":67.84,\\\\\\\"Maximum\\\\\\\":100.0}]\",\"Message\":\"****\",\"Period\":\"60\",\"RequestId\":\"6A5F022D-AC7C-460E-94AE-B9E75083D027\"}",
     );
 }
 
@@ -767,7 +767,7 @@ fn describe_metric_last() {
         alibabacloud_sdk::cms_20190101::describe_metric_last::DescribeMetricLastResponse,
     >(
         "Cms 2019-01-01 DescribeMetricLast",
-        "{\"Code\":\"200\",\"Datapoints\":\"[{\\\"timestamp\\\":1548777660000,\\\"userId\\\":\\\"123456789876****\\\",\\\"instanceId\\\":\\\"i-abcdefgh12****\\\",\\\"Minimum\\\":93.1,\\\"Average\\\":99.52,\\\"Maximum\\\":100}]\",\"Message\":\"The specified resource is not found.\",\"NextToken\":\"xxxxxx\",\"Period\":\"60\",\"RequestId\":\"021472A6-25E3-4094-8D00-BA4B6A5486C3\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Datapoints\":\"[{\\\"timestamp\\\":1548777660000,\\\"userId\\\":\\\"123456789876****\\\",\\\"instanceId\\\":\\\"i-abcdefgh12****\\\",\\\"Minimum\\\":93.1,\\\"Average\\\":99.52,\\\"Maximum\\\":100}]\",\"Message\":\"****\",\"NextToken\":\"xxxxxx\",\"Period\":\"60\",\"RequestId\":\"021472A6-25E3-4094-8D00-BA4B6A5486C3\",\"Success\":true}",
     );
 }
 
@@ -777,7 +777,7 @@ fn describe_metric_list() {
         alibabacloud_sdk::cms_20190101::describe_metric_list::DescribeMetricListResponse,
     >(
         "Cms 2019-01-01 DescribeMetricList",
-        "{\"Code\":\"200\",\"Datapoints\":\"[{\\\"timestamp\\\":1548777660000,\\\"userId\\\":\\\"120886317861****\\\",\\\"instanceId\\\":\\\"i-abc\\\",\\\"Minimum\\\":9.92,\\\"Average\\\":9.92,\\\"Maximum\\\":9.92}]\",\"Message\":\"The specified resource is not found.\",\"NextToken\":\"15761441850009dd70bb64cff1f0fff6d0b08ffff073be5fb1e785e2b020f7fed9b5e137bd810a6d6cff5ae****\",\"Period\":\"60\",\"RequestId\":\"3121AE7D-4AFF-4C25-8F1D-C8226EBB1F42\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Datapoints\":\"[{\\\"timestamp\\\":1548777660000,\\\"userId\\\":\\\"120886317861****\\\",\\\"instanceId\\\":\\\"i-abc\\\",\\\"Minimum\\\":9.92,\\\"Average\\\":9.92,\\\"Maximum\\\":9.92}]\",\"Message\":\"****\",\"NextToken\":\"15761441850009dd70bb64cff1f0fff6d0b08ffff073be5fb1e785e2b020f7fed9b5e137bd810a6d6cff5ae****\",\"Period\":\"60\",\"RequestId\":\"3121AE7D-4AFF-4C25-8F1D-C8226EBB1F42\",\"Success\":true}",
     );
 }
 
@@ -787,7 +787,7 @@ fn describe_metric_meta_list() {
         alibabacloud_sdk::cms_20190101::describe_metric_meta_list::DescribeMetricMetaListResponse,
     >(
         "Cms 2019-01-01 DescribeMetricMetaList",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"CDE9EAFF-D54E-4024-BBFC-B0AAC883143B\",\"Resources\":{\"Resource\":[{\"Description\":\"The rated disk capacity\",\"Dimensions\":\"userId,instanceId,tableSchema,workerId\",\"Labels\":\"[{\\\\\\\"name\\\\\\\":\\\\\\\"minAlertPeriod\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"300\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"alertDefault\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"unitFactor\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"1\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"alertUnit\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"Mbytes\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"productCategory\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"ads\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"is_alarm\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"true\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"metricCategory\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"workerId\\\\\\\"}]\",\"MetricName\":\"ads.diskSize\",\"Namespace\":\"acs_ads\",\"Periods\":\"300\",\"Statistics\":\"Average,Minimum,Maximum\",\"Unit\":\"MB\"}]},\"Success\":true,\"TotalCount\":\"10\"}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"CDE9EAFF-D54E-4024-BBFC-B0AAC883143B\",\"Resources\":{\"Resource\":[{\"Description\":\"The rated disk capacity\",\"Dimensions\":\"userId,instanceId,tableSchema,workerId\",\"Labels\":\"[{\\\\\\\"name\\\\\\\":\\\\\\\"minAlertPeriod\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"300\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"alertDefault\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"unitFactor\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"1\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"alertUnit\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"Mbytes\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"productCategory\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"ads\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"is_alarm\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"true\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"metricCategory\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"workerId\\\\\\\"}]\",\"MetricName\":\"ads.diskSize\",\"Namespace\":\"acs_ads\",\"Periods\":\"300\",\"Statistics\":\"Average,Minimum,Maximum\",\"Unit\":\"MB\"}]},\"Success\":true,\"TotalCount\":\"10\"}",
     );
 }
 
@@ -797,7 +797,7 @@ fn describe_metric_rule_black_list() {
         alibabacloud_sdk::cms_20190101::describe_metric_rule_black_list::DescribeMetricRuleBlackListResponse,
     >(
         "Cms 2019-01-01 DescribeMetricRuleBlackList",
-        "{\"Code\":\"200\",\"DescribeMetricRuleBlackList\":[{\"Category\":\"ecs\",\"CreateTime\":\"1665714561000\",\"EffectiveTime\":\"00:00-23:59\",\"EnableEndTime\":1640608200000,\"EnableStartTime\":1640237400000,\"Id\":\"93514c96-ceb8-47d8-8ee3-93b6d98b****\",\"Instances\":[\"i-rj99xc6cptkk64ml****\"],\"IsEnable\":true,\"Metrics\":[{\"MetricName\":\"disk_utilization\",\"Resource\":\"[{\\\"device\\\":\\\"C:\\\"}]\"}],\"Name\":\"Blacklist-01\",\"Namespace\":\"acs_ecs_dashboard\",\"ScopeType\":\"USER\",\"ScopeValue\":[\"[\\\"67****\\\",\\\"78****\\\"]\"],\"UpdateTime\":\"1665718373000\"}],\"Message\":\"The Request is not authorization.\",\"RequestId\":\"D63E76CB-29AA-5B9F-88CE-400A6F28D428\",\"Success\":true,\"Total\":1}",
+        "{\"Code\":\"200\",\"DescribeMetricRuleBlackList\":[{\"Category\":\"ecs\",\"CreateTime\":\"1665714561000\",\"EffectiveTime\":\"00:00-23:59\",\"EnableEndTime\":1640608200000,\"EnableStartTime\":1640237400000,\"Id\":\"93514c96-ceb8-47d8-8ee3-93b6d98b****\",\"Instances\":[\"i-rj99xc6cptkk64ml****\"],\"IsEnable\":true,\"Metrics\":[{\"MetricName\":\"disk_utilization\",\"Resource\":\"[{\\\"device\\\":\\\"C:\\\"}]\"}],\"Name\":\"Blacklist-01\",\"Namespace\":\"acs_ecs_dashboard\",\"ScopeType\":\"USER\",\"ScopeValue\":[\"[\\\"67****\\\",\\\"78****\\\"]\"],\"UpdateTime\":\"1665718373000\"}],\"Message\":\"****\",\"RequestId\":\"D63E76CB-29AA-5B9F-88CE-400A6F28D428\",\"Success\":true,\"Total\":1}",
     );
 }
 
@@ -807,7 +807,7 @@ fn describe_metric_rule_count() {
         alibabacloud_sdk::cms_20190101::describe_metric_rule_count::DescribeMetricRuleCountResponse,
     >(
         "Cms 2019-01-01 DescribeMetricRuleCount",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"MetricRuleCount\":{\"Alarm\":5,\"Disable\":0,\"Nodata\":0,\"Ok\":40,\"Total\":45},\"RequestId\":\"FF38D33A-67C1-40EB-AB65-FAEE51EDB644\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"MetricRuleCount\":{\"Alarm\":5,\"Disable\":0,\"Nodata\":0,\"Ok\":40,\"Total\":45},\"RequestId\":\"FF38D33A-67C1-40EB-AB65-FAEE51EDB644\",\"Success\":true}",
     );
 }
 
@@ -817,7 +817,7 @@ fn describe_metric_rule_list() {
         alibabacloud_sdk::cms_20190101::describe_metric_rule_list::DescribeMetricRuleListResponse,
     >(
         "Cms 2019-01-01 DescribeMetricRuleList",
-        "{\"Alarms\":{\"Alarm\":[{\"AlertState\":\"OK\",\"CompositeExpression\":{\"ExpressionList\":{\"ExpressionList\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"MetricName\":\"cpu_total\",\"Period\":60,\"Statistics\":\"$Maximum\",\"Threshold\":\"90\"}]},\"ExpressionListJoin\":\"||\",\"ExpressionRaw\":\"$Average > ($instanceId == 'i-io8kfvcpp7x5****'? 80: 50)\",\"Level\":\"CRITICAL\",\"Times\":3},\"ContactGroups\":\"ECS_Alarm\",\"Dimensions\":\"[{\\\"instanceId\\\":\\\"i-2ze2d6j5uhg20x47****\\\"}]\",\"EffectiveInterval\":\"05:31-23:59\",\"EnableState\":true,\"Escalations\":{\"Critical\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"PreCondition\":\"$Average>80\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3},\"Info\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"PreCondition\":\"$Average>80\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3},\"Warn\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"PreCondition\":\"$Average>80\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3}},\"GmtCreate\":1760432061000,\"GmtUpdate\":\"1760432061000\",\"GroupId\":\"7301****\",\"GroupName\":\"ECS_Group\",\"Labels\":{\"Labels\":[{\"Key\":\"cmsRuleKey\",\"Value\":\"cmsRuleValue\"}]},\"MailSubject\":\"\\\"${serviceType}-${metricName}-${levelDescription}通知（${dimensions}）\\\"\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"NoDataPolicy\":\"KEEP_LAST_STATE\",\"NoEffectiveInterval\":\"00:00-05:30\",\"Period\":\"60\",\"ProductCategory\":\"slb\",\"Prometheus\":{\"Annotations\":{\"Annotations\":[{\"Key\":\"summary\",\"Value\":\"{{ $labels.instance }} CPU usage above 10% {current value: {{ humanizePercentage $value }} }\"}]},\"Level\":\"CRITICAL\",\"PromQL\":\"CpuUsage{instanceId=\\\"xxxx\\\"}[1m]>90\",\"Times\":3},\"Resources\":\"[{\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-2ze2d6j5uhg20x47****\\\\\\\"}]\",\"RuleId\":\"applyTemplate344cfd42-0f32-4fd6-805a-88d7908a****\",\"RuleName\":\"Rule_01\",\"SilenceTime\":86400,\"SourceType\":\"METRIC\",\"Webhook\":\"https://www.aliyun.com\"}]},\"Code\":200,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"386C6712-335F-5054-930A-CC92B851ECBA\",\"Success\":true,\"Total\":\"1\"}",
+        "{\"Alarms\":{\"Alarm\":[{\"AlertState\":\"OK\",\"CompositeExpression\":{\"ExpressionList\":{\"ExpressionList\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"MetricName\":\"cpu_total\",\"Period\":60,\"Statistics\":\"$Maximum\",\"Threshold\":\"90\"}]},\"ExpressionListJoin\":\"||\",\"ExpressionRaw\":\"$Average > ($instanceId == 'i-io8kfvcpp7x5****'? 80: 50)\",\"Level\":\"CRITICAL\",\"Times\":3},\"ContactGroups\":\"ECS_Alarm\",\"Dimensions\":\"[{\\\"instanceId\\\":\\\"i-2ze2d6j5uhg20x47****\\\"}]\",\"EffectiveInterval\":\"05:31-23:59\",\"EnableState\":true,\"Escalations\":{\"Critical\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"PreCondition\":\"$Average>80\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3},\"Info\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"PreCondition\":\"$Average>80\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3},\"Warn\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"PreCondition\":\"$Average>80\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3}},\"GmtCreate\":1760432061000,\"GmtUpdate\":\"1760432061000\",\"GroupId\":\"7301****\",\"GroupName\":\"ECS_Group\",\"Labels\":{\"Labels\":[{\"Key\":\"cmsRuleKey\",\"Value\":\"cmsRuleValue\"}]},\"MailSubject\":\"\\\"${serviceType}-${metricName}-${levelDescription}通知（${dimensions}）\\\"\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"NoDataPolicy\":\"KEEP_LAST_STATE\",\"NoEffectiveInterval\":\"00:00-05:30\",\"Period\":\"60\",\"ProductCategory\":\"slb\",\"Prometheus\":{\"Annotations\":{\"Annotations\":[{\"Key\":\"summary\",\"Value\":\"{{ $labels.instance }} CPU usage above 10% {current value: {{ humanizePercentage $value }} }\"}]},\"Level\":\"CRITICAL\",\"PromQL\":\"CpuUsage{instanceId=\\\"xxxx\\\"}[1m]>90\",\"Times\":3},\"Resources\":\"[{\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-2ze2d6j5uhg20x47****\\\\\\\"}]\",\"RuleId\":\"applyTemplate344cfd42-0f32-4fd6-805a-88d7908a****\",\"RuleName\":\"Rule_01\",\"SilenceTime\":86400,\"SourceType\":\"METRIC\",\"Webhook\":\"https://www.aliyun.com\"}]},\"Code\":200,\"Message\":\"****\",\"RequestId\":\"386C6712-335F-5054-930A-CC92B851ECBA\",\"Success\":true,\"Total\":\"1\"}",
     );
 }
 
@@ -827,7 +827,7 @@ fn describe_metric_rule_targets() {
         alibabacloud_sdk::cms_20190101::describe_metric_rule_targets::DescribeMetricRuleTargetsResponse,
     >(
         "Cms 2019-01-01 DescribeMetricRuleTargets",
-        "{\"Code\":\"200\",\"Message\":\"User not authorized to operate on the specified resource.\",\"RequestId\":\"786E92D2-AC66-4250-B76F-F1E2FCDDBA1C\",\"Success\":true,\"Targets\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:120886317861****:/queues/test/message\",\"Id\":\"1\",\"JsonParams\":\"{\\\"customField1\\\":\\\"value1\\\",\\\"customField2\\\":\\\"$.name\\\"}\",\"Level\":\"INFO\"}]}}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"786E92D2-AC66-4250-B76F-F1E2FCDDBA1C\",\"Success\":true,\"Targets\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:120886317861****:/queues/test/message\",\"Id\":\"1\",\"JsonParams\":\"{\\\"customField1\\\":\\\"value1\\\",\\\"customField2\\\":\\\"$.name\\\"}\",\"Level\":\"INFO\"}]}}",
     );
 }
 
@@ -837,7 +837,7 @@ fn describe_metric_rule_template_attribute() {
         alibabacloud_sdk::cms_20190101::describe_metric_rule_template_attribute::DescribeMetricRuleTemplateAttributeResponse,
     >(
         "Cms 2019-01-01 DescribeMetricRuleTemplateAttribute",
-        "{\"Code\":200,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"8F3A82AD-DA92-52B0-8EC6-C059D1C3839F\",\"Resource\":{\"AlertTemplates\":{\"AlertTemplate\":[{\"Category\":\"ecs\",\"Escalations\":{\"Critical\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":5},\"Info\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3},\"Warn\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3}},\"Labels\":{\"Labels\":[{\"Key\":\"label1\",\"Value\":\"value1\"}]},\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"NoDataPolicy\":\"KEEP_LAST_STATE\",\"RuleName\":\"ECS_Rule\",\"Selector\":\"{\\\"disk\\\":\\\"/\\\"}\",\"SilenceTime\":3600,\"Webhook\":\"https://www.aliyun.com\"}]},\"Description\":\"ECS模板\",\"Name\":\"ECS_Template1\",\"RestVersion\":\"1\",\"TemplateId\":\"70****\"},\"Success\":true}",
+        "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"8F3A82AD-DA92-52B0-8EC6-C059D1C3839F\",\"Resource\":{\"AlertTemplates\":{\"AlertTemplate\":[{\"Category\":\"ecs\",\"Escalations\":{\"Critical\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":5},\"Info\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3},\"Warn\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3}},\"Labels\":{\"Labels\":[{\"Key\":\"label1\",\"Value\":\"value1\"}]},\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"NoDataPolicy\":\"KEEP_LAST_STATE\",\"RuleName\":\"ECS_Rule\",\"Selector\":\"{\\\"disk\\\":\\\"/\\\"}\",\"SilenceTime\":3600,\"Webhook\":\"https://www.aliyun.com\"}]},\"Description\":\"ECS模板\",\"Name\":\"ECS_Template1\",\"RestVersion\":\"1\",\"TemplateId\":\"70****\"},\"Success\":true}",
     );
 }
 
@@ -847,7 +847,7 @@ fn describe_metric_rule_template_list() {
         alibabacloud_sdk::cms_20190101::describe_metric_rule_template_list::DescribeMetricRuleTemplateListResponse,
     >(
         "Cms 2019-01-01 DescribeMetricRuleTemplateList",
-        "{\"Code\":200,\"Message\":\"The Request is not authorization.\",\"RequestId\":\"659401C0-6214-5C02-972A-CFA929D717B7\",\"Success\":true,\"Templates\":{\"Template\":[{\"ApplyHistories\":{\"ApplyHistory\":[{\"ApplyTime\":1646055898000,\"GroupId\":0,\"GroupName\":\"ECS_Group\"}]},\"Description\":\"ECS的CPU使用率\",\"GmtCreate\":1646018798000,\"GmtModified\":1646054798000,\"Name\":\"ECS_Template1\",\"RestVersion\":0,\"TemplateId\":0}]},\"Total\":2}",
+        "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"659401C0-6214-5C02-972A-CFA929D717B7\",\"Success\":true,\"Templates\":{\"Template\":[{\"ApplyHistories\":{\"ApplyHistory\":[{\"ApplyTime\":1646055898000,\"GroupId\":0,\"GroupName\":\"ECS_Group\"}]},\"Description\":\"ECS的CPU使用率\",\"GmtCreate\":1646018798000,\"GmtModified\":1646054798000,\"Name\":\"ECS_Template1\",\"RestVersion\":0,\"TemplateId\":0}]},\"Total\":2}",
     );
 }
 
@@ -857,7 +857,7 @@ fn describe_metric_top() {
         alibabacloud_sdk::cms_20190101::describe_metric_top::DescribeMetricTopResponse,
     >(
         "Cms 2019-01-01 DescribeMetricTop",
-        "{\"Code\":\"200\",\"Datapoints\":\"[{\\\\\\\"order\\\\\\\":1,\\\\\\\"timestamp\\\\\\\":1620287520000,\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\",\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-j6ccf7d5fn335qpo****\\\\\\\",\\\\\\\"Average\\\\\\\":99.92,\\\\\\\"Minimum\\\\\\\":99.5,\\\\\\\"Maximum\\\\\\\":100.0,\\\\\\\"_count\\\\\\\":1.0},{\\\\\\\"order\\\\\\\":2,\\\\\\\"timestamp\\\\\\\":1620287520000,\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\",\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-0xii2bvf42iqvxbp****\\\\\\\",\\\\\\\"Average\\\\\\\":99.91,\\\\\\\"Minimum\\\\\\\":99.0,\\\\\\\"Maximum\\\\\\\":100.0,\\\\\\\"_count\\\\\\\":1.0}]\",\"Message\":\"The specified resource is not found.\",\"Period\":\"60\",\"RequestId\":\"3121AE7D-4AFF-4C25-8F1D-C8226EBB1F42\"}",
+        "{\"Code\":\"200\",\"Datapoints\":\"[{\\\\\\\"order\\\\\\\":1,\\\\\\\"timestamp\\\\\\\":1620287520000,\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\",\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-j6ccf7d5fn335qpo****\\\\\\\",\\\\\\\"Average\\\\\\\":99.92,\\\\\\\"Minimum\\\\\\\":99.5,\\\\\\\"Maximum\\\\\\\":100.0,\\\\\\\"_count\\\\\\\":1.0},{\\\\\\\"order\\\\\\\":2,\\\\\\\"timestamp\\\\\\\":1620287520000,\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\",\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-0xii2bvf42iqvxbp****\\\\\\\",\\\\\\\"Average\\\\\\\":99.91,\\\\\\\"Minimum\\\\\\\":99.0,\\\\\\\"Maximum\\\\\\\":100.0,\\\\\\\"_count\\\\\\\":1.0}]\",\"Message\":\"****\",\"Period\":\"60\",\"RequestId\":\"3121AE7D-4AFF-4C25-8F1D-C8226EBB1F42\"}",
     );
 }
 
@@ -867,7 +867,7 @@ fn describe_monitor_group_categories() {
         alibabacloud_sdk::cms_20190101::describe_monitor_group_categories::DescribeMonitorGroupCategoriesResponse,
     >(
         "Cms 2019-01-01 DescribeMonitorGroupCategories",
-        "{\"Code\":200,\"Message\":\"The specified resource is not found.\",\"MonitorGroupCategories\":{\"GroupId\":123456,\"MonitorGroupCategory\":{\"CategoryItem\":[{\"Category\":\"ecs\",\"Count\":1}]}},\"RequestId\":\"9E0347B0-EBC3-4769-A78D-D96F21C6BB52\",\"Success\":true}",
+        "{\"Code\":200,\"Message\":\"****\",\"MonitorGroupCategories\":{\"GroupId\":123456,\"MonitorGroupCategory\":{\"CategoryItem\":[{\"Category\":\"ecs\",\"Count\":1}]}},\"RequestId\":\"9E0347B0-EBC3-4769-A78D-D96F21C6BB52\",\"Success\":true}",
     );
 }
 
@@ -877,7 +877,7 @@ fn describe_monitor_group_dynamic_rules() {
         alibabacloud_sdk::cms_20190101::describe_monitor_group_dynamic_rules::DescribeMonitorGroupDynamicRulesResponse,
     >(
         "Cms 2019-01-01 DescribeMonitorGroupDynamicRules",
-        "{\"Code\":200,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"2170B94A-1576-4D65-900E-2093037CDAF3\",\"Resource\":{\"Resource\":[{\"Category\":\"ecs\",\"FilterRelation\":\"and\",\"Filters\":{\"Filter\":[{\"Function\":\"contains\",\"Name\":\"hostName\",\"Value\":\"1\"}]}}]},\"Success\":true}",
+        "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"2170B94A-1576-4D65-900E-2093037CDAF3\",\"Resource\":{\"Resource\":[{\"Category\":\"ecs\",\"FilterRelation\":\"and\",\"Filters\":{\"Filter\":[{\"Function\":\"contains\",\"Name\":\"hostName\",\"Value\":\"1\"}]}}]},\"Success\":true}",
     );
 }
 
@@ -887,7 +887,7 @@ fn describe_monitor_group_instance_attribute() {
         alibabacloud_sdk::cms_20190101::describe_monitor_group_instance_attribute::DescribeMonitorGroupInstanceAttributeResponse,
     >(
         "Cms 2019-01-01 DescribeMonitorGroupInstanceAttribute",
-        "{\"Code\":200,\"Message\":\"The specified resource is not found.\",\"PageNumber\":1,\"PageSize\":2,\"RequestId\":\"9FB8EA79-7279-4482-8D6D-3D28EEDD871A\",\"Resources\":{\"Resource\":[{\"Category\":\"ecs\",\"Desc\":\"desc_test\",\"Dimension\":\"{\\\"instanceId\\\":\\\"i-m5e0k0bexac8tykr****\\\"}\",\"InstanceId\":\"i-m5e0k0bexac8tykr****\",\"InstanceName\":\"hostName\",\"NetworkType\":\"vpc\",\"Region\":{\"AvailabilityZone\":\"cn-hangzhou-f\",\"RegionId\":\"cn-hangzhou\"},\"Tags\":{\"Tag\":[{\"Key\":\"instanceNetworkType\",\"Value\":\"VPC\"}]},\"Vpc\":{\"VpcInstanceId\":\"vpc-2zew7etgiceg21****\",\"VswitchInstanceId\":\"vsw-2ze36seq79n992****\"}}]},\"Success\":true,\"Total\":12}",
+        "{\"Code\":200,\"Message\":\"****\",\"PageNumber\":1,\"PageSize\":2,\"RequestId\":\"9FB8EA79-7279-4482-8D6D-3D28EEDD871A\",\"Resources\":{\"Resource\":[{\"Category\":\"ecs\",\"Desc\":\"desc_test\",\"Dimension\":\"{\\\"instanceId\\\":\\\"i-m5e0k0bexac8tykr****\\\"}\",\"InstanceId\":\"i-m5e0k0bexac8tykr****\",\"InstanceName\":\"hostName\",\"NetworkType\":\"vpc\",\"Region\":{\"AvailabilityZone\":\"cn-hangzhou-f\",\"RegionId\":\"cn-hangzhou\"},\"Tags\":{\"Tag\":[{\"Key\":\"instanceNetworkType\",\"Value\":\"VPC\"}]},\"Vpc\":{\"VpcInstanceId\":\"vpc-2zew7etgiceg21****\",\"VswitchInstanceId\":\"vsw-2ze36seq79n992****\"}}]},\"Success\":true,\"Total\":12}",
     );
 }
 
@@ -907,7 +907,7 @@ fn describe_monitor_group_notify_policy_list() {
         alibabacloud_sdk::cms_20190101::describe_monitor_group_notify_policy_list::DescribeMonitorGroupNotifyPolicyListResponse,
     >(
         "Cms 2019-01-01 DescribeMonitorGroupNotifyPolicyList",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"NotifyPolicyList\":{\"NotifyPolicy\":[{\"EndTime\":1551761781273,\"GroupId\":\"6780****\",\"Id\":\"123****\",\"StartTime\":1551761781273,\"Type\":\"PauseNotify\"}]},\"RequestId\":\"6072F026-C441-41A6-B114-35A1E8F8FDD3\",\"Success\":\"true\",\"Total\":11}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"NotifyPolicyList\":{\"NotifyPolicy\":[{\"EndTime\":1551761781273,\"GroupId\":\"6780****\",\"Id\":\"123****\",\"StartTime\":1551761781273,\"Type\":\"PauseNotify\"}]},\"RequestId\":\"6072F026-C441-41A6-B114-35A1E8F8FDD3\",\"Success\":\"true\",\"Total\":11}",
     );
 }
 
@@ -917,7 +917,7 @@ fn describe_monitor_groups() {
         alibabacloud_sdk::cms_20190101::describe_monitor_groups::DescribeMonitorGroupsResponse,
     >(
         "Cms 2019-01-01 DescribeMonitorGroups",
-        "{\"Code\":200,\"Message\":\"The specified resource is not found.\",\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"F02B299A-D374-4595-9F55-7534D604F132\",\"Resources\":{\"Resource\":[{\"BindUrl\":\"https://aliyun.com\",\"ContactGroups\":{\"ContactGroup\":[{\"Name\":\"CloudMonitor\"}]},\"DynamicTagRuleId\":\"6b882d9a-5117-42e2-9d0c-4749a0c6****\",\"GmtCreate\":1603181891000,\"GmtModified\":1603181891000,\"GroupFounderTagKey\":\"GroupKey1\",\"GroupFounderTagValue\":\"GroupValue1\",\"GroupId\":12345,\"GroupName\":\"test123\",\"ResourceGroupId\":\"rg-aek2hopjh*******\",\"ServiceId\":\"49****\",\"Tags\":{\"Tag\":[{\"Key\":\"tagKey1\",\"Value\":\"tagValue1\"}]},\"TemplateIds\":{\"TemplateId\":[\"92****\"]},\"TemplateInfos\":{\"TemplateInfo\":[{\"EffectTime\":1603181891000,\"TemplateId\":\"123***\",\"Ver\":\"0\"}]},\"Type\":\"custom\"}]},\"Success\":true,\"Total\":10}",
+        "{\"Code\":200,\"Message\":\"****\",\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"F02B299A-D374-4595-9F55-7534D604F132\",\"Resources\":{\"Resource\":[{\"BindUrl\":\"https://aliyun.com\",\"ContactGroups\":{\"ContactGroup\":[{\"Name\":\"CloudMonitor\"}]},\"DynamicTagRuleId\":\"6b882d9a-5117-42e2-9d0c-4749a0c6****\",\"GmtCreate\":1603181891000,\"GmtModified\":1603181891000,\"GroupFounderTagKey\":\"GroupKey1\",\"GroupFounderTagValue\":\"GroupValue1\",\"GroupId\":12345,\"GroupName\":\"test123\",\"ResourceGroupId\":\"rg-aek2hopjh*******\",\"ServiceId\":\"49****\",\"Tags\":{\"Tag\":[{\"Key\":\"tagKey1\",\"Value\":\"tagValue1\"}]},\"TemplateIds\":{\"TemplateId\":[\"92****\"]},\"TemplateInfos\":{\"TemplateInfo\":[{\"EffectTime\":1603181891000,\"TemplateId\":\"123***\",\"Ver\":\"0\"}]},\"Type\":\"custom\"}]},\"Success\":true,\"Total\":10}",
     );
 }
 
@@ -927,7 +927,7 @@ fn describe_monitor_resource_quota_attribute() {
         alibabacloud_sdk::cms_20190101::describe_monitor_resource_quota_attribute::DescribeMonitorResourceQuotaAttributeResponse,
     >(
         "Cms 2019-01-01 DescribeMonitorResourceQuotaAttribute",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"31BC7201-00F2-47B2-B7B9-6A173076ACE\",\"ResourceQuota\":{\"Api\":{\"QuotaLimit\":500,\"QuotaPackage\":500,\"QuotaUsed\":9987},\"CustomMonitor\":{\"QuotaLimit\":1200,\"QuotaPackage\":1000,\"QuotaUsed\":8},\"EnterpriseQuota\":{\"InstanceId\":\"cms_enterprise_public_cn-7mz27pd****\",\"SuitInfo\":\"ENTERPRISE\"},\"EventMonitor\":{\"QuotaLimit\":55,\"QuotaPackage\":50,\"QuotaUsed\":2},\"ExpireTime\":\"2021-02-28\",\"InstanceId\":\"cms_edition-cn-n6w20rn****\",\"LogMonitor\":{\"QuotaLimit\":150,\"QuotaPackage\":150,\"QuotaUsed\":80},\"Phone\":{\"QuotaLimit\":550,\"QuotaPackage\":500,\"QuotaUsed\":100},\"SMS\":{\"QuotaLimit\":550,\"QuotaPackage\":500,\"QuotaUsed\":38},\"SiteMonitorBrowser\":{\"QuotaLimit\":50,\"QuotaPackage\":50,\"QuotaUsed\":15},\"SiteMonitorEcsProbe\":{\"QuotaLimit\":5,\"QuotaPackage\":5,\"QuotaUsed\":20},\"SiteMonitorMobile\":{\"QuotaLimit\":50,\"QuotaPackage\":50,\"QuotaUsed\":15},\"SiteMonitorOperatorProbe\":{\"QuotaLimit\":5,\"QuotaPackage\":5,\"QuotaUsed\":0},\"SiteMonitorTask\":{\"QuotaLimit\":25,\"QuotaPackage\":20,\"QuotaUsed\":15},\"SuitInfo\":\"pro\"}}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"31BC7201-00F2-47B2-B7B9-6A173076ACE\",\"ResourceQuota\":{\"Api\":{\"QuotaLimit\":500,\"QuotaPackage\":500,\"QuotaUsed\":9987},\"CustomMonitor\":{\"QuotaLimit\":1200,\"QuotaPackage\":1000,\"QuotaUsed\":8},\"EnterpriseQuota\":{\"InstanceId\":\"cms_enterprise_public_cn-7mz27pd****\",\"SuitInfo\":\"ENTERPRISE\"},\"EventMonitor\":{\"QuotaLimit\":55,\"QuotaPackage\":50,\"QuotaUsed\":2},\"ExpireTime\":\"2021-02-28\",\"InstanceId\":\"cms_edition-cn-n6w20rn****\",\"LogMonitor\":{\"QuotaLimit\":150,\"QuotaPackage\":150,\"QuotaUsed\":80},\"Phone\":{\"QuotaLimit\":550,\"QuotaPackage\":500,\"QuotaUsed\":100},\"SMS\":{\"QuotaLimit\":550,\"QuotaPackage\":500,\"QuotaUsed\":38},\"SiteMonitorBrowser\":{\"QuotaLimit\":50,\"QuotaPackage\":50,\"QuotaUsed\":15},\"SiteMonitorEcsProbe\":{\"QuotaLimit\":5,\"QuotaPackage\":5,\"QuotaUsed\":20},\"SiteMonitorMobile\":{\"QuotaLimit\":50,\"QuotaPackage\":50,\"QuotaUsed\":15},\"SiteMonitorOperatorProbe\":{\"QuotaLimit\":5,\"QuotaPackage\":5,\"QuotaUsed\":0},\"SiteMonitorTask\":{\"QuotaLimit\":25,\"QuotaPackage\":20,\"QuotaUsed\":15},\"SuitInfo\":\"pro\"}}",
     );
 }
 
@@ -937,7 +937,7 @@ fn describe_monitoring_agent_access_key() {
         alibabacloud_sdk::cms_20190101::describe_monitoring_agent_access_key::DescribeMonitoringAgentAccessKeyResponse,
     >(
         "Cms 2019-01-01 DescribeMonitoringAgentAccessKey",
-        "{\"AccessKey\":\"E7A27f9****\",\"Code\":200,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"C0F655E9-D793-51E6-BD78-CABBCCFC1047\",\"SecretKey\":\"sBjNOUhLylrxMX-Xv1****\",\"Success\":true}",
+        "{\"AccessKey\":\"E7A27f9****\",\"Code\":200,\"Message\":\"****\",\"RequestId\":\"C0F655E9-D793-51E6-BD78-CABBCCFC1047\",\"SecretKey\":\"sBjNOUhLylrxMX-Xv1****\",\"Success\":true}",
     );
 }
 
@@ -947,7 +947,7 @@ fn describe_monitoring_agent_config() {
         alibabacloud_sdk::cms_20190101::describe_monitoring_agent_config::DescribeMonitoringAgentConfigResponse,
     >(
         "Cms 2019-01-01 DescribeMonitoringAgentConfig",
-        "{\"AutoInstall\":true,\"Code\":\"200\",\"EnableActiveAlert\":\"redis,rds,ecs\",\"EnableInstallAgentNewECS\":true,\"Message\":\"The Request is not authorization.\",\"RequestId\":\"E9F4FA2A-54BE-4EF9-9D1D-1A0B1DC86B8D\",\"Success\":true}",
+        "{\"AutoInstall\":true,\"Code\":\"200\",\"EnableActiveAlert\":\"redis,rds,ecs\",\"EnableInstallAgentNewECS\":true,\"Message\":\"****\",\"RequestId\":\"E9F4FA2A-54BE-4EF9-9D1D-1A0B1DC86B8D\",\"Success\":true}",
     );
 }
 
@@ -957,7 +957,7 @@ fn describe_monitoring_agent_hosts() {
         alibabacloud_sdk::cms_20190101::describe_monitoring_agent_hosts::DescribeMonitoringAgentHostsResponse,
     >(
         "Cms 2019-01-01 DescribeMonitoringAgentHosts",
-        "{\"Code\":\"200\",\"Hosts\":{\"Host\":[{\"AgentVersion\":\"3.4.6\",\"AliUid\":0,\"EipAddress\":\"192.168.XX.XX\",\"EipId\":\"eip-bp16i16k9gcezyfrp****\",\"HostName\":\"hostIP\",\"InstanceId\":\"i-a2d5q7pm3f9yr212****\",\"InstanceTypeFamily\":\"ecs.n4\",\"IpGroup\":\"192.168.XX.XX\",\"NatIp\":\"192.168.XX.XX\",\"NetworkType\":\"vpc\",\"OperatingSystem\":\"Linux\",\"Region\":\"cn-hangzhou\",\"SerialNumber\":\"x12335-6cc8-4a22-9f21-1a00a719****\",\"isAliyunHost\":true}]},\"Message\":\"The Request is not authorization.\",\"PageNumber\":1,\"PageSize\":10,\"PageTotal\":50,\"RequestId\":\"63EEBB2A-9E51-41E4-9E83-5DE7F3B292E0\",\"Success\":true,\"Total\":10}",
+        "{\"Code\":\"200\",\"Hosts\":{\"Host\":[{\"AgentVersion\":\"3.4.6\",\"AliUid\":0,\"EipAddress\":\"192.168.XX.XX\",\"EipId\":\"eip-bp16i16k9gcezyfrp****\",\"HostName\":\"hostIP\",\"InstanceId\":\"i-a2d5q7pm3f9yr212****\",\"InstanceTypeFamily\":\"ecs.n4\",\"IpGroup\":\"192.168.XX.XX\",\"NatIp\":\"192.168.XX.XX\",\"NetworkType\":\"vpc\",\"OperatingSystem\":\"Linux\",\"Region\":\"cn-hangzhou\",\"SerialNumber\":\"x12335-6cc8-4a22-9f21-1a00a719****\",\"isAliyunHost\":true}]},\"Message\":\"****\",\"PageNumber\":1,\"PageSize\":10,\"PageTotal\":50,\"RequestId\":\"63EEBB2A-9E51-41E4-9E83-5DE7F3B292E0\",\"Success\":true,\"Total\":10}",
     );
 }
 
@@ -967,7 +967,7 @@ fn describe_monitoring_agent_processes() {
         alibabacloud_sdk::cms_20190101::describe_monitoring_agent_processes::DescribeMonitoringAgentProcessesResponse,
     >(
         "Cms 2019-01-01 DescribeMonitoringAgentProcesses",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"NodeProcesses\":{\"NodeProcess\":[{\"Command\":\"/bin/sh\",\"GroupId\":\"239708487\",\"InstanceId\":\"host-gdsmvinvmh6fu\",\"ProcessId\":4550102,\"ProcessName\":\"java\",\"ProcessUser\":\"admin\"}]},\"RequestId\":\"C11C0E85-6862-4F25-8D66-D6A5E0882984\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"NodeProcesses\":{\"NodeProcess\":[{\"Command\":\"/bin/sh\",\"GroupId\":\"239708487\",\"InstanceId\":\"host-gdsmvinvmh6fu\",\"ProcessId\":4550102,\"ProcessName\":\"java\",\"ProcessUser\":\"admin\"}]},\"RequestId\":\"C11C0E85-6862-4F25-8D66-D6A5E0882984\",\"Success\":true}",
     );
 }
 
@@ -977,7 +977,7 @@ fn describe_monitoring_agent_statuses() {
         alibabacloud_sdk::cms_20190101::describe_monitoring_agent_statuses::DescribeMonitoringAgentStatusesResponse,
     >(
         "Cms 2019-01-01 DescribeMonitoringAgentStatuses",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"NodeStatusList\":{\"NodeStatus\":[{\"AgentInstallErrorCode\":\"Assist.Invalid\",\"AutoInstall\":true,\"InstanceId\":\"i-hp3dunahluwajv6f****\",\"LoongCollectorStatus\":\"running\",\"LoongCollectorVersion\":\"0.1.0\",\"OsMonitorConfig\":\"{\\\"sysak\\\":true}\",\"OsMonitorErrorCode\":\"install_fail\",\"OsMonitorErrorDetail\":\"Command.ErrorCode.Fail.Downlaod.REGIN_ID\",\"OsMonitorStatus\":\"running\",\"OsMonitorVersion\":\"1.3.0-12\",\"Status\":\"running\"}]},\"RequestId\":\"6F8371DF-AB81-41B8-9E1B-5493B3FF0E4F\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"NodeStatusList\":{\"NodeStatus\":[{\"AgentInstallErrorCode\":\"Assist.Invalid\",\"AutoInstall\":true,\"InstanceId\":\"i-hp3dunahluwajv6f****\",\"LoongCollectorStatus\":\"running\",\"LoongCollectorVersion\":\"0.1.0\",\"OsMonitorConfig\":\"{\\\"sysak\\\":true}\",\"OsMonitorErrorCode\":\"install_fail\",\"OsMonitorErrorDetail\":\"Command.ErrorCode.Fail.Downlaod.REGIN_ID\",\"OsMonitorStatus\":\"running\",\"OsMonitorVersion\":\"1.3.0-12\",\"Status\":\"running\"}]},\"RequestId\":\"6F8371DF-AB81-41B8-9E1B-5493B3FF0E4F\",\"Success\":true}",
     );
 }
 
@@ -987,7 +987,7 @@ fn describe_monitoring_config() {
         alibabacloud_sdk::cms_20190101::describe_monitoring_config::DescribeMonitoringConfigResponse,
     >(
         "Cms 2019-01-01 DescribeMonitoringConfig",
-        "{\"AutoInstall\":false,\"Code\":\"200\",\"EnableInstallAgentNewECS\":true,\"Message\":\"The Request is not authorization.\",\"RequestId\":\"F35654DB-0C9D-4FB3-903F-479BA7663061\",\"Success\":true}",
+        "{\"AutoInstall\":false,\"Code\":\"200\",\"EnableInstallAgentNewECS\":true,\"Message\":\"****\",\"RequestId\":\"F35654DB-0C9D-4FB3-903F-479BA7663061\",\"Success\":true}",
     );
 }
 
@@ -997,7 +997,7 @@ fn describe_product_resource_tag_key_list() {
         alibabacloud_sdk::cms_20190101::describe_product_resource_tag_key_list::DescribeProductResourceTagKeyListResponse,
     >(
         "Cms 2019-01-01 DescribeProductResourceTagKeyList",
-        "{\"Code\":\"200\",\"Message\":\"The request processing has failed due to some unknown error.\",\"NextToken\":\"dbc2826f237e****\",\"RequestId\":\"945ACAA9-89F2-4A62-8913-076FDEDAA8DB\",\"Success\":true,\"TagKeys\":{\"TagKey\":[\"tag_******\"]}}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"NextToken\":\"dbc2826f237e****\",\"RequestId\":\"945ACAA9-89F2-4A62-8913-076FDEDAA8DB\",\"Success\":true,\"TagKeys\":{\"TagKey\":[\"tag_******\"]}}",
     );
 }
 
@@ -1007,7 +1007,7 @@ fn describe_products_of_active_metric_rule() {
         alibabacloud_sdk::cms_20190101::describe_products_of_active_metric_rule::DescribeProductsOfActiveMetricRuleResponse,
     >(
         "Cms 2019-01-01 DescribeProductsOfActiveMetricRule",
-        "{\"AllProductInitMetricRuleList\":{\"AllProductInitMetricRule\":[{\"AlertInitConfigList\":{\"AlertInitConfig\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"EvaluationCount\":\"3\",\"Level\":\"CRITICAL\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_rds_dashboard\",\"Period\":\"1m\",\"Statistics\":\"Average\",\"Threshold\":\"90\"}]},\"Product\":\"ecs\"}]},\"Code\":200,\"Datapoints\":\"ecs,rds\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
+        "{\"AllProductInitMetricRuleList\":{\"AllProductInitMetricRule\":[{\"AlertInitConfigList\":{\"AlertInitConfig\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"EvaluationCount\":\"3\",\"Level\":\"CRITICAL\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_rds_dashboard\",\"Period\":\"1m\",\"Statistics\":\"Average\",\"Threshold\":\"90\"}]},\"Product\":\"ecs\"}]},\"Code\":200,\"Datapoints\":\"ecs,rds\",\"Message\":\"****\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
     );
 }
 
@@ -1017,7 +1017,7 @@ fn describe_project_meta() {
         alibabacloud_sdk::cms_20190101::describe_project_meta::DescribeProjectMetaResponse,
     >(
         "Cms 2019-01-01 DescribeProjectMeta",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"PageNumber\":\"1\",\"PageSize\":\"5\",\"RequestId\":\"4C2061B2-3B1B-43BF-A4A4-C53426F479C0\",\"Resources\":{\"Resource\":[{\"Description\":\"CDN\",\"Labels\":\"[{\\\"metricCategory\\\":ecs}]\",\"Namespace\":\"acs_cdn\"}]},\"Success\":true,\"Total\":\"12\"}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"PageNumber\":\"1\",\"PageSize\":\"5\",\"RequestId\":\"4C2061B2-3B1B-43BF-A4A4-C53426F479C0\",\"Resources\":{\"Resource\":[{\"Description\":\"CDN\",\"Labels\":\"[{\\\"metricCategory\\\":ecs}]\",\"Namespace\":\"acs_cdn\"}]},\"Success\":true,\"Total\":\"12\"}",
     );
 }
 
@@ -1097,7 +1097,7 @@ fn describe_synthetic_probe_list() {
         alibabacloud_sdk::cms_20190101::describe_synthetic_probe_list::DescribeSyntheticProbeListResponse,
     >(
         "Cms 2019-01-01 DescribeSyntheticProbeList",
-        "{\"Code\":\"200\",\"IspCityList\":[{\"AreaCn\":\"华北\",\"AreaEn\":\"Huabei\",\"City\":\"738\",\"CityCn\":\"北京\",\"CityEn\":\"Beijing\",\"Country\":\"629\",\"CountryCn\":\"中国\",\"CountryEn\":\"China\",\"IdcV4ProbeCount\":1,\"IdcV6ProbeCount\":1,\"IpPool\":[\"1.1.1.1\"],\"Isp\":\"232\",\"IspCn\":\"联通\",\"IspEn\":\"China-Unicom\",\"LmProbeCount\":1,\"MbProbeCount\":1,\"Region\":\"264\",\"RegionCn\":\"江西省\",\"RegionEn\":\"Jiangxi\"}],\"Message\":\"The specified resource is not found.\",\"RequestId\":\"87170bc7-e28a-4c93-b9bf-90a1dbe84736\",\"Success\":\"true\"}",
+        "{\"Code\":\"200\",\"IspCityList\":[{\"AreaCn\":\"华北\",\"AreaEn\":\"Huabei\",\"City\":\"738\",\"CityCn\":\"北京\",\"CityEn\":\"Beijing\",\"Country\":\"629\",\"CountryCn\":\"中国\",\"CountryEn\":\"China\",\"IdcV4ProbeCount\":1,\"IdcV6ProbeCount\":1,\"IpPool\":[\"1.1.1.1\"],\"Isp\":\"232\",\"IspCn\":\"联通\",\"IspEn\":\"China-Unicom\",\"LmProbeCount\":1,\"MbProbeCount\":1,\"Region\":\"264\",\"RegionCn\":\"江西省\",\"RegionEn\":\"Jiangxi\"}],\"Message\":\"****\",\"RequestId\":\"87170bc7-e28a-4c93-b9bf-90a1dbe84736\",\"Success\":\"true\"}",
     );
 }
 
@@ -1127,7 +1127,7 @@ fn describe_system_event_histogram() {
         alibabacloud_sdk::cms_20190101::describe_system_event_histogram::DescribeSystemEventHistogramResponse,
     >(
         "Cms 2019-01-01 DescribeSystemEventHistogram",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"486029C9-53E1-44B4-85A8-16A571A043FD\",\"Success\":\"true\",\"SystemEventHistograms\":{\"SystemEventHistogram\":[{\"Count\":2,\"EndTime\":1552225753000,\"StartTime\":1552225770000}]}}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"486029C9-53E1-44B4-85A8-16A571A043FD\",\"Success\":\"true\",\"SystemEventHistograms\":{\"SystemEventHistogram\":[{\"Count\":2,\"EndTime\":1552225753000,\"StartTime\":1552225770000}]}}",
     );
 }
 
@@ -1157,7 +1157,7 @@ fn describe_tag_value_list() {
         alibabacloud_sdk::cms_20190101::describe_tag_value_list::DescribeTagValueListResponse,
     >(
         "Cms 2019-01-01 DescribeTagValueList",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"B04B8CF3-4489-432D-83BA-6F128E4F2295\",\"Success\":true,\"TagValues\":{\"TagValue\":[\"si-65d55ff37d6c4b4ea3b3\"]}}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"B04B8CF3-4489-432D-83BA-6F128E4F2295\",\"Success\":true,\"TagValues\":{\"TagValue\":[\"si-65d55ff37d6c4b4ea3b3\"]}}",
     );
 }
 
@@ -1167,7 +1167,7 @@ fn describe_unhealthy_host_availability() {
         alibabacloud_sdk::cms_20190101::describe_unhealthy_host_availability::DescribeUnhealthyHostAvailabilityResponse,
     >(
         "Cms 2019-01-01 DescribeUnhealthyHostAvailability",
-        "{\"Code\":\"200\",\"Message\":\"User not authorized to operate on the specified resource.\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true,\"UnhealthyList\":{\"NodeTaskInstance\":[{\"Id\":0,\"InstanceList\":{\"String\":[\"i-*****\"]}}]}}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true,\"UnhealthyList\":{\"NodeTaskInstance\":[{\"Id\":0,\"InstanceList\":{\"String\":[\"i-*****\"]}}]}}",
     );
 }
 
@@ -1177,7 +1177,7 @@ fn disable_active_metric_rule() {
         alibabacloud_sdk::cms_20190101::disable_active_metric_rule::DisableActiveMetricRuleResponse,
     >(
         "Cms 2019-01-01 DisableActiveMetricRule",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
     );
 }
 
@@ -1187,7 +1187,7 @@ fn disable_event_rules() {
         alibabacloud_sdk::cms_20190101::disable_event_rules::DisableEventRulesResponse,
     >(
         "Cms 2019-01-01 DisableEventRules",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"3FD0E8B5-F132-4F4E-A081-2878AF378B12\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"3FD0E8B5-F132-4F4E-A081-2878AF378B12\",\"Success\":true}",
     );
 }
 
@@ -1197,7 +1197,7 @@ fn disable_host_availability() {
         alibabacloud_sdk::cms_20190101::disable_host_availability::DisableHostAvailabilityResponse,
     >(
         "Cms 2019-01-01 DisableHostAvailability",
-        "{\"Code\":\"200\",\"Message\":\"User not authorized to operate on the specified resource.\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true}",
     );
 }
 
@@ -1207,7 +1207,7 @@ fn disable_metric_rules() {
         alibabacloud_sdk::cms_20190101::disable_metric_rules::DisableMetricRulesResponse,
     >(
         "Cms 2019-01-01 DisableMetricRules",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"FF38D33A-67C1-40EB-AB65-FAEE51EDB644\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"FF38D33A-67C1-40EB-AB65-FAEE51EDB644\",\"Success\":true}",
     );
 }
 
@@ -1227,7 +1227,7 @@ fn enable_active_metric_rule() {
         alibabacloud_sdk::cms_20190101::enable_active_metric_rule::EnableActiveMetricRuleResponse,
     >(
         "Cms 2019-01-01 EnableActiveMetricRule",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
     );
 }
 
@@ -1247,7 +1247,7 @@ fn enable_host_availability() {
         alibabacloud_sdk::cms_20190101::enable_host_availability::EnableHostAvailabilityResponse,
     >(
         "Cms 2019-01-01 EnableHostAvailability",
-        "{\"Code\":\"200\",\"Message\":\"User not authorized to operate on the specified resource.\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true}",
     );
 }
 
@@ -1257,7 +1257,7 @@ fn enable_metric_rule_black_list() {
         alibabacloud_sdk::cms_20190101::enable_metric_rule_black_list::EnableMetricRuleBlackListResponse,
     >(
         "Cms 2019-01-01 EnableMetricRuleBlackList",
-        "{\"Code\":\"200\",\"Count\":1,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"94869866-1621-3652-BBC9-72A47B2AC2F5\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Count\":1,\"Message\":\"****\",\"RequestId\":\"94869866-1621-3652-BBC9-72A47B2AC2F5\",\"Success\":true}",
     );
 }
 
@@ -1287,7 +1287,7 @@ fn install_monitoring_agent() {
         alibabacloud_sdk::cms_20190101::install_monitoring_agent::InstallMonitoringAgentResponse,
     >(
         "Cms 2019-01-01 InstallMonitoringAgent",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"0BDAF8A8-04DC-5F0C-90E4-724D42C41945\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"0BDAF8A8-04DC-5F0C-90E4-724D42C41945\",\"Success\":true}",
     );
 }
 
@@ -1297,7 +1297,7 @@ fn modify_group_monitoring_agent_process() {
         alibabacloud_sdk::cms_20190101::modify_group_monitoring_agent_process::ModifyGroupMonitoringAgentProcessResponse,
     >(
         "Cms 2019-01-01 ModifyGroupMonitoringAgentProcess",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"7985D471-3FA8-4EE9-8F4B-45C19DF3D36F\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"7985D471-3FA8-4EE9-8F4B-45C19DF3D36F\",\"Success\":true}",
     );
 }
 
@@ -1307,7 +1307,7 @@ fn modify_host_availability() {
         alibabacloud_sdk::cms_20190101::modify_host_availability::ModifyHostAvailabilityResponse,
     >(
         "Cms 2019-01-01 ModifyHostAvailability",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"16E815A3-47E1-4290-87F9-D5C99471FF45\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"16E815A3-47E1-4290-87F9-D5C99471FF45\",\"Success\":true}",
     );
 }
 
@@ -1317,7 +1317,7 @@ fn modify_host_info() {
         alibabacloud_sdk::cms_20190101::modify_host_info::ModifyHostInfoResponse,
     >(
         "Cms 2019-01-01 ModifyHostInfo",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"EBB5215C-44AB-4000-A2D7-48634FDC4F04\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"EBB5215C-44AB-4000-A2D7-48634FDC4F04\",\"Success\":true}",
     );
 }
 
@@ -1357,7 +1357,7 @@ fn modify_metric_rule_black_list() {
         alibabacloud_sdk::cms_20190101::modify_metric_rule_black_list::ModifyMetricRuleBlackListResponse,
     >(
         "Cms 2019-01-01 ModifyMetricRuleBlackList",
-        "{\"Code\":\"200\",\"Count\":\"1\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"008773AE-1D86-3231-90F9-1AF7F808F9CE\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Count\":\"1\",\"Message\":\"****\",\"RequestId\":\"008773AE-1D86-3231-90F9-1AF7F808F9CE\",\"Success\":true}",
     );
 }
 
@@ -1367,7 +1367,7 @@ fn modify_metric_rule_template() {
         alibabacloud_sdk::cms_20190101::modify_metric_rule_template::ModifyMetricRuleTemplateResponse,
     >(
         "Cms 2019-01-01 ModifyMetricRuleTemplate",
-        "{\"Code\":200,\"Message\":\"The Request is not authorization.\",\"RequestId\":\"9E07117F-F6AE-4F1C-81E8-36FBB4892235\",\"Success\":true}",
+        "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"9E07117F-F6AE-4F1C-81E8-36FBB4892235\",\"Success\":true}",
     );
 }
 
@@ -1377,7 +1377,7 @@ fn modify_monitor_group() {
         alibabacloud_sdk::cms_20190101::modify_monitor_group::ModifyMonitorGroupResponse,
     >(
         "Cms 2019-01-01 ModifyMonitorGroup",
-        "{\"Code\":200,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"C85A2870-5DF4-4269-BC50-ECB5E4591A80\",\"Success\":true}",
+        "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"C85A2870-5DF4-4269-BC50-ECB5E4591A80\",\"Success\":true}",
     );
 }
 
@@ -1407,7 +1407,7 @@ fn put_contact() {
         alibabacloud_sdk::cms_20190101::put_contact::PutContactResponse,
     >(
         "Cms 2019-01-01 PutContact",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"181C406E-9DE4-484C-9C61-37AE9A1A12EE\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"181C406E-9DE4-484C-9C61-37AE9A1A12EE\",\"Success\":true}",
     );
 }
 
@@ -1437,7 +1437,7 @@ fn put_custom_event_rule() {
         alibabacloud_sdk::cms_20190101::put_custom_event_rule::PutCustomEventRuleResponse,
     >(
         "Cms 2019-01-01 PutCustomEventRule",
-        "{\"Code\":\"200\",\"Message\":\"The request has failed due to a temporary failure of the server.\",\"RequestId\":\"AD5DCD82-BD1C-405F-BAED-32302DE9F498\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"AD5DCD82-BD1C-405F-BAED-32302DE9F498\",\"Success\":true}",
     );
 }
 
@@ -1447,7 +1447,7 @@ fn put_custom_metric() {
         alibabacloud_sdk::cms_20190101::put_custom_metric::PutCustomMetricResponse,
     >(
         "Cms 2019-01-01 PutCustomMetric",
-        "{\"Code\":\"200\",\"Message\":\"The request has failed due to a temporary failure of the server.\",\"RequestId\":\"05B36C2C-5F6E-48D5-8B41-CE36DD7EE8E0\"}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"05B36C2C-5F6E-48D5-8B41-CE36DD7EE8E0\"}",
     );
 }
 
@@ -1467,7 +1467,7 @@ fn put_event_rule() {
         alibabacloud_sdk::cms_20190101::put_event_rule::PutEventRuleResponse,
     >(
         "Cms 2019-01-01 PutEventRule",
-        "{\"Code\":\"200\",\"Data\":\"1\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"0B47C47B-E68A-4429-BB23-370E91889C7D\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Data\":\"1\",\"Message\":\"****\",\"RequestId\":\"0B47C47B-E68A-4429-BB23-370E91889C7D\",\"Success\":true}",
     );
 }
 
@@ -1477,7 +1477,7 @@ fn put_event_rule_targets() {
         alibabacloud_sdk::cms_20190101::put_event_rule_targets::PutEventRuleTargetsResponse,
     >(
         "Cms 2019-01-01 PutEventRuleTargets",
-        "{\"Code\":\"200\",\"FailedContactParameters\":{\"ContactParameter\":[{\"ContactGroupName\":\"默认报警联系人组\",\"Id\":2,\"Level\":\"4\"}]},\"FailedFcParameters\":{\"FcParameter\":[{\"FunctionName\":\"functionTest1\",\"Id\":1,\"Region\":\"cn-hangzhou\",\"ServiceName\":\"serviceTest1\"}]},\"FailedMnsParameters\":{\"MnsParameter\":[{\"Id\":2,\"Queue\":\"testQueue\",\"Region\":\"cn-hangzhou\"}]},\"FailedParameterCount\":\"2\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"409C64DA-CF14-45DF-B463-471C790DD15A\",\"Success\":true}",
+        "{\"Code\":\"200\",\"FailedContactParameters\":{\"ContactParameter\":[{\"ContactGroupName\":\"默认报警联系人组\",\"Id\":2,\"Level\":\"4\"}]},\"FailedFcParameters\":{\"FcParameter\":[{\"FunctionName\":\"functionTest1\",\"Id\":1,\"Region\":\"cn-hangzhou\",\"ServiceName\":\"serviceTest1\"}]},\"FailedMnsParameters\":{\"MnsParameter\":[{\"Id\":2,\"Queue\":\"testQueue\",\"Region\":\"cn-hangzhou\"}]},\"FailedParameterCount\":\"2\",\"Message\":\"****\",\"RequestId\":\"409C64DA-CF14-45DF-B463-471C790DD15A\",\"Success\":true}",
     );
 }
 
@@ -1487,7 +1487,7 @@ fn put_exporter_output() {
         alibabacloud_sdk::cms_20190101::put_exporter_output::PutExporterOutputResponse,
     >(
         "Cms 2019-01-01 PutExporterOutput",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"6A5F022D-AC7C-460E-94AE-B9E75083D027\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"6A5F022D-AC7C-460E-94AE-B9E75083D027\",\"Success\":true}",
     );
 }
 
@@ -1497,7 +1497,7 @@ fn put_exporter_rule() {
         alibabacloud_sdk::cms_20190101::put_exporter_rule::PutExporterRuleResponse,
     >(
         "Cms 2019-01-01 PutExporterRule",
-        "{\"Code\":\"200\",\"Message\":\"The specified resource is not found.\",\"RequestId\":\"461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D\",\"Success\":true}",
     );
 }
 
@@ -1507,7 +1507,7 @@ fn put_group_metric_rule() {
         alibabacloud_sdk::cms_20190101::put_group_metric_rule::PutGroupMetricRuleResponse,
     >(
         "Cms 2019-01-01 PutGroupMetricRule",
-        "{\"Code\":\"200\",\"Message\":\"The Request is not authorization.\",\"RequestId\":\"461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D\",\"Result\":{\"RuleId\":\"123456\"},\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D\",\"Result\":{\"RuleId\":\"123456\"},\"Success\":true}",
     );
 }
 
@@ -1537,7 +1537,7 @@ fn put_metric_rule_targets() {
         alibabacloud_sdk::cms_20190101::put_metric_rule_targets::PutMetricRuleTargetsResponse,
     >(
         "Cms 2019-01-01 PutMetricRuleTargets",
-        "{\"Code\":\"200\",\"FailData\":{\"Targets\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:111:/queues/test/message\",\"Id\":\"1\",\"Level\":\"[\\\"INFO\\\", \\\"WARN\\\", \\\"CRITICAL\\\"]\"}]}},\"Message\":\"The request processing has failed due to some unknown error.\",\"RequestId\":\"6A569B0D-9055-58AF-9E82-BAEAF95C0FD5\",\"Success\":true}",
+        "{\"Code\":\"200\",\"FailData\":{\"Targets\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:111:/queues/test/message\",\"Id\":\"1\",\"Level\":\"[\\\"INFO\\\", \\\"WARN\\\", \\\"CRITICAL\\\"]\"}]}},\"Message\":\"****\",\"RequestId\":\"6A569B0D-9055-58AF-9E82-BAEAF95C0FD5\",\"Success\":true}",
     );
 }
 
@@ -1547,7 +1547,7 @@ fn put_monitor_group_dynamic_rule() {
         alibabacloud_sdk::cms_20190101::put_monitor_group_dynamic_rule::PutMonitorGroupDynamicRuleResponse,
     >(
         "Cms 2019-01-01 PutMonitorGroupDynamicRule",
-        "{\"Code\":200,\"Message\":\"The specified resource is not found.\",\"RequestId\":\"3E73F1AB-D195-438A-BCA7-2F4355789C58\",\"Success\":true}",
+        "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"3E73F1AB-D195-438A-BCA7-2F4355789C58\",\"Success\":true}",
     );
 }
 
@@ -1567,7 +1567,7 @@ fn put_resource_metric_rule() {
         alibabacloud_sdk::cms_20190101::put_resource_metric_rule::PutResourceMetricRuleResponse,
     >(
         "Cms 2019-01-01 PutResourceMetricRule",
-        "{\"Code\":\"200\",\"Message\":\"The request processing has failed due to some unknown error.\",\"RequestId\":\"65D50468-ECEF-48F1-A6E1-D952E89D9436\",\"Success\":true}",
+        "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"65D50468-ECEF-48F1-A6E1-D952E89D9436\",\"Success\":true}",
     );
 }
 
@@ -1577,7 +1577,7 @@ fn put_resource_metric_rules() {
         alibabacloud_sdk::cms_20190101::put_resource_metric_rules::PutResourceMetricRulesResponse,
     >(
         "Cms 2019-01-01 PutResourceMetricRules",
-        "{\"Code\":\"200\",\"FailedListResult\":{\"Target\":[{\"Result\":{\"Code\":\"404\",\"Message\":\"The request processing has failed due to some unknown error.\",\"Success\":false},\"RuleId\":\"a151cd6023eacee2f0978e03863cc1697c89508****\"}]},\"Message\":\"The request processing has failed due to some unknown error.\",\"RequestId\":\"15D1440E-BF24-5A41-93E4-36864635179E\",\"Success\":true}",
+        "{\"Code\":\"200\",\"FailedListResult\":{\"Target\":[{\"Result\":{\"Code\":\"404\",\"Message\":\"****\",\"Success\":false},\"RuleId\":\"a151cd6023eacee2f0978e03863cc1697c89508****\"}]},\"Message\":\"****\",\"RequestId\":\"15D1440E-BF24-5A41-93E4-36864635179E\",\"Success\":true}",
     );
 }
 

@@ -1687,7 +1687,7 @@ fn describe_task_attribute() {
         alibabacloud_sdk::ecs_20140526::describe_task_attribute::DescribeTaskAttributeResponse,
     >(
         "Ecs 2014-05-26 DescribeTaskAttribute",
-        "{\"CreationTime\":\"2015-11-23T02:13Z\",\"FailedCount\":0,\"FinishedTime\":\"2015-11-23T02:19Z\",\"OperationProgressSet\":{\"OperationProgress\":[{\"ErrorCode\":\"ParameterInvalid\",\"ErrorMsg\":\"The specified RegionId parameter is invalid.\",\"OperationStatus\":\"Success\",\"RelatedItemSet\":{\"RelatedItem\":[{\"Name\":\"OSSObject\",\"Value\":\"MYOSSPRE_m-23f8tcp***_t-23ym6mv***.vhd\"}]}}]},\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SuccessCount\":1,\"SupportCancel\":\"true\",\"TaskAction\":\"ExportImage\",\"TaskId\":\"t-ce946ntx4wr****\",\"TaskProcess\":\"100%\",\"TaskStatus\":\"Finished\",\"TotalCount\":1}",
+        "{\"CreationTime\":\"2015-11-23T02:13Z\",\"FailedCount\":0,\"FinishedTime\":\"2015-11-23T02:19Z\",\"OperationProgressSet\":{\"OperationProgress\":[{\"ErrorCode\":\"ParameterInvalid\",\"ErrorMsg\":\"****\",\"OperationStatus\":\"Success\",\"RelatedItemSet\":{\"RelatedItem\":[{\"Name\":\"OSSObject\",\"Value\":\"MYOSSPRE_m-23f8tcp***_t-23ym6mv***.vhd\"}]}}]},\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SuccessCount\":1,\"SupportCancel\":\"true\",\"TaskAction\":\"ExportImage\",\"TaskId\":\"t-ce946ntx4wr****\",\"TaskProcess\":\"100%\",\"TaskStatus\":\"Finished\",\"TotalCount\":1}",
     );
 }
 

@@ -1317,7 +1317,7 @@ fn resume_logstash_task() {
         alibabacloud_sdk::elasticsearch_20170613::resume_logstash_task::ResumeLogstashTaskResponse,
     >(
         "elasticsearch 2017-06-13 ResumeLogstashTask",
-        "{\"Code\":\"InstanceNotFound\",\"Message\":\"The specified cluster does not exist. Check the cluster status and try again.\",\"RequestId\":\"0FA05123-745C-42FD-A69B-AFF48EF9****\",\"Result\":true}",
+        "{\"Code\":\"InstanceNotFound\",\"Message\":\"****\",\"RequestId\":\"0FA05123-745C-42FD-A69B-AFF48EF9****\",\"Result\":true}",
     );
 }
 

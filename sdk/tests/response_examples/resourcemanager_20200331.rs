@@ -457,7 +457,7 @@ fn get_account_deletion_status() {
         alibabacloud_sdk::resourcemanager_20200331::get_account_deletion_status::GetAccountDeletionStatusResponse,
     >(
         "ResourceManager 2020-03-31 GetAccountDeletionStatus",
-        "{\"RdAccountDeletionStatus\":{\"AccountId\":\"169946124551****\",\"CreateTime\":\"2022-08-23T17:05:30+08:00\",\"DeletionTime\":\"2022-08-23T17:06:01+08:00\",\"DeletionType\":\"0\",\"FailReasonList\":[{\"Description\":\"This account has a payer account. Please release the financial relationship of this account first.\",\"Name\":\"Others\"}],\"Status\":\"Success\"},\"RequestId\":\"8AA43293-7C8F-5730-8F2D-7F864EC092C5\"}",
+        "{\"RdAccountDeletionStatus\":{\"AccountId\":\"169946124551****\",\"CreateTime\":\"2022-08-23T17:05:30+08:00\",\"DeletionTime\":\"2022-08-23T17:06:01+08:00\",\"DeletionType\":\"0\",\"FailReasonList\":[{\"Description\":\"****\",\"Name\":\"Others\"}],\"Status\":\"Success\"},\"RequestId\":\"8AA43293-7C8F-5730-8F2D-7F864EC092C5\"}",
     );
 }
 

@@ -836,7 +836,7 @@ fn get_saved_search() {
         alibabacloud_sdk::sls_20201230::get_saved_search::GetSavedSearchResponse,
     >(
         "Sls 2020-12-30 GetSavedSearch",
-        "{\"displayName\":\"Method\",\"logstore\":\"aliyun-test-logstore\",\"savedsearchName\":\"savedsearch-name\",\"searchQuery\":\"status: 401 | SELECT remote_addr,COUNT(*) as pv GROUP by remote_addr ORDER by pv desc limit 5\",\"topic\":\"topic-test\"}",
+        "{\"displayName\":\"Method\",\"logstore\":\"aliyun-test-logstore\",\"savedsearchName\":\"savedsearch-name\",\"searchQuery\":\"****\",\"topic\":\"topic-test\"}",
     );
 }
 
@@ -1143,7 +1143,7 @@ fn list_saved_search() {
         alibabacloud_sdk::sls_20201230::list_saved_search::ListSavedSearchResponse,
     >(
         "Sls 2020-12-30 ListSavedSearch",
-        "{\"count\":4,\"savedsearchItems\":[{\"displayName\":\"Method\",\"logstore\":\"aliyun-test-logstore\",\"savedsearchName\":\"savedsearch-name\",\"searchQuery\":\"status: 401 | SELECT remote_addr,COUNT(*) as pv GROUP by remote_addr ORDER by pv desc limit 5\",\"topic\":\"topic-test\"}],\"total\":4}",
+        "{\"count\":4,\"savedsearchItems\":[{\"displayName\":\"Method\",\"logstore\":\"aliyun-test-logstore\",\"savedsearchName\":\"savedsearch-name\",\"searchQuery\":\"****\",\"topic\":\"topic-test\"}],\"total\":4}",
     );
 }
 

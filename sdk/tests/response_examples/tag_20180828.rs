@@ -307,7 +307,7 @@ fn tag_resources() {
         alibabacloud_sdk::tag_20180828::tag_resources::TagResourcesResponse,
     >(
         "Tag 2018-08-28 TagResources",
-        "{\"FailedResources\":{\"FailedResource\":[{\"ResourceARN\":\"arn:acs:vpc:cn-hangzhou:123456789****:vpc/vpc-bp19dd90tkt6tz7wu****\",\"Result\":{\"Code\":\"InvalidResourceId.NotFound\",\"Message\":\"The specified ResourceIds are not found in our records.\"}}]},\"RequestId\":\"72086426-9F8C-4A60-852B-864048FD1199\"}",
+        "{\"FailedResources\":{\"FailedResource\":[{\"ResourceARN\":\"arn:acs:vpc:cn-hangzhou:123456789****:vpc/vpc-bp19dd90tkt6tz7wu****\",\"Result\":{\"Code\":\"InvalidResourceId.NotFound\",\"Message\":\"****\"}}]},\"RequestId\":\"72086426-9F8C-4A60-852B-864048FD1199\"}",
     );
 }
 
@@ -317,7 +317,7 @@ fn untag_resources() {
         alibabacloud_sdk::tag_20180828::untag_resources::UntagResourcesResponse,
     >(
         "Tag 2018-08-28 UntagResources",
-        "{\"FailedResources\":{\"FailedResource\":[{\"ResourceARN\":\"arn:acs:ecs:cn-hangzhou:123456789****:instance/i-xxxxxxxxxx1\",\"Result\":{\"Code\":\"InvalidResourceId.NotFound\",\"Message\":\"The specified ResourceIds are not found in our records.\"}}]},\"RequestId\":\"43D12436-B10F-4469-8136-FD1C5D2B2083\"}",
+        "{\"FailedResources\":{\"FailedResource\":[{\"ResourceARN\":\"arn:acs:ecs:cn-hangzhou:123456789****:instance/i-xxxxxxxxxx1\",\"Result\":{\"Code\":\"InvalidResourceId.NotFound\",\"Message\":\"****\"}}]},\"RequestId\":\"43D12436-B10F-4469-8136-FD1C5D2B2083\"}",
     );
 }
 

@@ -244,7 +244,7 @@ impl SlsDeliveryConfigs {
         self.error_code.0.as_deref()
     }
 
-    /// Example: `RequestError Web request failed.`
+    /// Example: `****`
     ///
     /// Wire name `ErrorMessage`.
     #[inline]

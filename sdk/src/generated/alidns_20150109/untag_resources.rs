@@ -38,7 +38,7 @@ pub struct UntagResourcesRequest {
     ///
     /// Wire name `All`.
     pub all: ::std::option::Option<bool>,
-    /// Example: `The type of the resource.`
+    /// Example: `****`
     ///
     /// Wire name `ResourceId`; required; at most 51 items.
     pub resource_ids: ::std::vec::Vec<::std::string::String>,

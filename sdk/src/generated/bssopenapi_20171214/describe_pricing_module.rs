@@ -148,7 +148,7 @@ impl DescribePricingModuleResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `This API is not applicable for caller.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

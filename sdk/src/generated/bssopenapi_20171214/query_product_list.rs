@@ -138,7 +138,7 @@ impl QueryProductListResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `This API is not applicable for caller.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

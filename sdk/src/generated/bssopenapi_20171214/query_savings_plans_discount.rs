@@ -254,7 +254,7 @@ pub struct QuerySavingsPlansDiscountResponse {
 }
 
 impl QuerySavingsPlansDiscountResponse {
-    /// Example: `This API is not applicable for caller.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

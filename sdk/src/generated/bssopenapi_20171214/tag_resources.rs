@@ -205,7 +205,7 @@ impl TagResourcesResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `This API is not applicable for caller.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

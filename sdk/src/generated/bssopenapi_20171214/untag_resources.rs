@@ -162,7 +162,7 @@ impl UntagResourcesResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `This API is not applicable for caller.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -107,7 +107,7 @@ impl ModifyCdnDomainOwnerResponse {
         self.request_id.0.as_deref()
     }
 
-    /// Example: `The domain does not allow to transfer to a different account.`
+    /// Example: `****`
     ///
     /// Wire name `Content`.
     #[inline]

@@ -186,7 +186,7 @@ impl AddTagsResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

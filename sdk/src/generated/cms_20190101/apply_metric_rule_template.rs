@@ -223,7 +223,7 @@ impl ApplyMetricRuleTemplateResponse {
         self.code.0
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

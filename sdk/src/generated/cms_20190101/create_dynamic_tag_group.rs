@@ -326,7 +326,7 @@ impl CreateDynamicTagGroupResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -806,7 +806,7 @@ impl CreateGroupMetricRulesResponse {
         self.code.0
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

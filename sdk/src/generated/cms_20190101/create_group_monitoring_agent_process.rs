@@ -577,7 +577,7 @@ impl CreateGroupMonitoringAgentProcessResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -577,7 +577,7 @@ impl CreateMetricRuleTemplateResponse {
         self.code.0
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -144,7 +144,7 @@ impl CreateMonitorAgentProcessResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `User not authorized to operate on the specified resource.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -210,7 +210,7 @@ impl CreateMonitorGroupByResourceGroupIdResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -225,7 +225,7 @@ impl CreateMonitorGroupInstancesResponse {
         self.code.0
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -153,7 +153,7 @@ impl CreateMonitorGroupNotifyPolicyResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -143,7 +143,7 @@ impl CreateMonitoringAgentProcessResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `User not authorized to operate on the specified resource.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

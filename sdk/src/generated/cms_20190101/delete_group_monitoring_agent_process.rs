@@ -127,7 +127,7 @@ impl DeleteGroupMonitoringAgentProcessResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

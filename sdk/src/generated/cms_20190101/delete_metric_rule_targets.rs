@@ -134,7 +134,7 @@ impl DeleteMetricRuleTargetsResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -110,7 +110,7 @@ impl DeleteMonitorGroupResponse {
         self.code.0
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

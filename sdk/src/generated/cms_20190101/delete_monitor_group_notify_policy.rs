@@ -126,7 +126,7 @@ impl DeleteMonitorGroupNotifyPolicyResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

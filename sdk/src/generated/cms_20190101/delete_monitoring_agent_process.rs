@@ -141,7 +141,7 @@ impl DeleteMonitoringAgentProcessResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -115,7 +115,7 @@ impl DescribeActiveMetricRuleListResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

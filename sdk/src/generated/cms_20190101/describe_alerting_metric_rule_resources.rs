@@ -202,7 +202,7 @@ impl DescribeAlertingMetricRuleResourcesResponse {
         self.code.0
     }
 
-    /// Example: `The request processing has failed due to some unknown error.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -171,7 +171,7 @@ impl DescribeEventRuleListResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `User not authorized to operate on the specified resource.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

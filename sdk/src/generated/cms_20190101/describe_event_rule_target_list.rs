@@ -133,7 +133,7 @@ impl DescribeEventRuleTargetListResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -174,7 +174,7 @@ impl DescribeGroupMonitoringAgentProcessResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -219,7 +219,7 @@ impl DescribeMetricDataResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -244,7 +244,7 @@ impl DescribeMetricRuleBlackListResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -127,7 +127,7 @@ impl DescribeMetricRuleTemplateAttributeResponse {
         self.code.0
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -204,7 +204,7 @@ impl DescribeMetricRuleTemplateListResponse {
         self.code.0
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

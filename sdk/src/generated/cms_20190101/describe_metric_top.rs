@@ -250,7 +250,7 @@ impl DescribeMetricTopResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -114,7 +114,7 @@ impl DescribeMonitorGroupCategoriesResponse {
         self.code.0
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

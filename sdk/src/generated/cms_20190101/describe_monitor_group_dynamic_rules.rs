@@ -110,7 +110,7 @@ impl DescribeMonitorGroupDynamicRulesResponse {
         self.code.0
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -213,7 +213,7 @@ impl DescribeMonitorGroupInstanceAttributeResponse {
         self.code.0
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

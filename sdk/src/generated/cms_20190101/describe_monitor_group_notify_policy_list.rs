@@ -156,7 +156,7 @@ impl DescribeMonitorGroupNotifyPolicyListResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

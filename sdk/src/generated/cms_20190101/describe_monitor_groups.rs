@@ -404,7 +404,7 @@ impl DescribeMonitorGroupsResponse {
         self.code.0
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -107,7 +107,7 @@ impl DescribeMonitorResourceQuotaAttributeResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -128,7 +128,7 @@ impl DescribeMonitoringAgentAccessKeyResponse {
         self.code.0
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

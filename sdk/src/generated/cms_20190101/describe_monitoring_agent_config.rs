@@ -146,7 +146,7 @@ impl DescribeMonitoringAgentConfigResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

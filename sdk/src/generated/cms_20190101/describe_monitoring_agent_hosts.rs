@@ -266,7 +266,7 @@ impl DescribeMonitoringAgentHostsResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

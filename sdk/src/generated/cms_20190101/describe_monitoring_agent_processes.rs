@@ -113,7 +113,7 @@ impl DescribeMonitoringAgentProcessesResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

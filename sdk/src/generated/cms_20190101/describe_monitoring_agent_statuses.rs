@@ -137,7 +137,7 @@ impl DescribeMonitoringAgentStatusesResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

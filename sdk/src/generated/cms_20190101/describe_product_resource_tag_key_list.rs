@@ -141,7 +141,7 @@ impl DescribeProductResourceTagKeyListResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The request processing has failed due to some unknown error.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

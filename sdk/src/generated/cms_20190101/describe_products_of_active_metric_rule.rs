@@ -103,7 +103,7 @@ impl DescribeProductsOfActiveMetricRuleResponse {
         self.code.0
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -201,7 +201,7 @@ impl DescribeSyntheticProbeListResponse {
         &self.isp_city_list.0
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

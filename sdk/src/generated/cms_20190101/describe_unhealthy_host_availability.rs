@@ -115,7 +115,7 @@ impl DescribeUnhealthyHostAvailabilityResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `User not authorized to operate on the specified resource.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -113,7 +113,7 @@ impl DisableHostAvailabilityResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `User not authorized to operate on the specified resource.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

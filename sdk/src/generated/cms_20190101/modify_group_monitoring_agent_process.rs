@@ -484,7 +484,7 @@ impl ModifyGroupMonitoringAgentProcessResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

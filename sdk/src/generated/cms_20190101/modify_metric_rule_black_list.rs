@@ -337,7 +337,7 @@ impl ModifyMetricRuleBlackListResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -600,7 +600,7 @@ impl ModifyMetricRuleTemplateResponse {
         self.code.0
     }
 
-    /// Example: `The Request is not authorization.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -141,7 +141,7 @@ impl ModifyMonitorGroupResponse {
         self.code.0
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -255,7 +255,7 @@ impl PutCustomMetricResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The request has failed due to a temporary failure of the server.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

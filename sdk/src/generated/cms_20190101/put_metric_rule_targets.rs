@@ -224,7 +224,7 @@ impl PutMetricRuleTargetsResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The request processing has failed due to some unknown error.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -287,7 +287,7 @@ impl PutMonitorGroupDynamicRuleResponse {
         self.code.0
     }
 
-    /// Example: `The specified resource is not found.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

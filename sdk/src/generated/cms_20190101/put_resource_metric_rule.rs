@@ -1031,7 +1031,7 @@ impl PutResourceMetricRuleResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The request processing has failed due to some unknown error.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

@@ -764,7 +764,7 @@ impl PutResourceMetricRulesResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The request processing has failed due to some unknown error.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]
@@ -911,7 +911,7 @@ impl Result {
         self.code.0.as_deref()
     }
 
-    /// Example: `The request processing has failed due to some unknown error.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

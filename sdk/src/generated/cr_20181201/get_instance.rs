@@ -208,7 +208,7 @@ impl GetInstanceResponse {
         self.resource_group_id.0.as_deref()
     }
 
-    /// Example: `The issue occurs on the instance. Valid values: OSS_TOO_MANY_BUCKETS: The number of Object Storage Service (OSS) buckets exceeds the upper limit. OSS_BUCKET_ALREADY_EXISTS: An OSS bucket that has the duplicate name already exists. OSS_SERVICE_ROLE_UNAUTHORIZED: The OSS service-linked role is not granted permissions. USER_NOT_REGISTERED_BY_REAL_NAME: The Alibaba Cloud account has not passed a real name verification.`
+    /// Example: `****`
     ///
     /// Wire name `InstanceIssue`.
     #[inline]

@@ -106,7 +106,7 @@ pub struct Body {
     /// Wire name `type`.
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
-    /// Example: `{"namespace": "kube-system", "name": "csi-plugin-2cg9f"}`
+    /// Example: `****`
     ///
     /// Wire name `target`.
     #[serde(rename = "target", skip_serializing_if = "::std::option::Option::is_none")]

@@ -151,7 +151,7 @@ impl DescribePolicyDetailsResponse {
         self.severity.0.as_deref()
     }
 
-    /// Example: `For more information, see sample requests.`
+    /// Example: `****`
     ///
     /// Wire name `template`.
     #[inline]

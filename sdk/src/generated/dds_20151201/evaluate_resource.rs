@@ -46,7 +46,7 @@ pub struct EvaluateResourceRequest {
     ///
     /// Wire name `DBInstanceClass`.
     pub db_instance_class: ::std::option::Option<::std::string::String>,
-    /// Example: `{"NodeId": "d-bp147c4d9ca7****", "NodeClass": "dds.shard.standard"}`
+    /// Example: `****`
     ///
     /// Wire name `ShardsInfo`.
     pub shards_info: ::std::option::Option<::std::string::String>,

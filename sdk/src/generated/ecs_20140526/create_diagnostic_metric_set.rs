@@ -34,7 +34,7 @@ pub struct CreateDiagnosticMetricSetRequest {
     ///
     /// Wire name `ResourceType`; required; one of `instance`, `account`.
     pub resource_type: ::std::option::Option<ResourceType>,
-    /// Example: `The IDs of diagnostic metrics. You can specify up to 100 diagnostic metric IDs.`
+    /// Example: `****`
     ///
     /// Wire name `MetricSetName`; at most 128 characters.
     pub metric_set_name: ::std::option::Option<::std::string::String>,

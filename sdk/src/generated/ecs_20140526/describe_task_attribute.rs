@@ -393,7 +393,7 @@ pub struct OperationProgress {
 }
 
 impl OperationProgress {
-    /// Example: `The specified RegionId parameter is invalid.`
+    /// Example: `****`
     ///
     /// Wire name `ErrorMsg`.
     #[inline]

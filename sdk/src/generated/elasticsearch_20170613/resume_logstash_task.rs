@@ -126,7 +126,7 @@ impl ResumeLogstashTaskResponse {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified cluster does not exist. Check the cluster status and try again.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

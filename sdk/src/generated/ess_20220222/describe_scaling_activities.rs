@@ -1073,7 +1073,7 @@ impl ErrorMessages {
         self.code.0.as_deref()
     }
 
-    /// Example: `The resource is out of stock in the specified zone. Please try other types, or choose other regions and zones.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

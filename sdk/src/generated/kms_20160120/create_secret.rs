@@ -38,6 +38,8 @@ pub struct CreateSecretRequest {
     ///
     /// Wire name `EncryptionKeyId`.
     pub encryption_key_id: ::std::option::Option<::std::string::String>,
+    /// Example: `****`
+    ///
     /// Wire name `SecretData`; required.
     pub secret_data: ::std::option::Option<::std::string::String>,
     /// Example: `text`

@@ -114,11 +114,7 @@ pub struct DescribeInstancesRequest {
     ///
     /// Wire name `PageSize`.
     pub page_size: ::std::option::Option<i32>,
-    /// Filter by engine:
-    ///
-    /// *   **Tair**: Tair Enterprise Edition
-    /// *   **Redis**: Redis Open-Source Edition
-    /// *   **Memcache**
+    /// Filter by engine: **Tair** (the enterprise engine), **Redis** (the open-source engine) or **Memcache**.
     ///
     /// Example: `Redis`
     ///
@@ -2146,11 +2142,7 @@ impl ::serde::Serialize for EngineVersion {
     }
 }
 
-/// Filter by engine:
-///
-/// *   **Tair**: Tair Enterprise Edition
-/// *   **Redis**: Redis Open-Source Edition
-/// *   **Memcache**
+/// Filter by engine: **Tair** (the enterprise engine), **Redis** (the open-source engine) or **Memcache**.
 ///
 /// Example: `Redis`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -289,7 +289,7 @@ impl FailReasonList {
         self.name.0.as_deref()
     }
 
-    /// Example: `This account has a payer account. Please release the financial relationship of this account first.`
+    /// Example: `****`
     ///
     /// Wire name `Description`.
     #[inline]

@@ -359,7 +359,7 @@ impl PolicyAttachment {
         self.attach_date.0.as_deref()
     }
 
-    /// Example: `The description of the policy.`
+    /// Example: `****`
     ///
     /// Wire name `Description`.
     #[inline]

@@ -42,7 +42,7 @@ pub struct GetLogsRequest {
     ///
     /// Wire name `to`; required.
     pub to: ::std::option::Option<i32>,
-    /// Example: `status: 401 | SELECT remote_addr,COUNT(*) as pv GROUP by remote_addr ORDER by pv desc limit 5`
+    /// Example: `****`
     ///
     /// Wire name `query`.
     pub query: ::std::option::Option<::std::string::String>,

@@ -175,7 +175,7 @@ pub struct Body {
     /// Wire name `topic`.
     #[serde(rename = "topic", skip_serializing_if = "::std::option::Option::is_none")]
     pub topic: ::std::option::Option<::std::string::String>,
-    /// Example: `status: 401 | SELECT remote_addr,COUNT(*) as pv GROUP by remote_addr ORDER by pv desc limit 5`
+    /// Example: `****`
     ///
     /// Wire name `query`.
     #[serde(rename = "query", skip_serializing_if = "::std::option::Option::is_none")]

@@ -133,7 +133,7 @@ impl GetSavedSearchResponse {
         self.savedsearch_name.0.as_deref()
     }
 
-    /// Example: `status: 401 | SELECT remote_addr,COUNT(*) as pv GROUP by remote_addr ORDER by pv desc limit 5`
+    /// Example: `****`
     ///
     /// Wire name `searchQuery`.
     #[inline]

@@ -9270,7 +9270,7 @@ impl SavedSearch {
         self.savedsearch_name.0.as_deref()
     }
 
-    /// Example: `status: 401 | SELECT remote_addr,COUNT(*) as pv GROUP by remote_addr ORDER by pv desc limit 5`
+    /// Example: `****`
     ///
     /// Wire name `searchQuery`.
     #[inline]

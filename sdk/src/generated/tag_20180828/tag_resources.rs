@@ -242,7 +242,7 @@ impl Result {
         self.code.0.as_deref()
     }
 
-    /// Example: `The specified ResourceIds are not found in our records.`
+    /// Example: `****`
     ///
     /// Wire name `Message`.
     #[inline]

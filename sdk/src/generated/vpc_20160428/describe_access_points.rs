@@ -323,7 +323,7 @@ impl AccessPointType {
         self.host_operator.0.as_deref()
     }
 
-    /// Example: `The description of the access point.`
+    /// Example: `****`
     ///
     /// Wire name `Description`.
     #[inline]

@@ -385,7 +385,7 @@ impl BgpGroup {
         self.ip_version.0.as_deref()
     }
 
-    /// Example: `The description of the BGP group.`
+    /// Example: `****`
     ///
     /// Wire name `Description`.
     #[inline]

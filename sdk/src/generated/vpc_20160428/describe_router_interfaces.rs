@@ -740,7 +740,7 @@ impl RouterInterfaceType {
         self.bandwidth.0
     }
 
-    /// Example: `The description of the router interface.`
+    /// Example: `****`
     ///
     /// Wire name `Description`.
     #[inline]

@@ -54,7 +54,7 @@ pub struct ModifyPhysicalConnectionAttributeRequest {
     ///
     /// Wire name `RedundantPhysicalConnectionId`.
     pub redundant_physical_connection_id: ::std::option::Option<::std::string::String>,
-    /// Example: `The description of the Express Connect circuit.`
+    /// Example: `****`
     ///
     /// Wire name `Description`.
     pub description: ::std::option::Option<::std::string::String>,

@@ -38,7 +38,7 @@ pub struct ModifyRouterInterfaceAttributeRequest {
     ///
     /// Wire name `Name`.
     pub name: ::std::option::Option<::std::string::String>,
-    /// Example: `The description of the router interface.`
+    /// Example: `****`
     ///
     /// Wire name `Description`.
     pub description: ::std::option::Option<::std::string::String>,
