@@ -71,7 +71,11 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
             &prose,
         ) {
             Ok(Outcome::Written(entry)) => {
-                println!("imported {} -> api-specs/{}", display(file), entry.path);
+                println!(
+                    "imported {} -> api-specs/{}",
+                    upstream_label(file),
+                    entry.path
+                );
                 entries.retain(|e| e.path != entry.path);
                 entries.push(entry);
                 changed = true;
@@ -84,7 +88,7 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
                     changed = true;
                 }
             }
-            Ok(Outcome::Empty(why)) => println!("not imported: {}: {why}", display(file)),
+            Ok(Outcome::Empty(why)) => println!("not imported: {}: {why}", upstream_label(file)),
             Err(e) => {
                 eprintln!("error: {e}");
                 failures.push(e);
@@ -107,10 +111,6 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
         );
         Ok(ExitCode::FAILURE)
     }
-}
-
-fn display(file: &Path) -> String {
-    upstream_label(file)
 }
 
 /// How the manifest names an upstream file: from `api-specs-corpus/` on
@@ -296,7 +296,7 @@ fn import_one(
         if fail_on_breaking && breaking > 0 {
             return Err(format!(
                 "{}: {breaking} breaking changes to api-specs/{rel}; not imported (--fail-on-breaking)",
-                display(file)
+                upstream_label(file)
             ));
         }
     }

@@ -124,7 +124,17 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     let failed_modules: Vec<String> = report
         .failures
         .iter()
-        .filter_map(|f| failed_module(&f.file))
+        .filter_map(|f| {
+            // The module the generator gives that manifest entry.
+            let entry = manifest
+                .spec
+                .iter()
+                .find(|e| specs_dir.join(&e.path) == f.file)?;
+            Some(alibabacloud_codegen::ir::versioned_module(
+                &entry.code,
+                &entry.version,
+            ))
+        })
         .collect();
     for (tree, dir) in [(Tree::Source, &src_dir), (Tree::Tests, &tests_dir)] {
         for stale in existing_files(dir)? {
@@ -214,27 +224,6 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
             Ok(ExitCode::FAILURE)
         }
     }
-}
-
-/// The versioned module a failed spec file had (from its directory names,
-/// `<code>/<version>/api-docs.json`), so its last output is kept.
-fn failed_module(file: &Path) -> Option<String> {
-    let version = file.parent()?.file_name()?.to_string_lossy().into_owned();
-    let code = file
-        .parent()?
-        .parent()?
-        .file_name()?
-        .to_string_lossy()
-        .into_owned();
-    let tag: String = version
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    Some(format!(
-        "{}_{tag}",
-        code.replace(['-', '.'], "_").to_ascii_lowercase()
-    ))
 }
 
 /// One line per product: operations generated and skipped, lines of code.

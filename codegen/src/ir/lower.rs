@@ -188,7 +188,7 @@ fn version_tag(version: &str) -> String {
 /// The module of one product version: `r_kvstore_20150101`. Versioned
 /// names never change meaning; the plain name ([`product_module`]) is an
 /// alias of the catalogue's default version.
-pub(super) fn versioned_module(code: &str, version: &str) -> String {
+pub fn versioned_module(code: &str, version: &str) -> String {
     escape_ident(&format!("{}_{}", snake(code), version_tag(version)))
 }
 

@@ -11,7 +11,7 @@ mod lower;
 mod paging;
 mod types;
 
-pub use lower::{lower, product_module, BUILDER_METHODS, FACTS_MARK};
+pub use lower::{lower, product_module, versioned_module, BUILDER_METHODS, FACTS_MARK};
 use serde::Serialize;
 
 /// A product at one API version, ready to emit.
