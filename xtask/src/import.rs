@@ -104,8 +104,13 @@ pub fn run(root: &Path, args: Args) -> Result<ExitCode, String> {
     if failures.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
+        let rest = if failures.len() < args.files.len() {
+            "; the others were imported"
+        } else {
+            ""
+        };
         eprintln!(
-            "{} of {} files failed to import; the others were imported",
+            "{} of {} files failed to import{rest}",
             failures.len(),
             args.files.len()
         );
@@ -204,6 +209,9 @@ fn import_one(
         Some(_) => return Err(not_alibaba(file, "apis", "not an object")),
         None => return Err(not_alibaba(file, "apis", "missing")),
     }
+    // Model errors point into the file as given (line and column), not
+    // into the facts text written from it.
+    spec::parse(file, &text).map_err(|e| e.to_string())?;
     let style = match top.get("info") {
         Some(Json::Object(info)) => match info.get("style") {
             Some(Json::String(s)) => s.clone(),
