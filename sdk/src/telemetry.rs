@@ -40,6 +40,18 @@ pub trait Metrics: Send + Sync {
     }
 }
 
+/// A shared recorder is a recorder: keep one `Arc` to read it and give a
+/// clone to the configuration.
+impl<T: Metrics + ?Sized> Metrics for std::sync::Arc<T> {
+    fn on_attempt(&self, attempt: &AttemptRecord<'_>) {
+        (**self).on_attempt(attempt)
+    }
+
+    fn on_call(&self, call: &CallRecord<'_>) {
+        (**self).on_call(call)
+    }
+}
+
 /// One attempt.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
