@@ -1,13 +1,13 @@
 //! The generic client every product client wraps. Generated code calls the
 //! small generic [`Client::execute`]; all the work (endpoint, credentials,
 //! signing, sending, retrying, reading errors, spans and metrics) is in the
-//! non-generic [`Client::call`], compiled once however many operations
+//! non-generic `Client::call`, compiled once however many operations
 //! exist, and shared with generic calls ([`crate::call`]).
 
 use crate::config::Config;
 use crate::credentials::{Credentials, ProvideCredentials};
 use crate::endpoint::{self, EndpointOverride};
-use crate::error::{DispatchError, DispatchKind, Error, ServiceError};
+use crate::error::{ConfigError, DispatchError, DispatchKind, Error, ServiceError};
 use crate::operation::{Operation, OperationDescriptor, OperationError};
 use crate::options::CallOptions;
 use crate::params::{Location, Params};
@@ -174,7 +174,7 @@ impl Client {
         );
         let mut summary = Summary::default();
         let result = async {
-            let plan = self.plan(options)?;
+            let plan = self.plan(options).map_err(Error::Config)?;
             // Client defaults first, then the call's, which replace defaults
             // of the same name.
             for (name, value) in config.default_headers.iter().chain(&options.headers) {
@@ -243,9 +243,9 @@ impl Client {
 
     /// The call's settings over the client's; bad options fail here,
     /// before anything is sent.
-    fn plan<'a>(&'a self, options: &'a CallOptions) -> Result<Plan<'a>, Error<ServiceError>> {
+    fn plan<'a>(&'a self, options: &'a CallOptions) -> Result<Plan<'a>, ConfigError> {
         let config = &*self.config;
-        let endpoint = options.check(config.allow_http).map_err(Error::Config)?;
+        let endpoint = options.check(config.allow_http)?;
         let retry = match &options.retry_policy {
             Some(policy) => Cow::Borrowed(policy),
             None => Cow::Borrowed(&config.retry),
