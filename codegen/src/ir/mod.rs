@@ -134,7 +134,9 @@ impl ClientToken {
     pub const WIRE_NAME: &'static str = "ClientToken";
 
     /// The token parameter among `params`, if one can carry a generated
-    /// token: a plain string outside the path, the host and JSON bodies.
+    /// token: a plain string in the query, the form or a header. Not one
+    /// `in: body`: next to a whole JSON body (ROA) the runtime would drop a
+    /// form field, so such operations keep the read-only retry rule.
     pub fn find(params: &[Param]) -> Option<ClientToken> {
         params
             .iter()
@@ -144,7 +146,7 @@ impl ClientToken {
                     && p.encoding == Encoding::Plain
                     && matches!(
                         p.location,
-                        Location::Query | Location::Form | Location::Header | Location::Body
+                        Location::Query | Location::Form | Location::Header
                     )
             })
             .map(|p| ClientToken {
