@@ -230,6 +230,7 @@ pub fn handle(
     match op.action.as_str() {
         "DescribeInstances" => describe_instances(op, params, state, request_id, now),
         "DescribeInstanceAttribute" => {
+            advance_pending_status(state, get("InstanceId").unwrap_or_default());
             let inst = instance(op, state, get("InstanceId").unwrap_or_default())?;
             let mut attrs = full_attributes(inst);
             let whitelist = inst
@@ -284,6 +285,34 @@ pub fn handle(
             "InvalidAction.NotFound",
             format!("{other} has no stateful handler."),
         )),
+    }
+}
+
+/// For waiter tests: an instance whose state file attributes hold
+/// `"PendingStatus": {"InstanceStatus": "Normal", "AfterPolls": N}` keeps
+/// its `InstanceStatus` for the next N `DescribeInstanceAttribute` calls,
+/// then takes the pending one, as a new instance goes from `Creating` to
+/// `Normal`. `PendingStatus` itself is never sent (responses follow the
+/// spec's schema).
+fn advance_pending_status(state: &mut State, id: &str) {
+    let Some(inst) = state.find_mut(id) else {
+        return;
+    };
+    let Some(Value::Object(pending)) = inst.attributes.get_mut("PendingStatus") else {
+        return;
+    };
+    let left = pending
+        .get("AfterPolls")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    if left > 0 {
+        pending.insert("AfterPolls".into(), Value::from(left - 1));
+        return;
+    }
+    let next = pending.get("InstanceStatus").cloned();
+    inst.attributes.remove("PendingStatus");
+    if let Some(status) = next {
+        inst.attributes.insert("InstanceStatus".into(), status);
     }
 }
 
@@ -738,6 +767,27 @@ pub fn project(value: &Value, schema: &Schema) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pending_status_arrives_after_n_reads() {
+        let mut state = State::from_json(
+            r#"{"instances": [{"InstanceId": "r-1", "InstanceStatus": "Creating",
+                "PendingStatus": {"InstanceStatus": "Normal", "AfterPolls": 2}}]}"#,
+        )
+        .unwrap();
+        let status = |s: &State| text_attr(s.find("r-1").unwrap(), "InstanceStatus");
+        advance_pending_status(&mut state, "r-1");
+        advance_pending_status(&mut state, "r-1");
+        assert_eq!(status(&state).as_deref(), Some("Creating"));
+        advance_pending_status(&mut state, "r-1");
+        assert_eq!(status(&state).as_deref(), Some("Normal"));
+        assert!(!state
+            .find("r-1")
+            .unwrap()
+            .attributes
+            .contains_key("PendingStatus"));
+        advance_pending_status(&mut state, "nope");
+    }
 
     #[test]
     fn the_shipped_fixture_parses() {

@@ -7,9 +7,11 @@ use crate::credentials::{
 use crate::endpoint::{EndpointOverride, EndpointRules};
 
 use crate::error::ConfigError;
-use crate::retry::RetryPolicy;
+use crate::retry::{ClassifyRetry, RetryBudget, RetryPolicy, TokenBucket};
+use crate::telemetry::Metrics;
 use crate::transport::{ProxyConfig, ReqwestTransport, TlsVersion, Transport, TransportOptions};
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -76,6 +78,15 @@ pub struct Config {
     pub(crate) user_agent: String,
     pub(crate) clock: Clock,
     pub(crate) nonce: NonceSource,
+    pub(crate) allow_http: bool,
+    pub(crate) default_headers: Vec<(String, String)>,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) classifier: Option<Arc<dyn ClassifyRetry>>,
+    pub(crate) budget: Arc<TokenBucket>,
+    pub(crate) metrics: Option<Arc<dyn Metrics>>,
+    /// Server time minus local time, in milliseconds, learnt from a
+    /// rejected timestamp; shared by the clones of a client.
+    pub(crate) clock_offset: Arc<AtomicI64>,
 }
 
 impl fmt::Debug for Config {
@@ -89,7 +100,13 @@ impl fmt::Debug for Config {
             .field("transport", &self.transport)
             .field("retry", &self.retry)
             .field("operation_timeout", &self.operation_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
             .field("user_agent", &self.user_agent)
+            .field("retry_tokens", &self.budget.available())
+            .field(
+                "clock_offset_ms",
+                &self.clock_offset.load(Ordering::Relaxed),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -126,6 +143,38 @@ impl Config {
     pub fn signature_version(&self) -> SignatureVersion {
         self.signature_version
     }
+
+    /// Tokens left in the client's retry budget.
+    pub fn retry_tokens_available(&self) -> u32 {
+        self.budget.available()
+    }
+
+    /// The correction applied to the local clock when signing, learnt from
+    /// the server after it rejected a timestamp (zero until then).
+    pub fn clock_offset(&self) -> std::time::Duration {
+        Duration::from_millis(self.clock_offset.load(Ordering::Relaxed).unsigned_abs())
+    }
+
+    /// The time to sign with: the clock, corrected by the learnt offset.
+    pub(crate) fn signing_time(&self) -> SystemTime {
+        let now = (self.clock)();
+        let offset = self.clock_offset.load(Ordering::Relaxed);
+        let magnitude = Duration::from_millis(offset.unsigned_abs());
+        if offset >= 0 {
+            now + magnitude
+        } else {
+            now.checked_sub(magnitude).unwrap_or(now)
+        }
+    }
+
+    /// Learns the offset from the server's time, read at `local`.
+    pub(crate) fn learn_clock_offset(&self, server: SystemTime, local: SystemTime) {
+        let millis = match server.duration_since(local) {
+            Ok(ahead) => i64::try_from(ahead.as_millis()).unwrap_or(i64::MAX),
+            Err(behind) => -i64::try_from(behind.duration().as_millis()).unwrap_or(i64::MAX),
+        };
+        self.clock_offset.store(millis, Ordering::Relaxed);
+    }
 }
 
 /// Builds a [`Config`].
@@ -149,6 +198,11 @@ pub struct ConfigBuilder {
     user_agent_suffix: Option<String>,
     clock: Option<Clock>,
     nonce: Option<NonceSource>,
+    default_headers: Vec<(String, String)>,
+    attempt_timeout: Option<Duration>,
+    classifier: Option<Arc<dyn ClassifyRetry>>,
+    budget: RetryBudget,
+    metrics: Option<Arc<dyn Metrics>>,
 }
 
 impl Default for ConfigBuilder {
@@ -171,6 +225,11 @@ impl Default for ConfigBuilder {
             user_agent_suffix: None,
             clock: None,
             nonce: None,
+            default_headers: Vec::new(),
+            attempt_timeout: None,
+            classifier: None,
+            budget: RetryBudget::default(),
+            metrics: None,
         }
     }
 }
@@ -386,8 +445,47 @@ impl ConfigBuilder {
         self
     }
 
+    /// A header every call of the client sends; a per-call header of the
+    /// same name replaces it. Checked at [`build`](Self::build).
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Limit on each attempt (none by default: the transport's timeouts and
+    /// the operation timeout apply).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// A hook that decides about retries before the policy's code lists and
+    /// built-in rules; see [`ClassifyRetry`].
+    pub fn retry_classifier(mut self, classifier: impl ClassifyRetry + 'static) -> Self {
+        self.classifier = Some(Arc::new(classifier));
+        self
+    }
+
+    /// The client's retry budget (default: 500 tokens, 5 per retry, 10 per
+    /// retry after a timeout, 1 back per success). [`RetryBudget::unlimited`]
+    /// turns it off.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Receives counts and latencies of calls and attempts.
+    pub fn metrics(mut self, metrics: impl Metrics + 'static) -> Self {
+        self.metrics = Some(Arc::new(metrics));
+        self
+    }
+
     /// Checks the settings and builds the configuration.
     pub fn build(self) -> Result<Config, ConfigError> {
+        for (name, value) in &self.default_headers {
+            crate::options::check_header(name, value)
+                .map_err(|e| ConfigError::new(format!("default_header: {e}")))?;
+        }
         let credentials = match (self.credentials, self.default_chain_env) {
             (Some(credentials), _) => credentials,
             (None, Some(env)) => SharedCredentialsProvider::new(CachingProvider::new(
@@ -443,6 +541,13 @@ impl ConfigBuilder {
             nonce: self
                 .nonce
                 .unwrap_or_else(|| Arc::new(|| uuid::Uuid::new_v4().to_string())),
+            allow_http: self.allow_http,
+            default_headers: self.default_headers,
+            attempt_timeout: self.attempt_timeout,
+            classifier: self.classifier,
+            budget: Arc::new(TokenBucket::new(self.budget)),
+            metrics: self.metrics,
+            clock_offset: Arc::new(AtomicI64::new(0)),
         })
     }
 }

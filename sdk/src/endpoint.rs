@@ -114,11 +114,44 @@ pub fn resolve(
     region: Option<&str>,
     endpoint: Option<&EndpointOverride>,
 ) -> Result<ResolvedEndpoint, ConfigError> {
-    resolve_with(product, region, endpoint, &EndpointRules::default())
+    resolve_with(
+        ProductRef::from(product),
+        region,
+        endpoint,
+        &EndpointRules::default(),
+    )
+}
+
+/// What endpoint resolution needs of a product: typed products give their
+/// descriptor, generic calls what the caller named.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ProductRef<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) code: &'a str,
+    pub(crate) endpoints: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> From<&'a ProductDescriptor> for ProductRef<'a> {
+    fn from(p: &'a ProductDescriptor) -> Self {
+        ProductRef {
+            name: p.name,
+            code: p.code,
+            endpoints: p.endpoints,
+        }
+    }
+}
+
+impl<'a> ProductRef<'a> {
+    fn endpoint_for(&self, region: &str) -> Option<&'a str> {
+        self.endpoints
+            .binary_search_by(|(r, _)| (*r).cmp(region))
+            .ok()
+            .map(|i| self.endpoints[i].1)
+    }
 }
 
 pub(crate) fn resolve_with(
-    product: &ProductDescriptor,
+    product: ProductRef<'_>,
     region: Option<&str>,
     endpoint: Option<&EndpointOverride>,
     rules: &EndpointRules,
@@ -180,11 +213,11 @@ enum Inferred {
 }
 
 /// Infers the host pattern from a product's table (see the module docs).
-fn infer(product: &ProductDescriptor) -> Option<Inferred> {
+fn infer(product: ProductRef<'_>) -> Option<Inferred> {
     let mut patterns: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut shared: BTreeMap<&str, usize> = BTreeMap::new();
     let mut regional = 0usize;
-    for (region, host) in product.endpoints {
+    for &(region, host) in product.endpoints {
         let host = host.trim();
         match find_label(host, region) {
             Some(at) => {
@@ -233,7 +266,7 @@ fn find_label(host: &str, region: &str) -> Option<usize> {
 
 /// Step 4: the rule's host for `region`.
 fn rule_host(
-    product: &ProductDescriptor,
+    product: ProductRef<'_>,
     region: &str,
     network: Network,
     site: Site,
@@ -304,7 +337,7 @@ mod tests {
     }
 
     fn host(p: &ProductDescriptor, region: &str, rules: &EndpointRules) -> String {
-        resolve_with(p, Some(region), None, rules)
+        resolve_with(p.into(), Some(region), None, rules)
             .unwrap()
             .authority
     }
@@ -351,7 +384,7 @@ mod tests {
             "eu-west-1.log.aliyuncs.com"
         );
         let e = resolve_with(
-            &sls,
+            (&sls).into(),
             Some("eu-west-1"),
             None,
             &EndpointRules {
@@ -442,7 +475,13 @@ mod tests {
             "r-kvstore.us-west-1.aliyuncs.com"
         );
         let explicit = EndpointOverride::parse("explicit.example", false).unwrap();
-        let e = resolve_with(&PRODUCT, Some("cn-hangzhou"), Some(&explicit), &map).unwrap();
+        let e = resolve_with(
+            (&PRODUCT).into(),
+            Some("cn-hangzhou"),
+            Some(&explicit),
+            &map,
+        )
+        .unwrap();
         assert_eq!(e.authority, "explicit.example");
     }
 

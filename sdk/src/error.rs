@@ -16,7 +16,11 @@ pub struct ServiceError {
     recommend: Option<String>,
     status: u16,
     access_denied: Option<AccessDeniedDetail>,
+    budget_exhausted: bool,
 }
+
+/// What an error says when the retry budget stopped a retry.
+const BUDGET_EXHAUSTED: &str = "not retried: the client's retry budget is empty";
 
 impl ServiceError {
     /// An error with a code, message and status; the rest unset. Mostly for
@@ -100,6 +104,15 @@ impl ServiceError {
         self.access_denied.as_ref()
     }
 
+    /// Whether a retry was due but the client's retry budget was empty.
+    pub fn retry_budget_exhausted(&self) -> bool {
+        self.budget_exhausted
+    }
+
+    pub(crate) fn set_budget_exhausted(&mut self) {
+        self.budget_exhausted = true;
+    }
+
     /// Whether the code says the caller was throttled.
     pub fn is_throttling(&self) -> bool {
         let c = self.code.as_str();
@@ -122,6 +135,9 @@ impl fmt::Display for ServiceError {
         }
         if let Some(url) = &self.recommend {
             write!(f, "; see {url}")?;
+        }
+        if self.budget_exhausted {
+            write!(f, "; {BUDGET_EXHAUSTED}")?;
         }
         Ok(())
     }
@@ -391,6 +407,11 @@ impl ConfigError {
             message: message.into(),
         }
     }
+
+    /// The explanation, without the "configuration error" prefix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for ConfigError {
@@ -407,6 +428,7 @@ pub struct DispatchError {
     kind: DispatchKind,
     message: String,
     attempts: u32,
+    budget_exhausted: bool,
 }
 
 /// Why dispatch failed.
@@ -434,7 +456,13 @@ impl DispatchError {
             kind,
             message: message.into(),
             attempts: 1,
+            budget_exhausted: false,
         }
+    }
+
+    /// Whether a retry was due but the client's retry budget was empty.
+    pub fn retry_budget_exhausted(&self) -> bool {
+        self.budget_exhausted
     }
 
     /// Records how many attempts were made.
@@ -467,6 +495,9 @@ impl fmt::Display for DispatchError {
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;
         }
+        if self.budget_exhausted {
+            write!(f, "; {BUDGET_EXHAUSTED}")?;
+        }
         Ok(())
     }
 }
@@ -480,6 +511,7 @@ pub struct ResponseError {
     status: u16,
     message: String,
     excerpt: String,
+    budget_exhausted: bool,
 }
 
 impl ResponseError {
@@ -497,6 +529,7 @@ impl ResponseError {
             status,
             message: message.into(),
             excerpt,
+            budget_exhausted: false,
         }
     }
 }
@@ -510,6 +543,11 @@ impl ResponseError {
     /// What could not be understood.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// Whether a retry was due but the client's retry budget was empty.
+    pub fn retry_budget_exhausted(&self) -> bool {
+        self.budget_exhausted
     }
 
     /// The start of the body, at most [`ResponseError::EXCERPT_LIMIT`] bytes
@@ -527,10 +565,14 @@ impl fmt::Display for ResponseError {
             self.status, self.message
         )?;
         if self.excerpt.is_empty() {
-            f.write_str("; the body is empty")
+            f.write_str("; the body is empty")?;
         } else {
-            write!(f, "; body starts: {:?}", self.excerpt)
+            write!(f, "; body starts: {:?}", self.excerpt)?;
         }
+        if self.budget_exhausted {
+            write!(f, "; {BUDGET_EXHAUSTED}")?;
+        }
+        Ok(())
     }
 }
 
@@ -584,6 +626,16 @@ impl<E: OperationError> Error<E> {
         self.service_error().map(ServiceError::code)
     }
 
+    /// Whether a retry was due but the client's retry budget was empty.
+    pub fn retry_budget_exhausted(&self) -> bool {
+        match self {
+            Error::Service(e) => e.service_error().retry_budget_exhausted(),
+            Error::Dispatch(e) => e.budget_exhausted,
+            Error::Response(e) => e.budget_exhausted,
+            _ => false,
+        }
+    }
+
     /// Converts the service part (used to map raw errors to typed ones).
     pub(crate) fn map_service<F: OperationError>(self, f: impl FnOnce(E) -> F) -> Error<F> {
         match self {
@@ -593,6 +645,18 @@ impl<E: OperationError> Error<E> {
             Error::Dispatch(e) => Error::Dispatch(e),
             Error::Response(e) => Error::Response(e),
             Error::Service(e) => Error::Service(f(e)),
+        }
+    }
+}
+
+impl Error<ServiceError> {
+    /// Notes that the retry budget stopped a retry.
+    pub(crate) fn mark_budget_exhausted(&mut self) {
+        match self {
+            Error::Service(e) => e.set_budget_exhausted(),
+            Error::Dispatch(e) => e.budget_exhausted = true,
+            Error::Response(e) => e.budget_exhausted = true,
+            _ => {}
         }
     }
 }

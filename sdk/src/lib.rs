@@ -22,8 +22,9 @@
 //!
 //! # Stable API
 //!
-//! The product modules, [`config`], [`credentials`], [`error`], [`paginate`],
-//! [`retry`] and [`transport`] are the public API. Everything generated code
+//! The product modules, [`call`], [`config`], [`credentials`], [`error`],
+//! [`options`], [`paginate`], [`retry`], [`telemetry`], [`transport`] and
+//! [`waiter`] are the public API. Everything generated code
 //! needs from the runtime is behind a hidden module that carries no
 //! compatibility promise; nothing in it is meant to be named by users.
 
@@ -31,15 +32,19 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod call;
 pub mod config;
 pub mod credentials;
 pub mod error;
+pub mod options;
 pub mod paginate;
 pub mod retry;
+pub mod telemetry;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 pub mod transport;
+pub mod waiter;
 
 // Generated and printed by prettyplease, deterministic; rustfmt leaves it alone.
 #[rustfmt::skip]

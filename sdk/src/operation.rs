@@ -1,7 +1,7 @@
 //! What generated code tells the runtime about a product and an operation.
 
 use crate::error::{ServiceError, ValidationError};
-use crate::params::Params;
+use crate::params::{Location, Params};
 
 /// How a product's API is called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +65,9 @@ pub struct OperationDescriptor {
 }
 
 impl OperationDescriptor {
-    /// Whether sending it twice does no harm: only operations the spec marks
-    /// `read` are retried after the request may have reached the server.
+    /// Whether the spec marks it `read`: such operations (and those with a
+    /// `ClientToken`) are retried after the request may have reached the
+    /// server.
     pub fn is_idempotent(&self) -> bool {
         self.operation_type == "read"
     }
@@ -95,6 +96,10 @@ pub trait Operation: Clone + Send + Sync + 'static {
     type Error: OperationError;
     /// The operation's facts.
     const DESCRIPTOR: &'static OperationDescriptor;
+    /// The wire name and place of its `ClientToken` parameter, when it has
+    /// one: the runtime then fills in a UUID when the caller set none, and
+    /// retries it after sending like a read.
+    const CLIENT_TOKEN: Option<(&'static str, Location)> = None;
     /// Checks the spec's constraints (required, maxItems, maxLength, enums).
     fn validate(&self) -> Result<(), ValidationError>;
     /// Writes the parameters in their wire encoding.

@@ -23,6 +23,7 @@ pub mod validate;
 
 pub use crate::config;
 pub use crate::error;
+pub use crate::options;
 pub use crate::paginate;
 pub use crate::retry;
 pub use crate::transport;

@@ -6,8 +6,9 @@ use crate::config::SignatureVersion;
 use crate::credentials::Credentials;
 use crate::endpoint::ResolvedEndpoint;
 use crate::error::ConfigError;
-use crate::operation::{ApiStyle, OperationDescriptor};
+use crate::operation::ApiStyle;
 use crate::params::Params;
+use crate::retry::OperationInfo;
 use crate::transport::HttpRequest;
 use alibabacloud_signing::{form_urlencode, percent_encode, v1, v3};
 use std::time::SystemTime;
@@ -48,12 +49,12 @@ pub fn format_timestamp(now: SystemTime) -> String {
 
 /// Builds and signs the request. `credentials` is `None` for anonymous calls.
 pub fn build_request(
-    op: &OperationDescriptor,
+    op: &OperationInfo<'_>,
     params: &Params,
     credentials: Option<&Credentials>,
     attempt: &Attempt<'_>,
 ) -> Result<HttpRequest, ConfigError> {
-    let method = op.preferred_method();
+    let method = op.method;
     let path = expand_path(op, params)?;
     let (body, content_type) = body_of(params);
     let timestamp = format_timestamp(attempt.now);
@@ -85,7 +86,7 @@ pub fn build_request(
 
     let mut headers: Vec<(String, String)> = vec![
         ("x-acs-action".into(), op.action.into()),
-        ("x-acs-version".into(), op.product.version.into()),
+        ("x-acs-version".into(), op.version.into()),
     ];
     headers.extend(params.headers.iter().cloned());
     if let Some((retries, delay)) = attempt.retry {
@@ -96,13 +97,13 @@ pub fn build_request(
         headers.push(("content-type".into(), ct.into()));
     }
 
-    let use_v1 = attempt.signature == SignatureVersion::V1 && op.product.style == ApiStyle::Rpc;
+    let use_v1 = attempt.signature == SignatureVersion::V1 && op.style == ApiStyle::Rpc;
     if use_v1 {
         // V1 signs query and form parameters together, common ones included.
         let mut query = match credentials {
             Some(c) => v1::common_params(
                 op.action,
-                op.product.version,
+                op.version,
                 c.access_key_id(),
                 c.security_token(),
                 &timestamp,
@@ -112,7 +113,7 @@ pub fn build_request(
             None => vec![
                 ("Action".into(), op.action.into()),
                 ("Format".into(), "json".into()),
-                ("Version".into(), op.product.version.into()),
+                ("Version".into(), op.version.into()),
                 ("Timestamp".into(), timestamp.clone()),
             ],
         };
@@ -190,7 +191,7 @@ fn body_of(params: &Params) -> (Vec<u8>, Option<&'static str>) {
 }
 
 /// The path with `{Name}` placeholders replaced by encoded values.
-fn expand_path(op: &OperationDescriptor, params: &Params) -> Result<String, ConfigError> {
+fn expand_path(op: &OperationInfo<'_>, params: &Params) -> Result<String, ConfigError> {
     let mut path = op.path.to_string();
     for (name, value) in &params.path {
         // An empty value, `.` or `..` would address another resource (and

@@ -409,14 +409,21 @@ async fn unknown_keys_stale_timestamps_and_replayed_nonces_are_refused() {
                 .build()
                 .unwrap(),
         );
-        let e = service(
-            stale
-                .describe_security_ips()
-                .instance_id(REDIS)
-                .send()
-                .await,
+        // The mock refuses the stale timestamp (InvalidTimeStamp.Expired)
+        // and sends its Date; the client corrects its clock and signs again.
+        let before = server.fault_stats().requests_for("DescribeSecurityIps");
+        stale
+            .describe_security_ips()
+            .instance_id(REDIS)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            server.fault_stats().requests_for("DescribeSecurityIps") - before,
+            2,
+            "one refused attempt, one corrected"
         );
-        assert_eq!(e.service_error().code(), "InvalidTimeStamp.Expired");
+        assert!(stale.config().clock_offset() >= Duration::from_secs(20 * 60 - 10));
 
         let nonce = format!("fixed-nonce-{signature:?}");
         let replaying = Client::new(

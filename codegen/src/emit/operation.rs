@@ -48,6 +48,14 @@ fn operation_module_docs(product: &Product, op: &Operation) -> String {
         text.push_str("\n\n");
         text.push_str(&op.docs);
     }
+    if let Some(token) = &op.client_token {
+        text.push_str(&format!(
+            "\n\nIdempotent: when `{}` is not set, the SDK sends a new UUID in it, the \
+             same on every attempt, so the call is retried after sending (5xx, \
+             timeouts) like a read operation.",
+            token.wire_name
+        ));
+    }
     text
 }
 
@@ -136,6 +144,13 @@ fn builder(op: &Operation) -> TokenStream {
             }
 
             #paginator
+
+            /// Per-call options (timeouts, retries, endpoint, headers) for
+            /// this call only; then [`send`](crate::options::Customize::send).
+            #deprecated
+            pub fn customize(self) -> rt::options::Customize<#request> {
+                rt::options::Customize::new(self.client, self.request)
+            }
 
             /// Validates, signs and sends the request; returns the typed
             /// response or a typed error.

@@ -33,6 +33,14 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
         "Parameters of `{}`, as its builder [`{}`] sets them.",
         op.name, op.builder_type
     ));
+    let client_token = op.client_token.as_ref().map(|t| {
+        let wire = &t.wire_name;
+        let place = location(t.location);
+        quote! {
+            const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> =
+                ::std::option::Option::Some((#wire, #place));
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, Default, PartialEq)]
@@ -43,6 +51,7 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
             type Response = #response;
             type Error = #error;
             const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+            #client_token
 
             fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
                 #(#checks)*

@@ -442,7 +442,9 @@ pub(super) fn lower_operation(
     let enums = std::mem::take(&mut sink.enums);
 
     let pagination = pagination(ctx, name, &params, &response);
+    let client_token = ClientToken::find(&params);
     Ok(Operation {
+        client_token,
         pagination,
         name: name.to_string(),
         module: String::new(),

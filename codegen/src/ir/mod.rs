@@ -119,6 +119,47 @@ pub struct Operation {
     /// The JSON example of a success response from `responseDemo`, when the
     /// spec has one that parses as JSON.
     pub example_response: Option<String>,
+    /// The idempotency parameter (`ClientToken`), when the operation has a
+    /// plain string one in the query, form or headers: the runtime fills it
+    /// when unset and retries the operation after sending like a read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_token: Option<ClientToken>,
+}
+
+/// Where an operation's `ClientToken` travels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientToken {
+    /// Wire name, verbatim (`ClientToken`).
+    pub wire_name: String,
+    /// Its place.
+    pub location: Location,
+}
+
+impl ClientToken {
+    /// The wire name Alibaba's idempotent operations use.
+    pub const WIRE_NAME: &'static str = "ClientToken";
+
+    /// The token parameter among `params`, if one can carry a generated
+    /// token: a plain string in the query, the form or a header. Not one
+    /// `in: body`: next to a whole JSON body (ROA) the runtime would drop a
+    /// form field, so such operations keep the read-only retry rule.
+    pub fn find(params: &[Param]) -> Option<ClientToken> {
+        params
+            .iter()
+            .find(|p| {
+                p.wire_name == Self::WIRE_NAME
+                    && p.ty == Type::String
+                    && p.encoding == Encoding::Plain
+                    && matches!(
+                        p.location,
+                        Location::Query | Location::Form | Location::Header
+                    )
+            })
+            .map(|p| ClientToken {
+                wire_name: p.wire_name.clone(),
+                location: p.location,
+            })
+    }
 }
 
 /// How a product's API is called.
