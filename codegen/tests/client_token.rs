@@ -41,6 +41,7 @@ fn client_token_operations_are_marked_and_documented() {
     let generation = generate(&[SpecInput {
         file,
         label: "inline/api-docs.json".into(),
+        default_version: None,
     }])
     .unwrap();
     let _ = std::fs::remove_dir_all(&dir);

@@ -6,6 +6,8 @@
 //! Operation facts: a write operation; HTTP POST or GET; RAM action `actiontrail:CreateDeliveryHistoryJob` (access level `operate`).
 //!
 //! API reference: <https://api.alibabacloud.com/document/Actiontrail/2020-07-06/CreateDeliveryHistoryJob>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -40,6 +42,10 @@ impl rt::operation::Operation for CreateDeliveryHistoryJobRequest {
     type Response = CreateDeliveryHistoryJobResponse;
     type Error = CreateDeliveryHistoryJobError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("TrailName", &self.trail_name)?;
         Ok(())
@@ -89,6 +95,12 @@ impl CreateDeliveryHistoryJobBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &CreateDeliveryHistoryJobRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<CreateDeliveryHistoryJobRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

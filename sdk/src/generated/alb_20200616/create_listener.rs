@@ -6,6 +6,8 @@
 //! Operation facts: a write operation; HTTP GET or POST.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Alb/2020-06-16/CreateListener>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -92,6 +94,10 @@ impl rt::operation::Operation for CreateListenerRequest {
     type Response = CreateListenerResponse;
     type Error = CreateListenerError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("ListenerProtocol", &self.listener_protocol)?;
@@ -324,6 +330,12 @@ impl CreateListenerBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &CreateListenerRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<CreateListenerRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

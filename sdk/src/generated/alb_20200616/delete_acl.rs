@@ -6,6 +6,8 @@
 //! Operation facts: a write operation; HTTP GET or POST.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Alb/2020-06-16/DeleteAcl>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -44,6 +46,10 @@ impl rt::operation::Operation for DeleteAclRequest {
     type Response = DeleteAclResponse;
     type Error = DeleteAclError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("AclId", &self.acl_id)?;
         Ok(())
@@ -101,6 +107,12 @@ impl DeleteAclBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &DeleteAclRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<DeleteAclRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

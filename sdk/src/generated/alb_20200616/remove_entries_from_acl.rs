@@ -6,6 +6,8 @@
 //! Operation facts: a write operation; HTTP GET or POST.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Alb/2020-06-16/RemoveEntriesFromAcl>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -46,6 +48,10 @@ impl rt::operation::Operation for RemoveEntriesFromAclRequest {
     type Response = RemoveEntriesFromAclResponse;
     type Error = RemoveEntriesFromAclError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("AclId", &self.acl_id)?;
         rt::validate::required("Entries", &self.entries)?;
@@ -120,6 +126,12 @@ impl RemoveEntriesFromAclBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &RemoveEntriesFromAclRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<RemoveEntriesFromAclRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

@@ -6,6 +6,8 @@
 //! Operation facts: a write operation; HTTP GET or POST.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Alb/2020-06-16/UpdateLoadBalancerAddressTypeConfig>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -50,6 +52,10 @@ impl rt::operation::Operation for UpdateLoadBalancerAddressTypeConfigRequest {
     type Response = UpdateLoadBalancerAddressTypeConfigResponse;
     type Error = UpdateLoadBalancerAddressTypeConfigError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("LoadBalancerId", &self.load_balancer_id)?;
         rt::validate::required("AddressType", &self.address_type)?;
@@ -137,6 +143,14 @@ impl UpdateLoadBalancerAddressTypeConfigBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &UpdateLoadBalancerAddressTypeConfigRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<UpdateLoadBalancerAddressTypeConfigRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

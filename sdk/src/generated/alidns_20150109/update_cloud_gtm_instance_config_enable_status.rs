@@ -6,6 +6,8 @@
 //! Operation facts: a read-and-write operation; HTTP POST or GET.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Alidns/2015-01-09/UpdateCloudGtmInstanceConfigEnableStatus>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -52,6 +54,10 @@ impl rt::operation::Operation for UpdateCloudGtmInstanceConfigEnableStatusReques
     type Response = UpdateCloudGtmInstanceConfigEnableStatusResponse;
     type Error = UpdateCloudGtmInstanceConfigEnableStatusError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         Ok(())
     }
@@ -133,6 +139,14 @@ impl UpdateCloudGtmInstanceConfigEnableStatusBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &UpdateCloudGtmInstanceConfigEnableStatusRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<UpdateCloudGtmInstanceConfigEnableStatusRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

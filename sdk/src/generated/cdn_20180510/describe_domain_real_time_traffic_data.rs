@@ -136,6 +136,14 @@ impl DescribeDomainRealTimeTrafficDataBuilder {
         &self.request
     }
 
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<DescribeDomainRealTimeTrafficDataRequest> {
+        rt::options::Customize::new(self.client, self.request)
+    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(

@@ -6,6 +6,8 @@
 //! Operation facts: a write operation; HTTP POST or GET; deprecated.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Ecs/2014-05-26/AssociateHaVip>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -40,6 +42,10 @@ impl rt::operation::Operation for AssociateHaVipRequest {
     type Response = AssociateHaVipResponse;
     type Error = AssociateHaVipError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("HaVipId", &self.ha_vip_id)?;
@@ -113,6 +119,13 @@ impl AssociateHaVipBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &AssociateHaVipRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
+    pub fn customize(self) -> rt::options::Customize<AssociateHaVipRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

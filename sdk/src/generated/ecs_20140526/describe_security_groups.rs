@@ -349,6 +349,12 @@ impl DescribeSecurityGroupsBuilder {
         rt::paging::stream(self.client, self.request)
     }
 
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<DescribeSecurityGroupsRequest> {
+        rt::options::Customize::new(self.client, self.request)
+    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(

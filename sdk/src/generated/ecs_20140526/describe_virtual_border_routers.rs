@@ -142,6 +142,15 @@ impl DescribeVirtualBorderRoutersBuilder {
         rt::paging::stream(self.client, self.request)
     }
 
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<DescribeVirtualBorderRoutersRequest> {
+        rt::options::Customize::new(self.client, self.request)
+    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]

@@ -6,6 +6,8 @@
 //! Operation facts: an operation; HTTP POST or GET.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Ecs/2014-05-26/StartImagePipelineExecution>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -48,6 +50,10 @@ impl rt::operation::Operation for StartImagePipelineExecutionRequest {
     type Response = StartImagePipelineExecutionResponse;
     type Error = StartImagePipelineExecutionError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::max_items("TemplateTag", &self.template_tags, 20usize)?;
@@ -142,6 +148,14 @@ impl StartImagePipelineExecutionBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &StartImagePipelineExecutionRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<StartImagePipelineExecutionRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

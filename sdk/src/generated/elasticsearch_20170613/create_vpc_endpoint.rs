@@ -6,6 +6,8 @@
 //! Operation facts: a read operation; HTTP POST; path `/openapi/instances/{InstanceId}/vpc-endpoints`.
 //!
 //! API reference: <https://api.alibabacloud.com/document/elasticsearch/2017-06-13/CreateVpcEndpoint>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -46,6 +48,10 @@ impl rt::operation::Operation for CreateVpcEndpointRequest {
     type Response = CreateVpcEndpointResponse;
     type Error = CreateVpcEndpointError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -111,6 +117,12 @@ impl CreateVpcEndpointBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &CreateVpcEndpointRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<CreateVpcEndpointRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

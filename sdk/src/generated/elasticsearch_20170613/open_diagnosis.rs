@@ -6,6 +6,8 @@
 //! Operation facts: a read-and-write operation; HTTP POST; path `/openapi/diagnosis/instances/{InstanceId}/actions/open-diagnosis`.
 //!
 //! API reference: <https://api.alibabacloud.com/document/elasticsearch/2017-06-13/OpenDiagnosis>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -44,6 +46,10 @@ impl rt::operation::Operation for OpenDiagnosisRequest {
     type Response = OpenDiagnosisResponse;
     type Error = OpenDiagnosisError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         Ok(())
@@ -104,6 +110,12 @@ impl OpenDiagnosisBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &OpenDiagnosisRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<OpenDiagnosisRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

@@ -6,6 +6,8 @@
 //! Operation facts: a read operation; HTTP PUT; path `/openapi/instances/{InstanceId}/ilm-policies/{PolicyName}`.
 //!
 //! API reference: <https://api.alibabacloud.com/document/elasticsearch/2017-06-13/UpdateILMPolicy>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -46,6 +48,10 @@ impl rt::operation::Operation for UpdateIlmPolicyRequest {
     type Response = UpdateIlmPolicyResponse;
     type Error = UpdateIlmPolicyError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("InstanceId", &self.instance_id)?;
         rt::validate::required("PolicyName", &self.policy_name)?;
@@ -118,6 +124,12 @@ impl UpdateIlmPolicyBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &UpdateIlmPolicyRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<UpdateIlmPolicyRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

@@ -123,6 +123,12 @@ impl UntagResourcesBuilder {
         &self.request
     }
 
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<UntagResourcesRequest> {
+        rt::options::Customize::new(self.client, self.request)
+    }
+
     /// Validates, signs and sends the request; returns the typed
     /// response or a typed error.
     pub async fn send(

@@ -6,6 +6,8 @@
 //! Operation facts: a read-and-write operation; HTTP POST.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Nlb/2022-04-30/DisassociateAdditionalCertificatesWithListener>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -50,6 +52,10 @@ impl rt::operation::Operation for DisassociateAdditionalCertificatesWithListener
     type Response = DisassociateAdditionalCertificatesWithListenerResponse;
     type Error = DisassociateAdditionalCertificatesWithListenerError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Form,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required(
             "AdditionalCertificateIds",
@@ -146,6 +152,14 @@ impl DisassociateAdditionalCertificatesWithListenerBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &DisassociateAdditionalCertificatesWithListenerRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<DisassociateAdditionalCertificatesWithListenerRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

@@ -6,6 +6,8 @@
 //! Operation facts: a write operation; HTTP POST or GET.
 //!
 //! API reference: <https://api.alibabacloud.com/document/polardb/2017-08-01/CreateBackup>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -40,6 +42,10 @@ impl rt::operation::Operation for CreateBackupRequest {
     type Response = CreateBackupResponse;
     type Error = CreateBackupError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         Ok(())
@@ -89,6 +95,12 @@ impl CreateBackupBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &CreateBackupRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<CreateBackupRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

@@ -6,6 +6,8 @@
 //! Operation facts: a write operation; HTTP GET or POST; path ``.
 //!
 //! API reference: <https://api.alibabacloud.com/document/polardb/2017-08-01/CreateDBClusterEndpointZonal>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -76,6 +78,10 @@ impl rt::operation::Operation for CreateDbClusterEndpointZonalRequest {
     type Response = CreateDbClusterEndpointZonalResponse;
     type Error = CreateDbClusterEndpointZonalError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("DBClusterId", &self.db_cluster_id)?;
         rt::validate::required("EndpointType", &self.endpoint_type)?;
@@ -246,6 +252,14 @@ impl CreateDbClusterEndpointZonalBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &CreateDbClusterEndpointZonalRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<CreateDbClusterEndpointZonalRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

@@ -6,6 +6,8 @@
 //! Operation facts: a write operation; HTTP POST.
 //!
 //! API reference: <https://api.alibabacloud.com/document/R-kvstore/2015-01-01/CreateTairKVCacheVNode>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -110,6 +112,10 @@ impl rt::operation::Operation for CreateTairKvCacheVNodeRequest {
     type Response = CreateTairKvCacheVNodeResponse;
     type Error = CreateTairKvCacheVNodeError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("ZoneId", &self.zone_id)?;
@@ -365,6 +371,12 @@ impl CreateTairKvCacheVNodeBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &CreateTairKvCacheVNodeRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<CreateTairKvCacheVNodeRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

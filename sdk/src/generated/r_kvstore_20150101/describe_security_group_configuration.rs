@@ -82,7 +82,9 @@ impl DescribeSecurityGroupConfigurationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<DescribeSecurityGroupConfigurationRequest> {
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<DescribeSecurityGroupConfigurationRequest> {
         rt::options::Customize::new(self.client, self.request)
     }
 

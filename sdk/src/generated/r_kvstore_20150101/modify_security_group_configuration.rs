@@ -106,7 +106,9 @@ impl ModifySecurityGroupConfigurationBuilder {
 
     /// Per-call options (timeouts, retries, endpoint, headers) for
     /// this call only; then [`send`](crate::options::Customize::send).
-    pub fn customize(self) -> rt::options::Customize<ModifySecurityGroupConfigurationRequest> {
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<ModifySecurityGroupConfigurationRequest> {
         rt::options::Customize::new(self.client, self.request)
     }
 

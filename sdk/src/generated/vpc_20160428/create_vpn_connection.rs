@@ -6,6 +6,8 @@
 //! Operation facts: a read-and-write operation; HTTP POST or GET.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/CreateVpnConnection>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -106,6 +108,10 @@ impl rt::operation::Operation for CreateVpnConnectionRequest {
     type Response = CreateVpnConnectionResponse;
     type Error = CreateVpnConnectionError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("VpnGatewayId", &self.vpn_gateway_id)?;
@@ -376,6 +382,12 @@ impl CreateVpnConnectionBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &CreateVpnConnectionRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(self) -> rt::options::Customize<CreateVpnConnectionRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

@@ -6,6 +6,8 @@
 //! Operation facts: a read-and-write operation; HTTP POST or GET; deprecated.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/DescribeIPv6TranslatorEntries>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -92,6 +94,10 @@ impl rt::operation::Operation for DescribeIPv6TranslatorEntriesRequest {
     type Response = DescribeIPv6TranslatorEntriesResponse;
     type Error = DescribeIPv6TranslatorEntriesError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         Ok(())
@@ -328,6 +334,15 @@ impl DescribeIPv6TranslatorEntriesBuilder {
         self,
     ) -> rt::paginate::PaginationStream<DescribeIPv6TranslatorEntriesRequest> {
         rt::paging::stream(self.client, self.request)
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<DescribeIPv6TranslatorEntriesRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

@@ -6,6 +6,8 @@
 //! Operation facts: a read operation; HTTP POST or GET.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ListPhysicalConnectionFeatures>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -44,6 +46,10 @@ impl rt::operation::Operation for ListPhysicalConnectionFeaturesRequest {
     type Response = ListPhysicalConnectionFeaturesResponse;
     type Error = ListPhysicalConnectionFeaturesError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("PhysicalConnectionId", &self.physical_connection_id)?;
@@ -109,6 +115,14 @@ impl ListPhysicalConnectionFeaturesBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &ListPhysicalConnectionFeaturesRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<ListPhysicalConnectionFeaturesRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed

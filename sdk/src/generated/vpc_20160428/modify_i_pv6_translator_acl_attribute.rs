@@ -6,6 +6,8 @@
 //! Operation facts: a read-and-write operation; HTTP POST or GET; deprecated.
 //!
 //! API reference: <https://api.alibabacloud.com/document/Vpc/2016-04-28/ModifyIPv6TranslatorAclAttribute>
+//!
+//! Idempotent: when `ClientToken` is not set, the SDK sends a new UUID in it, the same on every attempt, so the call is retried after sending (5xx, timeouts) like a read operation.
 use crate::__private as rt;
 
 /// What the runtime needs to know to send this operation.
@@ -48,6 +50,10 @@ impl rt::operation::Operation for ModifyIPv6TranslatorAclAttributeRequest {
     type Response = ModifyIPv6TranslatorAclAttributeResponse;
     type Error = ModifyIPv6TranslatorAclAttributeError;
     const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+    const CLIENT_TOKEN: ::std::option::Option<(&'static str, rt::params::Location)> = ::std::option::Option::Some((
+        "ClientToken",
+        rt::params::Location::Query,
+    ));
     fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
         rt::validate::required("RegionId", &self.region_id)?;
         rt::validate::required("AclId", &self.acl_id)?;
@@ -121,6 +127,15 @@ impl ModifyIPv6TranslatorAclAttributeBuilder {
     /// The request as built so far.
     pub fn request(&self) -> &ModifyIPv6TranslatorAclAttributeRequest {
         &self.request
+    }
+
+    /// Per-call options (timeouts, retries, endpoint, headers) for
+    /// this call only; then [`send`](crate::options::Customize::send).
+    #[deprecated(note = "this operation is deprecated in Alibaba Cloud's API metadata")]
+    pub fn customize(
+        self,
+    ) -> rt::options::Customize<ModifyIPv6TranslatorAclAttributeRequest> {
+        rt::options::Customize::new(self.client, self.request)
     }
 
     /// Validates, signs and sends the request; returns the typed
