@@ -443,6 +443,17 @@ pub(super) fn lower_operation(
 
     let pagination = pagination(ctx, name, &params, &response);
     let client_token = ClientToken::find(&params);
+    let example = match api.json_example(name) {
+        Ok(example) => example,
+        Err(note) => {
+            ctx.note(note);
+            None
+        }
+    };
+    let example_undeclared_keys = example
+        .as_ref()
+        .map(|v| undeclared_example_keys(v, &response))
+        .unwrap_or_default();
     Ok(Operation {
         client_token,
         pagination,
@@ -472,14 +483,26 @@ pub(super) fn lower_operation(
         response_structs,
         enums,
         errors: lower_errors(ctx, name, api),
-        example_response: match api.json_example(name) {
-            Ok(example) => example.map(|v| v.to_string()),
-            Err(note) => {
-                ctx.note(note);
-                None
-            }
-        },
+        example_undeclared_keys,
+        example_response: example.map(|v| v.to_string()),
     })
+}
+
+/// Top-level keys of a JSON example that the response schema does not
+/// declare: Alibaba's examples sometimes show fields its schema lacks
+/// (CS `DescribeUserQuota`'s `edge_improved_nodepool_quota`), which no typed
+/// field can hold. A body that is not an object declares no keys to compare.
+fn undeclared_example_keys(example: &serde_json::Value, response: &StructType) -> Vec<String> {
+    if response.whole_body {
+        return Vec::new();
+    }
+    let Some(keys) = example.as_object() else {
+        return Vec::new();
+    };
+    keys.keys()
+        .filter(|k| !response.fields.iter().any(|f| &f.wire_name == *k))
+        .cloned()
+        .collect()
 }
 
 /// The path template and the query it carries, checked against the

@@ -119,6 +119,10 @@ pub struct Operation {
     /// The JSON example of a success response from `responseDemo`, when the
     /// spec has one that parses as JSON.
     pub example_response: Option<String>,
+    /// Top-level keys of that example which the response schema does not
+    /// declare, so no field can hold them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub example_undeclared_keys: Vec<String>,
     /// The idempotency parameter (`ClientToken`), when the operation has a
     /// plain string one in the query, form or headers: the runtime fills it
     /// when unset and retries the operation after sending like a read.

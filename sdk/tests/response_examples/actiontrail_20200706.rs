@@ -8,6 +8,7 @@ fn create_advanced_query_history() {
     >(
         "Actiontrail 2020-07-06 CreateAdvancedQueryHistory",
         "{\"QueryId\":\"query-uIkIvLiVSuCKqg0yoa****\",\"QuerySql\":\"event.userIdentity.accessKeyId: *\",\"RequestId\":\"D0227506-AA8C-5998-8A62-74769106****\",\"SimpleQuery\":false}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn create_advanced_query_template() {
     >(
         "Actiontrail 2020-07-06 CreateAdvancedQueryTemplate",
         "{\"RequestId\":\"4ABAEA6E-C740-5CE2-A003-643E551964F5\",\"SimpleQuery\":\"false\",\"TemplateId\":\"x4a0Tw5dQy2J6IRJxf4kng\",\"TemplateName\":\"test1\",\"TemplateSql\":\"event.errorCode: * AND event.userIdentity.accessKeyId: *\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn create_delivery_history_job() {
     >(
         "Actiontrail 2020-07-06 CreateDeliveryHistoryJob",
         "{\"JobId\":16602,\"RequestId\":\"9D356A34-D5A9-41CD-9915-837B7F9D8722\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn create_trail() {
     >(
         "Actiontrail 2020-07-06 CreateTrail",
         "{\"EventRW\":\"Write\",\"HomeRegion\":\"cn-hangzhou\",\"MaxComputeProjectArn\":\"acs:odps:cn-hangzhou:151266687691****:project/actiontrail_****\",\"MaxComputeWriteRoleArn\":\"acs:ram::151266687691****:role/aliyunserviceroleforactiontrail\",\"Name\":\"trail-test\",\"OssBucketName\":\"audit-log\",\"OssKeyPrefix\":\"at-product-account-audit-B\",\"OssWriteRoleArn\":\"acs:ram::151266687691****:role/aliyunserviceroleforactiontrail\",\"RequestId\":\"442DDADF-DA58-4029-8E8B-82C73E9A7A70\",\"SlsProjectArn\":\"acs:log:cn-hangzhou:151266687691****:project/test-project\",\"SlsWriteRoleArn\":\"acs:ram::151266687691****:role/aliyunserviceroleforactiontrail\",\"TrailRegion\":\"All\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn delete_advanced_query_history() {
     >(
         "Actiontrail 2020-07-06 DeleteAdvancedQueryHistory",
         "{\"RequestId\":\"04857D99-8B0C-53EB-85F1-E64198E7****\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn delete_advanced_query_template() {
     >(
         "Actiontrail 2020-07-06 DeleteAdvancedQueryTemplate",
         "{\"RequestId\":\"95F2CD1D-9BD3-564A-A74A-743FFC5E46E5\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn delete_data_event_selector() {
     >(
         "Actiontrail 2020-07-06 DeleteDataEventSelector",
         "{\"RequestId\":\"1D9DD159-DFFF-4882-ACEC-B4A727E9****\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn delete_delivery_history_job() {
     >(
         "Actiontrail 2020-07-06 DeleteDeliveryHistoryJob",
         "{\"RequestId\":\"D74DD20B-6598-429C-873B-B9B449B656B6\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn delete_trail() {
     >(
         "Actiontrail 2020-07-06 DeleteTrail",
         "{\"RequestId\":\"145318BE-DEE1-4C57-AA7C-5BE7D34A6AE0\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn describe_advanced_query_history() {
     >(
         "Actiontrail 2020-07-06 DescribeAdvancedQueryHistory",
         "{\"QueryHistoryList\":[{\"QueryId\":\"query-uIkIvLiVSuCKqg0yoa****\",\"QuerySql\":\"event.userIdentity.accessKeyId: *\",\"SimpleQuery\":false,\"TimeStamp\":\"1753695874000\"}],\"RequestId\":\"19F032B7-5FD8-5AC9-97FD-ACF54371****\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn describe_advanced_query_template() {
     >(
         "Actiontrail 2020-07-06 DescribeAdvancedQueryTemplate",
         "{\"RequestId\":\"1EC1FDC7-6D01-559F-852C-30D86E9EEB3F\",\"TemplatePage\":{\"PageNumber\":\"1\",\"PageSize\":\"20\",\"TemplateList\":[{\"SimpleQuery\":false,\"TemplateId\":\"utpl-7OaxbyJATDaoLOgZRc****\",\"TemplateName\":\"example-template\",\"TemplateSql\":\"event.userIdentity.type: root-account AND event.userIdentity.accessKeyId: *\"}],\"Total\":5}}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn describe_regions() {
     >(
         "Actiontrail 2020-07-06 DescribeRegions",
         "{\"Regions\":{\"Region\":[{\"LocalName\":\"China (Hangzhou)\",\"RegionEndpoint\":\"actiontrail.cn-hangzhou.aliyuncs.com\",\"RegionId\":\"cn-hangzhou\"}]},\"RequestId\":\"ACA7C814-12BC-4D81-A0D2-72071C9D6D2C\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn describe_resource_life_cycle_events() {
     >(
         "Actiontrail 2020-07-06 DescribeResourceLifeCycleEvents",
         "{\"Data\":\"[{\\\"children\\\":[{\\\"children\\\":[{\\\"label\\\":\\\"Create Events\\\",\\\"labelEn\\\":\\\"Create Events\\\",\\\"value\\\":\\\"Create,CreateInstance,RunInstances\\\"},{\\\"label\\\":\\\"Delete Events\\\",\\\"labelEn\\\":\\\"Delete Events\\\",\\\"value\\\":\\\"DeleteInstance,DeleteInstances,Release\\\"}],\\\"label\\\":\\\"ECS Instance\\\",\\\"labelEn\\\":\\\"ECS Instance\\\",\\\"value\\\":\\\"ACS::ECS::Instance\\\"}],\\\"label\\\":\\\"Elastic Compute Service\\\",\\\"labelEn\\\":\\\"Elastic Compute Service\\\",\\\"value\\\":\\\"Ecs\\\"}]\",\"RequestId\":\"B10969CF-C743-55F8-9710-F0711504****\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn describe_scenes() {
     >(
         "Actiontrail 2020-07-06 DescribeScenes",
         "{\"RequestId\":\"7EC26DF0-35AC-5F37-82B3-F5545D0A****\",\"SceneList\":[{\"Description\":\"Query access events for the primary and sub-accounts and access keys under various scenarios, such as access events occurrence, access without MFA authentication, and failed access attempts.\",\"Name\":\"Account-related or AccessKey Pair-related Events\",\"SceneId\":\"sc-lpYrjKouRfy3MK-wteJW_Q\",\"Token\":\"identity\",\"Type\":\"normal\"}]}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn describe_search_templates() {
     >(
         "Actiontrail 2020-07-06 DescribeSearchTemplates",
         "{\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"787DD24A-E322-5C0D-A730-057FE62B****\",\"TemplateList\":[{\"Charts\":\"[]\",\"Description\":\"Events of Console Logons by Using Cloud Account\",\"Params\":\"[{\\\"key\\\":\\\"event.eventName\\\",\\\"value\\\":\\\"ConsoleSignin\\\",\\\"type\\\":\\\"system\\\",\\\"display\\\":true,\\\"displayKey\\\":\\\"event.eventName\\\",\\\"displayValue\\\":\\\"ConsoleSignin\\\",\\\"displayValueEn\\\":\\\"ConsoleSignin\\\"},{\\\"oper\\\":\\\"AND\\\",\\\"key\\\":\\\"event.userIdentity.type\\\",\\\"value\\\":\\\"root-account\\\",\\\"type\\\":\\\"system\\\",\\\"display\\\":true,\\\"displayKey\\\":\\\"event.userIdentity.type\\\",\\\"displayValueEn\\\":\\\"Alibaba Cloud Account\\\"}]\",\"SceneId\":\"sc-lpYrjKouRfy3MK-wteJW_Q\",\"Sql\":\"select \\\"event.userIdentity.accountId\\\" as account_id, count(1) as cnt group by account_id limit 1000\",\"TemplateId\":\"tpl-wCZAFWx3Spq6CO9Ymp****\",\"TemplateName\":\"Events of Console Logons by Using Cloud Account\",\"Token\":\"identity.rootLogin\",\"Type\":\"audit\"}]}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn describe_trails() {
     >(
         "Actiontrail 2020-07-06 DescribeTrails",
         "{\"RequestId\":\"ED8BC689-69DA-42AC-855E-3B06C1271194\",\"TrailList\":[{\"CreateTime\":\"2021-03-01T06:27:28Z\",\"EventRW\":\"All\",\"HomeRegion\":\"cn-hangzhou\",\"IsOrganizationTrail\":false,\"MaxComputeProjectArn\":\"acs:odps:cn-hangzhou:141266687691****:project/actiontrail_****\",\"MaxComputeWriteRoleArn\":\"acs:ram::141266687691****:role/aliyunserviceroleforactiontrail\",\"Name\":\"test-4\",\"OrganizationId\":\"rd-EV****\",\"OssBucketLocation\":\"oss-cn-hangzhou\",\"OssBucketName\":\"secloud\",\"OssKeyPrefix\":\"trail1\",\"OssWriteRoleArn\":\"acs:ram::151266687691****:role/aliyunserviceroleforactiontrail\",\"Region\":\"cn-hangzhou\",\"SlsProjectArn\":\"acs:log:cn-qingdao:159498693826****:project/zhengze-audit-log\",\"SlsWriteRoleArn\":\"acs:ram::159498693826****:role/aliyunserviceroleforactiontrail\",\"StartLoggingTime\":\"2021-04-06T02:08:38Z\",\"Status\":\"Enable\",\"StopLoggingTime\":\"2021-04-06T02:09:04Z\",\"TrailArn\":\"acs:actiontrail:cn-hangzhou:159498693826****:trail/test-delivery-other\",\"TrailRegion\":\"All\",\"UpdateTime\":\"2021-04-06T02:16:24Z\"}]}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn describe_user_alert_count() {
     >(
         "Actiontrail 2020-07-06 DescribeUserAlertCount",
         "{\"Data\":{\"Counts\":[500],\"Dates\":[\"2025-01-17\\n\"]},\"RequestId\":\"90D6CC31-947F-5D8A-BEDC-F312EE9B31EA\\n\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn describe_user_log_count() {
     >(
         "Actiontrail 2020-07-06 DescribeUserLogCount",
         "{\"Data\":{\"Counts\":[103493],\"Dates\":[\"2025-05-10\"]},\"RequestId\":\"90D6CC31-947F-5D8A-BEDC-F312EE9B31EA\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn enable_insight() {
     >(
         "Actiontrail 2020-07-06 EnableInsight",
         "{\"RequestId\":\"45AA79B7-0240-52AB-B158-3F9A512228ED\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn get_access_key_last_used_events() {
     >(
         "Actiontrail 2020-07-06 GetAccessKeyLastUsedEvents",
         "{\"Events\":[{\"Detail\":\"{\\n  \\\"eventId\\\": \\\"239EB588-CD24-522E-B0B5-174A1A58****\\\",\\n  \\\"eventVersion\\\": 1,\\n  \\\"eventSource\\\": \\\"ecs.cn-hangzhou.aliyuncs.com\\\",\\n  \\\"sourceIpAddress\\\": \\\"10.10.**.**\\\",\\n  \\\"eventType\\\": \\\"ApiCall\\\",\\n  \\\"userIdentity\\\": {\\n    \\\"accountId\\\": \\\"104758519118****\\\",\\n    \\\"principalId\\\": \\\"24549429003625****\\\",\\n    \\\"type\\\": \\\"ram-user\\\",\\n    \\\"userName\\\": \\\"alice\\\"\\n  },\\n  \\\"serviceName\\\": \\\"Ecs\\\",\\n  \\\"apiVersion\\\": \\\"2016-01-20\\\",\\n  \\\"requestId\\\": \\\"239EB588-CD24-522E-B0B5-174A1A588BE0\\\",\\n  \\\"eventTime\\\": \\\"2021-08-05T09:21:32Z\\\",\\n  \\\"isGlobal\\\": false,\\n  \\\"acsRegion\\\": \\\"cn-hangzhou\\\",\\n  \\\"eventName\\\": \\\"DescribeInstances\\\"\\n}\",\"EventName\":\"DescribeInstances\",\"Source\":\"ManagementEvent\",\"UsedTimestamp\":1657247532000}],\"NextToken\":\"eyJhY2NvdW50IjoiMTQyNDM3OTU4NjM4NzE2MSIsImV2ZW50SWQiOiI3MkJDRTExRi02OTU3LTQ0NUItQjY0MC1CNEUyMkM4NUEwQzgiLCJsb2dJZCI6IjgyLTE0MjQzNzk1ODYzODcxNjEiLCJ0aW1lIjoxNjAyMzExNTQwMD****\",\"RequestId\":\"145318BE-DEE1-4C57-AA7C-5BE7D34A6AE0\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn get_access_key_last_used_info() {
     >(
         "Actiontrail 2020-07-06 GetAccessKeyLastUsedInfo",
         "{\"AccessKeyId\":\"LTAI****************\",\"AccountId\":\"104758519118****\",\"AccountType\":\"ram-user\",\"Detail\":\"{\\n  \\\"eventId\\\": \\\"239EB588-CD24-522E-B0B5-174A1A58****\\\",\\n  \\\"eventVersion\\\": 1,\\n  \\\"eventSource\\\": \\\"ecs.cn-hangzhou.aliyuncs.com\\\",\\n  \\\"sourceIpAddress\\\": \\\"10.10.**.**\\\",\\n  \\\"eventType\\\": \\\"ApiCall\\\",\\n  \\\"userIdentity\\\": {\\n    \\\"accountId\\\": \\\"104758519118****\\\",\\n    \\\"principalId\\\": \\\"24549429003625****\\\",\\n    \\\"type\\\": \\\"ram-user\\\",\\n    \\\"userName\\\": \\\"alice\\\"\\n  },\\n  \\\"serviceName\\\": \\\"Ecs\\\",\\n  \\\"apiVersion\\\": \\\"2016-01-20\\\",\\n  \\\"requestId\\\": \\\"239EB588-CD24-522E-B0B5-174A1A588BE0\\\",\\n  \\\"eventTime\\\": \\\"2021-08-05T09:21:32Z\\\",\\n  \\\"isGlobal\\\": false,\\n  \\\"acsRegion\\\": \\\"cn-hangzhou\\\",\\n  \\\"eventName\\\": \\\"DescribeInstances\\\"\\n}\",\"OwnerId\":\"24549429003625****\",\"RequestId\":\"239EB588-CD24-522E-B0B5-174A1A588BE0\",\"ServiceName\":\"Ecs\",\"ServiceNameCn\":\"云服务器ECS\",\"ServiceNameEn\":\"Elastic Compute Service\",\"Source\":\"ManagementEvent\",\"UsedTimestamp\":1657247532000,\"UserName\":\"alice\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn get_access_key_last_used_ips() {
     >(
         "Actiontrail 2020-07-06 GetAccessKeyLastUsedIps",
         "{\"Ips\":[{\"Detail\":\"{\\n  \\\"eventId\\\": \\\"239EB588-CD24-522E-B0B5-174A1A58****\\\",\\n  \\\"eventVersion\\\": 1,\\n  \\\"eventSource\\\": \\\"ecs.cn-hangzhou.aliyuncs.com\\\",\\n  \\\"sourceIpAddress\\\": \\\"10.10.**.**\\\",\\n  \\\"eventType\\\": \\\"ApiCall\\\",\\n  \\\"userIdentity\\\": {\\n    \\\"accountId\\\": \\\"104758519118****\\\",\\n    \\\"principalId\\\": \\\"24549429003625****\\\",\\n    \\\"type\\\": \\\"ram-user\\\",\\n    \\\"userName\\\": \\\"alice\\\"\\n  },\\n  \\\"serviceName\\\": \\\"Ecs\\\",\\n  \\\"apiVersion\\\": \\\"2016-01-20\\\",\\n  \\\"requestId\\\": \\\"239EB588-CD24-522E-B0B5-174A1A588BE0\\\",\\n  \\\"eventTime\\\": \\\"2021-08-05T09:21:32Z\\\",\\n  \\\"isGlobal\\\": false,\\n  \\\"acsRegion\\\": \\\"cn-hangzhou\\\",\\n  \\\"eventName\\\": \\\"DescribeInstances\\\"\\n}\",\"Ip\":\"10.10.**.**\",\"Source\":\"ManagementEvent\",\"UsedTimestamp\":1657247532000}],\"NextToken\":\"eyJhY2NvdW50IjoiMTQyNDM3OTU4NjM4NzE2MSIsImV2ZW50SWQiOiI3MkJDRTExRi02OTU3LTQ0NUItQjY0MC1CNEUyMkM4NUEwQzgiLCJsb2dJZCI6IjgyLTE0MjQzNzk1ODYzODcxNjEiLCJ0aW1lIjoxNjAyMzExNTQwMD****\",\"RequestId\":\"145318BE-DEE1-4C57-AA7C-5BE7D34A6AE0\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn get_access_key_last_used_products() {
     >(
         "Actiontrail 2020-07-06 GetAccessKeyLastUsedProducts",
         "{\"Products\":[{\"Detail\":\"{\\n  \\\"eventId\\\": \\\"239EB588-CD24-522E-B0B5-174A1A58****\\\",\\n  \\\"eventVersion\\\": 1,\\n  \\\"eventSource\\\": \\\"ecs.cn-hangzhou.aliyuncs.com\\\",\\n  \\\"sourceIpAddress\\\": \\\"10.10.**.**\\\",\\n  \\\"eventType\\\": \\\"ApiCall\\\",\\n  \\\"userIdentity\\\": {\\n    \\\"accountId\\\": \\\"104758519118****\\\",\\n    \\\"principalId\\\": \\\"24549429003625****\\\",\\n    \\\"type\\\": \\\"ram-user\\\",\\n    \\\"userName\\\": \\\"alice\\\"\\n  },\\n  \\\"serviceName\\\": \\\"Ecs\\\",\\n  \\\"apiVersion\\\": \\\"2016-01-20\\\",\\n  \\\"requestId\\\": \\\"239EB588-CD24-522E-B0B5-174A1A588BE0\\\",\\n  \\\"eventTime\\\": \\\"2021-08-05T09:21:32Z\\\",\\n  \\\"isGlobal\\\": false,\\n  \\\"acsRegion\\\": \\\"cn-hangzhou\\\",\\n  \\\"eventName\\\": \\\"DescribeInstances\\\"\\n}\",\"ServiceName\":\"Ecs\",\"ServiceNameCn\":\"云服务器ECS\",\"ServiceNameEn\":\"Elastic Compute Service\",\"Source\":\"ManagementEvent\",\"UsedTimestamp\":1657247532000}],\"RequestId\":\"145318BE-DEE1-4C57-AA7C-5BE7D34A6AE0\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn get_access_key_last_used_resources() {
     >(
         "Actiontrail 2020-07-06 GetAccessKeyLastUsedResources",
         "{\"NextToken\":\"eyJhY2NvdW50IjoiMTQyNDM3OTU4NjM4NzE2MSIsImV2ZW50SWQiOiI3MkJDRTExRi02OTU3LTQ0NUItQjY0MC1CNEUyMkM4NUEwQzgiLCJsb2dJZCI6IjgyLTE0MjQzNzk1ODYzODcxNjEiLCJ0aW1lIjoxNjAyMzExNTQwMD****\",\"RequestId\":\"145318BE-DEE1-4C57-AA7C-5BE7D34A6AE0\",\"Resources\":[{\"Detail\":\"{\\n  \\\"eventId\\\": \\\"239EB588-CD24-522E-B0B5-174A1A58****\\\",\\n  \\\"eventVersion\\\": 1,\\n  \\\"eventSource\\\": \\\"ecs.cn-hangzhou.aliyuncs.com\\\",\\n  \\\"sourceIpAddress\\\": \\\"10.10.**.**\\\",\\n  \\\"eventType\\\": \\\"ApiCall\\\",\\n  \\\"userIdentity\\\": {\\n    \\\"accountId\\\": \\\"104758519118****\\\",\\n    \\\"principalId\\\": \\\"24549429003625****\\\",\\n    \\\"type\\\": \\\"ram-user\\\",\\n    \\\"userName\\\": \\\"alice\\\"\\n  },\\n  \\\"serviceName\\\": \\\"Ecs\\\",\\n  \\\"apiVersion\\\": \\\"2016-01-20\\\",\\n  \\\"requestId\\\": \\\"239EB588-CD24-522E-B0B5-174A1A588BE0\\\",\\n  \\\"eventTime\\\": \\\"2021-08-05T09:21:32Z\\\",\\n  \\\"isGlobal\\\": false,\\n  \\\"acsRegion\\\": \\\"cn-hangzhou\\\",\\n  \\\"eventName\\\": \\\"DescribeInstances\\\"\\n}\",\"ResourceName\":\"i-bp1ltva99x1a****\",\"ResourceType\":\"ACS::ECS::Instance\",\"Source\":\"ManagementEvent\",\"UsedTimestamp\":1657247532000}]}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn get_advanced_query_template() {
     >(
         "Actiontrail 2020-07-06 GetAdvancedQueryTemplate",
         "{\"RequestId\":\"32110C73-0004-5141-9DA7-4B8045C8173A\",\"SimpleQuery\":false,\"TemplateId\":\"utpl-N9fpjnFBSWauSXhVNP****\",\"TemplateName\":\"example-template\",\"TemplateSql\":\"event.userIdentity.type: root-account AND event.userIdentity.accessKeyId: *\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn get_data_event_selector() {
     >(
         "Actiontrail 2020-07-06 GetDataEventSelector",
         "{\"DataEventSelectors\":\"[{\\\"EventName\\\":{\\\"Equals\\\":[\\\"GetObject\\\",\\\"CopyObject\\\",\\\"AppendObject\\\"]},\\\"ReadWriteType\\\":\\\"All\\\",\\\"ServiceName\\\":\\\"Oss\\\"}]\",\"IsTrailAllRegion\":true,\"RequestId\":\"90771C32-635B-529C-950C-75A9607D****\",\"SlsDeliveryConfigs\":[{\"CreateTime\":\"2024-12-18T03:25:36Z\",\"ErrorCode\":\"LogServiceException\",\"ErrorMessage\":\"****\",\"RegionSlsProjectArn\":\"acs:log:cn-shanghai:159498693826****:project/actiontrail-log-159498693826****-cn-shanghai\",\"Status\":\"success\",\"TrailRegion\":\"cn-shanghai\"}],\"TrailArn\":\"acs:actiontrail:cn-shanghai:159498693826****:trail/trail-name\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn get_delivery_history_job() {
     >(
         "Actiontrail 2020-07-06 GetDeliveryHistoryJob",
         "{\"CreatedTime\":\"2021-05-27T07:15:03Z\",\"EndTime\":\"2021-05-27T07:20:03Z\",\"HomeRegion\":\"cn-hangzhou\",\"JobId\":16602,\"JobStatus\":2,\"RequestId\":\"FAFEC427-A00D-5653-B837-D0FA52220D8C\",\"StartTime\":\"2021-02-26T07:15:03Z\",\"Status\":[{\"Region\":\"cn-hangzhou\",\"Status\":2}],\"TrailName\":\"trail-name\",\"UpdatedTime\":\"2021-05-27T07:28:47Z\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn get_global_events_storage_region() {
     >(
         "Actiontrail 2020-07-06 GetGlobalEventsStorageRegion",
         "{\"RequestId\":\"0474CD9D-DF37-55D4-8383-D265CFBE13A5\",\"StorageRegion\":\"ap-southeast-1\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn get_governance_metrics() {
     >(
         "Actiontrail 2020-07-06 GetGovernanceMetrics",
         "{\"Data\":{\"AccountId\":\"195622768501****\",\"GovernanceMetrics\":[{\"ColumnsSchema\":\"{\\n    \\\"trailName\\\": \\\"trail-test\\\",\\n    \\\"homeRegion\\\": \\\"cn-hangzhou\\\",\\n    \\\"trailRegion\\\": \\\"All\\\",\\n    \\\"trailStatus\\\": \\\"Enable\\\",\\n    \\\"eventRW\\\": \\\"All\\\",\\n    \\\"isOrganizationTrail\\\": false,\\n    \\\"ossDeliveryStatus\\\": \\\"normal\\\",\\n    \\\"deliveryObjectLifeCycle\\\": \\\"999\\\",\\n    \\\"ossBucketLifeCycle\\\": \\\"999\\\",\\n    \\\"trailTotal\\\": 100\\n}\",\"GovernanceItem\":\"actiontrail_storage_audit_log\",\"GovernanceScore\":\"100\"}]},\"RequestId\":\"145318BE-DEE1-4C57-AA7C-5BE7D34A****\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn get_trail_status() {
     >(
         "Actiontrail 2020-07-06 GetTrailStatus",
         "{\"IsLogging\":true,\"LatestDeliveryError\":\"write sls failed, exception: the parent of sub user must be project owner, itemscount: 1\",\"LatestDeliveryLogServiceError\":\"write sls failed, exception: the parent of sub user must be project owner, itemscount: 1\",\"LatestDeliveryLogServiceTime\":\"2021-02-26T09:19:44Z\",\"LatestDeliveryTime\":\"2021-02-26T09:19:44Z\",\"OssBucketStatus\":true,\"RequestId\":\"8067369B-B923-4D26-85BC-61BF33922505\",\"SlsLogStoreStatus\":true,\"StartLoggingTime\":\"2021-02-24T09:19:44Z\",\"StopLoggingTime\":\"2021-02-25T09:19:44Z\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn list_data_event_selectors() {
     >(
         "Actiontrail 2020-07-06 ListDataEventSelectors",
         "{\"Data\":{\"DataEventSelectorInfos\":[{\"EventSelectors\":\"[{\\\"EventName\\\":{\\\"Equals\\\":[\\\"GetObject\\\",\\\"CopyObject\\\",\\\"AppendObject\\\"]},\\\"ReadWriteType\\\":\\\"All\\\",\\\"ServiceName\\\":\\\"Oss\\\"}]\",\"IsTrailAllRegion\":true,\"SlsDeliveryConfigs\":[{\"CreateTime\":\"2023-09-30T16:11Z\",\"ErrorCode\":\"LogServiceException\",\"ErrorMessage\":\"****\",\"RegionSlsProjectArn\":\"acs:log:cn-shanghai:159498693826****:project/actiontrail-log-159498693826****-cn-shanghai\",\"Status\":\"success\",\"TrailRegion\":\"cn-shanghai\"}],\"TrailArn\":\"acs:actiontrail:cn-shanghai:159498693826****:trail/trail-name\",\"TrailName\":\"trail-name\"}],\"MaxResults\":20,\"NextToken\":\"VjE6bHJlTGoxdm1M****\"},\"RequestId\":\"8A74FD2E-A9B9-461C-BCE9-D9668DF1****\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn list_data_event_services() {
     >(
         "Actiontrail 2020-07-06 ListDataEventServices",
         "{\"Data\":{\"MaxResults\":20,\"NextToken\":\"VjE6bHJlTGoxdm1M****\",\"ServiceInfos\":[{\"EventNames\":[\"PutHybridMonitorMetricData\"],\"ServiceName\":\"Cms\"}]},\"RequestId\":\"851038F3-33AB-4C49-97D7-6AB37D35****\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn list_delivery_history_jobs() {
     >(
         "Actiontrail 2020-07-06 ListDeliveryHistoryJobs",
         "{\"DeliveryHistoryJobs\":[{\"CreatedTime\":\"2021-04-26T03:17:04Z\",\"EndTime\":\"2021-04-26T03:22:04Z\",\"HomeRegion\":\"cn-hangzhou\",\"JobId\":16602,\"JobStatus\":2,\"StartTime\":\"2021-01-26T03:17:04Z\",\"TrailName\":\"trail-name\",\"UpdatedTime\":\"2021-04-26T03:20:08Z\"}],\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"B190816C-6DCA-4DC5-9B8E-EE0367B57CFF\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn lookup_events() {
     >(
         "Actiontrail 2020-07-06 LookupEvents",
         "{\"EndTime\":\"2020-07-22T14:00:00Z\",\"Events\":[{\"eventId\":\"6EEC3A76-C207-5075-889D-A909E62F****\",\"eventName\":\"GetTemplate\",\"eventVersion\":1}],\"NextToken\":\"eyJhY2NvdW50IjoiMTQyNDM3OTU4NjM4NzE2MSIsImV2ZW50SWQiOiI3MkJDRTExRi02OTU3LTQ0NUItQjY0MC1CNEUyMkM4NUEwQzgiLCJsb2dJZCI6IjgyLTE0MjQzNzk1ODYzODcxNjEiLCJ0aW1lIjoxNjAyMzExNTQwMD****\",\"RequestId\":\"FD79665A-CE8B-49D4-82E6-5EE2E0E7****\",\"StartTime\":\"2020-07-15T14:00:00Z\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn put_data_event_selector() {
     >(
         "Actiontrail 2020-07-06 PutDataEventSelector",
         "{\"DataEventSelectors\":\"[{\\\"EventName\\\":{\\\"Equals\\\":[\\\"GetObject\\\",\\\"CopyObject\\\",\\\"AppendObject\\\"]},\\\"ReadWriteType\\\":\\\"All\\\",\\\"ServiceName\\\":\\\"Oss\\\"}]\",\"RequestId\":\"243E1250-32DA-493B-9347-3C7EEE07****\",\"TrailArn\":\"acs:actiontrail:cn-shanghai:159498693826****:trail/trail-name\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn start_logging() {
     >(
         "Actiontrail 2020-07-06 StartLogging",
         "{\"RequestId\":\"145318BE-DEE1-4C57-AA7C-5BE7D34A6AE0\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn stop_logging() {
     >(
         "Actiontrail 2020-07-06 StopLogging",
         "{\"RequestId\":\"1C488B66-B819-4D14-8711-C4EAAA13AC01\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn update_advanced_query_template() {
     >(
         "Actiontrail 2020-07-06 UpdateAdvancedQueryTemplate",
         "{\"RequestId\":\"145318BE-DEE1-4C57-AA7C-5BE7D34A6AE0\",\"SimpleQuery\":\"true\",\"TemplateId\":\"utpl-QNL3dpYkQcyjZxrIQC****\",\"TemplateName\":\"example-template\",\"TemplateSql\":\"event.userIdentity.type: root-account AND event.userIdentity.accessKeyId: *\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn update_global_events_storage_region() {
     >(
         "Actiontrail 2020-07-06 UpdateGlobalEventsStorageRegion",
         "{\"RequestId\":\"D7A0694E-C8FE-574E-92E3-63C5B5D23BD4\"}",
+        &[],
     );
 }
 
@@ -398,5 +437,6 @@ fn update_trail() {
     >(
         "Actiontrail 2020-07-06 UpdateTrail",
         "{\"EventRW\":\"Write\",\"HomeRegion\":\"cn-hangzhou\",\"MaxComputeProjectArn\":\"acs:odps:cn-hangzhou:151266687691****:project/actiontrail_****\",\"MaxComputeWriteRoleArn\":\"acs:ram::151266687691****:role/aliyunserviceroleforactiontrail\",\"Name\":\"trail-test\",\"OssBucketName\":\"audit-log\",\"OssKeyPrefix\":\"at-product-account-audit-B\",\"OssWriteRoleArn\":\"acs:ram::151266687691****:role/aliyunserviceroleforactiontrail\",\"RequestId\":\"2599A180-5236-44D8-9490-50B6F4F8BA35\",\"SlsProjectArn\":\"acs:log:cn-hangzhou:151266687691****:project/test-project\",\"SlsWriteRoleArn\":\"acs:ram::151266687691****:role/aliyunserviceroleforactiontrail\",\"TrailRegion\":\"All\"}",
+        &[],
     );
 }

@@ -8,6 +8,7 @@ fn add_entries_to_acl() {
     >(
         "Alb 2020-06-16 AddEntriesToAcl",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34******\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn add_servers_to_server_group() {
     >(
         "Alb 2020-06-16 AddServersToServerGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34******\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn apply_health_check_template_to_server_group() {
     >(
         "Alb 2020-06-16 ApplyHealthCheckTemplateToServerGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF******\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn associate_acls_with_listener() {
     >(
         "Alb 2020-06-16 AssociateAclsWithListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F87******\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn associate_additional_certificates_with_listener() {
     >(
         "Alb 2020-06-16 AssociateAdditionalCertificatesWithListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn attach_common_bandwidth_package_to_load_balancer() {
     >(
         "Alb 2020-06-16 AttachCommonBandwidthPackageToLoadBalancer",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"2EF39708-974B-5E74-AFF5-3445******\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn cancel_shift_load_balancer_zones() {
     >(
         "Alb 2020-06-16 CancelShiftLoadBalancerZones",
         "{\"RequestId\":\"5A2CFF0E-5718-45B5-9D4D-70B3FF3898\\n\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn create_a_scripts() {
     >(
         "Alb 2020-06-16 CreateAScripts",
         "{\"AScriptIds\":[{\"AScriptId\":\"as-xvq5igaa7uv6vr****\"}],\"JobId\":\"5c607642-535e-4e06-9d77-df53049b****\",\"RequestId\":\"BF0FE763-9603-558F-A55B-0F4******\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn create_acl() {
     >(
         "Alb 2020-06-16 CreateAcl",
         "{\"AclId\":\"acl-hp34s2h0xx1ht4nwo****\",\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876******\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn create_health_check_template() {
     >(
         "Alb 2020-06-16 CreateHealthCheckTemplate",
         "{\"HealthCheckTemplateId\":\"hct-pno8sisi******\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34******\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_listener() {
     >(
         "Alb 2020-06-16 CreateListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"ListenerId\":\"lsn-o4u54y73wq7b******\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876*******\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_load_balancer() {
     >(
         "Alb 2020-06-16 CreateLoadBalancer",
         "{\"LoadBalancerId\":\"alb-o9ulmq5hqn68jk****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_rule() {
     >(
         "Alb 2020-06-16 CreateRule",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540750\",\"RuleId\":\"rule-a3x3pg1yohq3lq****\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_rules() {
     >(
         "Alb 2020-06-16 CreateRules",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"RuleIds\":[{\"Priority\":10,\"RuleId\":\"rule-a3x3pg1yohq3lq****\"}]}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_security_policy() {
     >(
         "Alb 2020-06-16 CreateSecurityPolicy",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0******\",\"SecurityPolicyId\":\"sp-9cdjz6o8ha70******\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn create_server_group() {
     >(
         "Alb 2020-06-16 CreateServerGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF******\",\"ServerGroupId\":\"sgp-8ilqs4axp6******\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn delete_a_scripts() {
     >(
         "Alb 2020-06-16 DeleteAScripts",
         "{\"JobId\":\"03cf3fe1-ab37-479b-92a6-b481d762****\",\"RequestId\":\"1B7B7695-3596-50C8-B739-030C******\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn delete_acl() {
     >(
         "Alb 2020-06-16 DeleteAcl",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876******\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn delete_health_check_templates() {
     >(
         "Alb 2020-06-16 DeleteHealthCheckTemplates",
         "{\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn delete_listener() {
     >(
         "Alb 2020-06-16 DeleteListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn delete_load_balancer() {
     >(
         "Alb 2020-06-16 DeleteLoadBalancer",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn delete_rule() {
     >(
         "Alb 2020-06-16 DeleteRule",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn delete_rules() {
     >(
         "Alb 2020-06-16 DeleteRules",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"7BED4F62-3E6E-5E4F-8C53-2D8CCE77F2ED\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn delete_security_policy() {
     >(
         "Alb 2020-06-16 DeleteSecurityPolicy",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0F******\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn delete_server_group() {
     >(
         "Alb 2020-06-16 DeleteServerGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn describe_capacity_reservation() {
     >(
         "Alb 2020-06-16 DescribeCapacityReservation",
         "{\"CapacityReservationState\":[{\"AvailabilityZone\":\"cn-hangzhou-k\",\"EffectiveCapacityUnits\":50,\"Reason\":\"INSUFFICIENT_CAPACITY\",\"Status\":\"Provisioned\"}],\"DecreaseRequestsRemaining\":2,\"LastModifiedTime\":\"2025-08-22 05:06:58\",\"MinimumLoadBalancerCapacity\":{\"CapacityUnits\":100},\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn describe_regions() {
     >(
         "Alb 2020-06-16 DescribeRegions",
         "{\"Regions\":[{\"LocalName\":\"华东1（杭州）\",\"RegionEndpoint\":\"alb.cn-hangzhou.aliyuncs.com\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn describe_zones() {
     >(
         "Alb 2020-06-16 DescribeZones",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3\",\"Zones\":[{\"LocalName\":\"杭州 可用区G\",\"ZoneId\":\"cn-hangzhou-g\"}]}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn detach_common_bandwidth_package_from_load_balancer() {
     >(
         "Alb 2020-06-16 DetachCommonBandwidthPackageFromLoadBalancer",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"2EF39708-974B-5E74-AFF5-344******\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn disable_deletion_protection() {
     >(
         "Alb 2020-06-16 DisableDeletionProtection",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn disable_load_balancer_access_log() {
     >(
         "Alb 2020-06-16 DisableLoadBalancerAccessLog",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF******\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn disable_load_balancer_ipv6_internet() {
     >(
         "Alb 2020-06-16 DisableLoadBalancerIpv6Internet",
         "{\"JobId\":\"d12871a6-ebb2-41f3-8d74-d9f452bb****\",\"RequestId\":\"7D866E37-1123-5160-AFF1-BDAF5EB86A8A\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn dissociate_acls_from_listener() {
     >(
         "Alb 2020-06-16 DissociateAclsFromListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876******\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn dissociate_additional_certificates_from_listener() {
     >(
         "Alb 2020-06-16 DissociateAdditionalCertificatesFromListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B******\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn enable_deletion_protection() {
     >(
         "Alb 2020-06-16 EnableDeletionProtection",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn enable_load_balancer_access_log() {
     >(
         "Alb 2020-06-16 EnableLoadBalancerAccessLog",
         "{\"JobId\":\"ff7713ca-5818-4120-85e3-0bf9******\",\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0******\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn enable_load_balancer_ipv6_internet() {
     >(
         "Alb 2020-06-16 EnableLoadBalancerIpv6Internet",
         "{\"JobId\":\"4a6e3ad4-ef08-4ab1-b332-fa621cfe****\",\"RequestId\":\"BB920797-D70E-567F-8098-55A861DD7912\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn get_health_check_template_attribute() {
     >(
         "Alb 2020-06-16 GetHealthCheckTemplateAttribute",
         "{\"HealthCheckCodes\":[\"http_2xx\"],\"HealthCheckConnectPort\":80,\"HealthCheckHost\":\"$SERVER_IP\",\"HealthCheckHttpVersion\":\"HTTP1.0\",\"HealthCheckInterval\":3,\"HealthCheckMethod\":\"GET\",\"HealthCheckPath\":\"/test/index.html\",\"HealthCheckProtocol\":\"HTTP\",\"HealthCheckTemplateId\":\"hct-x4jazoyi6tvsq9****\",\"HealthCheckTemplateName\":\"HealthCheckTemplate1\",\"HealthCheckTimeout\":200,\"HealthyThreshold\":5,\"RequestId\":\"DB1AFC33-DAE8-528E-AA4D-4A6A******\",\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"Tags\":[{\"Key\":\"env\",\"Value\":\"product\"}],\"UnhealthyThreshold\":5}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn get_listener_attribute() {
     >(
         "Alb 2020-06-16 GetListenerAttribute",
         "{\"AclConfig\":{\"AclRelations\":[{\"AclId\":\"acl-doc****\",\"Status\":\"Associating\"}],\"AclType\":\"White\"},\"CaCertificates\":[{\"CertificateId\":\"139a00*****\",\"IsDefault\":true,\"Status\":\"Associated\"}],\"CaEnabled\":false,\"Certificates\":[{\"CertificateId\":\"123157*******\"}],\"DefaultActions\":[{\"ForwardGroupConfig\":{\"ServerGroupTuples\":[{\"ServerGroupId\":\"sgp-i5qt20******\"}]},\"Type\":\"ForwardGroup\"}],\"GzipEnabled\":true,\"Http2Enabled\":true,\"IdleTimeout\":2,\"ListenerDescription\":\"HTTP_80\",\"ListenerId\":\"lsn-o4u54y73wq7b******\",\"ListenerPort\":80,\"ListenerProtocol\":\"HTTP\",\"ListenerStatus\":\"Running\",\"LoadBalancerId\":\"alb-bd6oylbckp6k9x****\",\"LogConfig\":{\"AccessLogRecordCustomizedHeadersEnabled\":true,\"AccessLogTracingConfig\":{\"TracingEnabled\":true,\"TracingSample\":100,\"TracingType\":\"Zipkin\"}},\"QuicConfig\":{\"QuicListenerId\":\"lsn-ek6ad66t****\",\"QuicUpgradeEnabled\":true},\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF******\",\"RequestTimeout\":34,\"SecurityPolicyId\":\"tls_cipher_policy_1_1\",\"Tags\":[{\"Key\":\"env\",\"Value\":\"product\"}],\"XForwardedForConfig\":{\"XForwardedForClientCertClientVerifyAlias\":\"test_client-verify-alias_123456\",\"XForwardedForClientCertClientVerifyEnabled\":true,\"XForwardedForClientCertFingerprintAlias\":\"test_finger-print-alias_123456\",\"XForwardedForClientCertFingerprintEnabled\":true,\"XForwardedForClientCertIssuerDNAlias\":\"test_issue-dn-alias_123456\",\"XForwardedForClientCertIssuerDNEnabled\":true,\"XForwardedForClientCertSubjectDNAlias\":\"test_subject-dn-alias_123456\",\"XForwardedForClientCertSubjectDNEnabled\":true,\"XForwardedForClientSourceIpsEnabled\":false,\"XForwardedForClientSourceIpsTrusted\":\"10.1.1.0/24\",\"XForwardedForClientSrcPortEnabled\":true,\"XForwardedForEnabled\":true,\"XForwardedForHostEnabled\":false,\"XForwardedForProcessingMode\":\"append\",\"XForwardedForProtoEnabled\":true,\"XForwardedForSLBIdEnabled\":true,\"XForwardedForSLBPortEnabled\":true}}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn get_listener_health_status() {
     >(
         "Alb 2020-06-16 GetListenerHealthStatus",
         "{\"ListenerHealthStatus\":[{\"ListenerId\":\"lsn-o4u54y73wq7b******\",\"ListenerPort\":80,\"ListenerProtocol\":\"http\",\"ServerGroupInfos\":[{\"ActionType\":\"TrafficMirror\",\"HealthCheckEnabled\":\"on\",\"NonNormalServers\":[{\"Port\":90,\"Reason\":{\"ActualResponse\":\"302\",\"ExpectedResponse\":\"HTTP_2xx\",\"ReasonCode\":\"RESPONSE_MISMATCH\"},\"ServerId\":\"i-uf62h8v******\",\"ServerIp\":\"192.168.8.10\",\"Status\":\"Initial\"}],\"ServerGroupId\":\"sgp-8ilqs4axp6******\"}]}],\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876F******\",\"RuleHealthStatus\":[{\"RuleId\":\"rule-hp34s2h0xx1ht4nwo****\",\"ServerGroupInfos\":[{\"ActionType\":\"TrafficMirror\",\"HealthCheckEnabled\":\"on\",\"NonNormalServers\":[{\"Port\":90,\"Reason\":{\"ActualResponse\":\"302\",\"ExpectedResponse\":\"HTTP_2xx\",\"ReasonCode\":\"RESPONSE_MISMATCH\"},\"ServerId\":\"i-uf62h8v******\",\"ServerIp\":\"192.168.2.11\",\"Status\":\"Initial\"}],\"ServerGroupId\":\"sgp-8ilqs4axp6******\"}]}]}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn get_load_balancer_attribute() {
     >(
         "Alb 2020-06-16 GetLoadBalancerAttribute",
         "{\"AccessLogConfig\":{\"LogProject\":\"sls-setter\",\"LogStore\":\"test\"},\"AddressAllocatedMode\":\"Dynamic\",\"AddressIpVersion\":\"DualStack\",\"AddressType\":\"Intranet\",\"BandwidthPackageId\":\"cbwp-bp1vevu8h3ieh****\",\"CreateTime\":\"2022-07-02T02:49:05Z\",\"DNSName\":\"alb-95qnr2itwu9orb****.cn-hangzhou.alb.aliyuncs.com\",\"DeletionProtectionConfig\":{\"Enabled\":true,\"EnabledTime\":\"2022-08-02T02:49:05Z\"},\"Ipv6AddressType\":\"Intranet\",\"LoadBalancerBillingConfig\":{\"PayType\":\"PostPay\"},\"LoadBalancerBussinessStatus\":\"Normal\",\"LoadBalancerEdition\":\"Standard\",\"LoadBalancerId\":\"alb-o9ulmq5hgn68jk****\",\"LoadBalancerName\":\"alb1\",\"LoadBalancerOperationLocks\":[{\"LockReason\":\"欠费\",\"LockType\":\"FinancialLocked\"}],\"LoadBalancerStatus\":\"Active\",\"ModificationProtectionConfig\":{\"Reason\":\"托管实例\",\"Status\":\"ConsoleProtection\"},\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"SecurityGroupIds\":[\"sg-uf63j385dzwlm6cy****\"],\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}],\"VpcId\":\"vpc-bp1b49rqrybk45nio****\",\"ZoneMappings\":[{\"LoadBalancerAddresses\":[{\"Address\":\"10.1.0.61\",\"AllocationId\":\"eip-uf6wm****1zj9\",\"EipType\":\"Common\",\"IntranetAddress\":\"10.1.0.61\",\"IntranetAddressHcStatus\":\"Healthy\",\"Ipv4LocalAddresses\":[\"10.1.0.62\"],\"Ipv6Address\":\"2408:xxxx:249:dd01:6f4:750f:xxxx:bcd9\",\"Ipv6AddressHcStatus\":\"Healthy\",\"Ipv6LocalAddresses\":[\"2408:xxxx:249:dd01:6f4:750f:xxxx:bcda\"]}],\"Status\":\"Active\",\"VSwitchId\":\"vsw-bp12mw1f8k3jgy****\",\"ZoneId\":\"cn-hangzhou-a\"}]}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn list_a_scripts() {
     >(
         "Alb 2020-06-16 ListAScripts",
         "{\"AScripts\":[{\"AScriptId\":\"as-aznwocxofkakf7****\",\"AScriptName\":\"test\",\"AScriptStatus\":\"Available\",\"Enabled\":true,\"ListenerId\":\"lsn-t0w1m9r6suiwmc****\",\"LoadBalancerId\":\"alb-vv9rg2ub31tyec****\",\"ScriptContent\":\"{test}\"}],\"MaxResults\":50,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"2CA81429-F160-593A-8AB5-A2A9617845B9\",\"TotalCount\":1000}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn list_acl_entries() {
     >(
         "Alb 2020-06-16 ListAclEntries",
         "{\"AclEntries\":[{\"Description\":\"test-entry\",\"Entry\":\"10.0.1.1/24\",\"Status\":\"Available\"}],\"MaxResults\":50,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F87******\",\"TotalCount\":1000}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn list_acl_relations() {
     >(
         "Alb 2020-06-16 ListAclRelations",
         "{\"AclRelations\":[{\"AclId\":\"acl-hp34s2h0xx1ht4nwo****\",\"RelatedListeners\":[{\"ListenerId\":\"lsn-bpn0kn908w4nbw****\",\"ListenerPort\":80,\"ListenerProtocol\":\"HTTPS\",\"LoadBalancerId\":\"alb-bp1b6c719dfa08ex****\",\"Status\":\"Associated\"}]}],\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0******\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn list_acls() {
     >(
         "Alb 2020-06-16 ListAcls",
         "{\"Acls\":[{\"AclId\":\"acl-hp34s2h0xx1ht4nwo****\",\"AclName\":\"test-acl\",\"AclStatus\":\"Available\",\"AddressIPVersion\":\"IPv4\",\"ConfigManagedEnabled\":false,\"CreateTime\":\"2023-02-15T07:37:33Z\",\"ResourceGroupId\":\"rg-atstuj3rtopty****\",\"Tags\":[{\"Key\":\"env\",\"Value\":\"product\"}]}],\"MaxResults\":20,\"NextToken\":\"FFmyTO70t****\",\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF******\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn list_asyn_jobs() {
     >(
         "Alb 2020-06-16 ListAsynJobs",
         "{\"Jobs\":[{\"ApiName\":\"CreateLoadBalancer\",\"CreateTime\":2134663231234,\"ErrorCode\":\"506\",\"ErrorMessage\":\"AllocateEipAddress Failed\",\"Id\":\"365F4154-92F6-4AE4-92F8-7FF34B5****\",\"ModifyTime\":2144663233315,\"OperateType\":\"Create\",\"ResourceId\":\"alb-o8mszt95oamfjy****\",\"ResourceType\":\"loadbalancer\",\"Status\":\"Succeeded\"}],\"MaxResults\":10,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\",\"TotalCount\":1000}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn list_health_check_templates() {
     >(
         "Alb 2020-06-16 ListHealthCheckTemplates",
         "{\"HealthCheckTemplates\":[{\"HealthCheckCodes\":[\"http_2xx\"],\"HealthCheckConnectPort\":80,\"HealthCheckHost\":\"$SERVER_IP\",\"HealthCheckHttpVersion\":\"HTTP 1.0\",\"HealthCheckInterval\":5,\"HealthCheckMethod\":\"HEAD\",\"HealthCheckPath\":\"/test/index.html\",\"HealthCheckProtocol\":\"HTTP\",\"HealthCheckTemplateId\":\"hct-bp1qjwo61pqz3ahltv****\",\"HealthCheckTemplateName\":\"HealthCheckTemplate1\",\"HealthCheckTimeout\":3,\"HealthyThreshold\":4,\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"Tags\":[{\"Key\":\"env\",\"Value\":\"product\"}],\"UnhealthyThreshold\":4}],\"MaxResults\":50,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\",\"TotalCount\":1000}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn list_listener_certificates() {
     >(
         "Alb 2020-06-16 ListListenerCertificates",
         "{\"Certificates\":[{\"CertificateId\":\"123157******\",\"CertificateType\":\"Server\",\"IsDefault\":true,\"Status\":\"Associating\"}],\"MaxResults\":50,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\",\"TotalCount\":1000}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn list_listeners() {
     >(
         "Alb 2020-06-16 ListListeners",
         "{\"Listeners\":[{\"DefaultActions\":[{\"ForwardGroupConfig\":{\"ServerGroupTuples\":[{\"ServerGroupId\":\"sgp-i5qt20******\"}]},\"Type\":\"ForwardGroup\"}],\"GzipEnabled\":false,\"Http2Enabled\":false,\"IdleTimeout\":3,\"ListenerDescription\":\"HTTP_80\",\"ListenerId\":\"lsn-o4u34y73wq7b******\",\"ListenerPort\":80,\"ListenerProtocol\":\"HTTP\",\"ListenerStatus\":\"Running\",\"LoadBalancerId\":\"alb-bd6oylbckp6k9x****\",\"LogConfig\":{\"AccessLogRecordCustomizedHeadersEnabled\":true,\"AccessLogTracingConfig\":{\"TracingEnabled\":true,\"TracingSample\":100,\"TracingType\":\"Zipkin\"}},\"QuicConfig\":{\"QuicListenerId\":\"lsn-o4u54y73wq7b******\",\"QuicUpgradeEnabled\":true},\"RequestTimeout\":34,\"SecurityPolicyId\":\"tls_cipher_policy_1_1\",\"Tags\":[{\"Key\":\"env\",\"Value\":\"product\"}],\"XForwardedForConfig\":{\"XForwardedForClientCertClientVerifyAlias\":\"test_client-verify-alias_123456\",\"XForwardedForClientCertClientVerifyEnabled\":true,\"XForwardedForClientCertFingerprintAlias\":\"test_finger-print-alias_123456\",\"XForwardedForClientCertFingerprintEnabled\":true,\"XForwardedForClientCertIssuerDNAlias\":\"test_issue-dn-alias_123456\",\"XForwardedForClientCertIssuerDNEnabled\":true,\"XForwardedForClientCertSubjectDNAlias\":\"test_subject-dn-alias_123456\",\"XForwardedForClientCertSubjectDNEnabled\":true,\"XForwardedForClientSourceIpsEnabled\":false,\"XForwardedForClientSourceIpsTrusted\":\"10.1.1.0/24\",\"XForwardedForClientSrcPortEnabled\":true,\"XForwardedForEnabled\":true,\"XForwardedForHostEnabled\":false,\"XForwardedForProcessingMode\":\"append\",\"XForwardedForProtoEnabled\":true,\"XForwardedForSLBIdEnabled\":true,\"XForwardedForSLBPortEnabled\":true}}],\"MaxResults\":50,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\",\"TotalCount\":1000}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn list_load_balancers() {
     >(
         "Alb 2020-06-16 ListLoadBalancers",
         "{\"LoadBalancers\":[{\"AccessLogConfig\":{\"LogProject\":\"sls-setter\",\"LogStore\":\"test\"},\"AddressAllocatedMode\":\"Fixed\",\"AddressIpVersion\":\"DualStack\",\"AddressType\":\"Intranet\",\"BandwidthPackageId\":\"cbwp-bp1vevu8h3ieh****\",\"CreateTime\":\"2022-07-02T02:49:05Z\",\"DNSName\":\"alb-95qnr2itwu9orb****.cn-hangzhou.alb.aliyuncs.com\",\"DeletionProtectionConfig\":{\"Enabled\":true,\"EnabledTime\":\"2022-08-02T02:49:05Z\"},\"Ipv6AddressType\":\"Intranet\",\"LoadBalancerBillingConfig\":{\"PayType\":\"PostPay\"},\"LoadBalancerBussinessStatus\":\"Normal\",\"LoadBalancerEdition\":\"Standard\",\"LoadBalancerId\":\"alb-o9ulmq5hgn68jk****\",\"LoadBalancerName\":\"alb-instance-test\",\"LoadBalancerOperationLocks\":[{\"LockReason\":\"欠费\",\"LockType\":\"FinancialLocked\"}],\"LoadBalancerStatus\":\"Active\",\"ModificationProtectionConfig\":{\"Reason\":\"托管实例\",\"Status\":\"ConsoleProtection\"},\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"SecurityGroupIds\":[\"sg-2zejdtxxpu8c9tny****\"],\"Tags\":[{\"Key\":\"KeyTest\",\"Value\":\"alueTest\"}],\"VpcId\":\"vpc-bp1b49rqryhk45nio****\"}],\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"TotalCount\":100}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn list_rules() {
     >(
         "Alb 2020-06-16 ListRules",
         "{\"MaxResults\":50,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876F******\",\"Rules\":[{\"Direction\":\"Request\",\"ListenerId\":\"lsn-i35udpz3pxsmnf****\",\"LoadBalancerId\":\"alb-x30o38azsuj0sx****\",\"Priority\":1,\"RuleActions\":[{\"CorsConfig\":{\"AllowCredentials\":\"on\",\"AllowHeaders\":[\"test_123\"],\"AllowMethods\":[\"GET\"],\"AllowOrigin\":[\"http://test.com\"],\"ExposeHeaders\":[\"test_123\"],\"MaxAge\":1000},\"FixedResponseConfig\":{\"Content\":\"dssacav\",\"ContentType\":\"text/plain\",\"HttpCode\":\"HTTP_2xx\"},\"ForwardGroupConfig\":{\"ServerGroupStickySession\":{\"Enabled\":true,\"Timeout\":100},\"ServerGroupTuples\":[{\"ServerGroupId\":\"sgp-atstuj3rtoptyui****\",\"Weight\":2}]},\"InsertHeaderConfig\":{\"Key\":\"key\",\"Value\":\"ClientSrcPort\",\"ValueType\":\"SystemDefined\"},\"Order\":1,\"RedirectConfig\":{\"Host\":\"www.example.com\",\"HttpCode\":\"301\",\"Path\":\"/test\",\"Port\":\"10\",\"Protocol\":\"HTTP\",\"Query\":\"quert\"},\"RemoveHeaderConfig\":{\"Key\":\"key\"},\"RewriteConfig\":{\"Host\":\"www.example.com\",\"Path\":\"/tsdf\",\"Query\":\"quedsa\"},\"TrafficLimitConfig\":{\"PerIpQps\":80,\"QPS\":4},\"TrafficMirrorConfig\":{\"MirrorGroupConfig\":{\"ServerGroupTuples\":[{\"ServerGroupId\":\"sgp-00mkgijak0w4qgz9****\",\"Weight\":2}]},\"TargetType\":\"ForwardGroupMirror\"},\"Type\":\"ForwardGroup\"}],\"RuleConditions\":[{\"CookieConfig\":{\"Values\":[{\"Key\":\"test\",\"Value\":\"test\"}]},\"HeaderConfig\":{\"Key\":\"Port\",\"Values\":[\"5006\"]},\"HostConfig\":{\"Values\":[\"www.example.com\"]},\"MethodConfig\":{\"Values\":[\"PUT\"]},\"PathConfig\":{\"Values\":[\"/test\"]},\"QueryStringConfig\":{\"Values\":[{\"Key\":\"test\",\"Value\":\"test\"}]},\"ResponseHeaderConfig\":{\"Key\":\"key\",\"Values\":[\"value\"]},\"ResponseStatusCodeConfig\":{\"Values\":[\"200\"]},\"SourceIpConfig\":{\"Values\":[\"192.168.XX.XX/32\"]},\"Type\":\"Host\"}],\"RuleId\":\"rule-bpn0kn908w4nbw****\",\"RuleName\":\"rule-instance-test\",\"RuleStatus\":\"Available\",\"Tags\":[{\"Key\":\"env\",\"Value\":\"product\"}]}],\"TotalCount\":1000}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn list_security_policies() {
     >(
         "Alb 2020-06-16 ListSecurityPolicies",
         "{\"MaxResults\":50,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0F******\",\"SecurityPolicies\":[{\"Ciphers\":[\"ECDHE-ECDSA-AES128-SHA\"],\"CreateTime\":\"2023-02-15T07:37:33Z\",\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"SecurityPolicyId\":\"sp-9cdjz6o******\",\"SecurityPolicyName\":\"test-secrity\",\"SecurityPolicyStatus\":\"Available\",\"TLSVersions\":[\"TLSv1.1\"],\"Tags\":[{\"Key\":\"env\",\"Value\":\"product\"}]}],\"TotalCount\":1000}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn list_security_policy_relations() {
     >(
         "Alb 2020-06-16 ListSecurityPolicyRelations",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF******\",\"SecrityPolicyRelations\":[{\"RelatedListeners\":[{\"ListenerId\":\"lsn-0bfuc****\",\"ListenerPort\":80,\"ListenerProtocol\":\"HTTPS\",\"LoadBalancerId\":\"alb-umwzbz6******\"}],\"SecurityPolicyId\":\"sp-bp1bpn0kn9****\"}]}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn list_server_group_servers() {
     >(
         "Alb 2020-06-16 ListServerGroupServers",
         "{\"MaxResults\":50,\"NextToken\":\"caeba0bbb2be03f8****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF*****\",\"Servers\":[{\"Description\":\"test\",\"Port\":80,\"RemoteIpEnabled\":true,\"ServerGroupId\":\"sgp-qy042e1jabmprh****\",\"ServerId\":\"i-bp1f9kdprbgy9uiu****\",\"ServerIp\":\"192.168.XX.XX\",\"ServerType\":\"Ecs\",\"Status\":\"Available\",\"Weight\":100}],\"TotalCount\":3}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn list_server_groups() {
     >(
         "Alb 2020-06-16 ListServerGroups",
         "{\"MaxResults\":50,\"NextToken\":\"caeba0bbb2be03f8****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876******\",\"ServerGroups\":[{\"ConfigManagedEnabled\":false,\"ConnectionDrainConfig\":{\"ConnectionDrainEnabled\":false,\"ConnectionDrainTimeout\":300},\"CreateTime\":\"2022-07-02T02:49:05Z\",\"CrossZoneEnabled\":true,\"HealthCheckConfig\":{\"HealthCheckCodes\":[\"http_2xx\"],\"HealthCheckConnectPort\":80,\"HealthCheckEnabled\":true,\"HealthCheckHost\":\"www.example.com\",\"HealthCheckHttpVersion\":\"HTTP1.1\",\"HealthCheckInterval\":5,\"HealthCheckMethod\":\"HEAD\",\"HealthCheckPath\":\"/test/index.html\",\"HealthCheckProtocol\":\"HTTP\",\"HealthCheckTimeout\":3,\"HealthyThreshold\":4,\"UnhealthyThreshold\":4},\"Ipv6Enabled\":false,\"Protocol\":\"HTTP\",\"RelatedLoadBalancerIds\":[\"alb-n5qw04uq8savfe****\"],\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"Scheduler\":\"Wrr\",\"ServerCount\":1,\"ServerGroupId\":\"sgp-cige6j****\",\"ServerGroupName\":\"Group3\",\"ServerGroupStatus\":\"Available\",\"ServerGroupType\":\"Instance\",\"ServiceName\":\"test\",\"SlowStartConfig\":{\"SlowStartDuration\":30,\"SlowStartEnabled\":false},\"StickySessionConfig\":{\"Cookie\":\"B490B5EBF6F3CD402E515D22BCDA****\",\"CookieTimeout\":1000,\"StickySessionEnabled\":false,\"StickySessionType\":\"Insert\"},\"Tags\":[{\"Key\":\"Test\",\"Value\":\"Test\"}],\"UchConfig\":{\"Type\":\"QueryString\",\"Value\":\"abc\"},\"UpstreamKeepaliveEnabled\":false,\"VpcId\":\"vpc-bp15zckdt37pq72zv****\"}],\"TotalCount\":1000}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn list_system_security_policies() {
     >(
         "Alb 2020-06-16 ListSystemSecurityPolicies",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0F******\",\"SecurityPolicies\":[{\"Ciphers\":[\"ECDHE-ECDSA-AES128-SHA\"],\"SecurityPolicyId\":\"sp-n0kn923****\",\"TLSVersions\":[\"TLSv1.0\"]}]}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn list_tag_keys() {
     >(
         "Alb 2020-06-16 ListTagKeys",
         "{\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3\",\"TagKeys\":[{\"Category\":\"System\",\"TagKey\":\"test\"}],\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn list_tag_resources() {
     >(
         "Alb 2020-06-16 ListTagResources",
         "{\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0FD******\",\"TagResources\":[{\"ResourceId\":\"alb-gws76zijb0******\",\"ResourceType\":\"loadbalancer\",\"TagKey\":\"env\",\"TagValue\":\"product\"}]}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn list_tag_values() {
     >(
         "Alb 2020-06-16 ListTagValues",
         "{\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0F******\",\"TagValues\":[\"owner\"],\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn load_balancer_join_security_group() {
     >(
         "Alb 2020-06-16 LoadBalancerJoinSecurityGroup",
         "{\"JobId\":\"8fe81f25-79a0-4fa0-9036-f2601fda****\",\"RequestId\":\"D3B9AE45-F5DB-58E3-A4B5-EE58F1EC****\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn load_balancer_leave_security_group() {
     >(
         "Alb 2020-06-16 LoadBalancerLeaveSecurityGroup",
         "{\"JobId\":\"51c5b627-3500-487c-b17d-5cc583f0****\",\"RequestId\":\"EC0C96E4-7CCB-599C-9329-3A5DB6FF****\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn modify_capacity_reservation() {
     >(
         "Alb 2020-06-16 ModifyCapacityReservation",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0F******\"}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn move_resource_group() {
     >(
         "Alb 2020-06-16 MoveResourceGroup",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF******\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn remove_entries_from_acl() {
     >(
         "Alb 2020-06-16 RemoveEntriesFromAcl",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0F******\"}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn remove_servers_from_server_group() {
     >(
         "Alb 2020-06-16 RemoveServersFromServerGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn replace_servers_in_server_group() {
     >(
         "Alb 2020-06-16 ReplaceServersInServerGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn start_listener() {
     >(
         "Alb 2020-06-16 StartListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF******\"}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn start_shift_load_balancer_zones() {
     >(
         "Alb 2020-06-16 StartShiftLoadBalancerZones",
         "{\"RequestId\":\"5A2CFF0E-5718-45B5-9D4D-70B3FF3898\"}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn stop_listener() {
     >(
         "Alb 2020-06-16 StopListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\"}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn tag_resources() {
     >(
         "Alb 2020-06-16 TagResources",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF******\"}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn un_tag_resources() {
     >(
         "Alb 2020-06-16 UnTagResources",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0F******\"}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn update_a_scripts() {
     >(
         "Alb 2020-06-16 UpdateAScripts",
         "{\"JobId\":\"2e82b5f4-1ba9-4d20-89c8-1082ebaa****\",\"RequestId\":\"ACA19FE1-C09E-53C7-8FDA-560******\"}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn update_acl_attribute() {
     >(
         "Alb 2020-06-16 UpdateAclAttribute",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876F******\"}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn update_health_check_template_attribute() {
     >(
         "Alb 2020-06-16 UpdateHealthCheckTemplateAttribute",
         "{\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn update_listener_attribute() {
     >(
         "Alb 2020-06-16 UpdateListenerAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF******\"}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn update_listener_log_config() {
     >(
         "Alb 2020-06-16 UpdateListenerLogConfig",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\"}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn update_load_balancer_address_type_config() {
     >(
         "Alb 2020-06-16 UpdateLoadBalancerAddressTypeConfig",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3\"}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn update_load_balancer_attribute() {
     >(
         "Alb 2020-06-16 UpdateLoadBalancerAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn update_load_balancer_edition() {
     >(
         "Alb 2020-06-16 UpdateLoadBalancerEdition",
         "{\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0FDE0E9A3\"}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn update_load_balancer_zones() {
     >(
         "Alb 2020-06-16 UpdateLoadBalancerZones",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn update_rule_attribute() {
     >(
         "Alb 2020-06-16 UpdateRuleAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F5378-41F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn update_rules_attribute() {
     >(
         "Alb 2020-06-16 UpdateRulesAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn update_security_policy_attribute() {
     >(
         "Alb 2020-06-16 UpdateSecurityPolicyAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"593B0448-D13E-4C56-AC0D-FDF0******\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn update_server_group_attribute() {
     >(
         "Alb 2020-06-16 UpdateServerGroupAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3*****\"}",
+        &[],
     );
 }
 
@@ -848,5 +932,6 @@ fn update_server_group_servers_attribute() {
     >(
         "Alb 2020-06-16 UpdateServerGroupServersAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3*****\"}",
+        &[],
     );
 }

@@ -8,6 +8,7 @@ fn add_custom_line() {
     >(
         "Alidns 2015-01-09 AddCustomLine",
         "{\"LineCode\":\"hra0yc-5******\",\"LineId\":0,\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn add_dns_cache_domain() {
     >(
         "Alidns 2015-01-09 AddDnsCacheDomain",
         "{\"RequestId\":\"B57C121B-A45F-44D8-A9B2-XXXXXXX\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn add_dns_gtm_access_strategy() {
     >(
         "Alidns 2015-01-09 AddDnsGtmAccessStrategy",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\",\"StrategyId\":\"testStrategyId1\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn add_dns_gtm_address_pool() {
     >(
         "Alidns 2015-01-09 AddDnsGtmAddressPool",
         "{\"AddrPoolId\":\"hrbv**\",\"MonitorConfigId\":\"hra**a\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD5799335**B\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn add_dns_gtm_monitor() {
     >(
         "Alidns 2015-01-09 AddDnsGtmMonitor",
         "{\"MonitorConfigId\":\"Mon*******\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn add_domain() {
     >(
         "Alidns 2015-01-09 AddDomain",
         "{\"DnsServers\":{\"DnsServer\":[\"{\\\"DnsServer\\\": [\\\"ns1.alidns.com\\\",\\\"ns2.alidns.com\\\"]}\"]},\"DomainId\":\"xxxxx6615cf240c697f9f7e207xxxxxx\",\"DomainName\":\"example.com\",\"GroupId\":\"defaultGroup\",\"GroupName\":\"MyGroup\",\"PunyCode\":\"xn--fsq270a.com\",\"RequestId\":\"xxx508EF-00FD-xxx9-95A4-1E10BACxxxxx\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn add_domain_backup() {
     >(
         "Alidns 2015-01-09 AddDomainBackup",
         "{\"DomainName\":\"dns-example.top\",\"PeriodType\":\"HOUR\",\"RequestId\":\"FD552816-FCC8-4832-B4A2-2DA0C2BA1688\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn add_domain_group() {
     >(
         "Alidns 2015-01-09 AddDomainGroup",
         "{\"GroupId\":\"d367113100944e488352f99e3c7d****\",\"GroupName\":\"NewName\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn add_domain_record() {
     >(
         "Alidns 2015-01-09 AddDomainRecord",
         "{\"RecordId\":\"999******\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn add_gtm_access_strategy() {
     >(
         "Alidns 2015-01-09 AddGtmAccessStrategy",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\",\"StrategyId\":\"strategyid\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn add_gtm_address_pool() {
     >(
         "Alidns 2015-01-09 AddGtmAddressPool",
         "{\"AddrPoolId\":\"hraf3x\",\"MonitorConfigId\":\"hraf14\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn add_gtm_monitor() {
     >(
         "Alidns 2015-01-09 AddGtmMonitor",
         "{\"MonitorConfigId\":\"1234abc\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn add_gtm_recovery_plan() {
     >(
         "Alidns 2015-01-09 AddGtmRecoveryPlan",
         "{\"RecoveryPlanId\":\"100\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn add_recursion_record() {
     >(
         "Alidns 2015-01-09 AddRecursionRecord",
         "{\"RecordId\":\"173671468000010\",\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn add_recursion_zone() {
     >(
         "Alidns 2015-01-09 AddRecursionZone",
         "{\"RequestId\":\"51899B6F-04A5-5B96-977D-340673091ACA\",\"Success\":true,\"ZoneId\":\"173671468000011\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn add_rsp_domain_server_hold_status_for_gateway() {
     >(
         "Alidns 2015-01-09 AddRspDomainServerHoldStatusForGateway",
         "{\"AccessDeniedDetail\":{\"AuthAction\":\"CreateUser\",\"AuthPrincipalDisplayName\":\"2015555733387XXXX\",\"AuthPrincipalOwnerId\":\"1046973331XXXX\",\"AuthPrincipalType\":\"SubUser\",\"EncodedDiagnosticMessage\":\"AQEAAAAAaNIARXXXXUQwNjE0LUQzN0XXXXVEQy1BQzExLTMzXXXXNTkxRjk1Ng==\",\"NoPermissionType\":\"ImplicitDeny\",\"PolicyType\":\"DlpSend\"},\"Data\":{\"DomainName\":\"example.com\"},\"RecoverableError\":true,\"RequestId\":\"0629502C-XXXX-5DC9-XXXX-2ED73A2E3931\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn bind_instance_domains() {
     >(
         "Alidns 2015-01-09 BindInstanceDomains",
         "{\"FailedCount\":0,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"SuccessCount\":2}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn change_domain_group() {
     >(
         "Alidns 2015-01-09 ChangeDomainGroup",
         "{\"GroupId\":\"60bb3ef15ace449082cf914ed3ea****\",\"GroupName\":\"MyGroup\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn change_domain_of_dns_product() {
     >(
         "Alidns 2015-01-09 ChangeDomainOfDnsProduct",
         "{\"OriginalDomain\":\"www.example.com\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn copy_gtm_config() {
     >(
         "Alidns 2015-01-09 CopyGtmConfig",
         "{\"RequestId\":\"389DFFA3-77A5-4A9E-BF3D-147C6F98A5BA\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn create_cloud_gtm_address() {
     >(
         "Alidns 2015-01-09 CreateCloudGtmAddress",
         "{\"AddressId\":\"addr-8951821811436****\",\"RequestId\":\"46973D4C-E3E4-4ABA-9190-9A9DE406C7E\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn create_cloud_gtm_address_pool() {
     >(
         "Alidns 2015-01-09 CreateCloudGtmAddressPool",
         "{\"AddressPoolId\":\"pool-89528023225442****\",\"RequestId\":\"46973D4C-E3E4-4ABA-9190-9A9DE406C7E\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn create_cloud_gtm_instance_config() {
     >(
         "Alidns 2015-01-09 CreateCloudGtmInstanceConfig",
         "{\"ConfigId\":true,\"InstanceId\":\"gtm-cn-xxxxx\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn create_cloud_gtm_monitor_template() {
     >(
         "Alidns 2015-01-09 CreateCloudGtmMonitorTemplate",
         "{\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\",\"Success\":true,\"TemplateId\":\"mtp-89518052425100****\"}",
+        &[],
     );
 }
 
@@ -245,7 +269,7 @@ fn create_cloud_gtm_monitor_template() {
 fn create_pdns_app_key() {
     crate::check::<
         alibabacloud_sdk::alidns_20150109::create_pdns_app_key::CreatePdnsAppKeyResponse,
-    >("Alidns 2015-01-09 CreatePdnsAppKey", "{\"RequestId\":\"\"}");
+    >("Alidns 2015-01-09 CreatePdnsAppKey", "{\"RequestId\":\"\"}", &[]);
 }
 
 #[test]
@@ -255,6 +279,7 @@ fn delete_cloud_gtm_address() {
     >(
         "Alidns 2015-01-09 DeleteCloudGtmAddress",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -265,6 +290,7 @@ fn delete_cloud_gtm_address_pool() {
     >(
         "Alidns 2015-01-09 DeleteCloudGtmAddressPool",
         "{\"AddressPoolId\":\"pool-89528023225442****\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -275,6 +301,7 @@ fn delete_cloud_gtm_instance_config() {
     >(
         "Alidns 2015-01-09 DeleteCloudGtmInstanceConfig",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -285,6 +312,7 @@ fn delete_cloud_gtm_monitor_template() {
     >(
         "Alidns 2015-01-09 DeleteCloudGtmMonitorTemplate",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -295,6 +323,7 @@ fn delete_custom_lines() {
     >(
         "Alidns 2015-01-09 DeleteCustomLines",
         "{\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\"}",
+        &[],
     );
 }
 
@@ -305,6 +334,7 @@ fn delete_dns_cache_domain() {
     >(
         "Alidns 2015-01-09 DeleteDnsCacheDomain",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -315,6 +345,7 @@ fn delete_dns_gtm_access_strategy() {
     >(
         "Alidns 2015-01-09 DeleteDnsGtmAccessStrategy",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\"}",
+        &[],
     );
 }
 
@@ -325,6 +356,7 @@ fn delete_dns_gtm_address_pool() {
     >(
         "Alidns 2015-01-09 DeleteDnsGtmAddressPool",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -335,6 +367,7 @@ fn delete_domain() {
     >(
         "Alidns 2015-01-09 DeleteDomain",
         "{\"DomainName\":\"example.com\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -345,6 +378,7 @@ fn delete_domain_group() {
     >(
         "Alidns 2015-01-09 DeleteDomainGroup",
         "{\"GroupName\":\"MyGroup\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -355,6 +389,7 @@ fn delete_domain_record() {
     >(
         "Alidns 2015-01-09 DeleteDomainRecord",
         "{\"RecordId\":\"99******\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -365,6 +400,7 @@ fn delete_gtm_access_strategy() {
     >(
         "Alidns 2015-01-09 DeleteGtmAccessStrategy",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\"}",
+        &[],
     );
 }
 
@@ -375,6 +411,7 @@ fn delete_gtm_address_pool() {
     >(
         "Alidns 2015-01-09 DeleteGtmAddressPool",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -385,6 +422,7 @@ fn delete_gtm_recovery_plan() {
     >(
         "Alidns 2015-01-09 DeleteGtmRecoveryPlan",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -395,6 +433,7 @@ fn delete_recursion_record() {
     >(
         "Alidns 2015-01-09 DeleteRecursionRecord",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\\n\"}",
+        &[],
     );
 }
 
@@ -405,6 +444,7 @@ fn delete_recursion_zone() {
     >(
         "Alidns 2015-01-09 DeleteRecursionZone",
         "{\"RequestId\":\"389DFFA3-77A5-4A9E-BF3D-147C6F98A5BA\"}",
+        &[],
     );
 }
 
@@ -415,6 +455,7 @@ fn delete_sub_domain_records() {
     >(
         "Alidns 2015-01-09 DeleteSubDomainRecords",
         "{\"RR\":\"www\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -425,6 +466,7 @@ fn describe_batch_result_count() {
     >(
         "Alidns 2015-01-09 DescribeBatchResultCount",
         "{\"BatchType\":\"DOMAIN_ADD\",\"FailedCount\":2,\"Reason\":\"No match is found for the domain name specified in the file.\",\"RequestId\":\"75446CC1-FC9A-4595-8D96-089D73D7A63D\",\"Status\":0,\"SuccessCount\":2,\"TaskId\":0,\"TotalCount\":4}",
+        &[],
     );
 }
 
@@ -435,6 +477,7 @@ fn describe_batch_result_detail() {
     >(
         "Alidns 2015-01-09 DescribeBatchResultDetail",
         "{\"BatchResultDetails\":{\"BatchResultDetail\":[{\"BatchType\":\"DOMAIN_ADD\",\"Domain\":\"example.com\",\"Line\":\"default\",\"NewRr\":\"demo-batch-7\",\"NewValue\":\"192.0.2.1\",\"OperateDateStr\":\"2019-08-22 18:02:58\",\"Priority\":\"10\",\"Reason\":\"内部异常\",\"RecordId\":\"1*********\",\"Remark\":\"remark\",\"Rr\":\"www\",\"RrStatus\":\"暂停\",\"Status\":true,\"Ttl\":\"600\",\"Type\":\"A\",\"Value\":\"198.51.100.1\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"75446CC1-FC9A-4595-8D96-089D73D7A63D\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -445,6 +488,7 @@ fn describe_cloud_gtm_address() {
     >(
         "Alidns 2015-01-09 DescribeCloudGtmAddress",
         "{\"Address\":\"223.5.XX.XX\",\"AddressId\":\"addr-89518218114368****\\n\",\"AttributeInfo\":\"当前版本不支持此参数，不会返回地址归属信息。\",\"AvailableMode\":\"auto\",\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-23T13:09Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"p50_ok\",\"HealthStatus\":\"ok\",\"HealthTasks\":{\"HealthTask\":[{\"MonitorStatus\":\"ok\",\"Port\":80,\"TemplateId\":\"mtp-89518052425100****\",\"TemplateName\":\"Ping-IPv4\"}]},\"ManualAvailableStatus\":\"available\",\"Name\":\"test\",\"Remark\":\"test1\",\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\",\"Type\":\"IPv4\",\"UpdateTime\":\"2024-03-29T13:20Z\",\"UpdateTimestamp\":1527690629357}",
+        &[],
     );
 }
 
@@ -455,6 +499,7 @@ fn describe_cloud_gtm_address_pool() {
     >(
         "Alidns 2015-01-09 DescribeCloudGtmAddressPool",
         "{\"AddressLbStrategy\":\"round_robin\",\"AddressPoolId\":\"pool-89564674533755****\",\"AddressPoolName\":\"AddressPool-1\",\"AddressPoolType\":\"IPv4\",\"Addresses\":{\"Address\":[{\"Address\":\"223.5.XX.XX\",\"AddressId\":\"addr-89518218114368****\",\"AttributeInfo\":\"当前版本不支持返回此参数。\",\"AvailableMode\":\"auto\",\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-15T01:46Z\\n\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"any_ok\",\"HealthStatus\":\"ok\",\"HealthTasks\":{\"HealthTask\":[{\"Port\":80,\"TemplateId\":\"mtp-89518052425100**80\\n\",\"TemplateName\":\"IPv4-Ping\"}]},\"ManualAvailableStatus\":\"available\",\"Name\":\"Address-1\",\"Remark\":\"test\",\"RequestSource\":{\"RequestSource\":[\"[\\\"default\\\"]\"]},\"SeqNonPreemptiveSchedule\":false,\"SerialNumber\":1,\"Type\":\"IPv4\",\"UpdateTime\":\"2024-03-15T01:46Z\\n\",\"UpdateTimestamp\":1527690629357,\"WeightValue\":1}]},\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"any_ok\",\"HealthStatus\":\"ok\",\"Remark\":\"test\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"SequenceLbStrategyMode\":\"preemptive\",\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357}",
+        &[],
     );
 }
 
@@ -465,6 +510,7 @@ fn describe_cloud_gtm_address_pool_reference() {
     >(
         "Alidns 2015-01-09 DescribeCloudGtmAddressPoolReference",
         "{\"AddressPoolId\":\"pool-89528023225442****\",\"AddressPoolName\":\"app\",\"InstanceConfigs\":{\"InstanceConfig\":[{\"AddressPoolLbStrategy\":\"round_robin\",\"AvailableStatus\":\"available\",\"ConfigId\":\"config-00****\",\"EnableStatus\":\"enable\",\"HealthStatus\":\"ok\",\"InstanceId\":\"gtm-cn-jmp3qnw****\",\"InstanceName\":\"test\",\"Remark\":\"test\",\"ScheduleDomainName\":\"www.example.com\",\"ScheduleHostname\":\"www\",\"ScheduleRrType\":\"A\",\"ScheduleZoneName\":\"example.com\",\"SequenceLbStrategyMode\":\"preemptive\",\"Ttl\":30,\"VersionCode\":\"ultimate\"}]},\"RequestId\":\"853805EA-3D47-47D5-9A1A-A45C24313ABD\"}",
+        &[],
     );
 }
 
@@ -475,6 +521,7 @@ fn describe_cloud_gtm_address_reference() {
     >(
         "Alidns 2015-01-09 DescribeCloudGtmAddressReference",
         "{\"Address\":\"223.5.XX.XX\",\"AddressId\":\"addr-89564584963974****\",\"AddressPools\":{\"AddressPool\":[{\"AddressLbStrategy\":\"round_robin\",\"AddressPoolId\":\"pool-89528023225442****\",\"AddressPoolName\":\"AddressPool-1\",\"AddressPoolType\":\"IPv4\",\"AvailableStatus\":\"available\",\"EnableStatus\":\"enable\",\"HealthJudgement\":\"any_ok\",\"HealthStatus\":\"ok\",\"InstanceConfigs\":{\"InstanceConfig\":[{\"AddressPoolLbStrategy\":\"round_robin\",\"AvailableStatus\":\"available\",\"ConfigId\":\"config-00****\",\"EnableStatus\":\"enable\",\"HealthStatus\":\"ok\",\"InstanceId\":\"gtm-cn-zz11t58****\",\"InstanceName\":\"test\",\"Remark\":\"test\",\"ScheduleDomainName\":\"www.example.com\",\"ScheduleHostname\":\"www\",\"ScheduleRrType\":\"A\",\"ScheduleZoneName\":\"example.com\\n\",\"SequenceLbStrategyMode\":\" preemptive\",\"Ttl\":30,\"VersionCode\":\"ultimate\"}]},\"Remark\":\"pool-1\",\"SequenceLbStrategyMode\":\"preemptive\"}]},\"Name\":\"Address-1\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -485,6 +532,7 @@ fn describe_cloud_gtm_global_alert() {
     >(
         "Alidns 2015-01-09 DescribeCloudGtmGlobalAlert",
         "{\"AlertConfig\":{\"AlertConfig\":[{\"DingtalkNotice\":false,\"EmailNotice\":true,\"NoticeType\":\"addr_alert\",\"SmsNotice\":true}]},\"AlertGroup\":{\"AlertGroup\":[\"[\\\\\\\"云账号报警联系人\\\\\\\"]\"]},\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\"}",
+        &[],
     );
 }
 
@@ -495,6 +543,7 @@ fn describe_cloud_gtm_instance_config_alert() {
     >(
         "Alidns 2015-01-09 DescribeCloudGtmInstanceConfigAlert",
         "{\"AlertConfig\":{\"AlertConfig\":[{\"DingtalkNotice\":true,\"EmailNotice\":true,\"NoticeType\":\"addr_alert\",\"SmsNotice\":true}]},\"AlertGroup\":{\"AlertGroup\":[\"[\\\\\\\"云账号报警联系人\\\\\\\"]\"]},\"AlertMode\":\"global\",\"ConfigId\":\"Config-000**11\\n\",\"InstanceId\":\"gtm-cn-wwo3a3hbz**\",\"RequestId\":\"0F32959D-417B-4D66-8463-68606605E3E2\"}",
+        &[],
     );
 }
 
@@ -505,6 +554,7 @@ fn describe_cloud_gtm_instance_config_full_info() {
     >(
         "Alidns 2015-01-09 DescribeCloudGtmInstanceConfigFullInfo",
         "{\"AddressPoolLbStrategy\":\"round_robin\",\"AddressPools\":{\"AddressPool\":[{\"AddressLbStrategy\":\"round_robin\",\"AddressPoolId\":\"pool-89528023225442****\",\"AddressPoolName\":\"AddressPool-1\",\"AddressPoolType\":\"IPv4\",\"Addresses\":{\"Address\":[{\"Address\":\"223.5.XX.XX\",\"AddressId\":\"addr-89564712295703****\",\"AttributeInfo\":\"当前版本不支持返回此参数。\",\"AvailableMode\":\"auto\",\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"any_ok\",\"HealthStatus\":\"ok\",\"ManualAvailableStatus\":\"available\",\"Name\":\"Address-1\",\"Remark\":\"test\",\"RequestSource\":{\"RequestSource\":[\"[\\\"default\\\"]\"]},\"SeqNonPreemptiveSchedule\":false,\"SerialNumber\":1,\"Type\":\"IPv4\",\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357,\"WeightValue\":1}]},\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"any_ok\",\"HealthStatus\":\"ok\",\"RequestSource\":{\"RequestSource\":[\"[\\\"default\\\"]\"]},\"SeqNonPreemptiveSchedule\":false,\"SequenceLbStrategyMode\":\"preemptive\",\"SerialNumber\":1,\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357,\"WeightValue\":1}]},\"AlertConfig\":\"[{\\\\\\\"NoticeType\\\\\\\":\\\\\\\"addr_alert\\\\\\\",\\\\\\\"SmsNotice\\\\\\\":true,\\\\\\\"EmailNotice\\\\\\\":true,\\\\\\\"DingtalkNotice\\\\\\\":true},{\\\\\\\"NoticeType\\\\\\\":\\\\\\\"addr_resume\\\\\\\",\\\\\\\"SmsNotice\\\\\\\":true,\\\\\\\"EmailNotice\\\\\\\":true,\\\\\\\"DingtalkNotice\\\\\\\":true},{\\\\\\\"NoticeType\\\\\\\":\\\\\\\"addr_pool_unavailable\\\\\\\",\\\\\\\"SmsNotice\\\\\\\":true,\\\\\\\"EmailNotice\\\\\\\":true,\\\\\\\"DingtalkNotice\\\\\\\":true},{\\\\\\\"NoticeType\\\\\\\":\\\\\\\"addr_pool_available\\\\\\\",\\\\\\\"SmsNotice\\\\\\\":true,\\\\\\\"EmailNotice\\\\\\\":true,\\\\\\\"DingtalkNotice\\\\\\\":true}]\\\"\",\"AlertGroup\":\"[\\\\\\\"云账号报警联系人\\\\\\\"]\",\"AvailableStatus\":\"available\",\"CommodityCode\":\"dns_gtm_public_cn\",\"ConfigId\":\"Config-000****\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthStatus\":\"ok\",\"InstanceId\":\"gtm-cn-wwo3a3h****\",\"InstanceName\":\"test\",\"Remark\":\"test\",\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\",\"ScheduleDomainName\":\"www.example.com\",\"ScheduleHostname\":\"www\",\"ScheduleRrType\":\"A\",\"ScheduleZoneMode\":\"custom\",\"ScheduleZoneName\":\"example.com\",\"SequenceLbStrategyMode\":\"preemptive\",\"Ttl\":60,\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357,\"VersionCode\":\"ultimate\"}",
+        &[],
     );
 }
 
@@ -515,6 +565,7 @@ fn describe_cloud_gtm_monitor_template() {
     >(
         "Alidns 2015-01-09 DescribeCloudGtmMonitorTemplate",
         "{\"CreateTime\":\"2024-03-23T13:09Z\",\"CreateTimestamp\":1527690629357,\"EvaluationCount\":2,\"ExtendInfo\":\"{\\\\\\\"code\\\\\\\":200,\\\\\\\"path\\\\\\\":\\\\\\\"\\\\\\\\index.htm\\\\\\\",\\\\\\\"host\\\\\\\":\\\\\\\"aliyun.com\\\\\\\"}\",\"FailureRate\":50,\"Interval\":60,\"IpVersion\":\"IPv4\",\"IspCityNodes\":{\"IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"CountryCode\":\"001\",\"CountryName\":\"中国\",\"GroupName\":\"BGP节点\",\"GroupType\":\"BGP\",\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\"}]},\"Name\":\"Ping-IPv4\",\"Protocol\":\"ping\",\"Remark\":\"test\",\"RequestId\":\"6AEC7A64-3CB1-4C49-8B35-0B901F1E26BF\",\"TemplateId\":\"mtp-89518052425100****\",\"Timeout\":5000,\"UpdateTime\":\"2024-03-29T13:20Z\",\"UpdateTimestamp\":1527690629357}",
+        &[],
     );
 }
 
@@ -525,6 +576,7 @@ fn describe_cloud_gtm_summary() {
     >(
         "Alidns 2015-01-09 DescribeCloudGtmSummary",
         "{\"InstanceTotalCount\":10,\"MonitorTaskTotalCount\":20,\"MonitorTaskTotalQuota\":101,\"RequestId\":\"199C3699-9A7B-41A1-BB5A-F1E862D3CB38\"}",
+        &[],
     );
 }
 
@@ -535,6 +587,7 @@ fn describe_cloud_gtm_system_lines() {
     >(
         "Alidns 2015-01-09 DescribeCloudGtmSystemLines",
         "{\"RequestId\":\"389DFFA3-77A5-4A9E-BF3D-147C6F98A5BA\",\"SystemLines\":{\"SystemLine\":[{\"Code\":\"aliyun_r_ap-south-1\",\"DisplayName\":\"华北_河北\",\"IsAvailable\":true,\"Name\":\"河北\",\"ParentCode\":\"String\\taliyun\"}]},\"SystemLinesTree\":\"\\\"SystemLinesTree\\\":\\\"[{\\\\\\\"displayName\\\\\\\":\\\\\\\"默认\\\\\\\",\\\\\\\"id\\\\\\\":\\\\\\\"default\\\\\\\",\\\\\\\"isAvailable\\\\\\\":true,\\\\\\\"name\\\\\\\":\\\\\\\"默认\\\\\\\",\\\\\\\"parentId\\\\\\\":\\\\\\\"\\\\\\\"}\"}",
+        &[],
     );
 }
 
@@ -545,6 +598,7 @@ fn describe_custom_line() {
     >(
         "Alidns 2015-01-09 DescribeCustomLine",
         "{\"Code\":\"hra0yc-*********\",\"DomainName\":\"example.com\",\"Id\":0,\"IpSegmentList\":[{\"EndIp\":\"1.1.XX.XX\",\"StartIp\":\"1.2.XX.XX\"}],\"Name\":\"测试线路\",\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\"}",
+        &[],
     );
 }
 
@@ -555,6 +609,7 @@ fn describe_custom_lines() {
     >(
         "Alidns 2015-01-09 DescribeCustomLines",
         "{\"CustomLines\":[{\"Code\":\"hra0yc-5********\",\"Id\":0,\"IpSegmentList\":[{\"EndIp\":\"1.1.XX.XX\",\"StartIp\":\"1.2.XX.XX\"}],\"Name\":\"hra0yd-5********\"}],\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\",\"TotalItems\":1,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -565,6 +620,7 @@ fn describe_dnsslb_sub_domains() {
     >(
         "Alidns 2015-01-09 DescribeDNSSLBSubDomains",
         "{\"PageNumber\":1,\"PageSize\":1,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"SlbSubDomains\":{\"SlbSubDomain\":[{\"LineAlgorithms\":{\"LineAlgorithm\":[{\"Line\":\"default\",\"Open\":true}]},\"Open\":true,\"RecordCount\":3,\"SubDomain\":\"test.example.com\\n\",\"Type\":\"A\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -575,6 +631,7 @@ fn describe_dns_cache_domains() {
     >(
         "Alidns 2015-01-09 DescribeDnsCacheDomains",
         "{\"Domains\":[{\"CacheTtlMax\":86400,\"CacheTtlMin\":30,\"CreateTime\":\"2022-10-17T06:13Z\",\"CreateTimestamp\":1660546144000,\"DomainId\":\"00efd71a-770e-*****************\",\"DomainName\":\"example.com\",\"ExpireTime\":\"2022-12-02T16:00Z\",\"ExpireTimestamp\":1692374400000,\"InstanceId\":\"i-7***\",\"Remark\":\"remark\",\"SourceDnsServers\":[{\"Host\":\"ns8.alidns.com\",\"Port\":\"53\"}],\"SourceEdns\":\"SUPPORT\",\"SourceProtocol\":\"UDP\",\"UpdateTime\":\"2023-05-22T03:40Z\",\"UpdateTimestamp\":1671690491000,\"VersionCode\":\"ultimate\"}],\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"57121A9C-CDCF-541F-AD39-275D89099420\",\"TotalCount\":3}",
+        &[],
     );
 }
 
@@ -585,6 +642,7 @@ fn describe_dns_gtm_access_strategies() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmAccessStrategies",
         "{\"PageNumber\":1,\"PageSize\":1,\"RequestId\":\"0CCC9971-CEC9-4132-824B-4AE611C07623\",\"Strategies\":{\"Strategy\":[{\"CreateTime\":\"2018-08-09T00:10Z\",\"CreateTimestamp\":1533773400000,\"EffectiveAddrPoolGroupType\":\"DEFAULT\",\"EffectiveAddrPoolType\":\"IPV4\",\"EffectiveAddrPools\":{\"EffectiveAddrPool\":[{\"AddrCount\":3,\"Id\":\"po***\",\"LbaWeight\":1,\"Name\":\"test\"}]},\"EffectiveLbaStrategy\":\"ALL_RR\",\"Lines\":{\"Line\":[{\"GroupCode\":\"DEFAULT\",\"GroupName\":\"Global\",\"LineCode\":\"default\",\"LineName\":\"Global\"}]},\"StrategyId\":\"hr***\",\"StrategyName\":\"strategname1\"}]},\"TotalItems\":11,\"TotalPages\":11}",
+        &[],
     );
 }
 
@@ -595,6 +653,7 @@ fn describe_dns_gtm_access_strategy() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmAccessStrategy",
         "{\"AccessMode\":\"AUTO\",\"CreateTime\":\"2018-08-09T00:10Z\",\"CreateTimestamp\":1533773400000,\"DefaultAddrPoolGroupStatus\":\"AVAILABLE\",\"DefaultAddrPoolType\":\"IPV4\",\"DefaultAddrPools\":{\"DefaultAddrPool\":[{\"AddrCount\":1,\"Id\":\"po***\",\"LbaWeight\":1,\"Name\":\"test\"}]},\"DefaultAvailableAddrNum\":1,\"DefaultLatencyOptimization\":\"OPEN\",\"DefaultLbaStrategy\":\"ALL_RR\",\"DefaultMaxReturnAddrNum\":1,\"DefaultMinAvailableAddrNum\":1,\"EffectiveAddrPoolGroupType\":\"DEFAULT\",\"FailoverAddrPoolGroupStatus\":\"AVAILABLE\",\"FailoverAddrPoolType\":\"IPV4\",\"FailoverAddrPools\":{\"FailoverAddrPool\":[{\"AddrCount\":1,\"Id\":\"po**\",\"LbaWeight\":1,\"Name\":\"test\"}]},\"FailoverAvailableAddrNum\":1,\"FailoverLatencyOptimization\":\"OPEN\",\"FailoverLbaStrategy\":\"ALL_RR\",\"FailoverMaxReturnAddrNum\":1,\"FailoverMinAvailableAddrNum\":1,\"InstanceId\":\"gtm-cn-wwo3a3hbz**\",\"Lines\":{\"Line\":[{\"GroupCode\":\"DEFAULT\",\"GroupName\":\"Global\",\"LineCode\":\"default\",\"LineName\":\"Global\"}]},\"RequestId\":\"BA1608CA-834C-4E63-8682-8AF0B11ED72D\",\"StrategyId\":\"hr***\",\"StrategyMode\":\"GEO\",\"StrategyName\":\"strategyName1\"}",
+        &[],
     );
 }
 
@@ -605,6 +664,7 @@ fn describe_dns_gtm_access_strategy_available_config() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmAccessStrategyAvailableConfig",
         "{\"DomainAddrPools\":{\"DomainAddrPool\":[{\"AddrCount\":1,\"Id\":\"po***\",\"Name\":\"testpool\"}]},\"Ipv4AddrPools\":{\"Ipv4AddrPool\":[{\"AddrCount\":1,\"Id\":\"po***\",\"Name\":\"test****\"}]},\"Ipv6AddrPools\":{\"Ipv6AddrPool\":[{\"AddrCount\":1,\"Id\":\"po***\",\"Name\":\"testpool\"}]},\"Lines\":{\"Line\":[{\"FatherCode\":\"telecom\",\"GroupCode\":\"DEFAULT\",\"GroupName\":\"Global\",\"LineCode\":\"default\",\"LineName\":\"Global\"}]},\"RequestId\":\"C2851BA9-CE56-49AF-8D12-4FC6A49EE688\",\"SelectedDomainLines\":{\"SelectedDomainLine\":[\"telecom\"]},\"SelectedIpv4Lines\":{\"SelectedIpv4Line\":[\"telecom\"]},\"SelectedIpv6Lines\":{\"SelectedIpv6Line\":[\"telecom\"]},\"SuggestSetDefaultLine\":true}",
+        &[],
     );
 }
 
@@ -615,6 +675,7 @@ fn describe_dns_gtm_addr_attribute_info() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmAddrAttributeInfo",
         "{\"Addr\":{\"Addr\":[{\"Addr\":\"1.1.XX.XX\",\"AttributeInfo\":{\"FatherCode\":\"telecom\",\"GroupCode\":\"DEFAULT\",\"GroupName\":\"Global\",\"LineCode\":\"default\",\"LineName\":\"Global\"}}]},\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -625,6 +686,7 @@ fn describe_dns_gtm_address_pool_available_config() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmAddressPoolAvailableConfig",
         "{\"AttributeInfos\":{\"AttributeInfo\":[{\"FatherCode\":\"telecom\",\"GroupCode\":\"ISP\",\"GroupName\":\"ISP\",\"LineCode\":\"cn_telecom_jiangxi\",\"LineName\":\"ChinaTelecom_jiangxi\"}]},\"RequestId\":\"199C3699-9A7B-41A1-BB5A-F1E862D3CB38\"}",
+        &[],
     );
 }
 
@@ -635,6 +697,7 @@ fn describe_dns_gtm_available_alert_group() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmAvailableAlertGroup",
         "{\"AvailableAlertGroup\":\"[\\\\\\\"测试报警组\\\\\\\",\\\\\\\"研发报警组\\\\\\\"]\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -645,6 +708,7 @@ fn describe_dns_gtm_instance() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmInstance",
         "{\"Config\":{\"AlertConfig\":{\"AlertConfig\":[{\"DingtalkNotice\":true,\"EmailNotice\":true,\"NoticeType\":\"ADDR_ALERT\",\"SmsNotice\":true}]},\"AlertGroup\":\"[\\\"test1\\\",\\\"test2\\\"]\",\"CnameType\":\"PUBLIC\",\"InstanceName\":\"test\",\"PubicZoneName\":\"\\ngtm-cn-wwo3a3hbz**.example.com\",\"PublicCnameMode\":\"CUSTOM\",\"PublicRr\":\"test.rr\",\"PublicUserDomainName\":\"example.com\",\"StrategyMode\":\"GEO\",\"Ttl\":60},\"CreateTime\":\"2020-10-14T06:58Z\",\"CreateTimestamp\":1602656937000,\"ExpireTime\":\"2020-10-14T06:58Z\",\"ExpireTimestamp\":1602656937000,\"InstanceId\":\"gtm-cn-wwo3a3hbz**\",\"PaymentType\":\"Subscription\",\"RequestId\":\"84314904-D047-4176-A0EC-256D7F68C7F5\",\"ResourceGroupId\":\"resourc*****\",\"SmsQuota\":100,\"TaskQuota\":100,\"UsedQuota\":{\"DingtalkUsedCount\":123,\"EmailUsedCount\":123,\"SmsUsedCount\":123,\"TaskUsedCount\":123},\"VersionCode\":\"standard\"}",
+        &[],
     );
 }
 
@@ -655,6 +719,7 @@ fn describe_dns_gtm_instance_address_pool() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmInstanceAddressPool",
         "{\"AddrCount\":1,\"AddrPoolId\":\"test*****\",\"Addrs\":{\"Addr\":[{\"Addr\":\"1.1.XX.XX\",\"AlertStatus\":\"OK\",\"AttributeInfo\":\"\\\"LineCode\\\":\\\"aliyun_r_cn-zhangjiakou\\\", \\\"LineName\\\": \\\"阿里云_华北3（张家口）\\\"，“LineCodes”：[\\\"aliyun_r_cn-zhangjiakou\\\"]\",\"CreateTime\":\"2017-12-28T13:08Z\",\"CreateTimestamp\":1527690629357,\"LbaWeight\":1,\"Mode\":\"SMART\",\"Remark\":\"test\",\"UpdateTime\":\"2017-12-28T13:08Z\",\"UpdateTimestamp\":1527690629357}]},\"CreateTime\":\"2017-12-28T13:08Z\",\"CreateTimestamp\":1527690629357,\"LbaStrategy\":\"ALL_RR\",\"MonitorConfigId\":\"test1\",\"MonitorStatus\":\"OPEN\",\"Name\":\"test\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Type\":\"IPV4\",\"UpdateTime\":\"2017-12-28T13:08Z\",\"UpdateTimestamp\":1527690629357}",
+        &[],
     );
 }
 
@@ -665,6 +730,7 @@ fn describe_dns_gtm_instance_address_pools() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmInstanceAddressPools",
         "{\"AddrPools\":{\"AddrPool\":[{\"AddrCount\":1,\"AddrPoolId\":\"hr****\",\"CreateTime\":\"2017-12-28T13:08Z\",\"CreateTimestamp\":1527690629357,\"LbaStrategy\":\"ALL_RR\",\"MonitorConfigId\":\"abc****\",\"MonitorStatus\":\"OPEN\",\"Name\":\"testpool\",\"Type\":\"IPV4\",\"UpdateTime\":\"2017-12-28T13:08Z\",\"UpdateTimestamp\":1527690629357}]},\"PageNumber\":1,\"PageSize\":1,\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"TotalItems\":1,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -675,6 +741,7 @@ fn describe_dns_gtm_instance_status() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmInstanceStatus",
         "{\"AddrAvailableNum\":1,\"AddrNotAvailableNum\":1,\"AddrPoolGroupNotAvailableNum\":1,\"RequestId\":\"389DFFA3-77A5-4A9E-BF3D-147C6F98A5BA\",\"StrategyNotAvailableNum\":1,\"SwitchToFailoverStrategyNum\":1}",
+        &[],
     );
 }
 
@@ -685,6 +752,7 @@ fn describe_dns_gtm_instance_system_cname() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmInstanceSystemCname",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"SystemCname\":\"gtm-cn-mp91004xxxx.gtm-a2**.com\"}",
+        &[],
     );
 }
 
@@ -695,6 +763,7 @@ fn describe_dns_gtm_instances() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmInstances",
         "{\"GtmInstances\":[{\"Config\":{\"AlertConfig\":[{\"DingtalkNotice\":\"true\",\"EmailNotice\":\"true\",\"NoticeType\":\"ADDR_ALERT\",\"SmsNotice\":\"true\"}],\"AlertGroup\":\"[\\\"test1\\\",\\\"test2\\\"]\",\"CnameType\":\"PUBLIC\",\"InstanceName\":\"instanceTest\",\"PublicCnameMode\":\"CUSTOM\",\"PublicRr\":\"test.rr\",\"PublicUserDomainName\":\"dns-example.top\",\"PublicZoneName\":\"gtm-cn-wwo3a3hbz**.dns-example.top\",\"StrategyMode\":\"GEO\",\"Ttl\":60},\"CreateTime\":\"2020-10-14T06:58Z\",\"CreateTimestamp\":1602658709000,\"ExpireTime\":\"2020-10-14T06:58Z\",\"ExpireTimestamp\":1602658709000,\"InstanceId\":\"gtm-cn-wwo3a3hbz**\",\"PaymentType\":\"Subscription\",\"ResourceGroupId\":\"resourceGroupid123\",\"SmsQuota\":1,\"TaskQuota\":1,\"UsedQuota\":{\"DingtalkUsedCount\":100,\"EmailUsedCount\":100,\"SmsUsedCount\":100,\"TaskUsedCount\":100},\"VersionCode\":\"standard\"}],\"PageNumber\":1,\"PageSize\":1,\"RequestId\":\"84314904-D047-4176-A0EC-256D7F68C7F5\",\"TotalItems\":100,\"TotalPages\":123}",
+        &[],
     );
 }
 
@@ -705,6 +774,7 @@ fn describe_dns_gtm_logs() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmLogs",
         "{\"Logs\":{\"Log\":[{\"Content\":\"addtest-pool-1\",\"EntityId\":\"121*****\",\"EntityName\":\"test-pool-1\",\"EntityType\":\"地址池\",\"Id\":0,\"OperAction\":\"增加\",\"OperTime\":\"2018-01-24T07:35Z\",\"OperTimestamp\":1516779348000}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"50C60A29-2E93-425A-ABA8-068686E28873\",\"TotalItems\":1,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -715,6 +785,7 @@ fn describe_dns_gtm_monitor_available_config() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmMonitorAvailableConfig",
         "{\"DomainIpv4IspCityNodes\":{\"DomainIpv4IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"DefaultSelected\":true,\"GroupName\":\"BGP节点\",\"GroupType\":\"BGP\",\"Ips\":{\"Ip\":[\"[\\n      \\\"1.1.XX.XX\\\",\\n      \\\"2.2.XX.XX\\\"\\n]\"]},\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\"}]},\"DomainIpv6IspCityNodes\":{\"DomainIpv6IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"DefaultSelected\":false,\"GroupName\":\"BGP节点\",\"GroupType\":\"BGP\",\"Ips\":{\"ip\":[\"暂无\"]},\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\"}]},\"Ipv4IspCityNodes\":{\"Ipv4IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"DefaultSelected\":true,\"GroupName\":\"BGP节点\",\"GroupType\":\"BGP\",\"Ips\":{\"Ip\":[\"[\\n      \\\"1.1.XX.XX\\\",\\n      \\\"2.2.XX.XX\\\"\\n]\"]},\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\"}]},\"Ipv6IspCityNodes\":{\"Ipv6IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"DefaultSelected\":true,\"GroupName\":\"BGP节点\",\"GroupType\":\"BGP\",\"Ips\":{\"Ip\":[\"暂无\"]},\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\"}]},\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -725,6 +796,7 @@ fn describe_dns_gtm_monitor_config() {
     >(
         "Alidns 2015-01-09 DescribeDnsGtmMonitorConfig",
         "{\"CreateTime\":\"2017-12-28T13:08Z\",\"CreateTimestamp\":1527690629357,\"EvaluationCount\":3,\"Interval\":1,\"IspCityNodes\":{\"IspCityNode\":[{\"CityCode\":\"572\",\"CityName\":\"青岛市\",\"CountryCode\":\"001\",\"CountryName\":\"中国\",\"IspCode\":\"123\",\"IspName\":\"阿里巴巴\"}]},\"MonitorConfigId\":\"Monit*********\",\"MonitorExtendInfo\":\"{\\\\\\\"code\\\\\\\":200,\\\\\\\"path\\\\\\\":\\\\\\\"\\\\\\\\index.htm\\\\\\\",\\\\\\\"host\\\\\\\":\\\\\\\"aliyun.com\\\\\\\"}\",\"ProtocolType\":\"TCP\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Timeout\":3000,\"UpdateTime\":\"2018-01-03T08:57Z\",\"UpdateTimestamp\":1527690629357}",
+        &[],
     );
 }
 
@@ -735,6 +807,7 @@ fn describe_dns_product_instance() {
     >(
         "Alidns 2015-01-09 DescribeDnsProductInstance",
         "{\"AutoRenewal\":true,\"BindCount\":3,\"BindDomainCount\":5,\"BindDomainUsedCount\":3,\"BindUsedCount\":1,\"DDosDefendFlow\":50,\"DDosDefendQuery\":50,\"DnsSLBCount\":15,\"DnsSecurity\":\"advanced\",\"DnsServers\":{\"DnsServer\":[\"{\\\"DnsServer\\\": [\\\"vip1.alidns.com\\\",\\\"vip2.alidns.com\\\"]}\"]},\"Domain\":\"example.com\",\"DomainType\":\"PUBLIC\",\"EndTime\":\"2015-12-12T09:23Z\",\"EndTimestamp\":1474335170000,\"Gslb\":true,\"ISPLines\":\"中国电信\",\"ISPRegionLines\":\"电信_浙江\",\"InBlackHole\":false,\"InClean\":false,\"InstanceId\":\"i-8fxxx\",\"MonitorFrequency\":50,\"MonitorNodeCount\":5,\"MonitorTaskCount\":2,\"OverseaDDosDefendFlow\":1,\"OverseaLine\":\"海外大洲\",\"PaymentType\":\"Subscription\",\"RegionLines\":true,\"RequestId\":\"536E9CAD-DB30-4647-AC87-xxxxxxx\",\"SearchEngineLines\":\"谷歌\",\"StartTime\":\"2015-12-12T09:23Z\",\"StartTimestamp\":1474335170000,\"SubDomainLevel\":6,\"TTLMinValue\":10,\"URLForwardCount\":20,\"VersionCode\":\"version1\",\"VersionName\":\"企业旗舰版\"}",
+        &[],
     );
 }
 
@@ -745,6 +818,7 @@ fn describe_dns_product_instances() {
     >(
         "Alidns 2015-01-09 DescribeDnsProductInstances",
         "{\"DnsProducts\":{\"DnsProduct\":[{\"AutoRenewal\":true,\"BindCount\":3,\"BindDomainCount\":5,\"BindDomainUsedCount\":3,\"BindUsedCount\":1,\"DDosDefendFlow\":50,\"DDosDefendQuery\":50,\"DnsSLBCount\":15,\"DnsSecurity\":\"no\",\"Domain\":\"example.com\",\"EndTime\":\"2015-12-12T00:00Z\",\"EndTimestamp\":1474335170000,\"Gslb\":true,\"ISPLines\":\"中国电信\",\"ISPRegionLines\":\"电信_浙江\",\"InBlackHole\":false,\"InClean\":false,\"InstanceId\":\"i-8fj\",\"MonitorFrequency\":50,\"MonitorNodeCount\":5,\"MonitorTaskCount\":2,\"OverseaDDosDefendFlow\":1,\"OverseaLine\":\"海外大洲\",\"PaymentType\":\"Subscription\",\"RegionLines\":true,\"SearchEngineLines\":\"谷歌\",\"StartTime\":\"2015-11-12T09:23Z\",\"StartTimestamp\":1474335170000,\"SubDomainLevel\":6,\"TTLMinValue\":10,\"URLForwardCount\":20,\"VersionCode\":\"version1\",\"VersionName\":\"企业旗舰版\"}]},\"DomainType\":\"PUBLIC\",\"PageNumber\":1,\"PageSize\":2,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38xxxxx\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -755,6 +829,7 @@ fn describe_doh_account_statistics() {
     >(
         "Alidns 2015-01-09 DescribeDohAccountStatistics",
         "{\"RequestId\":\"0F32959D-417B-4D66-8463-68606605E3E2\",\"Statistics\":[{\"Timestamp\":1544976000000,\"TotalCount\":3141592653,\"V4HttpCount\":3141592653,\"V4HttpsCount\":3141592653,\"V6HttpCount\":3141592653,\"V6HttpsCount\":3141592653}]}",
+        &[],
     );
 }
 
@@ -765,6 +840,7 @@ fn describe_doh_domain_statistics() {
     >(
         "Alidns 2015-01-09 DescribeDohDomainStatistics",
         "{\"RequestId\":\"0F32959D-417B-4D66-8463-68606605E3E2\",\"Statistics\":[{\"Timestamp\":1544976000000,\"TotalCount\":3141592653,\"V4HttpCount\":3141592653,\"V4HttpsCount\":3141592653,\"V6HttpCount\":3141592653,\"V6HttpsCount\":3141592653}]}",
+        &[],
     );
 }
 
@@ -775,6 +851,7 @@ fn describe_doh_domain_statistics_summary() {
     >(
         "Alidns 2015-01-09 DescribeDohDomainStatisticsSummary",
         "{\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"0F32959D-417B-4D66-8463-68606605E3E2\",\"Statistics\":[{\"DomainName\":\"example.com\",\"HttpCount\":3141592653,\"HttpsCount\":3141592653,\"IpCount\":20,\"TotalCount\":14141592653,\"V4HttpCount\":3141592653,\"V4HttpsCount\":3141592653,\"V6HttpCount\":3141592653,\"V6HttpsCount\":3141592653}],\"TotalItems\":300,\"TotalPages\":50}",
+        &[],
     );
 }
 
@@ -785,6 +862,7 @@ fn describe_doh_sub_domain_statistics() {
     >(
         "Alidns 2015-01-09 DescribeDohSubDomainStatistics",
         "{\"RequestId\":\"0F32959D-417B-4D66-8463-68606605E3E2\",\"Statistics\":[{\"Timestamp\":1544976000000,\"TotalCount\":3141592653,\"V4HttpCount\":3141592653,\"V4HttpsCount\":3141592653,\"V6HttpCount\":3141592653,\"V6HttpsCount\":3141592653}]}",
+        &[],
     );
 }
 
@@ -795,6 +873,7 @@ fn describe_doh_sub_domain_statistics_summary() {
     >(
         "Alidns 2015-01-09 DescribeDohSubDomainStatisticsSummary",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"0F32959D-417B-4D66-8463-68606605E3E2\",\"Statistics\":[{\"HttpCount\":3141592653,\"HttpsCount\":3141592653,\"IpCount\":20,\"SubDomain\":\"www.example.com\",\"TotalCount\":14141592653,\"V4HttpCount\":3141592653,\"V4HttpsCount\":3141592653,\"V6HttpCount\":3141592653,\"V6HttpsCount\":3141592653}],\"TotalItems\":100,\"TotalPages\":50}",
+        &[],
     );
 }
 
@@ -805,6 +884,7 @@ fn describe_doh_user_info() {
     >(
         "Alidns 2015-01-09 DescribeDohUserInfo",
         "{\"DomainCount\":2,\"PdnsId\":12345678,\"RequestId\":\"0F32959D-417B-4D66-8463-68606605E3E2\",\"SubDomainCount\":5}",
+        &[],
     );
 }
 
@@ -815,6 +895,7 @@ fn describe_domain_dnssec_info() {
     >(
         "Alidns 2015-01-09 DescribeDomainDnssecInfo",
         "{\"Algorithm\":\"13\",\"Digest\":\"C1A0424B97A049F1F9B2EA139CC298533219668164E343BD21203ABC4608C02A\",\"DigestType\":\"SHA256\",\"DomainName\":\"example.com\",\"DsRecord\":\"example.com. 3600 IN DS 2371 13 2 C1A0424B97A049F1F9B2EA139CC29853321966816***************\",\"Flags\":\"257 (KSK)\",\"KeyTag\":\"54931\",\"PublicKey\":\"mdsswUyr3DPW132m******************\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Status\":\"ON\"}",
+        &[],
     );
 }
 
@@ -825,6 +906,7 @@ fn describe_domain_groups() {
     >(
         "Alidns 2015-01-09 DescribeDomainGroups",
         "{\"DomainGroups\":{\"DomainGroup\":[{\"DomainCount\":2,\"GroupId\":\"defaultGroup\",\"GroupName\":\"MyGroup\"}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -835,6 +917,7 @@ fn describe_domain_info() {
     >(
         "Alidns 2015-01-09 DescribeDomainInfo",
         "{\"AliDomain\":true,\"AvailableTtls\":{\"AvailableTtl\":[\"[600,1800,3600,43200,86400]\"]},\"CreateTime\":\"2015-12-12T09:23Z\",\"DnsServers\":{\"DnsServer\":[\"[\\\"vip3.alidns.com\\\", \\\"vip4.alidns.com\\\"]\"]},\"DomainId\":\"00efd71a-7************\",\"DomainLoggingSwitchStatus\":\"CLOSE：关闭状态\\nOPEN：开启状态\",\"DomainName\":\"example.com\",\"GroupId\":\"2***\",\"GroupName\":\"mygroup\",\"InBlackHole\":false,\"InClean\":false,\"InstanceId\":\"i-7**\",\"LineType\":\"region_province\",\"MinTtl\":1,\"PunyCode\":\"example.com\",\"RecordLineTreeJson\":\"{\\\"default\\\":{},\\\"unicom\\\":{},\\\"telecom\\\":{},\\\"mobile\\\":{},\\\"edu\\\":{},\\\"oversea\\\":{},\\\"baidu\\\":{},\\\"biying\\\":{},\\\"google\\\":{}}\",\"RecordLines\":{\"RecordLine\":[{\"FatherCode\":\"internal\",\"LineCode\":\"cn_region_xibei\",\"LineDisplayName\":\"中国地区_西北\",\"LineName\":\"西北\"}]},\"RegionLines\":false,\"Remark\":\"remark\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"ResourceGroupId\":\"rg-aek3dj3******\",\"SlaveDns\":true,\"SubDomain\":false,\"VersionCode\":\"mianfei\",\"VersionName\":\"企业旗舰版\"}",
+        &[],
     );
 }
 
@@ -845,6 +928,7 @@ fn describe_domain_logs() {
     >(
         "Alidns 2015-01-09 DescribeDomainLogs",
         "{\"DomainLogs\":{\"DomainLog\":[{\"Action\":\"添加\",\"ActionTime\":\"2015-12-12T09:23Z\",\"ActionTimestamp\":143562300000,\"ClientIp\":\"182.92.XX.XX\",\"DomainName\":\"example.com\",\"Message\":\"添加到域名解析列表\",\"ZoneId\":\"cxfd3******\"}]},\"PageNumber\":1,\"PageSize\":2,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -855,6 +939,7 @@ fn describe_domain_ns() {
     >(
         "Alidns 2015-01-09 DescribeDomainNs",
         "{\"AllAliDns\":true,\"DetectFailedReasonCode\":\"DnsCheck.Failed\",\"DnsServers\":{\"DnsServer\":[\"vip1.alidns.com,vip2.alidns.com\"]},\"ExpectDnsServers\":{\"ExpectDnsServer\":[\"x1.alidns.com,x2.alidns.com\"]},\"IncludeAliDns\":true,\"RequestId\":\"16C7DC7A-2FA7-4D14-8B12-88A2BB6373DB\"}",
+        &[],
     );
 }
 
@@ -865,6 +950,7 @@ fn describe_domain_record_info() {
     >(
         "Alidns 2015-01-09 DescribeDomainRecordInfo",
         "{\"DomainId\":\"00efd71a-7************\",\"DomainName\":\"example.com\",\"GroupId\":\"2****\",\"GroupName\":\"MyGroup\",\"Line\":\"default\",\"Locked\":true,\"Priority\":5,\"PunyCode\":\"xn--fsq270a.com\",\"RR\":\"@\",\"RecordId\":\"9******\",\"Remark\":\"test\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Status\":\"Enable\",\"TTL\":600,\"Type\":\"MX\",\"Value\":\"1.1.XX.XX\"}",
+        &[],
     );
 }
 
@@ -875,6 +961,7 @@ fn describe_domain_records() {
     >(
         "Alidns 2015-01-09 DescribeDomainRecords",
         "{\"DomainRecords\":{\"Record\":[{\"CreateTimestamp\":1666501957000,\"DomainName\":\"example.com\",\"LbaStatus\":true,\"Line\":\"default\",\"Locked\":false,\"Priority\":5,\"RR\":\"www\",\"RecordId\":\"9*******\",\"Remark\":\"备注\",\"Status\":\"Enable\",\"TTL\":600,\"Type\":\"MX\",\"UpdateTimestamp\":1676872961000,\"Value\":\"mail1.hichina.com\",\"Weight\":2}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -885,6 +972,7 @@ fn describe_domain_resolve_statistics_summary() {
     >(
         "Alidns 2015-01-09 DescribeDomainResolveStatisticsSummary",
         "{\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Statistics\":[{\"Count\":\"35509014\",\"DomainName\":\"example.com\",\"DomainType\":\"CACHE\"}],\"TotalItems\":1,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -895,6 +983,7 @@ fn describe_domain_statistics() {
     >(
         "Alidns 2015-01-09 DescribeDomainStatistics",
         "{\"RequestId\":\"6AEC7A64-3CB1-4C49-8B35-0B901F1E26BF\",\"Statistics\":{\"Statistic\":[{\"Count\":15292887,\"DomainName\":\"example.com\",\"Timestamp\":1556640000000}]}}",
+        &[],
     );
 }
 
@@ -905,6 +994,7 @@ fn describe_domain_statistics_summary() {
     >(
         "Alidns 2015-01-09 DescribeDomainStatisticsSummary",
         "{\"PageNumber\":1,\"PageSize\":5,\"RequestId\":\"CC625C21-8832-4683-BF10-C3CFB1A4FA13\",\"Statistics\":{\"Statistic\":[{\"Count\":35509014,\"DomainName\":\"example.com\",\"DomainType\":\"PUBLIC\",\"resolveAnalysisStatus\":\"OPEN\"}]},\"TotalItems\":68,\"TotalPages\":14}",
+        &[],
     );
 }
 
@@ -915,6 +1005,7 @@ fn describe_domains() {
     >(
         "Alidns 2015-01-09 DescribeDomains",
         "{\"Domains\":{\"Domain\":[{\"AliDomain\":true,\"CreateTime\":\"2019-01-30T05:25Z\",\"CreateTimestamp\":1660546144000,\"DnsServers\":{\"DnsServer\":[\"{\\\"DnsServer\\\": [\\\"ns1.alidns.com\\\",\\\"ns2.alidns.com\\\"]}\"]},\"DomainId\":\"00efd71a-770e-4255-*********\",\"DomainLoggingSwitchStatus\":\"OPEN\",\"DomainName\":\"example.com\\n\",\"GroupId\":\"2***\",\"GroupName\":\"mygroup\",\"InstanceEndTime\":\"2020-03-14T16:00Z\",\"InstanceExpired\":false,\"InstanceId\":\"i-***\",\"PunyCode\":\"example.com\\n\",\"RecordCount\":100,\"RegistrantEmail\":\"****@example.com\",\"Remark\":\"remark\",\"ResourceGroupId\":\"rg***\",\"SlaveDnsStatus\":\"\",\"Starmark\":true,\"Tags\":{\"Tag\":[{\"Key\":\"测试标签\",\"Value\":\"测试标签值\"}]},\"VersionCode\":\"version_enterprise_basic\",\"VersionName\":\"企业旗舰版\"}]},\"PageNumber\":1,\"PageSize\":2,\"RequestId\":\"68386699-8B9E-4D5B-BC4C-75A28F6C2A00\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -925,6 +1016,7 @@ fn describe_gtm_access_strategies() {
     >(
         "Alidns 2015-01-09 DescribeGtmAccessStrategies",
         "{\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"0CCC9971-CEC9-4132-824B-4AE611C07623\",\"Strategies\":{\"Strategy\":[{\"AccessMode\":\"AUTO\",\"AccessStatus\":\"DEFAULT\",\"CreateTime\":\"2018-08-09T00:10Z\",\"CreateTimestamp\":1533773400000,\"DefaultAddrPoolId\":\"hra0i1\",\"DefaultAddrPoolMonitorStatus\":\"OPEN\",\"DefaultAddrPoolName\":\"地址池1\",\"DefaultAddrPoolStatus\":\"AVAILABLE\",\"FailoverAddrPoolId\":\"hra0i2\",\"FailoverAddrPoolMonitorStatus\":\"OPEN\",\"FailoverAddrPoolName\":\"地址池2\",\"FailoverAddrPoolStatus\":\"AVAILABLE\",\"InstanceId\":\"gtm-cn-wwo3a3hbz**\",\"Lines\":{\"Line\":[{\"GroupCode\":\"DEFAULT\",\"GroupName\":\"Global\",\"LineCode\":\"default\",\"LineName\":\"Global\"}]},\"StrategyId\":\"hra0hs\",\"StrategyMode\":\"GEO\",\"StrategyName\":\"访问策略\"}]},\"TotalItems\":1,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -935,6 +1027,7 @@ fn describe_gtm_access_strategy() {
     >(
         "Alidns 2015-01-09 DescribeGtmAccessStrategy",
         "{\"AccessMode\":\"AUTO\",\"AccessStatus\":\"DEFAULT\",\"DefaultAddrPoolMonitorStatus\":\"OPEN\",\"DefaultAddrPoolName\":\"地址池1\",\"DefaultAddrPoolStatus\":\"AVAILABLE\",\"DefultAddrPoolId\":\"hra0i1\",\"FailoverAddrPoolId\":\"hra0i2\",\"FailoverAddrPoolMonitorStatus\":\"OPEN\",\"FailoverAddrPoolName\":\"地址池2\",\"FailoverAddrPoolStatus\":\"AVAILABLE\",\"InstanceId\":\"gtm-cn-wwo3a3hbz**\",\"Lines\":{\"Line\":[{\"GroupCode\":\"DEFAULT\",\"GroupName\":\"Global\",\"LineCode\":\"default\",\"LineName\":\"Global\"}]},\"RequestId\":\"BA1608CA-834C-4E63-8682-8AF0B11ED72D\",\"StrategyId\":\"hra0hs\",\"StrategyMode\":\"SELF_DEFINED\",\"StrategyName\":\"全局\"}",
+        &[],
     );
 }
 
@@ -945,6 +1038,7 @@ fn describe_gtm_access_strategy_available_config() {
     >(
         "Alidns 2015-01-09 DescribeGtmAccessStrategyAvailableConfig",
         "{\"AddrPools\":{\"AddrPool\":[{\"AddrPoolId\":\"hra0ix\",\"AddrPoolName\":\"test\"}]},\"Lines\":{\"Line\":[{\"FatherCode\":\"无\",\"GroupCode\":\"CN_REGION\",\"GroupName\":\"Mainland China\",\"LineCode\":\"cn_region_huanan\",\"LineName\":\"South China\",\"Status\":\"FORBIDDEN\"}]},\"RequestId\":\"C2851BA9-CE56-49AF-8D12-4FC6A49EE688\",\"SuggestSetDefaultLine\":true}",
+        &[],
     );
 }
 
@@ -955,6 +1049,7 @@ fn describe_gtm_available_alert_group() {
     >(
         "Alidns 2015-01-09 DescribeGtmAvailableAlertGroup",
         "{\"AvailableAlertGroup\":\"[\\\\\\\"研发组\\\\\\\",\\\\\\\"GTM测试组\\\\\\\"]\",\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\"}",
+        &[],
     );
 }
 
@@ -965,6 +1060,7 @@ fn describe_gtm_instance() {
     >(
         "Alidns 2015-01-09 DescribeGtmInstance",
         "{\"AccessStrategyNum\":5,\"AddressPoolNum\":5,\"AlertGroup\":\"[\\\\\\\"日常测试-研发组\\\\\\\"]\",\"Cname\":\"gtm-cn-wwo3a3hbz**.dns-example.top\",\"CnameMode\":\"CUSTOM\",\"CreateTime\":\"2018-06-06T11:34Z\",\"CreateTimestamp\":1528284856000,\"ExpireTime\":\"2018-06-06T11:34Z\",\"ExpireTimestamp\":1528284856000,\"InstanceId\":\"gtm-cn-wwo3a3hbz**\",\"InstanceName\":\"test\",\"LbaStrategy\":\"RATIO\",\"RequestId\":\"E41AA251-F9BA-48C6-99B2-2B82B26A573A\",\"ResourceGroupId\":\"rg-testgroupid\",\"Ttl\":60,\"UserDomainName\":\"dns-example.top\",\"VersionCode\":\"biaozhun\"}",
+        &[],
     );
 }
 
@@ -975,6 +1071,7 @@ fn describe_gtm_instance_address_pool() {
     >(
         "Alidns 2015-01-09 DescribeGtmInstanceAddressPool",
         "{\"AddrCount\":2,\"AddrPoolId\":\"1234abc\",\"Addrs\":{\"Addr\":[{\"AddrId\":123,\"AlertStatus\":\"OK\",\"CreateTime\":\"2017-12-28T13:08Z\",\"CreateTimestamp\":1527690629357,\"LbaWeight\":1,\"Mode\":\"SMART\",\"UpdateTime\":\"2017-12-28T13:08Z\",\"UpdateTimestamp\":1527690629357,\"Value\":\"1.1.XX.XX\"}]},\"CreateTime\":\"2017-12-28T13:08Z\",\"CreateTimestamp\":1527690629357,\"MinAvailableAddrNum\":1,\"MonitorConfigId\":\"100abc\",\"MonitorStatus\":\"OPEN\",\"Name\":\"名称\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Status\":\"AVAILABLE\",\"Type\":\"IP\",\"UpdateTime\":\"2017-12-28T13:08Z\",\"UpdateTimestamp\":1527690629357}",
+        &[],
     );
 }
 
@@ -985,6 +1082,7 @@ fn describe_gtm_instance_address_pools() {
     >(
         "Alidns 2015-01-09 DescribeGtmInstanceAddressPools",
         "{\"AddrPools\":{\"AddrPool\":[{\"AddrCount\":2,\"AddrPoolId\":\"hrbpnf\",\"CreateTime\":\"2017-12-28T13:08Z\",\"CreateTimestamp\":1527690629357,\"MinAvailableAddrNum\":2,\"MonitorConfigId\":\"100abc\",\"MonitorStatus\":\"OPEN\",\"Name\":\"test\",\"Status\":\"AVAILABLE\",\"Type\":\"IP\",\"UpdateTime\":\"2017-12-28T13:08Z\",\"UpdateTimestamp\":1527690629357}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"TotalItems\":2,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -995,6 +1093,7 @@ fn describe_gtm_instance_status() {
     >(
         "Alidns 2015-01-09 DescribeGtmInstanceStatus",
         "{\"AddrNotAvailableNum\":10,\"AddrPoolNotAvailableNum\":10,\"RequestId\":\"389DFFA3-77A5-4A9E-BF3D-147C6F98A5BA\",\"Status\":\"ALLOW\",\"StatusReason\":\"[\\\"BETA_INSTANCE\\\"]\",\"StrategyNotAvailableNum\":10,\"SwitchToFailoverStrategyNum\":10}",
+        &[],
     );
 }
 
@@ -1005,6 +1104,7 @@ fn describe_gtm_instance_system_cname() {
     >(
         "Alidns 2015-01-09 DescribeGtmInstanceSystemCname",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"SystemCname\":\"gtm-cn-mp91004xxxx.gtm-a2**.com\"}",
+        &[],
     );
 }
 
@@ -1015,6 +1115,7 @@ fn describe_gtm_instances() {
     >(
         "Alidns 2015-01-09 DescribeGtmInstances",
         "{\"GtmInstances\":{\"GtmInstance\":[{\"AccessStrategyNum\":5,\"AddressPoolNum\":5,\"AlertGroup\":\"[\\\\\\\"研发组\\\\\\\"]\",\"Cname\":\"gtm-cn-wwo3a3hbz**.dns-example.top\\n\",\"CnameMode\":\"CUSTOM\",\"CreateTime\":\"2018-06-06T11:34Z\",\"CreateTimestamp\":1528284856000,\"ExpireTime\":\"2018-06-06T11:34Z\",\"ExpireTimestamp\":1528284856000,\"InstanceId\":\"gtm-cn-wwo3a3hbz**\",\"InstanceName\":\"test\",\"LbaStrategy\":\"RATIO\",\"ResourceGroupId\":\"rg-acfm2q2jqpjh***\",\"Ttl\":60,\"UserDomainName\":\"dns-example.top\",\"VersionCode\":\"biaozhun\"}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"193B0163-7F93-42DF-AB05-ACEEB7D22707\",\"TotalItems\":1,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1025,6 +1126,7 @@ fn describe_gtm_logs() {
     >(
         "Alidns 2015-01-09 DescribeGtmLogs",
         "{\"Logs\":{\"Log\":[{\"Content\":\"addtest-pool-1\",\"EntityId\":\"121212\",\"EntityName\":\"test-pool-1\",\"EntityType\":\"POOL\",\"Id\":6726,\"OperAction\":\"add\",\"OperIp\":\"106.11.34.X\",\"OperTime\":\"2018-01-24T07:35Z\",\"OperTimestamp\":1516779348000}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"50C60A29-2E93-425A-ABA8-068686E28873\",\"TotalItems\":224,\"TotalPages\":224}",
+        &[],
     );
 }
 
@@ -1035,6 +1137,7 @@ fn describe_gtm_monitor_available_config() {
     >(
         "Alidns 2015-01-09 DescribeGtmMonitorAvailableConfig",
         "{\"IspCityNodes\":{\"IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"DefaultSelected\":true,\"GroupName\":\"国际节点\",\"GroupType\":\"OVERSEAS\",\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\",\"Mainland\":true}]},\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -1045,6 +1148,7 @@ fn describe_gtm_monitor_config() {
     >(
         "Alidns 2015-01-09 DescribeGtmMonitorConfig",
         "{\"CreateTime\":\"2017-12-28T13:08Z\",\"CreateTimestamp\":1527690629357,\"EvaluationCount\":3,\"Interval\":60,\"IspCityNodes\":{\"IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"CountryCode\":\"001\",\"CountryName\":\"中国\",\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\"}]},\"MonitorConfigId\":\"1234abc\",\"MonitorExtendInfo\":\"{\\\\\\\"code\\\\\\\":200,\\\\\\\"path\\\\\\\":\\\\\\\"\\\\\\\\index.htm\\\\\\\",\\\\\\\"host\\\\\\\":\\\\\\\"aliyun.com\\\\\\\"}\",\"ProtocolType\":\"HTTP\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Timeout\":3000,\"UpdateTime\":\"2017-12-28T13:08Z\",\"UpdateTimestamp\":1527690629357}",
+        &[],
     );
 }
 
@@ -1055,6 +1159,7 @@ fn describe_gtm_recovery_plan() {
     >(
         "Alidns 2015-01-09 DescribeGtmRecoveryPlan",
         "{\"CreateTime\":\"2019-08-11T05:04Z\",\"CreateTimestamp\":1565499867000,\"FaultAddrPoolNum\":2,\"FaultAddrPools\":{\"FaultAddrPool\":[{\"AddrPoolId\":\"hra0**\",\"AddrPoolName\":\"压测-Failover-1\",\"Addrs\":{\"Addr\":[{\"Id\":0,\"Mode\":\"SMART\",\"Value\":\"1.1.XX.XX\"}]},\"InstanceId\":\"gtm-cn-zz11t58****\"}]},\"LastExecuteTime\":\"2019-08-11T05:04Z\",\"LastExecuteTimestamp\":1565505898000,\"LastRollbackTime\":\"1565505919000\",\"LastRollbackTimestamp\":1565505898000,\"Name\":\"name-example\",\"RecoveryPlanId\":0,\"Remark\":\"remark-example\",\"RequestId\":\"0A5F4315-D6E8-435E-82DF-24F4C97D6999\",\"Status\":\"UNEXECUTED\",\"UpdateTime\":\"2024-03-29T13:20Z\",\"UpdateTimestamp\":1565505898000}",
+        &[],
     );
 }
 
@@ -1065,6 +1170,7 @@ fn describe_gtm_recovery_plan_available_config() {
     >(
         "Alidns 2015-01-09 DescribeGtmRecoveryPlanAvailableConfig",
         "{\"Instances\":{\"Instance\":[{\"AddrPools\":{\"AddrPool\":[{\"AddrPoolId\":\"10*******\",\"Name\":\"hra0i9\"}]},\"InstanceId\":\"gtm-cn-kvw3uk8****\",\"InstanceName\":\"test\"}]},\"RequestId\":\"F8F8EF50-8B7F-4702-B294-97170A423403\"}",
+        &[],
     );
 }
 
@@ -1075,6 +1181,7 @@ fn describe_gtm_recovery_plans() {
     >(
         "Alidns 2015-01-09 DescribeGtmRecoveryPlans",
         "{\"PageNumber\":1,\"PageSize\":20,\"RecoveryPlans\":{\"RecoveryPlan\":[{\"CreateTime\":\"2019-08-11T06:45Z\",\"CreateTimestamp\":1565499867000,\"FaultAddrPoolNum\":0,\"LastExecuteTime\":\"2019-08-11T06:44Z\",\"LastExecuteTimestamp\":1565505898000,\"LastRollbackTime\":\"2019-08-11T06:45Z\",\"LastRollbackTimestamp\":1565505919000,\"Name\":\"name-example\",\"RecoveryPlanId\":0,\"Remark\":\"remark-example\",\"Status\":\"UNEXECUTED\",\"UpdateTime\":\"2019-08-11T06:45Z\",\"UpdateTimestamp\":1565505919000}]},\"RequestId\":\"2BA072CF-CA21-4A34-B6C2-227BE2C58079\",\"TotalItems\":10,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1085,6 +1192,7 @@ fn describe_instance_domains() {
     >(
         "Alidns 2015-01-09 DescribeInstanceDomains",
         "{\"InstanceDomains\":[{\"CreateTime\":\"2020-03-09T02:15Z\",\"CreateTimestamp\":1583720154000,\"DomainName\":\"example.top\"}],\"PageNumber\":1,\"PageSize\":2,\"RequestId\":\"68386699-8B9E-4D5B-BC4C-75A28F6C2A00\",\"TotalItems\":2,\"TotalPages\":2}",
+        &[],
     );
 }
 
@@ -1095,6 +1203,7 @@ fn describe_internet_dns_logs() {
     >(
         "Alidns 2015-01-09 DescribeInternetDnsLogs",
         "{\"Complete\":true,\"CurPage\":1,\"Logs\":{\"Log\":[{\"DnsMsgId\":\"3583\",\"LogTime\":1709196249000,\"Protocol\":\"UDP\",\"QueryName\":\"www.example.com\",\"QueryType\":\"A\",\"Rt\":0,\"ServerIp\":\"140.205.XX.XX\",\"SourceIp\":\"59.82.XX.XX\",\"Status\":\"NOERROR\",\"SubnetIp\":\"170.33.XX.XX\",\"Value\":{\"Value\":[\"172.64.XX.XX\"]},\"ZoneName\":\"example.com\"}]},\"PageSize\":10,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalPage\":5,\"TotalSize\":48}",
+        &[],
     );
 }
 
@@ -1105,6 +1214,7 @@ fn describe_pdns_request_statistic() {
     >(
         "Alidns 2015-01-09 DescribePdnsRequestStatistic",
         "{\"Data\":[{\"DohTotalCount\":0,\"HttpCount\":0,\"HttpsCount\":0,\"IpCount\":10,\"Timestamp\":1706716800000,\"TotalCount\":0,\"UdpTotalCount\":5000,\"V4Count\":0,\"V4HttpCount\":0,\"V4HttpsCount\":0,\"V6Count\":0,\"V6HttpCount\":0,\"V6HttpsCount\":0}],\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1115,6 +1225,7 @@ fn describe_pdns_request_statistics() {
     >(
         "Alidns 2015-01-09 DescribePdnsRequestStatistics",
         "{\"Data\":[{\"DohTotalCount\":0,\"DomainName\":\"example.com\",\"HttpCount\":0,\"HttpsCount\":0,\"IpCount\":10,\"MaxThreatLevel\":\"-\",\"SubDomain\":\"www.example.com\",\"ThreatCount\":0,\"ThreatInfo\":[{\"ThreatLevel\":\"-\",\"ThreatType\":\"-\"}],\"TotalCount\":500,\"UdpTotalCount\":500,\"V4Count\":0,\"V4HttpCount\":0,\"V4HttpsCount\":0,\"V6Count\":0,\"V6HttpCount\":0,\"V6HttpsCount\":0}],\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalCount\":49}",
+        &[],
     );
 }
 
@@ -1125,6 +1236,7 @@ fn describe_pdns_user_info() {
     >(
         "Alidns 2015-01-09 DescribePdnsUserInfo",
         "{\"RequestId\":\"FD552816-FCC8-4832-B4A2-2DA0C2BA1688\",\"UserInfo\":{\"AvailableAccessSecurityType\":\"SECURE\",\"AvailableService\":\"HTTP,HTTPS\",\"PdnsId\":0,\"SecretKey\":\"1c09*******\",\"ServiceType\":\"normal\",\"State\":\"AVAILABLE\",\"StatisticSwitchStatus\":\"CLOSED\",\"StoppedService\":\"\"}}",
+        &[],
     );
 }
 
@@ -1135,6 +1247,7 @@ fn describe_record_logs() {
     >(
         "Alidns 2015-01-09 DescribeRecordLogs",
         "{\"PageNumber\":1,\"PageSize\":2,\"RecordLogs\":{\"RecordLog\":[{\"Action\":\"暂停解析记录\",\"ActionTime\":\"2015-12-12T09:23Z\",\"ActionTimestamp\":134514540000,\"ClientIp\":\"192.0.2.1\",\"Message\":\"MX记录 mail 默认 xxxx.top. ( TTL: 600)\"}]},\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1145,6 +1258,7 @@ fn describe_record_resolve_statistics_summary() {
     >(
         "Alidns 2015-01-09 DescribeRecordResolveStatisticsSummary",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"389DFFA3-77A5-4A9E-BF3D-147C6F98A5BA\",\"Statistics\":[{\"Count\":\"330\",\"DomainName\":\"test.example.com\",\"DomainType\":\"PUBLIC\",\"SubDomain\":\"test.example.com\"}],\"TotalItems\":1,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1155,6 +1269,7 @@ fn describe_record_statistics() {
     >(
         "Alidns 2015-01-09 DescribeRecordStatistics",
         "{\"RequestId\":\"6AEC7A64-3CB1-4C49-8B35-0B901F1E26BF\",\"Statistics\":{\"Statistic\":[{\"Count\":15292887,\"Timestamp\":1556640000000}]}}",
+        &[],
     );
 }
 
@@ -1165,6 +1280,7 @@ fn describe_record_statistics_summary() {
     >(
         "Alidns 2015-01-09 DescribeRecordStatisticsSummary",
         "{\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"E49F0023-4A98-486F-8BA3-6003D5664105\",\"Statistics\":{\"Statistic\":[{\"Count\":838711553,\"SubDomain\":\"example.top\"}]},\"TotalItems\":3,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1175,6 +1291,7 @@ fn describe_recursion_record() {
     >(
         "Alidns 2015-01-09 DescribeRecursionRecord",
         "{\"CreateTime\":\"2024-03-23T13:09Z\",\"CreateTimestamp\":1527690629357,\"Priority\":1,\"RecordId\":\"1903634198947606528\",\"Remark\":\"test\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Rr\":\"test\",\"Ttl\":60,\"Type\":\"A\",\"UpdateTime\":\"2024-03-29T13:20Z\",\"UpdateTimestamp\":1527690629357,\"Value\":\"1.1.XX.XX\",\"Weight\":2,\"ZoneId\":\"172635074000011\"}",
+        &[],
     );
 }
 
@@ -1185,6 +1302,7 @@ fn describe_recursion_zone() {
     >(
         "Alidns 2015-01-09 DescribeRecursionZone",
         "{\"CreateTime\":\"2018-06-06T11:34Z\",\"CreateTimestamp\":1533773400000,\"Creator\":\"SOAR\",\"CreatorSubType\":\"SUB\",\"CreatorType\":\"USER\",\"EffectiveScopes\":{\"EffectiveScope\":[{\"EffectiveType\":\"account\",\"Scopes\":{\"Scope\":[\"20003\"]}}]},\"ProxyPattern\":\"record\",\"RecordCount\":8,\"Remark\":\"test\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"UpdateTime\":\"2018-01-03T08:57Z\",\"UpdateTimestamp\":1527690629357,\"UserId\":\"1527690629357\",\"ZoneId\":\"169438909000011\",\"ZoneName\":\"cheng.suow.cc\"}",
+        &[],
     );
 }
 
@@ -1195,6 +1313,7 @@ fn describe_sub_domain_records() {
     >(
         "Alidns 2015-01-09 DescribeSubDomainRecords",
         "{\"DomainRecords\":{\"Record\":[{\"DomainName\":\"example.com\",\"Line\":\"default\",\"Locked\":false,\"Priority\":2,\"RR\":\"www\",\"RecordId\":\"99******\",\"Remark\":\"test\",\"Status\":\"Enable\",\"TTL\":600,\"Type\":\"CNAME\",\"Value\":\"example.net\",\"Weight\":10}]},\"PageNumber\":1,\"PageSize\":2,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1205,6 +1324,7 @@ fn describe_support_lines() {
     >(
         "Alidns 2015-01-09 DescribeSupportLines",
         "{\"RecordLines\":{\"RecordLine\":[{\"FatherCode\":\"unicom\",\"LineCode\":\"cn_unicom_hainan\",\"LineDisplayName\":\"中国联通_海南\",\"LineName\":\"海南\"}]},\"RequestId\":\"CFDA0830-7D6E-4C13-8632-B57C7EDCF079\"}",
+        &[],
     );
 }
 
@@ -1215,6 +1335,7 @@ fn describe_tags() {
     >(
         "Alidns 2015-01-09 DescribeTags",
         "{\"PageNumber\":1,\"PageSize\":200,\"RequestId\":\"89184F33-48A1-4401-9C0F-40E45DB091AB\",\"Tags\":[{\"Key\":\"abc\",\"Values\":[\"11111\"]}],\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -1225,6 +1346,7 @@ fn describe_transfer_domains() {
     >(
         "Alidns 2015-01-09 DescribeTransferDomains",
         "{\"DomainTransfers\":{\"DomainTransfer\":[{\"CreateTime\":\"2019-10-30T07:16Z\",\"CreateTimestamp\":1572419764000,\"DomainName\":\"example.top\",\"FromUserId\":0,\"Id\":0,\"TargetUserId\":0}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1235,6 +1357,7 @@ fn execute_gtm_recovery_plan() {
     >(
         "Alidns 2015-01-09 ExecuteGtmRecoveryPlan",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -1245,6 +1368,7 @@ fn get_main_domain_name() {
     >(
         "Alidns 2015-01-09 GetMainDomainName",
         "{\"DomainLevel\":2,\"DomainName\":\"example.com\",\"RR\":\"www\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1255,6 +1379,7 @@ fn get_txt_record_for_verify() {
     >(
         "Alidns 2015-01-09 GetTxtRecordForVerify",
         "{\"DomainName\":\"example.com\",\"ParentDomainName\":\"com\",\"RR\":\"aliyun******\",\"RequestId\":\"9CC0D642-49D4-48DE-A1A5-9F218652E4A7\",\"Value\":\"c99419e6997f41daaa3e*****\"}",
+        &[],
     );
 }
 
@@ -1265,6 +1390,7 @@ fn list_cloud_gtm_address_pools() {
     >(
         "Alidns 2015-01-09 ListCloudGtmAddressPools",
         "{\"AddressPools\":{\"AddressPool\":[{\"AddressLbStrategy\":\"round_robin\",\"AddressPoolId\":\"pool-89528023225442**16\",\"AddressPoolName\":\"AddressPool-1\",\"AddressPoolType\":\"IPv4\",\"Addresses\":{\"Address\":[{\"Address\":\"223.5.XX.XX\",\"AddressId\":\"addr-89518218114368****\",\"AttributeInfo\":\"当前版本不支持返回此参数。\",\"AvailableMode\":\"auto\",\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"any_ok\",\"HealthStatus\":\"ok\",\"HealthTasks\":{\"HealthTask\":[{\"Port\":80,\"TemplateId\":\"mtp-89518052425100****\",\"TemplateName\":\"IPv4-Ping\"}]},\"ManualAvailableStatus\":\"available\",\"Name\":\"Address-1\",\"Remark\":\"test\",\"RequestSource\":{\"RequestSource\":[\"[\\\"default\\\"]\"]},\"SeqNonPreemptiveSchedule\":false,\"SerialNumber\":1,\"Type\":\"IPv4\",\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357,\"WeightValue\":1}]},\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"any_ok\",\"HealthStatus\":\"ok\",\"Remark\":\"test\",\"SequenceLbStrategyMode\":\"preemptive\",\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalItems\":11,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1275,6 +1401,7 @@ fn list_cloud_gtm_addresses() {
     >(
         "Alidns 2015-01-09 ListCloudGtmAddresses",
         "{\"Addresses\":{\"Address\":[{\"Address\":\"223.5.XX.XX\",\"AddressId\":\"addr-89518218114368****\",\"AttributeInfo\":\"当前版本不支持此参数，不会返回地址归属信息。\",\"AvailableMode\":\"auto\",\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-23T13:09Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"p50_ok\",\"HealthStatus\":\"ok\",\"HealthTasks\":{\"HealthTask\":[{\"MonitorStatus\":\"ok\",\"Port\":80,\"TemplateId\":\"mtp-89518052425100****\",\"TemplateName\":\"Ping-IPv4\"}]},\"ManualAvailableStatus\":\"available\",\"Name\":\"Address-1\",\"Remark\":\"app\",\"Type\":\"IPv4\",\"UpdateTime\":\"2024-03-29T13:20Z\",\"UpdateTimestamp\":1527690824357}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalItems\":30,\"TotalPages\":2}",
+        &[],
     );
 }
 
@@ -1285,6 +1412,7 @@ fn list_cloud_gtm_alert_logs() {
     >(
         "Alidns 2015-01-09 ListCloudGtmAlertLogs",
         "{\"Logs\":{\"Log\":[{\"ActionType\":\"ALERT\",\"Content\":\"\\\"Pool name：华东\\\\nType：IPv4\\\\nReason: Normal health determination\\\\nNumber of addresses in the pool : 2\\\\nAbnormal address: --\\\\nDetermination conditions : Any address in the addresspool is available address\\\\nAffected domain names: www.cloud-example.com\\\"\",\"EntityType\":\"GTM_ADDRESS\",\"Timestamp\":1711328826977}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalItems\":15,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1295,6 +1423,7 @@ fn list_cloud_gtm_available_alert_groups() {
     >(
         "Alidns 2015-01-09 ListCloudGtmAvailableAlertGroups",
         "{\"AlertGroups\":{\"AlertGroup\":[{\"GroupName\":\"云账号报警联系人\"}]},\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1305,6 +1434,7 @@ fn list_cloud_gtm_instance_configs() {
     >(
         "Alidns 2015-01-09 ListCloudGtmInstanceConfigs",
         "{\"InstanceConfigs\":{\"InstanceConfig\":[{\"AddressPoolLbStrategy\":\"round_robin\",\"AddressPools\":{\"AddressPool\":[{\"AddressLbStrategy\":\"round_robin\",\"AddressPoolId\":\"pool-89528023225442****\",\"AddressPoolName\":\"AddressPool-1\\n\",\"AddressPoolType\":\"IPv4\",\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"ok\",\"HealthStatus\":\"ok\",\"RequestSource\":{\"RequestSource\":[\"[\\\"default\\\"]\"]},\"SeqNonPreemptiveSchedule\":false,\"SequenceLbStrategyMode\":\"preemptive\",\"SerialNumber\":1,\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357,\"WeightValue\":1}]},\"AvailableStatus\":\"available\",\"CommodityCode\":\"dns_gtm_public_cn\",\"ConfigId\":\"Config-000****\\n\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthStatus\":\"ok\",\"InstanceId\":\"gtm-cn-wwo3a3h****\",\"Remark\":\"test\",\"ScheduleDomainName\":\"www.example.com\\n\",\"ScheduleHostname\":\"www\",\"ScheduleRrType\":\"A\",\"ScheduleZoneMode\":\"custom\",\"ScheduleZoneName\":\"example.com\",\"SequenceLbStrategyMode\":\"preemptive\",\"Ttl\":60,\"UpdateTime\":\"2024-03-15T01:46Z\\n\",\"UpdateTimestamp\":1527690629357,\"VersionCode\":\"ultimate\"}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalItems\":10,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1315,6 +1445,7 @@ fn list_cloud_gtm_instances() {
     >(
         "Alidns 2015-01-09 ListCloudGtmInstances",
         "{\"Instances\":{\"Instance\":[{\"ChargeType\":\"postpay / prepay\",\"CommodityCode\":\"dns_gtm_public_cn\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1231298343343,\"ExpireTime\":\"2024-03-15T01:46Z\",\"ExpireTimestamp\":1231298343343,\"InstanceId\":\"gtm-cn-jmp3qnw****\",\"InstanceName\":\"test\",\"MonitorTaskQuota\":100,\"MonthlyEmailUsed\":50,\"MonthlySmsQuota\":1000,\"MonthlySmsUsed\":100,\"MonthlyWebhookUsed\":80,\"ScheduleDomainName\":\"www.example.com\",\"UpdateTime\":\"2024-03-15T01:46Z\\n\",\"UpdateTimestamp\":1231298343343,\"VersionCode\":\"ultimate\"}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalItems\":15,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1325,6 +1456,7 @@ fn list_cloud_gtm_monitor_nodes() {
     >(
         "Alidns 2015-01-09 ListCloudGtmMonitorNodes",
         "{\"Ipv4IspCityNodes\":{\"Ipv4IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"CountryCode\":\"001\",\"CountryName\":\"中国\",\"DefaultSelected\":true,\"GroupName\":\"BGP节点\",\"GroupType\":\"BGP\",\"Ips\":{\"Ip\":[\" [\\n            \\\"47.92.XX.XX\\\",\\n            \\\"47.92.XX.XX\\\",\\n            \\\"39.98.XX.XX\\\",\\n            \\\"39.100.XX.XX\\\"\\n          ]\"]},\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\",\"NodeId\":\"node-ewze1bysndy4gf**j8\"}]},\"Ipv6IspCityNodes\":{\"Ipv6IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"CountryCode\":\"001\",\"CountryName\":\"中国\",\"DefaultSelected\":true,\"GroupName\":\"BGP节点\",\"GroupType\":\"BGP\",\"Ips\":{\"Ip\":[\" [\\n            \\\"240e:e9:6002:15c:0:ff:b015:1**f\\\",\\n            \\\"240e:e9:6002:15a:0:ff:b05c:1**8\\\"\\n          ]\\n\"]},\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\",\"NodeId\":\"node-ewze1bysndy4gf**j8\\n\"}]},\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1335,6 +1467,7 @@ fn list_cloud_gtm_monitor_templates() {
     >(
         "Alidns 2015-01-09 ListCloudGtmMonitorTemplates",
         "{\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"75446CC1-FC9A-4595-8D96-089D73D7A63D\",\"Templates\":{\"Template\":[{\"CreateTime\":\"2024-03-23T13:09Z\",\"CreateTimestamp\":1527690629357,\"EvaluationCount\":2,\"ExtendInfo\":\"{\\\\\\\"code\\\\\\\":200,\\\\\\\"path\\\\\\\":\\\\\\\"\\\\\\\\index.htm\\\\\\\",\\\\\\\"host\\\\\\\":\\\\\\\"aliyun.com\\\\\\\"}\\n\",\"FailureRate\":50,\"Interval\":60,\"IpVersion\":\"IPv4\",\"IspCityNodes\":{\"IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"CountryCode\":\"001\",\"CountryName\":\"中国\",\"GroupName\":\"BGP节点\",\"GroupType\":\"BGP\",\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\"}]},\"Name\":\"IPv4-Ping\",\"Protocol\":\"ping\",\"Remark\":\"test\",\"TemplateId\":\"mtp-89518052425100****\",\"Timeout\":5000,\"UpdateTime\":\"2024-03-29T13:20Z\",\"UpdateTimestamp\":1527690629357}]},\"TotalItems\":30,\"TotalPages\":2}",
+        &[],
     );
 }
 
@@ -1345,6 +1478,7 @@ fn list_recursion_records() {
     >(
         "Alidns 2015-01-09 ListRecursionRecords",
         "{\"MaxResults\":500,\"NextToken\":\"4698691\",\"PageNumber\":1,\"PageSize\":20,\"Records\":{\"Record\":[{\"CreateTime\":\"2023-06-28T09:16Z\",\"CreateTimestamp\":1721119172000,\"Creator\":123121312,\"CreatorSubType\":\"custom\",\"CreatorType\":\"user\",\"EnableStatus\":\"enable\",\"Priority\":10,\"RecordId\":\"1897105298264316928\",\"Remark\":\"1150\",\"RequestSource\":\"default\",\"Rr\":\"wap\",\"Ttl\":60,\"Type\":\"A\",\"UpdateTime\":\"2024-10-22T09:54Z\",\"UpdateTimestamp\":1620283051000,\"Value\":\"120.38.70.54\",\"Weight\":1,\"ZoneId\":\"169439170000011\"}]},\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\\n\",\"TotalItems\":100,\"TotalPages\":5}",
+        &[],
     );
 }
 
@@ -1355,6 +1489,7 @@ fn list_recursion_zones() {
     >(
         "Alidns 2015-01-09 ListRecursionZones",
         "{\"MaxResults\":100,\"NextToken\":\"4698691\",\"PageNumber\":1,\"PageSize\":5,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalItems\":1,\"TotalPages\":1,\"Zones\":{\"Zone\":[{\"CreateTime\":\"2021-03-08T05:45Z\",\"CreateTimestamp\":1729674680000,\"Creator\":\"218497924149333932\",\"CreatorSubType\":\"SUB\",\"CreatorType\":\"USER\",\"EffectiveScopes\":{\"EffectiveScope\":[{\"EffectiveType\":\"account\",\"Scopes\":{\"Scope\":[\"20003\"]}}]},\"ProxyPattern\":\"record\",\"RecordCount\":8,\"Remark\":\"107\",\"UpdateTime\":\"2024-11-12T04:30Z\",\"UpdateTimestamp\":1707189878000,\"ZoneId\":\"173671468000011\",\"ZoneName\":\"dfsdfsd\"}]}}",
+        &[],
     );
 }
 
@@ -1365,6 +1500,7 @@ fn list_tag_resources() {
     >(
         "Alidns 2015-01-09 ListTagResources",
         "{\"NextToken\":\"4698691\",\"RequestId\":\"61092C8D-6AEB-4310-B74D-C632F89BF4FB\",\"TagResources\":[{\"ResourceId\":\"example.com\",\"ResourceType\":\"DOMAIN\",\"TagKey\":\"abcd\",\"TagValue\":\"abcd\"}]}",
+        &[],
     );
 }
 
@@ -1375,6 +1511,7 @@ fn modify_hichina_domain_dns() {
     >(
         "Alidns 2015-01-09 ModifyHichinaDomainDNS",
         "{\"NewDnsServers\":{\"DnsServer\":[\"{\\\"DnsServer\\\": [\\\"dns9.hichina.com\\\",\\\"dns10.hichina.com\\\"]}\"]},\"OriginalDnsServers\":{\"DnsServer\":[\"{\\\"DnsServer\\\": [\\\"NS3.DNSV5.COM\\\",\\\"NS4.DNSV5.COM\\\"]}\"]},\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1385,6 +1522,7 @@ fn move_domain_resource_group() {
     >(
         "Alidns 2015-01-09 MoveDomainResourceGroup",
         "{\"RequestId\":\"C6F1D541-E7A6-447A-A2B5-9F7A20B2A8FB\"}",
+        &[],
     );
 }
 
@@ -1395,6 +1533,7 @@ fn move_gtm_resource_group() {
     >(
         "Alidns 2015-01-09 MoveGtmResourceGroup",
         "{\"RequestId\":\"C6F1D541-E7A6-447A-A2B5-9F7A20B2A8FB\"}",
+        &[],
     );
 }
 
@@ -1405,6 +1544,7 @@ fn operate_batch_domain() {
     >(
         "Alidns 2015-01-09 OperateBatchDomain",
         "{\"RequestId\":\"75446CC1-FC9A-4595-8D96-089D73D7A63D\",\"TaskId\":0}",
+        &[],
     );
 }
 
@@ -1415,6 +1555,7 @@ fn preview_gtm_recovery_plan() {
     >(
         "Alidns 2015-01-09 PreviewGtmRecoveryPlan",
         "{\"PageNumber\":1,\"PageSize\":5,\"Previews\":{\"Preview\":[{\"InstanceId\":\"gtm-cn-wwo3a3hbz**\",\"Name\":\"name-example\",\"SwitchInfos\":{\"SwitchInfo\":[{\"Content\":\"默认地址池（默认地址池1）切换备用地址池（备用地址池1）\",\"StrategyName\":\"hrb5ju\"}]},\"UserDomainName\":\"example.com\"}]},\"RequestId\":\"853805EA-3D47-47D5-9A1A-A45C24313ABD\",\"TotalItems\":15,\"TotalPages\":3}",
+        &[],
     );
 }
 
@@ -1425,6 +1566,7 @@ fn remove_rsp_domain_server_hold_status_for_gateway() {
     >(
         "Alidns 2015-01-09 RemoveRspDomainServerHoldStatusForGateway",
         "{\"AccessDeniedDetail\":{\"AuthAction\":\"CreateUser\",\"AuthPrincipalDisplayName\":\"2015555733387XXXX\",\"AuthPrincipalOwnerId\":\"10469733312XXX\",\"AuthPrincipalType\":\"SubUser\",\"EncodedDiagnosticMessage\":\"AQEAAAAAaNIARXXXXUQwNjE0LUQzN0XXXXVEQy1BQzExLTMzXXXXNTkxRjk1Ng==\",\"NoPermissionType\":\"ImplicitDeny\",\"PolicyType\":\"DlpSend\"},\"Data\":{\"DomainName\":\"example.com\"},\"RecoverableError\":true,\"RequestId\":\"0629502C-6224-5DC9-A8ED-2ED73A2E3931\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1435,6 +1577,7 @@ fn replace_cloud_gtm_address_pool_address() {
     >(
         "Alidns 2015-01-09 ReplaceCloudGtmAddressPoolAddress",
         "{\"AddressPoolId\":\"pool-89618921167339****\",\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1445,6 +1588,7 @@ fn replace_cloud_gtm_instance_config_address_pool() {
     >(
         "Alidns 2015-01-09 ReplaceCloudGtmInstanceConfigAddressPool",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1455,6 +1599,7 @@ fn retrieve_domain() {
     >(
         "Alidns 2015-01-09 RetrieveDomain",
         "{\"RequestId\":\"9CC0D642-49D4-48DE-A1A5-9F218652E4A7\"}",
+        &[],
     );
 }
 
@@ -1465,6 +1610,7 @@ fn rollback_gtm_recovery_plan() {
     >(
         "Alidns 2015-01-09 RollbackGtmRecoveryPlan",
         "{\"RequestId\":\"853805EA-3D47-47D5-9A1A-A45C24313ABD\"}",
+        &[],
     );
 }
 
@@ -1475,6 +1621,7 @@ fn search_cloud_gtm_address_pools() {
     >(
         "Alidns 2015-01-09 SearchCloudGtmAddressPools",
         "{\"AddressPools\":{\"AddressPool\":[{\"AddressLbStrategy\":\"round_robin\",\"AddressPoolId\":\"pool-89528023225442****\",\"AddressPoolName\":\"AddressPool-1\",\"AddressPoolType\":\"IPv4\",\"Addresses\":{\"Address\":[{\"Address\":\"223.5.XX.XX\",\"AddressId\":\"addr-89518218114368****\",\"AttributeInfo\":\"当前版本不支持返回此参数。\",\"AvailableMode\":\"auto\",\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"any_ok\",\"HealthStatus\":\"ok\",\"HealthTasks\":{\"HealthTask\":[{\"Port\":80,\"TemplateId\":\"mtp-89518052425100****\",\"TemplateName\":\"IPv4-Ping\"}]},\"ManualAvailableStatus\":\"available\",\"Name\":\"Address-1\",\"Remark\":\"test\",\"RequestSource\":\"default\",\"SerialNumber\":1,\"Type\":\"IPv4\",\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357,\"WeightValue\":1}]},\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"any_ok\",\"HealthStatus\":\"ok\",\"Remark\":\"test\",\"SequenceLbStrategyMode\":\"preemptive\",\"UpdateTime\":\"024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalItems\":11,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1485,6 +1632,7 @@ fn search_cloud_gtm_addresses() {
     >(
         "Alidns 2015-01-09 SearchCloudGtmAddresses",
         "{\"Addresses\":{\"Address\":[{\"Address\":\"223.5.XX.XX\",\"AddressId\":\"addr-89518218114368**92\",\"AttributeInfo\":\"当前版本不返回此参数。\",\"AvailableMode\":\"auto\",\"AvailableStatus\":\"available\",\"CreateTime\":\"2024-03-23T13:09Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"p50_ok\",\"HealthStatus\":\"ok\",\"HealthTasks\":{\"HealthTask\":[{\"MonitorStatus\":\"ok\",\"Port\":80,\"TemplateId\":\"mtp-89518052425100****\",\"TemplateName\":\"IPv4-Ping\"}]},\"ManualAvailableStatus\":\"available\",\"Name\":\"Address-1\",\"Remark\":\"test\",\"Type\":\"IPv4\",\"UpdateTime\":\"2024-03-29T13:20Z\",\"UpdateTimestamp\":1527690629357}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalItems\":15,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1495,6 +1643,7 @@ fn search_cloud_gtm_instance_configs() {
     >(
         "Alidns 2015-01-09 SearchCloudGtmInstanceConfigs",
         "{\"InstanceConfigs\":{\"InstanceConfig\":[{\"AddressPoolLbStrategy\":\"round_robin\",\"AddressPools\":{\"AddressPool\":[{\"AddressLbStrategy\":\"round_robin\",\"AddressPoolId\":\"pool-89564504435014**60\",\"AddressPoolName\":\"AddressPool-1\",\"AddressPoolType\":\"IPv4\",\"AvailableStatus\":\" available\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthJudgement\":\"any_ok\",\"HealthStatus\":\"ok\",\"RequestSource\":{\"RequestSource\":[\"[\\\"default\\\"]\"]},\"SeqNonPreemptiveSchedule\":false,\"SequenceLbStrategyMode\":\"preemptive\",\"SerialNumber\":1,\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357,\"WeightValue\":1}]},\"AvailableStatus\":\"available\",\"CommodityCode\":\"dns_gtm_public_cn\",\"ConfigId\":\"Config-000****\\n\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1527690629357,\"EnableStatus\":\"enable\",\"HealthStatus\":\"ok\",\"InstanceId\":\"gtm-cn-x0r38e0****\",\"Remark\":\"test\",\"ScheduleDomainName\":\"www.example.com\",\"ScheduleHostname\":\"www\",\"ScheduleRrType\":\"A\",\"ScheduleZoneMode\":\"custom\",\"ScheduleZoneName\":\"example.com\",\"SequenceLbStrategyMode\":\"preemptive\",\"Ttl\":60,\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1527690629357,\"VersionCode\":\"ultimate\"}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"6AEC7A64-3CB1-4C49-8B35-0B901F1E26BF\",\"TotalItems\":15,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1505,6 +1654,7 @@ fn search_cloud_gtm_instances() {
     >(
         "Alidns 2015-01-09 SearchCloudGtmInstances",
         "{\"Instances\":{\"Instance\":[{\"ChargeType\":\"postpay / prepay\",\"CommodityCode\":\"dns_gtm_public_cn\",\"CreateTime\":\"2024-03-15T01:46Z\",\"CreateTimestamp\":1710467214858,\"ExpireTime\":0,\"ExpireTimestamp\":\"1725552000000\",\"InstanceId\":\"gtm-cn-wwo3a3h****\",\"InstanceName\":\"test\",\"MonitorTaskQuota\":100,\"MonthlyEmailUsed\":200,\"MonthlySmsQuota\":2000,\"MonthlySmsUsed\":200,\"MonthlyWebhookUsed\":100,\"ScheduleDomainName\":\"www.example.com\",\"UpdateTime\":\"2024-03-15T01:46Z\",\"UpdateTimestamp\":1710467214858,\"VersionCode\":\"ultimate\"}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"TotalItems\":10,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1515,6 +1665,7 @@ fn search_cloud_gtm_monitor_templates() {
     >(
         "Alidns 2015-01-09 SearchCloudGtmMonitorTemplates",
         "{\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Templates\":{\"Template\":[{\"CreateTime\":\"2024-03-23T13:09Z\",\"CreateTimestamp\":1527690629357,\"EvaluationCount\":2,\"ExtendInfo\":\"{\\\\\\\"code\\\\\\\":200,\\\\\\\"path\\\\\\\":\\\\\\\"\\\\\\\\index.htm\\\\\\\",\\\\\\\"host\\\\\\\":\\\\\\\"aliyun.com\\\\\\\"}\",\"FailureRate\":50,\"Interval\":60,\"IpVersion\":\"IPv4\",\"IspCityNodes\":{\"IspCityNode\":[{\"CityCode\":\"503\",\"CityName\":\"张家口市\",\"CountryCode\":\"001\",\"CountryName\":\"中国\",\"GroupName\":\"BGP\",\"GroupType\":\"BGP\",\"IspCode\":\"465\",\"IspName\":\"阿里巴巴\"}]},\"Name\":\"IPv4-Ping\",\"Protocol\":\"ping\",\"Remark\":\"test\",\"TemplateId\":\"mtp-89518052425100**80\",\"Timeout\":5000,\"UpdateTime\":\"2024-03-29T13:20Z\",\"UpdateTimestamp\":1527690629357}]},\"TotalItems\":1,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1525,6 +1676,7 @@ fn search_recursion_records() {
     >(
         "Alidns 2015-01-09 SearchRecursionRecords",
         "{\"MaxResults\":500,\"NextToken\":\"4698691\",\"PageNumber\":1,\"PageSize\":1,\"Records\":{\"Record\":[{\"CreateTime\":\"2025-06-16T02:18Z\",\"CreateTimestamp\":1615182315000,\"Creator\":1521021611066866,\"CreatorSubType\":\"custom\",\"CreatorType\":\"user\",\"EnableStatus\":\"enable\",\"Priority\":1,\"RecordId\":\"1927184083990351872\",\"Remark\":\"vxwk\",\"RequestSource\":\"default\",\"Rr\":\"wap\",\"Ttl\":60,\"Type\":\"A\",\"UpdateTime\":\"2022-10-28T13:07Z\",\"UpdateTimestamp\":1722107570000,\"Value\":\"14.19.85.71\",\"Weight\":\"4\",\"ZoneId\":\"169783221000012\"}]},\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalItems\":100,\"TotalPages\":1}",
+        &[],
     );
 }
 
@@ -1535,6 +1687,7 @@ fn search_recursion_zones() {
     >(
         "Alidns 2015-01-09 SearchRecursionZones",
         "{\"MaxResults\":20,\"NextToken\":\"4698691\",\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TotalItems\":11,\"TotalPages\":123,\"Zones\":{\"Zone\":[{\"CreateTime\":\"2022-10-17T06:13Z\",\"CreateTimestamp\":1749694625000,\"Creator\":\"***\",\"CreatorSubType\":\"SUB\",\"CreatorType\":\"USER\",\"EffectiveScopes\":{\"EffectiveScope\":[{\"EffectiveType\":\"account\",\"Scopes\":{\"Scope\":[\"20003\"]}}]},\"ProxyPattern\":\"record\",\"RecordCount\":20,\"Remark\":\"107\",\"UpdateTime\":\"2024-08-13T01:44Z\",\"UpdateTimestamp\":1639621006000,\"ZoneId\":\"169439170000011\",\"ZoneName\":\"ixiqiu.cn\"}]}}",
+        &[],
     );
 }
 
@@ -1545,6 +1698,7 @@ fn set_dnsslb_status() {
     >(
         "Alidns 2015-01-09 SetDNSSLBStatus",
         "{\"Open\":true,\"RecordCount\":8,\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1555,6 +1709,7 @@ fn set_dns_gtm_access_mode() {
     >(
         "Alidns 2015-01-09 SetDnsGtmAccessMode",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\"}",
+        &[],
     );
 }
 
@@ -1565,6 +1720,7 @@ fn set_dns_gtm_monitor_status() {
     >(
         "Alidns 2015-01-09 SetDnsGtmMonitorStatus",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -1575,6 +1731,7 @@ fn set_domain_dnssec_status() {
     >(
         "Alidns 2015-01-09 SetDomainDnssecStatus",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1585,6 +1742,7 @@ fn set_domain_record_status() {
     >(
         "Alidns 2015-01-09 SetDomainRecordStatus",
         "{\"RecordId\":\"9*******\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Status\":\"Disable\"}",
+        &[],
     );
 }
 
@@ -1595,6 +1753,7 @@ fn set_gtm_access_mode() {
     >(
         "Alidns 2015-01-09 SetGtmAccessMode",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\"}",
+        &[],
     );
 }
 
@@ -1605,6 +1764,7 @@ fn set_gtm_monitor_status() {
     >(
         "Alidns 2015-01-09 SetGtmMonitorStatus",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -1615,6 +1775,7 @@ fn switch_dns_gtm_instance_strategy_mode() {
     >(
         "Alidns 2015-01-09 SwitchDnsGtmInstanceStrategyMode",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -1625,6 +1786,7 @@ fn tag_resources() {
     >(
         "Alidns 2015-01-09 TagResources",
         "{\"RequestId\":\"635B0CCD-15A7-48C9-B4D6-628FF57FF4B8\"}",
+        &[],
     );
 }
 
@@ -1635,6 +1797,7 @@ fn transfer_domain() {
     >(
         "Alidns 2015-01-09 TransferDomain",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"TaskId\":112233}",
+        &[],
     );
 }
 
@@ -1645,6 +1808,7 @@ fn unbind_instance_domains() {
     >(
         "Alidns 2015-01-09 UnbindInstanceDomains",
         "{\"FailedCount\":0,\"RequestId\":\"123\",\"SuccessCount\":2}",
+        &[],
     );
 }
 
@@ -1655,6 +1819,7 @@ fn untag_resources() {
     >(
         "Alidns 2015-01-09 UntagResources",
         "{\"RequestId\":\"F152A869-DF77-4DF1-9A00-4E06978FE6A1\"}",
+        &[],
     );
 }
 
@@ -1665,6 +1830,7 @@ fn update_cloud_gtm_address() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmAddress",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1675,6 +1841,7 @@ fn update_cloud_gtm_address_enable_status() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmAddressEnableStatus",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1685,6 +1852,7 @@ fn update_cloud_gtm_address_manual_available_status() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmAddressManualAvailableStatus",
         "{\"RequestId\":\"0F32959D-417B-4D66-8463-68606605E3E2\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1695,6 +1863,7 @@ fn update_cloud_gtm_address_pool_basic_config() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmAddressPoolBasicConfig",
         "{\"AddressPoolId\":\"pool-89528023225442****\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1705,6 +1874,7 @@ fn update_cloud_gtm_address_pool_enable_status() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmAddressPoolEnableStatus",
         "{\"AddressPoolId\":\"pool-89528023225442****\",\"RequestId\":\"89184F33-48A1-4401-9C0F-40E45DB091AB\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1715,6 +1885,7 @@ fn update_cloud_gtm_address_pool_lb_strategy() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmAddressPoolLbStrategy",
         "{\"AddressPoolId\":\"pool-89528023225442****\",\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1725,6 +1896,7 @@ fn update_cloud_gtm_address_pool_remark() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmAddressPoolRemark",
         "{\"AddressPoolId\":\"pool-89528023225442****\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1735,6 +1907,7 @@ fn update_cloud_gtm_address_remark() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmAddressRemark",
         "{\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1745,6 +1918,7 @@ fn update_cloud_gtm_global_alert() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmGlobalAlert",
         "{\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1755,6 +1929,7 @@ fn update_cloud_gtm_instance_config_alert() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmInstanceConfigAlert",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1765,6 +1940,7 @@ fn update_cloud_gtm_instance_config_basic() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmInstanceConfigBasic",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1775,6 +1951,7 @@ fn update_cloud_gtm_instance_config_enable_status() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmInstanceConfigEnableStatus",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1785,6 +1962,7 @@ fn update_cloud_gtm_instance_config_lb_strategy() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmInstanceConfigLbStrategy",
         "{\"RequestId\":\"0F32959D-417B-4D66-8463-68606605E3E2\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1795,6 +1973,7 @@ fn update_cloud_gtm_instance_config_remark() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmInstanceConfigRemark",
         "{\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1805,6 +1984,7 @@ fn update_cloud_gtm_instance_name() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmInstanceName",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1815,6 +1995,7 @@ fn update_cloud_gtm_monitor_template() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmMonitorTemplate",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1825,6 +2006,7 @@ fn update_cloud_gtm_monitor_template_remark() {
     >(
         "Alidns 2015-01-09 UpdateCloudGtmMonitorTemplateRemark",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1835,6 +2017,7 @@ fn update_custom_line() {
     >(
         "Alidns 2015-01-09 UpdateCustomLine",
         "{\"RequestId\":\"B57C121B-A45F-44D8-A9B2-13E5A5044195\"}",
+        &[],
     );
 }
 
@@ -1845,6 +2028,7 @@ fn update_dnsslb_weight() {
     >(
         "Alidns 2015-01-09 UpdateDNSSLBWeight",
         "{\"RecordId\":\"9*******\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\",\"Weight\":2}",
+        &[],
     );
 }
 
@@ -1855,6 +2039,7 @@ fn update_dns_cache_domain() {
     >(
         "Alidns 2015-01-09 UpdateDnsCacheDomain",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1865,6 +2050,7 @@ fn update_dns_cache_domain_remark() {
     >(
         "Alidns 2015-01-09 UpdateDnsCacheDomainRemark",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1875,6 +2061,7 @@ fn update_dns_gtm_access_strategy() {
     >(
         "Alidns 2015-01-09 UpdateDnsGtmAccessStrategy",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\",\"StrategyId\":\"testS******\"}",
+        &[],
     );
 }
 
@@ -1885,6 +2072,7 @@ fn update_dns_gtm_address_pool() {
     >(
         "Alidns 2015-01-09 UpdateDnsGtmAddressPool",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -1895,6 +2083,7 @@ fn update_dns_gtm_instance_global_config() {
     >(
         "Alidns 2015-01-09 UpdateDnsGtmInstanceGlobalConfig",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF559**\"}",
+        &[],
     );
 }
 
@@ -1905,6 +2094,7 @@ fn update_dns_gtm_monitor() {
     >(
         "Alidns 2015-01-09 UpdateDnsGtmMonitor",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -1915,6 +2105,7 @@ fn update_domain_group() {
     >(
         "Alidns 2015-01-09 UpdateDomainGroup",
         "{\"GroupId\":\"60bb3ef15ace449082cf914ed3ea****\",\"GroupName\":\"NewName\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1925,6 +2116,7 @@ fn update_domain_record() {
     >(
         "Alidns 2015-01-09 UpdateDomainRecord",
         "{\"RecordId\":\"99******\",\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1935,6 +2127,7 @@ fn update_domain_record_remark() {
     >(
         "Alidns 2015-01-09 UpdateDomainRecordRemark",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1945,6 +2138,7 @@ fn update_domain_remark() {
     >(
         "Alidns 2015-01-09 UpdateDomainRemark",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -1955,6 +2149,7 @@ fn update_gtm_access_strategy() {
     >(
         "Alidns 2015-01-09 UpdateGtmAccessStrategy",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\"}",
+        &[],
     );
 }
 
@@ -1965,6 +2160,7 @@ fn update_gtm_address_pool() {
     >(
         "Alidns 2015-01-09 UpdateGtmAddressPool",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -1975,6 +2171,7 @@ fn update_gtm_instance_global_config() {
     >(
         "Alidns 2015-01-09 UpdateGtmInstanceGlobalConfig",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\"}",
+        &[],
     );
 }
 
@@ -1985,6 +2182,7 @@ fn update_gtm_monitor() {
     >(
         "Alidns 2015-01-09 UpdateGtmMonitor",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -1995,6 +2193,7 @@ fn update_gtm_recovery_plan() {
     >(
         "Alidns 2015-01-09 UpdateGtmRecoveryPlan",
         "{\"RequestId\":\"575A3E3A-E9FC-5435-9CAD-BD89533E****\"}",
+        &[],
     );
 }
 
@@ -2005,6 +2204,7 @@ fn update_recursion_record() {
     >(
         "Alidns 2015-01-09 UpdateRecursionRecord",
         "{\"RecordId\":\"12*****\",\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -2015,6 +2215,7 @@ fn update_recursion_record_enable_status() {
     >(
         "Alidns 2015-01-09 UpdateRecursionRecordEnableStatus",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\\n\"}",
+        &[],
     );
 }
 
@@ -2025,6 +2226,7 @@ fn update_recursion_record_remark() {
     >(
         "Alidns 2015-01-09 UpdateRecursionRecordRemark",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\"}",
+        &[],
     );
 }
 
@@ -2035,6 +2237,7 @@ fn update_recursion_record_weight() {
     >(
         "Alidns 2015-01-09 UpdateRecursionRecordWeight",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\\n\"}",
+        &[],
     );
 }
 
@@ -2045,6 +2248,7 @@ fn update_recursion_record_weight_enable_status() {
     >(
         "Alidns 2015-01-09 UpdateRecursionRecordWeightEnableStatus",
         "{\"RequestId\":\"6856BCF6-11D6-4D7E-AC53-FD579933522B\\n\"}",
+        &[],
     );
 }
 
@@ -2055,6 +2259,7 @@ fn update_recursion_zone_effective_scope() {
     >(
         "Alidns 2015-01-09 UpdateRecursionZoneEffectiveScope",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\\n\"}",
+        &[],
     );
 }
 
@@ -2065,6 +2270,7 @@ fn update_recursion_zone_proxy_pattern() {
     >(
         "Alidns 2015-01-09 UpdateRecursionZoneProxyPattern",
         "{\"RequestId\":\"536E9CAD-DB30-4647-AC87-AA5CC38C5382\"}",
+        &[],
     );
 }
 
@@ -2075,6 +2281,7 @@ fn update_recursion_zone_remark() {
     >(
         "Alidns 2015-01-09 UpdateRecursionZoneRemark",
         "{\"RequestId\":\"29D0F8F8-5499-4F6C-9FDC-1EE13BF55925\"}",
+        &[],
     );
 }
 
@@ -2085,5 +2292,6 @@ fn update_rsp_domain_server_prohibit_status_for_gateway() {
     >(
         "Alidns 2015-01-09 UpdateRspDomainServerProhibitStatusForGateway",
         "{\"AccessDeniedDetail\":{\"AuthAction\":\"CreateUser\",\"AuthPrincipalDisplayName\":\"2015555733387XXXX\",\"AuthPrincipalOwnerId\":\"10469733312XXX\",\"AuthPrincipalType\":\"SubUser\",\"EncodedDiagnosticMessage\":\"AQFohtp4aIbaeEXXXXQxNjFDLUIzMzgtNTXXXX05NkFCLUI2RkY5XXXXzAzQQ==\",\"NoPermissionType\":\"ImplicitDeny\",\"PolicyType\":\"DlpSend\"},\"Data\":{\"DomainName\":\"example.com\",\"StatusList\":[{\"DomainName\":\"uptp.test.abchina.com.cn\",\"Status\":\"serverUpdateProhibited\",\"StatusMsg\":\"实名认证未通过，增加serverUpdateProhibited状态\"}]},\"RecoverableError\":true,\"RequestId\":\"0629502C-6224-5DC9-A8ED-2ED73A2E3931\",\"Success\":true}",
+        &[],
     );
 }

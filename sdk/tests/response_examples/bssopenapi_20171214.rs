@@ -8,6 +8,7 @@ fn add_account_relation() {
     >(
         "BssOpenApi 2017-12-14 AddAccountRelation",
         "{\"Code\":\"200\",\"Data\":{\"HostId\":\"HostId\",\"RelationId\":0},\"Message\":\"返回信息\",\"RequestId\":\"请求标识\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn allocate_cost_unit_resource() {
     >(
         "BssOpenApi 2017-12-14 AllocateCostUnitResource",
         "{\"Code\":\"success\",\"Data\":{\"IsSuccess\":true,\"ToUnitId\":32857346527,\"ToUnitUserId\":34857693874},\"Message\":\"Successful！\",\"RequestId\":\"845C629F-47A7-4F46-A470-ED5047C4C250\",\"Success\":false}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn apply_invoice() {
     >(
         "BssOpenApi 2017-12-14 ApplyInvoice",
         "{\"Code\":\"Success\",\"Data\":{\"InvoiceApplyId\":1323125534},\"Message\":\"Successful!\",\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn cancel_order() {
     >(
         "BssOpenApi 2017-12-14 CancelOrder",
         "{\"Code\":\"Success\",\"Data\":{\"HostId\":\"cn\"},\"Message\":\"Successful!\",\"RequestId\":\"30D2285E-A848-4ECB-AA74-4954C60858A1\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn change_reseller_consume_amount() {
     >(
         "BssOpenApi 2017-12-14 ChangeResellerConsumeAmount",
         "{\"Code\":\"200\",\"Data\":\"300.00\",\"Message\":\"successful\",\"RequestId\":\"D6E068C3-25BC-455A-85FE-45F0B22ECB1F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn confirm_relation() {
     >(
         "BssOpenApi 2017-12-14 ConfirmRelation",
         "{\"Code\":\"200\",\"Data\":{\"HostId\":\"HostId\"},\"Message\":\"返回信息\",\"RequestId\":\"request_id\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn convert_charge_type() {
     >(
         "BssOpenApi 2017-12-14 ConvertChargeType",
         "{\"Code\":\"Success\",\"Data\":{\"OrderId\":\"202657601410661\"},\"Message\":\"Successful！\",\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn create_ag_account() {
     >(
         "BssOpenApi 2017-12-14 CreateAgAccount",
         "{\"AgRelationDto\":{\"Mpk\":\"1785287436011964\",\"Pk\":\"1728240534507590\",\"RamAdminRoleName\":\"admin-role\",\"Type\":\"FINACE_CLOUD\"},\"Code\":\"LOGIN_EMAIL_HAS_BEEN_USED\",\"Message\":\"loginEmail=685741089H@chinaunicom.cn,has used\",\"RequestId\":\"EAE08A27-386C-579E-966D-8853EC3C5D0E\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn create_cost_unit() {
     >(
         "BssOpenApi 2017-12-14 CreateCostUnit",
         "{\"Code\":\"Success\",\"Data\":{\"CostUnitDtoList\":[{\"OwnerUid\":26387563,\"ParentUnitId\":-1,\"UnitId\":84327659328,\"UnitName\":\"test\"}]},\"Message\":\"Successful！\",\"RequestId\":\"F5B803CF-94D8-43AF-ADB3-D819AAD30E27\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn create_instance() {
     >(
         "BssOpenApi 2017-12-14 CreateInstance",
         "{\"Code\":\"Success\",\"Data\":{\"InstanceId\":\"OSSBAG-cn-v1hxxxxx23\",\"OrderId\":\"20240xxxx21\"},\"Message\":\"Successful！\",\"RequestId\":\"C880B065-A781-4F19-B6DD-3E0E3B715C64\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_reseller_user_quota() {
     >(
         "BssOpenApi 2017-12-14 CreateResellerUserQuota",
         "{\"Code\":\"200\",\"Data\":true,\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_resource_package() {
     >(
         "BssOpenApi 2017-12-14 CreateResourcePackage",
         "{\"Code\":\"Success\",\"Data\":{\"InstanceId\":\"OSSBAG-cn-****s\",\"OrderId\":202407022550621},\"Message\":\"Successful!\",\"OrderId\":202407022550621,\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_savings_plans_instance() {
     >(
         "BssOpenApi 2017-12-14 CreateSavingsPlansInstance",
         "{\"Code\":\"PARAM_ERROR\",\"Data\":{\"OrderId\":202110260001},\"Message\":\"参数不能为空\",\"RequestId\":\"26dabb0c-8ca0-4aa0-8143-30499f3fe304\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn delete_cost_unit() {
     >(
         "BssOpenApi 2017-12-14 DeleteCostUnit",
         "{\"Code\":\"Success\",\"Data\":{\"IsSuccess\":true,\"OwnerUid\":12431,\"UnitId\":123412343},\"Message\":\"Successful！\",\"RequestId\":\"F5B803CF-94D8-43AF-ADB3-D819AAD30E27\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn describe_cost_budgets_summary() {
     >(
         "BssOpenApi 2017-12-14 DescribeCostBudgetsSummary",
         "{\"Code\":\"Success\",\"Data\":{\"HostId\":\"cn\",\"Items\":[{\"Budget\":{\"budgetCycleType\":\"monthly\",\"budgetMemo\":\"\",\"totalBudgetAmount\":220},\"BudgetName\":\"全年预算\",\"BudgetStatus\":\"overdue\",\"BudgetType\":\"cost\",\"CalculatedValues\":{\"actualAddForecastedAmount\":89.6,\"actualAndBudgetComparison\":\"20.73%\",\"actualConsumeSum\":88.6},\"ConsumePeriod\":{\"consumePeriodBegin\":\"2022-10\",\"consumePeriodEnd\":\"2022-11\"}}],\"MaxResults\":5,\"NextToken\":\"eyJwYWdlTnVtIjoyLCJwYWdlU2l6ZSI6NH0=\",\"TotalCount\":20},\"Message\":\"Successful!\",\"RequestId\":\"3BFC23FE-A182-4D96-A1E4-7521B30B8E43\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn describe_instance_amortized_cost_by_amortization_period() {
     >(
         "BssOpenApi 2017-12-14 DescribeInstanceAmortizedCostByAmortizationPeriod",
         "{\"Code\":\"200\",\"Data\":{\"AccountID\":\"185766xxxx\",\"AccountName\":\"test@test.aliyunid.com\",\"Items\":[{\"AfterDiscountAmount\":0,\"AmortizationPeriod\":\"202210\",\"AmortizationStatus\":\"amortized\",\"BillAccountID\":0,\"BillAccountName\":\"test@test.aliyunid.com\",\"BillOwnerID\":0,\"BillOwnerName\":\"test@test.aliyunid.com\",\"BizType\":\"trusteeship\",\"ConsumePeriod\":\"202210\",\"CostUnit\":\"未分配\",\"CostUnitCode\":\"1234\",\"CurrentAmortizationAfterDiscountAmount\":0,\"CurrentAmortizationDeductedByCashCoupons\":0,\"CurrentAmortizationDeductedByCoupons\":0,\"CurrentAmortizationDeductedByPrepaidCard\":0,\"CurrentAmortizationExpenditureAmount\":0,\"CurrentAmortizationInvoiceDiscount\":0,\"CurrentAmortizationPretaxAmount\":0,\"CurrentAmortizationPretaxGrossAmount\":0,\"CurrentAmortizationRoundDownDiscount\":0,\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"ExpenditureAmount\":0,\"InstanceID\":\"i-kjhdskjgshfdlkjfdh\",\"InternetIP\":\"34.xx.x.x\",\"IntranetIP\":\"192.xx.xx.xx\",\"InvoiceDiscount\":0,\"PretaxAmount\":0,\"PretaxGrossAmount\":0,\"PreviouslyAmortizedAfterDiscountAmount\":0,\"PreviouslyAmortizedDeductedByCashCoupons\":0,\"PreviouslyAmortizedDeductedByCoupons\":0,\"PreviouslyAmortizedDeductedByPrepaidCard\":0,\"PreviouslyAmortizedExpenditureAmount\":0,\"PreviouslyAmortizedInvoiceDiscount\":0,\"PreviouslyAmortizedPretaxAmount\":0,\"PreviouslyAmortizedPretaxGrossAmount\":0,\"PreviouslyAmortizedRoundDownDiscount\":0,\"ProductCode\":\"rds\",\"ProductDetail\":\"云数据库RDS\\t\",\"ProductDetailCode\":\"rds\",\"ProductName\":\"云数据库RDS\",\"Region\":\"杭州\",\"RemainingAmortizationAfterDiscountAmount\":0,\"RemainingAmortizationDeductedByCashCoupons\":0,\"RemainingAmortizationDeductedByCoupons\":0,\"RemainingAmortizationDeductedByPrepaidCard\":0,\"RemainingAmortizationExpenditureAmount\":0,\"RemainingAmortizationInvoiceDiscount\":0,\"RemainingAmortizationPretaxAmount\":0,\"RemainingAmortizationPretaxGrossAmount\":0,\"RemainingAmortizationRoundDownDiscount\":0,\"ResourceGroup\":\"默认资源组\\t\",\"RoundDownDiscount\":0,\"SplitAccountName\":\"test**1122\",\"SplitItemID\":\"i-28bycvyb4\",\"SplitItemName\":\"iZ28bycvyb4Z\",\"SplitProductDetail\":\"rds\",\"SubscriptionType\":\"PayAsYouGo\",\"Tag\":\"tag\",\"Zone\":\"杭州1\"}],\"MaxResults\":100,\"NextToken\":\"CAESEgoQCg4KCmdtdF9jcmVhdGUEARgBIkgKCQBwhGmPcAEAAAo7AzYAAAAxTDgwMDcxMjg3ZDJhNmM3ZDguTDgwMDAwMDAwMDAwMzE1MTIuTDgwMDcyZDMyZTJkYzg3N2U\",\"TotalCount\":100},\"Message\":\"Successful！\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn describe_instance_amortized_cost_by_consume_period() {
     >(
         "BssOpenApi 2017-12-14 DescribeInstanceAmortizedCostByConsumePeriod",
         "{\"Code\":\"200\",\"Data\":{\"AccountID\":\"185766xxxx\\n\",\"AccountName\":\"test@test.aliyunid.com\\n\",\"Items\":[{\"AfterDiscountAmount\":0,\"AmortizationPeriod\":\"202210\",\"AmortizationStatus\":\"amortized\",\"BillAccountID\":0,\"BillAccountName\":\"test@test.aliyunid.com\\n\",\"BillOwnerID\":0,\"BillOwnerName\":\"test@test.aliyunid.com\\n\",\"BizType\":\"trusteeship\",\"ConsumePeriod\":\"202210\",\"CostUnit\":\"未分配\\n\",\"CostUnitCode\":\"1234\",\"CurrentAmortizationAfterDiscountAmount\":0,\"CurrentAmortizationDeductedByCashCoupons\":0,\"CurrentAmortizationDeductedByCoupons\":0,\"CurrentAmortizationDeductedByPrepaidCard\":0,\"CurrentAmortizationExpenditureAmount\":0,\"CurrentAmortizationInvoiceDiscount\":0,\"CurrentAmortizationPretaxAmount\":0,\"CurrentAmortizationPretaxGrossAmount\":0,\"CurrentAmortizationRoundDownDiscount\":0,\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"ExpenditureAmount\":0,\"InstanceID\":\"i-kjhdskjgshfdlkjfdh\\n\",\"InternetIP\":\"34.xx.x.x\\n\",\"IntranetIP\":\"192.xx.xx.xx\\n\",\"InvoiceDiscount\":0,\"PretaxAmount\":0,\"PretaxGrossAmount\":0,\"PreviouslyAmortizedAfterDiscountAmount\":0,\"PreviouslyAmortizedDeductedByCashCoupons\":0,\"PreviouslyAmortizedDeductedByCoupons\":0,\"PreviouslyAmortizedDeductedByPrepaidCard\":0,\"PreviouslyAmortizedExpenditureAmount\":0,\"PreviouslyAmortizedInvoiceDiscount\":0,\"PreviouslyAmortizedPretaxAmount\":0,\"PreviouslyAmortizedPretaxGrossAmount\":0,\"PreviouslyAmortizedRoundDownDiscount\":0,\"ProductCode\":\"rds\",\"ProductDetail\":\"云数据库RDS\\t\\n\",\"ProductDetailCode\":\"rds\\n\",\"ProductName\":\"云数据库RDS\\n\",\"Region\":\"杭州\",\"RemainingAmortizationAfterDiscountAmount\":0,\"RemainingAmortizationDeductedByCashCoupons\":0,\"RemainingAmortizationDeductedByCoupons\":0,\"RemainingAmortizationDeductedByPrepaidCard\":0,\"RemainingAmortizationExpenditureAmount\":0,\"RemainingAmortizationInvoiceDiscount\":0,\"RemainingAmortizationPretaxAmount\":0,\"RemainingAmortizationPretaxGrossAmount\":0,\"RemainingAmortizationRoundDownDiscount\":0,\"ResourceGroup\":\"默认资源组\\t\\n\",\"RoundDownDiscount\":0,\"SplitAccountName\":\"test**1122\\n\",\"SplitItemID\":\"i-28bycvyb4\\n\",\"SplitItemName\":\"iZ28bycvyb4Z\\n\",\"SplitProductDetail\":\"rds\",\"SubscriptionType\":\"PayAsYouGo\",\"Tag\":\"tag\",\"Zone\":\"杭州1\\n\"}],\"MaxResults\":100,\"NextToken\":\"CAESEgoQCg4KCmdtdF9jcmVhdGUEARgBIkgKCQBwhGmPcAEAAAo7AzYAAAAxTDgwMDcxMjg3ZDJhNmM3ZDguTDgwMDAwMDAwMDAwMzE1MTIuTDgwMDcyZDMyZTJkYzg3N2U\\n\",\"TotalCount\":100},\"Message\":\"Successful！\\n\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn describe_instance_bill() {
     >(
         "BssOpenApi 2017-12-14 DescribeInstanceBill",
         "{\"Code\":\"Success\",\"Data\":{\"AccountID\":\"122\",\"AccountName\":\"test@test.aliyunid.com\",\"BillingCycle\":\"2020-03\",\"Items\":[{\"AdjustAmount\":0,\"AfterDiscountAmount\":0,\"BillAccountID\":\"122\",\"BillAccountName\":\"test@test.aliyunid.com\",\"BillingDate\":\"2020-03-20\",\"BillingItem\":\"带宽\",\"BillingItemCode\":\"disk\",\"BillingType\":\"其它\",\"BizType\":\"trusteeship\",\"CashAmount\":0,\"CommodityCode\":\"rds\",\"CostUnit\":\"未分配\\t\",\"Currency\":\"CNY\",\"DeductedByCashCoupons\":0.1,\"DeductedByCoupons\":0.1,\"DeductedByPrepaidCard\":0.1,\"DeductedByResourcePackage\":\"0.1\",\"InstanceConfig\":\"CPU：12\",\"InstanceID\":\"i-dadada\",\"InstanceSpec\":\"ecs.sn1ne.3xlarge\\t\",\"InternetIP\":\"34.xx.x.x\\t\",\"IntranetIP\":\"192.xx.xx.xx\",\"InvoiceDiscount\":0.1,\"Item\":\"PayAsYouGoBill\",\"ItemName\":\"iZ28bycvyb4Z\",\"ListPrice\":\"100\",\"ListPriceUnit\":\"元\",\"NickName\":\"test\",\"OutstandingAmount\":0.1,\"OwnerID\":\"123\",\"PaymentAmount\":0.1,\"PipCode\":\"rds\",\"PretaxAmount\":0.1,\"PretaxGrossAmount\":0.1,\"ProductCode\":\"rds\",\"ProductDetail\":\"云数据库RDS\\t\",\"ProductName\":\"云数据库RDS\\t\",\"ProductType\":\"rds\",\"Region\":\"杭州\",\"ResourceGroup\":\"默认资源组\\t\",\"ServicePeriod\":\"3600\",\"ServicePeriodUnit\":\"秒\",\"SubscriptionType\":\"PayAsYouGo\",\"Tag\":\"key:testKey value:testValue; key:testKey1 value:testValues1\",\"Usage\":\"100\",\"UsageUnit\":\"GB\",\"Zone\":\"杭州1\"}],\"MaxResults\":20,\"NextToken\":\"CAESEgoQCg4KCm\",\"TotalCount\":20},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn describe_pricing_module() {
     >(
         "BssOpenApi 2017-12-14 DescribePricingModule",
         "{\"Code\":\"Success\",\"Data\":{\"AttributeList\":{\"Attribute\":[{\"Code\":\"DBInstanceStorage\",\"Name\":\"存储空间\",\"Unit\":\"GB\",\"Values\":{\"AttributeValue\":[{\"Name\":\"2 核 4GB（单机基础版）\",\"Remark\":\"连接数：4000 IOPS与存储空间大小有关\",\"Type\":\"single_string\",\"Value\":\"mysql.n2.medium.1\"}]}}]},\"ModuleList\":{\"Module\":[{\"ConfigList\":{\"ConfigList\":[\"[ \\\"Region\\\",\\\"InstanceType\\\" ]\"]},\"Currency\":\"CNY\",\"ModuleCode\":\"InstanceType\",\"ModuleName\":\"实例\",\"PriceType\":\"Month\"}]}},\"Message\":\"****\",\"RequestId\":\"C40A8EE0-8084-49FE-B66E-5E1C3B6AE025\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn describe_product_amortized_cost_by_amortization_period() {
     >(
         "BssOpenApi 2017-12-14 DescribeProductAmortizedCostByAmortizationPeriod",
         "{\"Code\":\"200\\n\",\"Data\":{\"AccountID\":\"185766xxxx\",\"AccountName\":\"test@test.aliyunid.com\\n\",\"Items\":[{\"AfterDiscountAmount\":0,\"AmortizationPeriod\":\"202210\",\"AmortizationStatus\":\"amortized\",\"BillAccountID\":0,\"BillAccountName\":\"test@test.aliyunid.com\\n\",\"BillOwnerID\":0,\"BillOwnerName\":\"test@test.aliyunid.com\\n\",\"BizType\":\"trusteeship\\n\",\"ConsumePeriod\":\"202210\",\"CurrentAmortizationAfterDiscountAmount\":0,\"CurrentAmortizationDeductedByCashCoupons\":0,\"CurrentAmortizationDeductedByCoupons\":0,\"CurrentAmortizationDeductedByPrepaidCard\":0,\"CurrentAmortizationExpenditureAmount\":0,\"CurrentAmortizationInvoiceDiscount\":0,\"CurrentAmortizationPretaxAmount\":0,\"CurrentAmortizationPretaxGrossAmount\":0,\"CurrentAmortizationRoundDownDiscount\":0,\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"ExpenditureAmount\":0,\"InvoiceDiscount\":0,\"PretaxAmount\":0,\"PretaxGrossAmount\":0,\"PreviouslyAmortizedAfterDiscountAmount\":0,\"PreviouslyAmortizedDeductedByCashCoupons\":0,\"PreviouslyAmortizedDeductedByCoupons\":0,\"PreviouslyAmortizedDeductedByPrepaidCard\":0,\"PreviouslyAmortizedExpenditureAmount\":0,\"PreviouslyAmortizedInvoiceDiscount\":0,\"PreviouslyAmortizedPretaxAmount\":0,\"PreviouslyAmortizedPretaxGrossAmount\":0,\"PreviouslyAmortizedRoundDownDiscount\":0,\"ProductCode\":\"rds\",\"ProductDetail\":\"云数据库RDS\\n\",\"ProductDetailCode\":\"rds\",\"ProductName\":\"云数据库RDS\\n\",\"RemainingAmortizationAfterDiscountAmount\":0,\"RemainingAmortizationDeductedByCashCoupons\":0,\"RemainingAmortizationDeductedByCoupons\":0,\"RemainingAmortizationDeductedByPrepaidCard\":0,\"RemainingAmortizationExpenditureAmount\":0,\"RemainingAmortizationInvoiceDiscount\":0,\"RemainingAmortizationPretaxAmount\":0,\"RemainingAmortizationPretaxGrossAmount\":0,\"RemainingAmortizationRoundDownDiscount\":0,\"RoundDownDiscount\":0,\"SubscriptionType\":\"PayAsYouGo\"}],\"MaxResults\":100,\"NextToken\":\"CAESEgoQCg4KCmdtdF9jcmVhdGUEARgBIkgKCQBwhGmPcAEAAAo7AzYAAAAxTDgwMDcxMjg3ZDJhNmM3ZDguTDgwMDAwMDAwMDAwMzE1MTIuTDgwMDcyZDMyZTJkYzg3N2U\\n\",\"TotalCount\":100},\"Message\":\"Successful！\\n\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn describe_product_amortized_cost_by_consume_period() {
     >(
         "BssOpenApi 2017-12-14 DescribeProductAmortizedCostByConsumePeriod",
         "{\"Code\":\"200\",\"Data\":{\"AccountID\":\"185766xxxx\",\"AccountName\":\"test@test.aliyunid.com\\n\",\"Items\":[{\"AfterDiscountAmount\":0,\"AmortizationPeriod\":\"202210\",\"AmortizationStatus\":\"amortized\",\"BillAccountID\":0,\"BillAccountName\":\"test@test.aliyunid.com\\n\",\"BillOwnerID\":0,\"BillOwnerName\":\"test@test.aliyunid.com\\n\",\"BizType\":\"trusteeship\",\"ConsumePeriod\":\"202210\",\"CurrentAmortizationAfterDiscountAmount\":0,\"CurrentAmortizationDeductedByCashCoupons\":0,\"CurrentAmortizationDeductedByCoupons\":0,\"CurrentAmortizationDeductedByPrepaidCard\":0,\"CurrentAmortizationExpenditureAmount\":0,\"CurrentAmortizationInvoiceDiscount\":0,\"CurrentAmortizationPretaxAmount\":0,\"CurrentAmortizationPretaxGrossAmount\":0,\"CurrentAmortizationRoundDownDiscount\":0,\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"ExpenditureAmount\":0,\"InvoiceDiscount\":0,\"PretaxAmount\":0,\"PretaxGrossAmount\":0,\"PreviouslyAmortizedAfterDiscountAmount\":0,\"PreviouslyAmortizedDeductedByCashCoupons\":0,\"PreviouslyAmortizedDeductedByCoupons\":0,\"PreviouslyAmortizedDeductedByPrepaidCard\":0,\"PreviouslyAmortizedExpenditureAmount\":0,\"PreviouslyAmortizedInvoiceDiscount\":0,\"PreviouslyAmortizedPretaxAmount\":0,\"PreviouslyAmortizedPretaxGrossAmount\":0,\"PreviouslyAmortizedRoundDownDiscount\":0,\"ProductCode\":\"rds\",\"ProductDetail\":\"云数据库RDS\\n\",\"ProductDetailCode\":\"rds\",\"ProductName\":\"云数据库RDS\\n\",\"RemainingAmortizationAfterDiscountAmount\":0,\"RemainingAmortizationDeductedByCashCoupons\":0,\"RemainingAmortizationDeductedByCoupons\":0,\"RemainingAmortizationDeductedByPrepaidCard\":0,\"RemainingAmortizationExpenditureAmount\":0,\"RemainingAmortizationInvoiceDiscount\":0,\"RemainingAmortizationPretaxAmount\":0,\"RemainingAmortizationPretaxGrossAmount\":0,\"RemainingAmortizationRoundDownDiscount\":0,\"RoundDownDiscount\":0,\"SubscriptionType\":\"PayAsYouGo\"}],\"MaxResults\":100,\"NextToken\":\"CAESEgoQCg4KCmdtdF9jcmVhdGUEARgBIkgKCQBwhGmPcAEAAAo7AzYAAAAxTDgwMDcxMjg3ZDJhNmM3ZDguTDgwMDAwMDAwMDAwMzE1MTIuTDgwMDcyZDMyZTJkYzg3N2U\",\"TotalCount\":100},\"Message\":\"Successful！\\n\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn describe_resource_coverage_detail() {
     >(
         "BssOpenApi 2017-12-14 DescribeResourceCoverageDetail",
         "{\"Code\":\"Success\",\"Data\":{\"Items\":[{\"CapacityUnit\":\"算力*小时\",\"CommodityCode\":\"ecs\",\"CommodityName\":\"云服务器ECS-按量付费\",\"CoveragePercentage\":1,\"Currency\":\"CNY\",\"DeductQuantity\":1,\"EndTime\":\"2021-04-01 01:00:00\",\"InstanceId\":\"i-bp1d9x623987rlj0dx4xx\",\"InstanceSpec\":\"ecs.t5-lc2m1.nano\",\"PaymentAmount\":0,\"ProductCode\":\"ecs\",\"ProductName\":\"云服务器 ECS\",\"Region\":\"华东1（杭州）\",\"RegionNo\":\"cn-hangzhou-dg-a01\",\"StartTime\":\"2021-04-01 00:00:00\",\"TotalQuantity\":1,\"UserId\":\"123745698925000\",\"UserName\":\"test13@test.aliyun.com\",\"Zone\":\"cn-hangzhou-i\",\"ZoneName\":\"杭州 可用区I\"}],\"MaxResults\":200,\"NextToken\":\"eyJwYWdlTnVtIjoyLCJwYWdlU2l6ZSI6MTB9\",\"TotalCount\":10000},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn describe_resource_coverage_total() {
     >(
         "BssOpenApi 2017-12-14 DescribeResourceCoverageTotal",
         "{\"Code\":\"Success\",\"Data\":{\"PeriodCoverage\":[{\"CoveragePercentage\":0.1,\"Period\":\"2020110100\"}],\"TotalCoverage\":{\"CapacityUnit\":\"算力*小时\",\"CoveragePercentage\":1,\"DeductQuantity\":1,\"TotalQuantity\":1}},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn describe_resource_package_product() {
     >(
         "BssOpenApi 2017-12-14 DescribeResourcePackageProduct",
         "{\"Code\":\"Success\",\"Data\":{\"ResourcePackages\":{\"ResourcePackage\":[{\"Name\":\"对象存储OSS资源包(包月)\",\"PackageTypes\":{\"PackageType\":[{\"Code\":\"FPT_ossbag_deadlineAcc_CdnOut_common_sz\",\"Name\":\"回源流量包(华南1)\",\"Properties\":{\"Property\":[{\"Name\":\"region\",\"Value\":\"cn-shenzhen\"}]},\"Specifications\":{\"Specification\":[{\"AvailableDurations\":{\"AvailableDuration\":[{\"Name\":\"6 Month\",\"Unit\":\"Month\",\"Value\":6}]},\"Name\":\"1TB\",\"Value\":\"1024\"}]}}]},\"ProductCode\":\"ossbag\",\"ProductType\":\"ossbag\"}]}},\"Message\":\"Successful!\",\"OrderId\":72353765387,\"RequestId\":\"BBEF51A3-E933-4F40-A534-C673CBDB9C80\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn describe_resource_usage_detail() {
     >(
         "BssOpenApi 2017-12-14 DescribeResourceUsageDetail",
         "{\"Code\":\"Success\",\"Data\":{\"Items\":[{\"CapacityUnit\":\"算力*小时\",\"Currency\":\"CNY\",\"DeductQuantity\":1,\"EndTime\":\"2021-04-01 01:00:00\",\"ImageType\":\"linux\",\"InstanceSpec\":\"ecs.t5-lc2m1.nano\",\"PostpaidCost\":\"0.06\",\"PotentialSavedCost\":\"0.13\",\"Quantity\":2,\"Region\":\"华东1（杭州）\",\"RegionNo\":\"cn-hangzhou-dg-a01\",\"ReservationCost\":\"0\",\"ResourceInstanceId\":\"ecsri-bp147nnfz21225k9mpix00\",\"SavedCost\":\"0.06\",\"StartTime\":\"2021-04-01 00:00:00\",\"Status\":\"Valid\",\"StatusName\":\"生效\",\"TotalQuantity\":2,\"UsagePercentage\":0.5,\"UserId\":\"123745698925000\",\"UserName\":\"test@aliyun.com\",\"Zone\":\"cn-hangzhou-i\",\"ZoneName\":\"杭州 可用区I\"}],\"MaxResults\":200,\"NextToken\":\"eyJwYWdlTnVtIjoyLCJwYWdlU2l6ZSI6MTB9\",\"TotalCount\":10000},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn describe_resource_usage_total() {
     >(
         "BssOpenApi 2017-12-14 DescribeResourceUsageTotal",
         "{\"Code\":\"Success\",\"Data\":{\"PeriodCoverage\":[{\"Period\":\"2021071500\",\"UsagePercentage\":0.1}],\"TotalUsage\":{\"PostpaidCost\":200,\"PotentialSavedCost\":100,\"ReservationCost\":10,\"SavedCost\":100,\"UsagePercentage\":1}},\"Message\":\"Successful!\",\"RequestId\":\"364C7C81-5E5E-51A0-B738-1969D2671B05\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn describe_savings_plans_coverage_detail() {
     >(
         "BssOpenApi 2017-12-14 DescribeSavingsPlansCoverageDetail",
         "{\"Code\":\"success\",\"Data\":{\"Items\":[{\"CoveragePercentage\":0.9,\"Currency\":\"CNY\",\"DeductAmount\":5.5,\"EndPeriod\":\"2023-05-01 00:00:00\",\"InstanceId\":\"i-bp1d9x623987rlj0dx4xx\",\"InstanceSpec\":\"ecs.sn1ne.3xlarge\",\"OwnerId\":1906589291020438,\"PostpaidCost\":200,\"Region\":\"华东1（杭州）\",\"StartPeriod\":\"2023-04-01 00:00:00\",\"TotalAmount\":6.11,\"UserId\":1906589291020438,\"UserName\":\"xxx@test.aliyunid.com\"}],\"NextToken\":\"eyJwYWdlTnVtIjoyLCJwYWdlU2l6ZSI6MTB9\",\"TotalCount\":100},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn describe_savings_plans_coverage_total() {
     >(
         "BssOpenApi 2017-12-14 DescribeSavingsPlansCoverageTotal",
         "{\"Code\":\"Success\",\"Data\":{\"PeriodCoverage\":[{\"Percentage\":1,\"Period\":\"2021071500\"}],\"TotalCoverage\":{\"CoveragePercentage\":1,\"DeductAmount\":100}},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn describe_savings_plans_usage_detail() {
     >(
         "BssOpenApi 2017-12-14 DescribeSavingsPlansUsageDetail",
         "{\"Code\":\"Success\",\"Data\":{\"Items\":[{\"Currency\":\"CNY\",\"DeductValue\":3.94,\"EndPeriod\":\"2021-08-09 00:00:00\",\"InstanceId\":\"spn-a1fhs54c243hP22\",\"PoolValue\":29.84,\"PostpaidCost\":4.2,\"SavedCost\":0.08,\"StartPeriod\":\"2021-08-01 00:00:00\",\"Status\":\"-1\",\"Type\":\"通用型\",\"UsagePercentage\":0.9,\"UserId\":123745698925000,\"UserName\":\"test13@test.aliyun.com\"}],\"NextToken\":\"eyJwYWdlTnVtIjoyLCJwYWdlU2ldhsSI6MTB9\",\"TotalCount\":1000},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn describe_savings_plans_usage_total() {
     >(
         "BssOpenApi 2017-12-14 DescribeSavingsPlansUsageTotal",
         "{\"Code\":\"success\",\"Data\":{\"PeriodCoverage\":[{\"Percentage\":1,\"Period\":\"2021041500\"}],\"TotalUsage\":{\"PoolValue\":100,\"PostpaidCost\":200,\"SavedCost\":100,\"UsagePercentage\":1}},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn describe_split_item_bill() {
     >(
         "BssOpenApi 2017-12-14 DescribeSplitItemBill",
         "{\"Code\":\"Success\",\"Data\":{\"AccountID\":\"185xxxx3489\",\"AccountName\":\"test@test.aliyunid.com\",\"BillingCycle\":\"2020-03\",\"Items\":[{\"AdjustAmount\":0,\"AfterDiscountAmount\":0,\"BillAccountID\":\"185xxxx3489\",\"BillAccountName\":\"test@test.aliyunid.com\",\"BillingDate\":\"2020-01-20\",\"BillingItem\":\"带宽\",\"BillingItemCode\":\"disk\",\"BillingType\":\"其它\",\"BizType\":\"trusteeship\",\"CashAmount\":0,\"CommodityCode\":\"rds\",\"CostUnit\":\"未分配\",\"Currency\":\"CNY\",\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"DeductedByResourcePackage\":\"0\",\"InstanceConfig\":\"CPU:12\",\"InstanceID\":\"i-kjhdskjgshfdlkjfdh\",\"InstanceSpec\":\"ecs.sn1ne.3xlarge\",\"InternetIP\":\"34.xx.x.x\",\"IntranetIP\":\"192.xx.xx.xx\",\"InvoiceDiscount\":0,\"Item\":\"PayAsYouGoBill\",\"ItemName\":\"iZ28bycvyb4Z\",\"ListPrice\":\"0.12\",\"ListPriceUnit\":\"元/GB\",\"NickName\":\"nick\",\"OutstandingAmount\":0.1,\"OwnerID\":\"169***013\",\"PaymentAmount\":0,\"PipCode\":\"rds\",\"PretaxAmount\":0,\"PretaxGrossAmount\":0,\"ProductCode\":\"rds\",\"ProductDetail\":\"云数据库RDS\",\"ProductName\":\"云数据库RDS\",\"ProductType\":\"rds\",\"Region\":\"杭州\",\"ResourceGroup\":\"默认资源组\",\"ServicePeriod\":\"20\",\"ServicePeriodUnit\":\"小时\",\"SplitAccountID\":\"12**122\",\"SplitAccountName\":\"test**1122\",\"SplitBillingCycle\":\"2021-06\",\"SplitBillingDate\":\"2021-06-01\",\"SplitCommodityCode\":\"rds\",\"SplitItemID\":\"i-28bycvyb4\",\"SplitItemName\":\"iZ28bycvyb4Z\",\"SplitProductDetail\":\"云数据库\",\"SubscriptionType\":\"PayAsYouGo\",\"Tag\":\"key:testKey value:testValue; key:testKey1 value:testValues1\",\"Usage\":\"100\",\"UsageUnit\":\"GB\",\"Zone\":\"华北1\"}],\"MaxResults\":20,\"NextToken\":\"CAESEgoQCg4K\",\"TotalCount\":20},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn get_account_relation() {
     >(
         "BssOpenApi 2017-12-14 GetAccountRelation",
         "{\"Code\":\"200\",\"Data\":{\"ChildUserId\":0,\"EndTime\":0,\"GmtModified\":0,\"Id\":0,\"ParentUserId\":0,\"StartTime\":0,\"Status\":\"RELATED 【已建立关联】\",\"Type\":\"enterprise_group\"},\"Message\":\"提示信息\",\"RequestId\":\"RequestId\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn get_customer_account_info() {
     >(
         "BssOpenApi 2017-12-14 GetCustomerAccountInfo",
         "{\"Code\":\"Success\",\"Data\":{\"AccountType\":\"1\",\"CreditLimitStatus\":\"Freeze\",\"HostingStatus\":\"FREEZE\",\"IsCertified\":true,\"LoginEmail\":\"xxxx@aliyun.com\",\"Mpk\":1051360339779133},\"Message\":\"Successful!\",\"RequestId\":\"94017C56-1725-5DD9-AB41-B3BAE791D600\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn get_customer_list() {
     >(
         "BssOpenApi 2017-12-14 GetCustomerList",
         "{\"Code\":\"200\",\"Data\":{\"UidList\":[\"6210322125051645960\"]},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn get_order_detail() {
     >(
         "BssOpenApi 2017-12-14 GetOrderDetail",
         "{\"Code\":\"Success\",\"Data\":{\"HostName\":\"test\",\"OrderList\":{\"Order\":[{\"AfterTaxAmount\":\"0\",\"BillModuleConfig\":{\"billModuleConfig\":[{\"ApiCode\":\"datadisk\",\"BillModuleProperties\":{\"billModuleProperties\":[{\"AttrApiCode\":\"cloud_ssd\",\"ModuleApiCode\":\"cloud_ssd\",\"Value\":\"cloud_ssd\"}]},\"Code\":\"datadisk\",\"Name\":\"数据盘\"}]},\"CommodityCode\":\"rds\",\"Config\":\"DBInstanceClass:[DBInstanceClass:rds.mysql.s1.small;EngineVersion:8.0;Region:cn-qingdao;]DBFlowType:[Region:cn-qingdao;]\",\"CreateTime\":\"2017-06-08T09:41:30Z\",\"Currency\":\" CNY\",\"ExtendInfos\":{\"key\":\"{\\\"IsAutoRenew\\\":\\\"true\\\",\\\"DiscountAmount\\\":\\\"100.98\\\",\\\"DeductedByCoupons\\\":\\\"98.88\\\",\\\"CouponNo\\\":\\\"319170900877\\\"}\"},\"InstanceIDs\":\"[\\\"rm-bp1a2vsr018313t6o\\\"]\",\"Operator\":\"23424243432\",\"OrderId\":\"3453425324\",\"OrderSubType\":\"子订单类型\",\"OrderType\":\"new\",\"OriginalConfig\":\"DBInstanceClass:[DBInstanceClass:rds.mysql.s1.small;EngineVersion:8.0;Region:cn-qingdao;]DBFlowType:[Region:cn-qingdao;]\",\"OriginalModuleConfig\":{\"originalModuleConfig\":[{\"Code\":\"systemdisk\",\"ModuleProperties\":{\"moduleProperties\":[{\"Code\":\"高效云盘\",\"Name\":\"cloud_efficiency\",\"Value\":\"cloud_efficiency\"}]},\"Name\":\"系统盘\"}]},\"PaymentCurrency\":\"CNY\",\"PaymentStatus\":\"paid\",\"PaymentTime\":\"2017-06-08T09:41:30Z\",\"PretaxAmount\":\"0\",\"PretaxAmountLocal\":\"0\",\"PretaxGrossAmount\":\"0\",\"ProductCode\":\"rds\",\"ProductType\":\"rds\",\"Quantity\":\"1\",\"Region\":\"cn-hangzhou\",\"RelatedOrderId\":\"4353453534543\",\"SubOrderId\":\"234343\",\"SubscriptionType\":\"Subscription\",\"Tax\":\"1\",\"UsageEndTime\":\"2117-06-08T16:00:00Z\",\"UsageStartTime\":\"2017-06-08T16:00:00Z\"}]},\"PageNum\":1,\"PageSize\":20,\"TotalCount\":1},\"Message\":\"Successful!\",\"RequestId\":\"D6E068C3-25BC-455A-85FE-45F0B22ECB1F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn get_pay_as_you_go_price() {
     >(
         "BssOpenApi 2017-12-14 GetPayAsYouGoPrice",
         "{\"Code\":\"Success\",\"Data\":{\"Currency\":\"CNY\",\"ModuleDetails\":{\"ModuleDetail\":[{\"CostAfterDiscount\":100,\"InvoiceDiscount\":20,\"ModuleCode\":\"InstanceType\",\"OriginalCost\":1.77,\"UnitPrice\":0}]},\"PromotionDetails\":{\"PromotionDetail\":[{\"PromotionDesc\":\"仅提供测试使用的1分钱活动\",\"PromotionId\":10200210,\"PromotionName\":\"仅提供测试使用的1分钱活动\"}]}},\"Message\":\"Successful\",\"RequestId\":\"1537A007-72D7-4165-8A26-8694A38E219A\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn get_resource_package_price() {
     >(
         "BssOpenApi 2017-12-14 GetResourcePackagePrice",
         "{\"Code\":\"Success\",\"Data\":{\"Currency\":\"CNY\",\"DiscountPrice\":215040,\"OriginalPrice\":1290240,\"Promotions\":{\"Promotion\":[{\"Id\":1000680914,\"Name\":\"购买半年，立享8.3折优惠\"}]},\"TradePrice\":1075200},\"Message\":\"Successful!\",\"RequestId\":\"BBEF51A3-E933-4F40-A534-C673CBDB9C80\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn get_subscription_price() {
     >(
         "BssOpenApi 2017-12-14 GetSubscriptionPrice",
         "{\"Code\":\"InvalidConfigCod\",\"Data\":{\"Currency\":\"CNY\",\"DiscountPrice\":100,\"ModuleDetails\":{\"ModuleDetail\":[{\"CostAfterDiscount\":0,\"InvoiceDiscount\":100,\"ModuleCode\":\"PackageCode\",\"OriginalCost\":200,\"UnitPrice\":0}]},\"OriginalPrice\":900,\"PromotionDetails\":{\"PromotionDetail\":[{\"PromotionDesc\":\"test\",\"PromotionId\":1021199213,\"PromotionName\":\"test\"}]},\"Quantity\":1,\"TradePrice\":0},\"Message\":\"Successful\",\"RequestId\":\"30E7066E-AE6F-4E59-AFE6-11386CE3AFA7\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn inquiry_price_refund_instance() {
     >(
         "BssOpenApi 2017-12-14 InquiryPriceRefundInstance",
         "{\"Code\":\"200\",\"Data\":{\"Currency\":\"退款金额本币币种： CNY：人民币。 USD：美元。 JPY：日元。\",\"HostId\":\"cn\",\"InstanceId\":\"i-bp1etb69sqxgl4*******\",\"RefundAmount\":12.34},\"Message\":\"success\",\"RequestId\":\"UUID\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn modify_account_relation() {
     >(
         "BssOpenApi 2017-12-14 ModifyAccountRelation",
         "{\"Code\":\"200\",\"Data\":{\"HostId\":\"127.0.0.1\"},\"Message\":\"返回消息\",\"RequestId\":\"48602faf-abbe-4d46-8029-654cc5aead5d\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn modify_cost_unit() {
     >(
         "BssOpenApi 2017-12-14 ModifyCostUnit",
         "{\"Code\":\"Success\",\"Data\":[{\"IsSuccess\":true,\"OwnerUid\":823756287,\"UnitId\":356349875}],\"Message\":\"Successful!\",\"RequestId\":\"F5B803CF-94D8-43AF-ADB3-D819AAD30E27\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn modify_instance() {
     >(
         "BssOpenApi 2017-12-14 ModifyInstance",
         "{\"Code\":\"Success\",\"Data\":{\"HostId\":\"testId\",\"OrderId\":\"202653252354351\"},\"Message\":\"Successful！\",\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn query_account_balance() {
     >(
         "BssOpenApi 2017-12-14 QueryAccountBalance",
         "{\"Code\":\"200\",\"Data\":{\"AvailableAmount\":\"10000.00\",\"AvailableCashAmount\":\"10000.00\",\"CreditAmount\":\"0.00\",\"Currency\":\"CNY\",\"MybankCreditAmount\":\"0.00\",\"QuotaLimit\":\"10000.00\"},\"Message\":\"success\",\"RequestId\":\"16176743-6DC7-4CB3-BB25-A13982D8DFAD\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn query_account_bill() {
     >(
         "BssOpenApi 2017-12-14 QueryAccountBill",
         "{\"Code\":\"Success\",\"Data\":{\"AccountID\":\"1857xxxxx489\",\"AccountName\":\"test@test.aliyunid.com\",\"BillingCycle\":\"2020-03\",\"Items\":{\"Item\":[{\"AdjustAmount\":0,\"BillAccountID\":\"1857xxxxx489\",\"BillAccountName\":\"test@test.aliyunid.com\",\"BillingDate\":\"2021-03-01\",\"BizType\":\"trusteeship\",\"CashAmount\":0,\"CostUnit\":\"未分配\",\"Currency\":\"CNY\",\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"InvoiceDiscount\":0,\"OutstandingAmount\":0,\"OwnerID\":\"325434254\",\"OwnerName\":\"aligzncloudtest2\",\"PaymentAmount\":0,\"PipCode\":\"rds\",\"PretaxAmount\":0,\"PretaxGrossAmount\":0,\"ProductCode\":\"rds\",\"ProductName\":\"rds\",\"SubscriptionType\":\"PayAsYouGo\"}]},\"PageNum\":1,\"PageSize\":20,\"TotalCount\":1},\"Message\":\"Successful!\",\"RequestId\":\"3BFC23FE-A182-4D96-A1E4-7521B30B8E43\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn query_account_transaction_details() {
     >(
         "BssOpenApi 2017-12-14 QueryAccountTransactionDetails",
         "{\"Code\":\"200\",\"Data\":{\"AccountName\":\"yidi\",\"AccountTransactionsList\":{\"AccountTransactionsList\":[{\"Amount\":\"1.00\",\"Balance\":\"0\",\"BillingCycle\":\"2022-10\",\"FundType\":\"Cash\",\"RecordID\":\"2022120336190912\",\"Remarks\":\"测试\",\"TransactionAccount\":\"fortune_test@xxx.com\",\"TransactionChannel\":\"Alipay\",\"TransactionChannelSN\":\"123232434343532\",\"TransactionFlow\":\"Income\",\"TransactionNumber\":\"43342334\",\"TransactionTime\":\"2022-10-01\",\"TransactionType\":\"Consumption\"}]},\"MaxResults\":0,\"NextToken\":\"ASHDADS\",\"TotalCount\":100},\"Message\":\"SUCCESS\",\"RequestId\":\"asadadad-edafafafaasd\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn query_account_transactions() {
     >(
         "BssOpenApi 2017-12-14 QueryAccountTransactions",
         "{\"Code\":\"Success\",\"Data\":{\"AccountName\":\"test@test.aliyunid.com\",\"AccountTransactionsList\":{\"AccountTransactionsList\":[{\"Amount\":\"0\",\"Balance\":\"0\",\"BillingCycle\":\"2020-03\",\"FundType\":\"Cash\",\"RecordID\":\"2020030242\",\"Remarks\":\"NAT_GW\",\"TransactionAccount\":\"213562146\",\"TransactionChannel\":\"AccountBalance\",\"TransactionChannelSN\":\"1234354325\",\"TransactionFlow\":\"Expense\",\"TransactionNumber\":\"43342334\",\"TransactionTime\":\"2020-03-10T02:03:20Z\",\"TransactionType\":\"Consumption\"}]},\"PageNum\":1,\"PageSize\":10,\"TotalCount\":10},\"Message\":\"Successful！\",\"RequestId\":\"8634E02D-0942-4B1D-8295-5352FE9A1F39\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn query_available_instances() {
     >(
         "BssOpenApi 2017-12-14 QueryAvailableInstances",
         "{\"Code\":\"Success\",\"Data\":{\"InstanceList\":[{\"CreateTime\":\"2019-09-08T16:00:00Z\",\"EndTime\":\"2019-09-08T16:00:00Z\",\"ExpectedReleaseTime\":\"2019-09-08T16:00:00Z\",\"InstanceID\":\"1049056\",\"OwnerId\":325352345,\"ProductCode\":\"rds\",\"ProductType\":\"rds\",\"Region\":\"cn-hangzhou\",\"ReleaseTime\":\"2019-09-08T16:00:00Z\",\"RenewStatus\":\"ManualRenewal\",\"RenewalDuration\":1,\"RenewalDurationUnit\":\"M\",\"Seller\":\"123123123\",\"SellerId\":123123123,\"Status\":\"Creating-资源创建中\\nWaitForExpire-即将停服\\nNormal-正常\\nExpired-停服\",\"StopTime\":\"2019-09-08T16:00:00Z\",\"SubStatus\":\"Normal-后付费模块正常\\nWaitForLimit-后付费模块即将欠费受限\\nBandwidthLimited-后付费模块欠费受限\",\"SubscriptionType\":\"Subscription\"}],\"PageNum\":1,\"PageSize\":10,\"TotalCount\":11},\"Message\":\"Successful!\",\"RequestId\":\"C7C15585-8349-4C62-BEE4-5A391841B9BE\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn query_bill() {
     >(
         "BssOpenApi 2017-12-14 QueryBill",
         "{\"Code\":\"Success\",\"Data\":{\"AccountID\":\"185xxxxx489\",\"AccountName\":\"test@test.aliyunid.com\",\"BillingCycle\":\"2020-02\",\"Items\":{\"Item\":[{\"AdjustAmount\":0,\"AfterTaxAmount\":0,\"CashAmount\":0,\"CommodityCode\":\"rds\",\"Currency\":\"CNY\",\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"InvoiceDiscount\":0,\"Item\":\"SubscriptionOrder\",\"OutstandingAmount\":0,\"OwnerID\":\"3532535235\",\"PaymentAmount\":0,\"PaymentCurrency\":\"USD\",\"PaymentTime\":\"2020-03-11 08:00:00\",\"PaymentTransactionID\":\"2O3AADJFEAF2PDKSFAMFCB11918\",\"PipCode\":\"rds\",\"PretaxAmount\":100,\"PretaxAmountLocal\":0,\"PretaxGrossAmount\":0,\"ProductCode\":\"rds\",\"ProductDetail\":\"关系型数据库RDS（包月）\",\"ProductName\":\"云数据库RDS\",\"ProductType\":\"rds\",\"RecordID\":\"2020xxxx5912\",\"RoundDownDiscount\":\"0\",\"Status\":\"PayFinish\",\"SubOrderId\":\"325345254353\",\"SubscriptionType\":\"PayAsYouGo\",\"Tax\":0,\"UsageEndTime\":\"2020-03-11 08:00:00\",\"UsageStartTime\":\"2020-03-11 07:00:00\"}]},\"PageNum\":1,\"PageSize\":1,\"TotalCount\":20},\"Message\":\"Successful!\",\"RequestId\":\"AE3F4057-DFC9-4B81-8858-F620651010C9\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn query_bill_overview() {
     >(
         "BssOpenApi 2017-12-14 QueryBillOverview",
         "{\"Code\":\"Success\",\"Data\":{\"AccountID\":\"185766xxxx\",\"AccountName\":\"test@test.aliyunid.com\",\"BillingCycle\":\"2020-03\",\"Items\":{\"Item\":[{\"AdjustAmount\":0,\"AfterTaxAmount\":0,\"BillAccountID\":\"185766xxxx\",\"BillAccountName\":\"test@test.aliyunid.com\",\"BizType\":\"trusteeship\",\"CashAmount\":0,\"CommodityCode\":\"rds\",\"Currency\":\"CNY\",\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"InvoiceDiscount\":0,\"Item\":\"PayAsYouGoBill\",\"OutstandingAmount\":0,\"OwnerID\":\"1222\",\"PaymentAmount\":100,\"PaymentCurrency\":\"USD\",\"PipCode\":\"rds\",\"PretaxAmount\":100,\"PretaxAmountLocal\":0,\"PretaxGrossAmount\":100,\"ProductCode\":\"rds\",\"ProductDetail\":\"NAT Gateway (Pay-As-You-Go)\",\"ProductName\":\"Nat网关\",\"ProductType\":\"rds\",\"RoundDownDiscount\":\"0\",\"SubscriptionType\":\"Subscription\",\"Tax\":0}]}},\"Message\":\"Successful!\",\"RequestId\":\"BCB1E1BC-05BF-4217-80EE-BF09A29407BA\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn query_bill_to_oss_subscription() {
     >(
         "BssOpenApi 2017-12-14 QueryBillToOSSSubscription",
         "{\"Code\":\"Success\",\"Data\":{\"AccountID\":\"185xxxxx03489\",\"AccountName\":\"test@test.aliyunid.com\",\"Items\":{\"Item\":[{\"BucketOwnerId\":1369168081849304,\"BucketPath\":\"Billing/BillingItemDetailMonthly/\",\"RowLimitPerFile\":300000,\"SubscribeBucket\":\"billingtestbucket\",\"SubscribeLanguage\":\"zh\",\"SubscribeTime\":\"2019-10-30 15:40:11\",\"SubscribeType\":\"BillingItemDetailForBillingPeriod\"}]}},\"Message\":\"Successful!\",\"RequestId\":\"9EEAE43F-1E4D-4734-AE93-5049878AC103\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn query_cash_coupons() {
     >(
         "BssOpenApi 2017-12-14 QueryCashCoupons",
         "{\"Code\":\"Success\",\"Data\":{\"CashCoupon\":[{\"ApplicableProducts\":\"通用\",\"ApplicableScenarios\":\"阿里云按量付费账单,阿里云新购\",\"Balance\":\"100.00\",\"CashCouponId\":34534253254325,\"CashCouponNo\":\"Q-b1485def8f04a\",\"Description\":\"该代金券用于产品功能验证的测试\",\"EffectiveTime\":\"2018-08-02T15:15:50Z\",\"ExpiryTime\":\"2018-08-10T00:00:00Z\",\"GrantedTime\":\"2018-08-02T15:15:50Z\",\"NominalValue\":\"100.00\",\"Status\":\"Available\"}]},\"Message\":\"Successful！\",\"RequestId\":\"147B566E-DB4C-4E43-BDBB-5DB1D9D268DB\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn query_commodity_list() {
     >(
         "BssOpenApi 2017-12-14 QueryCommodityList",
         "{\"Code\":\"NotApplicable\",\"Data\":{\"CommodityList\":[{\"ChargeType\":\"POSTPAY\",\"CommodityCode\":\"ecs\",\"CommodityName\":\"云服务器（按量付费）\"}]},\"Message\":\"Successful!\",\"RequestId\":\"CC706AAC-75A6-55B5-9AB7-7D171C6C7655\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn query_cost_unit() {
     >(
         "BssOpenApi 2017-12-14 QueryCostUnit",
         "{\"Code\":\"Success\",\"Data\":{\"CostUnitDtoList\":[{\"OwnerUid\":2343464,\"ParentUnitId\":-1,\"UnitId\":23534,\"UnitName\":\"test\"}],\"PageNum\":1,\"PageSize\":20,\"TotalCount\":1},\"Message\":\"Successful!\",\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn query_cost_unit_resource() {
     >(
         "BssOpenApi 2017-12-14 QueryCostUnitResource",
         "{\"Code\":\"Success\",\"Data\":{\"CostUnit\":{\"OwnerUid\":321432,\"ParentUnitId\":23421,\"UnitId\":123412,\"UnitName\":\"test\"},\"CostUnitStatisInfo\":{\"ResourceCount\":1,\"ResourceGroupCount\":1,\"SubUnitCount\":2,\"TotalResourceCount\":3,\"TotalResourceGroupCount\":2,\"TotalUserCount\":2,\"UserCount\":0},\"PageNum\":1,\"PageSize\":20,\"ResourceInstanceDtoList\":[{\"ApportionCode\":\"test\",\"ApportionName\":\"test\",\"CommodityCode\":\"rds\",\"CommodityName\":\"云数据库\",\"PipCode\":\"rds\",\"RelatedResources\":\"oss\",\"ResourceGroup\":\"默认资源组\",\"ResourceId\":\"OSSBAG-cn-v0h1s4hma018\",\"ResourceNick\":\"testResource\",\"ResourceSource\":\"MANUAL_ALLOCATE\",\"ResourceStatus\":\"Available\",\"ResourceTag\":\"testResource\",\"ResourceType\":\"FPT_ossbag_absolute_Storage_bj\",\"ResourceUserId\":2424242134,\"ResourceUserName\":\"test@test.aliyun.com\"}],\"TotalCount\":12},\"Message\":\"Successful！\",\"RequestId\":\"04332CB7-9A57-4461-97E0-02821D044414\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn query_customer_address_list() {
     >(
         "BssOpenApi 2017-12-14 QueryCustomerAddressList",
         "{\"Code\":\"Success\",\"Data\":{\"CustomerInvoiceAddressList\":{\"CustomerInvoiceAddress\":[{\"Addressee\":\"\",\"BizType\":\"\",\"City\":\"\",\"County\":\"\",\"DeliveryAddress\":\"\",\"Id\":0,\"Phone\":\"\",\"PostalCode\":\"\",\"Province\":\"\",\"Street\":\"\",\"UserId\":0,\"UserNick\":\"\"}]}},\"Message\":\"Successful!\",\"RequestId\":\"BBEF51A3-E933-4F40-A534-C673CBDB9C80\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn query_dp_utilization_detail() {
     >(
         "BssOpenApi 2017-12-14 QueryDPUtilizationDetail",
         "{\"Code\":\"Success\",\"Data\":{\"DetailList\":{\"DetailList\":[{\"DeductDate\":\"2019/5/23 12:00\",\"DeductFactorTotal\":1,\"DeductHours\":24,\"DeductMeasure\":1,\"DeductQuantity\":1,\"DeductedCommodityCode\":\"rds\",\"DeductedInstanceId\":\"oss-123123\",\"DeductedProductDetail\":\"云数据库RDS\",\"InstanceId\":\"oss-123123\",\"InstanceSpec\":\"rds.mysql.s3.large\",\"Region\":\"cn-hangzhou \",\"ResCode\":\"PutRequest\",\"ShareUid\":1111111111,\"Uid\":1111111111}]},\"NextToken\":\"CAESF***zNTAw\"},\"Message\":\"Successful！\",\"RequestId\":\"DF58589C-A06C-4224-8615-7797E6474FA3\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn query_evaluate_list() {
     >(
         "BssOpenApi 2017-12-14 QueryEvaluateList",
         "{\"Code\":\"Success\",\"Data\":{\"EvaluateList\":{\"Evaluate\":[{\"BillCycle\":\"202502\",\"BillId\":0,\"BizTime\":\"2025-02-01 00:00:00\",\"BizType\":\"ALIYUN\",\"CanInvoiceAmount\":5000,\"GmtCreate\":\"2025-02-01 00:00:00\",\"GmtModified\":\"2025-01-01 00:00:00\",\"Id\":1325321532,\"InvoicedAmount\":10000,\"ItemId\":0,\"Name\":\"云服务器ECS(包月)\",\"OffsetAcceptAmount\":-5000,\"OffsetCostAmount\":5000,\"OpId\":\"\",\"OriginalAmount\":10000,\"OutBizId\":\"124324213421\",\"PresentAmount\":10000,\"Status\":1,\"Type\":1,\"UserId\":2738543,\"UserNick\":\"HelloWorld\"}]},\"HostId\":\"\",\"PageNum\":1,\"PageSize\":10,\"TotalCount\":2,\"TotalInvoiceAmount\":10000,\"TotalUnAppliedInvoiceAmount\":12344},\"Message\":\"Successful！\",\"RequestId\":\"D35FF10E-1B2E-4ABA-8401-0AE17725F50B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn query_financial_account_info() {
     >(
         "BssOpenApi 2017-12-14 QueryFinancialAccountInfo",
         "{\"Code\":\"Success\",\"Data\":{\"AccountType\":\"MEMBER\",\"IsFinancialAccount\":true,\"MemberGroupId\":124,\"MemberGroupName\":\"测试组\",\"MemberNickName\":\"测试\",\"UserName\":\"killortop3\"},\"Message\":\"Successful!\",\"RequestId\":\"97426BC2-792E-41F5-92B8-73C710DA7779\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn query_instance_bill() {
     >(
         "BssOpenApi 2017-12-14 QueryInstanceBill",
         "{\"Code\":\"Success\",\"Data\":{\"AccountID\":\"185xxxx3489\",\"AccountName\":\"test@test.aliyunid.com\",\"BillingCycle\":\"2020-03\",\"Items\":{\"Item\":[{\"AdjustAmount\":0,\"BillingDate\":\"2020-03\",\"BillingItem\":\"其他\",\"BillingType\":\"其它\",\"CashAmount\":0,\"CommodityCode\":\"rds\",\"CostUnit\":\"未分配\",\"Currency\":\"CNY\",\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"DeductedByResourcePackage\":\"NULL\",\"InstanceConfig\":\"CPU:12\",\"InstanceID\":\"i-kjhdskjgshfdlkjfdh\",\"InstanceSpec\":\"ecs.sn1ne.3xlarge\",\"InternetIP\":\"34.xx.x.x\",\"IntranetIP\":\"192.xx.xx.xx\",\"InvoiceDiscount\":0,\"Item\":\"PayAsYouGoBill\",\"ListPrice\":\"100\",\"ListPriceUnit\":\"元\",\"NickName\":\"test\",\"OutstandingAmount\":0,\"OwnerID\":\"169***013\",\"PaymentAmount\":0,\"PipCode\":\"rds\",\"PretaxAmount\":0,\"PretaxGrossAmount\":0,\"ProductCode\":\"rds\",\"ProductDetail\":\"云数据库RDS\",\"ProductName\":\"云数据库RDS\",\"ProductType\":\"rds\",\"Region\":\"杭州\",\"ResourceGroup\":\"默认资源组\",\"ServicePeriod\":\"10\",\"ServicePeriodUnit\":\"秒\",\"SubscriptionType\":\"PayAsYouGo\",\"Tag\":\"tag\",\"Usage\":\"100\",\"UsageUnit\":\"GB\",\"Zone\":\"cn-hangzhou-h\"}]},\"PageNum\":1,\"PageSize\":20,\"TotalCount\":2},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn query_instance_by_tag() {
     >(
         "BssOpenApi 2017-12-14 QueryInstanceByTag",
         "{\"Code\":\"PARAM_ERROR\",\"Message\":\"param is null\",\"NextToken\":\"CAESEgoQCg4KCm\",\"RequestId\":\"9EC6C0B7-3397-5FAE-9915-8972CDDB1211\",\"Success\":true,\"TagResource\":[{\"ResourceId\":\"spn-xxxxx\",\"ResourceType\":\"instance\",\"Tag\":[{\"Key\":\"tag1\",\"Value\":\"10\"}]}]}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn query_instance_gaap_cost() {
     >(
         "BssOpenApi 2017-12-14 QueryInstanceGaapCost",
         "{\"Code\":\"Success\",\"Data\":{\"HostId\":\"1.1.1.1\",\"Modules\":{\"Module\":[{\"AccountingUnit\":\"无\",\"BillType\":\"SubscriptionOrder\",\"BillingCycle\":\"2020-03\",\"Currency\":\"CNY\",\"DeductedByCashCoupons\":\"0\",\"DeductedByCoupons\":\"0\",\"DeductedByPrepaidCard\":\"0\",\"GaapDeductedByCashCoupons\":\"0\",\"GaapDeductedByCoupons\":\"0\",\"GaapDeductedByPrepaidCard\":\"0\",\"GaapPaymentAmount\":\"0\",\"GaapPretaxAmount\":\"0\",\"GaapPretaxAmountLocal\":\"0\",\"GaapPretaxGrossAmount\":\"0\",\"GaapPricingDiscount\":\"0\",\"InstanceID\":\"OSSBAG-cn-0xl0xxxxxx\",\"MonthGaapDeductedByCashCoupons\":\"0.75\",\"MonthGaapDeductedByCoupons\":\"0\",\"MonthGaapDeductedByPrepaidCard\":\"0\",\"MonthGaapPaymentAmount\":\"0\",\"MonthGaapPretaxAmount\":\"0\",\"MonthGaapPretaxAmountLocal\":\"0.99\",\"MonthGaapPretaxGrossAmount\":\"0.99\",\"MonthGaapPricingDiscount\":\"0,.25\",\"OrderId\":\"213123213123\",\"OrderType\":\"New\",\"OwnerID\":\"123213123123\",\"PayTime\":\"2018-06-15 15:59:57\",\"PayerAccount\":\"23534534\",\"PaymentAmount\":\"0\",\"PaymentCurrency\":\"CNY\",\"PretaxAmount\":\"0\",\"PretaxAmountLocal\":\"0\",\"PretaxGrossAmount\":\"123\",\"PricingDiscount\":\"1\",\"ProductCode\":\"rds\",\"ProductType\":\"rds\",\"Region\":\"cn-hangzhou\",\"ResourceGroup\":\"默认资源组\",\"SubOrderId\":\"12434345\",\"SubscriptionType\":\"PayAsYouGo\",\"Tag\":\"tag\",\"UnallocatedDeductedByCashCoupons\":\"0\",\"UnallocatedDeductedByCoupons\":\"0\",\"UnallocatedDeductedByPrepaidCard\":\"0\",\"UnallocatedPaymentAmount\":\"0\",\"UnallocatedPretaxAmount\":\"0\",\"UnallocatedPretaxAmountLocal\":\"0\",\"UnallocatedPretaxGrossAmount\":\"0\",\"UnallocatedPricingDiscount\":\"0\",\"UsageEndDate\":\"2019-05-01 00:00:00\",\"UsageStartDate\":\"2019-04-01 00:00:00\"}]},\"PageNum\":1,\"PageSize\":20,\"TotalCount\":20},\"Message\":\"Successful!\",\"RequestId\":\"CCBB1BB9-22F1-4177-867B-7A75D665B488\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn query_invoicing_customer_list() {
     >(
         "BssOpenApi 2017-12-14 QueryInvoicingCustomerList",
         "{\"Code\":\"Success\",\"Data\":{\"CustomerInvoiceList\":{\"CustomerInvoice\":[{\"AdjustType\":1,\"Bank\":\"测试银行\",\"BankNo\":\"389576348573296349853476\",\"CustomerType\":1,\"DefaultRemark\":\"PO代码：12984554\",\"EndCycle\":202003,\"GmtCreate\":\"2025-02-01 00:00:00\",\"Id\":239875502738,\"InvoiceTitle\":\"测试公司\",\"IssueType\":1,\"OperatingLicenseAddress\":\"某某省某某市某某区某地址\",\"OperatingLicensePhone\":\"138xxxxxxxx\",\"RegisterNo\":\"21343245342534\",\"StartCycle\":202002,\"Status\":2,\"TaxationLicense\":\"taxationLicense.jpg\",\"TaxpayerType\":1,\"TitleChangeInstructions\":\"instruction.doc\",\"Type\":1,\"UserId\":34565465675,\"UserNick\":\"testNick\"}]}},\"Message\":\"Successful!\",\"RequestId\":\"BBEF51A3-E933-4F40-A534-C673CBDB9C80\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn query_orders() {
     >(
         "BssOpenApi 2017-12-14 QueryOrders",
         "{\"Code\":\"Success\",\"Data\":{\"HostName\":\"test\",\"OrderList\":{\"Order\":[{\"AfterTaxAmount\":\"66\",\"CommodityCode\":\"ecs\",\"CreateTime\":\"2017-06-08T09:41:30Z\",\"Currency\":\"CNY\",\"OrderId\":\"34532532\",\"OrderType\":\"New\",\"PaymentCurrency\":\"CNY\",\"PaymentStatus\":\"Paid\",\"PaymentTime\":\"2017-06-08T09:41:30Z\",\"PretaxAmount\":\"0\",\"PretaxAmountLocal\":\"0\",\"PretaxGrossAmount\":\"0\",\"ProductCode\":\"rds\",\"ProductType\":\"rds\",\"RelatedOrderId\":\"234535345345342\",\"SubscriptionType\":\"PayAsYouGo\",\"Tax\":\"1\"}]},\"PageNum\":1,\"PageSize\":20,\"TotalCount\":1},\"Message\":\"Successful!\",\"RequestId\":\"61293E7A-3406-4447-8620-EC88B0AA66AD\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn query_permission_list() {
     >(
         "BssOpenApi 2017-12-14 QueryPermissionList",
         "{\"Code\":\"Success\",\"Data\":{\"EndTime\":\"2021-03-06T15:12Z\",\"MasterId\":1990699401005016,\"MemberId\":1851253838840762,\"PermissionList\":[{\"EndTime\":\"2021-03-05T15:12Z\",\"PermissionCode\":\"allow_synchronize_finance_identity\",\"PermissionName\":\"主账号 子账号共享主账号信控身份\",\"StartTime\":\"2021-03-02T15:12Z\"}],\"RelationType\":\"FinancialManagement\",\"SetupTime\":\"2021-03-02T15:12Z\",\"StartTime\":\"2021-03-02T15:12Z\",\"State\":\"RELATED\"},\"Message\":\"Successful!\",\"RequestId\":\"F6E29451-A3CD-4705-806D-0112D08F5C49\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn query_prepaid_cards() {
     >(
         "BssOpenApi 2017-12-14 QueryPrepaidCards",
         "{\"Code\":\"Success\",\"Data\":{\"PrepaidCard\":[{\"ApplicableProducts\":\"通用\",\"ApplicableScenarios\":\"阿里云按量付费账单,阿里云新购\",\"Balance\":\"100.00\",\"EffectiveTime\":\"2019-08-04 01:39:11\",\"ExpiryTime\":\"2019-08-04 01:39:11\",\"GrantedTime\":\"2019-08-04 01:39:11\",\"NominalValue\":\"100.00\",\"PrepaidCardId\":213432432,\"PrepaidCardNo\":\"Q-7edaab979fc9\",\"Status\":\"Available\"}]},\"Message\":\"Successful!\",\"RequestId\":\"7EA6C02D-06D0-4213-9C3B-E67910F7D1EB\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn query_price_entity_list() {
     >(
         "BssOpenApi 2017-12-14 QueryPriceEntityList",
         "{\"Code\":\"Success\",\"Data\":{\"PriceEntityInfoList\":[{\"PriceEntityCode\":\"instance_type\",\"PriceEntityName\":\"云服务器实例\",\"PriceFactorList\":[{\"PriceFactorCode\":\"vm_region_no\",\"PriceFactorName\":\"地域\",\"PriceFactorValueList\":[\"cn-shiwei-shenshu\"]}]}]},\"Message\":\"Successful！\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn query_product_list() {
     >(
         "BssOpenApi 2017-12-14 QueryProductList",
         "{\"Code\":\"Success\",\"Data\":{\"PageNum\":1,\"PageSize\":10,\"ProductList\":{\"Product\":[{\"ProductCode\":\"cdn\",\"ProductName\":\"内容分发网络CDN（按量付费）\",\"ProductType\":\"CDN\",\"SubscriptionType\":\"PayAsYouGo\"}]},\"TotalCount\":449},\"Message\":\"****\",\"RequestId\":\"94858229-2758-4663-A7D0-99490D541F15\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn query_ri_utilization_detail() {
     >(
         "BssOpenApi 2017-12-14 QueryRIUtilizationDetail",
         "{\"Code\":\"Success\",\"Data\":{\"DetailList\":{\"DetailList\":[{\"DeductDate\":\"2019-05-23 12:00:00\",\"DeductFactorTotal\":1,\"DeductHours\":\"24\",\"DeductQuantity\":1,\"DeductedCommodityCode\":\"rds\",\"DeductedInstanceId\":\"safdffghfgh\",\"DeductedProductDetail\":\"云数据库RDS\",\"InstanceSpec\":\"rds.mysql.s3.large\",\"RIInstanceId\":\"324253645\"}]},\"PageNum\":1,\"PageSize\":20,\"TotalCount\":0},\"Message\":\"Successful！\",\"RequestId\":\"DF58589C-A06C-4224-8615-7797E6474FA3\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn query_redeem() {
     >(
         "BssOpenApi 2017-12-14 QueryRedeem",
         "{\"Code\":\"Success\",\"Data\":{\"PageNum\":1,\"PageSize\":10,\"Redeem\":{\"Redeem\":[{\"ApplicableProducts\":\"云服务器\",\"Balance\":\"0\",\"EffectiveTime\":\"2018-05-14 20:25:00\",\"ExpiryTime\":\"2018-06-13 20:25:00\",\"GrantedTime\":\"2018-05-14 20:25:00\",\"NominalValue\":\"0\",\"RedeemId\":\"1342\",\"RedeemNo\":\"4889*****1610\",\"Specification\":\"无\",\"Status\":\"Generated\"}]},\"TotalCount\":1},\"Message\":\"Successful\",\"RequestId\":\"E503DC7B-E4F0-4B3C-BC89-BCECF1338F0B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn query_relation_list() {
     >(
         "BssOpenApi 2017-12-14 QueryRelationList",
         "{\"Code\":\"Success\",\"Data\":{\"FinancialRelationInfoList\":[{\"AccountId\":1851253838840762,\"AccountName\":\"caiwuyun_test4\",\"AccountNickName\":\"test4\",\"AccountType\":\"MEMBER\",\"EndTime\":\"2021-03-08T15:12Z\",\"RelationId\":51463,\"RelationType\":\"FinancialManagement\",\"SetupTime\":\"2021-03-02T15:12Z\",\"StartTime\":\"2021-03-02T15:12Z\",\"State\":\"RELATED\"}],\"PageNum\":1,\"PageSize\":20,\"TotalCount\":100},\"Message\":\"Successful!\",\"RequestId\":\"7FC5D662-37FD-40A6-85B1-33442D815184\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn query_reseller_available_quota() {
     >(
         "BssOpenApi 2017-12-14 QueryResellerAvailableQuota",
         "{\"Code\":\"200\",\"Data\":\"300\",\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn query_reseller_user_alarm_threshold() {
     >(
         "BssOpenApi 2017-12-14 QueryResellerUserAlarmThreshold",
         "{\"Code\":\"200\",\"Count\":1,\"Data\":[{\"Denominator\":100,\"Numerator\":10,\"ThresholdAmount\":\"100\",\"ThresholdType\":0}],\"Message\":\"success\",\"RequestId\":\"EAE08A27-386C-579E-966D-8853EC3C5D0E\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn query_resource_package_instances() {
     >(
         "BssOpenApi 2017-12-14 QueryResourcePackageInstances",
         "{\"Code\":\"Success\",\"Data\":{\"HostId\":\"cn\",\"Instances\":{\"Instance\":[{\"ApplicableProducts\":{\"Product\":[\"{\\\"Product\\\": [\\\"oss\\\"] }\"]},\"CommodityCode\":\"rds\",\"DeductType\":\"Absolute\",\"EffectiveTime\":\"2018-09-12T09:51:56Z\",\"ExpiryTime\":\"2019-03-12T16:00:00Z\",\"InstanceId\":\"OSSBAG-cn-v0h1s4hma01\",\"PackageType\":\"FPT_ossbag_absolute_Storage_sh\",\"Region\":\"cn-hangzhou\",\"RemainingAmount\":\"40.000\",\"RemainingAmountUnit\":\"GB\",\"Remark\":\"标准存储包(华东2)\",\"Status\":\"Available\",\"TotalAmount\":\"40.000\",\"TotalAmountUnit\":\"GB\"}]},\"PageNum\":\"1\",\"PageSize\":\"20\",\"TotalCount\":\"12\"},\"Message\":\"Successful!\",\"Page\":1,\"PageSize\":20,\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true,\"Total\":12}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn query_savings_plans_deduct_log() {
     >(
         "BssOpenApi 2017-12-14 QuerySavingsPlansDeductLog",
         "{\"Code\":\"PARAM_ERROR\",\"Data\":{\"Items\":[{\"BillModule\":\"云服务器配置\",\"BillingCycle\":\"202312\",\"BillingOfficialPrice\":\"375.35\",\"DeductCommodity\":\"云服务器ECS-按量付费\",\"DeductFee\":\"0.52\",\"DeductInstanceId\":\"i-XXXXXXXXX\",\"DeductRate\":\"1.0\",\"DeductedOfficialPrice\":\"375.37\",\"DiscountRate\":\"0.069\",\"EndTime\":\"2020-12-01 01:00:00\",\"InstanceId\":\"spn-xxxxxxx\",\"InstanceSpec\":\"ecs.g7.xlarge\",\"InstanceTypeFamily\":\"ecs.g7\",\"OwnerId\":1906589291020438,\"Region\":\"cn-shanghai-eu13-a01\",\"SavingsType\":\"ecs\",\"StartTime\":\"2020-12-01 00:00:00\",\"UserId\":1906589291020438}],\"PageNum\":1,\"PageSize\":20,\"TotalCount\":20},\"Message\":\"请校验入参正确性\",\"RequestId\":\"61293E7A-3406-4447-8620-EC88B0AA66AD\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn query_savings_plans_discount() {
     >(
         "BssOpenApi 2017-12-14 QuerySavingsPlansDiscount",
         "{\"Code\":\"PARAM_ERROR\",\"Data\":{\"HostId\":\"100.104.180.109\",\"Items\":[{\"CommodityName\":\"云服务器ECS-按量付费\",\"ContractDiscountRate\":\"0.85\",\"Cycle\":\"1:Year\",\"DiscountRate\":\"0.85\",\"ModuleName\":\"实例\",\"PayMode\":\"total\",\"Region\":\"张家口\",\"RegionCode\":\"cn-hangzhou\",\"Spec\":\"ecs.g6\",\"SpnType\":\"universal\"}]},\"Message\":\"****\",\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn query_savings_plans_instance() {
     >(
         "BssOpenApi 2017-12-14 QuerySavingsPlansInstance",
         "{\"Code\":\"Success\",\"Data\":{\"Items\":[{\"AllocationStatus\":\"unallocated\",\"CommodityCode\":\"savingplan_common_public_cn\",\"Currency\":\"CNY\",\"CurrentPoolValue\":\"100.0\",\"Cycle\":\"1:Year\",\"DeductCycleType\":\"HOUR\",\"EndTime\":\"2021-01-01 00:00:00\",\"EndTimestamp\":1663135741039,\"InstanceFamily\":\"ecs.g6\",\"InstanceId\":\"spn-xxxxxxxx\",\"LastBillTotalUsage\":\"100.0\",\"LastBillUtilization\":\"0.8\",\"PayMode\":\"total\",\"PoolValue\":\"1.00\",\"PrepayFee\":\"8760.00\",\"Region\":\"cn-zhangjiakou-na62-a01\",\"RestPoolValue\":\"100.0\",\"SavingsType\":\"ECS\",\"StartTime\":\"2020-01-01 00:00:00\",\"StartTimestamp\":1663135741039,\"Status\":\"NORMAL\",\"Tags\":[{\"Key\":\"标签1\",\"Value\":\"标签1\"}],\"TotalSave\":\"20.00\",\"Utilization\":\"1.0\"}],\"PageNum\":1,\"PageSize\":20,\"TotalCount\":100},\"Message\":\"Successful\",\"RequestId\":\"61293E7A-3406-4447-8620-EC88B0AA66AD\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn query_settle_bill() {
     >(
         "BssOpenApi 2017-12-14 QuerySettleBill",
         "{\"Code\":\"Success\",\"Data\":{\"AccountID\":\"185xxxxx489\",\"AccountName\":\"test@test.aliyunid.com\",\"BillingCycle\":\"2020-02\",\"Items\":{\"Item\":[{\"AdjustAmount\":0,\"AfterTaxAmount\":0,\"BillAccountID\":\"185xxxxx489\",\"BillAccountName\":\"test@test.aliyunid.com\",\"BizType\":\"trusteeship\",\"CashAmount\":0,\"CommodityCode\":\"rds\",\"Currency\":\"CNY\",\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"InvoiceDiscount\":0,\"Item\":\"Subscription\",\"OutstandingAmount\":0,\"OwnerID\":\"3532535235\",\"PaymentAmount\":0,\"PaymentCurrency\":\"USD\",\"PaymentTime\":\"2020-03-11 08:00:00\",\"PaymentTransactionID\":\"2O3AADJFEAF2PDKSFAMFCB11918\",\"PipCode\":\"rds\",\"PretaxAmount\":100,\"PretaxAmountLocal\":0,\"PretaxGrossAmount\":0,\"ProductCode\":\"rds\",\"ProductDetail\":\"关系型数据库RDS（包月）\",\"ProductName\":\"云数据库RDS\",\"ProductType\":\"rds\",\"RecordID\":\"2020xxxx5912\",\"RoundDownDiscount\":\"0\",\"Status\":\"PayFinish\",\"SubOrderId\":\"325345254353\",\"SubscriptionType\":\"PayAsYouGo\",\"Tax\":0,\"UsageEndTime\":\"2020-03-11 08:00:00\",\"UsageStartTime\":\"2020-03-11 07:00:00\"}]},\"MaxResults\":20,\"NextToken\":\"CAESEgoQCg4KCmdtdF9jcmVhdGUQARgBIkgKCQBwhGmPcAEAAAo7AzYAAAAxTDgwMDcxMjg3ZDJhNmM3ZDguTDgwMDAwMDAwMDAwMzE1MTIuTDgwMDcyZDMyZTJkYzg3N2U\",\"TotalCount\":200},\"Message\":\"Successful!\",\"RequestId\":\"AE3F4057-DFC9-4B81-8858-F620651010C9\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn query_sku_price_list() {
     >(
         "BssOpenApi 2017-12-14 QuerySkuPriceList",
         "{\"Code\":\"Success\",\"Data\":{\"SkuPricePage\":{\"NextPageToken\":\"080112060a0422020800180022490a470342000000315333303332363436363336333433393636333136333338333733373333333133373336363336323634363336363337333836333636333636313336363433363332\",\"SkuPriceList\":[{\"CskuPriceList\":[{\"CskuCode\":\"ac74dd7b52ae6389ddef099283fb8275\",\"Currency\":\"CNY\",\"Price\":\"100\",\"PriceMode\":\"STEP_ARRIVE\",\"PriceType\":\"hourPrice\",\"PriceUnit\":\"美元/个\",\"RangeList\":[{\"FactorCode\":\"212fbd27866307fc79ecf06934a88b2c\",\"Max\":\"10\",\"Min\":\"1\",\"Type\":\"LORC\"}],\"UsageUnit\":\"个\"}],\"SkuCode\":\"017c15a31507bc6de22aa93777461adc\",\"SkuFactorMap\":{\"key\":\"{             \\\"vm_region_no\\\": \\\"cn-zhangjiakou-na62-a01\\\",             \\\"iooptimized\\\": \\\"optimized\\\",             \\\"vm_os_kind\\\": \\\"windows\\\",             \\\"instance_type\\\": \\\"ecs.i1.xlarge\\\"           }\"}}],\"TotalCount\":18732}},\"Message\":\"Successful!\",\"RequestId\":\"F5B803CF-94D8-43AF-ADB3-D819AAD30E27\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn query_split_item_bill() {
     >(
         "BssOpenApi 2017-12-14 QuerySplitItemBill",
         "{\"Code\":\"Success\",\"Data\":{\"AccountID\":\"185xxxx3489\",\"AccountName\":\"test@test.aliyunid.com\",\"BillingCycle\":\"2020-03\",\"Items\":{\"Item\":[{\"AdjustAmount\":0,\"BillingDate\":\"2020-01-20\",\"BillingItem\":\"其他\",\"BillingType\":\"其它\",\"CashAmount\":0,\"CommodityCode\":\"rds\",\"CostUnit\":\"未分配\",\"Currency\":\"CNY\",\"DeductedByCashCoupons\":0,\"DeductedByCoupons\":0,\"DeductedByPrepaidCard\":0,\"DeductedByResourcePackage\":\"NULL\",\"InstanceConfig\":\"CPU:12\",\"InstanceID\":\"i-kjhdskjgshfdlkjfdh\",\"InstanceSpec\":\"ecs.sn1ne.3xlarge\",\"InternetIP\":\"34.xx.x.x\",\"IntranetIP\":\"192.xx.xx.xx\",\"InvoiceDiscount\":0,\"Item\":\"PayAsYouGoBill\",\"ListPrice\":\"100\",\"ListPriceUnit\":\"元\",\"NickName\":\"test\",\"OutstandingAmount\":0,\"OwnerID\":\"169***013\",\"PaymentAmount\":0,\"PipCode\":\"rds\",\"PretaxAmount\":0,\"PretaxGrossAmount\":0,\"ProductCode\":\"rds\",\"ProductDetail\":\"云数据库RDS\",\"ProductName\":\"云数据库RDS\",\"ProductType\":\"rds\",\"Region\":\"cn-hangzhou\",\"ResourceGroup\":\"默认资源组\",\"ServicePeriod\":\"10\",\"ServicePeriodUnit\":\"秒\",\"SplitAccountID\":\"122\",\"SplitAccountName\":\"12@test.com\",\"SplitBillingCycle\":\"2020-06\",\"SplitCommodityCode\":\"rds\",\"SplitItemID\":\"i-28bycvyb4\",\"SplitItemName\":\"iZ28bycvyb4Z\",\"SplitProductDetail\":\"rds\",\"SubscriptionType\":\"PayAsYouGo\",\"Tag\":\"tag\",\"Usage\":\"100\",\"UsageUnit\":\"GB\",\"Zone\":\"cn-hangzhou-h\"}]},\"PageNum\":1,\"PageSize\":20,\"TotalCount\":2},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn query_user_oms_data() {
     >(
         "BssOpenApi 2017-12-14 QueryUserOmsData",
         "{\"Code\":\"Success\",\"Data\":{\"HostId\":\"cn\",\"Marker\":\"NextToken\",\"OmsData\":[[{\"Bucket\":\"quota_for_get_service_\",\"CdnIn\":\"0\",\"CdnOut\":\"0\",\"EndTime\":\"2019-09-03T16:00:00Z\",\"GetRequest\":\"0\",\"NetworkIn\":\"0\",\"NetworkOut\":\"0\",\"ProcessImgSize\":\"0\",\"ProviderId\":\"26842\",\"PutRequest\":\"1\",\"Region\":\"ap-northeast-1\",\"StartTime\":\"2019-09-02T16:00:00Z\",\"Storage\":\"0\",\"StorageType\":\"standard\",\"SyncIn\":\"0\",\"SyncOut\":\"0\"}]]},\"Message\":\"Successful！\",\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn refund_instance() {
     >(
         "BssOpenApi 2017-12-14 RefundInstance",
         "{\"Code\":\"ResourceNotExists\",\"Data\":{\"HostId\":\"cn\",\"OrderId\":0},\"Message\":\"success\",\"RequestId\":\"UUID\",\"Success\":false}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn release_instance() {
     >(
         "BssOpenApi 2017-12-14 ReleaseInstance",
         "{\"Code\":\"Invalid_Product_Code\",\"Data\":{\"HostId\":\"cn\",\"ReleaseResult\":true},\"Message\":\"successful\",\"RequestId\":\"UUID\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn relieve_account_relation() {
     >(
         "BssOpenApi 2017-12-14 RelieveAccountRelation",
         "{\"Code\":\"200\",\"Data\":{\"HostId\":\"HostId\"},\"Message\":\"返回消息\",\"RequestId\":\"request_id\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn renew_change_instance() {
     >(
         "BssOpenApi 2017-12-14 RenewChangeInstance",
         "{\"Code\":\"Success\",\"Data\":{\"HostId\":\"100.100.64.1:8150\",\"OrderId\":\"202407022550621\"},\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn renew_instance() {
     >(
         "BssOpenApi 2017-12-14 RenewInstance",
         "{\"Code\":\"Success\",\"Data\":{\"OrderId\":\"202657601410661\"},\"Message\":\"Successful！\",\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn renew_resource_package() {
     >(
         "BssOpenApi 2017-12-14 RenewResourcePackage",
         "{\"Code\":\"Success\",\"Data\":{\"InstanceId\":\"OSSBAG-cn-0xl0n****003\",\"OrderId\":204322560333},\"Message\":\"Successful!\",\"OrderId\":204322301110333,\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn set_all_expiration_day() {
     >(
         "BssOpenApi 2017-12-14 SetAllExpirationDay",
         "{\"Code\":\"200\",\"Message\":\"返回信息\",\"RequestId\":\"请求标识\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn set_renewal() {
     >(
         "BssOpenApi 2017-12-14 SetRenewal",
         "{\"Code\":\"Success\",\"Message\":\"Successful\",\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn set_reseller_user_alarm_threshold() {
     >(
         "BssOpenApi 2017-12-14 SetResellerUserAlarmThreshold",
         "{\"Code\":\"200\",\"Data\":true,\"Message\":\"Successful!\",\"RequestId\":\"79EE7556-0CFD-44EB-9CD6-B3B526E3A85F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn set_reseller_user_quota() {
     >(
         "BssOpenApi 2017-12-14 SetResellerUserQuota",
         "{\"Code\":\"200\",\"Data\":true,\"Message\":\"Successful!\",\"RequestId\":\"F5B803CF-94D8-43AF-ADB3-D819AAD30E27\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn set_reseller_user_status() {
     >(
         "BssOpenApi 2017-12-14 SetResellerUserStatus",
         "{\"Code\":\"200\",\"Data\":true,\"Message\":\"Successful!\",\"RequestId\":\"F5B803CF-94D8-43AF-ADB3-D819AAD30E27\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn subscribe_bill_to_oss() {
     >(
         "BssOpenApi 2017-12-14 SubscribeBillToOSS",
         "{\"Code\":\"Success\",\"Message\":\"Successful!\",\"RequestId\":\"F61FCE4B-9B56-4FD9-A17E-******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn tag_resources() {
     >(
         "BssOpenApi 2017-12-14 TagResources",
         "{\"Code\":\"InternalError\",\"Data\":true,\"Message\":\"****\",\"RequestId\":\"1537A007-72D7-4165-8A26-8694A38E219A\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn unsubscribe_bill_to_oss() {
     >(
         "BssOpenApi 2017-12-14 UnsubscribeBillToOSS",
         "{\"Code\":\"Success\",\"Message\":\"Successful!\",\"RequestId\":\"D23FE74C-742F-4624-A82B-******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn untag_resources() {
     >(
         "BssOpenApi 2017-12-14 UntagResources",
         "{\"Code\":\"PARAM_ERROR\",\"Data\":true,\"Message\":\"****\",\"RequestId\":\"C7C15585-8349-4C62-BEE4-5A391841B9BE\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -958,5 +1053,6 @@ fn upgrade_resource_package() {
     >(
         "BssOpenApi 2017-12-14 UpgradeResourcePackage",
         "{\"Code\":\"Success\",\"Data\":{\"InstanceId\":\"OSSBAG-cn-0xl*****002\",\"OrderId\":73387246238746},\"Message\":\"Successful!\",\"OrderId\":73387246238746,\"RequestId\":\"6000EE23-274B-4E07-A697-FF2E999520A4\",\"Success\":true}",
+        &[],
     );
 }

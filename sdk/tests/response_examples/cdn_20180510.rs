@@ -8,6 +8,7 @@ fn add_cdn_domain() {
     >(
         "Cdn 2018-05-10 AddCdnDomain",
         "{\"RequestId\":\"15C66C7B-671A-4297-9187-2C4477247A74\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn add_fc_trigger() {
     >(
         "Cdn 2018-05-10 AddFCTrigger",
         "{\"RequestId\":\"EC046C5D-8CB4-4B6B-B7F8-B335E51EF90\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn batch_add_cdn_domain() {
     >(
         "Cdn 2018-05-10 BatchAddCdnDomain",
         "{\"RequestId\":\"15C66C7B-671A-4297-9187-2C4477247A74\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn batch_delete_cdn_domain_config() {
     >(
         "Cdn 2018-05-10 BatchDeleteCdnDomainConfig",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn batch_describe_cdn_ip_info() {
     >(
         "Cdn 2018-05-10 BatchDescribeCdnIpInfo",
         "{\"IpInfoList\":[{\"CdnIp\":\"true\",\"City\":\"北京市\",\"Country\":\"中国\",\"IpAddress\":\"111.XXX.XXX.230\",\"IspName\":\"移动\",\"Province\":\"北京市\"}],\"RequestId\":\"55ADD936-763F-5E1A-BF54-2EA3F6E94A52\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn batch_set_cdn_domain_config() {
     >(
         "Cdn 2018-05-10 BatchSetCdnDomainConfig",
         "{\"DomainConfigList\":{\"DomainConfigModel\":[{\"ConfigId\":1234567,\"DomainName\":\"www.example.com\",\"FunctionName\":\"set_resp_header\"}]},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn batch_start_cdn_domain() {
     >(
         "Cdn 2018-05-10 BatchStartCdnDomain",
         "{\"RequestId\":\"0AEDAF20-4DDF-4165-8750-47FF9C1929C9\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn batch_stop_cdn_domain() {
     >(
         "Cdn 2018-05-10 BatchStopCdnDomain",
         "{\"RequestId\":\"324AEFFF-308C-4DA7-8CD3-01B277B98F28\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn batch_update_cdn_domain() {
     >(
         "Cdn 2018-05-10 BatchUpdateCdnDomain",
         "{\"RequestId\":\"15C66C7B-671A-4297-9187-2C4477247A74\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn check_cdn_domain_exist() {
     >(
         "Cdn 2018-05-10 CheckCdnDomainExist",
         "{\"RequestId\":\"64D28B53-5902-409B-94F6-FD46680144FE\",\"Status\":\"DomainNotExist\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn check_cdn_domain_icp() {
     >(
         "Cdn 2018-05-10 CheckCdnDomainICP",
         "{\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\",\"Status\":\"DomainIsRegistration\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_cdn_certificate_signing_request() {
     >(
         "Cdn 2018-05-10 CreateCdnCertificateSigningRequest",
         "{\"CommonName\":\"CommonName\",\"Csr\":\"CSRName\",\"PubMd5\":\"629bf4fd8104eda171135bcb0f77****\",\"RequestId\":\"0AEDAF20-4DDF-4165-8750-47FF9C1929C9\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_cdn_deliver_task() {
     >(
         "Cdn 2018-05-10 CreateCdnDeliverTask",
         "{\"DeliverId\":\"1025\",\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_cdn_sub_task() {
     >(
         "Cdn 2018-05-10 CreateCdnSubTask",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_real_time_log_delivery() {
     >(
         "Cdn 2018-05-10 CreateRealTimeLogDelivery",
         "{\"RequestId\":\"F32C57AA-7BF8-49AE-A2CC-9F42390F5A19\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn create_usage_detail_data_export_task() {
     >(
         "Cdn 2018-05-10 CreateUsageDetailDataExportTask",
         "{\"EndTime\":\"2015-12-10T21:00:00Z\",\"RequestId\":\"ED61C6C3-8241-4187-AAA7-5157AE175CEC\",\"StartTime\":\"2015-12-10T20:00:00Z\",\"TaskId\":\"123456\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn create_user_usage_data_export_task() {
     >(
         "Cdn 2018-05-10 CreateUserUsageDataExportTask",
         "{\"EndTime\":\"2015-12-10T21:00:00Z\",\"RequestId\":\"ED61C6C3-8241-4187-AAA7-5157AE175CEC\",\"StartTime\":\"2015-12-10T20:00:00Z\",\"TaskId\":\"129456\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn delete_cdn_deliver_task() {
     >(
         "Cdn 2018-05-10 DeleteCdnDeliverTask",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn delete_cdn_domain() {
     >(
         "Cdn 2018-05-10 DeleteCdnDomain",
         "{\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn delete_cdn_sub_task() {
     >(
         "Cdn 2018-05-10 DeleteCdnSubTask",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn delete_fc_trigger() {
     >(
         "Cdn 2018-05-10 DeleteFCTrigger",
         "{\"RequestId\":\"EC046C5D-8CB4-4B6B-B7F8-B335E51EF90E\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn delete_real_time_log_logstore() {
     >(
         "Cdn 2018-05-10 DeleteRealTimeLogLogstore",
         "{\"RequestId\":\"9732E117-8A37-49FD-A36F-ABBB87556CA7\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn delete_realtime_log_delivery() {
     >(
         "Cdn 2018-05-10 DeleteRealtimeLogDelivery",
         "{\"RequestId\":\"9732E117-8A37-49FD-A36F-ABBB87556CA7\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn delete_specific_config() {
     >(
         "Cdn 2018-05-10 DeleteSpecificConfig",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn delete_specific_staging_config() {
     >(
         "Cdn 2018-05-10 DeleteSpecificStagingConfig",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn delete_usage_detail_data_export_task() {
     >(
         "Cdn 2018-05-10 DeleteUsageDetailDataExportTask",
         "{\"RequestId\":\"0AEDAF20-4DDF-4165-8750-47FF9C1929C9\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn delete_user_usage_data_export_task() {
     >(
         "Cdn 2018-05-10 DeleteUserUsageDataExportTask",
         "{\"RequestId\":\"0AEDAF20-4DDF-4165-8750-47FF9C1929C9\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn describe_blocked_regions() {
     >(
         "Cdn 2018-05-10 DescribeBlockedRegions",
         "{\"InfoList\":{\"InfoItem\":[{\"Continent\":\"亚洲\",\"CountriesAndRegions\":\"AF\",\"CountriesAndRegionsName\":\"阿富汗\"}]},\"RequestId\":\"BFFCDFAD-DACC-484E-9BE6-0AF3B3A0DD23\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn describe_cdn_certificate_detail() {
     >(
         "Cdn 2018-05-10 DescribeCdnCertificateDetail",
         "{\"Cert\":\"-----BEGIN CERTIFICATE-----\\\\nMIIFzDCCBLSgAwIBxxxx\",\"CertId\":881049,\"CertName\":\"cert-15480655xxxx\",\"Key\":\"xxxx\",\"RequestId\":\"0AEDAF20-4DDF-4165-8750-47FF9C1929C9\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn describe_cdn_certificate_detail_by_id() {
     >(
         "Cdn 2018-05-10 DescribeCdnCertificateDetailById",
         "{\"Cert\":\"-----BEGINCERTIFICATE-----xxx-----END CERTIFICATE-----\\n\",\"CertId\":12345,\"CertName\":\"yourCertName\\n\",\"Key\":\"587f6db37e3a2f01047b032b739cbe31\\n\",\"RequestId\":\"C370DAF1-C838-4288-A1A0-9A87633D248E\\n\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn describe_cdn_certificate_list() {
     >(
         "Cdn 2018-05-10 DescribeCdnCertificateList",
         "{\"CertificateListModel\":{\"CertList\":{\"Cert\":[{\"CertId\":1,\"CertName\":\"证书1\",\"Common\":\"example.com\",\"Fingerprint\":\"2ED68FD33786C5B42950D40A6C50353575BB****\",\"Issuer\":\"CO****\",\"LastTime\":1512388610}]},\"Count\":2},\"RequestId\":\"FC0E34AC-0239-44A7-AB0E-800DE522C8DA\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn describe_cdn_condition_ipb_info() {
     >(
         "Cdn 2018-05-10 DescribeCdnConditionIPBInfo",
         "{\"Datas\":[{\"Value\":\"\\\"[{\\\\\\\"text\\\\\\\":\\\\\\\"阿鲁巴\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"AW\\\\\\\"}]\\\"\"}],\"RequestId\":\"2C4AA72D-8C00-1113-BD68-8BC4E3CF4FF6\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn describe_cdn_deleted_domains() {
     >(
         "Cdn 2018-05-10 DescribeCdnDeletedDomains",
         "{\"Domains\":{\"PageData\":[{\"DomainName\":\"example.com\",\"GmtModified\":\"2015-10-28T11:05:52Z\"}]},\"PageNumber\":1,\"PageSize\":5,\"RequestId\":\"AA75AADB-5E25-4970-B480-EAA1F5658483\",\"TotalCount\":16}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn describe_cdn_deliver_list() {
     >(
         "Cdn 2018-05-10 DescribeCdnDeliverList",
         "{\"Content\":{\"data\":[{\"createTime\":\"2021-12-30T10:29:29Z\",\"crontab\":\"00 00 08 * * ?\",\"deliver\":{\"email\":{\"to\":[\"xx@xx.xx\"]}},\"deliverId\":1,\"dmList\":[\"a.b.c\"],\"frequency\":\"d\",\"name\":\"xxxx\",\"reports\":[{\"reportId\":1}],\"status\":\"enable\",\"timeEndFormat\":\"-1d\",\"timeFromFormat\":\"-1d\"}]},\"RequestId\":\"12345\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn describe_cdn_domain_by_certificate() {
     >(
         "Cdn 2018-05-10 DescribeCdnDomainByCertificate",
         "{\"CertInfos\":{\"CertInfo\":[{\"CertCaIsLegacy\":\"yes\",\"CertExpireTime\":\"Nov 29 00:00:00 2016 GMT\",\"CertExpired\":\"yes\",\"CertStartTime\":\"Nov 29 23:59:59 2017 GMT\",\"CertSubjectCommonName\":\"owner\",\"CertType\":\"RSA\",\"DomainList\":\"example.com,aliyundoc.com\",\"DomainNames\":\"*.example.com,aliyundoc.com\",\"Issuer\":\"C=US, O=Symantec Corporation, OU=Symantec Trust Network, OU=Domain Validated SSL, CN=Symantec Basic DV SSL CA - G1\"}]},\"RequestId\":\"ASAF2FDS-12SADSA-DDSAE3D-DSADCD4C-CDADS2D\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn describe_cdn_domain_configs() {
     >(
         "Cdn 2018-05-10 DescribeCdnDomainConfigs",
         "{\"DomainConfigs\":{\"DomainConfig\":[{\"ConfigId\":\"6295\",\"FunctionArgs\":{\"FunctionArg\":[{\"ArgName\":\"auth_type\",\"ArgValue\":\"req_auth\"}]},\"FunctionName\":\"aliauth\",\"ParentId\":\"222728944812032\",\"Status\":\"success\"}]},\"RequestId\":\"C80705BF-0F76-41FA-BAD1-5B59296A4E59\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn describe_cdn_domain_detail() {
     >(
         "Cdn 2018-05-10 DescribeCdnDomainDetail",
         "{\"GetDomainDetailModel\":{\"CdnType\":\"web\",\"Cname\":\"example.com.w.kunlunle.com\",\"Description\":\"直播域名\",\"DomainName\":\"example.com\",\"DomainStatus\":\"online\",\"GmtCreated\":\"2015-06-25T03:30:50Z\",\"GmtModified\":\"2017-06-25T03:30:50Z\",\"HttpsCname\":\"example.com.w.kunlunle.com\",\"ResourceGroupId\":\"abcd1234abcd1234\",\"Scope\":\"domestic\",\"ServerCertificateStatus\":\"on\",\"SourceModels\":{\"SourceModel\":[{\"Content\":\"example.com\",\"Enabled\":\"online\",\"Port\":80,\"Priority\":\"20\",\"Type\":\"domain\",\"Weight\":\"10\"}]}},\"RequestId\":\"18CF38AA-1275-451D-A12B-4EC0BF1C5E30\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn describe_cdn_domain_logs() {
     >(
         "Cdn 2018-05-10 DescribeCdnDomainLogs",
         "{\"DomainLogDetails\":{\"DomainLogDetail\":[{\"DomainName\":\"example.com\",\"LogCount\":10,\"LogInfos\":{\"LogInfoDetail\":[{\"EndTime\":\"2015-05-23T14:00:00Z\",\"LogName\":\"demo.aliyundoc.com_2015_05_23_2100_2200.gz\",\"LogPath\":\"guide.aliyundoc.com-hangzhou.xxx\",\"LogSize\":258,\"StartTime\":\"2015-05-23T13:00:00Z\"}]},\"PageInfos\":{\"PageIndex\":1,\"PageSize\":20,\"Total\":20}}]},\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn describe_cdn_domain_staging_config() {
     >(
         "Cdn 2018-05-10 DescribeCdnDomainStagingConfig",
         "{\"DomainConfigs\":[{\"ConfigId\":\"6xx5\",\"FunctionArgs\":[{\"ArgName\":\"auth_type\",\"ArgValue\":\"req_auth\"}],\"FunctionName\":\"aliauth\",\"ParentId\":\"222728944812032\",\"Status\":\"success\"}],\"DomainName\":\"example.com\",\"RequestId\":\"C80705BF-0F76-41FA-BAD1-5B59296A4E59\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn describe_cdn_full_domains_block_ip_config() {
     >(
         "Cdn 2018-05-10 DescribeCdnFullDomainsBlockIPConfig",
         "{\"Code\":0,\"Message\":\"http://xxxx-api.oss-cn-hangzhou.aliyuncs.com/blocklist%2Fxxxxxxxxxxxx.txt?Expires=1682663947&OSSAccessKeyId=xxxxxxxxxx&Signature=xxxxxx\",\"RequestId\":\"95994621-8382-464B-8762-C708E73568D1\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn describe_cdn_full_domains_block_ip_history() {
     >(
         "Cdn 2018-05-10 DescribeCdnFullDomainsBlockIPHistory",
         "{\"Code\":0,\"Description\":\"OK\",\"IPBlockInfo\":[{\"BlockIP\":\"1.XXX.XXX.0~1.XXX.XXX.255\\n\",\"DeliverTime\":\"2023-04-24 18:49:37\\n\",\"Status\":\"Success\"}],\"RequestId\":\"BCD7D917-76F1-442F-BB75-C810DE34C761\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn describe_cdn_https_domain_list() {
     >(
         "Cdn 2018-05-10 DescribeCdnHttpsDomainList",
         "{\"CertInfos\":{\"CertInfo\":[{\"CertCommonName\":\"example.org\",\"CertExpireTime\":\"2018-12-26 14:45:09\",\"CertName\":\"test\",\"CertStartTime\":\"2018-11-26 14:45:09\",\"CertStatus\":\"mismatch\",\"CertType\":\"free\",\"CertUpdateTime\":\"2019-01-08 18:33:16\",\"DomainName\":\"example.com\"}]},\"RequestId\":\"F5E8DF64-7175-4186-9B06-F002C0BBD0C5\",\"TotalCount\":16}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn describe_cdn_order_commodity_code() {
     >(
         "Cdn 2018-05-10 DescribeCdnOrderCommodityCode",
         "{\"OrderCommodityCode\":\"xxx\",\"RequestId\":\"BFFCDFAD-DACC-484E-9BE6-0AF3B3A0DD23\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn describe_cdn_region_and_isp() {
     >(
         "Cdn 2018-05-10 DescribeCdnRegionAndIsp",
         "{\"Isps\":{\"Isp\":[{\"NameEn\":\"unicom\",\"NameZh\":\"联通\"}]},\"Regions\":{\"Region\":[{\"NameEn\":\"liaoning\",\"NameZh\":\"辽宁省\"}]},\"RequestId\":\"2387C335-932C-4E1E-862C-1C4363B6DE72\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn describe_cdn_report() {
     >(
         "Cdn 2018-05-10 DescribeCdnReport",
         "{\"Content\":{\"data\":[{\"data\":[{\"key\":\"\"}],\"deliver\":{\"report\":{\"format\":\"table\",\"header\":[\"acc\"],\"outLine\":0,\"outSize\":0,\"shape\":\"line\",\"title\":\"test\"}}}]},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn describe_cdn_report_list() {
     >(
         "Cdn 2018-05-10 DescribeCdnReportList",
         "{\"Content\":{\"data\":[{\"deliver\":{\"report\":{\"format\":\"table\",\"header\":[\"url\"],\"outLine\":0,\"outSize\":0,\"shape\":\"line\",\"title\":\"TopUrlByAcc\"}},\"reportId\":1}]},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn describe_cdn_sm_certificate_detail() {
     >(
         "Cdn 2018-05-10 DescribeCdnSMCertificateDetail",
         "{\"CertExpireTime\":\"2022-08-31T09:42:28Z\",\"CertIdentifier\":\"648****-cn-hangzhou\",\"CertName\":\"yourCertName\",\"CertOrg\":\"DigiCert Inc\",\"CommonName\":\"example.com\",\"EncryptCertificate\":\"-BEGIN CERTIFICATE-----***-----END CERTIFICATE--\",\"RequestId\":\"A7C69682-7F88-40DD-A198-10D0309E439D\",\"Sans\":\"***.example.com\",\"SignCertificate\":\"--BEGIN CERTIFICATE-----***-----END CERTIFICATE--\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn describe_cdn_sm_certificate_list() {
     >(
         "Cdn 2018-05-10 DescribeCdnSMCertificateList",
         "{\"CertificateListModel\":{\"CertList\":{\"Cert\":[{\"CertIdentifier\":\"yourCertldentifier\",\"CertName\":\"yourCertName\",\"Common\":\"yourCertCommon\",\"Issuer\":\"yourCertIssuer\"}]},\"Count\":2},\"RequestId\":\"DC0E34AC-0239-44A7-AB0E-800DE522C8DC\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn describe_cdn_ssl_certificate_list() {
     >(
         "Cdn 2018-05-10 DescribeCdnSSLCertificateList",
         "{\"CertificateListModel\":{\"CertList\":{\"Cert\":[{\"CertId\":9128192,\"CertName\":\"证书1\",\"CertRegion\":\"cn-hangzhou\",\"Common\":\"example.com\",\"Fingerprint\":\"933c6ddee95c9c41a40f9f50493d82be03ad87bf\",\"Issuer\":\"yourCertIssuer\",\"LastTime\":1679896965}]},\"Count\":2,\"PageNumber\":2,\"PageSize\":20},\"RequestId\":\"E9D3257A-1B7C-414C-90C1-8D07AC47BCAC\"}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn describe_cdn_sec_func_info() {
     >(
         "Cdn 2018-05-10 DescribeCdnSecFuncInfo",
         "{\"Content\":[{\"Label\":\"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256\",\"Value\":\"TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256\"}],\"Description\":\"OK\",\"HttpStatus\":\"200\",\"RequestId\":\"BCD7D917-76F1-442F-BB75-C810DE34C761\",\"RetCode\":\"0\"}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn describe_cdn_service() {
     >(
         "Cdn 2018-05-10 DescribeCdnService",
         "{\"ChangingAffectTime\":\"2019-11-27T16:00:00Z\",\"ChangingChargeType\":\"PayByTraffic\",\"ChangingDynamicBillingType\":\"DynamicHourTraffic\",\"DynamicBillingType\":\"DynamicHourTraffic\",\"InstanceId\":\"aliuidxx\",\"InternetChargeType\":\"PayByTraffic\",\"OpeningTime\":\"2019-02-28T13:11:49Z\",\"OperationLocks\":{\"LockReason\":[{\"LockReason\":\"financial\"}]},\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\"}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn describe_cdn_sub_list() {
     >(
         "Cdn 2018-05-10 DescribeCdnSubList",
         "{\"Content\":{\"data\":[{\"createTime\":\"2024-05-16T09:43:38Z\",\"domains\":[\"a.b.com\"],\"effectiveEnd\":\"2024-05-16T09:43:38Z\",\"effectiveFrom\":\"2024-05-16T09:43:38Z\",\"reportId\":[1],\"status\":\"enable\",\"subId\":1}]},\"RequestId\":\"3250A51D-C11D-46BA-B6B3-95348EEDE652\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn describe_cdn_types() {
     >(
         "Cdn 2018-05-10 DescribeCdnTypes",
         "{\"CdnTypes\":{\"CdnType\":[{\"Desc\":\"Download Acceleration\",\"Type\":\"download\"}]},\"RequestId\":\"BDA62CE4-3477-439A-B52E-D2D7C829D7C1\\n\"}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn describe_cdn_user_bill_history() {
     >(
         "Cdn 2018-05-10 DescribeCdnUserBillHistory",
         "{\"BillHistoryData\":{\"BillHistoryDataItem\":[{\"BillTime\":\"2018-09-30T16:00:00Z\",\"BillType\":\"month_4th_day_bandwidth\",\"BillingData\":{\"BillingDataItem\":[{\"Bandwidth\":4041,\"CdnRegion\":\"AP1\",\"ChargeType\":\"DynamicHttp\",\"Count\":203601,\"Flow\":24567}]},\"Dimension\":\"flow\"}]},\"RequestId\":\"ED61C6C3-8241-4187-AAA7-5157AE175CEC\"}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn describe_cdn_user_bill_prediction() {
     >(
         "Cdn 2018-05-10 DescribeCdnUserBillPrediction",
         "{\"BillPredictionData\":{\"BillPredictionDataItem\":[{\"Area\":\"CN\",\"TimeStp\":\"2018-10-15T16:00:00Z\",\"Value\":10000}]},\"BillType\":\"month_95_overseas\",\"EndTime\":\"2018-10-25T10:00:00Z\",\"RequestId\":\"C370DAF1-C838-4288-A1A0-9A87633D248E\",\"StartTime\":\"2018-09-30T16:00:00Z\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn describe_cdn_user_bill_type() {
     >(
         "Cdn 2018-05-10 DescribeCdnUserBillType",
         "{\"BillTypeData\":{\"BillTypeDataItem\":[{\"BillType\":\"month_avg_day_bandwidth_overseas\",\"BillingCycle\":\"month\",\"Dimension\":\"flow\",\"EndTime\":\"2018-10-31T16:00:00Z\",\"Product\":\"cdn\",\"StartTime\":\"2018-10-30T16:00:00Z\"}]},\"RequestId\":\"C370DAF1-C838-4288-A1A0-9A87633D248E\"}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn describe_cdn_user_configs() {
     >(
         "Cdn 2018-05-10 DescribeCdnUserConfigs",
         "{\"Configs\":[{\"ArgName\":\"allow_function\",\"ArgValue\":\"{\\\\\\\"dcdn_allow\\\\\\\":[\\\\\\\"cc_rule\\\\\\\",\\\\\\\"ddos_dispatch\\\\\\\"]}\",\"FunctionName\":\"domain_business_control\"}],\"RequestId\":\"06D29681-B7CD-4034-A8CC-28AFFA213539\"}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn describe_cdn_user_domains_by_func() {
     >(
         "Cdn 2018-05-10 DescribeCdnUserDomainsByFunc",
         "{\"Domains\":{\"PageData\":[{\"CdnType\":\"web\",\"Cname\":\"example.com.w.alikunlun.com\",\"Description\":\"audit failed\",\"DomainName\":\"example.com\",\"DomainStatus\":\"configure_failed\",\"GmtCreated\":\"2015-10-28T11:05:52Z\",\"GmtModified\":\"2015-10-29T10:15:31Z\",\"ResourceGroupId\":\"rg-xxxxx\",\"Sources\":{\"Source\":[{\"Content\":\"1.1.1.1\",\"Port\":80,\"Priority\":\"20\",\"Type\":\"ipaddr\",\"Weight\":\"10\"}]},\"SslProtocol\":\"on\"}]},\"PageNumber\":1,\"PageSize\":5,\"RequestId\":\"AA75AADB-5E25-4970-B480-EAA1F5658483\",\"TotalCount\":16}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn describe_cdn_user_quota() {
     >(
         "Cdn 2018-05-10 DescribeCdnUserQuota",
         "{\"BlockQuota\":100,\"BlockRemain\":100,\"DomainQuota\":50,\"IgnoreParamsQuota\":100,\"IgnoreParamsRemain\":10,\"PreloadQuota\":500,\"PreloadRemain\":100,\"RefreshDirQuota\":100,\"RefreshDirRemain\":500,\"RefreshUrlQuota\":2000,\"RefreshUrlRemain\":2000,\"RequestId\":\"EF4F084A-2F49-4E1C-9CA0-DC85BCE7F391\"}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn describe_cdn_user_resource_package() {
     >(
         "Cdn 2018-05-10 DescribeCdnUserResourcePackage",
         "{\"RequestId\":\"84839536-2B7E-457D-9D8C-82E6C7D4E1A3\",\"ResourcePackageInfos\":{\"ResourcePackageInfo\":[{\"CommodityCode\":\"cdnflowbag\",\"CurrCapacity\":\"53661095687\",\"CurrCapacityBaseUnit\":\"Byte\",\"CurrCapacityShowUnit\":\"GB\",\"CurrCapacityShowValue\":\"49.975789\",\"DisplayName\":\"Data Transfer Plan in Asia Pacific 1\",\"EndTime\":\"2018-07-01T08:00:00Z\",\"InitCapacity\":\"107374182400\",\"InitCapacityBaseUnit\":\"Byte\",\"InitCapacityShowUnit\":\"GB\",\"InitCapacityShowValue\":\"100.000000\",\"InstanceId\":\"FP-ilttxc23a\",\"Region\":\"CN\",\"StartTime\":\"2017-12-05T19:10:58Z\",\"Status\":\"valid\",\"TemplateName\":\"FPT_cdn_bag_intl_deadlineAcc_1569491944\"}]}}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn describe_cdn_waf_domain() {
     >(
         "Cdn 2018-05-10 DescribeCdnWafDomain",
         "{\"OutPutDomains\":[{\"AclStatus\":\"1\",\"CcStatus\":\"1\",\"Domain\":\"example.com\",\"Status\":\"1\",\"WafStatus\":\"1\"}],\"RequestId\":\"CB1A380B-09F0-41BB-802B-72F8FD6DA2FE\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn describe_certificate_info_by_id() {
     >(
         "Cdn 2018-05-10 DescribeCertificateInfoByID",
         "{\"CertInfos\":{\"CertInfo\":[{\"CertExpireTime\":\"2098-02-08 08:02:07 +0000 UTC\",\"CertId\":\"1644xx\",\"CertName\":\"example_cert\",\"CertType\":\"cas\",\"CreateTime\":\"2015-12-21 08:02:07 +0000 UTC\",\"DomainList\":\"[\\\"example.com\\\"]\",\"HttpsCrt\":\"-----BEGIN CERTIFICATE-----\\\\nxxx-----END CERTIFICATE-----\\\\n\"}]},\"RequestId\":\"5C1E43DC-9E51-4771-82C0-7D5ECEB547A1\"}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn describe_custom_log_config() {
     >(
         "Cdn 2018-05-10 DescribeCustomLogConfig",
         "{\"Remark\":\"$time_iso8601_$request_method_$\",\"RequestId\":\"94E3559F-7B6A-4A5E-AFFD-44E2A208A249\",\"Sample\":\"\\\"[9/Jun/2015:01:58:09 +0800] 188.165.15.75 - 1542 \\\\\\\"-\\\\\\\" \\\\\\\"GEThttp: //www.aliyun.com/index.html\\\\\\\" 200\",\"Tag\":\"img1\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn describe_domain_average_response_time() {
     >(
         "Cdn 2018-05-10 DescribeDomainAverageResponseTime",
         "{\"AvgRTPerInterval\":{\"DataModule\":[{\"TimeStamp\":\"2015-12-10T20:00:00Z\",\"Value\":\"3\"}]},\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-11-30T05:40:00Z\",\"RequestId\":\"3C6CCEC4-6B88-4D4A-93E4-D47B3D92CF8F\",\"StartTime\":\"2019-11-30T05:33:00Z\"}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn describe_domain_bps_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainBpsData",
         "{\"BpsDataPerInterval\":{\"DataModule\":[{\"DomesticValue\":\"11286111\",\"HttpsDomesticValue\":\"11286111\",\"HttpsOverseasValue\":\"2000\",\"HttpsValue\":\"11288111\",\"OverseasValue\":\"2000\",\"TimeStamp\":\"2015-12-10T20:00:00Z\",\"Value\":\"11288111\"}]},\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2015-12-10T20:00Z\",\"IspNameEn\":\"unicom\",\"LocationNameEn\":\"beijing\",\"RequestId\":\"3C6CCEC4-6B88-4D4A-93E4-D47B3D92CF8F\",\"StartTime\":\"2020-05-14T09:50:00Z\"}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn describe_domain_bps_data_by_layer() {
     >(
         "Cdn 2018-05-10 DescribeDomainBpsDataByLayer",
         "{\"BpsDataInterval\":{\"DataModule\":[{\"TimeStamp\":\"2020-05-06T07:10:00Z\",\"TrafficValue\":\"2838\",\"Value\":\"75.68\"}]},\"DataInterval\":\"300\",\"RequestId\":\"C565B910-BC3B-467B-9046-2A48566EA967\"}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn describe_domain_bps_data_by_time_stamp() {
     >(
         "Cdn 2018-05-10 DescribeDomainBpsDataByTimeStamp",
         "{\"BpsDataList\":{\"BpsDataModel\":[{\"Bps\":52119553,\"IspName\":\"unicom\",\"LocationName\":\"Liaoning\",\"TimeStamp\":\"2019-11-30T05:40:00Z\"}]},\"DomainName\":\"example.com\",\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\",\"TimeStamp\":\"2019-11-30T05:40:00Z\"}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn describe_domain_cc_activity_log() {
     >(
         "Cdn 2018-05-10 DescribeDomainCcActivityLog",
         "{\"ActivityLog\":[{\"Action\":\"deny\",\"DomainName\":\"example.com\",\"RuleName\":\"test\",\"TimeStamp\":\"2015-12-10T20:00:00Z\",\"TriggerObject\":\"Ip\",\"Ttl\":300,\"Value\":\"1.2.3.4\"}],\"PageIndex\":1,\"PageSize\":30,\"RequestId\":\"3C6CCEC4-6B88-4D4A-93E4-D47B3D92CF8F\",\"Total\":20}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn describe_domain_certificate_info() {
     >(
         "Cdn 2018-05-10 DescribeDomainCertificateInfo",
         "{\"CertInfos\":{\"CertInfo\":[{\"CertDomainName\":\"example.com\",\"CertExpireTime\":\"2018-06-03T22:03:39Z\",\"CertId\":\"9002448\",\"CertLife\":\"months\",\"CertName\":\"example.com\",\"CertOrg\":\"Let's Encrypt\",\"CertRegion\":\"cn-hangzhou\",\"CertStartTime\":\"2018-06-03T22:03:39Z\",\"CertType\":\"free\",\"CertUpdateTime\":\"2018-06-03T22:03:39Z\",\"DomainCnameStatus\":\"ok\",\"DomainName\":\"example.com\",\"ServerCertificate\":\"asdadaxxxx\",\"ServerCertificateStatus\":\"on\",\"Status\":\"success\"}]},\"RequestId\":\"5C1E43DC-9E51-4771-82C0-7D5ECEB547A1\"}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn describe_domain_cname() {
     >(
         "Cdn 2018-05-10 DescribeDomainCname",
         "{\"CnameDatas\":{\"Data\":[{\"Cname\":\"a.com.w.alikunlun.net\",\"Domain\":\"a.com\",\"ErrMsg\":\"timeout\",\"Passed\":\"true\",\"Status\":0}]},\"RequestId\":\"06D29681-B7CD-4034-A8CC-28AFFA213539\"}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn describe_domain_custom_log_config() {
     >(
         "Cdn 2018-05-10 DescribeDomainCustomLogConfig",
         "{\"ConfigId\":\"123\",\"Remark\":\"$time_iso8601_$request_method_$\",\"RequestId\":\"94E3559F-7B6A-4A5E-AFFD-44E2A208A249\",\"Sample\":\"[9/Jun/2015:01:58:09+0800]188.165.15.75-1542\\\\\\\"-\\\\\\\"\\\\\\\"GET http://www.aliyun.com/index.html\\\\\",\"Tag\":\"book\"}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn describe_domain_detail_data_by_layer() {
     >(
         "Cdn 2018-05-10 DescribeDomainDetailDataByLayer",
         "{\"Data\":{\"DataModule\":[{\"Acc\":2,\"Bps\":21060178715.146667,\"DomainName\":\"example.com\",\"HttpCode\":\"200:44349|206:1753719|304:45|403:1095|416:1|499:332\",\"Ipv6Acc\":1,\"Ipv6Bps\":0,\"Ipv6Qps\":0,\"Ipv6Traf\":141718944482,\"Qps\":5998.47,\"TimeStamp\":\"2020-07-05T22:00:00Z\",\"Traf\":789756701818}]},\"RequestId\":\"BEA5625F-8FCF-48F4-851B-CA63946DA664\"}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn describe_domain_hit_rate_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainHitRateData",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-12-30T08:10:00Z\",\"HitRateInterval\":{\"DataModule\":[{\"HttpsValue\":\"50.0\",\"TimeStamp\":\"2019-12-30T08:00:00Z\",\"Value\":\"100.0\"}]},\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\",\"StartTime\":\"2019-12-30T08:00:00Z\"}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn describe_domain_http_code_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainHttpCodeData",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2021-06-29T05:45:00Z\",\"HttpCodeData\":{\"UsageData\":[{\"TimeStamp\":\"2021-06-29T05:40:00Z\",\"Value\":{\"CodeProportionData\":[{\"Code\":\"200\",\"Count\":\"300\",\"Proportion\":\"66.046511627907\"}]}}]},\"RequestId\":\"BC858082-736F-4A25-867B-E5B67C85ACF7\",\"StartTime\":\"2021-06-29T05:30:00Z\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn describe_domain_http_code_data_by_layer() {
     >(
         "Cdn 2018-05-10 DescribeDomainHttpCodeDataByLayer",
         "{\"DataInterval\":\"300\",\"HttpCodeDataInterval\":{\"DataModule\":[{\"TimeStamp\":\"2015-12-10T20:35:00Z\",\"TotalValue\":\"110\",\"Value\":\"{ \\\"200\\\": 10, \\\"206\\\": 100}\"}]},\"RequestId\":\"BEA5625F-8FCF-48F4-851B-CA63946DA664\"}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn describe_domain_isp_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainISPData",
         "{\"DataInterval\":\"86400\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-11-30T05:40:00Z\",\"RequestId\":\"DE81639B-DAC1-4C76-AB72-F34B836837D5\",\"StartTime\":\"2019-11-29T05:33:00Z\",\"Value\":{\"ISPProportionData\":[{\"AvgObjectSize\":\"7081884.7\",\"AvgResponseRate\":\"88.92594866772144\",\"AvgResponseTime\":\"79638.0\",\"Bps\":\"1311.4601296296296\",\"BytesProportion\":\"0.012220518530445479\",\"ISP\":\"阿里巴巴\",\"IspEname\":\"alibaba\",\"Proportion\":\"0.004509176173513099\",\"Qps\":\"2.3148148148148147E-5\",\"ReqErrRate\":\"0.0\",\"TotalBytes\":\"7081884\",\"TotalQuery\":\"1\"}]}}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn describe_domain_max95_bps_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainMax95BpsData",
         "{\"DetailData\":{\"Max95Detail\":[{\"Area\":\"CN\",\"Max95Bps\":16777590.28,\"Max95BpsPeakTime\":\"2015-12-11T21:05:00Z\",\"TimeStamp\":\"2015-12-11T21:00:00Z\"}]},\"DomainName\":\"example.com\",\"DomesticMax95Bps\":\"16777590.28\",\"EndTime\":\"2015-12-11T21:00:00Z\",\"Max95Bps\":\"16777590.28\",\"OverseasMax95Bps\":\"0\",\"RequestId\":\"3C6CCEC4-6B88-4D4A-93E4-D47B3D92CF8F\",\"StartTime\":\"2015-12-10T20:00:00Z\"}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn describe_domain_multi_usage_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainMultiUsageData",
         "{\"EndTime\":\"2017-12-10T21:00:00Z\",\"RequestId\":\"3C6CCEC4-6B88-4D4A-93E4-D47B3D92CF8F\",\"RequestPerInterval\":{\"RequestDataModule\":[{\"Domain\":\"example.com\",\"Request\":11288111,\"TimeStamp\":\"2017-12-10T20:00:00Z\",\"Type\":\"Simple\"}]},\"StartTime\":\"2017-12-10T20:00:00Z\",\"TrafficPerInterval\":{\"TrafficDataModule\":[{\"Area\":\"CN\",\"Bps\":11288111.1,\"Domain\":\"example.com\",\"TimeStamp\":\"2017-12-10T20:00:00Z\",\"Type\":\"DynamicHttp\"}]}}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn describe_domain_path_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainPathData",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2017-09-30T17:00:00Z\",\"PageNumber\":1,\"PageSize\":20,\"PathDataPerInterval\":{\"UsageData\":[{\"Acc\":10,\"Path\":\"/path/\",\"Time\":\"2017-09-30T16:00:00Z\",\"Traffic\":346}]},\"RequestId\":\"DE81639B-DAC1-4C76-AB72-F34B836837D5\",\"StartTime\":\"2017-09-30T16:00:00Z\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn describe_domain_pv_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainPvData",
         "{\"DataInterval\":\"3600\",\"DomainName\":\"example.com\",\"EndTime\":\"2015-11-28T04:00:00Z\",\"PvDataInterval\":{\"UsageData\":[{\"TimeStamp\":\"2015-11-28T03:00:00Z\",\"Value\":\"9292\"}]},\"RequestId\":\"BCD7D917-76F1-442F-BB75-C810DE34C761\",\"StartTime\":\"2015-11-28T03:00:00Z\"}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn describe_domain_qps_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainQpsData",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-11-30T05:40:00Z\",\"QpsDataInterval\":{\"DataModule\":[{\"AccDomesticValue\":\"0\",\"AccOverseasValue\":\"0\",\"AccValue\":\"0\",\"DomesticValue\":\"0\",\"HttpsAccDomesticValue\":\"1\",\"HttpsAccOverseasValue\":\"1\",\"HttpsAccValue\":\"1\",\"HttpsDomesticValue\":\"1\",\"HttpsOverseasValue\":\"1\",\"HttpsValue\":\"1\",\"OverseasValue\":\"0\",\"TimeStamp\":\"2019-11-30T05:40:00Z\",\"Value\":\"0\"}]},\"RequestId\":\"B8333EDB-4595-46E0-AFE9-29BAA290D0E0\",\"StartTime\":\"2019-11-30T05:33:00Z\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn describe_domain_qps_data_by_layer() {
     >(
         "Cdn 2018-05-10 DescribeDomainQpsDataByLayer",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-11-30T05:40:00Z\",\"Layer\":\"all\",\"QpsDataInterval\":{\"DataModule\":[{\"AccDomesticValue\":\"12\",\"AccOverseasValue\":\"44\",\"AccValue\":\"56\",\"DomesticValue\":\"0.12\",\"OverseasValue\":\"0.44\",\"TimeStamp\":\"2015-12-10T21:00:00Z\",\"Value\":\"0.56\"}]},\"RequestId\":\"BEA5625F-8FCF-48F4-851B-CA63946DA664\",\"StartTime\":\"2019-11-30T05:33:00Z\"}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn describe_domain_real_time_bps_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealTimeBpsData",
         "{\"Data\":{\"BpsModel\":[{\"Bps\":16710625.733333332,\"TimeStamp\":\"2019-11-30T05:41:00Z\"}]},\"RequestId\":\"B49E6DDA-F413-422B-B58E-2FA23F286726\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn describe_domain_real_time_byte_hit_rate_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealTimeByteHitRateData",
         "{\"Data\":{\"ByteHitRateDataModel\":[{\"ByteHitRate\":0.8956940476262277,\"TimeStamp\":\"2019-11-30T05:40:00Z\"}]},\"RequestId\":\"70A26B11-3673-479C-AEA8-E03FC5D3496D\"}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn describe_domain_real_time_detail_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealTimeDetailData",
         "{\"Data\":\"[\\n      {\\n            \\\"time_stp\\\": \\\"2018-06-05T20:00:00Z\\\",\\n            \\\"domain_name\\\": \\\"example.com\\\",\\n            \\\"location\\\": \\\"Guangdong\\\",\\n            \\\"isp\\\": \\\"telecom\\\",\\n            \\\"qps\\\": 10\\n      },\\n      {\\n            \\\"time_stp\\\": \\\"2018-06-05T20:00:00Z\\\",\\n            \\\"domain_name\\\": \\\"example.com\\\",\\n            \\\"location\\\": \\\"Jiangsu\\\",\\n            \\\"isp\\\": \\\"unicom\\\",\\n            \\\"qps\\\": 11.1\\n      }\\n]\",\"RequestId\":\"B49E6DDA-F413-422B-B58E-2FA23F286726\"}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn describe_domain_real_time_http_code_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealTimeHttpCodeData",
         "{\"DataInterval\":\"60\",\"DomainName\":\"example.com,example.org\",\"EndTime\":\"2019-11-29T05:42:00Z\",\"RealTimeHttpCodeData\":{\"UsageData\":[{\"TimeStamp\":\"2019-11-29T05:39:00Z\",\"Value\":{\"RealTimeCodeProportionData\":[{\"Code\":\"500\",\"Count\":\"100\",\"Proportion\":\"28.4496124031008\"}]}}]},\"RequestId\":\"BC858082-736F-4A25-867B-E5B67C85ACF7\",\"StartTime\":\"2019-11-29T05:39:00Z\"}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn describe_domain_real_time_qps_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealTimeQpsData",
         "{\"Data\":{\"QpsModel\":[{\"Qps\":1851.25,\"TimeStamp\":\"2019-12-02T11:25:00Z\"}]},\"RequestId\":\"32DC9806-E9F9-4490-BBDC-B3A9E32FCC1D\"}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn describe_domain_real_time_req_hit_rate_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealTimeReqHitRateData",
         "{\"Data\":{\"ReqHitRateDataModel\":[{\"ReqHitRate\":0.8956940476262277,\"TimeStamp\":\"2018-01-02T11:26:00Z\"}]},\"RequestId\":\"70A26B11-3673-479C-AEA8-E03FC5D3496D\"}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn describe_domain_real_time_src_bps_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealTimeSrcBpsData",
         "{\"DataInterval\":\"60\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-12-10T20:01:00Z\",\"RealTimeSrcBpsDataPerInterval\":{\"DataModule\":[{\"TimeStamp\":\"2019-12-10T20:01:00Z\",\"Value\":\"0\"}]},\"RequestId\":\"7CBCD6AD-B016-42E5-AE0B-B3731DE8F755\",\"StartTime\":\"2019-12-10T20:00:00Z\"}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn describe_domain_real_time_src_http_code_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealTimeSrcHttpCodeData",
         "{\"DataInterval\":\"60\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-11-30T05:40:00Z\",\"RealTimeSrcHttpCodeData\":{\"UsageData\":[{\"TimeStamp\":\"2015-11-30T05:40:00Z\",\"Value\":{\"RealTimeSrcCodeProportionData\":[{\"Code\":\"200\",\"Count\":\"100\",\"Proportion\":\"0.62015503875969\"}]}}]},\"RequestId\":\"BC858082-736F-4A25-867B-E5B67C85ACF7\",\"StartTime\":\"2019-11-30T05:33:00Z\"}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn describe_domain_real_time_src_traffic_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealTimeSrcTrafficData",
         "{\"DataInterval\":\"60\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-12-10T20:01:00Z\",\"RealTimeSrcTrafficDataPerInterval\":{\"DataModule\":[{\"TimeStamp\":\"2019-12-10T20:01:00Z\",\"Value\":\"0\"}]},\"RequestId\":\"A666D44F-19D6-490E-97CF-1A64AB962C57\",\"StartTime\":\"2019-12-10T20:00:00Z\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn describe_domain_real_time_traffic_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealTimeTrafficData",
         "{\"DataInterval\":\"60\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-12-10T20:01:00Z\",\"RealTimeTrafficDataPerInterval\":{\"DataModule\":[{\"TimeStamp\":\"2019-12-10T20:01:00Z\",\"Value\":\"0\"}]},\"RequestId\":\"A666D44F-19D6-490E-97CF-1A64AB962C57\",\"StartTime\":\"2019-12-10T20:00:00Z\"}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn describe_domain_realtime_log_delivery() {
     >(
         "Cdn 2018-05-10 DescribeDomainRealtimeLogDelivery",
         "{\"Logstore\":\"LogstoreName\",\"Project\":\"ProjectName\",\"Region\":\"cn-shanghai\",\"RequestId\":\"2F8F3852-912F-42AC-80EB-F1CF4284DE93\",\"Status\":\"online\"}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn describe_domain_region_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainRegionData",
         "{\"DataInterval\":\"86400\",\"DomainName\":\"example.com\",\"EndTime\":\"2015-12-07T12:00:00Z\",\"RequestId\":\"2E5AD83F-BD7B-462E-8319-2E30E305519A\",\"StartTime\":\"2015-12-05T12:00:00Z\",\"Value\":{\"RegionProportionData\":[{\"AvgObjectSize\":\"800019.0\",\"AvgResponseRate\":\"154.3345765545624\",\"AvgResponseTime\":\"5183.666666666667\",\"Bps\":\"380.9614285714286\",\"BytesProportion\":\"0.003544181046236794\",\"Proportion\":\"0.01155980271270037\",\"Qps\":\"5.9523809523809524E-5\",\"Region\":\"日本\",\"RegionEname\":\"japan\",\"ReqErrRate\":\"0.0\",\"TotalBytes\":\"2400057\",\"TotalQuery\":\"3\"}]}}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn describe_domain_req_hit_rate_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainReqHitRateData",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2017-12-22T08:00:00Z\",\"ReqHitRateInterval\":{\"DataModule\":[{\"HttpsValue\":\"50.0\",\"TimeStamp\":\"2017-12-22T08:00:00:00Z\",\"Value\":\"100.0\"}]},\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\",\"StartTime\":\"2017-12-21T08:00:00Z\"}",
+        &[],
     );
 }
 
@@ -958,6 +1053,7 @@ fn describe_domain_src_bps_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainSrcBpsData",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-12-10T20:30:00Z\",\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\",\"SrcBpsDataPerInterval\":{\"DataModule\":[{\"HttpsValue\":\"10\",\"TimeStamp\":\"2019-12-10T20:00:00Z\",\"Value\":\"500\"}]},\"StartTime\":\"2019-12-10T20:00:00Z\"}",
+        &[],
     );
 }
 
@@ -968,6 +1064,7 @@ fn describe_domain_src_http_code_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainSrcHttpCodeData",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com,example.org\",\"EndTime\":\"2015-11-30T05:40:00Z\",\"HttpCodeData\":{\"UsageData\":[{\"TimeStamp\":\"2015-11-30T05:30:00Z\",\"Value\":{\"CodeProportionData\":[{\"Code\":\"200\",\"Count\":\"2300\",\"Proportion\":\"67.1458998935037\"}]}}]},\"RequestId\":\"BC858082-736F-4A25-867B-E5B67C85ACF7\",\"StartTime\":\"2015-11-30T05:33:00Z\"}",
+        &[],
     );
 }
 
@@ -978,6 +1075,7 @@ fn describe_domain_src_qps_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainSrcQpsData",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-11-30T05:40:00Z\",\"RequestId\":\"7CBCD6AD-B016-42E5-AE0B-B3731DE8F755\",\"SrcQpsDataPerInterval\":{\"DataModule\":[{\"TimeStamp\":\"2015-12-10T21:00:00Z\",\"Value\":\"0\"}]},\"StartTime\":\"2019-11-30T05:33:00Z\"}",
+        &[],
     );
 }
 
@@ -988,6 +1086,7 @@ fn describe_domain_src_top_url_visit() {
     >(
         "Cdn 2018-05-10 DescribeDomainSrcTopUrlVisit",
         "{\"AllUrlList\":{\"UrlList\":[{\"Flow\":\"460486880\",\"FlowProportion\":0.35,\"UrlDetail\":\"http://example.com/nn_live/nn_x64/a0.m3u8\",\"VisitData\":\"161673\",\"VisitProportion\":0.35}]},\"DomainName\":\"example.com\",\"RequestId\":\"64D28B53-5902-409B-94F6-FD46680144FE\",\"StartTime\":\"2018-10-03T16:00:00Z\",\"Url200List\":{\"UrlList\":[{\"Flow\":\"460486880\",\"FlowProportion\":0.35,\"UrlDetail\":\"http://example.com/nn_live/nn_x64/a0.m3u8\",\"VisitData\":\"161673\",\"VisitProportion\":0.35}]},\"Url300List\":{\"UrlList\":[{\"Flow\":\"460486880\",\"FlowProportion\":0.35,\"UrlDetail\":\"http://example.com/nn_live/nn_x64/a0.m3u8\",\"VisitData\":\"161673\",\"VisitProportion\":0.35}]},\"Url400List\":{\"UrlList\":[{\"Flow\":\"460486880\",\"FlowProportion\":0.35,\"UrlDetail\":\"http://example.com/nn_live/nn_x64/a0.m3u8\",\"VisitData\":\"161673\",\"VisitProportion\":0.35}]},\"Url500List\":{\"UrlList\":[{\"Flow\":\"460486880\",\"FlowProportion\":0.35,\"UrlDetail\":\"http://example.com/nn_live/nn_x64/a0.m3u8\",\"VisitData\":\"161673\",\"VisitProportion\":0.35}]}}",
+        &[],
     );
 }
 
@@ -998,6 +1097,7 @@ fn describe_domain_src_traffic_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainSrcTrafficData",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2015-12-10T21:00:00Z\",\"RequestId\":\"A666D44F-19D6-490E-97CF-1A64AB962C57\",\"SrcTrafficDataPerInterval\":{\"DataModule\":[{\"HttpsValue\":\"0\",\"TimeStamp\":\"2015-12-10T20:35:00Z\",\"Value\":\"0\"}]},\"StartTime\":\"2015-12-10T20:00:00Z\"}",
+        &[],
     );
 }
 
@@ -1008,6 +1108,7 @@ fn describe_domain_top_client_ip_visit() {
     >(
         "Cdn 2018-05-10 DescribeDomainTopClientIpVisit",
         "{\"ClientIpList\":[{\"Acc\":256,\"ClientIp\":\"1.1.xxx\",\"Rank\":2,\"Traffic\":1024}],\"RequestId\":\"64D28B53-5902-409B-94F6-FD46680144FE\"}",
+        &[],
     );
 }
 
@@ -1018,6 +1119,7 @@ fn describe_domain_top_refer_visit() {
     >(
         "Cdn 2018-05-10 DescribeDomainTopReferVisit",
         "{\"DomainName\":\"example.com\",\"RequestId\":\"95994621-8382-464B-8762-C708E73568D1\",\"StartTime\":\"2019-12-21T12:00:00Z\",\"TopReferList\":{\"ReferList\":[{\"Flow\":\"200\",\"FlowProportion\":0.5,\"ReferDetail\":\"learn.aliyundoc.com\",\"VisitData\":\"3\",\"VisitProportion\":0.5}]}}",
+        &[],
     );
 }
 
@@ -1028,6 +1130,7 @@ fn describe_domain_top_url_visit() {
     >(
         "Cdn 2018-05-10 DescribeDomainTopUrlVisit",
         "{\"AllUrlList\":{\"UrlList\":[{\"Flow\":\"460486880\",\"FlowProportion\":0.35,\"UrlDetail\":\"http://example.com/nn_live/nn_x64/a0.m3u8\",\"VisitData\":\"161673\",\"VisitProportion\":0.35}]},\"DomainName\":\"example.com\",\"RequestId\":\"64D28B53-5902-409B-94F6-FD46680144FE\",\"StartTime\":\"2019-10-03T16:00:00Z\",\"Url200List\":{\"UrlList\":[{\"Flow\":\"460486880\",\"FlowProportion\":0.35,\"UrlDetail\":\"http://example.com/nn_live/nn_x64/aWQ9SE5KU0bGxfcGNfbGl2ZQ,,/HNJSMPP360.m3u8\",\"VisitData\":\"161673\",\"VisitProportion\":0.35}]},\"Url300List\":{\"UrlList\":[{\"Flow\":\"460486880\",\"FlowProportion\":0.35,\"UrlDetail\":\"http://example.com/nn_live/nn_x64/a0.m3u8\",\"VisitData\":\"161673\",\"VisitProportion\":0.35}]},\"Url400List\":{\"UrlList\":[{\"Flow\":\"460486880\",\"FlowProportion\":0.35,\"UrlDetail\":\"http://example.com/nn_live/nn_x64/aWQ9SE5KU01QUhbGxfcGNfbGl2ZQ,,/HNJSMPP360.m3u8\",\"VisitData\":\"1884\",\"VisitProportion\":0.35}]},\"Url500List\":{\"UrlList\":[{\"Flow\":\"460486880\",\"FlowProportion\":0.35,\"UrlDetail\":\"http://example.com/nn_live/nn_x64/aWQ9SE5KU0GNfbGl2ZQ,,/HNJSMPP360.m3u8\",\"VisitData\":\"161673\",\"VisitProportion\":0.35}]}}",
+        &[],
     );
 }
 
@@ -1038,6 +1141,7 @@ fn describe_domain_traffic_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainTrafficData",
         "{\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2015-12-10T21:00:00Z\",\"RequestId\":\"B955107D-E658-4E77-B913-E0AC3D31693E\",\"StartTime\":\"2015-12-10T20:00:00Z\",\"TrafficDataPerInterval\":{\"DataModule\":[{\"DomesticValue\":\"0\",\"HttpsDomesticValue\":\"0\",\"HttpsOverseasValue\":\"0\",\"HttpsValue\":\"423304182\",\"OverseasValue\":\"0\",\"TimeStamp\":\"2015-12-10T20:00:00Z\",\"Value\":\"423304182\"}]}}",
+        &[],
     );
 }
 
@@ -1048,6 +1152,7 @@ fn describe_domain_usage_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainUsageData",
         "{\"Area\":\"CN\",\"DataInterval\":\"300\",\"DomainName\":\"example.com\",\"EndTime\":\"2015-12-10T22:00:00Z\",\"RequestId\":\"B955107D-E658-4E77-B913-E0AC3D31693E\",\"StartTime\":\"2015-12-10T20:00:00Z\",\"Type\":\"bps\",\"UsageDataPerInterval\":{\"DataModule\":[{\"PeakTime\":\"2015-12-10T21:30:00Z\",\"SpecialValue\":\"423304182\",\"TimeStamp\":\"2015-12-10T21:30:00Z\",\"Value\":\"423304182\"}]}}",
+        &[],
     );
 }
 
@@ -1058,6 +1163,7 @@ fn describe_domain_uv_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainUvData",
         "{\"DataInterval\":\"3600\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-11-29T04:00:00Z\",\"RequestId\":\"E9D3257A-1B7C-414C-90C1-8D07AC47BCAC\",\"StartTime\":\"2019-11-29T00:00:00Z\",\"UvDataInterval\":{\"UsageData\":[{\"TimeStamp\":\"2019-11-29T00:00:00Z\",\"Value\":\"318\"}]}}",
+        &[],
     );
 }
 
@@ -1068,6 +1174,7 @@ fn describe_domain_verify_data() {
     >(
         "Cdn 2018-05-10 DescribeDomainVerifyData",
         "{\"Content\":\"{\\n      \\\"verifiCode\\\": \\\"uy0-DxxxxxxxxKl-JnJY4\\\",\\n      \\\"verifyKey\\\": \\\"_acxxxe-xxxx\\\"\\n}\",\"RequestId\":\"F61CDR30-E83C-4FDA-BF73-9A94CDD44229\"}",
+        &[],
     );
 }
 
@@ -1078,6 +1185,7 @@ fn describe_domains_by_source() {
     >(
         "Cdn 2018-05-10 DescribeDomainsBySource",
         "{\"DomainsList\":{\"DomainsData\":[{\"DomainInfos\":{\"domainInfo\":[{\"CdnType\":\"web\",\"CreateTime\":\"2016-07-12T11:53:19+08:00\",\"DomainCname\":\"***.alikunlun.com\",\"DomainName\":\"example.org\",\"Status\":\"online\",\"UpdateTime\":\"2017-03-31T04:49:00+08:00\"}]},\"Domains\":{\"domainNames\":[\"example.org\"]},\"Source\":\"example.com\"}]},\"RequestId\":\"B0F074E5-A1AC-4B32-8EA2-6F450410D1E0\",\"Sources\":\"example.com,aliyundoc.com\"}",
+        &[],
     );
 }
 
@@ -1088,6 +1196,7 @@ fn describe_domains_usage_by_day() {
     >(
         "Cdn 2018-05-10 DescribeDomainsUsageByDay",
         "{\"DataInterval\":\"86400\",\"DomainName\":\"example.com\",\"EndTime\":\"2019-12-23T09:00:00Z\",\"RequestId\":\"C88EF8ED-72F0-45EA-9E86-95114E224FC5\",\"StartTime\":\"2019-12-22T08:00:00Z\",\"UsageByDays\":{\"UsageByDay\":[{\"BytesHitRate\":\"97.46250599529726\",\"MaxBps\":\"306747.76\",\"MaxBpsTime\":\"2019-12-23 10:55:00\",\"MaxSrcBps\":\"72584.072\",\"MaxSrcBpsTime\":\"2019-12-23 11:45:00\",\"Qps\":\"7.466354166666667\",\"RequestHitRate\":\"70.24770071912111\",\"TimeStamp\":\"2019-12-22\",\"TotalAccess\":\"645093\",\"TotalTraffic\":\"564300099309\"}]},\"UsageTotal\":{\"BytesHitRate\":\"97.03110726801242\",\"MaxBps\":\"1.0747912780000001E8\",\"MaxBpsTime\":\"2019-12-23 10:55:00\",\"MaxSrcBps\":\"72584.072\",\"MaxSrcBpsTime\":\"2019-12-23 11:45:00\",\"RequestHitRate\":\"69.92610837438424\",\"TotalAccess\":\"1319500\",\"TotalTraffic\":\"1117711832100\"}}",
+        &[],
     );
 }
 
@@ -1098,6 +1207,7 @@ fn describe_es_exception_data() {
     >(
         "Cdn 2018-05-10 DescribeEsExceptionData",
         "{\"Contents\":[{\"Columns\":[\"time,401\"],\"Name\":\"401\",\"Points\":[\"2021-02-18T19:05:00Z,0\"]}],\"RequestId\":\"99D61AB3-6164-4CF2-A0DE-129C9B07618B\"}",
+        &[],
     );
 }
 
@@ -1108,6 +1218,7 @@ fn describe_es_execute_data() {
     >(
         "Cdn 2018-05-10 DescribeEsExecuteData",
         "{\"Contents\":[{\"Columns\":[\"time,Exception\"],\"Name\":\"Exception\",\"Points\":[\"2021-02-18T19:05:00Z,8\"]}],\"RequestId\":\"99D61AB3-6164-4CF2-A0DE-129C9B07618B\"}",
+        &[],
     );
 }
 
@@ -1118,6 +1229,7 @@ fn describe_fc_trigger() {
     >(
         "Cdn 2018-05-10 DescribeFCTrigger",
         "{\"FCTrigger\":{\"EventMetaName\":\"LogFileCreated\",\"EventMetaVersion\":\"1.0.0\",\"Notes\":\"test\",\"RoleARN\":\"acs:ram:: 1234567890:role/aliyuncdneventnotificationrole\",\"SourceArn\":\"acs:cdn:*:1234567890:domain/example.com\",\"TriggerARN\":\"acs:fc:cn-beijing: 1234567890:services/FCTestService/functions/printEvent/triggers/testtrigger\"},\"RequestId\":\"EC046C5D-8CB4-4B6B-B7F8-B335E51EF90E\"}",
+        &[],
     );
 }
 
@@ -1128,6 +1240,7 @@ fn describe_ip_info() {
     >(
         "Cdn 2018-05-10 DescribeIpInfo",
         "{\"CdnIp\":\"True\",\"ISP\":\"电信\",\"IspEname\":\"telecom\",\"Region\":\"中国-贵州省-贵阳市\",\"RegionEname\":\"China-Guizhou-guiyang\",\"RequestId\":\"123847FA-9A00-4426-83B8-B4B45D475930\"}",
+        &[],
     );
 }
 
@@ -1138,6 +1251,7 @@ fn describe_ip_status() {
     >(
         "Cdn 2018-05-10 DescribeIpStatus",
         "{\"IpStatus\":[{\"ip\":\"10.10.10.10\",\"status\":\"abnormal\"}],\"RequestId\":\"F61CDR30-E83C-4FDA-BF73-9A94CDD44229\"}",
+        &[],
     );
 }
 
@@ -1148,6 +1262,7 @@ fn describe_l2_vips_by_domain() {
     >(
         "Cdn 2018-05-10 DescribeL2VipsByDomain",
         "{\"DomainName\":\"example.com\",\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\",\"Vips\":{\"Vip\":[\"1.1.1.1/25\"]}}",
+        &[],
     );
 }
 
@@ -1158,6 +1273,7 @@ fn describe_preload_detail_by_id() {
     >(
         "Cdn 2018-05-10 DescribePreloadDetailById",
         "{\"RequestId\":\"E9D3257A-1B7C-414C-90C1-8D07AC47BCAC\",\"TotalCount\":1,\"UrlDetails\":[{\"CreationTime\":\"2022-11-23T02:26:56Z\",\"Domain\":\"example.com\",\"EndTime\":\"2022-11-23T02:27:00Z\",\"Process\":\"100%\",\"RetCode\":\"0\",\"Status\":\"Complete\",\"TaskId\":\"14286878547\",\"Urls\":[{\"Description\":\"Successfully preloaded\",\"Success\":\"47%\",\"Url\":\"/abc.jpg\\n\"}]}]}",
+        &[],
     );
 }
 
@@ -1168,6 +1284,7 @@ fn describe_range_data_by_locate_and_isp_service() {
     >(
         "Cdn 2018-05-10 DescribeRangeDataByLocateAndIspService",
         "{\"JsonResult\":\"{\\\"1472659200\\\":{\\\"天津市\\\":{\\\"电信\\\":{\\\"http_codes\\\":{\\\"000\\\":0,\\\"200\\\":6,\\\"400\\\":0},\\\"rt\\\":4183,\\\"bandwidth\\\":46639,\\\"avg_speed\\\":7773,\\\"pv\\\":6,\\\"hit_rate\\\":0.93,\\\"request_hit_rate\\\":0}}}}\",\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\"}",
+        &[],
     );
 }
 
@@ -1178,6 +1295,7 @@ fn describe_realtime_delivery_acc() {
     >(
         "Cdn 2018-05-10 DescribeRealtimeDeliveryAcc",
         "{\"ReatTimeDeliveryAccData\":{\"AccData\":[{\"FailedNum\":2,\"SuccessNum\":2,\"TimeStamp\":\"2018-09-03T06:00:00Z\"}]},\"RequestId\":\"684306D2-2511-4977-991D-CE97E91FD7C0\"}",
+        &[],
     );
 }
 
@@ -1188,6 +1306,7 @@ fn describe_refresh_quota() {
     >(
         "Cdn 2018-05-10 DescribeRefreshQuota",
         "{\"BlockQuota\":\"300\",\"BlockRemain\":\"100\",\"DirQuota\":\"100\",\"DirRemain\":\"99\",\"IgnoreParamsQuota\":\"100\",\"IgnoreParamsRemain\":\"10\",\"PreloadEdgeQuota\":\"20\",\"PreloadEdgeRemain\":\"20\",\"PreloadQuota\":\"500\",\"PreloadRemain\":\"400\",\"RegexQuota\":\"20\",\"RegexRemain\":\"10\",\"RequestId\":\"42E0554B-80F4-4921-AED6-ACFB22CAAAD0\",\"UrlQuota\":\"2000\",\"UrlRemain\":\"1996\"}",
+        &[],
     );
 }
 
@@ -1198,6 +1317,7 @@ fn describe_refresh_task_by_id() {
     >(
         "Cdn 2018-05-10 DescribeRefreshTaskById",
         "{\"RequestId\":\"E0C2EF95-B1EC-4C93-855E-2059A7DA2B7B\",\"Tasks\":[{\"CreationTime\":\"2020-08-03T08:54:23Z\",\"Description\":\"Internal Error\",\"ObjectPath\":\"http://example.com/abc.jpg\",\"ObjectType\":\"file\",\"Process\":\"100%\",\"Status\":\"Complete\",\"TaskId\":\"24840\"}],\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1208,6 +1328,7 @@ fn describe_refresh_tasks() {
     >(
         "Cdn 2018-05-10 DescribeRefreshTasks",
         "{\"PageNumber\":10,\"PageSize\":1,\"RequestId\":\"174F6032-AA26-470D-B90E-36F0EB205BEE\",\"Tasks\":{\"CDNTask\":[{\"CreationTime\":\"2014-11-27T08:23:22Z\",\"Description\":\"Internal Error\",\"ObjectPath\":\"http://example.com/1.txt\",\"ObjectType\":\"file\",\"Process\":\"100%\",\"Status\":\"Complete\",\"TaskId\":\"704225667\"}]},\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1218,6 +1339,7 @@ fn describe_staging_ip() {
     >(
         "Cdn 2018-05-10 DescribeStagingIp",
         "{\"IPV4s\":{\"IPV4\":[\"xx.xx.xx.xx\"]},\"RequestId\":\"1B9E0E83-24AC-49F4-9EE0-BF5EB03E8381\"}",
+        &[],
     );
 }
 
@@ -1228,6 +1350,7 @@ fn describe_tag_resources() {
     >(
         "Cdn 2018-05-10 DescribeTagResources",
         "{\"RequestId\":\"34AB41F1-04A5-496F-8C8D-634BDBE6A9FB\",\"TagResources\":[{\"ResourceId\":\"example.com\",\"Tag\":[{\"Key\":\"env\",\"Value\":\"product\"}]}]}",
+        &[],
     );
 }
 
@@ -1238,6 +1361,7 @@ fn describe_top_domains_by_flow() {
     >(
         "Cdn 2018-05-10 DescribeTopDomainsByFlow",
         "{\"DomainCount\":68,\"DomainOnlineCount\":68,\"EndTime\":\"2019-12-23T08:00:00Z\",\"RequestId\":\"4E09C5D7-E1CF-4CAA-A45E-8727F4C8FD70\",\"StartTime\":\"2019-12-22T08:00:00Z\",\"TopDomains\":{\"TopDomain\":[{\"DomainName\":\"example.com\",\"MaxBps\":22139626,\"MaxBpsTime\":\"1457111400\",\"Rank\":1,\"TotalAccess\":107784230,\"TotalTraffic\":\"2043859876683.9001\",\"TrafficPercent\":\"30.64191989360235\"}]}}",
+        &[],
     );
 }
 
@@ -1248,6 +1372,7 @@ fn describe_user_cdn_status() {
     >(
         "Cdn 2018-05-10 DescribeUserCdnStatus",
         "{\"Enabled\":true,\"InDebt\":false,\"InDebtOverdue\":false,\"OnService\":true,\"RequestId\":\"39B1DC7F-9D25-5D54-8F02-6EE26A7F48CA\"}",
+        &[],
     );
 }
 
@@ -1258,6 +1383,7 @@ fn describe_user_certificate_expire_count() {
     >(
         "Cdn 2018-05-10 DescribeUserCertificateExpireCount",
         "{\"ExpireWithin30DaysCount\":0,\"ExpiredCount\":6,\"RequestId\":\"F5E8DF64-7175-4186-9B06-F002C0BBD0C5\"}",
+        &[],
     );
 }
 
@@ -1268,6 +1394,7 @@ fn describe_user_configs() {
     >(
         "Cdn 2018-05-10 DescribeUserConfigs",
         "{\"Configs\":{\"OssLogConfig\":{\"Bucket\":\"Buckettest\",\"Enable\":\"off\",\"Prefix\":\"test\"},\"WafConfig\":{\"Enable\":\"on\"}},\"RequestId\":\"9BCC7BAA-ACBE-45E5-83F0-98BF7E693E84\"}",
+        &[],
     );
 }
 
@@ -1278,6 +1405,7 @@ fn describe_user_domains() {
     >(
         "Cdn 2018-05-10 DescribeUserDomains",
         "{\"Domains\":{\"PageData\":[{\"CdnType\":\"download\",\"Cname\":\"example.com.w.alikunlun.net\",\"Coverage\":\"domestic\",\"Description\":\"filing description\",\"DomainId\":11223344,\"DomainName\":\"example.com\",\"DomainStatus\":\"configure_failed\",\"GmtCreated\":\"2015-10-28T09:32:51Z\",\"GmtModified\":\"2015-10-28T11:05:52Z\",\"ResourceGroupId\":\"abcd1234abcd1234\",\"Sandbox\":\"true\",\"Sources\":{\"Source\":[{\"Content\":\"***.oss-cn-hangzhou.aliyuncs.com\",\"Port\":80,\"Priority\":\"20\",\"Type\":\"oss\",\"Weight\":\"15\"}]},\"SslProtocol\":\"on\"}]},\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"BDA62CE4-3477-439A-B52E-D2D7C829D7C1\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1288,6 +1416,7 @@ fn describe_user_tags() {
     >(
         "Cdn 2018-05-10 DescribeUserTags",
         "{\"RequestId\":\"34AB41F1-04A5-496F-8C8D-634BDBE6A9FB\",\"Tags\":[{\"Key\":\"env\",\"Value\":[\"product\"]}]}",
+        &[],
     );
 }
 
@@ -1298,6 +1427,7 @@ fn describe_user_usage_data_export_task() {
     >(
         "Cdn 2018-05-10 DescribeUserUsageDataExportTask",
         "{\"RequestId\":\"A91BE91F-0B34-4CBF-8E0F-A2977E15AA52\",\"UsageDataPerPage\":{\"Data\":{\"DataItem\":[{\"CreateTime\":\"2019-12-31T08:43:21Z\",\"DownloadUrl\":\"https://cdn-polaris.xxxx\",\"Status\":\"success\",\"TaskConfig\":{\"EndTime\":\"2019-12-30T15:59:59Z\",\"StartTime\":\"2019-12-29T16:00:00Z\"},\"TaskId\":\"A91BE91F-0B34-4CBF-8E0F-A2977\",\"TaskName\":\"刷新\",\"UpdateTime\":\"2019-12-31T08:45:02Z\"}]},\"PageNumber\":1,\"PageSize\":10,\"TotalCount\":10}}",
+        &[],
     );
 }
 
@@ -1308,6 +1438,7 @@ fn describe_user_usage_detail_data_export_task() {
     >(
         "Cdn 2018-05-10 DescribeUserUsageDetailDataExportTask",
         "{\"RequestId\":\"A91BE91F-0B34-4CBF-8E0F-A2977E15AA52\",\"UsageDataPerPage\":{\"Data\":{\"DataItem\":[{\"CreateTime\":\"2018-10-09T06:33:38Z\",\"DownloadUrl\":\"https://test.oss-cn-beijing.aliyuncs.com/billing_data/xxx\",\"Status\":\"success\",\"TaskConfig\":{\"EndTime\":\"2018-08-31T15:59:59Z\",\"StartTime\":\"2018-07-31T16:00:00Z\"},\"TaskId\":\"11\",\"TaskName\":\"刷新\",\"UpdateTime\":\"2018-10-09T06:35:46Z\"}]},\"PageNumber\":1,\"PageSize\":10,\"TotalCount\":1}}",
+        &[],
     );
 }
 
@@ -1318,6 +1449,7 @@ fn describe_user_vips_by_domain() {
     >(
         "Cdn 2018-05-10 DescribeUserVipsByDomain",
         "{\"DomainName\":\"example.com\",\"RequestId\":\"820E7900-5CA9-4AEF-B0DD-20ED5F64BE55\",\"Vips\":{\"Vip\":[\"122.72.xxx.xxx\"]}}",
+        &[],
     );
 }
 
@@ -1328,6 +1460,7 @@ fn describe_verify_content() {
     >(
         "Cdn 2018-05-10 DescribeVerifyContent",
         "{\"Content\":\"verify_dffeb6610035dcb77b413a59c32cd91f\",\"RequestId\":\"34AB41F1-04A5-496F-8C8D-634BDBE6A9FB\"}",
+        &[],
     );
 }
 
@@ -1338,6 +1471,7 @@ fn disable_realtime_log_delivery() {
     >(
         "Cdn 2018-05-10 DisableRealtimeLogDelivery",
         "{\"RequestId\":\"9732E117-8A37-49FD-A36F-ABBB87556CA7\"}",
+        &[],
     );
 }
 
@@ -1348,6 +1482,7 @@ fn enable_realtime_log_delivery() {
     >(
         "Cdn 2018-05-10 EnableRealtimeLogDelivery",
         "{\"RequestId\":\"9732E117-8A37-49FD-A36F-ABBB87556CA7\"}",
+        &[],
     );
 }
 
@@ -1358,6 +1493,7 @@ fn list_domains_by_log_config_id() {
     >(
         "Cdn 2018-05-10 ListDomainsByLogConfigId",
         "{\"Domains\":{\"Domain\":[\"example.com\"]},\"RequestId\":\"9732E117-8A37-49FD-A36F-ABBB87556CA7\"}",
+        &[],
     );
 }
 
@@ -1368,6 +1504,7 @@ fn list_fc_trigger() {
     >(
         "Cdn 2018-05-10 ListFCTrigger",
         "{\"FCTriggers\":[{\"EventMetaName\":\"LogFileCreated\",\"EventMetaVersion\":\"1.0.0\",\"Notes\":\"测试\",\"RoleARN\":\"acs:ram:: 1234567890:role/aliyuncdneventnotificationrole\",\"SourceArn\":\"acs:cdn:*:1234567890:domain/example.com\",\"TriggerARN\":\"acs:fc:cn-beijing: 1234567890:services/FCTestService/functions/printEvent/triggers/testtrigger\"}],\"RequestId\":\"EC046C5D-8CB4-4B6B-B7F8-B335E51EF90E\"}",
+        &[],
     );
 }
 
@@ -1378,6 +1515,7 @@ fn list_realtime_log_delivery() {
     >(
         "Cdn 2018-05-10 ListRealtimeLogDelivery",
         "{\"Content\":{\"RealtimeLogDeliveryInfo\":[{\"DmId\":1001010,\"Domain\":\"example.com\",\"Logstore\":\"test\",\"Project\":\"test\",\"Region\":\"cn-hangzhou\",\"Status\":\"online\"}]},\"RequestId\":\"30559C03-86C9-4EEC-B840-0DC5F5A2189B\"}",
+        &[],
     );
 }
 
@@ -1388,6 +1526,7 @@ fn list_realtime_log_delivery_domains() {
     >(
         "Cdn 2018-05-10 ListRealtimeLogDeliveryDomains",
         "{\"Content\":{\"Domains\":[{\"DomainName\":\"example.com \",\"Status\":\"online\"}]},\"RequestId\":\"95D5B69F-8AEC-419B-8F3A-612B35032B0D\"}",
+        &[],
     );
 }
 
@@ -1398,6 +1537,7 @@ fn list_realtime_log_delivery_infos() {
     >(
         "Cdn 2018-05-10 ListRealtimeLogDeliveryInfos",
         "{\"Content\":{\"RealtimeLogDeliveryInfos\":[{\"Logstore\":\"LogstoreName\",\"Project\":\"ProjectName\",\"Region\":\"ch-shanghai\"}]},\"RequestId\":\"95D5B69F-8AEC-419B-8F3A-612B35032B0D\"}",
+        &[],
     );
 }
 
@@ -1408,6 +1548,7 @@ fn list_tag_resources() {
     >(
         "Cdn 2018-05-10 ListTagResources",
         "{\"NextToken\":\"QpgBAAAAAABsb2dzL2RzLw==\",\"RequestId\":\"64D28B53-5902-409B-94F6-FD46680144FE\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"example.com\",\"ResourceType\":\"DOMAIN\",\"TagKey\":\"testKey\",\"TagValue\":\"testValue\"}]}}",
+        &[],
     );
 }
 
@@ -1418,6 +1559,7 @@ fn list_user_custom_log_config() {
     >(
         "Cdn 2018-05-10 ListUserCustomLogConfig",
         "{\"ConfigIds\":{\"ConfigId\":[\"c3bb2c78-2915-4d5a-b6a1-557789255555\"]},\"RequestId\":\"95D5B69F-8AEC-419B-8F3A-612B35032B0D\"}",
+        &[],
     );
 }
 
@@ -1428,6 +1570,7 @@ fn modify_cdn_domain() {
     >(
         "Cdn 2018-05-10 ModifyCdnDomain",
         "{\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\"}",
+        &[],
     );
 }
 
@@ -1438,6 +1581,7 @@ fn modify_cdn_domain_owner() {
     >(
         "Cdn 2018-05-10 ModifyCdnDomainOwner",
         "{\"Content\":{\"域名归属权校验\":false},\"RequestId\":\"C98E518B-024E-538E-8276-66310CB8667D\"}",
+        &[],
     );
 }
 
@@ -1448,6 +1592,7 @@ fn modify_cdn_domain_schdm_by_property() {
     >(
         "Cdn 2018-05-10 ModifyCdnDomainSchdmByProperty",
         "{\"RequestId\":\"15C66C7B-671A-4297-9187-2C4477247A74\"}",
+        &[],
     );
 }
 
@@ -1458,6 +1603,7 @@ fn modify_cdn_service() {
     >(
         "Cdn 2018-05-10 ModifyCdnService",
         "{\"RequestId\":\"0979B99B-4F00-5037-8E15-5F7D4ABF8AA1\"}",
+        &[],
     );
 }
 
@@ -1468,6 +1614,7 @@ fn modify_realtime_log_delivery() {
     >(
         "Cdn 2018-05-10 ModifyRealtimeLogDelivery",
         "{\"RequestId\":\"9732E117-8A37-49FD-A36F-ABBB87556CA7\"}",
+        &[],
     );
 }
 
@@ -1478,6 +1625,7 @@ fn open_cdn_service() {
     >(
         "Cdn 2018-05-10 OpenCdnService",
         "{\"RequestId\":\"97C68796-EB7F-4D41-9D5B-12B909D76508\"}",
+        &[],
     );
 }
 
@@ -1488,6 +1636,7 @@ fn publish_staging_config_to_production() {
     >(
         "Cdn 2018-05-10 PublishStagingConfigToProduction",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -1498,6 +1647,7 @@ fn push_object_cache() {
     >(
         "Cdn 2018-05-10 PushObjectCache",
         "{\"PushTaskId\":\"9524xxxx\",\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\"}",
+        &[],
     );
 }
 
@@ -1508,6 +1658,7 @@ fn refresh_object_cache_by_cache_tag() {
     >(
         "Cdn 2018-05-10 RefreshObjectCacheByCacheTag",
         "{\"RefreshTaskId\":\"17772470184\",\"RequestId\":\"2E5AD83F-BD7B-462E-8319-2E30E305519A\"}",
+        &[],
     );
 }
 
@@ -1518,6 +1669,7 @@ fn refresh_object_caches() {
     >(
         "Cdn 2018-05-10 RefreshObjectCaches",
         "{\"RefreshTaskId\":\"704222901\",\"RequestId\":\"D61E4801-EAFF-4A63-AAE1-FBF6CE1CFD1C\"}",
+        &[],
     );
 }
 
@@ -1528,6 +1680,7 @@ fn rollback_staging_config() {
     >(
         "Cdn 2018-05-10 RollbackStagingConfig",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -1538,6 +1691,7 @@ fn set_cdn_domain_csr_certificate() {
     >(
         "Cdn 2018-05-10 SetCdnDomainCSRCertificate",
         "{\"RequestId\":\"0AEDAF20-4DDF-4165-8750-47FF9C1929C9\"}",
+        &[],
     );
 }
 
@@ -1548,6 +1702,7 @@ fn set_cdn_domain_sm_certificate() {
     >(
         "Cdn 2018-05-10 SetCdnDomainSMCertificate",
         "{\"RequestId\":\"0AEDAF20-4DDF-4165-8750-47FF9C1929C8\"}",
+        &[],
     );
 }
 
@@ -1558,6 +1713,7 @@ fn set_cdn_domain_ssl_certificate() {
     >(
         "Cdn 2018-05-10 SetCdnDomainSSLCertificate",
         "{\"RequestId\":\"A7C69682-7F88-40DD-A198-10D0309E439D\\n\"}",
+        &[],
     );
 }
 
@@ -1568,6 +1724,7 @@ fn set_cdn_domain_staging_config() {
     >(
         "Cdn 2018-05-10 SetCdnDomainStagingConfig",
         "{\"DomainConfigList\":[{\"ConfigId\":1234567,\"DomainName\":\"www.example.com\",\"FunctionName\":\"set_resp_header\"}],\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -1578,6 +1735,7 @@ fn set_cdn_full_domains_block_ip() {
     >(
         "Cdn 2018-05-10 SetCdnFullDomainsBlockIP",
         "{\"Code\":0,\"Message\":\"OK\",\"RequestId\":\"23ACE7E2-2302-42E3-98F8-E5E697FD86C3\"}",
+        &[],
     );
 }
 
@@ -1588,6 +1746,7 @@ fn set_req_header_config() {
     >(
         "Cdn 2018-05-10 SetReqHeaderConfig",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -1598,6 +1757,7 @@ fn set_waiting_room_config() {
     >(
         "Cdn 2018-05-10 SetWaitingRoomConfig",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -1608,6 +1768,7 @@ fn start_cdn_domain() {
     >(
         "Cdn 2018-05-10 StartCdnDomain",
         "{\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\"}",
+        &[],
     );
 }
 
@@ -1618,6 +1779,7 @@ fn stop_cdn_domain() {
     >(
         "Cdn 2018-05-10 StopCdnDomain",
         "{\"RequestId\":\"16A96B9A-F203-4EC5-8E43-CB92E68F4CD8\"}",
+        &[],
     );
 }
 
@@ -1628,6 +1790,7 @@ fn tag_resources() {
     >(
         "Cdn 2018-05-10 TagResources",
         "{\"RequestId\":\"97C68796-EB7F-4D41-9D5B-12B909D76508\"}",
+        &[],
     );
 }
 
@@ -1638,6 +1801,7 @@ fn untag_resources() {
     >(
         "Cdn 2018-05-10 UntagResources",
         "{\"RequestId\":\"97C68796-EB7F-4D41-9D5B-12B909D76508\"}",
+        &[],
     );
 }
 
@@ -1648,6 +1812,7 @@ fn update_cdn_deliver_task() {
     >(
         "Cdn 2018-05-10 UpdateCdnDeliverTask",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -1658,6 +1823,7 @@ fn update_cdn_sub_task() {
     >(
         "Cdn 2018-05-10 UpdateCdnSubTask",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -1668,6 +1834,7 @@ fn update_fc_trigger() {
     >(
         "Cdn 2018-05-10 UpdateFCTrigger",
         "{\"RequestId\":\"EC046C5D-8CB4-4B6B-B7F8-B335E51EF90E\"}",
+        &[],
     );
 }
 
@@ -1678,5 +1845,6 @@ fn verify_domain_owner() {
     >(
         "Cdn 2018-05-10 VerifyDomainOwner",
         "{\"Content\":\"verify_dffeb6610035dcb77b413a59c32c****\",\"RequestId\":\"34AB41F1-04A5-496F-8C8D-634BDBE6A9FB\"}",
+        &[],
     );
 }

@@ -8,6 +8,7 @@ fn add_tags() {
     >(
         "Cms 2019-01-01 AddTags",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"DAE4B115-3847-5438-8709-423627F0A3A3\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn apply_metric_rule_template() {
     >(
         "Cms 2019-01-01 ApplyMetricRuleTemplate",
         "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"3F897F3C-020A-4993-95B4-63ABB84F83E6\",\"Resource\":{\"AlertResults\":[{\"Code\":\"200\",\"Message\":\"alert rule is creating, please wait a few minutes.\",\"RuleId\":\"applyTemplate8ab74c6b-9f27-47ab-8841-de01dc08****\",\"RuleName\":\"test123\",\"Success\":true}],\"GroupId\":123456},\"Success\":true}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn batch_create_instant_site_monitor() {
     >(
         "Cms 2019-01-01 BatchCreateInstantSiteMonitor",
         "{\"Code\":\"200\",\"Data\":[{\"TaskId\":\"679fbe4f-b80b-4706-91b2-5427b43e****\",\"TaskName\":\"HangZhou_ECS1\"}],\"Message\":\"successful\",\"RequestId\":\"7AE72720-2C96-5446-9F2B-308C7CEDFF1A\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn batch_export() {
     >(
         "Cms 2019-01-01 BatchExport",
         "{\"Anchor\":1678781819000,\"Code\":200,\"Cursor\":\"v2.5eyJidWNrZXRzIjo0LCJjdXJzb3IiOiIxNjQxNDU0ODAwMDAwMWUxY2YxNWY0NTU0MTliZjllYTY4OWQ2ODI1OTU1Yzc1NmZjMDQ2OTMxMzczMzM2MzUzMTMxMzEzMzM0MzMzODM5MzEzMTMwMjQyYzY5MmQzMjdhNjU2MjY3N2E2NjZhNzczOTY2NmM3Mjc0NjM3MzY5Njg3NDcyMjQyYyIsImN1cnNvclZlcnNpb24iOiJxdWVyeSIsImVuZFRpbWUiOjE2NDE0NTUyMzYxMTIsImV4cG9ydEVuZFRpbWUiOjE2NDE0NTUyMzYxMTIsImV4cG9ydFN0YXJ0VGltZSI6MTY0MTQ1NDYzNjExMiwiZXhwcmVzc1JhbmdlIjpmYWxzZSwiaGFzTmV4dCI6dHJ1ZSwiaW5wdXRNZXRyaWMiOiJDUFVVdGlsaXphdGlvbiIsImlucHV0TmFtZXNwYWNlIjoiYWNzX2Vjc19kYXNoYm9hcmQiLCJsaW1pdCI6MTAwMCwibG9nVGltZU1vZGUiOnRydWUsIm1hdGNoZXJzIjp7ImNoYWluIjpbeyJsYWJlbCI6InVzZXJJZCIsIm9wZXJhdG9yIjoiRVFVQUxTIiwidmFsdWUiOiIxNzM2NTExMTM0Mzg5MTEwIn1dfSwibWV0cmljIjoiQ1BVVXRpbGl6YXRpb24iLCJtZXRyaWNUeXBlIjoiTUVUUklDIiwibmFtZXNwYWNlIjoiYWNzX2Vjc19kYXNoYm9hcmQiLCJuZXh0UGtBZGFwdGVyIjp7fSwib2Zmc2V0IjowLCJwYXJlbnRVaWQiOjEyNzA2NzY2Nzk1NDY3MDQsInN0YXJ0VGltZSI6MTY0MTQ1NDYzNjExMiwic3RlcCI6LTEsInRpbWVvdXQiOjEyMCwid2luZG93Ijo2MH0***\",\"DataResults\":[{\"Associated\":{\"key\":\"\"},\"Dimensions\":[{\"Label\":\"\",\"Value\":\"\"}],\"LogTime\":0,\"Measurements\":{\"key\":\"\"},\"Metric\":\"\",\"Namespace\":\"\",\"Period\":0,\"Timestamp\":0}],\"HasNext\":true,\"Length\":1000,\"Message\":\"success\",\"RequestId\":\"251402CD-305C-1617-808E-D8C11FC8138D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn create_dynamic_tag_group() {
     >(
         "Cms 2019-01-01 CreateDynamicTagGroup",
         "{\"Code\":\"200\",\"Id\":\"2534dc0a-e3e5-4ae1-a2fc-75ef166c****\",\"Message\":\"****\",\"RequestId\":\"84AC6F0B-7945-466A-AA44-99BB5A561F86\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn create_group_metric_rules() {
     >(
         "Cms 2019-01-01 CreateGroupMetricRules",
         "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D\",\"Resources\":{\"AlertResult\":[{\"Code\":200,\"Message\":\"Metric not found.\",\"RuleId\":\"456789\",\"RuleName\":\"ECS_Rule1\",\"Success\":true}]},\"Success\":true}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn create_group_monitoring_agent_process() {
     >(
         "Cms 2019-01-01 CreateGroupMonitoringAgentProcess",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"718FEA81-64C3-4F23-8F90-0531F7489FC1\",\"Resource\":{\"GroupProcessId\":\"7F2B0024-4F21-48B9-A764-211CEC48****\"},\"Success\":true}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn create_host_availability() {
     >(
         "Cms 2019-01-01 CreateHostAvailability",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true,\"TaskId\":12345}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn create_hybrid_monitor_namespace() {
     >(
         "Cms 2019-01-01 CreateHybridMonitorNamespace",
         "{\"Code\":\"Success\",\"Message\":\"Namespace.Existed\",\"RequestId\":\"3843D23A-FB9E-5DC8-BCCC-458768B79296\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn create_hybrid_monitor_sls_group() {
     >(
         "Cms 2019-01-01 CreateHybridMonitorSLSGroup",
         "{\"Code\":\"200\",\"Message\":\"Duplicate.SLSGroup\",\"RequestId\":\"66683237-7126-50F8-BBF8-D67ACC919A17\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_hybrid_monitor_task() {
     >(
         "Cms 2019-01-01 CreateHybridMonitorTask",
         "{\"Code\":\"200\",\"Message\":\"yamlConfigFail\",\"RequestId\":\"28CEA2E0-3E90-51B2-A7E8-B1ED75534E49\",\"Success\":\"true\",\"TaskId\":0}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_instant_site_monitor() {
     >(
         "Cms 2019-01-01 CreateInstantSiteMonitor",
         "{\"Code\":\"200\",\"CreateResultList\":[{\"TaskId\":\"2c8dbdf9-a3ab-46a1-85a4-f094965e****\",\"TaskName\":\"task1\"}],\"Message\":\"successful\",\"RequestId\":\"68192f5d-0d45-4b98-9724-892813f86c71\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_metric_rule_black_list() {
     >(
         "Cms 2019-01-01 CreateMetricRuleBlackList",
         "{\"Code\":\"200\",\"Id\":\"93514c96-ceb8-47d8-8ee3-93b6d98b****\",\"Message\":\"****\",\"RequestId\":\"5C637FA3-3959-3352-8BE6-78CE2ED2D33D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_metric_rule_resources() {
     >(
         "Cms 2019-01-01 CreateMetricRuleResources",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"0671A721-0D7A-4F11-BB77-2416325D65AB\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_metric_rule_template() {
     >(
         "Cms 2019-01-01 CreateMetricRuleTemplate",
         "{\"Code\":200,\"Id\":12345,\"Message\":\"****\",\"RequestId\":\"9763ED1A-4D09-41BF-851E-310421750204\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn create_monitor_agent_process() {
     >(
         "Cms 2019-01-01 CreateMonitorAgentProcess",
         "{\"Code\":\"200\",\"Id\":123456,\"Message\":\"****\",\"RequestId\":\"971CC023-5A96-452A-BB7C-2483F948BCFD\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn create_monitor_group() {
     >(
         "Cms 2019-01-01 CreateMonitorGroup",
         "{\"Code\":200,\"GroupId\":1234567,\"Message\":\"****\",\"RequestId\":\"83C89BA6-ABD4-4398-A175-83E86C47A001\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn create_monitor_group_by_resource_group_id() {
     >(
         "Cms 2019-01-01 CreateMonitorGroupByResourceGroupId",
         "{\"Code\":\"200\",\"Id\":0,\"Message\":\"****\",\"RequestId\":\"784CAB3C-F613-5BCE-8469-6DCB29B18A20\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn create_monitor_group_instances() {
     >(
         "Cms 2019-01-01 CreateMonitorGroupInstances",
         "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"1BC69FEB-56CD-4555-A0E2-02536A24A946\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn create_monitor_group_notify_policy() {
     >(
         "Cms 2019-01-01 CreateMonitorGroupNotifyPolicy",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"13356BCA-3EC3-4748-A771-2064DA69AEF1\",\"Result\":1,\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn create_monitoring_agent_process() {
     >(
         "Cms 2019-01-01 CreateMonitoringAgentProcess",
         "{\"Code\":\"200\",\"Id\":12345,\"Message\":\"****\",\"RequestId\":\"0DFCB47D-E7E1-4CBE-A381-8339F7B300EF\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn create_site_monitor() {
     >(
         "Cms 2019-01-01 CreateSiteMonitor",
         "{\"Code\":\"200\",\"CreateResultList\":{\"CreateResultList\":[{\"TaskId\":\"2c8dbdf9-a3ab-46a1-85a4-f094965e****\",\"TaskName\":\"HanZhou_ECS1\"}]},\"Data\":{\"AttachAlertResult\":{\"Contact\":[{\"Code\":\"200\",\"Message\":\"successful\",\"RequestId\":\"5dd33455-4f65-4b0c-9200-33d66f3f340b\",\"RuleId\":\"SystemDefault_acs_ecs_dashboard_InternetOutRate_Percent\",\"Success\":\"true\"}]}},\"Message\":\"Successful\",\"RequestId\":\"68192f5d-0d45-4b98-9724-892813f86c71\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn cursor() {
     >(
         "Cms 2019-01-01 Cursor",
         "{\"Code\":200,\"Cursor\":\"v2.5eyJiYXRjaGVzIjoxLCJidWNrZXRCeXRlcyI6IndBPT0iLCJidWNrZXRzIjo0LCJjdXJyZW50QnVja2V0IjotNjQsImN1cnJlbnRUYXJnZXRUaW1lU2xvdCI6MTY3ODc1MjAwMCwiZW5kVGltZSI6MTY3ODc4MjQxOTAwMCwiZXhwb3J0RW5kVGltZSI6MTY3ODc4MjQxOTAwMCwiZXhwb3J0U3RhcnRUaW1lIjoxNjc4NzgxODE5MDAwLCJleHByZXNzUmFuZ2UiOmZhbHNlLCJoYXNOZXh0Ijp0cnVlLCJpbmRleCI6MCwibGF0ZXN0TG9nVGltZSI6MCwibWF0Y2hlcnMiOnsiY2hhaW4iOlt7ImxhYmVsIjoidXNlcklkIiwib3BlcmF0b3IiOiJFUVVBTFMiLCJ2YWx1ZSI6IjEyNzA2NzY2Nzk1NDY3MDQifV0sImxvY2tlZCI6dHJ1ZX0sIm1ldHJpYyI6IlNwbGl0cndQcm94eU1heFJlc3BvbnNlU2l6ZSIsIm1ldHJpY1R5cGUiOiJNRVRSSUMiLCJuYW1lc3BhY2UiOiJhY3Nfa3ZzdG9yZV9leCIsIm5leHRQa0FkYXB0ZXIiOnsiZGltIjoiVjowXG5EOmB1c2VySWRgPTEyNzA2NzY2Nzk1NDY3MDQsYGluc3RhbmNlSWRgPXItcmo5ZjlzMTlsc3V1MXd1bnVyLGBub2RlSWRgPXItcmo5ZjlzMTlsc3V1MXd1bnVyLXByb3h5LTIsXG4iLCJtZXRhIjoiXG5WOjBcbk06YWNzX2t2c3RvcmVfZXgvU3BsaXRyd1Byb3h5TWF4UmVzcG9uc2VTaXplXG5XOjYwXG5COjRcbkk6LTFcblQ6MFxuQzpgQXZlcmFnZWAsYE1heGltdW1gLGBfX2NvdW50X19gLGBfX3RzX19gXG4iLCJyZCI6InN1YkFMU0RwWXY2K0t6aENQQUFBWkErNUFKMEpjbGErRGd2V0hFNWxDSHMvbGtqR2FXYTFJTkVwdFE9PSIsInRhZyI6IiJ9LCJvZmZzZXQiOjAsIm9mZnNldERpZ2l0Ijo0NTU0NTczNDQyMTc4NDIxMjIsInN0YXJ0VGltZSI6MTY3ODc4MTgxOTAwMCwic3RlcCI6LTEsInRhZ01hdGNoZXJzIjp7ImNoYWluIjpbXSwibG9ja2VkIjp0cnVlfSwidGFyZ2V0VGltZVNsb3RzIjpbMTY3ODY2NTYwMCwxNjc4NzUyMDAwXSwidXVpZCI6ImQwMmFhZmY1LWU3ZGQtNDUyYy0***********\",\"Message\":\"success\",\"RequestId\":\"915C2D7A-E6A4-17C3-8E13-4DBDD61E7919\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn delete_contact() {
     >(
         "Cms 2019-01-01 DeleteContact",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"50D4CFE1-01E5-4543-939C-18BC01E3EC1C\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn delete_contact_group() {
     >(
         "Cms 2019-01-01 DeleteContactGroup",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"F722BE59-2400-4A64-9C1A-AD886AED9A69\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn delete_custom_metric() {
     >(
         "Cms 2019-01-01 DeleteCustomMetric",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"05B36C2C-5F6E-48D5-8B41-CE36DD7EE8E0\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn delete_dynamic_tag_group() {
     >(
         "Cms 2019-01-01 DeleteDynamicTagGroup",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"08AAE67E-77B5-485B-9C79-D7C8C059150A\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn delete_event_rule_targets() {
     >(
         "Cms 2019-01-01 DeleteEventRuleTargets",
         "{\"Code\":\"200\",\"Message\":\"successfull\",\"RequestId\":\"142989D9-CC52-54D0-928D-2C9B1D9F051C\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn delete_event_rules() {
     >(
         "Cms 2019-01-01 DeleteEventRules",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"45231A42-5A09-5AFF-953C-A5B3D4ED8925\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn delete_exporter_output() {
     >(
         "Cms 2019-01-01 DeleteExporterOutput",
         "{\"Code\":\"200\",\"Message\":\"Success\",\"RequestId\":\"2DECF751-7AFA-43BB-8C63-2B6B07E51AE1\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn delete_exporter_rule() {
     >(
         "Cms 2019-01-01 DeleteExporterRule",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"6A5F022D-AC7C-460E-94AE-B9E75083D023\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn delete_group_monitoring_agent_process() {
     >(
         "Cms 2019-01-01 DeleteGroupMonitoringAgentProcess",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"3F6150F9-45C7-43F9-9578-A58B2E726C90\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn delete_host_availability() {
     >(
         "Cms 2019-01-01 DeleteHostAvailability",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"57C782E6-B235-4842-AD2B-DB94961761EB\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn delete_hybrid_monitor_namespace() {
     >(
         "Cms 2019-01-01 DeleteHybridMonitorNamespace",
         "{\"Code\":\"Success\",\"Message\":\"Namespace.NotFound\",\"RequestId\":\"3843D23A-FB9E-5DC8-BCCC-458768B79296\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn delete_hybrid_monitor_sls_group() {
     >(
         "Cms 2019-01-01 DeleteHybridMonitorSLSGroup",
         "{\"Code\":\"200\",\"Message\":\"RESOURCE_NOT_FOUND\",\"RequestId\":\"85198BFF-1DE6-556E-B6A4-C77C51C62B8D\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn delete_hybrid_monitor_task() {
     >(
         "Cms 2019-01-01 DeleteHybridMonitorTask",
         "{\"Code\":\"200\",\"Message\":\"null\",\"RequestId\":\"D6B8103F-7BAD-5FEB-945F-71D991AB8834\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn delete_log_monitor() {
     >(
         "Cms 2019-01-01 DeleteLogMonitor",
         "{\"Code\":\"200\",\"Message\":\"metric not exist.\",\"RequestId\":\"42BFFC2B-5E4D-4FDE-BCC6-E91EE33C5967\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn delete_metric_rule_black_list() {
     >(
         "Cms 2019-01-01 DeleteMetricRuleBlackList",
         "{\"Code\":\"200\",\"Count\":1,\"Message\":\"****\",\"RequestId\":\"B88D233C-A004-3AB8-AD9C-30CBDD4440C5\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn delete_metric_rule_resources() {
     >(
         "Cms 2019-01-01 DeleteMetricRuleResources",
         "{\"Code\":\"200\",\"Message\":\"The alert does\u{a0}not exist.\",\"RequestId\":\"D8A35882-90C6-4F03-BBEB-153C180398EA\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn delete_metric_rule_targets() {
     >(
         "Cms 2019-01-01 DeleteMetricRuleTargets",
         "{\"Code\":\"200\",\"FailIds\":{\"TargetIds\":{\"TargetId\":[\"1\"]}},\"Message\":\"****\",\"RequestId\":\"786E92D2-AC66-4250-B76F-F1E2FCDDBA1C\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn delete_metric_rule_template() {
     >(
         "Cms 2019-01-01 DeleteMetricRuleTemplate",
         "{\"Code\":200,\"Message\":\"success\",\"RequestId\":\"7B63F8CF-D48D-4608-A402-04FB5B2B4B6A\",\"Resource\":{\"TemplateId\":\"123****\"},\"Success\":true}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn delete_metric_rules() {
     >(
         "Cms 2019-01-01 DeleteMetricRules",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"09B3A484-1A2B-5743-BB6B-D796416F2677\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn delete_monitor_group() {
     >(
         "Cms 2019-01-01 DeleteMonitorGroup",
         "{\"Code\":200,\"Group\":{\"ContactGroups\":{\"ContactGroup\":[{\"Name\":\"ECS_Group\"}]},\"GroupName\":\"ECS_test\"},\"Message\":\"****\",\"RequestId\":\"CA35B3AE-4FFD-4A33-AE67-67EF68711EFA\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn delete_monitor_group_dynamic_rule() {
     >(
         "Cms 2019-01-01 DeleteMonitorGroupDynamicRule",
         "{\"Code\":200,\"Message\":\"success\",\"RequestId\":\"56B4516A-EB44-4C66-8854-0393B35F636B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn delete_monitor_group_instances() {
     >(
         "Cms 2019-01-01 DeleteMonitorGroupInstances",
         "{\"Code\":200,\"Message\":\"success\",\"RequestId\":\"5351B0F2-26A9-4BC9-87FF-1B74034D12C3\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn delete_monitor_group_notify_policy() {
     >(
         "Cms 2019-01-01 DeleteMonitorGroupNotifyPolicy",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"B7AF834D-D38B-4A46-920B-FE974EB7E135\",\"Result\":1,\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn delete_monitoring_agent_process() {
     >(
         "Cms 2019-01-01 DeleteMonitoringAgentProcess",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"971CC023-5A96-452A-BB7C-2483F948BCFD\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn delete_site_monitors() {
     >(
         "Cms 2019-01-01 DeleteSiteMonitors",
         "{\"Code\":\"200\",\"Data\":{\"count\":0},\"Message\":\"请求成功\",\"RequestId\":\"123BCC5D-8B63-48EA-B747-9A8995BE7AA6\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn describe_active_metric_rule_list() {
     >(
         "Cms 2019-01-01 DescribeActiveMetricRuleList",
         "{\"AlertList\":{\"Alert\":[{\"AlertState\":\"OK\",\"ContactGroups\":\"ECS_Group\",\"Dimensions\":\"\\\"\\\"\",\"EffectiveInterval\":\"00:00-23:59\",\"EnableState\":true,\"Escalations\":{\"Critical\":{\"ComparisonOperator\":\"GreaterThanThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"99\",\"Times\":\"3\"},\"Info\":{\"ComparisonOperator\":\"GreaterThanThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"95\",\"Times\":\"3\"},\"Warn\":{\"ComparisonOperator\":\"GreaterThanThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"80\",\"Times\":\"3\"}},\"MailSubject\":\"ECS_Bucket\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"NoEffectiveInterval\":\"00:00-06:00\",\"Period\":\"60\",\"Resources\":\"[{\\\"resource\\\":\\\"_ALL\\\"}]\",\"RuleId\":\"ruleIdxxxx\",\"RuleName\":\"myAlert\",\"SilenceTime\":\"86400\",\"Webhook\":\"http://www.aliyun.com\"}]},\"Code\":\"200\",\"Datapoints\":{\"Alarm\":[{\"ComparisonOperator\":\">\",\"ContactGroups\":\"ECS_Group\",\"Enable\":\"true\",\"EndTime\":\"24\",\"EvaluationCount\":\"3\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"Period\":\"60\",\"RuleId\":\"a151cd6023eacee2f0978e03863cc1697c89508****\",\"RuleName\":\"SystemDefault_acs_rds_dashboard_CpuUsage\",\"SilenceTime\":\"86400\",\"StartTime\":\"00\",\"State\":\"Enable\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Webhook\":\"https://www.aliyun.com\"}]},\"Message\":\"****\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn describe_alert_history_list() {
     >(
         "Cms 2019-01-01 DescribeAlertHistoryList",
         "{\"AlarmHistoryList\":{\"AlarmHistory\":[{\"AlertTime\":1640586600000,\"ContactALIIMs\":{\"ContactALIIM\":[\"username@example.com\"]},\"ContactGroups\":{\"ContactGroup\":[\"ECS_Group\"]},\"ContactMails\":{\"ContactMail\":[\"username@example.com\"]},\"ContactSmses\":{\"ContactSms\":[\"13900009999\"]},\"Contacts\":{\"Contact\":[\"Alice\"]},\"Dimensions\":\"{\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-bp1cqhiw1za2****\\\\\\\"}\",\"EvaluationCount\":3,\"Expression\":\"$Average>=10\",\"GroupId\":\"7671****\",\"InstanceName\":\"i-bp1cqhiw1za2****\",\"LastTime\":360133,\"Level\":\"P4\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"RuleId\":\"applyTemplate61dc81b5-d357-4cf6-a9b7-9f83c1d5****\",\"RuleName\":\"ECS_Rule\",\"State\":\"ALARM\",\"Status\":2,\"Value\":\"10.58\",\"Webhooks\":\"https://www.aliyun.com\"}]},\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"C3C69FBE-2262-541F-A409-C52F380BAE63\",\"Success\":true,\"Total\":\"2\"}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn describe_alert_log_count() {
     >(
         "Cms 2019-01-01 DescribeAlertLogCount",
         "{\"AlertLogCount\":[{\"Count\":1,\"Logs\":[{\"Name\":\"product\",\"Value\":\"ECS\"}]}],\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"1C4A3709-BF52-42EE-87B5-7435F0929585\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn describe_alert_log_histogram() {
     >(
         "Cms 2019-01-01 DescribeAlertLogHistogram",
         "{\"AlertLogHistogramList\":[{\"Count\":20,\"From\":1610074791,\"To\":1610074800}],\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"1C4A3709-BF52-42EE-87B5-7435F0929585\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn describe_alert_log_list() {
     >(
         "Cms 2019-01-01 DescribeAlertLogList",
         "{\"AlertLogList\":[{\"AlertTime\":\"1610043776621\",\"BlackListDetail\":\"{\\\"id\\\":12****,\\\"metricProject\\\":\\\"acs_ecs_dashboard\\\",\\\"userId\\\":173651113438****,\\\"uuid\\\":\\\"8410dbbd-7d30-41c5-94cb-****\\\",\\\"name\\\":\\\"alert-****\\\",\\\"productCategory\\\":\\\"ecs\\\",\\\"instances\\\":[{\\\"instanceId\\\":\\\"i-m5e1qg6uo38rztr4****\\\"}],\\\"metrics\\\":null,\\\"scopeType\\\":\\\"USER\\\",\\\"scopeValue\\\":\\\"\\\",\\\"startTime\\\":\\\"0001-01-01T00:00:00Z\\\",\\\"endTime\\\":\\\"9999-12-31T23:59:59.999999999+08:00\\\",\\\"effectiveTime\\\":null,\\\"isEnable\\\":true,\\\"status\\\":1,\\\"gmtCreate\\\":\\\"2021-11-02T16:35:59+08:00\\\",\\\"gmtModified\\\":\\\"2021-11-02T16:35:59+08:00\\\",\\\"loadTime\\\":\\\"2021-11-02T16:36:15.213072177+08:00\\\"}\",\"BlackListName\":\"Black_Test\",\"BlackListUUID\":\"8410dbbd-7d30-41c5-94cb-****\",\"ContactALIIWWList\":[\"Alice\"],\"ContactDingList\":[\"CloudMonitor\"],\"ContactGroups\":[\"ECS_Group\"],\"ContactMailList\":[\"username@example.com\"],\"ContactOnCallList\":[\"1368888****\"],\"ContactSMSList\":[\"1368888****\"],\"Dimensions\":[{\"Key\":\"instanceId\",\"Value\":\"i-m5e1qg6uo38rztr4****\"}],\"DingdingWebhookList\":[\"https://oapi.dingtalk.com/robot/send?access_token=b7ff24032da1a5f86659ecda46797e13cc1d4e4da6903d7b014ea1d1488b****\"],\"Escalation\":{\"Expression\":\"$Average<90\",\"Level\":\"P4\",\"Times\":1},\"EventName\":\"IOHang\",\"ExtendedInfo\":[{\"Name\":\"userId\",\"Value\":\"100931896542****\"}],\"GroupId\":\"7301****\",\"GroupName\":\"ECS_Instances\",\"InstanceId\":\"i-m5e1qg6uo38rztr4****\",\"InstanceName\":\"portalHost\",\"Level\":\"P4\",\"LevelChange\":\"P4->OK\",\"LogId\":\"7510****::e8a472a0-46ae-4ac0-84b1-e46be368****\",\"Message\":\"{\\\"alertName\\\":\\\"e47aa0ac-4076-44db-a47d-d1083968****_Availability\\\"}\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"Product\":\"ECS\",\"RuleId\":\"d582b9e9-b1c1-4f17-9279-0fe7333a****_ResponseTime\",\"RuleName\":\"CPU使用率\",\"SendDetail\":{\"ChannelResultList\":[{\"Channel\":\"MAIL\",\"ResultList\":[{\"Code\":\"200\",\"Detail\":\"{ }\",\"RequestId\":\"0BDAF8A8-04DC-5F0C-90E4-724D42C4****\",\"Success\":true,\"notifyTargetList\":[\"MAIL\"]}]}],\"ResultCode\":\"success\"},\"SendResultList\":[{\"Key\":\"MAIL\",\"Value\":[\"username@example.com\"]}],\"SendStatus\":\"0\",\"WebhookList\":[{\"code\":\"200\",\"message\":\"success\",\"url\":\"https://www.aliyun.com/webhook.html\"}]}],\"Code\":\"200\",\"Message\":\"****\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"1C4A3709-BF52-42EE-87B5-7435F0929585\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn describe_alerting_metric_rule_resources() {
     >(
         "Cms 2019-01-01 DescribeAlertingMetricRuleResources",
         "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"0724011B-D9E0-4B2F-8C51-F17A894CC42C\",\"Resources\":{\"Resource\":[{\"Dimensions\":\"{\\\\\\\"region\\\\\\\":\\\\\\\"cn-huhehaote\\\\\\\",\\\\\\\"queue\\\\\\\":\\\\\\\"test-0128\\\\\\\",\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\"}\",\"Enable\":\"true\",\"Escalation\":{\"Resource\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Expression\":\"$Average>=10\",\"ExpressionList\":{\"ExpressionList\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"MetricName\":\"cpu_total\",\"Period\":\"60\",\"Statistics\":\"Average\",\"Threshold\":\"90\"}]},\"ExpressionListJoin\":\"&&\",\"ExpressionRaw\":\"$Average > ($instanceId == 'i-io8kfvcpp7x5****'? 80: 50)\",\"Level\":3,\"PreCondition\":\">=\",\"Tag\":\"无\",\"Threshold\":\"10\",\"Times\":1}]},\"GroupId\":\"7671****\",\"LastAlertTime\":\"1622427900000\",\"LastModifyTime\":\"1622827900000\",\"Level\":3,\"MetricName\":\"ActiveMessages\",\"MetricValues\":\"{\\\\\\\"timestamp\\\\\\\":1623727500000,\\\\\\\"Sum\\\\\\\":926,\\\\\\\"value\\\\\\\":463,\\\\\\\"Maximum\\\\\\\":463,\\\\\\\"Minimum\\\\\\\":463,\\\\\\\"Average\\\\\\\":463,\\\\\\\"SampleCount\\\\\\\":2,\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\",\\\\\\\"region\\\\\\\":\\\\\\\"cn-huhehaote\\\\\\\",\\\\\\\"queue\\\\\\\":\\\\\\\"test-0128\\\\\\\"}\",\"Namespace\":\"acs_mns_new\",\"ProductCategory\":\"mns\",\"Resource\":\"userId=120886317861****,region=cn-huhehaote,queue=test-0128\",\"RetryTimes\":\"3\",\"RuleId\":\"putNewAlarm_user_7e78d765-0e3e-4671-ba6d-7ce39108****\",\"RuleName\":\"test123456789\",\"StartTime\":\"1622427900000\",\"Statistics\":\"Average\",\"Threshold\":\"10\"}]},\"Success\":true,\"Total\":2}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn describe_contact_group_list() {
     >(
         "Cms 2019-01-01 DescribeContactGroupList",
         "{\"Code\":\"200\",\"ContactGroupList\":{\"ContactGroup\":[{\"Contacts\":{\"Contact\":[\"135xxxx8066\"]},\"CreateTime\":0,\"Describe\":\"Devops-运维组\",\"EnableSubscribed\":false,\"EnabledWeeklyReport\":false,\"Name\":\"name\",\"UpdateTime\":0}]},\"ContactGroups\":{\"ContactGroup\":[\"云账号报警联系人\"]},\"Message\":\"success\",\"RequestId\":\"916EE694-03C2-47B6-85EE-5054E3C168D3\",\"Success\":true,\"Total\":22}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn describe_contact_list() {
     >(
         "Cms 2019-01-01 DescribeContactList",
         "{\"Code\":\"200\",\"Contacts\":{\"Contact\":[{\"Channels\":{\"AliIM\":\"Alice\",\"DingWebHook\":\"https://oapi.dingtalk.com/robot/send?access_token=9bf44f8189597d07dfdd7a123455ffc112****\",\"Mail\":\"Alice@example.com\",\"SMS\":\"1333333****\"},\"ChannelsState\":{\"AliIM\":\"OK\",\"DingWebHook\":\"OK\",\"Mail\":\"PENDING\",\"SMS\":\"OK\"},\"ContactGroups\":{\"ContactGroup\":[\"{ \\\"ContactGroup\\\": [ \\t\\\"ECS_Group\\\", \\\"Jim\\\" ] }\"]},\"CreateTime\":1552356159000,\"Desc\":\"ECS联系人\",\"Lang\":\"zh-cn\",\"Name\":\"Alice\",\"UpdateTime\":1552356159000}]},\"Message\":\"****\",\"RequestId\":\"06D5ECC2-B9BE-42A4-8FA3-1A610FB08B83\",\"Success\":true,\"Total\":15}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn describe_contact_list_by_contact_group() {
     >(
         "Cms 2019-01-01 DescribeContactListByContactGroup",
         "{\"Code\":\"200\",\"Contacts\":{\"Contact\":[{\"Channels\":{\"AliIM\":\"Alice\",\"DingWebHook\":\"https://oapi.dingtalk.com/robot/send?access_token=9bf44f8189597d07dfdd7a123455ffc112****\",\"Mail\":\"alice@example.com\",\"SMS\":\"1333333****\"},\"CreateTime\":1552314252000,\"Desc\":\"ECS\",\"Name\":\"Alice\",\"UpdateTime\":1552323252000}]},\"Message\":\"The group is not exists.\",\"RequestId\":\"06D5ECC2-B9BE-42A4-8FA3-1A610FB08B83\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn describe_custom_event_attribute() {
     >(
         "Cms 2019-01-01 DescribeCustomEventAttribute",
         "{\"Code\":\"200\",\"CustomEvents\":{\"CustomEvent\":[{\"Content\":\"requestId:4975A6F3-19AC-4C01-BAD2-034DA07FEBB5, info:{\\\"autoPay\\\":false,\\\"autoUseCoupon\\\":false,\\\"bid\\\":\\\"26842\\\",\\\"buyerId\\\":118935342242****,\\\"commodities\\\":[{\\\"aliyunProduceCode\\\":\\\"cms\\\",\\\"chargeType\\\":\\\"PREPAY\\\",\\\"commodityCode\\\":\\\"cms_call_num\\\",\\\"components\\\":[{\\\"componentCode\\\":\\\"phone_count\\\",\\\"instanceProperty\\\":[{\\\"code\\\":\\\"phone_count\\\",\\\"value\\\":\\\"500\\\"}],\\\"moduleAttrStatus\\\":1}],\\\"duration\\\":6,\\\"free\\\":false,\\\"orderParams\\\":{\\\"aliyunProduceCode\\\":\\\"cms\\\"},\\\"orderType\\\":\\\"BUY\\\",\\\"prePayPostCharge\\\":false,\\\"pricingCycle\\\":\\\"Month\\\",\\\"quantity\\\":1,\\\"refundSpecCode\\\":\\\"\\\",\\\"renewChange\\\":false,\\\"specCode\\\":\\\"cms_call_num\\\",\\\"specUpdate\\\":false,\\\"syncToSubscription\\\":false,\\\"upgradeInquireFinancialValue\\\":true}],\\\"fromApp\\\":\\\"commonbuy\\\",\\\"orderParams\\\":{\\\"priceCheck\\\":\\\"true\\\"},\\\"payerId\\\":118935342242****,\\\"requestId\\\":\\\"ade3ad32-f58b-45d7-add4-ac542be3d8ec\\\",\\\"skipChannel\\\":false,\\\"userId\\\":118935342242****}\",\"GroupId\":\"12345\",\"Id\":\"123\",\"Name\":\"BABEL_CHECK\",\"Time\":\"1552199984000\"}]},\"Message\":\"userId:173651113438**** and name:\\\"BABEL_CHECK\\\"\",\"RequestId\":\"60912C8D-B340-4253-ADE7-61ACDFD25CFC\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn describe_custom_event_count() {
     >(
         "Cms 2019-01-01 DescribeCustomEventCount",
         "{\"Code\":\"200\",\"CustomEventCounts\":{\"CustomEventCount\":[{\"Name\":\"BABEL_BUY\",\"Num\":20,\"Time\":1552267615000}]},\"Message\":\"success\",\"RequestId\":\"60912C8D-B340-4253-ADE7-61ACDFD25CFC\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn describe_custom_event_histogram() {
     >(
         "Cms 2019-01-01 DescribeCustomEventHistogram",
         "{\"Code\":\"200\",\"EventHistograms\":{\"EventHistogram\":[{\"Count\":3,\"EndTime\":1552226750000,\"StartTime\":1552226740000}]},\"Message\":\"success\",\"RequestId\":\"486029C9-53E1-44B4-85A8-16A571A043FD\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn describe_custom_metric_list() {
     >(
         "Cms 2019-01-01 DescribeCustomMetricList",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"1AF425E4-1DEA-54F2-910A-8117C9686140\",\"Result\":\"{\\\\\\\"all\\\\\\\":0,\\\\\\\"size\\\\\\\":10,\\\\\\\"param\\\\\\\":{\\\\\\\"metric\\\\\\\":\\\\\\\"{\\\\\\\\\\\\\\\"metricName\\\\\\\\\\\\\\\":\\\\\\\\\\\\\\\"cpu_total\\\\\\\\\\\\\\\",\\\\\\\\\\\\\\\"groupId\\\\\\\\\\\\\\\":7378****,\\\\\\\\\\\\\\\"project\\\\\\\\\\\\\\\":\\\\\\\\\\\\\\\"acs_customMetric_120886317861****\\\\\\\\\\\\\\\",\\\\\\\\\\\\\\\"dimension\\\\\\\\\\\\\\\":\\\\\\\\\\\\\\\"sampleName1=value1&sampleName2=value2\\\\\\\\\\\\\\\",\\\\\\\\\\\\\\\"status\\\\\\\\\\\\\\\":1}\\\\\\\",\\\\\\\"service\\\\\\\":\\\\\\\"metric-center.aliyun-inc.com\\\\\\\"},\\\\\\\"page\\\\\\\":1,\\\\\\\"list\\\\\\\":[]}\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn describe_dynamic_tag_rule_list() {
     >(
         "Cms 2019-01-01 DescribeDynamicTagRuleList",
         "{\"Code\":\"200\",\"Message\":\"****\",\"PageNumber\":\"1\",\"PageSize\":\"30\",\"RequestId\":\"0D50523D-8D59-4A61-B58E-E2286ECFB3A9\",\"Success\":true,\"TagGroupList\":{\"TagGroup\":[{\"ContactGroupList\":{\"ContactGroupList\":[\"CloudMonitor\"]},\"DynamicTagRuleId\":\"1536df65-a719-429d-8813-73cc40d7****\",\"MatchExpress\":{\"MatchExpress\":[{\"TagKey\":\"azone-version\",\"TagValue\":\"*\",\"TagValueMatchFunction\":\"all\"}]},\"MatchExpressFilterRelation\":\"or\",\"RegionId\":\"cn-hangzhou\",\"Status\":\"FINISH\",\"TagKey\":\"tagkey1\",\"TagValueBlacklist\":{\"TagValueBlacklist\":[\"test、offline\"]},\"TemplateIdList\":{\"TemplateIdList\":[\"71****\"]}}]},\"Total\":2}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn describe_event_rule_attribute() {
     >(
         "Cms 2019-01-01 DescribeEventRuleAttribute",
         "{\"Code\":\"200\",\"Message\":\"The alert does not exist.\",\"RequestId\":\"9AA3F210-C03D-4C86-8DB6-21C84FF692A1\",\"Result\":{\"Description\":\"Default group event rule.\",\"EventPattern\":{\"EventTypeList\":{\"EventTypeList\":[\"*\"]},\"KeywordFilterObj\":{\"Keywords\":{\"keyword\":[\"VMException\"]},\"Relation\":\"OR\"},\"LevelList\":{\"LevelList\":[\"[\\\"CRITICAL\\\",\\\"WARN\\\"]    \"]},\"NameList\":{\"NameList\":[\"Agent_Status_Running\"]},\"Product\":\"CloudMonitor\",\"SQLFilter\":\"ycccluster1 and (i-23ij0o82612 or Executed1) or Asimulated not 222\",\"StatusList\":{\"StatusList\":[\"Running\"]}},\"EventType\":\"SYSTEM\",\"GroupId\":\"3607****\",\"Name\":\"test_DefaultEventRule_7378****\",\"State\":\"ENABLED\"},\"Success\":true}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn describe_event_rule_list() {
     >(
         "Cms 2019-01-01 DescribeEventRuleList",
         "{\"Code\":\"200\",\"EventRules\":{\"EventRule\":[{\"Description\":\"Default group event rule.\",\"EventPattern\":{\"EventPattern\":[{\"CustomFilters\":\"ECS123\",\"EventTypeList\":{\"EventTypeList\":[\"*\"]},\"KeywordFilter\":{\"Keywords\":{\"Keywords\":[\"VMException\"]},\"Relation\":\"OR\"},\"LevelList\":{\"LevelList\":[\"CRITICAL\"]},\"NameList\":{\"NameList\":[\"[\\\"Agent_Status_Stopped\\\"]\"]},\"Product\":\"CloudMonitor\",\"SQLFilter\":\"ycccluster1 and (i-23ij0o82612 or Executed1) or Asimulated not 222\"}]},\"EventType\":\"SYSTEM\",\"GroupId\":\"7378****\",\"Name\":\"test_DefaultEventRule_7378****\",\"SilenceTime\":86400,\"State\":\"ENABLED\"}]},\"Message\":\"****\",\"RequestId\":\"D0E6D82B-16B5-422A-8136-EE5BDC01E415\",\"Success\":true,\"Total\":21}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn describe_event_rule_target_list() {
     >(
         "Cms 2019-01-01 DescribeEventRuleTargetList",
         "{\"Code\":\"200\",\"ContactParameters\":{\"ContactParameter\":[{\"ContactGroupName\":\"默认告警通知组\",\"Id\":\"1\",\"Level\":\"3\"}]},\"FcParameters\":{\"FCParameter\":[{\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mon***/logstore/cxxxx***\",\"FunctionName\":\"fcTest1\",\"Id\":\"3\",\"Region\":\"cn-qingdao\",\"ServiceName\":\"service1\"}]},\"Message\":\"****\",\"MnsParameters\":{\"MnsParameter\":[{\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mon***/logstore/cxxxx***\",\"Id\":\"2\",\"Queue\":\"testQueue\",\"Region\":\"cn-hangzhou\",\"Topic\":\"topic_sample\"}]},\"OpenApiParameters\":{\"OpenApiParameters\":[{\"Action\":\"PutLogs\",\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mon***/logstore/cxxxx***\",\"Id\":\"3\",\"Product\":\"log\",\"Region\":\"cn-hangzhou\",\"Role\":\"MyRole\",\"Version\":\"2019-01-01\"}]},\"RequestId\":\"87170bc7-e28a-4c93-b9bf-90a1dbe84736\",\"SlsParameters\":{\"SlsParameter\":[{\"Arn\":\"acs:log:cn-hangzhou::project/cms-log-mo****/logstore/c***\",\"Id\":\"4\",\"LogStore\":\"logstore_test\",\"Project\":\"project_test\",\"Region\":\"cn-hangzhou\"}]},\"WebhookParameters\":{\"WebhookParameter\":[{\"Id\":\"5\",\"Method\":\"GET\",\"Protocol\":\"HTTP\",\"Url\":\"http://www.aliyun.com\"}]}}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn describe_exporter_output_list() {
     >(
         "Cms 2019-01-01 DescribeExporterOutputList",
         "{\"Code\":\"200\",\"Datapoints\":{\"Datapoint\":[{\"ConfigJson\":{\"ak\":\"LTAIpY33********\",\"as\":\"TxHwuJ8yAb3AULcnny******\",\"endpoint\":\"http://cn-qingdao-share.log.aliyuncs.com\",\"logstore\":\"monitorlogstore\",\"project\":\"exporter\"},\"CreateTime\":1584016495498,\"DestName\":\"exporterOut\",\"DestType\":\"SLS\"}]},\"Message\":\"sucess\",\"PageNumber\":1,\"RequestId\":\"0E657631-CD6C-4C24-9637-98D000B9272C\",\"Success\":true,\"Total\":25}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn describe_exporter_rule_list() {
     >(
         "Cms 2019-01-01 DescribeExporterRuleList",
         "{\"Code\":\"200\",\"Datapoints\":{\"Datapoint\":[{\"CreateTime\":1667526533000,\"Describe\":\"export test\",\"Dimension\":\"hotsName\",\"DstName\":{\"DstName\":[\"[]\"]},\"Enabled\":true,\"MetricName\":\"CPUUtilization\",\"Namespace\":\"acs_ecs_dashboard\",\"RuleName\":\"L121-寿险-全能保建议书系统_DefaultEventRule_10842827\",\"TargetWindows\":\"rule_test\"}]},\"Message\":\"****\",\"PageNumber\":1,\"RequestId\":\"6BA047CA-8BC6-40BC-BC8F-FBECF35F1993\",\"Success\":true,\"Total\":1000}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn describe_group_monitoring_agent_process() {
     >(
         "Cms 2019-01-01 DescribeGroupMonitoringAgentProcess",
         "{\"Code\":\"200\",\"Message\":\"****\",\"PageNumber\":\"1\",\"PageSize\":\"10\",\"Processes\":{\"Process\":[{\"AlertConfig\":{\"AlertConfig\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"EffectiveInterval\":\"00:00-23:59\",\"EscalationsLevel\":\"warn\",\"NoEffectiveInterval\":\"00:00-23:59\",\"SilenceTime\":\"86400\",\"Statistics\":\"Average\",\"TargetList\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:120886317861****:/queues/test/message\",\"Id\":\"123\",\"JsonParmas\":\"{\\\"customField1\\\":\\\"value1\\\",\\\"customField2\\\":\\\"$.name\\\"}\",\"Level\":\"CRITICAL\"}]},\"Threshold\":\"5\",\"Times\":\"3\",\"Webhook\":\"http://www.aliyun.com\"}]},\"GroupId\":\"12345\",\"Id\":\"3F6150F9-45C7-43F9-9578-A58B2E72****\",\"MatchExpress\":{\"MatchExpress\":[{\"Function\":\"all\",\"Name\":\"name\",\"Value\":\"portalHost\"}]},\"MatchExpressFilterRelation\":\"and\",\"ProcessName\":\"sshd\"}]},\"RequestId\":\"7985D471-3FA8-4EE9-8F4B-45C19DF3D36F\",\"Success\":true,\"Total\":\"28\"}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn describe_host_availability_list() {
     >(
         "Cms 2019-01-01 DescribeHostAvailabilityList",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"4A288E86-45C3-4858-9DB0-6D85B10BD92A\",\"Success\":true,\"TaskList\":{\"NodeTaskConfig\":[{\"AlertConfig\":{\"EndTime\":22,\"EscalationList\":{\"escalationList\":[{\"Aggregate\":\"Value\",\"MetricName\":\"HttpStatus\",\"Operator\":\"=\",\"Times\":\"3\",\"Value\":\"400\"}]},\"NotifyType\":1,\"SilenceTime\":86400,\"StartTime\":0,\"TargetList\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:17754132319*****:/queues/test/messages\",\"Id\":\"1\",\"JsonParams\":\"{\\\"key1\\\":\\\"value1\\\"}\",\"Level\":\"INFO\"}]},\"WebHook\":\"https://www.aliyun.com\"},\"Disabled\":false,\"GroupId\":12345,\"GroupName\":\"Group_ECS\",\"Id\":123456,\"Instances\":{\"Instance\":[\"i-abcdefgh12****\"]},\"TaskName\":\"ecs_instance\",\"TaskOption\":{\"HttpKeyword\":\"OK\",\"HttpMethod\":\"GET\",\"HttpNegative\":true,\"HttpPostContent\":\"params1=paramsValue1\",\"HttpResponseCharset\":\"UTF-8\",\"HttpURI\":\"https://www.aliyun.com\",\"Interval\":60,\"TelnetOrPingHost\":\"ssh.aliyun.com\"},\"TaskScope\":\"GROUP\",\"TaskType\":\"HTTP\"}]},\"Total\":1}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn describe_hybrid_monitor_data_list() {
     >(
         "Cms 2019-01-01 DescribeHybridMonitorDataList",
         "{\"Code\":\"200\",\"Message\":\"end timestamp must not be before start time.\",\"RequestId\":\"C240412F-3F5F-50E2-ACEC-DE808EF9C4BE\",\"Success\":\"true\",\"TimeSeries\":[{\"Labels\":[{\"K\":\"instanceId\",\"V\":\"i-rj99xc6cptkk64ml****\"}],\"MetricName\":\"AliyunEcs_cpu_total\",\"Values\":[{\"Ts\":\"1653804865\",\"V\":\"0.13\"}]}]}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn describe_hybrid_monitor_namespace_list() {
     >(
         "Cms 2019-01-01 DescribeHybridMonitorNamespaceList",
         "{\"Code\":\"Success\",\"DescribeHybridMonitorNamespace\":[{\"AliyunProductMetricList\":[{\"NamespaceList\":[{\"MetricList\":[{\"List\":[\"[\\\"cpu_total\\\"]\"],\"Period\":60}],\"Namespace\":\"acs_ecs_dashboard\"}],\"UserId\":0,\"YAMLConfig\":\"products:- namespace: acs_ecs_dashboard metric_info: - metric_list: - cpu_total dimension: ''\"}],\"CreateTime\":\"1652682744000\",\"Description\":\"aliyun-test\",\"Detail\":{\"NamespaceRegion\":\"cn-hangzhou\",\"PrometheusInstanceId\":\"rw-57******************7f\",\"SLSProject\":\"cms-hybrid-120886317861****-cn-hangzhou-a83d\",\"Spec\":\"cms.s1.3xlarge\"},\"Id\":\"3****\",\"IsDelete\":0,\"ModifyTime\":\"1652682744000\",\"Namespace\":\"aliyun-test\",\"NamespaceType\":\"aliyun_prometheus\",\"NotAliyunTaskNumber\":0}],\"Message\":\"Specified parameter PageSize is not valid.\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"1EC450A4-3221-5148-B77E-2827576CFE48\",\"Success\":\"true\",\"Total\":1}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn describe_hybrid_monitor_sls_group() {
     >(
         "Cms 2019-01-01 DescribeHybridMonitorSLSGroup",
         "{\"Code\":\"200\",\"List\":[{\"CreateTime\":\"1652845630000\",\"SLSGroupConfig\":[{\"SLSLogstore\":\"Logstore-aliyun-all\",\"SLSProject\":\"aliyun-project\",\"SLSRegion\":\"cn-hangzhou\",\"SLSUserId\":\"120886317861****\"}],\"SLSGroupDescription\":\"阿里云产品归属的Logstore组。\",\"SLSGroupName\":0,\"UpdateTime\":\"1652845630000\"}],\"Message\":\"NotFound.SLSGroup\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"66683237-7126-50F8-BBF8-D67ACC919A17\",\"Success\":\"无。\",\"Total\":2}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn describe_hybrid_monitor_task_list() {
     >(
         "Cms 2019-01-01 DescribeHybridMonitorTaskList",
         "{\"Code\":\"200\",\"Message\":\"success\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"11145B76-566A-5D80-A8A3-FAD98D310079\",\"Success\":\"true\",\"TaskList\":[{\"AttachLabels\":[{\"Name\":\"key1\",\"Value\":\"value1\"}],\"CollectInterval\":60,\"CollectTargetEndpoint\":\"http://localhost\",\"CollectTargetPath\":\"/metrics\",\"CollectTargetType\":\"nginx\",\"CollectTimout\":15,\"CreateTime\":\"1639382496000\",\"Description\":\"aliyun\",\"ExtraInfo\":\"test\",\"GroupId\":\"3607****\",\"Instances\":[\"i-hp368focau7dp0hw****\"],\"LogFilePath\":\"C:\\\\UserData\\\\log\\\\*.Log\",\"LogProcess\":\"[{\\\"metric\\\": \\\"metric1\\\",\\\"filters\\\": [{\\\"column\\\": \\\"filed2\\\",\\\"type\\\": \\\"include\\\",\\\"values\\\": [\\\"222222\\\"]}],\\\"groupBys\\\": [{\\\"column\\\": \\\"filed3\\\",\\\"name\\\": \\\"filed3\\\"}],\\\"calculates\\\": [{\\\"column\\\": \\\"field1\\\",\\\"name\\\": \\\"avg\\\",\\\"type\\\": \\\"avg\\\"}]},{\\\"metric\\\": \\\"metric2\\\",\\\"filters\\\": [{\\\"column\\\": \\\"field1\\\",\\\"type\\\": \\\"include\\\",\\\"values\\\": [\\\"11111\\\"]}],\\\"groupBys\\\": [{\\\"column\\\": \\\"filed2\\\",\\\"name\\\": \\\"filed2\\\"}],\\\"calculates\\\": [{\\\"column\\\": \\\"field1\\\",\\\"name\\\": \\\"avg\\\",\\\"type\\\": \\\"avg\\\"}]}]\",\"LogSample\":\"{\\\"logContent\\\":\\\"100.116.134.26 1119 - [13/Aug/2019:16:55:46 +0800] POST metrichub-cn-hongkong.aliyun.com /agent/metrics/putLines 200 0 \\\\\\\"-\\\\\\\" \\\\\\\"127.0.0.1:7001\\\\\\\" \\\\\\\"Go-http-client/1.1\\\\\\\" \\\\\\\"-\\\\\\\" \\\\\\\"-\\\\\\\" \\\\\\\"0a98a21a15656865460656276e\\\\\\\"\\\",\\\"addData\\\":{\\\"field1\\\":[\\\"1119\\\",\\\"1119\\\"],\\\"filed2\\\":[\\\"POSTx\\\",\\\"POST\\\"],\\\"filed3\\\":[\\\"true\\\",\\\"200\\\"]}}\",\"LogSplit\":\"{\\\"type\\\": \\\"regex\\\",\\\"regex\\\": \\\"\\\\\\\\d+\\\\\\\\.\\\\\\\\d+\\\\\\\\.\\\\\\\\d+\\\\\\\\.\\\\\\\\d+\\\\\\\\s+(\\\\\\\\d+)\\\\\\\\s+\\\\\\\\S+\\\\\\\\s+\\\\\\\\[\\\\\\\\d+/\\\\\\\\S+/\\\\\\\\d+:\\\\\\\\d+:\\\\\\\\d+:\\\\\\\\d+\\\\\\\\s+\\\\\\\\+\\\\\\\\d+\\\\\\\\]\\\\\\\\s+(\\\\\\\\S+)\\\\\\\\s+\\\\\\\\S+\\\\\\\\s+/\\\\\\\\S+/\\\\\\\\S+/\\\\\\\\S+\\\\\\\\s+(\\\\\\\\d+)\\\",\\\"columns\\\": [{\\\"name\\\": \\\"field1\\\"},{\\\"name\\\": \\\"filed2\\\",\\\"translate\\\": {\\\"default\\\": \\\"-\\\",\\\"mappings\\\": [{\\\"from\\\": \\\"(\\\\\\\\w+)\\\",\\\"to\\\": \\\"$1x\\\",\\\"type\\\": \\\"regex\\\"}]}},{\\\"name\\\": \\\"filed3\\\",\\\"translate\\\": {\\\"default\\\": \\\"-\\\",\\\"mappings\\\": [{\\\"from\\\": \\\"NumberRange(100,300)\\\",\\\"to\\\": \\\"true\\\",\\\"type\\\": \\\"function\\\"}]}}]}\",\"MatchExpress\":[{\"Function\":\"all\",\"Name\":\"name\",\"Value\":\"ECS_instance1\"}],\"MatchExpressRelation\":\"or\",\"Namespace\":\"aliyun\",\"NetworkType\":\"vpc\",\"SLSProcess\":\"{\\\"express\\\": [],\\\"filter\\\": {\\\"filters\\\": [{\\\"key\\\": \\\"task_type\\\",\\\"operator\\\": \\\"=\\\",\\\"value\\\": \\\"1\\\"}]},\\\"groupby\\\": [{\\\"alias\\\": \\\"isp\\\",\\\"key\\\": \\\"isp\\\",\\\"sqlKey\\\": \\\"t.`isp`\\\",\\\"valueKey\\\": \\\"isp\\\"}],\\\"interval\\\": 60,\\\"labels\\\": [{\\\"name\\\": \\\"__cms_app__\\\",\\\"type\\\": 0,\\\"value\\\": \\\"sitemonitor\\\"}],\\\"statistics\\\": [{\\\"alias\\\": \\\"http_dns_time_avg\\\",\\\"function\\\": \\\"avg\\\",\\\"key\\\": \\\"http_dns_time\\\"}]}\",\"SLSProcessConfig\":{\"Express\":[{\"Alias\":\"SuccRate\",\"Express\":\"success_count\"}],\"Filter\":{\"Filters\":[{\"Operator\":\"=\",\"SLSKeyName\":\"host\",\"Value\":\"200\"}],\"Relation\":\"and\"},\"GroupBy\":[{\"Alias\":\"ApiResult\",\"SLSKeyName\":\"code\"}],\"Statistics\":[{\"Alias\":\"level_count\",\"Function\":\"count\",\"Parameter1\":\"200\",\"Parameter2\":\"299\",\"SLSKeyName\":\"name\"}]},\"TargetUserId\":\"120886317861****\",\"TaskId\":\"36****\",\"TaskName\":\"aliyun_task\",\"TaskType\":\"aliyun_sls\",\"UploadRegion\":\"cn-hangzhou\",\"YARMConfig\":\"products:- namespace: acs_ecs_dashboard metric_info: - metric_list: - cpu_total\"}],\"Total\":1}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn describe_log_monitor_attribute() {
     >(
         "Cms 2019-01-01 DescribeLogMonitorAttribute",
         "{\"Code\":\"200\",\"LogMonitor\":{\"Aggregates\":[{\"Alias\":\"alias_******\",\"FieldName\":\"field_******\",\"Function\":\"count\",\"Max\":\"0\",\"Min\":\"0\"}],\"GmtCreate\":1678440033000,\"GroupId\":0,\"Groupbys\":[\"userId\"],\"LogId\":0,\"MetricExpress\":\"{}\",\"MetricName\":\"cpu_total_******\",\"SlsLogstore\":\"logstore_******\",\"SlsProject\":\"project_******\",\"SlsRegionId\":\"cn-hangzhou\",\"Tumblingwindows\":[\"60\"],\"ValueFilter\":[{\"Key\":\"key_******\",\"Operator\":\"contain\",\"Value\":\"value_******\"}],\"ValueFilterRelation\":\"and\"},\"Message\":\"****\",\"RequestId\":\"C6718537-E673-4A58-8EE1-24B8B38C7AAE\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn describe_log_monitor_list() {
     >(
         "Cms 2019-01-01 DescribeLogMonitorList",
         "{\"Code\":\"200\",\"LogMonitorList\":[{\"GmtCreate\":1577766395000,\"GroupId\":12345,\"LogId\":12345,\"MetricName\":\"cpu_total\",\"SlsLogstore\":\"testSlS****\",\"SlsProject\":\"sls-project-test****\",\"SlsRegionId\":\"cn-hangzhou\",\"ValueFilter\":[{\"Key\":\"hostName\",\"Operator\":\"contain\",\"Value\":\"portal\"}],\"ValueFilterRelation\":\"and\"}],\"Message\":\"successful\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"01E90080-4300-4FAA-B9AE-161956BC350D\",\"Success\":true,\"Total\":15}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn describe_metric_data() {
     >(
         "Cms 2019-01-01 DescribeMetricData",
         "{\"Code\":\"200\",\"Datapoints\":\"[{\\\\\\\"timestamp\\\\\\\":1618368900000,\\\\\\\"Average\\\\\\\":95.8291666666667,\\\\\\\"Minimum\\\\\\\":65.48,\\\\\\\"Maximum\\\\\\\":100.0},{\\\\\\\"timestamp\\\\\\\":1618368960000,\\\\\\\"Average\\\\\\\":95.8683333333333,\\\\\\\"Minimum\\\\\\\":67.84,\\\\\\\"Maximum\\\\\\\":100.0}]\",\"Message\":\"****\",\"Period\":\"60\",\"RequestId\":\"6A5F022D-AC7C-460E-94AE-B9E75083D027\"}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn describe_metric_last() {
     >(
         "Cms 2019-01-01 DescribeMetricLast",
         "{\"Code\":\"200\",\"Datapoints\":\"[{\\\"timestamp\\\":1548777660000,\\\"userId\\\":\\\"123456789876****\\\",\\\"instanceId\\\":\\\"i-abcdefgh12****\\\",\\\"Minimum\\\":93.1,\\\"Average\\\":99.52,\\\"Maximum\\\":100}]\",\"Message\":\"****\",\"NextToken\":\"xxxxxx\",\"Period\":\"60\",\"RequestId\":\"021472A6-25E3-4094-8D00-BA4B6A5486C3\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn describe_metric_list() {
     >(
         "Cms 2019-01-01 DescribeMetricList",
         "{\"Code\":\"200\",\"Datapoints\":\"[{\\\"timestamp\\\":1548777660000,\\\"userId\\\":\\\"120886317861****\\\",\\\"instanceId\\\":\\\"i-abc\\\",\\\"Minimum\\\":9.92,\\\"Average\\\":9.92,\\\"Maximum\\\":9.92}]\",\"Message\":\"****\",\"NextToken\":\"15761441850009dd70bb64cff1f0fff6d0b08ffff073be5fb1e785e2b020f7fed9b5e137bd810a6d6cff5ae****\",\"Period\":\"60\",\"RequestId\":\"3121AE7D-4AFF-4C25-8F1D-C8226EBB1F42\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn describe_metric_meta_list() {
     >(
         "Cms 2019-01-01 DescribeMetricMetaList",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"CDE9EAFF-D54E-4024-BBFC-B0AAC883143B\",\"Resources\":{\"Resource\":[{\"Description\":\"The rated disk capacity\",\"Dimensions\":\"userId,instanceId,tableSchema,workerId\",\"Labels\":\"[{\\\\\\\"name\\\\\\\":\\\\\\\"minAlertPeriod\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"300\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"alertDefault\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"unitFactor\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"1\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"alertUnit\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"Mbytes\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"productCategory\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"ads\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"is_alarm\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"true\\\\\\\"},{\\\\\\\"name\\\\\\\":\\\\\\\"metricCategory\\\\\\\",\\\\\\\"value\\\\\\\":\\\\\\\"workerId\\\\\\\"}]\",\"MetricName\":\"ads.diskSize\",\"Namespace\":\"acs_ads\",\"Periods\":\"300\",\"Statistics\":\"Average,Minimum,Maximum\",\"Unit\":\"MB\"}]},\"Success\":true,\"TotalCount\":\"10\"}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn describe_metric_rule_black_list() {
     >(
         "Cms 2019-01-01 DescribeMetricRuleBlackList",
         "{\"Code\":\"200\",\"DescribeMetricRuleBlackList\":[{\"Category\":\"ecs\",\"CreateTime\":\"1665714561000\",\"EffectiveTime\":\"00:00-23:59\",\"EnableEndTime\":1640608200000,\"EnableStartTime\":1640237400000,\"Id\":\"93514c96-ceb8-47d8-8ee3-93b6d98b****\",\"Instances\":[\"i-rj99xc6cptkk64ml****\"],\"IsEnable\":true,\"Metrics\":[{\"MetricName\":\"disk_utilization\",\"Resource\":\"[{\\\"device\\\":\\\"C:\\\"}]\"}],\"Name\":\"Blacklist-01\",\"Namespace\":\"acs_ecs_dashboard\",\"ScopeType\":\"USER\",\"ScopeValue\":[\"[\\\"67****\\\",\\\"78****\\\"]\"],\"UpdateTime\":\"1665718373000\"}],\"Message\":\"****\",\"RequestId\":\"D63E76CB-29AA-5B9F-88CE-400A6F28D428\",\"Success\":true,\"Total\":1}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn describe_metric_rule_count() {
     >(
         "Cms 2019-01-01 DescribeMetricRuleCount",
         "{\"Code\":\"200\",\"Message\":\"****\",\"MetricRuleCount\":{\"Alarm\":5,\"Disable\":0,\"Nodata\":0,\"Ok\":40,\"Total\":45},\"RequestId\":\"FF38D33A-67C1-40EB-AB65-FAEE51EDB644\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn describe_metric_rule_list() {
     >(
         "Cms 2019-01-01 DescribeMetricRuleList",
         "{\"Alarms\":{\"Alarm\":[{\"AlertState\":\"OK\",\"CompositeExpression\":{\"ExpressionList\":{\"ExpressionList\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"MetricName\":\"cpu_total\",\"Period\":60,\"Statistics\":\"$Maximum\",\"Threshold\":\"90\"}]},\"ExpressionListJoin\":\"||\",\"ExpressionRaw\":\"$Average > ($instanceId == 'i-io8kfvcpp7x5****'? 80: 50)\",\"Level\":\"CRITICAL\",\"Times\":3},\"ContactGroups\":\"ECS_Alarm\",\"Dimensions\":\"[{\\\"instanceId\\\":\\\"i-2ze2d6j5uhg20x47****\\\"}]\",\"EffectiveInterval\":\"05:31-23:59\",\"EnableState\":true,\"Escalations\":{\"Critical\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"PreCondition\":\"$Average>80\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3},\"Info\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"PreCondition\":\"$Average>80\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3},\"Warn\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"PreCondition\":\"$Average>80\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3}},\"GmtCreate\":1760432061000,\"GmtUpdate\":\"1760432061000\",\"GroupId\":\"7301****\",\"GroupName\":\"ECS_Group\",\"Labels\":{\"Labels\":[{\"Key\":\"cmsRuleKey\",\"Value\":\"cmsRuleValue\"}]},\"MailSubject\":\"\\\"${serviceType}-${metricName}-${levelDescription}通知（${dimensions}）\\\"\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"NoDataPolicy\":\"KEEP_LAST_STATE\",\"NoEffectiveInterval\":\"00:00-05:30\",\"Period\":\"60\",\"ProductCategory\":\"slb\",\"Prometheus\":{\"Annotations\":{\"Annotations\":[{\"Key\":\"summary\",\"Value\":\"{{ $labels.instance }} CPU usage above 10% {current value: {{ humanizePercentage $value }} }\"}]},\"Level\":\"CRITICAL\",\"PromQL\":\"CpuUsage{instanceId=\\\"xxxx\\\"}[1m]>90\",\"Times\":3},\"Resources\":\"[{\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-2ze2d6j5uhg20x47****\\\\\\\"}]\",\"RuleId\":\"applyTemplate344cfd42-0f32-4fd6-805a-88d7908a****\",\"RuleName\":\"Rule_01\",\"SilenceTime\":86400,\"SourceType\":\"METRIC\",\"Webhook\":\"https://www.aliyun.com\"}]},\"Code\":200,\"Message\":\"****\",\"RequestId\":\"386C6712-335F-5054-930A-CC92B851ECBA\",\"Success\":true,\"Total\":\"1\"}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn describe_metric_rule_targets() {
     >(
         "Cms 2019-01-01 DescribeMetricRuleTargets",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"786E92D2-AC66-4250-B76F-F1E2FCDDBA1C\",\"Success\":true,\"Targets\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:120886317861****:/queues/test/message\",\"Id\":\"1\",\"JsonParams\":\"{\\\"customField1\\\":\\\"value1\\\",\\\"customField2\\\":\\\"$.name\\\"}\",\"Level\":\"INFO\"}]}}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn describe_metric_rule_template_attribute() {
     >(
         "Cms 2019-01-01 DescribeMetricRuleTemplateAttribute",
         "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"8F3A82AD-DA92-52B0-8EC6-C059D1C3839F\",\"Resource\":{\"AlertTemplates\":{\"AlertTemplate\":[{\"Category\":\"ecs\",\"Escalations\":{\"Critical\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":5},\"Info\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3},\"Warn\":{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"Statistics\":\"Average\",\"Threshold\":\"90\",\"Times\":3}},\"Labels\":{\"Labels\":[{\"Key\":\"label1\",\"Value\":\"value1\"}]},\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_ecs_dashboard\",\"NoDataPolicy\":\"KEEP_LAST_STATE\",\"RuleName\":\"ECS_Rule\",\"Selector\":\"{\\\"disk\\\":\\\"/\\\"}\",\"SilenceTime\":3600,\"Webhook\":\"https://www.aliyun.com\"}]},\"Description\":\"ECS模板\",\"Name\":\"ECS_Template1\",\"RestVersion\":\"1\",\"TemplateId\":\"70****\"},\"Success\":true}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn describe_metric_rule_template_list() {
     >(
         "Cms 2019-01-01 DescribeMetricRuleTemplateList",
         "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"659401C0-6214-5C02-972A-CFA929D717B7\",\"Success\":true,\"Templates\":{\"Template\":[{\"ApplyHistories\":{\"ApplyHistory\":[{\"ApplyTime\":1646055898000,\"GroupId\":0,\"GroupName\":\"ECS_Group\"}]},\"Description\":\"ECS的CPU使用率\",\"GmtCreate\":1646018798000,\"GmtModified\":1646054798000,\"Name\":\"ECS_Template1\",\"RestVersion\":0,\"TemplateId\":0}]},\"Total\":2}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn describe_metric_top() {
     >(
         "Cms 2019-01-01 DescribeMetricTop",
         "{\"Code\":\"200\",\"Datapoints\":\"[{\\\\\\\"order\\\\\\\":1,\\\\\\\"timestamp\\\\\\\":1620287520000,\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\",\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-j6ccf7d5fn335qpo****\\\\\\\",\\\\\\\"Average\\\\\\\":99.92,\\\\\\\"Minimum\\\\\\\":99.5,\\\\\\\"Maximum\\\\\\\":100.0,\\\\\\\"_count\\\\\\\":1.0},{\\\\\\\"order\\\\\\\":2,\\\\\\\"timestamp\\\\\\\":1620287520000,\\\\\\\"userId\\\\\\\":\\\\\\\"120886317861****\\\\\\\",\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-0xii2bvf42iqvxbp****\\\\\\\",\\\\\\\"Average\\\\\\\":99.91,\\\\\\\"Minimum\\\\\\\":99.0,\\\\\\\"Maximum\\\\\\\":100.0,\\\\\\\"_count\\\\\\\":1.0}]\",\"Message\":\"****\",\"Period\":\"60\",\"RequestId\":\"3121AE7D-4AFF-4C25-8F1D-C8226EBB1F42\"}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn describe_monitor_group_categories() {
     >(
         "Cms 2019-01-01 DescribeMonitorGroupCategories",
         "{\"Code\":200,\"Message\":\"****\",\"MonitorGroupCategories\":{\"GroupId\":123456,\"MonitorGroupCategory\":{\"CategoryItem\":[{\"Category\":\"ecs\",\"Count\":1}]}},\"RequestId\":\"9E0347B0-EBC3-4769-A78D-D96F21C6BB52\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn describe_monitor_group_dynamic_rules() {
     >(
         "Cms 2019-01-01 DescribeMonitorGroupDynamicRules",
         "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"2170B94A-1576-4D65-900E-2093037CDAF3\",\"Resource\":{\"Resource\":[{\"Category\":\"ecs\",\"FilterRelation\":\"and\",\"Filters\":{\"Filter\":[{\"Function\":\"contains\",\"Name\":\"hostName\",\"Value\":\"1\"}]}}]},\"Success\":true}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn describe_monitor_group_instance_attribute() {
     >(
         "Cms 2019-01-01 DescribeMonitorGroupInstanceAttribute",
         "{\"Code\":200,\"Message\":\"****\",\"PageNumber\":1,\"PageSize\":2,\"RequestId\":\"9FB8EA79-7279-4482-8D6D-3D28EEDD871A\",\"Resources\":{\"Resource\":[{\"Category\":\"ecs\",\"Desc\":\"desc_test\",\"Dimension\":\"{\\\"instanceId\\\":\\\"i-m5e0k0bexac8tykr****\\\"}\",\"InstanceId\":\"i-m5e0k0bexac8tykr****\",\"InstanceName\":\"hostName\",\"NetworkType\":\"vpc\",\"Region\":{\"AvailabilityZone\":\"cn-hangzhou-f\",\"RegionId\":\"cn-hangzhou\"},\"Tags\":{\"Tag\":[{\"Key\":\"instanceNetworkType\",\"Value\":\"VPC\"}]},\"Vpc\":{\"VpcInstanceId\":\"vpc-2zew7etgiceg21****\",\"VswitchInstanceId\":\"vsw-2ze36seq79n992****\"}}]},\"Success\":true,\"Total\":12}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn describe_monitor_group_instances() {
     >(
         "Cms 2019-01-01 DescribeMonitorGroupInstances",
         "{\"Code\":200,\"Message\":\"success\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"97F2A410-9412-499C-9AD1-76EF7EC02DF2\",\"Resources\":{\"Resource\":[{\"Category\":\"ecs\",\"Id\":0,\"InstanceId\":\"i-bp12g4xbl4i0brkn****\",\"InstanceName\":\"test-s1\",\"RegionId\":\"cn-hangzhou\"}]},\"Success\":true,\"Total\":12}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn describe_monitor_group_notify_policy_list() {
     >(
         "Cms 2019-01-01 DescribeMonitorGroupNotifyPolicyList",
         "{\"Code\":\"200\",\"Message\":\"****\",\"NotifyPolicyList\":{\"NotifyPolicy\":[{\"EndTime\":1551761781273,\"GroupId\":\"6780****\",\"Id\":\"123****\",\"StartTime\":1551761781273,\"Type\":\"PauseNotify\"}]},\"RequestId\":\"6072F026-C441-41A6-B114-35A1E8F8FDD3\",\"Success\":\"true\",\"Total\":11}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn describe_monitor_groups() {
     >(
         "Cms 2019-01-01 DescribeMonitorGroups",
         "{\"Code\":200,\"Message\":\"****\",\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"F02B299A-D374-4595-9F55-7534D604F132\",\"Resources\":{\"Resource\":[{\"BindUrl\":\"https://aliyun.com\",\"ContactGroups\":{\"ContactGroup\":[{\"Name\":\"CloudMonitor\"}]},\"DynamicTagRuleId\":\"6b882d9a-5117-42e2-9d0c-4749a0c6****\",\"GmtCreate\":1603181891000,\"GmtModified\":1603181891000,\"GroupFounderTagKey\":\"GroupKey1\",\"GroupFounderTagValue\":\"GroupValue1\",\"GroupId\":12345,\"GroupName\":\"test123\",\"ResourceGroupId\":\"rg-aek2hopjh*******\",\"ServiceId\":\"49****\",\"Tags\":{\"Tag\":[{\"Key\":\"tagKey1\",\"Value\":\"tagValue1\"}]},\"TemplateIds\":{\"TemplateId\":[\"92****\"]},\"TemplateInfos\":{\"TemplateInfo\":[{\"EffectTime\":1603181891000,\"TemplateId\":\"123***\",\"Ver\":\"0\"}]},\"Type\":\"custom\"}]},\"Success\":true,\"Total\":10}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn describe_monitor_resource_quota_attribute() {
     >(
         "Cms 2019-01-01 DescribeMonitorResourceQuotaAttribute",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"31BC7201-00F2-47B2-B7B9-6A173076ACE\",\"ResourceQuota\":{\"Api\":{\"QuotaLimit\":500,\"QuotaPackage\":500,\"QuotaUsed\":9987},\"CustomMonitor\":{\"QuotaLimit\":1200,\"QuotaPackage\":1000,\"QuotaUsed\":8},\"EnterpriseQuota\":{\"InstanceId\":\"cms_enterprise_public_cn-7mz27pd****\",\"SuitInfo\":\"ENTERPRISE\"},\"EventMonitor\":{\"QuotaLimit\":55,\"QuotaPackage\":50,\"QuotaUsed\":2},\"ExpireTime\":\"2021-02-28\",\"InstanceId\":\"cms_edition-cn-n6w20rn****\",\"LogMonitor\":{\"QuotaLimit\":150,\"QuotaPackage\":150,\"QuotaUsed\":80},\"Phone\":{\"QuotaLimit\":550,\"QuotaPackage\":500,\"QuotaUsed\":100},\"SMS\":{\"QuotaLimit\":550,\"QuotaPackage\":500,\"QuotaUsed\":38},\"SiteMonitorBrowser\":{\"QuotaLimit\":50,\"QuotaPackage\":50,\"QuotaUsed\":15},\"SiteMonitorEcsProbe\":{\"QuotaLimit\":5,\"QuotaPackage\":5,\"QuotaUsed\":20},\"SiteMonitorMobile\":{\"QuotaLimit\":50,\"QuotaPackage\":50,\"QuotaUsed\":15},\"SiteMonitorOperatorProbe\":{\"QuotaLimit\":5,\"QuotaPackage\":5,\"QuotaUsed\":0},\"SiteMonitorTask\":{\"QuotaLimit\":25,\"QuotaPackage\":20,\"QuotaUsed\":15},\"SuitInfo\":\"pro\"}}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn describe_monitoring_agent_access_key() {
     >(
         "Cms 2019-01-01 DescribeMonitoringAgentAccessKey",
         "{\"AccessKey\":\"E7A27f9****\",\"Code\":200,\"Message\":\"****\",\"RequestId\":\"C0F655E9-D793-51E6-BD78-CABBCCFC1047\",\"SecretKey\":\"sBjNOUhLylrxMX-Xv1****\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn describe_monitoring_agent_config() {
     >(
         "Cms 2019-01-01 DescribeMonitoringAgentConfig",
         "{\"AutoInstall\":true,\"Code\":\"200\",\"EnableActiveAlert\":\"redis,rds,ecs\",\"EnableInstallAgentNewECS\":true,\"Message\":\"****\",\"RequestId\":\"E9F4FA2A-54BE-4EF9-9D1D-1A0B1DC86B8D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -958,6 +1053,7 @@ fn describe_monitoring_agent_hosts() {
     >(
         "Cms 2019-01-01 DescribeMonitoringAgentHosts",
         "{\"Code\":\"200\",\"Hosts\":{\"Host\":[{\"AgentVersion\":\"3.4.6\",\"AliUid\":0,\"EipAddress\":\"192.168.XX.XX\",\"EipId\":\"eip-bp16i16k9gcezyfrp****\",\"HostName\":\"hostIP\",\"InstanceId\":\"i-a2d5q7pm3f9yr212****\",\"InstanceTypeFamily\":\"ecs.n4\",\"IpGroup\":\"192.168.XX.XX\",\"NatIp\":\"192.168.XX.XX\",\"NetworkType\":\"vpc\",\"OperatingSystem\":\"Linux\",\"Region\":\"cn-hangzhou\",\"SerialNumber\":\"x12335-6cc8-4a22-9f21-1a00a719****\",\"isAliyunHost\":true}]},\"Message\":\"****\",\"PageNumber\":1,\"PageSize\":10,\"PageTotal\":50,\"RequestId\":\"63EEBB2A-9E51-41E4-9E83-5DE7F3B292E0\",\"Success\":true,\"Total\":10}",
+        &[],
     );
 }
 
@@ -968,6 +1064,7 @@ fn describe_monitoring_agent_processes() {
     >(
         "Cms 2019-01-01 DescribeMonitoringAgentProcesses",
         "{\"Code\":\"200\",\"Message\":\"****\",\"NodeProcesses\":{\"NodeProcess\":[{\"Command\":\"/bin/sh\",\"GroupId\":\"239708487\",\"InstanceId\":\"host-gdsmvinvmh6fu\",\"ProcessId\":4550102,\"ProcessName\":\"java\",\"ProcessUser\":\"admin\"}]},\"RequestId\":\"C11C0E85-6862-4F25-8D66-D6A5E0882984\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -978,6 +1075,7 @@ fn describe_monitoring_agent_statuses() {
     >(
         "Cms 2019-01-01 DescribeMonitoringAgentStatuses",
         "{\"Code\":\"200\",\"Message\":\"****\",\"NodeStatusList\":{\"NodeStatus\":[{\"AgentInstallErrorCode\":\"Assist.Invalid\",\"AutoInstall\":true,\"InstanceId\":\"i-hp3dunahluwajv6f****\",\"LoongCollectorStatus\":\"running\",\"LoongCollectorVersion\":\"0.1.0\",\"OsMonitorConfig\":\"{\\\"sysak\\\":true}\",\"OsMonitorErrorCode\":\"install_fail\",\"OsMonitorErrorDetail\":\"Command.ErrorCode.Fail.Downlaod.REGIN_ID\",\"OsMonitorStatus\":\"running\",\"OsMonitorVersion\":\"1.3.0-12\",\"Status\":\"running\"}]},\"RequestId\":\"6F8371DF-AB81-41B8-9E1B-5493B3FF0E4F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -988,6 +1086,7 @@ fn describe_monitoring_config() {
     >(
         "Cms 2019-01-01 DescribeMonitoringConfig",
         "{\"AutoInstall\":false,\"Code\":\"200\",\"EnableInstallAgentNewECS\":true,\"Message\":\"****\",\"RequestId\":\"F35654DB-0C9D-4FB3-903F-479BA7663061\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -998,6 +1097,7 @@ fn describe_product_resource_tag_key_list() {
     >(
         "Cms 2019-01-01 DescribeProductResourceTagKeyList",
         "{\"Code\":\"200\",\"Message\":\"****\",\"NextToken\":\"dbc2826f237e****\",\"RequestId\":\"945ACAA9-89F2-4A62-8913-076FDEDAA8DB\",\"Success\":true,\"TagKeys\":{\"TagKey\":[\"tag_******\"]}}",
+        &[],
     );
 }
 
@@ -1008,6 +1108,7 @@ fn describe_products_of_active_metric_rule() {
     >(
         "Cms 2019-01-01 DescribeProductsOfActiveMetricRule",
         "{\"AllProductInitMetricRuleList\":{\"AllProductInitMetricRule\":[{\"AlertInitConfigList\":{\"AlertInitConfig\":[{\"ComparisonOperator\":\"GreaterThanOrEqualToThreshold\",\"EvaluationCount\":\"3\",\"Level\":\"CRITICAL\",\"MetricName\":\"cpu_total\",\"Namespace\":\"acs_rds_dashboard\",\"Period\":\"1m\",\"Statistics\":\"Average\",\"Threshold\":\"90\"}]},\"Product\":\"ecs\"}]},\"Code\":200,\"Datapoints\":\"ecs,rds\",\"Message\":\"****\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1018,6 +1119,7 @@ fn describe_project_meta() {
     >(
         "Cms 2019-01-01 DescribeProjectMeta",
         "{\"Code\":\"200\",\"Message\":\"****\",\"PageNumber\":\"1\",\"PageSize\":\"5\",\"RequestId\":\"4C2061B2-3B1B-43BF-A4A4-C53426F479C0\",\"Resources\":{\"Resource\":[{\"Description\":\"CDN\",\"Labels\":\"[{\\\"metricCategory\\\":ecs}]\",\"Namespace\":\"acs_cdn\"}]},\"Success\":true,\"Total\":\"12\"}",
+        &[],
     );
 }
 
@@ -1028,6 +1130,7 @@ fn describe_site_monitor_attribute() {
     >(
         "Cms 2019-01-01 DescribeSiteMonitorAttribute",
         "{\"Code\":\"200\",\"Message\":\"successful\",\"MetricRules\":{\"MetricRule\":[{\"ActionEnable\":\"true\",\"AlarmActions\":\"CloudMonitor\",\"ComparisonOperator\":\"GreaterThanYesterday\",\"Dimensions\":\"[{\\\"taskId\\\": \\\"cc641dff-c19d-45f3-ad0a-818a0c4f****\\\" }]\",\"EvaluationCount\":\"3\",\"Expression\":\"$Availability=30\",\"Level\":\"2\",\"MetricName\":\"Availability\",\"Namespace\":\"acs_networkmonitor\",\"OkActions\":\"[ \\\"CloudMonitor\\\"]\",\"Period\":\"15s\",\"RuleId\":\"bf071ae_7b7aec3817b0fdf****\",\"RuleName\":\"rule1\",\"StateValue\":\"OK\",\"Statistics\":\"Availability\",\"Threshold\":\"30\"}]},\"RequestId\":\"D17DF650-7EBD-54D0-903A-1D4E624D7402\",\"SiteMonitors\":{\"Address\":\"https://aliyun.com\",\"AgentGroup\":\"PC\",\"CustomSchedule\":{\"days\":{\"days\":[1]},\"end_hour\":18,\"start_hour\":8,\"time_zone\":\"local\"},\"Interval\":\"1\",\"IspCities\":{\"IspCity\":[{\"City\":\"738\",\"CityName\":\"北京市\",\"Isp\":\"465\",\"IspName\":\"阿里巴巴\",\"Type\":\"IDC\"}]},\"OptionJson\":{\"assertions\":{\"assertions\":[{\"operator\":\"lessThan\",\"property\":\"json path\",\"target\":\"0\",\"type\":\"response_time\"}]},\"attempts\":3,\"auth_info\":{\"access_key_id\":\"testAk\",\"access_key_secret\":\"testSk\",\"api_action\":\"example_api\",\"api_version\":\"2019-01-01\",\"auth_style\":\"ROA\",\"client_id\":\"client_id\",\"client_secret\":\"client_secret\",\"grant_type\":\"password\",\"password\":\"test_password\",\"region_id\":\"cn-hangzhou\",\"scopes\":{\"scopes\":[\"test_operation\"]},\"service_name\":\"example_service_name\",\"session_token\":\"example_token\",\"token_url\":\"https://www.example.com\",\"type\":\"basic\",\"use_cookie_session_key\":false,\"username\":\"test_username\",\"with_addon_resources\":false},\"blocked_url_list\":{\"blocked_url_list\":[\"www.taobao.com/**\"]},\"browser_headers\":{\"browser_headers\":[{\"key\":\"value\"}]},\"browser_hosts\":{\"browser_hosts\":[\"{\\\"url\\\":\\\"www.taobao.com\\\",\\\"ip\\\":\\\"127.0.0.1\\\"}\"]},\"browser_info\":{\"browser_info\":[{\"browser\":\"Chrome\",\"device\":\"laptop\"}]},\"browser_insecure\":false,\"browser_task_version\":\"1\",\"config_variables\":{\"config_variables\":[{\"name\":\"variable_name\",\"secure\":true,\"value\":\"variable_value\"}]},\"cookie\":\"lang=en\",\"diagnosis_mtr\":false,\"diagnosis_ping\":false,\"dns_hijack_whitelist\":\"www.taobao.com:www.taobao.com.danuoyi.tbcache.com\",\"dns_match_rule\":\"IN_DNS\",\"dns_server\":\"192.168.XX.XX\",\"dns_type\":\"A\",\"empty_message\":false,\"enable_packet_capture\":true,\"expect_exist_string\":{\"expect_exist_string\":[\"expected string\"]},\"expect_non_exist_string\":{\"expect_non_exist_string\":[\"unexpected string\"]},\"expect_value\":\"dns_server\",\"failure_rate\":0.4,\"header\":\"testKey:testValue\",\"hops\":20,\"host_binding\":\"127.0.0.1:www.aliyun.com\",\"host_binding_type\":0,\"http_method\":\"get\",\"icmp_timeout_millis\":3000,\"ip_network\":\"v4\",\"isBase64Encode\":\"false\",\"match_rule\":1,\"min_tls_version\":\"tlsv1.2\",\"password\":\"123****\",\"ping_num\":29,\"ping_port\":80,\"ping_type\":\"icmp\",\"port\":110,\"protocol\":\"TCP\",\"quic_enabled\":true,\"quic_target\":{\"quic_target\":[\"www.taobao.com\"]},\"request_content\":\"aa=bb\",\"request_format\":\"txt\",\"response_content\":\"txt\",\"response_format\":\"txt\",\"retry_delay\":0,\"safe_link\":0,\"screen_shot\":false,\"scroll_end\":false,\"steps\":{\"steps\":[{\"allow_failure\":true,\"auto_extract_cookie\":true,\"extracted_variables\":{\"extracted_variables\":[{\"extracted_type\":\"1\",\"field\":\"request_id\",\"name\":\"test_variable\",\"parser\":{\"parser_type\":\"0\",\"value\":\"x.testkey.arrayvalue[0].innerkey\"}}]},\"is_critical\":true,\"name\":\"step1\",\"option\":\"{\\\"enable_operator_dns\\\": true}\",\"step_name\":\"step1\",\"step_type\":\"http\",\"url\":\"https://aliyun.com\",\"use_generated_cookie\":true,\"wait_time_in_secs\":5}]},\"strict_mode\":false,\"time_out\":3,\"trace_region\":\"cn-hangzhou\",\"trace_type\":\"OpenTelemetry\",\"traffic_hijack_element_blacklist\":{\"traffic_hijack_element_blacklist\":[\"www.taobao.com\"]},\"traffic_hijack_element_count\":0,\"traffic_hijack_element_whitelist\":{\"traffic_hijack_element_whitelist\":[\"www.taobao.com\"]},\"username\":\"testUser\",\"waitTime_after_completion\":3},\"TaskId\":\"cc641dff-c19d-45f3-ad0a-818a0c4f****\",\"TaskName\":\"test123\",\"TaskState\":\"1\",\"TaskType\":\"HTTP\",\"VpcConfig\":{\"Region\":\"cn-beijing\",\"SecurityGroupId\":\"sg-xxxxxx\",\"VpcId\":\"vpc-xxxxxx\",\"VswitchId\":\"vsw-xxxxxx\"}},\"Success\":true}",
+        &[],
     );
 }
 
@@ -1038,6 +1141,7 @@ fn describe_site_monitor_data() {
     >(
         "Cms 2019-01-01 DescribeSiteMonitorData",
         "{\"Code\":\"200\",\"Data\":\"[{\\\"Maximum\\\":247,\\\"Mimimum\\\":61,\\\"Average\\\":154,\\\"userId\\\":\\\"127067667954****\\\",\\\"taskId\\\":\\\"49f7b317-7645-4cc9-94fd-ea42e522****\\\",\\\"timestamp\\\":1551581760000}]\",\"Message\":\"Successful\",\"NextToken\":\"ea42e5220930ea42e522****\",\"RequestId\":\"3febb181-0d98-4af9-8b04-7faf36b048b9\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1048,6 +1152,7 @@ fn describe_site_monitor_isp_city_list() {
     >(
         "Cms 2019-01-01 DescribeSiteMonitorISPCityList",
         "{\"Code\":\"200\",\"IspCityList\":{\"IspCity\":[{\"Area.en\":\"XiNan\",\"Area.zh_CN\":\"西南\",\"City\":\"4\",\"CityName.en\":\"Guiyang\",\"CityName.zh_CN\":\"贵阳市\",\"Country\":\"629\",\"Country.en\":\"China\",\"Country.zh_CN\":\"中国\",\"IPPool\":{\"IPPool\":[\"[\\\"192.68.XX.XX\\\",\\\"192.68.XX.XX\\\"]\"]},\"IPV4ProbeCount\":\"4\",\"IPV6ProbeCount\":\"3\",\"Isp\":\"232\",\"IspName.en\":\"China-Unicom\",\"IspName.zh_CN\":\"联通\",\"Region\":\"264\",\"Region.en\":\"Guizhou\",\"Region.zh_CN\":\"贵州省\"}]},\"Message\":\"successful\",\"RequestId\":\"B35D7D84-547B-4E61-B909-48A1F8A0C756\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1058,6 +1163,7 @@ fn describe_site_monitor_list() {
     >(
         "Cms 2019-01-01 DescribeSiteMonitorList",
         "{\"Code\":\"200\",\"Message\":\"successful\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"A80DB41C-AF6C-50E1-ADB5-66DCBA3D266B\",\"SiteMonitors\":{\"SiteMonitor\":[{\"Address\":\"https://aliyun.com\",\"AgentGroup\":\"PC\",\"CreateTime\":\"2021-11-01 11:05:18\",\"Interval\":\"1\",\"OptionsJson\":{\"acceptable_response_code\":\"400\",\"assertions\":{\"assertions\":[{\"operator\":\"lessThan\",\"property\":\"json path\",\"target\":\"1000\",\"type\":\"response_time\"}]},\"attempts\":3,\"authentication\":1,\"cert_verify\":false,\"cookie\":\"lang=en\",\"diagnosis_mtr\":false,\"diagnosis_ping\":false,\"dns_match_rule\":\"IN_DNS\",\"dns_server\":\"192.168.XX.XX\",\"dns_type\":\"A\",\"enable_operator_dns\":true,\"failure_rate\":0.5,\"header\":\"testKey:testValue\",\"http_method\":\"get\",\"isBase64Encode\":\"false\",\"match_rule\":0,\"password\":\"123****\",\"ping_num\":20,\"port\":80,\"protocol\":\"udp\",\"proxy_protocol\":false,\"request_content\":\"cf0f85\",\"request_format\":\"hex\",\"response_content\":\"cf0f85\",\"response_format\":\"hex\",\"retry_delay\":1,\"time_out\":3000,\"unfollow_redirect\":false,\"username\":\"testUser\"},\"TaskId\":\"f5783760-1b39-4b6b-80e8-453d962a****\",\"TaskName\":\"新的探测任务\",\"TaskState\":\"1\",\"TaskType\":\"TCP\",\"UpdateTime\":\"2022-03-08 17:14:31\"}]},\"Success\":\"true\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1068,6 +1174,7 @@ fn describe_site_monitor_log() {
     >(
         "Cms 2019-01-01 DescribeSiteMonitorLog",
         "{\"Code\":\"200\",\"Data\":\"[{\\\\\\\"redirectCount\\\\\\\":0.0,\\\\\\\"SSLConnectTime\\\\\\\":0.0,\\\\\\\"pingDetail\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"HTTPConnectTime\\\\\\\":0.0,\\\\\\\"isp\\\\\\\":\\\\\\\"465\\\\\\\",\\\\\\\"errorCode\\\\\\\":611,\\\\\\\"ispCN\\\\\\\":\\\\\\\"阿里巴巴\\\\\\\",\\\\\\\"resolution\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"areaEN\\\\\\\":\\\\\\\"HuaBei\\\\\\\",\\\\\\\"taskEndTimestamp\\\\\\\":1638422475687,\\\\\\\"targetIspEN\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"TotalTime\\\\\\\":1.0,\\\\\\\"taskStartTimestamp\\\\\\\":1638422474389,\\\\\\\"countryCN\\\\\\\":\\\\\\\"中国\\\\\\\",\\\\\\\"provinceEN\\\\\\\":\\\\\\\"Beijing\\\\\\\",\\\\\\\"countryEN\\\\\\\":\\\\\\\"China\\\\\\\",\\\\\\\"targetCityEN\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"curlConnectTime\\\\\\\":0.0,\\\\\\\"ips\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"route\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"tcpConnectTime\\\\\\\":0.0,\\\\\\\"cityEN\\\\\\\":\\\\\\\"Beijing\\\\\\\",\\\\\\\"HTTPDownloadSpeed\\\\\\\":0.0,\\\\\\\"HTTPDownloadTime\\\\\\\":0.0,\\\\\\\"HTTPResponseCode\\\\\\\":0.0,\\\\\\\"areaCN\\\\\\\":\\\\\\\"华北\\\\\\\",\\\\\\\"city\\\\\\\":\\\\\\\"546\\\\\\\",\\\\\\\"expection\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"suorceIp\\\\\\\":\\\\\\\"192.168.XX.XX \\\\\\\",\\\\\\\"ispEN\\\\\\\":\\\\\\\"Alibaba\\\\\\\",\\\\\\\"HTTPDNSTime\\\\\\\":1.0,\\\\\\\"targetIsp\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"curlStarttransferTime\\\\\\\":0.0,\\\\\\\"provinceCN\\\\\\\":\\\\\\\"北京市\\\\\\\",\\\\\\\"timestamp\\\\\\\":1638422474000,\\\\\\\"redirectTime\\\\\\\":0.0,\\\\\\\"targetCity\\\\\\\":\\\\\\\"\\\\\\\", \\\\\\\"expect\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"HTTPDownloadSize\\\\\\\":0.0,\\\\\\\"localDns\\\\\\\":\\\\\\\"192.168.XX.XX\\\\\\\",\\\\\\\"cityCN\\\\\\\":\\\\\\\"北京市\\\\\\\",\\\\\\\"taskId\\\\\\\":\\\\\\\"afa5c3ce-f944-4363-9edb-ce919a29****\\\\\\\"}]\",\"Message\":\"successful\",\"NextToken\":\"IWBjqMYSy0is7zSMGu16****\",\"RequestId\":\"67F646FA-ED8A-58C2-B461-451DB52C8B14\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1078,6 +1185,7 @@ fn describe_site_monitor_quota() {
     >(
         "Cms 2019-01-01 DescribeSiteMonitorQuota",
         "{\"Code\":\"200\",\"Data\":{\"SecondMonitor\":false,\"SiteMonitorIdcQuota\":5,\"SiteMonitorOperatorQuotaQuota\":0,\"SiteMonitorQuotaTaskUsed\":6,\"SiteMonitorTaskQuota\":10,\"SiteMonitorVersion\":\"V1\"},\"Message\":\"请求成功\",\"RequestId\":\"26860260-76C6-404E-AB7A-EB98D36A6885\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1088,6 +1196,7 @@ fn describe_site_monitor_statistics() {
     >(
         "Cms 2019-01-01 DescribeSiteMonitorStatistics",
         "{\"Code\":\"200\",\"Data\":\"100\",\"Message\":\"Successful\",\"RequestId\":\"3AD2724D-E317-4BFB-B422-D6691D071BE1\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1098,6 +1207,7 @@ fn describe_synthetic_probe_list() {
     >(
         "Cms 2019-01-01 DescribeSyntheticProbeList",
         "{\"Code\":\"200\",\"IspCityList\":[{\"AreaCn\":\"华北\",\"AreaEn\":\"Huabei\",\"City\":\"738\",\"CityCn\":\"北京\",\"CityEn\":\"Beijing\",\"Country\":\"629\",\"CountryCn\":\"中国\",\"CountryEn\":\"China\",\"IdcV4ProbeCount\":1,\"IdcV6ProbeCount\":1,\"IpPool\":[\"1.1.1.1\"],\"Isp\":\"232\",\"IspCn\":\"联通\",\"IspEn\":\"China-Unicom\",\"LmProbeCount\":1,\"MbProbeCount\":1,\"Region\":\"264\",\"RegionCn\":\"江西省\",\"RegionEn\":\"Jiangxi\"}],\"Message\":\"****\",\"RequestId\":\"87170bc7-e28a-4c93-b9bf-90a1dbe84736\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1108,6 +1218,7 @@ fn describe_system_event_attribute() {
     >(
         "Cms 2019-01-01 DescribeSystemEventAttribute",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"60912C8D-B340-4253-ADE7-61ACDFD25CFC\",\"Success\":\"true\",\"SystemEvents\":{\"SystemEvent\":[{\"Content\":\"[{\\\"product\\\":\\\"CloudMonitor\\\",\\\"content\\\":\\\"{\\\\\\\"ipGroup\\\\\\\":\\\\\\\"112.126.XX.XX,10.163.XX.XX\\\\\\\",\\\\\\\"tianjimonVersion\\\\\\\":\\\\\\\"1.2.22\\\\\\\"}\\\",\\\"groupId\\\":\\\"176,177,178,179,180,692,120812,1663836,96,2028302\\\",\\\"time\\\":\\\"1552209568000\\\",\\\"resourceId\\\":\\\"acs:ecs:cn-beijing:173651113438****:instance/i-25k35****\\\",\\\"level\\\":\\\"CRITICAL\\\",\\\"status\\\":\\\"stopped\\\",\\\"instanceName\\\":\\\"cmssiteprobebj-6\\\",\\\"name\\\":\\\"Agent_Status_Stopped\\\",\\\"regionId\\\":\\\"cn-beijing\\\"}]\",\"GroupId\":\"12345\",\"Id\":\"b936efc9-f621-4e8a-a6eb-076be40e****\",\"InstanceName\":\"instanceId1\",\"Level\":\"WARN\",\"Name\":\"Agent_Status_Stopped\",\"Product\":\"CloudMonitor\",\"RegionId\":\"cn-hangzhou\",\"ResourceId\":\"xxxxx-1\",\"Status\":\"normal\",\"Time\":1552199984000}]}}",
+        &[],
     );
 }
 
@@ -1118,6 +1229,7 @@ fn describe_system_event_count() {
     >(
         "Cms 2019-01-01 DescribeSystemEventCount",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"C7A7B776-0ACE-5A93-9B07-DE8008D9CCDF\",\"Success\":\"true\",\"SystemEventCounts\":{\"SystemEventCount\":[{\"Content\":\"实例状态改变通知\",\"GroupId\":\"17285****\",\"InstanceName\":\"ECS-test\",\"Level\":\"Info\",\"Name\":\"Instance:StateChange\",\"Num\":3,\"Product\":\"ECS\",\"RegionId\":\"cn-hangzhou\",\"ResourceId\":\"i-rj99xc6cptkk64ml****\",\"Status\":\"Normal\",\"Time\":1635993751000}]}}",
+        &[],
     );
 }
 
@@ -1128,6 +1240,7 @@ fn describe_system_event_histogram() {
     >(
         "Cms 2019-01-01 DescribeSystemEventHistogram",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"486029C9-53E1-44B4-85A8-16A571A043FD\",\"Success\":\"true\",\"SystemEventHistograms\":{\"SystemEventHistogram\":[{\"Count\":2,\"EndTime\":1552225753000,\"StartTime\":1552225770000}]}}",
+        &[],
     );
 }
 
@@ -1138,6 +1251,7 @@ fn describe_system_event_meta_list() {
     >(
         "Cms 2019-01-01 DescribeSystemEventMetaList",
         "{\"Code\":200,\"Data\":{\"Resource\":[{\"EventType\":\"Exception\",\"Level\":\"INFO\",\"Name\":\"SelectFailureRate\",\"NameDesc\":\"查询失败率高\",\"NameDesc.En\":\"High query failure rate.\",\"Product\":\"ADS\",\"Status\":\"failed\",\"StatusDesc\":\"Operation Failed\"}]},\"Message\":\"success\",\"RequestId\":\"A6582C8B-E67C-4A19-BC15-EAEFEBDC7995\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1148,6 +1262,7 @@ fn describe_tag_key_list() {
     >(
         "Cms 2019-01-01 DescribeTagKeyList",
         "{\"Code\":\"200\",\"Message\":\"Specified parameter PageSize is not valid.\",\"RequestId\":\"B04B8CF3-4489-432D-83BA-6F128E5F2293\",\"Success\":true,\"TagKeys\":{\"TagKey\":[\"t0et07752s_\"]}}",
+        &[],
     );
 }
 
@@ -1158,6 +1273,7 @@ fn describe_tag_value_list() {
     >(
         "Cms 2019-01-01 DescribeTagValueList",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"B04B8CF3-4489-432D-83BA-6F128E4F2295\",\"Success\":true,\"TagValues\":{\"TagValue\":[\"si-65d55ff37d6c4b4ea3b3\"]}}",
+        &[],
     );
 }
 
@@ -1168,6 +1284,7 @@ fn describe_unhealthy_host_availability() {
     >(
         "Cms 2019-01-01 DescribeUnhealthyHostAvailability",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true,\"UnhealthyList\":{\"NodeTaskInstance\":[{\"Id\":0,\"InstanceList\":{\"String\":[\"i-*****\"]}}]}}",
+        &[],
     );
 }
 
@@ -1178,6 +1295,7 @@ fn disable_active_metric_rule() {
     >(
         "Cms 2019-01-01 DisableActiveMetricRule",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1188,6 +1306,7 @@ fn disable_event_rules() {
     >(
         "Cms 2019-01-01 DisableEventRules",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"3FD0E8B5-F132-4F4E-A081-2878AF378B12\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1198,6 +1317,7 @@ fn disable_host_availability() {
     >(
         "Cms 2019-01-01 DisableHostAvailability",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1208,6 +1328,7 @@ fn disable_metric_rules() {
     >(
         "Cms 2019-01-01 DisableMetricRules",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"FF38D33A-67C1-40EB-AB65-FAEE51EDB644\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1218,6 +1339,7 @@ fn disable_site_monitors() {
     >(
         "Cms 2019-01-01 DisableSiteMonitors",
         "{\"Code\":\"200\",\"Data\":{\"count\":0},\"Message\":\"successful\",\"RequestId\":\"3fcd12e7-d387-42ee-b77e-661c775bb17f\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1228,6 +1350,7 @@ fn enable_active_metric_rule() {
     >(
         "Cms 2019-01-01 EnableActiveMetricRule",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"F82E6667-7811-4BA0-842F-5B2DC42BBAAD\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1238,6 +1361,7 @@ fn enable_event_rules() {
     >(
         "Cms 2019-01-01 EnableEventRules",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"20F2896A-6684-4A04-8255-4155B1593C70\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1248,6 +1372,7 @@ fn enable_host_availability() {
     >(
         "Cms 2019-01-01 EnableHostAvailability",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"ACBDBB40-DFB6-4F4C-8957-51FFB233969C\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1258,6 +1383,7 @@ fn enable_metric_rule_black_list() {
     >(
         "Cms 2019-01-01 EnableMetricRuleBlackList",
         "{\"Code\":\"200\",\"Count\":1,\"Message\":\"****\",\"RequestId\":\"94869866-1621-3652-BBC9-72A47B2AC2F5\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1268,6 +1394,7 @@ fn enable_metric_rules() {
     >(
         "Cms 2019-01-01 EnableMetricRules",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"FF38D33A-67C1-40EB-AB65-FAEE51EDB644\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1278,6 +1405,7 @@ fn enable_site_monitors() {
     >(
         "Cms 2019-01-01 EnableSiteMonitors",
         "{\"Code\":\"200\",\"Data\":{\"count\":0},\"Message\":\"successful\",\"RequestId\":\"3fcd12e7-d387-42ee-b77e-661c775bb17f\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1288,6 +1416,7 @@ fn install_monitoring_agent() {
     >(
         "Cms 2019-01-01 InstallMonitoringAgent",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"0BDAF8A8-04DC-5F0C-90E4-724D42C41945\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1298,6 +1427,7 @@ fn modify_group_monitoring_agent_process() {
     >(
         "Cms 2019-01-01 ModifyGroupMonitoringAgentProcess",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"7985D471-3FA8-4EE9-8F4B-45C19DF3D36F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1308,6 +1438,7 @@ fn modify_host_availability() {
     >(
         "Cms 2019-01-01 ModifyHostAvailability",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"16E815A3-47E1-4290-87F9-D5C99471FF45\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1318,6 +1449,7 @@ fn modify_host_info() {
     >(
         "Cms 2019-01-01 ModifyHostInfo",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"EBB5215C-44AB-4000-A2D7-48634FDC4F04\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1328,6 +1460,7 @@ fn modify_hybrid_monitor_namespace() {
     >(
         "Cms 2019-01-01 ModifyHybridMonitorNamespace",
         "{\"Code\":\"Success\",\"Message\":\"%s\",\"RequestId\":\"E190AB2E-7BF9-59B7-9DDC-7CB1782C5ECD\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1338,6 +1471,7 @@ fn modify_hybrid_monitor_sls_group() {
     >(
         "Cms 2019-01-01 ModifyHybridMonitorSLSGroup",
         "{\"Code\":\"200\",\"Message\":\"NotFound.SLSGroup\",\"RequestId\":\"66683237-7126-50F8-BBF8-D67ACC919A17\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1348,6 +1482,7 @@ fn modify_hybrid_monitor_task() {
     >(
         "Cms 2019-01-01 ModifyHybridMonitorTask",
         "{\"Code\":\"200\",\"Message\":\"Invalid.SLSConfig\",\"RequestId\":\"11145B76-566A-5D80-A8A3-FAD98D310079\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1358,6 +1493,7 @@ fn modify_metric_rule_black_list() {
     >(
         "Cms 2019-01-01 ModifyMetricRuleBlackList",
         "{\"Code\":\"200\",\"Count\":\"1\",\"Message\":\"****\",\"RequestId\":\"008773AE-1D86-3231-90F9-1AF7F808F9CE\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1368,6 +1504,7 @@ fn modify_metric_rule_template() {
     >(
         "Cms 2019-01-01 ModifyMetricRuleTemplate",
         "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"9E07117F-F6AE-4F1C-81E8-36FBB4892235\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1378,6 +1515,7 @@ fn modify_monitor_group() {
     >(
         "Cms 2019-01-01 ModifyMonitorGroup",
         "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"C85A2870-5DF4-4269-BC50-ECB5E4591A80\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1388,6 +1526,7 @@ fn modify_monitor_group_instances() {
     >(
         "Cms 2019-01-01 ModifyMonitorGroupInstances",
         "{\"Code\":200,\"Message\":\"success\",\"RequestId\":\"FEC7EDB3-9B08-4AC0-A42A-329F5D14B95A\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1398,6 +1537,7 @@ fn modify_site_monitor() {
     >(
         "Cms 2019-01-01 ModifySiteMonitor",
         "{\"Code\":\"200\",\"Data\":{\"count\":1},\"Message\":\"successful\",\"RequestId\":\"68192f5d-0d45-4b98-9724-892813f86c71\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1408,6 +1548,7 @@ fn put_contact() {
     >(
         "Cms 2019-01-01 PutContact",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"181C406E-9DE4-484C-9C61-37AE9A1A12EE\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1418,6 +1559,7 @@ fn put_contact_group() {
     >(
         "Cms 2019-01-01 PutContactGroup",
         "{\"Code\":\"200\",\"Message\":\"Illegal parameters.\",\"RequestId\":\"B4E30DB6-F069-5D0B-A589-2A89F7D62A57\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1428,6 +1570,7 @@ fn put_custom_event() {
     >(
         "Cms 2019-01-01 PutCustomEvent",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"131DD9C8-9A32-4428-AD2E-4E3013B6E3A7\"}",
+        &[],
     );
 }
 
@@ -1438,6 +1581,7 @@ fn put_custom_event_rule() {
     >(
         "Cms 2019-01-01 PutCustomEventRule",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"AD5DCD82-BD1C-405F-BAED-32302DE9F498\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1448,6 +1592,7 @@ fn put_custom_metric() {
     >(
         "Cms 2019-01-01 PutCustomMetric",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"05B36C2C-5F6E-48D5-8B41-CE36DD7EE8E0\"}",
+        &[],
     );
 }
 
@@ -1458,6 +1603,7 @@ fn put_custom_metric_rule() {
     >(
         "Cms 2019-01-01 PutCustomMetricRule",
         "{\"Code\":\"200\",\"Message\":\"ComparisonOperator is mandatory for this action.\",\"RequestId\":\"65D50468-ECEF-48F1-A6E1-D952E89D9432\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1468,6 +1614,7 @@ fn put_event_rule() {
     >(
         "Cms 2019-01-01 PutEventRule",
         "{\"Code\":\"200\",\"Data\":\"1\",\"Message\":\"****\",\"RequestId\":\"0B47C47B-E68A-4429-BB23-370E91889C7D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1478,6 +1625,7 @@ fn put_event_rule_targets() {
     >(
         "Cms 2019-01-01 PutEventRuleTargets",
         "{\"Code\":\"200\",\"FailedContactParameters\":{\"ContactParameter\":[{\"ContactGroupName\":\"默认报警联系人组\",\"Id\":2,\"Level\":\"4\"}]},\"FailedFcParameters\":{\"FcParameter\":[{\"FunctionName\":\"functionTest1\",\"Id\":1,\"Region\":\"cn-hangzhou\",\"ServiceName\":\"serviceTest1\"}]},\"FailedMnsParameters\":{\"MnsParameter\":[{\"Id\":2,\"Queue\":\"testQueue\",\"Region\":\"cn-hangzhou\"}]},\"FailedParameterCount\":\"2\",\"Message\":\"****\",\"RequestId\":\"409C64DA-CF14-45DF-B463-471C790DD15A\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1488,6 +1636,7 @@ fn put_exporter_output() {
     >(
         "Cms 2019-01-01 PutExporterOutput",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"6A5F022D-AC7C-460E-94AE-B9E75083D027\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1498,6 +1647,7 @@ fn put_exporter_rule() {
     >(
         "Cms 2019-01-01 PutExporterRule",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1508,6 +1658,7 @@ fn put_group_metric_rule() {
     >(
         "Cms 2019-01-01 PutGroupMetricRule",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"461CF2CD-2FC3-4B26-8645-7BD27E7D0F1D\",\"Result\":{\"RuleId\":\"123456\"},\"Success\":true}",
+        &[],
     );
 }
 
@@ -1518,6 +1669,7 @@ fn put_hybrid_monitor_metric_data() {
     >(
         "Cms 2019-01-01 PutHybridMonitorMetricData",
         "{\"Code\":\"200\",\"ErrorDetail\":[{\"ErrorMessage\":\"label name :123 not match [a-zA-Z_][a-zA-Z0-9_]*\",\"Index\":0}],\"RequestId\":\"5DB1CBCA-D14A-55FA-814F-B4DBD9735F68\"}",
+        &[],
     );
 }
 
@@ -1528,6 +1680,7 @@ fn put_log_monitor() {
     >(
         "Cms 2019-01-01 PutLogMonitor",
         "{\"Code\":\"200\",\"LogId\":\"16****\",\"Message\":\"successful\",\"RequestId\":\"91561287-0802-5F9C-9BDE-404C50D41B06\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1538,6 +1691,7 @@ fn put_metric_rule_targets() {
     >(
         "Cms 2019-01-01 PutMetricRuleTargets",
         "{\"Code\":\"200\",\"FailData\":{\"Targets\":{\"Target\":[{\"Arn\":\"acs:mns:cn-hangzhou:111:/queues/test/message\",\"Id\":\"1\",\"Level\":\"[\\\"INFO\\\", \\\"WARN\\\", \\\"CRITICAL\\\"]\"}]}},\"Message\":\"****\",\"RequestId\":\"6A569B0D-9055-58AF-9E82-BAEAF95C0FD5\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1548,6 +1702,7 @@ fn put_monitor_group_dynamic_rule() {
     >(
         "Cms 2019-01-01 PutMonitorGroupDynamicRule",
         "{\"Code\":200,\"Message\":\"****\",\"RequestId\":\"3E73F1AB-D195-438A-BCA7-2F4355789C58\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1558,6 +1713,7 @@ fn put_monitoring_config() {
     >(
         "Cms 2019-01-01 PutMonitoringConfig",
         "{\"Code\":200,\"Message\":\"Specified parameter EnableInstallAgentNewECS is not valid.\",\"RequestId\":\"109C8095-6FAD-4DBB-B013-6ED18CE4C0B1\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1568,6 +1724,7 @@ fn put_resource_metric_rule() {
     >(
         "Cms 2019-01-01 PutResourceMetricRule",
         "{\"Code\":\"200\",\"Message\":\"****\",\"RequestId\":\"65D50468-ECEF-48F1-A6E1-D952E89D9436\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1578,6 +1735,7 @@ fn put_resource_metric_rules() {
     >(
         "Cms 2019-01-01 PutResourceMetricRules",
         "{\"Code\":\"200\",\"FailedListResult\":{\"Target\":[{\"Result\":{\"Code\":\"404\",\"Message\":\"****\",\"Success\":false},\"RuleId\":\"a151cd6023eacee2f0978e03863cc1697c89508****\"}]},\"Message\":\"****\",\"RequestId\":\"15D1440E-BF24-5A41-93E4-36864635179E\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1588,6 +1746,7 @@ fn remove_tags() {
     >(
         "Cms 2019-01-01 RemoveTags",
         "{\"Code\":\"200\",\"Message\":\"Illegal parameters.\",\"RequestId\":\"195390D2-69D0-4D9E-81AA-A7F5BC1B91EB\",\"Success\":true,\"Tag\":{\"Tags\":[\"tag1\"]}}",
+        &[],
     );
 }
 
@@ -1598,6 +1757,7 @@ fn send_dry_run_system_event() {
     >(
         "Cms 2019-01-01 SendDryRunSystemEvent",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"486029C9-53E1-44B4-85A8-16A571A043FD\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1608,5 +1768,6 @@ fn uninstall_monitoring_agent() {
     >(
         "Cms 2019-01-01 UninstallMonitoringAgent",
         "{\"Code\":\"200\",\"Message\":\"Successfully\",\"RequestId\":\"466902B9-2842-40B0-B796-00FE772B6EF3\",\"Success\":true}",
+        &[],
     );
 }

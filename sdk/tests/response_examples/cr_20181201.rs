@@ -8,6 +8,7 @@ fn cancel_artifact_build_task() {
     >(
         "cr 2018-12-01 CancelArtifactBuildTask",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"C4C7DD0C-C9D6-437A-A7EE-121EFD70D002\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn cancel_repo_build_record() {
     >(
         "cr 2018-12-01 CancelRepoBuildRecord",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"4CE1F661-75DD-4EBD-A4AD-057B26834ABB\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn cancel_repo_sync_task() {
     >(
         "cr 2018-12-01 CancelRepoSyncTask",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"EB9C5722-51E2-4497-A573-575B0CA5CE0C\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn change_resource_group() {
     >(
         "cr 2018-12-01 ChangeResourceGroup",
         "{\"RequestId\":\"314CB661-35A5-5F01-A623-3EC6F87FF52F\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn create_artifact_build_rule() {
     >(
         "cr 2018-12-01 CreateArtifactBuildRule",
         "{\"BuildRuleId\":\"crabr-7dfa5qye5****\",\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"C8E90AB5-0A96-5D12-9E59-11EE46360642\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn create_artifact_lifecycle_rule() {
     >(
         "cr 2018-12-01 CreateArtifactLifecycleRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"0AA66379-B880-5123-9F6A-96BB25D****\",\"RuleId\":\"cralr-b6thg027zmk1****\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn create_artifact_subscription_rule() {
     >(
         "cr 2018-12-01 CreateArtifactSubscriptionRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"02B27D80-FD32-5155-931A-93700779BB9E\",\"RuleId\":\"crasr-lxdfele7dg4****\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn create_artifact_subscription_task() {
     >(
         "cr 2018-12-01 CreateArtifactSubscriptionTask",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"132D314B-BDD4-564C-89FE-3E2BAE115239\",\"TaskId\":\"crast-40le4es9yh0p****\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn create_build_record_by_record() {
     >(
         "cr 2018-12-01 CreateBuildRecordByRecord",
         "{\"BuildRecordId\":\"crbr-ly77w5i3t31f****\\n\",\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"4CE1F661-75DD-4EBD-A4AD-057B26834ABB\\n\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn create_build_record_by_rule() {
     >(
         "cr 2018-12-01 CreateBuildRecordByRule",
         "{\"BuildRecordId\":\"0A311FC5-B8C6-4332-80E4-539EB73****\",\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"B01B8857-A16E-40E9-A37E-764F15776FAA\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_chain() {
     >(
         "cr 2018-12-01 CreateChain",
         "{\"ChainId\":\"chi-02ymhtwl3cq8****\",\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"4BC03B36-E515-5806-99AC-268AE3C0****\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_chart_namespace() {
     >(
         "cr 2018-12-01 CreateChartNamespace",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"724402D0-75CD-4794-BC20-7D3720823AE0\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_chart_repository() {
     >(
         "cr 2018-12-01 CreateChartRepository",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RepoId\":\"crcr-2micxey5ewj4****\",\"RequestId\":\"60390244-A483-491A-B41D-F866C95380A1\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_instance_endpoint_acl_policy() {
     >(
         "cr 2018-12-01 CreateInstanceEndpointAclPolicy",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"D735C5EC-4206-4F48-A090-307BF56BEB99\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_instance_vpc_endpoint_linked_vpc() {
     >(
         "cr 2018-12-01 CreateInstanceVpcEndpointLinkedVpc",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"D4978DCC-ECBD-40B0-A714-EE6959B22C77\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn create_namespace() {
     >(
         "cr 2018-12-01 CreateNamespace",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"BC648259-91A7-4502-BED3-EDF64361FA83\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn create_repo_build_rule() {
     >(
         "cr 2018-12-01 CreateRepoBuildRule",
         "{\"BuildRuleId\":\"crbr-ly77w5i3t31f****\",\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"4CE1F661-75DD-4EBD-A4AD-057B26834ABB\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn create_repo_source_code_repo() {
     >(
         "cr 2018-12-01 CreateRepoSourceCodeRepo",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"4CE1F661-75DD-4EBD-A4AD-057B26834ABB\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn create_repo_sync_rule() {
     >(
         "cr 2018-12-01 CreateRepoSyncRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"8F8A0BA6-7F06-4BAE-B147-10BD6A25****\",\"SyncRuleId\":\"crsr-gk5p2ns1kzns****\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn create_repo_sync_task() {
     >(
         "cr 2018-12-01 CreateRepoSyncTask",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"8F8A0BA6-7F06-4BAE-B147-10BD6A25****\",\"SyncTaskId\":\"rst-gbch330f0c****\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn create_repo_sync_task_by_rule() {
     >(
         "cr 2018-12-01 CreateRepoSyncTaskByRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"17A4C658-AE8F-4A08-821F-EDCB5FC74EE8\",\"SyncTaskId\":\"rst-biu4u4pm4it5****\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn create_repo_tag() {
     >(
         "cr 2018-12-01 CreateRepoTag",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"C4C7DD0C-C9D6-437A-A7EE-8BY*****\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn create_repo_tag_scan_task() {
     >(
         "cr 2018-12-01 CreateRepoTagScanTask",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"BC648259-91A7-4502-BED3-EDF64361FA83\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn create_repo_trigger() {
     >(
         "cr 2018-12-01 CreateRepoTrigger",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"B79F5E0E-8770-407D-BCB6-ECF4BA9C****\",\"TriggerId\":\"crw-0z4pf81pgz35****\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn create_repository() {
     >(
         "cr 2018-12-01 CreateRepository",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RepoId\":\"crr-xwvi3osiy4ff****\",\"RequestId\":\"886FB272-15C3-44FC-AA54-F4ABD5B93A28\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn create_scan_rule() {
     >(
         "cr 2018-12-01 CreateScanRule",
         "{\"Code\":0,\"RequestId\":\"EAEAB520-2456-5BF2-BCB5-AC998DFA3A51\",\"ScanRuleId\":\"crscnr-k3gdm5vrn2nzf5hw\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn create_storage_domain_routing_rule() {
     >(
         "cr 2018-12-01 CreateStorageDomainRoutingRule",
         "{\"Code\":\"success\",\"RequestId\":\"C8E90AB5-0A96-5D12-9E59-11EE463*****\",\"RuleId\":\"crsdr-n6pbhgjx*****\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn delete_artifact_lifecycle_rule() {
     >(
         "cr 2018-12-01 DeleteArtifactLifecycleRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"001AB638-C99B-5A27-8AC9-B2DBABFFEBB5\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn delete_artifact_subscription_rule() {
     >(
         "cr 2018-12-01 DeleteArtifactSubscriptionRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"02B27D80-FD32-5155-931A-93700779BB9E\\n\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn delete_chain() {
     >(
         "cr 2018-12-01 DeleteChain",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"DB1809A8-E1C8-5707-BAF8-D4FC1C11****\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn delete_chart_namespace() {
     >(
         "cr 2018-12-01 DeleteChartNamespace",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"FEC62DF1-1394-467F-A69F-4BC1BA29F383\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn delete_chart_release() {
     >(
         "cr 2018-12-01 DeleteChartRelease",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"C2D6CE47-6DEF-45F4-A1AC-90F3AFBA751F\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn delete_chart_repository() {
     >(
         "cr 2018-12-01 DeleteChartRepository",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"12589EF7-96E2-4554-AAD7-F7209E88CAD3\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn delete_event_center_rule() {
     >(
         "cr 2018-12-01 DeleteEventCenterRule",
         "{\"Code\":\"success\",\"RequestId\":\"031572FA-7D8F-4C05-B790-1071E0E05DE6\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn delete_instance_endpoint_acl_policy() {
     >(
         "cr 2018-12-01 DeleteInstanceEndpointAclPolicy",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"BDB1F145-F0FF-44E9-AADF-A678642A7C7D\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn delete_instance_vpc_endpoint_linked_vpc() {
     >(
         "cr 2018-12-01 DeleteInstanceVpcEndpointLinkedVpc",
         "{\"Code\":\"true\",\"IsSuccess\":true,\"RequestId\":\"20FE7A66-0044-4E23-BBEC-C434EADBD7AF\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn delete_namespace() {
     >(
         "cr 2018-12-01 DeleteNamespace",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"BA08C185-8F76-48D7-ACB3-BA11BF2778F9\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn delete_repo_build_rule() {
     >(
         "cr 2018-12-01 DeleteRepoBuildRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"2E3F55BF-FA7B-454E-B2C6-85265E243ADC\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn delete_repo_sync_rule() {
     >(
         "cr 2018-12-01 DeleteRepoSyncRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"72DD4198-1BB9-47A3-BC01-EAD1A6D5E173\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn delete_repo_tag() {
     >(
         "cr 2018-12-01 DeleteRepoTag",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"96E66B3A-C81A-48BE-ACD6-C0AB1F9313C0\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn delete_repo_trigger() {
     >(
         "cr 2018-12-01 DeleteRepoTrigger",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"85180AE4-9A57-48F8-9EF9-68ECCE54B552\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn delete_repository() {
     >(
         "cr 2018-12-01 DeleteRepository",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"47DD9D56-09A0-4C52-B520-C3805DBAB96B\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn delete_scan_rule() {
     >(
         "cr 2018-12-01 DeleteScanRule",
         "{\"Code\":\"success\",\"RequestId\":\"12589EF7-96E2-4554-AAD7-F7209E88CAD3\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn delete_storage_domain_routing_rule() {
     >(
         "cr 2018-12-01 DeleteStorageDomainRoutingRule",
         "{\"Code\":\"success\",\"RequestId\":\"D4978DCC-ECBD-40B0-A714-EE6959B*****\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn get_artifact_build_rule() {
     >(
         "cr 2018-12-01 GetArtifactBuildRule",
         "{\"ArtifactType\":\"ACCELERATED_IMAGE\",\"BuildRuleId\":\"crabr-o2670wqz2n70****\\n\",\"Code\":\"success\",\"IsSuccess\":true,\"Parameters\":{\"ImageIndexOnly\":false,\"PriorityFile\":\"L2hvbWUvdGVzdC8=\"},\"RequestId\":\"7A3E98F6-296C-54AC-A612-B75E7777D4C1\",\"ScopeId\":\"crr-8dz3aedjqlmk****\",\"ScopeType\":\"REPOSITORY\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn get_artifact_build_task() {
     >(
         "cr 2018-12-01 GetArtifactBuildTask",
         "{\"ArtifactBuildType\":\"IMAGE_TO_ACCELERATED_IMAGE\",\"BuildTaskId\":\"i2a-1yu****\",\"Code\":\"success\",\"EndTime\":1685415871,\"Instructions\":[\"null\"],\"IsSuccess\":true,\"RequestId\":\"C4C7DD0C-C9D6-437A-A7EE-121EFD70D002\",\"SourceArtifact\":{\"ArtifactType\":\"IMAGE\",\"RepoId\":\"cri-shac42yvqzvq****\",\"Version\":\"latest\"},\"StartTime\":1685437471,\"TargetArtifact\":{\"ArtifactType\":\"IMAGE\",\"RepoId\":\"crr-1234567\",\"Version\":\"latest_accelerated\"},\"TaskStatus\":\"BUILDING\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn get_artifact_lifecycle_rule() {
     >(
         "cr 2018-12-01 GetArtifactLifecycleRule",
         "{\"Auto\":true,\"Code\":\"success\",\"CreateTime\":1571926439000,\"EnableDeleteTag\":true,\"InstanceId\":\"cri-xkx6vujuhay0****\",\"IsSuccess\":true,\"ModifiedTime\":1638259914000,\"NamespaceName\":\"test-namespace\",\"NextTime\":1701878400000,\"Policies\":[{\"Condition\":{\"LastPullOlderThanDays\":0,\"LastPushOlderThanDays\":0,\"LatestTagCount\":0},\"Filter\":{\"TagWildcard\":\"\"},\"Type\":\"\"}],\"RepoName\":\"test-repo\",\"RequestId\":\"724402D0-75CD-4794-BC20-7D37208****\",\"RetentionTagCount\":30,\"RuleId\":\"cralr-a18bkiajy8****\",\"ScheduleTime\":\"WEEK\",\"Scope\":\"INSTANCE\",\"TagRegexp\":\".*-alpine\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn get_artifact_subscription_rule() {
     >(
         "cr 2018-12-01 GetArtifactSubscriptionRule",
         "{\"Accelerate\":true,\"Code\":\"success\",\"CreateTime\":1570759546000,\"InstanceId\":\"cri-hpdfkc6utbaq****\\n\",\"IsSuccess\":true,\"ModifiedTime\":1638259914000,\"NamespaceName\":\"test-ns\\n\",\"Override\":true,\"Platform\":[\"linux/amd64\"],\"RepoName\":\"test-repo\\n\",\"RequestId\":\"D4978DCC-ECBD-40B0-A714-EE6959B22C77\",\"RuleId\":\"crasr-mdbpung4i1rm****\\n\",\"SourceDomain\":\"\",\"SourceNamespaceName\":\"library\",\"SourceProvider\":\"DOCKER_HUB\",\"SourceRepoName\":\"nginx\",\"TagCount\":1,\"TagRegexp\":\"release-v.*\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn get_artifact_subscription_task() {
     >(
         "cr 2018-12-01 GetArtifactSubscriptionTask",
         "{\"ArtifactType\":\"IMAGE\",\"Code\":\"success\",\"EndTime\":1691979202000,\"InstanceId\":\"cri-xkx6vujuhay0****\",\"IsSuccess\":true,\"Message\":\"success\",\"NamespaceName\":\"test\",\"RepoName\":\"test-repo\",\"RequestId\":\"12589EF7-96E2-4554-AAD7-F7209E88CAD3\",\"SourceNamespaceName\":\"library\",\"SourceProvider\":\"DOCKER_HUB\",\"SourceRepoName\":\"nginx\",\"SourceRepoType\":\"PUBLIC\",\"StartTime\":1568718468000,\"TagSubscriptionCount\":1,\"TagTotalCount\":6,\"TaskId\":\"crast-40le4es9yh0p****\",\"TaskResult\":\"SUCCESS\",\"TaskStatus\":\"RUNNING\",\"TaskType\":\"AUTO\"}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn get_artifact_subscription_task_result() {
     >(
         "cr 2018-12-01 GetArtifactSubscriptionTaskResult",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"0A8768F6-9B47-5127-A075-9CFB9F79181F\",\"TaskResults\":[{\"EndTime\":1692756630000,\"InstanceId\":\"cri-isj2wgaw4z9****\",\"NamespaceName\":\"test-ns\",\"RepoName\":\"test-reop\",\"Result\":\"SUCCESS\",\"StartTime\":1691719501000,\"Status\":\"COMPLETED\",\"Tag\":\"v2.0\",\"TaskId\":\"crast-wkpfwqozjiq****\"}],\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn get_authorization_token() {
     >(
         "cr 2018-12-01 GetAuthorizationToken",
         "{\"AuthorizationToken\":\"shaunadadakks:uuczxnjcyeyhdjadkkajsjdjadhyucb\",\"Code\":\"success\",\"ExpireTime\":1571242083000,\"IsSuccess\":true,\"RequestId\":\"E069EB86-E6AD-4A98-ADDE-0E993390239A\",\"TempUsername\":\"temp_user_cr\"}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn get_chain() {
     >(
         "cr 2018-12-01 GetChain",
         "{\"ChainConfig\":{\"ChainConfigId\":\"cci-lz3ycgo69ukt****\",\"IsActive\":true,\"Nodes\":[{\"Enable\":true,\"NodeConfig\":{\"DenyPolicy\":{\"Action\":\"BLOCK\",\"BaselineList\":\"identification,hc_image_exploit\",\"IssueCount\":\"10\",\"IssueLevel\":\"HIGH\",\"IssueList\":\"CVE-2020-8286,CVE-2020-8285\",\"Logic\":\"AND\",\"MaliciousList\":\"mutate_cockhorse,abnormal_program\"},\"Retry\":3,\"ScanEngine\":\"ACR_SCAN_SERVICE\",\"Timeout\":900},\"NodeName\":\"VULNERABILITY_SCANNING\"}],\"Routers\":[{\"From\":{\"NodeName\":\"DOCKER_IMAGE_BUILD\"},\"To\":{\"NodeName\":\"DOCKER_IMAGE_PUSH\"}}],\"Version\":\"1\"},\"ChainId\":\"chi-0ops0gsmw5x2****\",\"Code\":\"success\",\"CreateTime\":1638255427000,\"Description\":\"description\",\"InstanceId\":\"cri-4cdrlqmhn4gm****\",\"IsSuccess\":true,\"ModifiedTime\":1638259914000,\"Name\":\"test\",\"RequestId\":\"C87993B5-7D61-5CAC-8D64-1AC732DD69FF\",\"ScopeExclude\":[\"repo_name1,repo_name2\\n\"],\"ScopeId\":\"crr-nyrh2oko32xb****\",\"ScopeType\":\"REPOSITORY\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn get_chart_namespace() {
     >(
         "cr 2018-12-01 GetChartNamespace",
         "{\"AutoCreateRepo\":true,\"Code\":\"success\",\"DefaultRepoType\":\"PRIVATE\",\"InstanceId\":\"cri-xkx6vujuhay0****\",\"IsSuccess\":true,\"NamespaceId\":\"crcn-43dhbjbyt2xl****\",\"NamespaceName\":\"ns1\",\"NamespaceStatus\":\"NORMAL\",\"RequestId\":\"CD71CF13-93AA-4805-848B-69B2DD543A9A\",\"ResourceGroupId\":\"rg-acfmv36i4is****\"}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn get_chart_repository() {
     >(
         "cr 2018-12-01 GetChartRepository",
         "{\"Code\":\"success\",\"CreateTime\":1563767620000,\"InstanceId\":\"cri-kmsiwlxxdcva****\",\"IsSuccess\":true,\"ModifiedTime\":1563767700000,\"RepoId\":\"crcr-c7letfwev5oq****\",\"RepoName\":\"test\",\"RepoNamespaceName\":\"test\",\"RepoStatus\":\"NORMAL\",\"RepoType\":\"PUBLIC\",\"RequestId\":\"A3F6AB56-DEF4-4FF5-8DE4-680362C0E21F\",\"ResourceGroupId\":\"rg-acfmv36i4is****\",\"Summary\":\"test\"}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn get_instance() {
     >(
         "cr 2018-12-01 GetInstance",
         "{\"Code\":\"success\",\"CreateTime\":1571926439000,\"InstanceId\":\"cri-xkx6vujuhay0****\",\"InstanceIssue\":\"实例问题，取值：\\nOSS_TOO_MANY_BUCKETS：OSS Bucket 数量超限\\n\\nOSS_BUCKET_ALREADY_EXISTS：同名 OSS Bucket 已存在\\n\\nOSS_SERVICE_ROLE_UNAUTHORIZED：OSS 权限未授权\\n\\nUSER_NOT_REGISTERED_BY_REAL_NAME：国际站账号在购买中国站 OSS Bucket 时未进行实名认证\",\"InstanceName\":\"shanghai-instance1\",\"InstanceSpecification\":\"Enterprise_Basic\",\"InstanceStatus\":\"RUNNING\",\"IsSuccess\":true,\"ModifiedTime\":1571926560000,\"RequestId\":\"6EF34B18-4228-470C-860C-D28597CF010E\",\"ResourceGroupId\":\"rg-acfmv36i4isx****\",\"Tags\":[{\"TagKey\":\"test_key\",\"TagValue\":\"test_value\"}]}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn get_instance_count() {
     >(
         "cr 2018-12-01 GetInstanceCount",
         "{\"Code\":\"success\",\"Count\":5,\"IsSuccess\":true,\"RequestId\":\"BC648259-91A7-4502-BED3-EDF64361FA83\"}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn get_instance_endpoint() {
     >(
         "cr 2018-12-01 GetInstanceEndpoint",
         "{\"AclEnable\":true,\"AclEntries\":[{\"Comment\":\"1\",\"Entry\":\"192.168.1.0/24\"}],\"Code\":\"success\",\"Domains\":[{\"Domain\":\"shanghai-instance1-registry.cn-shanghai.cr.aliyuncs.com\",\"Type\":\"SYSTEM\"}],\"Enable\":true,\"IsSuccess\":true,\"RequestId\":\"8F3D5EC5-39D1-4C53-A198-48C54C658FA3\",\"Status\":\"RUNNING\"}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn get_instance_usage() {
     >(
         "cr 2018-12-01 GetInstanceUsage",
         "{\"ChartNamespaceQuota\":\"50\",\"ChartNamespaceUsage\":\"2\",\"ChartRepoQuota\":\"5000\",\"ChartRepoUsage\":\"5\",\"Code\":\"success\",\"IsSuccess\":true,\"NamespaceQuota\":\"100\",\"NamespaceUsage\":\"4\",\"RepoQuota\":\"1000\",\"RepoUsage\":\"2\",\"RequestId\":\"A726E801-7FCF-43F9-AF1C-51B3E65D3E7A\",\"VpcQuota\":\"5\",\"VpcUsage\":\"2\"}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn get_instance_vpc_endpoint() {
     >(
         "cr 2018-12-01 GetInstanceVpcEndpoint",
         "{\"Code\":\"success\",\"Domains\":[\"test-registry.cn-hangzhou.cr.aliyuncs.com\"],\"Enable\":true,\"IsSuccess\":true,\"LinkedVpcs\":[{\"DefaultAccess\":false,\"Ip\":\"192.168.10.11\",\"Issue\":\"PRIVATE_ZONE_CONFLICT_AT_{private_zone_id}\",\"Status\":\"CREATING\",\"VpcId\":\"vpc-uf6aamu2nomfr1thd****\",\"VswitchId\":\"vsw-uf62m5vmxl2e72dk7****\"}],\"ModuleName\":\"Registry\",\"RequestId\":\"BAE9349D-A587-4F9A-B574-9DA0EF2638D1\"}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn get_namespace() {
     >(
         "cr 2018-12-01 GetNamespace",
         "{\"AutoCreateRepo\":true,\"Code\":\"success\",\"DefaultRepoConfiguration\":{\"ArtifactBuildRuleParameters\":{\"ImageIndexOnly\":true,\"PriorityFile\":\"\"},\"RepoType\":\"\",\"TagImmutability\":true},\"DefaultRepoType\":\"PUBLIC\",\"InstanceId\":\"cri-kmsiwlxxdcva****\",\"IsSuccess\":true,\"NamespaceId\":\"crn-tiw8t3f8i5lt****\",\"NamespaceName\":\"test\",\"NamespaceStatus\":\"NORMAL\",\"RequestId\":\"E4BC9E21-8AA5-4582-83C1-C1209AB8196F\",\"ResourceGroupId\":\"rg-acfmv36i4is****\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn get_repo_build_record() {
     >(
         "cr 2018-12-01 GetRepoBuildRecord",
         "{\"BuildRecordId\":\"79174CBA-8556-443A-8976-22C922D7****\",\"Code\":\"success\",\"EndTime\":1568718698000,\"Image\":{\"ImageTag\":\"master\",\"RepoName\":\"test\",\"RepoNamespaceName\":\"test\"},\"IsSuccess\":true,\"RequestId\":\"a78ec6fb-16ea-4649-93b7-f52afba7d9de1\\t\",\"StartTime\":1568718468000,\"Status\":\"true\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn get_repo_build_record_status() {
     >(
         "cr 2018-12-01 GetRepoBuildRecordStatus",
         "{\"BuildStatus\":\"success\",\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"79174CBA-8556-443A-8976-22C922D7BE37\"}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn get_repo_source_code_repo() {
     >(
         "cr 2018-12-01 GetRepoSourceCodeRepo",
         "{\"AutoBuild\":\"true\",\"Code\":\"success\",\"CodeRepoDomain\":\"https://github.com\",\"CodeRepoName\":\"repo\",\"CodeRepoNamespaceName\":\"namespace\",\"CodeRepoType\":\"GITHUB\",\"DisableCacheBuild\":\"false\",\"IsSuccess\":true,\"OverseaBuild\":\"false\",\"RepoId\":\"crr-gzsrlevmvoaq****\",\"RequestId\":\"4CE1F661-75DD-4EBD-A4AD-057B26834ABB\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn get_repo_sync_task() {
     >(
         "cr 2018-12-01 GetRepoSyncTask",
         "{\"Code\":\"success\",\"CrossUser\":true,\"ImageFrom\":{\"ImageTag\":\"master\",\"InstanceId\":\"cri-sgedpenzw80e****\",\"RegionId\":\"cn-shanghai\",\"RepoName\":\"test\",\"RepoNamespaceName\":\"test\"},\"ImageTo\":{\"ImageTag\":\"master\",\"InstanceId\":\"cri-leqzomz5vijc****\",\"RegionId\":\"eu-west-1\",\"RepoName\":\"test\",\"RepoNamespaceName\":\"test\"},\"IsSuccess\":true,\"LayerTasks\":[{\"ArtifactDigest\":\"sha256:36fb85fcb5e919cb60e782397a6be04201868fe7b38ef7669fc01caec1c8fc4e\",\"Digest\":\"sha256:36fb85fcb5e919cb60e782397a6be04201868fe7b38ef7669fc01caec1c8fc4e\",\"Size\":23655489,\"SyncLayerTaskId\":\"rslt-074x4q20fx2d****\",\"SyncedSize\":23655489,\"TaskStatus\":\"SUCCESS\"}],\"Progress\":1,\"RequestId\":\"A6DEF8B0-5D45-46D6-867D-8C7FF0966B07\",\"SyncBatchTaskId\":\"a9434731-95ef-4087-9cf4-369c8e90****\",\"SyncRuleId\":\"crsr-cllro6ho3wne****\",\"SyncTaskId\":\"rst-zxjkiv5oil6f****\",\"SyncTransAccelerate\":true,\"SyncedSize\":23655489,\"TaskIssue\":\"NETWORK_ERROR\",\"TaskStatus\":\"SUCCESS\",\"TaskTrigger\":\"PASSIVE\"}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn get_repo_tag() {
     >(
         "cr 2018-12-01 GetRepoTag",
         "{\"Code\":\"success\",\"Digest\":\"67bfbcc12b67936ec7f867927817cbb071832b873dbcaed312a1930ba5f1****\",\"ImageCreate\":1572839125000,\"ImageId\":\"45023655bf39c382e26a8607d057c27871dee163c1ecf48cc1ebf2a1****\",\"ImageSize\":27107966,\"ImageUpdate\":1572875608000,\"IsSuccess\":true,\"RequestId\":\"031572FA-7D8F-4C05-B790-1071E0E05DE6\",\"Status\":\"NORMAL\",\"Tag\":\"1.0\"}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn get_repo_tag_scan_status() {
     >(
         "cr 2018-12-01 GetRepoTagScanStatus",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"BC648259-91A7-4502-BED3-EDF64361FA83\",\"ScanService\":\"ACR_SCAN_SERVICE\",\"Status\":\"COMPLETE\"}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn get_repo_tag_scan_summary() {
     >(
         "cr 2018-12-01 GetRepoTagScanSummary",
         "{\"Code\":\"success\",\"HighSeverity\":22,\"IsSuccess\":true,\"LowSeverity\":89,\"MediumSeverity\":81,\"RequestId\":\"BC648259-91A7-4502-BED3-EDF64361FA83\",\"TotalSeverity\":196,\"UnknownSeverity\":4}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn get_repository() {
     >(
         "cr 2018-12-01 GetRepository",
         "{\"Code\":\"success\",\"CreateTime\":1570759546000,\"Detail\":\"test\",\"InstanceId\":\"cri-kmsiwlxxdcva****\",\"IsSuccess\":true,\"ModifiedTime\":1570759546100,\"RepoBuildType\":\"MANUAL\",\"RepoId\":\"crr-l5eoubonp0l****\",\"RepoName\":\"test\",\"RepoNamespaceName\":\"test\",\"RepoStatus\":\"NORMAL\",\"RepoType\":\"PRIVATE\",\"RequestId\":\"915E6734-3E50-4640-8DBA-126D2D94DE29\",\"ResourceGroupId\":\"rg-acfmv36i4is****\",\"Summary\":\"Automatically created repository\",\"TagImmutability\":true}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn get_scan_rule() {
     >(
         "cr 2018-12-01 GetScanRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"C87993B5-7D61-5CAC-8D64-1AC732DD69FF\",\"ScanRule\":{\"CreateTime\":0,\"InstanceId\":\"cri-szw6f6bhrky0c8jk\",\"Namespaces\":[\"[\\\\\\\"lwc-app-group\\\\\\\"]\"],\"RepoNames\":[\"[\\\\\\\"lesson-kit-api\\\\\\\",\\\\\\\"lesson-kit-consumer-gen\\\\\\\"]\"],\"RepoTagFilterPattern\":\".*\",\"RuleName\":\"protection\",\"ScanRuleId\":\"crscnr-aemytkwad2h7fyhb\",\"ScanScope\":\"REPO\",\"ScanType\":\"SBOM\",\"TriggerType\":\"AUTO\",\"UpdateTime\":0}}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn get_storage_domain_routing_rule() {
     >(
         "cr 2018-12-01 GetStorageDomainRoutingRule",
         "{\"Code\":\"success\",\"CreateTime\":1571926439000,\"ModifyTime\":1571926439000,\"RequestId\":\"D4978DCC-ECBD-40B0-A714-EE695******\",\"Routes\":[{\"EndpointType\":\"\",\"InstanceDomain\":\"\",\"StorageDomain\":\"\"}],\"RuleId\":\"crsdr-luq6qiegzvx****\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn list_artifact_build_task_log() {
     >(
         "cr 2018-12-01 ListArtifactBuildTaskLog",
         "{\"BuildTaskLogs\":[{\"LineNumber\":1,\"Message\":\"Start Build\"}],\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"C4C7DD0C-C9D6-437A-A7EE-121EFD70D002\",\"TotalCount\":200}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn list_artifact_lifecycle_rule() {
     >(
         "cr 2018-12-01 ListArtifactLifecycleRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":10,\"RequestId\":\"F92D82F9-A4C4-5A4A-97B9-E495BF1B****\",\"Rules\":[{\"Auto\":false,\"CreateTime\":1638187989000,\"EnableDeleteTag\":true,\"InstanceId\":\"cri-brlg4cbj2yl****\",\"ModifiedTime\":1678341923385,\"NamespaceName\":\"test-ns\",\"NextTime\":1638187989000,\"Policies\":[{\"Condition\":{\"LastPullOlderThanDays\":0,\"LastPushOlderThanDays\":0,\"LatestTagCount\":0},\"Filter\":{\"TagWildcard\":\"\"},\"Type\":\"\"}],\"RepoName\":\"test_1\",\"RetentionTagCount\":30,\"RuleId\":\"cralr-yqx1q5sir6d****\",\"ScheduleTime\":\"WEEK\",\"Scope\":\"INSTANCE\",\"TagRegexp\":\".*-alpine\\n\"}],\"TotalCount\":39}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn list_artifact_subscription_rule() {
     >(
         "cr 2018-12-01 ListArtifactSubscriptionRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"07FC5654-C82A-59FA-A9D1-78B4EE443F86\",\"Rules\":[{\"Accelerate\":true,\"CreateTime\":1638187989000,\"InstanceId\":\"cri-brlg4cbj2yl****\",\"ModifiedTime\":1678341923385,\"NamespaceName\":\"test-ns\",\"Override\":true,\"Platform\":[\"*/*\"],\"RepoName\":\"test-repo\",\"RuleId\":\"crasr-mdbpung4i1rm****\\n\",\"SourceDomain\":\"\",\"SourceNamespaceName\":\"library\",\"SourceProvider\":\"DOCKER_HUB\",\"SourceRepoName\":\"nginx\",\"TagCount\":1,\"TagRegexp\":\"release.*\"}],\"TotalCount\":13}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn list_artifact_subscription_task() {
     >(
         "cr 2018-12-01 ListArtifactSubscriptionTask",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"81E7A039-A4EF-57D9-A100-88E5DCEF9D56\",\"Tasks\":[{\"ArtifactType\":\"IMAGE\",\"EndTime\":\"1692756630000\",\"InstanceId\":\"cri-7pd01myak****\",\"Message\":\"success\",\"NamespaceName\":\"test-ns\",\"RepoName\":\"test-repo\",\"SourceNamespaceName\":\"library\",\"SourceProvider\":\"DOCKER_HUB\",\"SourceRepoName\":\"nginx\",\"SourceRepoType\":\"PUBLIC\",\"StartTime\":\"1695348301000\",\"TagSubscriptionCount\":3,\"TagTotalCount\":311,\"TaskId\":\"crast-40le4es9yh0p****\",\"TaskResult\":\"SUCCESS\",\"TaskStatus\":\"RUNNING\",\"TaskType\":\"AUTO\"}],\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn list_chain() {
     >(
         "cr 2018-12-01 ListChain",
         "{\"Chains\":[{\"ChainId\":\"chi-0ops0gsmw5x2****\",\"CreateTime\":1638255427000,\"Description\":\"description\",\"InstanceId\":\"cri-4cdrlqmhn4gm****\",\"ModifiedTime\":1638259914000,\"Name\":\"test\",\"ScopeExclude\":[\"repo_name1,repo_name2\"],\"ScopeId\":\"crr-nyrh2oko32xb****\",\"ScopeType\":\"REPOSITORY\"}],\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":1,\"RequestId\":\"85A99B10-3926-5201-958E-C06FA47F****\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn list_chain_instance() {
     >(
         "cr 2018-12-01 ListChainInstance",
         "{\"ChainInstances\":[{\"Chain\":{\"ChainId\":\"chi-m42gbku0****\",\"ChainName\":\"test-chain\",\"Version\":1},\"ChainInstanceId\":\"F4CF4DDB-BEF2-5575-****-*******\",\"EndTime\":1636685856000,\"RepoName\":\"test-repo\",\"RepoNamespaceName\":\"test-ns\",\"Result\":\"SUCCESS\",\"StartTime\":1636685776000,\"Status\":\"COMPLETE\"}],\"Code\":\"success\",\"InstanceId\":\"cri-kmsiwlxxdcva****\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"838D1602-6D8F-47FB-B60A-656645D2****\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn list_chart_namespace() {
     >(
         "cr 2018-12-01 ListChartNamespace",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"Namespaces\":[{\"AutoCreateRepo\":true,\"DefaultRepoType\":\"PUBLIC\",\"InstanceId\":\"cri-kmsiwlxxdcva****\",\"NamespaceId\":\"null\",\"NamespaceName\":\"test\",\"NamespaceStatus\":\"NORMAL\",\"ResourceGroupId\":\"rg-acfm4n5kzyf****\"}],\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"F56D589D-AF7F-4900-BA46-62C780AC2C10\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn list_chart_release() {
     >(
         "cr 2018-12-01 ListChartRelease",
         "{\"ChartReleases\":[{\"Chart\":\"chart1\",\"InstanceId\":\"cri-xkx6vujuhay0****\",\"ModifiedTime\":1571930323000,\"Release\":\"0.1.0\",\"RepoId\":\"crcr-gpsu7b8chmxk****\",\"Size\":\"2826\",\"Status\":\"ENABLED\"}],\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"F68823F6-F1B5-4A4E-8421-A83CAB8F2963\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn list_chart_repository() {
     >(
         "cr 2018-12-01 ListChartRepository",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"Repositories\":[{\"CreateTime\":1571926644000,\"InstanceId\":\"cri-xkx6vujuhay0****\",\"ModifiedTime\":1571930329000,\"RepoId\":\"crcr-gpsu7b8chmxk****\",\"RepoName\":\"repo1\",\"RepoNamespaceName\":\"ns1\",\"RepoStatus\":\"NORMAL\",\"RepoType\":\"PUBLIC\",\"ResourceGroupId\":\"rg-aek2ikd5rxxxxxx\",\"Summary\":\"test\"}],\"RequestId\":\"0AB62FB8-6873-4032-8515-4578D27523B7\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn list_event_center_record() {
     >(
         "cr 2018-12-01 ListEventCenterRecord",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"Records\":[{\"CreateTime\":1638188622000,\"EventChannel\":\"EVENT_BRIDGE\",\"EventNotifyId\":\"7d478419-61df-49e5-b92b-30ce730c2127\",\"EventNotifyMethod\":\"http\",\"EventType\":\"cr:Artifact:DeliveryChainCompleted\",\"InstanceId\":\"cri-gl34plsa****\",\"Namespace\":\"mychain\",\"RecordId\":\"crecrr-ctdbzwtkpr*****\",\"RepoName\":\"ruby-2.4.0\",\"RuleId\":\"crecr-n6pbhgjxtla*****\",\"RuleName\":\"chain-demo\",\"Tag\":\"ruby-2.4.0\",\"UpdateTime\":1638188622000}],\"RequestId\":\"665C7A5E-BAEC-5BCD-AF9F-5F9260D672BF\",\"TotalCount\":50}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn list_event_center_rule_name() {
     >(
         "cr 2018-12-01 ListEventCenterRuleName",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"031572FA-7D8F-4C05-B790-1071E0E05DE6\",\"RuleNames\":[{\"RuleId\":\"crecr-n6pbhgjxtl*****\",\"RuleName\":\"test-chain\"}]}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn list_instance() {
     >(
         "cr 2018-12-01 ListInstance",
         "{\"Code\":\"success\",\"Instances\":[{\"CreateTime\":\"1562849679000\",\"InstanceId\":\"cri-sgedpenzw80e****\",\"InstanceIssue\":\"实例问题，取值：\\nOSS_TOO_MANY_BUCKETS：OSS Bucket 数量超限\\n\\nOSS_BUCKET_ALREADY_EXISTS：同名 OSS Bucket 已存在\\n\\nOSS_SERVICE_ROLE_UNAUTHORIZED：OSS 权限未授权\\n\\nUSER_NOT_REGISTERED_BY_REAL_NAME：国际站账号在购买中国站 OSS Bucket 时未进行实名认证\",\"InstanceName\":\"test\",\"InstanceSpecification\":\"Enterprise_Basic\",\"InstanceStatus\":\"RUNNING\",\"ModifiedTime\":\"1562849760000\",\"RegionId\":\"cn-shanghai\",\"ResourceGroupId\":\"rg-aek2h3aexpy****\",\"Tags\":[{\"TagKey\":\"test_key\",\"TagValue\":\"test_value\"}]}],\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"A2A9BA68-B264-4953-9154-CE61B1C03BA6\",\"TotalCount\":12121}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn list_instance_endpoint() {
     >(
         "cr 2018-12-01 ListInstanceEndpoint",
         "{\"Code\":\"success\",\"Endpoints\":[{\"AclEnable\":true,\"AclEntries\":[{\"Entry\":\"127.0.0.1\"}],\"Domains\":[{\"Domain\":\"t****-registry.cn-shanghai.cr.aliyuncs.com\",\"Type\":\"SYSTEM\"}],\"Enable\":true,\"EndpointType\":\"internet\",\"LinkedVpcs\":[{\"VpcId\":\"vpc-bp1b1xjllp3ve5yze****\"}],\"Status\":\"RUNNING\"}],\"IsSuccess\":true,\"RequestId\":\"1B21A877-66A2-4095-90EB-20A7781A4A67\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn list_instance_region() {
     >(
         "cr 2018-12-01 ListInstanceRegion",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"Regions\":[{\"LocalName\":\"华南1（深圳）\",\"RegionId\":\"cn-shenzhen\"}],\"RequestId\":\"11F182E1-0F84-4F5B-8D3B-61E991482727\"}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn list_namespace() {
     >(
         "cr 2018-12-01 ListNamespace",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"Namespaces\":[{\"AutoCreateRepo\":true,\"DefaultRepoConfiguration\":{\"ArtifactBuildRuleParameters\":{\"ImageIndexOnly\":true,\"PriorityFile\":\"\"},\"RepoType\":\"\",\"TagImmutability\":true},\"DefaultRepoType\":\"PUBLIC\",\"InstanceId\":\"cri-94klsruryslx****\",\"NamespaceId\":\"crn-tiw8t3f8i5lt****\",\"NamespaceName\":\"test\",\"NamespaceStatus\":\"NORMAL\",\"ResourceGroupId\":\"rg-acfm4n5kzyf2fbi\"}],\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"B7E5FCA5-55ED-451C-9649-0BB2B93387D0\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn list_repo_build_record() {
     >(
         "cr 2018-12-01 ListRepoBuildRecord",
         "{\"BuildRecords\":[{\"BuildRecordId\":\"537e08ab-735e-415f-b7c2-160eb87f8****\",\"BuildStatus\":\"SUCCESS\",\"EndTime\":\"1572875610000\",\"Image\":{\"ImageTag\":\"v0.1\",\"RepoId\":\"crr-gzsrlevmvoaq****\",\"RepoName\":\"test\",\"RepoNamespaceName\":\"test\"},\"StartTime\":\"1572872207000\"}],\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"9D23DEDF-E91D-434B-B7D5-9D12C648D166\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn list_repo_build_record_log() {
     >(
         "cr 2018-12-01 ListRepoBuildRecordLog",
         "{\"BuildRecordLogs\":[{\"BuildStage\":\"GIT_CLONE\",\"LineNumber\":2,\"Message\":\"fetch stage begin\"}],\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":100,\"RequestId\":\"4CE1F661-75DD-4EBD-A4AD-057B26834ABB\",\"TotalCount\":\"1000\"}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn list_repo_build_rule() {
     >(
         "cr 2018-12-01 ListRepoBuildRule",
         "{\"BuildRules\":[{\"BuildArgs\":[\"http_proxy=127.0.0.1 \"],\"BuildRuleId\":\"crbr-khys0nd3asbe****\",\"DockerfileLocation\":\"/\",\"DockerfileName\":\"Dockerfile\",\"ImageTag\":\"v0.1\",\"Platforms\":[\"linux/amd64\"],\"PushName\":\"v0.1\",\"PushType\":\"GIT_BRANCH\"}],\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"42D782C8-E8F6-4A32-BEA0-6A6AC854C22A\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn list_repo_sync_rule() {
     >(
         "cr 2018-12-01 ListRepoSyncRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"838D1602-6D8F-47FB-B60A-656645D2****\",\"SyncRules\":[{\"CreateTime\":1572604642000,\"CrossUser\":true,\"LocalInstanceId\":\"cri-kmsiwlxxdcva****\",\"LocalNamespaceName\":\"test\",\"LocalRegionId\":\"cn-shanghai\",\"LocalRepoName\":\"test-repo-local\",\"ModifiedTime\":1572604642000,\"RepoNameFilter\":\".*\",\"SyncDirection\":\"FROM\",\"SyncRuleId\":\"crsr-7lph66uloi6h****\",\"SyncRuleName\":\"sync-rule-1\",\"SyncScope\":\"NAMESPACE\",\"SyncTrigger\":\"PASSIVE\",\"TagFilter\":\".*\",\"TargetInstanceId\":\"cri-k77rd2eo9ztt****\",\"TargetNamespaceName\":\"test\",\"TargetRegionId\":\"cn-shenzhen\",\"TargetRepoName\":\"test-repo-target\"}],\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn list_repo_sync_task() {
     >(
         "cr 2018-12-01 ListRepoSyncTask",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"7640819A-FB5B-4E25-A227-97717F62****\",\"SyncTasks\":[{\"CreateTime\":1572839126000,\"CrossUser\":true,\"CustomLink\":true,\"ImageFrom\":{\"ImageTag\":\"v0.1\",\"InstanceId\":\"cri-kmsiwlxxdcva****\",\"RegionId\":\"cn-shanghai\",\"RepoName\":\"test\",\"RepoNamespaceName\":\"test\"},\"ImageTo\":{\"ImageTag\":\"v0.1\",\"InstanceId\":\"cri-k77rd2eo9zttneqo\",\"RegionId\":\"cn-shenzhen\",\"RepoName\":\"test\",\"RepoNamespaceName\":\"test\"},\"ModifedTime\":1572839133000,\"SyncBatchTaskId\":\"9d8ac4f6-8138-4c15-a2e3-60624ad3****\",\"SyncRuleId\":\"crsr-7lph66uloi6h****\",\"SyncTaskId\":\"rst-4kfd7fk6pohk****\",\"SyncTransAccelerate\":true,\"TaskIssue\":\"NETWORK_ERROR\",\"TaskStatus\":\"ERROR\",\"TaskTrigger\":\"PASSIVE\"}],\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn list_repo_tag() {
     >(
         "cr 2018-12-01 ListRepoTag",
         "{\"Code\":\"success\",\"Images\":[{\"Digest\":\"67bfbcc12b67936ec7f867927817cbb071832b873dbcaed312a1930ba5f1****\",\"ImageCreate\":\"1572839125000\",\"ImageId\":\"45023655bf39c382e26a8607d057c27871dee163c1ecf48cc1ebf2a1****\",\"ImageSize\":27107966,\"ImageUpdate\":\"1572875608000\",\"Status\":\"NORMAL\",\"Tag\":\"v0.1\"}],\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"031572FA-7D8F-4C05-B790-1071E0E05DE6\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn list_repo_tag_scan_result() {
     >(
         "cr 2018-12-01 ListRepoTagScanResult",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"56B5C92F-F5D9-46E0-823F-EC71D1892DAA\",\"TotalCount\":196,\"Vulnerabilities\":[{\"AddedBy\":\"sha256:123456717b8e40b6480979b739010d8d549989602bcdd07922119aec6f9dbe57\",\"AliasName\":\"漏洞\",\"CveLink\":\"https://security-tracker.debian.org/tracker/CVE-2009-5155\",\"CveLocation\":\"/test.txt\",\"CveName\":\"CVE-2009-5155\",\"Description\":\"description.\",\"Feature\":\"eglibc\",\"FixCmd\":\"yum install -y xxx\",\"ScanType\":\"cve\",\"Severity\":\"Medium\",\"Version\":\"2.19-6.9\",\"VersionFixed\":\"2.19-18+deb8u5\",\"VersionFormat\":\"dpkg\"}]}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn list_repo_trigger() {
     >(
         "cr 2018-12-01 ListRepoTrigger",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"2CA76D52-A8F0-4D0B-854E-FBD9F6C99049\",\"Triggers\":[{\"RepoEvent\":\"BUILD_SUCCESS\",\"TriggerId\":\"crw-vriyql9eq7ep****\",\"TriggerName\":\"test\",\"TriggerTag\":\"*\",\"TriggerType\":\"ALL\",\"TriggerUrl\":\"https://www.test.com\"}]}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn list_repository() {
     >(
         "cr 2018-12-01 ListRepository",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"Repositories\":[{\"CreateTime\":1564153576000,\"InstanceId\":\"cri-kmsiwlxxdcv****\",\"ModifiedTime\":1564153576000,\"RepoBuildType\":\"MANUAL\",\"RepoId\":\"crr-03cuozrsqhkw****\",\"RepoName\":\"test\",\"RepoNamespaceName\":\"test\",\"RepoStatus\":\"NORMAL\",\"RepoType\":\"PRIVATE\",\"ResourceGroupId\":\"rg-acfm4n5kzyfxxxx\\n\",\"Summary\":\"test OK\",\"TagImmutability\":true}],\"RequestId\":\"5241C090-DA69-4B0F-8E3F-2F24FDE1110E\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn list_scan_baseline_by_task() {
     >(
         "cr 2018-12-01 ListScanBaselineByTask",
         "{\"Code\":0,\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"5259118F-79E2-57E9-9AEA-551586F4FAED\",\"ScanBaselines\":[{\"BaselineClassAlias\":\"服务配置\",\"BaselineDetailAdvice\":\"建议对ak混淆加密，避免被利用\",\"BaselineDetailDescription\":\"Access Key明文存储\",\"BaselineDetailPrompt\":\"usr/local/www/project/environments/dev/common/config/paramsxxx\",\"BaselineItemCount\":1,\"BaselineNameAlias\":\"服务配置\",\"BaselineNameKey\":\"ak_leak\",\"BaselineNameLevel\":\"high\",\"CreateTime\":1695090008000,\"FirstScanTime\":0,\"HighRiskItemCount\":1,\"LowRiskItemCount\":1,\"MiddleRiskItemCount\":1,\"ScanTaskId\":\"2328fcaa-f28a-405d-a357-asdvfrew23\",\"UpdateTime\":1684220824226}],\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -958,6 +1053,7 @@ fn list_scan_malicious_file_by_task() {
     >(
         "cr 2018-12-01 ListScanMaliciousFileByTask",
         "{\"Code\":0,\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"52AE49C8-B91A-5C1A-821F-C34324B42F7C\",\"ScanMaliciousFiles\":[{\"CreateTime\":0,\"FilePath\":\"tenant/0000000000000000/\",\"FirstScanTime\":0,\"Level\":\"remind\",\"MaliciousMd5\":\"e76c9759783cbbc9be0ff91ca3xxxxxx\",\"MaliciousName\":\"疑似含有Webshell代码\",\"ScanTaskId\":\"fe2d8980-de45-4f55-b57d-e438e6d2e972\",\"UpdateTime\":0}],\"TotalCount\":13}",
+        &[],
     );
 }
 
@@ -968,6 +1064,7 @@ fn list_scan_rule() {
     >(
         "cr 2018-12-01 ListScanRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"PageNo\":1,\"PageSize\":30,\"RequestId\":\"2CB62B5E-605B-5A23-9110-728B8207A25C\",\"ScanRules\":[{\"CreateTime\":1702361810000,\"Namespaces\":[\"platform\"],\"RepoNames\":[\"cloud-function-agent\"],\"RepoTagFilterPattern\":\".*\",\"RuleName\":\"cicd-prod\",\"ScanRuleId\":\"crscnr-2sdveqjhpzd****\",\"ScanScope\":\"REPO\",\"ScanType\":\"SBOM\",\"TriggerType\":\"AUTO\",\"UpdateTime\":1764122725000}],\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -978,6 +1075,7 @@ fn list_tag_resources() {
     >(
         "cr 2018-12-01 ListTagResources",
         "{\"NextToken\":\"AAAAAfj+3fkqd8igM6VLaQjlaYc=\\n\",\"RequestId\":\"7FF809ED-B42F-5AC3-9A17-CFE14BE32A8E\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"cri-w19e7qr2wibl****\",\"ResourceType\":\"Instance\",\"TagKey\":\"test-key\\n\",\"TagValue\":\"test-val\"}]}}",
+        &[],
     );
 }
 
@@ -988,6 +1086,7 @@ fn reset_login_password() {
     >(
         "cr 2018-12-01 ResetLoginPassword",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"EB9C5722-51E2-4497-A573-575B0CA5CE0C\"}",
+        &[],
     );
 }
 
@@ -998,6 +1097,7 @@ fn tag_resources() {
     >(
         "cr 2018-12-01 TagResources",
         "{\"RequestId\":\"E9A586D0-3977-5C28-A44D-55D3A9CD53CC\"}",
+        &[],
     );
 }
 
@@ -1008,6 +1108,7 @@ fn untag_resources() {
     >(
         "cr 2018-12-01 UntagResources",
         "{\"RequestId\":\"724402D0-75CD-4794-BC20-7D3720823AE0\"}",
+        &[],
     );
 }
 
@@ -1018,6 +1119,7 @@ fn update_artifact_lifecycle_rule() {
     >(
         "cr 2018-12-01 UpdateArtifactLifecycleRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"BF92FC2E-455F-5600-A276-D2150A59****\"}",
+        &[],
     );
 }
 
@@ -1028,6 +1130,7 @@ fn update_artifact_subscription_rule() {
     >(
         "cr 2018-12-01 UpdateArtifactSubscriptionRule",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"02B27D80-FD32-5155-931A-93700779BB9E\\n\"}",
+        &[],
     );
 }
 
@@ -1038,6 +1141,7 @@ fn update_chain() {
     >(
         "cr 2018-12-01 UpdateChain",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"85A99B10-3926-5201-958E-C06FA47F****\"}",
+        &[],
     );
 }
 
@@ -1048,6 +1152,7 @@ fn update_chart_namespace() {
     >(
         "cr 2018-12-01 UpdateChartNamespace",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"6877B80A-2895-44C4-BC9E-703B157DEE66\"}",
+        &[],
     );
 }
 
@@ -1058,6 +1163,7 @@ fn update_chart_repository() {
     >(
         "cr 2018-12-01 UpdateChartRepository",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"EB9C5722-51E2-4497-A573-575B0CA5CE0C\"}",
+        &[],
     );
 }
 
@@ -1068,6 +1174,7 @@ fn update_event_center_rule() {
     >(
         "cr 2018-12-01 UpdateEventCenterRule",
         "{\"Code\":200,\"RequestId\":\"031572FA-7D8F-4C05-B790-1071E0E05DE6\",\"RuleId\":\"crecr-n6pbhgjxt*****\"}",
+        &[],
     );
 }
 
@@ -1078,6 +1185,7 @@ fn update_instance_endpoint_status() {
     >(
         "cr 2018-12-01 UpdateInstanceEndpointStatus",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"2FC14396-A16A-42BA-AAE4-BB94D956DF09\"}",
+        &[],
     );
 }
 
@@ -1088,6 +1196,7 @@ fn update_namespace() {
     >(
         "cr 2018-12-01 UpdateNamespace",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"90B8475C-C066-4B92-946E-4D0DECB514E8\"}",
+        &[],
     );
 }
 
@@ -1098,6 +1207,7 @@ fn update_repo_build_rule() {
     >(
         "cr 2018-12-01 UpdateRepoBuildRule",
         "{\"BuildRuleId\":\"crbr-ly77w5i3t31f****\",\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"BC648259-91A7-4502-BED3-EDF64361FA83\"}",
+        &[],
     );
 }
 
@@ -1108,6 +1218,7 @@ fn update_repo_source_code_repo() {
     >(
         "cr 2018-12-01 UpdateRepoSourceCodeRepo",
         "{\"Code\":\"200\",\"IsSuccess\":true,\"RequestId\":\"F56D589D-AF7F-4900-BA46-62C780AC2C10\"}",
+        &[],
     );
 }
 
@@ -1118,6 +1229,7 @@ fn update_repo_trigger() {
     >(
         "cr 2018-12-01 UpdateRepoTrigger",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"32535049-ED91-4589-98C0-7C88766EDF1F\"}",
+        &[],
     );
 }
 
@@ -1128,6 +1240,7 @@ fn update_repository() {
     >(
         "cr 2018-12-01 UpdateRepository",
         "{\"Code\":\"success\",\"IsSuccess\":true,\"RequestId\":\"CC43EC6B-0DD4-40AE-8811-B0519617051A\"}",
+        &[],
     );
 }
 
@@ -1138,6 +1251,7 @@ fn update_scan_rule() {
     >(
         "cr 2018-12-01 UpdateScanRule",
         "{\"Code\":0,\"RequestId\":\"33EF1695-E2B7-5D57-B4E1-3D655FE1EBD8\",\"ScanRuleId\":\"crscnr-3qmkeiuggfpjkfrq\"}",
+        &[],
     );
 }
 
@@ -1148,5 +1262,6 @@ fn update_storage_domain_routing_rule() {
     >(
         "cr 2018-12-01 UpdateStorageDomainRoutingRule",
         "{\"Code\":\"success\",\"RequestId\":\"D4978DCC-ECBD-40B0-A714-EE6959*****\",\"Success\":true}",
+        &[],
     );
 }

@@ -8,6 +8,7 @@ fn attach_instances() {
     >(
         "CS 2015-12-15 AttachInstances",
         "{\"list\":[{\"code\":\"200\",\"instanceId\":\"i-2ze0lgm3y6iylcbt****\",\"message\":\"successful\"}],\"task_id\":\"T-5a544aff80282e39ea00****\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn attach_instances_to_node_pool() {
     >(
         "CS 2015-12-15 AttachInstancesToNodePool",
         "{\"request_id\":\"D7631D83-6E98-1949-B665-766A62xxxxxx\",\"task_id\":\"T-5a54309c80282e39eaxxxxxx\"}",
+        &[],
     );
 }
 
@@ -25,14 +27,14 @@ fn attach_instances_to_node_pool() {
 fn cancel_cluster_upgrade() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::cancel_cluster_upgrade::CancelClusterUpgradeResponse,
-    >("CS 2015-12-15 CancelClusterUpgrade", "{}");
+    >("CS 2015-12-15 CancelClusterUpgrade", "{}", &[]);
 }
 
 #[test]
 fn cancel_component_upgrade() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::cancel_component_upgrade::CancelComponentUpgradeResponse,
-    >("CS 2015-12-15 CancelComponentUpgrade", "{}");
+    >("CS 2015-12-15 CancelComponentUpgrade", "{}", &[]);
 }
 
 #[test]
@@ -42,6 +44,7 @@ fn cancel_operation_plan() {
     >(
         "CS 2015-12-15 CancelOperationPlan",
         "{\"request_id\":\"db82195b-75a8-40e5-9be4-16f1829dc624\"}",
+        &[],
     );
 }
 
@@ -49,7 +52,7 @@ fn cancel_operation_plan() {
 fn cancel_task() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::cancel_task::CancelTaskResponse,
-    >("CS 2015-12-15 CancelTask", "{}");
+    >("CS 2015-12-15 CancelTask", "{}", &[]);
 }
 
 #[test]
@@ -59,6 +62,7 @@ fn check_control_plane_log_enable() {
     >(
         "CS 2015-12-15 CheckControlPlaneLogEnable",
         "{\"aliuid\":\"162981*****\",\"components\":[\"[\\\"apiserver\\\", \\\"ccm\\\", \\\"scheduler\\\",  \\\"kcm\\\", \\\"controlplane-events\\\", alb]\"],\"log_project\":\"k8s-log-c5b5e80b0b64a4bf6939d2d8fbbc5****\",\"log_ttl\":\"30\"}",
+        &[],
     );
 }
 
@@ -69,6 +73,7 @@ fn check_service_role() {
     >(
         "CS 2015-12-15 CheckServiceRole",
         "{\"roles\":[{\"granted\":true,\"message\":\"The role does not exist: AliyunCSManagedAutoScalerRole\",\"name\":\"AliyunCSManagedAutoScalerRole\"}]}",
+        &[],
     );
 }
 
@@ -76,7 +81,7 @@ fn check_service_role() {
 fn clean_cluster_user_permissions() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::clean_cluster_user_permissions::CleanClusterUserPermissionsResponse,
-    >("CS 2015-12-15 CleanClusterUserPermissions", "{}");
+    >("CS 2015-12-15 CleanClusterUserPermissions", "{}", &[]);
 }
 
 #[test]
@@ -86,6 +91,7 @@ fn clean_user_permissions() {
     >(
         "CS 2015-12-15 CleanUserPermissions",
         "{\"request_id\":\"687C5BAA-D103-4993-884B-C35E4314****\",\"task_id\":\"clean-user-permissions-2085266204********-6694c16e6ae07***********\"}",
+        &[],
     );
 }
 
@@ -96,6 +102,7 @@ fn create_autoscaling_config() {
     >(
         "CS 2015-12-15 CreateAutoscalingConfig",
         "{\"cluster_id\":\"cc212d04dfe184547bffaa596********\",\"request_id\":\"AF8BE105-C32B-1269-9774-5510********\",\"task_id\":\"T-5fd211e924e1d007********\"}",
+        &[],
     );
 }
 
@@ -106,6 +113,7 @@ fn create_cluster() {
     >(
         "CS 2015-12-15 CreateCluster",
         "{\"cluster_id\":\"cb95aa626a47740afbf6aa099b650****\",\"request_id\":\"687C5BAA-D103-4993-884B-C35E4314****\",\"task_id\":\"T-5a54309c80282e39ea****\"}",
+        &[],
     );
 }
 
@@ -116,6 +124,7 @@ fn create_cluster_diagnosis() {
     >(
         "CS 2015-12-15 CreateClusterDiagnosis",
         "{\"cluster_id\":\"c5cdf7e3938bc4f8eb0e44b21a80f****\",\"diagnosis_id\":\"6f719f23098240818eb26fe3a37d****\",\"request_id\":\"687C5BAA-D103-4993-884B-C35E4314****\"}",
+        &[],
     );
 }
 
@@ -126,6 +135,7 @@ fn create_cluster_inspect_config() {
     >(
         "CS 2015-12-15 CreateClusterInspectConfig",
         "{\"requestId\":\"873DC52C-28AA-5A5C-938C-684D3D4B****\"}",
+        &[],
     );
 }
 
@@ -136,6 +146,7 @@ fn create_cluster_node_pool() {
     >(
         "CS 2015-12-15 CreateClusterNodePool",
         "{\"nodepool_id\":\"np31da1b38983f4511b490fc62108a****\",\"request_id\":\"0527ac9a-c899-4341-a21a-****\",\"task_id\":\"T-613b19bbd160ad492800****\"}",
+        &[],
     );
 }
 
@@ -146,6 +157,7 @@ fn create_kubernetes_trigger() {
     >(
         "CS 2015-12-15 CreateKubernetesTrigger",
         "{\"action\":\"redeploy\",\"cluster_id\":\"c5cdf7e3938bc4f8eb0e44b21a80f****\",\"id\":\"111\",\"project_id\":\"default/test-app\",\"type\":\"deployment\"}",
+        &[],
     );
 }
 
@@ -156,6 +168,7 @@ fn create_template() {
     >(
         "CS 2015-12-15 CreateTemplate",
         "{\"template_id\":\"ba1fe77b-b01e-4640-b77e-8f1b80******\"}",
+        &[],
     );
 }
 
@@ -166,6 +179,7 @@ fn create_trigger() {
     >(
         "CS 2015-12-15 CreateTrigger",
         "{\"action\":\"redeploy\",\"cluster_id\":\"c93095129fc41463aa455d89444fd****\",\"id\":\"75973497486******\",\"project_id\":\"default/test-app\",\"type\":\"deployment\"}",
+        &[],
     );
 }
 
@@ -176,6 +190,7 @@ fn delete_alert_contact() {
     >(
         "CS 2015-12-15 DeleteAlertContact",
         "{\"0\":{\"contact_id\":\"12345\",\"msg\":\"Delete contact resource failed.\",\"status\":true},\"result\":[]}",
+        &["0"],
     );
 }
 
@@ -186,6 +201,7 @@ fn delete_alert_contact_group() {
     >(
         "CS 2015-12-15 DeleteAlertContactGroup",
         "[{\"contact_group_id\":\"12345\",\"msg\":\"Delete contact group resource failed.\",\"status\":true}]",
+        &[],
     );
 }
 
@@ -196,6 +212,7 @@ fn delete_cluster() {
     >(
         "CS 2015-12-15 DeleteCluster",
         "{\"cluster_id\":\"cb95aa626a47740afbf6aa099b650****\",\"request_id\":\"687C5BAA-D103-4993-884B-C35E4314****\",\"task_id\":\"T-5a54309c80282e39ea****\"}",
+        &[],
     );
 }
 
@@ -206,6 +223,7 @@ fn delete_cluster_inspect_config() {
     >(
         "CS 2015-12-15 DeleteClusterInspectConfig",
         "{\"requestId\":\"873DC52C-28AA-5A5C-938C-684D3D4B****\"}",
+        &[],
     );
 }
 
@@ -216,6 +234,7 @@ fn delete_cluster_nodepool() {
     >(
         "CS 2015-12-15 DeleteClusterNodepool",
         "{\"request_id\":\"7263C978-3DBD-4E06-B319-793B38******\",\"task_id\":\"T-655ace947e0e6603af******\"}",
+        &[],
     );
 }
 
@@ -226,6 +245,7 @@ fn delete_cluster_nodes() {
     >(
         "CS 2015-12-15 DeleteClusterNodes",
         "{\"cluster_id\":\"c104d5d5f301c4e2a8ee578c37******\",\"request_id\":\"A9891419-D125-4D89-AFCA-688466******\",\"task_id\":\"T-60fea8ad2e27000ae9******\"}",
+        &[],
     );
 }
 
@@ -233,7 +253,7 @@ fn delete_cluster_nodes() {
 fn delete_kubernetes_trigger() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::delete_kubernetes_trigger::DeleteKubernetesTriggerResponse,
-    >("CS 2015-12-15 DeleteKubernetesTrigger", "{}");
+    >("CS 2015-12-15 DeleteKubernetesTrigger", "{}", &[]);
 }
 
 #[test]
@@ -243,6 +263,7 @@ fn delete_policy_instance() {
     >(
         "CS 2015-12-15 DeletePolicyInstance",
         "{\"instances\":[\"[ \\\"allowed-repos-kqxnc\\\" ]\"]}",
+        &[],
     );
 }
 
@@ -250,14 +271,14 @@ fn delete_policy_instance() {
 fn delete_template() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::delete_template::DeleteTemplateResponse,
-    >("CS 2015-12-15 DeleteTemplate", "{}");
+    >("CS 2015-12-15 DeleteTemplate", "{}", &[]);
 }
 
 #[test]
 fn delete_trigger() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::delete_trigger::DeleteTriggerResponse,
-    >("CS 2015-12-15 DeleteTrigger", "{}");
+    >("CS 2015-12-15 DeleteTrigger", "{}", &[]);
 }
 
 #[test]
@@ -267,6 +288,7 @@ fn deploy_policy_instance() {
     >(
         "CS 2015-12-15 DeployPolicyInstance",
         "{\"instances\":[\"[ \\\"allowed-repos-kqxnc\\\" ]\"]}",
+        &[],
     );
 }
 
@@ -277,6 +299,7 @@ fn describe_addon() {
     >(
         "CS 2015-12-15 DescribeAddon",
         "{\"architecture\":[\"amd64\"],\"category\":\"network\",\"config_schema\":\"{}\",\"install_by_default\":true,\"managed\":false,\"name\":\"coredns\",\"newer_versions\":[{\"minimum_cluster_version\":\"1.20.4\",\"upgradable\":true,\"version\":\"v1.9.3.10-7dfca203-aliyun\"}],\"supported_actions\":[\"Install\"],\"version\":\"v1.9.3.6-32932850-aliyun\"}",
+        &[],
     );
 }
 
@@ -287,6 +310,7 @@ fn describe_addons() {
     >(
         "CS 2015-12-15 DescribeAddons",
         "{\"ComponentGroups\":[{\"group_name\":\"storage\",\"items\":[{\"name\":\"flexvolume\"}]}],\"StandardComponents\":{\"key\":{\"description\":\"***\",\"disabled\":false,\"name\":\"ack-arena\",\"required\":\"false\",\"version\":\"0.5.0\"}}}",
+        &[],
     );
 }
 
@@ -297,6 +321,7 @@ fn describe_cluster_addon_instance() {
     >(
         "CS 2015-12-15 DescribeClusterAddonInstance",
         "{\"config\":\"{\\\"NetworkPolicy\\\":\\\"true\\\"}\",\"name\":\"terway-eniip\",\"state\":\"active\",\"version\":\"v1.4.3\"}",
+        &[],
     );
 }
 
@@ -307,6 +332,7 @@ fn describe_cluster_addon_metadata() {
     >(
         "CS 2015-12-15 DescribeClusterAddonMetadata",
         "{\"config_schema\":\"{\\\\n  \\\\\\\"$schema\\\\\\\": \\\\\\\"https://json-schema.org/draft-07/schema#\\\\\\\",\\\\n  \\\\\\\"properties\\\\\\\": {\\\\n    \\\\\\\"controller\\\\\\\": {\\\\n      \\\\\\\"description\\\\\\\": \\\\\\\"\\\\\\\",\\\\n      \\\\\\\"properties\\\\\\\": {\\\\n        \\\\\\\"resources\\\\\\\": {\\\\n          \\\\\\\"properties\\\\\\\": {\\\\n            \\\\\\\"armsPrometheusOperator\\\\\\\": {\\\\n              \\\\\\\"properties\\\\\\\": {\\\\n                \\\\\\\"resources\\\\\\\": {\\\\n                  \\\\\\\"properties\\\\\\\": {\\\\n                    \\\\\\\"limits\\\\\\\": {\\\\n                      \\\\\\\"properties\\\\\\\": {\\\\n                        \\\\\\\"memory\\\\\\\": {\\\\n                          \\\\\\\"description\\\\\\\": \\\\\\\"memory limit of arms prometheus operator\\\\\\\",\\\\n                          \\\\\\\"type\\\\\\\": \\\\\\\"string\\\\\\\",\\\\n                          \\\\\\\"pattern\\\\\\\": \\\\\\\"^[1-9][0-9]*(\\\\\\\\\\\\\\\\.\\\\\\\\\\\\\\\\d+)?(K|Ki|M|Mi|G|Gi|T|Ti)?$\\\\\\\",\\\\n                          \\\\\\\"default\\\\\\\": \\\\\\\"500m\\\\\\\",\\\\n                          \\\\\\\"x-ui-description\\\\\\\": \\\\\\\"<mds-key>\\\\\\\",\\\\n                          \\\\\\\"x-ui-prompt-message\\\\\\\": \\\\\\\"<mds-key>\\\\\\\",\\\\n                          \\\\\\\"x-ui-validation-message\\\\\\\": \\\\\\\"<mds-key>\\\\\\\",\\\\n                          \\\\\\\"x-ui-additional-tips\\\\\\\": \\\\\\\"<mds-key>\\\\\\\"\\\\n                        },\\\\n                        \\\\\\\"cpu\\\\\\\": {\\\\n                          \\\\\\\"description\\\\\\\": \\\\\\\"cpu limit of arms prometheus operator\\\\\\\",\\\\n                          \\\\\\\"type\\\\\\\": \\\\\\\"string\\\\\\\",\\\\n                          \\\\\\\"pattern\\\\\\\": \\\\\\\"^[1-9][0-9]*(m|\\\\\\\\\\\\\\\\.\\\\\\\\\\\\\\\\d+)?$\\\\\\\",\\\\n                          \\\\\\\"default\\\\\\\": \\\\\\\"1.0\\\\\\\",\\\\n                          \\\\\\\"x-ui-description\\\\\\\": \\\\\\\"<mds-key>\\\\\\\",\\\\n                          \\\\\\\"x-ui-validation-message\\\\\\\": \\\\\\\"<mds-key>\\\\\\\"\\\\n                        }\\\\n                      },\\\\n                      \\\\\\\"type\\\\\\\": \\\\\\\"object\\\\\\\",\\\\n                      \\\\\\\"additionalProperties\\\\\\\": false\\\\n                    },\\\\n                    \\\\\\\"requests\\\\\\\": {\\\\n                      \\\\\\\"properties\\\\\\\": {\\\\n                        \\\\\\\"memory\\\\\\\": {\\\\n                          \\\\\\\"description\\\\\\\": \\\\\\\"memory request of arms prometheus operator\\\\\\\",\\\\n                          \\\\\\\"type\\\\\\\": \\\\\\\"string\\\\\\\",\\\\n                          \\\\\\\"pattern\\\\\\\": \\\\\\\"^[1-9][0-9]*(\\\\\\\\\\\\\\\\.\\\\\\\\\\\\\\\\d+)?(K|Ki|M|Mi|G|Gi|T|Ti)?$\\\\\\\",\\\\n                          \\\\\\\"default\\\\\\\": \\\\\\\"500m\\\\\\\",\\\\n                          \\\\\\\"x-ui-description\\\\\\\": \\\\\\\"<mds-key>\\\\\\\",\\\\n                          \\\\\\\"x-ui-validation-message\\\\\\\": \\\\\\\"<mds-key>\\\\\\\"\\\\n                        },\\\\n                        \\\\\\\"cpu\\\\\\\": {\\\\n                          \\\\\\\"description\\\\\\\": \\\\\\\"cpu request of arms prometheus operator\\\\\\\",\\\\n                          \\\\\\\"type\\\\\\\": \\\\\\\"string\\\\\\\",\\\\n                          \\\\\\\"pattern\\\\\\\": \\\\\\\"^[1-9][0-9]*(m|\\\\\\\\\\\\\\\\.\\\\\\\\\\\\\\\\d+)?$\\\\\\\",\\\\n                          \\\\\\\"default\\\\\\\": \\\\\\\"1.0\\\\\\\",\\\\n                          \\\\\\\"x-ui-description\\\\\\\": \\\\\\\"<mds-key>\\\\\\\",\\\\n                          \\\\\\\"x-ui-validation-message\\\\\\\": \\\\\\\"<mds-key>\\\\\\\"\\\\n                        }\\\\n                      },\\\\n                      \\\\\\\"type\\\\\\\": \\\\\\\"object\\\\\\\",\\\\n                      \\\\\\\"additionalProperties\\\\\\\": false\\\\n                    }\\\\n                  },\\\\n                  \\\\\\\"type\\\\\\\": \\\\\\\"object\\\\\\\",\\\\n                  \\\\\\\"additionalProperties\\\\\\\": false\\\\n                }\\\\n              },\\\\n              \\\\\\\"type\\\\\\\": \\\\\\\"object\\\\\\\",\\\\n              \\\\\\\"additionalProperties\\\\\\\": false\\\\n            }\\\\n          },\\\\n          \\\\\\\"type\\\\\\\": \\\\\\\"object\\\\\\\",\\\\n          \\\\\\\"additionalProperties\\\\\\\": false\\\\n        }\\\\n      },\\\\n      \\\\\\\"type\\\\\\\": \\\\\\\"object\\\\\\\",\\\\n      \\\\\\\"additionalProperties\\\\\\\": false\\\\n    }\\\\n  },\\\\n  \\\\\\\"title\\\\\\\": \\\\\\\"Values\\\\\\\",\\\\n  \\\\\\\"type\\\\\\\": \\\\\\\"object\\\\\\\",\\\\n  \\\\\\\"additionalProperties\\\\\\\": false\\\\n}\",\"name\":\"coredns\",\"version\":\"1.8.4.1\"}",
+        &[],
     );
 }
 
@@ -317,6 +343,7 @@ fn describe_cluster_addon_upgrade_status() {
     >(
         "CS 2015-12-15 DescribeClusterAddonUpgradeStatus",
         "{\"key\":{\"addon_info\":{\"component_name\":\"cloud-controller-manager\",\"ready_to_upgrade\":\"true\",\"version\":\"v1.9.3.340-g9830b58-aliyun\"},\"tasks\":{\"created_at\":\"0001-01-01T00:00:00Z\",\"finished_at\":\"0001-01-01T00:00:00Z\",\"is_canceled\":false,\"status\":\"Success\"}}}",
+        &[],
     );
 }
 
@@ -327,6 +354,7 @@ fn describe_cluster_addons_upgrade_status() {
     >(
         "CS 2015-12-15 DescribeClusterAddonsUpgradeStatus",
         "{\"key\":{\"addon_info\":{\"component_name\":\"cloud-controller-manager\",\"ready_to_upgrade\":\"true\",\"version\":\"v1.9.3.340-g9830b58-aliyun\"},\"tasks\":{\"created_at\":\"2020-12-28T17:00:50Z\",\"finished_at\":\"2020-12-28T17:05:36Z\",\"is_canceled\":false,\"status\":\"Success\"}}}",
+        &[],
     );
 }
 
@@ -337,6 +365,7 @@ fn describe_cluster_addons_version() {
     >(
         "CS 2015-12-15 DescribeClusterAddonsVersion",
         "{\"key\":{\"can_upgrade\":false,\"changed\":\"false\",\"component_name\":\"ack-node-problem-detector\",\"exist\":true,\"message\":\"节点故障检测以及上报至事件中心的插件\",\"next_version\":\"1.2.1\",\"policy\":\"overwrite\",\"ready_to_upgrade\":\"false\",\"required\":false,\"value\":\"npd:\\\\n  # Custom monitor definitions to add to Node Problem Detector ****\",\"version\":\"1.2.1\"}}",
+        &[],
     );
 }
 
@@ -347,6 +376,7 @@ fn describe_cluster_attach_scripts() {
     >(
         "CS 2015-12-15 DescribeClusterAttachScripts",
         "\"\\\"wget http://***.oss-cn-hangzhou.aliyuncs.com/***\\\"\"",
+        &[],
     );
 }
 
@@ -357,6 +387,7 @@ fn describe_cluster_detail() {
     >(
         "CS 2015-12-15 DescribeClusterDetail",
         "{\"auto_mode\":{\"enable\":true},\"cluster_domain\":\"cluster.local\",\"cluster_id\":\"c82e6987e2961451182edacd74faf****\",\"cluster_spec\":\"ack.pro.small\",\"cluster_type\":\"Kubernetes\",\"container_cidr\":\"172.20.xx.xx/16\",\"control_plane_config\":{\"auto_renew\":true,\"auto_renew_period\":1,\"charge_type\":\"PrePaid\",\"cloud_monitor_flags\":true,\"cpu_policy\":\"none\",\"deploymentset_id\":\"ds-bp10b35imuam5amw****\",\"image_id\":\"aliyun_3_x64_20G_alibase_20240819\",\"image_type\":\"AliyunLinux3\",\"instance_metadata_options\":{\"http_tokens\":\"optional\"},\"instance_types\":[\"ecs.g6.large\"],\"key_pair\":\"ack\",\"node_port_range\":\"30000-32767\",\"period\":1,\"period_unit\":\"Month\",\"runtime\":\"containerd\",\"security_hardening_os\":true,\"size\":3,\"soc_enabled\":false,\"system_disk_bursting_enabled\":true,\"system_disk_category\":\"cloud_essd\",\"system_disk_performance_level\":\"PL1\",\"system_disk_provisioned_iops\":1000,\"system_disk_size\":120,\"system_disk_snapshot_policy_id\":\"sp-2zej1nogjvovnz4z****\"},\"created\":\"2025-04-07T09:57:26+08:00\",\"current_version\":\"1.32.1-aliyun.1\",\"deletion_protection\":true,\"docker_version\":\"19.03.5\",\"external_loadbalancer_id\":\"lb-2zehc05z3b8dwiifh****\",\"extra_sans\":[\"192.168.xx.xx\"],\"init_version\":\"1.32.1-aliyun.1\",\"ip_stack\":\"ipv4\",\"maintenance_window\":{\"duration\":\"3h\",\"enable\":false,\"maintenance_time\":\"2020-10-15T12:31:00.000+08:00\",\"recurrence\":\"FREQ=WEEKLY;INTERVAL=4;BYDAY=MO,TU\",\"weekly_period\":\"Monday,Thursday\"},\"master_url\":\"{\\\\\\\"intranet_api_server_endpoint\\\\\\\":\\\\\\\"https://192.168.xx.xx:6443\\\\\\\"***}\",\"meta_data\":\"\\\\\\\"Addons\\\\\\\":***\",\"name\":\"cluster-demo\",\"network_mode\":\"vpc\",\"next_version\":\"1.xx.x-aliyun.1\",\"node_cidr_mask\":\"26\",\"operation_policy\":{\"cluster_auto_upgrade\":{\"channel\":\"patch\",\"enabled\":true}},\"parameters\":{\"key\":\"\\\"ALIYUN::Region\\\": \\\"cn-qingdao\\\"\"},\"private_zone\":false,\"profile\":\"Default\",\"proxy_mode\":\"ipvs\",\"region_id\":\"cn-beijing\",\"resource_group_id\":\"rg-acfmyvw3wjm****\",\"rrsa_config\":{\"audience\":\"https://kubernetes.default.svc,https://example.***.com\",\"enabled\":true,\"issuer\":\"https://oidc-ack-***,https://kubernetes.default.svc\",\"jwks_url\":\"https://oidc-ack-***/c12b990***/keys\",\"max_oidc_token_expiration\":\"12h\",\"oidc_arn\":\"acs:ram::1138***:oidc-provider/ack-rrsa-***\",\"oidc_name\":\"ack-rrsa-***\",\"open_api_configuration_url\":\"https://oidc-ack-***/c12b990***/.well-known/openid-configuration\"},\"security_group_id\":\"sg-25yq****\",\"service_cidr\":\"172.21.xx.xx/20\",\"size\":5,\"state\":\"running\",\"subnet_cidr\":\"172.20.xx.xx/16\",\"tags\":[{\"key\":\"env\",\"value\":\"prod\"}],\"timezone\":\"Asia/Shanghai\",\"updated\":\"2025-04-10T13:28:09+08:00\",\"vpc_id\":\"vpc-2zecuu62b9zw7a7qn****\",\"vswitch_id\":\"vsw-2zete8s4qocqg0mf6****,vsw-2zete8s4qocqg0mf6****\",\"vswitch_ids\":[\"vsw-2zete8s4qocqg0mf6****\"],\"worker_ram_role_name\":\"KubernetesWorkerRole-ec87d15b-edca-4302-933f-c8a16bf0****\",\"zone_id\":\"cn-beijing-a\"}",
+        &[],
     );
 }
 
@@ -367,6 +398,7 @@ fn describe_cluster_events() {
     >(
         "CS 2015-12-15 DescribeClusterEvents",
         "{\"events\":[{\"cluster_id\":\"c82e6987e2961451182edacd74faf****\",\"data\":{\"level\":\"info\",\"message\":\"Start to upgrade NodePool nodePool/npdd89dc2b76c04f14b06774883b******\",\"reason\":\"Started\"},\"event_id\":\"e-9ad04f72-8ee7-46bf-a02c-e4a06b39****\",\"source\":\"task\",\"subject\":\"npdd89dc2b76c04f14b06774883b******\",\"time\":\"2025-05-14T10:00:56+08:00\",\"type\":\"nodepool_update\"}],\"page_info\":{\"page_number\":1,\"page_size\":50,\"total_count\":126}}",
+        &[],
     );
 }
 
@@ -377,6 +409,7 @@ fn describe_cluster_logs() {
     >(
         "CS 2015-12-15 DescribeClusterLogs",
         "[{\"ID\":0,\"cluster_id\":\"c23421cfa74454bc8b37163fd19af***\",\"cluster_log\":\"start to update cluster status to CREATE_COMPLETE\",\"created\":\"2025-04-10T17:54:26+08:00\",\"updated\":\"2025-04-10T17:54:26+08:00\"}]",
+        &[],
     );
 }
 
@@ -387,6 +420,7 @@ fn describe_cluster_node_pool_detail() {
     >(
         "CS 2015-12-15 DescribeClusterNodePoolDetail",
         "{\"auto_mode\":{\"enable\":false},\"auto_scaling\":{\"eip_bandwidth\":5,\"eip_internet_charge_type\":\"PayByBandwidth\",\"enable\":true,\"is_bond_eip\":true,\"max_instances\":10,\"min_instances\":1,\"type\":\"cpu\"},\"host_network\":true,\"interconnect_config\":{\"bandwidth\":10,\"ccn_id\":\"ccn-qm5i0i0q9yi*******\",\"ccn_region_id\":\"cn-shanghai\",\"cen_id\":\"cen-ey9k9nfhz0f*******\",\"improved_period\":\"1\"},\"interconnect_mode\":\"basic\",\"intranet\":true,\"kubernetes_config\":{\"cms_enabled\":true,\"cpu_policy\":\"none\",\"labels\":[{\"key\":\"env\",\"value\":\"prod\"}],\"node_name_mode\":\"aliyun.com192.XX.YY.55test\",\"pre_user_data\":\"dGhpcyBpcyBhIGV4YW1wbGU\\n\",\"runtime\":\"containerd\",\"runtime_version\":\"1.6.38\",\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"key\",\"value\":\"value\"}],\"unschedulable\":true,\"user_data\":\"IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFDSyEi\"},\"management\":{\"auto_repair\":true,\"auto_repair_policy\":{\"approval_required\":false,\"restart_node\":true},\"auto_upgrade\":true,\"auto_upgrade_policy\":{\"auto_upgrade_kubelet\":true},\"auto_vul_fix\":true,\"auto_vul_fix_policy\":{\"exclude_packages\":\"\",\"restart_node\":true,\"vul_level\":\"asap,nntf\"},\"enable\":true,\"upgrade_config\":{\"auto_upgrade\":true,\"max_unavailable\":1,\"surge\":5,\"surge_percentage\":50}},\"max_nodes\":10,\"node_components\":[{\"config\":{\"custom_config\":{\"key\":\"cpuManagerPolicy\"}},\"name\":\"kubelet\",\"version\":\"1.33.3-aliyun.1\"}],\"node_config\":{\"kubelet_configuration\":{\"allowedUnsafeSysctls\":[\"\"],\"clusterDNS\":[\"\"],\"containerLogMaxFiles\":5,\"containerLogMaxSize\":\"10Mi\",\"containerLogMaxWorkers\":1,\"containerLogMonitorInterval\":\"10s\",\"cpuCFSQuota\":true,\"cpuCFSQuotaPeriod\":\"100ms\",\"cpuManagerPolicy\":\"none\",\"eventBurst\":10,\"eventRecordQPS\":5,\"evictionHard\":{\"test\":\"test\",\"test2\":1},\"evictionSoft\":{\"test\":\"test\",\"test2\":1},\"evictionSoftGracePeriod\":{\"test\":\"test\",\"test2\":1},\"featureGates\":{\"test\":\"test\",\"test2\":1},\"imageGCHighThresholdPercent\":85,\"imageGCLowThresholdPercent\":80,\"kubeAPIBurst\":10,\"kubeAPIQPS\":5,\"kubeReserved\":{\"test\":\"test\",\"test2\":1},\"maxPods\":110,\"memoryManagerPolicy\":\"none\",\"podPidsLimit\":-1,\"readOnlyPort\":0,\"registryBurst\":10,\"registryPullQPS\":5,\"reservedMemory\":[{\"limits\":{\"test\":\"test\",\"test2\":1},\"numaNode\":0}],\"serializeImagePulls\":true,\"serverTLSBootstrap\":true,\"systemReserved\":{\"test\":\"test\",\"test2\":1},\"topologyManagerPolicy\":\"restricted\",\"tracing\":{\"endpoint\":\"localhost:4317\",\"samplingRatePerMillion\":0}},\"node_os_config\":{\"hugepage\":{\"khugepagedAllocSleepMillisecs\":0,\"khugepagedDefrag\":0,\"khugepagedPagesToScan\":0,\"khugepagedScanSleepMillisecs\":0,\"transparentDefrag\":\"\",\"transparentEnabled\":\"\"}}},\"nodepool_info\":{\"created\":\"2025-04-10T14:25:37.285530433+08:00\",\"is_default\":true,\"name\":\"default-nodepool\",\"nodepool_id\":\"np615c0e0966124216a0412e10afe0****\",\"region_id\":\"cn-beijing\",\"resource_group_id\":\"rg-acfmyvw3wjmb****\",\"type\":\"ess\",\"updated\":\"2025-04-15T15:39:45.41+08:00\"},\"scaling_group\":{\"auto_renew\":false,\"auto_renew_period\":1,\"cis_enabled\":false,\"compensate_with_on_demand\":true,\"data_disks\":[{\"auto_format\":true,\"auto_snapshot_policy_id\":\"sp-2zej1nogjvovnz4z****\",\"bursting_enabled\":true,\"category\":\"cloud_ssd\",\"device\":\"/dev/xvdb\",\"disk_name\":\"DataDiskName\",\"encrypted\":\"true\",\"file_system\":\"ext4\",\"kms_key_id\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\",\"mount_target\":\"/mnt/path1\",\"performance_level\":\"PL1\",\"provisioned_iops\":1000,\"size\":40,\"snapshot_id\":\"s-280s7****\"}],\"deploymentset_id\":\"ds-bp1d19mmbsv3jf6xxxxx\",\"desired_size\":2,\"image_id\":\"aliyun_3_x64_20G_alibase_20241218.vhd\",\"image_type\":\"AliyunLinux3\",\"instance_charge_type\":\"PostPaid\",\"instance_metadata_options\":{\"http_tokens\":\"optional\"},\"instance_patterns\":[{\"architectures\":[\"X86\"],\"burst_performance_option\":\"Exclude\",\"core\":4,\"cores\":4,\"cpu_architectures\":[\"X86\"],\"excluded_instance_types\":[\"ecs.c6.large\"],\"instance_categories\":[\"General-purpose\"],\"instance_family_level\":\"EnterpriseLevel\",\"instance_type_families\":[\"\"],\"max_cpu_cores\":8,\"max_memory_size\":16,\"max_price\":2,\"maximum_gpu_amount\":0,\"memory\":8,\"min_cpu_cores\":4,\"min_memory_size\":8,\"minimum_eni_ipv6_address_quantity\":0,\"minimum_eni_private_ip_address_quantity\":0,\"minimum_eni_quantity\":0}],\"instance_types\":[\"ecs.n4.large\"],\"internet_charge_type\":\"PayByBandwidth\",\"internet_max_bandwidth_out\":10,\"key_pair\":\"pro-nodepool\",\"login_as_non_root\":true,\"login_password\":\"********\",\"multi_az_policy\":\"BALANCE\",\"on_demand_base_capacity\":0,\"on_demand_percentage_above_base_capacity\":20,\"period\":0,\"period_unit\":\"Month\",\"platform\":\"AliyunLinux\",\"private_pool_options\":{\"id\":\"eap-bp67acfmxazb4****\",\"match_criteria\":\"Open\"},\"ram_policy\":\"KubernetesWorkerRole-021dc54f-929b-437a-8ae0-34c24d3e****\",\"ram_role_name\":\"KubernetesWorkerRole-4a4fa089-80c1-48a5-b3c6-9349311f****\",\"rds_instances\":[\"rm-xxx\"],\"resource_pool_options\":{\"private_pool_ids\":[\"\"],\"strategy\":\"PrivatePoolFirst\"},\"scaling_group_id\":\"asg-2zeieod8giqmov7z****\",\"scaling_policy\":\"release\",\"security_group_id\":\"sg-2ze60ockeekspl3d****\",\"security_group_ids\":[\"sg-2ze60ockeekspl3d****\"],\"security_hardening_os\":false,\"soc_enabled\":false,\"spot_instance_pools\":5,\"spot_instance_remedy\":false,\"spot_price_limit\":[{\"instance_type\":\"ecs.c6.large\",\"price_limit\":\"0.39\"}],\"spot_strategy\":\"NoSpot\",\"system_disk_bursting_enabled\":true,\"system_disk_categories\":[\"cloud_essd\"],\"system_disk_category\":\"cloud_efficiency\",\"system_disk_encrypt_algorithm\":\"aes-256\",\"system_disk_encrypted\":false,\"system_disk_kms_key_id\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\",\"system_disk_performance_level\":\"PL1\",\"system_disk_provisioned_iops\":1000,\"system_disk_size\":120,\"system_disk_snapshot_policy_id\":\"\",\"tags\":[{\"key\":\"env\",\"value\":\"prod\"}],\"vswitch_ids\":[\"vsw-2ze3ds0mdip0hdz8i****\"]},\"status\":{\"conditions\":[{\"last_transition_time\":\"\",\"message\":\"\",\"reason\":\"\",\"status\":\"\",\"type\":\"\"}],\"failed_nodes\":0,\"healthy_nodes\":3,\"initial_nodes\":0,\"offline_nodes\":0,\"removing_nodes\":0,\"serving_nodes\":3,\"state\":\"active\",\"total_nodes\":3},\"tee_config\":{\"tee_enable\":false}}",
+        &[],
     );
 }
 
@@ -397,6 +431,7 @@ fn describe_cluster_node_pools() {
     >(
         "CS 2015-12-15 DescribeClusterNodePools",
         "{\"nodepools\":[{\"auto_mode\":{\"enable\":true},\"auto_scaling\":{\"eip_bandwidth\":5,\"eip_internet_charge_type\":\"PayByBandwidth\",\"enable\":true,\"is_bond_eip\":true,\"max_instances\":10,\"min_instances\":2,\"type\":\"cpu\"},\"interconnect_config\":{\"bandwidth\":10,\"ccn_id\":\"ccn-qm5i0i0q9yi*******\",\"ccn_region_id\":\"cn-shanghai\",\"cen_id\":\"cen-ey9k9nfhz0f*******\",\"improved_period\":\"1\"},\"interconnect_mode\":\"basic\",\"kubernetes_config\":{\"cms_enabled\":true,\"cpu_policy\":\"none\",\"labels\":[{\"key\":\"env\",\"value\":\"prod\"}],\"node_name_mode\":\"aliyun.com192.XX.YY.55test\",\"pre_user_data\":\"IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFD\",\"runtime\":\"containerd\",\"runtime_version\":\"1.6.38\",\"taints\":[{\"effect\":\"NoSchedule\",\"key\":\"key\",\"value\":\"value\"}],\"unschedulable\":true,\"user_data\":\"IyEvYmluL3NoCmVjaG8gIkhlbGxvIEFD****\"},\"management\":{\"auto_repair\":true,\"auto_repair_policy\":{\"approval_required\":false,\"restart_node\":true},\"auto_upgrade\":true,\"auto_upgrade_policy\":{\"auto_upgrade_kubelet\":true},\"auto_vul_fix\":true,\"auto_vul_fix_policy\":{\"exclude_packages\":\"\",\"restart_node\":true,\"vul_level\":\"asap,nntf\"},\"enable\":true,\"upgrade_config\":{\"auto_upgrade\":true,\"max_unavailable\":1,\"surge\":5,\"surge_percentage\":50}},\"max_nodes\":10,\"node_components\":[{\"config\":{\"custom_config\":{\"key\":\"cpuManagerPolicy\"}},\"name\":\"kubelet\",\"version\":\"1.33.3-aliyun.1\"}],\"node_config\":{\"kubelet_configuration\":{\"allowedUnsafeSysctls\":[\"\"],\"clusterDNS\":[\"\"],\"containerLogMaxFiles\":5,\"containerLogMaxSize\":\"10Mi\",\"containerLogMaxWorkers\":1,\"containerLogMonitorInterval\":\"10s\",\"cpuCFSQuota\":true,\"cpuCFSQuotaPeriod\":\"100ms\",\"cpuManagerPolicy\":\"none\",\"eventBurst\":10,\"eventRecordQPS\":5,\"evictionHard\":{\"test\":\"test\",\"test2\":1},\"evictionSoft\":{\"test\":\"test\",\"test2\":1},\"evictionSoftGracePeriod\":{\"test\":\"test\",\"test2\":1},\"featureGates\":{\"test\":\"test\",\"test2\":1},\"imageGCHighThresholdPercent\":85,\"imageGCLowThresholdPercent\":80,\"kubeAPIBurst\":10,\"kubeAPIQPS\":5,\"kubeReserved\":{\"test\":\"test\",\"test2\":1},\"maxPods\":110,\"memoryManagerPolicy\":\"none\",\"podPidsLimit\":-1,\"readOnlyPort\":0,\"registryBurst\":10,\"registryPullQPS\":5,\"reservedMemory\":[{\"limits\":{\"test\":\"test\",\"test2\":1},\"numaNode\":0}],\"serializeImagePulls\":true,\"serverTLSBootstrap\":true,\"systemReserved\":{\"test\":\"test\",\"test2\":1},\"topologyManagerPolicy\":\"restricted\",\"tracing\":{\"endpoint\":\"localhost:4317\",\"samplingRatePerMillion\":0}},\"node_os_config\":{\"hugepage\":{\"khugepagedAllocSleepMillisecs\":0,\"khugepagedDefrag\":0,\"khugepagedPagesToScan\":0,\"khugepagedScanSleepMillisecs\":0,\"transparentDefrag\":\"\",\"transparentEnabled\":\"\"}}},\"nodepool_info\":{\"created\":\"2025-04-15T16:33:29.362888807+08:00\",\"is_default\":true,\"name\":\"default-nodepool\",\"nodepool_id\":\"np615c0e0966124216a0412e10afe0****\",\"region_id\":\"cn-beijing\",\"resource_group_id\":\"rg-acfmyvw3wjm****\",\"type\":\"ess\",\"updated\":\"2025-04-15T16:33:32.823+08:00\"},\"scaling_group\":{\"auto_renew\":false,\"auto_renew_period\":0,\"cis_enabled\":false,\"compensate_with_on_demand\":true,\"data_disks\":[{\"auto_format\":true,\"auto_snapshot_policy_id\":\"sp-2zej1nogjvovnz4z****\",\"bursting_enabled\":true,\"category\":\"cloud_ssd\",\"device\":\"/dev/xvdb\",\"disk_name\":\"DataDiskName\",\"encrypted\":\"true\",\"file_system\":\"ext4\",\"kms_key_id\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\",\"mount_target\":\"/mnt/path1\",\"performance_level\":\"PL1\",\"provisioned_iops\":1000,\"size\":40,\"snapshot_id\":\"s-280s7****\"}],\"deploymentset_id\":\"ds-bp1d19mmbsv3jf6xxxxx\",\"desired_size\":2,\"image_id\":\"aliyun_3_x64_20G_alibase_20241218.vhd\",\"image_type\":\"AliyunLinux3\",\"instance_charge_type\":\"PostPaid\",\"instance_patterns\":[{\"architectures\":[\"X86\"],\"burst_performance_option\":\"Exclude\",\"core\":4,\"cores\":4,\"cpu_architectures\":[\"X86\"],\"excluded_instance_types\":[\"ecs.c6.large\"],\"instance_categories\":[\"General-purpose\"],\"instance_family_level\":\"EnterpriseLevel\",\"instance_type_families\":[\"\"],\"max_cpu_cores\":8,\"max_memory_size\":16,\"max_price\":2,\"maximum_gpu_amount\":0,\"memory\":8,\"min_cpu_cores\":4,\"min_memory_size\":8,\"minimum_eni_ipv6_address_quantity\":0,\"minimum_eni_private_ip_address_quantity\":0,\"minimum_eni_quantity\":0}],\"instance_types\":[\"ecs.n4.large\"],\"internet_charge_type\":\"PayByBandwidth\",\"internet_max_bandwidth_out\":10,\"key_pair\":\"pro-nodepool\",\"login_as_non_root\":true,\"login_password\":\"******\",\"multi_az_policy\":\"COST_OPTIMIZED\",\"on_demand_base_capacity\":0,\"on_demand_percentage_above_base_capacity\":20,\"period\":1,\"period_unit\":\"Month\",\"platform\":\"AliyunLinux\",\"private_pool_options\":{\"id\":\"eap-bp67acfmxazb4****\",\"match_criteria\":\"Open\"},\"ram_policy\":\"KubernetesWorkerRole-021dc54f-929b-437a-8ae0-34c24d3e****\",\"ram_role_name\":\"KubernetesWorkerRole-4a4fa089-80c1-48a5-b3c6-9349311f****\",\"rds_instances\":[\"rm-xxx\"],\"resource_pool_options\":{\"private_pool_ids\":[\"\"],\"strategy\":\"PrivatePoolFirst\"},\"scaling_group_id\":\"asg-2ze8n5qw4atggut8****\",\"scaling_policy\":\"release\",\"security_group_id\":\"sg-2ze1iuk12m2sb4c4****\",\"security_group_ids\":[\"sg-2ze1iuk12m2sb4c4****\"],\"security_hardening_os\":false,\"soc_enabled\":false,\"spot_instance_pools\":5,\"spot_instance_remedy\":false,\"spot_price_limit\":[{\"instance_type\":\"ecs.c6.large\",\"price_limit\":\"0.39\"}],\"spot_strategy\":\"NoSpot\",\"system_disk_bursting_enabled\":true,\"system_disk_categories\":[\"EESSD云盘\"],\"system_disk_category\":\"cloud_efficiency\",\"system_disk_encrypt_algorithm\":\"aes-256\",\"system_disk_encrypted\":false,\"system_disk_kms_key_id\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\",\"system_disk_performance_level\":\"PL1\",\"system_disk_provisioned_iops\":1000,\"system_disk_size\":120,\"system_disk_snapshot_policy_id\":\"\",\"tags\":[{\"key\":\"env\",\"value\":\"prod\"}],\"vswitch_ids\":[\"vsw-2ze3ds0mdip0hdz8i****\"]},\"status\":{\"failed_nodes\":0,\"healthy_nodes\":3,\"initial_nodes\":0,\"offline_nodes\":0,\"removing_nodes\":0,\"serving_nodes\":3,\"state\":\"active\",\"total_nodes\":3},\"tee_config\":{\"tee_enable\":false}}]}",
+        &[],
     );
 }
 
@@ -407,6 +442,7 @@ fn describe_cluster_nodes() {
     >(
         "CS 2015-12-15 DescribeClusterNodes",
         "{\"nodes\":[{\"creation_time\":\"2025-04-16T07:28:00Z\",\"error_message\":\"error***\",\"expired_time\":\"2099-12-31T15:59:00Z\",\"host_name\":\"iZ2vcckdmxp7u0urj2k****\",\"image_id\":\"aliyun_3_x64_20G_alibase_20241218.vhd\",\"instance_charge_type\":\"PostPaid\",\"instance_id\":\"i-2vcckdmxp7u0urj2****\",\"instance_name\":\"worker-k8s-for-cs-c5cdf7e3938bc4f8eb0e44b21a80f****\",\"instance_role\":\"Worker\",\"instance_status\":\"Running\",\"instance_type\":\"ecs.c5.xlarge\",\"instance_type_family\":\"ecs.c5\",\"ip_address\":[\"192.168.xx.xx\"],\"is_aliyun_node\":true,\"node_name\":\"cn-chengdu.192.168xx.xx\",\"node_status\":\"Ready\",\"nodepool_id\":\"np0794239424a84eb7a95327369d56****\",\"source\":\"ess\",\"spot_strategy\":\"NoSpot\",\"state\":\"running\"}],\"page\":{\"page_number\":1,\"page_size\":10,\"total_count\":5}}",
+        &[],
     );
 }
 
@@ -417,6 +453,7 @@ fn describe_cluster_resources() {
     >(
         "CS 2015-12-15 DescribeClusterResources",
         "[{\"associated_object\":{\"kind\":\"Service\",\"name\":\"nginx-ingress-lb\",\"namespace\":\"kube-system\"},\"auto_create\":1,\"cluster_id\":\"cb95aa626a47740afbf6aa099b65****\",\"created\":\"2023-08-15T14:34:42+08:00\",\"creator_type\":\"addon\",\"delete_behavior\":{\"changeable\":false,\"delete_by_default\":false},\"dependencies\":[{\"cluster_id\":\"cc5ee03f63e43425cb6f71f1a1756****\",\"instance_id\":\"ngw-wz9sphwk42sdtjixo****\",\"resource_type\":\"ALIYUN::VPC::NatGateway\"}],\"extra_info\":{\"type\":\"SLS_Data\"},\"instance_id\":\"ngw-wz9sphwk42sdtjixo****\",\"resource_info\":\"{\\\\\\\"Id\\\\\\\":\\\\\\\"KubernetesWorkerRole\\\\\\\",\\\\\\\"Name\\\\\\\":\\\\\\\"KubernetesWorkerRole\\\\\\\",\\\\\\\"Type\\\\\\\":\\\\\\\"ALIYUN::RAM::Role\\\\\\\",\\\\\\\"Status\\\\\\\":\\\\\\\"CREATE_COMPLETE\\\\\\\",\\\\\\\"StatusReason\\\\\\\":\\\\\\\"state changed\\\\\\\",\\\\\\\"Updated\\\\\\\":\\\\\\\"2025-04-10T06:21:17\\\\\\\",\\\\\\\"PhysicalId\\\\\\\":\\\\\\\"KubernetesWorkerRole-7e611193-225f-40f6-bc3c-ea8633******\\\\\\\"}\",\"resource_type\":\"ALIYUN::VPC::NatGateway\",\"state\":\"CREATE_COMPLETE\"}]",
+        &[],
     );
 }
 
@@ -427,6 +464,7 @@ fn describe_cluster_tasks() {
     >(
         "CS 2015-12-15 DescribeClusterTasks",
         "{\"page_info\":{\"page_number\":1,\"page_size\":10,\"total_count\":10},\"requestId\":\"0527ac9a-c899-4341-a21a-xxxxxxxxx\",\"tasks\":[{\"created\":\"2022-08-03T10:11:33+08:00\",\"error\":{\"code\":\"BadRequest\",\"message\":\"Addon status not match\"},\"state\":\"success\",\"task_id\":\"install-addons-c3xxxxxx\",\"task_type\":\"cluster_addon_install\",\"updated\":\"2022-08-03T10:12:03.482+08:00\"}]}",
+        &[],
     );
 }
 
@@ -437,6 +475,7 @@ fn describe_cluster_user_kubeconfig() {
     >(
         "CS 2015-12-15 DescribeClusterUserKubeconfig",
         "{\"config\":\"apiVersion: v1\\\\nclusters:\\\\n- cluster:\\\\n    server: https://114.55.xx.xx:6443\\\\n    certificate-authority-data: LS0tLS****\",\"expiration\":\"2024-03-10T09:56:17Z\"}",
+        &[],
     );
 }
 
@@ -447,6 +486,7 @@ fn describe_cluster_vuls() {
     >(
         "CS 2015-12-15 DescribeClusterVuls",
         "{\"vul_records\":[{\"cve_list\":[\"CVE-2022-xxxxx\"],\"necessity\":\"asap\",\"node_count\":1,\"nodepool_id\":\"np0156da1082b54fa987e32618dd******\",\"nodepool_name\":\"test\",\"vul_alias_name\":\"CVE-2022-xxxx:rsync 安全漏洞\",\"vul_name\":\"oval:com.redhat.rhsa:def:xxxxxxx\",\"vul_type\":\"cve\"}]}",
+        &[],
     );
 }
 
@@ -457,6 +497,7 @@ fn describe_clusters() {
     >(
         "CS 2015-12-15 DescribeClusters",
         "{\"RequestId\":\"348D4C9C-9105-4A1B-A86E-B58F0F875575\",\"clusters\":[{\"cluster_id\":\"cb95aa626a47740afbf6aa099b650****\",\"cluster_type\":\"Kubernetes\",\"created\":\"2019-11-25T15:50:20+08:00\",\"current_version\":\"1.14.8-aliyun.1\",\"data_disk_category\":\"cloud\",\"data_disk_size\":0,\"deletion_protection\":true,\"docker_version\":\"18.09.2\",\"external_loadbalancer_id\":\"lb-2ze3buguz3gx9920z****\",\"master_url\":\"\\\"{\\\\\\\"api_server_endpoint\\\\\\\":\\\\\\\"https://47.93.xx.xxx:6443https://mirana.cs-cn-beijing.aliyuncs.com:4243https://192.xxx.x.xx:6443\\\\\\\"}\\\",   \\\"external_loadbalancer_id\\\": \\\"lb-2ze3buguz3gx9920z****\\\"\",\"meta_data\":\"***\",\"name\":\"my-test-Kubernetes-cluster\",\"network_mode\":\"vpc\",\"region_id\":\"cn-beijing\",\"resource_group_id\":\"rg-acfmyvw3wjm****\",\"security_group_id\":\"sg-2zedf74ifulatvx0****\",\"size\":4,\"state\":\"running\",\"tags\":[{\"key\":\"2\",\"value\":\"3\"}],\"updated\":\"2020-01-13T23:01:03+08:00\",\"vpc_id\":\"vpc-2zecuu62b9zw7a7qn****\",\"vswitch_cidr\":\"\\\"26\\\"\",\"vswitch_id\":\"vsw-2zete8s4qocqg0mf6****\",\"zone_id\":\"cn-beijing-a\"}]}",
+        &[],
     );
 }
 
@@ -467,6 +508,7 @@ fn describe_clusters_for_region() {
     >(
         "CS 2015-12-15 DescribeClustersForRegion",
         "{\"clusters\":[{\"cluster_domain\":\"cluster.local\",\"cluster_id\":\"c905d1364c2dd4b6284a3f41790c4****\",\"cluster_spec\":\"ack.standard\",\"cluster_type\":\"ManagedKubernetes\",\"container_cidr\":\"172.20.0.0/16\",\"created\":\"2020-12-01T20:40:40+08:00\",\"current_version\":\"1.16.6-aliyun.1\",\"deletion_protection\":false,\"init_version\":\"1.16.6-aliyun.1\",\"ip_stack\":\"ipv4\",\"name\":\"test-cluster\",\"next_version\":\"1.18.8-aliyun.1\",\"profile\":\"Default\",\"proxy_mode\":\"ipvs\",\"region_id\":\"cn-beijing-a\",\"resource_group_id\":\"rg-acfmyvw3wjm****\",\"security_group_id\":\"sg-2zeihch86ooz9io4****\",\"service_cidr\":\"172.21.0.0/20\",\"size\":2,\"state\":\"running\",\"tags\":[{\"key\":\"env\",\"value\":\"prod\"}],\"timezone\":\"Asia/Shanghai\",\"updated\":\"2020-12-08T15:37:00+08:00\",\"vpc_id\":\"vpc-2zeg8nf1ukc0fcmvq****\",\"vswitch_ids\":[\"vsw-2vc41xuumx5z2rdma****\"]}],\"page_info\":{\"page_number\":1,\"page_size\":10,\"total_count\":10}}",
+        &[],
     );
 }
 
@@ -477,6 +519,7 @@ fn describe_clusters_v1() {
     >(
         "CS 2015-12-15 DescribeClustersV1",
         "{\"clusters\":[{\"cluster_domain\":\"cluster.local\",\"cluster_id\":\"c3fb96524f9274b4495df0f12a6b5****\",\"cluster_spec\":\"ack.standard\",\"cluster_type\":\"Kubernetes\",\"container_cidr\":\"172.20.xx.xx/16\",\"created\":\"2025-04-07T09:57:26+08:00\",\"current_version\":\"1.32.1-aliyun.1\",\"deletion_protection\":true,\"docker_version\":\"19.03.5\",\"external_loadbalancer_id\":\"lb-2vcrbmlevo6kjpgch****\",\"init_version\":\"1.32.1-aliyun.1\",\"ip_stack\":\"ipv4\",\"maintenance_window\":{\"duration\":\"3h\",\"enable\":false,\"maintenance_time\":\"2020-10-15T12:31:00.000+08:00\",\"recurrence\":\"FREQ=WEEKLY;INTERVAL=4;BYDAY=MO,TU\",\"weekly_period\":\"Monday,Thursday\"},\"master_url\":\"{\\\\\\\"api_server_endpoint\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"intranet_api_server_endpoint\\\\\\\":\\\\\\\"https://192.168.xx.xx:6443\\\\\\\"}\",\"meta_data\":\"{\\\\\\\"Addons\\\\\\\":[{\\\\\\\"config\\\\\\\":***}}\",\"name\":\"cluster-demo\",\"network_mode\":\"vpc\",\"next_version\":\"1.xx.x-aliyun.1\",\"operation_policy\":{\"cluster_auto_upgrade\":{\"channel\":\"patch\",\"enabled\":true}},\"private_zone\":false,\"profile\":\"Default\",\"proxy_mode\":\"ipvs\",\"region_id\":\"cn-beijing\",\"resource_group_id\":\"rg-acfmyvw3wjm****\",\"security_group_id\":\"sg-2vcgwsrwgt5mp0yi****\",\"service_cidr\":\"172.21.xx.xx/20\",\"size\":5,\"state\":\"running\",\"subnet_cidr\":\"null\",\"tags\":[{\"key\":\"env\",\"value\":\"prod\"}],\"timezone\":\"Asia/Shanghai\",\"updated\":\"2025-04-07T09:57:26+08:00\",\"vpc_id\":\"vpc-2vcg932hsxsxuqbgl****\",\"vswitch_id\":\"vsw-2vc41xuumx5z2rdma****,vsw-2vc41xuumx5z2rdma****\",\"vswitch_ids\":[\"vsw-2vc41xuumx5z2rdma****\"],\"worker_ram_role_name\":\"KubernetesWorkerRole-ec87d15b-edca-4302-933f-c8a16bf0****\",\"zone_id\":\"cn-beijing-b\"}],\"page_info\":{\"page_number\":3,\"page_size\":20,\"total_count\":50}}",
+        &[],
     );
 }
 
@@ -487,6 +530,7 @@ fn describe_events() {
     >(
         "CS 2015-12-15 DescribeEvents",
         "{\"events\":[{\"cluster_id\":\"cf62854ac2130470897be7a27ed1f****\",\"data\":{\"level\":\"info\",\"message\":\"Start to upgrade NodePool nodePool/nodePool-A\",\"reason\":\"Started\"},\"event_id\":\"e-dba703c8-953b-40d8-82e8-cb713590****\",\"source\":\"task\",\"subject\":\"np6a5c86f4ecae436f8f4a3dc034a7****\",\"time\":\"2025-04-23T20:48:01+08:00\",\"type\":\"nodepool_upgrade\"}],\"page_info\":{\"page_number\":1,\"page_size\":50,\"total_count\":3}}",
+        &[],
     );
 }
 
@@ -497,6 +541,7 @@ fn describe_events_for_region() {
     >(
         "CS 2015-12-15 DescribeEventsForRegion",
         "{\"events\":[{\"cluster_id\":\"c82e6987e2961451182edacd74faf****\",\"data\":{\"level\":\"info\",\"message\":\"Start to upgrade NodePool nodePool/nodePool-A\",\"reason\":\"Started\"},\"event_id\":\"e-9ad04f72-8ee7-46bf-a02c-e4a06b39****\\n\",\"source\":\"task\",\"subject\":\"npdd89dc2b76c04f14b06774883b******\",\"time\":\"2025-05-14T10:00:56+08:00\",\"type\":\"nodePool_upgrade\"}],\"page_info\":{\"page_number\":1,\"page_size\":50,\"total_count\":3}}",
+        &[],
     );
 }
 
@@ -504,7 +549,7 @@ fn describe_events_for_region() {
 fn describe_external_agent() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::describe_external_agent::DescribeExternalAgentResponse,
-    >("CS 2015-12-15 DescribeExternalAgent", "{\"config\":\"apiVersion: v1****\"}");
+    >("CS 2015-12-15 DescribeExternalAgent", "{\"config\":\"apiVersion: v1****\"}", &[]);
 }
 
 #[test]
@@ -514,6 +559,7 @@ fn describe_kubernetes_version_metadata() {
     >(
         "CS 2015-12-15 DescribeKubernetesVersionMetadata",
         "[{\"capabilities\":{\"AnyAZ\":true,\"ChargeType\":\"PostPaid\"},\"creatable\":true,\"expiration_date\":\"2026-01-30T00:00:00Z\",\"images\":[{\"architecture\":\"x86_64\",\"image_category\":\"system\",\"image_id\":\"aliyun_3_x64_20G_alibase_20241218.vhd\",\"image_name\":\"Alibaba Cloud Linux 3.2104\",\"image_type\":\"AliyunLinux3\",\"os_type\":\"Linux\",\"os_version\":\"3.2104\",\"platform\":\"AliyunLinux\"}],\"meta_data\":{\"KubernetesVersion\":\"1.31.1-aliyun.1\",\"ServiceCIDR\":\"\",\"SubClass\":\"default\"},\"release_date\":\"2025-01-30T00:00:00Z\",\"runtimes\":[{\"name\":\"docker\",\"version\":\"19.03.5\"}],\"upgradable_versions\":[\"1.32.1-aliyun.1\"],\"version\":\"1.31.1-aliyun.1\"}]",
+        &[],
     );
 }
 
@@ -524,6 +570,7 @@ fn describe_node_pool_vuls() {
     >(
         "CS 2015-12-15 DescribeNodePoolVuls",
         "{\"vul_records\":[{\"instance_id\":\"i-t4n2qolb0wtzt0pz****\",\"node_name\":\"cn-hangzhou.192.168.x.x\",\"vul_list\":[{\"alias_name\":\"RHSA-2019:3197-Important: sudo security update\",\"cve_list\":[\"CVE-2017-10268\"],\"name\":\"oval:com.redhat.rhsa:def:20193197\",\"necessity\":\"asap\",\"need_reboot\":false,\"package_list\":[{\"name\":\"\"}]}]}],\"vuls_fix_service_purchased\":false}",
+        &[],
     );
 }
 
@@ -531,7 +578,7 @@ fn describe_node_pool_vuls() {
 fn describe_policies() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::describe_policies::DescribePoliciesResponse,
-    >("CS 2015-12-15 DescribePolicies", "{\"key\":[\"ACKNoEnvVarSecrets\"]}");
+    >("CS 2015-12-15 DescribePolicies", "{\"key\":[\"ACKNoEnvVarSecrets\"]}", &[]);
 }
 
 #[test]
@@ -541,6 +588,7 @@ fn describe_policy_details() {
     >(
         "CS 2015-12-15 DescribePolicyDetails",
         "{\"action\":\"enforce\",\"category\":\"k8s-general\",\"description\":\"Requires container images to begin with a repo string from a specified list\",\"is_deleted\":0,\"name\":\"ACKAllowedRepos\",\"no_config\":0,\"severity\":\"high\",\"template\":\"详情请参见请求示例\"}",
+        &[],
     );
 }
 
@@ -551,6 +599,7 @@ fn describe_policy_governance_in_cluster() {
     >(
         "CS 2015-12-15 DescribePolicyGovernanceInCluster",
         "{\"Violation\":{\"totalViolations\":{\"deny\":[{\"severity\":\"medium\",\"violations\":\"2\"}],\"warn\":[{\"severity\":\"high\",\"violations\":0}]},\"violations\":{\"deny\":[{\"policyDescription\":\"Prevent specific namespaces from being deleted.\",\"policyName\":\"ACKNamespacesDeleteProtection\",\"severity\":\"medium\",\"violations\":1}],\"warn\":[{\"policyDescription\":\"\",\"policyName\":\"\",\"severity\":\"\",\"violations\":0}]}},\"admit_log\":{\"count\":100,\"log_project\":\"k8s-log-clusterid\",\"log_store\":\"policyadmit-clusterid\",\"logs\":[{\"cluster_id\":\"hash code\",\"constraint_action\":\"deny\",\"constraint_api_version\":\"v1beta1\",\"constraint_category\":\"cis-k8s\",\"constraint_group\":\"constraints.gatekeeper.sh\",\"constraint_kind\":\"ACKNamespacesDeleteProtection\",\"constraint_name\":\"namespace-delete-protection-jpjwv\",\"event_msg\":\"Admission webhook \\\\\\\"validation.gatekeeper.sh\\\\\\\" denied request, Resource Namespace: , Constraint: namespace-delete-protection-jpjwv, Message: not allow to delete protection namespace test.\",\"event_type\":\"violation\",\"request_uid\":\"hash code\",\"request_userinfo\":\"account id\",\"request_username\":\"account user name\\n\",\"resource_kind\":\"Namespace\",\"resource_name\":\"test\",\"time\":\"2025-10-27T11:31:40Z\"}],\"progress\":\"Complete\"},\"on_state\":[{\"enabled_count\":3,\"severity\":\"high\",\"total\":8}]}",
+        &[],
     );
 }
 
@@ -561,6 +610,7 @@ fn describe_policy_instances() {
     >(
         "CS 2015-12-15 DescribePolicyInstances",
         "[{\"Created\":\"2024-10-29T18:09:12+08:00\",\"Updated\":\"2024-10-29T18:09:12+08:00\",\"ali_uid\":\"16298168****\",\"cluster_id\":\"c8155823d057948c69a****\",\"instance_name\":\"no-env-var-secrets-****\",\"is_deleted\":0,\"policy_action\":\"deny\",\"policy_category\":\"k8s-general\",\"policy_description\":\"Restricts secrets used in pod envs\",\"policy_name\":\"ACKPSPCapabilities\",\"policy_parameters\":\"\\\"restrictedNamespaces\\\": [ \\\"test\\\" ]\",\"policy_scope\":\"*\",\"policy_severity\":\"low\",\"resource_id\":\"123456***\",\"total_violations\":0}]",
+        &[],
     );
 }
 
@@ -571,6 +621,7 @@ fn describe_policy_instances_status() {
     >(
         "CS 2015-12-15 DescribePolicyInstancesStatus",
         "{\"instances_severity_count\":{\"high\":11,\"medium\":1},\"policy_instances\":[{\"policy_category\":\"compliance\",\"policy_description\":\"Restricts use of the cluster-admin role.\",\"policy_instances_count\":1,\"policy_name\":\"ACKRestrictRoleBindings\",\"policy_severity\":\"medium\"}]}",
+        &[],
     );
 }
 
@@ -581,6 +632,7 @@ fn describe_resources_delete_protection() {
     >(
         "CS 2015-12-15 DescribeResourcesDeleteProtection",
         "[{\"name\":\"arms-prom\",\"namespace\":\"default\",\"protection\":false,\"resource\":\"namespaces\"}]",
+        &[],
     );
 }
 
@@ -591,6 +643,7 @@ fn describe_subaccount_k8s_cluster_user_config() {
     >(
         "CS 2015-12-15 DescribeSubaccountK8sClusterUserConfig",
         "{\"config\":\"apiVersion: v1\\\\nclusters:\\\\n- cluster:\\\\n    server: https://114.55.xx.xx:6443\\\\n    certificate-authority-data: LS0tLS****\",\"expiration\":\"2028-04-09T06:20:47Z\"}",
+        &[],
     );
 }
 
@@ -601,6 +654,7 @@ fn describe_task_info() {
     >(
         "CS 2015-12-15 DescribeTaskInfo",
         "{\"cluster_id\":\"c78592bfe92244365b3c3ad47f1de****\",\"created\":\"2020-11-10T16:02:04+08:00\",\"current_stage\":\"DrainNodes\",\"error\":{\"code\":\"400\",\"message\":\"failed to xxx\"},\"events\":[{\"action\":\"start\",\"level\":\"Normal\",\"message\":\"start to xxx\",\"reason\":\"NodePoolUpgradeStart\",\"source\":\"ACK\",\"timestamp\":\"1669706229286\"}],\"parameters\":{\"test\":\"test\",\"test2\":1},\"stages\":[{\"end_time\":\"2022-12-15 23:00:00\",\"message\":\"success to xxxxx\",\"outputs\":{\"test\":\"test\",\"test2\":1},\"start_time\":\"2022-12-15 23:00:00\",\"state\":\"running\"}],\"state\":\"running\",\"target\":{\"id\":\"c78592bfe92244365b3c3ad47f1de****\\n\",\"type\":\"cluster\"},\"task_id\":\"T-5faa48fb31b6b8078d000006\",\"task_result\":[{\"data\":\"i-xxx\",\"status\":\"success\"}],\"task_type\":\"cluster_scaleout\",\"updated\":\"2020-11-10T16:03:06+08:00\"}",
+        &[],
     );
 }
 
@@ -611,6 +665,7 @@ fn describe_template_attribute() {
     >(
         "CS 2015-12-15 DescribeTemplateAttribute",
         "[{\"acl\":\"private\",\"created\":\"2025-04-25T16:56:33+08:00\",\"description\":\"test template\",\"id\":\"72d20cf8-a533-4ea9-a10d-e7630d3d****\",\"name\":\"web\",\"tags\":\"sa\",\"template\":\"apiVersion: V1\\\\n***\",\"template_type\":\"kubernetes\",\"template_with_hist_id\":\"874ec485-e7e6-4373-8a3b-47bde8ae****\",\"updated\":\"2025-04-25T16:56:33+08:00\"}]",
+        &[],
     );
 }
 
@@ -621,6 +676,7 @@ fn describe_templates() {
     >(
         "CS 2015-12-15 DescribeTemplates",
         "{\"page_info\":{\"page_number\":20,\"page_size\":3,\"total_count\":50},\"templates\":[{\"acl\":\"private\",\"created\":\"2025-04-25T16:56:33+08:00\",\"description\":\"a web server\",\"id\":\"874ec485-e7e6-4373-8a3b-47bde8******\",\"name\":\"webserver\",\"tags\":\"kubernetes\",\"template\":\"apiVersion: apps/v1\\\\nkind: Deployment\\\\nmetadata:\\\\n  name: nginx-deployment-basic\\\\n  labels:\\\\n    app: nginx\\\\nspec:\\\\n  replicas: 2\\\\n  selector:\\\\n    matchLabels:\\\\n      app: nginx\\\\n  template:\\\\n    metadata:\\\\n      labels:\\\\n        app: nginx\\\\n    spec:\\\\n      containers:\\\\n      - name: nginx\\\\n        image: busybox:latest\\\\n        ports:\\\\n        - containerPort: 80\",\"template_type\":\"kubernetes\",\"template_with_hist_id\":\"ad81d115-7c8b-47e7-a222-9c28d7******\",\"updated\":\"2025-04-25T16:56:33+08:00\"}]}",
+        &[],
     );
 }
 
@@ -631,6 +687,7 @@ fn describe_trigger() {
     >(
         "CS 2015-12-15 DescribeTrigger",
         "[{\"action\":\"redeploy\",\"cluster_id\":\"c259f563386444ebb8d7****\",\"id\":\"75973497486******\",\"name\":\"test\",\"project_id\":\"default/test-app\",\"token\":\"eyJhbGci***\",\"type\":\"deployment\"}]",
+        &[],
     );
 }
 
@@ -641,6 +698,7 @@ fn describe_user_cluster_namespaces() {
     >(
         "CS 2015-12-15 DescribeUserClusterNamespaces",
         "[\"[   \\\"default\\\",   \\\"kube-node-lease\\\",   \\\"kube-public\\\",   \\\"kube-system\\\" ]\"]",
+        &[],
     );
 }
 
@@ -651,6 +709,7 @@ fn describe_user_permission() {
     >(
         "CS 2015-12-15 DescribeUserPermission",
         "[{\"is_owner\":1,\"is_ram_role\":1,\"resource_id\":\"c1b542****\",\"resource_type\":\"cluster\",\"role_name\":\"terway-pod-reader\",\"role_type\":\"admin\"}]",
+        &[],
     );
 }
 
@@ -661,6 +720,7 @@ fn describe_user_quota() {
     >(
         "CS 2015-12-15 DescribeUserQuota",
         "{\"amk_cluster_quota\":20,\"ask_cluster_quota\":3,\"cluster_nodepool_quota\":10,\"cluster_quota\":50,\"edge_improved_nodepool_quota\":{\"bandwidth\":10,\"count\":3,\"period\":3},\"node_quota\":100,\"quotas\":{\"key\":{\"adjustable\":true,\"operation_code\":\"q_Kubernetes_Cluster\",\"quota\":\"1\",\"unit\":\"Cluster\"}}}",
+        &["edge_improved_nodepool_quota"],
     );
 }
 
@@ -668,7 +728,11 @@ fn describe_user_quota() {
 fn fix_node_pool_vuls() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::fix_node_pool_vuls::FixNodePoolVulsResponse,
-    >("CS 2015-12-15 FixNodePoolVuls", "{\"task_id\":\"T-60fea8ad2e277f087900****\"}");
+    >(
+        "CS 2015-12-15 FixNodePoolVuls",
+        "{\"task_id\":\"T-60fea8ad2e277f087900****\"}",
+        &[],
+    );
 }
 
 #[test]
@@ -678,6 +742,7 @@ fn get_cluster_addon_instance() {
     >(
         "CS 2015-12-15 GetClusterAddonInstance",
         "{\"config\":\"{\\\"sls_project_name\\\":\\\"\\\"}\",\"logging\":{\"capable\":false,\"enabled\":false,\"log_project\":\"k8s-log-c02b3e03be10643e8a644a843ffcb****\",\"logstore\":\"my-logstore\"},\"name\":\"ack-node-problem-detector\",\"state\":\"active\",\"version\":\"1.2.16\"}",
+        &[],
     );
 }
 
@@ -688,6 +753,7 @@ fn get_cluster_audit_project() {
     >(
         "CS 2015-12-15 GetClusterAuditProject",
         "{\"audit_enabled\":true,\"sls_project_name\":\"k8s-log-cad1230511cbb4db4a488e58518******\\n\"}",
+        &[],
     );
 }
 
@@ -698,6 +764,7 @@ fn get_cluster_check() {
     >(
         "CS 2015-12-15 GetClusterCheck",
         "{\"check_id\":\"1697100584236600453-ce0da5a1d627e4e9e9f96cae8ad07****-clustercheck-lboto\",\"check_items\":{\"key\":[{\"test\":\"test\",\"test2\":1}]},\"created_at\":\"2023-10-16T08:31:20.292030178Z\",\"finished_at\":\"2023-10-16T08:35:20.292030178Z\",\"message\":\"task succeed\",\"status\":\"Succeeded\",\"type\":\"ClusterUpgrade\"}",
+        &[],
     );
 }
 
@@ -708,6 +775,7 @@ fn get_cluster_diagnosis_check_items() {
     >(
         "CS 2015-12-15 GetClusterDiagnosisCheckItems",
         "{\"check_items\":[{\"desc\":\"Check whether the node can access host dns service\",\"display\":\"HostDNS\",\"group\":\"Node\",\"level\":\"normal\",\"message\":\"success\",\"name\":\"HostDNS\",\"refer\":\"True\",\"value\":\"True\"}],\"code\":\"success\",\"is_success\":true,\"request_id\":\"1DFFD8C6-259E-582B-8B40-002C17DC****\"}",
+        &[],
     );
 }
 
@@ -718,6 +786,7 @@ fn get_cluster_diagnosis_result() {
     >(
         "CS 2015-12-15 GetClusterDiagnosisResult",
         "{\"code\":0,\"created\":\"2024-05-28T11:29Z\",\"diagnosis_id\":\"6cf6b62e334e4583bdfd26707516****\",\"finished\":\"2024-05-28T11:29Z\",\"message\":\"success\",\"result\":\"{\\\"phase\\\":5,\\\"version\\\":\\\"20240101\\\"}\",\"status\":2,\"target\":\"{\\\"name\\\":\\\"cn-hongkong.10.0.0.246\\\"}\",\"type\":\"Node\"}",
+        &[],
     );
 }
 
@@ -728,6 +797,7 @@ fn get_cluster_inspect_config() {
     >(
         "CS 2015-12-15 GetClusterInspectConfig",
         "{\"disabledCheckItems\":[\"NginxIngressServiceAnnotationMultiTargets\"],\"enabled\":true,\"recurrence\":\"FREQ=DAILY;BYHOUR=10;BYMINUTE=15\",\"requestId\":\"49511F2D-D56A-5C24-B9AE-C8491E09B095\"}",
+        &[],
     );
 }
 
@@ -738,6 +808,7 @@ fn get_cluster_inspect_report_detail() {
     >(
         "CS 2015-12-15 GetClusterInspectReportDetail",
         "{\"checkItemResults\":[{\"category\":\"stability\",\"checkItemUid\":\"APIServerClbInstanceStatus\",\"description\":\"集群API Server负载均衡实例异常会影响集群可用性，请检查负载均衡实例状态是否正常。\",\"fix\":\"请提交工单处理。\",\"level\":\"critical\",\"name\":\"API Server CLB 实例状态异常\",\"result\":\"false\",\"targetType\":\"CLB\",\"targets\":[\"lb-5tstgwefjvwe1zko7xxx\"]}],\"endTime\":\"2024-12-18T19:41:12.778433+08:00\",\"nextToken\":\"AK8uQQrxgFK8sbARvnCj6w9R3kPme4I3\",\"reportId\":\"782df89346054a0000562063a****\",\"requestId\":\"49511F2D-D56A-5C24-B9AE-C8491E09B***\",\"startTime\":\"2024-12-18T19:40:16.778333+08:00\",\"status\":\"completed\",\"summary\":{\"adviceCount\":0,\"code\":\"warning\",\"errorCount\":0,\"normalCount\":10,\"warnCount\":1}}",
+        &[],
     );
 }
 
@@ -748,6 +819,7 @@ fn get_kubernetes_trigger() {
     >(
         "CS 2015-12-15 GetKubernetesTrigger",
         "[{\"action\":\"redeploy\",\"cluster_id\":\"c259f563386444ebb8d7**\",\"id\":\"1234\",\"name\":\"test\",\"project_id\":\"default/test-app\",\"token\":\"eyJhbGci***\",\"type\":\"deployment\"}]",
+        &[],
     );
 }
 
@@ -758,6 +830,7 @@ fn get_upgrade_status() {
     >(
         "CS 2015-12-15 GetUpgradeStatus",
         "{\"error_message\":\"subject to actual return\",\"precheck_report_id\":\"be4c8eb72de94d459ea7ace7c811d119\",\"status\":\"running\",\"upgrade_step\":\"prechecking\",\"upgrade_task\":{\"message\":\"subject to actual return\",\"status\":\"running\"}}",
+        &[],
     );
 }
 
@@ -765,7 +838,7 @@ fn get_upgrade_status() {
 fn grant_permissions() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::grant_permissions::GrantPermissionsResponse,
-    >("CS 2015-12-15 GrantPermissions", "{}");
+    >("CS 2015-12-15 GrantPermissions", "{}", &[]);
 }
 
 #[test]
@@ -775,6 +848,7 @@ fn install_cluster_addons() {
     >(
         "CS 2015-12-15 InstallClusterAddons",
         "{\"cluster_id\":\"c82e6987e2961451182edacd74faf****\",\"request_id\":\"687C5BAA-D103-4993-884B-C35E4314****\",\"task_id\":\"T-5a54309c80282e39ea0****\"}",
+        &[],
     );
 }
 
@@ -785,6 +859,7 @@ fn list_addons() {
     >(
         "CS 2015-12-15 ListAddons",
         "{\"addons\":[{\"architecture\":[\"amd64\"],\"category\":\"monitor\",\"config_schema\":\"{}\",\"install_by_default\":false,\"managed\":false,\"name\":\"arms-prometheus\",\"supported_actions\":[\"Install\"],\"version\":\"1.1.9\"}]}",
+        &[],
     );
 }
 
@@ -795,6 +870,7 @@ fn list_cluster_addon_instances() {
     >(
         "CS 2015-12-15 ListClusterAddonInstances",
         "{\"addons\":[{\"name\":\"coredns\",\"state\":\"active\",\"version\":\"v1.9.3.10-7dfca203-aliyun\"}]}",
+        &[],
     );
 }
 
@@ -805,6 +881,7 @@ fn list_cluster_checks() {
     >(
         "CS 2015-12-15 ListClusterChecks",
         "{\"checks\":[{\"check_id\":\"1697100584236600453-ce0da5a1d627e4e9e9f96cae8ad07****-clustercheck-lboto\",\"created_at\":\"2025-04-11T02:56:02.565982623Z\",\"finished_at\":\"2025-04-11T02:56:18.881054031Z\",\"message\":\"task succeed\",\"status\":\"Succeeded\",\"type\":\"ClusterUpgrade\"}]}",
+        &[],
     );
 }
 
@@ -815,6 +892,7 @@ fn list_cluster_inspect_reports() {
     >(
         "CS 2015-12-15 ListClusterInspectReports",
         "{\"nextToken\":\"405b99e5411f9a4e7148506e45\",\"reports\":[{\"endTime\":\"2024-12-18T19:40:16.778333+08:00\",\"reportId\":\"782df89346054a0000562063a6****\",\"startTime\":\"2024-12-18T19:40:16.778333+08:00\",\"status\":\"completed\",\"summary\":{\"adviceCount\":0,\"code\":\"warning\",\"errorCount\":0,\"normalCount\":1,\"warnCount\":0}}],\"requestId\":\"49511F2D-D56A-5C24-B9AE-C8491E09B***\"}",
+        &[],
     );
 }
 
@@ -825,6 +903,7 @@ fn list_cluster_kubeconfig_states() {
     >(
         "CS 2015-12-15 ListClusterKubeconfigStates",
         "{\"page\":{\"page_number\":1,\"page_size\":10,\"total_count\":5},\"states\":[{\"account_display_name\":\"tom\",\"account_id\":\"22855*****************\",\"account_name\":\"tom\",\"account_state\":\"Active\",\"account_type\":\"RamUser\",\"cert_expire_time\":\"2027-07-15T01:32:20Z\",\"cert_state\":\"Expired\",\"revokable\":true}]}",
+        &[],
     );
 }
 
@@ -835,6 +914,7 @@ fn list_operation_plans() {
     >(
         "CS 2015-12-15 ListOperationPlans",
         "{\"plans\":[{\"cluster_id\":\"c29ced64b3dfe4f33b57ca0aa9f68****\",\"created\":\"2023-11-21T20:01:22+08:00\",\"end_time\":\"2023-11-22T18:00:00+08:00\",\"plan_id\":\"P-655c9c127e0e6603ef00****\",\"start_time\":\"2023-11-22T15:18:00+08:00\",\"state\":\"scheduled\",\"target_id\":\"c29ced64b3dfe4f33b57ca0aa9f68****\",\"target_type\":\"cluster\",\"task_id\":\"T-6764d027be846d01310006b1\",\"type\":\"cluster_upgrade\"}]}",
+        &[],
     );
 }
 
@@ -845,6 +925,7 @@ fn list_operation_plans_for_region() {
     >(
         "CS 2015-12-15 ListOperationPlansForRegion",
         "{\"plans\":[{\"cluster_id\":\"c29ced64b3dfe4f33b57ca0aa9f68****\",\"created\":\"2023-11-21T20:01:22+08:00\",\"end_time\":\"2023-11-22T18:00:00+08:00\",\"plan_id\":\"P-655c9c127e0e6603ef00****\",\"start_time\":\"2023-11-22T15:18:00+08:00\",\"state\":\"Scheduled\",\"state_reason\":{\"code\":\"CanceledByUser\",\"message\":\"plan has been canceled by user\"},\"target_id\":\"c29ced64b3dfe4f33b57ca0aa9f68****\",\"target_type\":\"cluster\",\"task_id\":\"T-681ac448b23ced010600****\",\"type\":\"CLUSTER_UPGRADE_MASTER\"}]}",
+        &[],
     );
 }
 
@@ -855,6 +936,7 @@ fn list_tag_resources() {
     >(
         "CS 2015-12-15 ListTagResources",
         "{\"next_token\":\"c374bf4864448****\",\"request_id\":\"E368C761-F8F6-4A36-9B58-BD53D5******\",\"tag_resources\":{\"tag_resource\":[{\"resource_id\":\"c2e39566adf23481fa1164ed510****\",\"resource_type\":\"ALIYUN::CS::CLUSTER\",\"tag_key\":\"ack.aliyun.com\",\"tag_value\":\"c71cf3d796c374bf48644482cb0c3****\"}]}}",
+        &[],
     );
 }
 
@@ -865,6 +947,7 @@ fn list_user_kube_config_states() {
     >(
         "CS 2015-12-15 ListUserKubeConfigStates",
         "{\"page\":{\"page_number\":1,\"page_size\":10,\"total_count\":100},\"states\":[{\"cert_expire_time\":\"2028-04-09T06:20:47Z\",\"cert_state\":\"Unissued\",\"cluster_id\":\"c5b5e80b0b64a4bf6939d2d8fbbc5****\\n\",\"cluster_name\":\"cluster-demo\",\"cluster_state\":\"running\"}]}",
+        &[],
     );
 }
 
@@ -875,6 +958,7 @@ fn migrate_cluster() {
     >(
         "CS 2015-12-15 MigrateCluster",
         "{\"cluster_id\":\"c21e0591548ba4c10bdb535d657******\",\"request_id\":\"687C5BAA-D103-4993-884B-C35E43******\",\"task_id\":\"T-62ccd14aacb8db06ca******\"}",
+        &[],
     );
 }
 
@@ -885,6 +969,7 @@ fn modify_cluster() {
     >(
         "CS 2015-12-15 ModifyCluster",
         "{\"cluster_id\":\"cb95aa626a47740afbf6aa09****\",\"request_id\":\"687C5BAA-D103-4993-884B-C35E4314****\",\"task_id\":\"T-5a54309c80282e39ea00****\"}",
+        &[],
     );
 }
 
@@ -892,7 +977,7 @@ fn modify_cluster() {
 fn modify_cluster_addon() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::modify_cluster_addon::ModifyClusterAddonResponse,
-    >("CS 2015-12-15 ModifyClusterAddon", "{}");
+    >("CS 2015-12-15 ModifyClusterAddon", "{}", &[]);
 }
 
 #[test]
@@ -902,6 +987,7 @@ fn modify_cluster_node_pool() {
     >(
         "CS 2015-12-15 ModifyClusterNodePool",
         "{\"nodepool_id\":\"np737c3ac1ac684703b9e10673aa2c****\",\"request_id\":\"687C5BAA-D103-4993-884B-C35E4314****\",\"task_id\":\"T-5fd211e924e1d00787000293\"}",
+        &[],
     );
 }
 
@@ -909,7 +995,7 @@ fn modify_cluster_node_pool() {
 fn modify_cluster_tags() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::modify_cluster_tags::ModifyClusterTagsResponse,
-    >("CS 2015-12-15 ModifyClusterTags", "{}");
+    >("CS 2015-12-15 ModifyClusterTags", "{}", &[]);
 }
 
 #[test]
@@ -919,6 +1005,7 @@ fn modify_node_pool_node_config() {
     >(
         "CS 2015-12-15 ModifyNodePoolNodeConfig",
         "{\"nodepool_id\":\"np737c3ac1ac684703b9e10673aa2c****\",\"request_id\":\"D7631D83-6E98-1949-B665-766A62****\",\"task_id\":\"T-5fd211e924e1d00787****\"}",
+        &[],
     );
 }
 
@@ -929,6 +1016,7 @@ fn modify_policy_instance() {
     >(
         "CS 2015-12-15 ModifyPolicyInstance",
         "{\"instances\":[\"[ \\\"allowed-repos-kqxnc\\\" ]\"]}",
+        &[],
     );
 }
 
@@ -939,6 +1027,7 @@ fn open_ack_service() {
     >(
         "CS 2015-12-15 OpenAckService",
         "{\"order_id\":\"2067*******0374\",\"request_id\":\"20758A-585D-4A41-A9B2-28DA8F*******\"}",
+        &[],
     );
 }
 
@@ -946,21 +1035,21 @@ fn open_ack_service() {
 fn pause_cluster_upgrade() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::pause_cluster_upgrade::PauseClusterUpgradeResponse,
-    >("CS 2015-12-15 PauseClusterUpgrade", "{}");
+    >("CS 2015-12-15 PauseClusterUpgrade", "{}", &[]);
 }
 
 #[test]
 fn pause_component_upgrade() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::pause_component_upgrade::PauseComponentUpgradeResponse,
-    >("CS 2015-12-15 PauseComponentUpgrade", "{}");
+    >("CS 2015-12-15 PauseComponentUpgrade", "{}", &[]);
 }
 
 #[test]
 fn pause_task() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::pause_task::PauseTaskResponse,
-    >("CS 2015-12-15 PauseTask", "{}");
+    >("CS 2015-12-15 PauseTask", "{}", &[]);
 }
 
 #[test]
@@ -970,6 +1059,7 @@ fn remove_node_pool_nodes() {
     >(
         "CS 2015-12-15 RemoveNodePoolNodes",
         "{\"request_id\":\"A9891419-D125-4D89-AFCA-68846675****\",\"task_id\":\"T-62a944794ee141074400****\"}",
+        &[],
     );
 }
 
@@ -980,6 +1070,7 @@ fn repair_cluster_node_pool() {
     >(
         "CS 2015-12-15 RepairClusterNodePool",
         "{\"request_id\":\"db82195b-75a8-40e5-9be4-16f182******\",\"task_id\":\"T-613b19bbd160ad2800******\"}",
+        &[],
     );
 }
 
@@ -987,28 +1078,28 @@ fn repair_cluster_node_pool() {
 fn resume_component_upgrade() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::resume_component_upgrade::ResumeComponentUpgradeResponse,
-    >("CS 2015-12-15 ResumeComponentUpgrade", "{}");
+    >("CS 2015-12-15 ResumeComponentUpgrade", "{}", &[]);
 }
 
 #[test]
 fn resume_task() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::resume_task::ResumeTaskResponse,
-    >("CS 2015-12-15 ResumeTask", "{}");
+    >("CS 2015-12-15 ResumeTask", "{}", &[]);
 }
 
 #[test]
 fn resume_upgrade_cluster() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::resume_upgrade_cluster::ResumeUpgradeClusterResponse,
-    >("CS 2015-12-15 ResumeUpgradeCluster", "{}");
+    >("CS 2015-12-15 ResumeUpgradeCluster", "{}", &[]);
 }
 
 #[test]
 fn revoke_k8s_cluster_kube_config() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::revoke_k8s_cluster_kube_config::RevokeK8sClusterKubeConfigResponse,
-    >("CS 2015-12-15 RevokeK8sClusterKubeConfig", "{}");
+    >("CS 2015-12-15 RevokeK8sClusterKubeConfig", "{}", &[]);
 }
 
 #[test]
@@ -1018,6 +1109,7 @@ fn run_cluster_check() {
     >(
         "CS 2015-12-15 RunClusterCheck",
         "{\"check_id\":\"1697100584236******-ce0da5a1d627e4e9e9f96cae8ad******-clustercheck-lboto\",\"request_id\":\"F04DF81D-5C12-1524-B36A-86E025******\"}",
+        &[],
     );
 }
 
@@ -1028,6 +1120,7 @@ fn run_cluster_inspect() {
     >(
         "CS 2015-12-15 RunClusterInspect",
         "{\"reportId\":\"5d6557c983064c45bed62ab2a2119cc7\",\"requestId\":\"0AB4D067-4DD7-5471-B90A-FCC564BC3337\",\"taskId\":\"T-67d7ec016ce37c0106000***\"}",
+        &[],
     );
 }
 
@@ -1038,6 +1131,7 @@ fn scale_cluster_node_pool() {
     >(
         "CS 2015-12-15 ScaleClusterNodePool",
         "{\"task_id\":\"T-5faa48fb31b6b8078d00****\"}",
+        &[],
     );
 }
 
@@ -1048,6 +1142,7 @@ fn scan_cluster_vuls() {
     >(
         "CS 2015-12-15 ScanClusterVuls",
         "{\"request_id\":\"687C5BAA-D103-4993-884B-C35E4******\",\"task_id\":\"T-xascadasd*****\"}",
+        &[],
     );
 }
 
@@ -1055,14 +1150,14 @@ fn scan_cluster_vuls() {
 fn start_alert() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::start_alert::StartAlertResponse,
-    >("CS 2015-12-15 StartAlert", "{\"msg\":\"success\",\"status\":true}");
+    >("CS 2015-12-15 StartAlert", "{\"msg\":\"success\",\"status\":true}", &[]);
 }
 
 #[test]
 fn stop_alert() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::stop_alert::StopAlertResponse,
-    >("CS 2015-12-15 StopAlert", "{\"msg\":\"Success\",\"status\":true}");
+    >("CS 2015-12-15 StopAlert", "{\"msg\":\"Success\",\"status\":true}", &[]);
 }
 
 #[test]
@@ -1072,6 +1167,7 @@ fn sync_cluster_node_pool() {
     >(
         "CS 2015-12-15 SyncClusterNodePool",
         "{\"RequestId\":\"2D69A58F-345C-4FDE-88E4-BF51894XXXXX\"}",
+        &[],
     );
 }
 
@@ -1082,6 +1178,7 @@ fn tag_resources() {
     >(
         "CS 2015-12-15 TagResources",
         "{\"RequestId\":\"2D69A58F-345C-4FDE-88E4-BF51894******\"}",
+        &[],
     );
 }
 
@@ -1092,6 +1189,7 @@ fn un_install_cluster_addons() {
     >(
         "CS 2015-12-15 UnInstallClusterAddons",
         "{\"cluster_id\":\"c5b5e80b0b64a4bf6939d2d8fbb******\",\"request_id\":\"74D1512F-67DA-54E8-99EA-4D50EB******\",\"task_id\":\"T-66e39b39c0fdd00132******\"}",
+        &[],
     );
 }
 
@@ -1102,6 +1200,7 @@ fn untag_resources() {
     >(
         "CS 2015-12-15 UntagResources",
         "{\"RequestId\":\"2D69A58F-345C-4FDE-88E4-BF51894******\"}",
+        &[],
     );
 }
 
@@ -1112,6 +1211,7 @@ fn update_cluster_audit_log_config() {
     >(
         "CS 2015-12-15 UpdateClusterAuditLogConfig",
         "{\"cluster_id\":\"c93095129fc41463aa455d89444fd****\",\"request_id\":\"48BD70F6-A7E6-543D-9F23-08DEB764****\",\"task_id\":\"T-5faa48fb31b6b8078d00****\"}",
+        &[],
     );
 }
 
@@ -1122,6 +1222,7 @@ fn update_cluster_inspect_config() {
     >(
         "CS 2015-12-15 UpdateClusterInspectConfig",
         "{\"requestId\":\"49511F2D-D56A-5C24-B9AE-C8491E09B***\"}",
+        &[],
     );
 }
 
@@ -1132,6 +1233,7 @@ fn update_contact_group_for_alert() {
     >(
         "CS 2015-12-15 UpdateContactGroupForAlert",
         "{\"msg\":\"contact group illegal.\",\"status\":true}",
+        &[],
     );
 }
 
@@ -1142,6 +1244,7 @@ fn update_control_plane_log() {
     >(
         "CS 2015-12-15 UpdateControlPlaneLog",
         "{\"cluster_id\":\"cb95aa626a47740afbf6aa099b650****\",\"request_id\":\"687C5BAA-D103-4993-884B-C35E4314****\",\"task_id\":\"T-5a54309c80282e39ea00****\"}",
+        &[],
     );
 }
 
@@ -1149,7 +1252,7 @@ fn update_control_plane_log() {
 fn update_k8s_cluster_user_config_expire() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireResponse,
-    >("CS 2015-12-15 UpdateK8sClusterUserConfigExpire", "{}");
+    >("CS 2015-12-15 UpdateK8sClusterUserConfigExpire", "{}", &[]);
 }
 
 #[test]
@@ -1159,6 +1262,7 @@ fn update_resources_delete_protection() {
     >(
         "CS 2015-12-15 UpdateResourcesDeleteProtection",
         "{\"namespace\":\"default\",\"protection\":\"enable\",\"requestId\":\"0527ac9a-c899-4341-a21a-xxxxxxxxx\",\"resource_type\":\"namespaces\",\"resources\":[\"test1\"]}",
+        &[],
     );
 }
 
@@ -1166,14 +1270,14 @@ fn update_resources_delete_protection() {
 fn update_template() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::update_template::UpdateTemplateResponse,
-    >("CS 2015-12-15 UpdateTemplate", "{}");
+    >("CS 2015-12-15 UpdateTemplate", "{}", &[]);
 }
 
 #[test]
 fn update_user_permissions() {
     crate::check::<
         alibabacloud_sdk::cs_20151215::update_user_permissions::UpdateUserPermissionsResponse,
-    >("CS 2015-12-15 UpdateUserPermissions", "{}");
+    >("CS 2015-12-15 UpdateUserPermissions", "{}", &[]);
 }
 
 #[test]
@@ -1183,6 +1287,7 @@ fn upgrade_cluster() {
     >(
         "CS 2015-12-15 UpgradeCluster",
         "{\"cluster_id\":\"c82e6987e2961451182edacd74faf****\",\"request_id\":\"0527ac9a-c899-4341-a21a-****\",\"task_id\":\"T-5faa48fb31b6b8078d00****\"}",
+        &[],
     );
 }
 
@@ -1193,6 +1298,7 @@ fn upgrade_cluster_addons() {
     >(
         "CS 2015-12-15 UpgradeClusterAddons",
         "{\"cluster_id\":\"cf4299b79b3e34226abfdc80a4bda****\",\"request_id\":\"bfd12953-31cb-42f1-8a36-7b80ec34****\",\"task_id\":\"T-62a944794ee141074400****\"}",
+        &[],
     );
 }
 
@@ -1203,5 +1309,6 @@ fn upgrade_cluster_nodepool() {
     >(
         "CS 2015-12-15 UpgradeClusterNodepool",
         "{\"RequestId\":\"2D69A58F-345C-4FDE-88E4-BF518944****\",\"task_id\":\"T-5fd211e924e1d0078700****\"}",
+        &[],
     );
 }

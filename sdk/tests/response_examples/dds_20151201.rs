@@ -8,6 +8,7 @@ fn allocate_db_instance_srv_network_address() {
     >(
         "Dds 2015-12-01 AllocateDBInstanceSrvNetworkAddress",
         "{\"RequestId\":\"6B82A9EF-9961-5A31-A19F-009B7098ACCA\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn allocate_node_private_network_address() {
     >(
         "Dds 2015-12-01 AllocateNodePrivateNetworkAddress",
         "{\"RequestId\":\"60EEBD77-227C-5B39-86EA-D89163C5****\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn allocate_public_network_address() {
     >(
         "Dds 2015-12-01 AllocatePublicNetworkAddress",
         "{\"RequestId\":\"8AA45036-497F-52E7-B951-F9C7B239****\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn cancel_active_operation_tasks() {
     >(
         "Dds 2015-12-01 CancelActiveOperationTasks",
         "{\"Ids\":\"1508850,1508310,1507849,1506274,1505811\",\"RequestId\":\"55A2504F-xxxx-xxxx-xxxx-C7C5E57350A6\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn check_cloud_resource_authorized() {
     >(
         "Dds 2015-12-01 CheckCloudResourceAuthorized",
         "{\"AuthorizationState\":1,\"RequestId\":\"A0181AC4-F186-46ED-87CA-100C70B86729\",\"RoleArn\":\"acs:ram::140****:role/aliyunrdsinstanceencryptiondefaultrole\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn check_recovery_condition() {
     >(
         "Dds 2015-12-01 CheckRecoveryCondition",
         "{\"DBInstanceName\":\"dds-bp1378****\",\"IsValid\":true,\"RequestId\":\"D563A3E7-6010-45FE-A0CD-9283414C9657\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn check_service_linked_role() {
     >(
         "Dds 2015-12-01 CheckServiceLinkedRole",
         "{\"RequestId\":\"7BE0D8D2-6702-5639-A9C2-xxxxxxx\",\"ServiceLinkedRoleExists\":true}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn create_account() {
     >(
         "Dds 2015-12-01 CreateAccount",
         "{\"RequestId\":\"7FEF1BEF-2842-5758-9126-415A297XXXXX\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn create_backup() {
     >(
         "Dds 2015-12-01 CreateBackup",
         "{\"BackupId\":\"5664****\",\"BackupJobId\":\"775051\",\"RequestId\":\"7016B12F-7F64-40A4-BAFF-013F02AC82FC\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn create_db_instance() {
     >(
         "Dds 2015-12-01 CreateDBInstance",
         "{\"DBInstanceId\":\"dds-bp144a7f2db8****\",\"OrderId\":\"21077576248****\",\"RequestId\":\"D8F1D721-6439-4257-A89C-F1E8E9C9****\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_global_security_ip_group() {
     >(
         "Dds 2015-12-01 CreateGlobalSecurityIPGroup",
         "{\"GlobalSecurityIPGroup\":[{\"GIpList\":\"111.207.194.217,61.149.7.154\",\"GlobalIgName\":\"developer\",\"GlobalSecurityGroupId\":\"g-2ifynl1jfkdlhhxgva3q\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"F8CA8312-530A-413A-9129-F2BB32A8D404\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_node() {
     >(
         "Dds 2015-12-01 CreateNode",
         "{\"NodeId\":\"d-bp1b234bf7a4****\",\"OrderId\":\"20951063702****\",\"RequestId\":\"7D48FB19-20CA-4725-A870-3D8F5CE6****\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_node_batch() {
     >(
         "Dds 2015-12-01 CreateNodeBatch",
         "{\"NodeId\":\"d-bp18f7d6b6a7****\",\"OrderId\":\"50179021707****\",\"RequestId\":\"55D41A94-1ACE-55E8-8BC7-67D622E7****\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_node_role_tag() {
     >(
         "Dds 2015-12-01 CreateNodeRoleTag",
         "{\"RequestId\":\"B0B7DE3E-xxxx-xxxx-xxxx-0B16F8834E0B\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_sharding_db_instance() {
     >(
         "Dds 2015-12-01 CreateShardingDBInstance",
         "{\"DBInstanceId\":\"dds-bp114f14849d****\",\"OrderId\":\"21010996721****\",\"RequestId\":\"D8F1D721-6439-4257-A89C-F1E8E9C9****\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn delete_backup() {
     >(
         "Dds 2015-12-01 DeleteBackup",
         "{\"RequestId\":\"7A9807F0-1301-4154-9849-6497E94A****\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn delete_db_instance() {
     >(
         "Dds 2015-12-01 DeleteDBInstance",
         "{\"RequestId\":\"72651AF9-7897-41A7-8B67-6C15C7F26A0A\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn delete_global_security_ip_group() {
     >(
         "Dds 2015-12-01 DeleteGlobalSecurityIPGroup",
         "{\"RequestId\":\"2F42BB4E-461F-5B55-A37C-53B1141C****\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn delete_node() {
     >(
         "Dds 2015-12-01 DeleteNode",
         "{\"OrderId\":\"111111111111111\",\"RequestId\":\"9F9BDE64-BF30-41F3-BD29-C19CE4AB3404\",\"TaskId\":111111111}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn describe_accounts() {
     >(
         "Dds 2015-12-01 DescribeAccounts",
         "{\"Accounts\":{\"Account\":[{\"AccountDescription\":\"管理员\",\"AccountName\":\"root\",\"AccountStatus\":\"Available\",\"CharacterType\":\"mongos\",\"DBInstanceId\":\"dds-bp1fd530f271****\"}]},\"RequestId\":\"B562A65B-39AB-4EE8-8635-5A222054FB35\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn describe_active_operation_maintenance_config() {
     >(
         "Dds 2015-12-01 DescribeActiveOperationMaintenanceConfig",
         "{\"Config\":{\"CreatedTime\":\"2018-05-30T14:30:00Z\",\"CycleTime\":\"1,2,3\",\"CycleType\":\"Month\",\"MaintainEndTime\":\"20:00:00Z\\n\",\"MaintainStartTime\":\"18:00:00Z\",\"ModifiedTime\":\"2024-05-30T14:30:00Z\",\"Status\":1},\"HasConfig\":0,\"RequestId\":\"72651AF9-7897-41A7-8B67-6C15C7F26A0A\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn describe_active_operation_task() {
     >(
         "Dds 2015-12-01 DescribeActiveOperationTask",
         "{\"Items\":[{\"CreatedTime\":\"2024-11-06T13:11:08Z\",\"DbType\":\"mongodb\",\"Deadline\":\"2023-03-29T13:59:59Z\",\"Id\":0,\"InsName\":\"dds-bp12721xxxx9b914\",\"ModifiedTime\":\"2023-02-24T08:18:53Z\",\"PrepareInterval\":\"14:00:00\",\"Region\":\"cn-beijing\",\"ResultInfo\":\"\\\"\\\"\",\"StartTime\":\"2023-03-20T02:40:00Z\",\"Status\":2,\"SwitchTime\":\"2024-11-06T14:11:08Z\\n\",\"TaskParams\":\"\\\"\\\"\",\"TaskType\":\"rds_apsaradb_ha\"}],\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"6FD47DC4-0750-5524-A89E-E7D559Cxxxxx\",\"TotalRecordCount\":0}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn describe_active_operation_task_count() {
     >(
         "Dds 2015-12-01 DescribeActiveOperationTaskCount",
         "{\"NeedPop\":0,\"RequestId\":\"770D7F11-21A2-402B-9DF6-D1A620570EF9\",\"TaskCount\":0}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn describe_active_operation_task_region() {
     >(
         "Dds 2015-12-01 DescribeActiveOperationTaskRegion",
         "{\"RegionList\":[{\"Count\":1,\"Region\":\"cn-beijing\"}],\"RequestId\":\"3C4A2494-XXXX-XXXX-93CF-548DB3375193\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn describe_active_operation_task_type() {
     >(
         "Dds 2015-12-01 DescribeActiveOperationTaskType",
         "{\"RequestId\":\"C7EE83BF-7BA8-5087-BAC9-ED85ED54****\",\"TypeList\":[{\"Count\":1,\"TaskType\":\"rds_apsaradb_upgrade\",\"TaskTypeInfoEn\":\"rds_apsaradb_upgrade\",\"TaskTypeInfoZh\":\"小版本升级\"}]}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn describe_active_operation_tasks() {
     >(
         "Dds 2015-12-01 DescribeActiveOperationTasks",
         "{\"Items\":[{\"AllowCancel\":\"1\",\"AllowChange\":\"1\",\"ChangeLevel\":\"S1\",\"ChangeLevelEn\":\"System maintenance\",\"ChangeLevelZh\":\"系统运维\",\"CreatedTime\":\"2023-05-30T14:30:00Z\",\"CurrentAVZ\":\"cn-beijing-h\",\"DbType\":\"mongoDb\",\"DbVersion\":\"5.6\",\"Deadline\":\"2023-05-30T23:59:59Z\",\"Id\":11111,\"ImpactEn\":\"Transient instance disconnection\\n\",\"ImpactZh\":\"实例闪断\",\"InsComment\":\"test\",\"InsName\":\"dds-bp16aaccfe10****\",\"ModifiedTime\":\"2023-05-30T14:30:00Z\\n\",\"PrepareInterval\":\"04:00:00\",\"Region\":\"cn-beijing\\n\",\"ResultInfo\":\"userCancel\",\"StartTime\":\"2023-05-30T00:00:00Z\",\"Status\":3,\"SubInsNames\":[\"sub1369716295573-tes2cy6****.2013052818****\"],\"SwitchTime\":\"2023-05-30T14:30:00Z\",\"TaskParams\":\"\\\"\\\"\",\"TaskType\":\"rds_apsaradb_upgrade\",\"TaskTypeEn\":\"Minor version update\\n\",\"TaskTypeZh\":\"小版本升级\"}],\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"111E7B16-0A87-4CBA-B271-F34AD61E****\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn describe_audit_log_filter() {
     >(
         "Dds 2015-12-01 DescribeAuditLogFilter",
         "{\"Filter\":\"admin,slow,insert,query,update,delete,command\",\"RequestId\":\"7BAFB0B3-2A54-5B65-B13E-3937CF08FEE6\",\"RoleType\":\"logic\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn describe_audit_policy() {
     >(
         "Dds 2015-12-01 DescribeAuditPolicy",
         "{\"LogAuditStatus\":\"Enable\",\"RequestId\":\"111E7B16-0A87-4CBA-B271-F34AD61E099F\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn describe_audit_records() {
     >(
         "Dds 2015-12-01 DescribeAuditRecords",
         "{\"Items\":{\"SQLRecord\":[{\"AccountName\":\"test\",\"DBName\":\"test123\",\"ExecuteTime\":\"2019-03-11T03:30:27Z\",\"HostAddress\":\"11.xxx.xxx.xxx\",\"ReturnRowCounts\":2,\"Syntax\":\"{ \\\\\\\"atype\\\\\\\" : \\\\\\\"createCollection\\\\\\\", \\\\\\\"param\\\\\\\" : { \\\\\\\"ns\\\\\\\" : \\\\\\\"123.test1\\\\\\\" }, \\\\\\\"result\\\\\\\": \\\\\\\"OK\\\\\\\" }\",\"TableName\":\"C1\",\"ThreadID\":\"140682188297984\",\"TotalExecutionTimes\":700}]},\"PageNumber\":1,\"PageRecordCount\":30,\"RequestId\":\"3278BEB8-503B-4E46-8F7E-D26E040C9769\",\"TotalRecordCount\":40}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn describe_availability_zones() {
     >(
         "Dds 2015-12-01 DescribeAvailabilityZones",
         "{\"AvailableZones\":[{\"RegionId\":\"cn-beijing\",\"ZoneId\":\"cn-beijing-f\",\"ZoneName\":\"杭州 可用区H\"}],\"RequestId\":\"19A13A33-0FAD-5120-8AE1-B1636F74DD80\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn describe_available_engine_version() {
     >(
         "Dds 2015-12-01 DescribeAvailableEngineVersion",
         "{\"EngineVersions\":{\"EngineVersion\":[\"4.0\"]},\"RequestId\":\"52507B6B-003B-47A3-A0A3-9FE992C7A243\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn describe_available_resource() {
     >(
         "Dds 2015-12-01 DescribeAvailableResource",
         "{\"RequestId\":\"344EE51D-8850-4935-B68B-58A8F4DCE3BD\",\"SupportedDBTypes\":{\"SupportedDBType\":[{\"AvailableZones\":{\"AvailableZone\":[{\"RegionId\":\"cn-hangzhou\",\"SupportedEngineVersions\":{\"SupportedEngineVersion\":[{\"SupportedEngines\":{\"SupportedEngine\":[{\"Engine\":\"WiredTiger\",\"SupportedNodeTypes\":{\"SupportedNodeType\":[{\"AvailableResources\":{\"AvailableResource\":[{\"DBInstanceStorageRange\":{\"Max\":16000,\"Min\":20,\"Step\":10},\"InstanceClass\":\"mdb.shard.2x.xlarge.d\",\"InstanceClassRemark\":\"4核8GB（独享型）（当前选择规格：mdb.shard.2x.xlarge.d（4核8G（独享型云盘版），最大连接数：3000，最大IOPS：min{1800+50*存储空间, 21000}））\"}]},\"NetworkTypes\":\"VPC\",\"NodeType\":\"3\"}]}}]},\"Version\":\"4.0\"}]},\"ZoneId\":\"cn-hangzhou-h\"}]},\"DbType\":\"sharding\"}]}}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn describe_backup_d_bs() {
     >(
         "Dds 2015-12-01 DescribeBackupDBs",
         "{\"Databases\":{\"Database\":[{\"DBName\":\"mongodbtest\"}]},\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"1AF0AD89-ED4F-44AD-B65F-BFC1D5CD9455\",\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn describe_backup_policy() {
     >(
         "Dds 2015-12-01 DescribeBackupPolicy",
         "{\"BackupInterval\":-1,\"BackupRetentionPeriod\":\"30\",\"BackupRetentionPolicyOnClusterDeletion\":0,\"CrossBackupPeriod\":\"Monday\",\"CrossLogRetentionType\":\"delay\",\"CrossLogRetentionValue\":7,\"CrossRetentionType\":\"delay\",\"CrossRetentionValue\":7,\"DestRegion\":\"cn-shenzhen\",\"EnableBackupLog\":1,\"EnableCrossLogBackup\":1,\"HighFrequencyBackupRetention\":\"1\",\"LogBackupRetentionPeriod\":7,\"PreferredBackupPeriod\":\"Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday\",\"PreferredBackupTime\":\"09:00Z-10:00Z\",\"PreferredNextBackupTime\":\"2024-06-19T19:11Z\",\"PreserveOneEachHour\":false,\"RequestId\":\"5A9464CA-F7DC-5434-90B1-DF7F197C****\",\"SnapshotBackupType\":\"Standard\",\"SrcRegion\":\"cn-hangzhou\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn describe_backup_storage() {
     >(
         "Dds 2015-12-01 DescribeBackupStorage",
         "{\"FreeSize\":42949672960,\"FullStorageSize\":789221621,\"LogStorageSize\":7892216,\"RequestId\":\"D648B367-15B6-1B42-BD4B-4XXXXXXXXX\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn describe_backup_tasks() {
     >(
         "Dds 2015-12-01 DescribeBackupTasks",
         "{\"BackupJobs\":[{\"BackupSetStatus\":\"Scheduled\",\"BackupStartTime\":\"2024-01-16T11:04:56Z\",\"BackupjobId\":\"170034\\n\",\"JobMode\":\"Manual\",\"Progress\":\"18%\"}],\"RequestId\":\"D648B367-15B6-1B42-BD4B-47507C9CC****\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn describe_backups() {
     >(
         "Dds 2015-12-01 DescribeBackups",
         "{\"Backups\":{\"Backup\":[{\"BackupDBNames\":\"database\",\"BackupDownloadURL\":\"http://rdsbak-hz-v3.oss-cn-hangzhou.aliyuncs.com/custins5559****/hins1936****_data_2022052504****_qp.xb?Expires=165361****&OSSAccessKeyId=************************&Signature=******************************&Region=cn-hangzhou\",\"BackupEndTime\":\"2022-01-14T03:57:34Z\",\"BackupExpireTime\":\"2025-08-30T09:49:11Z\",\"BackupId\":\"32102****\",\"BackupIntranetDownloadURL\":\"http://rdsbak-hz-v3.oss-cn-hangzhou-internal.aliyuncs.com/custins5559*****/hins1936****_data_2022052504****_qp.xb?Expires=165361****&OSSAccessKeyId=***********************&Signature=******************************&Region=cn-hangzhou\",\"BackupJobId\":\"1123xxxx\",\"BackupMethod\":\"Physical\",\"BackupMode\":\"Automated\",\"BackupName\":\"12345678.tar.gz\",\"BackupScale\":\"DBInstance\",\"BackupSize\":6168576,\"BackupStartTime\":\"2022-01-14T03:56:17Z\",\"BackupStatus\":\"Success\",\"BackupType\":\"FullBackup\",\"EngineVersion\":\"4.2\",\"IsAvail\":true}]},\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"275D43C3-F12F-5224-B375-************\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn describe_cluster_backups() {
     >(
         "Dds 2015-12-01 DescribeClusterBackups",
         "{\"ClusterBackups\":[{\"AttachLogStatus\":\"Ready\",\"BackupExpireTime\":\"2025-03-29T03:47:12Z\",\"Backups\":[{\"BackupDownloadURL\":\"http://oss.com/xxx\",\"BackupEndTime\":\"2023-10-16T19:33:20Z\",\"BackupId\":\"738025367\",\"BackupIntranetDownloadURL\":\"http://oss.com/xxx\",\"BackupName\":\"12345678.tar.gz\",\"BackupSize\":\"77544597650\",\"BackupStartTime\":\"2023-10-16T19:33:20Z\",\"BackupStatus\":\"Success\",\"ExtraInfo\":{\"InstanceClass\":\"mdb.shard.4x.large.d\",\"NodeId\":\"d-2ze75ab1fa5d****\",\"NodeType\":\"db\",\"StorageSize\":\"20480\"},\"InstanceName\":\"d-bp16cb162771****\\n\",\"IsAvail\":\"1\"}],\"ClusterBackupEndTime\":\"2023-10-16T19:33:20Z\",\"ClusterBackupId\":\"cb-o8c2ugnxo26kx***\",\"ClusterBackupMode\":\"Automated\",\"ClusterBackupSize\":\"107374182400\",\"ClusterBackupStartTime\":\"2023-10-16T19:33:20Z\",\"ClusterBackupStatus\":\"OK\",\"EngineVersion\":\"4.2\",\"ExtraInfo\":{\"RegistryFromHistory\":\"1\"},\"IsAvail\":1,\"Progress\":\"50\"}],\"MaxResults\":10,\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"2F42BB4E-461F-5B55-A37C-53B1141C****\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn describe_cluster_recover_time() {
     >(
         "Dds 2015-12-01 DescribeClusterRecoverTime",
         "{\"RequestId\":\"60EEBD77-227C-5B39-86EA-D89163C5****\",\"RestoreRanges\":[{\"RestoreBeginTime\":\"2023-10-16T19:33:20Z\",\"RestoreEndTime\":\"2023-10-16T19:43:20Z\",\"RestoreType\":\"PointInTime\"}]}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn describe_db_instance_attribute() {
     >(
         "Dds 2015-12-01 DescribeDBInstanceAttribute",
         "{\"DBInstances\":{\"DBInstance\":[{\"BurstingEnabled\":true,\"CapacityUnit\":\"100\",\"ChargeType\":\"PostPaid\",\"ConfigserverList\":{\"ConfigserverAttribute\":[{\"ConnectString\":\"dds-bp18b0934e7053e4-cs****.mongodb.rds.aliyuncs.com\",\"CurrentKernelVersion\":\"mongodb_20220518_4.0.21\",\"LockMode\":\"Unlock\",\"MaxConnections\":1000,\"MaxIOPS\":1000,\"NodeClass\":\"dds.cs.mid\",\"NodeDescription\":\"testConfigserver\",\"NodeId\":\"dds-bp11483712c1****-cs\",\"NodeStorage\":20,\"Port\":3717,\"Status\":\"Running\"}]},\"CreationTime\":\"2022-01-02T07:43:59Z\",\"CurrentKernelVersion\":\"5.0.5-20220721143518_0\",\"DBInstanceClass\":\"dds.mongo.mid\",\"DBInstanceDescription\":\"测试数据库\",\"DBInstanceId\":\"dds-bp11483712c1****\",\"DBInstanceOrderStatus\":\"all_completed\",\"DBInstanceReleaseProtection\":false,\"DBInstanceStatus\":\"Running\",\"DBInstanceStorage\":10,\"DBInstanceType\":\"replicate\",\"DestroyTime\":\"2021-12-10T16:00:00Z\",\"DisasterRecoveryInfo\":\"{\\\"relations\\\":[{\\\"destInsName\\\":\\\"dds-bp11483712c1****\\\",\\\"destRegionId\\\":\\\"cn-hangzhou\\\",\\\"srcInsName\\\":\\\"dds-7xv054b9c43c****\\\",\\\"srcRegionId\\\":\\\"cn-guangzhou\\\"}]}\",\"Encrypted\":true,\"EncryptionKey\":\"07609cc3-3109-408f-a35e-c548e776da0b\",\"Engine\":\"MongoDB\",\"EngineVersion\":\"4.4\",\"ExpireTime\":\"2022-02-05T16:00Z\",\"HiddenZoneId\":\"cn-hangzhou-h\",\"KindCode\":\"18\",\"LastDowngradeTime\":\"2022-01-08\",\"LockMode\":\"Unlock\",\"MaintainEndTime\":\"03:00Z\",\"MaintainStartTime\":\"18:00Z\",\"MaxConnections\":500,\"MaxIOPS\":1000,\"MaxMBPS\":350,\"MongosList\":{\"MongosAttribute\":[{\"ConnectSting\":\"s-bp1d8c262a15****.mongodb.rds.aliyuncs.com\",\"ConnectString\":\"s-bp1d8c262a15****.mongodb.rds.aliyuncs.com\",\"CurrentKernelVersion\":\"mongodb_20220518_4.0.21\",\"LockMode\":\"Unlock\",\"MaxConnections\":1000,\"MaxIOPS\":800,\"NodeClass\":\"dds.mongos.mid\",\"NodeDescription\":\"mongos1\",\"NodeId\":\"s-bp1d8c262a15****\",\"Port\":3717,\"Status\":\"Running\",\"VPCId\":\"vpc-bp1n3i15v90el48nx****\",\"VSwitchId\":\"vsw-bp1vj604nj5a9zz74****\",\"VpcCloudInstanceId\":\"s-bp1d8c262a158****\"}]},\"NetworkType\":\"VPC\",\"ProtocolType\":\"mongodb\",\"ProvisionedIops\":1960,\"ReadonlyReplicas\":\"1\",\"RegionId\":\"cn-hangzhou\",\"ReplacateId\":\"bls-m****\",\"ReplicaSetName\":\"mgset-10ace****\",\"ReplicaSets\":{\"ReplicaSet\":[{\"ConnectionDomain\":\"dds-bp11483712c1****.mongodb.rds.aliyuncs.com\",\"ConnectionPort\":\"3717\",\"NetworkType\":\"VPC\",\"ReplicaSetRole\":\"Primary\",\"VPCCloudInstanceId\":\"dds-bp11483712c1****\",\"VPCId\":\"vpc-bp1jk5vwkcri27qme****\",\"VSwitchId\":\"vpc-bp1jk5vwkcri27qme****\"}]},\"ReplicationFactor\":\"3\",\"ResourceGroupId\":\"rg-acfmyiu4ekp****\",\"SearchNodeClass\":\"mdb.shard.2x.xlarge.d\",\"SearchNodeCount\":2,\"SearchNodeStorage\":20,\"SecondaryZoneId\":\"cn-hangzhou-i\",\"ShardList\":{\"ShardAttribute\":[{\"ConnectString\":\"d-bp1af0680a9c6d3****.mongodb.rds.aliyuncs.com:****\",\"CurrentKernelVersion\":\"mongodb_20220518_4.0.21\",\"LockMode\":\"Unlock\",\"MaxConnections\":8000,\"MaxDiskMbps\":\"350\",\"MaxIOPS\":8000,\"NodeClass\":\"dds.shard.mid\",\"NodeDescription\":\"testshard\",\"NodeId\":\"d-bp16e09d9c5d****\",\"NodeStorage\":10,\"Port\":3717,\"ReadonlyReplicas\":0,\"ReplicaSetName\":\"mgset-xxxx\",\"Status\":\"Running\"}]},\"StorageEngine\":\"WiredTiger\",\"StorageType\":\"cloud_essd1\",\"SyncPercent\":\"0.8\",\"Tags\":{\"Tag\":[{\"Key\":\"test\",\"Value\":\"api\"}]},\"UseClusterBackup\":true,\"VPCCloudInstanceIds\":\"dds-bp11483712c1****\",\"VPCId\":\"vpc-bp1n3i15v90el48nx****\",\"VSwitchId\":\"vsw-bp1oo2a7isyrb8igf****\",\"VpcAuthMode\":\"Open\",\"ZoneId\":\"cn-hangzhou-b\"}]},\"RequestId\":\"A935A8EE-A6CC-53DE-98BA-20ABAA7E632B\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn describe_db_instance_encryption_key() {
     >(
         "Dds 2015-12-01 DescribeDBInstanceEncryptionKey",
         "{\"Creator\":\"123456\",\"DeleteDate\":\"2020-07-06T18:22:03Z\",\"Description\":\"key description example\",\"EncryptionKey\":\"2axxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"EncryptionKeyStatus\":\"Enabled\",\"KeyUsage\":\"ENCRYPT/DECRYPT\",\"MaterialExpireTime\":\"2020-07-06T18:22:03Z\",\"Origin\":\"Aliyun_KMS\",\"RequestId\":\"783C2062-A2D3-4EA8-88AD-E43F990C23BB\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn describe_db_instance_monitor() {
     >(
         "Dds 2015-12-01 DescribeDBInstanceMonitor",
         "{\"Granularity\":\"5\",\"RequestId\":\"EFD65226-08CC-4C4D-B6A4-CB3C382F67B0\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn describe_db_instance_performance() {
     >(
         "Dds 2015-12-01 DescribeDBInstancePerformance",
         "{\"EndTime\":\"2022-06-13T11:58Z\",\"PerformanceKeys\":{\"PerformanceKey\":[{\"Key\":\"CpuUsage\",\"PerformanceValues\":{\"PerformanceValue\":[{\"Date\":\"2022-06-13T10:58:00Z\",\"Value\":\"0.23\"}]},\"Unit\":\"%\",\"ValueFormat\":\"cpu_usage\"}]},\"RequestId\":\"4A300BC7-6D8F-527F-A2DB-A7768D26E9AC\",\"StartTime\":\"2022-06-13T10:58Z\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn describe_db_instance_ssl() {
     >(
         "Dds 2015-12-01 DescribeDBInstanceSSL",
         "{\"CertCommonName\":\"dds-bpxxxxxxxx.mongodb.rds.aliyuncs.com\",\"ForceEncryption\":\"0\",\"RequestId\":\"36BB1BC2-789C-4BBA-A519-C5B388E4B0D4\",\"SSLExpiredTime\":\"2020-03-11T02:28:25Z\",\"SSLStatus\":\"Open\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn describe_db_instance_spec_info() {
     >(
         "Dds 2015-12-01 DescribeDBInstanceSpecInfo",
         "{\"CPU\":\"2\",\"Description\":\"2核8GB（独享型）\",\"Memory\":\"8\",\"RequestId\":\"6B82A9EF-9961-5A31-A19F-009B709xxxxx\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn describe_db_instance_switch_log() {
     >(
         "Dds 2015-12-01 DescribeDBInstanceSwitchLog",
         "{\"DBInstanceId\":\"dds-uf68f1b5a57exxxx\",\"LogItems\":[{\"NodeId\":\"当实例为副本集实例：dds-uf68f1b5a57exxxx。\\n当实例为分片集实例：d-uf652b73f554xxxx\",\"SwitchCode\":\"USER_CONSOLE_OPERATION\",\"SwitchStatus\":\"1\",\"SwitchTime\":\"2023-02-07T18:00:00Z\"}],\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"ECBCA991-XXXX-XXXX-834C-B3E8007F33AA\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn describe_db_instance_tde_info() {
     >(
         "Dds 2015-12-01 DescribeDBInstanceTDEInfo",
         "{\"EncryptionKey\":\"2axxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx\",\"EncryptorName\":\"aes-256-cbc\",\"RequestId\":\"F4DD0E29-361B-42F2-9301-B0048CCCE5D6\",\"RoleARN\":\"acs:ram::123456789012****:role/aliyunrdsinstanceencryptiondefaultrole\",\"TDEStatus\":\"enabled\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn describe_db_instances() {
     >(
         "Dds 2015-12-01 DescribeDBInstances",
         "{\"DBInstances\":{\"DBInstance\":[{\"BackupRetentionPolicy\":1,\"CapacityUnit\":\"100\",\"ChargeType\":\"PrePaid\",\"CreationTime\":\"2021-03-25T02:18:00Z\",\"DBInstanceClass\":\"dds.mongo.mid\",\"DBInstanceDescription\":\"测试数据库\",\"DBInstanceId\":\"dds-bp18b0934e70****\",\"DBInstanceStatus\":\"Running\",\"DBInstanceStorage\":20,\"DBInstanceType\":\"sharding\",\"DestroyTime\":\"2021-12-10T16:00:00Z\",\"Engine\":\"MongoDB\",\"EngineVersion\":\"4.2\",\"ExpireTime\":\"2021-11-25T16:00Z\",\"HiddenZoneId\":\"cn-hangzhou-h\",\"KindCode\":\"1\",\"LastDowngradeTime\":\"2021-05-08\",\"LockMode\":\"Unlock\",\"MongosList\":{\"MongosAttribute\":[{\"NodeClass\":\"dds.mongos.standard\",\"NodeDescription\":\"测试mongos节点\",\"NodeId\":\"s-bp10e3b0d02f****\"}]},\"NetworkType\":\"Classic\",\"RegionId\":\"cn-hangzhou\",\"ReleaseTime\":\"2024-06-17T07:01Z\",\"ReplicationFactor\":\"3\",\"ResourceGroupId\":\"rg-acfmyiu4ekp****\",\"SecondaryZoneId\":\"cn-hangzhou-i\",\"ShardList\":{\"ShardAttribute\":[{\"NodeClass\":\"dds.shard.mid\",\"NodeDescription\":\"测试shard节点\",\"NodeId\":\"d-bp1cac6f2083****\",\"NodeStorage\":10,\"ReadonlyReplicas\":2}]},\"StorageType\":\"local_ssd\",\"Tags\":{\"Tag\":[{\"Key\":\"test\",\"Value\":\"api\"}]},\"VpcAuthMode\":\"Close\",\"ZoneId\":\"cn-hangzhou-g\"}]},\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"0E4FE33F-5510-5758-8FA7-A6672CDE****\",\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn describe_db_instances_overview() {
     >(
         "Dds 2015-12-01 DescribeDBInstancesOverview",
         "{\"DBInstances\":[{\"CapacityUnit\":\"100\",\"ChargeType\":\"PrePaid\",\"CreationTime\":\"2022-01-05T03:18:53Z\",\"DBInstanceClass\":\"dds.mongo.mid\",\"DBInstanceDescription\":\"测试数据库\",\"DBInstanceId\":\"dds-bp12c5b040dc****\",\"DBInstanceStatus\":\"Running\",\"DBInstanceStorage\":20,\"DBInstanceType\":\"replicate\",\"DestroyTime\":\"2021-12-10T16:00:00Z\",\"Engine\":\"MongoDB\",\"EngineVersion\":\"4.2\",\"ExpireTime\":\"2022-02-05T16:00Z\",\"KindCode\":\"0\",\"LastDowngradeTime\":\"2021-05-08\",\"LockMode\":\"Unlock\",\"MongosList\":[{\"NodeClass\":\"dds.mongos.standard\",\"NodeDescription\":\"测试mongos节点\",\"NodeId\":\"s-bp10e3b0d02f****\"}],\"NetworkType\":\"VPC\",\"RegionId\":\"cn-hangzhou\",\"ReplicationFactor\":\"3\",\"ResourceGroupId\":\"rg-acfm22cdcgc****\",\"ShardList\":[{\"NodeClass\":\"dds.shard.mid\",\"NodeDescription\":\"测试shard节点\",\"NodeId\":\"d-bp1cac6f2083****\",\"NodeStorage\":10,\"ReadonlyReplicas\":2}],\"Tags\":[{\"Key\":\"testdatabase\",\"Value\":\"apitest\"}],\"VpcAuthMode\":\"Open\",\"ZoneId\":\"cn-hangzhou-i\"}],\"RequestId\":\"52820D2B-B2DD-59F0-BDF2-83EC19C6F1CA\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn describe_error_log_records() {
     >(
         "Dds 2015-12-01 DescribeErrorLogRecords",
         "{\"Engine\":\"MongoDB\",\"Items\":{\"LogRecords\":[{\"Category\":\"NETWORK\",\"ConnInfo\":\"conn18xxxxxx\",\"Content\":\"xxxxxxxx\",\"CreateTime\":\"2019-02-26T12:09:34Z\",\"Id\":1111111111}]},\"PageNumber\":1,\"PageRecordCount\":1,\"RequestId\":\"68BCBEC2-1E66-471F-A1A8-E3C60C0A80B0\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn describe_global_security_ip_group() {
     >(
         "Dds 2015-12-01 DescribeGlobalSecurityIPGroup",
         "{\"GlobalSecurityIPGroup\":[{\"DBInstances\":[\"[dds-asdxxxx,dds-afrexxxxxx]\"],\"GIpList\":\"117.12.202.19\",\"GlobalIgName\":\"dev_baoxian_k8s_bj\",\"GlobalSecurityGroupId\":\"g-sdgwqyp4f5j1x3qk7yvm\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"72651AF9-7897-41A7-8B67-6C15C7F26A0A\"}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn describe_global_security_ip_group_relation() {
     >(
         "Dds 2015-12-01 DescribeGlobalSecurityIPGroupRelation",
         "{\"DBClusterId\":\"dds-2ze6069764423m0l\",\"GlobalSecurityIPGroupRel\":[{\"GIpList\":\"27.16.214.10,111.60.117.181\",\"GlobalIgName\":\"dev_baoxian_k8s_bj\",\"GlobalSecurityGroupId\":\"g-gfurfpsh4ycbrm2avst7\",\"RegionId\":\"cn-hongkong\"}],\"RequestId\":\"F8CA8312-530A-413A-9129-F2BB32A8D404\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn describe_history_tasks() {
     >(
         "Dds 2015-12-01 DescribeHistoryTasks",
         "{\"Items\":[{\"ActionInfo\":\"`{\\\\\\\"steps\\\\\\\":[{\\\\\\\"action_info\\\\\\\":{\\\\\\\"Waiting\\\\\\\":[\\\\\\\"modifySwitchTime\\\\\\\"]},\\\\\\\"step_name\\\\\\\":\\\\\\\"exec_task\\\\\\\"}]}`\",\"CallerSource\":\"System\",\"CallerUid\":\"141345906006****\",\"CurrentStepName\":\"exec_task\",\"DbType\":\"mongodb\",\"EndTime\":\"2023-03-16T02:59Z\",\"InstanceId\":\"dds-t4n18194768fxxxx\",\"InstanceName\":\"test-dds\",\"InstanceType\":\"Instance\",\"Product\":\"dds\",\"Progress\":100,\"ReasonCode\":\"小版本升级\",\"RegionId\":\"cn-hangzhou\",\"RemainTime\":1000,\"StartTime\":\"2023-02-11T02:33Z\",\"Status\":\"Succeed\",\"TaskDetail\":\"{\\\\\\\"callerUid\\\\\\\":\\\\\\\"test\\\\\\\"}\",\"TaskId\":\"t-0mq1yyhm3ffl2bxxxx\",\"TaskType\":\"CreateIns\",\"Uid\":\"141345906006****\"}],\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"3C4A2494-XXXX-XXXX-93CF-548DB3375193\",\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn describe_history_tasks_stat() {
     >(
         "Dds 2015-12-01 DescribeHistoryTasksStat",
         "{\"Items\":[{\"Status\":\"Succeed\",\"TotalCount\":2}],\"RequestId\":\"FC724D23-XXXX-XXXX-ABB1-606C935AE7FD\"}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn describe_instance_auto_renewal_attribute() {
     >(
         "Dds 2015-12-01 DescribeInstanceAutoRenewalAttribute",
         "{\"Items\":{\"Item\":[{\"AutoRenew\":\"true\",\"DBInstanceType\":\"replicate\",\"DbInstanceId\":\"dds-bp2568*****\",\"Duration\":\"1\",\"RegionId\":\"cn-hangzhou\"}]},\"ItemsNumbers\":2,\"PageNumber\":1,\"PageRecordCount\":2,\"RequestId\":\"FAB5CB3B-DB9D-473A-9DF1-F57B6B9CB949\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn describe_instance_recover_time() {
     >(
         "Dds 2015-12-01 DescribeInstanceRecoverTime",
         "{\"RequestId\":\"F8CA8312-530A-413A-9129-F2BB32A8D404\",\"RestoreRanges\":[{\"RestoreBeginTime\":\"2023-10-16T19:33:20Z\",\"RestoreEndTime\":\"2023-10-16T19:43:20Z\",\"RestoreType\":\"PointInTime\"}]}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn describe_kernel_release_notes() {
     >(
         "Dds 2015-12-01 DescribeKernelReleaseNotes",
         "{\"ReleaseNotes\":{\"ReleaseNote\":[{\"KernelVersion\":\"mongodb_20180619_0.4.9\",\"ReleaseNote\":\"放开sharding某集合开关balancer的限制\"}]},\"RequestId\":\"F01D4DDA-CB72-4083-B399-AF4642294FE6\"}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn describe_kms_keys() {
     >(
         "Dds 2015-12-01 DescribeKmsKeys",
         "{\"KmsKeys\":[{\"KeyAlias\":\"key-shh656820f4mh9qxxxxx     alias/test1\",\"KeyId\":\"37291352-xxxx-xxxx-adbf-fd0630a95583\"}],\"RequestId\":\"60EEBD77-227C-5B39-86EA-D89163C5****\"}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn describe_mongo_db_log_config() {
     >(
         "Dds 2015-12-01 DescribeMongoDBLogConfig",
         "{\"EnableAudit\":true,\"IsEtlMetaExist\":1,\"IsUserProjectLogstoreExist\":1,\"PreserveStorageForStandard\":-1,\"PreserveStorageForTrail\":107374182400,\"RequestId\":\"664ECE26-658A-47C5-88F6-870B0132E8D2\",\"ServiceType\":\"Standard\",\"TtlForStandard\":30,\"TtlForTrail\":1,\"UsedStorageForStandard\":20163,\"UsedStorageForTrail\":12548178759,\"UserProjectName\":\"nosql-176498472570****-cn-hangzhou\"}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn describe_parameter_modification_history() {
     >(
         "Dds 2015-12-01 DescribeParameterModificationHistory",
         "{\"HistoricalParameters\":{\"HistoricalParameter\":[{\"ModifyTime\":\"2019-03-12T07:58:24Z\",\"NewParameterValue\":\"200\",\"OldParameterValue\":\"100\",\"ParameterName\":\"operationProfiling.slowOpThresholdMs\"}]},\"RequestId\":\"B1BB6E0E-B4EF-4145-81FA-A07719860248\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn describe_parameter_templates() {
     >(
         "Dds 2015-12-01 DescribeParameterTemplates",
         "{\"Engine\":\"mongodb\",\"EngineVersion\":\"5.0\",\"ParameterCount\":\"10\",\"Parameters\":{\"TemplateRecord\":[{\"CheckingCode\":\"[0-65536]\",\"ForceModify\":true,\"ForceRestart\":false,\"ParameterDescription\":\"The threshold in milliseconds at which the database profiler considers a query slow, default is 100.\",\"ParameterName\":\"net.compression.compressors\",\"ParameterValue\":\"100\"}]},\"RequestId\":\"BDA54203-9D61-54A3-A568-D281F785****\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn describe_parameters() {
     >(
         "Dds 2015-12-01 DescribeParameters",
         "{\"ConfigParameters\":{\"Parameter\":[{\"CheckingCode\":\"[0-65536]\",\"ForceRestart\":true,\"ModifiableStatus\":true,\"ParameterDescription\":\"The threshold in milliseconds at which the database profiler considers a query slow, default is 100.\",\"ParameterName\":\"operationProfiling.slowOpThresholdMs\",\"ParameterValue\":\"200\"}]},\"Engine\":\"mongodb\",\"EngineVersion\":\"4.0\",\"RequestId\":\"3ADD0C7D-2D2A-4F15-88FF-E7AC9B9FDCC8\",\"RunningParameters\":{\"Parameter\":[{\"CharacterType\":\"db\",\"CheckingCode\":\"[33554432-268435456]\",\"ForceRestart\":\"false\",\"ModifiableStatus\":\"true\",\"ParameterDescription\":\"The maximum memory bytes that sort stage may use, default is 33554432(i.e. 32MB)\",\"ParameterName\":\"setParameter.internalQueryExecMaxBlockingSortBytes\",\"ParameterValue\":\"33554432\"}]}}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn describe_price() {
     >(
         "Dds 2015-12-01 DescribePrice",
         "{\"Order\":{\"Code\":\"\\\"\\\"\",\"ContractActivity\":false,\"Coupons\":{\"Coupon\":[{\"ActivityCategory\":\"payondemand\",\"CouponNo\":\"youhuiquan_promotion_option_id_for_blank\",\"Description\":\"ceshi\",\"IsSelected\":\"true\",\"Name\":\"youhuiquan111\",\"OptionCode\":\"youhui_quan\",\"PromotionOptionCode\":\"youhui_quan\",\"PromotionRuleIdList\":{\"PromotionRuleId\":[0]}}]},\"Currency\":\"USD\",\"DepreciateInfo\":{\"CheapRate\":0,\"CheapStandAmount\":0,\"ContractActivity\":{\"ActivityId\":0,\"ActivityName\":\"合同优惠_整单_xxx折\",\"FinalFee\":20522.4,\"FinalPromFee\":3621.6,\"OptionCode\":\"wanhua_activity\",\"OptionIds\":{\"OptionId\":[0]},\"ProdFee\":24144},\"Differential\":0,\"DifferentialName\":\"XXXXX\",\"IsContractActivity\":false,\"IsShow\":\"true\",\"ListPrice\":0,\"MonthPrice\":0,\"OriginalStandAmount\":0},\"DiscountAmount\":\"322.4\",\"IsContractActivity\":false,\"Message\":\"\\\"\\\"\",\"OptionalPromotions\":\"\\\"[{\\\\\\\"activityCategory\\\\\\\":\\\\\\\"discount\\\\\\\",\\\\\\\"activityExtInfo\\\\\\\":{\\\\\\\"noUseYouhuiquan\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"activityId\\\\\\\":\\\\\\\"191156098xxxx\\\\\\\",\\\\\\\"activityExtraAttr\\\\\\\":\\\\\\\"{\\\\\\\\\\\\\\\"forbiddenCpsProfit\\\\\\\\\\\\\\\":\\\\\\\\\\\\\\\"true\\\\\\\\\\\\\\\",\\\\\\\\\\\\\\\"forbiddenCouponsRestricted\\\\\\\\\\\\\\\":\\\\\\\\\\\\\\\"true\\\\\\\\\\\\\\\",\\\\\\\\\\\\\\\"forbiddenAmbassadorProfit\\\\\\\\\\\\\\\":\\\\\\\\\\\\\\\"true\\\\\\\\\\\\\\\"}\\\\\\\",\\\\\\\"isActivityIdFromWanHuaTong\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"isContractActivity\\\\\\\":\\\\\\\"false\\\\\\\"},\\\\\\\"canPromFee\\\\\\\":906130,\\\\\\\"optionCode\\\\\\\":\\\\\\\"wanhua_activity\\\\\\\",\\\\\\\"promotionName\\\\\\\":\\\\\\\"FY24--MongoDB 副本集--首购--1年*折--ft首购权益\\\\\\\",\\\\\\\"promotionOptionNo\\\\\\\":\\\\\\\"19115609882xxxx\\\\\\\",\\\\\\\"promotionRuleIdList\\\\\\\":[2091xxxx],\\\\\\\"selected\\\\\\\":true,\\\\\\\"targetArticleItemCodes\\\\\\\":[]},{\\\\\\\"activityCategory\\\\\\\":\\\\\\\"discount\\\\\\\",\\\\\\\"activityExtInfo\\\\\\\":{\\\\\\\"activityId\\\\\\\":\\\\\\\"1018040010xxxxx\\\\\\\",\\\\\\\"wanHuaOrderExpireSec\\\\\\\":\\\\\\\"604800\\\\\\\",\\\\\\\"isActivityIdFromWanHuaTong\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"isContractActivity\\\\\\\":\\\\\\\"false\\\\\\\"},\\\\\\\"canPromFee\\\\\\\":339799,\\\\\\\"optionCode\\\\\\\":\\\\\\\"wanhua_activity\\\\\\\",\\\\\\\"promotionName\\\\\\\":\\\\\\\"FY24--MongoDB年付折扣\\\\\\\",\\\\\\\"promotionOptionNo\\\\\\\":\\\\\\\"10180400107xxxxx\\\\\\\",\\\\\\\"promotionRuleIdList\\\\\\\":[xxxxx],\\\\\\\"selected\\\\\\\":false,\\\\\\\"targetArticleItemCodes\\\\\\\":[]}]\\\"\",\"OriginalAmount\":\"322.4\",\"PromDetailList\":\"[{\\\\\\\"finalPromFee\\\\\\\":90xxx,\\\\\\\"optionCode\\\\\\\":\\\\\\\"wanhua_activity\\\\\\\",\\\\\\\"promType\\\\\\\":\\\\\\\"discount\\\\\\\",\\\\\\\"promotionId\\\\\\\":2091xxxx,\\\\\\\"promotionName\\\\\\\":\\\\\\\"新用户购买云数据库 MongoDB 副本集1年享*折优惠，限1台\\\\\\\"}]\\\"\",\"RuleIds\":{\"RuleId\":[\"{ \\\"RuleId\\\": [ 2075**** ] }\"]},\"ShowDiscountInfo\":true,\"StandDiscountPrice\":0,\"StandPrice\":0,\"TotalCostAmount\":483.14,\"TradeAmount\":\"0\"},\"OrderParams\":\"{\\\\\\\"autoPay\\\\\\\":false}\\\"\",\"RequestId\":\"27227A3D-6B86-56F3-9E03-9E60F001CE12\",\"Rules\":{\"Rule\":[{\"Name\":\"demoname\",\"RuleDescId\":0,\"Title\":\"demo\"}]},\"SubOrders\":{\"SubOrder\":[{\"ContractActivity\":false,\"DepreciateInfo\":{\"CheapRate\":0,\"CheapStandAmount\":0,\"ContractActivity\":{\"ActivityId\":0,\"ActivityName\":\"合同优惠_整单_xxx折\",\"FinalFee\":20522.4,\"FinalPromFee\":3621.6,\"OptionCode\":\"wanhua_activity\",\"OptionIds\":{\"OptionId\":[0]},\"ProdFee\":24144},\"Differential\":0,\"DifferentialName\":\"XXXXX\",\"IsContractActivity\":false,\"IsShow\":\"true\",\"ListPrice\":0,\"MonthPrice\":0,\"OriginalStandAmount\":0,\"StartTime\":\"2024-02-29 10:30:00\"},\"DiscountAmount\":\"322.4\",\"InstanceId\":\"dds-bp1b6e54e7cc****\",\"IsContractActivity\":false,\"IsNewOfficialActivity\":\"命中降价优惠。\",\"ModuleInstance\":{\"ModuleInstance\":[{\"ContractActivity\":false,\"CycleFee\":\"0.0\",\"DepreciateInfo\":{\"CheapRate\":0,\"CheapStandAmount\":0,\"Differential\":0,\"DifferentialName\":\"XXXXX\",\"IsContractActivity\":false,\"IsShow\":\"true\",\"ListPrice\":0,\"MonthPrice\":0,\"OriginalStandAmount\":0},\"DiscountFee\":\"0.0\",\"ModuleAttrs\":{\"moduleAttr\":[{\"Code\":\"dds_dbtype\",\"Name\":\"MongoDB\",\"Type\":\"3\",\"Value\":\"MongoDB\"}]},\"ModuleCode\":\"dds_dbtype\",\"ModuleId\":0,\"ModuleName\":\"数据库类型\",\"NeedOrderPay\":true,\"PayFee\":0,\"PricingModule\":false,\"PromDetailList\":{\"PromDetail\":[{\"ActivityExtInfo\":{\"activityId\":\"1512010241743170\"},\"DerivedPromType\":\"subPrice\",\"FinalPromFee\":0,\"OptionCode\":\"wanhua_activity\",\"PromType\":\"discount\",\"PromotionCode\":\"aliwood-xxx\",\"PromotionId\":0,\"PromotionName\":\"【xxxx-x月降价项目】MongoDB全规格--xxxxx\"}]},\"StandDiscountPrice\":451,\"StandPrice\":0,\"TotalProductFee\":0,\"UnitPriceUnit4Buy\":\"CNY/Hour\",\"priceType\":\"monthPrice\",\"priceUnit\":\"xxxx\"}]},\"OptionalPromotions\":{\"OptionalPromotion\":[{\"ActivityCategory\":\"discount\",\"ActivityExtInfo\":{\"activityId\":\"1512010241743170\"},\"CanPromFee\":4560789,\"OptionCode\":\"wanhua_activity\",\"PromotionName\":\"【xxx月降价项目】MongoDB全规格--xxx\",\"PromotionOptionNo\":\"1512010241xxxxx\",\"PromotionRuleIdList\":{\"promotionRuleId\":[\"43289909\"]},\"Selected\":false,\"Show\":true,\"TargetArticleItemCodes\":{\"targetArticleItemCode\":[\"\\\"\\\"\"]}}]},\"OriginalAmount\":\"322.4\",\"PromDetailList\":{\"PromDetail\":[{\"ActivityExtInfo\":{\"activityId\":\"1512010241743170\"},\"DerivedPromType\":\"subPrice\",\"FinalPromFee\":0,\"OptionCode\":\"youhui_quan\",\"PromType\":\"discount\",\"PromotionCode\":\"ali-wood\",\"PromotionId\":0,\"PromotionName\":\"【xxxx-x月降价项目】MongoDB全规格--xxxxx\"}]},\"RuleIds\":{\"RuleId\":[\"{ \\\"RuleId\\\": [ 2075**** ] }\"]},\"StandDiscountPrice\":8687,\"StandPrice\":62982,\"TradeAmount\":\"0\"}]},\"TraceId\":\"27227A3D-6B87-56F3-9E03-9E60F001****\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn describe_rds_v_switchs() {
     >(
         "Dds 2015-12-01 DescribeRdsVSwitchs",
         "{\"RequestId\":\"60EEBD77-227C-5B39-86EA-D89163C5****\",\"VSwitches\":{\"VSwitch\":[{\"AliUid\":\"null\",\"Bid\":\"null\",\"CidrBlock\":\"192.**.**.0/24\\n\",\"GmtCreate\":\"null\",\"GmtModified\":\"null\",\"IsDefault\":true,\"IzNo\":\"cn-hangzhou-h\\n\",\"RegionNo\":\"null\",\"Status\":\"Available\",\"VSwitchId\":\"vsw-bp*******************\\n\",\"VSwitchName\":\"vsw-name\\n\"}]}}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn describe_rds_vpcs() {
     >(
         "Dds 2015-12-01 DescribeRdsVpcs",
         "{\"RequestId\":\"53924AF0-1628-5AA2-9C95-D4**********\\n\",\"Vpcs\":{\"Vpc\":[{\"AliUid\":\"null\",\"Bid\":\"null\\n\",\"CidrBlock\":\"10.**.**.0/8\\n\",\"GmtCreate\":\"null\",\"GmtModified\":\"null\\n\",\"IsDefault\":true,\"RegionNo\":\"cn-hangzhou\\n\",\"Status\":\"Available\",\"VSwitchs\":[{\"CidrBlock\":\"10.**.**.0/24\\n\",\"GmtCreate\":\"null\\n\",\"GmtModified\":\"null\",\"IsDefault\":true,\"IzNo\":\"cn-hangzhou-i\\n\",\"Status\":\"Available\",\"VSwitchId\":\"vsw-bp*******************\\n\",\"VSwitchName\":\"vsw-name\\n\"}],\"VpcId\":\"vpc-bp*******************\\n\",\"VpcName\":\"vpc-name\\n\"}]}}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn describe_regions() {
     >(
         "Dds 2015-12-01 DescribeRegions",
         "{\"Regions\":{\"DdsRegion\":[{\"EndPoint\":\"mongodb.aliyuncs.com\",\"RegionId\":\"cn-hangzhou\",\"RegionName\":\"华东1（杭州）\",\"Zones\":{\"Zone\":[{\"VpcEnabled\":true,\"ZoneId\":\"cn-hangzhou-h\",\"ZoneName\":\"杭州 可用区H\"}]}}]},\"RequestId\":\"4E46C22C-D3B7-4DB8-9C76-63851BE68E20\"}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn describe_renewal_price() {
     >(
         "Dds 2015-12-01 DescribeRenewalPrice",
         "{\"Order\":{\"Coupons\":{\"Coupon\":[{\"CouponNo\":\"youhuiquan_promotion_option_id_for_blank\",\"Description\":\"coupondemo\",\"IsSelected\":\"true\",\"Name\":\"youhuiquan111\"}]},\"Currency\":\"USD\",\"DiscountAmount\":1144.8,\"OriginalAmount\":1144.8,\"RuleIds\":{\"RuleId\":[\"11111111\"]},\"TradeAmount\":0},\"RequestId\":\"EFD65226-08CC-4C4D-B6A4-CB3C382F67B0\",\"Rules\":{\"Rule\":[{\"Name\":\"demoname\",\"RuleDescId\":11111111,\"Title\":\"demo\"}]},\"SubOrders\":{\"SubOrder\":[{\"DiscountAmount\":1144.8,\"InstanceId\":\"dds-bp12c5b040dc****\",\"OriginalAmount\":1144.8,\"RuleIds\":{\"RuleId\":[\"{\\\"RuleId\\\": [11111111,11111111,11111111]}\"]},\"TradeAmount\":0}]}}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn describe_replica_set_role() {
     >(
         "Dds 2015-12-01 DescribeReplicaSetRole",
         "{\"DBInstanceId\":\"dds-bpxxxxxxxx\",\"ReplicaSets\":{\"ReplicaSet\":[{\"ConnectionDomain\":\"dds-bpxxxxxxxx.mongodb.rds.aliyuncs.com\",\"ConnectionPort\":\"3717\",\"ConnectionType\":\"SRV\",\"ExpiredTime\":\"1209582\",\"NetworkType\":\"VPC\",\"ReplicaSetRole\":\"Primary\",\"RoleId\":\"651xxxxx\"}]},\"RequestId\":\"DB4A0595-FCA9-437F-B2BB-25DBFC009D3E\"}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn describe_restore_db_instance_list() {
     >(
         "Dds 2015-12-01 DescribeRestoreDBInstanceList",
         "{\"DBInstances\":{\"DBInstance\":[{\"CreationTime\":\"2022-01-02T07:43:59Z\",\"DBInstanceDescription\":\"测试数据库\",\"DBInstanceId\":\"dds-bp12c5b040dc****\",\"DBInstanceStatus\":\"Running\",\"DBInstanceType\":\"replicate\",\"EngineVersion\":\"4.2\",\"HiddenZoneId\":\"cn-hangzhou-h\",\"IsDeleted\":0,\"LockMode\":\"Unlock\",\"RegionId\":\"cn-hangzhou\",\"SecondaryZoneId\":\"cn-hangzhou-i\",\"ZoneId\":\"cn-hangzhou-g\"}]},\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"1AF0AD89-ED4F-44AD-B65F-BFC1D5Cxxxxx\",\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn describe_role_tag_status() {
     >(
         "Dds 2015-12-01 DescribeRoleTagStatus",
         "{\"RequestId\":\"69D55DEC-B219-569F-A686-AC2F67A1****\",\"RoleTagStatus\":\"false\",\"ShardRoleTagStatus\":{\"d-2ze204b4db58****\":\"false\",\"d-2zeb9716646e***\":\"false\"}}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn describe_role_zone_info() {
     >(
         "Dds 2015-12-01 DescribeRoleZoneInfo",
         "{\"RequestId\":\"728B9A96-E262-4AE5-915E-3A51CCE2FDA9\",\"ZoneInfos\":{\"ZoneInfo\":[{\"InsName\":\"dds-bpxxxxxxxx\",\"NodeType\":\"normal\",\"RoleId\":\"83xxxxx\",\"RoleType\":\"Primary\",\"ZoneId\":\"cn-hangzhou-e\"}]}}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn describe_running_log_records() {
     >(
         "Dds 2015-12-01 DescribeRunningLogRecords",
         "{\"Engine\":\"MongoDB\",\"Items\":{\"LogRecords\":[{\"Category\":\"NETWORK\",\"ConnInfo\":\"conn18xxxxxx\",\"Content\":\" end connection 11.xxx.xxx.xx:3xxxx (0 connections now open)\\\\n\",\"CreateTime\":\"2019-02-26T12:09:34Z\"}]},\"PageNumber\":1,\"PageRecordCount\":30,\"RequestId\":\"45D2B592-DEBA-4347-BBF3-47FF6C97DBBC\",\"TotalRecordCount\":2}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn describe_security_group_configuration() {
     >(
         "Dds 2015-12-01 DescribeSecurityGroupConfiguration",
         "{\"Items\":{\"RdsEcsSecurityGroupRel\":[{\"NetType\":\"vpc\",\"RegionId\":\"cn-hangzhou\",\"SecurityGroupId\":\"sg-bpxxxxxxxx\"}]},\"RequestId\":\"3C4A2494-85C4-45C5-93CF-548DB3375193\"}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn describe_security_ips() {
     >(
         "Dds 2015-12-01 DescribeSecurityIps",
         "{\"RequestId\":\"FC724D23-2962-479E-ABB1-606C935AE7FD\",\"SecurityIpGroups\":{\"SecurityIpGroup\":[{\"SecurityIpGroupAttribute\":\" hidden\",\"SecurityIpGroupName\":\"default\",\"SecurityIpList\":\"47.xxx.xxx.xx,100.xxx.xxx.0/24\"}]},\"SecurityIps\":\"47.xxx.xxx.xx,100.xxx.xxx.0/24\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn describe_sharding_network_address() {
     >(
         "Dds 2015-12-01 DescribeShardingNetworkAddress",
         "{\"CompatibleConnections\":{\"CompatibleConnection\":[{\"ExpiredTime\":\"2591963\",\"IPAddress\":\"10.140.xxx.xx\",\"NetworkAddress\":\"dds-bpxxxxxxxxxxxxxx.mongodb.rds.aliyuncs.com\",\"NetworkType\":\"VPC\",\"Port\":\"3717\",\"VPCId\":\"vpc-bpxxxxxxxx\",\"VswitchId\":\"vsw-bpxxxxxxxx\"}]},\"NetworkAddresses\":{\"NetworkAddress\":[{\"ConnectionType\":\"SRV\",\"ExpiredTime\":\"2591963\",\"IPAddress\":\"10.140.xxx.xx\",\"NetworkAddress\":\"s-bpxxxxxxxx.mongodb.rds.aliyuncs.com\",\"NetworkType\":\"VPC\",\"NodeId\":\"s-bpxxxxxxxx\",\"NodeType\":\"mongos\",\"Port\":\"3717\",\"Role\":\"Primary\",\"TxtRecord\":\"mongo.example.com. IN TXT \\\"config=replicaSet=myReplicaSet\\\"\",\"VPCId\":\"vpc-bpxxxxxxxx\",\"VswitchId\":\"vsw-bpxxxxxxxx\"}]},\"RequestId\":\"18D8AAFD-6BEB-420F-8164-810CB0C0AA39\"}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn describe_slow_log_records() {
     >(
         "Dds 2015-12-01 DescribeSlowLogRecords",
         "{\"Engine\":\"MongoDB\",\"Items\":{\"LogRecords\":[{\"AccountName\":\"test\",\"DBName\":\"mongodbtest\",\"DocsExamined\":1000000,\"ExecutionStartTime\":\"2019-02-25T 01:41:28Z\",\"HostAddress\":\"192.168.XX.XX\",\"KeysExamined\":0,\"QueryTimes\":\"600\",\"ReturnRowCounts\":0,\"SQLText\":\"{\\\\\\\"op\\\\\\\":\\\\\\\"query\\\\\\\",\\\\\\\"ns\\\\\\\":\\\\\\\"mongodbtest.customer\\\\\\\",\\\\\\\"query\\\\\\\":{\\\\\\\"find\\\\\\\":\\\\\\\"customer\\\\\\\",\\\\\\\"filter\\\\\\\":{\\\\\\\"name\\\\\\\":\\\\\\\"jack\\\\\\\"}}}\",\"TableName\":\"C1\"}]},\"PageNumber\":1,\"PageRecordCount\":1,\"RequestId\":\"8076C4BA-DDBD-529C-BFF4-D8620C3F****\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn describe_tags() {
     >(
         "Dds 2015-12-01 DescribeTags",
         "{\"NextToken\":\"212db86****\",\"RequestId\":\"EEDBE38F-5CF5-4316-AAC2-35817BA60D68\",\"Tags\":[{\"TagKey\":\"测试组\",\"TagValues\":[\"3.4环境\"]}]}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn describe_user_encryption_key_list() {
     >(
         "Dds 2015-12-01 DescribeUserEncryptionKeyList",
         "{\"KeyIds\":{\"KeyId\":[\"2a4f4ac2-xxxx-xxxx-xxxx-xxxxxxxxxxxx\"]},\"RequestId\":\"7CD51DA4-A499-43CE-B9B5-20CD4FDC648E\"}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn describe_vpcs_for_mongo_db() {
     >(
         "Dds 2015-12-01 DescribeVpcsForMongoDB",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"53924AF0-1628-5AA2-9C95-D4**********\",\"TotalCount\":4,\"Vpcs\":[{\"AliUid\":\"null\",\"Bid\":\"null\",\"CidrBlock\":\"10.**.**.**/24\",\"GmtCreate\":\"null\",\"GmtModified\":\"null\",\"IsDefault\":true,\"RegionNo\":\"cn-hangzhou\",\"Status\":\"Available\",\"VSwitchs\":[{\"CidrBlock\":\"10.**.**.**/28\",\"GmtCreate\":\"null\",\"GmtModified\":\"null\",\"IsDefault\":true,\"IzNo\":\"cn-hangzhou-i\",\"Status\":\"Available\",\"VSwitchId\":\"vsw-bp*******************\",\"VSwitchName\":\"vsw-name\"}],\"VpcId\":\"vpc-2zep2pepkthg5ueal****\",\"VpcName\":\"vpc-name\"}]}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn destroy_instance() {
     >(
         "Dds 2015-12-01 DestroyInstance",
         "{\"RequestId\":\"65BDA532-28AF-4122-AA39-B382721E****\"}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn evaluate_resource() {
     >(
         "Dds 2015-12-01 EvaluateResource",
         "{\"DBInstanceAvailable\":\"1\",\"Engine\":\"MongoDB\",\"EngineVersion\":\"4.0\",\"RequestId\":\"AE2DE465-E45F-481F-ABD8-37D64173****\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn list_tag_resources() {
     >(
         "Dds 2015-12-01 ListTagResources",
         "{\"NextToken\":\"212db86****\",\"RequestId\":\"96017AF2-9AB1-4BC9-88D2-7966B3CD****\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"dds-bp17e7a04960****\",\"ResourceType\":\"ALIYUN::DDS::INSTANCE\",\"TagKey\":\"开发组\",\"TagValue\":\"4.0环境\"}]}}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn migrate_available_zone() {
     >(
         "Dds 2015-12-01 MigrateAvailableZone",
         "{\"RequestId\":\"0FDDC511-7252-4A4A-ADDA-5CB1BF63****\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn migrate_to_other_zone() {
     >(
         "Dds 2015-12-01 MigrateToOtherZone",
         "{\"RequestId\":\"0FDDC511-7252-4A4A-ADDA-5CB1BF63873D\"}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn modify_account_description() {
     >(
         "Dds 2015-12-01 ModifyAccountDescription",
         "{\"RequestId\":\"59DE9FC2-7B40-45CF-9011-7327A8A771A2\"}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn modify_active_operation_maintenance_config() {
     >(
         "Dds 2015-12-01 ModifyActiveOperationMaintenanceConfig",
         "{\"RequestId\":\"D8F1D721-6439-4257-A89C-F1E8E9C9****\"}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn modify_active_operation_tasks() {
     >(
         "Dds 2015-12-01 ModifyActiveOperationTasks",
         "{\"Ids\":\"11111,22222\",\"RequestId\":\"CAAE9DDA-65FD-584C-A378-F1F24676****\"}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn modify_audit_log_filter() {
     >(
         "Dds 2015-12-01 ModifyAuditLogFilter",
         "{\"RequestId\":\"E209BE2B-F264-4B9D-81F6-A5A5FB1FBF28\"}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn modify_audit_policy() {
     >(
         "Dds 2015-12-01 ModifyAuditPolicy",
         "{\"RequestId\":\"DC04D812-F18D-4568-9B88-F260D9590116\"}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn modify_backup_expire_time() {
     >(
         "Dds 2015-12-01 ModifyBackupExpireTime",
         "{\"BackupExpireTime\":\"2025-03-29T03:47:12Z\",\"BackupId\":\"260032xxxx\",\"RequestId\":\"A0181AC4-XXXX-XXXX-87CA-100C70B86729\"}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn modify_backup_policy() {
     >(
         "Dds 2015-12-01 ModifyBackupPolicy",
         "{\"RequestId\":\"644A359C-B871-4DD3-97B5-ED91EF5809C2\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn modify_db_instance_attribute() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceAttribute",
         "{\"RequestId\":\"6826DEE3-B374-5DB7-909D-C8978827C534\"}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn modify_db_instance_config() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceConfig",
         "{\"RequestId\":\"E466EFD6-2AD2-xxxx-A1A6-C7AFA1B323E1\"}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn modify_db_instance_connection_string() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceConnectionString",
         "{\"RequestId\":\"FF36A84C-0694-42D0-861D-C383E8E4FAAF\"}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn modify_db_instance_description() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceDescription",
         "{\"RequestId\":\"06F8F642-4009-4FFC-80C4-9D67DBF7B74E\"}",
+        &[],
     );
 }
 
@@ -958,6 +1053,7 @@ fn modify_db_instance_disk_type() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceDiskType",
         "{\"OrderId\":\"21012719476****\",\"RequestId\":\"D8F1D721-6439-4257-A89C-F1E8E9C9****\"}",
+        &[],
     );
 }
 
@@ -968,6 +1064,7 @@ fn modify_db_instance_maintain_time() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceMaintainTime",
         "{\"RequestId\":\"A9310426-C763-42A2-A3AD-70A8DA204531\"}",
+        &[],
     );
 }
 
@@ -978,6 +1075,7 @@ fn modify_db_instance_monitor() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceMonitor",
         "{\"RequestId\":\"EFD65226-08CC-4C4D-B6A4-CB3C382F67B0\"}",
+        &[],
     );
 }
 
@@ -988,6 +1086,7 @@ fn modify_db_instance_net_expire_time() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceNetExpireTime",
         "{\"RequestId\":\"459E7D5C-38DA-4E14-9C82-5B5AF693DBAB\"}",
+        &[],
     );
 }
 
@@ -998,6 +1097,7 @@ fn modify_db_instance_network_type() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceNetworkType",
         "{\"RequestId\":\"D0E605FD-6ECE-5FBE-84A4-99AAB1B8****\"}",
+        &[],
     );
 }
 
@@ -1008,6 +1108,7 @@ fn modify_db_instance_ssl() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceSSL",
         "{\"RequestId\":\"6D806B11-078F-4154-BF9F-844F56D08964\"}",
+        &[],
     );
 }
 
@@ -1018,6 +1119,7 @@ fn modify_db_instance_spec() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceSpec",
         "{\"OrderId\":\"21012408824****\",\"RequestId\":\"1E9F1104-19E7-59F0-AB7F-F4EBFDEA****\"}",
+        &[],
     );
 }
 
@@ -1028,6 +1130,7 @@ fn modify_db_instance_tde() {
     >(
         "Dds 2015-12-01 ModifyDBInstanceTDE",
         "{\"RequestId\":\"434D7127-6229-4355-BA50-7A3685A725DF\"}",
+        &[],
     );
 }
 
@@ -1038,6 +1141,7 @@ fn modify_global_security_ip_group() {
     >(
         "Dds 2015-12-01 ModifyGlobalSecurityIPGroup",
         "{\"RequestId\":\"A0181AC4-F186-46ED-87CA-100C70B86729\"}",
+        &[],
     );
 }
 
@@ -1048,6 +1152,7 @@ fn modify_global_security_ip_group_name() {
     >(
         "Dds 2015-12-01 ModifyGlobalSecurityIPGroupName",
         "{\"GlobalSecurityIPGroup\":[{\"GIpList\":\"222.70.197.187\",\"GlobalIgName\":\"def\",\"GlobalSecurityGroupId\":\"g-qiawi8ec1urcx9swoy37\",\"RegionId\":\"cn-shanghai\"}],\"RequestId\":\"F8CA8312-530A-413A-9129-F2BB32A8D404\"}",
+        &[],
     );
 }
 
@@ -1058,6 +1163,7 @@ fn modify_global_security_ip_group_relation() {
     >(
         "Dds 2015-12-01 ModifyGlobalSecurityIPGroupRelation",
         "{\"RequestId\":\"52820D2B-B2DD-59F0-BDF2-83EC19C6F1CA\"}",
+        &[],
     );
 }
 
@@ -1068,6 +1174,7 @@ fn modify_instance_auto_renewal_attribute() {
     >(
         "Dds 2015-12-01 ModifyInstanceAutoRenewalAttribute",
         "{\"RequestId\":\"EFD65226-08CC-4C4D-B6A4-CB3C382F67B0\"}",
+        &[],
     );
 }
 
@@ -1078,6 +1185,7 @@ fn modify_instance_vpc_auth_mode() {
     >(
         "Dds 2015-12-01 ModifyInstanceVpcAuthMode",
         "{\"RequestId\":\"BA51E9D9-B14A-4542-B6E6-7DE00BECCB8C\"}",
+        &[],
     );
 }
 
@@ -1088,6 +1196,7 @@ fn modify_node_spec() {
     >(
         "Dds 2015-12-01 ModifyNodeSpec",
         "{\"OrderId\":\"21084641369****\",\"RequestId\":\"61B05CCF-EBAB-4BF3-BA67-D77256A721E2\"}",
+        &[],
     );
 }
 
@@ -1098,6 +1207,7 @@ fn modify_node_spec_batch() {
     >(
         "Dds 2015-12-01 ModifyNodeSpecBatch",
         "{\"OrderId\":\"21012719476****\",\"RequestId\":\"0637BC25-6895-5500-871F-1127CA34****\"}",
+        &[],
     );
 }
 
@@ -1108,6 +1218,7 @@ fn modify_parameters() {
     >(
         "Dds 2015-12-01 ModifyParameters",
         "{\"RequestId\":\"36923CC2-DDAB-4B48-A144-DA92C1E19537\"}",
+        &[],
     );
 }
 
@@ -1118,6 +1229,7 @@ fn modify_resource_group() {
     >(
         "Dds 2015-12-01 ModifyResourceGroup",
         "{\"RequestId\":\"5DD0DEC3-24A1-5268-8E0B-5B264CA1****\"}",
+        &[],
     );
 }
 
@@ -1128,6 +1240,7 @@ fn modify_security_group_configuration() {
     >(
         "Dds 2015-12-01 ModifySecurityGroupConfiguration",
         "{\"RequestId\":\"E062C482-1A4B-469E-938C-96D28CFAE42E\"}",
+        &[],
     );
 }
 
@@ -1138,6 +1251,7 @@ fn modify_security_ips() {
     >(
         "Dds 2015-12-01 ModifySecurityIps",
         "{\"RequestId\":\"61B05CCF-EBAB-4BF3-BA67-D77256A721E2\"}",
+        &[],
     );
 }
 
@@ -1148,6 +1262,7 @@ fn modify_srv_network_address() {
     >(
         "Dds 2015-12-01 ModifySrvNetworkAddress",
         "{\"RequestId\":\"45D2B592-DEBA-4347-BBF3-xxxxxC97DBBC\"}",
+        &[],
     );
 }
 
@@ -1158,6 +1273,7 @@ fn modify_task_info() {
     >(
         "Dds 2015-12-01 ModifyTaskInfo",
         "{\"ErrorCode\":\"\\\"\\\"\",\"ErrorTaskId\":\"\\\"\\\"\",\"RequestId\":\"6163731A-XXXX-XXXX-B934-3388DE70C217\",\"SuccessCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -1168,6 +1284,7 @@ fn release_node_private_network_address() {
     >(
         "Dds 2015-12-01 ReleaseNodePrivateNetworkAddress",
         "{\"RequestId\":\"0FDDC511-7252-4A4A-ADDA-5CB1BF63873D\"}",
+        &[],
     );
 }
 
@@ -1178,6 +1295,7 @@ fn release_public_network_address() {
     >(
         "Dds 2015-12-01 ReleasePublicNetworkAddress",
         "{\"RequestId\":\"1D6AFE36-1AF5-4DE4-A954-672159D4CC69\"}",
+        &[],
     );
 }
 
@@ -1188,6 +1306,7 @@ fn renew_db_instance() {
     >(
         "Dds 2015-12-01 RenewDBInstance",
         "{\"OrderId\":\"203317xxxxxxxx\",\"RequestId\":\"B118EF45-9633-4EE3-8405-42ED4373721B\"}",
+        &[],
     );
 }
 
@@ -1198,6 +1317,7 @@ fn reset_account_password() {
     >(
         "Dds 2015-12-01 ResetAccountPassword",
         "{\"RequestId\":\"06CBD06E-ABC9-4121-AB93-3C3820B3E7E6\"}",
+        &[],
     );
 }
 
@@ -1208,6 +1328,7 @@ fn restart_db_instance() {
     >(
         "Dds 2015-12-01 RestartDBInstance",
         "{\"RequestId\":\"149C517D-B586-47BE-A107-8673E0ED77C6\"}",
+        &[],
     );
 }
 
@@ -1218,6 +1339,7 @@ fn restart_node() {
     >(
         "Dds 2015-12-01 RestartNode",
         "{\"RequestId\":\"ECBCA991-XXXX-XXXX-834C-B3E8007F33AA\"}",
+        &[],
     );
 }
 
@@ -1228,6 +1350,7 @@ fn switch_db_instance_ha() {
     >(
         "Dds 2015-12-01 SwitchDBInstanceHA",
         "{\"RequestId\":\"26BD4E5F-BDB4-47BA-B232-413AA78CFA8F\"}",
+        &[],
     );
 }
 
@@ -1238,6 +1361,7 @@ fn tag_resources() {
     >(
         "Dds 2015-12-01 TagResources",
         "{\"RequestId\":\"0FDDC511-7252-4A4A-ADDA-5CB1BF63****\"}",
+        &[],
     );
 }
 
@@ -1248,6 +1372,7 @@ fn transfer_cluster_backup() {
     >(
         "Dds 2015-12-01 TransferClusterBackup",
         "{\"AlreadyDone\":\"1\",\"RequestId\":\"3C4A2494-85C4-45C5-93CF-548DB3375193\"}",
+        &[],
     );
 }
 
@@ -1258,6 +1383,7 @@ fn transform_instance_charge_type() {
     >(
         "Dds 2015-12-01 TransformInstanceChargeType",
         "{\"OrderId\":\"21084641369****\",\"RequestId\":\"D8F1D721-6439-4257-A89C-F1E8E9C9****\"}",
+        &[],
     );
 }
 
@@ -1268,6 +1394,7 @@ fn transform_to_pre_paid() {
     >(
         "Dds 2015-12-01 TransformToPrePaid",
         "{\"OrderId\":\"21022019252****\",\"RequestId\":\"2F42BB4E-461F-5B55-A37C-53B1141C****\"}",
+        &[],
     );
 }
 
@@ -1278,6 +1405,7 @@ fn untag_resources() {
     >(
         "Dds 2015-12-01 UntagResources",
         "{\"RequestId\":\"FA3A7F36-DB57-4281-8935-4B9DF61554EB\"}",
+        &[],
     );
 }
 
@@ -1288,6 +1416,7 @@ fn upgrade_db_instance_engine_version() {
     >(
         "Dds 2015-12-01 UpgradeDBInstanceEngineVersion",
         "{\"RequestId\":\"C4907B00-A208-4E0C-A636-AA85140E406C\"}",
+        &[],
     );
 }
 
@@ -1298,5 +1427,6 @@ fn upgrade_db_instance_kernel_version() {
     >(
         "Dds 2015-12-01 UpgradeDBInstanceKernelVersion",
         "{\"RequestId\":\"27B9A130-7C4B-40D9-84E8-2FC081097AAC\"}",
+        &[],
     );
 }

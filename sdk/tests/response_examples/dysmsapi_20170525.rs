@@ -8,6 +8,7 @@ fn add_short_url() {
     >(
         "Dysmsapi 2017-05-25 AddShortUrl",
         "{\"Code\":\"OK\",\"Data\":{\"ExpireDate\":\"2021-09-19 00:00:00\",\"ShortUrl\":\"http://****.cn/6y8uy7\",\"SourceUrl\":\"https://www.****.com/product/sms\"},\"Message\":\"OK\",\"RequestId\":\"819BE656-D2E0-4858-8B21-B2E477085AAF\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn add_sms_sign() {
     >(
         "Dysmsapi 2017-05-25 AddSmsSign",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\",\"SignName\":\"阿里云\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn add_sms_template() {
     >(
         "Dysmsapi 2017-05-25 AddSmsTemplate",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\",\"TemplateCode\":\"SMS_46817****\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn change_signature_qualification() {
     >(
         "Dysmsapi 2017-05-25 ChangeSignatureQualification",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":{\"Data\":{\"test\":\"test\",\"test2\":1},\"ErrCode\":\"OK\",\"ErrMessage\":\"OK\",\"Success\":true},\"Message\":\"OK\",\"RequestId\":\"0A974B78-02BF-4C79-ADF3-90CFBA1B55B1\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn check_mobiles_card_support() {
     >(
         "Dysmsapi 2017-05-25 CheckMobilesCardSupport",
         "{\"Code\":\"OK\",\"Data\":{\"queryResult\":[{\"mobile\":\"1390000****\",\"support\":true}]},\"RequestId\":\"819BE656-D2E0-4858-8B21-B2E477085AAF\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn conversion_data_intl() {
     >(
         "Dysmsapi 2017-05-25 ConversionDataIntl",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"819BE656-D2E0-4858-8B21-B2E477085AAF\\n\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn create_card_sms_template() {
     >(
         "Dysmsapi 2017-05-25 CreateCardSmsTemplate",
         "{\"Code\":\"OK\",\"Data\":{\"TemplateCode\":\"CARD_SMS_2****\"},\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn create_sms_app_icp_record() {
     >(
         "Dysmsapi 2017-05-25 CreateSmsAppIcpRecord",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":\"10000*******\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn create_sms_authorization_letter() {
     >(
         "Dysmsapi 2017-05-25 CreateSmsAuthorizationLetter",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":\"10000****\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn create_sms_sign() {
     >(
         "Dysmsapi 2017-05-25 CreateSmsSign",
         "{\"Code\":\"OK\",\"Message\":\"successful\",\"OrderId\":\"2004415****\",\"RequestId\":\"CCA2BCFF-2BA7-427C-90EE-AC6994748623\",\"SignName\":\"阿里云\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_sms_template() {
     >(
         "Dysmsapi 2017-05-25 CreateSmsTemplate",
         "{\"Code\":\"OK\",\"Message\":\"successful\",\"OrderId\":\"2005020****\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE991\",\"TemplateCode\":\"SMS_10000****\",\"TemplateName\":\"验证码模板\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_sms_trademark() {
     >(
         "Dysmsapi 2017-05-25 CreateSmsTrademark",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":\"10000*******\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn delete_short_url() {
     >(
         "Dysmsapi 2017-05-25 DeleteShortUrl",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"819BE656-D2E0-4858-8B21-B2E477085AAF\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn delete_sms_qualification() {
     >(
         "Dysmsapi 2017-05-25 DeleteSmsQualification",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":true,\"Message\":\"OK\",\"RequestId\":\"25D5AFDE-8EBC-132E-8909-1FDC071DA\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn delete_sms_sign() {
     >(
         "Dysmsapi 2017-05-25 DeleteSmsSign",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8D****\",\"SignName\":\"阿里云\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn delete_sms_template() {
     >(
         "Dysmsapi 2017-05-25 DeleteSmsTemplate",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"CCA2BCFF-2BA7-427C-90EE-AC6994748607\",\"TemplateCode\":\"SMS_152550****\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn get_card_sms_details() {
     >(
         "Dysmsapi 2017-05-25 GetCardSmsDetails",
         "{\"AccessDeniedDetail\":\"无\",\"CardSendDetailDTO\":{\"CurrentPage\":1,\"PageSize\":10,\"Records\":[{\"ErrCode\":\"Success\",\"OutId\":\"12345678\",\"PhoneNumber\":\"156****9080\",\"ReceiveDate\":\"2024-09-27 11:26:35\",\"ReceiveType\":\"CARD_SMS\",\"RenderDate\":\"2024-09-27 12:13:39\",\"RenderStatus\":1,\"SendDate\":\"2024-09-27 11:26:32\",\"SendStatus\":3,\"SmsContent\":\"您收到一条短信消息\",\"TemplateCode\":\"CARD_SMS_6***\"}],\"TotalCount\":10},\"Code\":\"OK\\n\",\"Message\":\"OK\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn get_card_sms_link() {
     >(
         "Dysmsapi 2017-05-25 GetCardSmsLink",
         "{\"Code\":\"OK\",\"Data\":{\"CardPhoneNumbers\":\"[\\\\\\\"1390000****\\\\\\\",\\\\\\\"1370000****\\\\\\\"]\",\"CardSignNames\":\"[\\\"阿里云\\\",\\\"阿里云2\\\"]\",\"CardSmsLinks\":\"[\\\\\\\"mw2m.cn/LAaGGa\\\\\\\",\\\\\\\"mw2m.cn/LAAaes\\\\\\\"]\",\"CardTmpState\":0,\"NotMediaMobiles\":\"1390000****\"},\"RequestId\":\"CC89A90C-978F-46AC-B80D-54738371E7CA\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn get_media_resource_id() {
     >(
         "Dysmsapi 2017-05-25 GetMediaResourceId",
         "{\"Code\":\"OK\",\"Data\":{\"ResUrlDownload\":\"http://test-example.com/download.jpg\",\"ResourceId\":0},\"RequestId\":\"F07CF237-F6E3-5F77-B91B-F9B7C5DE84AB\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn get_oss_info_for_card_template() {
     >(
         "Dysmsapi 2017-05-25 GetOSSInfoForCardTemplate",
         "{\"Code\":\"OK\",\"Data\":{\"AccessKeyId\":\"LTAI************\",\"AliUid\":\"168**********184\\n\",\"Bucket\":\"alicom-cardsms-resources\",\"ExpireTime\":\"1634209418\",\"Host\":\"http://***.aliyuncs.com\\n\",\"Policy\":\"eyJleHBpcmF0aW9uIjoiMjAyNS0wMy0yNlQwMzo0NDoyMy4xNTlaIiwiY29uZGl0aW9ucyI6W1siY29udGVudC1sZW5ndGgtcmFuZ2UiLDAsMTA0ODU3NjAwMF0sWyJzdGFydHMtd2l0aCIsIiRrZXkiLCIxNDIwNjM0******************\",\"Signature\":\"阿里云\",\"StartPath\":\"168**********184\"},\"RequestId\":\"A90E4451-FED7-49D2-87C8-00700A8C4D0D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn get_oss_info_for_upload_file() {
     >(
         "Dysmsapi 2017-05-25 GetOSSInfoForUploadFile",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"Model\":{\"AccessKeyId\":\"LTAI************\\n\",\"ExpireTime\":\"1719297445\",\"Host\":\"https://alicom-fc-media.oss-cn-zhangjiakou.aliyuncs.com\",\"Policy\":\"eyJleHBpcmF0aW9uIjoiMjAyN***Ni0yNVQwNjozNzoyNS45NzBaI**iY29uZGl0aW9ucyI6W1siY29udGVudC1sZW5ndGgtcmFuZ2UiLDAsMTA0ODU3NjAwMF0sWyJzdGFydHMtd2l0***sIiRrZXkiLCIiXV19\",\"Signature\":\"BXnwCWPrhVb*****aoZHZfli5KE=\",\"StartPath\":\"123456\"},\"RequestId\":\"A90E4451-FED7-49D2-87C8-00700EDCFD0D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn get_qualification_oss_info() {
     >(
         "Dysmsapi 2017-05-25 GetQualificationOssInfo",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":{\"AccessKeyId\":\"bypFNbG******\",\"Expire\":1741521339,\"Host\":\"http://***.oss-cn-zhangjiakou.aliyuncs.com\",\"Policy\":\"eyJleHBpcmF0aW9uIjoiMjAyNS0wMy0wOVQxMTo1NTozOS4wMDFaIiwiY29uZGl0aW9ucyI6W1siY29udGVudC1sZW5ndGgtcmFuZ2UiLDAsMTA0ODU3NjAwMF0seyJidWNrZXQiOiJhbGljb20tZmMtbWVkaWEifSxbImVxIiwiJGtleSIsIjEwMDAwMDM1ODA4MjA2M1wv********\",\"Signature\":\"QvNTGC9DSLTeByP+ZWW******\",\"StartPath\":\"1000********001\"},\"Message\":\"OK\",\"RequestId\":\"25D5AFDE-8EBC-132E-8909-1FDC071DA\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn get_sms_ocr_oss_info() {
     >(
         "Dysmsapi 2017-05-25 GetSmsOcrOssInfo",
         "{\"AccessDeniedDetail\":\"None\",\"Code\":\"OK\",\"Message\":\"OK\",\"Model\":{\"AccessKeyId\":\"bypFNbG******\",\"Bucket\":\"示例值\",\"ExpireTime\":\"1741521339\",\"Host\":\"http://***.oss-cn-zhangjiakou.aliyuncs.com\",\"Policy\":\"eyJleHBpcmF0aW9uIjoiMjAyNS0wMy0wOVQxMTo1NTozOS4wMDFaIiwiY29uZGl0aW9ucyI6W1siY29udGVudC1sZW5ndGgtcmFuZ2UiLDAsMTA0ODU3NjAwMF0seyJidWNrZXQiOiJhbGljb20tZmMtbWVkaWEifSxbImVxIiwiJGtleSIsIjEwMDAwMDM1ODA4MjA2M1wv********\",\"Signature\":\"QvNTGC9DSLTeByP+ZWW******\",\"StartPath\":\"1000********001\"},\"RequestId\":\"25D5AFDE-xxxx-132E-8909-1FDC071DA\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn get_sms_sign() {
     >(
         "Dysmsapi 2017-05-25 GetSmsSign",
         "{\"AppIcpRecordId\":0,\"ApplyScene\":\"http://www.aliyun.com/\\n\",\"AuditInfo\":{\"AuditDate\":\"2024-06-03 12:02:34\\n\",\"RejectInfo\":\"通过资质信息，不能判断是否可以申请此签名。\"},\"AuthorizationLetterAuditPass\":true,\"AuthorizationLetterId\":0,\"Code\":\"OK\",\"CreateDate\":\"2024-06-03 10:02:34\",\"FileUrlList\":[\"10098689758*****/1234qwe.png\\n\"],\"Message\":\"OK\",\"OrderId\":\"20044156924\",\"QualificationId\":0,\"RegisterResult\":1,\"Remark\":\"登录场景验证码\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\",\"SignCode\":\"SIGN_100000077042023_17174665*****_ZM2kG\",\"SignIspRegisterDetailList\":[{\"OperatorCode\":\"telecom\",\"OperatorCompleteTime\":\"2025-06-13 15:55:26\",\"RegisterStatus\":0,\"RegisterStatusReasons\":[{\"ReasonCode\":\"REGISTER_TIMEOUT\",\"ReasonDescList\":[\"报备超时。\"]}]}],\"SignName\":\"登录验证\",\"SignStatus\":2,\"SignTag\":\"2\",\"SignUsage\":\"已注册商标名称。\",\"ThirdParty\":false,\"TrademarkId\":0}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn get_sms_template() {
     >(
         "Dysmsapi 2017-05-25 GetSmsTemplate",
         "{\"ApplyScene\":\"http://www.aliyun.com/\\n\",\"AuditInfo\":{\"AuditDate\":\"2024-06-03 11:20:34\\n\",\"RejectInfo\":\"模板内容中包含错别字。\"},\"Code\":\"OK\",\"CreateDate\":\"2024-06-03 10:02:34\",\"FileUrlList\":{\"FileUrl\":[\"//alicom-fc-media.cn-hangzhou.oss.aliyun-inc.com/1800975045205261/data.jpg?Expires=1718202335&OSSAccessKeyId=bypFNb*****73PsLI&Signature=3dBy9k%2B0%2B8DnCsvzsHi68GHzRg0%3D\"]},\"IntlType\":0,\"Message\":\"OK\",\"MoreDataFileUrlList\":{\"MoreDataFileUrl\":[\"//alicom-fc-media.cn-hangzhou.oss.aliyun-inc.com/1800975045205261/test.jpg?Expires=1718202335&OSSAccessKeyId=bypFNb*****73PsLI&Signature=3dBy9k%2B0%2B8DnCsvzsHi68GHzRg0%3D\"]},\"OrderId\":\"2003019****\",\"RelatedSignName\":\"阿里云\",\"Remark\":\"申请验证码模板\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\",\"TemplateCode\":\"SMS_20375****\",\"TemplateContent\":\"您正在申请手机注册，验证码为：${code}，5分钟内有效！\",\"TemplateName\":\"验证码\",\"TemplateStatus\":\"2\",\"TemplateTag\":2,\"TemplateType\":\"0\",\"VariableAttribute\":\"{\\\"code\\\":\\\"characterWithNumber\\\"}\\n\",\"VendorAuditStatus\":{\"MOBILE_VENDOR\":0,\"TELCOM_VENDOR\":0,\"UNICOM_VENDOR\":0}}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn list_tag_resources() {
     >(
         "Dysmsapi 2017-05-25 ListTagResources",
         "{\"Code\":\"OK\",\"NextToken\":\"\\\"23432453245\\\"\",\"RequestId\":\"A90E4451-FED7-49D2-87C8-00700A8C4D0D\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"SMS_23423****\",\"ResourceType\":\"ALIYUN::DYSMS::TEMPLATE\",\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]}}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn modify_sms_sign() {
     >(
         "Dysmsapi 2017-05-25 ModifySmsSign",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\",\"SignName\":\"阿里云\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn modify_sms_template() {
     >(
         "Dysmsapi 2017-05-25 ModifySmsTemplate",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\",\"TemplateCode\":\"SMS_15255****\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn query_card_sms_template() {
     >(
         "Dysmsapi 2017-05-25 QueryCardSmsTemplate",
         "{\"Code\":\"OK\",\"Data\":{\"Templates\":[{\"state\":1,\"tmpCode\":\"CARD_SMS_****\",\"tmpName\":\"测试\",\"tmpOps\":[{\"remark\":\"自动审核通过\",\"state\":1,\"supplierCode\":\"MW\",\"tmpOpId\":\"536363\",\"vendorCode\":\"HUAWEI\",\"vendorName\":\"华为\",\"vendorTmpId\":\"600302896\"}]}]},\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn query_card_sms_template_report() {
     >(
         "Dysmsapi 2017-05-25 QueryCardSmsTemplateReport",
         "{\"Code\":\"OK\",\"Data\":{\"model\":[{\"test\":\"test\",\"test2\":1}]},\"RequestId\":\"B71F06CA-7735-183A-B52E-234EF8AFE14B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn query_mobiles_card_support() {
     >(
         "Dysmsapi 2017-05-25 QueryMobilesCardSupport",
         "{\"Code\":\"OK\",\"Data\":{\"QueryResult\":[{\"Mobile\":\"1380000****\",\"Support\":true}]},\"RequestId\":\"08C17DFE-2E10-54F4-BAFB-7180039CC217\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn query_send_details() {
     >(
         "Dysmsapi 2017-05-25 QuerySendDetails",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"819BE656-D2E0-4858-8B21-B2E477085AAF\",\"SmsSendDetailDTOs\":{\"SmsSendDetailDTO\":[{\"Content\":\"【阿里云】验证码为：123，您正在登录，若非本人操作，请勿泄露\",\"ErrCode\":\"DELIVERED\",\"OutId\":\"123\",\"PhoneNum\":\"1390000****\",\"ReceiveDate\":\"2025-06-01 16:44:13\",\"SendDate\":\"2025-06-01 16:44:10\",\"SendStatus\":3,\"TemplateCode\":\"SMS_12231****\"}]},\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn query_send_statistics() {
     >(
         "Dysmsapi 2017-05-25 QuerySendStatistics",
         "{\"Code\":\"OK\",\"Data\":{\"TargetList\":[{\"NoRespondedCount\":1,\"RespondedFailCount\":2,\"RespondedSuccessCount\":17,\"SendDate\":\"20201010\",\"TotalCount\":20}],\"TotalSize\":20},\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\\n\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn query_short_url() {
     >(
         "Dysmsapi 2017-05-25 QueryShortUrl",
         "{\"Code\":\"OK\",\"Data\":{\"CreateDate\":\"2019-01-08 16:44:13\",\"ExpireDate\":\"2019-01-22 11:21:11\",\"PageViewCount\":\"300\",\"ShortUrl\":\"http://****.cn/6y8uy7\",\"ShortUrlName\":\"阿里短链测试\",\"ShortUrlStatus\":\"expired\",\"SourceUrl\":\"https://www.****.com/product/sms\",\"UniqueVisitorCount\":\"23\"},\"Message\":\"OK\",\"RequestId\":\"819BE656-D2E0-4858-8B21-B2E477085AAF\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn query_single_sms_qualification() {
     >(
         "Dysmsapi 2017-05-25 QuerySingleSmsQualification",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":{\"AdminIDCardExpDate\":\"2023-01-01~2033-01-01\",\"AdminIDCardFrontFace\":\"https://******.aliyuncs.com/******\",\"AdminIDCardNo\":\"511391********5123\",\"AdminIDCardPic\":\"https://******.aliyuncs.com/******\",\"AdminIDCardType\":\"identityCard\",\"AdminName\":\"李华\",\"AdminPhoneNo\":\"137*******\",\"BusinessLicensePics\":[{\"LicensePic\":\"123456/111.png\",\"PicUrl\":\"https://******.aliyuncs.com/******\\n\",\"Type\":\"businessLicense\"}],\"BusinessType\":\"dysms\",\"CompanyName\":\"阿里云云通信有限公司\",\"CompanyType\":\"COMPANY\",\"EffTimeStr\":\"2023-01-01~2033-01-01\\n\",\"LegalPersonIDCardNo\":\"511391********5123\\n\",\"LegalPersonIDCardType\":\"identityCard\",\"LegalPersonIdCardEffTime\":\"2023-01-01~2033-01-01\",\"LegalPersonName\":\"李华\",\"OrganizationCode\":\"910X********0012\\n\",\"OtherFiles\":[{\"LicensePic\":\"123456/111.png\",\"PicUrl\":\"https://******.aliyuncs.com/******\"}],\"QualificationGroupId\":0,\"QualificationName\":\"阿里云云通信有限公司资质李华\\n\",\"Remark\":\"无\",\"State\":\"PASSED\",\"UseBySelf\":false,\"WhetherShare\":false,\"WorkOrderId\":0},\"Message\":\"OK\",\"RequestId\":\"25D5AFDE-8EBC-132E-8909-1FDC071DA\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn query_sms_app_icp_record() {
     >(
         "Dysmsapi 2017-05-25 QuerySmsAppIcpRecord",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":[{\"AppApprovalDate\":\"2020-01-01\",\"AppIcpLicenseNumber\":\"123\",\"AppIcpRecordId\":51,\"AppIcpRecordPic\":\"10000025*****02/ac181696-****-49c6-90dc-50689267aa00_mhsjd8b8_17*****662348.jpeg\",\"AppIcpRecordPicUrl\":\"https://alicom-fc-media.oss-cn-zhangjiakou.aliyuncs.com/100000****50802/afde****-496d-46e4-899d-b43758****8_mhk9oz0p_176224****542.png?Expires=1762****6&OSSAccessKeyId=bypFN****73PsLI&Signature=BygI9X****h7%2FXmFIo****FB2c%3D\",\"AppPrincipalUnitName\":\"阿里云\",\"AppServiceName\":\"测试\",\"Domain\":\"https://apps.apple.com/cn/app/阿里云/id981011420\"}],\"Message\":\"OK\",\"RequestId\":\"C9955E63-8BFF-101D-80A1-E6998DFEFF1A\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn query_sms_authorization_letter() {
     >(
         "Dysmsapi 2017-05-25 QuerySmsAuthorizationLetter",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":[{\"Authorization\":\"菜鸟网络科技有限公司\",\"AuthorizationLetterExpDate\":\"2023-01-01~2026-01-01\",\"AuthorizationLetterId\":0,\"AuthorizationLetterName\":\"菜鸟公司授权书\",\"AuthorizationLetterPic\":\"1000045****/111.png\",\"OrganizationCode\":\"9****************A\",\"ProxyAuthorization\":\"支付宝（中国）网络技术有限公司\",\"SignScope\":\"菜鸟网络、菜鸟驿站、菜鸟裹裹\",\"State\":\"PASSED\",\"Status\":\"VALID\"}],\"Message\":\"OK\",\"RequestId\":\"25D5AFDE-8EBC-132E-8909-1FDC071D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn query_sms_qualification_record() {
     >(
         "Dysmsapi 2017-05-25 QuerySmsQualificationRecord",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":{\"List\":[{\"AuditRemark\":\"无\",\"AuditTime\":\"2024-12-26 17:29:04\",\"CompanyName\":\"阿里云云通信有限公司\",\"CreateDate\":\"2025-02-20 11:59:30\",\"GroupId\":0,\"LegalPersonName\":\"李华\",\"QualificationGroupName\":\"阿里云云通信有限公司李华\",\"StateName\":\"INIT\",\"UseBySelf\":\"true\",\"WorkOrderId\":0}],\"PageNo\":1,\"PageSize\":20,\"Total\":25},\"Message\":\"OK\",\"RequestId\":\"25D5AFDE-8EBC-132E-8909-1FDC071DA\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn query_sms_sign() {
     >(
         "Dysmsapi 2017-05-25 QuerySmsSign",
         "{\"Code\":\"OK\",\"CreateDate\":\"\u{a0}2019-01-08 16:44:13\",\"Message\":\"OK\",\"Reason\":\"文件不能证明信息真实性，请重新上传\",\"RequestId\":\"CC89A90C-978F-46AC-B80D-54738371E7CA\",\"SignName\":\"阿里云\",\"SignStatus\":1}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn query_sms_sign_list() {
     >(
         "Dysmsapi 2017-05-25 QuerySmsSignList",
         "{\"Code\":\"OK\",\"CurrentPage\":1,\"Message\":\"OK\",\"PageSize\":10,\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\\n\",\"SmsSignList\":[{\"AppIcpRecordId\":0,\"AuditStatus\":\"AUDIT_STATE_NOT_PASS\",\"AuthorizationLetterId\":0,\"BusinessType\":\"验证码类型\",\"CreateDate\":\"2020-06-04 11:42:17\",\"OrderId\":\"2005098****\",\"Reason\":{\"RejectDate\":\"2020-06-04 13:35:10\",\"RejectInfo\":\"文件不能证明信息真实性，请重新上传。\",\"RejectSubInfo\":\"文件不能证明信息真实性，请重新上传。\"},\"SignName\":\"阿里云\",\"TrademarkId\":0,\"authorizationLetterAuditPass\":true}],\"TotalCount\":100}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn query_sms_template() {
     >(
         "Dysmsapi 2017-05-25 QuerySmsTemplate",
         "{\"Code\":\"OK\",\"CreateDate\":\"2024-06-03 10:02:34\",\"Message\":\"OK\",\"Reason\":\"无审批备注\",\"RequestId\":\"0A974B78-02BF-4C79-ADF3-90CFBA1B55B1\",\"TemplateCode\":\"SMS_1525****\",\"TemplateContent\":\"亲爱的会员！阿里云短信服务祝您新年快乐！\",\"TemplateName\":\"通知短信\",\"TemplateStatus\":0,\"TemplateType\":1}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn query_sms_template_list() {
     >(
         "Dysmsapi 2017-05-25 QuerySmsTemplateList",
         "{\"Code\":\"OK\",\"CurrentPage\":1,\"Message\":\"OK\",\"PageSize\":10,\"RequestId\":\"819BE656-D2E0-4858-8B21-B2E47708****\",\"SmsTemplateList\":[{\"AuditStatus\":\"AUDIT_STATE_PASS\",\"CreateDate\":\"2020-06-04 11:42:17\",\"OrderId\":\"2004983****\",\"OuterTemplateType\":0,\"Reason\":{\"RejectDate\":\"2020-06-04 16:01:17\",\"RejectInfo\":\"变量不符合规范\",\"RejectSubInfo\":\"变量属性选择错误。\\n请根据业务使用场景选择合适的变量属性。\"},\"SignatureName\":\"阿里云\",\"TemplateCode\":\"SMS_1525***\",\"TemplateContent\":\"验证码为：${code}，您正在注册成为平台会员，感谢您的支持！\",\"TemplateName\":\"验证码模板\",\"TemplateType\":2,\"TrafficDriving\":\"[{\\\"trafficDrivingType\\\":\\\"DOMAIN\\\",\\\"trafficDrivingContent\\\":\\\"aliyun.com\\\",\\\"companyName\\\":\\\"阿里云计算有限公司\\\",\\\"organizationCode\\\":\\\"91330****73959654P\\\",\\\"icpNo\\\":\\\"浙B2-20****01-4\\\",\\\"icpPicOssKey\\\":\\\"db7784d8-cb0c-498f-****-295f1ad6d665_mf29l7nf.png\\\",\\\"companyDifferentFromSignQuaReason\\\":\\\"这是一段说明文字\\\"},{\\\"trafficDrivingType\\\":\\\"1_PHONE\\\",\\\"trafficDrivingContent\\\":\\\"1**86\\\",\\\"variableName\\\":\\\"my1Phone\\\",\\\"companyName\\\":\\\"阿里云计算有限公司\\\",\\\"organizationCode\\\":\\\"91330****73959654P\\\",\\\"companyDifferentFromSignQuaReason\\\":\\\"这是一段说明文字\\\"}]\"}],\"TotalCount\":100}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn query_sms_trademark() {
     >(
         "Dysmsapi 2017-05-25 QuerySmsTrademark",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":[{\"TrademarkApplicantName\":\"阿里云\",\"TrademarkEffExpDate\":\"2025-11-01~2025-12-19\",\"TrademarkId\":0,\"TrademarkName\":\"示例商标\",\"TrademarkPic\":\"100000*****802/afdebd46-****-46e4-899d-b4375826c898_mhk9oz0p_1762****31542.png\",\"TrademarkPicUrl\":\"https://alicom-fc-media.oss-cn-zhangjiakou.aliyuncs.com/100000****50802/afde****-496d-46e4-899d-b43758****8_mhk9oz0p_176224****542.png?Expires=1762****6&OSSAccessKeyId=bypFN****73PsLI&Signature=BygI9X****h7%2FXmFIo****FB2c%3D\",\"TrademarkRegistrationNumber\":\"1234\"}],\"Message\":\"OK\",\"RequestId\":\"569E9DBD-23FF-1785-99AD-E4B23608C104\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn required_phone_code() {
     >(
         "Dysmsapi 2017-05-25 RequiredPhoneCode",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":\"-\",\"Message\":\"OK\",\"RequestId\":\"90E63D28-E31D-1EB2-8939-A9486641****\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn send_batch_card_sms() {
     >(
         "Dysmsapi 2017-05-25 SendBatchCardSms",
         "{\"Code\":\"OK\",\"Data\":{\"BizCardId\":\"123\",\"BizDigitalId\":\"3214\",\"BizSmsId\":\"3256\",\"CardTmpState\":0,\"MediaMobiles\":\"1390000****\",\"NotMediaMobiles\":\"1390000****\"},\"RequestId\":\"A90E4451-FED7-49D2-87C8-00700A8C4D0D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn send_batch_sms() {
     >(
         "Dysmsapi 2017-05-25 SendBatchSms",
         "{\"BizId\":\"9006197469364984400\",\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8D230E\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn send_card_sms() {
     >(
         "Dysmsapi 2017-05-25 SendCardSms",
         "{\"Code\":\"OK\",\"Data\":{\"BizCardId\":\"123\",\"BizDigitalId\":\"232\",\"BizSmsId\":\"524\",\"CardTmpState\":0,\"MediaMobiles\":\"1390000****\",\"NotMediaMobiles\":\"1390000****\"},\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8D28D0\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn send_sms() {
     >(
         "Dysmsapi 2017-05-25 SendSms",
         "{\"BizId\":\"9006197469364984****\",\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8DE990\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn sms_conversion_intl() {
     >(
         "Dysmsapi 2017-05-25 SmsConversionIntl",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"RequestId\":\"F655A8D5-B967-440B-8683-DAD6FF8D****\\n\"}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn submit_sms_qualification() {
     >(
         "Dysmsapi 2017-05-25 SubmitSmsQualification",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":\"1000****\",\"Message\":\"OK\",\"RequestId\":\"25D5AFDE-8EBC-132E-8909-1FDC071DA\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn tag_resources() {
     >(
         "Dysmsapi 2017-05-25 TagResources",
         "{\"Code\":\"OK\",\"Data\":\"true\",\"RequestId\":\"819BE656-D2E0-4858-8B21-B2E477085AAF\\n\"}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn untag_resources() {
     >(
         "Dysmsapi 2017-05-25 UntagResources",
         "{\"Code\":\"OK\",\"Data\":\"true\",\"RequestId\":\"819BE656-D2E0-4858-8B21-B2E477085AAF\\n\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn update_sms_qualification() {
     >(
         "Dysmsapi 2017-05-25 UpdateSmsQualification",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":\"10000****\",\"Message\":\"OK\",\"RequestId\":\"25D5AFDE-8EBC-132E-8909-1FDC071DA\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn update_sms_sign() {
     >(
         "Dysmsapi 2017-05-25 UpdateSmsSign",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"OrderId\":\"2004417****\",\"RequestId\":\"A90E4451-FED7-49D2-87C8-00700A8C4D1D\",\"SignName\":\"登录验证\"}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn update_sms_template() {
     >(
         "Dysmsapi 2017-05-25 UpdateSmsTemplate",
         "{\"Code\":\"OK\",\"Message\":\"OK\",\"OrderId\":\"20041271****\",\"RequestId\":\"819BE656-D2E0-4858-8B21-B2E477085AA0\",\"TemplateCode\":\"SMS_152550****\",\"TemplateName\":\"验证码\"}",
+        &[],
     );
 }
 
@@ -558,5 +613,6 @@ fn valid_phone_code() {
     >(
         "Dysmsapi 2017-05-25 ValidPhoneCode",
         "{\"AccessDeniedDetail\":\"无\",\"Code\":\"OK\",\"Data\":true,\"Message\":\"OK\",\"RequestId\":\"90E63D28-E31D-1EB2-8939-A9486641****\\n\",\"Success\":true}",
+        &[],
     );
 }

@@ -8,6 +8,7 @@ fn accept_inquired_system_event() {
     >(
         "Ecs 2014-05-26 AcceptInquiredSystemEvent",
         "{\"RequestId\":\"4DD56CA6-6D75-4D33-BE34-E4A44EBE1C3D\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn add_tags() {
     >(
         "Ecs 2014-05-26 AddTags",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn allocate_dedicated_hosts() {
     >(
         "Ecs 2014-05-26 AllocateDedicatedHosts",
         "{\"DedicatedHostIdSets\":{\"DedicatedHostId\":[\"dh-bp67acfmxazb4d****\"]},\"OrderId\":\"23841229****\",\"RequestId\":\"E2A664A6-2933-4C64-88AE-5033D003****\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn allocate_eip_address() {
     >(
         "Ecs 2014-05-26 AllocateEipAddress",
         "{\"AllocationId\":\"\",\"EipAddress\":\"\",\"RequestId\":\"\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn allocate_public_ip_address() {
     >(
         "Ecs 2014-05-26 AllocatePublicIpAddress",
         "{\"IpAddress\":\"112.124.**.**\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn apply_auto_snapshot_policy() {
     >(
         "Ecs 2014-05-26 ApplyAutoSnapshotPolicy",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn assign_ipv6_addresses() {
     >(
         "Ecs 2014-05-26 AssignIpv6Addresses",
         "{\"Ipv6PrefixSets\":{\"Ipv6Prefix\":[\"2001:db8:1234:1a00:****::/80\"]},\"Ipv6Sets\":{\"Ipv6Address\":[\"2001:db8:1234:1a00::****\"]},\"NetworkInterfaceId\":\"eni-bp1iqejowblx6h8j****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn assign_private_ip_addresses() {
     >(
         "Ecs 2014-05-26 AssignPrivateIpAddresses",
         "{\"AssignedPrivateIpAddressesSet\":{\"Ipv4PrefixSet\":{\"Ipv4Prefixes\":[\"192.168.**.**/28\"]},\"NetworkInterfaceId\":\"eni-bp125p95hhdhn3ot****\",\"PrivateIpSet\":{\"PrivateIpAddress\":[\"192.168.**.**\"]}},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn attach_classic_link_vpc() {
     >(
         "Ecs 2014-05-26 AttachClassicLinkVpc",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn attach_disk() {
     >(
         "Ecs 2014-05-26 AttachDisk",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn attach_instance_ram_role() {
     >(
         "Ecs 2014-05-26 AttachInstanceRamRole",
         "{\"AttachInstanceRamRoleResults\":{\"AttachInstanceRamRoleResult\":[{\"Code\":\"200\",\"InstanceId\":\"i-bp10ws62o04ubhvi****\",\"Message\":\"success\",\"Success\":true}]},\"FailCount\":0,\"RamRoleName\":\"testRamRoleName\",\"RequestId\":\"D9553E4C-6C3A-4D66-AE79-9835AF705639\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn attach_key_pair() {
     >(
         "Ecs 2014-05-26 AttachKeyPair",
         "{\"FailCount\":\"0\",\"KeyPairName\":\"testKeyPairName\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"Results\":{\"Result\":[{\"Code\":\"200\",\"InstanceId\":\"i-m5eg7be9ndloji64****\",\"Message\":\"successful\",\"Success\":\"true\"}]},\"TotalCount\":\"2\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn attach_network_interface() {
     >(
         "Ecs 2014-05-26 AttachNetworkInterface",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn authorize_security_group() {
     >(
         "Ecs 2014-05-26 AuthorizeSecurityGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn authorize_security_group_egress() {
     >(
         "Ecs 2014-05-26 AuthorizeSecurityGroupEgress",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn cancel_auto_snapshot_policy() {
     >(
         "Ecs 2014-05-26 CancelAutoSnapshotPolicy",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn cancel_copy_image() {
     >(
         "Ecs 2014-05-26 CancelCopyImage",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn cancel_image_pipeline_execution() {
     >(
         "Ecs 2014-05-26 CancelImagePipelineExecution",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn cancel_simulated_system_events() {
     >(
         "Ecs 2014-05-26 CancelSimulatedSystemEvents",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn cancel_task() {
     >(
         "Ecs 2014-05-26 CancelTask",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn convert_nat_public_ip_to_eip() {
     >(
         "Ecs 2014-05-26 ConvertNatPublicIpToEip",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn copy_image() {
     >(
         "Ecs 2014-05-26 CopyImage",
         "{\"ImageId\":\"m-bp1h46wfpjsjastd****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn copy_snapshot() {
     >(
         "Ecs 2014-05-26 CopySnapshot",
         "{\"RequestId\":\"C8B26B44-0189-443E-9816-D951F596****\",\"SnapshotId\":\"s-bp17441ohwka0yui****\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn create_activation() {
     >(
         "Ecs 2014-05-26 CreateActivation",
         "{\"ActivationCode\":\"a-hz0ch3SwhOlE1234+Xo32lAZC****\",\"ActivationId\":\"4ECEEE12-56F1-4FBC-9AB1-890F1234****\",\"RequestId\":\"4ECEEE12-56F1-4FBC-9AB1-890F1234****\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn create_auto_provisioning_group() {
     >(
         "Ecs 2014-05-26 CreateAutoProvisioningGroup",
         "{\"AutoProvisioningGroupId\":\"apg-sn54avj8htgvtyh8****\",\"LaunchResults\":{\"LaunchResult\":[{\"Amount\":1,\"ErrorCode\":\"InvalidParameter\",\"ErrorMsg\":\"Specific parameter is not valid.\",\"InstanceIds\":{\"InstanceId\":[\"[\\\"i-bp67acfmxazb4p****\\\"]\"]},\"InstanceType\":\"ecs.g5.large\",\"SpotStrategy\":\"NoSpot\",\"ZoneId\":\"cn-hangzhou-g\"}]},\"RequestId\":\"745CEC9F-0DD7-4451-9FE7-8B752F39****\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn create_auto_snapshot_policy() {
     >(
         "Ecs 2014-05-26 CreateAutoSnapshotPolicy",
         "{\"AutoSnapshotPolicyId\":\"sp-bp12m37ccmxvbmi5****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn create_capacity_reservation() {
     >(
         "Ecs 2014-05-26 CreateCapacityReservation",
         "{\"PrivatePoolOptionsId\":\"crp-bp67acfmxazb4****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn create_command() {
     >(
         "Ecs 2014-05-26 CreateCommand",
         "{\"CommandId\":\"c-7d2a745b412b4601b2d47f6a768d****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn create_dedicated_host_cluster() {
     >(
         "Ecs 2014-05-26 CreateDedicatedHostCluster",
         "{\"DedicatedHostClusterId\":\"dc-bp12wlf6bw0vz9v2****\",\"RequestId\":\"E2A664A6-2933-4C64-88AE-5033D003****\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn create_deployment_set() {
     >(
         "Ecs 2014-05-26 CreateDeploymentSet",
         "{\"DeploymentSetId\":\"ds-bp1frxuzdg87zh4pzq****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn create_diagnostic_metric_set() {
     >(
         "Ecs 2014-05-26 CreateDiagnosticMetricSet",
         "{\"MetricSetId\":\"dms-o7ymuutup5l*****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE*****\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn create_diagnostic_report() {
     >(
         "Ecs 2014-05-26 CreateDiagnosticReport",
         "{\"ReportId\":\"dr-uf6i0tv2refv8wz*****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE*****\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn create_disk() {
     >(
         "Ecs 2014-05-26 CreateDisk",
         "{\"DiskId\":\"d-bp131n0q38u3a4zi****\",\"OrderId\":\"20413515388****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn create_elasticity_assurance() {
     >(
         "Ecs 2014-05-26 CreateElasticityAssurance",
         "{\"OrderId\":\"1234567890\",\"PrivatePoolOptionsId\":\"eap-bp67acfmxazb4****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn create_hpc_cluster() {
     >(
         "Ecs 2014-05-26 CreateHpcCluster",
         "{\"HpcClusterId\":\"hpc-pnlg1ds9rky4****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn create_image() {
     >(
         "Ecs 2014-05-26 CreateImage",
         "{\"ImageId\":\"m-bp146shijn7hujku****\",\"RequestId\":\"C8B26B44-0189-443E-9816-*******\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn create_image_component() {
     >(
         "Ecs 2014-05-26 CreateImageComponent",
         "{\"ImageComponentId\":\"ic-bp67acfmxazb4p****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn create_image_pipeline() {
     >(
         "Ecs 2014-05-26 CreateImagePipeline",
         "{\"ImagePipelineId\":\"ip-2ze5tsl5bp6nf2b3****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn create_instance() {
     >(
         "Ecs 2014-05-26 CreateInstance",
         "{\"InstanceId\":\"i-bp67acfmxazb4p****\",\"OrderId\":\"1234567890\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"TradePrice\":0.165}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn create_key_pair() {
     >(
         "Ecs 2014-05-26 CreateKeyPair",
         "{\"KeyPairFingerPrint\":\"89:f0:ba:62:ac:b8:aa:e1:61:5e:fd:81:69:86:6d:6b:f0:c0:5a:**\",\"KeyPairId\":\"ssh-bp67acfmxazb4p****\",\"KeyPairName\":\"testKeyPairName\",\"PrivateKeyBody\":\"MIIEpAIBAAKCAQEAtReyMzLIcBH78EV2zj****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn create_launch_template() {
     >(
         "Ecs 2014-05-26 CreateLaunchTemplate",
         "{\"LaunchTemplateId\":\"lt-m5eiaupmvm2op9d****\",\"LaunchTemplateVersionNumber\":20,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn create_launch_template_version() {
     >(
         "Ecs 2014-05-26 CreateLaunchTemplateVersion",
         "{\"LaunchTemplateId\":\"lt-bp1apo0bbbkuy0rj****\",\"LaunchTemplateVersionNumber\":2,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DEX****\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn create_network_interface() {
     >(
         "Ecs 2014-05-26 CreateNetworkInterface",
         "{\"Description\":\"testDescription\",\"Ipv4PrefixSets\":{\"Ipv4PrefixSet\":[{\"Ipv4Prefix\":\"192.168.**.**/28\"}]},\"Ipv6PrefixSets\":{\"Ipv6PrefixSet\":[{\"Ipv6Prefix\":\"2001:db8:1234:1a00:****::/80\"}]},\"Ipv6Sets\":{\"Ipv6Set\":[{\"Ipv6Address\":\"2001:db8:1234:1a00::****\"}]},\"MacAddress\":\"00:16:3e:12:**:**\",\"NetworkInterfaceId\":\"eni-bp14v2sdd3v8htln****\",\"NetworkInterfaceName\":\"my-eni-name\",\"OwnerId\":\"123456****\",\"PrivateIpAddress\":\"172.17.**.**\",\"PrivateIpSets\":{\"PrivateIpSet\":[{\"Primary\":true,\"PrivateIpAddress\":\"172.17.**.**\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"ResourceGroupId\":\"rg-2ze88m67qx5z****\",\"SecurityGroupIds\":{\"SecurityGroupId\":[\"sg-bp18kz60mefsicfg****\"]},\"ServiceID\":12345678910,\"ServiceManaged\":true,\"SourceDestCheck\":false,\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"Type\":\"Secondary\",\"VSwitchId\":\"vsw-bp16usj2p27htro3****\",\"VpcId\":\"vpc-bp1j7w3gc1cexjqd****\",\"ZoneId\":\"cn-hangzhou-e\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn create_network_interface_permission() {
     >(
         "Ecs 2014-05-26 CreateNetworkInterfacePermission",
         "{\"NetworkInterfacePermission\":{\"AccountId\":1234567890,\"NetworkInterfaceId\":\"eni-bp14v2sdd3v8htln****\",\"NetworkInterfacePermissionId\":\"eni-perm-bp1cs4lwn56lfb****\",\"Permission\":\"InstanceAttach\",\"PermissionState\":\"Granted\",\"ServiceName\":\"Elastic Compute Service\"},\"RequestId\":\"0FCD3DEF-63D3-4605-A818-805C8BD7DB87\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn create_port_range_list() {
     >(
         "Ecs 2014-05-26 CreatePortRangeList",
         "{\"PortRangeListId\":\"prl-2ze9743****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn create_prefix_list() {
     >(
         "Ecs 2014-05-26 CreatePrefixList",
         "{\"PrefixListId\":\"pl-x1j1k5ykzqlixdcy****\",\"RequestId\":\"38793DB8-A4B2-4AEC-BFD3-111234E9188D\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn create_security_group() {
     >(
         "Ecs 2014-05-26 CreateSecurityGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SecurityGroupId\":\"sg-bp1fg655nh68xyz9****\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn create_simulated_system_events() {
     >(
         "Ecs 2014-05-26 CreateSimulatedSystemEvents",
         "{\"EventIdSet\":{\"EventId\":[\"e-bp16helosl7v0ooj****\"]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn create_snapshot() {
     >(
         "Ecs 2014-05-26 CreateSnapshot",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SnapshotId\":\"s-bp17441ohwka0yuh****\"}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn create_snapshot_group() {
     >(
         "Ecs 2014-05-26 CreateSnapshotGroup",
         "{\"RequestId\":\"01ABBD93-1ABB-4D92-B496-1A3D20EC0697\",\"SnapshotGroupId\":\"ssg-j6ciyh3k52qp7ovm****\"}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn delete_activation() {
     >(
         "Ecs 2014-05-26 DeleteActivation",
         "{\"Activation\":{\"ActivationId\":\"4ECEEE12-56F1-4FBC-9AB1-890F1234****\",\"CreationTime\":\"2021-01-20T06:00:00Z\",\"DeregisteredCount\":0,\"Description\":\"This is description.\",\"InstanceCount\":1,\"InstanceName\":\"test-InstanceName\",\"IpAddressRange\":\"0.0.0.0/0\",\"RegisteredCount\":0,\"TimeToLiveInHours\":4},\"RequestId\":\"4ECEEE12-56F1-4FBC-9AB1-890F74942176\"}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn delete_auto_provisioning_group() {
     >(
         "Ecs 2014-05-26 DeleteAutoProvisioningGroup",
         "{\"RequestId\":\"B48A12CD-1295-4A38-A8F0-0E92C937****\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn delete_auto_snapshot_policy() {
     >(
         "Ecs 2014-05-26 DeleteAutoSnapshotPolicy",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn delete_command() {
     >(
         "Ecs 2014-05-26 DeleteCommand",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn delete_dedicated_host_cluster() {
     >(
         "Ecs 2014-05-26 DeleteDedicatedHostCluster",
         "{\"RequestId\":\"11B55F58-D3A4-4A9B-9596-342420D02FF8\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn delete_deployment_set() {
     >(
         "Ecs 2014-05-26 DeleteDeploymentSet",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn delete_diagnostic_metric_sets() {
     >(
         "Ecs 2014-05-26 DeleteDiagnosticMetricSets",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE*****\"}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn delete_diagnostic_reports() {
     >(
         "Ecs 2014-05-26 DeleteDiagnosticReports",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE*****\"}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn delete_disk() {
     >(
         "Ecs 2014-05-26 DeleteDisk",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn delete_hpc_cluster() {
     >(
         "Ecs 2014-05-26 DeleteHpcCluster",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn delete_image() {
     >(
         "Ecs 2014-05-26 DeleteImage",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn delete_image_component() {
     >(
         "Ecs 2014-05-26 DeleteImageComponent",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn delete_image_pipeline() {
     >(
         "Ecs 2014-05-26 DeleteImagePipeline",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn delete_instance() {
     >(
         "Ecs 2014-05-26 DeleteInstance",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn delete_instances() {
     >(
         "Ecs 2014-05-26 DeleteInstances",
         "{\"RequestId\":\"7B7813C6-57BF-41XX-B12B-F172F65A6046\"}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn delete_key_pairs() {
     >(
         "Ecs 2014-05-26 DeleteKeyPairs",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn delete_launch_template() {
     >(
         "Ecs 2014-05-26 DeleteLaunchTemplate",
         "{\"LaunchTemplateId\":\"lt-bp1apo0bbbkuy0rj****\",\"LaunchTemplateVersionNumbers\":{\"versionNumbers\":[0]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn delete_launch_template_version() {
     >(
         "Ecs 2014-05-26 DeleteLaunchTemplateVersion",
         "{\"LaunchTemplateVersions\":{\"LaunchTemplateVersion\":[{\"LaunchTemplateId\":\"lt-bp1apo0bbbkuy0rj****\",\"LaunchTemplateVersionNumber\":2}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn delete_network_interface() {
     >(
         "Ecs 2014-05-26 DeleteNetworkInterface",
         "{\"RequestId\":\"F3CD6886-D8D0-4FEE-B93E-1B73239673DE\"}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn delete_port_range_list() {
     >(
         "Ecs 2014-05-26 DeletePortRangeList",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn delete_prefix_list() {
     >(
         "Ecs 2014-05-26 DeletePrefixList",
         "{\"RequestId\":\"38793DB8-A4B2-4AEC-BFD3-111234E9188D\"}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn delete_security_group() {
     >(
         "Ecs 2014-05-26 DeleteSecurityGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn delete_snapshot() {
     >(
         "Ecs 2014-05-26 DeleteSnapshot",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn delete_snapshot_group() {
     >(
         "Ecs 2014-05-26 DeleteSnapshotGroup",
         "{\"OperationProgressSet\":{\"OperationProgress\":[{\"ErrorCode\":\"400\",\"ErrorMsg\":\"testErrorMsg\",\"OperationStatus\":\"Success\",\"RelatedItemSet\":{\"RelatedItem\":[{\"Name\":\"SnapshotId\",\"Value\":\"s-j6c9lpuyxo2uxxnx****\"}]}}]},\"RequestId\":\"6EDE885A-FDC1-4FAE-BC44-6EACAEA6CC6E\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn deregister_managed_instance() {
     >(
         "Ecs 2014-05-26 DeregisterManagedInstance",
         "{\"Instance\":{\"ActivationId\":\"4ECEEE12-56F1-4FBC-9AB1-890F7494****\",\"AgentVersion\":\"2.2.0.102\",\"Hostname\":\"test-Hostname\",\"InstanceId\":\"mi-hz01axdfas****\",\"InstanceName\":\"test-InstanceName-001\",\"InternetIp\":\"47.8.**.**\",\"IntranetIp\":\"10.0.**.**\",\"InvocationCount\":2,\"LastInvokedTime\":\"2021-01-20T09:00:40Z\",\"MachineId\":\"e03231b37ab14e53b5795ad625fc****\",\"OsType\":\"linux\",\"OsVersion\":\"Linux_#38~18.04.1-Ubuntu SMP Wed Jan 6 18:26:30 UTC 2021_x86_64\",\"RegistrationTime\":\"2021-01-20T08:57:56Z\",\"ResourceGroupId\":\"rg-123******\"},\"RequestId\":\"4ECEEE12-56F1-4FBC-9AB1-890F74942176\"}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn describe_account_attributes() {
     >(
         "Ecs 2014-05-26 DescribeAccountAttributes",
         "{\"AccountAttributeItems\":{\"AccountAttributeItem\":[{\"AttributeName\":\"max-security-groups\",\"AttributeValues\":{\"ValueItem\":[{\"Count\":3,\"DiskCategory\":\"cloud_ssd\",\"ExpiredTime\":\"2019-01-01T12:30:00Z\",\"InstanceChargeType\":\"PrePaid\",\"InstanceType\":\"ecs.g5.large\",\"Value\":\"800\",\"ZoneId\":\"cn-hangzhou-b\"}]}}]},\"RequestId\":\"8CE45CD5-31FB-47C2-959D-CA8144CE****\"}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn describe_activations() {
     >(
         "Ecs 2014-05-26 DescribeActivations",
         "{\"ActivationList\":[{\"ActivationId\":\"4ECEEE12-56F1-4FBC-9AB1-890F1234****\",\"CreationTime\":\"2021-01-20T06:00:00Z\",\"DeregisteredCount\":1,\"Description\":\"This is description.\",\"Disabled\":false,\"InstanceCount\":1,\"InstanceName\":\"test-InstanceName\",\"IpAddressRange\":\"0.0.0.0/0\",\"RegisteredCount\":1,\"ResourceGroupId\":\"rg-123******\",\"Tags\":[{\"TagKey\":\"owner\",\"TagValue\":\"zhangsan\"}],\"TimeToLiveInHours\":4}],\"NextToken\":\"AAAAAdDWBF2****\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"4ECEEE12-56F1-4FBC-9AB1-890F74625134\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn describe_auto_provisioning_group_history() {
     >(
         "Ecs 2014-05-26 DescribeAutoProvisioningGroupHistory",
         "{\"AutoProvisioningGroupHistories\":{\"AutoProvisioningGroupHistory\":[{\"ActivityDetails\":{\"ActivityDetail\":[{\"Detail\":\"New ECS instances \\\"i-bp67acfmxazb4p****, i-bp67acfmxazb5p****\\\" created.\",\"Status\":\"Successful\"}]},\"LastEventTime\":\"2019-04-01T15:10:20Z\",\"StartTime\":\"2019-04-01T15:10:20Z\",\"Status\":\"success\",\"TaskId\":\"apg-task-bp67acfmxazb4p****\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"B48A12CD-1295-4A38-A8F0-0E92C937****\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn describe_auto_provisioning_group_instances() {
     >(
         "Ecs 2014-05-26 DescribeAutoProvisioningGroupInstances",
         "{\"Instances\":{\"Instance\":[{\"CPU\":2,\"CreationTime\":\"2017-12-10T04:04Z\",\"InstanceId\":\"i-bp67acfmxazb4p****\",\"InstanceType\":\"ecs.g5.large\",\"IoOptimized\":true,\"IsSpot\":true,\"Memory\":1024,\"NetworkType\":\"vpc\",\"OsType\":\"linux\",\"RegionId\":\"cn-hangzhou\",\"Status\":\"Running\",\"ZoneId\":\"cn-hangzhou-g\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"B48A12CD-1295-4A38-A8F0-0E92C937****\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn describe_auto_provisioning_groups() {
     >(
         "Ecs 2014-05-26 DescribeAutoProvisioningGroups",
         "{\"AutoProvisioningGroups\":{\"AutoProvisioningGroup\":[{\"AutoProvisioningGroupId\":\"apg-sn54avj8htgvtyh8****\",\"AutoProvisioningGroupName\":\"EcsDocTest\",\"AutoProvisioningGroupType\":\"maintain\",\"CreationTime\":\"2019-04-01T15:10:20Z\",\"ExcessCapacityTerminationPolicy\":\"termination\",\"LaunchTemplateConfigs\":{\"LaunchTemplateConfig\":[{\"InstanceType\":\"ecs.g5.large\",\"MaxPrice\":3,\"Priority\":1,\"VSwitchId\":\"vsw-sn5bsitu4lfzgc5o7****\",\"WeightedCapacity\":2}]},\"LaunchTemplateId\":\"lt-bp1fgzds4bdogu03****\",\"LaunchTemplateVersion\":\"1\",\"MaxSpotPrice\":2,\"PayAsYouGoOptions\":{\"AllocationStrategy\":\"prioritized\"},\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"SpotOptions\":{\"AllocationStrategy\":\"diversified\",\"InstanceInterruptionBehavior\":\"stop\",\"InstancePoolsToUseCount\":2},\"State\":\"fulfilled\",\"Status\":\"submitted\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"TargetCapacitySpecification\":{\"DefaultTargetCapacityType\":\"Spot\",\"PayAsYouGoTargetCapacity\":30,\"SpotTargetCapacity\":20,\"TotalTargetCapacity\":60},\"TerminateInstances\":false,\"TerminateInstancesWithExpiration\":true,\"ValidFrom\":\"2019-04-01T15:10:20Z\",\"ValidUntil\":\"2019-06-01T15:10:20Z\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"745CEC9F-0DD7-4451-9FE7-8B752F39****\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn describe_auto_snapshot_policy_associations() {
     >(
         "Ecs 2014-05-26 DescribeAutoSnapshotPolicyAssociations",
         "{\"AutoSnapshotPolicyAssociations\":{\"AutoSnapshotPolicyAssociation\":[{\"AutoSnapshotPolicyId\":\"sp-bp12quk7gqhhuu1f****\",\"DiskId\":\"d-bp67acfmxazb4p****\"}]},\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn describe_auto_snapshot_policy_ex() {
     >(
         "Ecs 2014-05-26 DescribeAutoSnapshotPolicyEx",
         "{\"AutoSnapshotPolicies\":{\"AutoSnapshotPolicy\":[{\"AutoSnapshotPolicyId\":\"sp-bp67acfmxazb4ph****\",\"AutoSnapshotPolicyName\":\"testAutoSnapshotPolicyName\",\"CopiedSnapshotsRetentionDays\":0,\"CopyEncryptionConfiguration\":{\"Encrypted\":false,\"KMSKeyId\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\"},\"CreationTime\":\"2019-12-10T16:00Z\",\"DiskNums\":1,\"EnableCrossRegionCopy\":false,\"RegionId\":\"cn-hangzhou\",\"RepeatWeekdays\":\"[\\\"6\\\"]\",\"ResourceGroupId\":\"rg-aek2kkmhmhs****\",\"RetentionDays\":7,\"Status\":\"Normal\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"TargetCopyRegions\":\"test\",\"TimePoints\":\"[\\\"1\\\"]\",\"Type\":\"Custom\",\"VolumeNums\":2}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn describe_available_resource() {
     >(
         "Ecs 2014-05-26 DescribeAvailableResource",
         "{\"AvailableZones\":{\"AvailableZone\":[{\"AvailableResources\":{\"AvailableResource\":[{\"SupportedResources\":{\"SupportedResource\":[{\"Max\":2048,\"Min\":20,\"Status\":\"Available\",\"StatusCategory\":\"WithStock\",\"Unit\":\"GiB\",\"Value\":\"ecs.d1ne.xlarge\"}]},\"Type\":\"InstanceType\"}]},\"RegionId\":\"cn-hangzhou\",\"Status\":\"Available\",\"StatusCategory\":\"WithStock\",\"ZoneId\":\"cn-hangzhou-e\"}]},\"RequestId\":\"0041D94C-FB92-4C49-B115-259DA1C*****\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn describe_bandwidth_limitation() {
     >(
         "Ecs 2014-05-26 DescribeBandwidthLimitation",
         "{\"Bandwidths\":{\"Bandwidth\":[{\"InternetChargeType\":\"PayByTraffic\",\"Max\":100,\"Min\":0,\"Unit\":\"Mbps\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn describe_capacity_reservation_instances() {
     >(
         "Ecs 2014-05-26 DescribeCapacityReservationInstances",
         "{\"CapacityReservationItem\":{\"InstanceIdSet\":[{\"InstanceId\":\"i-bp67acfmxazb4****\"}]},\"MaxResults\":10,\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn describe_capacity_reservations() {
     >(
         "Ecs 2014-05-26 DescribeCapacityReservations",
         "{\"CapacityReservationSet\":{\"CapacityReservationItem\":[{\"AllocatedResources\":{\"AllocatedResource\":[{\"AvailableAmount\":2,\"CapacityReservationUsages\":{\"CapacityReservationUsage\":[{\"AccountId\":\"105909559088****\",\"ServiceName\":\"maxcompute.aliyuncs.com\",\"UsedAmount\":20}]},\"InstanceType\":\"ecs.c6.large\",\"TotalAmount\":2,\"UsedAmount\":2,\"zoneId\":\"cn-hangzhou-h\"}]},\"CapacityReservationOwnerId\":\"100************7\\n\",\"Description\":\"This is description.\",\"EndTime\":\"2021-02-19T03:02Z\",\"EndTimeType\":\"Unlimited\",\"InstanceChargeType\":\"PostPaid\",\"Platform\":\"linux\",\"PrivatePoolOptionsId\":\"crp-bp1gubrkqutenqdd****\",\"PrivatePoolOptionsMatchCriteria\":\"Open\",\"PrivatePoolOptionsName\":\"crpTestName\",\"RegionId\":\"cn-hangzhou\",\"ReservedInstanceId\":\"ri-bpzhex2ulpzf53****\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"SavingPlanId\":\"spn-c29b5e18pJMT****\",\"StartTime\":\"2021-02-19T02:01Z\",\"StartTimeType\":\"Now\",\"Status\":\"Active\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"TimeSlot\":\"null\"}]},\"MaxResults\":10,\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn describe_classic_link_instances() {
     >(
         "Ecs 2014-05-26 DescribeClassicLinkInstances",
         "{\"Links\":{\"Link\":[{\"InstanceId\":\"i-test\",\"VpcId\":\"vpc-test\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn describe_cloud_assistant_settings() {
     >(
         "Ecs 2014-05-26 DescribeCloudAssistantSettings",
         "{\"AgentUpgradeConfig\":{\"AllowedUpgradeWindows\":{\"AllowedUpgradeWindow\":[\"[\\n\\\"02:00-03:00\\\",\\n\\\"05:00-06:00\\\"\\n]\"]},\"Enabled\":true,\"TimeZone\":\"Asia/Shanghai\"},\"OssDeliveryConfigs\":{\"OssDeliveryConfig\":[{\"BucketName\":\"example-bucket\",\"DeliveryType\":\"SessionManager\",\"Enabled\":false,\"EncryptionAlgorithm\":\"AES256\",\"EncryptionKeyId\":\"a807****7a70e\",\"EncryptionType\":\"Inherit\",\"Prefix\":\"sessionmanager/audit\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"SessionManagerConfig\":{\"SessionManagerEnabled\":true},\"SlsDeliveryConfigs\":{\"SlsDeliveryConfig\":[{\"DeliveryType\":\"SessionManager\",\"Enabled\":false,\"LogstoreName\":\"example-logstore\",\"ProjectName\":\"example-project\"}]}}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn describe_cloud_assistant_status() {
     >(
         "Ecs 2014-05-26 DescribeCloudAssistantStatus",
         "{\"InstanceCloudAssistantStatusSet\":{\"InstanceCloudAssistantStatus\":[{\"ActiveTaskCount\":0,\"CloudAssistantStatus\":\"true\",\"CloudAssistantVersion\":\"2.2.0.106\",\"InstanceId\":\"i-bp1iudwa5b1tqa****\",\"InvocationCount\":2,\"LastHeartbeatTime\":\"2021-03-15T09:00:00Z\",\"LastInvokedTime\":\"2021-03-15T08:00:00Z\",\"OSType\":\"Linux\",\"SupportSessionManager\":true}]},\"NextToken\":\"AAAAAdDWBF2\",\"PageNumber\":1,\"PageSize\":1,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn describe_commands() {
     >(
         "Ecs 2014-05-26 DescribeCommands",
         "{\"Commands\":{\"Command\":[{\"Category\":\"“”\",\"CommandContent\":\"Y2QgL3Jvb3Q=\",\"CommandId\":\"c-hz01272yr52****\",\"CreationTime\":\"2020-11-17T06:52Z\",\"Description\":\"testDescription\",\"EnableParameter\":true,\"InvokeTimes\":2,\"Latest\":true,\"Launcher\":\"python3 -u {{ACS::ScriptFileName|Ext(\\\".py\\\")}}\\n\",\"Name\":\"testName\",\"ParameterDefinitions\":{\"ParameterDefinition\":[{\"DefaultValue\":\"https://aliyun-client-assist.oss-accelerate.aliyuncs.com/linux/aliyun_assist_latest.rpm\",\"Description\":\"云助手Agent安装包路径\",\"ParameterName\":\"DownloadUrl\",\"PatternRegex\":\"^[a-zA-Z0-9_-]{4,32}$\\u0000\",\"PossibleValues\":{\"PossibleValue\":[\"\\\"Linux\\\",\\\"Windows\\\"\"]},\"Required\":true}]},\"ParameterNames\":{\"ParameterName\":[\"['parameter1','parameter2']\"]},\"Provider\":\"AlibabaCloud.ECS.GuestOS\",\"ResourceGroupId\":\"rg-123******\",\"Tags\":{\"Tag\":[{\"TagKey\":\"owner\",\"TagValue\":\"zhangsan\"}]},\"Timeout\":3600,\"Type\":\"RunShellScript\",\"Version\":1,\"WorkingDir\":\"/home/\"}]},\"NextToken\":\"AAAAAdDWBF2\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn describe_dedicated_host_auto_renew() {
     >(
         "Ecs 2014-05-26 DescribeDedicatedHostAutoRenew",
         "{\"DedicatedHostRenewAttributes\":{\"DedicatedHostRenewAttribute\":[{\"AutoRenewEnabled\":false,\"AutoRenewWithEcs\":\"StopRenewWithEcs\",\"DedicatedHostId\":\"dh-bp165p6xk2tlw61e****\",\"Duration\":0,\"PeriodUnit\":\"Month\",\"RenewalStatus\":\"Normal\"}]},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn describe_dedicated_host_clusters() {
     >(
         "Ecs 2014-05-26 DescribeDedicatedHostClusters",
         "{\"DedicatedHostClusters\":{\"DedicatedHostCluster\":[{\"DedicatedHostClusterCapacity\":{\"AvailableInstanceTypes\":{\"AvailableInstanceType\":[{\"AvailableInstanceCapacity\":0,\"InstanceType\":\"ecs.c6.26xlarge\"}]},\"AvailableMemory\":4,\"AvailableVcpus\":2,\"LocalStorageCapacities\":{\"LocalStorageCapacity\":[{\"AvailableDisk\":20,\"DataDiskCategory\":\"cloud\",\"TotalDisk\":40}]},\"TotalMemory\":8,\"TotalVcpus\":4},\"DedicatedHostClusterId\":\"dc-bp12wlf6am0vz9v2****\",\"DedicatedHostClusterName\":\"myDDHCluster\",\"DedicatedHostIds\":{\"DedicatedHostId\":[\"dh-bp181e5064b5sotr****\"]},\"Description\":\"This-is-my-DDHCluster\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"ZoneId\":\"cn-hangzhou-f\"}]},\"PageNumber\":1,\"PageSize\":5,\"RequestId\":\"214A2187-B06F-4E49-A081-4D053466A8C7\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn describe_dedicated_host_types() {
     >(
         "Ecs 2014-05-26 DescribeDedicatedHostTypes",
         "{\"DedicatedHostTypes\":{\"DedicatedHostType\":[{\"Cores\":2,\"CpuOverCommitRatioRange\":\"1-5\",\"DedicatedHostType\":\"ddh.sn1ne\",\"GPUSpec\":\"NVIDIA P100\",\"LocalStorageAmount\":0,\"LocalStorageCapacity\":0,\"LocalStorageCategory\":\"local\",\"MemorySize\":112,\"PhysicalGpus\":2,\"Sockets\":2,\"SupportCpuOverCommitRatio\":true,\"SupportedInstanceTypeFamilies\":{\"SupportedInstanceTypeFamily\":[\"ecs.sn1ne\"]},\"SupportedInstanceTypesList\":{\"SupportedInstanceTypesList\":[\"ecs.sn1ne.large\"]},\"TotalVcpus\":56,\"TotalVgpus\":10}]},\"RequestId\":\"5FE5FF06-3A33-4658-8495-6445FC54E327\"}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn describe_dedicated_hosts() {
     >(
         "Ecs 2014-05-26 DescribeDedicatedHosts",
         "{\"DedicatedHosts\":{\"DedicatedHost\":[{\"ActionOnMaintenance\":\"Migrate\",\"AutoPlacement\":\"on\",\"AutoReleaseTime\":\"2017-01-01T12:00Z\",\"Capacity\":{\"AvailableInstanceTypes\":{\"AvailableInstanceType\":[{\"AvailableInstanceCapacity\":0,\"InstanceType\":\"\"}]},\"AvailableLocalStorage\":65,\"AvailableMemory\":25,\"AvailableVcpus\":5,\"AvailableVgpus\":2,\"LocalStorageCategory\":\"i2\",\"SocketCapacities\":{\"SocketCapacity\":[{\"AvailableMemory\":65,\"AvailableVcpu\":64,\"SocketId\":1,\"TotalMemory\":128,\"TotalVcpu\":128}]},\"TotalLocalStorage\":512,\"TotalMemory\":1024,\"TotalVcpus\":56,\"TotalVgpus\":10},\"ChargeType\":\"Prepaid\",\"Cores\":3,\"CpuOverCommitRatio\":1,\"CreationTime\":\"2018-01-01T12:00Z\",\"DedicatedHostClusterId\":\"dc-bp12wlf6am0vz9v2****\",\"DedicatedHostId\":\"dh-bp165p6xk2tlw61e****\",\"DedicatedHostName\":\"MyDDHTestName\",\"DedicatedHostOwnerId\":0,\"DedicatedHostType\":\"ddh.g5\",\"Description\":\"this-is-my-DDH\",\"ExpiredTime\":\"2019-01-01T12:00Z\",\"GPUSpec\":\"gpu\",\"HostDetailInfo\":{\"SerialNumber\":\"null\"},\"Instances\":{\"Instance\":[{\"InstanceId\":\"i-bp14ot0ykf8w13a1****\",\"InstanceOwnerId\":0,\"InstanceType\":\"ecs.g5.large\",\"SocketId\":\"0,1\"}]},\"MachineId\":\"12aaa123456ff19dec12345d3026e****\",\"NetworkAttributes\":{\"SlbUdpTimeout\":60,\"UdpTimeout\":60},\"OperationLocks\":{\"OperationLock\":[{\"LockReason\":\"financial\"}]},\"PhysicalGpus\":10,\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-aek3b6jzp66****\",\"SaleCycle\":\"Month\",\"SchedulerOptions.ManagedPrivateSpaceId\":\"mps-iq81z6pkbqjx61php46e\",\"Sockets\":5,\"Status\":\"Available\",\"SupportedCustomInstanceTypeFamilies\":{\"SupportedCustomInstanceTypeFamily\":[\"ecs.ddh6s.custom\"]},\"SupportedInstanceTypeFamilies\":{\"SupportedInstanceTypeFamily\":[\"ecs.g5\"]},\"SupportedInstanceTypesList\":{\"SupportedInstanceTypesList\":[\"ecs.g5.large\"]},\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"ZoneId\":\"cn-hangzhou-g\"}]},\"NextToken\":\"e71d8a535bd9cc11\",\"PageNumber\":5,\"PageSize\":1,\"RequestId\":\"7654525A-9964-4ABB-8BCD-98F8835E809A\",\"TotalCount\":3}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn describe_deployment_set_supported_instance_type_family() {
     >(
         "Ecs 2014-05-26 DescribeDeploymentSetSupportedInstanceTypeFamily",
         "{\"InstanceTypeFamilies\":\"ecs.i2g,ecs.i1,ecs.i2ne,ecs.i2gne\",\"RequestId\":\"473469C7-AA6F-4DC5-B7DB-A3DC7DE1****\"}",
+        &[],
     );
 }
 
@@ -958,6 +1053,7 @@ fn describe_deployment_sets() {
     >(
         "Ecs 2014-05-26 DescribeDeploymentSets",
         "{\"DeploymentSets\":{\"DeploymentSet\":[{\"AccountId\":0,\"Capacities\":{\"Capacity\":[{\"AvailableAmount\":18,\"UsedAmount\":2,\"ZoneId\":\"cn-hangzhou-i\"}]},\"CreationTime\":\"2021-12-07T06:01:46Z\",\"DeploymentSetDescription\":\"testDeploymentSetDescription\",\"DeploymentSetId\":\"ds-bp67acfmxazb4ph****\",\"DeploymentSetName\":\"testDeploymentSetName\",\"DeploymentStrategy\":\"Availability\",\"Domain\":\"default\",\"Granularity\":\"host\",\"GroupCount\":3,\"InstanceAmount\":3,\"InstanceIds\":{\"InstanceId\":[\"i-bp67acfmxazb4ph****\"]},\"Strategy\":\"LooseDispersion\"}]},\"PageNumber\":1,\"PageSize\":1,\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -968,6 +1064,7 @@ fn describe_diagnostic_metric_sets() {
     >(
         "Ecs 2014-05-26 DescribeDiagnosticMetricSets",
         "{\"MetricSets\":[{\"Description\":\"远程连接问题诊断\",\"MetricIds\":[\"Instance.DiskLoadFailure\"],\"MetricSetId\":\"dms-bp17p0qwtr72zmu*****\",\"MetricSetName\":\"远程连接问题诊断\",\"ResourceType\":\"instance\",\"Type\":\"User\"}],\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE*****\"}",
+        &[],
     );
 }
 
@@ -978,6 +1075,7 @@ fn describe_diagnostic_metrics() {
     >(
         "Ecs 2014-05-26 DescribeDiagnosticMetrics",
         "{\"Metrics\":[{\"Description\":\"CPU诊断\",\"GuestMetric\":true,\"MetricCategory\":\"CPU\",\"MetricId\":\"GuestOS.WinFirewall\",\"MetricName\":\"CPU诊断\",\"ResourceType\":\"instance\",\"SupportedOperatingSystem\":\"ALL\"}],\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE*****\"}",
+        &[],
     );
 }
 
@@ -988,6 +1086,7 @@ fn describe_diagnostic_report_attributes() {
     >(
         "Ecs 2014-05-26 DescribeDiagnosticReportAttributes",
         "{\"Attributes\":\"{\\\"OfflineDiagReportStatus\\\":\\\"CONFIRMED\\\"}\",\"CreationTime\":\"2022-07-11T12:00:00Z\",\"EndTime\":\"2022-07-11T14:00:00Z\",\"FinishedTime\":\"2022-07-11T14:00:00Z\",\"MetricResults\":{\"MetricResult\":[{\"Issues\":{\"Issue\":[{\"Additional\":\"{\\n  \\\"TotalPercent\\\": 95,\\n  \\\"TopUtilizationProcesses\\\": [\\n    {\\n      \\\"Pid\\\": \\\"1223\\\",\\n      \\\"CommandName\\\": \\\"/usr/bin/mem.py\\\",\\n      \\\"PhysicalMemoryPercent\\\": 50\\n    }\\n  ]\\n}\",\"IssueId\":\"GuestOS.CPU.HighUtiliz*****\",\"OccurrenceTime\":\"2022-07-11T14:00:00Z\",\"Severity\":\"Info\"}]},\"MetricCategory\":\"CPU\",\"MetricId\":\"GuestOS.WinFirewall\",\"Severity\":\"Normal\",\"Status\":\"Finished\"}]},\"MetricSetId\":\"dms-bp17p0qwtr72zmu*****\",\"ReportId\":\"dr-uf6i0tv2refv8wz*****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ResourceId\":\"i-uf6i0tv2refv8wz*****\",\"ResourceType\":\"instance\",\"Severity\":\"Normal\",\"StartTime\":\"2022-07-11T12:00:00Z\",\"Status\":\"Finished\"}",
+        &[],
     );
 }
 
@@ -998,6 +1097,7 @@ fn describe_diagnostic_reports() {
     >(
         "Ecs 2014-05-26 DescribeDiagnosticReports",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"Reports\":{\"Report\":[{\"CreationTime\":\"2022-07-11T12:00:00Z\",\"EndTime\":\"2022-07-11T14:00:00Z\",\"FinishedTime\":\"2022-07-11T14:00:00Z\",\"Issues\":{\"Issue\":[{\"IssueId\":\"GuestOS.CPU.HighUtiliz*****\",\"MetricCategory\":\"ECSService.GuestOS\",\"MetricId\":\"GuestOS.WinFirewall\",\"Severity\":\"Info\"}]},\"MetricSetId\":\"dms-bp17p0qwtr72zmu*****\",\"ReportId\":\"dr-uf6i0tv2refv8wz*****\",\"ResourceId\":\"i-uf6i0tv2refv8wz*****\",\"ResourceType\":\"instance\",\"Severity\":\"Normal\",\"StartTime\":\"2022-07-11T12:00:00Z\",\"Status\":\"Finished\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE*****\"}",
+        &[],
     );
 }
 
@@ -1008,6 +1108,7 @@ fn describe_disk_default_kms_key_id() {
     >(
         "Ecs 2014-05-26 DescribeDiskDefaultKMSKeyId",
         "{\"KMSKeyId\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -1018,6 +1119,7 @@ fn describe_disk_encryption_by_default_status() {
     >(
         "Ecs 2014-05-26 DescribeDiskEncryptionByDefaultStatus",
         "{\"Encrypted\":false,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1028,6 +1130,7 @@ fn describe_disk_monitor_data() {
     >(
         "Ecs 2014-05-26 DescribeDiskMonitorData",
         "{\"MonitorData\":{\"DiskMonitorData\":[{\"BPSRead\":0,\"BPSTotal\":204,\"BPSWrite\":204,\"DiskId\":\"d-bp1bq5g3dxxo1x4o****\",\"IOPSRead\":0,\"IOPSTotal\":0,\"IOPSWrite\":0,\"LatencyRead\":0,\"LatencyWrite\":0,\"TimeStamp\":\"2014-07-23T12:07:00Z\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":3}",
+        &[],
     );
 }
 
@@ -1038,6 +1141,7 @@ fn describe_disks() {
     >(
         "Ecs 2014-05-26 DescribeDisks",
         "{\"Disks\":{\"Disk\":[{\"AttachedTime\":\"2021-06-07T06:08:56Z\",\"Attachments\":{\"Attachment\":[{\"AttachedTime\":\"2021-06-07T06:08:56Z\",\"Device\":\"/dev/xvda\",\"InstanceId\":\"i-bp67acfmxazb4q****\"}]},\"AutoSnapshotPolicyId\":\"sp-bp67acfmxazb4p****\",\"BdfId\":\"null\",\"BurstingEnabled\":false,\"Category\":\"cloud_ssd\",\"CreationTime\":\"2021-06-07T06:08:54Z\",\"DeleteAutoSnapshot\":false,\"DeleteWithInstance\":true,\"Description\":\"testDescription\",\"DetachedTime\":\"2021-06-07T21:01:22Z\",\"Device\":\"/dev/xvdb\",\"DiskChargeType\":\"PrePaid\",\"DiskId\":\"d-bp18um4r4f2fve24****\",\"DiskName\":\"testDiskName\",\"EnableAutoSnapshot\":false,\"EnableAutomatedSnapshotPolicy\":false,\"Encrypted\":false,\"ExpiredTime\":\"2021-07-07T16:00Z\",\"IOPS\":4000,\"IOPSRead\":2000,\"IOPSWrite\":2000,\"ImageId\":\"m-bp13aqm171qynt3u***\",\"InstanceId\":\"i-bp67acfmxazb4q****\",\"KMSKeyId\":\"0e478b7a-4262-4802-b8cb-00d3fb408***\",\"MountInstanceNum\":1,\"MountInstances\":{\"MountInstance\":[{\"AttachedTime\":\"2017-12-05T2340:00Z\",\"Device\":\"/dev/xvda\",\"InstanceId\":\"i-bp1j4i2jdf3owlhe****\"}]},\"MultiAttach\":\"Disabled\",\"OperationLocks\":{\"OperationLock\":[{\"LockReason\":\"security\"}]},\"PerformanceLevel\":\"PL0\",\"Placement\":{\"ZoneIds\":\"\\\"[\\\"cn-hangzhou-b\\\",\\n\\\"cn-hangzhou-j\\\"]\\\"\"},\"Portable\":false,\"ProductCode\":\"jxsc000204\",\"ProvisionedIops\":40000,\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"SerialNumber\":\"bp18um4r4f2fve2****\",\"Size\":60,\"SourceSnapshotId\":\"s-bp67acfmxazb4p****\",\"Status\":\"In_use\",\"StorageClusterId\":\"dbsc-j5e1sf2vaf5he8m2****\",\"StorageSetId\":\"ss-i-bp1j4i2jdf3owlhe****\",\"StorageSetPartitionNumber\":11,\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"Throughput\":100,\"ThroughputRead\":100,\"ThroughputWrite\":100,\"Type\":\"system\",\"ZoneId\":\"cn-hangzhou-i\"}]},\"NextToken\":\"AAAAAdDWBF2****\",\"PageNumber\":1,\"PageSize\":1,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":15}",
+        &[],
     );
 }
 
@@ -1048,6 +1152,7 @@ fn describe_disks_full_status() {
     >(
         "Ecs 2014-05-26 DescribeDisksFullStatus",
         "{\"DiskFullStatusSet\":{\"DiskFullStatusType\":[{\"Device\":\"null\",\"DiskEventSet\":{\"DiskEventType\":[{\"EventEndTime\":\"2018-05-06T02:48:52Z\",\"EventId\":\"e-bp67acfmxazb4p****\",\"EventTime\":\"2018-05-08T02:43:10Z\",\"EventType\":{\"Code\":7,\"Name\":\"Stalled\"},\"ImpactLevel\":\"100\"}]},\"DiskId\":\"d-bp67acfmxazb4p****\",\"HealthStatus\":{\"Code\":128,\"Name\":\"Impaired\"},\"InstanceId\":\"i-bp67acfmxazb4p****\",\"Status\":{\"Code\":129,\"Name\":\"Available\"}}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1058,6 +1163,7 @@ fn describe_elasticity_assurance_auto_renew_attribute() {
     >(
         "Ecs 2014-05-26 DescribeElasticityAssuranceAutoRenewAttribute",
         "{\"ElasticityAssuranceRenewAttributes\":{\"ElasticityAssuranceRenewAttribute\":[{\"Period\":1,\"PeriodUnit\":\"Month\",\"PrivatePoolOptionsId\":\"eap-bp67acfmxazb4****\\n\",\"RenewalStatus\":\"Normal\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1068,6 +1174,7 @@ fn describe_elasticity_assurance_instances() {
     >(
         "Ecs 2014-05-26 DescribeElasticityAssuranceInstances",
         "{\"ElasticityAssuranceItem\":{\"InstanceIdSet\":[{\"InstanceId\":\"i-bp67acfmxazb4****\"}]},\"MaxResults\":10,\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1078,6 +1185,7 @@ fn describe_elasticity_assurances() {
     >(
         "Ecs 2014-05-26 DescribeElasticityAssurances",
         "{\"ElasticityAssuranceSet\":{\"ElasticityAssuranceItem\":[{\"AllocatedResources\":{\"AllocatedResource\":[{\"AvailableAmount\":5,\"ElasticityAssuranceUsages\":{\"ElasticityAssuranceUsage\":[{\"AccountId\":\"1144775968548340\",\"ServiceName\":\"name\",\"UsedAmount\":1}]},\"InstanceType\":\"ecs.c6.large\",\"TotalAmount\":2,\"UsedAmount\":2,\"zoneId\":\"cn-hangzhou-h\"}]},\"Description\":\"This is description.\",\"ElasticityAssuranceOwnerId\":\"e114477596854834\",\"EndTime\":\"2021-12-03T16:00Z\",\"InstanceChargeType\":\"PostPaid\",\"LatestStartTime\":\"null\",\"PackageType\":\"ElasticityAssurance\",\"PrivatePoolOptionsId\":\"eap-bp1ir35kqtn8ywci****\",\"PrivatePoolOptionsMatchCriteria\":\"Target\",\"PrivatePoolOptionsName\":\"eapTestName\",\"RecurrenceRules\":{\"RecurrenceRule\":[{\"EndHour\":10,\"RecurrenceType\":\"Daily\",\"RecurrenceValue\":\"1\",\"StartHour\":4}]},\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"StartTime\":\"2020-12-03T05:25Z\",\"StartTimeType\":\"Now\",\"Status\":\"Active\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"TotalAssuranceTimes\":\"Unlimited\",\"UsedAssuranceTimes\":0}]},\"MaxResults\":10,\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1088,6 +1196,7 @@ fn describe_eni_monitor_data() {
     >(
         "Ecs 2014-05-26 DescribeEniMonitorData",
         "{\"MonitorData\":{\"EniMonitorData\":[{\"DropPacketRx\":\"0\",\"DropPacketTx\":\"0\",\"EniId\":\"eni-bp19da36d6xdwey****\",\"IntranetRx\":\"0\",\"IntranetTx\":\"0\",\"PacketRx\":\"0\",\"PacketTx\":\"0\",\"TimeStamp\":\"2018-05-21T03:22:00Z\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":4}",
+        &[],
     );
 }
 
@@ -1098,6 +1207,7 @@ fn describe_hpc_clusters() {
     >(
         "Ecs 2014-05-26 DescribeHpcClusters",
         "{\"HpcClusters\":{\"HpcCluster\":[{\"Description\":\"testDescription\",\"HpcClusterId\":\"hpc-bp1a5zr3u7nq9cx****\",\"Name\":\"testName\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1108,6 +1218,7 @@ fn describe_image_components() {
     >(
         "Ecs 2014-05-26 DescribeImageComponents",
         "{\"ImageComponent\":{\"ImageComponentSet\":[{\"ComponentType\":\"Build\",\"ComponentVersion\":\"1.0.0\",\"Content\":\"Tasks:\\n  - Name: HelloWorld\\n    Action: RunShellCommand\\n    Properties:\\n      commandContent: echo hello world\\n\",\"CreationTime\":\"2020-11-24T06:00:00Z\",\"Description\":\"This is description.\",\"ImageComponentId\":\"ic-bp67acfmxazb4p****\",\"Name\":\"testComponent\",\"Owner\":\"SELF\",\"Parameters\":{\"Parameter\":[{\"DefaultValue\":\"paramDefaultValue\",\"Name\":\"paramName\",\"Type\":\"String\"}]},\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"SystemType\":\"Linux\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]}}]},\"MaxResults\":50,\"NextToken\":\"AAAAAdDWBF2****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1118,6 +1229,7 @@ fn describe_image_from_family() {
     >(
         "Ecs 2014-05-26 DescribeImageFromFamily",
         "{\"Image\":{\"Architecture\":\"x86_64\",\"CreationTime\":\"2018-01-10T01:01:10Z\",\"Description\":\"testDescription\",\"DiskDeviceMappings\":{\"DiskDeviceMapping\":[{\"Device\":\"/dev/xvdb\",\"Format\":\"qcow2\",\"ImportOSSBucket\":\"testEcsImport\",\"ImportOSSObject\":\"imageImport\",\"Size\":\"80\",\"SnapshotId\":\"s-bp17ot2q7x72ggtw****\",\"Type\":\"custom\"}]},\"ImageFamily\":\"testImageFamily\",\"ImageId\":\"m-bp1g7004ksh0oeuc****\",\"ImageName\":\"testImageName\",\"ImageOwnerAlias\":\"self\",\"ImageVersion\":\"2\",\"IsCopied\":false,\"IsSelfShared\":\"true\",\"IsSubscribed\":false,\"IsSupportCloudinit\":true,\"IsSupportIoOptimized\":true,\"OSName\":\"Alibaba Cloud Linux 2.1903\",\"OSType\":\"linux\",\"Platform\":\"Aliyun\",\"ProductCode\":\"jxsc00****\",\"Progress\":\"100\",\"Size\":80,\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"Usage\":\"none\"},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1128,6 +1240,7 @@ fn describe_image_pipeline_executions() {
     >(
         "Ecs 2014-05-26 DescribeImagePipelineExecutions",
         "{\"ImagePipelineExecution\":{\"ImagePipelineExecutionSet\":[{\"CreationTime\":\"2020-11-24T06:00:00Z\",\"ExecutionId\":\"exec-5fb8facb8ed7427c****\",\"ImageId\":\"m-bp67acfmxazb4p****\",\"ImagePipelineId\":\"ip-2ze5tsl5bp6nf2b3****\",\"Message\":\"Create transition vpc \\\"vpc-2ze70rc7093j9idu6****\\\" success!\",\"ModifiedTime\":\"2020-11-25T06:00:00Z\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"Status\":\"BUILDING\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestValue\",\"TagValue\":\"TestKey\"}]}}]},\"MaxResults\":50,\"NextToken\":\"AAAAAdDWBF2****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1138,6 +1251,7 @@ fn describe_image_pipelines() {
     >(
         "Ecs 2014-05-26 DescribeImagePipelines",
         "{\"ImagePipeline\":{\"ImagePipelineSet\":[{\"AddAccounts\":{\"AddAccount\":[\"[\\\"1234567890\\\"]\"]},\"AdvancedOptions\":{\"ImageNameSuffix\":\"disable\",\"RetainCloudAssistant\":true},\"BaseImage\":\"m-bp67acfmxazb4p****\",\"BaseImageType\":\"IMAGE\",\"BuildContent\":\"COMPONENT ic-bp12dvdzvr9k9*****\\nCOMPONENT acs:ecs:cn-hangzhou:18689161186*****:imagecomponent/ComponentName/1.*.*\",\"CreationTime\":\"2020-11-24T06:00:00Z\",\"DeleteInstanceOnFailure\":true,\"Description\":\"This is description.\",\"ImageFamily\":\"family\",\"ImageName\":\"testImageName\",\"ImageOptions\":{\"Description\":\"description.\",\"ImageFamily\":\"family\",\"ImageFeatures\":{\"NvmeSupport\":\"auto\"},\"ImageName\":\"imageName\",\"ImageTags\":{\"ImageTag\":[{\"TagKey\":\"testKey\",\"TagValue\":\"testValue\"}]}},\"ImagePipelineId\":\"ip-2ze5tsl5bp6nf2b3****\",\"ImportImageOptions\":{\"Architecture\":\"x86_64\",\"BootMode\":\"BIOS\",\"Description\":\"\",\"DiskDeviceMappings\":{\"DiskDeviceMapping\":[{\"DiskImageSize\":40,\"Format\":\"RAW\",\"OSSBucket\":\"ecsimageos\",\"OSSObject\":\"CentOS_5.4_32.raw\"}]},\"Features\":{\"ImdsSupport\":\"\",\"NvmeSupport\":\"supported\"},\"ImageName\":\"\",\"ImportImageTags\":{\"ImportImageTag\":[{\"Key\":\"\",\"Value\":\"\"}]},\"LicenseType\":\"Auto\",\"OSType\":\"linux\",\"Platform\":\"Aliyun\",\"RetainImportedImage\":false,\"RetentionStrategy\":\"\",\"RoleName\":\"\"},\"InstanceType\":\"ecs.g6.large\",\"InternetMaxBandwidthOut\":0,\"Name\":\"testImagePipeline\",\"NvmeSupport\":\"auto\",\"RepairMode\":\"Standard\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"SystemDiskSize\":40,\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"TestContent\":\"COMPONENT ic-bp12dvdzvr9k9*****\\nCOMPONENT acs:ecs:cn-hangzhou:18689161186*****:imagecomponent/ComponentName/1.*.*\",\"ToRegionIds\":{\"ToRegionId\":[\"[\\\"cn-hangzhou\\\"]\"]},\"VSwitchId\":\"vsw-bp67acfmxazb4p****\"}]},\"MaxResults\":50,\"NextToken\":\"AAAAAdDWBF2****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1148,6 +1262,7 @@ fn describe_image_share_permission() {
     >(
         "Ecs 2014-05-26 DescribeImageSharePermission",
         "{\"Accounts\":{\"Account\":[{\"AliyunId\":\"123456****\",\"SharedTime\":\"2023-01-01T12:05:00Z\"}]},\"ImageId\":\"m-bp1caf3yicx5jlfl****\",\"PageNumber\":1,\"PageSize\":10,\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ShareGroups\":{\"ShareGroup\":[{\"Group\":\"all\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1158,6 +1273,7 @@ fn describe_image_support_instance_types() {
     >(
         "Ecs 2014-05-26 DescribeImageSupportInstanceTypes",
         "{\"ImageId\":\"m-o6w3gy99qf89rkga****\",\"InstanceTypes\":{\"InstanceType\":[{\"CpuCoreCount\":1,\"InstanceTypeFamily\":\"ecs.t1\",\"InstanceTypeId\":\"ecs.t1.xsmall\",\"MemorySize\":1024}]},\"RegionId\":\"cn-hangzhou\",\"RequestId\":\" 473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1168,6 +1284,7 @@ fn describe_images() {
     >(
         "Ecs 2014-05-26 DescribeImages",
         "{\"Images\":{\"Image\":[{\"Architecture\":\"x86_64\",\"BootMode\":\"BIOS\",\"CreationTime\":\"2019-11-15T06:07:05Z\",\"Description\":\"Archive log for Oracle\",\"DetectionOptions\":{\"Items\":{\"Item\":[{\"Name\":\"Nvme\",\"RiskCode\":\"NVMe.NotInstalled\",\"RiskLevel\":\"High\",\"Value\":\"Supported\"}]},\"Status\":\"Processing\"},\"DiskDeviceMappings\":{\"DiskDeviceMapping\":[{\"Device\":\"/dev/xvda\",\"Encrypted\":true,\"Format\":\"qcow2\",\"ImportOSSBucket\":\"testEcsImport\",\"ImportOSSObject\":\"imageImport\",\"Progress\":\"32%\",\"RemainTime\":233,\"Size\":\"60\",\"SnapshotId\":\"s-bp17ot2q7x72ggtw****\",\"Type\":\"system\"}]},\"Features\":{\"CpuOnlineDowngrade\":\"supported\",\"CpuOnlineUpgrade\":\"supported\",\"ImdsSupport\":\"v2\",\"MemoryOnlineDowngrade\":\"unsupported\",\"MemoryOnlineUpgrade\":\"unsupported\",\"NvmeSupport\":\"supported\"},\"ImageFamily\":\"hangzhou-daily-update\",\"ImageId\":\"m-bp1g7004ksh0oeuc****\",\"ImageName\":\"testImageName\",\"ImageOwnerAlias\":\"self\",\"ImageOwnerId\":1234567890,\"ImageVersion\":\"2\",\"IsCopied\":false,\"IsPublic\":false,\"IsSelfShared\":\"true\",\"IsSubscribed\":false,\"IsSupportCloudinit\":true,\"IsSupportIoOptimized\":true,\"LicenseType\":\"\",\"LoginAsNonRootSupported\":false,\"OSName\":\"Windows Server  2016 数据中心版 64位中文版\",\"OSNameEn\":\"Windows Server  2016 Data Center Edition 64bit Chinese Edition\",\"OSType\":\"windows\",\"Platform\":\"Windows Server 2016\",\"ProductCode\":\"test000****\",\"Progress\":\"100%\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"Size\":60,\"Status\":\"Available\",\"SupplierName\":\"TestName\",\"Tags\":{\"Tag\":[{\"TagKey\":\"DTS\",\"TagValue\":\"Oracle\"}]},\"Usage\":\"none\"}]},\"PageNumber\":1,\"PageSize\":1,\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"66189103-EDB2-43E2-BB60-BFF2B62F4EB8\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1178,6 +1295,7 @@ fn describe_instance_attachment_attributes() {
     >(
         "Ecs 2014-05-26 DescribeInstanceAttachmentAttributes",
         "{\"Instances\":{\"Instance\":[{\"InstanceId\":\"i-bp67acfmxazb4****\",\"PrivatePoolOptionsId\":\"eap-bp67acfmxazb4****\",\"PrivatePoolOptionsMatchCriteria\":\"Open\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1188,6 +1306,7 @@ fn describe_instance_attribute() {
     >(
         "Ecs 2014-05-26 DescribeInstanceAttribute",
         "{\"ClusterId\":\"cls-bp67acfmxazb4p****\",\"Cpu\":8,\"CreationTime\":\"2017-12-10T04:04Z\",\"CreditSpecification\":\"Standard\",\"DedicatedHostAttribute\":{\"DedicatedHostId\":\"dh-2ze7qrzz6lvbfhr0****\",\"DedicatedHostName\":\"ecs-autoui-create-ddh-temp\"},\"Description\":\"testDescription\",\"EipAddress\":{\"AllocationId\":\"eip-wz9uilio26dfscamm****\",\"Bandwidth\":8,\"InternetChargeType\":\"PayByTraffic\",\"IpAddress\":\"30.21.**.**\"},\"EnableJumboFrame\":false,\"EnableNetworkEncryption\":true,\"ExpiredTime\":\"2017-12-10T04:04Z\",\"HostName\":\"testHostName\",\"ImageId\":\"m-bp1h46wfpjsjastc****\",\"InnerIpAddress\":{\"IpAddress\":[\"192.168.**.**\"]},\"InstanceChargeType\":\"PrePaid\",\"InstanceId\":\"i-uf6f5trc95ug8t33****\",\"InstanceName\":\"testInstanceName\",\"InstanceNetworkType\":\"vpc\",\"InstanceType\":\"ecs.g5.large\",\"InternetChargeType\":\"PayByTraffic\",\"InternetMaxBandwidthIn\":50,\"InternetMaxBandwidthOut\":5,\"IoOptimized\":\"optimized\",\"Memory\":16384,\"NetworkOptions\":{\"BandwidthWeighting\":\"Vpc-L1\",\"EnableJumboFrame\":false,\"EnableNetworkEncryption\":true},\"OperationLocks\":{\"LockReason\":[{\"LockReason\":\"financial\"}]},\"PublicIpAddress\":{\"IpAddress\":[\"121.40.**.**\"]},\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"SecurityGroupIds\":{\"SecurityGroupId\":[\"sg-bp1fg655nh68xyz9i****\"]},\"SerialNumber\":\"51d1353b-22bf-4567-a176-8b3e12e4****\",\"Status\":\"Running\",\"StoppedMode\":\"KeepCharging\",\"VlanId\":\"10\",\"VpcAttributes\":{\"NatIpAddress\":\"172.17.**.**\",\"PrivateIpAddress\":{\"IpAddress\":[\"192.168.**.**\"]},\"VSwitchId\":\"vsw-uf6ixacqz8osrwnqb****\",\"VpcId\":\"vpc-wz9e4e9pmbcnj6ki6****\"},\"ZoneId\":\"cn-hangzhou-g\"}",
+        &[],
     );
 }
 
@@ -1198,6 +1317,7 @@ fn describe_instance_auto_renew_attribute() {
     >(
         "Ecs 2014-05-26 DescribeInstanceAutoRenewAttribute",
         "{\"InstanceRenewAttributes\":{\"InstanceRenewAttribute\":[{\"AutoRenewEnabled\":false,\"Duration\":1,\"InstanceId\":\"i-bp18x3z4hc7bixhx****\",\"PeriodUnit\":\"week\",\"RenewalStatus\":\"Normal\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":6}",
+        &[],
     );
 }
 
@@ -1208,6 +1328,7 @@ fn describe_instance_history_events() {
     >(
         "Ecs 2014-05-26 DescribeInstanceHistoryEvents",
         "{\"InstanceSystemEventSet\":{\"InstanceSystemEventType\":[{\"EventCycleStatus\":{\"Code\":0,\"Name\":\"Executed\"},\"EventFinishTime\":\"2017-12-01T06:35:31Z\",\"EventId\":\"e-uf64yvznlao4jl2c****\",\"EventPublishTime\":\"2017-11-30T06:32:31Z\",\"EventType\":{\"Code\":34,\"Name\":\"InstanceExpiration.Stop\"},\"ExtendedAttribute\":{\"CanAccept\":\"true\",\"Code\":\"PR111\",\"Device\":\"/dev/vda\",\"DiskId\":\"d-diskid1\",\"HostId\":\"dh-bp1ewce1gk3iwv2****\",\"HostType\":\"ddh\",\"InactiveDisks\":{\"InactiveDisk\":[{\"CreationTime\":\"2018-11-30T06:32:31Z\",\"DeviceCategory\":\"cloud_efficiency\",\"DeviceSize\":\"80\",\"DeviceType\":\"data\",\"ReleaseTime\":\"2019-11-30T06:32:31Z\"}]},\"MetricName\":\"in_mbps\",\"MetricValue\":\"18000\",\"MigrationOptions\":{\"MigrationOption\":[\"MigrationPlan\"]},\"OnlineRepairPolicy\":\"IsolateOnly\",\"PunishDomain\":\"1228.test.com\",\"PunishType\":\"ecs_message_alert\",\"PunishUrl\":\"http://1228.test.com/1\",\"Rack\":\"A01\",\"ResponseResult\":\"true\"},\"ImpactLevel\":\"100\",\"InstanceId\":\"i-uf678mass4zvr9n1****\",\"NotBefore\":\"2017-12-06T00:00:00Z\",\"Reason\":\"System maintenance is scheduled due to ***.\",\"ReasonCode\":\"VPCMigrationEcs\",\"ResourceType\":\"instance\"}]},\"NextToken\":\"f1c9fa9de5752***\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1218,6 +1339,7 @@ fn describe_instance_maintenance_attributes() {
     >(
         "Ecs 2014-05-26 DescribeInstanceMaintenanceAttributes",
         "{\"MaintenanceAttributes\":{\"MaintenanceAttribute\":[{\"ActionOnMaintenance\":{\"DefaultValue\":\"AutoRecover\",\"SupportedValues\":{\"SupportedValue\":[\"Stop\"]},\"Value\":\"Stop\"},\"InstanceId\":\"i-bp67acfmxazb4p****\",\"MaintenanceWindows\":{\"MaintenanceWindow\":[{\"EndTime\":\"18:00:00\",\"StartTime\":\"02:00:00\"}]},\"NotifyOnMaintenance\":false}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":100}",
+        &[],
     );
 }
 
@@ -1228,6 +1350,7 @@ fn describe_instance_modification_price() {
     >(
         "Ecs 2014-05-26 DescribeInstanceModificationPrice",
         "{\"PriceInfo\":{\"Price\":{\"Currency\":\"CNY\",\"DetailInfos\":{\"DetailInfo\":[{\"DiscountPrice\":655.2,\"OriginalPrice\":4368,\"Resource\":\"instanceType\",\"SubRules\":{\"Rule\":[{\"Description\":\"买满1年，立享官网价格8.5折优惠\",\"RuleId\":315716429631488}]},\"TradePrice\":3712.8}]},\"DiscountPrice\":61.32,\"OriginalPrice\":175.2,\"TradePrice\":113.88},\"Rules\":{\"Rule\":[{\"Description\":\"升级优惠\",\"RuleId\":1234567890}]}},\"RequestId\":\"A3DC3196-379B-4F32-A2C5-B937134FAD8A\"}",
+        &[],
     );
 }
 
@@ -1238,6 +1361,7 @@ fn describe_instance_monitor_data() {
     >(
         "Ecs 2014-05-26 DescribeInstanceMonitorData",
         "{\"MonitorData\":{\"InstanceMonitorData\":[{\"BPSRead\":1000,\"BPSWrite\":13585,\"CPU\":2,\"CPUAdvanceCreditBalance\":0.4,\"CPUCreditBalance\":120,\"CPUCreditUsage\":30,\"CPUNotpaidSurplusCreditUsage\":0.5,\"IOPSRead\":1000,\"IOPSWrite\":200,\"InstanceId\":\"i-bp1a36962lrhj4****\",\"InternetBandwidth\":10,\"InternetRX\":122,\"InternetTX\":343,\"IntranetBandwidth\":10,\"IntranetRX\":122,\"IntranetTX\":343,\"TimeStamp\":\"2014-10-30T05:00:00Z\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1248,6 +1372,7 @@ fn describe_instance_ram_role() {
     >(
         "Ecs 2014-05-26 DescribeInstanceRamRole",
         "{\"InstanceRamRoleSets\":{\"InstanceRamRoleSet\":[{\"InstanceId\":\"i-bp67acfmxazb4p****\",\"RamRoleName\":\"EcsServiceRole-EcsDocGuideTest\"}]},\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1258,6 +1383,7 @@ fn describe_instance_status() {
     >(
         "Ecs 2014-05-26 DescribeInstanceStatus",
         "{\"InstanceStatuses\":{\"InstanceStatus\":[{\"InstanceId\":\"i-bp1j4i2jdf3owlhe****\",\"Status\":\"Running\"}]},\"PageNumber\":1,\"PageSize\":1,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":58}",
+        &[],
     );
 }
 
@@ -1268,6 +1394,7 @@ fn describe_instance_type_families() {
     >(
         "Ecs 2014-05-26 DescribeInstanceTypeFamilies",
         "{\"InstanceTypeFamilies\":{\"InstanceTypeFamily\":[{\"Generation\":\"ecs-5\",\"InstanceTypeFamilyId\":\"ecs.g6\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -1278,6 +1405,7 @@ fn describe_instance_types() {
     >(
         "Ecs 2014-05-26 DescribeInstanceTypes",
         "{\"InstanceTypes\":{\"InstanceType\":[{\"Attributes\":{\"Attribute\":[{\"Name\":\"VirtualIntelSpeedSelectTechnologySupport\",\"Value\":\"1\"}]},\"BaselineCredit\":4,\"Clock\":{\"PtpSupport\":\"unsupported\"},\"CpuArchitecture\":\"X86\",\"CpuCoreCount\":4,\"CpuOptions\":{\"Core\":2,\"CoreFactor\":2,\"HyperThreadingAdjustable\":true,\"SupportedTopologyTypes\":{\"SupportedTopologyType\":[\"ContinuousCoreToHTMapping\"]},\"ThreadsPerCore\":2},\"CpuSpeedFrequency\":2.7,\"CpuTurboFrequency\":3.5,\"DiskQuantity\":17,\"EnhancedNetwork\":{\"RssSupport\":true,\"SriovSupport\":true,\"VfQueueNumberPerEni\":5},\"EniIpv6AddressQuantity\":1,\"EniPrivateIpAddressQuantity\":10,\"EniQuantity\":3,\"EniTotalQuantity\":0,\"EniTrunkSupported\":true,\"EriQuantity\":0,\"GPUAmount\":0,\"GPUMemorySize\":32,\"GPUSpec\":\"NVIDIA V100\",\"InitialCredit\":120,\"InstanceBandwidthRx\":1024000,\"InstanceBandwidthTx\":1024000,\"InstanceCategory\":\"Big data\",\"InstanceFamilyLevel\":\"EnterpriseLevel\",\"InstancePpsRx\":500000,\"InstancePpsTx\":500000,\"InstanceTypeFamily\":\"ecs.g6\",\"InstanceTypeId\":\"ecs.g6.large\",\"JumboFrameSupport\":true,\"LocalStorageAmount\":1,\"LocalStorageCapacity\":5000,\"LocalStorageCategory\":\"local_ssd_pro\",\"MaximumQueueNumberPerEni\":4,\"MemorySize\":16,\"NetworkCardQuantity\":1,\"NetworkCards\":{\"NetworkCardInfo\":[{\"NetworkCardIndex\":1}]},\"NetworkEncryptionSupport\":true,\"NetworkInfo\":{\"BandwidthWeighting\":{\"WeightingInfos\":{\"WeightingInfo\":[{\"EbsBandwidth\":10000000,\"EbsBurstBandwidth\":20000000,\"Name\":\"Default\",\"VpcBandwidth\":20480000,\"VpcBurstBandwidth\":25600000}]}}},\"NvmeSupport\":\"unsupported\",\"PhysicalProcessorModel\":\"Intel Xeon(Ice Lake) Platinum 8369B\",\"PrimaryEniQueueNumber\":4,\"QueuePairNumber\":22,\"SecondaryEniQueueNumber\":4,\"SupportedBootModes\":{\"SupportedBootMode\":[\"BIOS\"]},\"TotalEniQueueQuantity\":12}]},\"NextToken\":\"e71d8a535bd9cc11\",\"RequestId\":\"00827261-20B7-4562-83F2-4DF39876A45A\"}",
+        &[],
     );
 }
 
@@ -1288,6 +1416,7 @@ fn describe_instance_vnc_url() {
     >(
         "Ecs 2014-05-26 DescribeInstanceVncUrl",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"VncUrl\":\"wss%3A%2F%2Fhz01-vncproxy.aliyun.com%2Fwebsockify%2F%3Fs%3DDvh%252FIA%252BYc73gWO48cBx2gBxUDVzaAnSKr74pq30mzqUYgeUMcB%252FbkNixDxdEA996\"}",
+        &[],
     );
 }
 
@@ -1298,6 +1427,7 @@ fn describe_instances() {
     >(
         "Ecs 2014-05-26 DescribeInstances",
         "{\"Instances\":{\"Instance\":[{\"AdditionalInfo\":{\"EnableHighDensityMode\":true},\"AutoReleaseTime\":\"2017-12-10T04:04Z\",\"ClockOptions\":{\"PtpStatus\":\"\"},\"ClusterId\":\"c-bp67acfmxazb4p****\",\"Cpu\":8,\"CpuOptions\":{\"CoreCount\":2,\"EnableVISST\":true,\"EnableVRDT\":true,\"Numa\":\"null\",\"ThreadsPerCore\":2,\"TopologyType\":\"DiscreteCoreToHTMapping\",\"TurboMode\":\"\"},\"CreationTime\":\"2017-12-10T04:04Z\",\"CreditSpecification\":\"Standard\",\"DedicatedHostAttribute\":{\"DedicatedHostClusterId\":\"dc-bp67acfmxazb4h****\",\"DedicatedHostId\":\"dh-bp67acfmxazb4p****\",\"DedicatedHostName\":\"testDedicatedHostName\"},\"DedicatedInstanceAttribute\":{\"Affinity\":\"default\",\"Tenancy\":\"default\"},\"DeletionProtection\":false,\"DeploymentSetGroupNo\":1,\"DeploymentSetId\":\"ds-bp67acfmxazb4p****\",\"Description\":\"testDescription\",\"DeviceAvailable\":true,\"EcsCapacityReservationAttr\":{\"CapacityReservationId\":\"cr-bp67acfmxazb4p****\",\"CapacityReservationPreference\":\"cr-bp67acfmxazb4p****\"},\"EipAddress\":{\"AllocationId\":\"eip-2ze88m67qx5z****\",\"Bandwidth\":5,\"InternetChargeType\":\"PayByTraffic\",\"IpAddress\":\"42.112.**.**\",\"IsSupportUnassociate\":true},\"EnableNVS\":true,\"ExpiredTime\":\"2017-12-10T04:04Z\",\"GPUAmount\":4,\"GPUSpec\":\"NVIDIA V100\",\"HibernationOptions\":{\"Configured\":false},\"HostName\":\"testHostName\",\"HpcClusterId\":\"hpc-bp67acfmxazb4p****\",\"ISP\":\"null\",\"ImageId\":\"m-bp67acfmxazb4p****\",\"ImageOptions\":{\"CurrentOSNVMeSupported\":true,\"LoginAsNonRoot\":false},\"InnerIpAddress\":{\"IpAddress\":[\"10.170.**.**\"]},\"InstanceChargeType\":\"PostPaid\",\"InstanceId\":\"i-bp67acfmxazb4p****\",\"InstanceName\":\"InstanceNameTest\",\"InstanceNetworkType\":\"vpc\",\"InstanceType\":\"ecs.g5.large\",\"InstanceTypeFamily\":\"ecs.g5\",\"InternetChargeType\":\"PayByTraffic\",\"InternetMaxBandwidthIn\":50,\"InternetMaxBandwidthOut\":5,\"IoOptimized\":true,\"KeyPairName\":\"testKeyPairName\",\"LocalStorageAmount\":2,\"LocalStorageCapacity\":1000,\"Memory\":16384,\"MetadataOptions\":{\"HttpEndpoint\":\"enabled\",\"HttpPutResponseHopLimit\":0,\"HttpTokens\":\"optional\"},\"NetworkInterfaces\":{\"NetworkInterface\":[{\"Ipv4PrefixSets\":{\"Ipv4PrefixSet\":[{\"Ipv4Prefix\":\"192.168.*.*/28\"}]},\"Ipv6PrefixSets\":{\"Ipv6PrefixSet\":[{\"Ipv6Prefix\":\"2001:1111:*:*::/80\"}]},\"Ipv6Sets\":{\"Ipv6Set\":[{\"Ipv6Address\":\"2408:4321:180:1701:94c7:bc38:3bfa:***\"}]},\"MacAddress\":\"00:16:3e:32:b4:**\",\"NetworkInterfaceId\":\"eni-2zeh9atclduxvf1z****\",\"PrimaryIpAddress\":\"172.17.**.***\",\"PrivateIpSets\":{\"PrivateIpSet\":[{\"Primary\":true,\"PrivateDnsName\":\"dnsTestName\",\"PrivateIpAddress\":\"172.17.**.**\"}]},\"Type\":\"Primary\"}]},\"OSName\":\"CentOS  7.4 64 位\",\"OSNameEn\":\"CentOS  7.4 64 bit\",\"OSType\":\"linux\",\"OperationLocks\":{\"LockReason\":[{\"LockMsg\":\"The specified instance is locked due to financial reason.\",\"LockReason\":\"Recycling\"}]},\"PrivateDnsNameOptions\":{\"EnableInstanceIdDnsAAAARecord\":false,\"EnableInstanceIdDnsARecord\":false,\"EnableIpDnsARecord\":true,\"EnableIpDnsPtrRecord\":true,\"HostnameType\":\"Custom\"},\"PublicIpAddress\":{\"IpAddress\":[\"121.40.**.**\"]},\"RdmaIpAddress\":{\"IpAddress\":[\"10.10.10.102\"]},\"Recyclable\":false,\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"SaleCycle\":\"month\",\"SecurityGroupIds\":{\"SecurityGroupId\":[\"sg-bp67acfmxazb4p****\"]},\"SerialNumber\":\"51d1353b-22bf-4567-a176-8b3e12e4****\",\"SpotDuration\":1,\"SpotInterruptionBehavior\":\"Terminate\",\"SpotPriceLimit\":0.98,\"SpotStrategy\":\"NoSpot\",\"StartTime\":\"2017-12-10T04:04Z\",\"Status\":\"Running\",\"StoppedMode\":\"KeepCharging\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"VlanId\":\"10\",\"VpcAttributes\":{\"NatIpAddress\":\"172.17.**.**\",\"PrivateIpAddress\":{\"IpAddress\":[\"172.17.**.**\"]},\"VSwitchId\":\"vsw-2zeh0r1pabwtg6wcs****\",\"VpcId\":\"vpc-2zeuphj08tt7q3brd****\"},\"ZoneId\":\"cn-hangzhou-g\"}]},\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1308,6 +1438,7 @@ fn describe_instances_full_status() {
     >(
         "Ecs 2014-05-26 DescribeInstancesFullStatus",
         "{\"InstanceFullStatusSet\":{\"InstanceFullStatusType\":[{\"HealthStatus\":{\"Code\":64,\"Name\":\"Warning\"},\"InstanceId\":\"i-bp67acfmxazb4p****\",\"ScheduledSystemEventSet\":{\"ScheduledSystemEventType\":[{\"EventCycleStatus\":{\"Code\":24,\"Name\":\"Scheduled\"},\"EventId\":\"e-bp1hygp5b04o56l0****\",\"EventPublishTime\":\"2017-11-30T06:32:31Z\",\"EventType\":{\"Code\":1,\"Name\":\"SystemMaintenance.Reboot\"},\"ExtendedAttribute\":{\"Device\":\"/dev/vdb\",\"DiskId\":\"d-bp67acfmxazb4p****\",\"InactiveDisks\":{\"InactiveDisk\":[{\"CreationTime\":\"2018-07-27T13:53:25Z\",\"DeviceCategory\":\"cloud_ssd\",\"DeviceSize\":\"80\",\"DeviceType\":\"system\",\"ReleaseTime\":\"2019-07-27T13:53:25Z\"}]}},\"ImpactLevel\":\"100\",\"NotBefore\":\"2017-12-07T00:00:00Z\",\"Reason\":\"A simulated event.\"}]},\"Status\":{\"Code\":1,\"Name\":\"Running\"}}]},\"PageNumber\":1,\"PageSize\":1,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1318,6 +1449,7 @@ fn describe_invocation_results() {
     >(
         "Ecs 2014-05-26 DescribeInvocationResults",
         "{\"Invocation\":{\"InvocationResults\":{\"InvocationResult\":[{\"CommandId\":\"c-hz0jdfwcsr****\",\"ContainerId\":\"ab141ddfbacfe02d9dbc25966ed971536124527097398d419a6746873fea****\",\"ContainerName\":\"test-container\",\"Dropped\":0,\"ErrorCode\":\"InstanceNotExists\",\"ErrorInfo\":\"the specified instance does not exists\",\"ExitCode\":0,\"FinishedTime\":\"2019-12-20T06:15:56Z\",\"InstanceId\":\"i-bp1i7gg30r52z2em****\",\"InvocationStatus\":\"Success\",\"InvokeId\":\"t-hz0jdfwd9f****\",\"InvokeRecordStatus\":\"Running\",\"Launcher\":\"python3 -u {{ACS::ScriptFileName|Ext(\\\".py\\\")}}\",\"OssOutputDelivery\":\"oss://testBucket/testPrefix\",\"OssOutputStatus\":\"Finished\",\"OssOutputUri\":\"oss://testBucket/testPrefix/output.txt\",\"Output\":\"MTU6MzA6MDEK\",\"Repeats\":0,\"StartTime\":\"2019-12-20T06:15:55Z\",\"StopTime\":\"2020-01-19T09:15:47Z\",\"Tags\":{\"Tag\":[{\"TagKey\":\"owner\",\"TagValue\":\"zhangsan\"}]},\"TerminationMode\":\"ProcessTree\",\"Username\":\"test\"}]},\"NextToken\":\"AAAAAdDWBF2\",\"PageNumber\":1,\"PageSize\":1,\"TotalCount\":1},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE*****\"}",
+        &[],
     );
 }
 
@@ -1328,6 +1460,7 @@ fn describe_invocations() {
     >(
         "Ecs 2014-05-26 DescribeInvocations",
         "{\"Invocations\":{\"Invocation\":[{\"CommandContent\":\"cnBtIC1xYSB8IGdyZXAgdnNm****\",\"CommandDescription\":\"testDescription\",\"CommandId\":\"c-hz0jdfwcsr****\",\"CommandName\":\"CommandTestName\",\"CommandType\":\"RunShellScript\",\"ContainerId\":\"ab141ddfbacfe02d9dbc25966ed971536124527097398d419a6746873fea****\",\"ContainerName\":\"test-container\",\"CreationTime\":\"2020-01-19T09:15:46Z\",\"Frequency\":\"0 */20 * * * *\",\"InvocationStatus\":\"Running\",\"InvokeId\":\"t-hz0jdfwd9f****\",\"InvokeInstances\":{\"InvokeInstance\":[{\"CreationTime\":\"2019-12-20T06:15:54Z\",\"Dropped\":0,\"ErrorCode\":\"InstanceNotExists\",\"ErrorInfo\":\"the specified instance does not exists\",\"ExitCode\":0,\"FinishTime\":\"2019-12-20T06:15:56Z\",\"InstanceId\":\"i-bp1i7gg30r52z2em****\",\"InstanceInvokeStatus\":\"Finished\",\"InvocationStatus\":\"Success\",\"OssOutputStatus\":\"Finished\",\"OssOutputUri\":\"oss://testBucket/testPrefix/output.txt\",\"Output\":\"OutPutTestmsg\",\"Repeats\":0,\"StartTime\":\"2019-12-20T06:15:55Z\",\"StopTime\":\"2020-01-19T09:15:47Z\",\"Timed\":false,\"UpdateTime\":\"2020-01-19T09:15:47Z\"}]},\"InvokeStatus\":\"Finished\",\"Launcher\":\"python3 -u {{ACS::ScriptFileName|Ext(\\\".py\\\")}}\",\"OssOutputDelivery\":\"oss://testBucket/testPrefix\",\"Parameters\":\"{}\",\"RepeatMode\":\"Once\",\"Tags\":{\"Tag\":[{\"TagKey\":\"owner\",\"TagValue\":\"zhangsan\"}]},\"TerminationMode\":\"ProcessTree\",\"Timed\":false,\"Timeout\":60,\"Username\":\"test\",\"WorkingDir\":\"/home/\"}]},\"NextToken\":\"AAAAAdDWBF2\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1338,6 +1471,7 @@ fn describe_key_pairs() {
     >(
         "Ecs 2014-05-26 DescribeKeyPairs",
         "{\"KeyPairs\":{\"KeyPair\":[{\"CreationTime\":\"2023-09-04T08:33Z\",\"KeyPairFingerPrint\":\"ABC1234567\",\"KeyPairName\":\"testKeyPairName\",\"PublicKey\":\"ssh-rsa****\",\"ResourceGroupId\":\"rg-amnhr7u7c7hj****\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]}}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1348,6 +1482,7 @@ fn describe_launch_template_versions() {
     >(
         "Ecs 2014-05-26 DescribeLaunchTemplateVersions",
         "{\"LaunchTemplateVersionSets\":{\"LaunchTemplateVersionSet\":[{\"CreateTime\":\"2022-01-17T08:22:43Z\",\"CreatedBy\":\"123456789****\",\"DefaultVersion\":true,\"LaunchTemplateData\":{\"AutoReleaseTime\":\"2018-05-14T14:18:00Z\",\"AutoRenew\":true,\"AutoRenewPeriod\":1,\"CreditSpecification\":\"Standard\",\"DataDisks\":{\"DataDisk\":[{\"AutoSnapshotPolicyId\":\"sp-wz91dz3ghear2a5s****\",\"BurstingEnabled\":true,\"Category\":\"cloud_ssd\",\"DeleteWithInstance\":true,\"Description\":\"testDiskDescription\",\"Device\":\"/dev/xvdb\\n\",\"DiskName\":\"testDiskName\",\"Encrypted\":\"false\",\"KMSKeyId\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\",\"PerformanceLevel\":\"PL1\",\"ProvisionedIops\":50000,\"Size\":2000,\"SnapshotId\":\"s-bp67acfmxazb4p****\"}]},\"DeletionProtection\":false,\"DeploymentSetId\":\"ds-bp1brhwhoqinyjd6****\",\"Description\":\"testInstanceDescription\",\"EnableVmOsConfig\":false,\"HostName\":\"testHostName\",\"HttpEndpoint\":\"enabled\",\"HttpPutResponseHopLimit\":3,\"HttpTokens\":\"optional\",\"ImageId\":\"m-bp67acfmxazb4p****\",\"ImageOptions\":{\"LoginAsNonRoot\":false},\"ImageOwnerAlias\":\"system\",\"InstanceChargeType\":\"Postpaid\",\"InstanceName\":\"testInstanceName\",\"InstanceType\":\"ecs.g5.large\",\"InternetChargeType\":\"PayByTraffic\",\"InternetMaxBandwidthIn\":5,\"InternetMaxBandwidthOut\":100,\"IoOptimized\":\"none\",\"Ipv6AddressCount\":1,\"KeyPairName\":\"testKeyPairName\",\"NetworkInterfaces\":{\"NetworkInterface\":[{\"DeleteOnRelease\":true,\"Description\":\"testNetworkInterfacesDescription\",\"InstanceType\":\"ecs.s2.xlarge\",\"NetworkInterfaceName\":\"testNetworkInterfaceName\",\"NetworkInterfaceTrafficMode\":\"Standard\",\"PrimaryIpAddress\":\"203.0.*.*\",\"SecurityGroupId\":\"sg-bp67acfmxazb4p****\",\"SecurityGroupIds\":{\"SecurityGroupId\":[\"[\\\"sg-bp15ed6xe1yxeycg7****\\\"]\"]},\"VSwitchId\":\"vsw-bp67acfmxazb4p****\"}]},\"NetworkType\":\"vpc\",\"PasswordInherit\":true,\"Period\":1,\"PeriodUnit\":\"Month\",\"PrivateIpAddress\":\"10.1.**.**\",\"RamRoleName\":\"testRamRoleName\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"SecurityEnhancementStrategy\":\"active\",\"SecurityGroupId\":\"sg-bp67acfmxazb4p****\",\"SecurityGroupIds\":{\"SecurityGroupId\":[\"[\\\"sg-bp15ed6xe1yxeycg7****\\\"]\"]},\"SecurityOptions\":{\"TrustedSystemMode\":\"vTPM\"},\"SpotDuration\":1,\"SpotPriceLimit\":0.98,\"SpotStrategy\":\"NoSpot\",\"SystemDisk.AutoSnapshotPolicyId\":\"sp-bp1j0alc2z1fhvie****\",\"SystemDisk.BurstingEnabled\":true,\"SystemDisk.Category\":\"cloud_ssd\",\"SystemDisk.DeleteWithInstance\":true,\"SystemDisk.Description\":\"testSystemDiskDescription\",\"SystemDisk.DiskName\":\"testSystemDiskName\",\"SystemDisk.Encrypted\":\"false\",\"SystemDisk.Iops\":101800,\"SystemDisk.KMSKeyId\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\\n\",\"SystemDisk.PerformanceLevel\":\"PL0\",\"SystemDisk.ProvisionedIops\":50000,\"SystemDisk.Size\":40,\"Tags\":{\"InstanceTag\":[{\"Key\":\"TestKey\",\"Value\":\"TestValue\"}]},\"UserData\":\"SGVsbG9FQ1M=\",\"VSwitchId\":\"vsw-bp67acfmxazb4p****\",\"VpcId\":\"v-bp67acfmxazb4p****\",\"ZoneId\":\"cn-hangzhou-g\"},\"LaunchTemplateId\":\"lt-bp67acfmxazb4p****\",\"LaunchTemplateName\":\"testLaunchTemplateName\",\"ModifiedTime\":\"2022-01-17T08:40:00Z\",\"VersionDescription\":\"testVersionDescription\",\"VersionNumber\":1}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"3989ED0C-20A1-4351-A127-2067FF8390AX\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1358,6 +1493,7 @@ fn describe_launch_templates() {
     >(
         "Ecs 2014-05-26 DescribeLaunchTemplates",
         "{\"LaunchTemplateSets\":{\"LaunchTemplateSet\":[{\"CreateTime\":\"2018-05-14T14:18:00Z\",\"CreatedBy\":\"20169351435666****\",\"DefaultVersionNumber\":1,\"LatestVersionNumber\":1,\"LaunchTemplateId\":\"lt-m5e3ofjr1zn1aw7q****\",\"LaunchTemplateName\":\"wd-152630748****\",\"ModifiedTime\":\"2018-05-14T14:18:00Z\",\"ResourceGroupId\":\"rg-acfmxazb4p****\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]}}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE12CBA\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1368,6 +1504,7 @@ fn describe_managed_instances() {
     >(
         "Ecs 2014-05-26 DescribeManagedInstances",
         "{\"Instances\":[{\"ActivationId\":\"3704F543-F768-43FA-9864-897F75B3****\",\"AgentVersion\":\"2.2.0.102\",\"Connected\":true,\"Hostname\":\"demo\",\"InstanceId\":\"mi-hz018jrc1o0****\",\"InstanceName\":\"webAPP-linux-01\",\"InternetIp\":\"40.65.**.**\",\"IntranetIp\":\"10.0.**.**\",\"InvocationCount\":1,\"LastInvokedTime\":\"2021-01-20T09:00:40Z\",\"MachineId\":\"e03231b37ab14e53b5795ad625fc****\",\"OsType\":\"Linux\",\"OsVersion\":\"Linux_#38~18.04.1-Ubuntu SMP Wed Jan 6 18:26:30 UTC 2021_x86_64\",\"RegistrationTime\":\"2021-01-20T08:57:56Z\",\"ResourceGroupId\":\"rg-123******\",\"Tags\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]}],\"NextToken\":\"AAAAAdDWBF2\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"77115469-F2C5-4ECA-94F7-FA04F2FD****\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1378,6 +1515,7 @@ fn describe_network_interface_attribute() {
     >(
         "Ecs 2014-05-26 DescribeNetworkInterfaceAttribute",
         "{\"AssociatedPublicIp\":{\"AllocationId\":\"null\",\"PublicIpAddress\":\"116.62.**.**\"},\"Attachment\":{\"DeviceIndex\":0,\"InstanceId\":\"hide\",\"MemberNetworkInterfaceIds\":{\"MemberNetworkInterfaceId\":[\"hide\"]},\"NetworkCardIndex\":0,\"TrunkNetworkInterfaceId\":\"hide\"},\"BondInterfaceSpecification\":{\"BondMode\":\"null\",\"SlaveInterfaceSpecification\":{\"SlaveInterfaceSpecificationSet\":[{\"BondNetworkInterfaceId\":\"null\",\"SlaveNetworkInterfaceId\":\"null\",\"WorkState\":\"null\"}]}},\"ConnectionTrackingConfiguration\":{\"TcpClosedAndTimeWaitTimeout\":3,\"TcpEstablishedTimeout\":910,\"UdpTimeout\":30},\"CreationTime\":\"2019-12-25T12:31:31Z\",\"DeleteOnRelease\":true,\"Description\":\"testDescription\",\"EnhancedNetwork\":{\"EnableRss\":true,\"EnableSriov\":false,\"VirtualFunctionQuantity\":0,\"VirtualFunctionTotalQueueNumber\":0},\"InstanceId\":\"i-bp1e2l6djkndyuli****\",\"Ipv4PrefixSets\":{\"Ipv4PrefixSet\":[{\"Ipv4Prefix\":\"192.168.**.0/28\"}]},\"Ipv6PrefixSets\":{\"Ipv6PrefixSet\":[{\"Ipv6Prefix\":\"2001:db8:1234:1a00:****::/80\"}]},\"Ipv6Sets\":{\"Ipv6Set\":[{\"Ipv6Address\":\"2001:db8:1234:1a00::****\"}]},\"MacAddress\":\"00:16:3e:12:**:**\",\"NetworkInterfaceId\":\"eni-bp125p95hhdhn3ot****\",\"NetworkInterfaceName\":\"my-eni-name\",\"NetworkInterfaceTrafficConfig\":{\"NetworkInterfaceTrafficMode\":\"HighPerformance\",\"QueueNumber\":8,\"QueuePairNumber\":8},\"NetworkInterfaceTrafficMode\":\"Standard\",\"OwnerId\":\"123456****\",\"PrivateIpAddress\":\"10.1.**.**\",\"PrivateIpSets\":{\"PrivateIpSet\":[{\"AssociatedPublicIp\":{\"AllocationId\":\"null\",\"PublicIpAddress\":\"116.62.**.**\"},\"Primary\":true,\"PrivateIpAddress\":\"172.17.**.**\"}]},\"QoSConfig\":{\"EnableQoS\":true,\"QoS\":{\"BandwidthRx\":50000,\"BandwidthTx\":50000,\"ConcurrentConnections\":50000,\"PpsRx\":50000,\"PpsTx\":50000}},\"QueueNumber\":8,\"QueuePairNumber\":22,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"SecurityGroupIds\":{\"SecurityGroupId\":[\"sg-bp18kz60mefsicfg****\"]},\"ServiceID\":12345678910,\"ServiceManaged\":true,\"SlaveInterfaceSpecification\":{\"BondNetworkInterfaceId\":\"null\",\"SlaveNetworkInterfaceId\":\"null\",\"WorkState\":\"null\"},\"SourceDestCheck\":false,\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"TcpOptionAddressEnabled\":\"null\",\"Type\":\"Secondary\",\"VSwitchId\":\"vsw-bp1s5fnvk4gn2tws0****\",\"VpcId\":\"vpc-bp67acfmxazb4p****\",\"ZoneId\":\"cn-hangzhou-g\"}",
+        &[],
     );
 }
 
@@ -1388,6 +1526,7 @@ fn describe_network_interface_permissions() {
     >(
         "Ecs 2014-05-26 DescribeNetworkInterfacePermissions",
         "{\"NetworkInterfacePermissions\":{\"NetworkInterfacePermission\":[{\"AccountId\":1234567890,\"NetworkInterfaceId\":\"eni-bp14v2sdd3v8htln****\",\"NetworkInterfacePermissionId\":\"eni-perm-bp1cs4lwn56lfb****\",\"Permission\":\"InstanceAttach\",\"PermissionState\":\"Granted\",\"ServiceName\":\"Elastic Compute Service\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"0FCD3DEF-63D3-4605-A818-805C8BD7DB87\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1398,6 +1537,7 @@ fn describe_network_interfaces() {
     >(
         "Ecs 2014-05-26 DescribeNetworkInterfaces",
         "{\"NetworkInterfaceSets\":{\"NetworkInterfaceSet\":[{\"AssociatedPublicIp\":{\"AllocationId\":\"null\",\"PublicIpAddress\":\"116.62.**.**\"},\"Attachment\":{\"DeviceIndex\":0,\"InstanceId\":\"null\",\"NetworkCardIndex\":0,\"TrunkNetworkInterfaceId\":\"null\"},\"CreationTime\":\"2019-12-25T12:31:31Z\",\"DeleteOnRelease\":true,\"Description\":\"DescriptionTest\",\"InstanceId\":\"i-bp1e2l6djkndyuli****\",\"Ipv4PrefixSets\":{\"Ipv4PrefixSet\":[{\"Ipv4Prefix\":\"192.168.**.0/28\"}]},\"Ipv6PrefixSets\":{\"Ipv6PrefixSet\":[{\"Ipv6Prefix\":\"2001:db8:1234:1a00:****::/80\"}]},\"Ipv6Sets\":{\"Ipv6Set\":[{\"Ipv6Address\":\"2408:4321:180:1701:94c7:bc38:3bfa:****\"}]},\"MacAddress\":\"00:16:3e:12:**:**\",\"NetworkInterfaceId\":\"eni-bp125p95hhdhn3ot****\",\"NetworkInterfaceName\":\"my-eni-name\",\"NetworkInterfaceTrafficMode\":\"Standard\",\"OwnerId\":\"123456****\",\"PrivateIpAddress\":\"172.17.**.**\",\"PrivateIpSets\":{\"PrivateIpSet\":[{\"AssociatedPublicIp\":{\"AllocationId\":\"null\",\"PublicIpAddress\":\"116.62.**.**\"},\"Primary\":true,\"PrivateDnsName\":\"DnsTestName\",\"PrivateIpAddress\":\"172.17.**.**\"}]},\"QueueNumber\":8,\"QueuePairNumber\":0,\"ResourceGroupId\":\"rg-2ze88m67qx5z****\",\"SecurityGroupIds\":{\"SecurityGroupId\":[\"sg-bp18kz60mefsicfg****\"]},\"ServiceID\":12345678910,\"ServiceManaged\":true,\"SourceDestCheck\":false,\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"Type\":\"Secondary\",\"VSwitchId\":\"vsw-bp16usj2p27htro3****\",\"VpcId\":\"vpc-bp1j7w3gc1cexjqd****\",\"ZoneId\":\"cn-hangzhou-e\"}]},\"NextToken\":\"AAAAAdDWBF2****\",\"PageNumber\":1,\"PageSize\":1,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1408,6 +1548,7 @@ fn describe_port_range_list_associations() {
     >(
         "Ecs 2014-05-26 DescribePortRangeListAssociations",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"PortRangeListAssociations\":[{\"ResourceId\":\"sg-2zefu72****\",\"ResourceType\":\"SecurityGroup\"}],\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -1418,6 +1559,7 @@ fn describe_port_range_list_entries() {
     >(
         "Ecs 2014-05-26 DescribePortRangeListEntries",
         "{\"Entries\":[{\"Description\":\"Description information of PortRangeList\\n\",\"PortRange\":\"80/80\"}],\"RequestId\":\"882304EC-5CE2-5860-98ED-3FA1D8D74A0C\"}",
+        &[],
     );
 }
 
@@ -1428,6 +1570,7 @@ fn describe_port_range_lists() {
     >(
         "Ecs 2014-05-26 DescribePortRangeLists",
         "{\"NextToken\":\"AAAAAdDWBF2\",\"PortRangeLists\":[{\"AssociationCount\":1,\"CreationTime\":\"2024-12-04T07:11Z\",\"Description\":\"This is description.\",\"MaxEntries\":20,\"PortRangeListId\":\"prl-2ze9743****\",\"PortRangeListName\":\"PortRangeListNameSample\",\"ResourceGroupId\":\"rg-2zeg82g****\",\"Tags\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]}],\"RequestId\":\"6040AD98-11C3-5F78-9346-FCA8E9D8960F\"}",
+        &[],
     );
 }
 
@@ -1438,6 +1581,7 @@ fn describe_prefix_list_associations() {
     >(
         "Ecs 2014-05-26 DescribePrefixListAssociations",
         "{\"NextToken\":\"AAAAAdDWBF2****\",\"PrefixListAssociations\":{\"PrefixListAssociation\":[{\"ResourceId\":\"sg-bp11ujym6xsff6l0****\",\"ResourceType\":\"securitygroup\"}]},\"RequestId\":\"38793DB8-A4B2-4AEC-BFD3-111234E9188D\"}",
+        &[],
     );
 }
 
@@ -1448,6 +1592,7 @@ fn describe_prefix_list_attributes() {
     >(
         "Ecs 2014-05-26 DescribePrefixListAttributes",
         "{\"AddressFamily\":\"IPv4\",\"CreationTime\":\"2021-02-20T07:11Z\",\"Description\":\"This is description.\",\"Entries\":{\"Entry\":[{\"Cidr\":\"192.168.1.0/24\",\"Description\":\"Description Sample 01\"}]},\"MaxEntries\":10,\"PrefixListId\":\"pl-x1j1k5ykzqlixdcy****\",\"PrefixListName\":\"PrefixListNameSample\",\"RequestId\":\"38793DB8-A4B2-4AEC-BFD3-111234E9188D\"}",
+        &[],
     );
 }
 
@@ -1458,6 +1603,7 @@ fn describe_prefix_lists() {
     >(
         "Ecs 2014-05-26 DescribePrefixLists",
         "{\"NextToken\":\"AAAAAdDWBF2****\",\"PrefixLists\":{\"PrefixList\":[{\"AddressFamily\":\"IPv4\",\"AssociationCount\":1,\"CreationTime\":\"2021-02-20T07:11Z\",\"Description\":\"This is description.\",\"MaxEntries\":20,\"PrefixListId\":\"pl-x1j1k5ykzqlixdcy****\",\"PrefixListName\":\"PrefixListNameSample\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\\n\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestValue\\n\",\"TagValue\":\"TestKey\"}]}}]},\"RequestId\":\"38793DB8-A4B2-4AEC-BFD3-111234E9188D\"}",
+        &[],
     );
 }
 
@@ -1468,6 +1614,7 @@ fn describe_price() {
     >(
         "Ecs 2014-05-26 DescribePrice",
         "{\"PriceInfo\":{\"Price\":{\"Currency\":\"CNY\",\"DetailInfos\":{\"DetailInfo\":[{\"DiscountPrice\":655.2,\"OriginalPrice\":4368,\"Resource\":\"instanceType\",\"SubRules\":{\"Rule\":[{\"Description\":\"买满1年，立享官网价格8.5折优惠\",\"RuleId\":587}]},\"TradePrice\":3712.8}]},\"DiscountPrice\":655.2,\"OriginalPrice\":4368,\"ReservedInstanceHourPrice\":1,\"TradePrice\":3712.8},\"RelatedPrice\":{\"MarketplaceImagePrice\":{\"Currency\":\"CNY\",\"DiscountPrice\":0,\"OriginalPrice\":100,\"TradePrice\":100}},\"Rules\":{\"Rule\":[{\"Description\":\"买满1年，立享官网价格8.5折优惠。\",\"RuleId\":587}]}},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1478,6 +1625,7 @@ fn describe_recommend_instance_type() {
     >(
         "Ecs 2014-05-26 DescribeRecommendInstanceType",
         "{\"Data\":{\"RecommendInstanceType\":[{\"CommodityCode\":\"ecs\",\"InstanceChargeType\":\"PostPaid\",\"InstanceType\":{\"Cores\":1,\"Generation\":\"ecs-4\",\"InstanceType\":\"ecs.hfg6.large\",\"InstanceTypeFamily\":\"ecs.hfg6\",\"Memory\":8192,\"SupportIoOptimized\":\"optimized\"},\"NetworkType\":\"vpc\",\"Priority\":2,\"RegionId\":\"cn-hangzhou\",\"Scene\":\"CREATE\",\"SpotStrategy\":\"NoSpot\",\"ZoneId\":\"cn-hangzhou-h\",\"Zones\":{\"zone\":[{\"NetworkTypes\":{\"NetworkType\":[\"vpc\"]},\"ZoneNo\":\"cn-hangzhou-h\"}]}}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1488,6 +1636,7 @@ fn describe_regions() {
     >(
         "Ecs 2014-05-26 DescribeRegions",
         "{\"Regions\":{\"Region\":[{\"LocalName\":\"华北1（青岛）\",\"RegionEndpoint\":\"ecs.cn-qingdao.aliyuncs.com\",\"RegionId\":\"cn-qingdao\",\"Status\":\"available\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1498,6 +1647,7 @@ fn describe_renewal_price() {
     >(
         "Ecs 2014-05-26 DescribeRenewalPrice",
         "{\"PriceInfo\":{\"Price\":{\"Currency\":\"CNY\",\"DetailInfos\":{\"DetailInfo\":[{\"DiscountPrice\":655.2,\"OriginalPrice\":4368,\"Resource\":\"instance\",\"SubRules\":{\"Rule\":[{\"Description\":\"买满1年，立享官网价格8.5折优惠。\",\"RuleId\":1234567890}]},\"TradePrice\":3712.8}]},\"DiscountPrice\":655.2,\"OriginalPrice\":4368,\"TradePrice\":3712.8},\"Rules\":{\"Rule\":[{\"Description\":\"买满1年，立享官网价格8.5折优惠。\",\"RuleId\":1234567890}]}},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -1508,6 +1658,7 @@ fn describe_reserved_instance_auto_renew_attribute() {
     >(
         "Ecs 2014-05-26 DescribeReservedInstanceAutoRenewAttribute",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE7****\",\"ReservedInstanceRenewAttributes\":{\"ReservedInstanceRenewAttribute\":[{\"Duration\":1,\"PeriodUnit\":\"Month\",\"RenewalStatus\":\"AutoRenewal\",\"ReservedInstanceId\":\"ecsri-ajdfaj****\"}]}}",
+        &[],
     );
 }
 
@@ -1518,6 +1669,7 @@ fn describe_reserved_instances() {
     >(
         "Ecs 2014-05-26 DescribeReservedInstances",
         "{\"PageNumber\":1,\"PageSize\":1,\"RequestId\":\"E572643C-6A29-49D6-9D4E-6CFA4E063A3E\",\"ReservedInstances\":{\"ReservedInstance\":[{\"AllocationStatus\":\"allocated\",\"CreationTime\":\"2018-12-10T12:07Z\",\"Description\":\"testDescription\",\"ExpiredTime\":\"2019-12-10T12:07Z\",\"InstanceAmount\":10,\"InstanceType\":\"ecs.g5.large\",\"OfferingType\":\"All Upfront\",\"OperationLocks\":{\"OperationLock\":[{\"LockReason\":\"security\"}]},\"Platform\":\"Linux\",\"RegionId\":\"cn-hangzhou\",\"ReservedInstanceId\":\"ri-bpzhex2ulpzf53****\",\"ReservedInstanceName\":\"riZbpzhex2ulpzf53****\",\"ResourceGroupId\":\"EcsDocTest\",\"Scope\":\"region\",\"StartTime\":\"2018-12-10T12:00Z\",\"Status\":\"Active\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"ZoneId\":\"cn-hangzhou-z\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1528,6 +1680,7 @@ fn describe_resource_by_tags() {
     >(
         "Ecs 2014-05-26 DescribeResourceByTags",
         "{\"PageNumber\":1,\"PageSize\":50,\"RequestId\":\"1C1E5359-71D7-44D8-8FAA-0327B549157X\",\"Resources\":{\"Resource\":[{\"RegionId\":\"cn-hangzhou\",\"ResourceId\":\"i-bp16t2cgmiiy7t1c****\",\"ResourceType\":\"instance\"}]},\"TotalCount\":8}",
+        &[],
     );
 }
 
@@ -1538,6 +1691,7 @@ fn describe_resources_modification() {
     >(
         "Ecs 2014-05-26 DescribeResourcesModification",
         "{\"AvailableZones\":{\"AvailableZone\":[{\"AvailableResources\":{\"AvailableResource\":[{\"ConditionSupportedResources\":{\"ConditionSupportedResource\":[{\"Conditions\":{\"Condition\":[{\"Key\":\"DiskCategory\"}]},\"Max\":2048,\"Min\":20,\"Status\":\"Available\",\"StatusCategory\":\"WithStock\",\"Unit\":\"GiB\",\"Value\":\"ecs.g5.large\"}]},\"SupportedResources\":{\"SupportedResource\":[{\"Max\":2048,\"Min\":20,\"Status\":\"Available\",\"StatusCategory\":\"WithStock\",\"Unit\":\"GiB\",\"Value\":\"ecs.g7.large\"}]},\"Type\":\"InstanceType\"}]},\"RegionId\":\"cn-hangzhou\",\"Status\":\"Available\",\"StatusCategory\":\"WithStock\",\"ZoneId\":\"cn-hangzhou-e\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1548,6 +1702,7 @@ fn describe_security_group_attribute() {
     >(
         "Ecs 2014-05-26 DescribeSecurityGroupAttribute",
         "{\"Description\":\"This is description.\",\"InnerAccessPolicy\":\"Accept\",\"NextToken\":\"AAAAAdDWBF2****\",\"Permissions\":{\"Permission\":[{\"CreateTime\":\"2018-12-12T07:28:38Z\",\"Description\":\"Description Sample 01\",\"DestCidrIp\":\"0.0.0.0/0\",\"DestGroupId\":\"sg-bp1czdx84jd88i7v****\",\"DestGroupName\":\"testDestGroupName\",\"DestGroupOwnerAccount\":\"1234567890\",\"DestPrefixListId\":\"pl-x1j1k5ykzqlixabc****\",\"DestPrefixListName\":\"DestPrefixListName Sample\",\"Direction\":\"ingress\",\"IpProtocol\":\"TCP\",\"Ipv6DestCidrIp\":\"2001:db8:1233:1a00::***\",\"Ipv6SourceCidrIp\":\"2001:db8:1234:1a00::***\",\"NicType\":\"intranet\",\"Policy\":\"Accept\",\"PortRange\":\"80/80\",\"PortRangeListId\":\"prl-2ze9743****\",\"PortRangeListName\":\"PortRangeListNameSample\",\"Priority\":\"1\",\"SecurityGroupRuleId\":\"sgr-bp12kewq32dfwrdi****\",\"SourceCidrIp\":\"0.0.0.0/0\",\"SourceGroupId\":\"sg-bp12kc4rqohaf2js****\",\"SourceGroupName\":\"testSourceGroupName1\",\"SourceGroupOwnerAccount\":\"1234567890\",\"SourcePortRange\":\"80/80\",\"SourcePrefixListId\":\"pl-x1j1k5ykzqlixdcy****\",\"SourcePrefixListName\":\"SourcePrefixListName Sample\"}]},\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SecurityGroupId\":\"sg-bp1gxw6bznjjvhu3****\",\"SecurityGroupName\":\"SecurityGroupName Sample\",\"SnapshotPolicyIds\":{\"SnapshotPolicyId\":[\"sgsp-mj74****\"]},\"VpcId\":\"vpc-bp1opxu1zkhn00gzv****\"}",
+        &[],
     );
 }
 
@@ -1558,6 +1713,7 @@ fn describe_security_group_references() {
     >(
         "Ecs 2014-05-26 DescribeSecurityGroupReferences",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"SecurityGroupReferences\":{\"SecurityGroupReference\":[{\"ReferencingSecurityGroups\":{\"ReferencingSecurityGroup\":[{\"AliUid\":\"123456****\",\"SecurityGroupId\":\"sg-bp67acfmxazb4j****\"}]},\"SecurityGroupId\":\"sg-bp67acfmxazb4p****\"}]}}",
+        &[],
     );
 }
 
@@ -1568,6 +1724,7 @@ fn describe_security_groups() {
     >(
         "Ecs 2014-05-26 DescribeSecurityGroups",
         "{\"NextToken\":\"e71d8a535bd9cc11\",\"PageNumber\":1,\"PageSize\":10,\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SecurityGroups\":{\"SecurityGroup\":[{\"AvailableInstanceAmount\":0,\"CreationTime\":\"2021-08-31T03:12:29Z\",\"Description\":\"TestDescription\",\"EcsCount\":0,\"GroupToGroupRuleCount\":5,\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"RuleCount\":100,\"SecurityGroupId\":\"sg-bp67acfmxazb4p****\",\"SecurityGroupName\":\"SGTestName\",\"SecurityGroupType\":\"normal\",\"ServiceID\":12345678910,\"ServiceManaged\":false,\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"VpcId\":\"vpc-bp67acfmxazb4p****\"}]},\"TotalCount\":20}",
+        &[],
     );
 }
 
@@ -1578,6 +1735,7 @@ fn describe_send_file_results() {
     >(
         "Ecs 2014-05-26 DescribeSendFileResults",
         "{\"Invocations\":{\"Invocation\":[{\"Content\":\"#!/bin/bash  echo \\\"Current User is :\\\"  echo $(ps | grep \\\"$$\\\" | awk '{print $2}')\",\"ContentType\":\"PlainText\",\"CreationTime\":\"2019-12-20T06:15:54Z\",\"Description\":\"This is a test file.\",\"FileGroup\":\"test\",\"FileMode\":\"777\",\"FileOwner\":\"test\",\"InvocationStatus\":\"Success\",\"InvokeId\":\"f-hz0jdfwd9f****\",\"InvokeInstances\":{\"InvokeInstance\":[{\"CreationTime\":\"2019-12-20T06:15:54Z\",\"ErrorCode\":\"InstanceNotExists\",\"ErrorInfo\":\"the instance is not running when create task\",\"FinishTime\":\"2019-12-20T06:15:54Z\",\"InstanceId\":\"i-uf614fhehhz****\",\"InvocationStatus\":\"Success\",\"StartTime\":\"2019-12-20T06:15:54Z\",\"UpdateTime\":\"2019-12-20T06:15:54Z\"}]},\"Name\":\"test.txt\",\"Overwrite\":\"false\",\"Tags\":{\"Tag\":[{\"TagKey\":\"owner\",\"TagValue\":\"zhangsan\"}]},\"TargetDir\":\"/home/user\",\"VmCount\":1}]},\"NextToken\":\"AAAAAdDWBF2\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1588,6 +1746,7 @@ fn describe_snapshot_groups() {
     >(
         "Ecs 2014-05-26 DescribeSnapshotGroups",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"RequestId\":\"3F9A4CC4-362F-469A-B9EF-B3204EF8AA3A\",\"SnapshotGroups\":{\"SnapshotGroup\":[{\"CreationTime\":\"2021-03-23T10:58:48Z\",\"Description\":\"This is description.\",\"InstanceId\":\"i-j6ca469urv8ei629****\",\"Name\":\"testName\",\"ProgressStatus\":\"null\",\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"SnapshotGroupId\":\"ssg-j6ciyh3k52qp7ovm****\",\"Snapshots\":{\"Snapshot\":[{\"Available\":false,\"InstantAccess\":true,\"InstantAccessRetentionDays\":3,\"Progress\":\"100%\",\"SnapshotId\":\"s-j6cbzmrlbf09w72q****\",\"SourceDiskId\":\"d-j6c3ogynmvpi6wy7****\",\"SourceDiskType\":\"system\",\"Tags\":{\"Tag\":[{\"Key\":\"acs:ecs:createFrom\",\"Value\":\"i-bp11qm0o3dk4iuc****\"}]}}]},\"Status\":\"accomplished\",\"Tags\":{\"Tag\":[{\"Key\":\"TestKey\",\"Value\":\"TestValue\"}]}}]}}",
+        &[],
     );
 }
 
@@ -1598,6 +1757,7 @@ fn describe_snapshot_links() {
     >(
         "Ecs 2014-05-26 DescribeSnapshotLinks",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"PageNumber\":1,\"PageSize\":50,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SnapshotLinks\":{\"SnapshotLink\":[{\"Category\":\"standard\",\"InstanceId\":\"i-bp1h6jmbefj2cyqs****\",\"InstanceName\":\"testInstanceName\",\"InstantAccess\":false,\"RegionId\":\"cn-hangzhou\",\"SnapshotLinkId\":\"sl-2ze0y1jwzpb1geqx****\",\"SourceDiskId\":\"d-bp1d6tsvznfghy7y****\",\"SourceDiskName\":\"testSourceDiskName\",\"SourceDiskSize\":40,\"SourceDiskType\":\"data\",\"TotalCount\":1,\"TotalSize\":2097152}]},\"TotalCount\":9}",
+        &[],
     );
 }
 
@@ -1608,6 +1768,7 @@ fn describe_snapshot_monitor_data() {
     >(
         "Ecs 2014-05-26 DescribeSnapshotMonitorData",
         "{\"MonitorData\":{\"DataPoint\":[{\"Size\":243036848128,\"TimeStamp\":\"2019-05-10T04:00:00Z\"}]},\"RequestId\":\"9F8163A8-F5DE-47A2-A572-4E062D223E09\"}",
+        &[],
     );
 }
 
@@ -1618,6 +1779,7 @@ fn describe_snapshot_package() {
     >(
         "Ecs 2014-05-26 DescribeSnapshotPackage",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SnapshotPackages\":{\"SnapshotPackage\":[{\"DisplayName\":\"testDisplayName\",\"EndTime\":\"2018-11-30T06:32:31Z\",\"InitCapacity\":500,\"StartTime\":\"2017-11-30T06:32:31Z\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1628,6 +1790,7 @@ fn describe_snapshots() {
     >(
         "Ecs 2014-05-26 DescribeSnapshots",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"Snapshots\":{\"Snapshot\":[{\"Available\":false,\"Category\":\"standard\",\"CreationTime\":\"2020-08-20T14:52:28Z\",\"Description\":\"testDescription\",\"Encrypted\":false,\"InstantAccess\":false,\"InstantAccessRetentionDays\":30,\"KMSKeyId\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\",\"LastModifiedTime\":\"2020-08-25T14:18:09Z\",\"ProductCode\":\"jxsc000****\",\"Progress\":\"100%\",\"RegionId\":\"cn-hangzhou\",\"RemainTime\":38,\"ResourceGroupId\":\"rg-bp67acfmxazb4p****\",\"RetentionDays\":30,\"SnapshotId\":\"s-bp67acfmxazb4p****\",\"SnapshotLinkId\":\"sl-bp1grgphbcc9brb5****\",\"SnapshotName\":\"testSnapshotName\",\"SnapshotSN\":\"64472-116742336-61976****\",\"SnapshotType\":\"all\",\"SourceDiskId\":\"d-bp67acfmxazb4ph****\",\"SourceDiskSize\":\"40\",\"SourceDiskType\":\"system\",\"SourceRegionId\":\"cn-hangzhou\",\"SourceSnapshotId\":\"s-bp67acfmxazb4p****\",\"SourceStorageType\":\"disk\",\"Status\":\"accomplished\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"Usage\":\"image\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1638,6 +1801,7 @@ fn describe_snapshots_usage() {
     >(
         "Ecs 2014-05-26 DescribeSnapshotsUsage",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SnapshotCount\":5,\"SnapshotSize\":122}",
+        &[],
     );
 }
 
@@ -1648,6 +1812,7 @@ fn describe_spot_advice() {
     >(
         "Ecs 2014-05-26 DescribeSpotAdvice",
         "{\"AvailableSpotZones\":{\"AvailableSpotZone\":[{\"AvailableSpotResources\":{\"AvailableSpotResource\":[{\"AverageSpotDiscount\":20,\"InstanceType\":\"ecs.c5.large\",\"InterruptRateDesc\":\"0-3%\",\"InterruptionRate\":0}]},\"ZoneId\":\"cn-hangzhou-i\"}]},\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1658,6 +1823,7 @@ fn describe_spot_price_history() {
     >(
         "Ecs 2014-05-26 DescribeSpotPriceHistory",
         "{\"Currency\":\"CNY\",\"NextOffset\":1000,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SpotPrices\":{\"SpotPriceType\":[{\"InstanceType\":\"ecs.g5.large\",\"IoOptimized\":\"optimized\",\"NetworkType\":\"vpc\",\"OriginPrice\":0.354,\"SpotPrice\":0.036,\"Timestamp\":\"2019-11-19T06:00:00Z\",\"ZoneId\":\"cn-hangzhou-c\"}]}}",
+        &[],
     );
 }
 
@@ -1668,6 +1834,7 @@ fn describe_storage_capacity_units() {
     >(
         "Ecs 2014-05-26 DescribeStorageCapacityUnits",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"StorageCapacityUnits\":{\"StorageCapacityUnit\":[{\"AllocationStatus\":\"allocated\",\"Capacity\":20,\"CreationTime\":\"2021-08-17T02:55Z\",\"Description\":\"testScuDescription\",\"ExpiredTime\":\"2021-09-17T16:00Z\",\"Name\":\"testScuName\",\"RegionId\":\"cn-hangzhou\",\"StartTime\":\"2021-08-17T02:55Z\",\"Status\":\"Active\",\"StorageCapacityUnitId\":\"scu-bp67acfmxazb4p****\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestValue\",\"TagValue\":\"TestKey\"}]}}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1678,6 +1845,7 @@ fn describe_tags() {
     >(
         "Ecs 2014-05-26 DescribeTags",
         "{\"PageNumber\":1,\"PageSize\":50,\"RequestId\":\"B04B8CF3-4489-432D-83BA-6F128E4F2295\",\"Tags\":{\"Tag\":[{\"ResourceTypeCount\":{\"Ddh\":1,\"Disk\":15,\"Eni\":5,\"Image\":6,\"Instance\":45,\"KeyPair\":17,\"LaunchTemplate\":6,\"ReservedInstance\":4,\"Securitygroup\":4,\"Snapshot\":15,\"SnapshotPolicy\":4,\"Volume\":6},\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1688,6 +1856,7 @@ fn describe_task_attribute() {
     >(
         "Ecs 2014-05-26 DescribeTaskAttribute",
         "{\"CreationTime\":\"2015-11-23T02:13Z\",\"FailedCount\":0,\"FinishedTime\":\"2015-11-23T02:19Z\",\"OperationProgressSet\":{\"OperationProgress\":[{\"ErrorCode\":\"ParameterInvalid\",\"ErrorMsg\":\"****\",\"OperationStatus\":\"Success\",\"RelatedItemSet\":{\"RelatedItem\":[{\"Name\":\"OSSObject\",\"Value\":\"MYOSSPRE_m-23f8tcp***_t-23ym6mv***.vhd\"}]}}]},\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"SuccessCount\":1,\"SupportCancel\":\"true\",\"TaskAction\":\"ExportImage\",\"TaskId\":\"t-ce946ntx4wr****\",\"TaskProcess\":\"100%\",\"TaskStatus\":\"Finished\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1698,6 +1867,7 @@ fn describe_tasks() {
     >(
         "Ecs 2014-05-26 DescribeTasks",
         "{\"PageNumber\":1,\"PageSize\":10,\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TaskSet\":{\"Task\":[{\"CreationTime\":\"2020-11-24T12:50Z\",\"FinishedTime\":\"2020-11-24T12:50Z\",\"ResourceId\":\"m-bp1i8huqm5u7****\",\"SupportCancel\":\"true\",\"TaskAction\":\"ImportImage\",\"TaskId\":\"t-bp1hvgwromzv32iq****\",\"TaskStatus\":\"Finished\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1708,6 +1878,7 @@ fn describe_terminal_sessions() {
     >(
         "Ecs 2014-05-26 DescribeTerminalSessions",
         "{\"NextToken\":\"AAAAAdDWBF2****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"Sessions\":{\"Session\":[{\"ClientIP\":\"192.168.1.1\",\"Connections\":{\"Connection\":[{\"ClosedReason\":\"AgentNeedUpgrade\",\"EndTime\":\"2024-01-19T09:16:46Z\",\"FailedDetail\":\"The Session Manager is closed normally.\",\"InstanceId\":\"i-bp1i7gg30r52z2em****\",\"StartTime\":\"2024-01-19T09:16:40Z\",\"Status\":\"Connecting\"}]},\"CreationTime\":\"2024-01-19T09:15:46Z\",\"IdentityType\":\"RAMUser\",\"PortNumber\":22,\"PrincipalId\":\"123456xxxx\",\"SessionId\":\"s-hz023od0x9****\",\"TargetServer\":\"192.168.0.246\",\"Username\":\"root\"}]}}",
+        &[],
     );
 }
 
@@ -1718,6 +1889,7 @@ fn describe_user_data() {
     >(
         "Ecs 2014-05-26 DescribeUserData",
         "{\"InstanceId\":\"i-bp14bnftyqhxg9ij****\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"UserData\":\"ZWNobyBoZWxsbyBlY321ABC\"}",
+        &[],
     );
 }
 
@@ -1728,6 +1900,7 @@ fn describe_zones() {
     >(
         "Ecs 2014-05-26 DescribeZones",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"Zones\":{\"Zone\":[{\"AvailableDedicatedHostTypes\":{\"DedicatedHostType\":[\"ddh.g6\"]},\"AvailableDiskCategories\":{\"DiskCategories\":[\"cloud\"]},\"AvailableInstanceTypes\":{\"InstanceTypes\":[\"ecs.g6.xlarge\"]},\"AvailableResourceCreation\":{\"ResourceTypes\":[\"DedicatedHost\"]},\"AvailableResources\":{\"ResourcesInfo\":[{\"DataDiskCategories\":{\"supportedDataDiskCategory\":[\"cloud_essd\"]},\"InstanceGenerations\":{\"supportedInstanceGeneration\":[\"ecs-6\"]},\"InstanceTypeFamilies\":{\"supportedInstanceTypeFamily\":[\"ecs.r7t\"]},\"InstanceTypes\":{\"supportedInstanceType\":[\"ecs.g5.large\"]},\"IoOptimized\":true,\"NetworkTypes\":{\"supportedNetworkCategory\":[\"vpc\"]},\"SystemDiskCategories\":{\"supportedSystemDiskCategory\":[\"cloud_essd\"]}}]},\"AvailableVolumeCategories\":{\"VolumeCategories\":[\"san_efficiency\"]},\"DedicatedHostGenerations\":{\"DedicatedHostGeneration\":[\"ddh-6\"]},\"LocalName\":\"华东 1 可用区 G\",\"ZoneId\":\"cn-hangzhou-g\",\"ZoneType\":\"AvailabilityZone\"}]}}",
+        &[],
     );
 }
 
@@ -1738,6 +1911,7 @@ fn detach_classic_link_vpc() {
     >(
         "Ecs 2014-05-26 DetachClassicLinkVpc",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1748,6 +1922,7 @@ fn detach_disk() {
     >(
         "Ecs 2014-05-26 DetachDisk",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1758,6 +1933,7 @@ fn detach_instance_ram_role() {
     >(
         "Ecs 2014-05-26 DetachInstanceRamRole",
         "{\"DetachInstanceRamRoleResults\":{\"DetachInstanceRamRoleResult\":[{\"Code\":\"200\",\"InstanceId\":\"i-bp67acfmxazb4p****\",\"InstanceRamRoleSets\":{\"InstanceRamRoleSet\":[{\"InstanceId\":\"i-bp67acfmxazb4p****\",\"RamRoleName\":\"RamRoleTest\"}]},\"Message\":\"Success\",\"Success\":true}]},\"FailCount\":0,\"RamRoleName\":\"RamRoleTest\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1768,6 +1944,7 @@ fn detach_key_pair() {
     >(
         "Ecs 2014-05-26 DetachKeyPair",
         "{\"FailCount\":\"0\",\"KeyPairName\":\"testKeyPairName\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"Results\":{\"Result\":[{\"Code\":\"200\",\"InstanceId\":\"i-bp1d6tsvznfghy7y****\",\"Message\":\"successful\",\"Success\":\"true\"}]},\"TotalCount\":\"2\"}",
+        &[],
     );
 }
 
@@ -1778,6 +1955,7 @@ fn detach_network_interface() {
     >(
         "Ecs 2014-05-26 DetachNetworkInterface",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1788,6 +1966,7 @@ fn disable_activation() {
     >(
         "Ecs 2014-05-26 DisableActivation",
         "{\"Activation\":{\"ActivationId\":\"4ECEEE12-56F1-4FBC-9AB1-890F1234****\",\"CreationTime\":\"2021-01-20T06:00:00Z\",\"DeregisteredCount\":1,\"Description\":\"This is description.\",\"Disabled\":false,\"InstanceCount\":1,\"InstanceName\":\"test-InstanceName\",\"IpAddressRange\":\"0.0.0.0/0\",\"RegisteredCount\":1,\"TimeToLiveInHours\":4},\"RequestId\":\"4ECEEE12-56F1-4FBC-9AB1-890F74942176\"}",
+        &[],
     );
 }
 
@@ -1798,6 +1977,7 @@ fn disable_disk_encryption_by_default() {
     >(
         "Ecs 2014-05-26 DisableDiskEncryptionByDefault",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1808,6 +1988,7 @@ fn disable_network_interface_qo_s() {
     >(
         "Ecs 2014-05-26 DisableNetworkInterfaceQoS",
         "{\"RequestId\":\"745CEC9F-0DD7-4451-9FE7-8B752F39****\"}",
+        &[],
     );
 }
 
@@ -1818,6 +1999,7 @@ fn enable_disk_encryption_by_default() {
     >(
         "Ecs 2014-05-26 EnableDiskEncryptionByDefault",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1828,6 +2010,7 @@ fn enable_network_interface_qo_s() {
     >(
         "Ecs 2014-05-26 EnableNetworkInterfaceQoS",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -1838,6 +2021,7 @@ fn end_terminal_session() {
     >(
         "Ecs 2014-05-26 EndTerminalSession",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1848,6 +2032,7 @@ fn export_image() {
     >(
         "Ecs 2014-05-26 ExportImage",
         "{\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"C8B26B44-0189-443E-9816-D951F596****\",\"TaskId\":\"tsk-bp67acfmxazb4p****\"}",
+        &[],
     );
 }
 
@@ -1858,6 +2043,7 @@ fn get_instance_console_output() {
     >(
         "Ecs 2014-05-26 GetInstanceConsoleOutput",
         "{\"ConsoleOutput\":\"V2VsY29tZSB0byBDZW50T1MgCgpDaGVja2luZyBmaWxlc3lzdGVtcwpDaGVja2luZyBhbGwgZmlsZSBzeXN0ZW1zLgpbL3NiaW4vZnNjay5leHQ0ICgxKSAtLSAvXSBmc2NrLmV4dDQgLWEgL2Rldi92ZGExIAovZGV2L3ZkYTE6IGNsZWFuLCAzMjAxNi8yNjIxNDQwIGZpbGVzLCA0NDc5NzQvMTA0ODU1MDQgYmxvY2tzCgpFbnRlcmluZyBub24taW50ZXJhY3RpdmUgc3RhcnR1cApDYWxsaW5nIHRoZSBzeXN0ZW0gYWN0aXZpdHkgZGF0YSBjb2xsZWN0b3IgKHNhZGMpLi4uIAoKQnJpbmdpbmcgdXAgaW50ZXJmYWNlIGV0aDA6ICAKRGV0ZXJtaW5pbmcgSVAgaW5mb3JtYXRpb24gZm9yIGV0aDAuLi4gZG9uZS4KCmFsaXl1bi1zZXJ2aWNlIHN0YXJ0L3J1bm5pbmcsIHByb2Nlc3MgMTczMwpmaW5pc2hlZAoKQ2VudE9TIHJlbGVhc2UgNi44IChGaW5hbCkKS2VybmVsIDIuNi4zMi02OTYuMy4yLmVsNi5pNjg2IG9uIGFuIGk2ODYKCmlaMnplZDk2ZTQ2MmF5cjBxeioqKioqIGxvZ2luOg==\",\"InstanceId\":\"i-bp1c1xhsrac2coiw****\",\"LastUpdateTime\":\"2018-03-22 10:04:57\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1868,6 +2054,7 @@ fn get_instance_screenshot() {
     >(
         "Ecs 2014-05-26 GetInstanceScreenshot",
         "{\"InstanceId\":\"i-bp1gbz20g229bvu5****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"Screenshot\":\"iVBORw0KGgoA...AAABJRU5ErkJggg==\"}",
+        &[],
     );
 }
 
@@ -1878,6 +2065,7 @@ fn import_image() {
     >(
         "Ecs 2014-05-26 ImportImage",
         "{\"ImageId\":\"m-bp67acfmxazb4p****\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"TaskId\":\"t-bp67acfmxazb4p****\"}",
+        &[],
     );
 }
 
@@ -1888,6 +2076,7 @@ fn import_key_pair() {
     >(
         "Ecs 2014-05-26 ImportKeyPair",
         "{\"KeyPairFingerPrint\":\"89:f0:ba:62:ac:b8:aa:e1:61:5e:fd:81:69:86:6d:6b:f0:c0:5a:**\",\"KeyPairName\":\"testKeyPairName\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1898,6 +2087,7 @@ fn install_cloud_assistant() {
     >(
         "Ecs 2014-05-26 InstallCloudAssistant",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1908,6 +2098,7 @@ fn invoke_command() {
     >(
         "Ecs 2014-05-26 InvokeCommand",
         "{\"InvokeId\":\"t-7d2a745b412b4601b2d47f6a768d****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -1918,6 +2109,7 @@ fn join_resource_group() {
     >(
         "Ecs 2014-05-26 JoinResourceGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1928,6 +2120,7 @@ fn join_security_group() {
     >(
         "Ecs 2014-05-26 JoinSecurityGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1938,6 +2131,7 @@ fn leave_security_group() {
     >(
         "Ecs 2014-05-26 LeaveSecurityGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1948,6 +2142,7 @@ fn list_plugin_status() {
     >(
         "Ecs 2014-05-26 ListPluginStatus",
         "{\"InstancePluginStatusSet\":{\"InstancePluginStatus\":[{\"InstanceId\":\"i-xxxxx\",\"PluginStatusSet\":{\"PluginStatus\":[{\"FirstHeartbeatTime\":\"2020-01-19T09:15:46Z\",\"LastHeartbeatTime\":\"2020-01-19T09:15:46Z\",\"PluginName\":\"testName\",\"PluginStatus\":\"Running\",\"PluginVersion\":\"1.1\"}]}}]},\"NextToken\":\"AAAAAdDWBF2\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1958,6 +2153,7 @@ fn list_tag_resources() {
     >(
         "Ecs 2014-05-26 ListTagResources",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"RequestId\":\"484256DA-D816-44D2-9D86-B6EE4D5BA78C\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"i-bp1j6qtvdm8w0z1o****\",\"ResourceType\":\"instance\",\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]}}",
+        &[],
     );
 }
 
@@ -1968,6 +2164,7 @@ fn modify_auto_provisioning_group() {
     >(
         "Ecs 2014-05-26 ModifyAutoProvisioningGroup",
         "{\"RequestId\":\"B48A12CD-1295-4A38-A8F0-0E92C937****\"}",
+        &[],
     );
 }
 
@@ -1978,6 +2175,7 @@ fn modify_auto_snapshot_policy_ex() {
     >(
         "Ecs 2014-05-26 ModifyAutoSnapshotPolicyEx",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -1988,6 +2186,7 @@ fn modify_capacity_reservation() {
     >(
         "Ecs 2014-05-26 ModifyCapacityReservation",
         "{\"RequestId\":\"8455DD10-84F8-43C9-8365-5F448EB169B6\"}",
+        &[],
     );
 }
 
@@ -1998,6 +2197,7 @@ fn modify_cloud_assistant_settings() {
     >(
         "Ecs 2014-05-26 ModifyCloudAssistantSettings",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2008,6 +2208,7 @@ fn modify_command() {
     >(
         "Ecs 2014-05-26 ModifyCommand",
         "{\"RequestId\":\"0DE9B41E-EF0D-40A0-BB43-37749C5BDA9C\"}",
+        &[],
     );
 }
 
@@ -2018,6 +2219,7 @@ fn modify_dedicated_host_attribute() {
     >(
         "Ecs 2014-05-26 ModifyDedicatedHostAttribute",
         "{\"RequestId\":\"2A4EA075-CB5B-41B7-B0EB-70D339F6****\"}",
+        &[],
     );
 }
 
@@ -2028,6 +2230,7 @@ fn modify_dedicated_host_auto_release_time() {
     >(
         "Ecs 2014-05-26 ModifyDedicatedHostAutoReleaseTime",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE7****\"}",
+        &[],
     );
 }
 
@@ -2038,6 +2241,7 @@ fn modify_dedicated_host_auto_renew_attribute() {
     >(
         "Ecs 2014-05-26 ModifyDedicatedHostAutoRenewAttribute",
         "{\"RequestId\":\"2A4EA075-CB5B-41B7-B0EB-70D339F6****\"}",
+        &[],
     );
 }
 
@@ -2048,6 +2252,7 @@ fn modify_dedicated_host_cluster_attribute() {
     >(
         "Ecs 2014-05-26 ModifyDedicatedHostClusterAttribute",
         "{\"RequestId\":\"11B55F58-D3A4-4A9B-9596-342420D02FF8\"}",
+        &[],
     );
 }
 
@@ -2058,6 +2263,7 @@ fn modify_dedicated_hosts_charge_type() {
     >(
         "Ecs 2014-05-26 ModifyDedicatedHostsChargeType",
         "{\"FeeOfInstances\":{\"FeeOfInstance\":[{\"Currency\":\"CNY\",\"Fee\":\"0\",\"InstanceId\":\"dh-bp181e5064b5sotrr****\"}]},\"OrderId\":\"20413515388****\",\"RequestId\":\"B61C08E5-403A-46A2-96C1-F7B1216DB10C\"}",
+        &[],
     );
 }
 
@@ -2068,6 +2274,7 @@ fn modify_deployment_set_attribute() {
     >(
         "Ecs 2014-05-26 ModifyDeploymentSetAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2078,6 +2285,7 @@ fn modify_diagnostic_metric_set() {
     >(
         "Ecs 2014-05-26 ModifyDiagnosticMetricSet",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE*****\"}",
+        &[],
     );
 }
 
@@ -2088,6 +2296,7 @@ fn modify_disk_attribute() {
     >(
         "Ecs 2014-05-26 ModifyDiskAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2098,6 +2307,7 @@ fn modify_disk_charge_type() {
     >(
         "Ecs 2014-05-26 ModifyDiskChargeType",
         "{\"OrderId\":\"123456****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2108,6 +2318,7 @@ fn modify_disk_default_kms_key_id() {
     >(
         "Ecs 2014-05-26 ModifyDiskDefaultKMSKeyId",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2118,6 +2329,7 @@ fn modify_disk_deployment() {
     >(
         "Ecs 2014-05-26 ModifyDiskDeployment",
         "{\"RequestId\":\"D69846D9-F17F-51C0-8AC6-B4B71777****\",\"TaskId\":\"t-bp67acfmxazb4p****\"}",
+        &[],
     );
 }
 
@@ -2128,6 +2340,7 @@ fn modify_disk_spec() {
     >(
         "Ecs 2014-05-26 ModifyDiskSpec",
         "{\"OrderId\":\"20413515388****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TaskId\":\"t-bp67acfmxazb4p****\"}",
+        &[],
     );
 }
 
@@ -2138,6 +2351,7 @@ fn modify_elasticity_assurance() {
     >(
         "Ecs 2014-05-26 ModifyElasticityAssurance",
         "{\"RequestId\":\"8455DD10-84F8-43C9-8365-5F448EB169B6\"}",
+        &[],
     );
 }
 
@@ -2148,6 +2362,7 @@ fn modify_elasticity_assurance_auto_renew_attribute() {
     >(
         "Ecs 2014-05-26 ModifyElasticityAssuranceAutoRenewAttribute",
         "{\"RequestId\":\"2A4EA075-CB5B-41B7-B0EB-70D339F64DE7\"}",
+        &[],
     );
 }
 
@@ -2158,6 +2373,7 @@ fn modify_hpc_cluster_attribute() {
     >(
         "Ecs 2014-05-26 ModifyHpcClusterAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2168,6 +2384,7 @@ fn modify_image_attribute() {
     >(
         "Ecs 2014-05-26 ModifyImageAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2178,6 +2395,7 @@ fn modify_image_share_permission() {
     >(
         "Ecs 2014-05-26 ModifyImageSharePermission",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2188,6 +2406,7 @@ fn modify_instance_attachment_attributes() {
     >(
         "Ecs 2014-05-26 ModifyInstanceAttachmentAttributes",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2198,6 +2417,7 @@ fn modify_instance_attribute() {
     >(
         "Ecs 2014-05-26 ModifyInstanceAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2208,6 +2428,7 @@ fn modify_instance_auto_release_time() {
     >(
         "Ecs 2014-05-26 ModifyInstanceAutoReleaseTime",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2218,6 +2439,7 @@ fn modify_instance_auto_renew_attribute() {
     >(
         "Ecs 2014-05-26 ModifyInstanceAutoRenewAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2228,6 +2450,7 @@ fn modify_instance_charge_type() {
     >(
         "Ecs 2014-05-26 ModifyInstanceChargeType",
         "{\"FeeOfInstances\":{\"FeeOfInstance\":[{\"Currency\":\"CNY\",\"Fee\":\"0\",\"InstanceId\":\"i-bp67acfmxazb4p****\"}]},\"OrderId\":\"20413515388****\",\"RequestId\":\"B61C08E5-403A-46A2-96C1-F7B1216DB10C\"}",
+        &[],
     );
 }
 
@@ -2238,6 +2461,7 @@ fn modify_instance_clock_options() {
     >(
         "Ecs 2014-05-26 ModifyInstanceClockOptions",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TaskId\":\"t-bp1hvgwromzv32iq****\"}",
+        &[],
     );
 }
 
@@ -2248,6 +2472,7 @@ fn modify_instance_deployment() {
     >(
         "Ecs 2014-05-26 ModifyInstanceDeployment",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE7****\"}",
+        &[],
     );
 }
 
@@ -2258,6 +2483,7 @@ fn modify_instance_maintenance_attributes() {
     >(
         "Ecs 2014-05-26 ModifyInstanceMaintenanceAttributes",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2268,6 +2494,7 @@ fn modify_instance_metadata_options() {
     >(
         "Ecs 2014-05-26 ModifyInstanceMetadataOptions",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2278,6 +2505,7 @@ fn modify_instance_network_options() {
     >(
         "Ecs 2014-05-26 ModifyInstanceNetworkOptions",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TaskId\":\"t-bp198jigq7l0h5ac****\"}",
+        &[],
     );
 }
 
@@ -2288,6 +2516,7 @@ fn modify_instance_network_spec() {
     >(
         "Ecs 2014-05-26 ModifyInstanceNetworkSpec",
         "{\"OrderId\":\"123457890\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2298,6 +2527,7 @@ fn modify_instance_spec() {
     >(
         "Ecs 2014-05-26 ModifyInstanceSpec",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2308,6 +2538,7 @@ fn modify_instance_vnc_passwd() {
     >(
         "Ecs 2014-05-26 ModifyInstanceVncPasswd",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2318,6 +2549,7 @@ fn modify_instance_vpc_attribute() {
     >(
         "Ecs 2014-05-26 ModifyInstanceVpcAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2328,6 +2560,7 @@ fn modify_invocation_attribute() {
     >(
         "Ecs 2014-05-26 ModifyInvocationAttribute",
         "{\"CommandId\":\"c-hz01272yr52****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2338,6 +2571,7 @@ fn modify_launch_template_default_version() {
     >(
         "Ecs 2014-05-26 ModifyLaunchTemplateDefaultVersion",
         "{\"LaunchTemplateId\":\"lt-bp1apo0bbbkuy0rj****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2348,6 +2582,7 @@ fn modify_managed_instance() {
     >(
         "Ecs 2014-05-26 ModifyManagedInstance",
         "{\"Instance\":{\"InstanceId\":\"mi-hz01nmcf****\",\"InstanceName\":\"testInstanceName\"},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2358,6 +2593,7 @@ fn modify_network_interface_attribute() {
     >(
         "Ecs 2014-05-26 ModifyNetworkInterfaceAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2368,6 +2604,7 @@ fn modify_port_range_list() {
     >(
         "Ecs 2014-05-26 ModifyPortRangeList",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2378,6 +2615,7 @@ fn modify_prefix_list() {
     >(
         "Ecs 2014-05-26 ModifyPrefixList",
         "{\"RequestId\":\"38793DB8-A4B2-4AEC-BFD3-111234E9188D\"}",
+        &[],
     );
 }
 
@@ -2388,6 +2626,7 @@ fn modify_prepay_instance_spec() {
     >(
         "Ecs 2014-05-26 ModifyPrepayInstanceSpec",
         "{\"OrderId\":\"1234567890\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2398,6 +2637,7 @@ fn modify_reserved_instance_attribute() {
     >(
         "Ecs 2014-05-26 ModifyReservedInstanceAttribute",
         "{\"Code\":\"200\",\"HttpStatusCode\":200,\"Message\":\"Success\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2408,6 +2648,7 @@ fn modify_reserved_instance_auto_renew_attribute() {
     >(
         "Ecs 2014-05-26 ModifyReservedInstanceAutoRenewAttribute",
         "{\"RequestId\":\"2A4EA075-CB5B-41B7-B0EB-70D339F6****\"}",
+        &[],
     );
 }
 
@@ -2418,6 +2659,7 @@ fn modify_reserved_instances() {
     >(
         "Ecs 2014-05-26 ModifyReservedInstances",
         "{\"RequestId\":\"ED9E4A5F-FF4D-4C96-BE80-6B4227060DD7\",\"ReservedInstanceIdSets\":{\"ReservedInstanceId\":[\"\\\"ecsri-bp1cx3****\\\"\"]}}",
+        &[],
     );
 }
 
@@ -2428,6 +2670,7 @@ fn modify_security_group_attribute() {
     >(
         "Ecs 2014-05-26 ModifySecurityGroupAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2438,6 +2681,7 @@ fn modify_security_group_egress_rule() {
     >(
         "Ecs 2014-05-26 ModifySecurityGroupEgressRule",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2448,6 +2692,7 @@ fn modify_security_group_policy() {
     >(
         "Ecs 2014-05-26 ModifySecurityGroupPolicy",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -2458,6 +2703,7 @@ fn modify_security_group_rule() {
     >(
         "Ecs 2014-05-26 ModifySecurityGroupRule",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2468,6 +2714,7 @@ fn modify_snapshot_attribute() {
     >(
         "Ecs 2014-05-26 ModifySnapshotAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2478,6 +2725,7 @@ fn modify_snapshot_category() {
     >(
         "Ecs 2014-05-26 ModifySnapshotCategory",
         "{\"RequestId\":\"B48A12CD-1295-4A38-A8F0-0E92C937****\",\"TaskId\":\"t-dxh34xds**d\"}",
+        &[],
     );
 }
 
@@ -2488,6 +2736,7 @@ fn modify_snapshot_group() {
     >(
         "Ecs 2014-05-26 ModifySnapshotGroup",
         "{\"RequestId\":\"A00B5E55-76B7-42C8-8A80-AF10E980DCC7\"}",
+        &[],
     );
 }
 
@@ -2498,6 +2747,7 @@ fn modify_storage_capacity_unit_attribute() {
     >(
         "Ecs 2014-05-26 ModifyStorageCapacityUnitAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2508,6 +2758,7 @@ fn open_snapshot_service() {
     >(
         "Ecs 2014-05-26 OpenSnapshotService",
         "{\"RequestId\":\"C36234E8-4C67-5F6C-8C07-F51B2EE2C560\"}",
+        &[],
     );
 }
 
@@ -2518,6 +2769,7 @@ fn purchase_elasticity_assurance() {
     >(
         "Ecs 2014-05-26 PurchaseElasticityAssurance",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2528,6 +2780,7 @@ fn purchase_reserved_instances_offering() {
     >(
         "Ecs 2014-05-26 PurchaseReservedInstancesOffering",
         "{\"OrderId\":\"23841229****\",\"RequestId\":\"8C314443-AF0D-4766-9562-C83B7F1A3C8B\",\"ReservedInstanceIdSets\":{\"ReservedInstanceId\":[\"ecsri-2ze53qonjqxg7r****\"]}}",
+        &[],
     );
 }
 
@@ -2538,6 +2791,7 @@ fn purchase_storage_capacity_unit() {
     >(
         "Ecs 2014-05-26 PurchaseStorageCapacityUnit",
         "{\"OrderId\":\"204135153880****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"StorageCapacityUnitIds\":{\"StorageCapacityUnitId\":[\"scu-bp67acfmxazb4p****\"]}}",
+        &[],
     );
 }
 
@@ -2548,6 +2802,7 @@ fn re_activate_instances() {
     >(
         "Ecs 2014-05-26 ReActivateInstances",
         "{\"RequestId\":\"51AB7717-6E1A-4D1D-A44D-54CB123ABC\"}",
+        &[],
     );
 }
 
@@ -2558,6 +2813,7 @@ fn re_init_disk() {
     >(
         "Ecs 2014-05-26 ReInitDisk",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2568,6 +2824,7 @@ fn reboot_instance() {
     >(
         "Ecs 2014-05-26 RebootInstance",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2578,6 +2835,7 @@ fn reboot_instances() {
     >(
         "Ecs 2014-05-26 RebootInstances",
         "{\"InstanceResponses\":{\"InstanceResponse\":[{\"Code\":\"200\",\"CurrentStatus\":\"Stopping\",\"InstanceId\":\"i-bp1g6zv0ce8oghu7****\",\"Message\":\"success\",\"PreviousStatus\":\"Running\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2588,6 +2846,7 @@ fn redeploy_dedicated_host() {
     >(
         "Ecs 2014-05-26 RedeployDedicatedHost",
         "{\"RequestId\":\"FCED4B7A-53D5-4C04-ABE3-26D4F3890D57\"}",
+        &[],
     );
 }
 
@@ -2598,6 +2857,7 @@ fn redeploy_instance() {
     >(
         "Ecs 2014-05-26 RedeployInstance",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TaskId\":\"t-bp10e8orkp8x****\"}",
+        &[],
     );
 }
 
@@ -2608,6 +2868,7 @@ fn release_capacity_reservation() {
     >(
         "Ecs 2014-05-26 ReleaseCapacityReservation",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2618,6 +2879,7 @@ fn release_dedicated_host() {
     >(
         "Ecs 2014-05-26 ReleaseDedicatedHost",
         "{\"RequestId\":\"A1B15AC8-E6F6-49A4-8985-8C07104B9199\"}",
+        &[],
     );
 }
 
@@ -2628,6 +2890,7 @@ fn release_public_ip_address() {
     >(
         "Ecs 2014-05-26 ReleasePublicIpAddress",
         "{\"RemainTimes\":\"hide\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2638,6 +2901,7 @@ fn remove_tags() {
     >(
         "Ecs 2014-05-26 RemoveTags",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2648,6 +2912,7 @@ fn renew_dedicated_hosts() {
     >(
         "Ecs 2014-05-26 RenewDedicatedHosts",
         "{\"OrderId\":\"23841229****\",\"RequestId\":\"2A4EA075-CB5B-41B7-B0EB-70D339F6****\"}",
+        &[],
     );
 }
 
@@ -2658,6 +2923,7 @@ fn renew_elasticity_assurances() {
     >(
         "Ecs 2014-05-26 RenewElasticityAssurances",
         "{\"OrderId\":\"182372800****\",\"PrivatePoolOptionsIdSet\":{\"PrivatePoolOptionsId\":[\"eap-bp67acfmxazb4****\"]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2668,6 +2934,7 @@ fn renew_instance() {
     >(
         "Ecs 2014-05-26 RenewInstance",
         "{\"OrderId\":\"1234567890\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2678,6 +2945,7 @@ fn renew_reserved_instances() {
     >(
         "Ecs 2014-05-26 RenewReservedInstances",
         "{\"OrderId\":\"2023912123****\",\"RequestId\":\"8C314443-AF0D-4766-9562-C83B7F1****\",\"ReservedInstanceIdSets\":{\"ReservedInstanceId\":[\"ecsri-2ze53qonjqxg7r****\"]}}",
+        &[],
     );
 }
 
@@ -2688,6 +2956,7 @@ fn replace_system_disk() {
     >(
         "Ecs 2014-05-26 ReplaceSystemDisk",
         "{\"DiskId\":\"d-bp67acfmxazb4ph****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2698,6 +2967,7 @@ fn report_instances_status() {
     >(
         "Ecs 2014-05-26 ReportInstancesStatus",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2708,6 +2978,7 @@ fn reset_disk() {
     >(
         "Ecs 2014-05-26 ResetDisk",
         "{\"RequestId\":\"F3CD6886-D8D0-4FEE-B93E-1B732396****\"}",
+        &[],
     );
 }
 
@@ -2718,6 +2989,7 @@ fn reset_disk_default_kms_key_id() {
     >(
         "Ecs 2014-05-26 ResetDiskDefaultKMSKeyId",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2728,6 +3000,7 @@ fn reset_disks() {
     >(
         "Ecs 2014-05-26 ResetDisks",
         "{\"OperationProgressSet\":{\"OperationProgress\":[{\"ErrorCode\":\"400\",\"ErrorMsg\":\"testErrorMsg\",\"OperationStatus\":\"Success\",\"RelatedItemSet\":{\"RelatedItem\":[{\"Name\":\"SnapshotId\",\"Value\":\"s-j6cdofbycydvg7ey****\"}]}}]},\"RequestId\":\"3D66C85C-AA97-4A00-B0ED-2D9A80FE782C\"}",
+        &[],
     );
 }
 
@@ -2738,6 +3011,7 @@ fn resize_disk() {
     >(
         "Ecs 2014-05-26 ResizeDisk",
         "{\"OrderId\":\"20413515388****\",\"RequestId\":\"F3CD6886-D8D0-4FEE-B93E-1B732396****\"}",
+        &[],
     );
 }
 
@@ -2748,6 +3022,7 @@ fn revoke_security_group() {
     >(
         "Ecs 2014-05-26 RevokeSecurityGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2758,6 +3033,7 @@ fn revoke_security_group_egress() {
     >(
         "Ecs 2014-05-26 RevokeSecurityGroupEgress",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2768,6 +3044,7 @@ fn run_command() {
     >(
         "Ecs 2014-05-26 RunCommand",
         "{\"CommandId\":\"c-7d2a745b412b4601b2d47f6a768d****\",\"InvokeId\":\"t-7d2a745b412b4601b2d47f6a768d****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2778,6 +3055,7 @@ fn run_instances() {
     >(
         "Ecs 2014-05-26 RunInstances",
         "{\"InstanceIdSets\":{\"InstanceIdSet\":[\"i-bp67acfmxazb4ph****\"]},\"OrderId\":\"123456****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"TradePrice\":0.165}",
+        &[],
     );
 }
 
@@ -2788,6 +3066,7 @@ fn send_file() {
     >(
         "Ecs 2014-05-26 SendFile",
         "{\"InvokeId\":\"f-7d2a745b412b46****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2798,6 +3077,7 @@ fn start_image_pipeline_execution() {
     >(
         "Ecs 2014-05-26 StartImagePipelineExecution",
         "{\"ExecutionId\":\"exec-5fb8facb8ed7427c****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2808,6 +3088,7 @@ fn start_instance() {
     >(
         "Ecs 2014-05-26 StartInstance",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2818,6 +3099,7 @@ fn start_instances() {
     >(
         "Ecs 2014-05-26 StartInstances",
         "{\"InstanceResponses\":{\"InstanceResponse\":[{\"Code\":\"200\",\"CurrentStatus\":\"Starting\",\"InstanceId\":\"i-bp67acfmxazb4p****\",\"Message\":\"success\",\"PreviousStatus\":\"Stopped\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -2828,6 +3110,7 @@ fn start_terminal_session() {
     >(
         "Ecs 2014-05-26 StartTerminalSession",
         "{\"RequestId\":\"EB5173B0-8E80-564E-AAD1-3135412*****\",\"SecurityToken\":\"d86c2df2-d19c-4bd8-b817-a19ef123****\",\"SessionId\":\"s-hz023od0x9****\",\"WebSocketUrl\":\"wss://cn-hangzhou.axt.aliyuncs.com/session?sessionId=s-hz023od0x9****&token=d86c2df2-d19c-4bd8-b817-a19ef123****\"}",
+        &[],
     );
 }
 
@@ -2838,6 +3121,7 @@ fn stop_instance() {
     >(
         "Ecs 2014-05-26 StopInstance",
         "{\"RequestId\":\"1C488B66-B819-4D14-8711-C4EAAA13AC01\"}",
+        &[],
     );
 }
 
@@ -2848,6 +3132,7 @@ fn stop_instances() {
     >(
         "Ecs 2014-05-26 StopInstances",
         "{\"InstanceResponses\":{\"InstanceResponse\":[{\"Code\":\"200\",\"CurrentStatus\":\"Stopping\",\"InstanceId\":\"i-bp67acfmxazb4p****\",\"Message\":\"success\",\"PreviousStatus\":\"Running\"}]},\"RequestId\":\"1C488B66-B819-4D14-8711-C4EAAA13AC01\"}",
+        &[],
     );
 }
 
@@ -2858,6 +3143,7 @@ fn stop_invocation() {
     >(
         "Ecs 2014-05-26 StopInvocation",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2868,6 +3154,7 @@ fn tag_resources() {
     >(
         "Ecs 2014-05-26 TagResources",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2878,6 +3165,7 @@ fn unassign_ipv6_addresses() {
     >(
         "Ecs 2014-05-26 UnassignIpv6Addresses",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2888,6 +3176,7 @@ fn unassign_private_ip_addresses() {
     >(
         "Ecs 2014-05-26 UnassignPrivateIpAddresses",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2898,5 +3187,6 @@ fn untag_resources() {
     >(
         "Ecs 2014-05-26 UntagResources",
         "{\"RequestId\":\"C46FF5A8-C5F0-4024-8262-B16B639225A0\"}",
+        &[],
     );
 }

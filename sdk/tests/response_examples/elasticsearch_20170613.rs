@@ -8,6 +8,7 @@ fn activate_zones() {
     >(
         "elasticsearch 2017-06-13 ActivateZones",
         "{\"RequestId\":\"5A5D8E74-565C-43DC-B031-29289FA****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn add_connectable_cluster() {
     >(
         "elasticsearch 2017-06-13 AddConnectableCluster",
         "{\"RequestId\":\"5A5D8E74-565C-43DC-B031-29289FA****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn add_snapshot_repo() {
     >(
         "elasticsearch 2017-06-13 AddSnapshotRepo",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn cancel_deletion() {
     >(
         "elasticsearch 2017-06-13 CancelDeletion",
         "{\"RequestId\":\"D682B6B3-B425-46DA-A5FC-5F5C60553622\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn cancel_logstash_deletion() {
     >(
         "elasticsearch 2017-06-13 CancelLogstashDeletion",
         "{\"RequestId\":\"23EBF56B-2DC0-4507-8BE5-B87395DB0FEB\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn cancel_task() {
     >(
         "elasticsearch 2017-06-13 CancelTask",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn capacity_plan() {
     >(
         "elasticsearch 2017-06-13 CapacityPlan",
         "{\"RequestId\":\"E91B7129-A669-4D9D-A743-F90A0FF1F5EF\",\"Result\":{\"ExtendConfigs\":[{\"ConfigType\":\"sharedDisk\",\"Disk\":2048,\"DiskType\":\"CPFS_PREMIUM\"}],\"InstanceCategory\":\"advanced\",\"NodeConfigurations\":[{\"Amount\":10,\"Cpu\":1,\"Disk\":20,\"DiskType\":\"cloud_ssd\",\"Memory\":2,\"NodeType\":\"WORKER\"}],\"OversizedCluster\":true}}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn close_diagnosis() {
     >(
         "elasticsearch 2017-06-13 CloseDiagnosis",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn close_https() {
     >(
         "elasticsearch 2017-06-13 CloseHttps",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn close_managed_index() {
     >(
         "elasticsearch 2017-06-13 CloseManagedIndex",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_collector() {
     >(
         "elasticsearch 2017-06-13 CreateCollector",
         "{\"RequestId\":\"8466BDFB-C513-4B8D-B4E3-5AB256AB****\",\"Result\":{\"resId\":\"ct-cn-4135is2tj194p****\"}}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_component_index() {
     >(
         "elasticsearch 2017-06-13 CreateComponentIndex",
         "{\"RequestId\":\"C20022BA-5382-4339-89FB-30AF48A05431\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_data_stream() {
     >(
         "elasticsearch 2017-06-13 CreateDataStream",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":{\"name\":\"ds-\"}}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_ilm_policy() {
     >(
         "elasticsearch 2017-06-13 CreateILMPolicy",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":\"my-policy\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_index_template() {
     >(
         "elasticsearch 2017-06-13 CreateIndexTemplate",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":\"index-template\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn create_logstash() {
     >(
         "elasticsearch 2017-06-13 CreateLogstash",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE*****\",\"Result\":{\"config\":{\"key\":\"\"},\"createdAt\":\"\",\"dataNode\":true,\"description\":\"\",\"endTime\":0,\"endpointList\":{\"undefined\":[{\"host\":\"\",\"port\":0,\"zoneId\":\"\"}]},\"instanceId\":\"\",\"networkConfig\":{\"type\":\"\",\"vpcId\":\"\",\"vsArea\":\"\",\"vswitchId\":\"\"},\"nodeAmount\":0,\"nodeSpec\":{\"disk\":0,\"diskType\":\"\",\"spec\":\"\"},\"paymentType\":\"\",\"protocol\":\"\",\"resourceGroupId\":\"\",\"status\":\"\",\"tags\":{\"undefined\":[{\"tagKey\":\"\",\"tagValue\":\"\"}]},\"updatedAt\":\"\",\"version\":\"\",\"zoneCount\":0,\"zoneInfos\":{\"undefined\":[{\"status\":\"\",\"zoneId\":\"\"}]}}}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn create_pipelines() {
     >(
         "elasticsearch 2017-06-13 CreatePipelines",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn create_snapshot() {
     >(
         "elasticsearch 2017-06-13 CreateSnapshot",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn create_vpc_endpoint() {
     >(
         "elasticsearch 2017-06-13 CreateVpcEndpoint",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\",\"Result\":{\"endpointDomain\":\"ep-bp1tah7zbrwmkjef****.epsrv-bp1w0p3jdirbfmt6****.cn-hangzhou.privatelink.aliyuncs.com\",\"endpointId\":\"ep-bp1tah7zbrwmkjef****\",\"endpointName\":\"vpcElasticSearchABC\",\"serviceId\":\"epsrv-bp1w0p3jdirbfmt6****\"}}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn deactivate_zones() {
     >(
         "elasticsearch 2017-06-13 DeactivateZones",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn delete_collector() {
     >(
         "elasticsearch 2017-06-13 DeleteCollector",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn delete_component_index() {
     >(
         "elasticsearch 2017-06-13 DeleteComponentIndex",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn delete_connected_cluster() {
     >(
         "elasticsearch 2017-06-13 DeleteConnectedCluster",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn delete_data_stream() {
     >(
         "elasticsearch 2017-06-13 DeleteDataStream",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn delete_data_task() {
     >(
         "elasticsearch 2017-06-13 DeleteDataTask",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn delete_deprecated_template() {
     >(
         "elasticsearch 2017-06-13 DeleteDeprecatedTemplate",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn delete_ilm_policy() {
     >(
         "elasticsearch 2017-06-13 DeleteILMPolicy",
         "{\"RequestId\":\"694FDC20-0FDD-47C4-B921-BFF902FA****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn delete_index_template() {
     >(
         "elasticsearch 2017-06-13 DeleteIndexTemplate",
         "{\"RequestId\":\"A0761F7E-0B50-46B9-8CAA-EBB3A420****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn delete_instance() {
     >(
         "elasticsearch 2017-06-13 DeleteInstance",
         "{\"RequestId\":\"94B03BBA-A132-42C3-8367-0A0C1C45****\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn delete_logstash() {
     >(
         "elasticsearch 2017-06-13 DeleteLogstash",
         "{\"RequestId\":\"94B03BBA-A132-42C3-8367-0A0C1C45****\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn delete_pipelines() {
     >(
         "elasticsearch 2017-06-13 DeletePipelines",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn delete_snapshot_repo() {
     >(
         "elasticsearch 2017-06-13 DeleteSnapshotRepo",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn delete_vpc_endpoint() {
     >(
         "elasticsearch 2017-06-13 DeleteVpcEndpoint",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn describe_ack_operator() {
     >(
         "elasticsearch 2017-06-13 DescribeAckOperator",
         "{\"RequestId\":\"6615EE8D-FD9D-4FD3-997E-6FEA5B8D82ED\",\"Result\":{\"status\":\"deployed\",\"version\":\"1\"}}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn describe_collector() {
     >(
         "elasticsearch 2017-06-13 DescribeCollector",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":{\"collectorPaths\":[\"[\\\"/var/log\\\"]\"],\"configs\":[{\"content\":\"fileBeat.inputs:xxx\",\"fileName\":\"filebeat.yml\"}],\"dryRun\":false,\"extendConfigs\":[{\"configType\":\"collectorDeployMachine\",\"enableMonitoring\":true,\"groupId\":\"default_ct-cn-5i2l75bz4776****\",\"host\":\"es-cn-n6w1o1x0w001c****-kibana.internal.elasticsearch.aliyuncs.com:5601\",\"hosts\":[\"[\\\"es-cn-n6w1o1x*****.elasticsearch.aliyuncs.com:9200\\\"]\"],\"instanceId\":\"es-cn-n6w1o1****\",\"instanceType\":\"elasticsearch\",\"kibanaHost\":\"https://es-cn-nif1z89fz003i****.kibana.elasticsearch.aliyuncs.com:5601\",\"machines\":[{\"agentStatus\":\"heartOk\",\"instanceId\":\"i-bp1gyhphjaj73jsr****\"}],\"protocol\":\"HTTP\",\"successPodsCount\":\"8\",\"totalPodsCount\":\"10\",\"type\":\"ECSInstanceId\",\"userName\":\"elastic\"}],\"gmtCreatedTime\":\"2020-06-20T07:26:47.000+0000\",\"gmtUpdateTime\":\"2020-06-20T07:26:47.000+0000\",\"name\":\"ct-cn-4135is2tj194p****\",\"ownerId\":\"16852099488*****\",\"resId\":\"ct-cn-rg31ahn82m0qd****\",\"resType\":\"fileBeat\",\"resVersion\":\"6.8.5_with_community\",\"status\":\"active\",\"vpcId\":\"vpc-bp16k1dvzxtma*****\"}}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn describe_component_index() {
     >(
         "elasticsearch 2017-06-13 DescribeComponentIndex",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\",\"Result\":{\"_meta\":{\"description\":\"set number of shards to one\"},\"template\":{\"aliases\":{},\"mappings\":{\"properties\":{\"@timestamp\":{\"type\":\"date\"}}},\"settings\":{\"index.number_of_replicas\":0}}}}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn describe_connectable_clusters() {
     >(
         "elasticsearch 2017-06-13 DescribeConnectableClusters",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":[{\"instances\":\"es-cn-xxx\",\"networkType\":\"vpc\"}]}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn describe_deprecated_template() {
     >(
         "elasticsearch 2017-06-13 DescribeDeprecatedTemplate",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\",\"Result\":{\"dataStream\":false,\"indexPatterns\":[\"[\\\"schema1*\\\",\\\"schema2*\\\"]\"],\"indexTemplate\":\"openstore-index-template\",\"order\":100,\"template\":{\"aliases\":\"\\\"{}\\\"\",\"mappings\":\"\\\"{\\\\\\\"properties\\\\\\\":{\\\\\\\"created_at\\\\\\\":{\\\\\\\"format\\\\\\\":\\\\\\\"EEE MMM dd HH:mm:ss Z yyyy\\\\\\\",\\\\\\\"type\\\\\\\":\\\\\\\"date\\\\\\\"},\\\\\\\"host_name\\\\\\\":{\\\\\\\"type\\\\\\\":\\\\\\\"keyword\\\\\\\"}}}\\\"\",\"settings\":\"\\\"{\\\\\\\"index.number_of_shards\\\\\\\":\\\\\\\"1\\\\\\\"}\\\"\"},\"version\":\"70000\"}}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn describe_diagnose_report() {
     >(
         "elasticsearch 2017-06-13 DescribeDiagnoseReport",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":{\"createTime\":1535745731000,\"diagnoseItems\":[{\"detail\":{\"desc\":\"Check whether the number of replica shards is optimal and easy to maintain\",\"name\":\"Number of Replica Shards\",\"result\":\"You may need to adjust the numbers of replica shards of some indices as follows: [geoname08 : 0 -&gt; 1][geoname09 : 0 -&gt; 1][geonametest01 : 0 -&gt; 1]\",\"suggest\":\"You can call the following function in the Elasticsearch API....\",\"type\":\"ES_API\"},\"health\":\"YELLOW\",\"item\":\"IndexAliasUseDiagnostic\"}],\"health\":\"YELLOW\",\"instanceId\":\"es-cn-abc\",\"reportId\":\"trigger__2020-08-17T17:09:02\",\"state\":\"SUCCESS\",\"trigger\":\"SYSTEM\"}}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn describe_diagnosis_settings() {
     >(
         "elasticsearch 2017-06-13 DescribeDiagnosisSettings",
         "{\"RequestId\":\"5E82B8A8-EED7-4557-A6E9-D1AD3E58****\",\"Result\":{\"scene\":\"Business Search\",\"updateTime\":1588994035385}}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn describe_elasticsearch_health() {
     >(
         "elasticsearch 2017-06-13 DescribeElasticsearchHealth",
         "{\"Code\":\"200\",\"Message\":\"success\",\"RequestId\":\"0731F217-2C8A-4D42-8BCD-5C352866E3B7\",\"Result\":\"GREEN\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn describe_ilm_policy() {
     >(
         "elasticsearch 2017-06-13 DescribeILMPolicy",
         "{\"RequestId\":\"FF44681E-FD41-4FDE-B8DF-295DCDD6****\",\"Result\":{\"name\":\"ilm-history-ilm-policy\",\"phases\":{\"cold\":{\"actions\":{\"allocate\":{\"numberOfReplicas\":1,\"require\":{\"boxType\":\"warm\"}},\"setPriority\":{\"priority\":100}},\"minAge\":\"30d\"},\"delete\":{\"actions\":{\"delete\":{}},\"minAge\":\"30d\"},\"hot\":{\"actions\":{\"rollover\":{\"maxAge\":\"30d\",\"maxDocs\":10000,\"maxSize\":\"50gb\"},\"setPriority\":{\"priority\":1000}},\"minAge\":\"0s\"}}}}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn describe_index_template() {
     >(
         "elasticsearch 2017-06-13 DescribeIndexTemplate",
         "{\"RequestId\":\"25DB38F8-82E4-4D16-82BB-FF077C7F****\",\"Result\":{\"dataStream\":true,\"ilmPolicy\":\"cube_default_ilm_policy\",\"indexPatterns\":[\"ds-*\"],\"indexTemplate\":\"data-stream-default\",\"priority\":0,\"template\":{\"aliases\":\"{\\\\\\\"mydata\\\\\\\":{}}\",\"mappings\":\"{\\\\\\\"properties\\\\\\\":{\\\\\\\"created_at\\\\\\\":{\\\\\\\"format\\\\\\\":\\\\\\\"EEE MMM dd HH:mm:ss Z yyyy\\\\\\\",\\\\\\\"type\\\\\\\":\\\\\\\"date\\\\\\\"},\\\\\\\"host_name\\\\\\\":{\\\\\\\"type\\\\\\\":\\\\\\\"keyword\\\\\\\"}}}\",\"settings\":\"{\\\\\\\"index.refresh_interval\\\\\\\":\\\\\\\"1s\\\\\\\"}\"}}}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn describe_instance() {
     >(
         "elasticsearch 2017-06-13 DescribeInstance",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":{\"advancedDedicateMaster\":true,\"advancedSetting\":{\"gcName\":\"CMS\"},\"aliwsDicts\":[{\"fileSize\":2782602,\"name\":\"aliws_ext_dict.txt\",\"sourceType\":\"OSS\",\"type\":\"ALI_WS\"}],\"archType\":\"public\",\"clientNodeConfiguration\":{\"amount\":3,\"disk\":40,\"diskType\":\"cloud_efficiency\",\"spec\":\"elasticsearch.n4.small\",\"specInfo\":\"1C 2G \"},\"createdAt\":\"2018-07-13T03:58:07.253Z\",\"dedicateMaster\":false,\"description\":\"es-cn-abc\",\"dictList\":[{\"fileSize\":2782602,\"name\":\"SYSTEM_MAIN.dic\",\"sourceType\":\"ORIGIN\",\"type\":\"MAIN\"}],\"domain\":\"es-cn-3h4k3axh33th9****.elasticsearch.aliyuncs.com\",\"elasticDataNodeConfiguration\":{\"amount\":3,\"disk\":20,\"diskEncryption\":true,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.sn2ne.large\",\"specInfo\":\"1C 2G \"},\"enableKibanaPrivateNetwork\":false,\"enableKibanaPublicNetwork\":true,\"enablePublic\":true,\"endTime\":0,\"endpoints\":[{\"endpoint\":\"es-cn-xx-cn-hangzhou-h.elasticsearch.aliyuncs.com\",\"vswitchId\":\"vsw-xxx\",\"zoneId\":\"cn-hangzhou-i\"}],\"esConfig\":{\"http.cors.allow-credentials\":\"false\"},\"esIPBlacklist\":[\"[ \\\"0.0.0.0/0\\\" ]\"],\"esIPWhitelist\":[\"[ \\\"0.0.0.0/0\\\" ]\"],\"esVersion\":\"6.3.2_with_X-Pack\",\"extendConfigs\":[[{\"aliVersion\":\"ali1.3.0\",\"configType\":\"aliVersion\"}]],\"haveClientNode\":true,\"haveKibana\":true,\"ikHotDicts\":[{\"fileSize\":6,\"name\":\"deploy_0.dic\",\"sourceType\":\"OSS\",\"type\":\"MAIN\"}],\"instanceCategory\":\"advanced\",\"instanceId\":\"es-cn-3h4k3axh33th9****\",\"isNewDeployment\":true,\"kibanaConfiguration\":{\"amount\":1,\"disk\":20,\"spec\":\"elasticsearch.n4.small\",\"specInfo\":\"1C 2G \"},\"kibanaDomain\":\"es-cn-3h4k3axh33th9****.kibana.elasticsearch.aliyuncs.com\",\"kibanaIPWhitelist\":[\"[ \\\"0.0.0.0/0\\\" ]\"],\"kibanaPort\":5601,\"kibanaPrivateDomain\":\"es-cn-x0r3*********.elasticsearch.aliyuncs.com\",\"kibanaPrivateIPWhitelist\":[\"[\\\"192.168.XX.XX\\\"]\"],\"kibanaPrivatePort\":\"5601\",\"masterConfiguration\":{\"amount\":3,\"disk\":40,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.n4.small\",\"specInfo\":\"1C 2G \"},\"networkConfig\":{\"type\":\"vpc\",\"vpcId\":\"vpc-abc\",\"vsArea\":\"cn-hangzhou-b\",\"vswitchId\":\"vsw-abc\",\"whiteIpGroupList\":[{\"groupName\":\"default\",\"ips\":[\"[\\\"0.0.0.0\\\", \\\"127.0.XX.XX\\\"]\"],\"whiteIpType\":\"PRIVATE_ES\"}]},\"nodeAmount\":2,\"nodeSpec\":{\"disk\":0,\"diskEncryption\":true,\"diskType\":\"cloud_ssd\",\"performanceLevel\":\"PL1\",\"spec\":\"elasticsearch.n4.small\",\"specInfo\":\"1C 2G \"},\"paymentType\":\"postpaid\",\"port\":9200,\"postpaidServiceStatus\":\"active\",\"privateNetworkIpWhiteList\":[\"0.0.0.0/0\"],\"protocol\":\"HTTP\",\"publicDomain\":\"es-cn-3h4k3axh33th9****.elasticsearch.aliyuncs.com\",\"publicIpWhitelist\":[\"[ \\\"0.0.0.0/0\\\" ]\"],\"publicPort\":9200,\"resourceGroupId\":\"rg-aekzvowej3i****\",\"serviceVpc\":true,\"status\":\"active\",\"synonymsDicts\":[{\"fileSize\":2782602,\"name\":\"SYSTEM_MAIN.dic\",\"sourceType\":\"ORIGIN\",\"type\":\"STOP\"}],\"tags\":[{\"tagKey\":\"env\",\"tagValue\":\"dev\"}],\"updatedAt\":\"2018-07-13T03:58:07.253Z\",\"vpcInstanceId\":\"vpc-bp1uag5jj38c****\",\"warmNode\":true,\"warmNodeConfiguration\":{\"amount\":6,\"disk\":500,\"diskEncryption\":true,\"diskType\":\"cloud_efficiency\",\"spec\":\"elasticsearch.n4.small\",\"specInfo\":\"1C 2G\"},\"zoneCount\":2,\"zoneInfos\":[{\"status\":\"NORMAL\",\"zoneId\":\"cn-hangzhou-b\"}]}}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn describe_kibana_settings() {
     >(
         "elasticsearch 2017-06-13 DescribeKibanaSettings",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6D*****\",\"Result\":{\"map.includeElasticMapsService\":\"false\",\"server.ssl.cert\":\"/home/admin/packages/kibana/config/cert/client.crt\",\"server.ssl.enabled\":\"true\",\"server.ssl.key\":\"/home/admin/packages/kibana/config/cert/client.key\",\"xpack.reporting.capture.browser.chromium.disableSandbox\":\"true\"}}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn describe_logstash() {
     >(
         "elasticsearch 2017-06-13 DescribeLogstash",
         "{\"RequestId\":\"C9334241-4837-46C2-B24B-9BDC517318DE\",\"Result\":{\"ExtendConfigs\":[[{\"aliVersion\":\"ali1.3.0\",\"configType\":\"aliVersion\"}]],\"ResourceGroupId\":\"rg-aekzvowej3i****\",\"Tags\":[{\"tagKey\":\"env\",\"tagValue\":\"dev\"}],\"ZoneInfos\":[{\"status\":\"NORMAL\",\"zoneId\":\"cn-hangzhou-b\"}],\"config\":{\"slowlog.threshold.debug\":\"500ms\",\"slowlog.threshold.info\":\"1s\",\"slowlog.threshold.trace\":\"100ms\",\"slowlog.threshold.warn\":\"2s\"},\"createdAt\":\"2020-02-06T14:12:03.672Z\",\"description\":\"ls-cn-abc\",\"endpointList\":[{\"host\":\"172.16.**.**\",\"port\":\"9600\",\"zoneId\":\"cn-hangzhou-b\"}],\"instanceId\":\"ls-cn-abc\",\"networkConfig\":{\"type\":\"vpc\",\"vpcId\":\"vpc-bp16k1dvzxtmagcva****\",\"vsArea\":\"cn-hangzhou-*\",\"vswitchId\":\"vsw-bp1k4ec6s7sjdbudw****\"},\"nodeAmount\":2,\"nodeSpec\":{\"disk\":20,\"diskEncryption\":true,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.sn1ne.large\"},\"paymentType\":\"prepaid\",\"status\":\"active\",\"updatedAt\":\"2020-02-06T14:22:36.850Z\",\"version\":\"7.4.0_with_X-Pack\",\"vpcInstanceId\":\"vpc-bp16k1dvzxtmagcva****\"}}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn describe_pipeline() {
     >(
         "elasticsearch 2017-06-13 DescribePipeline",
         "{\"RequestId\":\"829F38F6-E2D6-4109-90A6-888160BD1***\",\"Result\":{\"batchDelay\":50,\"batchSize\":125,\"config\":\"input {  }  filter {  }  output {  }\",\"description\":\"this is a test\",\"gmtCreatedTime\":\"2020-06-20T07:26:47.000+0000\",\"gmtUpdateTime\":\"2020-06-20T07:26:47.000+0000\",\"pipelineId\":\"pipeline_test\",\"pipelineStatus\":\"RUNNING\",\"queueCheckPointWrites\":1024,\"queueMaxBytes\":1024,\"queueType\":\"MEMORY\",\"workers\":2}}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn describe_pipeline_management_config() {
     >(
         "elasticsearch 2017-06-13 DescribePipelineManagementConfig",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":{\"endpoints\":\"[\\\"http://es-cn-n6w1o1x0w001c****.elasticsearch.aliyuncs.com:9200\\\"]\",\"esInstanceId\":\"es-cn-n6w1o1x0w001c****\",\"pipelineIds\":[\"[\\\"testKibanaManagement\\\"]\"],\"pipelineManagementType\":\"MULTIPLE_PIPELINE\",\"userName\":\"elastic\"}}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn describe_regions() {
     >(
         "elasticsearch 2017-06-13 DescribeRegions",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1ADFG\",\"Result\":[{\"consoleEndpoint\":\"https://elasticsearch-cn-hangzhou.console.aliyun.com\",\"localName\":\"China (Hangzhou)\",\"regionEndpoint\":\"elasticsearch.cn-hangzhou.aliyuncs.com\",\"regionId\":\"cn-hangzhou\",\"status\":\"available\"}]}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn describe_snapshot_setting() {
     >(
         "elasticsearch 2017-06-13 DescribeSnapshotSetting",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D****\",\"Result\":{\"Enable\":true,\"QuartzRegex\":\"0 0 01 ? * * *\"}}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn describe_templates() {
     >(
         "elasticsearch 2017-06-13 DescribeTemplates",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[{\"content\":\"{\\\\n\\\\t\\\\\\\"persistent\\\\\\\":{\\\\n\\\\t\\\\t\\\\\\\"search\\\\\\\":{\\\\n\\\\t\\\\t\\\\t\\\\\\\"max_buckets\\\\\\\":\\\\\\\"10000\\\\\\\"\\\\n\\\\t\\\\t}\\\\n\\\\t}\\\\n}\",\"templateName\":\"dynamicSettings\"}]}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn describe_xpack_monitor_config() {
     >(
         "elasticsearch 2017-06-13 DescribeXpackMonitorConfig",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":{\"enable\":true,\"endpoints\":[\"[\\\"http://es-cn-n6w1o1x0w001c****.elasticsearch.aliyuncs.com:9200\\\"]\"],\"esInstanceId\":\"es-cn-n6w1o1x0w001c****\",\"pipelineIds\":[\"[]\"],\"userName\":\"elastic\"}}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn diagnose_instance() {
     >(
         "elasticsearch 2017-06-13 DiagnoseInstance",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":{\"createTime\":1535745731000,\"instanceId\":\"es-cn-n6w1o1x0w001c****\",\"reportId\":\"trigger__2020-08-17T17:09:02\",\"state\":\"RUNNING\"}}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn disable_kibana_pvl_network() {
     >(
         "elasticsearch 2017-06-13 DisableKibanaPvlNetwork",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1DERFG\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn enable_kibana_pvl_network() {
     >(
         "elasticsearch 2017-06-13 EnableKibanaPvlNetwork",
         "{\"RequestId\":\"0DC92CFE-62AF-51AF-9D5B-F1078D7C451E\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn estimated_logstash_restart_time() {
     >(
         "elasticsearch 2017-06-13 EstimatedLogstashRestartTime",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":{\"unit\":\"second\",\"value\":600}}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn estimated_restart_time() {
     >(
         "elasticsearch 2017-06-13 EstimatedRestartTime",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":{\"unit\":\"second\",\"value\":50}}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn get_cluster_data_information() {
     >(
         "elasticsearch 2017-06-13 GetClusterDataInformation",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":{\"connectable\":true,\"metaInfo\":{\"fields\":[\"[\\\"id\\\",\\\"name\\\"]\"],\"indices\":[\"[\\\"index1\\\",\\\"index2\\\",\\\"index3\\\"]\"],\"mapping\":\"{\\\\\\\"_doc\\\\\\\":{\\\\\\\"properties\\\\\\\":{\\\\\\\"user\\\\\\\":{\\\\\\\"properties\\\\\\\":{\\\\\\\"last\\\\\\\":{\\\\\\\"type\\\\\\\":\\\\\\\"text\\\\\\\",...}}}}}}\",\"settings\":\"{\\\\n  \\\\\\\"index\\\\\\\": {\\\\n    \\\\\\\"replication\\\\\\\": {\\\\n}.....}}\",\"typeName\":[\"[\\\"index1-type\\\"]\"]}}}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn get_elastictask() {
     >(
         "elasticsearch 2017-06-13 GetElastictask",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":{\"elasticExpansionTask\":{\"cronExpression\":\"0 0 0 ? * MON\",\"elasticNodeCount\":2,\"replicaCount\":2,\"targetIndices\":[\"index\"],\"triggerType\":\"crontab\"},\"elasticShrinkTask\":{\"cronExpression\":\"4 4 4 ? * WED\",\"elasticNodeCount\":2,\"replicaCount\":2,\"targetIndices\":[\"index\"],\"triggerType\":\"crontab\"}}}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn get_emon_grafana_alerts() {
     >(
         "elasticsearch 2017-06-13 GetEmonGrafanaAlerts",
         "{\"Code\":\"200\",\"Message\":\"\\\"\\\"\",\"RequestId\":\"08FA74C7-5654-4309-9729-D555AF587B7F\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn get_emon_grafana_dashboards() {
     >(
         "elasticsearch 2017-06-13 GetEmonGrafanaDashboards",
         "{\"Code\":\"200\",\"Message\":\"\\\"\\\"\",\"RequestId\":\"1E9D9827-2092-4385-9DA1-FC5A8D1DB3F5\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn get_emon_monitor_data() {
     >(
         "elasticsearch 2017-06-13 GetEmonMonitorData",
         "{\"Code\":\"200\",\"Message\":\"\\\"\\\"\",\"RequestId\":\"2D184B55-FA51-43F7-A1EF-E68A0545****\",\"Result\":[{\"dps\":{\"1586249280\":465.1980465119913,\"1586249300\":213.45243650423305},\"integrity\":1,\"messageWatermark\":1522127381471,\"metric\":\"elasticbuild.elasticsearch.source.total_doc_count\",\"summary\":10,\"tags\":{\"taskName\":\"et-xxx\",\"userId\":\"123456\"}}],\"Success\":true}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn get_open_store_usage() {
     >(
         "elasticsearch 2017-06-13 GetOpenStoreUsage",
         "{\"RequestId\":\"E1DE2491-804F-4C86-BAB4-548DD70B****\",\"Result\":{\"currentUsage\":204800,\"lastDayUsage\":184320}}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn get_region_configuration() {
     >(
         "elasticsearch 2017-06-13 GetRegionConfiguration",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6F******\",\"Result\":{\"clientNodeAmountRange\":{\"maxAmount\":25,\"minAmount\":2},\"clientNodeDiskList\":[{\"diskType\":\"cloud_efficiency\",\"maxSize\":20,\"minSize\":20,\"scaleLimit\":18}],\"clientNodeSpec\":[\"[\\\"elasticsearch.sn2ne.large\\\",\\\"elasticsearch.sn2ne.xlarge\\\",\\\"elasticsearch.sn2ne.2xlarge\\\",\\\"elasticsearch.sn2ne.4xlarge\\\",\\\"elasticsearch.sn1ne.4xlarge\\\",\\\"elasticsearch.ic5.xlarge\\\",\\\"elasticsearch.ic5.2xlarge\\\",\\\"elasticsearch.ic5.3xlarge\\\",\\\"elasticsearch.ic5.4xlarge\\\",\\\"elasticsearch.r5.large\\\",\\\"elasticsearch.r5.xlarge\\\",\\\"elasticsearch.r5.2xlarge\\\"]\"],\"createUrl\":\"https://common-buy.aliyun.com/?commodityCode=elasticsearch&orderType=BUY#/buy\",\"dataDiskList\":[{\"diskType\":\"cloud_ssd\",\"maxSize\":5120,\"minSize\":20,\"scaleLimit\":2048,\"valueLimitSet\":[\"[2560,3072,3584,4096,4608,5120]\"]}],\"elasticNodeProperties\":{\"amountRange\":{\"maxAmount\":25,\"minAmount\":2},\"diskList\":[{\"diskEncryption\":true,\"diskType\":\"cloud_ssd\",\"maxSize\":5120,\"minSize\":500,\"scaleLimit\":2048,\"valueLimitSet\":[\"[2560,3072,3584,4096,4608,5120]\"]}],\"spec\":[\"[\\\"elasticsearch.sn2ne.large\\\",\\\"elasticsearch.sn2ne.xlarge\\\",\\\"elasticsearch.sn2ne.2xlarge\\\",\\\"elasticsearch.sn2ne.4xlarge\\\",\\\"elasticsearch.sn1ne.8xlarge\\\",\\\"elasticsearch.ic5.large\\\",\\\"elasticsearch.ic5.xlarge\\\",\\\"elasticsearch.ic5.2xlarge\\\",\\\"elasticsearch.ic5.3xlarge\\\",\\\"elasticsearch.ic5.4xlarge\\\",\\\"elasticsearch.r5.large\\\",\\\"elasticsearch.r5.xlarge\\\",\\\"elasticsearch.r5.2xlarge\\\"]\"]},\"env\":\"production\",\"esVersions\":[\"[ \\\"5.5.3_with_X-Pack\\\"]\"],\"esVersionsLatestList\":[{\"key\":\"5.5_with_X-Pack\",\"value\":\"5.5.3_with_X-Pack\"}],\"instanceSupportNodes\":[\"[ \\\"WORKER\\\", \\\"WORKER_WARM\\\", \\\"COORDINATING\\\", \\\"KIBANA\\\", \\\"MASTER\\\", \\\"ELASTIC_WORKER\\\" ]\"],\"jvmConfine\":{\"memory\":32,\"supportEsVersions\":[\"[\\\"6.7.0_with_X-Pack\\\",\\\"6.7.0_with_A-Pack\\\",\\\"7.4.0_with_X-Pack\\\"]\"],\"supportGcs\":[\"[\\\"CMS\\\",\\\"G1\\\"]\"]},\"kibanaNodeProperties\":{\"amountRange\":{\"maxAmount\":20,\"minAmount\":1},\"spec\":[\"[\\\"elasticsearch.n4.small\\\",\\\"elasticsearch.sn2ne.large\\\",\\\"elasticsearch.sn2ne.xlarge\\\",\\\"elasticsearch.sn2ne.2xlarge\\\",\\\"elasticsearch.sn1ne.large\\\"]\"]},\"logstashZones\":[\"\"],\"masterDiskList\":[{\"diskType\":\"cloud_ssd\",\"maxSize\":20,\"minSize\":20,\"scaleLimit\":20}],\"masterSpec\":[\"[\\\"elasticsearch.sn2ne.large\\\",\\\"elasticsearch.sn2ne.xlarge\\\",\\\"elasticsearch.sn2ne.2xlarge\\\",\\\"elasticsearch.sn2ne.4xlarge\\\",\\\"elasticsearch.sn1ne.4xlarge\\\",\\\"elasticsearch.r5.large\\\",\\\"elasticsearch.r5.xlarge\\\",\\\"elasticsearch.r5.2xlarge\\\" ]\"],\"node\":{\"maxAmount\":50,\"minAmount\":2},\"nodeSpecList\":[{\"cpuCount\":16,\"disk\":44000,\"diskType\":\"local_efficiency\",\"enable\":true,\"memorySize\":64,\"spec\":\"elasticsearch.sn2ne.large\",\"specGroupType\":\"local_efficiency\"}],\"regionId\":\"cn-hangzhou\",\"supportVersions\":[{\"instanceCategory\":\"x-pack\",\"supportVersionList\":[{\"key\":\"5.5\",\"value\":\"5.5.3\"}]}],\"warmNodeProperties\":{\"amountRange\":{\"maxAmount\":50,\"minAmount\":2},\"diskList\":[{\"diskEncryption\":true,\"diskType\":\"cloud_efficiency\",\"maxSize\":5120,\"minSize\":500,\"scaleLimit\":2048,\"valueLimitSet\":[\"[2560,3072,3584,4096,4608,5120]\"]}],\"spec\":[\"[\\\"elasticsearch.sn2ne.large\\\",\\\"elasticsearch.sn2ne.xlarge\\\",\\\"elasticsearch.sn2ne.2xlarge\\\",\\\"elasticsearch.sn2ne.4xlarge\\\",\\\"elasticsearch.sn1ne.8xlarge\\\",\\\"elasticsearch.ic5.large\\\",\\\"elasticsearch.ic5.xlarge\\\",\\\"elasticsearch.ic5.2xlarge\\\",\\\"elasticsearch.ic5.3xlarge\\\",\\\"elasticsearch.ic5.4xlarge\\\",\\\"elasticsearch.r5.large\\\",\\\"elasticsearch.r5.xlarge\\\",\\\"elasticsearch.r5.2xlarge\\\"]\"]},\"zones\":[\"[\\\"cn-hangzhou-b\\\",\\\"cn-hangzhou-f\\\"]\"]}}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn get_suggest_shrinkable_nodes() {
     >(
         "elasticsearch 2017-06-13 GetSuggestShrinkableNodes",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":[{\"host\":\"192.168.**.**\",\"port\":9200}]}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn get_transferable_nodes() {
     >(
         "elasticsearch 2017-06-13 GetTransferableNodes",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":[{\"host\":\"192.168.**.**\",\"port\":9200}]}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn initialize_operation_role() {
     >(
         "elasticsearch 2017-06-13 InitializeOperationRole",
         "{\"RequestId\":\"29101430-4797-4D1D-96C3-9FCBCCA8F845\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn install_ack_operator() {
     >(
         "elasticsearch 2017-06-13 InstallAckOperator",
         "{\"RequestId\":\"EFA88951-7A6F-4A8E-AB8F-2BB7132BA751\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn install_kibana_system_plugin() {
     >(
         "elasticsearch 2017-06-13 InstallKibanaSystemPlugin",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DC****\",\"Result\":[\"[\\\"bsearch_querybuilder\\\"]\\t\"]}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn install_logstash_system_plugin() {
     >(
         "elasticsearch 2017-06-13 InstallLogstashSystemPlugin",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC4****\",\"Result\":[\"[\\\"logstash-input-datahub\\\", \\\"logstash-input-maxcompute\\\"]\"]}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn install_system_plugin() {
     >(
         "elasticsearch 2017-06-13 InstallSystemPlugin",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":[\"[\\\"aliyun-sql\\\"]\"]}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn install_user_plugins() {
     >(
         "elasticsearch 2017-06-13 InstallUserPlugins",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6F*****\",\"Result\":[\"[\\\"pluginName1.zip\\\", \\\"pluginName2.zip\\\"]\"]}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn interrupt_elasticsearch_task() {
     >(
         "elasticsearch 2017-06-13 InterruptElasticsearchTask",
         "{\"Code\":\"InstanceStatusNotSupportCurrentAction\",\"Message\":\"The cluster is running tasks or in an error status. Try again later.\",\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn interrupt_logstash_task() {
     >(
         "elasticsearch 2017-06-13 InterruptLogstashTask",
         "{\"Code\":\".\",\"Message\":\".\",\"RequestId\":\"0FA05123-745C-42FD-A69B-AFF48EF9****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn list_ack_clusters() {
     >(
         "elasticsearch 2017-06-13 ListAckClusters",
         "{\"RequestId\":\"F93EAA49-284F-4FCE-9E67-FA23FB4BB512\",\"Result\":[{\"clusterId\":\"c5ea2c2d9a3cf499481292f60425d****\",\"clusterType\":\"ManagedKubernetes\",\"name\":\"test\",\"vpcId\":\"vpc-bp12nu14urf0upaf4****\"}]}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn list_ack_namespaces() {
     >(
         "elasticsearch 2017-06-13 ListAckNamespaces",
         "{\"RequestId\":\"95789100-A329-473B-9D14-9E0B7DB4BD5A\",\"Result\":[{\"namespace\":\"logging\",\"status\":\"Active\"}]}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn list_all_node() {
     >(
         "elasticsearch 2017-06-13 ListAllNode",
         "{\"RequestId\":\"0D71B597-F3FF-5B56-88D7-74F9D3F7****\",\"Result\":[{\"cpuPercent\":\"4.2%\",\"diskUsedPercent\":\"1.0%\",\"health\":\"GREEN\",\"heapPercent\":\"21.6%\",\"host\":\"10.15.XX.XX\",\"loadOneM\":\"0.12\",\"nodeType\":\"WORKER\",\"port\":9200,\"zoneId\":\"cn-hangzhou-i\"}]}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn list_alternative_snapshot_repos() {
     >(
         "elasticsearch 2017-06-13 ListAlternativeSnapshotRepos",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":[{\"instanceId\":\"es-cn-6ja1ro4jt000c****\",\"repoPath\":\"RepoPath\"}]}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn list_available_es_instance_ids() {
     >(
         "elasticsearch 2017-06-13 ListAvailableEsInstanceIds",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[{\"description\":\"instanceName\",\"endpoint\":\"http://es-cn-n6w1o1x0w001c****.elasticsearch.aliyuncs.com:9200\",\"esInstanceId\":\"es-cn-n6w1o1x0w001c****\",\"kibanaEndpoint\":\"https://es-cn-n6w1o1x0w001c****.kibana.elasticsearch.aliyuncs.com:5601\"}]}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn list_collectors() {
     >(
         "elasticsearch 2017-06-13 ListCollectors",
         "{\"Headers\":{\"X-Total-Count\":5},\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[{\"collectorPaths\":[\"[\\\"/var/log\\\"]\"],\"configs\":[{\"content\":\"- key: log\\\\n title: Log file content\\\\n description: >\\\\n Contains log file lines.\\\\n ....\",\"fileName\":\"fields.yml\"}],\"dryRun\":false,\"extendConfigs\":[{\"configType\":\"collectorDeployMachine\",\"enableMonitoring\":true,\"groupId\":\"default_ct-cn-5i2l75bz4776****\",\"host\":\"es-cn-n6w1o1x0w001c****-kibana.internal.elasticsearch.aliyuncs.com:5601\",\"hosts\":[\"[\\\"es-cn-n6w1o1x*****.elasticsearch.aliyuncs.com:9200\\\"]\"],\"instanceId\":\"es-cn-nif1z89fz003i****\",\"instanceType\":\"elasticsearch\",\"kibanaHost\":\"https://es-cn-nif1z89fz003i****.kibana.elasticsearch.aliyuncs.com:5601\",\"machines\":[{\"agentStatus\":\"heartOk\",\"instanceId\":\"i-bp13y63575oypr9d****\"}],\"protocol\":\"HTTP\",\"successPodsCount\":\"8\",\"totalPodsCount\":\"10\",\"type\":\"ECSInstanceId\",\"userName\":\"elastic\"}],\"gmtCreatedTime\":\"2020-08-18T02:06:12.000+0000\",\"gmtUpdateTime\":\"2020-08-18T09:40:43.000+0000\",\"name\":\"FileBeat001\",\"ownerId\":\"168520994880****\",\"resId\":\"ct-cn-0v3xj86085dvq****\",\"resType\":\"fileBeat\",\"resVersion\":\"6.8.5_with_community\",\"status\":\"active\",\"vpcId\":\"vpc-bp16k1dvzxtma*****\"}]}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn list_component_indices() {
     >(
         "elasticsearch 2017-06-13 ListComponentIndices",
         "{\"Headers\":{\"X-Total-Count\":10},\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\",\"Result\":[{\"composed\":[\"[\\\"template1\\\", \\\"template2\\\"]\"],\"content\":{\"_meta\":{\"description\":\"set number of shards to one\"},\"template\":{\"settings\":{\"index\":{\"codec\":\"best_compression\",\"lifecycle\":{\"name\":\"synthetics\"}}}},\"version\":0},\"name\":\"synthetics-settings\"}]}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn list_connected_clusters() {
     >(
         "elasticsearch 2017-06-13 ListConnectedClusters",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":{\"Result\":[{\"instances\":\"es-cn-09k1rocex0006****\",\"networkType\":\"vpc\"}]}}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn list_data_streams() {
     >(
         "elasticsearch 2017-06-13 ListDataStreams",
         "{\"Headers\":{\"X-Managed-Count\":100,\"X-Managed-StorageSize\":143993923932990},\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":[{\"health\":\"Green\",\"ilmPolicyName\":\"rollver1\",\"indexTemplateName\":\"template1\",\"indices\":[{\"createTime\":\"2018-07-13T03:58:07.253Z\",\"health\":\"Green\",\"isManaged\":false,\"managedStatus\":\"following\",\"name\":\"Log1\",\"size\":15393899}],\"managedStorageSize\":1788239393298,\"name\":\"my-index-0001\",\"totalStorageSize\":1788239393298}]}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn list_data_tasks() {
     >(
         "elasticsearch 2017-06-13 ListDataTasks",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":[{\"createTime\":\"2020-07-30 06:32:18\",\"sinkCluster\":{\"dataSourceType\":\"1\",\"endpoint\":\"http://192.168.xx.xx:4101\",\"index\":\"product_info\",\"type\":\"_doc\",\"vpcId\":\"vpc-2ze55voww95g82gak****\",\"vpcInstanceId\":\"es-cn-09k1rnu3g0002****-worker\",\"vpcInstancePort\":\"9200\"},\"sourceCluster\":{\"dataSourceType\":\"1\",\"index\":\"product_info\",\"mapping\":\"{\\\\\\\"_doc\\\\\\\":{\\\\\\\"properties\\\\\\\":{\\\\\\\"user\\\\\\\":{\\\\\\\"properties\\\\\\\":{\\\\\\\"last\\\\\\\":{\\\\\\\"type\\\\\\\":\\\\\\\"text\\\\\\\",...}}}}}}\",\"routing\":\"_id\",\"settings\":\"{\\\\n  \\\\\\\"index\\\\\\\": {\\\\n    \\\\\\\"replication\\\\\\\": {\\\\n}.....}}\",\"type\":\"_doc\"},\"status\":\"SUCCESS\",\"taskId\":\"et_cn_mfv1233r47272****\"}]}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn list_default_collector_configurations() {
     >(
         "elasticsearch 2017-06-13 ListDefaultCollectorConfigurations",
         "{\"RequestId\":\"8BAE3C32-8E4A-47D6-B4B0-95B5DE643BF5\",\"Result\":[{\"content\":\"- key: log\\\\n  title: Log file content\\\\n  description: >\\\\n    Contains log file lines.\\\\n  fields:\\\\n ......\",\"fileName\":\"fields.yml\"}]}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn list_deprecated_templates() {
     >(
         "elasticsearch 2017-06-13 ListDeprecatedTemplates",
         "{\"Headers\":{\"X-Total-Count\":5},\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\",\"Result\":[{\"dataStream\":false,\"indexPatterns\":[\"[\\\"schema1*\\\",\\\"schema2*\\\"]\"],\"indexTemplate\":\"openstore-index-template\",\"order\":100,\"template\":{\"aliases\":\"\\\"{}\\\"\",\"mappings\":\"\\\"{\\\\\\\"properties\\\\\\\":{\\\\\\\"created_at\\\\\\\":{\\\\\\\"format\\\\\\\":\\\\\\\"EEE MMM dd HH:mm:ss Z yyyy\\\\\\\",\\\\\\\"type\\\\\\\":\\\\\\\"date\\\\\\\"},\\\\\\\"host_name\\\\\\\":{\\\\\\\"type\\\\\\\":\\\\\\\"keyword\\\\\\\"}}}\\\"\",\"settings\":\"\\\"{\\\\\\\"index.number_of_shards\\\\\\\":\\\\\\\"1\\\\\\\"}\\\"\"},\"version\":\"70000\"}]}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn list_diagnose_indices() {
     >(
         "elasticsearch 2017-06-13 ListDiagnoseIndices",
         "{\"RequestId\":\"F05ED12E-140A-4ACB-B059-3A508A69F2E1\",\"Result\":[\"[\\\"my_index_aliws\\\", \\\"aliyun-index-test\\\",\\\"filebeat-6.7.0-2020.11.15\\\", \\\"filebeat-6.7.0-2020.12.27\\\"]\"]}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn list_diagnose_report() {
     >(
         "elasticsearch 2017-06-13 ListDiagnoseReport",
         "{\"Headers\":{\"X-Total-Count\":15},\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[{\"createTime\":1535745731000,\"diagnoseItems\":[{\"detail\":{\"desc\":\"Check whether the number of replica shards is optimal and easy to maintain\",\"name\":\"Number of Replica Shards\",\"result\":\"You may need to adjust the numbers of replica shards of some indices as follows:  [geoname08 : 0 -&gt; 1][geoname09 : 0 -&gt; 1][geonametest01 : 0 -&gt; 1]\",\"suggest\":\"You can call the following function in the Elasticsearch API....\",\"type\":\"ES_API\"},\"health\":\"YELLOW\",\"item\":\"IndexAliasUseDiagnostic\"}],\"health\":\"YELLOW\",\"instanceId\":\"es-cn-abc\",\"reportId\":\"trigger__2020-08-17T17:09:02f\",\"state\":\"SUCCESS\",\"trigger\":\"USER\"}]}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn list_diagnose_report_ids() {
     >(
         "elasticsearch 2017-06-13 ListDiagnoseReportIds",
         "{\"Headers\":{\"X-Total-Count\":1},\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[\"[\\\"scheduled__2020-09-13T00:40:00\\\"]\"]}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn list_diagnosis_items() {
     >(
         "elasticsearch 2017-06-13 ListDiagnosisItems",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D****\",\"Result\":[{\"description\":\"诊断集群写数据是否有堆积当集群的数据写入存在堆积时，会造成BulkReject异常，可能会导致数据丢失，且会造成系统资源消耗严重\",\"key\":\"ClusterBulkRejectDiagnostic\",\"name\":\"索引写入BulkReject诊断\"}]}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn list_dict_information() {
     >(
         "elasticsearch 2017-06-13 ListDictInformation",
         "{\"RequestId\":\"7C4334EA-D22B-48BD-AE28-08EE68******\",\"Result\":{\"fileSize\":2202301,\"ossObject\":{\"bucketName\":\"es-osstest*\",\"etag\":\"2ABAB5E70BBF631145647F6BE533****\",\"key\":\"oss/dict_0*.dic\"},\"type\":\"STOP\"}}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn list_dicts() {
     >(
         "elasticsearch 2017-06-13 ListDicts",
         "{\"Headers\":{\"X-Total-Count\":1},\"RequestId\":\"2937F832-F39E-41EF-89BA-B528342A2A3A\",\"Result\":[{\"downloadUrl\":\"http://test_bucket.oss-cn-hangzhou.aliyuncs.com/AliyunEs/test.dic?Expires=162573****&OSSAccessKeyId=LTAI*****V9&Signature=PNPO********BBGsJDO4V3VfU4sE%3D\",\"fileSize\":2782602,\"name\":\"SYSTEM_MAIN.dic\",\"sourceType\":\"ORIGIN\",\"type\":\"MAIN\"}]}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn list_ecs_instances() {
     >(
         "elasticsearch 2017-06-13 ListEcsInstances",
         "{\"Headers\":{\"X-Total-Count\":11},\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":[{\"cloudAssistantStatus\":\"true\",\"collectors\":[{\"collectorPaths\":[\"[\\\"/var/log\\\"]\"],\"configs\":[{\"content\":\"- key: log\\\\n title: Log file content\\\\n description: >\\\\n Contains log file lines.\\\\n ....\",\"fileName\":\"fields.yml\"}],\"dryRun\":false,\"extendConfigs\":[{\"configType\":\"collectorDeployMachine\",\"enableMonitoring\":true,\"groupId\":\"default_ct-cn-5i2l75bz4776****\",\"hosts\":[\"[\\\"es-cn-n6w1o1x*****.elasticsearch.aliyuncs.com:9200\\\"]\"],\"instanceId\":\"es-cn-nif1z89fz003i****\",\"instanceType\":\"elasticsearch\",\"machines\":[{\"agentStatus\":\"heartOk\",\"instanceId\":\"i-bp13y63575oypr9d****\"}],\"protocol\":\"HTTP\",\"type\":\"ECSInstanceId\",\"userName\":\"elastic\"}],\"gmtCreatedTime\":\"2020-06-20T07:26:47.000+0000\",\"gmtUpdateTime\":\"2020-06-20T07:26:47.000+0000\",\"name\":\"ct-testAbc\",\"ownerId\":\"16852***488*****\",\"resId\":\"ct-cn-0v3xj86085dvq****\",\"resType\":\"fileBeat\",\"resVersion\":\"6.8.5_with_community\",\"status\":\"activing\",\"vpcId\":\"vpc-bp16k1dvzxtm******\"}],\"ecsInstanceId\":\"i-bp14ncqge8wy3l3d****\",\"ecsInstanceName\":\"ecsTestName\",\"ipAddress\":[{\"host\":\"172.16.xx.xx\",\"ipType\":\"private\"}],\"osType\":\"linux\",\"status\":\"running\",\"tags\":\"[ { \\\"tagKey\\\": \\\"a\\\", \\\"tagValue\\\": \\\"b\\\" } ]\"}]}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn list_extendfiles() {
     >(
         "elasticsearch 2017-06-13 ListExtendfiles",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[{\"filePath\":\"/ssd/1/share/ls-cn-oew1qbgl****/logstash/current/config/custom/mysql-connector-java-5.1.35.jar\",\"fileSize\":968668,\"name\":\"mysql-connector-java-5.1.35.jar\",\"sourceType\":\"ORIGIN\"}]}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn list_ilm_policies() {
     >(
         "elasticsearch 2017-06-13 ListILMPolicies",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":[{\"name\":\"policy-1\",\"phases\":{\"delete\":{\"actions\":{\"delete\":{}},\"minAge\":\"3d\"},\"hot\":{\"actions\":{\"rollover\":{\"maxAge\":\"30d\",\"maxSize\":\"50gb\"},\"setPriority\":{\"priority\":100}},\"minAge\":\"0ms\"}}}]}",
+        &[],
     );
 }
 
@@ -958,6 +1053,7 @@ fn list_index_templates() {
     >(
         "elasticsearch 2017-06-13 ListIndexTemplates",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":[{\"dataStream\":true,\"ilmPolicy\":\"my_ilm_policy\",\"indexPatterns\":[\"console-*\"],\"indexTemplate\":\"my-template\",\"priority\":100,\"template\":{\"aliases\":\"{\\\\\\\"index.number_of_shards\\\\\\\":\\\\\\\"1\\\\\\\"}\",\"mappings\":\"{\\\\\\\"properties\\\\\\\":{\\\\\\\"created_at\\\\\\\":{\\\\\\\"format\\\\\\\":\\\\\\\"EEE MMM dd HH:mm:ss Z yyyy\\\\\\\",\\\\\\\"type\\\\\\\":\\\\\\\"date\\\\\\\"},\\\\\\\"host_name\\\\\\\":{\\\\\\\"type\\\\\\\":\\\\\\\"keyword\\\\\\\"}}}\",\"settings\":\"{\\\\\\\"mydata\\\\\\\":{}}\"}}]}",
+        &[],
     );
 }
 
@@ -968,6 +1064,7 @@ fn list_instance() {
     >(
         "elasticsearch 2017-06-13 ListInstance",
         "{\"Headers\":{\"X-Total-Count\":10},\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[{\"advancedDedicateMaster\":false,\"archType\":\"public\",\"clientNodeConfiguration\":{\"amount\":3,\"disk\":20,\"diskType\":\"cloud_efficiency\",\"spec\":\"elasticsearch.sn2ne.large\",\"specInfo\":\"1C 2G\"},\"createdAt\":\"2018-07-13T03:58:07.253Z\",\"dedicateMaster\":false,\"description\":\"es-cn-abc\",\"domain\":\"es-cn-nif1q8auz0005****.elasticsearch.aliyuncs.com\",\"elasticDataNodeConfiguration\":{\"amount\":3,\"disk\":20,\"diskEncryption\":true,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.sn2ne.large\",\"specInfo\":\"1C 2G \"},\"endTime\":1715826092044,\"esVersion\":\"6.7_with_X-Pack\",\"extendConfigs\":[[{\"aliVersion\":\"ali1.3.0\",\"configType\":\"aliVersion\"}]],\"instanceId\":\"es-cn-v641a0ta3000g****\",\"isNewDeployment\":\"true\",\"kibanaConfiguration\":{\"amount\":1,\"disk\":20,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.n4.small\",\"specInfo\":\"1C 2G \"},\"kibanaIPWhitelist\":[\"\\\"0.0.0.0/0\\\"\"],\"kibanaPrivateIPWhitelist\":[\"[\\\"192.168.XX.XX\\\"]\"],\"masterConfiguration\":{\"amount\":3,\"disk\":20,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.sn2ne.large\",\"specInfo\":\"1C 2G \"},\"networkConfig\":{\"type\":\"vpc\",\"vpcId\":\"vpc-abc\",\"vsArea\":\"cn-hangzhou-e\",\"vswitchId\":\"vsw-def\",\"whiteIpGroupList\":[{\"groupName\":\"default\",\"ips\":[\"[\\\"0.0.0.0\\\", \\\"127.0.XX.XX\\\"]\"],\"whiteIpType\":\"PUBLIC_KIBANA\"}]},\"nodeAmount\":2,\"nodeSpec\":{\"disk\":50,\"diskEncryption\":false,\"diskType\":\"cloud_ssd\",\"performanceLevel\":\"PL1\",\"spec\":\"elasticsearch.n4.small\",\"specInfo\":\"1C 2G \"},\"paymentType\":\"postpaid\",\"port\":\"9200\",\"postpaidServiceStatus\":\"active\",\"privateNetworkIpWhiteList\":[\"[\\\"192.168.XX.XX/25\\\"]\"],\"protocol\":\"HTTP\",\"publicIpWhitelist\":[\"[ \\\"0.0.0.0/0\\\" ]\"],\"resourceGroupId\":\"rg-aekzvowej3i****\",\"serviceVpc\":true,\"status\":\"active\",\"tags\":[{\"tagKey\":\"env\",\"tagValue\":\"dev\"}],\"updatedAt\":\"2018-07-18T10:10:04.484Z\",\"vpcInstanceId\":\"vpc-bp1uag5jj38c****\"}]}",
+        &[],
     );
 }
 
@@ -978,6 +1075,7 @@ fn list_instance_history_events() {
     >(
         "elasticsearch 2017-06-13 ListInstanceHistoryEvents",
         "{\"Headers\":{\"X-Total-Count\":15,\"X-Total-Failed\":2,\"X-Total-Success\":13},\"RequestId\":\"D1A6830A-F59B-4E05-BFAC-9496C21DBBA7\",\"Result\":[{\"ecsId\":\"i-2ze8s9cjdf2cv969****\",\"eventCreateTime\":\"2017-12-07T00:00:00Z\",\"eventCycleStatus\":\"EXECUTED\",\"eventExecuteTime\":\"2017-12-07T00:00:00Z\",\"eventFinashTime\":\"2017-12-07T00:00:00Z\",\"eventLevel\":\"INFO\",\"eventType\":\"ECS:AUTO_RESTART\",\"instanceId\":\"es-cn-2r42l7a740005****\",\"nodeIP\":\"10.1.xx.xx\",\"regionId\":\"cn-hangzhou\"}]}",
+        &[],
     );
 }
 
@@ -988,6 +1086,7 @@ fn list_instance_indices() {
     >(
         "elasticsearch 2017-06-13 ListInstanceIndices",
         "{\"Headers\":{\"X-Managed-Count\":15,\"X-Managed-StorageSize\":18093942932,\"X-OSS-Count\":5,\"X-OSS-StorageSize\":9093942932},\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":[{\"createTime\":\"2021-01-11T05:49:41.114Z\",\"health\":\"green\",\"ilmExplain\":\"{    \\\"indices\\\": {         \\\".ds-console-2021.08.18-000002\\\": {             \\\"index\\\": \\\".ds-console-2021.08.18-000002\\\",             \\\"managed\\\": true,             \\\"policy\\\": \\\"console\\\",             \\\"lifecycle_date_millis\\\": 1629277498775,             \\\"age\\\": \\\"2.64h\\\",             \\\"phase\\\": \\\"hot\\\",             \\\"phase_time_millis\\\": 1629277450334,             \\\"action\\\": \\\"complete\\\",             \\\"action_time_millis\\\": 1629278605586,             \\\"step\\\": \\\"complete\\\",             \\\"step_time_millis\\\": 1629278605586,             \\\"phase_execution\\\": {                 \\\"policy\\\": \\\"console\\\",                 \\\"phase_definition\\\": {                     \\\"min_age\\\": \\\"0s\\\",                     \\\"actions\\\": {                         \\\"rollover\\\": {                             \\\"max_size\\\": \\\"1gb\\\",                             \\\"max_age\\\": \\\"1d\\\",                             \\\"max_docs\\\": 10000                         },                         \\\"set_priority\\\": {                             \\\"priority\\\": 1000                         }                     }                 },                 \\\"version\\\": 1,                 \\\"modified_date_in_millis\\\": 1629277370953             }         }     } }\",\"isManaged\":\"false\",\"managedStatus\":\"closing\",\"name\":\".kibana_task_manager_1\",\"phase\":\"warm\",\"size\":49298589}]}",
+        &[],
     );
 }
 
@@ -998,6 +1097,7 @@ fn list_kibana_plugins() {
     >(
         "elasticsearch 2017-06-13 ListKibanaPlugins",
         "{\"Headers\":{\"X-Total-Count\":3},\"RequestId\":\"11234B4A-34CE-473B-8E61-AD95702E****\",\"Result\":[{\"description\":\"Customize DSL statements to query data.\",\"name\":\"bsearch_querybuilder\\t\",\"source\":\"SYSTEM\",\"specificationUrl\":\"https://xxxx\",\"state\":\"INSTALLED\"}]}",
+        &[],
     );
 }
 
@@ -1008,6 +1108,7 @@ fn list_kibana_pvl_network() {
     >(
         "elasticsearch 2017-06-13 ListKibanaPvlNetwork",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":[{\"createTime\":\"2024-03-07T06:26:28Z\",\"endpointId\":\"ep-bp1tah7zbrwmkjef****\",\"endpointName\":\"es-cn-xxdjfia****-kibana\",\"endpointStatus\":\"Connected\",\"pvlId\":\"es-cn-27a3mul6l***-kibana-internal\",\"securityGroups\":[\"sg-2zegcwar0pq4a****\"],\"vSwitchIdsZone\":[{\"vswitchId\":\"vsw-xdefafns***\",\"zoneId\":\"cn-hangzhou-e\"}],\"vpcId\":\"vpc-bp16k1dvzxtma*****\"}]}",
+        &[],
     );
 }
 
@@ -1018,6 +1119,7 @@ fn list_logstash() {
     >(
         "elasticsearch 2017-06-13 ListLogstash",
         "{\"Headers\":{\"X-Total-Count\":10},\"RequestId\":\"AC442F2F-5068-4434-AA21-E78947A9****\",\"Result\":[{\"Tags\":[{\"TagKey\":\"env\",\"TagValue\":\"dev\"}],\"createdAt\":\"2018-07-13T03:58:07.253Z\",\"description\":\"ls-cn-abc\",\"instanceId\":\"ls-cn-n6w1o5jq****\",\"networkConfig\":{\"type\":\"vpc\",\"vpcId\":\"vpc-abc\",\"vsArea\":\"cn-hangzhou-*\",\"vswitchId\":\"vsw-def\"},\"nodeAmount\":2,\"nodeSpec\":{\"disk\":50,\"diskEncryption\":false,\"diskType\":\"cloud_ssd\",\"spec\":\"logstash.n4.small\"},\"paymentType\":\"postpaid\",\"resourceGroupId\":\"\",\"status\":\"active\",\"updatedAt\":\"2018-07-18T10:10:04.484Z\",\"version\":\"6.7.0_with_X-Pack\"}]}",
+        &[],
     );
 }
 
@@ -1028,6 +1130,7 @@ fn list_logstash_log() {
     >(
         "elasticsearch 2017-06-13 ListLogstashLog",
         "{\"RequestId\":\"7F40EAA1-6F1D-4DD9-8DB8-C5F00C4E****\",\"Result\":[{\"content\":\"[logstash.outputs.fileextend] Opening file {:path=>\\\\\\\"/ssd/1/ls-cn-v0h1kzca****/logstash/logs/debug/test\\\\\\\"}\",\"host\":\"192.168.xx.xx\",\"instanceId\":\"ls-cn-v0h1kzca****\",\"level\":\"info\",\"timestamp\":1531985112420}]}",
+        &[],
     );
 }
 
@@ -1038,6 +1141,7 @@ fn list_logstash_plugins() {
     >(
         "elasticsearch 2017-06-13 ListLogstashPlugins",
         "{\"RequestId\":\"99407AB-2FA9-489E-A259-40CF6DCC****\\t\",\"Result\":[{\"description\":\"The clone filter is for duplicating events.\",\"name\":\"logstash-filter-clone\",\"source\":\"SYSTEM\",\"specificationUrl\":\"https://xxx.html\",\"state\":\"INSTALLED\"}]}",
+        &[],
     );
 }
 
@@ -1048,6 +1152,7 @@ fn list_nodes() {
     >(
         "elasticsearch 2017-06-13 ListNodes",
         "{\"Headers\":{\"X-Total-Count\":10},\"RequestId\":\"E1FD7642-7C40-4FF2-9C0F-21F1A1746F70\",\"Result\":[{\"agentStatus\":\"heartOk\",\"cloudAssistantStatus\":\"true\",\"ecsInstanceId\":\"i-bp13y63575oypr****\",\"ecsInstanceName\":\"ECS_beat\",\"ipAddress\":[{\"host\":\"192.168.xx.xx\",\"ipType\":\"public\"}],\"osType\":\"linux\",\"status\":\"running\",\"tags\":[{\"tagKey\":\"abc\",\"tagValue\":\"xyz\"}]}]}",
+        &[],
     );
 }
 
@@ -1058,6 +1163,7 @@ fn list_pipeline() {
     >(
         "elasticsearch 2017-06-13 ListPipeline",
         "{\"Headers\":{\"X-Total-Count\":2},\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[{\"gmtCreatedTime\":\"2020-08-05T03:10:38.188Z\",\"gmtUpdateTime\":\"2020-08-05T08:43:31.757Z\",\"pipelineId\":\"pipeline_test\",\"pipelineStatus\":\"NOT_DEPLOYED\"}]}",
+        &[],
     );
 }
 
@@ -1068,6 +1174,7 @@ fn list_pipeline_ids() {
     >(
         "elasticsearch 2017-06-13 ListPipelineIds",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":[{\"available\":true,\"code\":\"OK\",\"message\":\"OK\",\"pipelineId\":\"testKibanaManagement\"}]}",
+        &[],
     );
 }
 
@@ -1078,6 +1185,7 @@ fn list_plugins() {
     >(
         "elasticsearch 2017-06-13 ListPlugins",
         "{\"Headers\":{\"X-Total-Count\":2},\"RequestId\":\"5A5D8E74-565C-43DC-B031-29289FA9****\",\"Result\":[{\"description\":\"IK analysis plug-in for Elasticsearch.\",\"name\":\"analysis-ik\",\"source\":\"SYSTEM\",\"specificationUrl\":\"https://xxxx.html\",\"state\":\"INSTALLED\"}]}",
+        &[],
     );
 }
 
@@ -1088,6 +1196,7 @@ fn list_search_log() {
     >(
         "elasticsearch 2017-06-13 ListSearchLog",
         "{\"Headers\":{\"X-Total-Count\":1000},\"RequestId\":\"7F40EAA1-6F1D-4DD9-8DB8-C5F00C4E****\",\"Result\":[{\"content\":\"[GC (Allocation Failure) 2018-07-19T17:24:20.682+0800: 7516.513: [ParNew: 6604768K->81121K(7341504K), 0.0760606 secs] 7226662K->703015K(31813056K), 0.0762507 secs] [Times: user=0.52 sys=0.00, real=0.07 secs] \",\"contentCollection\":{\"content\":\"[o.e.c.r.a.AllocationService] [MnNASM_] Cluster health status changed from [YELLOW] to [GREEN] (reason: [shards started [[my_index][3]] ...]).\",\"host\":\"192.168.**.**\",\"level\":\"info\",\"time\":\"2019-03-18T08:16:12.741Z\"},\"host\":\"192.168.**.**\",\"instanceId\":\"es-cn-n6w1o1x0w001c****\",\"level\":\"info\",\"timestamp\":1531985112420}]}",
+        &[],
     );
 }
 
@@ -1098,6 +1207,7 @@ fn list_shard_recoveries() {
     >(
         "elasticsearch 2017-06-13 ListShardRecoveries",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\",\"Result\":[{\"bytesPercent\":\"80%\",\"bytesTotal\":12086,\"filesPercent\":\"80.0%\",\"filesTotal\":79,\"index\":\"my-index-000001\",\"sourceHost\":\"192.168.XX.XX\",\"sourceNode\":\"2Kni3dJ\",\"stage\":\"done\",\"targetHost\":\"192.168.XX.XX\",\"targetNode\":\"YVVKLmW\",\"translogOps\":12086,\"translogOpsPercent\":\"80%\"}]}",
+        &[],
     );
 }
 
@@ -1108,6 +1218,7 @@ fn list_snapshot_repos_by_instance_id() {
     >(
         "elasticsearch 2017-06-13 ListSnapshotReposByInstanceId",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D****\",\"Result\":[{\"instanceId\":\"es-cn-6ja1ro4jt000c****\",\"repoPath\":\"es-cn-6ja1ro4jt000c****\",\"snapWarehouse\":\"aliyun_snapshot_from_es-cn-6ja1ro4jt000c****\",\"status\":\"available\"}]}",
+        &[],
     );
 }
 
@@ -1118,6 +1229,7 @@ fn list_tag_resources() {
     >(
         "elasticsearch 2017-06-13 ListTagResources",
         "{\"Headers\":{\"X-Total-Count\":10},\"PageSize\":1,\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6D******\\t\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"es-cn-oew1q8bev0002****\",\"ResourceType\":\"ALIYUN::ELASTICSEARCH::INSTANCE\",\"TagKey\":\"env\",\"TagValue\":\"dev\"}]}}",
+        &[],
     );
 }
 
@@ -1128,6 +1240,7 @@ fn list_tags() {
     >(
         "elasticsearch 2017-06-13 ListTags",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":[{\"TagKey\":\"env\",\"TagValue\":\"dev\"}]}",
+        &[],
     );
 }
 
@@ -1138,6 +1251,7 @@ fn list_vpc_endpoints() {
     >(
         "elasticsearch 2017-06-13 ListVpcEndpoints",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\",\"Result\":[{\"connectionStatus\":\"Disconnected\",\"createTime\":\"2021-07-22T01:19:24Z\",\"endpointBusinessStatus\":\"Normal\",\"endpointDomain\":\"ep-bp18s6wy9420wdi4****.epsrv-bp1bz3efowa4kc0****.cn-hangzhou.privatelink.aliyuncs.com\",\"endpointId\":\"ep-bp1tah7zbrwmkjef****\",\"endpointName\":\"test\",\"endpointStatus\":\"Active\",\"serviceId\":\"epsrv-bp1w0p3jdirbfmt6****\",\"serviceName\":\"com.aliyuncs.privatelink.cn-hangzhou.epsrv-bp1w0p3jdirbfmt6****\"}]}",
+        &[],
     );
 }
 
@@ -1148,6 +1262,7 @@ fn migrate_to_other_zone() {
     >(
         "elasticsearch 2017-06-13 MigrateToOtherZone",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1158,6 +1273,7 @@ fn modify_deploy_machine() {
     >(
         "elasticsearch 2017-06-13 ModifyDeployMachine",
         "{\"RequestId\":\"C37CE536-6C0F-4778-9B59-6D94C7F7EB63\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1168,6 +1284,7 @@ fn modify_elastictask() {
     >(
         "elasticsearch 2017-06-13 ModifyElastictask",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D****\",\"Result\":{\"elasticExpansionTask\":{\"cronExpression\":\"0 0 0 ? * MON\",\"elasticNodeCount\":2,\"replicaCount\":2,\"targetIndices\":[\"[\\\"index\\\"]\"],\"triggerType\":\"crontab\"},\"elasticShrinkTask\":{\"cronExpression\":\"4 4 4 ? * WED\",\"elasticNodeCount\":2,\"replicaCount\":2,\"targetIndices\":[\"[\\\"index\\\"] \"],\"triggerType\":\"crontab\"}}}",
+        &[],
     );
 }
 
@@ -1178,6 +1295,7 @@ fn modify_instance_maintain_time() {
     >(
         "elasticsearch 2017-06-13 ModifyInstanceMaintainTime",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1188,6 +1306,7 @@ fn modify_white_ips() {
     >(
         "elasticsearch 2017-06-13 ModifyWhiteIps",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1DERFG\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1198,6 +1317,7 @@ fn move_resource_group() {
     >(
         "elasticsearch 2017-06-13 MoveResourceGroup",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":{\"createdAt\":\"2020-07-06T10:18:48.662Z\",\"description\":\"es-cn-abc\",\"dictList\":[{\"fileSize\":2782602,\"name\":\"SYSTEM_MAIN.dic\",\"sourceType\":\"ORIGIN\",\"type\":\"MAIN\"}],\"domain\":\"es-cn-nif1q8auz0003****.elasticsearch.aliyuncs.com\",\"esVersion\":\"6.7.0_with_X-Pack\",\"instanceId\":\"es-cn-n6w1o1x0w001c****\",\"kibanaConfiguration\":{\"amount\":1,\"disk\":20,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.n4.small\"},\"kibanaDomain\":\"es-cn-nif1q8auz0003****.kibana.elasticsearch.aliyuncs.com\",\"kibanaPort\":5601,\"masterConfiguration\":{\"amount\":3,\"disk\":20,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.sn2ne.large\"},\"networkConfig\":{\"type\":\"vpc\",\"vpcId\":\"vpc-bp16k1dvzxtmagcva****\",\"vsArea\":\"cn-hangzhou-i\",\"vswitchId\":\"vsw-bp1k4ec6s7sjdbudw****\"},\"nodeAmount\":2,\"nodeSpec\":{\"disk\":50,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.n4.small\"},\"paymentType\":\"postpaid\",\"publicDomain\":\"es-cn-n6w1o1x0w001c****.public.elasticsearch.aliyuncs.com\",\"publicPort\":9200,\"status\":\"active\",\"synonymsDicts\":[{\"fileSize\":2782602,\"name\":\"SYSTEM_MAIN.dic\",\"sourceType\":\"ORIGIN\",\"type\":\"STOP\"}],\"updatedAt\":\"2018-07-18T10:10:04.484Z\"}}",
+        &[],
     );
 }
 
@@ -1208,6 +1328,7 @@ fn open_diagnosis() {
     >(
         "elasticsearch 2017-06-13 OpenDiagnosis",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1218,6 +1339,7 @@ fn open_https() {
     >(
         "elasticsearch 2017-06-13 OpenHttps",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1228,6 +1350,7 @@ fn post_emon_try_alarm_rule() {
     >(
         "elasticsearch 2017-06-13 PostEmonTryAlarmRule",
         "{\"Code\":\"200\",\"Message\":\"\\\"\\\"\",\"RequestId\":\"3EC5731F-0944-4E4F-9DD5-1F976B3FCC3D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1238,6 +1361,7 @@ fn recommend_templates() {
     >(
         "elasticsearch 2017-06-13 RecommendTemplates",
         "{\"RequestId\":\"66B060CF-7381-49C7-9B89-7757927FDA16\",\"Result\":[{\"content\":\"{\\\\n\\\\t\\\\\\\"persistent\\\\\\\": {\\\\n\\\\t\\\\t\\\\\\\"search\\\\\\\": {\\\\n\\\\t\\\\t\\\\t\\\\\\\"max_buckets\\\\\\\": \\\\\\\"10000\\\\\\\"\\\\n\\\\t\\\\t}\\\\n\\\\t}\\\\n}\",\"templateName\":\"dynamicSettings\"}]}",
+        &[],
     );
 }
 
@@ -1248,6 +1372,7 @@ fn reinstall_collector() {
     >(
         "elasticsearch 2017-06-13 ReinstallCollector",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1258,6 +1383,7 @@ fn renew_instance() {
     >(
         "elasticsearch 2017-06-13 RenewInstance",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1268,6 +1394,7 @@ fn renew_logstash() {
     >(
         "elasticsearch 2017-06-13 RenewLogstash",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1278,6 +1405,7 @@ fn restart_collector() {
     >(
         "elasticsearch 2017-06-13 RestartCollector",
         "{\"RequestId\":\"84B4038A-AF38-4BF4-9FAD-EA92A4FFF00A\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1288,6 +1416,7 @@ fn restart_instance() {
     >(
         "elasticsearch 2017-06-13 RestartInstance",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DC****\",\"Result\":{\"createdAt\":\"2020-07-06T10:18:48.662Z\",\"description\":\"es-cn-abc\",\"dictList\":{\"dictList\":[{\"fileSize\":2782602,\"name\":\"SYSTEM_MAIN.dic\",\"sourceType\":\"ORIGIN\",\"type\":\"MAIN\"}]},\"domain\":\"es-cn-nif1q8auz0003****.elasticsearch.aliyuncs.com\",\"esVersion\":\"6.7.0_with_X-Pack\",\"instanceId\":\"es-cn-n6w1o1x0w001c****\",\"kibanaConfiguration\":{\"amount\":1,\"disk\":20,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.n4.small\"},\"kibanaDomain\":\"es-cn-nif1q8auz0003****.kibana.elasticsearch.aliyuncs.com\",\"kibanaPort\":5601,\"masterConfiguration\":{\"amount\":3,\"disk\":20,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.sn2ne.large\"},\"networkConfig\":{\"type\":\"vpc\",\"vpcId\":\"vpc-bp16k1dvzxtmagcva****\",\"vsArea\":\"cn-hangzhou-i\",\"vswitchId\":\"vsw-bp1k4ec6s7sjdbudw****\"},\"nodeAmount\":2,\"nodeSpec\":{\"disk\":50,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.n4.small\"},\"paymentType\":\"postpaid\",\"publicDomain\":\"es-cn-n6w1o1x0w001c****.public.elasticsearch.aliyuncs.com\",\"publicPort\":9200,\"status\":\"active\",\"synonymsDicts\":{\"synonymsDicts\":[{\"fileSize\":2782602,\"name\":\"SYSTEM_MAIN.dic\",\"sourceType\":\"ORIGIN\",\"type\":\"STOP\"}]},\"updatedAt\":\"2018-07-18T10:10:04.484Z\"}}",
+        &[],
     );
 }
 
@@ -1298,6 +1427,7 @@ fn restart_logstash() {
     >(
         "elasticsearch 2017-06-13 RestartLogstash",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":{\"config\":{\"key\":\"\"},\"createdAt\":\"\",\"dataNode\":true,\"description\":\"\",\"endTime\":0,\"endpointList\":[{\"host\":\"\",\"port\":0,\"zoneId\":\"\"}],\"instanceId\":\"\",\"networkConfig\":{\"type\":\"\",\"vpcId\":\"\",\"vsArea\":\"\",\"vswitchId\":\"\"},\"nodeAmount\":0,\"nodeSpec\":{\"disk\":0,\"diskType\":\"\",\"spec\":\"\"},\"paymentType\":\"\",\"protocol\":\"\",\"resourceGroupId\":\"\",\"status\":\"\",\"tags\":[{\"tagKey\":\"\",\"tagValue\":\"\"}],\"updatedAt\":\"\",\"version\":\"\",\"zoneCount\":0,\"zoneInfos\":[{\"status\":\"\",\"zoneId\":\"\"}]}}",
+        &[],
     );
 }
 
@@ -1308,6 +1438,7 @@ fn resume_elasticsearch_task() {
     >(
         "elasticsearch 2017-06-13 ResumeElasticsearchTask",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1318,6 +1449,7 @@ fn resume_logstash_task() {
     >(
         "elasticsearch 2017-06-13 ResumeLogstashTask",
         "{\"Code\":\"InstanceNotFound\",\"Message\":\"****\",\"RequestId\":\"0FA05123-745C-42FD-A69B-AFF48EF9****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1328,6 +1460,7 @@ fn rollover_data_stream() {
     >(
         "elasticsearch 2017-06-13 RolloverDataStream",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1338,6 +1471,7 @@ fn run_pipelines() {
     >(
         "elasticsearch 2017-06-13 RunPipelines",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1348,6 +1482,7 @@ fn shrink_node() {
     >(
         "elasticsearch 2017-06-13 ShrinkNode",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1358,6 +1493,7 @@ fn start_collector() {
     >(
         "elasticsearch 2017-06-13 StartCollector",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1368,6 +1504,7 @@ fn stop_collector() {
     >(
         "elasticsearch 2017-06-13 StopCollector",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1378,6 +1515,7 @@ fn stop_pipelines() {
     >(
         "elasticsearch 2017-06-13 StopPipelines",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1388,6 +1526,7 @@ fn tag_resources() {
     >(
         "elasticsearch 2017-06-13 TagResources",
         "{\"RequestId\":\"3D8795D9-8FF5-46B2-86E6-E3B407*******\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1398,6 +1537,7 @@ fn transfer_node() {
     >(
         "elasticsearch 2017-06-13 TransferNode",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1408,6 +1548,7 @@ fn trigger_network() {
     >(
         "elasticsearch 2017-06-13 TriggerNetwork",
         "{\"RequestId\":\"5A5D8E74-565C-43DC-B031-29289FA****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1418,6 +1559,7 @@ fn turn_off_zone() {
     >(
         "elasticsearch 2017-06-13 TurnOffZone",
         "{\"requestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\"}",
+        &[],
     );
 }
 
@@ -1428,6 +1570,7 @@ fn turn_on_zone() {
     >(
         "elasticsearch 2017-06-13 TurnOnZone",
         "{\"requestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\"}",
+        &[],
     );
 }
 
@@ -1438,6 +1581,7 @@ fn uninstall_kibana_plugin() {
     >(
         "elasticsearch 2017-06-13 UninstallKibanaPlugin",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D****\",\"Result\":[\"[\\\"bsearch_querybuilder\\\"]\"]}",
+        &[],
     );
 }
 
@@ -1448,6 +1592,7 @@ fn uninstall_logstash_plugin() {
     >(
         "elasticsearch 2017-06-13 UninstallLogstashPlugin",
         "{\"Headers\":{\"test\":\"test\",\"test2\":1},\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":[\"[\\\"logstash-input-datahub\\\", \\\"logstash-input-maxcompute\\\" ]\"]}",
+        &[],
     );
 }
 
@@ -1458,6 +1603,7 @@ fn uninstall_plugin() {
     >(
         "elasticsearch 2017-06-13 UninstallPlugin",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":[\"[\\\"aliyun-mysql\\\"]\"]}",
+        &[],
     );
 }
 
@@ -1468,6 +1614,7 @@ fn untag_resources() {
     >(
         "elasticsearch 2017-06-13 UntagResources",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6D******\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1478,6 +1625,7 @@ fn update_admin_password() {
     >(
         "elasticsearch 2017-06-13 UpdateAdminPassword",
         "{\"RequestId\":\"0FA05123-745C-42FD-A69B-AFF48EF9****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1488,6 +1636,7 @@ fn update_advanced_setting() {
     >(
         "elasticsearch 2017-06-13 UpdateAdvancedSetting",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1498,6 +1647,7 @@ fn update_aliws_dict() {
     >(
         "elasticsearch 2017-06-13 UpdateAliwsDict",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[{\"fileSize\":6226,\"name\":\"aliws_ext_dict.txt\",\"sourceType\":\"OSS\",\"type\":\"ALI_WS\"}]}",
+        &[],
     );
 }
 
@@ -1508,6 +1658,7 @@ fn update_collector() {
     >(
         "elasticsearch 2017-06-13 UpdateCollector",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":{\"collectorPaths\":[\"[\\\"/var/log\\\"]\"],\"configs\":[{\"content\":\"filebeat.inputs:xxx\",\"fileName\":\"filebeat.yml\"}],\"dryRun\":false,\"extendConfigs\":[{\"configType\":\"collectorDeployMachine\",\"enableMonitoring\":true,\"groupId\":\"default_ct-cn-5i2l75bz4776****\",\"host\":\"es-cn-n6w1o1x0w001c****-kibana.internal.elasticsearch.aliyuncs.com:5601\",\"hosts\":[\"[\\\"es-cn-n6w1o1x*****.elasticsearch.aliyuncs.com:9200\\\"]\"],\"instanceId\":\"es-cn-nif1z89fz003i****\",\"instanceType\":\"elasticsearch\",\"kibanaHost\":\"https://es-cn-nif1z89fz003i****.kibana.elasticsearch.aliyuncs.com:5601\",\"machines\":[{\"agentStatus\":\"heartOk\",\"instanceId\":\"i-bp13y63575oypr9d****\"}],\"protocol\":\"HTTP\",\"successPodsCount\":\"8\",\"totalPodsCount\":\"10\",\"type\":\"ECSInstanceId\",\"userName\":\"elastic\"}],\"gmtCreatedTime\":\"2020-06-20T07:26:47.000+0000\",\"gmtUpdateTime\":\"2020-06-20T07:26:47.000+0000\",\"name\":\"ct-test\",\"ownerId\":\"16852099488*****\",\"resId\":\"ct-cn-0v3xj86085dvq****\",\"resType\":\"fileBeat\",\"resVersion\":\"6.8.5_with_community\",\"status\":\"active\",\"vpcId\":\"vpc-bp16k1dvzxtma*****\"}}",
+        &[],
     );
 }
 
@@ -1518,6 +1669,7 @@ fn update_collector_name() {
     >(
         "elasticsearch 2017-06-13 UpdateCollectorName",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":{\"collectorPaths\":[\"[\\\"/var/log\\\"]\"],\"configs\":[{\"content\":\"- key: log\\\\n title: Log file content\\\\n description: >\\\\n Contains log file lines.\\\\n ....\",\"fileName\":\"fields.yml\"}],\"dryRun\":false,\"extendConfigs\":[{\"configType\":\"collectorDeployMachine\",\"enableMonitoring\":true,\"groupId\":\"default_ct-cn-5i2l75bz4776****\",\"host\":\"es-cn-4591jumei000u****-kibana.internal.elasticsearch.aliyuncs.com:5601\",\"hosts\":[\"[\\\"es-cn-n6w1o1x*****.elasticsearch.aliyuncs.com:9200\\\"]\"],\"instanceId\":\"es-cn-n6w1o1****\",\"instanceType\":\"elasticsearch\",\"kibanaHost\":\"https://es-cn-4591jumei000u****.kibana.elasticsearch.aliyuncs.com:5601\",\"machines\":[{\"agentStatus\":\"heartOk\",\"instanceId\":\"c1b9fde5172b84f82b9928e825a7b8988\"}],\"protocol\":\"HTTP\",\"successPodsCount\":\"8\",\"totalPodsCount\":\"10\",\"type\":\"ECSInstanceId\",\"userName\":\"elastic\"}],\"gmtCreatedTime\":\"2020-06-20T07:26:47.000+0000\",\"gmtUpdateTime\":\"2020-06-20T07:26:47.000+0000\",\"name\":\"ct-test\",\"ownerId\":\"16852099488*****\",\"resId\":\"ct-cn-77uqof2s7rg5c****\",\"resType\":\"fileBeat\",\"resVersion\":\"6.8.5_with_community\",\"status\":\"active\",\"vpcId\":\"vpc-bp16k1dvzxtma*****\"}}",
+        &[],
     );
 }
 
@@ -1528,6 +1680,7 @@ fn update_component_index() {
     >(
         "elasticsearch 2017-06-13 UpdateComponentIndex",
         "{\"requestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC47D9\"}",
+        &[],
     );
 }
 
@@ -1538,6 +1691,7 @@ fn update_description() {
     >(
         "elasticsearch 2017-06-13 UpdateDescription",
         "{\"RequestId\":\"FDF34727-1664-44C1-A8DA-3EB72D60****\",\"Result\":{\"description\":\"aliyunes_test_name\"}}",
+        &[],
     );
 }
 
@@ -1548,6 +1702,7 @@ fn update_diagnosis_settings() {
     >(
         "elasticsearch 2017-06-13 UpdateDiagnosisSettings",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1558,6 +1713,7 @@ fn update_dict() {
     >(
         "elasticsearch 2017-06-13 UpdateDict",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D****\",\"Result\":[{\"fileSize\":2782602,\"name\":\"SYSTEM_MAIN.dic\",\"sourceType\":\"ORIGIN\",\"type\":\"MAIN\"}]}",
+        &[],
     );
 }
 
@@ -1568,6 +1724,7 @@ fn update_extend_config() {
     >(
         "elasticsearch 2017-06-13 UpdateExtendConfig",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1578,6 +1735,7 @@ fn update_extendfiles() {
     >(
         "elasticsearch 2017-06-13 UpdateExtendfiles",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[{\"fileSize\":1853083,\"name\":\"mysql-connector-java-6.0.2.jar\",\"sourceType\":\"ORIGIN\"}]}",
+        &[],
     );
 }
 
@@ -1588,6 +1746,7 @@ fn update_hot_ik_dicts() {
     >(
         "elasticsearch 2017-06-13 UpdateHotIkDicts",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":[{\"fileSize\":6,\"name\":\"deploy_0.dic\",\"sourceType\":\"OSS\",\"type\":\"MAIN\"}]}",
+        &[],
     );
 }
 
@@ -1598,6 +1757,7 @@ fn update_ilm_policy() {
     >(
         "elasticsearch 2017-06-13 UpdateILMPolicy",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":\"my-policy\"}",
+        &[],
     );
 }
 
@@ -1608,6 +1768,7 @@ fn update_index_template() {
     >(
         "elasticsearch 2017-06-13 UpdateIndexTemplate",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":\"my-template\"}",
+        &[],
     );
 }
 
@@ -1618,6 +1779,7 @@ fn update_instance() {
     >(
         "elasticsearch 2017-06-13 UpdateInstance",
         "{\"Code\":\"\",\"Message\":\"\",\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":{\"createdAt\":\"2018-07-13T03:58:07.253Z\",\"description\":\"test\",\"domain\":\"es-cn-abc.elasticsearch.aliyuncs.com\",\"esVersion\":\"5.5.3_with_X-Pack\",\"instanceId\":\"es-cn-abc\",\"kibanaConfiguration\":{\"amount\":1,\"disk\":20,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.n4.small\"},\"masterConfiguration\":{\"amount\":3,\"disk\":20,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.sn2ne.large\"},\"nodeAmount\":2,\"nodeSpec\":{\"disk\":40,\"diskType\":\"cloud_ssd\",\"spec\":\"elasticsearch.sn2ne.xlarge\"},\"paymentType\":\"postpaid\",\"status\":\"active\"}}",
+        &[],
     );
 }
 
@@ -1628,6 +1790,7 @@ fn update_instance_charge_type() {
     >(
         "elasticsearch 2017-06-13 UpdateInstanceChargeType",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1638,6 +1801,7 @@ fn update_instance_settings() {
     >(
         "elasticsearch 2017-06-13 UpdateInstanceSettings",
         "{\"RequestId\":\"BB1C321A-211C-4FD7-BD8B-7F2FABE2****\"}",
+        &[],
     );
 }
 
@@ -1648,6 +1812,7 @@ fn update_kibana_pvl_network() {
     >(
         "elasticsearch 2017-06-13 UpdateKibanaPvlNetwork",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1658,6 +1823,7 @@ fn update_kibana_settings() {
     >(
         "elasticsearch 2017-06-13 UpdateKibanaSettings",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DC*****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1668,6 +1834,7 @@ fn update_kibana_white_ips() {
     >(
         "elasticsearch 2017-06-13 UpdateKibanaWhiteIps",
         "{\"RequestId\":\"E5EF11F1-DBAE-4020-AC24-DFA6C4345CAE\",\"Result\":{\"kibanaIPWhitelist\":[\"[\\\"0.0.XX.XX\\\",       \\\"10.2.XX.XX\\\",       \\\"110.0.XX.XX/9\\\"]\"],\"kibanaPrivateIPWhitelist\":[\"[ \\\"192.168.XX.XX/24\\\" ]\"],\"networkConfig\":{\"type\":\"vpc\",\"vpcId\":\"vpc-bp1jy348ibzulk6hn****\",\"vsArea\":\"cn-hangzhou-h\",\"vswitchId\":\"vsw-bp1a0mifpletdd1da****\",\"whiteIpGroupList\":[{\"groupName\":\"test_group_name\",\"ips\":[\"[\\\"0.0.0.0\\\", \\\"10.2.XX.XX\\\"]\"],\"whiteIpType\":\"PUBLIC_KIBANA\"}]}}}",
+        &[],
     );
 }
 
@@ -1678,6 +1845,7 @@ fn update_logstash() {
     >(
         "elasticsearch 2017-06-13 UpdateLogstash",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1688,6 +1856,7 @@ fn update_logstash_charge_type() {
     >(
         "elasticsearch 2017-06-13 UpdateLogstashChargeType",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1698,6 +1867,7 @@ fn update_logstash_description() {
     >(
         "elasticsearch 2017-06-13 UpdateLogstashDescription",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":{\"description\":\"logstash_name\"}}",
+        &[],
     );
 }
 
@@ -1708,6 +1878,7 @@ fn update_logstash_settings() {
     >(
         "elasticsearch 2017-06-13 UpdateLogstashSettings",
         "{\"RequestId\":\"71D0D1DA-B22F-58CB-AF5B-D1657A6A****\"}",
+        &[],
     );
 }
 
@@ -1718,6 +1889,7 @@ fn update_pipeline_management_config() {
     >(
         "elasticsearch 2017-06-13 UpdatePipelineManagementConfig",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1728,6 +1900,7 @@ fn update_pipelines() {
     >(
         "elasticsearch 2017-06-13 UpdatePipelines",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1738,6 +1911,7 @@ fn update_private_network_white_ips() {
     >(
         "elasticsearch 2017-06-13 UpdatePrivateNetworkWhiteIps",
         "{\"RequestId\":\"6DEBE5EE-0368-4757-8F82-EF9C3972****\",\"Result\":{\"privateNetworkIpWhiteList\":[\"[\\\"192.168.XX.XX/25\\\"]\"]}}",
+        &[],
     );
 }
 
@@ -1748,6 +1922,7 @@ fn update_public_network() {
     >(
         "elasticsearch 2017-06-13 UpdatePublicNetwork",
         "{\"RequestId\":\"2A88ECA1-D827-4581-AD39-05149586****\",\"Result\":{\"enablePublic\":false}}",
+        &[],
     );
 }
 
@@ -1758,6 +1933,7 @@ fn update_public_white_ips() {
     >(
         "elasticsearch 2017-06-13 UpdatePublicWhiteIps",
         "{\"RequestId\":\"C82758DD-282F-4D48-934F-92170A33****\",\"Result\":{\"publicIpWhitelist\":[\"[\\\"0.0.0.0\\\",\\\"10.2.XX.XX\\\",\\\"110.0.XX.XX/8\\\"]\"]}}",
+        &[],
     );
 }
 
@@ -1768,6 +1944,7 @@ fn update_read_write_policy() {
     >(
         "elasticsearch 2017-06-13 UpdateReadWritePolicy",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1778,6 +1955,7 @@ fn update_snapshot_setting() {
     >(
         "elasticsearch 2017-06-13 UpdateSnapshotSetting",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D****\",\"Result\":{\"enable\":true,\"quartzRegex\":\"0 0 01 ? * * *\"}}",
+        &[],
     );
 }
 
@@ -1788,6 +1966,7 @@ fn update_synonyms_dicts() {
     >(
         "elasticsearch 2017-06-13 UpdateSynonymsDicts",
         "{\"RequestId\":\"7C5622CC-B312-426F-85AA-B0271*******\",\"Result\":[{\"fileSize\":220,\"name\":\"deploy_0.txt\",\"sourceType\":\"OSS\",\"type\":\"SYNONYMS\"}]}",
+        &[],
     );
 }
 
@@ -1798,6 +1977,7 @@ fn update_template() {
     >(
         "elasticsearch 2017-06-13 UpdateTemplate",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1808,6 +1988,7 @@ fn update_white_ips() {
     >(
         "elasticsearch 2017-06-13 UpdateWhiteIps",
         "{\"RequestId\":\"8D58B014-BBD7-4D80-B219-00B9D5C6860C\",\"Result\":{\"esIPWhitelist\":[\"[\\\"106.11.xx.xx\\\", \\\"10.61.xx.xx\\\"]\"],\"networkConfig\":{\"whiteIpGroupList\":[{\"groupName\":\"test_group\",\"ips\":[\"[\\\"10.2.xx.xx\\\", \\\"10.3.xx.xx\\\"]\"],\"whiteIpType\":\"PRIVATE_ES\"}]}}}",
+        &[],
     );
 }
 
@@ -1818,6 +1999,7 @@ fn update_xpack_monitor_config() {
     >(
         "elasticsearch 2017-06-13 UpdateXpackMonitorConfig",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1828,6 +2010,7 @@ fn upgrade_engine_version() {
     >(
         "elasticsearch 2017-06-13 UpgradeEngineVersion",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DC*****\",\"Result\":[{\"status\":\"success\",\"validateResult\":[{\"errorCode\":\"ClusterStatusNotHealth\",\"errorMsg\":\"The cluster status is not health\",\"errorType\":\"clusterStatus\"}],\"validateType\":\"checkClusterHealth\"}]}",
+        &[],
     );
 }
 
@@ -1838,6 +2021,7 @@ fn validate_connection() {
     >(
         "elasticsearch 2017-06-13 ValidateConnection",
         "{\"RequestId\":\"5FFD9ED4-C2EC-4E89-B22B-1ACB6FE1D***\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1848,6 +2032,7 @@ fn validate_shrink_nodes() {
     >(
         "elasticsearch 2017-06-13 ValidateShrinkNodes",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1858,6 +2043,7 @@ fn validate_slr_permission() {
     >(
         "elasticsearch 2017-06-13 ValidateSlrPermission",
         "{\"RequestId\":\"BC4ED7DD-8C84-49B5-8A95-456F82E44D13\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1868,6 +2054,7 @@ fn validate_transferable_nodes() {
     >(
         "elasticsearch 2017-06-13 ValidateTransferableNodes",
         "{\"RequestId\":\"F99407AB-2FA9-489E-A259-40CF6DCC****\",\"Result\":true}",
+        &[],
     );
 }
 
@@ -1875,5 +2062,5 @@ fn validate_transferable_nodes() {
 fn create_instance() {
     crate::check::<
         alibabacloud_sdk::elasticsearch_20170613::create_instance::CreateInstanceResponse,
-    >("elasticsearch 2017-06-13 createInstance", "{}");
+    >("elasticsearch 2017-06-13 createInstance", "{}", &[]);
 }

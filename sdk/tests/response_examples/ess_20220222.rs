@@ -8,6 +8,7 @@ fn apply_eci_scaling_configuration() {
     >(
         "Ess 2022-02-22 ApplyEciScalingConfiguration",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingConfigurationId\":\"asc-bp16har3jpj6fjbx****\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn apply_scaling_group() {
     >(
         "Ess 2022-02-22 ApplyScalingGroup",
         "{\"RequestId\":\"CC107349-57B7-4405-B1BF-9BF5AF7F****\",\"ScalingGroupId\":\"asg-bp1igpak5ft1flyp****\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn attach_alb_server_groups() {
     >(
         "Ess 2022-02-22 AttachAlbServerGroups",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-2ze6wxj8vsohn6j9****\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn attach_db_instances() {
     >(
         "Ess 2022-02-22 AttachDBInstances",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn attach_instances() {
     >(
         "Ess 2022-02-22 AttachInstances",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE****\",\"ScalingActivityId\":\"asa-bp1crxor24s28xf1****\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn attach_load_balancers() {
     >(
         "Ess 2022-02-22 AttachLoadBalancers",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-bp140qd7mak8k63f****\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn attach_server_groups() {
     >(
         "Ess 2022-02-22 AttachServerGroups",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-bp1c9djwrgxjyk31****\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn attach_v_server_groups() {
     >(
         "Ess 2022-02-22 AttachVServerGroups",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn cancel_instance_refresh() {
     >(
         "Ess 2022-02-22 CancelInstanceRefresh",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn change_resource_group() {
     >(
         "Ess 2022-02-22 ChangeResourceGroup",
         "{\"RequestId\":\"6EF9BFEE-FE07-4627-B8FB-14326FB9****\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn complete_lifecycle_action() {
     >(
         "Ess 2022-02-22 CompleteLifecycleAction",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE****\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_alarm() {
     >(
         "Ess 2022-02-22 CreateAlarm",
         "{\"AlarmTaskId\":\"asg-bp1hvbnmkl10vll5****_f95ce797-dc2e-4bad-9618-14fee7d1****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_diagnose_report() {
     >(
         "Ess 2022-02-22 CreateDiagnoseReport",
         "{\"ReportId\":\"dr-uf6enpbnri1xhcy9qc7s\",\"RequestId\":\"0189C6CB-07BA-5AFE-B533-D93892324774\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_eci_scaling_configuration() {
     >(
         "Ess 2022-02-22 CreateEciScalingConfiguration",
         "{\"RequestId\":\"89945DD3-9072-47D0-A318-353284CF****\",\"ScalingConfigurationId\":\"eci-uf6fonnghi50u374****\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_lifecycle_hook() {
     >(
         "Ess 2022-02-22 CreateLifecycleHook",
         "{\"LifecycleHookId\":\"ash-bp1at9ufhmcf9cmy****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn create_notification_configuration() {
     >(
         "Ess 2022-02-22 CreateNotificationConfiguration",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn create_scaling_configuration() {
     >(
         "Ess 2022-02-22 CreateScalingConfiguration",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingConfigurationId\":\"asc-bp1ffogfdauy0nu5****\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn create_scaling_group() {
     >(
         "Ess 2022-02-22 CreateScalingGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingGroupId\":\"asg-bp14wlu85wrpchm0****\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn create_scaling_rule() {
     >(
         "Ess 2022-02-22 CreateScalingRule",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingRuleAri\":\"ari:acs:ess:cn-hangzhou:140692647406****:scalingrule/asr-bp1dvirgwkoowxk7****\",\"ScalingRuleId\":\"asr-bp1dvirgwkoowxk7****\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn create_scheduled_task() {
     >(
         "Ess 2022-02-22 CreateScheduledTask",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScheduledTaskId\":\"edRtShc57WGXdt8TlPbr****\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn delete_alarm() {
     >(
         "Ess 2022-02-22 DeleteAlarm",
         "{\"AlarmTaskId\":\"asg-bp1hvbnmkl10vll5****_f95ce797-dc2e-4bad-9618-14fee7d1****\",\"RequestId\":\"6EF9BFEE-FE07-4627-B8FB-14326FB9****\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn delete_diagnose_report() {
     >(
         "Ess 2022-02-22 DeleteDiagnoseReport",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn delete_eci_scaling_configuration() {
     >(
         "Ess 2022-02-22 DeleteEciScalingConfiguration",
         "{\"RequestId\":\"45D5B0AD-3B00-4A9B-9911-6D5303B0****\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn delete_lifecycle_hook() {
     >(
         "Ess 2022-02-22 DeleteLifecycleHook",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn delete_notification_configuration() {
     >(
         "Ess 2022-02-22 DeleteNotificationConfiguration",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn delete_scaling_configuration() {
     >(
         "Ess 2022-02-22 DeleteScalingConfiguration",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn delete_scaling_group() {
     >(
         "Ess 2022-02-22 DeleteScalingGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn delete_scaling_rule() {
     >(
         "Ess 2022-02-22 DeleteScalingRule",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn delete_scheduled_task() {
     >(
         "Ess 2022-02-22 DeleteScheduledTask",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn describe_alarms() {
     >(
         "Ess 2022-02-22 DescribeAlarms",
         "{\"AlarmList\":[{\"AlarmActions\":[\"ari:acs:ess:cn-hangzhou:1406926474****:scalingrule/asr-bp163l21e07uh****\"],\"AlarmTaskId\":\"asg-bp1hvbnmkl10vll5****_f95ce797-dc2e-4bad-9618-14fee7d1****\",\"ComparisonOperator\":\">=\",\"Description\":\"Test alarm task.\",\"Dimensions\":[{\"DimensionKey\":\"device\",\"DimensionValue\":\"eth0\"}],\"Effective\":\"* * * * * ?\",\"Enable\":true,\"EvaluationCount\":3,\"Expressions\":[{\"ComparisonOperator\":\">=\",\"MetricName\":\"CpuUtilization\",\"Period\":900,\"Statistics\":\"Average\",\"Threshold\":40}],\"ExpressionsLogicOperator\":\"&&\",\"HybridMetrics\":[{\"Dimensions\":[{\"DimensionKey\":\"queue\",\"DimensionValue\":\"testQueue\"}],\"Expression\":\"(a+b)/2\",\"Id\":\"a\",\"MetricName\":\"AliyunSmq_NumberOfMessagesVisible\",\"Statistic\":\"Average\"}],\"HybridMonitorNamespace\":\"aliyun-test\",\"MetricName\":\"CpuUtilization\",\"MetricType\":\"system\",\"Name\":\"TestAlarmTask\",\"Period\":300,\"PromQL\":\"(avg(last_over_time(AliyunMnsnew_ActiveMessages{region='cn-hangzhou',userId='123456****',queue='testQueue'}[900s])) by (userId))/(avg(last_over_time(AliyunEss_RunningInstanceCount{instanceId='asg-bp1****'}[900s])) by (userId) != 0)\",\"ScalingGroupId\":\"asg-bp18p2yfxow2dloq****\",\"State\":\"ALARM\",\"Statistics\":\"Average\",\"Threshold\":80}],\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"871C7C53-34A4-45AA-8C14-4B72FA6A****\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn describe_alert_configuration() {
     >(
         "Ess 2022-02-22 DescribeAlertConfiguration",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScaleStatuses\":[\"ScaleSuccessful\"]}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn describe_diagnose_reports() {
     >(
         "Ess 2022-02-22 DescribeDiagnoseReports",
         "{\"PageNumber\":1,\"PageSize\":10,\"Reports\":[{\"CreationTime\":\"2024-08-23T02:22:30Z\",\"Details\":[{\"DiagnoseType\":\"AccountArrearage\",\"ErrorCode\":\"VSwitchIdNotFound\",\"ResourceId\":\"sg-280ih****\",\"Status\":\"Normal\"}],\"DiagnoseStatus\":\"Normal\",\"ProcessStatus\":\"Finished\",\"RegionId\":\"cn-qingdao\",\"ReportId\":\"dr-bp14p0cjp7wvjob5l6hk\",\"ScalingGroupId\":\"asg-bp124uve5iph3*****\",\"UserId\":\"161456884*******\"}],\"RequestId\":\"ECA123C6-107B-5F70-A177-740A7224C996\",\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn describe_eci_scaling_configuration_detail() {
     >(
         "Ess 2022-02-22 DescribeEciScalingConfigurationDetail",
         "{\"Output\":\"apiVersion: apps/v1\\nkind: Deployment\\nmetadata:\\n  name: nginx-deployment\\n  labels:\\n    app: nginx\\n  spec:\\n    replicas: 3\\n    selector:\\n       matchLabels:\\n        app: nginx\\n    template:\\n      metadata:\\n        labels:\\n          app: nginx\\n        annotations:\\n          k8s.aliyun.com/eip-bandwidth: 10\\n          k8s.aliyun.com/eci-with-eip: true\\n        spec:\\n          containers:\\n          - name: nginx\\n            image: nginx:1.14.2\\n            ports:\\n            - containerPort: 80\",\"RequestId\":\"6EF9BFEE-FE07-4627-B8FB-14326FB9****\",\"ScalingConfiguration\":{\"AcrRegistryInfos\":[{\"Domains\":[\"*****-****-registry.cn-beijing.cr.aliyuncs.com\\n\"],\"InstanceId\":\"cri-nwj395hgf6f3****\\n\",\"InstanceName\":\"acr-test\\n\",\"RegionId\":\"cn-hangzhou\\n\"}],\"ActiveDeadlineSeconds\":60,\"AutoCreateEip\":true,\"AutoMatchImageCache\":true,\"ComputeCategory\":[\"economy\"],\"ContainerGroupName\":\"test\",\"Containers\":[{\"Args\":[\"100\"],\"Commands\":[\"sleep\"],\"Cpu\":2,\"EnvironmentVars\":[{\"FieldRefFieldPath\":\"fieldPath\",\"Key\":\"PATH\",\"Value\":\"/usr/bin/\\n\"}],\"Gpu\":2,\"Image\":\"registry-vpc.aliyuncs.com/eci_open/alpine:3.5\",\"ImagePullPolicy\":\"Always\",\"LifecyclePostStartHandlerExecs\":[\"[\\\"/bin/sh\\\", \\\"-c\\\",\\\"echo Hello from the preStop handler > /usr/share/message\\\"]\"],\"LifecyclePostStartHandlerHttpGetHost\":\"10.0.XX.XX\",\"LifecyclePostStartHandlerHttpGetPath\":\"/healthyz\\n\",\"LifecyclePostStartHandlerHttpGetPort\":80,\"LifecyclePostStartHandlerHttpGetScheme\":\"HTTP\",\"LifecyclePostStartHandlerTcpSocketHost\":\"10.0.XX.XX\\n\",\"LifecyclePostStartHandlerTcpSocketPort\":80,\"LifecyclePreStopHandlerExecs\":[\"[\\\"/bin/sh\\\", \\\"-c\\\",\\\"echo Hello from the preStop handler > /usr/share/message\\\"]\"],\"LifecyclePreStopHandlerHttpGetHost\":\"10.0.XX.XX\\n\",\"LifecyclePreStopHandlerHttpGetPath\":\"/healthyz\",\"LifecyclePreStopHandlerHttpGetPort\":80,\"LifecyclePreStopHandlerHttpGetScheme\":\"HTTP\",\"LifecyclePreStopHandlerTcpSocketHost\":\"10.0.XX.XX\",\"LifecyclePreStopHandlerTcpSocketPort\":80,\"LivenessProbeExecCommands\":[\"cat /tmp/healthy\"],\"LivenessProbeFailureThreshold\":3,\"LivenessProbeHttpGetPath\":\"/usr/nginx/\\n\",\"LivenessProbeHttpGetPort\":8080,\"LivenessProbeHttpGetScheme\":\"HTTP\",\"LivenessProbeInitialDelaySeconds\":10,\"LivenessProbePeriodSeconds\":5,\"LivenessProbeSuccessThreshold\":1,\"LivenessProbeTcpSocketPort\":80,\"LivenessProbeTimeoutSeconds\":10,\"Memory\":2,\"Name\":\"nginx\",\"Ports\":[{\"Port\":8083,\"Protocol\":\"TCP\"}],\"ReadinessProbeExecCommands\":[\"cat /tmp/healthy\\n\"],\"ReadinessProbeFailureThreshold\":3,\"ReadinessProbeHttpGetPath\":\"/usr/local\",\"ReadinessProbeHttpGetPort\":80,\"ReadinessProbeHttpGetScheme\":\"HTTP\",\"ReadinessProbeInitialDelaySeconds\":5,\"ReadinessProbePeriodSeconds\":5,\"ReadinessProbeSuccessThreshold\":1,\"ReadinessProbeTcpSocketPort\":80,\"ReadinessProbeTimeoutSeconds\":5,\"SecurityContextCapabilityAdds\":[\"NET_ADMIN\"],\"SecurityContextReadOnlyRootFilesystem\":true,\"SecurityContextRunAsUser\":1000,\"Stdin\":true,\"StdinOnce\":true,\"Tty\":true,\"VolumeMounts\":[{\"MountPath\":\"/pod/data\",\"MountPropagation\":\"None\",\"Name\":\"default-volume1\",\"ReadOnly\":true,\"SubPath\":\"data2/\\n\"}],\"WorkingDir\":\"/usr/local/nginx\"}],\"CostOptimization\":false,\"Cpu\":2,\"CpuOptionsCore\":2,\"CpuOptionsThreadsPerCore\":2,\"CreationTime\":\"2023-05-10T02:39:15Z\",\"DataCacheBucket\":\"default\",\"DataCacheBurstingEnabled\":false,\"DataCachePL\":\"PL1\\n\",\"DataCacheProvisionedIops\":40000,\"Description\":\"This is an example.\",\"DnsConfigNameServers\":[\"172.10.*.**\\n\"],\"DnsConfigOptions\":[{\"Name\":\"name\",\"Value\":\"value\"}],\"DnsConfigSearches\":[\"svc.local.kubenetes\\n\"],\"DnsPolicy\":\"Default\",\"EgressBandwidth\":10485760,\"EipBandwidth\":5,\"EipCommonBandwidthPackage\":\"cbwp-bp1rxai1z4b1an454xl8m\",\"EipISP\":\"BGP\",\"EipPublicIpAddressPoolId\":\"pippool-bp187arfugi543y1s****\",\"EphemeralStorage\":20,\"HostAliases\":[{\"Hostnames\":[\"['hehe.com', 'haha.com']\\n\"],\"Ip\":\"192.0.XX.XX\\n\"}],\"HostName\":\"hostname\",\"ImageRegistryCredentials\":[{\"Password\":\"yourpaasword\",\"Server\":\"registry-vpc.cn-shanghai.aliyuncs.com\\n\",\"UserName\":\"yourusername\"}],\"ImageSnapshotId\":\"imc-2zebxkiifuyzzlhl****\",\"IngressBandwidth\":1024000,\"InitContainers\":[{\"Cpu\":0.5,\"Gpu\":1,\"Image\":\"registry-vpc.cn-hongkong.aliyuncs.com/eci_open/nginx:alpine\",\"ImagePullPolicy\":\"Always\",\"InitContainerArgs\":[\"10\"],\"InitContainerCommands\":[\"sleep\"],\"InitContainerEnvironmentVars\":[{\"FieldRefFieldPath\":\"path\",\"Key\":\"PATH\",\"Value\":\"/usr/local/bin\\n\"}],\"InitContainerPorts\":[{\"Port\":1024,\"Protocol\":\"UDP\"}],\"InitContainerVolumeMounts\":[{\"MountPath\":\"/usr/share/\\n\",\"MountPropagation\":\"None\",\"Name\":\"test-empty\\n\",\"ReadOnly\":false,\"SubPath\":\"/usr/sub/\"}],\"Memory\":1,\"Name\":\"test-init\\n\",\"SecurityContextCapabilityAdds\":[\"NET_ADMIN\"],\"SecurityContextReadOnlyRootFilesystem\":true,\"SecurityContextRunAsUser\":\"1000\",\"WorkingDir\":\"/www\"}],\"InstanceFamilyLevel\":\"EnterpriseLevel\",\"InstanceTypes\":[\"ecs.g6.large\\n\"],\"Ipv6AddressCount\":1,\"LifecycleState\":\"Active\",\"LoadBalancerWeight\":50,\"Memory\":4,\"NtpServers\":[\"ntp.cloud.aliyuncs.com\\n\"],\"RamRoleName\":\"ram:PassRole\\n\",\"RegionId\":\"cn-shanghai\",\"ResourceGroupId\":\"rg-acfmwozpmmksakq\",\"RestartPolicy\":\"Always\",\"ScalingConfigurationId\":\"asc-2zec39vg84usxdocme6a\",\"ScalingConfigurationName\":\"scalingconfi****\",\"ScalingGroupId\":\"asg-bp1frlu04fq4zv65b1bh\",\"SecurityContextSysCtls\":[{\"Name\":\"kernel.msgmax\\n\",\"Value\":\"65536\"}],\"SecurityGroupId\":\"sg-bp18kz60mefs****\",\"SlsEnable\":false,\"SpotPriceLimit\":0.025,\"SpotStrategy\":\"NoSpot\",\"Tags\":[{\"Key\":\"version\",\"Value\":\"3\"}],\"TerminationGracePeriodSeconds\":60,\"Volumes\":[{\"ConfigFileVolumeConfigFileToPaths\":[{\"Content\":\"bGl1bWk=\\n\",\"Mode\":644,\"Path\":\"/usr/bin/\\n\"}],\"ConfigFileVolumeDefaultMode\":644,\"DiskVolumeDiskId\":\"d-xx\",\"DiskVolumeDiskSize\":15,\"DiskVolumeFsType\":\"xfs\",\"EmptyDirVolumeMedium\":\"memory\",\"EmptyDirVolumeSizeLimit\":\"256Mi\",\"FlexVolumeDriver\":\"flexvolume\",\"FlexVolumeFsType\":\"ext4\",\"FlexVolumeOptions\":\"{\\\"volumeId\\\":\\\"d-2zehdahrwoa7srg****\\\",\\\"performanceLevel\\\": \\\"PL2\\\"}\\n\",\"HostPathVolumePath\":\"/pod/data\\n\",\"HostPathVolumeType\":\"Directory\",\"NFSVolumePath\":\"/share\\n\",\"NFSVolumeReadOnly\":false,\"NFSVolumeServer\":\"3f9cd4a596-naw76.cn-shanghai.nas.aliyuncs.com\\n\",\"Name\":\"default-volume1\\n\",\"Type\":\"EmptyDirVolume\"}]}}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn describe_eci_scaling_configurations() {
     >(
         "Ess 2022-02-22 DescribeEciScalingConfigurations",
         "{\"PageNumber\":1,\"PageSize\":50,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"ScalingConfigurations\":[{\"AcrRegistryInfos\":[{\"Domains\":[\"*****-****-registry.cn-beijing.cr.aliyuncs.com\"],\"InstanceId\":\"cri-nwj395hgf6f3****\",\"InstanceName\":\"acr-test\",\"RegionId\":\"cn-hangzhou\"}],\"ActiveDeadlineSeconds\":1000,\"AutoCreateEip\":true,\"AutoMatchImageCache\":false,\"ContainerGroupName\":\"test\",\"Containers\":[{\"Args\":[\"100\"],\"Commands\":[\"sleep\"],\"Cpu\":2,\"EnvironmentVars\":[{\"FieldRefFieldPath\":\"path\",\"Key\":\"PATH\",\"Value\":\"/usr/bin/\"}],\"Gpu\":1,\"Image\":\"mysql\",\"ImagePullPolicy\":\"Always\",\"LifecyclePostStartHandlerExecs\":[\"[\\\"/bin/sh\\\", \\\"-c\\\",\\\"echo Hello from the preStop handler > /usr/share/message\\\"]\"],\"LifecyclePostStartHandlerHttpGetHost\":\"10.0.XX.XX\",\"LifecyclePostStartHandlerHttpGetPath\":\"/healthyz\",\"LifecyclePostStartHandlerHttpGetPort\":80,\"LifecyclePostStartHandlerHttpGetScheme\":\"HTTP\",\"LifecyclePostStartHandlerTcpSocketHost\":\"10.0.XX.XX\",\"LifecyclePostStartHandlerTcpSocketPort\":80,\"LifecyclePreStopHandlerExecs\":[\"[\\\"/bin/sh\\\", \\\"-c\\\",\\\"echo Hello from the preStop handler > /usr/share/message\\\"]\"],\"LifecyclePreStopHandlerHttpGetHost\":\"10.0.XX.XX\",\"LifecyclePreStopHandlerHttpGetPath\":\"/healthyz\\n\",\"LifecyclePreStopHandlerHttpGetPort\":80,\"LifecyclePreStopHandlerHttpGetScheme\":\"HTTP\",\"LifecyclePreStopHandlerTcpSocketHost\":\"10.0.XX.XX\",\"LifecyclePreStopHandlerTcpSocketPort\":80,\"LivenessProbeExecCommands\":[\"cat/tmp/healthy\"],\"LivenessProbeFailureThreshold\":3,\"LivenessProbeHttpGetPath\":\"/usr/nginx/\",\"LivenessProbeHttpGetPort\":80,\"LivenessProbeHttpGetScheme\":\"HTTP\",\"LivenessProbeInitialDelaySeconds\":10,\"LivenessProbePeriodSeconds\":5,\"LivenessProbeSuccessThreshold\":1,\"LivenessProbeTcpSocketPort\":80,\"LivenessProbeTimeoutSeconds\":10,\"Memory\":2,\"Name\":\"nginx\",\"Ports\":[{\"Port\":8888,\"Protocol\":\"TCP\"}],\"ReadinessProbeExecCommands\":[\"cat/tmp/healthy\"],\"ReadinessProbeFailureThreshold\":3,\"ReadinessProbeHttpGetPath\":\"/usr/local\",\"ReadinessProbeHttpGetPort\":0,\"ReadinessProbeHttpGetScheme\":\"HTTP\",\"ReadinessProbeInitialDelaySeconds\":5,\"ReadinessProbePeriodSeconds\":1,\"ReadinessProbeSuccessThreshold\":1,\"ReadinessProbeTcpSocketPort\":8888,\"ReadinessProbeTimeoutSeconds\":5,\"SecurityContextCapabilityAdds\":[\"NET_ADMIN\"],\"SecurityContextReadOnlyRootFilesystem\":true,\"SecurityContextRunAsUser\":1000,\"Stdin\":true,\"StdinOnce\":true,\"Tty\":false,\"VolumeMounts\":[{\"MountPath\":\"/pod/data\",\"MountPropagation\":\"None\",\"Name\":\"default-volume1\",\"ReadOnly\":false,\"SubPath\":\"data2/\"}],\"WorkingDir\":\"/usr/local/nginx\"}],\"CostOptimization\":false,\"Cpu\":2,\"CpuOptionsCore\":2,\"CpuOptionsThreadsPerCore\":2,\"CreationTime\":\"2014-08-14T10:58Z\",\"DataCacheBucket\":\"default\",\"DataCacheBurstingEnabled\":false,\"DataCachePL\":\"PL1\",\"DataCacheProvisionedIops\":40000,\"Description\":\"This is an example.\",\"DnsConfigNameServers\":[\"172.10.*.**\"],\"DnsConfigOptions\":[{\"Name\":\"name\",\"Value\":\"value\"}],\"DnsConfigSearches\":[\"svc.local.kubenetes\"],\"DnsPolicy\":\"Default\",\"EgressBandwidth\":1024000,\"EipBandwidth\":5,\"EphemeralStorage\":20,\"GpuDriverVersion\":\"tesla=470.82.01\",\"HostAliases\":[{\"Hostnames\":[\"['hehe.com', 'haha.com']\"],\"Ip\":\"192.0.XX.XX\"}],\"HostName\":\"['hehe.com', 'haha.com']\",\"ImageRegistryCredentials\":[{\"Password\":\"yourpaasword\",\"Server\":\"registry-vpc.cn-shanghai.aliyuncs.com\",\"UserName\":\"yourusername\\t\\n\"}],\"ImageSnapshotId\":\"imc-2zebxkiifuyzzlhl****\",\"IngressBandwidth\":1024000,\"InitContainers\":[{\"Cpu\":0.5,\"Gpu\":1,\"Image\":\"nginx\",\"ImagePullPolicy\":\"Always\",\"InitContainerArgs\":[\"10\"],\"InitContainerCommands\":[\"sleep\"],\"InitContainerEnvironmentVars\":[{\"FieldRefFieldPath\":\"path\",\"Key\":\"PATH\",\"Value\":\"/usr/local/bin\"}],\"InitContainerPorts\":[{\"Port\":1,\"Protocol\":\"TCP\"}],\"InitContainerVolumeMounts\":[{\"MountPath\":\"/usr/share/\",\"MountPropagation\":\"None\",\"Name\":\"test-empty\",\"ReadOnly\":false,\"SubPath\":\"/usr/sub/\"}],\"Memory\":1,\"Name\":\"test-init\",\"SecurityContextCapabilityAdds\":[\"NET_ADMIN\"],\"SecurityContextReadOnlyRootFilesystem\":true,\"SecurityContextRunAsUser\":\"587\",\"WorkingDir\":\"/usr/local\"}],\"InstanceFamilyLevel\":\"EnterpriseLevel\",\"InstanceTypes\":[\"ecs.g6.large\"],\"Ipv6AddressCount\":1,\"LifecycleState\":\"Active\",\"LoadBalancerWeight\":1,\"Memory\":16,\"NtpServers\":[\"ntp.cloud.aliyuncs.com\"],\"RamRoleName\":\"ram:PassRole\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-8db03793gfrz****\",\"RestartPolicy\":\"Never\",\"ScalingConfigurationId\":\"asc-bp1ezrfgoyn5kijl****\",\"ScalingConfigurationName\":\"scalingconfi****\",\"ScalingGroupId\":\"asg-bp17pelvl720x3v7****\",\"SecurityContextSysCtls\":[{\"Name\":\"kernel.msgmax\",\"Value\":\"65536\"}],\"SecurityGroupId\":\"sg-bp18kz60mefs****\",\"SlsEnable\":true,\"SpotPriceLimit\":0.025,\"SpotStrategy\":\"NoSpot\",\"Tags\":[{\"Key\":\"version\",\"Value\":\"3\"}],\"TerminationGracePeriodSeconds\":60,\"Volumes\":[{\"ConfigFileVolumeConfigFileToPaths\":[{\"Content\":\"bGl1bWk=\",\"Mode\":644,\"Path\":\"/usr/bin/\"}],\"ConfigFileVolumeDefaultMode\":644,\"DiskVolumeDiskId\":\"15\",\"DiskVolumeDiskSize\":15,\"DiskVolumeFsType\":\"xfs\",\"EmptyDirVolumeMedium\":\"memory\",\"EmptyDirVolumeSizeLimit\":\"256Mi\",\"FlexVolumeDriver\":\"flexvolume\",\"FlexVolumeFsType\":\"ext4\",\"FlexVolumeOptions\":\"{\\\"volumeId\\\":\\\"d-2zehdahrwoa7srg****\\\",\\\"performanceLevel\\\": \\\"PL2\\\"}\",\"HostPathVolumePath\":\"/pod/data\",\"HostPathVolumeType\":\"Directory\",\"NFSVolumePath\":\"/share\",\"NFSVolumeReadOnly\":false,\"NFSVolumeServer\":\"3f9cd4a596-naw76.cn-shanghai.nas.aliyuncs.com\",\"Name\":\"default-volume1\",\"Type\":\"EmptyDirVolume\"}]}],\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn describe_elastic_strength() {
     >(
         "Ess 2022-02-22 DescribeElasticStrength",
         "{\"ElasticStrength\":\"Strong\",\"ElasticStrengthModels\":[{\"ElasticStrength\":\"Strong\",\"ResourcePools\":[{\"Code\":\"InstanceTypesOrDiskTypesNotSupported\",\"InstanceType\":\"ecs.r7.large\",\"InventoryHealth\":{\"AdequacyScore\":3,\"HealthScore\":3,\"HotScore\":0,\"SupplyScore\":2},\"Msg\":\"The instanceTypes or diskTypes are not supported.\",\"Status\":\"Available\",\"Strength\":0.6,\"VSwitchIds\":[\"vsw-2ze6e8p4******\"],\"ZoneId\":\"cn-hangzhou-g\"}],\"ScalingGroupId\":\"asg-wz98mnj7nblv9gc****\",\"TotalStrength\":1.5}],\"RequestId\":\"73469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ResourcePools\":[{\"Code\":\"IMG_NOT_SUPPORTED\",\"InstanceType\":\"ecs.c7t.xlarge\",\"InventoryHealth\":{\"AdequacyScore\":3,\"HealthScore\":3,\"HotScore\":3,\"SupplyScore\":3},\"Msg\":\"The instanceType does not support the image in the configuration.\",\"Status\":\"Available\",\"Strength\":0.6,\"VSwitchIds\":[\"vsw-2ze0uc933kantv******\"],\"ZoneId\":\"cn-hangzhou-g\"}],\"TotalStrength\":1.5}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn describe_instance_refreshes() {
     >(
         "Ess 2022-02-22 DescribeInstanceRefreshes",
         "{\"InstanceRefreshTasks\":[{\"CheckpointPauseTime\":30,\"Checkpoints\":[{\"Percentage\":60}],\"DesiredConfiguration\":{\"Containers\":[{\"Args\":[\"100\"],\"Commands\":[\"sleep\"],\"EnvironmentVars\":[{\"FieldRefFieldPath\":\"fieldPath\",\"Key\":\"PATH\",\"Value\":\"/usr/local/bin\"}],\"Image\":\"registry-vpc.cn-hangzhou.aliyuncs.com/eci_open/nginx:latest\",\"Name\":\"name\"}],\"ImageId\":\"m-uf6g5noisr****\",\"LaunchTemplateId\":\"lt-2ze5x4mp*****\",\"LaunchTemplateOverrides\":[{\"InstanceType\":\"ecs.sn1ne.large\"}],\"LaunchTemplateVersion\":\"Latest\",\"ScalingConfigurationId\":\"asc-wz91ibkhfor****\"},\"Detail\":\"The task exceeded its maximum run time of one week. So the task failed.\",\"EndTime\":\"2024-08-22T02:09:00Z\",\"FinishedUpdateCapacity\":10,\"InstanceRefreshTaskId\":\"ir-1adfa123****\",\"MaxHealthyPercentage\":120,\"MinHealthyPercentage\":80,\"RegionId\":\"cn-hangzhou\",\"ScalingGroupId\":\"asg-bp16pbfcr8j9*****\",\"SkipMatching\":true,\"StartTime\":\"2024-08-22T01:09:00Z\",\"Status\":\"InProgress\",\"TotalNeedUpdateCapacity\":20}],\"MaxResults\":50,\"NextToken\":\"caeba0bbb2be03f84eb48b699f****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"TotalCount\":100}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn describe_lifecycle_actions() {
     >(
         "Ess 2022-02-22 DescribeLifecycleActions",
         "{\"LifecycleActions\":[{\"InstanceIds\":[\"[\\\"i-bp11m3fzlqrgk5vh****\\\",\\\"i-bp11m3fzlqrgk5vh****\\\"]\"],\"LifecycleActionResult\":\"CONTINUE\",\"LifecycleActionStatus\":\"Pending\",\"LifecycleActionToken\":\"9C2E9DA7-F794-449A-ACF6-CEE24444****\",\"LifecycleHookId\":\"ash-bp18uoft0deax0f7****\"}],\"MaxResults\":3,\"NextToken\":\"AAAAAcSz4VTb1Nq****\",\"RequestId\":\"42A742EB-FCF3-459E-9C62-E107048C17E3\",\"TotalCount\":3}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn describe_lifecycle_hooks() {
     >(
         "Ess 2022-02-22 DescribeLifecycleHooks",
         "{\"LifecycleHooks\":[{\"DefaultResult\":\"CONTINUE\",\"HeartbeatTimeout\":60,\"LifecycleHookId\":\"ash-bp19d1032y9kij96****\",\"LifecycleHookName\":\"lifecyclehook****\",\"LifecycleHookStatus\":\"Active\",\"LifecycleTransition\":\"SCALE_OUT\",\"NotificationArn\":\"acs:ess:cn-beijing:161456884340****:null/null\",\"NotificationMetadata\":\"Test Lifecycle Hook.\",\"ScalingGroupId\":\"asg-bp1igpak5ft1flyp****\"}],\"PageNumber\":1,\"PageSize\":50,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn describe_limitation() {
     >(
         "Ess 2022-02-22 DescribeLimitation",
         "{\"MaxNumberOfAlbServerGroup\":30,\"MaxNumberOfDBInstances\":30,\"MaxNumberOfLifecycleHooks\":10,\"MaxNumberOfLoadBalancers\":30,\"MaxNumberOfMaxSize\":2000,\"MaxNumberOfMinSize\":2000,\"MaxNumberOfNlbServerGroup\":30,\"MaxNumberOfNotificationConfigurations\":6,\"MaxNumberOfScalingConfigurations\":70,\"MaxNumberOfScalingGroups\":200,\"MaxNumberOfScalingInstances\":500,\"MaxNumberOfScalingRules\":70,\"MaxNumberOfScheduledTasks\":70,\"MaxNumberOfVServerGroups\":5,\"RequestId\":\"BE9BEB41-E7B8-4C7D-A3CF-2DCB1066****\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn describe_notification_configurations() {
     >(
         "Ess 2022-02-22 DescribeNotificationConfigurations",
         "{\"NotificationConfigurationModels\":[{\"MessageEncoding\":\"PlainText\",\"NotificationArn\":\"acs:mns:cn-beijing:161456884340****:topic/modifyLifecycleHo****\",\"NotificationTypes\":[\"AUTOSCALING:SCALE_IN_SUCCESS\"],\"ScalingGroupId\":\"asg-bp1igpak5ft1flyp****\",\"TimeZone\":\"UTC+8\"}],\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn describe_notification_types() {
     >(
         "Ess 2022-02-22 DescribeNotificationTypes",
         "{\"NotificationTypes\":[\"AUTOSCALING:SCALE_OUT_SUCCESS\"],\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn describe_pattern_types() {
     >(
         "Ess 2022-02-22 DescribePatternTypes",
         "{\"PatternTypes\":[{\"Cores\":4,\"InstanceFamilyLevel\":\"EnterpriseLevel\",\"InstanceType\":\"ecs.c7.xlarge\",\"InstanceTypeFamily\":\"ecs.c7\",\"Memory\":8}],\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn describe_regions() {
     >(
         "Ess 2022-02-22 DescribeRegions",
         "{\"Regions\":[{\"ClassicUnavailable\":false,\"LocalName\":\"华北2（北京）\",\"RegionEndpoint\":\"ess.aliyuncs.com\",\"RegionId\":\"cn-beijing\",\"VpcUnavailable\":false}],\"RequestId\":\"73469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn describe_scaling_activities() {
     >(
         "Ess 2022-02-22 DescribeScalingActivities",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"CC107349-57B7-4405-B1BF-9BF5AF7F****\",\"ScalingActivities\":[{\"ActivityMetadata\":\"{\\\\\\\"goatscaler.io/managed\\\\\\\":\\\\\\\"true\\\\\\\"}\",\"AttachedCapacity\":\"0\",\"AutoCreatedCapacity\":\"2\",\"Cause\":\"A user requests to execute scaling rule \\\\\\\"asr-bp12tcnol686y1ik****\\\\\\\", changing the Total Capacity from \\\\\\\"1\\\\\\\" to \\\\\\\"2\\\\\\\".\",\"CreatedCapacity\":1,\"CreatedInstances\":[\"[\\\"i-abc1\\\",\\\"i-abc2\\\"]\"],\"Description\":\"Add \\\\\\\"1\\\\\\\" ECS instance\",\"DestroyedCapacity\":1,\"DestroyedInstances\":[\"[\\n      \\\"i-abc1\\\",\\n      \\\"i-abc2\\\"\\n]\"],\"Detail\":\"\\\"new ECS instances \\\"i-j6c8ilerw, i-j6c8iler4mx\\\" are created.\\\"\",\"EndTime\":\"2020-09-10T09:54Z\",\"ErrorCode\":\"OperationDenied.NoStock\",\"ErrorMessage\":\"The specified ECS resource is out of stock in this region. Please try again later.\",\"ErrorMessages\":[{\"Code\":\"OperationDenied.NoStock\",\"Description\":\"Fail to create instances into scaling group.\",\"FailedInstanceIds\":[\"i-8vbedazhjj6a6******\"],\"Message\":\"****\"}],\"InstanceRefreshTaskId\":\"ir-asdf12adsxg*****\",\"LifecycleHookContext\":{\"DisableLifecycleHook\":false,\"IgnoredLifecycleHookIds\":[\"ash-bp14zolna43z266bq***\\n\"]},\"Progress\":100,\"ScalingActivityId\":\"asa-bp161xudmuxdzofe****\",\"ScalingGroupId\":\"asg-bp18p2yfxow2dloq****\",\"ScalingInstanceNumber\":1,\"StartTime\":\"2020-09-10T09:54Z\",\"StartedCapacity\":1,\"StartedInstances\":[\"[\\n      \\\"i-abc1\\\",\\n      \\\"i-abc2\\\"\\n]\"],\"StatusCode\":\"Successful\",\"StatusMessage\":\"\\\\\\\"1\\\\\\\" ECS instances are added\",\"StoppedCapacity\":1,\"StoppedInstances\":[\"[\\n      \\\"i-abc1\\\",\\n      \\\"i-abc2\\\"\\n]\"],\"TotalCapacity\":\"2\",\"TriggerSourceId\":\"2346366580*****\",\"TriggerSourceType\":\"Api\"}],\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn describe_scaling_activity_detail() {
     >(
         "Ess 2022-02-22 DescribeScalingActivityDetail",
         "{\"Detail\":\"new ECS instances \\\\\\\"i-bp16t2cgmiiymeqv****\\\\\\\" are created.\",\"RequestId\":\"B13527BF-1FBD-4334-A512-20F5E9D3FB4D\",\"ScalingActivityId\":\"asa-bp1c9djwrgxjyk31****\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn describe_scaling_configurations() {
     >(
         "Ess 2022-02-22 DescribeScalingConfigurations",
         "{\"PageNumber\":1,\"PageSize\":50,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingConfigurations\":[{\"Affinity\":\"default\",\"Cpu\":2,\"CreationTime\":\"2014-08-14T10:58Z\",\"CreditSpecification\":\"Standard\",\"CustomPriorities\":[{\"InstanceType\":\"ecs.c6a.4xlarge\",\"VswitchId\":\"vsw-bp14zolna43z266bq****\\n\"}],\"DataDisks\":[{\"AutoSnapshotPolicyId\":\"sp-bp19nq9enxqkomib****\",\"BurstingEnabled\":false,\"Categories\":[\"cloud_essd\"],\"Category\":\"cloud\",\"DeleteWithInstance\":true,\"Description\":\"FinanceDept\",\"Device\":\"/dev/xvdb\",\"DiskName\":\"cloud_ssdData\",\"Encrypted\":\"false\",\"KMSKeyId\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\",\"PerformanceLevel\":\"PL1\",\"ProvisionedIops\":100,\"Size\":200,\"SnapshotId\":\"s-23f2i****\"}],\"DedicatedHostClusterId\":\"dc-zm04u8r3lohsq****\",\"DedicatedHostId\":\"dh-bp67acfmxazb4p****\",\"DeletionProtection\":false,\"DeploymentSetId\":\"ds-bp1frxuzdg87zh4p****\",\"HostName\":\"LocalHost\",\"HpcClusterId\":\"hpc-clus****\",\"HttpEndpoint\":\"enabled\",\"HttpTokens\":\"optional\",\"ImageFamily\":\"hangzhou-daily-update\",\"ImageId\":\"centos6u5_64_20G_aliaegis_2014****.vhd\",\"ImageName\":\"centos6u5_64_20G_aliaegis_2014****.vhd\\t\\n\",\"ImageOptionsLoginAsNonRoot\":false,\"ImageOwnerAlias\":\"system\",\"InstanceDescription\":\"FinanceDept\",\"InstanceGeneration\":\"ecs-3\",\"InstanceName\":\"instance****\",\"InstancePatternInfos\":[{\"Architectures\":[\"X86\"],\"BurstablePerformance\":\"Include\",\"Cores\":2,\"CpuArchitectures\":[\"X86\"],\"ExcludedInstanceTypes\":[\"ecs.n1.small/ecs.n1.*/*7*\"],\"GpuSpecs\":[\"NVIDIA V100\"],\"InstanceCategories\":[\"Compute-optimized with GPU\"],\"InstanceFamilyLevel\":\"EnterpriseLevel\",\"InstanceTypeFamilies\":[\"ecs.g6\"],\"MaxPrice\":2,\"MaximumCpuCoreCount\":4,\"MaximumGpuAmount\":2,\"MaximumMemorySize\":4,\"Memory\":4,\"MinimumBaselineCredit\":12,\"MinimumCpuCoreCount\":2,\"MinimumEniIpv6AddressQuantity\":1,\"MinimumEniPrivateIpAddressQuantity\":2,\"MinimumEniQuantity\":2,\"MinimumGpuAmount\":2,\"MinimumInitialCredit\":12,\"MinimumMemorySize\":4,\"PhysicalProcessorModels\":[\"Intel Xeon(Ice Lake) Platinum 8369B\"]}],\"InstanceType\":\"ecs.g6.large\",\"InstanceTypes\":[\"ecs.g6.large\"],\"InternetChargeType\":\"PayByTraffic\",\"InternetMaxBandwidthIn\":10,\"InternetMaxBandwidthOut\":10,\"IoOptimized\":\"none\",\"Ipv6AddressCount\":1,\"KeyPairName\":\"keypair****\",\"LifecycleState\":\"Active\",\"LoadBalancerWeight\":1,\"Memory\":16,\"NetworkInterfaces\":[{\"InstanceType\":\"Primary\",\"Ipv6AddressCount\":1,\"NetworkInterfaceTrafficMode\":\"HighPerformance\",\"SecurityGroupIds\":[\"sg-2vc3e1v7xxxxx\"]}],\"PasswordInherit\":true,\"PasswordSetted\":false,\"PrivatePoolOptions.Id\":\"eap-bp67acfmxazb4****\",\"PrivatePoolOptions.MatchCriteria\":\"Open\",\"RamRoleName\":\"ramrole****\",\"ResourceGroupId\":\"rg-aekzn2ou7xo****\",\"ResourcePoolOptions\":{\"PrivatePoolIds\":[\"eap-bp67acfmxazb4****\"],\"Strategy\":\"PrivatePoolFirst\"},\"ScalingConfigurationId\":\"asc-bp1ezrfgoyn5kijl****\",\"ScalingConfigurationName\":\"scalingconfigura****\",\"ScalingGroupId\":\"asg-bp17pelvl720x3v7****\",\"SchedulerOptions\":{\"ManagedPrivateSpaceId\":\"testManagedPrivateSpaceId\"},\"SecurityEnhancementStrategy\":\"Active\",\"SecurityGroupId\":\"sg-bp18kz60mefs****\",\"SecurityGroupIds\":[\"sg-bp18kz60mefs****\"],\"SecurityOptions\":{\"ConfidentialComputingMode\":\"TDX\"},\"SpotDuration\":1,\"SpotInterruptionBehavior\":\"Terminate\",\"SpotPriceLimits\":[{\"InstanceType\":\"ecs.g6.large\\t\\n\",\"PriceLimit\":0.125}],\"SpotStrategy\":\"NoSpot\",\"StorageSetId\":\"ss-bp67acfmxazb4p****\",\"StorageSetPartitionNumber\":2,\"SystemDiskAutoSnapshotPolicyId\":\"sp-bp12m37ccmxvbmi5****\",\"SystemDiskBurstingEnabled\":false,\"SystemDiskCategories\":[\"cloud\"],\"SystemDiskCategory\":\"cloud\",\"SystemDiskDescription\":\"Test system disk.\",\"SystemDiskEncryptAlgorithm\":\"AES-256\\t\\n\",\"SystemDiskEncrypted\":false,\"SystemDiskKMSKeyId\":\"0e478b7a-4262-4802-b8cb-00d3fb40****\\t\\n\",\"SystemDiskName\":\"cloud_ssd_Test\",\"SystemDiskPerformanceLevel\":\"PL1\",\"SystemDiskProvisionedIops\":100,\"SystemDiskSize\":100,\"Tags\":[{\"Key\":\"binary\",\"Value\":\"alterTable\"}],\"Tenancy\":\"default\",\"UserData\":\"echo hello ecs!\\t\\n\",\"WeightedCapacities\":[4],\"ZoneId\":\"cn-hangzhou-g\"}],\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn describe_scaling_group_detail() {
     >(
         "Ess 2022-02-22 DescribeScalingGroupDetail",
         "{\"Output\":\"apiVersion: apps/v1\\nkind: Deployment\\nmetadata:\\n  name: nginx-deployment\\n  labels:\\n    app: nginx\\n  spec:\\n    replicas: 3\\n    selector:\\n       matchLabels:\\n        app: nginx\\n    template:\\n      metadata:\\n        labels:\\n          app: nginx\\n        annotations:\\n          k8s.aliyun.com/eip-bandwidth: 10\\n          k8s.aliyun.com/eci-with-eip: true\\n        spec:\\n          containers:\\n          - name: nginx\\n            image: nginx:1.14.2\\n            ports:\\n            - containerPort: 80\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingGroup\":{\"ActiveCapacity\":1,\"ActiveScalingConfigurationId\":\"asc-bp1et2qekq3ojr33****\\n\",\"AlbServerGroups\":[{\"AlbServerGroupId\":\"sgp-ddwb0y0g6y9bjm****\\n\",\"Port\":80,\"Weight\":100}],\"AllocationStrategy\":\"priority\",\"AzBalance\":false,\"CompensateWithOnDemand\":true,\"CreationTime\":\"2014-08-14T10:58Z\\n\",\"CurrentHostName\":\"hostname\",\"CustomPolicyARN\":\"null\",\"DBInstanceIds\":[\"rm-bp15556qzebg1****\\n\"],\"DefaultCooldown\":60,\"DesiredCapacity\":5,\"EnableDesiredCapacity\":true,\"GroupDeletionProtection\":true,\"GroupType\":\"ECS\",\"HealthCheckType\":\"ECS\",\"HealthCheckTypes\":[\"ECS\"],\"InitCapacity\":0,\"IsElasticStrengthInAlarm\":false,\"LaunchTemplateId\":\"lt-m5e3ofjr1zn1aw7****\\n\",\"LaunchTemplateOverrides\":[{\"InstanceType\":\"ecs.c5.xlarge\\n\",\"SpotPriceLimit\":0.025,\"WeightedCapacity\":4}],\"LaunchTemplateVersion\":\"Default\",\"LifecycleState\":\"Active\",\"LoadBalancerConfigs\":[{\"LoadBalancerId\":\"lb-2zein3ytoeq49cmkbyxr0\",\"Weight\":100}],\"LoadBalancerIds\":[\"lb-bp19byhscefk3x0li****\\n\"],\"MaxInstanceLifetime\":0,\"MaxSize\":2,\"MinSize\":1,\"ModificationTime\":\"2014-08-14T10:58Z\\n\",\"MonitorGroupId\":\"1497****\\n\",\"MultiAZPolicy\":\"PRIORITY\",\"OnDemandBaseCapacity\":30,\"OnDemandPercentageAboveBaseCapacity\":20,\"PendingCapacity\":0,\"PendingWaitCapacity\":0,\"ProtectedCapacity\":1,\"RegionId\":\"cn-shenzhen\",\"RemovalPolicies\":[\"OldestScalingConfiguration\"],\"RemovingCapacity\":0,\"RemovingWaitCapacity\":1,\"ResourceGroupId\":\"rg-aek2epf32c4uyji\",\"ScalingGroupId\":\"asg-bp14wlu85wrpchm0****\\n\",\"ScalingGroupName\":\"dyrSuvBOtO1dEdIlIbp****\\n\",\"ScalingPolicy\":\"recycle\",\"ServerGroups\":[{\"Port\":80,\"ServerGroupId\":\"sgp-i9ouakeaerr*****\\n\",\"Type\":\"ALB\",\"Weight\":100}],\"SpotAllocationStrategy\":\"lowestPrice\",\"SpotInstancePools\":5,\"SpotInstanceRemedy\":true,\"StandbyCapacity\":1,\"StoppedCapacity\":1,\"SuspendedProcesses\":[\"ScaleIn\"],\"SystemSuspended\":true,\"Tags\":[{\"Propagate\":false,\"TagKey\":\"Department\",\"TagValue\":\"Finance\"}],\"TotalCapacity\":1,\"TotalInstanceCount\":1,\"VServerGroups\":[{\"LoadBalancerId\":\"147b46d767c-cn-qingdao-cm5****\\n\",\"VServerGroupAttributes\":[{\"Port\":80,\"VServerGroupId\":\"rsp-bp12bjrny****\\n\",\"Weight\":1}]}],\"VSwitchId\":\"vsw-bp1whw2u46cn8zubm****\\n\",\"VSwitchIds\":[\"vsw-bp1whw2u46cn8zubm****\\n\"],\"VpcId\":\"vpc-wz9fcq97y1vqkd8bijcq6\"}}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn describe_scaling_group_diagnose_details() {
     >(
         "Ess 2022-02-22 DescribeScalingGroupDiagnoseDetails",
         "{\"Details\":[{\"DiagnoseType\":\"SecurityGroup\",\"ErrorCode\":\"AccountArrearage\",\"ResourceId\":\"sg-280ih****\",\"Status\":\"Normal\"}],\"RequestId\":\"688B18B8-FB1E-42EB-A1ED-7F55B090****\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn describe_scaling_groups() {
     >(
         "Ess 2022-02-22 DescribeScalingGroups",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingGroups\":[{\"ActiveCapacity\":1,\"ActiveScalingConfigurationId\":\"asc-bp1et2qekq3ojr33****\",\"AlbServerGroups\":[{\"AlbServerGroupId\":\"sgp-ddwb0y0g6y9bjm****\",\"Port\":80,\"Weight\":100}],\"AllocationStrategy\":\"priority\",\"AutoRebalance\":false,\"AzBalance\":false,\"BalanceMode\":\"BalancedBestEffort\",\"CapacityOptions\":{\"CompensateWithOnDemand\":true,\"OnDemandBaseCapacity\":0,\"OnDemandPercentageAboveBaseCapacity\":0,\"PriceComparisonMode\":\"PricePerUnit\",\"SpotAutoReplaceOnDemand\":false},\"CompensateWithOnDemand\":true,\"CreationTime\":\"2014-08-14T10:58Z\",\"CurrentHostName\":\"hostname\",\"CustomPolicyARN\":\"acs:fc:cn-zhangjiakou:16145688****:services/ess_custom_terminate_policy.LATEST/functions/ess_custom_terminate_policy_name\",\"DBInstanceIds\":[\"rm-bp15556qzebg1****\"],\"DBInstances\":[{\"DBInstanceId\":\"rm-m5eqju85s45mu0***\\n\",\"SecurityGroupIds\":[\"sg-uf65zt66cf2a0q47***\"],\"Type\":\"RDS\"}],\"DefaultCooldown\":60,\"DesiredCapacity\":5,\"EnableDesiredCapacity\":false,\"GroupDeletionProtection\":true,\"GroupType\":\"ECS\",\"HealthCheckType\":\"ECS\",\"HealthCheckTypes\":[\"ECS\"],\"InitCapacity\":0,\"IsElasticStrengthInAlarm\":false,\"LaunchTemplateId\":\"lt-m5e3ofjr1zn1aw7****\",\"LaunchTemplateOverrides\":[{\"InstanceType\":\"ecs.c5.xlarge\",\"SpotPriceLimit\":0.025,\"WeightedCapacity\":4}],\"LaunchTemplateVersion\":\"Default\",\"LifecycleState\":\"Active\",\"LoadBalancerConfigs\":[{\"LoadBalancerId\":\"lb-2zep8alpq5zq1a2xwyxxx\",\"Weight\":10}],\"LoadBalancerIds\":[\"lb-bp19byhscefk3x0li****\"],\"MaxInstanceLifetime\":0,\"MaxSize\":2,\"MinSize\":1,\"ModificationTime\":\"2014-08-14T10:58Z\",\"MonitorGroupId\":\"1497****\",\"MultiAZPolicy\":\"PRIORITY\",\"OnDemandBaseCapacity\":30,\"OnDemandPercentageAboveBaseCapacity\":20,\"PendingCapacity\":0,\"PendingWaitCapacity\":1,\"ProtectedCapacity\":1,\"RegionId\":\"cn-qingdao\",\"RemovalPolicies\":[\"OldestScalingConfiguration\"],\"RemovingCapacity\":0,\"RemovingWaitCapacity\":1,\"ResourceGroupId\":\"rg-123****\",\"ScalingGroupId\":\"asg-bp14wlu85wrpchm0****\",\"ScalingGroupName\":\"dyrSuvBOtO1dEdIlIbp****\",\"ScalingPolicy\":\"recycle\",\"ServerGroups\":[{\"Port\":80,\"ServerGroupId\":\"sgp-i9ouakeaerr*****\",\"Type\":\"ALB\",\"Weight\":100}],\"SpotAllocationStrategy\":\"lowestPrice\",\"SpotCapacity\":0,\"SpotInstancePools\":5,\"SpotInstanceRemedy\":true,\"StandbyCapacity\":1,\"StopInstanceTimeout\":60,\"StoppedCapacity\":1,\"SuspendedProcesses\":[\"ScaleIn\"],\"SystemSuspended\":true,\"Tags\":[{\"Propagate\":false,\"TagKey\":\"Department\",\"TagValue\":\"Finance\"}],\"TotalCapacity\":1,\"TotalInstanceCount\":1,\"VServerGroups\":[{\"LoadBalancerId\":\"147b46d767c-cn-qingdao-cm5****\",\"VServerGroupAttributes\":[{\"Port\":22,\"VServerGroupId\":\"rsp-bp12bjrny****\",\"Weight\":1}]}],\"VSwitchId\":\"vsw-bp1whw2u46cn8zubm****\",\"VSwitchIds\":[\"vsw-bp1whw2u46cn8zubm****\"],\"VpcId\":\"vpc-bp1vwnn14rqpyiczj****\"}],\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn describe_scaling_instances() {
     >(
         "Ess 2022-02-22 DescribeScalingInstances",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"B13527BF-1FBD-4334-A512-20F5E9D3****\",\"ScalingInstances\":[{\"CreatedTime\":\"2020-05-18T03:11:39Z\",\"CreationTime\":\"2020-05-18T03:11Z\",\"CreationType\":\"AutoCreated\",\"Entrusted\":true,\"HealthStatus\":\"Healthy\",\"InstanceId\":\"i-bp109k5j3dum1ce6****\",\"LaunchTemplateId\":\"lt-m5e3ofjr1zn1aw7****\",\"LaunchTemplateVersion\":\"1\",\"LifecycleState\":\"InService\",\"LoadBalancerWeight\":50,\"PrivateIpAddress\":\"1**.2*.1**.2**\",\"ScalingActivityId\":\"asa-bp1c9djwrgxjyk31****\",\"ScalingConfigurationId\":\"asc-bp1i65jd06v04vdh****\",\"ScalingGroupId\":\"asg-bp1igpak5ft1flyp****\",\"ScalingInstanceId\":\"asi-j6cj1gcte640ekhb****\",\"SpotStrategy\":\"SpotWithPriceLimit\",\"WarmupState\":\"NoNeedWarmup\",\"WeightedCapacity\":4,\"ZoneId\":\"cn-hangzhou-g\"}],\"TotalCount\":1,\"TotalSpotCount\":4}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn describe_scaling_rules() {
     >(
         "Ess 2022-02-22 DescribeScalingRules",
         "{\"PageNumber\":1,\"PageSize\":50,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingRules\":[{\"AdjustmentType\":\"QuantityChangeInCapacity\",\"AdjustmentValue\":1,\"AlarmDimensions\":[{\"DimensionKey\":\"rulePool\",\"DimensionValue\":\"sgp-l1cbirz451yxu2****\"}],\"Alarms\":[{\"AlarmTaskId\":\"asg-bp18p2yfxow2dloq****_1f9458d1-70e1-4bee-8c7f-7a47695b****\",\"AlarmTaskName\":\"alarmtask****\",\"ComparisonOperator\":\">=\",\"Dimensions\":[{\"DimensionKey\":\"scaling_group\",\"DimensionValue\":\"asg-bp18p2yfxow2dloq****\"}],\"EvaluationCount\":3,\"MetricName\":\"CpuUtilization\",\"MetricType\":\"system\",\"Period\":60,\"Statistics\":\"Average\",\"Threshold\":50}],\"Cooldown\":20,\"DisableScaleIn\":true,\"EstimatedInstanceWarmup\":300,\"HybridMetrics\":[{\"Dimensions\":[{\"DimensionKey\":\"queue\",\"DimensionValue\":\"testQueue\"}],\"Expression\":\"(a+b)/2\",\"Id\":\"a\",\"MetricName\":\"AliyunSmq_NumberOfMessagesVisible\",\"Statistic\":\"Average\"}],\"HybridMonitorNamespace\":\"aliyun-test\",\"InitialMaxSize\":100,\"MaxSize\":2,\"MetricName\":\"CpuUtilization\",\"MetricType\":\"system\",\"MinAdjustmentMagnitude\":1,\"MinSize\":1,\"PredictiveScalingMode\":\"PredictAndScale\",\"PredictiveTaskBufferTime\":30,\"PredictiveValueBehavior\":\"MaxOverridePredictiveValue\",\"PredictiveValueBuffer\":50,\"ScaleInEvaluationCount\":15,\"ScaleOutEvaluationCount\":3,\"ScalingGroupId\":\"asg-bp1ffogfdauy0jw0****\",\"ScalingRuleAri\":\"ari:acs:ess:cn-hangzhou:140692647406****:scalingrule/asr-bp1dvirgwkoowxk7****\",\"ScalingRuleId\":\"asr-bp1dvirgwkoowxk7****\",\"ScalingRuleName\":\"scalingrule****\",\"ScalingRuleType\":\"SimpleScalingRule\",\"StepAdjustments\":[{\"MetricIntervalLowerBound\":1,\"MetricIntervalUpperBound\":5,\"ScalingAdjustment\":1}],\"TargetValue\":0.125}],\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn describe_scheduled_tasks() {
     >(
         "Ess 2022-02-22 DescribeScheduledTasks",
         "{\"PageNumber\":1,\"PageSize\":50,\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScheduledTasks\":[{\"Description\":\"Test scheduled task.\",\"DesiredCapacity\":10,\"LaunchExpirationTime\":600,\"LaunchTime\":\"2014-08-18T10:52Z\",\"MaxValue\":10,\"MinValue\":0,\"RecurrenceEndTime\":\"2014-08-20T16:55Z\",\"RecurrenceType\":\"Daily\",\"RecurrenceValue\":\"1\",\"ScalingGroupId\":\"asg-bp1bo5tca4m56nap****\",\"ScheduledAction\":\"ari:acs:ess:cn-hangzhou:1406926474****:scalingrule/asr-bp1id5rhu8edp7kd****\",\"ScheduledTaskId\":\"edRtShc57WGXdt8TlPbr****\",\"ScheduledTaskName\":\"scheduled****\",\"TaskEnabled\":true}],\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn detach_alb_server_groups() {
     >(
         "Ess 2022-02-22 DetachAlbServerGroups",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"ScalingActivityId\":\"asa-2ze6wxj8vsohn6j9****\"}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn detach_db_instances() {
     >(
         "Ess 2022-02-22 DetachDBInstances",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn detach_instances() {
     >(
         "Ess 2022-02-22 DetachInstances",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-bp1gbswjhjrw8tko****\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn detach_load_balancers() {
     >(
         "Ess 2022-02-22 DetachLoadBalancers",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-bp140qd7mak8k63f****\"}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn detach_server_groups() {
     >(
         "Ess 2022-02-22 DetachServerGroups",
         "{\"RequestId\":\"6EF9BFEE-FE07-4627-B8FB-14326FB9****\",\"ScalingActivityId\":\"asa-bp1gbswjhjrw8tko****\"}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn detach_v_server_groups() {
     >(
         "Ess 2022-02-22 DetachVServerGroups",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn disable_alarm() {
     >(
         "Ess 2022-02-22 DisableAlarm",
         "{\"RequestId\":\"086EFCD4-C76F-4DC6-9EE9-0D9B711E****\"}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn disable_scaling_group() {
     >(
         "Ess 2022-02-22 DisableScalingGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn enable_alarm() {
     >(
         "Ess 2022-02-22 EnableAlarm",
         "{\"RequestId\":\"688B18B8-FB1E-42EB-A1ED-7F55B090****\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn enable_scaling_group() {
     >(
         "Ess 2022-02-22 EnableScalingGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn enter_standby() {
     >(
         "Ess 2022-02-22 EnterStandby",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-2zeb04oym05qaceq****\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn execute_scaling_rule() {
     >(
         "Ess 2022-02-22 ExecuteScalingRule",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-bp13o672yeautiil****\"}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn exit_standby() {
     >(
         "Ess 2022-02-22 ExitStandby",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-2zeb04oym05qaceq****\"}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn list_tag_keys() {
     >(
         "Ess 2022-02-22 ListTagKeys",
         "{\"Keys\":[\"ESS\"],\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"PageSize\":10,\"RequestId\":\"DC09A6AA-2713-4E10-A2E9-E6C5C43A****\"}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn list_tag_resources() {
     >(
         "Ess 2022-02-22 ListTagResources",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"RequestId\":\"DE65F6B7-7566-4802-9007-96F2494A****\",\"TagResources\":[{\"Propagate\":false,\"ResourceId\":\"asg-bp17xb4x1vr29lgt****\",\"ResourceType\":\"ALIYUN::ESS::SCALINGGROUP\",\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn list_tag_values() {
     >(
         "Ess 2022-02-22 ListTagValues",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"PageSize\":10,\"RequestId\":\"AB444F46-1CFF-4B06-B8F0-B45D3158****\",\"Values\":[\"Doc\"]}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn modify_alarm() {
     >(
         "Ess 2022-02-22 ModifyAlarm",
         "{\"AlarmTaskId\":\"asg-bp1hvbnmkl10vll5****_83948190-acdd-483f-98f7-b77f4778****\",\"RequestId\":\"BACACF83-7070-4953-A8FD-D81F89F1****\"}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn modify_alert_configuration() {
     >(
         "Ess 2022-02-22 ModifyAlertConfiguration",
         "{\"RequestId\":\"73469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn modify_eci_scaling_configuration() {
     >(
         "Ess 2022-02-22 ModifyEciScalingConfiguration",
         "{\"RequestId\":\"89945DD3-9072-47D0-A318-353284CF****\"}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn modify_instance_attribute() {
     >(
         "Ess 2022-02-22 ModifyInstanceAttribute",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn modify_lifecycle_hook() {
     >(
         "Ess 2022-02-22 ModifyLifecycleHook",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn modify_notification_configuration() {
     >(
         "Ess 2022-02-22 ModifyNotificationConfiguration",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn modify_scaling_configuration() {
     >(
         "Ess 2022-02-22 ModifyScalingConfiguration",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn modify_scaling_group() {
     >(
         "Ess 2022-02-22 ModifyScalingGroup",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn modify_scaling_rule() {
     >(
         "Ess 2022-02-22 ModifyScalingRule",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn modify_scheduled_task() {
     >(
         "Ess 2022-02-22 ModifyScheduledTask",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn rebalance_instances() {
     >(
         "Ess 2022-02-22 RebalanceInstances",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-kjgffgdfadah****\"}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn record_lifecycle_action_heartbeat() {
     >(
         "Ess 2022-02-22 RecordLifecycleActionHeartbeat",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn remove_instances() {
     >(
         "Ess 2022-02-22 RemoveInstances",
         "{\"IgnoredInstances\":[{\"Code\":\"\",\"InstanceId\":\"\",\"Message\":\"\"}],\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-bp175o6f6ego3r2j****\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn resume_instance_refresh() {
     >(
         "Ess 2022-02-22 ResumeInstanceRefresh",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn resume_processes() {
     >(
         "Ess 2022-02-22 ResumeProcesses",
         "{\"RequestId\":\"E38EB733-D714-4658-8A5F-0688AB68****\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn rollback_instance_refresh() {
     >(
         "Ess 2022-02-22 RollbackInstanceRefresh",
         "{\"RequestId\":\"B13527BF-1FBD-4334-A512-20F5E9D3****\"}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn scale_with_adjustment() {
     >(
         "Ess 2022-02-22 ScaleWithAdjustment",
         "{\"ActivityType\":\"CapacityChange\",\"PlanResult\":{\"ResourceAllocations\":[{\"Amount\":1,\"InstanceChargeType\":\"PostPaid\",\"InstanceType\":\"ecs.u1-c1m8.large\",\"SpotStrategy\":\"NoSpot\",\"ZoneId\":\"cn-beijing-g\"}]},\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\",\"ScalingActivityId\":\"asa-bp175o6f6ego3r2j****\"}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn set_group_deletion_protection() {
     >(
         "Ess 2022-02-22 SetGroupDeletionProtection",
         "{\"RequestId\":\"CCC29E24-3AEC-4F2C-8A14-78B14FA7****\"}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn set_instance_health() {
     >(
         "Ess 2022-02-22 SetInstanceHealth",
         "{\"RequestId\":\"B755AE57-6093-43E4-938E-DEA422A9****\"}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn set_instances_protection() {
     >(
         "Ess 2022-02-22 SetInstancesProtection",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn start_instance_refresh() {
     >(
         "Ess 2022-02-22 StartInstanceRefresh",
         "{\"InstanceRefreshTaskId\":\"ir-a12ds234fasd*****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn suspend_instance_refresh() {
     >(
         "Ess 2022-02-22 SuspendInstanceRefresh",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn suspend_processes() {
     >(
         "Ess 2022-02-22 SuspendProcesses",
         "{\"RequestId\":\"3E2033F0-03B4-419D-BCE2-C2339DB51****\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn tag_resources() {
     >(
         "Ess 2022-02-22 TagResources",
         "{\"RequestId\":\"74C4E313-8570-479F-8791-DC25360D****\"}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn untag_resources() {
     >(
         "Ess 2022-02-22 UntagResources",
         "{\"RequestId\":\"3AEBB1B9-5B13-4311-951F-C3C7FA2B****\"}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn verify_authentication() {
     >(
         "Ess 2022-02-22 VerifyAuthentication",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }
 
@@ -948,5 +1042,6 @@ fn verify_user() {
     >(
         "Ess 2022-02-22 VerifyUser",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3****\"}",
+        &[],
     );
 }

@@ -8,6 +8,7 @@ fn change_resource_group() {
     >(
         "FC 2023-03-30 ChangeResourceGroup",
         "{\"newResourceGroupId\":\"\",\"oldResourceGroupId\":\"\",\"resourceId\":\"\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn create_alias() {
     >(
         "FC 2023-03-30 CreateAlias",
         "{\"additionalVersionWeight\":{\"key\":0.5},\"aliasName\":\"prod\",\"createdTime\":\"2006-01-02T15:04:05Z07:00\",\"description\":\"alias for pre env\",\"lastModifiedTime\":\"2006-01-02T15:04:05Z07:00\",\"versionId\":\"1\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn create_custom_domain() {
     >(
         "FC 2023-03-30 CreateCustomDomain",
         "{\"accountId\":\"\",\"apiVersion\":\"2023-03-30\",\"authConfig\":{\"authInfo\":\"{}\",\"authType\":\"anonymous, function, jwt\"},\"certConfig\":{\"certName\":\"my-cert\",\"certificate\":\"PEM format\",\"privateKey\":\"PEM format\"},\"createdTime\":\"2023-03-30T08:02:19Z\",\"domainName\":\"example.com\",\"lastModifiedTime\":\"2023-03-30T08:02:19Z\",\"protocol\":\"HTTP\",\"routeConfig\":{\"routes\":[{\"functionName\":\"myFunction\",\"methods\":[\"GET\"],\"path\":\"/api/*\",\"qualifier\":\"myAlias\",\"rewriteConfig\":{\"equalRules\":[{\"match\":\"/old\",\"replacement\":\"/new\"}],\"regexRules\":[{\"match\":\"^/api/.+?/(.*)\",\"replacement\":\"/api/v2/$1\"}],\"wildcardRules\":[{\"match\":\"/api/*\",\"replacement\":\"/$1\"}]}}]},\"subdomainCount\":\"1\",\"tlsConfig\":{\"cipherSuites\":[\"TLS_RSA_WITH_RC4_128_SHA\"],\"maxVersion\":\"TLSv1.3\",\"minVersion\":\"TLSv1.0\"},\"wafConfig\":{\"enableWAF\":true}}",
+        &[],
     );
 }
 
@@ -38,6 +41,16 @@ fn create_function() {
     >(
         "FC 2023-03-30 CreateFunction",
         "{\"codeChecksum\":\"2825179536350****\",\"codeSize\":412,\"cpu\":1,\"createdTime\":\"2023-04-01T08:15:27Z\",\"customContainerConfig\":{\"accelerationInfo\":{\"status\":\"deprecated\"},\"accelerationType\":\"deprecated\",\"acrInstanceId\":\"deprecated\",\"command\":[\"arg1\"],\"entrypoint\":[\"/code/bootstrap\"],\"healthCheckConfig\":{\"failureThreshold\":1,\"httpGetUrl\":\"/ready\",\"initialDelaySeconds\":1,\"periodSeconds\":1,\"successThreshold\":2,\"timeoutSeconds\":2},\"image\":\"registry-vpc.cn-hangzhou.aliyuncs.com/fc-demo/helloworld:v1\",\"port\":9000,\"registryConfig\":{\"authConfig\":{\"password\":\"abc***\",\"userName\":\"admin\"},\"certConfig\":{\"insecure\":true,\"rootCaCertBase64\":\"cm9vdF9jYV9jZXJ0\"},\"networkConfig\":{\"securityGroupId\":\"sg-xxxxxxxxxxxxxx\",\"vSwitchId\":\"vsw-xxxxxxxxxxxxxx\",\"vpcId\":\"vpc-xxxxxxxxxxxxxx\"}},\"resolvedImageUri\":\"stand-sh-registry-vpc.cn-shanghai.cr.aliyuncs.com/fc-demo2/springboot-helloworld@sha256:68d1****0d64d6\"},\"customDNS\":{\"dnsOptions\":[{\"name\":\"ndots\",\"value\":\"2\"}],\"nameServers\":[\"8.8.x.x\"],\"searches\":[\"ns1.svc.cluster-domain.example\"]},\"customRuntimeConfig\":{\"args\":[\"arg1\"],\"command\":[\"/code/bootstrap\"],\"healthCheckConfig\":{\"failureThreshold\":1,\"httpGetUrl\":\"/ready\",\"initialDelaySeconds\":1,\"periodSeconds\":1,\"successThreshold\":2,\"timeoutSeconds\":2},\"port\":9000},\"description\":\"my function\",\"disableInjectCredentials\":\"\",\"disableOndemand\":true,\"diskSize\":512,\"enableLongLiving\":true,\"environmentVariables\":{\"key\":\"value1\"},\"functionArn\":\"acs:fc:cn-shanghai:123:functions/functionName\",\"functionId\":\"aa715851-1c20-4b89-a8fb-***\",\"functionName\":\"my-function-1\",\"gpuConfig\":{\"gpuMemorySize\":2048,\"gpuType\":\"fc.gpu.tesla.1\"},\"handler\":\"index.handler\",\"idleTimeout\":100,\"instanceConcurrency\":1,\"instanceIsolationMode\":\"\",\"instanceLifecycleConfig\":{\"initializer\":{\"command\":[\"curl -X POST 'http://localhost:9000/preWarm\"],\"handler\":\"index.initializer\",\"timeout\":10},\"preStop\":{\"command\":[\"curl -X POST 'http://localhost:9000/preWarm\"],\"handler\":\"index.initializer\",\"timeout\":10}},\"internetAccess\":true,\"invocationRestriction\":{\"disable\":true,\"lastModifiedTime\":\"\",\"reason\":\"\"},\"lastModifiedTime\":\"2023-05-01T08:15:27Z\",\"lastUpdateStatus\":\"InProgress\",\"lastUpdateStatusReason\":\"The system is currently processing the acceleration optimization for the image.\",\"lastUpdateStatusReasonCode\":\"ImageOptimizing\",\"layers\":[{\"arn\":\"acs:fc:cn-beijing:186824xxxxxx:layers/fc_layer/versions/1\",\"size\":421}],\"logConfig\":{\"enableInstanceMetrics\":true,\"enableRequestMetrics\":true,\"logBeginRule\":\"DefaultRegex\",\"logstore\":\"test-logstore\",\"project\":\"test-project\"},\"memorySize\":512,\"nasConfig\":{\"groupId\":100,\"mountPoints\":[{\"enableTLS\":true,\"mountDir\":\"/home/test\",\"serverAddr\":\"***-uni85.cn-hangzhou.nas.com:/\"}],\"userId\":100},\"ossMountConfig\":{\"mountPoints\":[{\"bucketName\":\"my-bucket\",\"bucketPath\":\"/my-dir\",\"endpoint\":\"http://oss-cn-shanghai.aliyuncs.com\",\"mountDir\":\"/mnt/dir\",\"readOnly\":true}]},\"polarFsConfig\":{\"groupId\":0,\"mountPoints\":[{\"instanceId\":\"\",\"mountDir\":\"\",\"remoteDir\":\"\"}],\"userId\":0},\"resourceGroupId\":\"\",\"role\":\"acs:ram::188077086902****:role/fc-test\",\"runtime\":\"python3.10\",\"sessionAffinity\":\"\",\"sessionAffinityConfig\":\"{\\\\\\\"sseEndpointPath\\\\\\\":\\\\\\\"/sse\\\\\\\", \\\\\\\"sessionConcurrencyPerInstance\\\\\\\":20}\",\"state\":\"Pending\",\"stateReason\":\"Function creating\",\"stateReasonCode\":\"Creating\",\"tags\":[{\"Key\":\"k1\",\"Value\":\"v1\"}],\"timeout\":60,\"tracingConfig\":{\"params\":{\"key\":\"tracing_analysis_jaeger_endpoint\"},\"type\":\"Jaeger\"},\"vpcConfig\":{\"role\":\"acs:ram::188077086902****:role/fc-test\",\"securityGroupId\":\"sg-bp18hj1wtxgy3b0***\",\"vSwitchIds\":[\"vsw-bp1ozpcrdc6r****\"],\"vpcId\":\"vpc-***\"}}",
+        &[
+            "disableInjectCredentials",
+            "enableLongLiving",
+            "idleTimeout",
+            "instanceIsolationMode",
+            "polarFsConfig",
+            "resourceGroupId",
+            "sessionAffinity",
+            "sessionAffinityConfig",
+        ],
     );
 }
 
@@ -48,6 +61,7 @@ fn create_layer_version() {
     >(
         "FC 2023-03-30 CreateLayerVersion",
         "{\"acl\":\"0\",\"code\":{\"location\":\"https://xyz.oss-cn-shanghai.aliyuncs.com/xxx/xxx/xxx\",\"repositoryType\":\"OSS\"},\"codeChecksum\":\"2825179536350****\",\"codeSize\":421,\"compatibleRuntime\":[\"python3.10\"],\"createTime\":\"2023-03-30T11:08:00Z\",\"description\":\"My first layer\",\"layerName\":\"MyLayer\",\"layerVersionArn\":\"acs:fc:cn-beijing:186824xxxxxx:layers/fc_layer/versions/1\",\"license\":\"Apache\",\"version\":1}",
+        &[],
     );
 }
 
@@ -58,6 +72,7 @@ fn create_session() {
     >(
         "FC 2023-03-30 CreateSession",
         "{\"containerId\":\"c-68999e02-16a1955c-d2a03d1ccs\",\"createdTime\":\"2025-04-01T08:15:27Z\",\"disableSessionIdReuse\":true,\"functionName\":\"functionName1\",\"lastModifiedTime\":\"2025-04-01T18:15:27Z\",\"nasConfig\":{\"groupId\":100,\"mountPoints\":[{\"enableTLS\":true,\"mountDir\":\"/home/test\",\"serverAddr\":\"***-uni85.cn-hangzhou.nas.com:/\"}],\"userId\":100},\"qualifier\":\"AliasName1\",\"sessionAffinityType\":\"HEADER_FIELD\",\"sessionId\":\"81f70ae156904eb9b7d43e12f511fe58\",\"sessionIdleTimeoutInSeconds\":1800,\"sessionStatus\":\"Active\",\"sessionTTLInSeconds\":21600}",
+        &["disableSessionIdReuse"],
     );
 }
 
@@ -68,6 +83,7 @@ fn create_trigger() {
     >(
         "FC 2023-03-30 CreateTrigger",
         "{\"createdTime\":\"\",\"description\":\"\",\"httpTrigger\":{\"urlInternet\":\"https://svc-func-xxxxxxxx.cn-hangzhou.fcapp.run\",\"urlIntranet\":\"https://svc-func-xxxxxxxx.cn-hangzhou-vpc.fcapp.run\"},\"invocationRole\":\"\",\"lastModifiedTime\":\"\",\"qualifier\":\"\",\"sourceArn\":\"\",\"status\":\"\",\"targetArn\":\"\",\"triggerConfig\":\"\",\"triggerId\":\"\",\"triggerName\":\"\",\"triggerType\":\"\"}",
+        &[],
     );
 }
 
@@ -75,91 +91,91 @@ fn create_trigger() {
 fn create_vpc_binding() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::create_vpc_binding::CreateVpcBindingResponse,
-    >("FC 2023-03-30 CreateVpcBinding", "{}");
+    >("FC 2023-03-30 CreateVpcBinding", "{}", &[]);
 }
 
 #[test]
 fn delete_alias() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_alias::DeleteAliasResponse,
-    >("FC 2023-03-30 DeleteAlias", "{}");
+    >("FC 2023-03-30 DeleteAlias", "{}", &[]);
 }
 
 #[test]
 fn delete_async_invoke_config() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_async_invoke_config::DeleteAsyncInvokeConfigResponse,
-    >("FC 2023-03-30 DeleteAsyncInvokeConfig", "{}");
+    >("FC 2023-03-30 DeleteAsyncInvokeConfig", "{}", &[]);
 }
 
 #[test]
 fn delete_concurrency_config() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_concurrency_config::DeleteConcurrencyConfigResponse,
-    >("FC 2023-03-30 DeleteConcurrencyConfig", "{}");
+    >("FC 2023-03-30 DeleteConcurrencyConfig", "{}", &[]);
 }
 
 #[test]
 fn delete_custom_domain() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_custom_domain::DeleteCustomDomainResponse,
-    >("FC 2023-03-30 DeleteCustomDomain", "{}");
+    >("FC 2023-03-30 DeleteCustomDomain", "{}", &[]);
 }
 
 #[test]
 fn delete_function() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_function::DeleteFunctionResponse,
-    >("FC 2023-03-30 DeleteFunction", "{}");
+    >("FC 2023-03-30 DeleteFunction", "{}", &[]);
 }
 
 #[test]
 fn delete_function_version() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_function_version::DeleteFunctionVersionResponse,
-    >("FC 2023-03-30 DeleteFunctionVersion", "{}");
+    >("FC 2023-03-30 DeleteFunctionVersion", "{}", &[]);
 }
 
 #[test]
 fn delete_layer_version() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_layer_version::DeleteLayerVersionResponse,
-    >("FC 2023-03-30 DeleteLayerVersion", "{}");
+    >("FC 2023-03-30 DeleteLayerVersion", "{}", &[]);
 }
 
 #[test]
 fn delete_provision_config() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_provision_config::DeleteProvisionConfigResponse,
-    >("FC 2023-03-30 DeleteProvisionConfig", "{}");
+    >("FC 2023-03-30 DeleteProvisionConfig", "{}", &[]);
 }
 
 #[test]
 fn delete_scaling_config() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_scaling_config::DeleteScalingConfigResponse,
-    >("FC 2023-03-30 DeleteScalingConfig", "{}");
+    >("FC 2023-03-30 DeleteScalingConfig", "{}", &[]);
 }
 
 #[test]
 fn delete_session() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_session::DeleteSessionResponse,
-    >("FC 2023-03-30 DeleteSession", "{}");
+    >("FC 2023-03-30 DeleteSession", "{}", &[]);
 }
 
 #[test]
 fn delete_trigger() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_trigger::DeleteTriggerResponse,
-    >("FC 2023-03-30 DeleteTrigger", "{}");
+    >("FC 2023-03-30 DeleteTrigger", "{}", &[]);
 }
 
 #[test]
 fn delete_vpc_binding() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::delete_vpc_binding::DeleteVpcBindingResponse,
-    >("FC 2023-03-30 DeleteVpcBinding", "{}");
+    >("FC 2023-03-30 DeleteVpcBinding", "{}", &[]);
 }
 
 #[test]
@@ -169,6 +185,7 @@ fn describe_regions() {
     >(
         "FC 2023-03-30 DescribeRegions",
         "{\"Regions\":{\"Region\":[{\"LocalName\":\"\",\"RegionId\":\"\"}]}}",
+        &[],
     );
 }
 
@@ -176,14 +193,14 @@ fn describe_regions() {
 fn disable_function_invocation() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::disable_function_invocation::DisableFunctionInvocationResponse,
-    >("FC 2023-03-30 DisableFunctionInvocation", "{\"success\":true}");
+    >("FC 2023-03-30 DisableFunctionInvocation", "{\"success\":true}", &[]);
 }
 
 #[test]
 fn enable_function_invocation() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::enable_function_invocation::EnableFunctionInvocationResponse,
-    >("FC 2023-03-30 EnableFunctionInvocation", "{\"success\":true}");
+    >("FC 2023-03-30 EnableFunctionInvocation", "{\"success\":true}", &[]);
 }
 
 #[test]
@@ -193,6 +210,7 @@ fn get_alias() {
     >(
         "FC 2023-03-30 GetAlias",
         "{\"additionalVersionWeight\":{\"key\":0.5},\"aliasName\":\"prod\",\"createdTime\":\"2006-01-02T15:04:05Z07:00\",\"description\":\"alias for pre env\",\"lastModifiedTime\":\"2006-01-02T15:04:05Z07:00\",\"versionId\":\"1\"}",
+        &[],
     );
 }
 
@@ -203,6 +221,7 @@ fn get_async_invoke_config() {
     >(
         "FC 2023-03-30 GetAsyncInvokeConfig",
         "{\"asyncTask\":true,\"createdTime\":\"2006-01-02T15:04:05Z07:00\",\"destinationConfig\":{\"onFailure\":{\"destination\":\"acs:fc:cn-shanghai:xxx:functions/f1\"},\"onSuccess\":{\"destination\":\"acs:fc:cn-shanghai:xxx:functions/f1\"}},\"functionArn\":\"acs:fc:cn-shanghai:1234/functions/my-func\",\"lastModifiedTime\":\"2006-01-02T15:04:05Z07:00\",\"maxAsyncEventAgeInSeconds\":3600,\"maxAsyncRetryAttempts\":3}",
+        &[],
     );
 }
 
@@ -213,6 +232,7 @@ fn get_async_task() {
     >(
         "FC 2023-03-30 GetAsyncTask",
         "{\"alreadyRetriedTimes\":3,\"destinationStatus\":\"Succeeded\",\"durationMs\":1000,\"endTime\":1633449590000,\"events\":[{\"eventDetail\":\"body\",\"eventId\":1,\"status\":\"Succeeded\",\"timestamp\":1647420449721}],\"functionArn\":\"acs:fc:cn-shanghai:1234/functions/my-func\",\"instanceId\":\"D4-*******9FD1-882707E\",\"qualifier\":\"prod\",\"requestId\":\"e026ae92-61e5-472f-b32d-1c9e3c4e****\",\"returnPayload\":\"result\",\"startedTime\":1633449590000,\"status\":\"Running\",\"taskErrorMessage\":\"UnhandledInvocationError\",\"taskId\":\"e026ae92-61e5-472f-b32d-1c9e3c4e****\",\"taskPayload\":\"body\"}",
+        &[],
     );
 }
 
@@ -223,6 +243,7 @@ fn get_concurrency_config() {
     >(
         "FC 2023-03-30 GetConcurrencyConfig",
         "{\"functionArn\":\"acs:fc:cn-shanghai:123:functions/demo\",\"reservedConcurrency\":10}",
+        &[],
     );
 }
 
@@ -233,6 +254,7 @@ fn get_custom_domain() {
     >(
         "FC 2023-03-30 GetCustomDomain",
         "{\"accountId\":\"\",\"apiVersion\":\"2023-03-30\",\"authConfig\":{\"authInfo\":\"{}\",\"authType\":\"anonymous, function, jwt\"},\"certConfig\":{\"certName\":\"my-cert\",\"certificate\":\"PEM format\",\"privateKey\":\"PEM format\"},\"createdTime\":\"2023-03-30T08:02:19Z\",\"domainName\":\"example.com\",\"lastModifiedTime\":\"2023-03-30T08:02:19Z\",\"protocol\":\"HTTP\",\"routeConfig\":{\"routes\":[{\"functionName\":\"myFunction\",\"methods\":[\"GET\"],\"path\":\"/api/*\",\"qualifier\":\"myAlias\",\"rewriteConfig\":{\"equalRules\":[{\"match\":\"/old\",\"replacement\":\"/new\"}],\"regexRules\":[{\"match\":\"^/api/.+?/(.*)\",\"replacement\":\"/api/v2/$1\"}],\"wildcardRules\":[{\"match\":\"/api/*\",\"replacement\":\"/$1\"}]}}]},\"subdomainCount\":\"1\",\"tlsConfig\":{\"cipherSuites\":[\"TLS_RSA_WITH_RC4_128_SHA\"],\"maxVersion\":\"TLSv1.3\",\"minVersion\":\"TLSv1.0\"},\"wafConfig\":{\"enableWAF\":true}}",
+        &[],
     );
 }
 
@@ -243,6 +265,16 @@ fn get_function() {
     >(
         "FC 2023-03-30 GetFunction",
         "{\"codeChecksum\":\"2825179536350****\",\"codeSize\":412,\"cpu\":1,\"createdTime\":\"2023-04-01T08:15:27Z\",\"customContainerConfig\":{\"accelerationInfo\":{\"status\":\"deprecated\"},\"accelerationType\":\"deprecated\",\"acrInstanceId\":\"deprecated\",\"command\":[\"arg1\"],\"entrypoint\":[\"/code/bootstrap\"],\"healthCheckConfig\":{\"failureThreshold\":1,\"httpGetUrl\":\"/ready\",\"initialDelaySeconds\":1,\"periodSeconds\":1,\"successThreshold\":2,\"timeoutSeconds\":2},\"image\":\"registry-vpc.cn-hangzhou.aliyuncs.com/fc-demo/helloworld:v1\",\"port\":9000,\"registryConfig\":{\"authConfig\":{\"password\":\"abc***\",\"userName\":\"admin\"},\"certConfig\":{\"insecure\":true,\"rootCaCertBase64\":\"cm9vdF9jYV9jZXJ0\"},\"networkConfig\":{\"securityGroupId\":\"sg-xxxxxxxxxxxxxx\",\"vSwitchId\":\"vsw-xxxxxxxxxxxxxx\",\"vpcId\":\"vpc-xxxxxxxxxxxxxx\"}},\"resolvedImageUri\":\"stand-sh-registry-vpc.cn-shanghai.cr.aliyuncs.com/fc-demo2/springboot-helloworld@sha256:68d1****0d64d6\"},\"customDNS\":{\"dnsOptions\":[{\"name\":\"ndots\",\"value\":\"2\"}],\"nameServers\":[\"8.8.x.x\"],\"searches\":[\"ns1.svc.cluster-domain.example\"]},\"customRuntimeConfig\":{\"args\":[\"arg1\"],\"command\":[\"/code/bootstrap\"],\"healthCheckConfig\":{\"failureThreshold\":1,\"httpGetUrl\":\"/ready\",\"initialDelaySeconds\":1,\"periodSeconds\":1,\"successThreshold\":2,\"timeoutSeconds\":2},\"port\":9000},\"description\":\"my function\",\"disableInjectCredentials\":\"\",\"disableOndemand\":true,\"diskSize\":512,\"enableLongLiving\":true,\"environmentVariables\":{\"key\":\"value1\"},\"functionArn\":\"acs:fc:cn-shanghai:123:functions/functionName\",\"functionId\":\"aa715851-1c20-4b89-a8fb-***\",\"functionName\":\"my-function-1\",\"gpuConfig\":{\"gpuMemorySize\":2048,\"gpuType\":\"fc.gpu.tesla.1\"},\"handler\":\"index.handler\",\"idleTimeout\":100,\"instanceConcurrency\":1,\"instanceIsolationMode\":\"\",\"instanceLifecycleConfig\":{\"initializer\":{\"command\":[\"curl -X POST 'http://localhost:9000/preWarm\"],\"handler\":\"index.initializer\",\"timeout\":10},\"preStop\":{\"command\":[\"curl -X POST 'http://localhost:9000/preWarm\"],\"handler\":\"index.initializer\",\"timeout\":10}},\"internetAccess\":true,\"invocationRestriction\":{\"disable\":true,\"lastModifiedTime\":\"\",\"reason\":\"\"},\"lastModifiedTime\":\"2023-05-01T08:15:27Z\",\"lastUpdateStatus\":\"InProgress\",\"lastUpdateStatusReason\":\"The system is currently processing the acceleration optimization for the image.\",\"lastUpdateStatusReasonCode\":\"ImageOptimizing\",\"layers\":[{\"arn\":\"acs:fc:cn-beijing:186824xxxxxx:layers/fc_layer/versions/1\",\"size\":421}],\"logConfig\":{\"enableInstanceMetrics\":true,\"enableRequestMetrics\":true,\"logBeginRule\":\"DefaultRegex\",\"logstore\":\"test-logstore\",\"project\":\"test-project\"},\"memorySize\":512,\"nasConfig\":{\"groupId\":100,\"mountPoints\":[{\"enableTLS\":true,\"mountDir\":\"/home/test\",\"serverAddr\":\"***-uni85.cn-hangzhou.nas.com:/\"}],\"userId\":100},\"ossMountConfig\":{\"mountPoints\":[{\"bucketName\":\"my-bucket\",\"bucketPath\":\"/my-dir\",\"endpoint\":\"http://oss-cn-shanghai.aliyuncs.com\",\"mountDir\":\"/mnt/dir\",\"readOnly\":true}]},\"polarFsConfig\":{\"groupId\":0,\"mountPoints\":[{\"instanceId\":\"\",\"mountDir\":\"\",\"remoteDir\":\"\"}],\"userId\":0},\"resourceGroupId\":\"\",\"role\":\"acs:ram::188077086902****:role/fc-test\",\"runtime\":\"python3.10\",\"sessionAffinity\":\"\",\"sessionAffinityConfig\":\"{\\\\\\\"sseEndpointPath\\\\\\\":\\\\\\\"/sse\\\\\\\", \\\\\\\"sessionConcurrencyPerInstance\\\\\\\":20}\",\"state\":\"Pending\",\"stateReason\":\"Function creating\",\"stateReasonCode\":\"Creating\",\"tags\":[{\"Key\":\"k1\",\"Value\":\"v1\"}],\"timeout\":60,\"tracingConfig\":{\"params\":{\"key\":\"tracing_analysis_jaeger_endpoint\"},\"type\":\"Jaeger\"},\"vpcConfig\":{\"role\":\"acs:ram::188077086902****:role/fc-test\",\"securityGroupId\":\"sg-bp18hj1wtxgy3b0***\",\"vSwitchIds\":[\"vsw-bp1ozpcrdc6r****\"],\"vpcId\":\"vpc-***\"}}",
+        &[
+            "disableInjectCredentials",
+            "enableLongLiving",
+            "idleTimeout",
+            "instanceIsolationMode",
+            "polarFsConfig",
+            "resourceGroupId",
+            "sessionAffinity",
+            "sessionAffinityConfig",
+        ],
     );
 }
 
@@ -253,6 +285,7 @@ fn get_function_code() {
     >(
         "FC 2023-03-30 GetFunctionCode",
         "{\"checksum\":\"1234567890\",\"url\":\"http://func-code.oss-cn-shanghai.aliyuncs.com/1a2b3c4d5e6f\"}",
+        &[],
     );
 }
 
@@ -263,6 +296,7 @@ fn get_layer_version() {
     >(
         "FC 2023-03-30 GetLayerVersion",
         "{\"acl\":\"0\",\"code\":{\"location\":\"https://xyz.oss-cn-shanghai.aliyuncs.com/xxx/xxx/xxx\",\"repositoryType\":\"OSS\"},\"codeChecksum\":\"2825179536350****\",\"codeSize\":421,\"compatibleRuntime\":[\"python3.10\"],\"createTime\":\"2023-03-30T11:08:00Z\",\"description\":\"My first layer\",\"layerName\":\"MyLayer\",\"layerVersionArn\":\"acs:fc:cn-beijing:186824xxxxxx:layers/fc_layer/versions/1\",\"license\":\"Apache\",\"version\":1}",
+        &[],
     );
 }
 
@@ -273,6 +307,7 @@ fn get_layer_version_by_arn() {
     >(
         "FC 2023-03-30 GetLayerVersionByArn",
         "{\"acl\":\"0\",\"code\":{\"location\":\"https://xyz.oss-cn-shanghai.aliyuncs.com/xxx/xxx/xxx\",\"repositoryType\":\"OSS\"},\"codeChecksum\":\"2825179536350****\",\"codeSize\":421,\"compatibleRuntime\":[\"python3.10\"],\"createTime\":\"2023-03-30T11:08:00Z\",\"description\":\"My first layer\",\"layerName\":\"MyLayer\",\"layerVersionArn\":\"acs:fc:cn-beijing:186824xxxxxx:layers/fc_layer/versions/1\",\"license\":\"Apache\",\"version\":1}",
+        &[],
     );
 }
 
@@ -283,6 +318,7 @@ fn get_provision_config() {
     >(
         "FC 2023-03-30 GetProvisionConfig",
         "{\"alwaysAllocateCPU\":true,\"alwaysAllocateGPU\":true,\"current\":1,\"currentError\":\"image not found\",\"defaultTarget\":5,\"functionArn\":\"acs:fc:cn-shanghai:124:functions/myFunction/prod\",\"scheduledActions\":[{\"endTime\":\"2024-03-10T10:10:10\",\"name\":\"test_1\",\"scheduleExpression\":\"cron(0 0 22 * * *)\",\"startTime\":\"2023-03-10T10:10:10\",\"target\":50,\"timeZone\":\"Asia/Shanghai\"}],\"target\":5,\"targetTrackingPolicies\":[{\"endTime\":\"2024-03-10T10:10:10\",\"maxCapacity\":10,\"metricTarget\":0.6,\"metricType\":\"CPUUtilization\",\"minCapacity\":1,\"name\":\"test_1\",\"startTime\":\"2023-03-10T10:10:10\",\"timeZone\":\"Asia/Shanghai\"}]}",
+        &[],
     );
 }
 
@@ -293,6 +329,7 @@ fn get_scaling_config() {
     >(
         "FC 2023-03-30 GetScalingConfig",
         "{\"currentError\":\"\",\"currentInstances\":0,\"enableMixMode\":true,\"enableOnDemandScaling\":true,\"functionArn\":\"\",\"horizontalScalingPolicies\":[{\"endTime\":\"\",\"maxInstances\":0,\"metricTarget\":0,\"metricType\":\"\",\"minInstances\":0,\"name\":\"\",\"startTime\":\"\",\"timeZone\":\"\"}],\"minInstances\":0,\"requestDispatchPolicy\":\"\",\"residentPoolId\":\"\",\"scheduledPolicies\":[{\"endTime\":\"\",\"name\":\"\",\"scheduleExpression\":\"\",\"startTime\":\"\",\"target\":0,\"timeZone\":\"\"}],\"targetInstances\":0}",
+        &[],
     );
 }
 
@@ -303,6 +340,7 @@ fn get_session() {
     >(
         "FC 2023-03-30 GetSession",
         "{\"containerId\":\"c-68999e02-16a1955c-d2a03d1ccs\",\"createdTime\":\"2025-04-01T08:15:27Z\",\"disableSessionIdReuse\":true,\"functionName\":\"functionName1\",\"lastModifiedTime\":\"2025-04-01T18:15:27Z\",\"nasConfig\":{\"groupId\":100,\"mountPoints\":[{\"enableTLS\":true,\"mountDir\":\"/home/test\",\"serverAddr\":\"***-uni85.cn-hangzhou.nas.com:/\"}],\"userId\":100},\"qualifier\":\"AliasName1\",\"sessionAffinityType\":\"HEADER_FIELD\",\"sessionId\":\"81f70ae156904eb9b7d43e12f511fe58\",\"sessionIdleTimeoutInSeconds\":1800,\"sessionStatus\":\"Active\",\"sessionTTLInSeconds\":21600}",
+        &["disableSessionIdReuse"],
     );
 }
 
@@ -313,6 +351,7 @@ fn get_trigger() {
     >(
         "FC 2023-03-30 GetTrigger",
         "{\"createdTime\":\"\",\"description\":\"\",\"httpTrigger\":{\"urlInternet\":\"https://svc-func-xxxxxxxx.cn-hangzhou.fcapp.run\",\"urlIntranet\":\"https://svc-func-xxxxxxxx.cn-hangzhou-vpc.fcapp.run\"},\"invocationRole\":\"\",\"lastModifiedTime\":\"\",\"qualifier\":\"\",\"sourceArn\":\"\",\"status\":\"\",\"targetArn\":\"\",\"triggerConfig\":\"\",\"triggerId\":\"\",\"triggerName\":\"\",\"triggerType\":\"\"}",
+        &[],
     );
 }
 
@@ -320,7 +359,7 @@ fn get_trigger() {
 fn invoke_function() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::invoke_function::InvokeFunctionResponse,
-    >("FC 2023-03-30 InvokeFunction", "\"response\"");
+    >("FC 2023-03-30 InvokeFunction", "\"response\"", &[]);
 }
 
 #[test]
@@ -330,6 +369,7 @@ fn list_aliases() {
     >(
         "FC 2023-03-30 ListAliases",
         "{\"aliases\":[{\"additionalVersionWeight\":{\"key\":0.5},\"aliasName\":\"prod\",\"createdTime\":\"2006-01-02T15:04:05Z07:00\",\"description\":\"alias for pre env\",\"lastModifiedTime\":\"2006-01-02T15:04:05Z07:00\",\"versionId\":\"1\"}],\"nextToken\":\"test\"}",
+        &[],
     );
 }
 
@@ -340,6 +380,7 @@ fn list_async_invoke_configs() {
     >(
         "FC 2023-03-30 ListAsyncInvokeConfigs",
         "{\"configs\":[{\"asyncTask\":true,\"createdTime\":\"2006-01-02T15:04:05Z07:00\",\"destinationConfig\":{\"onFailure\":{\"destination\":\"acs:fc:cn-shanghai:xxx:functions/f1\"},\"onSuccess\":{\"destination\":\"acs:fc:cn-shanghai:xxx:functions/f1\"}},\"functionArn\":\"acs:fc:cn-shanghai:1234/functions/my-func\",\"lastModifiedTime\":\"2006-01-02T15:04:05Z07:00\",\"maxAsyncEventAgeInSeconds\":3600,\"maxAsyncRetryAttempts\":3}],\"nextToken\":\"8bj81uI8n****\"}",
+        &[],
     );
 }
 
@@ -350,6 +391,7 @@ fn list_async_tasks() {
     >(
         "FC 2023-03-30 ListAsyncTasks",
         "{\"nextToken\":\"\",\"tasks\":[{\"alreadyRetriedTimes\":3,\"destinationStatus\":\"Succeeded\",\"durationMs\":1000,\"endTime\":1633449590000,\"events\":[{\"eventDetail\":\"body\",\"eventId\":1,\"status\":\"Succeeded\",\"timestamp\":1647420449721}],\"functionArn\":\"acs:fc:cn-shanghai:1234/functions/my-func\",\"instanceId\":\"D4-*******9FD1-882707E\",\"qualifier\":\"prod\",\"requestId\":\"e026ae92-61e5-472f-b32d-1c9e3c4e****\",\"returnPayload\":\"result\",\"startedTime\":1633449590000,\"status\":\"Running\",\"taskErrorMessage\":\"UnhandledInvocationError\",\"taskId\":\"e026ae92-61e5-472f-b32d-1c9e3c4e****\",\"taskPayload\":\"body\"}]}",
+        &[],
     );
 }
 
@@ -360,6 +402,7 @@ fn list_concurrency_configs() {
     >(
         "FC 2023-03-30 ListConcurrencyConfigs",
         "{\"configs\":[{\"functionArn\":\"acs:fc:cn-shanghai:123:functions/demo\",\"reservedConcurrency\":10}],\"nextToken\":\"next_token\"}",
+        &[],
     );
 }
 
@@ -370,6 +413,7 @@ fn list_custom_domains() {
     >(
         "FC 2023-03-30 ListCustomDomains",
         "{\"customDomains\":[{\"accountId\":\"\",\"apiVersion\":\"2023-03-30\",\"authConfig\":{\"authInfo\":\"{}\",\"authType\":\"anonymous, function, jwt\"},\"certConfig\":{\"certName\":\"my-cert\",\"certificate\":\"PEM format\",\"privateKey\":\"PEM format\"},\"createdTime\":\"2023-03-30T08:02:19Z\",\"domainName\":\"example.com\",\"lastModifiedTime\":\"2023-03-30T08:02:19Z\",\"protocol\":\"HTTP\",\"routeConfig\":{\"routes\":[{\"functionName\":\"myFunction\",\"methods\":[\"GET\"],\"path\":\"/api/*\",\"qualifier\":\"myAlias\",\"rewriteConfig\":{\"equalRules\":[{\"match\":\"/old\",\"replacement\":\"/new\"}],\"regexRules\":[{\"match\":\"^/api/.+?/(.*)\",\"replacement\":\"/api/v2/$1\"}],\"wildcardRules\":[{\"match\":\"/api/*\",\"replacement\":\"/$1\"}]}}]},\"subdomainCount\":\"1\",\"tlsConfig\":{\"cipherSuites\":[\"TLS_RSA_WITH_RC4_128_SHA\"],\"maxVersion\":\"TLSv1.3\",\"minVersion\":\"TLSv1.0\"},\"wafConfig\":{\"enableWAF\":true}}],\"nextToken\":\"next_domain_name\"}",
+        &[],
     );
 }
 
@@ -380,6 +424,7 @@ fn list_function_versions() {
     >(
         "FC 2023-03-30 ListFunctionVersions",
         "{\"direction\":\"FORWARD\",\"nextToken\":\"3\",\"versions\":[{\"createdTime\":\"2006-01-02T15:04:05Z07:00\",\"description\":\"my version\",\"lastModifiedTime\":\"2006-01-02T15:04:05Z07:00\",\"versionId\":\"1\"}]}",
+        &[],
     );
 }
 
@@ -390,6 +435,7 @@ fn list_functions() {
     >(
         "FC 2023-03-30 ListFunctions",
         "{\"functions\":[{\"codeChecksum\":\"2825179536350****\",\"codeSize\":412,\"cpu\":1,\"createdTime\":\"2023-04-01T08:15:27Z\",\"customContainerConfig\":{\"accelerationInfo\":{\"status\":\"deprecated\"},\"accelerationType\":\"deprecated\",\"acrInstanceId\":\"deprecated\",\"command\":[\"arg1\"],\"entrypoint\":[\"/code/bootstrap\"],\"healthCheckConfig\":{\"failureThreshold\":1,\"httpGetUrl\":\"/ready\",\"initialDelaySeconds\":1,\"periodSeconds\":1,\"successThreshold\":2,\"timeoutSeconds\":2},\"image\":\"registry-vpc.cn-hangzhou.aliyuncs.com/fc-demo/helloworld:v1\",\"port\":9000,\"registryConfig\":{\"authConfig\":{\"password\":\"abc***\",\"userName\":\"admin\"},\"certConfig\":{\"insecure\":true,\"rootCaCertBase64\":\"cm9vdF9jYV9jZXJ0\"},\"networkConfig\":{\"securityGroupId\":\"sg-xxxxxxxxxxxxxx\",\"vSwitchId\":\"vsw-xxxxxxxxxxxxxx\",\"vpcId\":\"vpc-xxxxxxxxxxxxxx\"}},\"resolvedImageUri\":\"stand-sh-registry-vpc.cn-shanghai.cr.aliyuncs.com/fc-demo2/springboot-helloworld@sha256:68d1****0d64d6\"},\"customDNS\":{\"dnsOptions\":[{\"name\":\"ndots\",\"value\":\"2\"}],\"nameServers\":[\"8.8.x.x\"],\"searches\":[\"ns1.svc.cluster-domain.example\"]},\"customRuntimeConfig\":{\"args\":[\"arg1\"],\"command\":[\"/code/bootstrap\"],\"healthCheckConfig\":{\"failureThreshold\":1,\"httpGetUrl\":\"/ready\",\"initialDelaySeconds\":1,\"periodSeconds\":1,\"successThreshold\":2,\"timeoutSeconds\":2},\"port\":9000},\"description\":\"my function\",\"disableInjectCredentials\":\"\",\"disableOndemand\":true,\"diskSize\":512,\"enableLongLiving\":true,\"environmentVariables\":{\"key\":\"value1\"},\"functionArn\":\"acs:fc:cn-shanghai:123:functions/functionName\",\"functionId\":\"aa715851-1c20-4b89-a8fb-***\",\"functionName\":\"my-function-1\",\"gpuConfig\":{\"gpuMemorySize\":2048,\"gpuType\":\"fc.gpu.tesla.1\"},\"handler\":\"index.handler\",\"idleTimeout\":100,\"instanceConcurrency\":1,\"instanceIsolationMode\":\"\",\"instanceLifecycleConfig\":{\"initializer\":{\"command\":[\"curl -X POST 'http://localhost:9000/preWarm\"],\"handler\":\"index.initializer\",\"timeout\":10},\"preStop\":{\"command\":[\"curl -X POST 'http://localhost:9000/preWarm\"],\"handler\":\"index.initializer\",\"timeout\":10}},\"internetAccess\":true,\"invocationRestriction\":{\"disable\":true,\"lastModifiedTime\":\"\",\"reason\":\"\"},\"lastModifiedTime\":\"2023-05-01T08:15:27Z\",\"lastUpdateStatus\":\"InProgress\",\"lastUpdateStatusReason\":\"The system is currently processing the acceleration optimization for the image.\",\"lastUpdateStatusReasonCode\":\"ImageOptimizing\",\"layers\":[{\"arn\":\"acs:fc:cn-beijing:186824xxxxxx:layers/fc_layer/versions/1\",\"size\":421}],\"logConfig\":{\"enableInstanceMetrics\":true,\"enableRequestMetrics\":true,\"logBeginRule\":\"DefaultRegex\",\"logstore\":\"test-logstore\",\"project\":\"test-project\"},\"memorySize\":512,\"nasConfig\":{\"groupId\":100,\"mountPoints\":[{\"enableTLS\":true,\"mountDir\":\"/home/test\",\"serverAddr\":\"***-uni85.cn-hangzhou.nas.com:/\"}],\"userId\":100},\"ossMountConfig\":{\"mountPoints\":[{\"bucketName\":\"my-bucket\",\"bucketPath\":\"/my-dir\",\"endpoint\":\"http://oss-cn-shanghai.aliyuncs.com\",\"mountDir\":\"/mnt/dir\",\"readOnly\":true}]},\"polarFsConfig\":{\"groupId\":0,\"mountPoints\":[{\"instanceId\":\"\",\"mountDir\":\"\",\"remoteDir\":\"\"}],\"userId\":0},\"resourceGroupId\":\"\",\"role\":\"acs:ram::188077086902****:role/fc-test\",\"runtime\":\"python3.10\",\"sessionAffinity\":\"\",\"sessionAffinityConfig\":\"{\\\\\\\"sseEndpointPath\\\\\\\":\\\\\\\"/sse\\\\\\\", \\\\\\\"sessionConcurrencyPerInstance\\\\\\\":20}\",\"state\":\"Pending\",\"stateReason\":\"Function creating\",\"stateReasonCode\":\"Creating\",\"tags\":[{\"Key\":\"k1\",\"Value\":\"v1\"}],\"timeout\":60,\"tracingConfig\":{\"params\":{\"key\":\"tracing_analysis_jaeger_endpoint\"},\"type\":\"Jaeger\"},\"vpcConfig\":{\"role\":\"acs:ram::188077086902****:role/fc-test\",\"securityGroupId\":\"sg-bp18hj1wtxgy3b0***\",\"vSwitchIds\":[\"vsw-bp1ozpcrdc6r****\"],\"vpcId\":\"vpc-***\"}}],\"nextToken\":\"next_function_name\"}",
+        &[],
     );
 }
 
@@ -400,6 +446,7 @@ fn list_instances() {
     >(
         "FC 2023-03-30 ListInstances",
         "{\"instances\":[{\"createdTimeMs\":0,\"destroyedTimeMs\":0,\"instanceId\":\"1ef6b6ff-7f7b-485e-ab49-501ac681****\",\"qualifier\":\"\",\"resourceType\":\"\",\"status\":\"\",\"versionId\":\"\"}],\"requestId\":\"\"}",
+        &[],
     );
 }
 
@@ -410,6 +457,7 @@ fn list_layer_versions() {
     >(
         "FC 2023-03-30 ListLayerVersions",
         "{\"layers\":[{\"acl\":\"0\",\"code\":{\"location\":\"https://xyz.oss-cn-shanghai.aliyuncs.com/xxx/xxx/xxx\",\"repositoryType\":\"OSS\"},\"codeChecksum\":\"2825179536350****\",\"codeSize\":421,\"compatibleRuntime\":[\"python3.10\"],\"createTime\":\"2023-03-30T11:08:00Z\",\"description\":\"My first layer\",\"layerName\":\"MyLayer\",\"layerVersionArn\":\"acs:fc:cn-beijing:186824xxxxxx:layers/fc_layer/versions/1\",\"license\":\"Apache\",\"version\":1}],\"nextVersion\":10}",
+        &[],
     );
 }
 
@@ -420,6 +468,7 @@ fn list_layers() {
     >(
         "FC 2023-03-30 ListLayers",
         "{\"layers\":[{\"acl\":\"0\",\"code\":{\"location\":\"https://xyz.oss-cn-shanghai.aliyuncs.com/xxx/xxx/xxx\",\"repositoryType\":\"OSS\"},\"codeChecksum\":\"2825179536350****\",\"codeSize\":421,\"compatibleRuntime\":[\"python3.10\"],\"createTime\":\"2023-03-30T11:08:00Z\",\"description\":\"My first layer\",\"layerName\":\"MyLayer\",\"layerVersionArn\":\"acs:fc:cn-beijing:186824xxxxxx:layers/fc_layer/versions/1\",\"license\":\"Apache\",\"version\":1}],\"nextToken\":\"next-layer-name\"}",
+        &[],
     );
 }
 
@@ -430,6 +479,7 @@ fn list_provision_configs() {
     >(
         "FC 2023-03-30 ListProvisionConfigs",
         "{\"nextToken\":\"next_token\",\"provisionConfigs\":[{\"alwaysAllocateCPU\":true,\"alwaysAllocateGPU\":true,\"current\":1,\"currentError\":\"image not found\",\"defaultTarget\":5,\"functionArn\":\"acs:fc:cn-shanghai:124:functions/myFunction/prod\",\"scheduledActions\":[{\"endTime\":\"2024-03-10T10:10:10\",\"name\":\"test_1\",\"scheduleExpression\":\"cron(0 0 22 * * *)\",\"startTime\":\"2023-03-10T10:10:10\",\"target\":50,\"timeZone\":\"Asia/Shanghai\"}],\"target\":5,\"targetTrackingPolicies\":[{\"endTime\":\"2024-03-10T10:10:10\",\"maxCapacity\":10,\"metricTarget\":0.6,\"metricType\":\"CPUUtilization\",\"minCapacity\":1,\"name\":\"test_1\",\"startTime\":\"2023-03-10T10:10:10\",\"timeZone\":\"Asia/Shanghai\"}]}]}",
+        &[],
     );
 }
 
@@ -440,6 +490,7 @@ fn list_scaling_configs() {
     >(
         "FC 2023-03-30 ListScalingConfigs",
         "{\"nextToken\":\"\",\"scalingConfigs\":[{\"currentError\":\"\",\"currentInstances\":0,\"enableMixMode\":true,\"enableOnDemandScaling\":true,\"functionArn\":\"\",\"horizontalScalingPolicies\":[{\"endTime\":\"\",\"maxInstances\":0,\"metricTarget\":0,\"metricType\":\"\",\"minInstances\":0,\"name\":\"\",\"startTime\":\"\",\"timeZone\":\"\"}],\"minInstances\":0,\"requestDispatchPolicy\":\"\",\"residentPoolId\":\"\",\"scheduledPolicies\":[{\"endTime\":\"\",\"name\":\"\",\"scheduleExpression\":\"\",\"startTime\":\"\",\"target\":0,\"timeZone\":\"\"}],\"targetInstances\":0}]}",
+        &[],
     );
 }
 
@@ -450,6 +501,7 @@ fn list_sessions() {
     >(
         "FC 2023-03-30 ListSessions",
         "{\"nextToken\":\"MTIzNCNhYmM=\",\"sessions\":[{\"containerId\":\"c-68999e02-16a1955c-d2a03d1ccs\",\"createdTime\":\"2025-04-01T08:15:27Z\",\"disableSessionIdReuse\":true,\"functionName\":\"functionName1\",\"lastModifiedTime\":\"2025-04-01T18:15:27Z\",\"nasConfig\":{\"groupId\":100,\"mountPoints\":[{\"enableTLS\":true,\"mountDir\":\"/home/test\",\"serverAddr\":\"***-uni85.cn-hangzhou.nas.com:/\"}],\"userId\":100},\"qualifier\":\"AliasName1\",\"sessionAffinityType\":\"HEADER_FIELD\",\"sessionId\":\"81f70ae156904eb9b7d43e12f511fe58\",\"sessionIdleTimeoutInSeconds\":1800,\"sessionStatus\":\"Active\",\"sessionTTLInSeconds\":21600}]}",
+        &[],
     );
 }
 
@@ -460,6 +512,7 @@ fn list_tag_resources() {
     >(
         "FC 2023-03-30 ListTagResources",
         "{\"NextToken\":\"next_token\",\"RequestId\":\"\",\"TagResources\":[{\"ResourceId\":\"acs:fc:cn-shanghai:****:functions/demo\",\"ResourceType\":\"ALIYUN::FC::FUNCTION\",\"TagKey\":\"key1\",\"TagValue\":\"key1\"}]}",
+        &[],
     );
 }
 
@@ -470,6 +523,7 @@ fn list_triggers() {
     >(
         "FC 2023-03-30 ListTriggers",
         "{\"nextToken\":\"next_token\",\"triggers\":[{\"createdTime\":\"\",\"description\":\"\",\"httpTrigger\":{\"urlInternet\":\"https://svc-func-xxxxxxxx.cn-hangzhou.fcapp.run\",\"urlIntranet\":\"https://svc-func-xxxxxxxx.cn-hangzhou-vpc.fcapp.run\"},\"invocationRole\":\"\",\"lastModifiedTime\":\"\",\"qualifier\":\"\",\"sourceArn\":\"\",\"status\":\"\",\"targetArn\":\"\",\"triggerConfig\":\"\",\"triggerId\":\"\",\"triggerName\":\"\",\"triggerType\":\"\"}]}",
+        &[],
     );
 }
 
@@ -477,7 +531,11 @@ fn list_triggers() {
 fn list_vpc_bindings() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::list_vpc_bindings::ListVpcBindingsResponse,
-    >("FC 2023-03-30 ListVpcBindings", "{\"vpcIds\":[\"vpc-8vb8x8dggvr0axxxxxxxx\"]}");
+    >(
+        "FC 2023-03-30 ListVpcBindings",
+        "{\"vpcIds\":[\"vpc-8vb8x8dggvr0axxxxxxxx\"]}",
+        &[],
+    );
 }
 
 #[test]
@@ -487,6 +545,7 @@ fn publish_function_version() {
     >(
         "FC 2023-03-30 PublishFunctionVersion",
         "{\"createdTime\":\"2006-01-02T15:04:05Z07:00\",\"description\":\"my version\",\"lastModifiedTime\":\"2006-01-02T15:04:05Z07:00\",\"versionId\":\"1\"}",
+        &[],
     );
 }
 
@@ -497,6 +556,7 @@ fn put_async_invoke_config() {
     >(
         "FC 2023-03-30 PutAsyncInvokeConfig",
         "{\"asyncTask\":true,\"createdTime\":\"2006-01-02T15:04:05Z07:00\",\"destinationConfig\":{\"onFailure\":{\"destination\":\"acs:fc:cn-shanghai:xxx:functions/f1\"},\"onSuccess\":{\"destination\":\"acs:fc:cn-shanghai:xxx:functions/f1\"}},\"functionArn\":\"acs:fc:cn-shanghai:1234/functions/my-func\",\"lastModifiedTime\":\"2006-01-02T15:04:05Z07:00\",\"maxAsyncEventAgeInSeconds\":3600,\"maxAsyncRetryAttempts\":3}",
+        &[],
     );
 }
 
@@ -507,6 +567,7 @@ fn put_concurrency_config() {
     >(
         "FC 2023-03-30 PutConcurrencyConfig",
         "{\"functionArn\":\"acs:fc:cn-shanghai:123:functions/demo\",\"reservedConcurrency\":10}",
+        &[],
     );
 }
 
@@ -514,7 +575,7 @@ fn put_concurrency_config() {
 fn put_layer_acl() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::put_layer_acl::PutLayerAclResponse,
-    >("FC 2023-03-30 PutLayerACL", "{}");
+    >("FC 2023-03-30 PutLayerACL", "{}", &[]);
 }
 
 #[test]
@@ -524,6 +585,7 @@ fn put_provision_config() {
     >(
         "FC 2023-03-30 PutProvisionConfig",
         "{\"alwaysAllocateCPU\":true,\"alwaysAllocateGPU\":true,\"current\":1,\"currentError\":\"image not found\",\"defaultTarget\":5,\"functionArn\":\"acs:fc:cn-shanghai:124:functions/myFunction/prod\",\"scheduledActions\":[{\"endTime\":\"2024-03-10T10:10:10\",\"name\":\"test_1\",\"scheduleExpression\":\"cron(0 0 22 * * *)\",\"startTime\":\"2023-03-10T10:10:10\",\"target\":50,\"timeZone\":\"Asia/Shanghai\"}],\"target\":5,\"targetTrackingPolicies\":[{\"endTime\":\"2024-03-10T10:10:10\",\"maxCapacity\":10,\"metricTarget\":0.6,\"metricType\":\"CPUUtilization\",\"minCapacity\":1,\"name\":\"test_1\",\"startTime\":\"2023-03-10T10:10:10\",\"timeZone\":\"Asia/Shanghai\"}]}",
+        &[],
     );
 }
 
@@ -534,6 +596,7 @@ fn put_scaling_config() {
     >(
         "FC 2023-03-30 PutScalingConfig",
         "{\"currentError\":\"\",\"currentInstances\":0,\"enableMixMode\":true,\"enableOnDemandScaling\":true,\"functionArn\":\"\",\"horizontalScalingPolicies\":[{\"endTime\":\"\",\"maxInstances\":0,\"metricTarget\":0,\"metricType\":\"\",\"minInstances\":0,\"name\":\"\",\"startTime\":\"\",\"timeZone\":\"\"}],\"minInstances\":0,\"requestDispatchPolicy\":\"\",\"residentPoolId\":\"\",\"scheduledPolicies\":[{\"endTime\":\"\",\"name\":\"\",\"scheduleExpression\":\"\",\"startTime\":\"\",\"target\":0,\"timeZone\":\"\"}],\"targetInstances\":0}",
+        &[],
     );
 }
 
@@ -541,21 +604,21 @@ fn put_scaling_config() {
 fn stop_async_task() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::stop_async_task::StopAsyncTaskResponse,
-    >("FC 2023-03-30 StopAsyncTask", "{}");
+    >("FC 2023-03-30 StopAsyncTask", "{}", &[]);
 }
 
 #[test]
 fn tag_resources() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::tag_resources::TagResourcesResponse,
-    >("FC 2023-03-30 TagResources", "{}");
+    >("FC 2023-03-30 TagResources", "{}", &[]);
 }
 
 #[test]
 fn untag_resources() {
     crate::check::<
         alibabacloud_sdk::fc_20230330::untag_resources::UntagResourcesResponse,
-    >("FC 2023-03-30 UntagResources", "{}");
+    >("FC 2023-03-30 UntagResources", "{}", &[]);
 }
 
 #[test]
@@ -565,6 +628,7 @@ fn update_alias() {
     >(
         "FC 2023-03-30 UpdateAlias",
         "{\"additionalVersionWeight\":{\"key\":0.5},\"aliasName\":\"prod\",\"createdTime\":\"2006-01-02T15:04:05Z07:00\",\"description\":\"alias for pre env\",\"lastModifiedTime\":\"2006-01-02T15:04:05Z07:00\",\"versionId\":\"1\"}",
+        &[],
     );
 }
 
@@ -575,6 +639,7 @@ fn update_custom_domain() {
     >(
         "FC 2023-03-30 UpdateCustomDomain",
         "{\"accountId\":\"\",\"apiVersion\":\"2023-03-30\",\"authConfig\":{\"authInfo\":\"{}\",\"authType\":\"anonymous, function, jwt\"},\"certConfig\":{\"certName\":\"my-cert\",\"certificate\":\"PEM format\",\"privateKey\":\"PEM format\"},\"createdTime\":\"2023-03-30T08:02:19Z\",\"domainName\":\"example.com\",\"lastModifiedTime\":\"2023-03-30T08:02:19Z\",\"protocol\":\"HTTP\",\"routeConfig\":{\"routes\":[{\"functionName\":\"myFunction\",\"methods\":[\"GET\"],\"path\":\"/api/*\",\"qualifier\":\"myAlias\",\"rewriteConfig\":{\"equalRules\":[{\"match\":\"/old\",\"replacement\":\"/new\"}],\"regexRules\":[{\"match\":\"^/api/.+?/(.*)\",\"replacement\":\"/api/v2/$1\"}],\"wildcardRules\":[{\"match\":\"/api/*\",\"replacement\":\"/$1\"}]}}]},\"subdomainCount\":\"1\",\"tlsConfig\":{\"cipherSuites\":[\"TLS_RSA_WITH_RC4_128_SHA\"],\"maxVersion\":\"TLSv1.3\",\"minVersion\":\"TLSv1.0\"},\"wafConfig\":{\"enableWAF\":true}}",
+        &[],
     );
 }
 
@@ -585,6 +650,16 @@ fn update_function() {
     >(
         "FC 2023-03-30 UpdateFunction",
         "{\"codeChecksum\":\"2825179536350****\",\"codeSize\":412,\"cpu\":1,\"createdTime\":\"2023-04-01T08:15:27Z\",\"customContainerConfig\":{\"accelerationInfo\":{\"status\":\"deprecated\"},\"accelerationType\":\"deprecated\",\"acrInstanceId\":\"deprecated\",\"command\":[\"arg1\"],\"entrypoint\":[\"/code/bootstrap\"],\"healthCheckConfig\":{\"failureThreshold\":1,\"httpGetUrl\":\"/ready\",\"initialDelaySeconds\":1,\"periodSeconds\":1,\"successThreshold\":2,\"timeoutSeconds\":2},\"image\":\"registry-vpc.cn-hangzhou.aliyuncs.com/fc-demo/helloworld:v1\",\"port\":9000,\"registryConfig\":{\"authConfig\":{\"password\":\"abc***\",\"userName\":\"admin\"},\"certConfig\":{\"insecure\":true,\"rootCaCertBase64\":\"cm9vdF9jYV9jZXJ0\"},\"networkConfig\":{\"securityGroupId\":\"sg-xxxxxxxxxxxxxx\",\"vSwitchId\":\"vsw-xxxxxxxxxxxxxx\",\"vpcId\":\"vpc-xxxxxxxxxxxxxx\"}},\"resolvedImageUri\":\"stand-sh-registry-vpc.cn-shanghai.cr.aliyuncs.com/fc-demo2/springboot-helloworld@sha256:68d1****0d64d6\"},\"customDNS\":{\"dnsOptions\":[{\"name\":\"ndots\",\"value\":\"2\"}],\"nameServers\":[\"8.8.x.x\"],\"searches\":[\"ns1.svc.cluster-domain.example\"]},\"customRuntimeConfig\":{\"args\":[\"arg1\"],\"command\":[\"/code/bootstrap\"],\"healthCheckConfig\":{\"failureThreshold\":1,\"httpGetUrl\":\"/ready\",\"initialDelaySeconds\":1,\"periodSeconds\":1,\"successThreshold\":2,\"timeoutSeconds\":2},\"port\":9000},\"description\":\"my function\",\"disableInjectCredentials\":\"\",\"disableOndemand\":true,\"diskSize\":512,\"enableLongLiving\":true,\"environmentVariables\":{\"key\":\"value1\"},\"functionArn\":\"acs:fc:cn-shanghai:123:functions/functionName\",\"functionId\":\"aa715851-1c20-4b89-a8fb-***\",\"functionName\":\"my-function-1\",\"gpuConfig\":{\"gpuMemorySize\":2048,\"gpuType\":\"fc.gpu.tesla.1\"},\"handler\":\"index.handler\",\"idleTimeout\":100,\"instanceConcurrency\":1,\"instanceIsolationMode\":\"\",\"instanceLifecycleConfig\":{\"initializer\":{\"command\":[\"curl -X POST 'http://localhost:9000/preWarm\"],\"handler\":\"index.initializer\",\"timeout\":10},\"preStop\":{\"command\":[\"curl -X POST 'http://localhost:9000/preWarm\"],\"handler\":\"index.initializer\",\"timeout\":10}},\"internetAccess\":true,\"invocationRestriction\":{\"disable\":true,\"lastModifiedTime\":\"\",\"reason\":\"\"},\"lastModifiedTime\":\"2023-05-01T08:15:27Z\",\"lastUpdateStatus\":\"InProgress\",\"lastUpdateStatusReason\":\"The system is currently processing the acceleration optimization for the image.\",\"lastUpdateStatusReasonCode\":\"ImageOptimizing\",\"layers\":[{\"arn\":\"acs:fc:cn-beijing:186824xxxxxx:layers/fc_layer/versions/1\",\"size\":421}],\"logConfig\":{\"enableInstanceMetrics\":true,\"enableRequestMetrics\":true,\"logBeginRule\":\"DefaultRegex\",\"logstore\":\"test-logstore\",\"project\":\"test-project\"},\"memorySize\":512,\"nasConfig\":{\"groupId\":100,\"mountPoints\":[{\"enableTLS\":true,\"mountDir\":\"/home/test\",\"serverAddr\":\"***-uni85.cn-hangzhou.nas.com:/\"}],\"userId\":100},\"ossMountConfig\":{\"mountPoints\":[{\"bucketName\":\"my-bucket\",\"bucketPath\":\"/my-dir\",\"endpoint\":\"http://oss-cn-shanghai.aliyuncs.com\",\"mountDir\":\"/mnt/dir\",\"readOnly\":true}]},\"polarFsConfig\":{\"groupId\":0,\"mountPoints\":[{\"instanceId\":\"\",\"mountDir\":\"\",\"remoteDir\":\"\"}],\"userId\":0},\"resourceGroupId\":\"\",\"role\":\"acs:ram::188077086902****:role/fc-test\",\"runtime\":\"python3.10\",\"sessionAffinity\":\"\",\"sessionAffinityConfig\":\"{\\\\\\\"sseEndpointPath\\\\\\\":\\\\\\\"/sse\\\\\\\", \\\\\\\"sessionConcurrencyPerInstance\\\\\\\":20}\",\"state\":\"Pending\",\"stateReason\":\"Function creating\",\"stateReasonCode\":\"Creating\",\"tags\":[{\"Key\":\"k1\",\"Value\":\"v1\"}],\"timeout\":60,\"tracingConfig\":{\"params\":{\"key\":\"tracing_analysis_jaeger_endpoint\"},\"type\":\"Jaeger\"},\"vpcConfig\":{\"role\":\"acs:ram::188077086902****:role/fc-test\",\"securityGroupId\":\"sg-bp18hj1wtxgy3b0***\",\"vSwitchIds\":[\"vsw-bp1ozpcrdc6r****\"],\"vpcId\":\"vpc-***\"}}",
+        &[
+            "disableInjectCredentials",
+            "enableLongLiving",
+            "idleTimeout",
+            "instanceIsolationMode",
+            "polarFsConfig",
+            "resourceGroupId",
+            "sessionAffinity",
+            "sessionAffinityConfig",
+        ],
     );
 }
 
@@ -595,6 +670,7 @@ fn update_session() {
     >(
         "FC 2023-03-30 UpdateSession",
         "{\"containerId\":\"c-68999e02-16a1955c-d2a03d1ccs\",\"createdTime\":\"2025-04-01T08:15:27Z\",\"disableSessionIdReuse\":true,\"functionName\":\"functionName1\",\"lastModifiedTime\":\"2025-04-01T18:15:27Z\",\"nasConfig\":{\"groupId\":100,\"mountPoints\":[{\"enableTLS\":true,\"mountDir\":\"/home/test\",\"serverAddr\":\"***-uni85.cn-hangzhou.nas.com:/\"}],\"userId\":100},\"qualifier\":\"AliasName1\",\"sessionAffinityType\":\"HEADER_FIELD\",\"sessionId\":\"81f70ae156904eb9b7d43e12f511fe58\",\"sessionIdleTimeoutInSeconds\":1800,\"sessionStatus\":\"Active\",\"sessionTTLInSeconds\":21600}",
+        &["disableSessionIdReuse"],
     );
 }
 
@@ -605,5 +681,6 @@ fn update_trigger() {
     >(
         "FC 2023-03-30 UpdateTrigger",
         "{\"createdTime\":\"\",\"description\":\"\",\"httpTrigger\":{\"urlInternet\":\"https://svc-func-xxxxxxxx.cn-hangzhou.fcapp.run\",\"urlIntranet\":\"https://svc-func-xxxxxxxx.cn-hangzhou-vpc.fcapp.run\"},\"invocationRole\":\"\",\"lastModifiedTime\":\"\",\"qualifier\":\"\",\"sourceArn\":\"\",\"status\":\"\",\"targetArn\":\"\",\"triggerConfig\":\"\",\"triggerId\":\"\",\"triggerName\":\"\",\"triggerType\":\"\"}",
+        &[],
     );
 }

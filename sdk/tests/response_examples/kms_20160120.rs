@@ -8,6 +8,7 @@ fn asymmetric_decrypt() {
     >(
         "Kms 2016-01-20 AsymmetricDecrypt",
         "{\"KeyId\":\"key-hzz630494463ejqjx****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"Plaintext\":\"SGVsbG8gd29ybGQ=\",\"RequestId\":\"475f1620-b9d3-4d35-b5c6-3fbdd941423d\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn asymmetric_encrypt() {
     >(
         "Kms 2016-01-20 AsymmetricEncrypt",
         "{\"CiphertextBlob\":\"BQKP+1zK6+ZEMxTP5qaVzcsgXtWplYBKm0NXdSnB5FzliFxE1bSiu4dnEIlca2JpeH7yz1/S6fed630H+hIH6DoM25fTLNcKj+mFB0Xnh9m2+HN59Mn4qyTfcUeadnfCXSWcGBouhXFwcdd2rJ3n337bzTf4jm659gZu3L0i6PLuxM9p7mqdwO0cKJPfGVfhnfMz+f4alMg79WB/NNyE2lyX7/qxvV49ObNrrJbKSFiz8Djocaf0IESNLMbfYI5bXjWkJlX92DQbKhibtQW8ZOJ//ZC6t0AWcUoKL6QDm/dg5koQalcleRinpB+QadFm894sLbVZ9+N4GVsv1Wbjwg==\",\"KeyId\":\"key-hzz630494463ejqjx****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"RequestId\":\"475f1620-b9d3-4d35-b5c6-3fbdd941423d\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn asymmetric_sign() {
     >(
         "Kms 2016-01-20 AsymmetricSign",
         "{\"KeyId\":\"5c438b18-05be-40ad-b6c2-3be6752c****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"RequestId\":\"475f1620-b9d3-4d35-b5c6-3fbdd941423d\",\"Value\":\"M2CceNZH00ZgL9ED/ZHFp21YRAvYeZHknJUc207OCZ0N9wNn9As4z2bON3FF3je+1Nu+2+/8Zj50HpMTpzYpMp2R93cYmACCmhaYoKydxylbyGzJR8y9likZRCrkD38lRoS40aBBvv/6iRKzQuo9EGYVcel36cMNg00VmYNBy3pa1rwg3gA4l3cy6kjayZja1WGPkVhrVKsrJMdbpl0ApLjXKuD8rw1n1XLCwCUEL5eLPljTZaAveqdOFQOiZnZEGI27qIiZe7I1fN8tcz6anS/gTM7xRKE++5egEvRWlTQQTJeApnPSiUPA+8ZykNdelQsOQh5SrGoyI4A5pq****==\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn asymmetric_verify() {
     >(
         "Kms 2016-01-20 AsymmetricVerify",
         "{\"KeyId\":\"5c438b18-05be-40ad-b6c2-3be6752c****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"RequestId\":\"475f1620-b9d3-4d35-b5c6-3fbdd941423d\",\"Value\":true}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn cancel_key_deletion() {
     >(
         "Kms 2016-01-20 CancelKeyDeletion",
         "{\"RequestId\":\"3da5b8cc-8107-40ac-a170-793cd181d7b7\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn certificate_private_key_decrypt() {
     >(
         "Kms 2016-01-20 CertificatePrivateKeyDecrypt",
         "{\"CertificateId\":\"12345678-1234-1234-1234-12345678****\",\"Plaintext\":\"VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4\",\"RequestId\":\"5979d897-d69f-4fc9-87dd-f3bb73c40b80\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn certificate_private_key_sign() {
     >(
         "Kms 2016-01-20 CertificatePrivateKeySign",
         "{\"CertificateId\":\"12345678-1234-1234-1234-12345678****\",\"RequestId\":\"5979d897-d69f-4fc9-87dd-f3bb73c40b80\",\"SignatureValue\":\"ZOyIygCyaOW6Gj****MlNKiuyjfzw=\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn certificate_public_key_encrypt() {
     >(
         "Kms 2016-01-20 CertificatePublicKeyEncrypt",
         "{\"CertificateId\":\"12345678-1234-1234-1234-12345678****\",\"CiphertextBlob\":\"ZOyIygCyaOW6Gj****MlNKiuyjfzw=\",\"RequestId\":\"5979d897-d69f-4fc9-87dd-f3bb73c40b80\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn certificate_public_key_verify() {
     >(
         "Kms 2016-01-20 CertificatePublicKeyVerify",
         "{\"CertificateId\":\"12345678-1234-1234-1234-12345678****\",\"RequestId\":\"5979d897-d69f-4fc9-87dd-f3bb73c40b80\",\"SignatureValid\":true}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn connect_kms_instance() {
     >(
         "Kms 2016-01-20 ConnectKmsInstance",
         "{\"RequestId\":\"d3eca5c8-a856-4347-8eb6-e1898c3fda2e\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_alias() {
     >(
         "Kms 2016-01-20 CreateAlias",
         "{\"RequestId\":\"1d2baaf3-d357-46c2-832e-13560c2bd9cd\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_application_access_point() {
     >(
         "Kms 2016-01-20 CreateApplicationAccessPoint",
         "{\"Arn\":\"acs:kms:cn-hangzhou:119285303511****:applicationaccesspoint/aap_test\",\"AuthenticationMethod\":\"ClientKey\",\"Description\":\"aap description\",\"Name\":\"aap_test\",\"Policies\":\"[\\\"kst-hzz62ee817bvyyr5x****.efkd\\\",\\\"kst-hzz62ee817bvyyr5x****.eyyp\\\"]\",\"RequestId\":\"bcfefe15-46f0-44a3-bd96-3d422474b71a\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_client_key() {
     >(
         "Kms 2016-01-20 CreateClientKey",
         "{\"ClientKeyId\":\"KAAP.66abf237-63f6-4625-b8cf-47e1086e****\",\"KeyAlgorithm\":\"RSA_2048\",\"NotAfter\":\"2028-08-31T17:14:33Z\",\"NotBefore\":\"2023-08-31T17:14:33Z\",\"PrivateKeyData\":\"MIIJqwIBAzCCCXcGCSqGSIb3DQEHAaCCCWgEgglkMIIJYDCCBBcGCSqGSIb3DQEHBqCCBAgwgg******\",\"RequestId\":\"2312e45f-b2fa-4c34-ad94-3eca50932916\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_key() {
     >(
         "Kms 2016-01-20 CreateKey",
         "{\"KeyMetadata\":{\"Arn\":\"acs:kms:cn-qingdao:154035569884****:key/key-hzz62f1cb66fa42qo****\",\"AutomaticRotation\":\"Enabled\",\"CreationDate\":\"2024-03-25T10:00:00Z\",\"Creator\":\"154035569884****\",\"DKMSInstanceId\":\"kst-bjj62d8f5e0sgtx8h****\",\"DeleteDate\":\"2025-03-25T10:00:00Z\",\"Description\":\"key description example\",\"KeyId\":\"key-hzz62f1cb66fa42qo****\",\"KeySpec\":\"Aliyun_AES_256\",\"KeyState\":\"Enabled\",\"KeyUsage\":\"ENCRYPT/DECRYPT\",\"LastRotationDate\":\"2023-03-25T10:00:00Z\",\"MaterialExpireTime\":\"2025-03-25T10:00:00Z\",\"NextRotationDate\":\"2024-03-25T10:00:00Z\",\"Origin\":\"Aliyun_KMS\",\"PrimaryKeyVersion\":\"7ce1d081-06cb-42e6-aab6-5c5de030****\",\"ProtectionLevel\":\"SOFTWARE\",\"RotationInterval\":\"31536000s\"},\"RequestId\":\"381D5D33-BB8F-395F-8EE4-AE3BB4B523C4\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_key_version() {
     >(
         "Kms 2016-01-20 CreateKeyVersion",
         "{\"KeyVersion\":{\"CreationDate\":\"2023-07-02T10:38:27Z\",\"KeyId\":\"key-hzz62f1cb66fa42qo****\",\"KeyVersionId\":\"key-hzz62f1cb66fa42qo****-20v29b****\"},\"RequestId\":\"b96f250a-4b75-498c-91be-22c6928f85be\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn create_network_rule() {
     >(
         "Kms 2016-01-20 CreateNetworkRule",
         "{\"Arn\":\"acs:kms:cn-hangzhou:119285303511****:network/networkrule_test\",\"Description\":\"networkrule description\",\"Name\":\"networkrule_test\",\"RequestId\":\"3bf02f7a-015b-4f93-be0f-cc043fda2dd3\",\"SourcePrivateIp\":\"[\\\"192.10.XX.XX\\\",\\\"192.168.XX.XX/24\\\"]\",\"Type\":\"Private\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn create_policy() {
     >(
         "Kms 2016-01-20 CreatePolicy",
         "{\"AccessControlRules\":\"{\\\"NetworkRules\\\":[\\\"kst-hzz62ee817bvyyr5x****.efkd\\\",\\\"kst-hzz62ee817bvyyr5x****.eyyp\\\"]}\",\"Arn\":\"acs:kms:cn-hangzhou:119285303511****:policy/policy_test\",\"Description\":\"policy  description\",\"KmsInstance\":\"kst-hzz634e67d126u9p9****\",\"Name\":\"policy_test\",\"Permissions\":\"[\\\"RbacPermission/Template/CryptoServiceKeyUser\\\", \\\"RbacPermission/Template/CryptoServiceSecretUser\\\"]\",\"RequestId\":\"3bf02f7a-015b-4f34-be0f-c4543fda2d33\",\"Resources\":\"[\\\"secret/acs/ram/user/ram-secret\\\", \\\"secret/acs/ram/user/acr-master\\\", \\\"key/key-hzz63d9c8d3dfv8cv****\\\"]\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn create_secret() {
     >(
         "Kms 2016-01-20 CreateSecret",
         "{\"Arn\":\"acs:kms:cn-hangzhou:154035569884****:secret/mydbconninfo\",\"AutomaticRotation\":\"Enabled\",\"DKMSInstanceId\":\"kst-bjj62d8f5e0sgtx8h****\",\"ExtendedConfig\":\"{\\\\\\\"SecretSubType\\\\\\\":\\\\\\\"SingleUser\\\\\\\", \\\\\\\"DBInstanceId\\\\\\\":\\\\\\\"rm-uf667446pc955****\\\\\\\",  \\\\\\\"CustomData\\\\\\\":\\\"Key1\\\": \\\"v1\\\", \\\"fds\\\":\\\"fdsf\\\"} }\",\"NextRotationDate\":\"2023-07-06T18:22:03Z\",\"RequestId\":\"3bf02f7a-015b-4f93-be0f-cc043fda2dd3\",\"RotationInterval\":\"604800s\",\"SecretName\":\"mydbconninfo\",\"SecretType\":\"Rds\",\"VersionId\":\"v1\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn decrypt() {
     >(
         "Kms 2016-01-20 Decrypt",
         "{\"KeyId\":\"202b9877-5a25-46e3-a763-e20791b5****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"Plaintext\":\"tRYXuCwgja12xxO1N/gZERDDCLw9doZEQiPDk/Bv****\",\"RequestId\":\"207596a2-36d3-4840-b1bd-f87044699bd7\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn delete_alias() {
     >(
         "Kms 2016-01-20 DeleteAlias",
         "{\"RequestId\":\"4c8ae23f-3a42-6791-a4ba-1faa77831c28\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn delete_application_access_point() {
     >(
         "Kms 2016-01-20 DeleteApplicationAccessPoint",
         "{\"RequestId\":\"bcfefe15-46f0-44a3-bd96-3d422474b71a\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn delete_certificate() {
     >(
         "Kms 2016-01-20 DeleteCertificate",
         "{\"RequestId\":\"d97f6c33-ca26-4de2-a580-0e2fd1c5bfb0\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn delete_client_key() {
     >(
         "Kms 2016-01-20 DeleteClientKey",
         "{\"RequestId\":\"2312e45f-b2fa-4c34-ad94-3eca50932916\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn delete_key_material() {
     >(
         "Kms 2016-01-20 DeleteKeyMaterial",
         "{\"RequestId\":\"4162a6af-bc99-40b3-a552-89dcc8aaf7c8\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn delete_network_rule() {
     >(
         "Kms 2016-01-20 DeleteNetworkRule",
         "{\"RequestId\":\"3bf02f7a-015b-4f93-be0f-cc043fda2d4\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn delete_policy() {
     >(
         "Kms 2016-01-20 DeletePolicy",
         "{\"RequestId\":\"00a26a33-d992-42f3-9012-5fd12764430f\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn delete_secret() {
     >(
         "Kms 2016-01-20 DeleteSecret",
         "{\"PlannedDeleteTime\":\"2024-04-15T07:02:14Z\",\"RequestId\":\"38bbed2a-15e0-45ad-98d4-816ad2ccf4ea\",\"SecretName\":\"secret001\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn describe_account_kms_status() {
     >(
         "Kms 2016-01-20 DescribeAccountKmsStatus",
         "{\"AccountStatus\":\"Enabled\",\"RequestId\":\"3ac84333-d64d-4784-a8bc-997834a7ac6c\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn describe_application_access_point() {
     >(
         "Kms 2016-01-20 DescribeApplicationAccessPoint",
         "{\"Arn\":\"acs:kms:cn-hangzhou:119285303511****:applicationaccesspoint/aap_test\",\"AuthenticationMethod\":\"ClientKey\",\"Description\":\"aap description\",\"Name\":\"aap_test\",\"Policies\":\"[\\\"kst-hzz62ee817bvyyr5x****.efkd\\\",\\\"kst-hzz62ee817bvyyr5x****.eyyp\\\"]\",\"RequestId\":\"bcfefe15-46f0-44a3-bd96-3d422474b71a\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn describe_certificate() {
     >(
         "Kms 2016-01-20 DescribeCertificate",
         "{\"Arn\":\"acs:kms:cn-hangzhou:159498693826****:certificate/9a28de48-8d8b-484d-a766-dec4****\\\"\",\"CertificateId\":\"9a28de48-8d8b-484d-a766-dec4****\",\"CreatedAt\":\"2020-10-13T03:05:03Z\",\"ExportablePrivateKey\":true,\"Issuer\":\"CN=testCA,OU=kms,O=aliyun,C=CN\",\"KeySpec\":\"RSA_2048\",\"NotAfter\":\"2022-10-13T03:09:00Z\",\"NotBefore\":\"2020-10-13T03:09:00Z\",\"RequestId\":\"edb671a3-c5a1-4ebe-a1de-d748b640bdf2\",\"Serial\":\"12345678\",\"SignatureAlgorithm\":\"ECDSA-SHA256\",\"Status\":\"ACTIVE\",\"Subject\":\"CN=userName,OU=aliyun,O=aliyun,C=CN\",\"SubjectAlternativeNames\":[\"[\\\"test1.example.com\\\",\\\"test2.example.com\\\"]\"],\"SubjectKeyIdentifier\":\"79 36 26 DE 9F F5 15 E3 56 DC ****\",\"SubjectPublicKey\":\"-----BEGIN PUBLIC KEY----- MIIBIjA -----END PUBLIC KEY-----\",\"Tags\":{\"test\":\"test\",\"test2\":1},\"UpdatedAt\":\"2020-12-23T06:10:13Z\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn describe_key() {
     >(
         "Kms 2016-01-20 DescribeKey",
         "{\"KeyMetadata\":{\"Arn\":\"acs:kms:cn-hangzhou:154035569884****:key/key-hzz630494463ejqjx****\",\"AutomaticRotation\":\"Disabled\",\"CreationDate\":\"2024-05-20T06:34:21Z\",\"Creator\":\"154035569884****\",\"DKMSInstanceId\":\"kst-bjj62d8f5e0sgtx8h****\",\"DeleteDate\":\"2024-05-26T18:22:03Z\",\"DeletionProtection\":\"Enabled\",\"DeletionProtectionDescription\":\"该密钥正在被XXX服务使用。已为您设置删除保护。\",\"Description\":\"key description example\",\"KeyId\":\"key-hzz630494463ejqjx****\",\"KeySpec\":\"Aliyun_AES_256\",\"KeyState\":\"Enabled\",\"KeyUsage\":\"ENCRYPT/DECRYPT\",\"LastRotationDate\":\"2024-05-20T06:34:21Z\",\"MaterialExpireTime\":\"2024-07-06T18:22:03Z\",\"NextRotationDate\":\"2021-07-06T18:22:03Z\",\"Origin\":\"Aliyun_KMS\",\"PrimaryKeyVersion\":\"515e0b0a-624f-45ab-92b5-54f9b551****\",\"ProtectionLevel\":\"HSM\",\"RotationInterval\":\"31536000s\"},\"RequestId\":\"f1fdfa9d-bd49-418b-942f-8f3e3ec00a4f\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn describe_key_version() {
     >(
         "Kms 2016-01-20 DescribeKeyVersion",
         "{\"KeyVersion\":{\"CreationDate\":\"2024-03-25T10:42:40Z\",\"KeyId\":\"key-hzz630494463ejqjx****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\"},\"RequestId\":\"7021b6ec-4be7-4d3c-8a68-1e85d4d515a0\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn describe_network_rule() {
     >(
         "Kms 2016-01-20 DescribeNetworkRule",
         "{\"Arn\":\"acs:kms:cn-hangzhou:119285303511****:network/networkrule_test\",\"Description\":\"Create by kst-hzz62ee817bvyyr5****\",\"RequestId\":\"3bf02f7a-015b-4f93-be0f-cc043fda2d33\",\"SourcePrivateIp\":\"[\\\"192.10.XX.XX\\\",\\\"192.168.XX.XX/24\\\"]\",\"Type\":\"Private\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn describe_policy() {
     >(
         "Kms 2016-01-20 DescribePolicy",
         "{\"AccessControlRules\":\"{\\\"NetworkRules\\\":[\\\"kst-hzz62ee817bvyyr5x****.efkd\\\",\\\"kst-hzz62ee817bvyyr5x****.eyyp\\\"]}\",\"Arn\":\"acs:kms:cn-hangzhou:119285303511****:policy/policy_test\",\"Description\":\"policy  description\",\"KmsInstance\":\"kst-hzz634e67d126u9p9****\",\"Name\":\"policy_test\",\"Permissions\":[\"[\\\"RbacPermission/Template/CryptoServiceKeyUser\\\", \\\"RbacPermission/Template/CryptoServiceSecretUser\\\"]\"],\"RequestId\":\"f455324b-e229-4066-9f58-9c1cf3fe83a9\",\"Resources\":[\"[\\\"secret/acs/ram/user/ram-secret\\\", \\\"secret/acs/ram/user/acr-master\\\", \\\"key/key-hzz63d9c8d3dfv8cv****\\\"]\"]}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn describe_regions() {
     >(
         "Kms 2016-01-20 DescribeRegions",
         "{\"Regions\":{\"Region\":[{\"RegionId\":\"cn-hangzhou\"}]},\"RequestId\":\"815240e2-aa37-4c26-9cca-05d4df3e8fe6\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn describe_secret() {
     >(
         "Kms 2016-01-20 DescribeSecret",
         "{\"Arn\":\"acs:kms:cn-hangzhou:154035569884****:secret/secret001\",\"AutomaticRotation\":\"Enabled\",\"CreateTime\":\"2024-02-21T15:39:26Z\",\"DKMSInstanceId\":\"kst-bjj62d8f5e0sgtx8h****\",\"Description\":\"userinfo\",\"EncryptionKeyId\":\"key-hzz63ca8cbe3hefht****\",\"ExtendedConfig\":\"{\\\\\\\"AccountName\\\\\\\":\\\\\\\"kms\\\\\\\",\\\\\\\"Database\\\\\\\":\\\\\\\"kmsdata\\\\\\\",\\\\\\\"AccountPrivilege\\\\\\\":\\\\\\\"RoleReadOnly\\\\\\\",\\\\\\\"CloneAccountName\\\\\\\":\\\\\\\"kms_clone\\\\\\\",\\\\\\\"CustomData\\\\\\\":{},\\\\\\\"InstanceId\\\\\\\":\\\\\\\"pc-bp134f7hnijoey****\\\\\\\",\\\\\\\"RegionId\\\\\\\":\\\\\\\"cn-hangzhou\\\\\\\",\\\\\\\"SecretSubType\\\\\\\":\\\\\\\"DoubleUsers\\\\\\\"}\\\"\",\"LastRotationDate\":\"2022-07-05T08:22:03Z\",\"NextRotationDate\":\"2024-07-06T18:22:03Z\",\"OwingService\":\"\",\"PlannedDeleteTime\":\"2025-03-21T15:45:12Z\",\"RequestId\":\"93348dfb-3627-4417-8d90-487a76a909c9\",\"RotationInterval\":\"3153600s\",\"SecretName\":\"secret001\",\"SecretType\":\"Rds\",\"Tags\":{\"Tag\":[{\"TagKey\":\"key1\",\"TagValue\":\"val1\"}]},\"UpdateTime\":\"2024-02-21T15:39:26Z\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn disable_key() {
     >(
         "Kms 2016-01-20 DisableKey",
         "{\"RequestId\":\"2fe70ce2-3303-4fd6-b3ac-472fb2705c62\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn enable_key() {
     >(
         "Kms 2016-01-20 EnableKey",
         "{\"RequestId\":\"efb1cbbd-a093-4278-bc03-639dd4fcc207\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn encrypt() {
     >(
         "Kms 2016-01-20 Encrypt",
         "{\"CiphertextBlob\":\"DZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmaaSl+TztSIMe43nbTH/Z1Wr4XfLftKhAciUmDQXuMRl4WTvKhxjMThjK****\",\"KeyId\":\"key-hzz630494463ejqjx****\",\"KeyVersionId\":\"86a9efd9-3d16-4894-bd4f-1fc43f3f****\",\"RequestId\":\"475f1620-b9d3-4d35-b5c6-3fbdd941423d\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn export_data_key() {
     >(
         "Kms 2016-01-20 ExportDataKey",
         "{\"ExportedDataKey\":\"BQKP+1zK6+ZEMxTP5qaVzcsgXtWplYBKm0NXdSnB5FzliFxE1bSiu4dnEIlca2JpeH7yz1/S6fed630H+hIH6DoM25fTLNcKj+mFB0Xnh9m2+HN59Mn4qyTfcUeadnfCXSWcGBouhXFwcdd2rJ3n337bzTf4jm659gZu3L0i6PLuxM9p7mqdwO0cKJPfGVfhnfMz+f4alMg79WB/NNyE2lyX7/qxvV49ObNrrJbKSFiz8Djocaf0IESNLMbfYI5bXjWkJlX92DQbKhibtQW8ZOJ//ZC6t0AWcUoKL6QDm/dg5koQalcleRinpB+QadFm894sLbVZ9+N4GVs*******\",\"KeyId\":\"202b9877-5a25-46e3-a763-e20791b5****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"RequestId\":\"4bd560a1-729e-45f1-a3d9-b2a33d61046b\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn generate_and_export_data_key() {
     >(
         "Kms 2016-01-20 GenerateAndExportDataKey",
         "{\"CiphertextBlob\":\"ODZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmS7FmDBBQ0BkKsQrtRnidtPwirmDcS0ZuJCU41xxAAWk4Z8qsADfbV0b+i6kQmlvj79dJdGOvtX69Uycs901qOjop4bTS****\",\"ExportedDataKey\":\"BQKP+1zK6+ZEMxTP5qaVzcsgXtWplYBKm0NXdSnB5FzliFxE1bSiu4dnEIlca2JpeH7yz1/S6fed630H+hIH6DoM25fTLNcKj+mFB0Xnh9m2+HN59Mn4qyTfcUeadnfCXSWcGBouhXFwcdd2rJ3n337bzTf4jm659gZu3L0i6PLuxM9p7mqdwO0cKJPfGVfhnfMz+f4alMg79WB/NNyE2lyX7/qxvV49ObNrrJbKSFiz8Djocaf0IESNLMbfYI5bXjWkJlX92DQbKhibtQW8ZOJ//ZC6t0AWcUoKL6QDm/dg5koQalcleRinpB+QadFm894sLbVZ9+N4GVs*******\",\"KeyId\":\"599fa825-17de-417e-9554-bb032cc6****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"RequestId\":\"7021b6ec-4be7-4d3c-8a68-1e85d4d515a0\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn generate_data_key() {
     >(
         "Kms 2016-01-20 GenerateDataKey",
         "{\"CiphertextBlob\":\"ODZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmS7FmDBBQ0BkKsQrtRnidtPwirmDcS0ZuJCU41xxAAWk4Z8qsADfbV0b+i6kQmlvj79dJdGOvtX69Uycs901qOjop4bTS****\",\"KeyId\":\"key-hzz630494463ejqjx****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"Plaintext\":\"QmFzZTY0IGVuY29kZWQgcGxhaW50****\",\"RequestId\":\"7021b6ec-4be7-4d3c-8a68-1e85d4d515a0\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn generate_data_key_without_plaintext() {
     >(
         "Kms 2016-01-20 GenerateDataKeyWithoutPlaintext",
         "{\"CiphertextBlob\":\"ODZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmS7FmDBBQ0BkKsQrtRnidtPwirmDcS0ZuJCU41xxAAWk4Z8qsADfbV0b+i6kQmlvj79dJdGOvtX69Uycs901qOjop4bTS****\",\"KeyId\":\"599fa825-17de-417e-9554-bb032cc6****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"RequestId\":\"7021b6ec-4be7-4d3c-8a68-1e85d4d515a0\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn get_certificate() {
     >(
         "Kms 2016-01-20 GetCertificate",
         "{\"Certificate\":\"-----BEGIN CERTIFICATE-----  (X.509 Certificate PEM Content)  -----END CERTIFICATE-----\",\"CertificateChain\":\"-----BEGIN CERTIFICATE-----  (Sub CA Certificate PEM Content)  -----END CERTIFICATE-----  -----BEGIN CERTIFICATE-----  (Sub CA Certificate PEM Content)  -----END CERTIFICATE-----  -----BEGIN CERTIFICATE-----  (Root CA Certificate PEM Content)  -----END CERTIFICATE-----\",\"CertificateId\":\"9a28de48-8d8b-484d-a766-dec4****\",\"Csr\":\"-----BEGIN CERTIFICATE REQUEST-----MIICxjCCAa4CAQAwPzELMAkGA1UEBhMCQ04xDzANBgNVBAoTBmFsaXl1bjEMMAoGA1UECxMDa21zMREwDwY****-----END CERTIFICATE REQUEST-----\",\"RequestId\":\"b3e104b4-0319-4a20-ab7f-9fef6****\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn get_client_key() {
     >(
         "Kms 2016-01-20 GetClientKey",
         "{\"AapName\":\"aap_test\",\"ClientKeyId\":\"KAAP.66abf237-63f6-4625-b8cf-47e1086e****\",\"CreateTime\":\"2023-08-31T09:14:38Z\",\"KeyAlgorithm\":\"RSA_2048\",\"KeyOrigin\":\"KMS_PROVIDED\",\"NotAfter\":\"2028-08-31T17:14:33Z\",\"NotBefore\":\"2023-08-31T17:14:33Z\",\"PublicKeyData\":\"-----BEGIN CERTIFICATE-----\\\\nMIIDcjCCAlqgAwIBAgIQT/sAVRxwYp54mrw****-----END CERTIFICATE-----\",\"RequestId\":\"63d849a6-045b-4a57-ad9f-c5f756cea9e9\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn get_default_kms_instance() {
     >(
         "Kms 2016-01-20 GetDefaultKmsInstance",
         "{\"DefaultKmsInstanceId\":\"kst-hzz65f176a0ogplgq****\",\"RequestId\":\"bbc4e9ab-c76f-48ca-9c2a-8535772117e2\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn get_key_policy() {
     >(
         "Kms 2016-01-20 GetKeyPolicy",
         "{\"Policy\":\"{\\\"Statement\\\": [{\\\"Action\\\": [\\\"kms:*\\\"],\\\"Effect\\\": \\\"Allow\\\",\\\"Principal\\\": {\\\"RAM\\\": [\\\"acs:ram::190325303126****:*\\\",\\\"acs:ram::119285303511****:*\\\"]},\\\"Resource\\\": [\\\"*\\\"],\\\"Sid\\\": \\\"kms default key policy\\\"}],\\\"Version\\\": \\\"1\\\" }\",\"RequestId\":\"381D5D33-BB8F-395F-8EE4-AE3B84B523C8\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn get_kms_instance() {
     >(
         "Kms 2016-01-20 GetKmsInstance",
         "{\"KmsInstance\":{\"BindVpcs\":{\"BindVpc\":[{\"RegionId\":\"cn-hangzhou\",\"VSwitchId\":\"vsw-bp1i512amhdje10f1****\",\"VpcId\":\"vpc-bp19z7djuhtad5dff****\",\"VpcOwnerId\":\"190325303126****\"}]},\"CaCertificateChainPem\":\"-----BEGIN CERTIFICATE-----\\\\r\\\\nMIIDuzCCAqOgAwIBAgIJALTKwWAjvbMiMA0GCSqGSIb3DQEBCwUAMHQxCzAJBgNV****-----END CERTIFICATE-----\",\"ChargeType\":\"POSTPAY\",\"CreateTime\":\"2023-09-05T12:44:20Z\",\"EndDate\":\"2023-10-05T16:00:00Z\",\"InstanceId\":\"kst-bjj62f5ba3dnpb6v8****\",\"InstanceName\":\"kst-bjj62f5ba3dnpb6v8****\",\"KeyNum\":1000,\"Log\":0,\"LogStorage\":0,\"ProductType\":\"\",\"ProductVersion\":\"3\",\"SaleStatus\":\"\",\"SecretNum\":\"10\",\"Spec\":1000,\"StartDate\":\"2023-09-05T12:44:19Z\",\"Status\":\"Connected\",\"VpcId\":\"vpc-bp19z7cwmltad5dff****\",\"VpcNum\":5,\"VswitchIds\":{\"\":[\"\"]},\"ZoneIds\":{\"undefined\":[\"\"]}},\"RequestId\":\"46b4a94a-57d2-44b4-9810-1e87d31abb33\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn get_kms_instance_quota_infos() {
     >(
         "Kms 2016-01-20 GetKmsInstanceQuotaInfos",
         "{\"KmsInstanceId\":\"kst-hzz6****\",\"KmsInstanceQuotaInfos\":[{\"ResourceQuota\":12,\"ResourceType\":\"key\",\"UsedQuantity\":10}],\"RequestId\":\"f1fdfa9d-bd49-418b-942f-8f3e3ec00a4f\"}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn get_parameters_for_import() {
     >(
         "Kms 2016-01-20 GetParametersForImport",
         "{\"ImportToken\":\"Base64String\",\"KeyId\":\"202b9877-5a25-46e3-a763-e20791b5****\",\"PublicKey\":\"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAlls4uIBxD0GG84C+lGBO6Dhpf1J3XimC6cPmPNaKKJMOzoX4tD+C+r7aZv8lZ3vnPfxuxvy/YwG+whUxTEEFUdqJTOIzhPfYucupqKM92crVHIuG+xtMVeHKjyTr+UrtKCsQikqHT+19yDRN/RMoo2HUx0gmEnRyXd8t3JyUXun9FdoxKA08GrsV7nodb9ZsoBLhnev7tTLcXvLyKW6XG1ZQCQm6dPnbnwLeDXR7uK0Lqn9PM28mBIdaiQUQxj2XbM1CoJA+JiyVX3Ptdb+4rqukb4Rb05B80Bs9xV/cf7FIku08l7xGhrGiQFq+DFXwQWtwihXHZxz3LhldU+4ZPwID****\",\"RequestId\":\"8cdf51fd-bcd6-d79a-0ef4-e52c9b5466dc\",\"TokenExpireTime\":\"2018-01-25T00:01:02Z\"}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn get_public_key() {
     >(
         "Kms 2016-01-20 GetPublicKey",
         "{\"KeyId\":\"5c438b18-05be-40ad-b6c2-3be6752c****\",\"KeyVersionId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"PublicKey\":\"-----BEGIN PUBLIC KEY-----\\\\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAs5Yu9AEgATN2/e3nUz1K\\\\nEy6ng8MSPutcse2/VECG/NUF9C6D4IsJ64ShzY3dcn34WYzTOe916eMJFxyrNrSw\\\\nHtc4UOR5AvaoRrfpgu2uq+i70/ZXrWL+pGb1hgZV8cWheIHMxwrR3IiQlM5qN7EF\\\\n9BdyWtyBfUGsp0Bn1VqlPc5G0x0a9xU2z9YtP994yDenNVIoIQ6Cov1lIEuwXAb2\\\\n7boC41ePXwD0JWt41sP+rgCmpjBx00puIG+IlnoReEgI1ZGYmK98GgA/XzmNjZiD\\\\nyvXJZAcM33Ue85+PkR5iHTtSEbi4QAoqpJabprUzz3Fin2j1dRrcacxGb7p31A9c\\\\nJQIDAQAB\\\\n-----END PUBLIC KEY-----\\\\n\",\"RequestId\":\"475f1620-b9d3-4d35-b5c6-3fbdd941423d\"}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn get_random_password() {
     >(
         "Kms 2016-01-20 GetRandomPassword",
         "{\"RandomPassword\":\"IxGn>NMmNB(y?iZ<Yc,_H/{2GC'U****\",\"RequestId\":\"6b0cbe25-5e33-467e-972e-7a83c6c97604\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn get_secret_policy() {
     >(
         "Kms 2016-01-20 GetSecretPolicy",
         "{\"Policy\":\"{\\\"Version\\\":\\\"1\\\",\\\"Statement\\\": [{\\\"Sid\\\":\\\"kms default secret policy\\\",\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":{\\\"RAM\\\": [\\\"acs:ram::119285303511****:*\\\"]},\\\"Action\\\":[\\\"kms:*\\\"],\\\"Resource\\\": [\\\"*\\\"] }] }\",\"RequestId\":\"381D5D33-BB8F-395F-8EE4-AE3BB4B523C8\"}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn get_secret_value() {
     >(
         "Kms 2016-01-20 GetSecretValue",
         "{\"AutomaticRotation\":\"Enabled\",\"CreateTime\":\"2024-02-21T15:39:26Z\",\"ExtendedConfig\":\"{\\\\\\\"SecretSubType\\\\\\\":\\\\\\\"SingleUser\\\\\\\", \\\\\\\"DBInstanceId\\\\\\\":\\\\\\\"rm-uf667446pc955****\\\\\\\",  \\\\\\\"CustomData\\\\\\\":{} }\",\"LastRotationDate\":\"2023-07-05T08:22:03Z\",\"NextRotationDate\":\"2024-07-06T18:22:03Z\",\"RequestId\":\"6a3e9c36-1150-4881-84d3-eb8672fcafad\",\"RotationInterval\":\"604800s\",\"SecretData\":\"testdata1\",\"SecretDataType\":\"binary\",\"SecretName\":\"secret001\",\"SecretType\":\"Generic\",\"VersionId\":\"v1\",\"VersionStages\":{\"VersionStage\":[\"{ \\\"VersionStage\\\": [ \\t\\\"ACSCurrent\\\" \\t] }\"]}}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn import_key_material() {
     >(
         "Kms 2016-01-20 ImportKeyMaterial",
         "{\"RequestId\":\"ec1017cf-ead4-f3ca-babc-c3b34f3dbecb\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn list_aliases() {
     >(
         "Kms 2016-01-20 ListAliases",
         "{\"Aliases\":{\"Alias\":[{\"AliasArn\":\"acs:kms:cn-hangzhou:123456:alias/ExampleAlias1\",\"AliasName\":\"alias/ExampleAlias1\",\"KeyId\":\"key-hzz6****\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"1b57992c-834b-4811-a889-f8bac1ba0353\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn list_aliases_by_key_id() {
     >(
         "Kms 2016-01-20 ListAliasesByKeyId",
         "{\"Aliases\":{\"Alias\":[{\"AliasArn\":\"acs:kms:cn-hangzhou:123456:alias/ExampleAlias1\",\"AliasName\":\"alias/ExampleAlias1\",\"KeyId\":\"key-hzz630494463ejqjx****\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"1b57992c-834b-4811-a889-f8bac1ba0353\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn list_application_access_points() {
     >(
         "Kms 2016-01-20 ListApplicationAccessPoints",
         "{\"ApplicationAccessPoints\":{\"ApplicationAccessPoint\":[{\"AuthenticationMethod\":\"ClientKey\",\"Name\":\"aap_test\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"bcfefe15-46f0-44a3-bd96-3d422474b71a\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn list_client_keys() {
     >(
         "Kms 2016-01-20 ListClientKeys",
         "{\"ClientKeys\":[{\"AapName\":\"aap_test\",\"ClientKeyId\":\"KAAP.66abf237-63f6-4625-b8cf-47e1086e****\",\"CreateTime\":\"2023-08-31T09:14:38Z\",\"KeyAlgorithm\":\"RSA_2048\",\"KeyOrigin\":\"KMS_PROVIDED\",\"NotAfter\":\"2028-08-31T17:14:33Z\",\"NotBefore\":\"2023-08-31T17:14:33Z\",\"PublicKeyData\":\"-----BEGIN CERTIFICATE-----\\\\nMIIDcjCCAlqgAwIBAgIQT/sAVRxwYp54mrw****-----END CERTIFICATE-----\"}],\"RequestId\":\"2312e45f-b2fa-4c34-ad94-3eca50932916\"}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn list_key_versions() {
     >(
         "Kms 2016-01-20 ListKeyVersions",
         "{\"KeyVersions\":{\"KeyVersion\":[{\"CreationDate\":\"2024-03-25T10:42:40Z\",\"KeyId\":\"key-hzz630494463ejqjx****\",\"KeyVersionId\":\"1e3304fd-68ac-4d5b-8886-ae5f01a1****\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"f71204c4-53cd-4eea-b405-653ba2db7e86\",\"TotalCount\":3}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn list_keys() {
     >(
         "Kms 2016-01-20 ListKeys",
         "{\"Keys\":{\"Key\":[{\"KeyArn\":\"acs:kms:cn-hangzhou:123456:key/80e9409f-78fa-42ab-84bd-83f40c81****\",\"KeyId\":\"08c33a6f-4e0a-4a1b-a3fa-7ddfa1d4****\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"8252db58-2036-408c-a3d5-56e656dc2551\",\"TotalCount\":3}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn list_kms_instances() {
     >(
         "Kms 2016-01-20 ListKmsInstances",
         "{\"KmsInstances\":{\"KmsInstance\":[{\"KmsInstanceArn\":\"acs:kms:pre-hangzhou:120708975881****:keystore/kst-phzz64c9f84eo32dbs****\",\"KmsInstanceId\":\"kst-phzz64c9f84eo32dbs****\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"d3eca5c8-a856-4347-8eb6-e1898c3fda2e\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn list_network_rules() {
     >(
         "Kms 2016-01-20 ListNetworkRules",
         "{\"NetworkRules\":{\"NetworkRule\":[{\"Name\":\"networkrule_test\",\"Type\":\"Private\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"3bf02f7a-015b-4f34-be0f-cc043fda2d33\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn list_policies() {
     >(
         "Kms 2016-01-20 ListPolicies",
         "{\"PageNumber\":1,\"PageSize\":10,\"Policies\":{\"Policy\":[{\"Name\":\"policy_test\"}]},\"RequestId\":\"b66ad557-9c00-4064-9c8d-b621c3263308\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn list_resource_tags() {
     >(
         "Kms 2016-01-20 ListResourceTags",
         "{\"RequestId\":\"4162a6af-bc99-40b3-a552-89dcc8aaf7c8\",\"Tags\":{\"Tag\":[{\"KeyId\":\"33caea95-c3e5-4b3e-a9c6-cec76e4e****\",\"TagKey\":\"Project\",\"TagValue\":\"Test\"}]}}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn list_secret_version_ids() {
     >(
         "Kms 2016-01-20 ListSecretVersionIds",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"5b75d8b1-5b6a-4ec0-8e0c-c08befdfad47\",\"SecretName\":\"secret001\",\"TotalCount\":1,\"VersionIds\":{\"VersionId\":[{\"CreateTime\":\"2024-02-21T15:39:26Z\",\"VersionId\":\"v1\",\"VersionStages\":{\"VersionStage\":[\"{\\\"VersionStage\\\": [\\\"ACSCurrent\\\",\\\"uStage1\\\"]}\"]}}]}}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn list_secrets() {
     >(
         "Kms 2016-01-20 ListSecrets",
         "{\"PageNumber\":1,\"PageSize\":2,\"RequestId\":\"6a6287a0-ff34-4780-a790-fdfca900557f\",\"SecretList\":{\"Secret\":[{\"CreateTime\":\"2024-07-17T07:59:05Z\",\"OwingService\":\"\",\"PlannedDeleteTime\":\"2024-08-17T07:59:05Z\",\"SecretName\":\"secret001\",\"SecretType\":\"Generic\",\"Tags\":{\"Tag\":[{\"TagKey\":\"key1\",\"TagValue\":\"val1\"}]},\"UpdateTime\":\"2024-07-17T07:59:05Z\"}]},\"TotalCount\":55}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn list_tag_resources() {
     >(
         "Kms 2016-01-20 ListTagResources",
         "{\"NextToken\":\"e71d8a535bd9cc11\",\"RequestId\":\"00827261-20B7-4562-83F2-4DF39876A45A\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"key-hzz62f1cb66fa42qo****\",\"ResourceType\":\"key\",\"TagKey\":\"disk-encryption\",\"TagValue\":\"true\"}]}}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn open_kms_service() {
     >(
         "Kms 2016-01-20 OpenKmsService",
         "{\"RequestId\":\"3455b9b4-95c1-419d-b310-db6a53b09a39\"}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn put_secret_value() {
     >(
         "Kms 2016-01-20 PutSecretValue",
         "{\"RequestId\":\"f94ec9d3-2d10-4922-9a5c-5dcd5ebcb5e8\",\"SecretName\":\"secret001\",\"VersionId\":\"v3\",\"VersionStages\":{\"VersionStage\":[\"{ \\\"VersionStage\\\": [ \\\"ACSCurrent\\\", \\\"ACSNext\\\" ] }\"]}}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn re_encrypt() {
     >(
         "Kms 2016-01-20 ReEncrypt",
         "{\"CiphertextBlob\":\"DZhOWVmZDktM2QxNi00ODk0LWJkNGYtMWZjNDNmM2YyYWJmaaSl+TztSIMe43nbTH/Z1Wr4XfLftKhAciUmDQXuMRl4WTvKhxjMThjK****\",\"KeyId\":\"2ab1a983-7072-4bbc-a582-584b5bd8****\",\"KeyVersionId\":\"202b9877-5a25-46e3-a763-e20791b5****\",\"RequestId\":\"207596a2-36d3-4840-b1bd-f87044699bd7\"}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn release_kms_instance() {
     >(
         "Kms 2016-01-20 ReleaseKmsInstance",
         "{\"RequestId\":\"475f1620-b9d3-4d35-b5c6-3fbdd941423d\"}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn restore_secret() {
     >(
         "Kms 2016-01-20 RestoreSecret",
         "{\"RequestId\":\"e4885adf-548f-4ca5-8075-f540bbd3a55f\",\"SecretName\":\"secret001\"}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn rotate_secret() {
     >(
         "Kms 2016-01-20 RotateSecret",
         "{\"Arn\":\"acs:kms:cn-hangzhou:154035569884****:secret/RdsSecret/Mysql5.4/MyCred\",\"RequestId\":\"10257c86-269d-43aa-aaf3-90ed4144bb7c\",\"SecretName\":\"RdsSecret/Mysql5.4/MyCred\",\"VersionId\":\"000000123\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn schedule_key_deletion() {
     >(
         "Kms 2016-01-20 ScheduleKeyDeletion",
         "{\"RequestId\":\"3da5b8cc-8107-40ac-a170-793cd181d7b7\"}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn set_deletion_protection() {
     >(
         "Kms 2016-01-20 SetDeletionProtection",
         "{\"RequestId\":\"3455b9b4-95c1-419d-b310-db6a53b09a39\"}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn set_key_policy() {
     >(
         "Kms 2016-01-20 SetKeyPolicy",
         "{\"RequestId\":\"381D5D33-BB8F-395F-8EE4-AE3BB4B523C8\"}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn set_secret_policy() {
     >(
         "Kms 2016-01-20 SetSecretPolicy",
         "{\"RequestId\":\"381D5D33-BB8F-395F-8EE4-AE3BB4B523C8\"}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn tag_resource() {
     >(
         "Kms 2016-01-20 TagResource",
         "{\"RequestId\":\"4162a6af-bc99-40b3-a552-89dcc8aaf7c8\"}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn tag_resources() {
     >(
         "Kms 2016-01-20 TagResources",
         "{\"RequestId\":\"598d0219-45cd-4477-84ad-85a52d9debcf\"}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn untag_resource() {
     >(
         "Kms 2016-01-20 UntagResource",
         "{\"RequestId\":\"4162a6af-bc99-40b3-a552-89dcc8aaf7c8\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn untag_resources() {
     >(
         "Kms 2016-01-20 UntagResources",
         "{\"RequestId\":\"b1f210dc-e52c-4a86-b9dd-7492343d46c7\"}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn update_alias() {
     >(
         "Kms 2016-01-20 UpdateAlias",
         "{\"RequestId\":\"1d2baaf3-d357-46c2-832e-13560c2bd9cd\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn update_application_access_point() {
     >(
         "Kms 2016-01-20 UpdateApplicationAccessPoint",
         "{\"RequestId\":\"bcfefe15-46f0-44a3-bd96-3d422474b71a\"}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn update_certificate_status() {
     >(
         "Kms 2016-01-20 UpdateCertificateStatus",
         "{\"RequestId\":\"e3f57fe0-9ded-40b0-9caf-a3815f2148c1\"}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn update_key_description() {
     >(
         "Kms 2016-01-20 UpdateKeyDescription",
         "{\"RequestId\":\"3455b9b4-95c1-419d-b310-db6a53b09a39\"}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn update_kms_instance_bind_vpc() {
     >(
         "Kms 2016-01-20 UpdateKmsInstanceBindVpc",
         "{\"RequestId\":\"d3eca5c8-a856-4347-8eb6-e1898c3fda2e\"}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn update_network_rule() {
     >(
         "Kms 2016-01-20 UpdateNetworkRule",
         "{\"RequestId\":\"3bf02f7a-015b-4f34-be0f-cc043fda2d85\"}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn update_policy() {
     >(
         "Kms 2016-01-20 UpdatePolicy",
         "{\"RequestId\":\"f455324b-e229-4066-9f58-9c1cf3fe83a8\"}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn update_rotation_policy() {
     >(
         "Kms 2016-01-20 UpdateRotationPolicy",
         "{\"RequestId\":\"efb1cbbd-a093-4278-bc03-639dd4fcc207\"}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn update_secret() {
     >(
         "Kms 2016-01-20 UpdateSecret",
         "{\"RequestId\":\"5b75d8b1-5b6a-4ec0-8e0c-c08befdfad47\",\"SecretName\":\"secret001\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn update_secret_rotation_policy() {
     >(
         "Kms 2016-01-20 UpdateSecretRotationPolicy",
         "{\"RequestId\":\"2c124f6f-4210-499f-b88a-69f54004d2d8\",\"SecretName\":\"RdsSecret/Mysql5.4/MyCred\"}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn update_secret_version_stage() {
     >(
         "Kms 2016-01-20 UpdateSecretVersionStage",
         "{\"RequestId\":\"8cad259f-4d77-40ec-bbd7-b9c47a423bb9\",\"SecretName\":\"secret001\"}",
+        &[],
     );
 }
 
@@ -938,5 +1031,6 @@ fn upload_certificate() {
     >(
         "Kms 2016-01-20 UploadCertificate",
         "{\"RequestId\":\"15a735a1-8fe6-45cc-a64c-3c4ff839334e\"}",
+        &[],
     );
 }

@@ -8,6 +8,7 @@ fn add_servers_to_server_group() {
     >(
         "Nlb 2022-04-30 AddServersToServerGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"ServerGroupId\":\"sgp-atstuj3rtoptyui****\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn associate_additional_certificates_with_listener() {
     >(
         "Nlb 2022-04-30 AssociateAdditionalCertificatesWithListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn attach_common_bandwidth_package_to_load_balancer() {
     >(
         "Nlb 2022-04-30 AttachCommonBandwidthPackageToLoadBalancer",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn cancel_shift_load_balancer_zones() {
     >(
         "Nlb 2022-04-30 CancelShiftLoadBalancerZones",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn create_listener() {
     >(
         "Nlb 2022-04-30 CreateListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"ListenerId\":\"lsn-bp1bpn0kn908w4nbw****@80\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn create_load_balancer() {
     >(
         "Nlb 2022-04-30 CreateLoadBalancer",
         "{\"LoadbalancerId\":\"nlb-83ckzc8d4xlp8o****\",\"OrderId\":20230000,\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn create_security_policy() {
     >(
         "Nlb 2022-04-30 CreateSecurityPolicy",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"D7A8875F-373A-5F48-8484-25B07A61F2AF\",\"SecurityPolicyId\":\"sp-wuytp9pa******\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn create_server_group() {
     >(
         "Nlb 2022-04-30 CreateServerGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"ServerGroupId\":\"sgp-atstuj3rtoptyui****\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn delete_listener() {
     >(
         "Nlb 2022-04-30 DeleteListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn delete_load_balancer() {
     >(
         "Nlb 2022-04-30 DeleteLoadBalancer",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn delete_security_policy() {
     >(
         "Nlb 2022-04-30 DeleteSecurityPolicy",
         "{\"RequestId\":\"D7A8875F-373A-5F48-8484-25B07A61F2AF\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn delete_server_group() {
     >(
         "Nlb 2022-04-30 DeleteServerGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn describe_hd_monitor_region_config() {
     >(
         "Nlb 2022-04-30 DescribeHdMonitorRegionConfig",
         "{\"LogProject\":\"hdmonitor-cn-hangzhou-223794579283657556\\n\",\"MetricStore\":\"hdmonitor-cn-hangzhou-metricStore-1\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn describe_regions() {
     >(
         "Nlb 2022-04-30 DescribeRegions",
         "{\"Regions\":[{\"LocalName\":\"China (Hangzhou)\",\"RegionEndpoint\":\"nlb.cn-hangzhou.aliyuncs.com\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn describe_zones() {
     >(
         "Nlb 2022-04-30 DescribeZones",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\",\"Zones\":[{\"LocalName\":\"杭州 可用区G\",\"ZoneId\":\"cn-hangzhou-g\"}]}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn detach_common_bandwidth_package_from_load_balancer() {
     >(
         "Nlb 2022-04-30 DetachCommonBandwidthPackageFromLoadBalancer",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn disable_load_balancer_ipv6_internet() {
     >(
         "Nlb 2022-04-30 DisableLoadBalancerIpv6Internet",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn disassociate_additional_certificates_with_listener() {
     >(
         "Nlb 2022-04-30 DisassociateAdditionalCertificatesWithListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn enable_load_balancer_ipv6_internet() {
     >(
         "Nlb 2022-04-30 EnableLoadBalancerIpv6Internet",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn get_job_status() {
     >(
         "Nlb 2022-04-30 GetJobStatus",
         "{\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"Status\":\"Succeeded\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn get_listener_attribute() {
     >(
         "Nlb 2022-04-30 GetListenerAttribute",
         "{\"AlpnEnabled\":false,\"AlpnPolicy\":\"HTTP1Only\",\"CaCertificateIds\":[\"139a00******\"],\"CaEnabled\":false,\"CertificateIds\":[\"123157******\"],\"Cps\":1000,\"EndPort\":\"455\",\"IdleTimeout\":900,\"ListenerDescription\":\"tcpssl_443\",\"ListenerId\":\"lsn-bp1bpn0kn908w4nbw****@233\",\"ListenerPort\":233,\"ListenerProtocol\":\"TCPSSL\",\"ListenerStatus\":\"Running\",\"LoadBalancerId\":\"nlb-83ckzc8d4xlp8o****\",\"Mss\":166,\"ProxyProtocolEnabled\":false,\"ProxyProtocolV2Config\":{\"Ppv2PrivateLinkEpIdEnabled\":false,\"Ppv2PrivateLinkEpsIdEnabled\":false,\"Ppv2VpcIdEnabled\":false},\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\",\"SecSensorEnabled\":false,\"SecurityPolicyId\":\"tls_cipher_policy_1_0\",\"ServerGroupId\":\"sgp-ppdpc14gdm3x4o****\",\"StartPort\":\"233\",\"Tags\":[{\"TagKey\":\"ac-cus-tag-4\",\"TagValue\":\"ON\"}]}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn get_listener_health_status() {
     >(
         "Nlb 2022-04-30 GetListenerHealthStatus",
         "{\"ListenerHealthStatus\":[{\"ListenerId\":\"lsn-bp1bpn0kn908w4nbw****@80\",\"ListenerPort\":80,\"ListenerProtocol\":\"TCPSSL\",\"ServerGroupInfos\":[{\"HeathCheckEnabled\":true,\"NonNormalServers\":[{\"Port\":80,\"Reason\":{\"ReasonCode\":\"CONNECT_TIMEOUT\"},\"ServerId\":\"i-bp1bt75jaujl7tjl****\",\"ServerIp\":\"192.168.8.10\",\"Status\":\"Initial\"}],\"ServerGroupId\":\"sgp-ppdpc14gdm3x4o****\"}]}],\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn get_load_balancer_attribute() {
     >(
         "Nlb 2022-04-30 GetLoadBalancerAttribute",
         "{\"AddressIpVersion\":\"ipv4\",\"AddressType\":\"Internet\",\"BandwidthPackageId\":\"cbwp-bp1vevu8h3ieh****\",\"Cps\":100,\"CreateTime\":\"2022-07-02T02:49:05Z\",\"CrossZoneEnabled\":true,\"DNSName\":\"nlb-wb7r6dlwetvt5j****.cn-hangzhou.nlb.aliyuncs.com\",\"DeletionProtectionConfig\":{\"Enabled\":true,\"EnabledTime\":\"2022-11-02T02:49:05Z\",\"Reason\":\"实例运行中\"},\"Ipv6AddressType\":\"Internet\",\"LoadBalancerBillingConfig\":{\"PayType\":\"PostPay\"},\"LoadBalancerBusinessStatus\":\"Normal\",\"LoadBalancerId\":\"nlb-83ckzc8d4xlp8o****\",\"LoadBalancerName\":\"NLB1\",\"LoadBalancerStatus\":\"Active\",\"LoadBalancerType\":\"network\",\"ModificationProtectionConfig\":{\"EnabledTime\":\"2022-12-02T02:49:05Z\",\"Reason\":\"业务保障期\",\"Status\":\"ConsoleProtection\"},\"OperationLocks\":[{\"LockReason\":\"业务异常。\",\"LockType\":\"SecurityLocked\"}],\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\",\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"SecurityGroupIds\":[\"sg-bp10uag3q0jkxu72****\"],\"Tags\":[{\"TagKey\":\"KeyTest\",\"TagValue\":\"ValueTest\"}],\"VpcId\":\"vpc-bp1b49rqrybk45nio****\",\"ZoneMappings\":[{\"LoadBalancerAddresses\":[{\"AllocationId\":\"eip-bp1aedxso6u80u0qf****\",\"EniId\":\"eni-bp12f1xhs5yal61a****\",\"Ipv4LocalAddresses\":[\"192.168.36.16\"],\"Ipv6Address\":\"2001:db8:1:1:1:1:1:1\",\"Ipv6LocalAddresses\":[\"2408:4005:357:ba00:64a2:221f:5685:8854\"],\"PrivateIPv4Address\":\"192.168.3.32\",\"PrivateIPv4HcStatus\":\"Healthy\",\"PrivateIPv6HcStatus\":\"Healthy\",\"PublicIPv4Address\":\"120.XX.XX.69\"}],\"Status\":\"Active\",\"VSwitchId\":\"vsw-bp1rmcrwg3erh1fh8****\",\"ZoneId\":\"cn-hangzhou-a\"}]}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn list_asyn_jobs() {
     >(
         "Nlb 2022-04-30 ListAsynJobs",
         "{\"Jobs\":[{\"Id\":\"365F4154-92F6-4AE4-92F8-7FF34B5****\",\"Status\":\"Succeeded\"}],\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\",\"TotalCount\":\"1000\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn list_listener_certificates() {
     >(
         "Nlb 2022-04-30 ListListenerCertificates",
         "{\"CertificateIds\":[\"[ \\\"931****-cn-hangzhou\\\"]\"],\"Certificates\":[{\"CertificateId\":\"12315790343_166f8204689_1714763408_70998****\",\"CertificateType\":\"Server\",\"IsDefault\":true,\"Status\":\"Associating\"}],\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"2198BD6D-9EBB-5E1C-9C48-E0ABB79CF831\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn list_listeners() {
     >(
         "Nlb 2022-04-30 ListListeners",
         "{\"Listeners\":[{\"AlpnEnabled\":false,\"AlpnPolicy\":\"HTTP1Only\",\"CaCertificateIds\":[\"139a00******\"],\"CaEnabled\":false,\"CertificateIds\":[\"123157******\"],\"Cps\":1000,\"EndPort\":\"455\",\"IdleTimeout\":900,\"ListenerDescription\":\"tcpssl_443\",\"ListenerId\":\"lsn-ga6sjjcll6ou34l1et****\",\"ListenerPort\":443,\"ListenerProtocol\":\"TCPSSL\",\"ListenerStatus\":\"Running\",\"LoadBalancerId\":\"nlb-83ckzc8d4xlp8o****\",\"Mss\":200,\"ProxyProtocolEnabled\":false,\"ProxyProtocolV2Config\":{\"Ppv2PrivateLinkEpIdEnabled\":false,\"Ppv2PrivateLinkEpsIdEnabled\":false,\"Ppv2VpcIdEnabled\":false},\"RegionId\":\"cn-hangzhou\",\"SecSensorEnabled\":false,\"SecurityPolicyId\":\"tls_cipher_policy_1_1\",\"ServerGroupId\":\"sgp-ppdpc14gdm3x4o****\",\"StartPort\":\"233\",\"Tags\":[{\"Key\":\"Created\",\"Value\":\"TF\"}]}],\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\",\"TotalCount\":4}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn list_load_balancers() {
     >(
         "Nlb 2022-04-30 ListLoadBalancers",
         "{\"LoadBalancers\":[{\"AddressIpVersion\":\"ipv4\",\"AddressType\":\"Internet\",\"BandwidthPackageId\":\"cbwp-bp1vevu8h3ieh****\",\"CreateTime\":\"2022-07-18T17:22:45Z\",\"CrossZoneEnabled\":true,\"DNSName\":\"nlb-wb7r6dlwetvt5j****.cn-hangzhou.nlb.aliyuncs.com\",\"DeletionProtectionConfig\":{\"Enabled\":true,\"EnabledTime\":\"2022-12-01T17:22:45Z\",\"Reason\":\"实例运行中\"},\"Ipv6AddressType\":\"Internet\",\"LoadBalancerBillingConfig\":{\"PayType\":\"PostPay\"},\"LoadBalancerBusinessStatus\":\"Normal\",\"LoadBalancerId\":\"nlb-83ckzc8d4xlp8o****\",\"LoadBalancerName\":\"NLB1\",\"LoadBalancerStatus\":\"Active\",\"LoadBalancerType\":\"Network\",\"ModificationProtectionConfig\":{\"EnabledTime\":\"2022-12-01T17:22:45Z\",\"Reason\":\"业务保障期\",\"Status\":\"ConsoleProtection\"},\"OperationLocks\":[{\"LockReason\":\"业务异常\",\"LockType\":\"SecurityLocked\"}],\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"SecurityGroupIds\":[\"sg-bp10uag3q0jkxu72****\"],\"Tags\":[{\"Key\":\"KeyTest\",\"Value\":\"ValueTest\"}],\"VpcId\":\"vpc-bp1b49rqrybk45nio****\",\"ZoneMappings\":[{\"LoadBalancerAddresses\":[{\"AllocationId\":\"eip-bp1aedxso6u80u0qf****\",\"EniId\":\"eni-bp12f1xhs5yal61a****\",\"Ipv6Address\":\"2001:db8:1:1:1:1:1:1\",\"PrivateIPv4Address\":\"192.168.3.32\",\"PrivateIPv4HcStatus\":\"Healthy\",\"PrivateIPv6HcStatus\":\"Healthy\",\"PublicIPv4Address\":\"120.XX.XX.69\"}],\"Status\":\"Active\",\"VSwitchId\":\"vsw-bp1rmcrwg3erh1fh8****\",\"ZoneId\":\"cn-hangzhou-a\"}]}],\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn list_security_policy() {
     >(
         "Nlb 2022-04-30 ListSecurityPolicy",
         "{\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"D7A8875F-373A-5F48-8484-25B07A61F2AF\",\"SecurityPolicies\":[{\"Ciphers\":\"ECDHE-ECDSA-AES128-SHA\",\"RegionId\":\"cn-hangzhou\",\"RelatedListeners\":[{\"ListenerId\":\"lsn-bp1bpn0kn908w4nbw****@443\",\"ListenerPort\":443,\"ListenerProtocol\":\"TCPSSL\",\"LoadBalancerId\":\"nlb-83ckzc8d4xlp8o****\"}],\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"SecurityPolicyId\":\"sp-wuytp9pa******\\n\",\"SecurityPolicyName\":\"TLSCipherPolicy\",\"SecurityPolicyStatus\":\"Available\",\"Tags\":[{\"Key\":\"Test\",\"Value\":\"Test\"}],\"TlsVersion\":\"TLSv1.0\"}],\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn list_server_group_servers() {
     >(
         "Nlb 2022-04-30 ListServerGroupServers",
         "{\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"Servers\":[{\"Description\":\"ECS\",\"Port\":80,\"ServerGroupId\":\"sgp-atstuj3rtoptyui****\",\"ServerId\":\"i-bp67acfmxazb4p****\",\"ServerIp\":\"192.168.2.1\",\"ServerType\":\"Ecs\",\"Status\":\"Available\",\"Weight\":100,\"ZoneId\":\"cn-hangzhou-a\"}],\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn list_server_groups() {
     >(
         "Nlb 2022-04-30 ListServerGroups",
         "{\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"54B28E3D-DF70-471B-AA93-08E683A1B45\",\"ServerGroups\":[{\"AddressIPVersion\":\"ipv4\",\"AliUid\":0,\"AnyPortEnabled\":false,\"ConnectionDrainEnabled\":false,\"ConnectionDrainTimeout\":200,\"HealthCheck\":{\"HealthCheckConnectPort\":200,\"HealthCheckConnectTimeout\":200,\"HealthCheckDomain\":\"$SERVER_IP\",\"HealthCheckEnabled\":false,\"HealthCheckExp\":\"ok\",\"HealthCheckHttpCode\":[\"http_2xx\"],\"HealthCheckHttpVersion\":\"HTTP1.0\",\"HealthCheckInterval\":10,\"HealthCheckReq\":\"hello\",\"HealthCheckType\":\"TCP\",\"HealthCheckUrl\":\"/test/index.html\",\"HealthyThreshold\":2,\"HttpCheckMethod\":\"GET\",\"UnhealthyThreshold\":3},\"PreserveClientIpEnabled\":true,\"Protocol\":\"TCP\",\"RegionId\":\"cn-hangzhou\",\"RelatedLoadBalancerIds\":[\"nlb-83ckzc8d4xlp8o****\"],\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"Scheduler\":\"Wrr\",\"ServerCount\":2,\"ServerGroupId\":\"sgp-atstuj3rtoptyui****\",\"ServerGroupName\":\"NLB_ServerGroup\",\"ServerGroupStatus\":\"Available\",\"ServerGroupType\":\"Instance\",\"Tags\":[{\"Key\":\"Test\",\"Value\":\"Test\"}],\"VpcId\":\"vpc-bp15zckdt37pq72zv****\"}],\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn list_system_security_policy() {
     >(
         "Nlb 2022-04-30 ListSystemSecurityPolicy",
         "{\"RequestId\":\"5C057647-284B-5C67-A07E-4B8F3DABA9F9\",\"SecurityPolicies\":[{\"Ciphers\":\"ECDHE-ECDSA-AES128-GCM-SHA256,ECDHE-ECDSA-AES256-GCM-SHA384,ECDHE-ECDSA-AES128-SHA256,ECDHE-ECDSA-AES256-SHA384,ECDHE-RSA-AES128-GCM-SHA256,ECDHE-RSA-AES256-GCM-SHA384,ECDHE-RSA-AES128-SHA256,ECDHE-RSA-AES256-SHA384,AES128-GCM-SHA256,AES256-GCM-SHA384,AES128-SHA256,AES256-SHA256,ECDHE-ECDSA-AES128-SHA,ECDHE-ECDSA-AES256-SHA,ECDHE-RSA-AES128-SHA,ECDHE-RSA-AES256-SHA,AES128-SHA,AES256-SHA,DES-CBC3-SHA\",\"SecurityPolicyId\":\"tls_cipher_policy_1_0\",\"SecurityPolicyName\":\"test\",\"TlsVersion\":\"TLSv1.0,TLSv1.1,TLSv1.2\"}]}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn list_tag_resources() {
     >(
         "Nlb 2022-04-30 ListTagResources",
         "{\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TagResources\":[{\"AliUid\":0,\"Category\":\"All\",\"RegionNo\":\"cn-hangzhou\",\"ResourceId\":\"nlb-nrnrxwd15en27r****\",\"ResourceType\":\"loadbalancer\",\"Scope\":\"public\",\"TagKey\":\"env\",\"TagValue\":\"product\"}],\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn load_balancer_join_security_group() {
     >(
         "Nlb 2022-04-30 LoadBalancerJoinSecurityGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn load_balancer_leave_security_group() {
     >(
         "Nlb 2022-04-30 LoadBalancerLeaveSecurityGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn move_resource_group() {
     >(
         "Nlb 2022-04-30 MoveResourceGroup",
         "{\"Data\":{\"ResourceId\":\"nlb-nrnrxwd15en27r****\"},\"HttpStatusCode\":200,\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn remove_servers_from_server_group() {
     >(
         "Nlb 2022-04-30 RemoveServersFromServerGroup",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"ServerGroupId\":\"sgp-atstuj3rtoptyui****\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn set_hd_monitor_region_config() {
     >(
         "Nlb 2022-04-30 SetHdMonitorRegionConfig",
         "{\"LogProject\":\"hdmonitor-cn-hangzhou-223794579283657556\",\"MetricStore\":\"hdmonitor-cn-hangzhou-metricStore-1\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn start_listener() {
     >(
         "Nlb 2022-04-30 StartListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn start_shift_load_balancer_zones() {
     >(
         "Nlb 2022-04-30 StartShiftLoadBalancerZones",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn stop_listener() {
     >(
         "Nlb 2022-04-30 StopListener",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn tag_resources() {
     >(
         "Nlb 2022-04-30 TagResources",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn untag_resources() {
     >(
         "Nlb 2022-04-30 UntagResources",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn update_listener_attribute() {
     >(
         "Nlb 2022-04-30 UpdateListenerAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn update_load_balancer_address_type_config() {
     >(
         "Nlb 2022-04-30 UpdateLoadBalancerAddressTypeConfig",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn update_load_balancer_attribute() {
     >(
         "Nlb 2022-04-30 UpdateLoadBalancerAttribute",
         "{\"JobId\":\"aab74cfa-3bc4-48fc-80fc-0101da5a****\",\"RequestId\":\"7294679F-08DE-16D4-8E5D-1625685DC10B\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn update_load_balancer_protection() {
     >(
         "Nlb 2022-04-30 UpdateLoadBalancerProtection",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn update_load_balancer_zones() {
     >(
         "Nlb 2022-04-30 UpdateLoadBalancerZones",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn update_security_policy_attribute() {
     >(
         "Nlb 2022-04-30 UpdateSecurityPolicyAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"D7A8875F-373A-5F48-8484-25B07A61F2AF\",\"SecurityPolicyId\":\"sp-wuytp9pa******\\n\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn update_server_group_attribute() {
     >(
         "Nlb 2022-04-30 UpdateServerGroupAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"ServerGroupId\":\"sgp-atstuj3rtoptyui****\"}",
+        &[],
     );
 }
 
@@ -498,5 +547,6 @@ fn update_server_group_servers_attribute() {
     >(
         "Nlb 2022-04-30 UpdateServerGroupServersAttribute",
         "{\"JobId\":\"72dcd26b-f12d-4c27-b3af-18f6aed5****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"ServerGroupId\":\"sgp-atstuj3rtoptyui****\"}",
+        &[],
     );
 }

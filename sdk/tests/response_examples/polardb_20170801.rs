@@ -8,6 +8,7 @@ fn abort_db_cluster_migration() {
     >(
         "polardb 2017-08-01 AbortDBClusterMigration",
         "{\"RequestId\":\"925B84D9-CA72-432C-95CF-738C22******\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn add_encryption_db_role_privilege() {
     >(
         "polardb 2017-08-01 AddEncryptionDBRolePrivilege",
         "{\"DBClusterId\":\"pc-bp10gr51qasnl****\",\"RequestId\":\"6A2EE5B4-CC9F-46E1-A747-E43BC9******\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn add_firewall_rules() {
     >(
         "polardb 2017-08-01 AddFirewallRules",
         "{\"Message\":\"Successful\",\"RequestId\":\"2921D843-433A-5FB3-A03B-4EC093B219F8\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn add_polar_fs_quota() {
     >(
         "polardb 2017-08-01 AddPolarFsQuota",
         "{\"PolarFsInstanceId\":\"pfs-2ze0i74ka607*****\",\"RequestId\":\"7F2007D3-7E74-4ECB-89A8-BF130D******\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn add_sql_rate_limiting_rules() {
     >(
         "polardb 2017-08-01 AddSQLRateLimitingRules",
         "{\"Message\":\"Message\",\"RequestId\":\"69A85BAF-1089-4CDF-A82F-0A140F******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn attach_application_polar_fs() {
     >(
         "polardb 2017-08-01 AttachApplicationPolarFS",
         "{\"ApplicationId\":\"pa-**************\",\"PolarFSInstanceId\":\"pcs-**************\",\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn cancel_active_operation_tasks() {
     >(
         "polardb 2017-08-01 CancelActiveOperationTasks",
         "{\"RequestId\":\"25C70FF3-D49B-594D-BECE-0DE2BA1D8BBB\",\"TaskIds\":\"2355,2352\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn cancel_cron_job_policy_serverless() {
     >(
         "polardb 2017-08-01 CancelCronJobPolicyServerless",
         "{\"RequestId\":\"7E2FE3BB-C677-5FF9-9FC5-9CF364BD6BE5\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn cancel_polar_fs_file_quota() {
     >(
         "polardb 2017-08-01 CancelPolarFsFileQuota",
         "{\"FilePathIds\":\"/path1,/path2\",\"PolarFsInstanceId\":\"pfs-2ze0i74ka607*****\",\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn cancel_schedule_tasks() {
     >(
         "polardb 2017-08-01 CancelScheduleTasks",
         "{\"RequestId\":\"7F2007D3-7E74-4ECB-89A8-BF130D******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn check_account_name() {
     >(
         "polardb 2017-08-01 CheckAccountName",
         "{\"RequestId\":\"925B84D9-CA72-432C-95CF-738C22******\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn check_account_name_zonal() {
     >(
         "polardb 2017-08-01 CheckAccountNameZonal",
         "{\"RequestId\":\"925B84D9-CA72-432C-95CF-738C22******\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn check_connection_string() {
     >(
         "polardb 2017-08-01 CheckConnectionString",
         "{\"RequestId\":\"CD3FA5F3-FAF3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn check_db_name() {
     >(
         "polardb 2017-08-01 CheckDBName",
         "{\"DBName\":\"test_db\",\"RequestId\":\"CDB3258F-B5DE-43C4-8935-CBA0CA******\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn check_db_name_zonal() {
     >(
         "polardb 2017-08-01 CheckDBNameZonal",
         "{\"DBName\":\"test_db\",\"RequestId\":\"CDB3258F-B5DE-43C4-8935-CBA0CA******\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn check_kms_authorized() {
     >(
         "polardb 2017-08-01 CheckKMSAuthorized",
         "{\"AuthorizationState\":0,\"DBClusterId\":\"pc-************\",\"RequestId\":\"A7E6A8FD-C50B-46B2-BA85-D8B8D3******\",\"RoleArn\":\"acs:ram::1406926*****:role/aliyunrdsinstanceencryptiondefaultrole\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn check_service_linked_role() {
     >(
         "polardb 2017-08-01 CheckServiceLinkedRole",
         "{\"HasServiceLinkedRole\":true,\"RequestId\":\"3F9E6A3B-C13E-4064-A010-18582A******\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn close_ai_task() {
     >(
         "polardb 2017-08-01 CloseAITask",
         "{\"RequestId\":\"936C7025-27A5-4CB1-BB31-540E1F0CCA12\",\"TaskId\":\"53879cdb-9a00-428e-acaf-ff4cff******\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn close_db_cluster_migration() {
     >(
         "polardb 2017-08-01 CloseDBClusterMigration",
         "{\"RequestId\":\"3AA69096-757C-4647-B36C-29EBC2******\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn continue_db_cluster_migration() {
     >(
         "polardb 2017-08-01 ContinueDBClusterMigration",
         "{\"RequestId\":\"D2056BBE-FF76-5825-AB63-5CB1ABB46218\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn create_ai_nodes() {
     >(
         "polardb 2017-08-01 CreateAINodes",
         "{\"DBClusterId\":\"pm-xxxxxx\",\"DBNodeIds\":[\"pi-***************\"],\"OrderId\":\"2148126708*****\",\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn create_account() {
     >(
         "polardb 2017-08-01 CreateAccount",
         "{\"RequestId\":\"CED079B7-A408-41A1-BFF1-EC608E******\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn create_account_zonal() {
     >(
         "polardb 2017-08-01 CreateAccountZonal",
         "{\"RequestId\":\"CED079B7-A408-41A1-BFF1-EC608E******\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn create_activation_code() {
     >(
         "polardb 2017-08-01 CreateActivationCode",
         "{\"ActivateAt\":\"2024-10-16 16:46:20\",\"CertContentB64\":\"AAEAA******AAA=\",\"Description\":\"testCode\",\"ExpireAt\":\"2054-10-09 16:46:20\",\"GmtCreated\":\"2024-10-16 16:46:20\",\"GmtModified\":\"2024-10-16 16:46:20\",\"Id\":123,\"MacAddress\":\"12:34:56:78:98:00\",\"Name\":\"testName\",\"RequestId\":\"4CE6DF97-AEA4-484F-906F-C407EE******\",\"SystemIdentifier\":\"1234567890123456\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn create_application() {
     >(
         "polardb 2017-08-01 CreateApplication",
         "{\"ApplicationId\":\"pa-********************\",\"Components\":[{\"ComponentId\":\"pac-********************\"}],\"Description\":\"myapp\",\"OrderId\":\"2148126708*****\",\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\",\"ResourceAvailable\":true,\"ResourceGroupId\":\"rg-********************\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn create_application_endpoint_address() {
     >(
         "polardb 2017-08-01 CreateApplicationEndpointAddress",
         "{\"ApplicationId\":\"pa-**************\",\"EndpointId\":\"pa-**************\",\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn create_backup() {
     >(
         "polardb 2017-08-01 CreateBackup",
         "{\"BackupJobId\":\"11111111\",\"RequestId\":\"F3322AFE-083E-4D77-A074-421301******\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn create_cold_storage_instance() {
     >(
         "polardb 2017-08-01 CreateColdStorageInstance",
         "{\"ColdStorageInstanceId\":\"pcs_2zeth2gf4i83e578t\",\"RequestId\":\"F6EBB4ED-D12F-5F49-824C-9DD9C0EC4CF2\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn create_cron_job_policy_serverless() {
     >(
         "polardb 2017-08-01 CreateCronJobPolicyServerless",
         "{\"Action\":\"ModifyDBClusterServerlessConf\",\"CronExpression\":\"0 0 8 * * ?\",\"DBClusterId\":\"pc-****************\",\"EndTime\":\"2021-04-07T04:00Z\",\"JobId\":\"1fa3c0e7-b568-4f41-b703-463c96a91bd8\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"45D24263-7E3A-4140-9472-************\",\"StartTime\":\"2020-05-01T00:00Z\",\"Status\":\"working\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn create_db_cluster() {
     >(
         "polardb 2017-08-01 CreateDBCluster",
         "{\"DBClusterId\":\"pc-bp1s826a1up******\",\"OrderId\":\"211454967******\",\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\",\"ResourceGroupId\":\"rg-***************\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn create_db_cluster_endpoint() {
     >(
         "polardb 2017-08-01 CreateDBClusterEndpoint",
         "{\"RequestId\":\"CD35F3-F3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn create_db_cluster_endpoint_zonal() {
     >(
         "polardb 2017-08-01 CreateDBClusterEndpointZonal",
         "{\"RequestId\":\"CD35F3-F3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn create_db_endpoint_address() {
     >(
         "polardb 2017-08-01 CreateDBEndpointAddress",
         "{\"RequestId\":\"6BD9CDE4-5E7B-4BF3-9BB8-83C73E******\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn create_db_link() {
     >(
         "polardb 2017-08-01 CreateDBLink",
         "{\"RequestId\":\"F9F1CB1A-B1D5-4EF5-A53A-************\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn create_db_nodes() {
     >(
         "polardb 2017-08-01 CreateDBNodes",
         "{\"DBClusterId\":\"pc-***************\",\"DBNodeIds\":{\"DBNodeId\":[\"pi-***************\"]},\"OrderId\":\"2148126708*****\",\"RequestId\":\"E053E730-5755-4AA9-AA9D-A47867******\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn create_database() {
     >(
         "polardb 2017-08-01 CreateDatabase",
         "{\"RequestId\":\"93E98F25-BE02-40DA-83E3-F77F8D******\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn create_database_zonal() {
     >(
         "polardb 2017-08-01 CreateDatabaseZonal",
         "{\"RequestId\":\"93E98F25-BE02-40DA-83E3-F77F8D******\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn create_extensions() {
     >(
         "polardb 2017-08-01 CreateExtensions",
         "{\"RequestId\":\"86627CF4-CBB6-531E-BBDA-7B6DD5C42E85\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn create_global_data_network() {
     >(
         "polardb 2017-08-01 CreateGlobalDataNetwork",
         "{\"ChannelId\":\"gdc-xxx\",\"NetworkId\":\"gdn-xxx\",\"RequestId\":\"6BD9CDE4-5E7B-4BF3-9BB8-83C73E******\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn create_global_database_network() {
     >(
         "polardb 2017-08-01 CreateGlobalDatabaseNetwork",
         "{\"GDNId\":\"gd-m5ex5wqfqbou*****\",\"RequestId\":\"C61892A4-0850-4516-9E26-44D96C1782DE\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn create_global_security_ip_group() {
     >(
         "polardb 2017-08-01 CreateGlobalSecurityIPGroup",
         "{\"GlobalSecurityIPGroup\":[{\"GIpList\":\"192.168.0.1\",\"GlobalIgName\":\"test_123\",\"GlobalSecurityGroupId\":\"g-zsldxfiwjmti0kcm****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn create_network_channel() {
     >(
         "polardb 2017-08-01 CreateNetworkChannel",
         "{\"RequestId\":\"F9F1CB1A-B1D5-4EF5-A53A-************\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn create_or_get_virtual_license_order() {
     >(
         "polardb 2017-08-01 CreateOrGetVirtualLicenseOrder",
         "{\"ActivatedCodeCount\":1,\"ActivationCodeQuota\":10,\"AliyunOrderId\":\"2233****445566\",\"AllowEmptySystemIdentifier\":false,\"GmtCreated\":\"2024-10-16 16:46:20\",\"GmtModified\":\"2024-10-16 16:46:20\",\"IsVirtualOrder\":true,\"IsVirtualOrderFrozen\":false,\"PackageType\":\"pre_generation_long_term\",\"PackageValidity\":\"30 years\",\"PurchaseChannel\":\"aliyun_market\",\"RequestId\":\"45D24263-7E3A-4140-9472-************\",\"VirtualOrderId\":\"2024********483\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn create_parameter_group() {
     >(
         "polardb 2017-08-01 CreateParameterGroup",
         "{\"ParameterGroupId\":\"pcpg-**************\",\"RequestId\":\"514D1D87-E243-4A5F-A87D-2785C3******\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn create_service_linked_role() {
     >(
         "polardb 2017-08-01 CreateServiceLinkedRole",
         "{\"RequestId\":\"3F9E6A3B-C13E-4064-A010-18582A******\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn create_storage_plan() {
     >(
         "polardb 2017-08-01 CreateStoragePlan",
         "{\"DBInstanceId\":\"POLARDB-cn-**************\",\"OrderId\":\"2035638*******\",\"RequestId\":\"69A85BAF-1089-4CDF-A82F-0A140F******\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn delete_aidb_cluster() {
     >(
         "polardb 2017-08-01 DeleteAIDBCluster",
         "{\"DBClusterId\":\"pc-*****************\",\"RequestId\":\"3F9E6A3B-C13E-4064-A010-18582A******\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn delete_ai_nodes() {
     >(
         "polardb 2017-08-01 DeleteAINodes",
         "{\"DBClusterId\":\"pm-xxxxxx\",\"OrderId\":\"2035629******\",\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn delete_account() {
     >(
         "polardb 2017-08-01 DeleteAccount",
         "{\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\"}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn delete_account_zonal() {
     >(
         "polardb 2017-08-01 DeleteAccountZonal",
         "{\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\"}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn delete_application() {
     >(
         "polardb 2017-08-01 DeleteApplication",
         "{\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\"}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn delete_application_endpoint_address() {
     >(
         "polardb 2017-08-01 DeleteApplicationEndpointAddress",
         "{\"ApplicationId\":\"pa-**************\",\"EndpointId\":\"pa-**************\",\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn delete_backup() {
     >(
         "polardb 2017-08-01 DeleteBackup",
         "{\"RequestId\":\"3CF4F9FE-BF77-4739-8D68-B8DF5D******\"}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn delete_db_cluster() {
     >(
         "polardb 2017-08-01 DeleteDBCluster",
         "{\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\"}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn delete_db_cluster_endpoint() {
     >(
         "polardb 2017-08-01 DeleteDBClusterEndpoint",
         "{\"RequestId\":\"CD3FA5F3-FAF3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn delete_db_cluster_endpoint_zonal() {
     >(
         "polardb 2017-08-01 DeleteDBClusterEndpointZonal",
         "{\"RequestId\":\"CD3FA5F3-FAF3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn delete_db_endpoint_address() {
     >(
         "polardb 2017-08-01 DeleteDBEndpointAddress",
         "{\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\"}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn delete_db_link() {
     >(
         "polardb 2017-08-01 DeleteDBLink",
         "{\"RequestId\":\"F9F1CB1A-B1D5-4EF5-A53A-************\"}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn delete_db_nodes() {
     >(
         "polardb 2017-08-01 DeleteDBNodes",
         "{\"DBClusterId\":\"pc-**************\",\"OrderId\":\"2035638*******\",\"RequestId\":\"6566B2E6-3157-4B57-A693-AFB751******\"}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn delete_database() {
     >(
         "polardb 2017-08-01 DeleteDatabase",
         "{\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn delete_database_zonal() {
     >(
         "polardb 2017-08-01 DeleteDatabaseZonal",
         "{\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn delete_encryption_db_role_privilege() {
     >(
         "polardb 2017-08-01 DeleteEncryptionDBRolePrivilege",
         "{\"DBClusterId\":\"pc-**************\",\"Message\":\"Successful\",\"RequestId\":\"24A1990B-4F6E-482B-B8CB-75C612******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn delete_extensions() {
     >(
         "polardb 2017-08-01 DeleteExtensions",
         "{\"RequestId\":\"11EB8492-C17F-5FC2-9E27-1440A5C2F583\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn delete_firewall_rules() {
     >(
         "polardb 2017-08-01 DeleteFirewallRules",
         "{\"Message\":\"Successful\",\"RequestId\":\"049A1520-6BD7-5572-8923-79215D2B4A94\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn delete_global_data_network() {
     >(
         "polardb 2017-08-01 DeleteGlobalDataNetwork",
         "{\"RequestId\":\"EBEAA83D-1734-42E3-85E3-E25F6E******\"}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn delete_global_database_network() {
     >(
         "polardb 2017-08-01 DeleteGlobalDatabaseNetwork",
         "{\"RequestId\":\"C61892A4-0850-4516-9E26-44D96C1782DE\"}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn delete_global_security_ip_group() {
     >(
         "polardb 2017-08-01 DeleteGlobalSecurityIPGroup",
         "{\"GlobalSecurityIPGroup\":[{\"DBInstances\":[\"[\\\"pc-2zetn0f1b8zwb****\\\",\\\"pc-****\\\"]\"],\"GIpList\":\"192.168.0.1\",\"GlobalIgName\":\"test_123\",\"GlobalSecurityGroupId\":\"g-zsldxfiwjmti0kcm****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn delete_masking_rules() {
     >(
         "polardb 2017-08-01 DeleteMaskingRules",
         "{\"Message\":\"Successful\",\"RequestId\":\"2BCEE25B-797C-426B-BA7B-D28CCF******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn delete_network_channel() {
     >(
         "polardb 2017-08-01 DeleteNetworkChannel",
         "{\"RequestId\":\"3AA69096-757C-4647-B36C-29EBC2******\"}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn delete_parameter_group() {
     >(
         "polardb 2017-08-01 DeleteParameterGroup",
         "{\"RequestId\":\"4F7195E7-5F74-479D-AF59-1B4BF9******\"}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn delete_polar_fs_quota() {
     >(
         "polardb 2017-08-01 DeletePolarFsQuota",
         "{\"PolarFsInstanceId\":\"pfs-2ze0i74ka607*****\",\"RequestId\":\"69A85BAF-1089-4CDF-A82F-0A140F******\"}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn delete_sql_rate_limiting_rules() {
     >(
         "polardb 2017-08-01 DeleteSQLRateLimitingRules",
         "{\"Message\":\"Message\",\"RequestId\":\"5E71541A-6007-4DCC-A38A-F872C31FEB45\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn describe_aidb_cluster_attribute() {
     >(
         "polardb 2017-08-01 DescribeAIDBClusterAttribute",
         "{\"AiNodeType\":\"vnode\",\"CreationTime\":\"2020-08-14T05:58:42Z\",\"DBClusterDescription\":\"test\",\"DBClusterId\":\"pc-**************\",\"DBClusterStatus\":\"Running\",\"DBNodes\":[{\"ChildVolumes\":[{\"MountPath\":\"/tmp/CrowdStrike\",\"Name\":\"jueming\",\"SizeGB\":\"8192\",\"StorageCategory\":\"PolarFs\",\"StorageType\":\"PL1\"}],\"CpuCores\":\"2\",\"CreationTime\":\"2020-08-14T05:58:42Z\",\"DBNodeClass\":\"\\npolar.pg.g8.8xlarge.gu30\",\"DBNodeDescription\":\"test\",\"DBNodeId\":\"pi-****************\",\"DBNodeStatus\":\"Running\",\"GPU\":\"2\",\"LinkIP\":\"10.*.*12\",\"MemorySize\":\"8192\",\"PublicIp\":\"101.101.101.101\",\"VNodeId\":\"vn-***************\",\"VPCId\":\"vpc-*******************\",\"VSwitchId\":\"vsw-*********************\",\"ZoneId\":\"cn-hangzhou-d\\t\\n\"}],\"DBVersion\":\"1.0\",\"EcsSecurityGroupId\":\"sg-xxxxxx\",\"EndpointList\":[{\"NetInfoItems\":[{\"ConnectionString\":\"pc-**********.rwlb.rds.aliyuncs.com\",\"NetType\":\"Public\",\"Port\":\"3306\"}]}],\"ExpireTime\":\"2020-11-14T16:00:00Z\",\"Expired\":false,\"InternalIp\":\"10.*.*.72\",\"KVCacheInstanceId\":\"pkv-xxxxx\",\"KubeClusterId\":\"xxxxxxxxxxxxxxxxxxxxxxx\",\"LockMode\":\"Unlock\",\"MaxQPM\":\"20\",\"ModelName\":\"\\nQwen3-Embedding-8B\",\"ModelType\":\"\",\"PayType\":\"Postpaid\",\"PublicIp\":\"\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"EBEAA83D-1734-42E3-85E3-E25F6E******\",\"RunType\":\"container\",\"StorageType\":\"essdpl1\",\"VPCId\":\"vpc-*******************\",\"VSwitchId\":\"vsw-*********************\",\"Volumes\":[{\"MountPath\":\"/var/run/secrets/kubernetes.io/serviceaccount\",\"Name\":\"jueming\",\"SizeGB\":\"8192\",\"StorageCategory\":\"PL1\",\"StorageType\":\"PolarFs\"}],\"ZoneId\":\"cn-hangzhou-d\\t\\n\",\"ZoneIds\":\"cn-hangzhou-i,cn-hangzhou-g\"}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn describe_aidb_cluster_performance() {
     >(
         "polardb 2017-08-01 DescribeAIDBClusterPerformance",
         "{\"ApiKey\":\"xxx\",\"DBClusterId\":\"pc-a************\",\"DBType\":\"polardb_ai\",\"DBVersion\":\"3.0\",\"EndTime\":\"2022-11-16T16:00Z\",\"Interval\":\"60\",\"PerformanceKeys\":[{\"DBNodeId\":\"pi-*************\",\"Measurement\":\"PolarDBAIModelCall\",\"MetricName\":\"model_input_amount\",\"Points\":[{\"Timestamp\":1724206183,\"Value\":\"42.38\"}]}],\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\",\"StartTime\":\"2022-11-15T16:00Z\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn describe_aidb_clusters() {
     >(
         "polardb 2017-08-01 DescribeAIDBClusters",
         "{\"Items\":{\"DBCluster\":[{\"AiNodeType\":\"vnode\",\"CreateTime\":\"2021-09-13T15:45:27Z\",\"DBClusterDescription\":\"ocpx\",\"DBClusterId\":\"pc-**************\",\"DBClusterStatus\":\"Creating\",\"DBNodeClass\":\"\\npolar.pg.g8.8xlarge.gu30\",\"DBType\":\"polardb_ai\",\"ExpireTime\":\"2028-09-01T16:00:00Z\",\"Expired\":true,\"KubeClusterId\":\"xxxxxxxxxxxx\",\"LockMode\":\"Unlock\",\"ModelType\":\"\",\"PayType\":\"Postpaid\",\"RegionId\":\"cn-hangzhou\",\"RelativeDBClusterId\":\"pc-**************\",\"RunType\":\"container\",\"StorageSpace\":10,\"StorageType\":\"essdpl0\",\"Tags\":{\"Tag\":[{\"Key\":\"\",\"Value\":\"\"}]},\"VpcId\":\"vpc-***************\",\"VswitchId\":\"\",\"ZoneId\":\"cn-hangzhou-j\"}]},\"PageNumber\":1,\"PageRecordCount\":7,\"RequestId\":\"9D6CE7C6-1C52-5BF6-B3D7-10977D44542C\",\"TotalRecordCount\":5}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn describe_ai_task_status() {
     >(
         "polardb 2017-08-01 DescribeAITaskStatus",
         "{\"AccountName\":\"testacc\",\"DBClusterId\":\"pc-xxxxxxxxxx\",\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\",\"Status\":\"1\",\"StatusName\":\"关闭状态\"}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn describe_accounts() {
     >(
         "polardb 2017-08-01 DescribeAccounts",
         "{\"Accounts\":[{\"AccountDescription\":\"test\",\"AccountLockState\":\"UnLock\",\"AccountName\":\"test_acc\",\"AccountPasswordValidTime\":\"undefined\",\"AccountStatus\":\"Available\",\"AccountType\":\"Normal\",\"DatabasePrivileges\":[{\"AccountPrivilege\":\"ReadOnly\",\"DBName\":\"DBtest\"}]}],\"PageNumber\":1,\"PageRecordCount\":1,\"RequestId\":\"155462B9-205F-4FFC-BB43-4855FE******\"}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn describe_accounts_zonal() {
     >(
         "polardb 2017-08-01 DescribeAccountsZonal",
         "{\"Accounts\":[{\"AccountDescription\":\"test\",\"AccountLockState\":\"UnLock\",\"AccountName\":\"test_acc\",\"AccountPasswordValidTime\":\"undefined\",\"AccountStatus\":\"Available\",\"AccountType\":\"Normal\",\"DatabasePrivileges\":[{\"AccountPrivilege\":\"ReadOnly\",\"DBName\":\"DBtest\"}]}],\"MaxResults\":10,\"NextToken\":\"212db86sca4384811e0b5e8707e******\",\"PageNumber\":1,\"PageRecordCount\":1,\"RequestId\":\"155462B9-205F-4FFC-BB43-4855FE******\"}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn describe_activation_code_details() {
     >(
         "polardb 2017-08-01 DescribeActivationCodeDetails",
         "{\"ActivateAt\":\"2024-10-16 16:46:20\",\"CertContentB64\":\"AAEAA******AAA=\",\"Description\":\"testCode\",\"ExpireAt\":\"2054-10-09 16:46:20\",\"GmtCreated\":\"2024-10-16 16:46:20\\n\",\"GmtModified\":\"2024-10-16 16:46:20\",\"Id\":123,\"MacAddress\":\"12:34:56:78:98:00\",\"Name\":\"testName\",\"RequestId\":\"F2A9EFA7-915F-4572-8299-85A307******\",\"SystemIdentifier\":\"1234567890123456\"}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn describe_activation_codes() {
     >(
         "polardb 2017-08-01 DescribeActivationCodes",
         "{\"Items\":[{\"ActivateAt\":\"2024-10-16 16:46:20\\n\",\"Description\":\"testCode\",\"ExpireAt\":\"2054-10-16 16:46:20\\n\",\"GmtCreated\":\"2024-10-16 16:46:20\\n\",\"GmtModified\":\"2024-10-16 16:46:20\\n\",\"Id\":123,\"MacAddress\":\"12:34:56:78:98:00\",\"Name\":\"testName\",\"SystemIdentifier\":\"\\t\\n1234567890123456\"}],\"PageNumber\":1,\"PageRecordCount\":1,\"RequestId\":\"65D7ACE6-4A61-4B6E-B357-8CB24A******\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn describe_active_operation_maintain_conf() {
     >(
         "polardb 2017-08-01 DescribeActiveOperationMaintainConf",
         "{\"Config\":{\"CreatedTime\":\"2023-07-04T19:28:46\",\"CycleTime\":\"1\",\"CycleType\":0,\"MaintainEndTime\":\"09:00Z\",\"MaintainStartTime\":\"8:00Z\",\"ModifiedTime\":\"2025-04-02T02:10:08Z\",\"Status\":1},\"HasConfig\":0,\"RequestId\":\"14109129-EF13-5C83-AD86-7581D9552603\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn describe_active_operation_tasks() {
     >(
         "polardb 2017-08-01 DescribeActiveOperationTasks",
         "{\"Items\":[{\"AllowCancel\":0,\"AllowChange\":0,\"ChangeLevel\":\"S0\",\"ChangeLevelEn\":\"System maintenance\",\"ChangeLevelZh\":\"系统运维\",\"CreatedTime\":\"2020-06-09T22:00:42Z\",\"CurrentAVZ\":\"cn-beijing-h\",\"DBClusterId\":\"pc-*****************\",\"DBNodeIds\":[\"pi-t4n***********0ni,pi-t4n***********334,pi-t4n***********h07,pi-t4n***********q5i\"],\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"Deadline\":\"2020-06-11T15:59:59Z\",\"Impact\":\"TransientDisconnection\",\"ImpactEn\":\"Transient instance disconnection\",\"ImpactZh\":\"集群闪断\",\"InsComment\":\"test\",\"ModifiedTime\":\"2020-06-09T22:00:42Z\",\"PrepareInterval\":\"04:00:00\",\"Region\":\"cn-hangzhou\",\"ResultInfo\":\"userCancel\",\"StartTime\":\"2023-05-19T02:48:17Z\",\"Status\":3,\"SwitchTime\":\"2020-06-09T22:00:00Z\",\"TaskId\":107202351,\"TaskParams\":\"{\\n      \\\"Action\\\": \\\"UpgradeDBInstance\\\"\\n}\",\"TaskType\":\"DatabaseSoftwareUpgrading\",\"TaskTypeEn\":\"Minor version update\",\"TaskTypeZh\":\"小版本升级\"}],\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"FAF88508-D5F8-52B1-8824-262601769E31\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn describe_application_attribute() {
     >(
         "polardb 2017-08-01 DescribeApplicationAttribute",
         "{\"ApplicationId\":\"pa-**************\",\"ApplicationType\":\"supabase\",\"Architecture\":\"x86\",\"Components\":[{\"ComponentClass\":\"polar.app.g2.medium\",\"ComponentClassDescription\":\"2C4GB\",\"ComponentId\":\"pac-*******************\",\"ComponentMaxReplica\":1,\"ComponentReplica\":1,\"ComponentReplicaGroupName\":\"default\",\"ComponentType\":\"gateway\",\"SecurityGroups\":[{\"NetType\":\"vpc\",\"RegionId\":\"cn-beijing\",\"SecurityGroupId\":\"sg-*******************\\n\",\"SecurityGroupName\":\"MyGroupName\"}],\"SecurityIPArrays\":[{\"SecurityIPArrayName\":\"default\",\"SecurityIPArrayTag\":\"mytag\",\"SecurityIPList\":\"127.0.0.1\",\"SecurityIPNetType\":\"mix\",\"SecurityIPType\":\"ipv4\"}],\"Status\":\"Activated\",\"Topology\":{\"Children\":[\"pac-**************\"],\"Layer\":\"0\",\"Parents\":[\"pac-**************\"]}}],\"CreationTime\":\"2025-03-25T09:37:10Z\",\"DBClusterId\":\"pc-**************\",\"Description\":\"myapp\",\"Endpoints\":[{\"Description\":\"myendpoint\",\"EndpointId\":\"pa-**************\",\"IP\":\"172.31.95.252\",\"NetType\":\"Private\",\"Port\":\"8080\",\"PortDescription\":\"kong_http\"}],\"ExpireTime\":\"2025-06-25T09:37:10Z\",\"Expired\":false,\"LockMode\":\"Unlock\",\"MaintainEndTime\":\"19:00Z\",\"MaintainStartTime\":\"18:00Z\",\"PayType\":\"Postpaid\",\"PolarFSInstanceId\":\"pfs-**************\",\"RegionId\":\"cn-beijing\",\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\",\"SecurityGroups\":[{\"NetType\":\"vpc\",\"RegionId\":\"cn-beijing\",\"SecurityGroupId\":\"sg-**************\",\"SecurityGroupName\":\"MyGroupName\"}],\"SecurityIPArrays\":[{\"SecurityIPArrayName\":\"default\",\"SecurityIPArrayTag\":\"mytag\",\"SecurityIPList\":\"127.0.0.1\",\"SecurityIPNetType\":\"mix\",\"SecurityIPType\":\"ipv4\"}],\"ServerlessType\":\"2\",\"Status\":\"Activated\",\"UpgradeAvailable\":\"false\",\"VPCId\":\"vpc-*******************\",\"VSwitchId\":\"vsw-*******************\",\"Version\":\"1.0.0\",\"ZoneId\":\"cn-beijing-l\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn describe_application_parameters() {
     >(
         "polardb 2017-08-01 DescribeApplicationParameters",
         "{\"ParameterTemplates\":{\"ComponentParameterTemplates\":[{\"ComponentId\":\"pac-**************\",\"ComponentType\":\"supabase\",\"Parameters\":[{\"Default\":\"default\",\"Description\":\"The name of the parameter\",\"Name\":\"name\",\"NeedRestart\":false,\"Pattern\":\"^[a-zA-Z0-9]{1,20}$\",\"ReadOnly\":false,\"Type\":\"string\"}]}]},\"Parameters\":{\"ComponentParameters\":[{\"ComponentId\":\"pac-**************\",\"ComponentType\":\"supabase\",\"Parameters\":[{\"Default\":\"default value\",\"Description\":\"The name of the parameter\",\"Name\":\"name\",\"NeedRestart\":false,\"Pattern\":\"^[a-zA-Z0-9]{1,20}$\",\"ReadOnly\":false,\"Status\":\"Applied\",\"Type\":\"string\",\"Value\":\"value\"}]}]},\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\"}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn describe_application_serverless_conf() {
     >(
         "polardb 2017-08-01 DescribeApplicationServerlessConf",
         "{\"ApplicationId\":\"pa-**************\",\"RequestId\":\"CDB3258F-B5DE-43C4-8935-CBA0CA******\",\"ServerlessConfItems\":[{\"ComponentType\":\"gateway\",\"ScaleMax\":\"16\",\"ScaleMin\":\"1\"}]}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn describe_applications() {
     >(
         "polardb 2017-08-01 DescribeApplications",
         "{\"Items\":{\"Applications\":[{\"ApplicationId\":\"pa-**************\",\"ApplicationType\":\"supabase\",\"CreationTime\":\"2025-03-25T09:37:10Z\",\"DBClusterId\":\"pc-xxxxxx\",\"Description\":\"myapp\",\"Endpoints\":{\"endpoint\":[{\"IP\":\"192.168.0.3\",\"NetType\":\"Public\",\"Port\":\"8080\"}]},\"EngineVersion\":\"1.0.0\",\"ExpireTime\":\"2025-06-25T09:37:10Z\",\"Expired\":\"false\",\"PayType\":\"Postpaid\",\"PolarFSInstanceId\":\"pcs-**************\\n\",\"RegionId\":\"cn-hangzhou\",\"Status\":\"Activated\",\"ZoneId\":\"cn-hangzhou-b\"}]},\"PageNumber\":1,\"PageRecordCount\":1,\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn describe_auto_renew_attribute() {
     >(
         "polardb 2017-08-01 DescribeAutoRenewAttribute",
         "{\"Items\":{\"AutoRenewAttribute\":[{\"AutoRenewEnabled\":true,\"DBClusterId\":\"pc-*****************\",\"Duration\":4,\"PeriodUnit\":\"Month\",\"RegionId\":\"cn-hangzhou\",\"RenewalStatus\":\"AutoRenewal\"}]},\"PageNumber\":1,\"PageRecordCount\":1,\"RequestId\":\"65D7ACE6-4A61-4B6E-B357-8CB24A******\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn describe_available_cross_regions() {
     >(
         "polardb 2017-08-01 DescribeAvailableCrossRegions",
         "{\"Regions\":[\"[\\n    \\\"cn-beijing\\\",\\n    \\\"cn-hangzhou\\\",\\n    \\\"cn-qingdao\\\",\\n    \\\"cn-shenzhen\\\",\\n    \\\"cn-shanghai\\\",\\n    \\\"cn-huhehaote\\\",\\n    \\\"cn-zhangjiakou\\\",\\n    \\\"cn-hongkong\\\"\\n]\"],\"RequestId\":\"D685D479-B36E-52B9-98FF-8402EA01F***\"}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn describe_backup_logs() {
     >(
         "polardb 2017-08-01 DescribeBackupLogs",
         "{\"Items\":{\"BackupLog\":[{\"BackupLogEndTime\":\"2020-02-12T03:55:31Z\",\"BackupLogId\":\"1111111111\",\"BackupLogName\":\"ib_logfile1\",\"BackupLogSize\":\"1073741824\",\"BackupLogStartTime\":\"2020-02-12T03:54:43Z\",\"DownloadLink\":\"http://***********.oss-cn-hangzhou.aliyuncs.com\",\"IntranetDownloadLink\":\"http://***********.oss-cn-hangzhou-internal.aliyuncs.com\",\"LinkExpiredTime\":\"2020-02-14T08:40:50Z\"}]},\"PageNumber\":\"1\",\"PageRecordCount\":\"2\",\"RequestId\":\"ADAC63DB-0691-4ECE-949A-FAEA68******\",\"TotalRecordCount\":\"2\"}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn describe_backup_policy() {
     >(
         "polardb 2017-08-01 DescribeBackupPolicy",
         "{\"AdvancedDataPolicies\":{\"AdvancedDataPolicy\":[{\"AutoCreated\":true,\"BakType\":\"F\",\"DestRegion\":\"cn-hangzhou\",\"DestType\":\"level1\",\"DumpAction\":\"copy\",\"FilterKey\":\"dayOfWeek\",\"FilterType\":\"crontab\",\"FilterValue\":\"1,2,3,4,5,6,7\",\"OnlyPreserveOneEachDay\":true,\"OnlyPreserveOneEachHour\":true,\"PolicyId\":\"71930ac2e9f15e41615e10627c******\\n\",\"RetentionType\":\"delay\",\"RetentionValue\":\"7\",\"SrcRegion\":\"cn-beijing\",\"SrcType\":\"level1\"}]},\"AdvancedPolicyOption\":\"disable\",\"BackupFrequency\":\"Normal\",\"BackupPolicyLevel\":\"Normal\",\"BackupRetentionPolicyOnClusterDeletion\":\"NONE\",\"DataLevel1BackupFrequency\":\"Normal\",\"DataLevel1BackupPeriod\":\"Monday,Tuesday\",\"DataLevel1BackupRetentionPeriod\":\"7\",\"DataLevel1BackupTime\":\"15:00Z-16:00Z\",\"DataLevel2BackupAnotherRegionRegion\":\"cn-hangzhou\",\"DataLevel2BackupAnotherRegionRetentionPeriod\":\"30\",\"DataLevel2BackupPeriod\":\"Monday,Tuesday\",\"DataLevel2BackupRetentionPeriod\":\"0\",\"PreferredBackupPeriod\":\"Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday\",\"PreferredBackupTime\":\"07:00Z-08:00Z\",\"PreferredNextBackupTime\":\"2020-11-16T07:30Z\",\"RequestId\":\"EADFCE0F-9FB5-4685-B395-1440B******\"}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn describe_backup_regions() {
     >(
         "polardb 2017-08-01 DescribeBackupRegions",
         "{\"Regions\":[\"[\\\"cn-shanghai\\\",\\\"cn-beijing\\\"]\"],\"RequestId\":\"EB07CFF0-D8A4-5C76-AED7-D00E26FC2***\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn describe_backup_tasks() {
     >(
         "polardb 2017-08-01 DescribeBackupTasks",
         "{\"Items\":{\"BackupJob\":[{\"BackupJobId\":\"11111111\",\"BackupProgressStatus\":\"NoStart\",\"JobMode\":\"Automated\",\"Process\":\"0\",\"StartTime\":\"2020-08-08T07:24:01Z\",\"TaskAction\":\"NormalBackupTask\"}]},\"RequestId\":\"FA8C1EF1-E3D4-44D7-B809-823187******\"}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn describe_backups() {
     >(
         "polardb 2017-08-01 DescribeBackups",
         "{\"Items\":{\"Backup\":[{\"BackupEndTime\":\"2020-11-15T07:30:20Z\",\"BackupId\":\"61*******\",\"BackupMethod\":\"Snapshot\",\"BackupMode\":\"Automated\",\"BackupSetSize\":\"4639948800\",\"BackupStartTime\":\"2020-11-15T07:30:05Z\",\"BackupStatus\":\"Success\",\"BackupType\":\"FullBackup\",\"BackupsLevel\":\"Level-1\",\"ConsistentTime\":\"1605425407\",\"DBClusterId\":\"pc-****************\",\"ExpectExpireTime\":\"2022-10-24T08:13:23Z\",\"ExpectExpireType\":\"EXPIRED\\u0000\\u0000\",\"IsAvail\":\"0\"}]},\"PageNumber\":\"1\",\"PageRecordCount\":\"1\",\"RequestId\":\"24A1990B-4F6E-482B-B8CB-75C612******\",\"TotalLevel2BackupSize\":\"4639948800\",\"TotalRecordCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn describe_character_set_name() {
     >(
         "polardb 2017-08-01 DescribeCharacterSetName",
         "{\"CharacterSetNameItems\":{\"CharacterSetName\":[\"{ \\\"CharacterSetName\\\": [       \\\"utf8mb4\\\",       \\\"utf8\\\",       \\\"utf32\\\",       \\\"utf16le\\\",       \\\"utf16\\\",       \\\"ujis\\\",       \\\"ucs2\\\",       \\\"tis620\\\",       \\\"swe7\\\",       \\\"sjis\\\",       \\\"macroman\\\",       \\\"macce\\\",       \\\"latin7\\\",       \\\"latin5\\\",       \\\"latin2\\\",       \\\"latin1\\\",       \\\"koi8u\\\",       \\\"koi8r\\\",       \\\"keybcs2\\\",       \\\"hp8\\\",       \\\"hebrew\\\",       \\\"greek\\\",       \\\"geostd8\\\",       \\\"gbk\\\",       \\\"gb2312\\\",       \\\"euckr\\\",       \\\"eucjpms\\\",       \\\"dec8\\\",       \\\"cp932\\\",       \\\"cp866\\\",       \\\"cp852\\\",       \\\"cp850\\\",       \\\"cp1257\\\",       \\\"cp1256\\\",       \\\"cp1251\\\",       \\\"cp1250\\\",       \\\"binary\\\",       \\\"big5\\\",       \\\"ascii\\\",       \\\"armscii8\\\" ]  }\"]},\"Engine\":\"POLARDB\",\"RequestId\":\"34458CD3-33E0-4624-BFEF-840C15******\"}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn describe_class_list() {
     >(
         "polardb 2017-08-01 DescribeClassList",
         "{\"Items\":[{\"ClassCode\":\"polar.mysql.x4.medium\",\"ClassGroup\":\"Exclusive package\",\"ClassTypeLevel\":\"enterprise\",\"Cpu\":\"8\",\"EssdMaxStorageCapacity\":\"64\",\"MaxConnections\":\"8000\",\"MaxIOPS\":\"32000\",\"MaxStorageCapacity\":\"20\",\"MemoryClass\":\"32\",\"Pl1MaxIOPS\":\"50000\",\"Pl2MaxIOPS\":\"100000\",\"Pl3MaxIOPS\":\"1000000\",\"PolarStoreMaxStorageCapacity\":\"500\",\"Psl4MaxIOPS\":\"48000\",\"Psl5MaxIOPS\":\"96000\",\"ReferenceExtPrice\":\"200000\",\"ReferencePrice\":\"200000\"}],\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"69A85BAF-1089-4CDF-A82F-0A140F******\"}",
+        &[],
     );
 }
 
@@ -958,6 +1053,7 @@ fn describe_cold_storage_instance() {
     >(
         "polardb 2017-08-01 DescribeColdStorageInstance",
         "{\"MaxResults\":1000,\"NextToken\":\"c2FpXzIwMjIwNjI5X2Jhay9zYWlfc3VtbWVyX3RyZWFzdXJlX3Bvb2xfbG9nLkNTVg==\",\"ObjectType\":\"TABLE\",\"OssClusterEnabled\":\"true\",\"OssClusterInfoList\":[{\"CreatedTime\":\"2023-05-10T17:01:16Z\",\"OssClusterId\":\"pc-*****************\",\"Region\":\"cn-hangzhou\",\"Size\":\"50\"}],\"PageNumber\":1,\"PageRecordCount\":1,\"PageSize\":30,\"RequestId\":\"C7A8EA8E-A140-5226-90D7-5BCB304D3DB6\",\"SupportOssCluster\":\"true\",\"Tables\":[{\"ChildObjects\":[{\"ObjectName\":\"img/1728554006462.png\",\"ObjectType\":\"File\",\"Size\":\"10\",\"Status\":\"Running\"}],\"DB\":\"test_db\",\"DBName\":\"test_db\",\"FieldName\":\"user\",\"OssClusterId\":\"pc-*****************\",\"Partion\":\"202509\",\"Size\":\"30\",\"Status\":\"Running\",\"Table\":\"user\",\"TableName\":\"test_table\"}],\"TotalRecord\":1}",
+        &[],
     );
 }
 
@@ -968,6 +1064,7 @@ fn describe_cron_job_policy_serverless() {
     >(
         "polardb 2017-08-01 DescribeCronJobPolicyServerless",
         "{\"Items\":[{\"Action\":\"ModifyDBClusterServerlessConf\",\"AllowShutDown\":\"true\",\"CronExpression\":\"0 0 8 * * ?\",\"DBClusterId\":\"pc-*****************\",\"EndTime\":\"2024-12-04T02:25:00Z\",\"JobId\":\"12eee3eb-60bd-40ac-a403-218e02eb99c7\",\"OrderId\":\"254752088000354\",\"RegionId\":\"cn-hangzhou\",\"ScaleApRoNumMax\":\"2\",\"ScaleApRoNumMin\":\"1\",\"ScaleMax\":\"9\",\"ScaleMin\":\"1\",\"ScaleRoNumMax\":\"3\",\"ScaleRoNumMin\":\"2\",\"SecondsUntilAutoPause\":\"1200\",\"ServerlessRuleCpuEnlargeThreshold\":\"70\",\"ServerlessRuleCpuShrinkThreshold\":\"40\",\"ServerlessRuleMode\":\"normal\",\"StartTime\":\"2020-06-09T18:00:00Z\",\"Status\":\"3\"}],\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\",\"TotalRecordCount\":5}",
+        &[],
     );
 }
 
@@ -978,6 +1075,7 @@ fn describe_cross_cloud_levels() {
     >(
         "polardb 2017-08-01 DescribeCrossCloudLevels",
         "{\"CrossCloudLevelList\":[{\"DBType\":\"MySQL\",\"LevelCode\":\"polar.mysql.g4.medium.c\",\"LevelName\":\"2 核 8 GB\"}],\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\"}",
+        &[],
     );
 }
 
@@ -988,6 +1086,7 @@ fn describe_cross_cloud_region() {
     >(
         "polardb 2017-08-01 DescribeCrossCloudRegion",
         "{\"CrossCloudRegionList\":[{\"CrossCloudRegionId\":\"cn-east-3\",\"CrossCloudRegionName\":\"cn-east-3\",\"CrossCloudZoneList\":[{\"CrossCloudZoneId\":\"cn-east-3-1\",\"CrossCloudZoneName\":\"cn-east-3-1\"}],\"ProjectId\":\"pj-87681rbcef6******\"}],\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\\n\"}",
+        &[],
     );
 }
 
@@ -998,6 +1097,7 @@ fn describe_cross_cloud_region_mapping_to_aliyun() {
     >(
         "polardb 2017-08-01 DescribeCrossCloudRegionMappingToAliyun",
         "{\"CrossCloudRegionMappingList\":[{\"AliyunRegionId\":\"cn-beijing\",\"CloudProvider\":\"HuaweiCloud\",\"CrossCloudRegionId\":\"cn-east-3\"}],\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\"}",
+        &[],
     );
 }
 
@@ -1008,6 +1108,7 @@ fn describe_db_cluster_access_whitelist() {
     >(
         "polardb 2017-08-01 DescribeDBClusterAccessWhitelist",
         "{\"DBClusterSecurityGroups\":{\"DBClusterSecurityGroup\":[{\"SecurityGroupId\":\"sg-bp**************\",\"SecurityGroupName\":\"vpc-********************\"}]},\"Items\":{\"DBClusterIPArray\":[{\"DBClusterIPArrayAttribute\":\"hidden\",\"DBClusterIPArrayName\":\"default\",\"SecurityIps\":\"11.***.***.***,11.***.***.***\"}]},\"RequestId\":\"559E91A2-CDA3-4E9F-808B-29D738******\"}",
+        &[],
     );
 }
 
@@ -1018,6 +1119,7 @@ fn describe_db_cluster_attribute() {
     >(
         "polardb 2017-08-01 DescribeDBClusterAttribute",
         "{\"AiCreatingTime\":\"2024-03-13T01:20:28Z\",\"AiType\":\"DLNode\",\"Architecture\":\"X86\",\"AutoUpgradeMinorVersion\":\"Manual\",\"BlktagTotal\":0,\"BlktagUsed\":0,\"BurstingEnabled\":\"false\",\"Category\":\"Normal\",\"CompressStorageMode\":\"ON\",\"CompressStorageUsed\":15529410560,\"CreationTime\":\"2020-08-14T05:58:42Z\",\"DBClusterDescription\":\"test\",\"DBClusterId\":\"pc-*****************\",\"DBClusterNetworkType\":\"VPC\",\"DBClusterStatus\":\"Running\",\"DBNodes\":[{\"AddedCpuCores\":\"6\",\"CpuCores\":\"2\",\"CreationTime\":\"2020-03-23T21:35:43Z\",\"DBNodeCXLRemoteMemory\":\"\",\"DBNodeClass\":\"polar.mysql.x4.large\",\"DBNodeDescription\":\"test\",\"DBNodeId\":\"pi-****************\",\"DBNodeRole\":\"Reader\",\"DBNodeStatus\":\"Running\",\"FailoverPriority\":1,\"HotReplicaMode\":\"ON\",\"ImciSwitch\":\"ON\",\"MasterId\":\"pi-bp18z52akld3*****\",\"MaxConnections\":8000,\"MaxIOPS\":32000,\"MemorySize\":\"8192\",\"MirrorInsName\":\"pi-bp18z52mirror*****\",\"MultiMasterLocalStandby\":\"\",\"MultiMasterPrimaryNode\":\"\",\"Orca\":\"off\",\"RemoteMemorySize\":\"3072\",\"SccMode\":\"ON\",\"ServerWeight\":\"1\",\"ServerlessType\":\"SteadyServerless\",\"SubCluster\":\"Primary\",\"SubGroupDescription\":\"\",\"ZoneId\":\"cn-hangzhou-i\"}],\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"DBVersionStatus\":\"Stable\",\"DataLevel1BackupChainSize\":74448896,\"DataSyncMode\":\"AsyncSync\",\"DeletionLock\":0,\"Engine\":\"POLARDB\",\"ExpireTime\":\"2020-11-14T16:00:00Z\",\"Expired\":\"false\",\"HasCompleteStandbyRes\":false,\"HotStandbyCluster\":\"StandbyClusterON\",\"ImciAutoIndex\":\"OFF\",\"ImperceptibleSwitch\":\"\",\"InodeTotal\":0,\"InodeUsed\":0,\"IsLatestVersion\":false,\"IsProxyLatestVersion\":false,\"LockMode\":\"Unlock\",\"MaintainTime\":\"18:00Z-19:00Z\",\"Orca\":\"ON\",\"PayType\":\"Prepaid\",\"ProvisionedIops\":\"2500\",\"ProxyCpuCores\":\"4\",\"ProxyServerlessType\":\"SteadyServerless\",\"ProxyStandardCpuCores\":\"2\",\"ProxyStatus\":\"Running\",\"ProxyType\":\"Exclusive\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"074467EF-86B9-4C23-ACBF-E9B81A******\",\"ResourceGroupId\":\"rg-***************\",\"RestoreDataPoint\":\"2179639137\",\"RestoreType\":\"RestoreByTime\",\"RowCompression\":\"\",\"SQLSize\":0,\"SearchClusterStatus\":\"\",\"SearchCompressStorageUsed\":0,\"SearchStorageUsed\":0,\"ServerlessType\":\"SteadyServerless\",\"SourceDBCluster\":\"pc-pz51ziv48317b2880\",\"SourceRegionId\":\"cn-beijing\",\"StandbyHAMode\":\"OFF\",\"StorageMax\":10995116277760,\"StoragePayType\":\"Prepaid\",\"StorageSpace\":50,\"StorageType\":\"HighPerformance\",\"StorageUsed\":3012558848,\"StrictConsistency\":\"ON\",\"SubCategory\":\"Exclusive\",\"SupportInstantSwitchWithImci\":\"ON\",\"Tags\":[{\"Key\":\"test\",\"Value\":\"MySQL\"}],\"VPCId\":\"vpc-*******************\",\"VSwitchId\":\"vsw-*********************\",\"ZoneIds\":\"cn-hangzhou-i,cn-hangzhou-g\"}",
+        &[],
     );
 }
 
@@ -1028,6 +1130,7 @@ fn describe_db_cluster_audit_log_collector() {
     >(
         "polardb 2017-08-01 DescribeDBClusterAuditLogCollector",
         "{\"CollectorStatus\":\"Disabled\",\"RequestId\":\"59011D2B-2A38-4207-A86C-72BC1F882D19\"}",
+        &[],
     );
 }
 
@@ -1038,6 +1141,7 @@ fn describe_db_cluster_available_resources() {
     >(
         "polardb 2017-08-01 DescribeDBClusterAvailableResources",
         "{\"AvailableZones\":[{\"RegionId\":\"cn-hangzhou\",\"SupportedEngines\":[{\"AvailableResources\":[{\"Category\":\"Normal\",\"DBNodeClass\":\"polar.mysql.x4.large\"}],\"Engine\":\"mysql57\"}],\"ZoneId\":\"cn-hangzhou-i\"}],\"RequestId\":\"2B19F698-8FFC-4918-B9E2-58D878******\"}",
+        &[],
     );
 }
 
@@ -1048,6 +1152,7 @@ fn describe_db_cluster_connectivity() {
     >(
         "polardb 2017-08-01 DescribeDBClusterConnectivity",
         "{\"ConnCheckErrorCode\":\"SRC_IP_NOT_IN_USER_WHITELIST\",\"ConnCheckErrorMessage\":\"Src ip:192.***.***.1 not in user whitelist\",\"ConnCheckResult\":\"Failed\",\"DBClusterId\":\"pc-xxxxxxxxxxxxx\",\"RequestId\":\"73A85BAF-1039-4CDE-A83F-1A140F******\"}",
+        &[],
     );
 }
 
@@ -1058,6 +1163,7 @@ fn describe_db_cluster_encryption_key() {
     >(
         "polardb 2017-08-01 DescribeDBClusterEncryptionKey",
         "{\"EncryptionKeyList\":[{\"AliasName\":\"alias/your_default_key\",\"Creator\":\"1****1\",\"DeleteDate\":\"2026-05-08T08:14:16Z\",\"Description\":\"Description of the key\",\"EncryptionKey\":\"51858179-afb3-4369-8329-*********\",\"EncryptionKeyStatus\":\"Enabled\",\"KeyType\":\"ServiceKey\",\"KeyUsage\":\"ENCRYPT/DECRYPT\",\"MaterialExpireTime\":\"2025-10-18T08:14:16Z\",\"Origin\":\"Aliyun_KMS\",\"UsedBy\":\"DiskEncryption\"}],\"RequestId\":\"137ECCC0-920E-5B3B-9F8E-B81632108BBE\"}",
+        &[],
     );
 }
 
@@ -1068,6 +1174,7 @@ fn describe_db_cluster_endpoints() {
     >(
         "polardb 2017-08-01 DescribeDBClusterEndpoints",
         "{\"Items\":[{\"AddressItems\":[{\"ConnectionString\":\"********.rwlb.polardb-pg-public.rds.aliyuncs.com\",\"DashboardUsed\":true,\"IPAddress\":\"192.***.***.***\",\"NetType\":\"Private\",\"Port\":\"1521\",\"PrivateZoneConnectionString\":\"***.***.**.com\",\"VPCId\":\"vpc-***************\",\"VSwitchId\":\"vsw-************\",\"VpcInstanceId\":\"pe-*************\"}],\"AutoAddNewNodes\":\"Enable\",\"DBClusterId\":\"pc-bp1s826a1up******\",\"DBEndpointDescription\":\"test\",\"DBEndpointId\":\"pe-*************\",\"EndpointConfig\":\"{\\\\\\\"DistributedTransaction\\\\\\\":\\\\\\\"off\\\\\\\",\\\\\\\"ConsistLevel\\\\\\\":\\\\\\\"0\\\\\\\",\\\\\\\"LoadBalanceStrategy\\\\\\\":\\\\\\\"load\\\\\\\",\\\\\\\"MasterAcceptReads\\\\\\\":\\\\\\\"on\\\\\\\"}\",\"EndpointType\":\"Custom\",\"NodeWithRoles\":\"Reader1\",\"Nodes\":\"pi-***************,pi-***************\",\"PolarSccTimeoutAction\":\"0\",\"PolarSccWaitTimeout\":\"100\",\"ReadWriteMode\":\"ReadOnly\",\"SccMode\":\"on\"}],\"RequestId\":\"2DC120BF-6EBA-4C63-BE99-B09F9E******\"}",
+        &[],
     );
 }
 
@@ -1078,6 +1185,7 @@ fn describe_db_cluster_endpoints_zonal() {
     >(
         "polardb 2017-08-01 DescribeDBClusterEndpointsZonal",
         "{\"Items\":[{\"AddressItems\":[{\"ConnectionString\":\"********.rwlb.polardb-pg-public.rds.aliyuncs.com\",\"DashboardUsed\":true,\"IPAddress\":\"192.***.***.***\",\"NetType\":\"Private\",\"Port\":\"1521\",\"PrivateZoneConnectionString\":\"***.***.**.com\",\"VPCId\":\"vpc-***************\",\"VSwitchId\":\"vsw-************\",\"VpcInstanceId\":\"pe-*************\"}],\"AutoAddNewNodes\":\"Enable\",\"DBClusterId\":\"pc-bp1s826a1up******\",\"DBEndpointDescription\":\"test\",\"DBEndpointId\":\"pe-*************\",\"EndpointConfig\":\"{\\\\\\\"DistributedTransaction\\\\\\\":\\\\\\\"off\\\\\\\",\\\\\\\"ConsistLevel\\\\\\\":\\\\\\\"0\\\\\\\",\\\\\\\"LoadBalanceStrategy\\\\\\\":\\\\\\\"load\\\\\\\",\\\\\\\"MasterAcceptReads\\\\\\\":\\\\\\\"on\\\\\\\"}\",\"EndpointType\":\"Custom\",\"NodeWithRoles\":\"Reader1\",\"Nodes\":\"pi-***************,pi-***************\",\"PolarSccTimeoutAction\":\"0\",\"PolarSccWaitTimeout\":\"100\",\"ReadWriteMode\":\"ReadOnly\",\"SccMode\":\"on\"}],\"RequestId\":\"2DC120BF-6EBA-4C63-BE99-B09F9E******\"}",
+        &[],
     );
 }
 
@@ -1088,6 +1196,7 @@ fn describe_db_cluster_migration() {
     >(
         "polardb 2017-08-01 DescribeDBClusterMigration",
         "{\"Comment\":\"test\",\"DBClusterEndpointList\":[{\"AddressItems\":[{\"ConnectionString\":\"pc-**************.rwlb.rds.aliyuncs.com\",\"IPAddress\":\"192.***.***.10\",\"NetType\":\"Private\",\"Port\":\"3306\",\"SSLEnabled\":\"Enabled\",\"VPCId\":\"vpc-**********\",\"VSwitchId\":\"vsw-**********\"}],\"DBEndpointId\":\"pe-***********\",\"EndpointType\":\"Cluster\",\"ReadWriteMode\":\"ReadOnly\"}],\"DBClusterId\":\"pc-****************\",\"DBClusterReadWriteMode\":\"ro\",\"DelayedSeconds\":0,\"DtsInstanceId\":\"dts**********618bs\",\"ExpiredTime\":\"2020-06-17T01:56:36Z\",\"MigrationStatus\":\"RDS2POLARDB_SYNCING\",\"RdsEndpointList\":[{\"AddressItems\":[{\"ConnectionString\":\"rm-***********.mysql.rds.aliyuncs.com\",\"IPAddress\":\"172.***.***.173\",\"NetType\":\"Private\",\"Port\":\"3306\",\"SSLEnabled\":\"Enabled\",\"VPCId\":\"vpc-************\",\"VSwitchId\":\"vsw-**************\"}],\"CustinsType\":\"ReadOnly\\nMaxscale\\nPrimary\",\"DBEndpointId\":\"rm-************-normal\",\"EndpointType\":\"Normal\"}],\"RdsReadWriteMode\":\"rw\",\"RequestId\":\"F2A9EFA7-915F-4572-8299-85A307******\",\"SourceRDSDBInstanceId\":\"rm-************\",\"SrcDbType\":\"PolarDBMySQL\",\"Topologies\":\"RDS2POLARDB\"}",
+        &[],
     );
 }
 
@@ -1098,6 +1207,7 @@ fn describe_db_cluster_monitor() {
     >(
         "polardb 2017-08-01 DescribeDBClusterMonitor",
         "{\"Period\":\"60\",\"RequestId\":\"593AE1C5-B70C-463F-9207-074639******\"}",
+        &[],
     );
 }
 
@@ -1108,6 +1218,7 @@ fn describe_db_cluster_net_info() {
     >(
         "polardb 2017-08-01 DescribeDBClusterNetInfo",
         "{\"ClusterNetworkType\":\"VPC\",\"DBClusterNetInfos\":{\"DBClusterNetInfo\":[{\"ConnectionString\":\"pc-****************.pg.polardb.pre.rds.aliyuncs.com\",\"ConnectionStringType\":\"MPP\",\"IPAddress\":\"121.*.*.173\",\"IPType\":\"Public\",\"Port\":\"1521\",\"VPCId\":\"vpc-***************\",\"VSwitchId\":\"vsw-bp1li3eavsz8oaexq15dw\"}]},\"DBNodeNetInfos\":{\"DBNodeNetInfo\":[{\"DBInstanceId\":\"pc-*************\",\"DBNodeRole\":\"Writer\",\"NetInfos\":{\"NetInfo\":[{\"ConnectionString\":\"pc-****************.pg.polardb.pre.rds.aliyuncs.com\\n\",\"IPAddress\":\"47.*.*.203\",\"IPType\":\"Public\",\"Port\":\"5432\",\"VPCId\":\"vpc-****************\",\"VSwitchId\":\"vsw-*************\"}]}}]},\"RequestId\":\"72D99256-ACF1-5F86-831F-8CB53E9C23ED\"}",
+        &[],
     );
 }
 
@@ -1118,6 +1229,7 @@ fn describe_db_cluster_parameters() {
     >(
         "polardb 2017-08-01 DescribeDBClusterParameters",
         "{\"DBClusterId\":\"pc-bp1s826a1up******\\t\\n\",\"DBType\":\"MySQL\",\"DBVersion\":\"5.6\",\"Engine\":\"POLARDB\",\"ParameterNumbers\":\"1\",\"Parameters\":{\"Parameters\":[{\"IsEqual\":\"true\",\"IsInstancePolarDBKey\":\"1\",\"IsInstanceRdsKey\":\"0\",\"IsPolarDBKey\":\"0\",\"IsRdsKey\":\"1\",\"distParameterDescription\":\"The server's default character set.\",\"distParameterName\":\"character_set_server\",\"distParameterOptional\":\"- utf8\\n- gbk\",\"distParameterValue\":\"utf8\",\"rdsParameterDescription\":\"The server's default character set.\",\"rdsParameterName\":\"character_set_server\",\"rdsParameterOptional\":\"- utf8\\n- gbk\",\"rdsParameterValue\":\"utf8\"}]},\"RequestId\":\"EBEAA83D-1734-42E3-85E3-E25F6E******\",\"RunningParameters\":{\"Parameter\":[{\"CheckingCode\":\"[utf8|latin1|gbk|utf8mb4]\",\"DataType\":\"INT\",\"DefaultParameterValue\":\"utf8\",\"Factor\":\"20\",\"ForceRestart\":true,\"IsModifiable\":true,\"IsNodeAvailable\":\"0\",\"ParamRelyRule\":\"utf8\",\"ParameterDescription\":\"The server's default character set.\",\"ParameterName\":\"character_set_server\",\"ParameterStatus\":\"Normal\",\"ParameterValue\":\"utf8\"}]}}",
+        &[],
     );
 }
 
@@ -1128,6 +1240,7 @@ fn describe_db_cluster_performance() {
     >(
         "polardb 2017-08-01 DescribeDBClusterPerformance",
         "{\"DBClusterId\":\"pc-*****************\",\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"EndTime\":\"2020-09-23T01:01:00Z\",\"PerformanceKeys\":{\"PerformanceItem\":[{\"DBNodeId\":\"pi-*************\",\"Measurement\":\"PolarDBDiskUsage\",\"MetricName\":\"mean_data_size\",\"Points\":{\"PerformanceItemValue\":[{\"Timestamp\":1600822800000,\"Value\":\"42.38\"}]}}]},\"RequestId\":\"35D3E3DA-4650-407A-BFF5-59BFF1******\",\"StartTime\":\"2020-09-23T01:00:00Z\"}",
+        &[],
     );
 }
 
@@ -1138,6 +1251,7 @@ fn describe_db_cluster_proxy() {
     >(
         "polardb 2017-08-01 DescribeDBClusterProxy",
         "{\"ChildInstances\":[{\"DBNodeClass\":\"polar.mysql.g4.medium\",\"DBNodeIP\":\"10.*.*10\",\"DBNodeId\":\"pi-wz97h479y364g9du7\",\"DBNodePort\":\"2450\",\"DBNodeStatus\":\"Running\",\"HostName\":\"sh-lsf01-144-37\"}],\"DBProxyClusterId\":\"pe-xxxxxxxxx\",\"DBProxyClusterNum\":2,\"DBProxyClusterStatus\":\"ClassChanging\",\"RequestId\":\"30E11ED2-C922-5B96-BCC6-11EE8C484AC6\"}",
+        &[],
     );
 }
 
@@ -1148,6 +1262,7 @@ fn describe_db_cluster_ssl() {
     >(
         "polardb 2017-08-01 DescribeDBClusterSSL",
         "{\"Items\":[{\"DBEndpointId\":\"pe-************\",\"SSLAutoRotate\":\"Enable\",\"SSLConnectionString\":\"pc-************.mysql.polardb.rds.aliyuncs.com\",\"SSLEnabled\":\"Enabled\",\"SSLExpireTime\":\"2021-11-13T07:14:22Z\"}],\"RequestId\":\"C890995A-CF06-4F4D-8DB8-DD26C2******\",\"SSLAutoRotate\":\"Enable\"}",
+        &[],
     );
 }
 
@@ -1158,6 +1273,7 @@ fn describe_db_cluster_serverless_conf() {
     >(
         "polardb 2017-08-01 DescribeDBClusterServerlessConf",
         "{\"AgileScaleMax\":\"\",\"AllowShutDown\":\"true\",\"DBClusterId\":\"pc-bp10gr51qasnl****\",\"RequestId\":\"5E71541A-6007-4DCC-A38A-F872C31FEB45\",\"ScaleApRoNumMax\":\"1\",\"ScaleApRoNumMin\":\"1\",\"ScaleMax\":\"3\",\"ScaleMin\":\"1\",\"ScaleRoNumMax\":\"4\",\"ScaleRoNumMin\":\"2\",\"SecondsUntilAutoPause\":\"10\",\"ServerlessRuleCpuEnlargeThreshold\":\"60\",\"ServerlessRuleCpuShrinkThreshold\":\"30\",\"ServerlessRuleMode\":\"normal\",\"Switchs\":\"1\",\"TraditionalScaleMaxThreshold\":\"\"}",
+        &[],
     );
 }
 
@@ -1168,6 +1284,7 @@ fn describe_db_cluster_tde() {
     >(
         "polardb 2017-08-01 DescribeDBClusterTDE",
         "{\"AutomaticRotation\":\"Enabled\",\"DBClusterId\":\"pc-***************\",\"EncryptNewTables\":\"ON\",\"EncryptionKey\":\"2a4f4ac2-****-****-****-************\",\"EncryptionKeyStatus\":\"Enabled\",\"RequestId\":\"E37D1508-EC3B-4E06-A24A-C7AC31******\",\"RotationInterval\":\"604800s\",\"TDERegion\":\"cn-beijing\",\"TDEStatus\":\"Enabled\"}",
+        &[],
     );
 }
 
@@ -1178,6 +1295,7 @@ fn describe_db_cluster_version() {
     >(
         "polardb 2017-08-01 DescribeDBClusterVersion",
         "{\"DBClusterId\":\"pc-****************\",\"DBLatestVersion\":\"8.0.1.1.16\",\"DBMinorVersion\":\"8.0.1\",\"DBRevisionVersion\":\"8.0.1.1.7\",\"DBRevisionVersionList\":[{\"ReleaseNote\":\"ReleaseNote\",\"ReleaseType\":\"Stable\",\"RevisionVersionCode\":\"20230707\",\"RevisionVersionName\":\"8.0.1.1.35.1\"}],\"DBVersion\":\"8.0\",\"DBVersionStatus\":\"Stable\",\"IsLatestVersion\":\"true\",\"IsProxyLatestVersion\":\"true\",\"ProxyLatestVersion\":\"2.4.17\",\"ProxyRevisionVersion\":\"2.4.15\",\"ProxyRevisionVersionList\":[{\"ReleaseNote\":\"ReleaseNote\",\"ReleaseType\":\"LTS\",\"RevisionVersionCode\":\"20230707\",\"RevisionVersionName\":\"2.8.24\"}],\"ProxyVersionStatus\":\"Stable\",\"RequestId\":\"47921222-0D37-4133-8C0D-017DC3******\"}",
+        &[],
     );
 }
 
@@ -1188,6 +1306,7 @@ fn describe_db_cluster_version_zonal() {
     >(
         "polardb 2017-08-01 DescribeDBClusterVersionZonal",
         "{\"DBClusterId\":\"pc-****************\",\"DBLatestVersion\":\"8.0.1.1.16\",\"DBMinorVersion\":\"8.0.1\",\"DBRevisionVersion\":\"8.0.1.1.7\",\"DBRevisionVersionList\":[{\"ReleaseNote\":\"ReleaseNote\",\"ReleaseType\":\"Stable\",\"RevisionVersionCode\":\"20230707\",\"RevisionVersionName\":\"8.0.1.1.35.1\"}],\"DBVersion\":\"5.6\",\"DBVersionStatus\":\"Stable\",\"IsLatestVersion\":\"true\",\"IsProxyLatestVersion\":\"true\",\"ProxyLatestVersion\":\"2.4.17\",\"ProxyRevisionVersion\":\"2.4.15\",\"ProxyRevisionVersionList\":[{\"ReleaseNote\":\"ReleaseNote\",\"ReleaseType\":\"LTS\",\"RevisionVersionCode\":\"20230707\",\"RevisionVersionName\":\"2.8.24\"}],\"ProxyVersionStatus\":\"Stable\",\"RequestId\":\"47921222-0D37-4133-8C0D-017DC3******\"}",
+        &[],
     );
 }
 
@@ -1198,6 +1317,7 @@ fn describe_db_clusters() {
     >(
         "polardb 2017-08-01 DescribeDBClusters",
         "{\"Items\":{\"DBCluster\":[{\"AiType\":\"SearchNode\",\"Category\":\"Normal\",\"CpuCores\":\"1\",\"CreateTime\":\"2020-08-14T05:58:42Z\",\"DBClusterDescription\":\"GDN-1\",\"DBClusterId\":\"pc-****************\",\"DBClusterNetworkType\":\"VPC\",\"DBClusterStatus\":\"Running\",\"DBNodeClass\":\"polar.mysql.x4.large\",\"DBNodeNumber\":2,\"DBNodes\":{\"DBNode\":[{\"DBNodeClass\":\"polar.mysql.x4.large\",\"DBNodeId\":\"pi-****************\",\"DBNodeRole\":\"Reader\",\"HotReplicaMode\":\"OFF\",\"ImciSwitch\":\"OFF\",\"RegionId\":\"cn-hangzhou\",\"Serverless\":\"ON\",\"ZoneId\":\"cn-hangzhou-i\"}]},\"DBType\":\"MySQL\",\"DBVersion\":\"5.6\",\"DeletionLock\":0,\"Engine\":\"POLARDB\",\"ExpireTime\":\"2020-11-14T16:00:00Z\",\"Expired\":\"false\",\"HotStandbyCluster\":\"OFF\",\"LockMode\":\"Unlock\",\"MemorySize\":\"2048\",\"PayType\":\"Prepaid\",\"RegionId\":\"cn-hangzhou\",\"RemoteMemorySize\":\"3612\",\"ResourceGroupId\":\"rg-************\",\"SearchStorageUsed\":0,\"ServerlessType\":\"AgileServerless\",\"StoragePayType\":\"Prepaid\",\"StorageSpace\":50,\"StorageType\":\"essdautopl\",\"StorageUsed\":3009413120,\"StrictConsistency\":\"ON\",\"SubCategory\":\"Exclusive\",\"Tags\":{\"Tag\":[{\"Key\":\"MySQL\",\"Value\":\"5.6\"}]},\"VpcId\":\"vpc-****************\",\"VswitchId\":\"vsw-***************\",\"ZoneId\":\"cn-hangzhou-i\"}]},\"PageNumber\":12,\"PageRecordCount\":5,\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\",\"TotalRecordCount\":16}",
+        &[],
     );
 }
 
@@ -1208,6 +1328,7 @@ fn describe_db_clusters_with_backups() {
     >(
         "polardb 2017-08-01 DescribeDBClustersWithBackups",
         "{\"Items\":{\"DBCluster\":[{\"CreateTime\":\"2022-05-09T09:33:51Z\",\"DBClusterDescription\":\"test\",\"DBClusterId\":\"pc-****************\",\"DBClusterNetworkType\":\"VPC\",\"DBClusterStatus\":\"Running\",\"DBNodeClass\":\"polar.mysql.x4.medium\",\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"DeletedTime\":\"2022-05-12T03:25:37Z\",\"DeletionLock\":0,\"Engine\":\"POLARDB\",\"ExpireTime\":\"2022-09-14T16:00:00Z\",\"Expired\":\"false\",\"IsDeleted\":1,\"LockMode\":\"Unlock\",\"PayType\":\"Postpaid\",\"RegionId\":\"cn-hangzhou\",\"VpcId\":\"vpc-******************\",\"ZoneId\":\"cn-hangzhou-h\"}]},\"PageNumber\":1,\"PageRecordCount\":1,\"RequestId\":\"F8529AA2-522F-4B30-B80B-8F7D39******\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -1218,6 +1339,7 @@ fn describe_db_clusters_zonal() {
     >(
         "polardb 2017-08-01 DescribeDBClustersZonal",
         "{\"Items\":[{\"AiType\":\"SearchNode\",\"Category\":\"Normal\",\"CentralControlRegionId\":\"cn-beijing\",\"CloudProvider\":\"ENS\",\"CpuCores\":\"1\",\"CreateTime\":\"2020-08-14T05:58:42Z\",\"DBClusterDescription\":\"GDN-1\",\"DBClusterId\":\"pc-****************\",\"DBClusterStatus\":\"Running\",\"DBNodeClass\":\"polar.mysql.g1.tiny.c\",\"DBNodeNumber\":2,\"DBType\":\"MySQL\",\"DBVersion\":\"5.6\",\"ENSRegionId\":\"sg-singapore-9\",\"ExpireTime\":\"2022-09-14T16:00:00Z\",\"Expired\":\"false\",\"LockMode\":\"Unlock\",\"PayType\":\"Prepaid\",\"ServerlessType\":\"AgileServerless\",\"StorageSpace\":10,\"StorageType\":\"essdautopl\",\"StorageUsed\":3009413120,\"StrictConsistency\":\"ON\",\"SubCategory\":\"Exclusive\",\"Tags\":[{\"Key\":\"MySQL\",\"Value\":\"5.6\"}],\"VpcId\":\"vpc-****************\",\"VswitchId\":\"vsw-***************\",\"ZoneId\":\"cn-hangzhou-i\"}],\"MaxResults\":10,\"NextToken\":\"212db86sca4384811e0b5e8707e******\",\"PageNumber\":12,\"PageRecordCount\":5,\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\",\"TotalRecordCount\":16}",
+        &[],
     );
 }
 
@@ -1228,6 +1350,7 @@ fn describe_db_initialize_variable() {
     >(
         "polardb 2017-08-01 DescribeDBInitializeVariable",
         "{\"DBType\":\"PostgreSQL\",\"DBVersion\":\"11\",\"RequestId\":\"475F58B7-F394-4394-AA6E-4F1CBA******\",\"Variables\":{\"Variable\":[{\"Charset\":\"EUC_CN\",\"Collate\":\"C\",\"Ctype\":\"C\"}]}}",
+        &[],
     );
 }
 
@@ -1238,6 +1361,7 @@ fn describe_db_instance_performance() {
     >(
         "polardb 2017-08-01 DescribeDBInstancePerformance",
         "{\"DBInstanceId\":\"pi-*************\",\"DBType\":\"MySQL\",\"DBVersion\":\"5.6\",\"EndTime\":\"2020-09-23T01:01Z\",\"Engine\":\"POLARDB\",\"PerformanceKeys\":{\"PerformanceItem\":[{\"Measurement\":\"PolarDBDiskUsage\",\"MetricName\":\"mean_data_size\",\"Points\":{\"PerformanceItemValue\":[{\"Timestamp\":1737424822,\"Value\":\"12.33\"}]}}]},\"RequestId\":\"F2A9EFA7-915F-4572-8299-85A307******\",\"StartTime\":\"2020-09-23T01:01Z\"}",
+        &[],
     );
 }
 
@@ -1248,6 +1372,7 @@ fn describe_db_links() {
     >(
         "polardb 2017-08-01 DescribeDBLinks",
         "{\"DBInstanceName\":\"pc-a*************\",\"DBLinkInfos\":[{\"DBInstanceName\":\"pc-a*************\",\"DBLinkName\":\"dblink_test\",\"SourceDBName\":\"testdb1\",\"TargetAccount\":\"testacc\",\"TargetDBInstanceName\":\"pc-b************\",\"TargetDBName\":\"testdb2\"}],\"RequestId\":\"45D24263-7E3A-4140-9472-************\"}",
+        &[],
     );
 }
 
@@ -1258,6 +1383,7 @@ fn describe_db_log_files() {
     >(
         "polardb 2017-08-01 DescribeDBLogFiles",
         "{\"DBInstanceName\":\"pi-****************\",\"DBInstanceType\":\"polardb_mysql_rw\",\"HaLogItems\":[{\"AffectedSessions\":0,\"FromDBType\":\"\",\"SwitchCauseCode\":\"\",\"SwitchCauseDetail\":\"\",\"SwitchFinishTime\":\"\",\"SwitchId\":\"e571f897-9b3c-4012-9470-88333832dec4\",\"SwitchStartTime\":\"\",\"SwitchType\":0,\"TotalSessions\":0}],\"HaStatus\":1,\"ItemsNumbers\":10,\"PageNumber\":6,\"PageSize\":10,\"RequestId\":\"24A1990B-4F6E-482B-B8CB-75C612******\",\"SwitchListItems\":[{\"DBNodeCrashList\":[\"\"],\"EndTime\":\"\",\"EventFinishTime\":\"\",\"EventStartTime\":\"\",\"FaultInjectionType\":\"\",\"SimulateListId\":\"\",\"SimulateMode\":\"\",\"SimulateStatus\":\"\",\"SimulateTaskId\":\"\",\"StartTime\":\"\",\"SwitchLogItems\":[{\"DBInstanceId\":\"\",\"DstDbType\":\"\",\"EventFinishTime\":\"\",\"EventStartTime\":\"\",\"SimulateListId\":\"\",\"SimulateLogId\":\"\",\"SimulateStatus\":\"\",\"SrcDbType\":\"\",\"SwitchStepItems\":[{\"EndTime\":\"\",\"IsSuccess\":\"\",\"SimulatePhase\":\"\",\"StartTime\":\"\",\"StepName\":\"\",\"TimeCost\":\"\"}]}],\"SwitchStepItems\":[{\"DBNodeId\":\"\",\"EndTime\":\"\",\"IsSuccess\":\"\",\"SimulatePhase\":\"\",\"StartTime\":\"\",\"StepName\":\"\",\"TimeCost\":\"\"}]}],\"SwitchLogItems\":[{\"DBInstanceId\":\"\",\"DstDbType\":\"\",\"EventFinishTime\":\"\",\"EventStartTime\":\"\",\"SimulateListId\":\"\",\"SimulateStatus\":\"\",\"Simulatecode\":\"\",\"SrcDbType\":\"\",\"SwitchStepItems\":[{\"DBNodeId\":\"\",\"EndTime\":\"\",\"IsSuccess\":\"\",\"SimulatePhase\":\"\",\"StartTime\":\"\",\"StepMsg\":\"\",\"StepName\":\"\",\"TimeCost\":\"\"}]}],\"TotalRecords\":160}",
+        &[],
     );
 }
 
@@ -1268,6 +1394,7 @@ fn describe_db_mini_engine_versions() {
     >(
         "polardb 2017-08-01 DescribeDBMiniEngineVersions",
         "{\"DBRevisionVersionList\":[{\"ReleaseNote\":\"ReleaseNote\",\"ReleaseType\":\"Stable\",\"RevisionVersionCode\":\"20230707\",\"RevisionVersionName\":\"8.0.1.1.35.1\"}],\"RequestId\":\"2921D843-433A-5FB3-A03B-4EC093B219F8\"}",
+        &[],
     );
 }
 
@@ -1278,6 +1405,7 @@ fn describe_db_node_performance() {
     >(
         "polardb 2017-08-01 DescribeDBNodePerformance",
         "{\"DBNodeId\":\"pi-*****************\",\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"EndTime\":\"2020-09-23T01:01:00Z\",\"PerformanceKeys\":{\"PerformanceItem\":[{\"Measurement\":\"PolarDBDiskUsage\",\"MetricName\":\"mean_sys_dir_size\",\"Points\":{\"PerformanceItemValue\":[{\"Timestamp\":1600822800000,\"Value\":\"9.33\"}]}}]},\"RequestId\":\"E2FDB684-751D-424D-98B9-704BEA******\",\"StartTime\":\"2020-09-23T01:00:00Z\"}",
+        &[],
     );
 }
 
@@ -1288,6 +1416,7 @@ fn describe_db_nodes_parameters() {
     >(
         "polardb 2017-08-01 DescribeDBNodesParameters",
         "{\"DBNodeIds\":[{\"DBNodeId\":\"pi-bp1r4qe3s534*****\",\"RunningParameters\":[{\"CheckingCode\":\"[utf8|latin1|gbk|utf8mb4]\",\"DataType\":\"INT\",\"DefaultParameterValue\":\"utf8\",\"Factor\":\"20\",\"ForceRestart\":true,\"IsModifiable\":true,\"IsNodeAvailable\":\"1\",\"ParamRelyRule\":\"utf8\",\"ParameterDescription\":\"The server's default character set.\",\"ParameterName\":\"character_set_server\",\"ParameterStatus\":\"normal\",\"ParameterValue\":\"utf8\"}]}],\"DBType\":\"MySQL\",\"DBVersion\":\"5.6\",\"Engine\":\"POLARDB\",\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -1298,6 +1427,7 @@ fn describe_db_proxy_performance() {
     >(
         "polardb 2017-08-01 DescribeDBProxyPerformance",
         "{\"DBClusterId\":\"pc-*****************\",\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"EndTime\":\"2020-09-23T01:01:00Z\",\"PerformanceKeys\":{\"PerformanceItem\":[{\"DBNodeId\":\"pi-*************\",\"Measurement\":\"PolarProxy_CpuUsage\",\"MetricName\":\"service_connections_ps\",\"Points\":{\"PerformanceItemValue\":[{\"Timestamp\":1600822800000,\"Value\":\"10\"}]}}]},\"RequestId\":\"35D3E3DA-4650-407A-BFF5-59BFF1******\",\"StartTime\":\"2020-09-23T01:00:00Z\"}",
+        &[],
     );
 }
 
@@ -1308,6 +1438,7 @@ fn describe_das_config() {
     >(
         "polardb 2017-08-01 DescribeDasConfig",
         "{\"RequestId\":\"593AE1C5-B70C-463F-9207-074639******\",\"StorageAutoScale\":\"Enable\",\"StorageUpperBound\":800}",
+        &[],
     );
 }
 
@@ -1318,6 +1449,7 @@ fn describe_databases() {
     >(
         "polardb 2017-08-01 DescribeDatabases",
         "{\"Databases\":{\"Database\":[{\"Accounts\":{\"Account\":[{\"AccountName\":\"test_acc\",\"AccountPrivilege\":\"ReadOnly\",\"AccountStatus\":\"Available\",\"PrivilegeStatus\":\"Empowered\"}]},\"CharacterSetName\":\"utf8mb4\",\"DBDescription\":\"test_des\",\"DBName\":\"test_db\",\"DBStatus\":\"Running\",\"Engine\":\"MySQL\",\"MasterID\":\"2\"}]},\"PageNumber\":1,\"PageRecordCount\":1,\"RequestId\":\"E1DF8CA6-2300-448B-9ABF-760C4B******\"}",
+        &[],
     );
 }
 
@@ -1328,6 +1460,7 @@ fn describe_databases_zonal() {
     >(
         "polardb 2017-08-01 DescribeDatabasesZonal",
         "{\"Databases\":[{\"Accounts\":[{\"AccountName\":\"test_acc\",\"AccountPrivilege\":\"ReadOnly\",\"AccountStatus\":\"Available\",\"PrivilegeStatus\":\"Empowered\"}],\"CharacterSetName\":\"utf8mb4\",\"DBDescription\":\"test_des\",\"DBName\":\"test_db\",\"DBStatus\":\"Running\",\"Engine\":\"MySQL\",\"MasterID\":\"2\"}],\"MaxResults\":10,\"NextToken\":\"212db86sca4384811e0b5e8707e******\",\"PageNumber\":1,\"PageRecordCount\":7,\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\"}",
+        &[],
     );
 }
 
@@ -1338,6 +1471,7 @@ fn describe_db_cluster_attribute_zonal() {
     >(
         "polardb 2017-08-01 DescribeDbClusterAttributeZonal",
         "{\"AiCreatingTime\":\"2024-03-13T01:20:28Z\",\"AiType\":\"DLNode\",\"Architecture\":\"x86\",\"AutoUpgradeMinorVersion\":\"Auto\",\"BlktagTotal\":0,\"BlktagUsed\":0,\"BurstingEnabled\":\"false\",\"Category\":\"Normal\",\"CompressStorageMode\":\"ON\",\"CompressStorageUsed\":15529410560,\"CreationTime\":\"2020-08-14T05:58:42Z\",\"DBClusterClass\":\"polar.mysql.x8.medium.c\",\"DBClusterDescription\":\"test\",\"DBClusterId\":\"pc-**************\",\"DBClusterNetworkType\":\"VPC\",\"DBClusterStatus\":\"Running\",\"DBNodes\":[{\"AddedCpuCores\":\"6\",\"CpuCores\":\"2\",\"CreationTime\":\"2020-08-14T05:58:42Z\",\"DBNodeClass\":\"polar.mysql.x4.large\",\"DBNodeDescription\":\"test\",\"DBNodeId\":\"pi-****************\",\"DBNodeRole\":\"Reader\",\"DBNodeStatus\":\"Running\",\"FailoverPriority\":1,\"HotReplicaMode\":\"ON\",\"ImciSwitch\":\"ON\",\"MasterId\":\"pi-bp18z52akld3*****\",\"MaxConnections\":8000,\"MaxIOPS\":32000,\"MemorySize\":\"8192\",\"MirrorInsName\":\"pi-bp18z52mirror*****\",\"MultiMasterLocalStandby\":\"MultiMasterLocalStandby\",\"MultiMasterPrimaryNode\":\"MultiMasterPrimaryNode\",\"Orca\":\"off\",\"RemoteMemorySize\":\"3072\",\"SccMode\":\"ON\",\"ServerWeight\":\"1\",\"ServerlessType\":\"AgileServerless\",\"SubCluster\":\"Primary\",\"SubGroupDescription\":\"SubGroupDescription\",\"ZoneId\":\"cn-hangzhou-d\\t\\n\"}],\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"DBVersionStatus\":\"Stable\",\"DataLevel1BackupChainSize\":74448896,\"DataSyncMode\":\"AsyncSync\",\"DeletionLock\":0,\"Engine\":\"POLARDB\",\"ExpireTime\":\"2020-11-14T16:00:00Z\",\"Expired\":\"false\",\"HasCompleteStandbyRes\":false,\"HotStandbyCluster\":\"StandbyClusterON\",\"ImciAutoIndex\":\"OFF\",\"ImperceptibleSwitch\":\"False\",\"InodeTotal\":0,\"InodeUsed\":0,\"IsLatestVersion\":false,\"IsProxyLatestVersion\":false,\"LockMode\":\"Unlock\",\"MaintainTime\":\"18:00Z-19:00Z\",\"Orca\":\"ON\",\"PayType\":\"Prepaid\",\"ProvisionedIops\":\"1000\",\"ProxyCpuCores\":\"4\",\"ProxyServerlessType\":\"SteadyServerless\",\"ProxyStandardCpuCores\":\"2\",\"ProxyStatus\":\"Running\",\"ProxyType\":\"Exclusive\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"074467EF-86B9-4C23-ACBF-E9B81A******\",\"ResourceGroupId\":\"rg-************\",\"RestoreDataPoint\":\"2179639137\",\"RestoreType\":\"RestoreByTime\",\"RowCompression\":\"OFF\",\"SQLSize\":0,\"ServerlessType\":\"AgileServerless\",\"SourceDBCluster\":\"pc-pz51ziv48317b2880\",\"SourceRegionId\":\"cn-beijing\",\"StandbyHAMode\":\"OFF\",\"StorageMax\":10995116277760,\"StoragePayType\":\"Prepaid\",\"StorageSpace\":50,\"StorageType\":\"ESSDPL0\",\"StorageUsed\":3012558848,\"StrictConsistency\":\"ON\",\"SubCategory\":\"Exclusive\",\"SupportInstantSwitchWithImci\":\"ON\",\"Tags\":[{\"Key\":\"test\",\"Value\":\"MySQL\"}],\"VPCId\":\"vpc-**********\",\"VSwitchId\":\"vsw-**********\",\"ZoneIds\":\"cn-hangzhou-i,cn-hangzhou-g\"}",
+        &[],
     );
 }
 
@@ -1348,6 +1482,7 @@ fn describe_detached_backups() {
     >(
         "polardb 2017-08-01 DescribeDetachedBackups",
         "{\"Items\":{\"Backup\":[{\"BackupEndTime\":\"2020-05-12T03:25:55Z\",\"BackupId\":\"111111111\",\"BackupMethod\":\"Snapshot\",\"BackupMode\":\"Manual\",\"BackupSetSize\":\"7251056\",\"BackupStartTime\":\"2020-05-12T03:25:44Z\",\"BackupStatus\":\"Success\",\"BackupType\":\"FullBackup\",\"BackupsLevel\":\"Level-2\",\"ConsistentTime\":\"1589253947\",\"DBClusterId\":\"pc-**************\",\"IsAvail\":\"1\",\"StoreStatus\":\"Disabled\"}]},\"PageNumber\":\"1\",\"PageRecordCount\":\"15\",\"RequestId\":\"717B2382-BB14-4DCB-BBC2-32DBE0******\",\"TotalRecordCount\":\"50\"}",
+        &[],
     );
 }
 
@@ -1358,6 +1493,7 @@ fn describe_encryption_db_role_privilege() {
     >(
         "polardb 2017-08-01 DescribeEncryptionDBRolePrivilege",
         "{\"DBClusterId\":\"pc-****************\",\"Data\":{\"RolePrivilegeList\":[{\"Encryption\":\"[alton01]\",\"Negation\":\"test\",\"NotEncryption\":\"[alton]\",\"RolePrivilegeName\":\"test\"}]},\"Message\":\"Successful\",\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1368,6 +1504,7 @@ fn describe_encryption_db_secret() {
     >(
         "polardb 2017-08-01 DescribeEncryptionDBSecret",
         "{\"DBClusterId\":\"pc-*************\",\"EncryptionDBRegion\":\"Enabled\",\"EncryptionDBStatus\":\"cn-beijing\",\"EncryptionKey\":\"2a4f4ac2-****-****-****-************\",\"EncryptionKeyStatus\":\"Disabled\",\"RequestId\":\"944CED46-A6F7-40C6-B6DC-C6E5CC******\"}",
+        &[],
     );
 }
 
@@ -1378,6 +1515,7 @@ fn describe_extensions() {
     >(
         "polardb 2017-08-01 DescribeExtensions",
         "{\"InstalledExtensions\":[{\"Category\":\"geography_space, self_develop\\n\",\"Comment\":\"OK\",\"DefaultVersion\":\"7.7\",\"InstalledVersion\":\"7.7\",\"Name\":\"jueming\",\"Owner\":\"alton\",\"Priority\":\"1\",\"Requires\":\"ganos_networking\",\"Restart\":\"true\"}],\"Overview\":\"测试建单，请忽略\",\"RequestId\":\"309073D4-9C99-511C-AF84-0C67A6F52E67\",\"UninstalledExtensions\":[{\"Category\":\"geography_space, self_develop\",\"Comment\":\"OK\",\"DefaultVersion\":\"7.7\",\"InstalledVersion\":\"7.7\",\"Name\":\"jueming\",\"Owner\":\"alton\",\"Priority\":\"1\",\"Requires\":\"ganos_networking\",\"Restart\":\"true\"}]}",
+        &[],
     );
 }
 
@@ -1388,6 +1526,7 @@ fn describe_firewall_rules() {
     >(
         "polardb 2017-08-01 DescribeFirewallRules",
         "{\"DBClusterId\":\"pc-*****************\\n\",\"Data\":{\"RuleList\":[\"\\\"{\\\"mode\\\":\\\"Defending\\\",\\\"endpoint\\\":\\\"[{\\\"EndpointName\\\":\\\"pe-**************\\\",\\\"EndpointType\\\":\\\"Cluster\\\",\\\"DBEndpointDescription\\\":\\\"Cluster Address\\\"},{\\\"EndpointName\\\":\\\"pe-************\\\",\\\"EndpointType\\\":\\\"Custom\\\",\\\"DBEndpointDescription\\\":\\\"pc-***********\\\"},{\\\"EndpointName\\\":\\\"pe-**************\\\",\\\"EndpointType\\\":\\\"Custom\\\",\\\"DBEndpointDescription\\\":\\\"pc-***********\\\"}]\\\",\\\"id\\\":\\\"test\\\",\\\"sub_rules\\\":[],\\\"type\\\":\\\"BlackList\\\",\\\"enabled\\\":\\\"true\\\",\\\"users\\\":{\\\"applies_to\\\":[]}}\\\"\"]},\"Message\":\"Message\",\"RequestId\":\"84D7DCD2-54F7-5BD2-B055-F5DE9D2B5264\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1398,6 +1537,7 @@ fn describe_global_data_network_list() {
     >(
         "polardb 2017-08-01 DescribeGlobalDataNetworkList",
         "{\"Items\":{\"Networks\":[{\"Channels\":[{\"ChannelId\":\"gdc-xxx\",\"ChannelStatus\":\"Syncing\",\"FreezeSourceDuringSync\":true,\"Progress\":\"11.45%\"}],\"CreateTime\":\"2025-03-25T09:37:10Z\",\"NetworkDescription\":\"mygdn\",\"NetworkId\":\"gdn-xxx\",\"NetworkStatus\":\"Running\",\"NetworkTopology\":{\"Destinations\":[{\"DestinationFileSystemPath\":\"/\",\"DestinationId\":\"pfs-xxx\",\"DestinationRegion\":\"cn-beijing\",\"DestinationType\":\"pfs\"}],\"Sources\":[{\"SourceFileSystemPath\":\"/\",\"SourceId\":\"pcs-xxx\",\"SourceRegion\":\"cn-wulanchabu\",\"SourceType\":\"pcs\"}]}}]},\"PageNumber\":\"1\",\"PageRecordCount\":\"1\",\"RequestId\":\"CD35F3-F3-44CA-AFFF-BAF869******\",\"TotalRecordCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -1408,6 +1548,7 @@ fn describe_global_database_network() {
     >(
         "polardb 2017-08-01 DescribeGlobalDatabaseNetwork",
         "{\"Connections\":[{\"ConnectionString\":\"abc.polardb.rds.aliyuncs.com\",\"NetType\":\"Private\",\"Port\":\"3306\"}],\"CreateTime\":\"2020-02-24T11:57:54Z\",\"DBClusterId\":\"pc-bp1s826a1up******\",\"DBClusters\":[{\"Category\":\"Normal\",\"DBClusterDescription\":\"test\",\"DBClusterId\":\"pc-wz9fb5nn44u1d****\",\"DBClusterStatus\":\"Running\",\"DBNodeClass\":\"polar.mysql.x4.large\",\"DBNodes\":[{\"CreationTime\":\"2020-03-23T21:35:43Z\",\"DBNodeClass\":\"polar.mysql.x4.large\",\"DBNodeId\":\"pi-****************\",\"DBNodeRole\":\"Reader\",\"DBNodeStatus\":\"Running\",\"FailoverPriority\":1,\"MaxConnections\":8000,\"MaxIOPS\":32000,\"ZoneId\":\"cn-hangzhou-i\"}],\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"ExpireTime\":\"2020-11-14T16:00:00Z\",\"Expired\":\"false\",\"PayType\":\"Prepaid\",\"RegionId\":\"cn-hangzhou\",\"ReplicaLag\":\"1\",\"Role\":\"primary\",\"ServerlessType\":\"AgileServerless\",\"StorageUsed\":\"3012558848\"}],\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"GDNDescription\":\"GDN-fortest\",\"GDNId\":\"gdn-bp1fttxsrmv*****\",\"GDNStatus\":\"active\",\"GlobalDomainName\":\"[gdnid].gdn.rds.aliyuncs.com\",\"Labels\":{\"GDNVersion\":\"\"},\"RequestId\":\"67F2E75F-AE67-4FB2-821F-A81237EACD15\",\"ResourceGroupId\":\"rg-************\"}",
+        &[],
     );
 }
 
@@ -1418,6 +1559,7 @@ fn describe_global_database_networks() {
     >(
         "polardb 2017-08-01 DescribeGlobalDatabaseNetworks",
         "{\"Items\":[{\"CreateTime\":\"2020-03-23T05:46:54Z\",\"DBClusters\":[{\"DBClusterId\":\"pc-****************\",\"RegionId\":\"cn-hangzhou\",\"Role\":\"primary\"}],\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"GDNDescription\":\"test\",\"GDNId\":\"gdn-****************\",\"GDNStatus\":\"active\",\"Labels\":{\"GDNVersion\":\"\"}}],\"PageNumber\":1,\"PageRecordCount\":30,\"RequestId\":\"69A85BAF-1089-4CDF-A82F-0A140F******\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -1428,6 +1570,7 @@ fn describe_global_security_ip_group() {
     >(
         "polardb 2017-08-01 DescribeGlobalSecurityIPGroup",
         "{\"GlobalSecurityIPGroup\":[{\"DBInstances\":[\"[\\\"pc-2zetn0f1b8zwb****\\\",\\\"pc-****\\\"]\"],\"GIpList\":\"192.168.0.1\",\"GlobalIgName\":\"test_123\",\"GlobalSecurityGroupId\":\"g-zsldxfiwjmti0kcm****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -1438,6 +1581,7 @@ fn describe_global_security_ip_group_relation() {
     >(
         "polardb 2017-08-01 DescribeGlobalSecurityIPGroupRelation",
         "{\"DBClusterId\":\"pc-*****************\",\"GlobalSecurityIPGroupRel\":[{\"GIpList\":\"192.168.0.1\",\"GlobalIgName\":\"test_123\",\"GlobalSecurityGroupId\":\"g-zsldxfiwjmti0kcm****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -1448,6 +1592,7 @@ fn describe_ha_logs() {
     >(
         "polardb 2017-08-01 DescribeHALogs",
         "{\"DBInstanceName\":\"pc-a*************\",\"DBInstanceType\":\"polardb_mysql_rw\",\"HaLogItems\":[{\"SwitchCauseCode\":\"Platform.Ha.AuroraService.ManualOperations\",\"SwitchCauseDetail\":\"Platform.Ha.ManuallyTriggered\",\"SwitchFinishTime\":\"2025-05-20T03:09:56Z\",\"SwitchId\":\"e571f897-9b3c-4012-9470-88333832dec4\",\"SwitchStartTime\":\"2025-05-20T03:09:45Z\"}],\"HaStatus\":1,\"ItemsNumbers\":10,\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"6BD9CDE4-5E7B-4BF3-9BB8-83C73E******\",\"TotalRecords\":160}",
+        &[],
     );
 }
 
@@ -1458,6 +1603,7 @@ fn describe_history_tasks() {
     >(
         "polardb 2017-08-01 DescribeHistoryTasks",
         "{\"Items\":[{\"ActionInfo\":\"{}\",\"CallerSource\":\"User\",\"CallerUid\":\"1816563541899***\",\"CurrentStepName\":\"finish_task\",\"DbType\":\"polardb_mysql\",\"EndTime\":\"2025-03-03T07:30:57Z\",\"InstanceId\":\"pc-2zed3m89cw***\",\"InstanceName\":\"pc-2zed3m89cw***\",\"InstanceType\":\"Instance\",\"Product\":\"polardb\",\"Progress\":100,\"ReasonCode\":\"\\\"\\\"\",\"RegionId\":\"cn-beijing\",\"RemainTime\":0,\"StartTime\":\"2025-03-03T07:25:16Z\",\"Status\":\"Succeed\",\"TaskDetail\":\"{\\\\\\\"steps\\\\\\\":[{\\\\\\\"step_name\\\\\\\":\\\\\\\"init_task\\\\\\\"},{\\\\\\\"step_name\\\\\\\":\\\\\\\"exec_task\\\\\\\"},{\\\\\\\"step_name\\\\\\\":\\\\\\\"finish_task\\\\\\\"}]}\",\"TaskId\":\"t-0mqt8qhnw04ipz0***\",\"TaskType\":\"ChangeVariable\",\"Uid\":\"1816563541899***\"}],\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"F90D7C14-2D1C-5B88-9CD1-23AB2CF89***\",\"TotalCount\":\"2\"}",
+        &[],
     );
 }
 
@@ -1468,6 +1614,7 @@ fn describe_history_tasks_stat() {
     >(
         "polardb 2017-08-01 DescribeHistoryTasksStat",
         "{\"Items\":[{\"Status\":\"Running\",\"TotalCount\":13}],\"RequestId\":\"45D24263-7E3A-4140-9472-************\"}",
+        &[],
     );
 }
 
@@ -1478,6 +1625,7 @@ fn describe_license_order_details() {
     >(
         "polardb 2017-08-01 DescribeLicenseOrderDetails",
         "{\"ActivatedCodeCount\":2,\"ActivationCodeQuota\":8,\"AliyunOrderId\":\"239618016570503\",\"AllowEmptySystemIdentifier\":false,\"Engine\":\"PG\",\"GmtCreated\":\"2021-10-19 01:13:45\",\"GmtModified\":\"2024-10-16 16:46:20\",\"IsVirtualOrder\":false,\"IsVirtualOrderFrozen\":false,\"PackageType\":\"pre_generation_long_term\",\"PackageValidity\":\"1 year\",\"PurchaseChannel\":\"aliyun_market\",\"RequestId\":\"22C0ACF0-DD29-4B67-9190-B7A48C******\",\"VirtualOrderId\":\"239618016570503\"}",
+        &[],
     );
 }
 
@@ -1488,6 +1636,7 @@ fn describe_license_orders() {
     >(
         "polardb 2017-08-01 DescribeLicenseOrders",
         "{\"Items\":[{\"ActivatedCodeCount\":10,\"ActivationCodeQuota\":10,\"AliyunOrderId\":\"227638319690519\",\"AllowEmptySystemIdentifier\":false,\"Engine\":\"PG\",\"GmtCreated\":\"2022-02-11 03:14:15\",\"GmtModified\":\"2022-02-11 03:14:15\",\"IsVirtualOrder\":false,\"IsVirtualOrderFrozen\":false,\"PackageType\":\"single_node_subscribe\",\"PackageValidity\":\"1 year\",\"PurchaseChannel\":\"aliyun_public\",\"VirtualAliyunOrderId\":\"227638319690519\"}],\"PageNumber\":1,\"PageRecordCount\":12,\"RequestId\":\"34458CD3-33E0-4624-BFEF-840C15******\",\"TotalRecordCount\":50}",
+        &[],
     );
 }
 
@@ -1498,6 +1647,7 @@ fn describe_local_available_recovery_time() {
     >(
         "polardb 2017-08-01 DescribeLocalAvailableRecoveryTime",
         "{\"DBClusterId\":\"pc-2ze3ngi149b313***\",\"RecoveryBeginTime\":\"2025-09-10T14:19:48Z\",\"RecoveryEndTime\":\"2025-09-17T08:56:45Z\",\"RequestId\":\"4EA0E6F8-BDB2-17B2-9567-591F6B3D7***\"}",
+        &[],
     );
 }
 
@@ -1508,6 +1658,7 @@ fn describe_log_backup_policy() {
     >(
         "polardb 2017-08-01 DescribeLogBackupPolicy",
         "{\"AdvancedLogPolicies\":{\"AdvancedLogPolicy\":[{\"DestRegion\":\"cn-shanghai\",\"DestType\":\"level2\",\"EnableLogBackup\":1,\"LogRetentionType\":\"delay\",\"LogRetentionValue\":\"7\",\"PolicyId\":\"1c75zkmqczcd1vbf6f6d05***\",\"SrcRegion\":\"cn-hangzhou\",\"SrcType\":\"level1\"}]},\"EnableBackupLog\":1,\"LogBackupAnotherRegionRegion\":\"cn-beijing\",\"LogBackupAnotherRegionRetentionPeriod\":\"0\",\"LogBackupRetentionPeriod\":7,\"RequestId\":\"62EE0051-102B-488D-9C79-D607B8******\"}",
+        &[],
     );
 }
 
@@ -1518,6 +1669,7 @@ fn describe_masking_rules() {
     >(
         "polardb 2017-08-01 DescribeMaskingRules",
         "{\"DBClusterId\":\"pc-bp1s826a1up******\",\"Data\":{\"RuleList\":[\"\\\"{\\\\\\\"testrule\\\\\\\":{\\\\\\\"auto\\\\\\\":{\\\\\\\"databases\\\\\\\":[],\\\\\\\"tables\\\\\\\":[\\\\\\\"t1\\\\\\\"],\\\\\\\"columns\\\\\\\":[\\\\\\\"c1\\\\\\\"]},\\\\\\\"applies_to\\\\\\\":[],\\\\\\\"description\\\\\\\":\\\\\\\"This rule will be applied to the columns c1 in table t1\\\\\\\",\\\\\\\"enabled\\\\\\\":\\\\\\\"true\\\\\\\"}}\\\"\"],\"RuleVersion\":\"v1\"},\"Message\":\"Successful\",\"RequestId\":\"2F83D131-1C18-4599-889D-729A9D******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1528,6 +1680,7 @@ fn describe_meta_list() {
     >(
         "polardb 2017-08-01 DescribeMetaList",
         "{\"DBClusterId\":\"pc-bp1s826a1up******\",\"Items\":[{\"Database\":\"test_db\",\"Size\":[16384],\"Tables\":[\"test_tb1\"]}],\"PageNumber\":\"1\",\"PageSize\":\"30\",\"RequestId\":\"AA815DE7-B576-4B22-B33C-3FB31A******\",\"TotalPageCount\":\"1\",\"TotalRecordCount\":\"2\"}",
+        &[],
     );
 }
 
@@ -1538,6 +1691,7 @@ fn describe_modify_parameter_log() {
     >(
         "polardb 2017-08-01 DescribeModifyParameterLog",
         "{\"Engine\":\"polardb_mysql\",\"EngineVersion\":\"8.0\",\"Items\":[{\"ModifyTime\":\"2024-10-29T09:31:37Z\",\"NewParameterValue\":\"test01\",\"OldParameterValue\":\"test\",\"ParameterName\":\"hz\",\"Status\":\"True\"}],\"RequestId\":\"CD35F3-F3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -1548,6 +1702,7 @@ fn describe_network_channel() {
     >(
         "polardb 2017-08-01 DescribeNetworkChannel",
         "{\"ChannelInfos\":[{\"ChannelName\":\"ch4\",\"DBClusterId\":\"pc-*************\\n\",\"Notes\":\"test update\",\"RegionId\":\"cn-hangzhou\",\"TargetDBClusterId\":\"pc-*************\\n\",\"TargetIp\":\"33.*.*.240\",\"TargetPort\":\"3389\",\"TargetType\":\"polardb_for_postgresql\",\"VpcId\":\"vpc-2ze13g2c6j7j2jl*******\"}],\"RequestId\":\"925B84D9-CA72-432C-95CF-738C22******\"}",
+        &[],
     );
 }
 
@@ -1558,6 +1713,7 @@ fn describe_parameter_group() {
     >(
         "polardb 2017-08-01 DescribeParameterGroup",
         "{\"ParameterGroup\":[{\"CreateTime\":\"2023-03-10T08:40:39Z\",\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"ForceRestart\":\"1\",\"ParameterCounts\":2,\"ParameterDetail\":[{\"ParamName\":\"back_log\",\"ParamValue\":\"3000\"}],\"ParameterGroupDesc\":\"testgroup\",\"ParameterGroupId\":\"pcpg-**************\",\"ParameterGroupName\":\"test\",\"ParameterGroupType\":\"1\"}],\"RequestId\":\"F1F16757-D31B-49CA-9BF4-305BAF******\"}",
+        &[],
     );
 }
 
@@ -1568,6 +1724,7 @@ fn describe_parameter_groups() {
     >(
         "polardb 2017-08-01 DescribeParameterGroups",
         "{\"ParameterGroups\":[{\"CreateTime\":\"2023-03-10T08:40:39Z\",\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"ForceRestart\":\"1\",\"ParameterCounts\":2,\"ParameterGroupDesc\":\"testgroup\",\"ParameterGroupId\":\"pcpg-**************\",\"ParameterGroupName\":\"test\",\"ParameterGroupType\":\"1\"}],\"RequestId\":\"944CED46-A6F7-40C6-B6DC-C6E5CC******\"}",
+        &[],
     );
 }
 
@@ -1578,6 +1735,7 @@ fn describe_parameter_templates() {
     >(
         "polardb 2017-08-01 DescribeParameterTemplates",
         "{\"DBType\":\"MySQL\",\"DBVersion\":\"5.7\",\"Engine\":\"POLARDB\",\"ParameterCount\":\"183\",\"Parameters\":{\"TemplateRecord\":[{\"CheckingCode\":\"[ROW|STATEMENT|MIXED]\",\"ForceModify\":\"true\",\"ForceRestart\":\"false\",\"IsNodeAvailable\":\"1\",\"ParamRelyRule\":\"utf8\",\"ParameterDescription\":\"What form of binary logging the master will use.\",\"ParameterName\":\"binlog_format\",\"ParameterValue\":\"ROW\"}]},\"RequestId\":\"D963934D-8605-4473-8EAC-54C719******\"}",
+        &[],
     );
 }
 
@@ -1588,6 +1746,7 @@ fn describe_pending_maintenance_action() {
     >(
         "polardb 2017-08-01 DescribePendingMaintenanceAction",
         "{\"Items\":[{\"CreatedTime\":\"2020-06-09T22:00:42Z\",\"DBClusterId\":\"pc-************\",\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"Deadline\":\"2020-06-11T15:59:59Z\",\"Id\":111111,\"ModifiedTime\":\"2020-06-09T22:00:42Z\",\"PrepareInterval\":\"04:00:00\",\"Region\":\"cn-hangzhou\",\"ResultInfo\":\"manualCancel\",\"StartTime\":\"2020-06-09T18:00:00Z\",\"Status\":3,\"SwitchTime\":\"2020-06-09T22:00:00Z\",\"TaskType\":\"DatabaseSoftwareUpgrading\"}],\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"2F029645-FED9-4FE8-A6D3-488954******\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -1598,6 +1757,7 @@ fn describe_pending_maintenance_actions() {
     >(
         "polardb 2017-08-01 DescribePendingMaintenanceActions",
         "{\"RequestId\":\"314127C2-B6C1-4F58-B1F6-E6B645******\",\"TypeList\":[{\"Count\":1,\"TaskType\":\"DatabaseSoftwareUpgrading\"}]}",
+        &[],
     );
 }
 
@@ -1608,6 +1768,7 @@ fn describe_polar_fs_attribute() {
     >(
         "polardb 2017-08-01 DescribePolarFsAttribute",
         "{\"AcceleratedStorageSpace\":1000,\"AcceleratingEnable\":\"ON\",\"Bandwidth\":100,\"BandwidthBaseLine\":100,\"BucketId\":\"\",\"Category\":\"high_performance\",\"ClientDownloadPath\":\"oss://*\",\"CreateTime\":\"2021-08-02T05:57:10Z\",\"CustomBucketPath\":\"xxxxxx-%d.oss-cn-beijing-internal.aliyuncs.com\",\"DBType\":\"MySQL\",\"ExpireTime\":\"2025-10-10T16:00:00Z\",\"Expired\":\"false\",\"FileSystemId\":\"\",\"LockMode\":\"Unlock\",\"MetaUrl\":\"e6cc1d2e2a6fa292038d999fda6501*****\",\"MinorVersion\":\"v1.3.0-v1.1.1\",\"MountInfo\":{\"PolarDbProxy\":\"TCP://**.**.**.**:3000,TCP://**.**.**.**:3000,TCP://**.**.**.**:3000\",\"PolarFsCluster\":\"pfs-**********\",\"Token\":\"a734298c391cb9ebd05e2ee85feb624\"},\"PayType\":\"Prepaid\",\"PolarFsInstanceDescription\":\"pfs-xxx\",\"PolarFsInstanceId\":\"pfs-2ze0i74ka607*****\",\"PolarFsStatus\":\"Running\",\"PolarFsType\":\"PolarFS 2.0\",\"PolarFsVersion\":\"1.0.1-1.0.3\",\"RegionId\":\"cn-beijing\",\"RelativeDbClusterId\":\"pc-2zejpr41d9xk3uk34\",\"RelativePfsClusterId\":\"\",\"RequestId\":\"3F9E6A3B-C13E-4064-A010-18582A******\",\"SecurityGroupId\":\"sg-bp**************\",\"StorageSpace\":1000,\"StorageType\":\"essdpl1\",\"StorageUsed\":3012558848,\"VPCId\":\"vpc-**********\",\"VSwitchId\":\"vsw-**************\",\"ZoneId\":\"cn-beijing-k\"}",
+        &[],
     );
 }
 
@@ -1618,6 +1779,7 @@ fn describe_polar_fs_quota() {
     >(
         "polardb 2017-08-01 DescribePolarFsQuota",
         "{\"PageNumber\":\"1\",\"PageRecordCount\":\"5\",\"PageSize\":\"10\",\"PolarFsInstanceId\":\"pfs-2ze0i74ka607*****\",\"PolicyItems\":[{\"AccessTTL\":7200,\"ChangeTTL\":7200,\"Description\":\"NULL\",\"Enabled\":false,\"Exclude\":\"NULL\",\"FileCountLimit\":77,\"Id\":73,\"Include\":\"/a*\",\"Name\":\"xxxxx\",\"Priority\":1,\"SizeLimit\":1}],\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\",\"TotalRecordCount\":\"5\"}",
+        &[],
     );
 }
 
@@ -1628,6 +1790,7 @@ fn describe_polar_sql_collector_policy() {
     >(
         "polardb 2017-08-01 DescribePolarSQLCollectorPolicy",
         "{\"DBClusterId\":\"pc-bp1s826a1up******\",\"RequestId\":\"3655211B-4D74-4E13-91E6-FF2AFE******\",\"SQLCollectorStatus\":\"Enable\"}",
+        &[],
     );
 }
 
@@ -1638,6 +1801,7 @@ fn describe_rds_v_switchs() {
     >(
         "polardb 2017-08-01 DescribeRdsVSwitchs",
         "{\"RequestId\":\"A0450B18-BBD4-5DF9-8E71-610F1A921CDE\",\"VSwitches\":{\"VSwitch\":[{\"AliUid\":\"175358919****\",\"Bid\":\"26842\",\"CidrBlock\":\"192.168.8.0/24\",\"GmtCreate\":\"2024-12-23 10:15:38\",\"GmtModified\":\"2025-04-30T09:41:14+08:00\",\"IsDefault\":false,\"IzNo\":\"ch-hangzhou-g\",\"RegionNo\":\"cn-hangzhou\",\"Status\":\"Available\",\"VSwitchId\":\"vsw-**************\",\"VSwitchName\":\"sw01\"}]}}",
+        &[],
     );
 }
 
@@ -1648,6 +1812,7 @@ fn describe_rds_vpcs() {
     >(
         "polardb 2017-08-01 DescribeRdsVpcs",
         "{\"RequestId\":\"B45E8D29-EA17-5141-AE09-F7A399760C9E\",\"Vpcs\":{\"Vpc\":[{\"AliUid\":\"1485293698******\",\"Bid\":\"26842\",\"CidrBlock\":\"10.21.0.0/16\",\"GmtCreate\":\"2025-08-28T02:25:41Z\",\"GmtModified\":\"2025-04-30T09:41:14+08:00\",\"IsDefault\":true,\"RegionNo\":\"cn-hangzhou\",\"Status\":\"Available\",\"VSwitchs\":[{\"CidrBlock\":\"192.168.7.0/24\",\"GmtCreate\":\"2025-05-12 18:17:25\",\"GmtModified\":\"2025-01-07T15:10:32+08:00\",\"IsDefault\":true,\"IzNo\":\"cn-hangzhou-k\",\"Status\":\"Available\",\"VSwitchId\":\"vsw-**********\",\"VSwitchName\":\"test\"}],\"VpcId\":\"vpc-*************\",\"VpcName\":\"fc-webide\"}]}}",
+        &[],
     );
 }
 
@@ -1658,6 +1823,7 @@ fn describe_regions() {
     >(
         "polardb 2017-08-01 DescribeRegions",
         "{\"Regions\":{\"Region\":[{\"RegionId\":\"cn-hangzhou\",\"Zones\":{\"Zone\":[{\"VpcEnabled\":true,\"ZoneId\":\"cn-hangzhou-g\"}]}}]},\"RequestId\":\"3F9E6A3B-C13E-4064-A010-18582A******\"}",
+        &[],
     );
 }
 
@@ -1668,6 +1834,7 @@ fn describe_resource_packages() {
     >(
         "polardb 2017-08-01 DescribeResourcePackages",
         "{\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\",\"ResourcePackageList\":[{\"AutoQuota\":true,\"CreateTime\":1744621511000,\"ExpireTime\":1747238400000,\"ResourcePackageId\":\"pm-bp11b0i9389******\",\"ResourcePackageQuotaList\":[{\"AllocatedCapacity\":6,\"ProjectId\":\"pj-87681rbcef6******\",\"UsedCapacity\":2}],\"ResourcePackageType\":\"MySQL\",\"Status\":\"Normal\",\"Tags\":[{\"Key\":\"Key\",\"Value\":\"Value\"}],\"TotalCapacity\":8,\"UsedCapacity\":4}]}",
+        &[],
     );
 }
 
@@ -1678,6 +1845,7 @@ fn describe_sql_rate_limiting_rules() {
     >(
         "polardb 2017-08-01 DescribeSQLRateLimitingRules",
         "{\"Data\":{\"RuleList\":[\"{\\\"id\\\":\\\"test\\\",\\\"enabled\\\":\\\"true\\\",\\\"match_mode\\\":\\\"0\\\",\\\"template\\\":\\\"dXBkYXRlIHQgc2V0IGEgPSAxIHdoZXJlIGlkID0gMQ==\\\",\\\"user\\\":\\\"\\\",\\\"database\\\":\\\"\\\",\\\"waiting\\\":1024,\\\"endpoint\\\":\\\"[{\\\"EndpointName\\\":\\\"pe-***********\\\",\\\"EndpointType\\\":\\\"Cluster\\\",\\\"DBEndpointDescription\\\":\\\"Cluster Address\\\"}]\\\",\\\"throttle_mode\\\":0,\\\"concurrency\\\":1}\"]},\"MaxResults\":10,\"Message\":\"Successful\",\"NextToken\":\"AAAAARbaCuN6hiD08qrLdwJ9Fh0vHYf39hc0J5qELgsazkBk\",\"RequestId\":\"22C0ACF0-DD29-4B67-9190-B7A48C******\"}",
+        &[],
     );
 }
 
@@ -1688,6 +1856,7 @@ fn describe_schedule_tasks() {
     >(
         "polardb 2017-08-01 DescribeScheduleTasks",
         "{\"Data\":{\"PageNumber\":1,\"PageSize\":30,\"TimerInfos\":[{\"Action\":\"CreateDBNodes\",\"CrontabJobId\":\"86293c29-a03d-4872-b625-***********\",\"DBClusterId\":\"pc-**************\",\"DbClusterDescription\":\"test_cluster\",\"DbClusterStatus\":\"Running\",\"OrderId\":\"208161753******\",\"PlannedEndTime\":\"2021-01-28T12:30Z\",\"PlannedFlashingOffTime\":\"\",\"PlannedStartTime\":\"2021-01-28T12:00Z\",\"PlannedTime\":\"2021-01-28T12:16Z\",\"Region\":\"cn-hangzhou\",\"Status\":\"finish\",\"TaskCancel\":true,\"TaskId\":\"53879cdb-9a00-428e-acaf-ff4cff******\"}],\"TotalRecordCount\":1},\"Message\":\"Successful\",\"RequestId\":\"936C7025-27A5-4CB1-BB31-540E1F0CCA12\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1698,6 +1867,7 @@ fn describe_slow_log_records() {
     >(
         "polardb 2017-08-01 DescribeSlowLogRecords",
         "{\"DBClusterId\":\"pc-*****************\",\"Engine\":\"polardb_mysql\",\"Items\":{\"SQLSlowRecord\":[{\"DBName\":\"testdb\",\"DBNodeId\":\"pi-*****************\",\"ExecutionStartTime\":\"2021-04-07T03:47Z\",\"HostAddress\":\"testdb[testdb] @  [100.**.**.242]\",\"LockTimes\":0,\"ParseRowCounts\":0,\"QueryTimeMS\":100,\"QueryTimes\":20,\"ReturnRowCounts\":0,\"SQLHash\":\"U2FsdGVk****\",\"SQLText\":\"/* Query from *** by user 111 */ SELECT sleep(20)\"}]},\"PageNumber\":1,\"PageRecordCount\":1,\"RequestId\":\"A7E6A8FD-C50B-46B2-BA85-D8B8D3******\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -1708,6 +1878,7 @@ fn describe_slow_logs() {
     >(
         "polardb 2017-08-01 DescribeSlowLogs",
         "{\"DBClusterId\":\"pc-****************\",\"EndTime\":\"2021-05-30Z\",\"Engine\":\"polardb_mysql\",\"Items\":{\"SQLSlowLog\":[{\"CreateTime\":\"2021-05-30Z\",\"DBName\":\"PolarDB_MySQL\",\"DBNodeId\":\"pi-***************\",\"MaxExecutionTime\":60,\"MaxExecutionTimeMs\":\"\",\"MaxLockTime\":1,\"ParseMaxRowCount\":1,\"ParseTotalRowCounts\":2,\"ReturnMaxRowCount\":3,\"ReturnTotalRowCounts\":1,\"SQLHASH\":\"U2FsdGVkxxxx\",\"SQLText\":\"select id,name from tb_table\",\"TotalExecutionCounts\":2,\"TotalExecutionTimes\":2,\"TotalLockTimes\":1}]},\"PageNumber\":3,\"PageRecordCount\":6,\"RequestId\":\"2553A660-E4EB-4AF4-A402-8AFF70A49143\",\"StartTime\":\"2021-05-01Z\",\"TotalRecordCount\":5}",
+        &[],
     );
 }
 
@@ -1718,6 +1889,7 @@ fn describe_tasks() {
     >(
         "polardb 2017-08-01 DescribeTasks",
         "{\"DBClusterId\":\"pc-***************\",\"EndTime\":\"2020-12-02T03:00Z\",\"PageNumber\":1,\"PageRecordCount\":30,\"RequestId\":\"4352AD99-9FF5-41A6-A319-068089******\",\"StartTime\":\"2020-11-30T00:00Z\",\"Tasks\":{\"Task\":[{\"BeginTime\":\"2020-12-02T02:39:15Z\",\"CurrentStepName\":\"create_instance\",\"DBName\":\"test\",\"ExpectedFinishTime\":\"null\",\"FinishTime\":\"2020-12-02T02:40:15Z\",\"Progress\":100,\"ProgressInfo\":\"null\",\"Remain\":1767,\"StepProgressInfo\":\"1/4\",\"StepsInfo\":\"[{\\\\\\\"remain\\\\\\\":0,\\\\\\\"name\\\\\\\":\\\\\\\"init_task\\\\\\\",\\\\\\\"progress\\\\\\\":100},{\\\\\\\"remain\\\\\\\":1764,\\\\\\\"name\\\\\\\":\\\\\\\"create_instance\\\\\\\",\\\\\\\"progress\\\\\\\":0},{\\\\\\\"remain\\\\\\\":1,\\\\\\\"name\\\\\\\":\\\\\\\"init_cluster\\\\\\\",\\\\\\\"progress\\\\\\\":0},{\\\\\\\"remain\\\\\\\":2,\\\\\\\"name\\\\\\\":\\\\\\\"create_backup\\\\\\\",\\\\\\\"progress\\\\\\\":0}]\",\"TaskAction\":\"CreateDBInstance\",\"TaskErrorCode\":\"null\",\"TaskErrorMessage\":\"null\",\"TaskId\":\"111111111\"}]},\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -1728,6 +1900,7 @@ fn describe_upgrade_report() {
     >(
         "polardb 2017-08-01 DescribeUpgradeReport",
         "{\"Details\":\"[]\",\"DstDBType\":\"MySQL\",\"Items\":[{\"DDL\":\"CREATE XXXX\",\"Name\":\"testName\",\"Schema\":\"ny_openapi\",\"Status\":\"1\",\"Type\":\"orca\"}],\"ItemsSize\":10,\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\",\"SourceDBClusterId\":\"rm-2zen5pe5vi56447d0\",\"SrcDBType\":\"MySQL\",\"SrcDeleted\":\"1\",\"TotalSize\":137,\"Type\":\"tair\",\"UpgradeReportList\":[{\"CheckTime\":\"2024-03-15T06:48:44Z\",\"DstVersion\":\"8.0\",\"EffectiveTime\":\"2024-03-08T06:48:44Z\",\"EndTime\":\"2024-03-08T06:48:44Z\",\"Result\":\"running\",\"SrcInsName\":\"pc-2ze54671qoz830za9\",\"SrcVersion\":\"5.7\",\"StartTime\":\"2025-07-05T01:56:00Z\",\"TaskId\":\"275948\",\"UpgradeMode\":\"rds2polar_pengine_with_dts\"}]}",
+        &[],
     );
 }
 
@@ -1738,6 +1911,7 @@ fn describe_user_encryption_key_list() {
     >(
         "polardb 2017-08-01 DescribeUserEncryptionKeyList",
         "{\"DBClusterId\":\"pc-************\",\"KeyList\":[\"0275bd3f-fdbb-4d8c-846b-71b211******\"],\"RequestId\":\"A7E6A8FD-C50B-46B2-BA85-D8B8D3******\"}",
+        &[],
     );
 }
 
@@ -1748,6 +1922,7 @@ fn describe_v_switch_list() {
     >(
         "polardb 2017-08-01 DescribeVSwitchList",
         "{\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"6A2EE5B4-CC9F-46E1-A747-E43BC9******\",\"TotalCount\":1,\"VSwitchs\":[{\"AvailableIpAddressCount\":1,\"CidrBlock\":\"172.16.0.0/24\",\"Description\":\"vSwitchDescription\\t\\n\",\"IsDefault\":true,\"IzNo\":\"cn-hangzhou-b\\t\\n\",\"OwnerId\":\"177563751276****\",\"ResourceGroupId\":\"rg-************\",\"ShareType\":\"Public\",\"Status\":\"Available\",\"VSwitchId\":\"vsw-25bcdxs7pv1****\\t\\n\",\"VSwitchName\":\"vSwitch\",\"VpcId\":\"vpc-bp1vbkkyt7apvy4j*****\"}]}",
+        &[],
     );
 }
 
@@ -1758,6 +1933,7 @@ fn describe_v_switches() {
     >(
         "polardb 2017-08-01 DescribeVSwitches",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"9A572171-4E27-40D1-BD36-D26C9E71E29E\",\"TotalCount\":1,\"VSwitchs\":[{\"AvailableIpAddressCount\":1,\"CidrBlock\":\"172.16.0.0/24\",\"Description\":\"vSwitchDescription\\t\\n\",\"IsDefault\":true,\"IzNo\":\"cn-hangzhou-b\\t\\n\",\"Status\":\"Available\",\"VSwitchId\":\"vsw-25bcdxs7pv1****\\t\\n\",\"VSwitchName\":\"vSwitch\"}]}",
+        &[],
     );
 }
 
@@ -1768,6 +1944,7 @@ fn describe_vpcs() {
     >(
         "polardb 2017-08-01 DescribeVpcs",
         "{\"PageNumber\":2,\"PageSize\":50,\"RequestId\":\"11FDB5A0-84F5-5361-B729-5770B0AEB9D5\",\"TotalCount\":50,\"Vpcs\":[{\"AliUid\":\"1868512340232755\",\"Bid\":\"26842\",\"CidrBlock\":\"57.100.6.59/32\",\"GmtCreate\":\"2021-04-18T15:02:37Z\\n\",\"GmtModified\":\"2021-04-18T15:02:37Z\\n\",\"IsDefault\":true,\"RegionNo\":\"cn-chengdu-wt97-a01\",\"Status\":\"Pending\",\"VSwitchs\":[{\"CidrBlock\":\"47.118.126.0/25\",\"GmtCreate\":\"2021-04-18T15:02:37Z\",\"GmtModified\":\"2021-04-18T15:02:37Z\",\"IsDefault\":false,\"IzNo\":\"cn-shenzhen-f\",\"Status\":\"Pending\",\"VSwitchId\":\"vsw-uf6fus5py6hbvxqwzwnk8\",\"VSwitchName\":\"default-sw\"}],\"VpcId\":\"vpc-bp16efwqjzyumc23c647v\",\"VpcName\":\"vpc-e2e-10341f3\"}]}",
+        &[],
     );
 }
 
@@ -1778,6 +1955,7 @@ fn describe_zones() {
     >(
         "polardb 2017-08-01 DescribeZones",
         "{\"RequestId\":\"E2FDB684-751D-424D-98B9-704BEA******\\t\\n\",\"Zones\":[{\"ModeCode\":\"UnSet\",\"Priority\":\"50\",\"Status\":\"ON\",\"ZoneId\":\"cn-beijing-h\"}]}",
+        &[],
     );
 }
 
@@ -1788,6 +1966,7 @@ fn disable_db_cluster_orca() {
     >(
         "polardb 2017-08-01 DisableDBClusterOrca",
         "{\"DBClusterId\":\"pc-***************\",\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\"}",
+        &[],
     );
 }
 
@@ -1798,6 +1977,7 @@ fn disable_db_cluster_serverless() {
     >(
         "polardb 2017-08-01 DisableDBClusterServerless",
         "{\"DBClusterId\":\"pc-****************\",\"RequestId\":\"CD3FA5F3-FAF3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -1808,6 +1988,7 @@ fn enable_db_cluster_orca() {
     >(
         "polardb 2017-08-01 EnableDBClusterOrca",
         "{\"DBClusterId\":\"pc-***************\",\"RequestId\":\"24A1990B-4F6E-482B-B8CB-75C612******\"}",
+        &[],
     );
 }
 
@@ -1818,6 +1999,7 @@ fn enable_db_cluster_serverless() {
     >(
         "polardb 2017-08-01 EnableDBClusterServerless",
         "{\"DBClusterId\":\"pc-bp10gr51qasnl****\",\"RequestId\":\"5E71541A-6007-4DCC-A38A-F872C31FEB45\"}",
+        &[],
     );
 }
 
@@ -1828,6 +2010,7 @@ fn enable_firewall_rules() {
     >(
         "polardb 2017-08-01 EnableFirewallRules",
         "{\"Message\":\"Message\",\"RequestId\":\"99B355CE-526C-478B-B730-AD9D7C******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1838,6 +2021,7 @@ fn enable_sql_rate_limiting_rules() {
     >(
         "polardb 2017-08-01 EnableSQLRateLimitingRules",
         "{\"Message\":\"Successful\",\"RequestId\":\"4CE6DF97-AEA4-484F-906F-C407EE******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1848,6 +2032,7 @@ fn evaluate_region_resource() {
     >(
         "polardb 2017-08-01 EvaluateRegionResource",
         "{\"DBInstanceAvailable\":\"true\",\"DBType\":\"MySQL\",\"DBVersion\":\"8.0\",\"RequestId\":\"69A85BAF-1089-4CDF-A82F-0A140F******\"}",
+        &[],
     );
 }
 
@@ -1858,6 +2043,7 @@ fn execute_cross_cloud_open_api() {
     >(
         "polardb 2017-08-01 ExecuteCrossCloudOpenAPI",
         "{\"ProxyData\":\"{\\\"ProxyData\\\": \\\"{\\\\\\\"DBCluster\\\\\\\":[{\\\\\\\"AliyunRegionId\\\\\\\":\\\\\\\"cn-beijing\\\\\\\",\\\\\\\"CloudProvider\\\\\\\":\\\\\\\"huawei\\\\\\\",\\\\\\\"CreateTime\\\\\\\":\\\\\\\"2024-11-25T14:49:10Z\\\\\\\",\\\\\\\"CrossCloudRegionId\\\\\\\":\\\\\\\"cn-east-3\\\\\\\",\\\\\\\"DBClusterDescription\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"DBClusterId\\\\\\\":\\\\\\\"pc-2zej3qvf5fg******\\\\\\\",\\\\\\\"DBClusterStatus\\\\\\\":\\\\\\\"Creating\\\\\\\",\\\\\\\"DBType\\\\\\\":\\\\\\\"polardb_mysql\\\\\\\",\\\\\\\"DBVersion\\\\\\\":\\\\\\\"8.0\\\\\\\",\\\\\\\"ProjectId\\\\\\\":\\\\\\\"pj-bp1m8oh1k68******\\\\\\\"},{\\\\\\\"AliyunRegionId\\\\\\\":\\\\\\\"cn-beijing\\\\\\\",\\\\\\\"CloudProvider\\\\\\\":\\\\\\\"huawei\\\\\\\",\\\\\\\"CreateTime\\\\\\\":\\\\\\\"2024-11-25T14:59:10Z\\\\\\\",\\\\\\\"CrossCloudRegionId\\\\\\\":\\\\\\\"cn-east-3\\\\\\\",\\\\\\\"DBClusterDescription\\\\\\\":\\\\\\\"\\\\\\\",\\\\\\\"DBClusterId\\\\\\\":\\\\\\\"pc-2ze29994l17******\\\\\\\",\\\\\\\"DBClusterStatus\\\\\\\":\\\\\\\"Running\\\\\\\",\\\\\\\"DBType\\\\\\\":\\\\\\\"polardb_mysql\\\\\\\",\\\\\\\"DBVersion\\\\\\\":\\\\\\\"8.0\\\\\\\",\\\\\\\"ProjectId\\\\\\\":\\\\\\\"pj-bp1m8oh1k68******\\\\\\\"}]}\\\",\\\"RequestId\\\": \\\"E56531A4-E552-40BA-9C58-137B80******\\\"}\",\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\"}",
+        &[],
     );
 }
 
@@ -1868,6 +2054,7 @@ fn failover_db_cluster() {
     >(
         "polardb 2017-08-01 FailoverDBCluster",
         "{\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\"}",
+        &[],
     );
 }
 
@@ -1878,6 +2065,7 @@ fn failover_db_cluster_zonal() {
     >(
         "polardb 2017-08-01 FailoverDBClusterZonal",
         "{\"RequestId\":\"925B84D9-CA72-432C-95CF-738C22******\"}",
+        &[],
     );
 }
 
@@ -1888,6 +2076,7 @@ fn generate_upgrade_report_for_sync_clone() {
     >(
         "polardb 2017-08-01 GenerateUpgradeReportForSyncClone",
         "{\"RequestId\":\"CDB3258F-B5DE-43C4-8935-CBA0CA******\",\"SourceDBClusterId\":\"pc-k2j96w169uhu868l8\\n\",\"TaskId\":2312111}",
+        &[],
     );
 }
 
@@ -1898,6 +2087,7 @@ fn grant_account_privilege() {
     >(
         "polardb 2017-08-01 GrantAccountPrivilege",
         "{\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627*****\"}",
+        &[],
     );
 }
 
@@ -1908,6 +2098,7 @@ fn grant_account_privilege_zonal() {
     >(
         "polardb 2017-08-01 GrantAccountPrivilegeZonal",
         "{\"RequestId\":\"CD35F3-F3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -1918,6 +2109,7 @@ fn list_orders() {
     >(
         "polardb 2017-08-01 ListOrders",
         "{\"MaxResults\":10,\"NextToken\":\"212db86sca4384811e0b5e8707e******\",\"OrderList\":[{\"AliUid\":\"1910740440664****\",\"ChargeType\":\"Prepaid\",\"CommodityCode\":\"polardb_payg_intl\",\"CreatedTime\":\"2021-03-31T16:09:13\",\"InstanceId\":\"pc-uf6k532gav*******\",\"OrderId\":\"25808743077*****\",\"OrderStatus\":\"success\",\"OrderType\":\"BUY\",\"ProduceCode\":\"polardb\",\"Region\":\"cn-hangzhou\"}],\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"3AA69096-757C-4647-B36C-29EBC2******\",\"TotalCount\":7}",
+        &[],
     );
 }
 
@@ -1928,6 +2120,7 @@ fn list_tag_resources() {
     >(
         "polardb 2017-08-01 ListTagResources",
         "{\"NextToken\":\"212db86sca4384811e0b5e8707e******\",\"RequestId\":\"688C04E4-23F8-409F-8A38-B954D5******\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"pc-****************\",\"ResourceType\":\"cluster\",\"TagKey\":\"type\",\"TagValue\":\"test\"}]}}",
+        &[],
     );
 }
 
@@ -1938,6 +2131,7 @@ fn list_tag_resources_for_region() {
     >(
         "polardb 2017-08-01 ListTagResourcesForRegion",
         "{\"NextToken\":\"212db86sca4384811e0b5e8707e******\",\"RequestId\":\"688C04E4-23F8-409F-8A38-B954D5******\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"pc-****************\",\"ResourceType\":\"cluster\",\"TagKey\":\"type\",\"TagValue\":\"test\"}]}}",
+        &[],
     );
 }
 
@@ -1948,6 +2142,7 @@ fn manually_start_db_cluster() {
     >(
         "polardb 2017-08-01 ManuallyStartDBCluster",
         "{\"RequestId\":\"73A85BAF-1039-4CDE-A83F-1A140F******\"}",
+        &[],
     );
 }
 
@@ -1958,6 +2153,7 @@ fn modify_aidb_cluster_description() {
     >(
         "polardb 2017-08-01 ModifyAIDBClusterDescription",
         "{\"RequestId\":\"CD3FA5F3-FAF3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -1968,6 +2164,7 @@ fn modify_account_description() {
     >(
         "polardb 2017-08-01 ModifyAccountDescription",
         "{\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\"}",
+        &[],
     );
 }
 
@@ -1978,6 +2175,7 @@ fn modify_account_description_zonal() {
     >(
         "polardb 2017-08-01 ModifyAccountDescriptionZonal",
         "{\"RequestId\":\"EB07CFF0-D8A4-5C76-AED7-D00E26FC2***\"}",
+        &[],
     );
 }
 
@@ -1988,6 +2186,7 @@ fn modify_account_lock_state() {
     >(
         "polardb 2017-08-01 ModifyAccountLockState",
         "{\"RequestId\":\"B762E8C5-0129-51DB-80C8-********\"}",
+        &[],
     );
 }
 
@@ -1998,6 +2197,7 @@ fn modify_account_password() {
     >(
         "polardb 2017-08-01 ModifyAccountPassword",
         "{\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\"}",
+        &[],
     );
 }
 
@@ -2008,6 +2208,7 @@ fn modify_account_password_zonal() {
     >(
         "polardb 2017-08-01 ModifyAccountPasswordZonal",
         "{\"RequestId\":\"925B84D9-CA72-432C-95CF-738C22******\"}",
+        &[],
     );
 }
 
@@ -2018,6 +2219,7 @@ fn modify_active_operation_maintain_conf() {
     >(
         "polardb 2017-08-01 ModifyActiveOperationMaintainConf",
         "{\"RequestId\":\"1CC9CB4B-BBAF-5963-9545-A8DE9FFC7DFB\"}",
+        &[],
     );
 }
 
@@ -2028,6 +2230,7 @@ fn modify_active_operation_tasks() {
     >(
         "polardb 2017-08-01 ModifyActiveOperationTasks",
         "{\"RequestId\":\"42CD2EF5-D77E-5AD4-961B-159330D98286\",\"TaskIds\":\"11111,22222\"}",
+        &[],
     );
 }
 
@@ -2038,6 +2241,7 @@ fn modify_application_description() {
     >(
         "polardb 2017-08-01 ModifyApplicationDescription",
         "{\"ApplicationId\":\"pa-**************\",\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\"}",
+        &[],
     );
 }
 
@@ -2048,6 +2252,7 @@ fn modify_application_parameter() {
     >(
         "polardb 2017-08-01 ModifyApplicationParameter",
         "{\"ApplicationId\":\"pa-**************\",\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\"}",
+        &[],
     );
 }
 
@@ -2058,6 +2263,7 @@ fn modify_application_serverless_conf() {
     >(
         "polardb 2017-08-01 ModifyApplicationServerlessConf",
         "{\"ApplicationId\":\"pa-**************\",\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\"}",
+        &[],
     );
 }
 
@@ -2068,6 +2274,7 @@ fn modify_application_whitelist() {
     >(
         "polardb 2017-08-01 ModifyApplicationWhitelist",
         "{\"ApplicationId\":\"pa-**************\",\"ComponentId\":\"pac-**************\",\"RequestId\":\"3E5CD764-FCCA-5C9C-838E-20E0DE84B2AF\"}",
+        &[],
     );
 }
 
@@ -2078,6 +2285,7 @@ fn modify_auto_renew_attribute() {
     >(
         "polardb 2017-08-01 ModifyAutoRenewAttribute",
         "{\"RequestId\":\"4CE6DF97-AEA4-484F-906F-C407EE******\"}",
+        &[],
     );
 }
 
@@ -2088,6 +2296,7 @@ fn modify_backup_policy() {
     >(
         "polardb 2017-08-01 ModifyBackupPolicy",
         "{\"RequestId\":\"C5A5DF0E-5968-4DC1-882E-AC2FE7******\"}",
+        &[],
     );
 }
 
@@ -2098,6 +2307,7 @@ fn modify_cron_job_policy_serverless() {
     >(
         "polardb 2017-08-01 ModifyCronJobPolicyServerless",
         "{\"RequestId\":\"D1401250-910B-57A6-8A6A-D9988A62B1CD\"}",
+        &[],
     );
 }
 
@@ -2108,6 +2318,7 @@ fn modify_db_cluster() {
     >(
         "polardb 2017-08-01 ModifyDBCluster",
         "{\"DBClusterId\":\"pc-*************\",\"OrderId\":\"2148126708*****\",\"RequestId\":\"CD3FA5F3-FAF3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -2118,6 +2329,7 @@ fn modify_db_cluster_access_whitelist() {
     >(
         "polardb 2017-08-01 ModifyDBClusterAccessWhitelist",
         "{\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\"}",
+        &[],
     );
 }
 
@@ -2128,6 +2340,7 @@ fn modify_db_cluster_and_nodes_parameters() {
     >(
         "polardb 2017-08-01 ModifyDBClusterAndNodesParameters",
         "{\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -2138,6 +2351,7 @@ fn modify_db_cluster_arch() {
     >(
         "polardb 2017-08-01 ModifyDBClusterArch",
         "{\"DBClusterId\":\"pc-**************\",\"OrderId\":\"2148126708*****\",\"RequestId\":\"6A2EE5B4-CC9F-46E1-A747-E43BC9******\"}",
+        &[],
     );
 }
 
@@ -2148,6 +2362,7 @@ fn modify_db_cluster_audit_log_collector() {
     >(
         "polardb 2017-08-01 ModifyDBClusterAuditLogCollector",
         "{\"RequestId\":\"22C0ACF0-DD29-4B67-9190-B7A48C******\"}",
+        &[],
     );
 }
 
@@ -2158,6 +2373,7 @@ fn modify_db_cluster_deletion() {
     >(
         "polardb 2017-08-01 ModifyDBClusterDeletion",
         "{\"RequestId\":\"24C80BD8-C710-4138-893A-D2AFED4FC13D\"}",
+        &[],
     );
 }
 
@@ -2168,6 +2384,7 @@ fn modify_db_cluster_description() {
     >(
         "polardb 2017-08-01 ModifyDBClusterDescription",
         "{\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\"}",
+        &[],
     );
 }
 
@@ -2178,6 +2395,7 @@ fn modify_db_cluster_description_zonal() {
     >(
         "polardb 2017-08-01 ModifyDBClusterDescriptionZonal",
         "{\"RequestId\":\"65D7ACE6-4A61-4B6E-B357-8CB24A******\"}",
+        &[],
     );
 }
 
@@ -2188,6 +2406,7 @@ fn modify_db_cluster_endpoint() {
     >(
         "polardb 2017-08-01 ModifyDBClusterEndpoint",
         "{\"RequestId\":\"CD3FA5F3-FAF3-44CA-AFFF-BAF869******\"}",
+        &[],
     );
 }
 
@@ -2198,6 +2417,7 @@ fn modify_db_cluster_endpoint_zonal() {
     >(
         "polardb 2017-08-01 ModifyDBClusterEndpointZonal",
         "{\"RequestId\":\"F2A9EFA7-915F-4572-8299-85A307******\"}",
+        &[],
     );
 }
 
@@ -2208,6 +2428,7 @@ fn modify_db_cluster_maintain_time() {
     >(
         "polardb 2017-08-01 ModifyDBClusterMaintainTime",
         "{\"RequestId\":\"70656639-1416-479F-AF13-D08197******\"}",
+        &[],
     );
 }
 
@@ -2218,6 +2439,7 @@ fn modify_db_cluster_migration() {
     >(
         "polardb 2017-08-01 ModifyDBClusterMigration",
         "{\"RequestId\":\"A1B303A5-653F-4AEE-A598-023FF9******\"}",
+        &[],
     );
 }
 
@@ -2228,6 +2450,7 @@ fn modify_db_cluster_migration_endpoint() {
     >(
         "polardb 2017-08-01 ModifyDBClusterMigrationEndpoint",
         "{\"DBClusterId\":\"pc-k2j1qqukj583di7n9\",\"RequestId\":\"F901FB05-8109-547F-A0B9-9C4FF7F4927A\",\"TaskId\":\"21498490\"}",
+        &[],
     );
 }
 
@@ -2238,6 +2461,7 @@ fn modify_db_cluster_monitor() {
     >(
         "polardb 2017-08-01 ModifyDBClusterMonitor",
         "{\"RequestId\":\"75B92353-73B4-447B-8477-C85F3C******\"}",
+        &[],
     );
 }
 
@@ -2248,6 +2472,7 @@ fn modify_db_cluster_parameters() {
     >(
         "polardb 2017-08-01 ModifyDBClusterParameters",
         "{\"RequestId\":\"C5D526E5-91B5-48B8-B980-FE07FF******\"}",
+        &[],
     );
 }
 
@@ -2258,6 +2483,7 @@ fn modify_db_cluster_primary_zone() {
     >(
         "polardb 2017-08-01 ModifyDBClusterPrimaryZone",
         "{\"RequestId\":\"ED12C6FF-3261-4571-AB57-3570F6******\"}",
+        &[],
     );
 }
 
@@ -2268,6 +2494,7 @@ fn modify_db_cluster_resource_group() {
     >(
         "polardb 2017-08-01 ModifyDBClusterResourceGroup",
         "{\"RequestId\":\"70656639-1416-479F-AF13-D08197******\"}",
+        &[],
     );
 }
 
@@ -2278,6 +2505,7 @@ fn modify_db_cluster_ssl() {
     >(
         "polardb 2017-08-01 ModifyDBClusterSSL",
         "{\"RequestId\":\"A94B1755-6D8B-4E27-BF3C-8562BC******\"}",
+        &[],
     );
 }
 
@@ -2288,6 +2516,7 @@ fn modify_db_cluster_serverless_conf() {
     >(
         "polardb 2017-08-01 ModifyDBClusterServerlessConf",
         "{\"DBClusterId\":\"pc-bp10gr51qasnl****\",\"RequestId\":\"5E71541A-6007-4DCC-A38A-F872C31FEB45\"}",
+        &[],
     );
 }
 
@@ -2298,6 +2527,7 @@ fn modify_db_cluster_storage_performance() {
     >(
         "polardb 2017-08-01 ModifyDBClusterStoragePerformance",
         "{\"DBClusterId\":\"pc-************\\t\\n\",\"OrderId\":\"2035629******\",\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\"}",
+        &[],
     );
 }
 
@@ -2308,6 +2538,7 @@ fn modify_db_cluster_storage_space() {
     >(
         "polardb 2017-08-01 ModifyDBClusterStorageSpace",
         "{\"DBClusterId\":\"pc-*************\",\"OrderId\":\"2035629******\",\"RequestId\":\"685F028C-4FCD-407D-A559-072D63******\"}",
+        &[],
     );
 }
 
@@ -2318,6 +2549,7 @@ fn modify_db_cluster_tde() {
     >(
         "polardb 2017-08-01 ModifyDBClusterTDE",
         "{\"RequestId\":\"5F859238-2A36-4A8D-BD0F-732112******\"}",
+        &[],
     );
 }
 
@@ -2328,6 +2560,7 @@ fn modify_db_cluster_vpc() {
     >(
         "polardb 2017-08-01 ModifyDBClusterVpc",
         "{\"RequestId\":\"EBEAA83D-1734-42E3-85E3-E25F6E******\"}",
+        &[],
     );
 }
 
@@ -2338,6 +2571,7 @@ fn modify_db_description() {
     >(
         "polardb 2017-08-01 ModifyDBDescription",
         "{\"RequestId\":\"5F295AAB-B599-4F0E-96D0-DBFAB3******\"}",
+        &[],
     );
 }
 
@@ -2348,6 +2582,7 @@ fn modify_db_description_zonal() {
     >(
         "polardb 2017-08-01 ModifyDBDescriptionZonal",
         "{\"RequestId\":\"EB07CFF0-D8A4-5C76-AED7-D00E26FC2***\"}",
+        &[],
     );
 }
 
@@ -2358,6 +2593,7 @@ fn modify_db_endpoint_address() {
     >(
         "polardb 2017-08-01 ModifyDBEndpointAddress",
         "{\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\"}",
+        &[],
     );
 }
 
@@ -2368,6 +2604,7 @@ fn modify_db_node_class() {
     >(
         "polardb 2017-08-01 ModifyDBNodeClass",
         "{\"DBClusterId\":\"pc-*************\",\"OrderId\":\"2035629******\",\"RequestId\":\"685F028C-4FCD-407D-A559-072D63******\"}",
+        &[],
     );
 }
 
@@ -2378,6 +2615,7 @@ fn modify_db_node_config() {
     >(
         "polardb 2017-08-01 ModifyDBNodeConfig",
         "{\"RequestId\":\"925B84D9-CA72-432C-95CF-738C22******\"}",
+        &[],
     );
 }
 
@@ -2388,6 +2626,7 @@ fn modify_db_node_description() {
     >(
         "polardb 2017-08-01 ModifyDBNodeDescription",
         "{\"RequestId\":\"69A85BAF-1089-4CDF-A82F-0A140F******\"}",
+        &[],
     );
 }
 
@@ -2398,6 +2637,7 @@ fn modify_db_node_hot_replica_mode() {
     >(
         "polardb 2017-08-01 ModifyDBNodeHotReplicaMode",
         "{\"DBClusterId\":\"pc-*****************\",\"OrderId\":\"2148126708*****\",\"RequestId\":\"9F4DDFBF-205C-5A3E-8DC2-C6**********\"}",
+        &[],
     );
 }
 
@@ -2408,6 +2648,7 @@ fn modify_db_node_scc_mode() {
     >(
         "polardb 2017-08-01 ModifyDBNodeSccMode",
         "{\"RequestId\":\"E2FDB684-751D-424D-98B9-704BEA******\\t\\n\"}",
+        &[],
     );
 }
 
@@ -2418,6 +2659,7 @@ fn modify_db_nodes_class() {
     >(
         "polardb 2017-08-01 ModifyDBNodesClass",
         "{\"DBClusterId\":\"pc-*************\",\"OrderId\":\"2035629******\",\"RequestId\":\"685F028C-4FCD-407D-A559-072D63******\"}",
+        &[],
     );
 }
 
@@ -2428,6 +2670,7 @@ fn modify_db_nodes_parameters() {
     >(
         "polardb 2017-08-01 ModifyDBNodesParameters",
         "{\"RequestId\":\"EBEAA83D-1734-42E3-85E3-E25F6E******\"}",
+        &[],
     );
 }
 
@@ -2438,6 +2681,7 @@ fn modify_encryption_db_role_privilege() {
     >(
         "polardb 2017-08-01 ModifyEncryptionDBRolePrivilege",
         "{\"DBClusterId\":\"pc-******************\",\"RequestId\":\"925B84D9-CA72-432C-95CF-738C22******\"}",
+        &[],
     );
 }
 
@@ -2448,6 +2692,7 @@ fn modify_encryption_db_secret() {
     >(
         "polardb 2017-08-01 ModifyEncryptionDBSecret",
         "{\"DBClusterId\":\"pc-***************\",\"Message\":\"Successful\",\"RequestId\":\"4CE6DF97-AEA4-484F-906F-C407EE******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -2458,6 +2703,7 @@ fn modify_firewall_rules() {
     >(
         "polardb 2017-08-01 ModifyFirewallRules",
         "{\"Message\":\"Successful\",\"RequestId\":\"A8DBA3A7-82FB-5CBE-A002-8959E47D1D61\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -2468,6 +2714,7 @@ fn modify_global_database_network() {
     >(
         "polardb 2017-08-01 ModifyGlobalDatabaseNetwork",
         "{\"RequestId\":\"C61892A4-0850-4516-9E26-44D96C1782DE\"}",
+        &[],
     );
 }
 
@@ -2478,6 +2725,7 @@ fn modify_global_security_ip_group() {
     >(
         "polardb 2017-08-01 ModifyGlobalSecurityIPGroup",
         "{\"GlobalSecurityIPGroup\":[{\"DBInstances\":[\"[\\\"pc-2zetn0f1b8zwb****\\\",\\\"pc-****\\\"]\"],\"GIpList\":\"192.168.0.1\",\"GlobalIgName\":\"test_123\",\"GlobalSecurityGroupId\":\"g-zsldxfiwjmti0kcm****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -2488,6 +2736,7 @@ fn modify_global_security_ip_group_name() {
     >(
         "polardb 2017-08-01 ModifyGlobalSecurityIPGroupName",
         "{\"GlobalSecurityIPGroup\":[{\"GIpList\":\"192.168.0.1\",\"GlobalIgName\":\"test_123\",\"GlobalSecurityGroupId\":\"g-zsldxfiwjmti0kcm****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -2498,6 +2747,7 @@ fn modify_global_security_ip_group_relation() {
     >(
         "polardb 2017-08-01 ModifyGlobalSecurityIPGroupRelation",
         "{\"DBClusterId\":\"pc-*****************\",\"GlobalSecurityIPGroupRel\":[{\"GIpList\":\"192.168.0.1\",\"GlobalIgName\":\"test_123\",\"GlobalSecurityGroupId\":\"g-zsldxfiwjmti0kcm****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -2508,6 +2758,7 @@ fn modify_log_backup_policy() {
     >(
         "polardb 2017-08-01 ModifyLogBackupPolicy",
         "{\"RequestId\":\"345174B4-FAB3-412E-A326-BEDDA9******\"}",
+        &[],
     );
 }
 
@@ -2518,6 +2769,7 @@ fn modify_masking_rules() {
     >(
         "polardb 2017-08-01 ModifyMaskingRules",
         "{\"Message\":\"Message\",\"RequestId\":\"99B355CE-526C-478B-B730-AD9D7C******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -2528,6 +2780,7 @@ fn modify_pending_maintenance_action() {
     >(
         "polardb 2017-08-01 ModifyPendingMaintenanceAction",
         "{\"Ids\":\"111111\",\"RequestId\":\"93061E17-B56A-4324-BC95-D0FFD2******\"}",
+        &[],
     );
 }
 
@@ -2538,6 +2791,7 @@ fn modify_resource_package() {
     >(
         "polardb 2017-08-01 ModifyResourcePackage",
         "{\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\"}",
+        &[],
     );
 }
 
@@ -2548,6 +2802,7 @@ fn modify_sql_rate_limiting_rules() {
     >(
         "polardb 2017-08-01 ModifySQLRateLimitingRules",
         "{\"Message\":\"Successful\",\"RequestId\":\"35D3E3DA-4650-407A-BFF5-59BFF1******\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -2558,6 +2813,7 @@ fn modify_schedule_task() {
     >(
         "polardb 2017-08-01 ModifyScheduleTask",
         "{\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\\t\\n\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -2568,6 +2824,7 @@ fn open_ai_task() {
     >(
         "polardb 2017-08-01 OpenAITask",
         "{\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\",\"TaskId\":\"53879cdb-9a00-428e-acaf-ff4cff******\"}",
+        &[],
     );
 }
 
@@ -2578,6 +2835,7 @@ fn reactivate_db_cluster_backup() {
     >(
         "polardb 2017-08-01 ReactivateDBClusterBackup",
         "{\"DBClusterId\":\"pc-****************\",\"OrderId\":\"2035629******\",\"RequestId\":\"F2A9EFA7-915F-4572-8299-85A307******\"}",
+        &[],
     );
 }
 
@@ -2588,6 +2846,7 @@ fn refresh_db_cluster_storage_usage() {
     >(
         "polardb 2017-08-01 RefreshDBClusterStorageUsage",
         "{\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\"}",
+        &[],
     );
 }
 
@@ -2598,6 +2857,7 @@ fn remove_db_cluster_from_gdn() {
     >(
         "polardb 2017-08-01 RemoveDBClusterFromGDN",
         "{\"RequestId\":\"67F2E75F-AE67-4FB2-821F-A81237EACD15\"}",
+        &[],
     );
 }
 
@@ -2608,6 +2868,7 @@ fn reset_account() {
     >(
         "polardb 2017-08-01 ResetAccount",
         "{\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\"}",
+        &[],
     );
 }
 
@@ -2618,6 +2879,7 @@ fn reset_account_password() {
     >(
         "polardb 2017-08-01 ResetAccountPassword",
         "{\"RequestId\":\"3AA69096-757C-4647-B36C-29EBC2******\"}",
+        &[],
     );
 }
 
@@ -2628,6 +2890,7 @@ fn reset_account_zonal() {
     >(
         "polardb 2017-08-01 ResetAccountZonal",
         "{\"RequestId\":\"24A1990B-4F6E-482B-B8CB-75C612******\"}",
+        &[],
     );
 }
 
@@ -2638,6 +2901,7 @@ fn reset_global_database_network() {
     >(
         "polardb 2017-08-01 ResetGlobalDatabaseNetwork",
         "{\"RequestId\":\"67F2E75F-AE67-4FB2-821F-A81237EACD15\"}",
+        &[],
     );
 }
 
@@ -2648,6 +2912,7 @@ fn restart_db_link() {
     >(
         "polardb 2017-08-01 RestartDBLink",
         "{\"DBClusterId\":\"pc-****************\\n\",\"RequestId\":\"E56531A4-E552-40BA-9C58-137B80******\",\"TaskId\":\"ec8c4723-eac5-4f12-becb-01ac08******\"}",
+        &[],
     );
 }
 
@@ -2658,6 +2923,7 @@ fn restart_db_node() {
     >(
         "polardb 2017-08-01 RestartDBNode",
         "{\"RequestId\":\"D0CEC6AC-7760-409A-A0D5-E6CD86******\"}",
+        &[],
     );
 }
 
@@ -2668,6 +2934,7 @@ fn restart_db_node_zonal() {
     >(
         "polardb 2017-08-01 RestartDBNodeZonal",
         "{\"RequestId\":\"925B84D9-CA72-432C-95CF-738C22******\"}",
+        &[],
     );
 }
 
@@ -2678,6 +2945,7 @@ fn restore_table() {
     >(
         "polardb 2017-08-01 RestoreTable",
         "{\"RequestId\":\"0C47508C-9DC8-455B-985E-2F2FA8******\"}",
+        &[],
     );
 }
 
@@ -2688,6 +2956,7 @@ fn revoke_account_privilege() {
     >(
         "polardb 2017-08-01 RevokeAccountPrivilege",
         "{\"RequestId\":\"2FED790E-FB61-4721-8C1C-07C627******\"}",
+        &[],
     );
 }
 
@@ -2698,6 +2967,7 @@ fn revoke_account_privilege_zonal() {
     >(
         "polardb 2017-08-01 RevokeAccountPrivilegeZonal",
         "{\"RequestId\":\"F9F1CB1A-B1D5-4EF5-A53A-************\"}",
+        &[],
     );
 }
 
@@ -2708,6 +2978,7 @@ fn set_polar_fs_file_quota() {
     >(
         "polardb 2017-08-01 SetPolarFsFileQuota",
         "{\"PolarFsInstanceId\":\"pfs-2ze0i74ka607*****\",\"RequestId\":\"925B84D9-CA72-432C-95CF-738C22******\"}",
+        &[],
     );
 }
 
@@ -2718,6 +2989,7 @@ fn switch_over_global_database_network() {
     >(
         "polardb 2017-08-01 SwitchOverGlobalDatabaseNetwork",
         "{\"RequestId\":\"67F2E75F-AE67-4FB2-821F-A81237EACD15\"}",
+        &[],
     );
 }
 
@@ -2728,6 +3000,7 @@ fn tag_resources() {
     >(
         "polardb 2017-08-01 TagResources",
         "{\"RequestId\":\"1CB5286F-AF5A-4E09-BFE9-588D4C******\"}",
+        &[],
     );
 }
 
@@ -2738,6 +3011,7 @@ fn temp_modify_db_node() {
     >(
         "polardb 2017-08-01 TempModifyDBNode",
         "{\"DBClusterId\":\"pc-xxxxxxxxxxxxxxxxx\",\"DBNodeIds\":[\"pi-***************\"],\"OrderId\":\"2035638*******\",\"RequestId\":\"69A85BAF-1089-4CDF-A82F-0A140F******\"}",
+        &[],
     );
 }
 
@@ -2748,6 +3022,7 @@ fn transform_db_cluster_pay_type() {
     >(
         "polardb 2017-08-01 TransformDBClusterPayType",
         "{\"ChargeType\":\"Prepaid\",\"DBClusterId\":\"pc-bp10gr51qasnl****\",\"ExpiredTime\":\"2020-04-20T10:00:00Z\",\"OrderId\":\"20515760028****\",\"RequestId\":\"5E71541A-6007-4DCC-A38A-F872C31FEB45\"}",
+        &[],
     );
 }
 
@@ -2758,6 +3033,7 @@ fn untag_resources() {
     >(
         "polardb 2017-08-01 UntagResources",
         "{\"RequestId\":\"2D69A58F-345C-4FDE-88E4-BF5189******\"}",
+        &[],
     );
 }
 
@@ -2768,6 +3044,7 @@ fn update_extensions() {
     >(
         "polardb 2017-08-01 UpdateExtensions",
         "{\"RequestId\":\"A83B6055-F891-5596-96E3-52D62567DFBB\"}",
+        &[],
     );
 }
 
@@ -2778,6 +3055,7 @@ fn upgrade_db_cluster_version() {
     >(
         "polardb 2017-08-01 UpgradeDBClusterVersion",
         "{\"RequestId\":\"CAE6755F-B79A-4861-B227-801FE8******\"}",
+        &[],
     );
 }
 
@@ -2788,5 +3066,6 @@ fn upgrade_db_cluster_version_zonal() {
     >(
         "polardb 2017-08-01 UpgradeDBClusterVersionZonal",
         "{\"RequestId\":\"CAE6755F-B79A-4861-B227-801FE8******\"}",
+        &[],
     );
 }

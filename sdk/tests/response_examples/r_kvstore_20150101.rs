@@ -8,6 +8,7 @@ fn add_sharding_node() {
     >(
         "R-kvstore 2015-01-01 AddShardingNode",
         "{\"NodeIds\":[\"r-8vb0i6z4npbxrf****-db-4\"],\"OrderId\":20741011111111,\"RequestId\":\"B79C1A90-495B-4E99-A2AA-A4DB13B8****\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn allocate_direct_connection() {
     >(
         "R-kvstore 2015-01-01 AllocateDirectConnection",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn allocate_instance_public_connection() {
     >(
         "R-kvstore 2015-01-01 AllocateInstancePublicConnection",
         "{\"RequestId\":\"20C8341E-B5AD-4B24-BD82-D73241522ABF\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn cancel_active_operation_tasks() {
     >(
         "R-kvstore 2015-01-01 CancelActiveOperationTasks",
         "{\"Ids\":\"1508850,1508310,1507849,1506274\",\"RequestId\":\"F16A51B0-436E-5B84-8326-A18AA150D1C4\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn check_cloud_resource_authorized() {
     >(
         "R-kvstore 2015-01-01 CheckCloudResourceAuthorized",
         "{\"AuthorizationState\":1,\"RequestId\":\"A501A191-BD70-5E50-98A9-C2A486A82****\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn create_account() {
     >(
         "R-kvstore 2015-01-01 CreateAccount",
         "{\"AccountName\":\"demoaccount\",\"AcountName\":\"demoaccount\",\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"RequestId\":\"ABAF95F6-35C1-4177-AF3A-70969EBD****\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn create_backup() {
     >(
         "R-kvstore 2015-01-01 CreateBackup",
         "{\"BackupJobID\":\"\\\"1022,2480\\\"\",\"RequestId\":\"2FF6158E-3394-4A90-B634-79C49184****\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn create_cache_analysis_task() {
     >(
         "R-kvstore 2015-01-01 CreateCacheAnalysisTask",
         "{\"RequestId\":\"BBC1E3D6-7C88-4DF5-9A3D-0DB1E6D9****\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn create_global_distribute_cache() {
     >(
         "R-kvstore 2015-01-01 CreateGlobalDistributeCache",
         "{\"GlobalInstanceId\":\"gr-8vbzg1y6m****t38p\",\"InstanceId\":\"r-8vb6ffc5****4ec4\",\"RequestId\":\"E681E498-5A0D-44F2-B1A7-912DC3******\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn create_global_security_ip_group() {
     >(
         "R-kvstore 2015-01-01 CreateGlobalSecurityIPGroup",
         "{\"GlobalSecurityIPGroup\":[{\"GIpList\":\"192.168.0.1,10.10.10.10,172.16.0.1\",\"GlobalIgName\":\"test_123\",\"GlobalSecurityGroupId\":\"g-sdgwqyp4f5j1x3qk****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_instance() {
     >(
         "R-kvstore 2015-01-01 CreateInstance",
         "{\"Bandwidth\":32,\"Capacity\":16384,\"ChargeType\":\"PostPaid\",\"Config\":\"{\\\\\\\"EvictionPolicy\\\\\\\":\\\\\\\"volatile-lru\\\\\\\",\\\\\\\"hash-max-ziplist-entries\\\\\\\":512,\\\\\\\"zset-max-ziplist-entries\\\\\\\":128,\\\\\\\"zset-max-ziplist-value\\\\\\\":64,\\\\\\\"set-max-intset-entries\\\\\\\":512,\\\\\\\"hash-max-ziplist-value\\\\\\\":64}\",\"ConnectionDomain\":\"r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com\",\"Connections\":10000,\"EndTime\":\"2019-01-18T16:00:00Z\",\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"InstanceName\":\"apitest\",\"InstanceStatus\":\"Creating\",\"NetworkType\":\"VPC\",\"NodeType\":\"MASTER_SLAVE\",\"OrderId\":2084452111111,\"Port\":6379,\"PrivateIpAddr\":\"172.16.0.10\",\"QPS\":100000,\"RegionId\":\"cn-hongkong\",\"RequestId\":\"5DEA3CC9-F81D-4387-8E97-CEA40F09****\",\"UserName\":\"r-bp1zxszhcgatnx****\",\"VSwitchId\":\"vsw-bp1e7clcw529l773d****\",\"VpcId\":\"vpc-bp1nme44gek34slfc****\",\"ZoneId\":\"cn-hangzhou-b\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_instances() {
     >(
         "R-kvstore 2015-01-01 CreateInstances",
         "{\"InstanceIds\":{\"InstanceId\":[\"r-bp16e70a4338****\"]},\"OrderId\":\"20905403119****\",\"RequestId\":\"561AFBF1-BE20-44DB-9BD1-6988B53E****\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_parameter_group() {
     >(
         "R-kvstore 2015-01-01 CreateParameterGroup",
         "{\"ParamGroupId\":\"g-51ii2ienn0dg0xi8****\",\"RequestId\":\"62DA5BE5-F9C9-527C-ACCB-4D783C297A3A\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_tair_instance() {
     >(
         "R-kvstore 2015-01-01 CreateTairInstance",
         "{\"Bandwidth\":96,\"ChargeType\":\"PrePaid\",\"Config\":\"{\\\\\\\"EvictionPolicy\\\\\\\":\\\\\\\"volatile-lru\\\\\\\",\\\\\\\"hash-max-ziplist-entries\\\\\\\":512,\\\\\\\"zset-max-ziplist-entries\\\\\\\":128,\\\\\\\"list-max-ziplist-entries\\\\\\\":512,\\\\\\\"list-max-ziplist-value\\\\\\\":64,\\\\\\\"zset-max-ziplist-value\\\\\\\":64,\\\\\\\"set-max-intset-entries\\\\\\\":512,\\\\\\\"hash-max-ziplist-value\\\\\\\":64}\",\"ConnectionDomain\":\"r-bp13ac3d047b****.tairpena.rds.aliyuncs.com\",\"Connections\":10000,\"InstanceId\":\"r-bp13ac3d047b****\",\"InstanceName\":\"redistest\",\"InstanceStatus\":\"Creating\",\"OrderId\":2084452111111,\"Port\":6379,\"QPS\":100000,\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"12123216-4B00-4378-BE4B-08005BFC****\",\"TaskId\":\"10****\",\"ZoneId\":\"cn-hangzhou-h\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_tair_kv_cache_v_node() {
     >(
         "R-kvstore 2015-01-01 CreateTairKVCacheVNode",
         "{\"InstanceId\":\"tv-2zeb1ce76fee****\",\"NodeId\":\"vn-03a49876edb****\",\"OrderId\":0,\"RegionId\":\"cn-beijing\",\"RequestId\":\"2BE6E619-A657-42E3-AD2D-18F8428A****\",\"VClusterId\":\"vc-16965a9267*****-*****\",\"VkName\":\"tk-2ze4bba3c8fe****\\n\",\"ZoneId\":\"cn-beijing-f\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn delete_account() {
     >(
         "R-kvstore 2015-01-01 DeleteAccount",
         "{\"RequestId\":\"8129F11A-D70B-43A6-9455-CE9EAA71****\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn delete_backup() {
     >(
         "R-kvstore 2015-01-01 DeleteBackup",
         "{\"RequestId\":\"F14475F4-644E-51EA-B1E8-E4D442093D0C\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn delete_global_security_ip_group() {
     >(
         "R-kvstore 2015-01-01 DeleteGlobalSecurityIPGroup",
         "{\"RequestId\":\"AD425AD3-CC7B-4EE2-A5CB-2F61BA73****\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn delete_instance() {
     >(
         "R-kvstore 2015-01-01 DeleteInstance",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D190D2\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn delete_parameter_group() {
     >(
         "R-kvstore 2015-01-01 DeleteParameterGroup",
         "{\"ParamGroupId\":\"rpg-sys-00*****\",\"RequestId\":\"2BE6E619-A657-42E3-AD2D-18F8428A****\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn delete_sharding_node() {
     >(
         "R-kvstore 2015-01-01 DeleteShardingNode",
         "{\"OrderId\":\"22179******0904\",\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn describe_accounts() {
     >(
         "R-kvstore 2015-01-01 DescribeAccounts",
         "{\"Accounts\":{\"Account\":[{\"AccountDescription\":\"testdec\",\"AccountName\":\"demoaccount\",\"AccountStatus\":\"Available\",\"AccountType\":\"Normal\",\"DatabasePrivileges\":{\"DatabasePrivilege\":[{\"AccountPrivilege\":\"RoleReadWrite\"}]},\"InstanceId\":\"r-bp10noxlhcoim2****\"}]},\"RequestId\":\"6C9E114C-217C-4118-83C0-B4070222****\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn describe_active_operation_maintenance_config() {
     >(
         "R-kvstore 2015-01-01 DescribeActiveOperationMaintenanceConfig",
         "{\"Config\":{\"CreatedTime\":\"2018-05-30T14:30:00Z\\n\",\"CycleTime\":\"1,2,3\",\"CycleType\":\"Week\",\"MaintainEndTime\":\"20:00:00Z\\n\",\"MaintainStartTime\":\"18:00:00Z\",\"ModifiedTime\":\"2024-05-30T14:30:00Z\\n\",\"Status\":1},\"HasConfig\":0,\"RequestId\":\"794120D1-E0CF-4713-BAE4-EBAEA04506AF\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn describe_active_operation_task() {
     >(
         "R-kvstore 2015-01-01 DescribeActiveOperationTask",
         "{\"Items\":[{\"CreatedTime\":\"2023-02-24T06:00:11Z\",\"DbType\":\"redis\",\"Deadline\":\"2023-03-29T13:59:59Z\",\"Id\":0,\"InsName\":\"r-bp1lgal1sdvxrz****\",\"ModifiedTime\":\"2023-02-24T08:18:53Z\",\"PrepareInterval\":\"14:00:00\",\"Region\":\"cn-hanghzou\",\"StartTime\":\"2023-03-20T02:40:00Z\",\"Status\":5,\"SwitchTime\":\"2023-03-20T03:10:00Z\",\"TaskType\":\"rds_apsaradb_upgrade\"}],\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"2E1FF0CC-F42A-4B6F-A1F4-A17B1451****\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn describe_active_operation_task_count() {
     >(
         "R-kvstore 2015-01-01 DescribeActiveOperationTaskCount",
         "{\"NeedPop\":0,\"RequestId\":\"2D9F3768-EDA9-4811-943E-42C8006E****\",\"TaskCount\":1}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn describe_active_operation_tasks() {
     >(
         "R-kvstore 2015-01-01 DescribeActiveOperationTasks",
         "{\"Items\":[{\"AllowCancel\":\"1\",\"AllowChange\":\"1\",\"ChangeLevel\":\"S1\",\"ChangeLevelEn\":\"System maintenance\\n\",\"ChangeLevelZh\":\"系统运维\\n\",\"CreatedTime\":\"2018-05-30T14:30:00Z\\n\",\"CurrentAVZ\":\"cn-beijing-h\\n\",\"DbType\":\"redis\",\"DbVersion\":\"5.0\",\"Deadline\":\"2018-05-30T23:59:59Z\",\"Id\":11111,\"Impact\":\"TransientDisconnection\",\"ImpactEn\":\"Transient instance disconnection\",\"ImpactZh\":\"实例闪断\\n\",\"InsComment\":\"test\",\"InsName\":\"r-bp1lgal1sdvxrz****\",\"ModifiedTime\":\"2018-05-30T14:30:00Z\\n\",\"PrepareInterval\":\"04:00:00\\n\",\"Region\":\"cn-hanghzou\",\"ResultInfo\":\"userCancel\",\"StartTime\":\"2018-05-30T00:00:00Z\\n\",\"Status\":5,\"SubInsNames\":[\"sub1369716295573-tes2cy6****.2013052818****\\n\"],\"SwitchTime\":\"2018-05-30T14:30:00Z\\n\",\"TaskParams\":\"{\\n      \\\"Action\\\": \\\"UpgradeDBInstance\\\"\\n}\",\"TaskType\":\"rds_apsaradb_transfer\",\"TaskTypeEn\":\"Minor version update\",\"TaskTypeZh\":\"小版本升级\\n\"}],\"PageNumber\":1,\"PageSize\":25,\"RequestId\":\"2D9F3768-EDA9-4811-943E-42C8006E****\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn describe_audit_log_config() {
     >(
         "R-kvstore 2015-01-01 DescribeAuditLogConfig",
         "{\"DbAudit\":\"true\",\"RequestId\":\"2BE6E619-A657-42E3-AD2D-18F8428A****\",\"Retention\":\"5\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn describe_audit_records() {
     >(
         "R-kvstore 2015-01-01 DescribeAuditRecords",
         "{\"EndTime\":\"2019-03-25T12:10:00Z\",\"InstanceName\":\"r-bp1zxszhcgatnx****\",\"Items\":{\"SQL\":[{\"AccountName\":\"demo\",\"DatabaseName\":\"demo\",\"ExecuteTime\":\"2019-03-25T03:22:08Z\",\"HostAddress\":\"127.0.0.1\",\"IPAddress\":\"192.16.100.***\",\"NodeId\":\"r-bp1zxszhcgatnx****-db-0\",\"SQLText\":\"CONFIG GET maxmemory\",\"SQLType\":\"non_read_write\",\"TotalExecutionTimes\":\"0\"}]},\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"9F5EB478-824E-4AC4-8D2B-58F31A02****\",\"StartTime\":\"2019-03-24T12:10:00Z\",\"TotalRecordCount\":22222}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn describe_available_resource() {
     >(
         "R-kvstore 2015-01-01 DescribeAvailableResource",
         "{\"AvailableZones\":{\"AvailableZone\":[{\"IsMainSale\":true,\"RegionId\":\"cn-hangzhou\",\"SupportedEngines\":{\"SupportedEngine\":[{\"Engine\":\"Redis\",\"SupportedEditionTypes\":{\"SupportedEditionType\":[{\"EditionType\":\"Enterprise\",\"SupportedSeriesTypes\":{\"SupportedSeriesType\":[{\"SeriesType\":\"enhanced_performance_type\",\"SupportedEngineVersions\":{\"SupportedEngineVersion\":[{\"SupportedArchitectureTypes\":{\"SupportedArchitectureType\":[{\"Architecture\":\"cluster\",\"SupportedShardNumbers\":{\"SupportedShardNumber\":[{\"ShardNumber\":\"8\",\"SupportedNodeTypes\":{\"SupportedNodeType\":[{\"AvailableResources\":{\"AvailableResource\":[{\"Capacity\":16384,\"InstanceClass\":\"redis.amber.logic.sharding.2g.8db.0rodb.24proxy.multithread\",\"InstanceClassRemark\":\"16G集群版（8节点）（QPS:1920000 Connections:240000）\"}]},\"SupportedNodeType\":\"double\"}]}}]}}]},\"Version\":\"5.0\"}]}}]}}]}}]},\"ZoneId\":\"cn-hangzhou-h\",\"ZoneName\":\"杭州 可用区H\"}]},\"RequestId\":\"493B7308-D9C2-55F6-B042-0313BD63****\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn describe_backup_policy() {
     >(
         "R-kvstore 2015-01-01 DescribeBackupPolicy",
         "{\"AccessDeniedDetail\":{\"AuthAction\":\"-\",\"AuthPrincipalDisplayName\":\"-\",\"AuthPrincipalOwnerId\":\"-\",\"AuthPrincipalType\":\"-\",\"EncodedDiagnosticMessage\":\"-\",\"NoPermissionType\":\"-\",\"PolicyType\":\"-\"},\"BackupRetentionPeriod\":\"7\",\"DbsInstance\":\"0\",\"EnableBackupLog\":1,\"PreferredBackupPeriod\":\"Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday\",\"PreferredBackupTime\":\"05:00Z-06:00Z\",\"PreferredNextBackupTime\":\"2019-03-14T05:28Z\",\"RequestId\":\"90B82DB7-FB28-4CC2-ADBF-1F8659F3****\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn describe_backup_tasks() {
     >(
         "R-kvstore 2015-01-01 DescribeBackupTasks",
         "{\"AccessDeniedDetail\":{\"AuthAction\":\"-\",\"AuthPrincipalDisplayName\":\"-\",\"AuthPrincipalOwnerId\":\"-\",\"AuthPrincipalType\":\"-\",\"EncodedDiagnosticMessage\":\"-\",\"NoPermissionType\":\"-\",\"PolicyType\":\"-\"},\"BackupJobs\":[{\"BackupJobID\":0,\"BackupProgressStatus\":\"NoStart\",\"JobMode\":\"Manual\",\"NodeId\":\"****\",\"Process\":\"0\",\"Progress\":\"27\",\"StartTime\":\"2021-01-05T19:24:00Z\",\"TaskAction\":\"NormalBackupTask\"}],\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"RequestId\":\"BB73740C-23E2-4392-9DA4-2660C74C****\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn describe_backups() {
     >(
         "R-kvstore 2015-01-01 DescribeBackups",
         "{\"AccessDeniedDetail\":{\"AuthAction\":\"-\",\"AuthPrincipalDisplayName\":\"-\",\"AuthPrincipalOwnerId\":\"-\",\"AuthPrincipalType\":\"-\",\"EncodedDiagnosticMessage\":\"-\",\"NoPermissionType\":\"-\",\"PolicyType\":\"-\"},\"Backups\":{\"Backup\":[{\"BackupDBNames\":\"all\",\"BackupDownloadURL\":\"https://rdsbak-hk45-v2.oss-cn-hongkong.aliyuncs.com/********\",\"BackupEndTime\":\"2019-03-14T05:31:13Z\",\"BackupId\":0,\"BackupIntranetDownloadURL\":\"https://rdsbak-hk45-v2.oss-cn-hongkong.aliyuncs.com/********\",\"BackupJobID\":24340,\"BackupMethod\":\"Physical\",\"BackupMode\":\"Automated\",\"BackupSize\":1024,\"BackupStartTime\":\"2019-03-14T05:28:50Z\",\"BackupStatus\":\"Success\",\"BackupType\":\"FullBackup\",\"EngineVersion\":\"4.0\",\"ExpectExpireTime\":\"2025-06-01T21:51:22Z\",\"NodeInstanceId\":\"r-bp10noxlhcoim2****-db-1\",\"RecoverConfigMode\":\"{\\\"whitelist\\\":true,\\\"config\\\":true,\\\"account\\\":true}\"}]},\"FreeSize\":100000,\"FullStorageSize\":1000,\"LogStorageSize\":5000,\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"963C20F0-7CE1-4591-AAF3-6F3CD1CE****\",\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn describe_cache_analysis_report() {
     >(
         "R-kvstore 2015-01-01 DescribeCacheAnalysisReport",
         "{\"BigKeys\":[[{\"analysisType\":\"BIGKEY\",\"db\":\"0\",\"isExpired\":\"no\",\"key\":\"mylist\",\"keyType\":\"list\",\"memory\":1005377,\"qps\":0,\"size\":200000}]],\"HotKeys\":[[]],\"PageNumber\":1,\"PageRecordCount\":30,\"PageSize\":30,\"RequestId\":\"A057C066-C3F5-4CC9-9FE4-A8D8B0DC****\",\"TotalRecordCount\":160}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn describe_cache_analysis_report_list() {
     >(
         "R-kvstore 2015-01-01 DescribeCacheAnalysisReportList",
         "{\"DailyTasks\":{\"DailyTask\":[{\"Date\":\"2019-08-01Z\",\"Tasks\":{\"Task\":[{\"NodeId\":\"r-bp1zxszhcgatnx****-db-0\",\"StartTime\":\"2019-08-01T19:08:49Z\",\"Status\":\"success\",\"TaskId\":\"156465****\"}]}}]},\"InstanceId\":\"1041xxxx\",\"RequestId\":\"743D0A03-52DE-4E6F-8D09-EC1414CF****\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn describe_cluster_backup_list() {
     >(
         "R-kvstore 2015-01-01 DescribeClusterBackupList",
         "{\"ClusterBackups\":[{\"Backups\":[{\"BackupDownloadURL\":\"http://rdsbakbucket-huhehaote-v2.oss-cn-huhehaote.aliyuncs.com/custins424747958/hins100322105_data_20240110012135.rdb\",\"BackupEndTime\":\"2024-01-09T17:21:57\",\"BackupId\":\"514645788\",\"BackupIntranetDownloadURL\":\"http://rdsbakbucket-huhehaote-v2.oss-cn-huhehaote-internal.aliyuncs.com/custins424747958/hins100322105_data_20240110012135.rdb\",\"BackupName\":\"hins100322105_data_20240110012135.rdb\",\"BackupSize\":\"1024\",\"BackupStartTime\":\"2024-01-09T17:21:30Z\",\"BackupStatus\":\"OK\",\"Engine\":\"redis\",\"ExtraInfo\":{\"CustinsDbVersion\":\"5.0\"},\"InstanceName\":\"r-bp1y4is8svonly****-db-0\",\"IsAvail\":\"1\",\"RecoverConfigMode\":\"null\"}],\"ClusterBackupEndTime\":\"2024-01-10T17:21:55Z\",\"ClusterBackupId\":\"cb-zmdqj2m3xyxjtdt0\",\"ClusterBackupMode\":\"Automated\",\"ClusterBackupSize\":\"2048\",\"ClusterBackupStartTime\":\"2024-01-10T17:21:25Z\",\"ClusterBackupStatus\":\"OK\",\"ExpectExpireTime\":\"2025-06-01T21:51:22Z\",\"IsAvail\":1,\"Progress\":\"100%\",\"ShardClassMemory\":1024}],\"FreeSize\":100000,\"FullStorageSize\":1000,\"LogStorageSize\":5000,\"MaxResults\":4,\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"C009DA42-3B19-5B81-963D-1509DE2408DD\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn describe_cluster_member_info() {
     >(
         "R-kvstore 2015-01-01 DescribeClusterMemberInfo",
         "{\"ClusterChildren\":[{\"BandWidth\":96,\"BinlogRetentionDays\":7,\"BizType\":\"ALIYUN\",\"Capacity\":1024,\"ClassCode\":\"redis.shard.small.ce\",\"Connections\":20000,\"CurrentBandWidth\":100,\"DiskSizeMB\":4096,\"Id\":501791111,\"Name\":\"r-bp1zxszhcgatnx****-db-0\",\"ReplicaSize\":0,\"ResourceGroupName\":\"GLOBAL_ZHANGJIAKOU_A\",\"Service\":\"redis\",\"ServiceVersion\":\"5.0\",\"UserId\":\"2****_176498472570****\"}],\"RequestId\":\"2D9F3768-EDA9-4811-943E-42C8006E****\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn describe_db_instance_monitor() {
     >(
         "R-kvstore 2015-01-01 DescribeDBInstanceMonitor",
         "{\"Interval\":\"5\",\"RequestId\":\"276F582D-C6B2-519C-A5ED-2A92BB15EC07\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn describe_db_instance_net_info() {
     >(
         "R-kvstore 2015-01-01 DescribeDBInstanceNetInfo",
         "{\"InstanceNetworkType\":\"CLASSIC\",\"NetInfoItems\":{\"InstanceNetInfo\":[{\"ConnectionString\":\"r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com\",\"DBInstanceNetType\":\"1\",\"DirectConnection\":0,\"ExpiredTime\":\"5183778\",\"IPAddress\":\"172.16.49.***\",\"IPType\":\"Inner\",\"IsSlaveProxy\":1,\"Port\":\"6379\",\"Upgradeable\":\"0\",\"VPCId\":\"vpc-bp1nme44gek34slfc****\",\"VPCInstanceId\":\"r-bp1ky7j6qc7umk****\",\"VSwitchId\":\"vsw-bp1e7clcw529l773d****\"}]},\"RequestId\":\"FC77D4E1-2A7C-4F0B-A4CC-CE0B9C314B9B\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn describe_db_node_direct_vip_info() {
     >(
         "R-kvstore 2015-01-01 DescribeDBNodeDirectVipInfo",
         "{\"DirectVipInfo\":{\"VipInfo\":[{\"NetType\":\"vpc\",\"NodeId\":\"r-8vb3679b04551444-db-2\",\"Port\":\"6379\",\"Vip\":\"100.115.61.8\"}]},\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"RequestId\":\"ABAF95F6-35C1-4177-AF3A-70969EBD****\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn describe_db_instance_connectivity() {
     >(
         "R-kvstore 2015-01-01 DescribeDbInstanceConnectivity",
         "{\"ConnCheckErrorCode\":\"SRC_IP_NOT_IN_USER_WHITELIST\",\"ConnCheckErrorMessage\":\"Src ip:172.28.134.96 not in user whitelist\",\"ConnCheckResult\":\"Failed\",\"RequestId\":\"2BE6E619-A657-42E3-AD2D-18F8428A****\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn describe_dedicated_cluster_instance_list() {
     >(
         "R-kvstore 2015-01-01 DescribeDedicatedClusterInstanceList",
         "{\"Instances\":[{\"BandWidth\":24,\"CharacterType\":\"logic\",\"ClusterId\":\"dhg-rx71fc5ndh9o****\",\"ClusterName\":\"testname\",\"ConnectionDomain\":\"r-t4ncdi1dgi0ja8****.redis.hangzhou.rds.aliyuncs.com\",\"CreateTime\":\"2021-05-06T07:09:40Z\",\"CurrentBandWidth\":50,\"CustomId\":\"4652****\",\"Engine\":\"redis\",\"EngineVersion\":\"5.0\",\"InstanceClass\":\"redis.cluster.sharding.common.ce\",\"InstanceId\":\"r-bp1e7vl6ygf1yq****\",\"InstanceName\":\"testdb\",\"InstanceNodeList\":[{\"DedicatedHostName\":\"ch-bp13vf0y9gx3c****\",\"InstanceId\":\"r-bp1e7vl6ygf1yq****\",\"NodeId\":17921111,\"NodeIp\":\"10.0.33.***\",\"NodeType\":\"normal\",\"Port\":3001,\"Role\":\"master\",\"ZoneId\":\"cn-hangzhou-h\"}],\"InstanceStatus\":\"Normal\",\"MaintainEndTime\":\"17:00Z\",\"MaintainStartTime\":\"16:00Z\",\"ProxyCount\":1,\"RegionId\":\"cn-hangzhou\",\"ShardCount\":3,\"StorageType\":\"LOCAL_SSD\",\"VpcId\":\"vpc-t4n2clc70t3hqwsrr****\",\"VswitchId\":\"vsw-t4nvrca24dczppq44****\",\"ZoneId\":\"cn-hangzhou-e\"}],\"PageNumber\":1,\"PageSize\":25,\"RequestId\":\"712CCF2A-16BD-411B-93F7-E978BEF2****\",\"TotalCount\":0}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn describe_encryption_key() {
     >(
         "R-kvstore 2015-01-01 DescribeEncryptionKey",
         "{\"Creator\":\"17649847********\",\"DeleteDate\":\"2021-09-24T18:22:03Z\",\"Description\":\"testkey\",\"EncryptionKey\":\"ad463061-992d-4195-8a94-ed63********\",\"EncryptionKeyStatus\":\"Enabled\",\"EncryptionName\":\"AES-CTR-256\",\"KeyUsage\":\"ENCRYPT/DECRYPT\",\"MaterialExpireTime\":\"2021-09-24T18:22:03Z\",\"Origin\":\"Aliyun_KMS\",\"RequestId\":\"9A931CE5-C926-5E09-B0EC-6299C4A6****\",\"RoleArn\":\"acs:ram::123456789012****:role/AliyunRdsInstanceEncryptionDefaultRole\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn describe_encryption_key_list() {
     >(
         "R-kvstore 2015-01-01 DescribeEncryptionKeyList",
         "{\"KeyIds\":{\"KeyId\":[\"a0e7e2c9-8ee5-40ed-bbca-7dbc********\"]},\"RequestId\":\"10E2160B-959C-5C3E-BFE6-86EC5925****\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn describe_engine_version() {
     >(
         "R-kvstore 2015-01-01 DescribeEngineVersion",
         "{\"DBLatestMinorVersion\":{\"Level\":\"0\",\"MinorVersion\":\"7.0.1.4\",\"VersionRelease\":{\"ReleaseInfo\":{\"ReleaseInfoList\":[{\"CreateTime\":\"2022-11-21T13:28Z\",\"Level\":\"0\",\"ReleaseNote\":\"发布说明\",\"ReleaseNoteEn\":\"版本升级英文描述\",\"ReleaseVersion\":\"EMR-5.7.0\"}]},\"VersionChangesLevel\":\"0\"}},\"DBVersionRelease\":\"{\\\\\\\"releaseInfo\\\\\\\":{\\\\\\\"createTime\\\\\\\":\\\\\\\"2021-07-27\\\\\\\",\\\\\\\"level\\\\\\\":1,\\\\\\\"releaseVersion\\\\\\\":\\\\\\\"0.5.4\\\\\\\",\\\\\\\"releaseNote\\\\\\\":\\\\\\\"功能更新：增强稳定性。\\\\\\\"}],\\\\\\\"versionChangesLevel\\\\\\\":2}\",\"EnableUpgradeMajorVersion\":true,\"EnableUpgradeMinorVersion\":true,\"Engine\":\"redis\",\"IsAutoUpgradeOpen\":\"0\",\"IsLatestVersion\":false,\"IsNewSSLMode\":\"1\",\"IsOpenNGLB\":\"1\",\"IsRedisCompatibleVersion\":\"1\",\"IsSSLEnable\":\"1\",\"MajorVersion\":\"5.0\",\"MinorVersion\":\"redis-5.0_0.5.0\",\"ProxyLatestMinorVersion\":{\"Level\":\"0\",\"MinorVersion\":\"7.0.6\",\"VersionRelease\":{\"ReleaseInfo\":{\"ReleaseInfoList\":[{\"CreateTime\":\"2022-08-23T14:26:20Z\",\"Level\":\"0\",\"ReleaseNote\":\"x x x x\",\"ReleaseNoteEn\":\"版本升级英文描述\",\"ReleaseVersion\":\"EMR-5.9.1\"}]},\"VersionChangesLevel\":\"0\"}},\"ProxyMinorVersion\":\"6.6.0\",\"ProxyVersionRelease\":\"{\\\\\\\"releaseInfo\\\\\\\":[{\\\\\\\"createTime\\\\\\\":\\\\\\\"2021-06-08\\\\\\\",\\\\\\\"level\\\\\\\":0,\\\\\\\"releaseVersion\\\\\\\":\\\\\\\"6.6.2\\\\\\\",\\\\\\\"releaseNote\\\\\\\":\\\\\\\"新特性：增加对部分内部命令的支持。\\\\\\\"}],\\\\\\\"versionChangesLevel\\\\\\\":2}\",\"RequestId\":\"A52974D1-9D57-4805-86CC-92E6EDE8****\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn describe_global_distribute_cache() {
     >(
         "R-kvstore 2015-01-01 DescribeGlobalDistributeCache",
         "{\"GlobalDistributeCaches\":[{\"GlobalInstanceId\":\"gr-bp14rkqrhac****\",\"Status\":\"Normal\",\"SubInstances\":[{\"GlobalInstanceId\":\"gr-bp14rkqrhac****\",\"InstanceClass\":\"redis.amber.logic.sharding.2g.2db.0rodb.6proxy.multithread\",\"InstanceID\":\"r-bp1zxszhcgatnx****\",\"InstanceStatus\":\"Normal\",\"RegionId\":\"cn-hangzhou\"}]}],\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"F3F44BE3-5419-4B61-9BAC-E66E295A****\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn describe_global_security_ip_group() {
     >(
         "R-kvstore 2015-01-01 DescribeGlobalSecurityIPGroup",
         "{\"GlobalSecurityIPGroup\":[{\"DBInstances\":[\"r-t4n885e834f6****\"],\"GIpList\":\"192.168.0.1,10.10.10.10\",\"GlobalIgName\":\"test_123\",\"GlobalSecurityGroupId\":\"g-zsldxfiwjmti0kcm****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"2FF6158E-3394-4A90-B634-79C49184****\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn describe_global_security_ip_group_relation() {
     >(
         "R-kvstore 2015-01-01 DescribeGlobalSecurityIPGroupRelation",
         "{\"DBClusterId\":\"r-t4n885e834f6****\",\"GlobalSecurityIPGroupRel\":[{\"GIpList\":\"192.168.0.1,10.10.10.10\",\"GlobalIgName\":\"test_123\",\"GlobalSecurityGroupId\":\"g-zsldxfiwjmti0kcm****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"9B7BFB11-C077-4FE3-B051-F69CEB******\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn describe_history_events() {
     >(
         "R-kvstore 2015-01-01 DescribeHistoryEvents",
         "{\"Items\":[{\"Data\":{\"CmsProduct\":\"web\",\"DbType\":\"redis\",\"DetailImpact\":\"1\",\"DetailReason\":\"xxxx\",\"EndTime\":\"2023-03-06T11:46:01Z\\n\",\"EventCategory\":\"Exception\",\"EventCode\":\"ENT000014\\n\",\"EventDetail\":\"xxxxx\",\"EventId\":\"669036\",\"EventImpact\":\"xxxxx\\n\",\"EventLevel\":\"INFO\",\"EventReason\":\"xxxxx\",\"EventStatus\":\"Succeed\",\"EventType\":\"StatusNotification\",\"GmtCreated\":\"2024-12-13 05:34:23\",\"GmtModified\":\"2025-03-05 10:41:59\",\"HandleStatus\":\"done\",\"HasLifeCycle\":0,\"InstanceId\":\"r-bp15kjsoovqjam****\",\"InstanceName\":\"normandy\",\"IsClosed\":0,\"Product\":\"kvstore\",\"RegionId\":\"cn-hangzhou\",\"ResourceType\":\"Instance\",\"SourceType\":\"MSE\",\"StartTime\":\"2025-09-30T21:13Z\",\"Uid\":\"15532817595*****\"},\"Id\":\"4309\",\"Region\":\"cn-hanghzou\",\"Source\":\"loanBill\",\"Specversion\":\"8.0\",\"Subject\":\"Qitian\",\"Time\":\"1734919325126\",\"Type\":\"host\"}],\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"27B911BF-4E17-5F8A-A932-79DF2D3F****\",\"TotalCount\":430}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn describe_history_events_stat() {
     >(
         "R-kvstore 2015-01-01 DescribeHistoryEventsStat",
         "{\"Items\":[{\"EventCategory\":\"Exception\",\"TotalCount\":21}],\"RequestId\":\"B32A350C-3A8E-5FF1-A56F-51C3769D****\"}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn describe_history_monitor_values() {
     >(
         "R-kvstore 2015-01-01 DescribeHistoryMonitorValues",
         "{\"MonitorHistory\":\"\\\"{\\\\\\\"2022-11-06T00:00:00Z\\\\\\\":{\\\\\\\"memoryUsage\\\\\\\":\\\\\\\"6.67\\\\\\\"},\\\\\\\"2022-11-06T00:00:05Z\\\\\\\":{\\\\\\\"memoryUsage\\\\\\\":\\\\\\\"6.67\\\\\\\"},\\\\\\\"2022-11-06T00:00:10Z\\\\\\\":{\\\\\\\"memoryUsage\\\\\\\":\\\\\\\"6.67\\\\\\\"},\\\\\\\"2022-11-06T00:00:15Z\\\\\\\":{\\\\\\\"memoryUsage\\\\\\\":\\\\\\\"6.67\\\\\\\"},\\\\\\\"2022-11-06T00:00:20Z\\\\\\\":{\\\\\\\"memoryUsage\\\\\\\":\\\\\\\"6.67\\\\\\\"},\\\\\\\"2022-11-06T00:00:25Z\\\\\\\":{\\\\\\\"memoryUsage\\\\\\\":\\\\\\\"6.67\\\\\\\"}}\\\"\",\"RequestId\":\"F0997EE8-F4C2-4503-9168-85177ED7****\"}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn describe_history_tasks() {
     >(
         "R-kvstore 2015-01-01 DescribeHistoryTasks",
         "{\"Items\":[{\"ActionInfo\":\"{\\\"steps\\\":[{\\\"action_info\\\":{\\\"Waiting\\\":[\\\"modifySwitchTime\\\"]},\\\"step_name\\\":\\\"exec_task\\\"}]}\",\"CallerSource\":\"141345906006****\",\"CallerUid\":\"User\",\"CurrentStepName\":\"exec_task\",\"DbType\":\"redis\",\"EndTime\":\"2022-02-03T12:06:17Z\",\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"InstanceName\":\"dba-tair-test-qcloud\",\"InstanceType\":\"Instance\",\"Product\":\"kvstore\",\"Progress\":79,\"ReasonCode\":\"小版本升级\",\"RegionId\":\"cn-shanghai\",\"RemainTime\":1000,\"StartTime\":\"2022-02-03T11:31:03Z\",\"Status\":\"Running\",\"TaskDetail\":\"{\\\\\\\"callerUid\\\\\\\":\\\\\\\"test\\\\\\\"}\",\"TaskId\":\"t-83br18hloy3faf****\",\"TaskType\":\"ModifyInsSpec\",\"Uid\":\"141345906006****\"}],\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\",\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn describe_history_tasks_stat() {
     >(
         "R-kvstore 2015-01-01 DescribeHistoryTasksStat",
         "{\"Items\":[{\"Status\":\"Scheduled\",\"TotalCount\":10}],\"RequestId\":\"ABAF95F6-35C1-4177-AF3A-70969EBD****\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn describe_instance_attribute() {
     >(
         "R-kvstore 2015-01-01 DescribeInstanceAttribute",
         "{\"Instances\":{\"DBInstanceAttribute\":[{\"ArchitectureType\":\"standard\",\"AuditLogRetention\":\"15\",\"AutoSecondaryZone\":true,\"AvailabilityValue\":\"100%\",\"BackupLogStartTime\":\"2021-07-06T05:49:55Z\",\"Bandwidth\":10,\"Capacity\":1024,\"ChargeType\":\"PostPaid\",\"CloudType\":\"cloudbox\",\"ComputingType\":\"\",\"Config\":\"{\\\\\\\"EvictionPolicy\\\\\\\":\\\\\\\"volatile-lru\\\\\\\",\\\\\\\"hash-max-ziplist-entries\\\\\\\":512,\\\\\\\"zset-max-ziplist-entries\\\\\\\":128,\\\\\\\"zset-max-ziplist-value\\\\\\\":64,\\\\\\\"set-max-intset-entries\\\\\\\":512,\\\\\\\"hash-max-ziplist-value\\\\\\\":64}\",\"ConnectionDomain\":\"r-bp1d72gwl41z7f****.redis.rds.aliyuncs.com\",\"Connections\":10000,\"CreateTime\":\"2019-03-06T10:42:03Z\",\"EndTime\":\"2019-04-06T10:42:03Z\",\"Engine\":\"Redis\",\"EngineVersion\":\"4.0\",\"GlobalInstanceId\":\"gr-bp14rkqrhac****\",\"HasRenewChangeOrder\":\"false\",\"InstanceClass\":\"redis.master.small.default\",\"InstanceId\":\"r-bp1d72gwl41z7f****\",\"InstanceName\":\"apitest\",\"InstanceReleaseProtection\":false,\"InstanceStatus\":\"Normal\",\"InstanceType\":\"Redis\",\"IsOrderCompleted\":true,\"IsRds\":true,\"IsSupportTDE\":true,\"MaintainEndTime\":\"22:00Z\",\"MaintainStartTime\":\"18:00Z\",\"NetworkType\":\"CLASSIC\",\"NodeType\":\"double\",\"PackageType\":\"standard\",\"Port\":6379,\"PrivateIp\":\"172.16.49.***\",\"QPS\":100000,\"ReadOnlyCount\":5,\"RealInstanceClass\":\"tair.rdb.with.proxy.1g\",\"RegionId\":\"cn-hangzhou\",\"ReplicaCount\":1,\"ReplicaId\":\"bls-awxxxxxxxxxxxxx\",\"ReplicationMode\":\"master-slave\",\"ResourceGroupId\":\"rg-acfmyiu4ekp****\",\"SecondaryZoneId\":\"cn-hongkong-h\",\"SecurityIPList\":\"127.0.0.1\",\"ShardCount\":2,\"SlaveReadOnlyCount\":2,\"SlaveReplicaCount\":1,\"Storage\":\"50\",\"StorageType\":\"essd_pl1\",\"Tags\":{\"Tag\":[{\"Key\":\"tagkey\",\"Value\":\"tagvalue\"}]},\"VSwitchId\":\"vsw-bp1e7clcw529l773d****\",\"VpcAuthMode\":\"Open\",\"VpcCloudInstanceId\":\"r-bp1d72gwl41z7f****\",\"VpcId\":\"vpc-bp1nme44gek34slfc****\",\"ZoneId\":\"cn-hongkong-b\",\"ZoneType\":\"singlezone\"}]},\"RequestId\":\"CA40C261-EB72-4EDA-AC57-958722162595\"}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn describe_instance_auto_renewal_attribute() {
     >(
         "R-kvstore 2015-01-01 DescribeInstanceAutoRenewalAttribute",
         "{\"Items\":{\"Item\":[{\"AutoRenew\":\"true\",\"DBInstanceId\":\"r-bp1zxszhcgatnx****\",\"Duration\":1,\"RegionId\":\"cn-shanghai\"}]},\"PageNumber\":1,\"PageRecordCount\":30,\"RequestId\":\"2B17D708-1D6D-49F3-B6D7-478371DD****\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn describe_instance_config() {
     >(
         "R-kvstore 2015-01-01 DescribeInstanceConfig",
         "{\"Config\":\"{\\\\\\\"EvictionPolicy\\\\\\\":\\\\\\\"volatile-lru\\\\\\\",\\\\\\\"hash-max-ziplist-entries\\\\\\\":512,\\\\\\\"zset-max-ziplist-entries\\\\\\\":128,\\\\\\\"list-max-ziplist-entries\\\\\\\":512,\\\\\\\"list-max-ziplist-value\\\\\\\":64,\\\\\\\"zset-max-ziplist-value\\\\\\\":64,\\\\\\\"set-max-intset-entries\\\\\\\":512,\\\\\\\"hash-max-ziplist-value\\\\\\\":64}\",\"ParamNoLooseSentinelEnabled\":\"no\",\"ParamNoLooseSentinelPasswordFreeAccess\":\"no\",\"ParamNoLooseSentinelPasswordFreeCommands\":\"****\",\"ParamReplMode\":\"async\",\"ParamReplTimeout\":\"500\",\"ParamSentinelCompatEnable\":\"0\",\"RequestId\":\"4E2C08F6-2D11-4ECD-9A4C-27EF2D3D****\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn describe_instance_ssl() {
     >(
         "R-kvstore 2015-01-01 DescribeInstanceSSL",
         "{\"CertCommonName\":\"r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com\",\"CertDownloadURL\":\"https://apsaradb-public.oss-ap-sout****-1.aliy****.com/ApsaraDB-CA-Chain.zip\",\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"RequestId\":\"02260F96-913E-4655-9BA5-A3651CAF****\",\"SSLEnabled\":\"Enable\",\"SSLExpiredTime\":\"2020-08-05T09:05:53Z\"}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn describe_instance_tde_status() {
     >(
         "R-kvstore 2015-01-01 DescribeInstanceTDEStatus",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\",\"TDEStatus\":\"Enabled\"}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn describe_instances() {
     >(
         "R-kvstore 2015-01-01 DescribeInstances",
         "{\"Instances\":{\"KVStoreInstance\":[{\"ArchitectureType\":\"cluster\",\"Bandwidth\":96,\"Capacity\":4096,\"ChargeType\":\"PostPaid\",\"CloudType\":\"cloudbox\",\"ComputingType\":\"Ecs\",\"Config\":\"{\\\\\\\"maxmemory-policy\\\\\\\":\\\\\\\"volatile-lfu\\\\\\\",\\\\\\\"EvictionPolicy\\\\\\\":\\\\\\\"volatile-lru\\\\\\\",\\\\\\\"hash-max-ziplist-entries\\\\\\\":512,\\\\\\\"zset-max-ziplist-entries\\\\\\\":128,\\\\\\\"zset-max-ziplist-value\\\\\\\":64,\\\\\\\"set-max-intset-entries\\\\\\\":512,\\\\\\\"hash-max-ziplist-value\\\\\\\":64,\\\\\\\"#no_loose_disabled-commands\\\\\\\":\\\\\\\"flushall,flushdb\\\\\\\",\\\\\\\"lazyfree-lazy-eviction\\\\\\\":\\\\\\\"yes\\\\\\\"}\",\"ConnectionDomain\":\"r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com\",\"ConnectionMode\":\"Standard\",\"Connections\":20000,\"CreateTime\":\"2018-11-07T08:49:00Z\",\"DestroyTime\":\"2019-04-28T10:03:01Z\",\"EditionType\":\"Enterprise\",\"EndTime\":\"2019-06-13T16:00:00Z\",\"EngineVersion\":\"4.0\",\"GlobalInstanceId\":\"gr-bp14rkqrhac****\",\"HasRenewChangeOrder\":false,\"InstanceClass\":\"redis.logic.sharding.2g.2db.0rodb.4proxy.default\",\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"InstanceName\":\"apitest\",\"InstanceStatus\":\"Normal\",\"InstanceType\":\"Redis\",\"IsRds\":true,\"NetworkType\":\"CLASSIC\",\"NodeType\":\"double\",\"PackageType\":\"standard\",\"Port\":6379,\"PrivateIp\":\"172.16.49.***\",\"QPS\":100000,\"ReadOnlyCount\":\"1\",\"RegionId\":\"cn-hangzhou\",\"ReplacateId\":\"grr-bp11381ebc16****\",\"ReplicaCount\":1,\"ResourceGroupId\":\"rg-acfmyiu4ekp****\",\"SecondaryZoneId\":\"cn-hangzhou-h\",\"ShardClass\":\"redis.shard.small.ce\",\"ShardCount\":3,\"SlaveReadOnlyCount\":1,\"SlaveReplicaCount\":1,\"Tags\":{\"Tag\":[{\"Key\":\"key1\",\"Value\":\"value1\"}]},\"UserName\":\"r-bp1zxszhcgatnx****\",\"VSwitchId\":\"vsw-bp1e7clcw529l773d****\",\"VpcId\":\"vpc-bp1nme44gek34slfc****\",\"ZoneId\":\"cn-hangzhou-b\"}]},\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"1E83311F-0EE4-4922-A3BF-730B312B****\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn describe_instances_overview() {
     >(
         "R-kvstore 2015-01-01 DescribeInstancesOverview",
         "{\"Instances\":[{\"ArchitectureType\":\"cluster\",\"Capacity\":4096,\"ChargeType\":\"PrePaid\",\"ConnectionDomain\":\"r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com\",\"CreateTime\":\"2018-11-07T08:49:00Z\",\"EndTime\":\"2022-06-13T16:00:00Z\",\"EngineVersion\":\"6.0\",\"GlobalInstanceId\":\"gr-bp14rkqrhac****\",\"InstanceClass\":\"redis.logic.sharding.2g.2db.0rodb.4proxy.default\",\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"InstanceName\":\"apitest\",\"InstanceStatus\":\"Normal\",\"InstanceType\":\"Redis\",\"NetworkType\":\"CLASSIC\",\"PrivateIp\":\"172.16.49.***\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-acfmyiu4ekp****\",\"SecondaryZoneId\":\"cn-hangzhou-g\",\"VSwitchId\":\"vsw-bp1e7clcw529l773d****\",\"VpcId\":\"vpc-bp1nme44gek34slfc****\",\"ZoneId\":\"cn-hangzhou-b\"}],\"RequestId\":\"1E83311F-0EE4-4922-A3BF-730B312B****\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn describe_intranet_attribute() {
     >(
         "R-kvstore 2015-01-01 DescribeIntranetAttribute",
         "{\"AutoRenewal\":true,\"BandwidthExpireTime\":\"2021-03-06T16:00:00Z\",\"BandwidthPrePaid\":\"0\",\"ExpireTime\":\"0\",\"HasPrePaidBandWidthOrderRunning\":true,\"IntranetBandwidth\":102,\"RequestId\":\"25D42CC3-FBA1-4AEC-BCE2-B8DD3137****\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn describe_logic_instance_topology() {
     >(
         "R-kvstore 2015-01-01 DescribeLogicInstanceTopology",
         "{\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"RedisProxyList\":{\"NodeInfo\":[{\"Bandwidth\":\"96\",\"Capacity\":\"5120\",\"Connection\":\"320000\",\"NodeId\":\"r-bp10noxlhcoim2****-proxy-3#542****\",\"NodeType\":\"proxy\"}]},\"RedisShardList\":{\"NodeInfo\":[{\"Bandwidth\":\"96\",\"Capacity\":\"2048\",\"Connection\":\"10000\",\"NodeId\":\"r-bp10noxlhcoim2****-db-0#688****\",\"NodeType\":\"db\",\"SubInstanceType\":\"master\"}]},\"RequestId\":\"794120D1-E0CF-4713-BAE4-EBAEA04506AF\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn describe_monitor_items() {
     >(
         "R-kvstore 2015-01-01 DescribeMonitorItems",
         "{\"MonitorItems\":{\"KVStoreMonitorItem\":[{\"MonitorKey\":\"select\",\"Unit\":\"Counts/s\"}]},\"RequestId\":\"8BEB2618-9517-43F3-A233-E0B34512****\"}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn describe_parameter_group() {
     >(
         "R-kvstore 2015-01-01 DescribeParameterGroup",
         "{\"ParameterGroup\":{\"Category\":1,\"Created\":\"2023-04-18 16:32:45\",\"Engine\":\"redis\",\"EngineVersion\":\"5.0\",\"Modified\":\"2023-04-18 16:32:45\",\"ParamGroupId\":\"sys-001*****\",\"ParamGroupsDetails\":[{\"ParamName\":\"timeout\",\"ParamValue\":\"1000\"}],\"ParameterGroupDesc\":\"test\",\"ParameterGroupName\":\"testGroupName\"},\"RequestId\":\"A501A191-BD70-5E50-98A9-C2A486A82****\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn describe_parameter_group_support_param() {
     >(
         "R-kvstore 2015-01-01 DescribeParameterGroupSupportParam",
         "{\"RequestId\":\"BB73740C-23E2-4392-9DA4-2660C74C****\",\"ResourceList\":[{\"Category\":\"standard\",\"DbType\":\"redis\",\"DbVersion\":\"5.0\",\"ParamName\":\"rt_threshold_ms\"}]}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn describe_parameter_group_template_list() {
     >(
         "R-kvstore 2015-01-01 DescribeParameterGroupTemplateList",
         "{\"EngineVersion\":\"5\",\"Parameters\":[{\"CheckingCode\":\"[0|1]\",\"Effective\":1,\"Factor\":1,\"ParameterDescription\":\"开启Aof持久化模式。\",\"ParameterName\":\"appendonly\",\"ParameterValue\":\"10\",\"Revisable\":0,\"SupportModifyForMinorVersion\":true,\"Unit\":\"STRING\"}],\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn describe_parameter_groups() {
     >(
         "R-kvstore 2015-01-01 DescribeParameterGroups",
         "{\"ParameterGroups\":[{\"Category\":0,\"Created\":\"2023-04-18 16:32:45\\n\",\"Engine\":\"tair_pena\",\"EngineVersion\":\"5\",\"Modified\":\"2023-04-18 16:32:45\",\"ParamGroupId\":\"test01\",\"ParameterGroupDesc\":\"test\",\"ParameterGroupName\":\"testGroupName\"}],\"RequestId\":\"686BB8A6-BBA5-47E5-8A75-D2ADE433****\"}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn describe_parameter_modification_history() {
     >(
         "R-kvstore 2015-01-01 DescribeParameterModificationHistory",
         "{\"HistoricalParameters\":{\"HistoricalParameter\":[{\"ModifyTime\":\"2022-09-05T09:56:10Z\",\"NewParameterValue\":\"0\",\"OldParameterValue\":\"-2\",\"ParameterName\":\"script_check_enable\"}]},\"RequestId\":\"963C20F0-7CE1-4591-AAF3-6F3CD1CE****\"}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn describe_parameter_templates() {
     >(
         "R-kvstore 2015-01-01 DescribeParameterTemplates",
         "{\"Engine\":\"redis\",\"EngineVersion\":\"5.0\",\"ParameterCount\":\"24\",\"Parameters\":{\"TemplateRecord\":[{\"CheckingCode\":\"[yes|no]\",\"ForceModify\":true,\"ForceRestart\":true,\"ParameterDescription\":\"开启aof持久化模式\",\"ParameterName\":\"appendonly\",\"ParameterValue\":\"yes\"}]},\"RequestId\":\"9DA28D8E-514D-4F12-ADED-70A9C818****\"}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn describe_parameters() {
     >(
         "R-kvstore 2015-01-01 DescribeParameters",
         "{\"ConfigParameters\":{\"Parameter\":[{\"CheckingCode\":\"[0|1]\",\"ForceRestart\":true,\"ModifiableStatus\":true,\"ParameterDescription\":\"Check all keys passed in the KEYS array map to the same slot.\",\"ParameterName\":\"script_check_enable\",\"ParameterValue\":\"1\"}]},\"Engine\":\"redis\",\"EngineVersion\":\"4.0\",\"RequestId\":\"9C1338BE-8DE8-4890-A900-E1BC06BF****\",\"RunningParameters\":{\"Parameter\":[{\"CheckingCode\":\"[0|1]\",\"ForceRestart\":\"true\",\"ModifiableStatus\":\"true\",\"ParameterDescription\":\"You can disable some dangerous commands, for example \\\\\\\"keys,flushdb,flushall\\\\\\\", the commands must be in [flushall,flushdb,keys,hgetall,eval,evalsha,script].\",\"ParameterName\":\"#no_loose_disabled-commands\",\"ParameterValue\":\"keys,flushall,flushdb\"}]}}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn describe_price() {
     >(
         "R-kvstore 2015-01-01 DescribePrice",
         "{\"Order\":{\"Code\":\"\\\"\\\"\\n\",\"Coupons\":{\"Coupon\":[{\"CouponNo\":\"youhuiquan_promotion_option_id_for_blank\",\"Description\":\"coupondemo\",\"IsSelected\":\"true\",\"Name\":\"test\"}]},\"Currency\":\"CNY\",\"DepreciateInfo\":{\"CheapRate\":0,\"CheapStandAmount\":0,\"ContractActivity\":{\"ActivityId\":0,\"ActivityName\":\"合同优惠_整单_xxx折\",\"FinalFee\":0,\"FinalPromFee\":0,\"OptionCode\":\"****\",\"OptionIds\":{\"OptionId\":[0]},\"ProdFee\":0},\"Differential\":0,\"DifferentialName\":\"XXXXX\",\"IsContractActivity\":false,\"IsShow\":true,\"ListPrice\":0,\"MonthPrice\":0,\"OriginalStandAmount\":0},\"DiscountAmount\":\"0.21\",\"HandlingFeeAmount\":\"0.1\",\"IsContractActivity\":true,\"Message\":\"\\\"\\\"\",\"OriginalAmount\":\"0.21\",\"RuleIds\":{\"RuleId\":[\"[202]\"]},\"ShowDiscountInfo\":true,\"StandDiscountPrice\":0,\"StandPrice\":0,\"TradeAmount\":\"10\"},\"OrderParams\":\"String\",\"RequestId\":\"3A40BE4E-1890-4972-889C-FEFA37663635\",\"Rules\":{\"Rule\":[{\"Name\":\"test\",\"RuleDescId\":1111111111,\"Title\":\"test\"}]},\"SubOrders\":{\"SubOrder\":[{\"ContractActivity\":true,\"DepreciateInfo\":{\"CheapRate\":0,\"CheapStandAmount\":0,\"ContractActivity\":{\"ActivityId\":1412025702634847,\"ActivityName\":\"****\",\"FinalFee\":0,\"FinalPromFee\":0,\"OptionCode\":\"****\",\"OptionIds\":{\"OptionId\":[0]},\"ProdFee\":0},\"Differential\":0,\"DifferentialName\":\"****\",\"IsContractActivity\":false,\"ListPrice\":0,\"MonthPrice\":0,\"OriginalStandAmount\":0,\"StartTime\":\"2024-11-18T00:00:00Z\"},\"DiscountAmount\":\"0.21\",\"InstanceId\":\"r-bp1xxxxxxxxxxxxx\",\"IsContractActivity\":true,\"ModuleInstance\":{\"ModuleInstance\":[{\"ContractActivity\":true,\"DepreciateInfo\":{\"CheapRate\":0,\"CheapStandAmount\":0,\"Differential\":0,\"DifferentialName\":\"****\",\"IsContractActivity\":true,\"IsShow\":true,\"ListPrice\":0,\"MonthPrice\":0,\"OriginalStandAmount\":0,\"StartTime\":\"2024-09-23T14:00:01Z\"},\"DiscountFee\":0,\"ModuleAttrs\":{\"moduleAttr\":[{\"Code\":\"****\",\"Name\":\"****\",\"Type\":0,\"Value\":\"****\"}]},\"ModuleCode\":\"****\",\"ModuleId\":\"****\",\"ModuleName\":\"****\",\"NeedOrderPay\":true,\"PayFee\":0,\"PricingModule\":true,\"StandPrice\":0,\"TotalProductFee\":0}]},\"OptionalPromotions\":{\"OptionalPromotion\":[{\"ActivityExtInfo\":{\"test\":\"test\",\"test2\":1},\"CanPromFee\":\"****\",\"CouponNo\":\"default\",\"Description\":\"****\",\"Name\":\"****\",\"OptionCode\":\"****\",\"PromotionName\":\"****\",\"PromotionOptionNo\":\"youhuiquan_promotion_option_id_for_blank\",\"Selected\":false,\"Show\":true}]},\"OriginalAmount\":\"0.21\",\"PromDetailList\":{\"PromDetail\":[{\"ActivityExtInfo\":{\"test\":\"test\",\"test2\":1},\"DerivedPromType\":\"****\",\"FinalPromFee\":0,\"OptionCode\":\"****\",\"PromType\":\"****\",\"PromotionCode\":\"****\",\"PromotionId\":0,\"PromotionName\":\"****\"}]},\"RuleIds\":{\"RuleId\":[\"RuleId: 1111111111\"]},\"StandDiscountPrice\":0,\"StandPrice\":0,\"TradeAmount\":\"10\"}]}}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn describe_regions() {
     >(
         "R-kvstore 2015-01-01 DescribeRegions",
         "{\"RegionIds\":{\"KVStoreRegion\":[{\"LocalName\":\"华东1（杭州）\",\"RegionEndpoint\":\"r-kvstore.aliyuncs.com\",\"RegionId\":\"cn-hangzhou\",\"ZoneIdList\":{\"ZoneId\":[\"cn-hangzhou-h\"]},\"ZoneIds\":\"cn-hangzhou-h\"}]},\"RequestId\":\"AD425AD3-CC7B-4EE2-A5CB-2F61BA73****\"}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn describe_role_zone_info() {
     >(
         "R-kvstore 2015-01-01 DescribeRoleZoneInfo",
         "{\"Node\":{\"NodeInfo\":[{\"CurrentBandWidth\":100,\"CurrentMinorVersion\":\"redis-5.0_0.3.10\",\"CustinsId\":\"30381****\",\"DefaultBandWidth\":96,\"InsName\":\"r-t4nlenc2p04uvb****\",\"InsType\":3,\"IsLatestVersion\":1,\"IsOpenBandWidthService\":true,\"NodeId\":\"10065****\",\"NodeType\":\"normal\",\"Role\":\"master\",\"ZoneId\":\"cn-hangzhou-b\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"224B97FB-A275-4EAC-86E9-8922FEA2****\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn describe_running_log_records() {
     >(
         "R-kvstore 2015-01-01 DescribeRunningLogRecords",
         "{\"Engine\":\"Redis\",\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"Items\":{\"LogRecords\":[{\"Content\":\"CONFIG REWRITE executed with success.\",\"CreateTime\":\"2018-12-03T07:07:30Z\",\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"NodeId\":\"r-bp1zxszhcgatnx****-db-0\"}]},\"PageNumber\":1,\"PageRecordCount\":5,\"PageSize\":30,\"RequestId\":\"093B8579-9264-43A0-ABA9-AA86****\",\"StartTime\":\"2018-12-03T07:01Z\",\"TotalRecordCount\":5}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn describe_security_group_configuration() {
     >(
         "R-kvstore 2015-01-01 DescribeSecurityGroupConfiguration",
         "{\"Items\":{\"EcsSecurityGroupRelation\":[{\"NetType\":\"vpc\",\"RegionId\":\"cn-hangzhou\",\"SecurityGroupId\":\"sg-bp14p9y07ns3gwq****\"}]},\"RequestId\":\"981C0D6A-D9DD-466C-92DA-F29DF755****\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn describe_security_ips() {
     >(
         "R-kvstore 2015-01-01 DescribeSecurityIps",
         "{\"RequestId\":\"EFC9161F-15E3-4A6E-8A99-C09916D1****\",\"SecurityIpGroups\":{\"SecurityIpGroup\":[{\"SecurityIpGroupAttribute\":\"hidden\",\"SecurityIpGroupName\":\"default\",\"SecurityIpList\":\"100.100.202.***/24,10.10.10.***\"}]}}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn describe_service_linked_role_exists() {
     >(
         "R-kvstore 2015-01-01 DescribeServiceLinkedRoleExists",
         "{\"ExistsServiceLinkedRole\":true,\"RequestId\":\"90B82DB7-FB28-4CC2-ADBF-1F8659F3****\"}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn describe_slow_log_records() {
     >(
         "R-kvstore 2015-01-01 DescribeSlowLogRecords",
         "{\"Engine\":\"Redis\",\"InstanceId\":\"r-bp10n********\",\"Items\":{\"LogRecords\":[{\"Account\":\"0\",\"AccountName\":\"demo\",\"Command\":\"KEYS *\",\"DBName\":\"0\",\"DataBaseName\":\"0\",\"ElapsedTime\":248,\"ExecuteTime\":\"2019-03-12T09:18:41Z\",\"IPAddress\":\"172.16.88.***\",\"NodeId\":\"r-bp1zxszhcgatnx****-db-0\"}]},\"PageNumber\":1,\"PageRecordCount\":1,\"PageSize\":30,\"RequestId\":\"686BB8A6-BBA5-47E5-8A75-D2ADE433****\",\"StartTime\":\"2019-03-10T14:00Z\",\"TotalRecordCount\":1}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn describe_tags() {
     >(
         "R-kvstore 2015-01-01 DescribeTags",
         "{\"NextToken\":\"212db86sca4384811e0b5e8707ec2****\",\"RequestId\":\"F3F44BE3-5419-4B61-9BAC-E66E295A****\",\"Tags\":[{\"TagKey\":\"size\",\"TagValues\":[\"['test_value_2']\"]}]}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn describe_tair_kv_cache_infer_instances() {
     >(
         "R-kvstore 2015-01-01 DescribeTairKVCacheInferInstances",
         "{\"Instances\":{\"TairInferInstanceDTO\":[{\"AckId\":\"c809******************************\",\"Capacity\":256,\"ChargeType\":\"PostPaid\",\"ComputeUnitNum\":1,\"CreateTime\":\"2025-04-07T04:46Z\",\"DestroyTime\":\"2025-04-07T04:46Z\\n\",\"ElasticVNodeCount\":0,\"EndTime\":\"2025-11-04T02:09:26Z\",\"FixedVNodeCount\":0,\"InstanceClass\":\"kvcache.cu.g4b.2\",\"InstanceId\":\"tk-9dp7e37bab*****\",\"InstanceName\":\"kvcache-7\",\"InstanceStatus\":\"Normal\",\"InstanceType\":\"TairInfer\",\"Model\":\"DeepSeek-OCR\",\"ModelServiceNum\":1,\"NetworkType\":\"VPC\",\"PrivateIp\":\"172.16.49.***\",\"RegionId\":\"cn-beijing\",\"ResourceGroupId\":\"rg-acfm4bdru5z****\",\"Tags\":{\"Tag\":[{\"Key\":\"thread\",\"Value\":\"900\"}]},\"VNodeCount\":2,\"VNodeName\":\"tv-xxxxx\",\"VSwitchId\":\"vsw-8vbf0ksk774ai6q1d****\",\"VpcId\":\"vpc-2zef5w848p4j5g***\",\"ZoneId\":\"cn-hangzhou-g\"}]},\"PageNumber\":1,\"PageSize\":30,\"RequestId\":\"CD225838-7069-5CE4-89E1-67B83AC149C8\",\"TotalCount\":3}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn describe_zones() {
     >(
         "R-kvstore 2015-01-01 DescribeZones",
         "{\"RequestId\":\"1D42F072-72FE-4DC4-BB8E-64B1D298****\",\"Zones\":{\"KVStoreZone\":[{\"Disabled\":true,\"IsRds\":true,\"RegionId\":\"cn-huhehaote\",\"SwitchNetwork\":true,\"ZoneId\":\"cn-huhehaote-b\",\"ZoneName\":\"呼和浩特 可用区B\"}]}}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn destroy_instance() {
     >(
         "R-kvstore 2015-01-01 DestroyInstance",
         "{\"RequestId\":\"870422DE-B64C-5A15-9C48-4A9485D1****\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn enable_additional_bandwidth() {
     >(
         "R-kvstore 2015-01-01 EnableAdditionalBandwidth",
         "{\"OrderId\":\"2084452111111\",\"RequestId\":\"D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn flush_expire_keys() {
     >(
         "R-kvstore 2015-01-01 FlushExpireKeys",
         "{\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"RequestId\":\"82E30AB7-E3A4-46AC-88A0-3E4DCDC5****\",\"TaskId\":\"21986****\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn flush_instance() {
     >(
         "R-kvstore 2015-01-01 FlushInstance",
         "{\"RequestId\":\"8D0C0AFC-E9CD-47A4-8395-5C31BF9B3E7\"}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn flush_instance_for_db() {
     >(
         "R-kvstore 2015-01-01 FlushInstanceForDB",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn grant_account_privilege() {
     >(
         "R-kvstore 2015-01-01 GrantAccountPrivilege",
         "{\"RequestId\":\"3845BDF5-15A6-4444-B770-78501819****\"}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn initialize_kvstore_permission() {
     >(
         "R-kvstore 2015-01-01 InitializeKvstorePermission",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D2****\"}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn list_tag_resources() {
     >(
         "R-kvstore 2015-01-01 ListTagResources",
         "{\"NextToken\":\"212db86sca4384811e0b5e8707ec2****\",\"RequestId\":\"47A514A1-4B77-4E30-B4C5-2A880650****\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"r-bp1zxszhcgatnx****\",\"ResourceType\":\"ALIYUN::KVSTORE::INSTANCE\",\"TagKey\":\"demokey\",\"TagValue\":\"demovalue\"}]}}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn lock_db_instance_write() {
     >(
         "R-kvstore 2015-01-01 LockDBInstanceWrite",
         "{\"DBInstanceName\":\"r-2ev03avw0r0552***\",\"LockReason\":\"锁定写操作测试。\",\"RequestId\":\"2BE6E619-A657-42E3-AD2D-18F8428A****\",\"TaskId\":0}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn master_node_shut_down_fail_over() {
     >(
         "R-kvstore 2015-01-01 MasterNodeShutDownFailOver",
         "{\"DBInstanceId\":\"r-bp1zxszhcgatnx****\",\"RequestId\":\"12123216-4B00-4378-BE4B-08005BFC****\",\"TaskID\":\"17566\"}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn migrate_to_other_zone() {
     >(
         "R-kvstore 2015-01-01 MigrateToOtherZone",
         "{\"RequestId\":\"29B0BF34-D069-4495-92C7-FA6D9452****\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn modify_account_description() {
     >(
         "R-kvstore 2015-01-01 ModifyAccountDescription",
         "{\"RequestId\":\"8D0C0AFC-E9CD-47A4-8395-5C31BF9B****\"}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn modify_account_password() {
     >(
         "R-kvstore 2015-01-01 ModifyAccountPassword",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn modify_active_operation_maintain_config() {
     >(
         "R-kvstore 2015-01-01 ModifyActiveOperationMaintainConfig",
         "{\"RequestId\":\"561AFBF1-BE20-44DB-9BD1-6988B53E****\"}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn modify_active_operation_task() {
     >(
         "R-kvstore 2015-01-01 ModifyActiveOperationTask",
         "{\"Ids\":\"11111,22222\",\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -958,6 +1053,7 @@ fn modify_active_operation_tasks() {
     >(
         "R-kvstore 2015-01-01 ModifyActiveOperationTasks",
         "{\"Ids\":\"11111,22222\",\"RequestId\":\"E278D833-BB4B-50BF-8646-7BC1BAB2373B\"}",
+        &[],
     );
 }
 
@@ -968,6 +1064,7 @@ fn modify_audit_log_config() {
     >(
         "R-kvstore 2015-01-01 ModifyAuditLogConfig",
         "{\"RequestId\":\"8D0C0AFC-E9CD-47A4-8395-5C31BF9B****\"}",
+        &[],
     );
 }
 
@@ -978,6 +1075,7 @@ fn modify_backup_expire_time() {
     >(
         "R-kvstore 2015-01-01 ModifyBackupExpireTime",
         "{\"RequestId\":\"B560AAD5-5027-51AD-A0D4-FA4DB1A76F40\"}",
+        &[],
     );
 }
 
@@ -988,6 +1086,7 @@ fn modify_backup_policy() {
     >(
         "R-kvstore 2015-01-01 ModifyBackupPolicy",
         "{\"RequestId\":\"8D0C0AFC-E9CD-47A4-8395-5C31BF9B****\"}",
+        &[],
     );
 }
 
@@ -998,6 +1097,7 @@ fn modify_db_instance_auto_upgrade() {
     >(
         "R-kvstore 2015-01-01 ModifyDBInstanceAutoUpgrade",
         "{\"RequestId\":\"2FF6158E-3394-4A90-B634-79C49184****\"}",
+        &[],
     );
 }
 
@@ -1008,6 +1108,7 @@ fn modify_db_instance_connection_string() {
     >(
         "R-kvstore 2015-01-01 ModifyDBInstanceConnectionString",
         "{\"RequestId\":\"1790D68A-465C-44E3-BC24-9732652961F9\"}",
+        &[],
     );
 }
 
@@ -1018,6 +1119,7 @@ fn modify_db_instance_monitor() {
     >(
         "R-kvstore 2015-01-01 ModifyDBInstanceMonitor",
         "{\"RequestId\":\"2BE6E619-A657-42E3-AD2D-18F8428A****\"}",
+        &[],
     );
 }
 
@@ -1028,6 +1130,7 @@ fn modify_event_info() {
     >(
         "R-kvstore 2015-01-01 ModifyEventInfo",
         "{\"ErrorCode\":\"mst.errorcode.success.errormessage\",\"ErrorEventId\":\"12343\",\"RequestId\":\"6C9E114C-217C-4118-83C0-B4070222****\",\"SuccessCount\":2,\"SuccessEventId\":\"234221\"}",
+        &[],
     );
 }
 
@@ -1038,6 +1141,7 @@ fn modify_global_security_ip_group() {
     >(
         "R-kvstore 2015-01-01 ModifyGlobalSecurityIPGroup",
         "{\"RequestId\":\"686BB8A6-BBA5-47E5-8A75-D2ADE433****\"}",
+        &[],
     );
 }
 
@@ -1048,6 +1152,7 @@ fn modify_global_security_ip_group_name() {
     >(
         "R-kvstore 2015-01-01 ModifyGlobalSecurityIPGroupName",
         "{\"RequestId\":\"2B17D708-1D6D-49F3-B6D7-478371DD****\"}",
+        &[],
     );
 }
 
@@ -1058,6 +1163,7 @@ fn modify_global_security_ip_group_relation() {
     >(
         "R-kvstore 2015-01-01 ModifyGlobalSecurityIPGroupRelation",
         "{\"RequestId\":\"1E83311F-0EE4-4922-A3BF-730B312B****\"}",
+        &[],
     );
 }
 
@@ -1068,6 +1174,7 @@ fn modify_instance_attribute() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceAttribute",
         "{\"RequestId\":\"8D0C0AFC-E9CD-47A4-8395-5C31BF9B3E76\"}",
+        &[],
     );
 }
 
@@ -1078,6 +1185,7 @@ fn modify_instance_auto_renewal_attribute() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceAutoRenewalAttribute",
         "{\"RequestId\":\"52D901ED-E0A5-42FB-B9DB-39C295C3****\"}",
+        &[],
     );
 }
 
@@ -1088,6 +1196,7 @@ fn modify_instance_bandwidth() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceBandwidth",
         "{\"OrderId\":\"236934422960904\",\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -1098,6 +1207,7 @@ fn modify_instance_config() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceConfig",
         "{\"RequestId\":\"8D0C0AFC-E9CD-47A4-8395-5C31BF9B****\"}",
+        &[],
     );
 }
 
@@ -1108,6 +1218,7 @@ fn modify_instance_maintain_time() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceMaintainTime",
         "{\"RequestId\":\"8D0C0AFC-E9CD-47A4-8395-5C31BF9B3E76\"}",
+        &[],
     );
 }
 
@@ -1118,6 +1229,7 @@ fn modify_instance_major_version() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceMajorVersion",
         "{\"RequestId\":\"AA587FB2-2593-4DFE-BE13-2494C2DF****\"}",
+        &[],
     );
 }
 
@@ -1128,6 +1240,7 @@ fn modify_instance_minor_version() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceMinorVersion",
         "{\"RequestId\":\"28761557-0B33-41DF-AEEB-322DFF96****\"}",
+        &[],
     );
 }
 
@@ -1138,6 +1251,7 @@ fn modify_instance_net_expire_time() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceNetExpireTime",
         "{\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"NetInfoItems\":{\"NetInfoItem\":[{\"ConnectionString\":\"r-bp1zxszhcgatnx****.redis.rds.aliyuncs.com\",\"DBInstanceNetType\":\"Classic\",\"ExpiredTime\":\"2019-08-01T09:29:18Z\",\"IPAddress\":\"100.118.142.***\",\"Port\":\"6379\"}]},\"RequestId\":\"9C4AF387-1EA3-4C84-8013-3F6B973EDDF5\"}",
+        &[],
     );
 }
 
@@ -1148,6 +1262,7 @@ fn modify_instance_parameter() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceParameter",
         "{\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"RequestId\":\"561AFBF1-BE20-44DB-9BD1-6988B53E****\",\"TaskId\":578678678}",
+        &[],
     );
 }
 
@@ -1158,6 +1273,7 @@ fn modify_instance_ssl() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceSSL",
         "{\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"RequestId\":\"AD7E16AA-6B23-43BF-979C-07D957FB****\",\"TaskId\":\"32184****\"}",
+        &[],
     );
 }
 
@@ -1168,6 +1284,7 @@ fn modify_instance_spec() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceSpec",
         "{\"OrderId\":\"20722623431****\",\"RequestId\":\"0DA1D7EF-C80D-432C-8758-7D225182626B\"}",
+        &[],
     );
 }
 
@@ -1178,6 +1295,7 @@ fn modify_instance_tde() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceTDE",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -1188,6 +1306,7 @@ fn modify_instance_vpc_auth_mode() {
     >(
         "R-kvstore 2015-01-01 ModifyInstanceVpcAuthMode",
         "{\"RequestId\":\"ABAF95F6-35C1-4177-AF3A-70969EBD****\"}",
+        &[],
     );
 }
 
@@ -1198,6 +1317,7 @@ fn modify_intranet_attribute() {
     >(
         "R-kvstore 2015-01-01 ModifyIntranetAttribute",
         "{\"RequestId\":\"97AC8948-D7E4-457E-BE03-850CF04E****\"}",
+        &[],
     );
 }
 
@@ -1208,6 +1328,7 @@ fn modify_parameter_group() {
     >(
         "R-kvstore 2015-01-01 ModifyParameterGroup",
         "{\"ParamGroupId\":\"testGroupName\",\"RequestId\":\"AD425AD3-CC7B-4EE2-A5CB-2F61BA73****\"}",
+        &[],
     );
 }
 
@@ -1218,6 +1339,7 @@ fn modify_resource_group() {
     >(
         "R-kvstore 2015-01-01 ModifyResourceGroup",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -1228,6 +1350,7 @@ fn modify_security_group_configuration() {
     >(
         "R-kvstore 2015-01-01 ModifySecurityGroupConfiguration",
         "{\"RequestId\":\"147CAC09-E8C6-43F8-9599-982A43D6****\"}",
+        &[],
     );
 }
 
@@ -1238,6 +1361,7 @@ fn modify_security_ips() {
     >(
         "R-kvstore 2015-01-01 ModifySecurityIps",
         "{\"RequestId\":\"AAAF99B1-69ED-4E80-8CD5-272C09E4****\"}",
+        &[],
     );
 }
 
@@ -1248,6 +1372,7 @@ fn modify_task_info() {
     >(
         "R-kvstore 2015-01-01 ModifyTaskInfo",
         "{\"ErrorCode\":\"mst.errorcode.success.errormessage\",\"ErrorTaskId\":\"t-0mqaj5hnyofczv****\",\"RequestId\":\"2B98499B-E62B-56D4-8D7F-3D6D4DB260F2\",\"SuccessCount\":\"2\"}",
+        &[],
     );
 }
 
@@ -1258,6 +1383,7 @@ fn reboot_proxy() {
     >(
         "R-kvstore 2015-01-01 RebootProxy",
         "{\"RequestId\":\"561AFBF1-BE20-44DB-9BD1-6988B53E****\"}",
+        &[],
     );
 }
 
@@ -1268,6 +1394,7 @@ fn release_direct_connection() {
     >(
         "R-kvstore 2015-01-01 ReleaseDirectConnection",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -1278,6 +1405,7 @@ fn release_instance_public_connection() {
     >(
         "R-kvstore 2015-01-01 ReleaseInstancePublicConnection",
         "{\"RequestId\":\"88F850B5-CC68-48B4-83CA-5497C3C191DE\"}",
+        &[],
     );
 }
 
@@ -1288,6 +1416,7 @@ fn remove_sub_instance() {
     >(
         "R-kvstore 2015-01-01 RemoveSubInstance",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -1298,6 +1427,7 @@ fn renew_additional_bandwidth() {
     >(
         "R-kvstore 2015-01-01 RenewAdditionalBandwidth",
         "{\"OrderId\":\"2084452111111\",\"RequestId\":\"D622714-AEDD-4609-9167-F5DDD3D1****\\t\"}",
+        &[],
     );
 }
 
@@ -1308,6 +1438,7 @@ fn renew_instance() {
     >(
         "R-kvstore 2015-01-01 RenewInstance",
         "{\"EndTime\":\"2019-02-19T00:00:00Z\",\"OrderId\":\"111111111111111\",\"RequestId\":\"2222245-222A-4155-9349-E22222****\"}",
+        &[],
     );
 }
 
@@ -1318,6 +1449,7 @@ fn reset_account_password() {
     >(
         "R-kvstore 2015-01-01 ResetAccountPassword",
         "{\"RequestId\":\"8BE02313-5395-4EBE-BAE7-E90A053F****\"}",
+        &[],
     );
 }
 
@@ -1328,6 +1460,7 @@ fn restart_instance() {
     >(
         "R-kvstore 2015-01-01 RestartInstance",
         "{\"InstanceId\":\"r-bp1zxszhcgatnx****\",\"RequestId\":\"EFC9161F-15E3-4A6E-8A99-C33331****\",\"TaskId\":\"11111****\"}",
+        &[],
     );
 }
 
@@ -1338,6 +1471,7 @@ fn restore_instance() {
     >(
         "R-kvstore 2015-01-01 RestoreInstance",
         "{\"RequestId\":\"8D0C0AFC-E9CD-47A4-8395-5C31BF9B****\"}",
+        &[],
     );
 }
 
@@ -1348,6 +1482,7 @@ fn switch_instance_ha() {
     >(
         "R-kvstore 2015-01-01 SwitchInstanceHA",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -1358,6 +1493,7 @@ fn switch_instance_proxy() {
     >(
         "R-kvstore 2015-01-01 SwitchInstanceProxy",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -1368,6 +1504,7 @@ fn switch_instance_zone_fail_over() {
     >(
         "R-kvstore 2015-01-01 SwitchInstanceZoneFailOver",
         "{\"RequestId\":\"2D9F3768-EDA9-4811-943E-42C8006E****\"}",
+        &[],
     );
 }
 
@@ -1378,6 +1515,7 @@ fn switch_network() {
     >(
         "R-kvstore 2015-01-01 SwitchNetwork",
         "{\"RequestId\":\"F0997EE8-F4C2-4503-9168-85177ED78C70\",\"TaskId\":\"578678678\"}",
+        &[],
     );
 }
 
@@ -1388,6 +1526,7 @@ fn sync_dts_status() {
     >(
         "R-kvstore 2015-01-01 SyncDtsStatus",
         "{\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\"}",
+        &[],
     );
 }
 
@@ -1398,6 +1537,7 @@ fn tag_resources() {
     >(
         "R-kvstore 2015-01-01 TagResources",
         "{\"RequestId\":\"4BD4E308-A3D8-4CD1-98B3-0ADAEE38****\"}",
+        &[],
     );
 }
 
@@ -1408,6 +1548,7 @@ fn transform_instance_charge_type() {
     >(
         "R-kvstore 2015-01-01 TransformInstanceChargeType",
         "{\"EndTime\":\"2021-05-13T00:00:00Z\",\"OrderId\":\"20881824000****\",\"RequestId\":\"82C791FB-8979-489E-853D-706D7743****\"}",
+        &[],
     );
 }
 
@@ -1418,6 +1559,7 @@ fn transform_to_ecs() {
     >(
         "R-kvstore 2015-01-01 TransformToEcs",
         "{\"OrderId\":\"20905403119****\",\"RequestId\":\"DAABAD9B-890F-56C0-806C-6144946594AB\"}",
+        &[],
     );
 }
 
@@ -1428,6 +1570,7 @@ fn transform_to_pre_paid() {
     >(
         "R-kvstore 2015-01-01 TransformToPrePaid",
         "{\"EndTime\":\"2019-01-18T16:00:00Z\",\"OrderId\":\"111111111111111\",\"RequestId\":\"426F1356-B6EF-4DAD-A1C3-DE53B9DAF586\"}",
+        &[],
     );
 }
 
@@ -1438,6 +1581,7 @@ fn unlock_db_instance_write() {
     >(
         "R-kvstore 2015-01-01 UnlockDBInstanceWrite",
         "{\"DBInstanceName\":\"r-2ev03avw0r0552***\",\"RequestId\":\"5D622714-AEDD-4609-9167-F5DDD3D1****\",\"TaskId\":0}",
+        &[],
     );
 }
 
@@ -1448,6 +1592,7 @@ fn untag_resources() {
     >(
         "R-kvstore 2015-01-01 UntagResources",
         "{\"RequestId\":\"601B6F25-21E7-4484-99D5-3EF2625C****\"}",
+        &[],
     );
 }
 
@@ -1458,5 +1603,6 @@ fn upgrade_proxy() {
     >(
         "R-kvstore 2015-01-01 UpgradeProxy",
         "{\"RequestId\":\"B830CDBB-91D9-5571-B6F4-35C76266****\"}",
+        &[],
     );
 }

@@ -8,6 +8,7 @@ fn add_user_to_group() {
     >(
         "Ram 2015-05-01 AddUserToGroup",
         "{\"RequestId\":\"1B968853-B423-63A6-FE1F-45E81BC2AD61\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn attach_policy_to_group() {
     >(
         "Ram 2015-05-01 AttachPolicyToGroup",
         "{\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn attach_policy_to_role() {
     >(
         "Ram 2015-05-01 AttachPolicyToRole",
         "{\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn attach_policy_to_user() {
     >(
         "Ram 2015-05-01 AttachPolicyToUser",
         "{\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn bind_mfa_device() {
     >(
         "Ram 2015-05-01 BindMFADevice",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn change_password() {
     >(
         "Ram 2015-05-01 ChangePassword",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn clear_account_alias() {
     >(
         "Ram 2015-05-01 ClearAccountAlias",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn create_access_key() {
     >(
         "Ram 2015-05-01 CreateAccessKey",
         "{\"AccessKey\":{\"AccessKeyId\":\"0wNEpMMlzy7s****\",\"AccessKeySecret\":\"PupkTg8jdmau1cXxYacgE736PJ****\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"Status\":\"Active\"},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn create_group() {
     >(
         "Ram 2015-05-01 CreateGroup",
         "{\"Group\":{\"Comments\":\"开发团队\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"GroupId\":\"g-FpMEHiMysofp****\",\"GroupName\":\"Dev-Team\"},\"RequestId\":\"D3F0679E-9757-95DB-AF2D-04D5188C69C5\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn create_login_profile() {
     >(
         "Ram 2015-05-01 CreateLoginProfile",
         "{\"LoginProfile\":{\"CreateDate\":\"2015-01-23T12:33:18Z\",\"MFABindRequired\":false,\"PasswordResetRequired\":false,\"UserName\":\"zhangq****\"},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_policy() {
     >(
         "Ram 2015-05-01 CreatePolicy",
         "{\"Policy\":{\"CreateDate\":\"2021-10-13T02:46:57Z\",\"DefaultVersion\":\"v1\",\"Description\":\"查看指定地域ECS实例\",\"PolicyName\":\"View-ECS-instances-in-a-specific-region\",\"PolicyType\":\"Custom\"},\"RequestId\":\"BA34C54A-C2B1-5A65-B6B0-B5842C1DB4DA\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_policy_version() {
     >(
         "Ram 2015-05-01 CreatePolicyVersion",
         "{\"PolicyVersion\":{\"CreateDate\":\"2015-01-23T12:33:18Z\",\"IsDefaultVersion\":false,\"PolicyDocument\":\"{ \\\"Statement\\\": [{ \\\"Action\\\": [\\\"oss:*\\\"], \\\"Effect\\\": \\\"Allow\\\", \\\"Resource\\\": [\\\"acs:oss:*:*:*\\\"]}], \\\"Version\\\": \\\"1\\\"}\",\"VersionId\":\"v3\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_role() {
     >(
         "Ram 2015-05-01 CreateRole",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"Role\":{\"Arn\":\"acs:ram::123456789012****:role/ECSAdmin\",\"AssumeRolePolicyDocument\":\"{ \\\"Statement\\\": [ { \\\"Action\\\": \\\"sts:AssumeRole\\\", \\\"Effect\\\": \\\"Allow\\\", \\\"Principal\\\": { \\\"RAM\\\": \\\"acs:ram::123456789012****:root\\\" } } ], \\\"Version\\\": \\\"1\\\" }\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"Description\":\"ECS管理角色\",\"MaxSessionDuration\":3600,\"RoleId\":\"901234567890****\",\"RoleName\":\"ECSAdmin\"}}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_user() {
     >(
         "Ram 2015-05-01 CreateUser",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"User\":{\"Comments\":\"This is a cloud computing engineer.\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DisplayName\":\"alice\",\"Email\":\"alice@example.com\",\"MobilePhone\":\"86-1868888****\",\"UserId\":\"122748924538****\",\"UserName\":\"alice\"}}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_virtual_mfa_device() {
     >(
         "Ram 2015-05-01 CreateVirtualMFADevice",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"VirtualMFADevice\":{\"Base32StringSeed\":\"DSF98HAD982KJA9SDFNAS9D8FU839B8ADHBGS****\",\"QRCodePNG\":\"YXNkZmFzZDlmeW5hc2Q5OGZoODd4bXJmcThhaGU5aSBmYXNkZiBzYWRmIGFGIDRxd2VjIGEgdHEz****\",\"SerialNumber\":\"acs:ram::123456789012****:mfa/device001\"}}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn decode_diagnostic_message() {
     >(
         "Ram 2015-05-01 DecodeDiagnosticMessage",
         "{\"DecodedDiagnosticMessage\":{\"AuthAction\":\"ram:DecodeDiagnosticMessage\",\"AuthConditions\":[{\"ConditionKey\":\"acs:SourceIp\",\"ConditionValues\":[\"172.16.215.218\"]}],\"AuthPrincipal\":{\"AuthPrincipalDisplayName\":\"28877424437521****\",\"AuthPrincipalOwnerId\":\"196813200012****\",\"AuthPrincipalType\":\"SubUser\"},\"AuthResource\":\"*\",\"ExplicitDeny\":true,\"MatchedPolicies\":[{\"AttachedEntityType\":\"RamUser\",\"AttachedScope\":\"Account\",\"Effect\":\"Deny\",\"PolicyIdentifier\":\"MyPolicyName\",\"PolicyType\":\"Custom\",\"PolicyVersion\":\"v1\"}],\"NoPermissionPolicyType\":\"AccountLevelIdentityBasedPolicy\"},\"RequestId\":\"D2331703-AADF-5564-BA9B-26CD51A33BA0\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn delete_access_key() {
     >(
         "Ram 2015-05-01 DeleteAccessKey",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn delete_group() {
     >(
         "Ram 2015-05-01 DeleteGroup",
         "{\"RequestId\":\"FCF40AB5-881C-A0F9-334C-B0AD423AA69D\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn delete_login_profile() {
     >(
         "Ram 2015-05-01 DeleteLoginProfile",
         "{\"RequestId\":\"1C488B66-B819-4D14-8711-C4EAAA13AC01\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn delete_policy() {
     >(
         "Ram 2015-05-01 DeletePolicy",
         "{\"RequestId\":\"898FAB24-7509-43EE-A287-086FE4C44394\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn delete_policy_version() {
     >(
         "Ram 2015-05-01 DeletePolicyVersion",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn delete_role() {
     >(
         "Ram 2015-05-01 DeleteRole",
         "{\"RequestId\":\"898FAB24-7509-43EE-A287-086FE4C44394\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn delete_user() {
     >(
         "Ram 2015-05-01 DeleteUser",
         "{\"RequestId\":\"1C488B66-B819-4D14-8711-C4EAAA13AC01\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn delete_virtual_mfa_device() {
     >(
         "Ram 2015-05-01 DeleteVirtualMFADevice",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn detach_policy_from_group() {
     >(
         "Ram 2015-05-01 DetachPolicyFromGroup",
         "{\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn detach_policy_from_role() {
     >(
         "Ram 2015-05-01 DetachPolicyFromRole",
         "{\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn detach_policy_from_user() {
     >(
         "Ram 2015-05-01 DetachPolicyFromUser",
         "{\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn get_access_key_last_used() {
     >(
         "Ram 2015-05-01 GetAccessKeyLastUsed",
         "{\"AccessKeyLastUsed\":{\"LastUsedDate\":\"2020-10-21T06:37:40Z\"},\"RequestId\":\"5CCE804C-6450-49A7-B1DB-2460F7A97416\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn get_account_alias() {
     >(
         "Ram 2015-05-01 GetAccountAlias",
         "{\"AccountAlias\":\"myalias\",\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn get_group() {
     >(
         "Ram 2015-05-01 GetGroup",
         "{\"Group\":{\"Comments\":\"开发团队\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"GroupId\":\"g-FpMEHiMysofp****\",\"GroupName\":\"Dev-Team\",\"UpdateDate\":\"2015-02-11T03:15:21Z\"},\"RequestId\":\"D4065824-E422-3ED6-68B1-1AF7D5C7804C\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn get_login_profile() {
     >(
         "Ram 2015-05-01 GetLoginProfile",
         "{\"LoginProfile\":{\"CreateDate\":\"2015-01-23T12:33:18Z\",\"MFABindRequired\":true,\"PasswordResetRequired\":true,\"UserName\":\"zhangq****\"},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn get_password_policy() {
     >(
         "Ram 2015-05-01 GetPasswordPolicy",
         "{\"PasswordPolicy\":{\"HardExpiry\":false,\"MaxLoginAttemps\":5,\"MaxPasswordAge\":0,\"MinimumPasswordLength\":12,\"PasswordReusePrevention\":0,\"RequireLowercaseCharacters\":true,\"RequireNumbers\":true,\"RequireSymbols\":true,\"RequireUppercaseCharacters\":true},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn get_policy() {
     >(
         "Ram 2015-05-01 GetPolicy",
         "{\"DefaultPolicyVersion\":{\"CreateDate\":\"2015-01-23T12:33:18Z\",\"IsDefaultVersion\":true,\"PolicyDocument\":\"{ \\\"Statement\\\": [{ \\\"Action\\\": [\\\"oss:*\\\"], \\\"Effect\\\": \\\"Allow\\\", \\\"Resource\\\": [\\\"acs:oss:*:*:*\\\"]}], \\\"Version\\\": \\\"1\\\"}\",\"VersionId\":\"v1\"},\"Policy\":{\"AttachmentCount\":0,\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DefaultVersion\":\"v1\",\"Description\":\"OSS管理员权限\",\"PolicyDocument\":\"N/A\",\"PolicyName\":\"OSS-Administrator\",\"PolicyType\":\"Custom\",\"UpdateDate\":\"2015-01-23T12:33:18Z\"},\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn get_policy_version() {
     >(
         "Ram 2015-05-01 GetPolicyVersion",
         "{\"PolicyVersion\":{\"CreateDate\":\"2015-01-23T12:33:18Z\",\"IsDefaultVersion\":false,\"PolicyDocument\":\"{ \\\"Statement\\\": [{ \\\"Action\\\": [\\\"oss:*\\\"], \\\"Effect\\\": \\\"Allow\\\", \\\"Resource\\\": [\\\"acs:oss:*:*:*\\\"]}], \\\"Version\\\": \\\"1\\\"}\",\"VersionId\":\"v3\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn get_role() {
     >(
         "Ram 2015-05-01 GetRole",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"Role\":{\"Arn\":\"acs:ram::123456789012****:role/ECSAdmin\",\"AssumeRolePolicyDocument\":\"{ \\\"Statement\\\": [ { \\\"Action\\\": \\\"sts:AssumeRole\\\", \\\"Effect\\\": \\\"Allow\\\", \\\"Principal\\\": { \\\"RAM\\\": \\\"acs:ram::123456789012****:root\\\" } } ], \\\"Version\\\": \\\"1\\\" }\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"Description\":\"ECS管理角色\",\"MaxSessionDuration\":3600,\"RoleId\":\"901234567890****\",\"RoleName\":\"ECSAdmin\",\"UpdateDate\":\"2015-01-23T12:33:18Z\"}}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn get_security_preference() {
     >(
         "Ram 2015-05-01 GetSecurityPreference",
         "{\"RequestId\":\"DC1213F1-A9D5-4A01-A996-44983689126C\",\"SecurityPreference\":{\"AccessKeyPreference\":{\"AllowUserToManageAccessKeys\":false},\"LoginProfilePreference\":{\"AllowUserToChangePassword\":true,\"EnableSaveMFATicket\":false,\"LoginNetworkMasks\":\"10.0.0.0/8\",\"LoginSessionDuration\":6},\"MFAPreference\":{\"AllowUserToManageMFADevices\":true},\"PublicKeyPreference\":{\"AllowUserToManagePublicKeys\":false}}}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn get_user() {
     >(
         "Ram 2015-05-01 GetUser",
         "{\"RequestId\":\"2D69A58F-345C-4FDE-88E4-BF5189484043\",\"User\":{\"Comments\":\"这是一位云计算工程师\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DisplayName\":\"alice\",\"Email\":\"alice@example.com\",\"LastLoginDate\":\"2015-01-23T12:33:18Z\",\"MobilePhone\":\"86-1860000****\",\"UpdateDate\":\"2015-02-11T03:15:21Z\",\"UserId\":\"222748924538****\",\"UserName\":\"alice\"}}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn get_user_mfa_info() {
     >(
         "Ram 2015-05-01 GetUserMFAInfo",
         "{\"MFADevice\":{\"SerialNumber\":\"acs:ram::177242285274****:mfa/test\",\"Type\":\"VMFA\"},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn list_access_keys() {
     >(
         "Ram 2015-05-01 ListAccessKeys",
         "{\"AccessKeys\":{\"AccessKey\":[{\"AccessKeyId\":\"0wNEpMMlzy7s****\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"Status\":\"Active\"}]},\"RequestId\":\"4B450CA1-36E8-4AA2-8461-86B42BF4CC4E\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn list_entities_for_policy() {
     >(
         "Ram 2015-05-01 ListEntitiesForPolicy",
         "{\"Groups\":{\"Group\":[{\"AttachDate\":\"2015-02-18T17:22:08Z\",\"Comments\":\"测试团队\",\"GroupName\":\"QA-Team\"}]},\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\",\"Roles\":{\"Role\":[{\"Arn\":\"acs:ram::123456789012****:role/ECSAdmin\",\"AttachDate\":\"2015-01-23T12:33:18Z\",\"Description\":\"ECS管理角色\",\"RoleId\":\"122748924538****\",\"RoleName\":\"ECSAdmin\"}]},\"Users\":{\"User\":[{\"AttachDate\":\"2015-01-23T12:33:18Z\",\"DisplayName\":\"张*\",\"UserId\":\"122748924538****\",\"UserName\":\"zhangq****\"}]}}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn list_groups() {
     >(
         "Ram 2015-05-01 ListGroups",
         "{\"Groups\":{\"Group\":[{\"Comments\":\"开发团队\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"GroupId\":\"g-FpMEHiMysofp****\",\"GroupName\":\"Dev-Team\",\"UpdateDate\":\"2015-01-23T12:33:18Z\"}]},\"IsTruncated\":true,\"Marker\":\"EXAMPLE\",\"RequestId\":\"065527AA-2F2E-AD7C-7484-F2626CFE4934\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn list_groups_for_user() {
     >(
         "Ram 2015-05-01 ListGroupsForUser",
         "{\"Groups\":{\"Group\":[{\"Comments\":\"开发团队\",\"GroupId\":\"g-zYtroLrgbZR1****\",\"GroupName\":\"Dev-Team\",\"JoinDate\":\"2015-01-23T12:33:18Z\"}]},\"RequestId\":\"DA772B52-BF9F-54CA-AC77-AA7A2DA89D46\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn list_policies() {
     >(
         "Ram 2015-05-01 ListPolicies",
         "{\"IsTruncated\":true,\"Marker\":\"EXAMPLE\",\"Policies\":{\"Policy\":[{\"AttachmentCount\":3,\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DefaultVersion\":\"v1\",\"Description\":\"OSS管理员权限\",\"PolicyName\":\"OSS-Administrator\",\"PolicyType\":\"System\",\"Tags\":{\"Tag\":[{\"TagKey\":\"owner\",\"TagValue\":\"alice\"}]},\"UpdateDate\":\"2015-01-23T12:33:18Z\"}]},\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn list_policies_for_group() {
     >(
         "Ram 2015-05-01 ListPoliciesForGroup",
         "{\"Policies\":{\"Policy\":[{\"AttachDate\":\"2015-01-23T12:33:18Z\",\"DefaultVersion\":\"v1\",\"Description\":\"OSS管理员权限\",\"PolicyName\":\"OSS-Administrator\",\"PolicyType\":\"Custom\"}]},\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn list_policies_for_role() {
     >(
         "Ram 2015-05-01 ListPoliciesForRole",
         "{\"Policies\":{\"Policy\":[{\"AttachDate\":\"2015-01-23T12:33:18Z\",\"DefaultVersion\":\"v1\",\"Description\":\"OSS管理员权限\",\"PolicyName\":\"OSS-Administrator\",\"PolicyType\":\"Custom\"}]},\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn list_policies_for_user() {
     >(
         "Ram 2015-05-01 ListPoliciesForUser",
         "{\"Policies\":{\"Policy\":[{\"AttachDate\":\"2015-01-23T12:33:18Z\",\"DefaultVersion\":\"v1\",\"Description\":\"OSS管理员权限\",\"PolicyName\":\"OSS-Administrator\",\"PolicyType\":\"Custom\"}]},\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn list_policy_versions() {
     >(
         "Ram 2015-05-01 ListPolicyVersions",
         "{\"PolicyVersions\":{\"PolicyVersion\":[{\"CreateDate\":\"2015-02-26T01:25:52Z\",\"IsDefaultVersion\":false,\"PolicyDocument\":\"{ \\\"Statement\\\": [{ \\\"Action\\\": [\\\"oss:*\\\"], \\\"Effect\\\": \\\"Allow\\\", \\\"Resource\\\": [\\\"acs:oss:*:*:*\\\"]}], \\\"Version\\\": \\\"1\\\"}\",\"VersionId\":\"v3\"}]},\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn list_roles() {
     >(
         "Ram 2015-05-01 ListRoles",
         "{\"IsTruncated\":true,\"Marker\":\"EXAMPLE\",\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\",\"Roles\":{\"Role\":[{\"Arn\":\"acs:ram::123456789012****:role/ECSAdmin\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"Description\":\"ECS管理角色\",\"MaxSessionDuration\":3600,\"RoleId\":\"901234567890****\",\"RoleName\":\"ECSAdmin\",\"Tags\":{\"Tag\":[{\"TagKey\":\"owner\",\"TagValue\":\"alice\"}]},\"UpdateDate\":\"2015-01-23T12:33:18Z\"}]}}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn list_tag_resources() {
     >(
         "Ram 2015-05-01 ListTagResources",
         "{\"NextToken\":\"GY/oWREsOP1bPHGcHGrXfYX7UG1k9KqWFYThNDPx1UX26PbWOIu2CMqqiMr68H/K\",\"RequestId\":\"5CCE804C-6450-49A7-B1DB-2460F7A97416\",\"TagResources\":[{\"ResourceName\":\"role1\",\"ResourceType\":\"role\",\"TagKey\":\"t1\",\"TagValue\":\"v1\"}]}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn list_users() {
     >(
         "Ram 2015-05-01 ListUsers",
         "{\"IsTruncated\":true,\"Marker\":\"EXAMPLE\",\"RequestId\":\"4B450CA1-36E8-4AA2-8461-86B42BF4CC4E\",\"Users\":{\"User\":[{\"Comments\":\"这是一位云计算工程师\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DisplayName\":\"张*\",\"Email\":\"zhangq****@example.com\",\"MobilePhone\":\"86-1860000****\",\"UpdateDate\":\"2015-01-23T12:33:18Z\",\"UserId\":\"20732900249392****\",\"UserName\":\"zhangq****\"}]}}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn list_users_for_group() {
     >(
         "Ram 2015-05-01 ListUsersForGroup",
         "{\"IsTruncated\":true,\"Marker\":\"EXAMPLE\",\"RequestId\":\"4B450CA1-36E8-4AA2-8461-86B42BF4CC4E\",\"Users\":{\"User\":[{\"DisplayName\":\"Alice\",\"JoinDate\":\"2015-01-23T12:33:18Z\",\"UserName\":\"Alice\"}]}}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn list_virtual_mfa_devices() {
     >(
         "Ram 2015-05-01 ListVirtualMFADevices",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"VirtualMFADevices\":{\"VirtualMFADevice\":[{\"ActivateDate\":\"2015-02-18T17:22:08Z\",\"SerialNumber\":\"acs:ram::123456789012****:mfa/device002\",\"User\":{\"DisplayName\":\"张*\",\"UserId\":\"122748924538****\",\"UserName\":\"zhangq****\"}}]}}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn remove_user_from_group() {
     >(
         "Ram 2015-05-01 RemoveUserFromGroup",
         "{\"RequestId\":\"A07EF215-B9B3-8CB2-2899-3F9575C6E320\"}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn set_account_alias() {
     >(
         "Ram 2015-05-01 SetAccountAlias",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn set_default_policy_version() {
     >(
         "Ram 2015-05-01 SetDefaultPolicyVersion",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn set_password_policy() {
     >(
         "Ram 2015-05-01 SetPasswordPolicy",
         "{\"PasswordPolicy\":{\"HardExpiry\":false,\"MaxLoginAttemps\":5,\"MaxPasswordAge\":0,\"MinimumPasswordLength\":12,\"PasswordReusePrevention\":0,\"RequireLowercaseCharacters\":true,\"RequireNumbers\":true,\"RequireSymbols\":true,\"RequireUppercaseCharacters\":true},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn set_security_preference() {
     >(
         "Ram 2015-05-01 SetSecurityPreference",
         "{\"RequestId\":\"A978915D-F279-4CA0-A89B-9A71219FFB3E\",\"SecurityPreference\":{\"AccessKeyPreference\":{\"AllowUserToManageAccessKeys\":false},\"LoginProfilePreference\":{\"AllowUserToChangePassword\":true,\"EnableSaveMFATicket\":false,\"LoginNetworkMasks\":\"10.0.0.0/8\",\"LoginSessionDuration\":6},\"MFAPreference\":{\"AllowUserToManageMFADevices\":false},\"PublicKeyPreference\":{\"AllowUserToManagePublicKeys\":false}}}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn tag_resources() {
     >(
         "Ram 2015-05-01 TagResources",
         "{\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn unbind_mfa_device() {
     >(
         "Ram 2015-05-01 UnbindMFADevice",
         "{\"MFADevice\":{\"SerialNumber\":\"acs:ram::123456789012****:mfa/device002\"},\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn untag_resources() {
     >(
         "Ram 2015-05-01 UntagResources",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn update_access_key() {
     >(
         "Ram 2015-05-01 UpdateAccessKey",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn update_group() {
     >(
         "Ram 2015-05-01 UpdateGroup",
         "{\"Group\":{\"Comments\":\"开发团队\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"GroupId\":\"g-FpMEHiMysofp****\",\"GroupName\":\"NewDev-Team\",\"UpdateDate\":\"2015-01-23T12:33:18Z\"},\"RequestId\":\"EC6647CC-0A36-EC7A-BA72-CC81BF3DE182\"}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn update_login_profile() {
     >(
         "Ram 2015-05-01 UpdateLoginProfile",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn update_policy_description() {
     >(
         "Ram 2015-05-01 UpdatePolicyDescription",
         "{\"Policy\":{\"CreateDate\":\"2022-02-28T07:04:15Z\",\"DefaultVersion\":\"v1\",\"Description\":\"This is a test policy.\",\"PolicyName\":\"TestPolicy\",\"PolicyType\":\"Custom\",\"UpdateDate\":\"2022-02-28T07:05:37Z\"},\"RequestId\":\"7572DEBD-0ECE-518E-8682-D8CB82F8FE8E\"}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn update_role() {
     >(
         "Ram 2015-05-01 UpdateRole",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"Role\":{\"Arn\":\"acs:ram::123456789012****:role/ECSAdmin\",\"AssumeRolePolicyDocument\":\"{ \\\"Statement\\\": [ { \\\"Action\\\": \\\"sts:AssumeRole\\\", \\\"Effect\\\": \\\"Allow\\\", \\\"Principal\\\": { \\\"RAM\\\": \\\"acs:ram::123456789012****:root\\\" } } ], \\\"Version\\\": \\\"1\\\" }\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"Description\":\"ECS管理角色\",\"MaxSessionDuration\":3600,\"RoleId\":\"901234567890****\",\"RoleName\":\"ECSAdmin\",\"UpdateDate\":\"2015-01-23T12:33:18Z\"}}",
+        &[],
     );
 }
 
@@ -658,5 +723,6 @@ fn update_user() {
     >(
         "Ram 2015-05-01 UpdateUser",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"User\":{\"Comments\":\"This is a cloud computing engineer.\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DisplayName\":\"xiaoq****\",\"Email\":\"xiaoq****@example.com\",\"MobilePhone\":\"86-1860000****\",\"UpdateDate\":\"2015-02-11T03:15:21Z\",\"UserId\":\"122748924538****\",\"UserName\":\"xiaoq****\"}}",
+        &[],
     );
 }

@@ -8,6 +8,7 @@ fn accept_handshake() {
     >(
         "ResourceManager 2020-03-31 AcceptHandshake",
         "{\"Handshake\":{\"CreateTime\":\"2021-01-06T02:15:40Z\",\"ExpireTime\":\"2021-01-20T02:15:40Z\",\"HandshakeId\":\"h-Ih8IuPfvV0t0****\",\"MasterAccountId\":\"151266687691****\",\"MasterAccountName\":\"CompanyA\",\"ModifyTime\":\"2021-01-06T02:16:40Z\",\"Note\":\"欢迎您加入\",\"ResourceDirectoryId\":\"rd-3G****\",\"Status\":\"Accepted\",\"TargetEntity\":\"177242285274****\",\"TargetType\":\"Account\"},\"RequestId\":\"5828C836-3286-49A6-9006-15231BB19342\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn attach_control_policy() {
     >(
         "ResourceManager 2020-03-31 AttachControlPolicy",
         "{\"RequestId\":\"95060F1D-6990-4645-8920-A81D1BBFE992\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn attach_policy() {
     >(
         "ResourceManager 2020-03-31 AttachPolicy",
         "{\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn bind_secure_mobile_phone() {
     >(
         "ResourceManager 2020-03-31 BindSecureMobilePhone",
         "{\"RequestId\":\"0217AFEB-5318-56D4-B167-1933D83EDF3F\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn cancel_change_account_email() {
     >(
         "ResourceManager 2020-03-31 CancelChangeAccountEmail",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn cancel_create_cloud_account() {
     >(
         "ResourceManager 2020-03-31 CancelCreateCloudAccount",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn cancel_handshake() {
     >(
         "ResourceManager 2020-03-31 CancelHandshake",
         "{\"Handshake\":{\"CreateTime\":\"2018-08-10T09:55:41Z\",\"ExpireTime\":\"2018-08-24T09:55:41Z\",\"HandshakeId\":\"h-ycm4rp****\",\"MasterAccountId\":\"172841235500****\",\"MasterAccountName\":\"Alice\",\"ModifyTime\":\"2018-08-10T09:55:41Z\",\"Note\":\"欢迎您加入\",\"ResourceDirectoryId\":\"h-ycm4rp****\",\"Status\":\"Cancelled\",\"TargetEntity\":\"someone@example.com\",\"TargetType\":\"Email\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn cancel_promote_resource_account() {
     >(
         "ResourceManager 2020-03-31 CancelPromoteResourceAccount",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn change_account_email() {
     >(
         "ResourceManager 2020-03-31 ChangeAccountEmail",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn check_account_delete() {
     >(
         "ResourceManager 2020-03-31 CheckAccountDelete",
         "{\"RequestId\":\"7CDDDCEF-CDFD-0825-B7D7-217BE0897B22\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_auto_grouping_rule() {
     >(
         "ResourceManager 2020-03-31 CreateAutoGroupingRule",
         "{\"RequestId\":\"F7701451-340B-5CB3-AEA7-7D831F7F38C0\",\"RuleId\":\"gr-acfo******hy6a\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_cloud_account() {
     >(
         "ResourceManager 2020-03-31 CreateCloudAccount",
         "{\"Account\":{\"AccountId\":\"12323344****\",\"AccountName\":\"someone@example.com\",\"DisplayName\":\"admin-****\",\"FolderId\":\"fd-bVaRIG****\",\"JoinMethod\":\"created\",\"ModifyTime\":\"2015-01-23T12:33:18Z\",\"RecordId\":\"06950264-3f0d-4ca9-82dd-6ee7a3d3****\",\"ResourceDirectoryId\":\"rd-k3****\",\"Status\":\"CreateVerifying\",\"Type\":\"CloudAccount\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_control_policy() {
     >(
         "ResourceManager 2020-03-31 CreateControlPolicy",
         "{\"ControlPolicy\":{\"AttachmentCount\":\"0\",\"CreateDate\":\"2021-03-18T09:24:19Z\",\"Description\":\"ExampleControlPolicy\",\"EffectScope\":\"RAM\",\"PolicyId\":\"cp-jExXAqIYkwHN****\",\"PolicyName\":\"ExampleControlPolicy\",\"PolicyType\":\"Custom\",\"UpdateDate\":\"2021-03-18T09:24:19Z\"},\"RequestId\":\"776B05B3-A0B0-464B-A191-F4E1119A94B2\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_folder() {
     >(
         "ResourceManager 2020-03-31 CreateFolder",
         "{\"Folder\":{\"CreateTime\":\"2019-02-19T09:34:50.757Z\",\"FolderId\":\"fd-u8B321****\",\"FolderName\":\"rdFolder\",\"ParentFolderId\":\"r-b1****\"},\"RequestId\":\"C2CBCA30-C8DD-423E-B4AD-4FB694C9180C\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_policy() {
     >(
         "ResourceManager 2020-03-31 CreatePolicy",
         "{\"Policy\":{\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DefaultVersion\":\"v1\",\"Description\":\"OSS管理员权限\",\"PolicyName\":\"OSS-Administrator\",\"PolicyType\":\"Custom\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn create_policy_version() {
     >(
         "ResourceManager 2020-03-31 CreatePolicyVersion",
         "{\"PolicyVersion\":{\"CreateDate\":\"2015-01-23T12:33:18\",\"IsDefaultVersion\":false,\"VersionId\":\"v3\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn create_resource_account() {
     >(
         "ResourceManager 2020-03-31 CreateResourceAccount",
         "{\"Account\":{\"AccountId\":\"112730938585****\",\"AccountName\":\"alice@rd-3g****.aliyunid.com\",\"DisplayName\":\"Dev\",\"FolderId\":\"fd-r23M55****\",\"JoinMethod\":\"created\",\"JoinTime\":\"2020-12-31T03:37:39.456Z\",\"ModifyTime\":\"2020-12-31T03:37:39.456Z\",\"ResourceDirectoryId\":\"rd-3G****\",\"Status\":\"CreateSuccess\",\"Type\":\"ResourceAccount\"},\"RequestId\":\"B356A415-D860-43E5-865A-E2193D62BBD6\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn create_resource_group() {
     >(
         "ResourceManager 2020-03-31 CreateResourceGroup",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"ResourceGroup\":{\"AccountId\":\"151266687691****\",\"CreateDate\":\"2021-06-05T14:39:13+08:00\",\"DisplayName\":\"my-project\",\"Id\":\"rg-9gLOoK****\",\"Name\":\"my-project\",\"RegionStatuses\":{\"RegionStatus\":[{\"RegionId\":\"cn-qingdao\",\"Status\":\"Creating\"}]},\"Status\":\"Creating\"}}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn create_role() {
     >(
         "ResourceManager 2020-03-31 CreateRole",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"Role\":{\"Arn\":\"acs:ram::123456789012****:role/ECSAdmin\",\"AssumeRolePolicyDocument\":\"{ \\\\\\\"Statement\\\\\\\": [ { \\\\\\\"Action\\\\\\\": \\\\\\\"sts:AssumeRole\\\\\\\", \\\\\\\"Effect\\\\\\\": \\\\\\\"Allow\\\\\\\", \\\\\\\"Principal\\\\\\\": { \\\\\\\"RAM\\\\\\\": \\\\\\\"acs:ram::12345678901234****:root\\\\\\\" } } ], \\\\\\\"Version\\\\\\\": \\\\\\\"1\\\\\\\" }\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"Description\":\"ECS管理角色\",\"MaxSessionDuration\":3600,\"RoleId\":\"90123456789****\",\"RoleName\":\"ECSAdmin\",\"RolePrincipalName\":\"ECSAdmin@role.123456.onaliyunservice.com\"}}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn create_service_linked_role() {
     >(
         "ResourceManager 2020-03-31 CreateServiceLinkedRole",
         "{\"RequestId\":\"FE58D7CF-03BC-432A-B42D-BC3390C8C2E1\",\"Role\":{\"Arn\":\"acs:ram::177242285274****:role/aliyunserviceroleforpolardb\",\"AssumeRolePolicyDocument\":\"{\\\\\\\"Statement\\\\\\\":[{\\\\\\\"Action\\\\\\\":\\\\\\\"sts:AssumeRole\\\\\\\",\\\\\\\"Effect\\\\\\\":\\\\\\\"Allow\\\\\\\",\\\\\\\"Principal\\\\\\\":{\\\\\\\"Service\\\\\\\":[\\\\\\\"polardb.aliyuncs.com\\\\\\\"]}}],\\\\\\\"Version\\\\\\\":\\\\\\\"1\\\\\\\"}\",\"CreateDate\":\"2020-06-30T08:14:16Z\",\"Description\":\"Service Linked Role for PolarDB. PolarDB will use this role to access your resources in other services.\",\"IsServiceLinkedRole\":true,\"RoleId\":\"32833240981067****\",\"RoleName\":\"AliyunServiceRoleForPolarDB\",\"RolePrincipalName\":\"AliyunServiceRoleForPolarDB@role.test.onaliyunservice.com\"}}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn decline_handshake() {
     >(
         "ResourceManager 2020-03-31 DeclineHandshake",
         "{\"Handshake\":{\"CreateTime\":\"2018-08-10T09:55:41Z\",\"ExpireTime\":\"2018-08-10T09:55:41Z\",\"HandshakeId\":\"h-ycm4rp****\",\"MasterAccountId\":\"172841235500****\",\"MasterAccountName\":\"Alice\",\"ModifyTime\":\"2018-08-10T09:55:41Z\",\"Note\":\"欢迎您加入\",\"ResourceDirectoryId\":\"rd-abcdef****\",\"Status\":\"Declined\",\"TargetEntity\":\"someone@example.com\",\"TargetType\":\"Email\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn delete_account() {
     >(
         "ResourceManager 2020-03-31 DeleteAccount",
         "{\"DeletionType\":\"0\",\"RequestId\":\"009429F8-C1C0-5872-B674-A6C2333B9647\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn delete_auto_grouping_rule() {
     >(
         "ResourceManager 2020-03-31 DeleteAutoGroupingRule",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn delete_control_policy() {
     >(
         "ResourceManager 2020-03-31 DeleteControlPolicy",
         "{\"RequestId\":\"C8541E06-B207-46BF-92C9-DC8DE4609D75\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn delete_folder() {
     >(
         "ResourceManager 2020-03-31 DeleteFolder",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn delete_policy() {
     >(
         "ResourceManager 2020-03-31 DeletePolicy",
         "{\"RequestId\":\"898FAB24-7509-43EE-A287-086FE4C44394\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn delete_policy_version() {
     >(
         "ResourceManager 2020-03-31 DeletePolicyVersion",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn delete_resource_group() {
     >(
         "ResourceManager 2020-03-31 DeleteResourceGroup",
         "{\"RequestId\":\"1C488B66-B819-4D14-8711-C4EAAA13AC01\",\"ResourceGroup\":{\"AccountId\":\"123456789****\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DisplayName\":\"my-project\",\"Id\":\"rg-9gLOoK****\",\"Name\":\"my-project\",\"RegionStatuses\":{\"RegionStatus\":[{\"RegionId\":\"cn-qingdao\",\"Status\":\"PendingDelete\"}]},\"Status\":\"PendingDelete\"}}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn delete_role() {
     >(
         "ResourceManager 2020-03-31 DeleteRole",
         "{\"RequestId\":\"898FAB24-7509-43EE-A287-086FE4C44394\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn delete_service_linked_role() {
     >(
         "ResourceManager 2020-03-31 DeleteServiceLinkedRole",
         "{\"DeletionTaskId\":\"task/acs-service-role/polardb.aliyuncs.com/AliyunServiceRoleForPolarDB/64c4f9cc-fac2-4692-ae1b-804ae4b9****\",\"RequestId\":\"B595E5BF-FF5F-4E7F-B95A-B90FE242FEB6\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn deregister_delegated_administrator() {
     >(
         "ResourceManager 2020-03-31 DeregisterDelegatedAdministrator",
         "{\"RequestId\":\"DF5D5C52-7BD0-40E7-94C6-23A1505038A2\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn destroy_resource_directory() {
     >(
         "ResourceManager 2020-03-31 DestroyResourceDirectory",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn detach_control_policy() {
     >(
         "ResourceManager 2020-03-31 DetachControlPolicy",
         "{\"RequestId\":\"9EA4F962-1A2E-4AFE-BE0C-B14736FC46CC\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn detach_policy() {
     >(
         "ResourceManager 2020-03-31 DetachPolicy",
         "{\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn disable_associated_transfer() {
     >(
         "ResourceManager 2020-03-31 DisableAssociatedTransfer",
         "{\"RequestId\":\"7CE0AE54-6F27-5522-A429-4C5EE8FD40C8\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn disable_auto_grouping() {
     >(
         "ResourceManager 2020-03-31 DisableAutoGrouping",
         "{\"RequestId\":\"898FAB24-7509-43EE-A287-086FE4C44394\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn disable_control_policy() {
     >(
         "ResourceManager 2020-03-31 DisableControlPolicy",
         "{\"EnablementStatus\":\"PendingDisable\",\"RequestId\":\"7C709979-451D-4C92-835D-7DDCCAA562E9\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn disable_resource_group_notification() {
     >(
         "ResourceManager 2020-03-31 DisableResourceGroupNotification",
         "{\"RequestId\":\"898FAB24-7509-43EE-A287-086FE4C44394\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn enable_associated_transfer() {
     >(
         "ResourceManager 2020-03-31 EnableAssociatedTransfer",
         "{\"RequestId\":\"2D69A58F-345C-4FDE-88E4-BF5189484114\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn enable_auto_grouping() {
     >(
         "ResourceManager 2020-03-31 EnableAutoGrouping",
         "{\"RequestId\":\"DF5D5C52-7BD0-40E7-94C6-23A1505038A2\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn enable_control_policy() {
     >(
         "ResourceManager 2020-03-31 EnableControlPolicy",
         "{\"EnablementStatus\":\"PendingEnable\",\"RequestId\":\"8CE7BD95-EFFA-4911-A1E0-BD4412697FEB\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn enable_resource_directory() {
     >(
         "ResourceManager 2020-03-31 EnableResourceDirectory",
         "{\"RequestId\":\"EC2FE94D-A4A2-51A1-A493-5C273A36C46A\",\"ResourceDirectory\":{\"CreateTime\":\"2021-12-08T02:15:31.744Z\",\"MasterAccountId\":\"507408460615****\",\"MasterAccountName\":\"alice@example.com\",\"ResourceDirectoryId\":\"rd-54****\",\"RootFolderId\":\"r-G9****\"}}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn enable_resource_group_notification() {
     >(
         "ResourceManager 2020-03-31 EnableResourceGroupNotification",
         "{\"RequestId\":\"F7701451-340B-5CB3-AEA7-7D831F7F38C0\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn get_account() {
     >(
         "ResourceManager 2020-03-31 GetAccount",
         "{\"Account\":{\"AccountId\":\"181761095690****\",\"AccountName\":\"someone@example.com\",\"DisplayName\":\"admin\",\"EmailStatus\":\"WAIT_MODIFY\",\"FolderId\":\"fd-bVaRIG****\",\"IdentityInformation\":\"aliyun-admin\",\"JoinMethod\":\"created\",\"JoinTime\":\"2015-01-23T12:33:18Z\",\"Location\":\"root/AlRd****/Z5Aa****\",\"ModifyTime\":\"2015-01-23T12:33:18Z\",\"ResourceDirectoryId\":\"rd-k3****\",\"ResourceDirectoryPath\":\"rd-k3****/r-Wm****/fd-bVaRIG****/181761095690****\",\"Status\":\"CreateSuccess\",\"Tags\":[{\"Key\":\"tag_key\",\"Value\":\"tag_value\"}],\"Type\":\"ResourceAccount\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn get_account_deletion_check_result() {
     >(
         "ResourceManager 2020-03-31 GetAccountDeletionCheckResult",
         "{\"AccountDeletionCheckResultInfo\":{\"AbandonableChecks\":[{\"CheckId\":\"NON_SP_cs\",\"CheckName\":\"容器服务\",\"Description\":\"存在云产品实例运行，请联系客服人员提工单处理。\"}],\"AllowDelete\":\"false\",\"NotAllowReason\":[{\"CheckId\":\"NON_SP_efc\",\"CheckName\":\"Enterprise finance\",\"Description\":\"This account is an Enterprise Finance associated account. Please remove the financial association of this account before deleting it.\"}],\"Status\":\"PreCheckComplete\"},\"RequestId\":\"54AC391D-4F7F-5F08-B8D3-0AECDE6EC5BD\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn get_account_deletion_status() {
     >(
         "ResourceManager 2020-03-31 GetAccountDeletionStatus",
         "{\"RdAccountDeletionStatus\":{\"AccountId\":\"169946124551****\",\"CreateTime\":\"2022-08-23T17:05:30+08:00\",\"DeletionTime\":\"2022-08-23T17:06:01+08:00\",\"DeletionType\":\"0\",\"FailReasonList\":[{\"Description\":\"****\",\"Name\":\"Others\"}],\"Status\":\"Success\"},\"RequestId\":\"8AA43293-7C8F-5730-8F2D-7F864EC092C5\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn get_auto_grouping_rule() {
     >(
         "ResourceManager 2020-03-31 GetAutoGroupingRule",
         "{\"RequestId\":\"9EA4F962-1A2E-4AFE-BE0C-B14736FC46CC\",\"Rule\":{\"CreateTime\":\"2025-01-01T10:00:00+08:00\",\"ExcludeRegionIdsScope\":\"cn-hangzhou,cn-shanghai\",\"ExcludeResourceGroupIdsScope\":\"rg-aekz******4b5ea,rg-aek2******fxykq\",\"ExcludeResourceIdsScope\":\"i-2zee******ym49kfmwis,vpc-5ts6******fnw493g849a\",\"ExcludeResourceTypesScope\":\"ecs.instance,vpc.vpc\",\"ModifyTime\":\"2025-01-01T10:00:00+08:00\",\"RegionIdsScope\":\"cn-hangzhou,cn-shanghai\",\"ResourceGroupIdsScope\":\"rg-aekz******4b5ea,rg-aek2******fxykq\",\"ResourceIdsScope\":\"i-2zee******ym49kfmwis,vpc-5ts6******fnw493g849a\",\"ResourceTypesScope\":\"ecs.instance,vpc.vpc\",\"RuleContents\":[{\"AutoGroupingScopeCondition\":\"{\\\"children\\\":[{\\\"desired\\\":\\\"{\\\\\\\"env\\\\\\\":\\\\\\\"online\\\\\\\", \\\\\\\"project\\\\\\\":\\\\\\\"A\\\\\\\"}\\\",\\\"featurePath\\\":\\\"$.tags\\\",\\\"featureSource\\\":\\\"RESOURCE\\\",\\\"operator\\\":\\\"TagMatchAll\\\"}],\\\"operator\\\":\\\"and\\\"}\",\"RuleContentId\":\"grc-acfo******fwybpq\",\"TargetResourceGroupCondition\":\"{\\\"children\\\":[{\\\"desired\\\":\\\"rg-aek2********qcy\\\",\\\"featurePath\\\":\\\"$.resourceGroupId\\\",\\\"featureSource\\\":\\\"RESOURCE\\\",\\\"operator\\\":\\\"StringEquals\\\"}],\\\"operator\\\":\\\"and\\\"}\"}],\"RuleDesc\":\"带有标签 {\\\"env\\\": \\\"online\\\"} 和 {\\\"project\\\": \\\"A\\\"} 的资源转移到资源组rg-aek2********qcy\",\"RuleId\":\"gr-acfo******hy6a\",\"RuleName\":\"A项目线上资源自动转组规则\",\"RuleType\":\"associated_transfer\"}}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn get_auto_grouping_status() {
     >(
         "ResourceManager 2020-03-31 GetAutoGroupingStatus",
         "{\"EnableExistedResourcesTransfer\":true,\"EnableStatus\":\"Enable\",\"RequestId\":\"0217AFEB-5318-56D4-B167-1933D83EDF3F\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn get_control_policy() {
     >(
         "ResourceManager 2020-03-31 GetControlPolicy",
         "{\"ControlPolicy\":{\"AttachmentCount\":\"0\",\"CreateDate\":\"2021-03-18T08:51:33Z\",\"Description\":\"ExampleControlPolicy\",\"EffectScope\":\"RAM\",\"PolicyDocument\":\"{\\\\\\\"Version\\\\\\\":\\\\\\\"1\\\\\\\",\\\\\\\"Statement\\\\\\\":[{\\\\\\\"Effect\\\\\\\":\\\\\\\"Deny\\\\\\\",\\\\\\\"Action\\\\\\\":[\\\\\\\"ram:UpdateRole\\\\\\\",\\\\\\\"ram:DeleteRole\\\\\\\",\\\\\\\"ram:AttachPolicyToRole\\\\\\\",\\\\\\\"ram:DetachPolicyFromRole\\\\\\\"],\\\\\\\"Resource\\\\\\\":\\\\\\\"acs:ram:*:*:role/ResourceDirectoryAccountAccessRole\\\\\\\"}]}\",\"PolicyId\":\"cp-SImPt8GCEwiq****\",\"PolicyName\":\"test\",\"PolicyType\":\"Custom\",\"UpdateDate\":\"2021-03-18T08:51:33Z\"},\"RequestId\":\"AB769936-CDFA-4D52-8CE2-A3581800044A\"}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn get_control_policy_enablement_status() {
     >(
         "ResourceManager 2020-03-31 GetControlPolicyEnablementStatus",
         "{\"EnablementStatus\":\"Disabled\",\"RequestId\":\"1DC39A4E-3B52-4EFE-9F93-4897D7FFA0C4\"}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn get_folder() {
     >(
         "ResourceManager 2020-03-31 GetFolder",
         "{\"Folder\":{\"CreateTime\":\"2021-06-15T06:39:08.521Z\",\"FolderId\":\"fd-Jyl5U7****\",\"FolderName\":\"Applications\",\"ParentFolderId\":\"r-Wm****\",\"ResourceDirectoryPath\":\"rd-3G****/r-Wm****/fd-Jyl5U7****\"},\"RequestId\":\"C2CBCA30-C8DD-423E-B4AD-4FB694C9180C\"}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn get_handshake() {
     >(
         "ResourceManager 2020-03-31 GetHandshake",
         "{\"Handshake\":{\"CreateTime\":\"2018-08-10T09:55:41Z\",\"ExpireTime\":\"2018-08-24T09:55:41Z\",\"HandshakeId\":\"h-ycm4rp****\",\"InvitedAccountRealName\":\"Alice\",\"MasterAccountId\":\"172841235500****\",\"MasterAccountName\":\"company@example.com\",\"MasterAccountRealName\":\"company\",\"ModifyTime\":\"2018-08-10T09:55:41Z\",\"Note\":\"欢迎您加入\",\"ResourceDirectoryId\":\"rd-abcdef****\",\"Status\":\"Pending\",\"TargetEntity\":\"someone@example.com\",\"TargetType\":\"Email\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn get_payer_for_account() {
     >(
         "ResourceManager 2020-03-31 GetPayerForAccount",
         "{\"PayerAccountId\":\"172841235500****\",\"PayerAccountName\":\"Alice\",\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn get_policy() {
     >(
         "ResourceManager 2020-03-31 GetPolicy",
         "{\"Policy\":{\"AttachmentCount\":0,\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DefaultVersion\":\"v1\",\"Description\":\"OSS管理员权限\",\"PolicyDocument\":\" { \\\"Statement\\\": [{ \\\"Action\\\": [\\\"oss:*\\\"], \\\"Effect\\\": \\\"Allow\\\", \\\"Resource\\\": [\\\"acs:oss:*:*:*\\\"]}], \\\"Version\\\": \\\"1\\\"}\",\"PolicyName\":\"OSS-Administrator\",\"PolicyType\":\"Custom\",\"UpdateDate\":\"2016-01-23T12:33:18Z\"},\"RequestId\":\"697852FB-50D7-44D9-9774-530C31EAC572\"}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn get_policy_version() {
     >(
         "ResourceManager 2020-03-31 GetPolicyVersion",
         "{\"PolicyVersion\":{\"CreateDate\":\"2015-01-23T12:33:18Z\",\"IsDefaultVersion\":false,\"PolicyDocument\":\"{ \\\\\\\"Statement\\\\\\\": [{ \\\\\\\"Action\\\\\\\": [\\\\\\\"oss:*\\\\\\\"], \\\\\\\"Effect\\\\\\\": \\\\\\\"Allow\\\\\\\", \\\\\\\"Resource\\\\\\\": [\\\\\\\"acs:oss:*:*:*\\\\\\\"]}], \\\\\\\"Version\\\\\\\": \\\\\\\"1\\\\\\\"}\",\"VersionId\":\"v3\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn get_resource_directory() {
     >(
         "ResourceManager 2020-03-31 GetResourceDirectory",
         "{\"RequestId\":\"CD76D376-2517-4924-92C5-DBC52262F93A\",\"ResourceDirectory\":{\"ControlPolicyStatus\":\"Enabled\",\"CreateTime\":\"2019-02-18T15:32:10.473Z\",\"IdentityInformation\":\"***有限公司\",\"MasterAccountId\":\"172845045600****\",\"MasterAccountName\":\"aliyun-admin\",\"MemberDeletionStatus\":\"Enabled\",\"ResourceDirectoryId\":\"rd-St****\",\"RootFolderId\":\"r-Zo****\"}}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn get_resource_group() {
     >(
         "ResourceManager 2020-03-31 GetResourceGroup",
         "{\"RequestId\":\"2D69A58F-345C-4FDE-88E4-BF5189484043\",\"ResourceGroup\":{\"AccountId\":\"123456789****\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DisplayName\":\"my-project\",\"Id\":\"rg-9gLOoK****\",\"Name\":\"my-project\",\"RegionStatuses\":{\"RegionStatus\":[{\"RegionId\":\"cn-qingdao\",\"Status\":\"OK\"}]},\"Status\":\"OK\",\"Tags\":{\"Tag\":[{\"TagKey\":\"k1\",\"TagValue\":\"v1\"}]}}}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn get_resource_group_admin_setting() {
     >(
         "ResourceManager 2020-03-31 GetResourceGroupAdminSetting",
         "{\"CreatorAsAdmin\":true,\"RequestId\":\"776B05B3-A0B0-464B-A191-F4E1119A94B2\"}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn get_resource_group_notification_setting() {
     >(
         "ResourceManager 2020-03-31 GetResourceGroupNotificationSetting",
         "{\"RequestId\":\"7F70D09B-0EE5-54A6-A09A-1EBDB9297172\",\"ResourceGroupNotificationEnableStatus\":true}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn get_resource_group_resource_counts() {
     >(
         "ResourceManager 2020-03-31 GetResourceGroupResourceCounts",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\",\"ResourceCounts\":[{\"Count\":1,\"GroupByKey\":\"ResourceGroupId\",\"ResourceGroupId\":\"rg-9gLOoK****\\n\"}]}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn get_role() {
     >(
         "ResourceManager 2020-03-31 GetRole",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"Role\":{\"Arn\":\"acs:ram::123456789012****:role/ECSAdmin\",\"AssumeRolePolicyDocument\":\"{ \\\\\\\"Statement\\\\\\\": [ { \\\\\\\"Action\\\\\\\": \\\\\\\"sts:AssumeRole\\\\\\\", \\\\\\\"Effect\\\\\\\": \\\\\\\"Allow\\\\\\\", \\\\\\\"Principal\\\\\\\": { \\\\\\\"RAM\\\\\\\": \\\\\\\"acs:ram::12345678901234****:root\\\\\\\" } } ], \\\\\\\"Version\\\\\\\": \\\\\\\"1\\\\\\\" }\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"Description\":\"ECS管理角色\",\"IsServiceLinkedRole\":true,\"LatestDeletionTask\":{\"CreateDate\":\"2018-10-23T12:33:18Z\",\"DeletionTaskId\":\"ECSAdmin/cc61514b-26eb-4453-ab53-b142eb702a3d\"},\"MaxSessionDuration\":3600,\"RoleId\":\"90123456789****\",\"RoleName\":\"ECSAdmin\",\"RolePrincipalName\":\"ECSAdmin@role.123456.onaliyunservice.com\",\"UpdateDate\":\"2016-01-23T12:33:18Z\"}}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn get_service_linked_role_deletion_status() {
     >(
         "ResourceManager 2020-03-31 GetServiceLinkedRoleDeletionStatus",
         "{\"Reason\":{\"Message\":\"Service-Linked Role acs:ram::196813227629****:role/aliyunserviceroleforhdr cannot be deleted as it is in use by hdr.aliyuncs.com.\",\"RoleUsages\":{\"RoleUsage\":[{\"Region\":\"global\",\"Resources\":{\"Resource\":[\"acs:hdr::196813227629****:sitepair/s-000h0y6kld0zwk8l****\"]}}]}},\"RequestId\":\"07194EB1-DB50-4513-A51D-99B30D635AEF\",\"Status\":\"FAILED\"}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn init_resource_directory() {
     >(
         "ResourceManager 2020-03-31 InitResourceDirectory",
         "{\"RequestId\":\"CD76D376-2517-4924-92C5-DBC52262F93A\",\"ResourceDirectory\":{\"CreateTime\":\"2019-02-18T15:32:10.473Z\",\"MasterAccountId\":\"172841235500****\",\"MasterAccountName\":\"aliyun-****\",\"ResourceDirectoryId\":\"rd-Ss****\",\"RootFolderId\":\"r-Zo****\"}}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn invite_account_to_resource_directory() {
     >(
         "ResourceManager 2020-03-31 InviteAccountToResourceDirectory",
         "{\"Handshake\":{\"CreateTime\":\"2018-08-10T09:55:41Z\",\"ExpireTime\":\"2018-08-24T09:55:41Z\",\"HandshakeId\":\"h-ycm4rp****\",\"MasterAccountId\":\"172841235500****\",\"MasterAccountName\":\"Alice\",\"ModifyTime\":\"2018-08-10T09:55:41Z\",\"Note\":\"欢迎您加入\",\"ResourceDirectoryId\":\"rd-abcdef****\",\"Status\":\"Pending\",\"TargetEntity\":\"someone@example.com\",\"TargetType\":\"Email\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn list_accounts() {
     >(
         "ResourceManager 2020-03-31 ListAccounts",
         "{\"Accounts\":{\"Account\":[{\"AccountId\":\"181761095690****\",\"DisplayName\":\"test\",\"FolderId\":\"fd-QRzuim****\",\"JoinMethod\":\"created\",\"JoinTime\":\"2021-01-18T08:01:50.522Z\",\"ModifyTime\":\"2021-01-18T08:04:37.668Z\",\"ResourceDirectoryId\":\"rd-3G****\",\"ResourceDirectoryPath\":\"rd-3G****/r-Wm****/fd-QRzuim****/181761095690****\",\"Status\":\"CreateSuccess\",\"Tags\":{\"Tag\":[{\"Key\":\"tag_key\",\"Value\":\"tag_value\"}]},\"Type\":\"ResourceAccount\"}]},\"PageNumber\":1,\"PageSize\":5,\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn list_accounts_for_parent() {
     >(
         "ResourceManager 2020-03-31 ListAccountsForParent",
         "{\"Accounts\":{\"Account\":[{\"AccountId\":\"184311716100****\",\"DisplayName\":\"admin\",\"FolderId\":\"fd-bVaRIG****\",\"JoinMethod\":\"created\",\"JoinTime\":\"2015-01-23T12:33:18Z\",\"ModifyTime\":\"2015-01-23T12:33:18Z\",\"ResourceDirectoryId\":\"rd-k4****\",\"Status\":\"CreateSuccess\",\"Tags\":{\"Tag\":[{\"Key\":\"tag_key\",\"Value\":\"tag_value\"}]},\"Type\":\"ResourceAccount\"}]},\"PageNumber\":1,\"PageSize\":5,\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn list_ancestors() {
     >(
         "ResourceManager 2020-03-31 ListAncestors",
         "{\"Folders\":{\"Folder\":[{\"CreateTime\":\"2019-01-18T10:03:35.217Z\",\"FolderId\":\"r-b1****\",\"FolderName\":\"root\"}]},\"RequestId\":\"83AFBEB6-DC03-406E-9686-867461FF6698\"}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn list_associated_transfer_setting() {
     >(
         "ResourceManager 2020-03-31 ListAssociatedTransferSetting",
         "{\"AssociatedTransferSetting\":{\"AccountId\":\"121998723923****\",\"EnableExistingResourcesTransfer\":\"true\",\"RuleSettings\":[{\"AssociatedResourceType\":\"disk\",\"AssociatedService\":\"ecs\",\"MasterResourceType\":\"instance\",\"MasterService\":\"ecs\",\"Status\":\"Enable\"}],\"Status\":\"Enable\"},\"RequestId\":\"7556FD65-45D2-5C45-9FC9-A7DE831C775C\"}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn list_auto_grouping_remediations() {
     >(
         "ResourceManager 2020-03-31 ListAutoGroupingRemediations",
         "{\"MaxResults\":10,\"NextToken\":\"TGlzdFJlc291cm****\",\"Remediations\":[{\"RegionId\":\"cn-qingdao\",\"RemediationId\":\"0028d4****cfe94956ef6708a373f396fbc840e306f\",\"RemediationTime\":\"2022-01-01 00:00:00\",\"ResourceId\":\"i-uf664f66v1****drkea4\",\"ResourceType\":\"instance\",\"Service\":\"ecs\",\"TargetResourceGroupInfo\":{\"ResourceGroupDisplayName\":\"ProjectA\",\"ResourceGroupId\":\"rg-acfmygrk****wfa\"}}],\"RequestId\":\"6F959E33-7B6D-5F58-BB0B-ED616DC7C70B\"}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn list_auto_grouping_rules() {
     >(
         "ResourceManager 2020-03-31 ListAutoGroupingRules",
         "{\"MaxResults\":10,\"NextToken\":\"TGlzdFJlc291cm****\",\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\",\"Rules\":[{\"CreateTime\":\"2025-01-01T10:00:00+08:00\",\"ExcludeRegionIdsScope\":\"cn-hangzhou,cn-shanghai\",\"ExcludeResourceGroupIdsScope\":\"rg-aekz****ql4b5ea,rg-aek2****akfxykq\",\"ExcludeResourceIdsScope\":\"i-2zee******ym49kfmwis,vpc-5ts6******fnw493g849a\",\"ExcludeResourceTypesScope\":\"ecs.instance,vpc.vpc\",\"ModifyTime\":\"2025-01-01T10:00:00+08:00\",\"RegionIdsScope\":\"cn-hangzhou,cn-shanghai\",\"ResourceGroupIdsScope\":\"rg-aekz****ql4b5ea,rg-aek2****akfxykq\",\"ResourceIdsScope\":\"i-2zee******ym49kfmwis,vpc-5ts6******fnw493g849a\",\"ResourceTypesScope\":\"ecs.instance,vpc.vpc\",\"RuleContents\":[{\"AutoGroupingScopeCondition\":\"{\\\"children\\\":[{\\\"desired\\\":\\\"{\\\\\\\"env\\\\\\\":\\\\\\\"online\\\\\\\", \\\\\\\"project\\\\\\\":\\\\\\\"A\\\\\\\"}\\\",\\\"featurePath\\\":\\\"$.tags\\\",\\\"featureSource\\\":\\\"RESOURCE\\\",\\\"operator\\\":\\\"TagMatchAll\\\"}],\\\"operator\\\":\\\"and\\\"}\",\"RuleContentId\":\"grc-acfo******fwybpq\",\"TargetResourceGroupCondition\":\"{\\\"children\\\":[{\\\"desired\\\":\\\"rg-aek2********qcy\\\",\\\"featurePath\\\":\\\"$.resourceGroupId\\\",\\\"featureSource\\\":\\\"RESOURCE\\\",\\\"operator\\\":\\\"StringEquals\\\"}],\\\"operator\\\":\\\"and\\\"}\"}],\"RuleDesc\":\"带有标签 {\\\"env\\\": \\\"online\\\"} 和 {\\\"project\\\": \\\"A\\\"} 的资源转移到资源组rg-aek2********qcy\",\"RuleId\":\"gr-acfo******hy6a\\n\",\"RuleName\":\"A项目线上资源自动转组规则\",\"RuleType\":\"custom_condition\"}]}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn list_control_policies() {
     >(
         "ResourceManager 2020-03-31 ListControlPolicies",
         "{\"ControlPolicies\":{\"ControlPolicy\":[{\"AttachmentCount\":\"44\",\"CreateDate\":\"2020-08-05T06:32:24Z\",\"Description\":\"支持阿里云所有操作的系统管控策略\",\"EffectScope\":\"All\",\"PolicyId\":\"cp-FullAliyunAccess\",\"PolicyName\":\"FullAliyunAccess\",\"PolicyType\":\"System\",\"UpdateDate\":\"2020-08-05T06:32:24Z\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"9424A34C-3471-45AD-B6AB-924BBDFE42F9\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn list_control_policy_attachments_for_target() {
     >(
         "ResourceManager 2020-03-31 ListControlPolicyAttachmentsForTarget",
         "{\"ControlPolicyAttachments\":{\"ControlPolicyAttachment\":[{\"AttachDate\":\"2021-03-19T02:56:24Z\",\"Description\":\"ExampleControlPolicy\",\"EffectScope\":\"RAM\",\"PolicyId\":\"cp-jExXAqIYkwHN****\",\"PolicyName\":\"ExampleControlPolicy\",\"PolicyType\":\"Custom\"}]},\"RequestId\":\"C276B600-7B7A-49E8-938C-E16CFA955A82\"}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn list_delegated_administrators() {
     >(
         "ResourceManager 2020-03-31 ListDelegatedAdministrators",
         "{\"Accounts\":{\"Account\":[{\"AccountId\":\"138660628348****\",\"DelegationEnabledTime\":\"1616652684164\",\"DisplayName\":\"abc\",\"JoinMethod\":\"created\",\"ServicePrincipal\":\"cloudfw.aliyuncs.com\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"009C3A02-7D4B-416C-9CE7-548C91508F1E\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn list_delegated_services_for_account() {
     >(
         "ResourceManager 2020-03-31 ListDelegatedServicesForAccount",
         "{\"DelegatedServices\":{\"DelegatedService\":[{\"DelegationEnabledTime\":\"1616652684164\",\"ServicePrincipal\":\"cloudfw.aliyuncs.com\",\"Status\":\"ENABLED\"}]},\"RequestId\":\"D9C03B94-9396-4794-A74B-13DC437556A6\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn list_folders_for_parent() {
     >(
         "ResourceManager 2020-03-31 ListFoldersForParent",
         "{\"Folders\":{\"Folder\":[{\"CreateTime\":\"2015-01-23T12:33:18Z\",\"FolderId\":\"rd-evic31****\",\"FolderName\":\"project-1\"}]},\"PageNumber\":1,\"PageSize\":5,\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn list_handshakes_for_account() {
     >(
         "ResourceManager 2020-03-31 ListHandshakesForAccount",
         "{\"Handshakes\":{\"Handshake\":[{\"CreateTime\":\"2018-08-10T09:55:41Z\",\"ExpireTime\":\"2018-08-24T09:55:41Z\",\"HandshakeId\":\"h-4N57QZzCTtES****\",\"MasterAccountId\":\"172841235500****\",\"MasterAccountName\":\"CompanyA\",\"ModifyTime\":\"2018-08-10T09:55:41Z\",\"Note\":\"欢迎您加入\",\"ResourceDirectoryId\":\"rd-abcdef****\",\"Status\":\"Pending\",\"TargetEntity\":\"someone@example.com\",\"TargetType\":\"Email\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn list_handshakes_for_resource_directory() {
     >(
         "ResourceManager 2020-03-31 ListHandshakesForResourceDirectory",
         "{\"Handshakes\":{\"Handshake\":[{\"CreateTime\":\"2018-08-10T09:55:41Z\",\"ExpireTime\":\"2018-08-24T09:55:41Z\",\"HandshakeId\":\"h-ycm4rp****\",\"MasterAccountId\":\"172841235500****\",\"MasterAccountName\":\"Alice\",\"ModifyTime\":\"2018-08-10T09:55:41Z\",\"Note\":\"欢迎您加入\",\"ResourceDirectoryId\":\"rd-abcdef****\",\"Status\":\"Pending\",\"TargetEntity\":\"someone@example.com\",\"TargetType\":\"Email\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn list_policies() {
     >(
         "ResourceManager 2020-03-31 ListPolicies",
         "{\"PageNumber\":1,\"PageSize\":10,\"Policies\":{\"Policy\":[{\"AttachmentCount\":1,\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DefaultVersion\":\"v1\",\"Description\":\"OSS管理员权限\",\"PolicyName\":\"OSS-Administrator\",\"PolicyType\":\"Custom\",\"UpdateDate\":\"2016-02-11T18:39:12Z\"}]},\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn list_policy_attachments() {
     >(
         "ResourceManager 2020-03-31 ListPolicyAttachments",
         "{\"PageNumber\":1,\"PageSize\":10,\"PolicyAttachments\":{\"PolicyAttachment\":[{\"AttachDate\":\"2015-01-23T12:33:18Z\",\"Description\":\"管理员权限\",\"PolicyName\":\"AdministratorAccess\",\"PolicyType\":\"System\",\"PrincipalName\":\"alice@demo.onaliyun.com\",\"PrincipalType\":\"IMSUser\",\"ResourceGroupId\":\"rg-9gLOoK****\"}]},\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn list_policy_versions() {
     >(
         "ResourceManager 2020-03-31 ListPolicyVersions",
         "{\"PolicyVersions\":{\"PolicyVersion\":[{\"CreateDate\":\"2015-01-23T12:33:18Z\",\"IsDefaultVersion\":false,\"VersionId\":\"v3\"}]},\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\"}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn list_resource_group_capability() {
     >(
         "ResourceManager 2020-03-31 ListResourceGroupCapability",
         "{\"Capabilities\":[{\"ResourceType\":\"instance\",\"Service\":\"ecs\",\"SupportResourceGroupEvent\":true}],\"RequestId\":\"2CB870A2-DF0F-5338-8223-F64737FF****\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn list_resource_groups() {
     >(
         "ResourceManager 2020-03-31 ListResourceGroups",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"4B450CA1-36E8-4AA2-8461-86B42BF4CC4E\",\"ResourceGroups\":{\"ResourceGroup\":[{\"AccountId\":\"123456789****\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DisplayName\":\"my-project\",\"Id\":\"rg-9gLOoK****\",\"Name\":\"my-project\",\"Status\":\"OK\",\"Tags\":{\"Tag\":[{\"TagKey\":\"k1\",\"TagValue\":\"v1\"}]}}]},\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn list_resource_groups_with_auth_details() {
     >(
         "ResourceManager 2020-03-31 ListResourceGroupsWithAuthDetails",
         "{\"AuthDetails\":[{\"AccountScopeAuth\":true,\"AuthOfResourceGroups\":[{\"HasPermission\":true,\"ResourceGroupId\":\"rg-aekzscexx6w3u2y\"}],\"ResourceType\":\"instance\",\"Service\":\"ecs\"}],\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"4141780B-4E3D-5D2A-A8F4-44D6D34F****\",\"ResourceGroups\":[{\"AccountId\":\"123456789****\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"DisplayName\":\"my-project\",\"Id\":\"rg-9gLOoK****\",\"Name\":\"my-project\",\"Status\":\"OK\",\"Tags\":[{\"TagKey\":\"k1\",\"TagValue\":\"v1\"}]}],\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn list_resources() {
     >(
         "ResourceManager 2020-03-31 ListResources",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"Resources\":{\"Resource\":[{\"CreateDate\":\"2015-01-23T12:33:18Z\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-uPJpP****\",\"ResourceId\":\"i-23v38****\",\"ResourceType\":\"instance\",\"Service\":\"ecs\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn list_roles() {
     >(
         "ResourceManager 2020-03-31 ListRoles",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\",\"Roles\":{\"Role\":[{\"Arn\":\"acs:ram::123456789012****:role/ECSAdmin\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"Description\":\"ECS管理角色\",\"IsServiceLinkedRole\":true,\"LatestDeletionTask\":{\"CreateDate\":\"2018-10-23T12:33:18Z\",\"DeletionTaskId\":\"ECSAdmin/cc61514b-26eb-4453-ab53-b142eb70****\"},\"MaxSessionDuration\":3600,\"RoleId\":\"90123456789****\",\"RoleName\":\"ECSAdmin\",\"RolePrincipalName\":\"ECSAdmin@role.123456.onaliyunservice.com\",\"UpdateDate\":\"2016-01-23T12:33:18Z\"}]},\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn list_tag_keys() {
     >(
         "ResourceManager 2020-03-31 ListTagKeys",
         "{\"NextToken\":\"TGlzdFJlc291cm****\",\"RequestId\":\"DC09A6AA-2713-4E10-A2E9-E6C5C43A8842\",\"Tags\":[{\"Key\":\"team\"}]}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn list_tag_resources() {
     >(
         "ResourceManager 2020-03-31 ListTagResources",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"8054B059-6B36-53BF-AA45-B8C9A0ED05AB\",\"TagResources\":[{\"ResourceId\":\"rg-aekz6bre2uq****\",\"ResourceType\":\"resourcegroup\",\"TagKey\":\"k1\",\"TagValue\":\"k1\"}]}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn list_tag_values() {
     >(
         "ResourceManager 2020-03-31 ListTagValues",
         "{\"NextToken\":\"TGlzdFJlc291cm****\",\"RequestId\":\"DC09A6AA-2713-4E10-A2E9-E6C5C43A8842\",\"Tags\":[{\"Value\":\"v1\"}]}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn list_target_attachments_for_control_policy() {
     >(
         "ResourceManager 2020-03-31 ListTargetAttachmentsForControlPolicy",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"B32BD3D6-1089-41F3-8E70-E0079BC7D760\",\"TargetAttachments\":{\"TargetAttachment\":[{\"AttachDate\":\"2021-03-19T02:56:24Z\",\"TargetId\":\"fd-ZDNPiT****\",\"TargetName\":\"Dev_Department\",\"TargetType\":\"Folder\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn list_trusted_service_status() {
     >(
         "ResourceManager 2020-03-31 ListTrustedServiceStatus",
         "{\"EnabledServicePrincipals\":{\"EnabledServicePrincipal\":[{\"EnableTime\":\"2019-02-18T15:32:10.473Z\",\"ServicePrincipal\":\"config.aliyuncs.com\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"CD76D376-2517-4924-92C5-DBC52262F93A\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn lookup_resource_group_events() {
     >(
         "ResourceManager 2020-03-31 LookupResourceGroupEvents",
         "{\"Events\":[{\"ChangeType\":\"Add\",\"EventTime\":\"2025-12-04T18:35:17Z\",\"RegionId\":\"cn-qingdao\",\"ResourceGroupDisplayName\":\"ProjectA\",\"ResourceGroupId\":\"rg-acfm2sohr74****\",\"ResourceId\":\"i-wz9fpfe64****\",\"ResourceType\":\"instance\",\"Service\":\"ecs\",\"SourceResourceGroupInfo\":{\"ResourceGroupDisplayName\":\"TestGroupA\",\"ResourceGroupId\":\"rg-aekz25pfurj****\"},\"TargetResourceGroupInfo\":{\"ResourceGroupDisplayName\":\"TestGroupB\",\"ResourceGroupId\":\"rg-acfmwfrxcre****\"}}],\"NextToken\":\"TGlzdFJlc291cm****\",\"RequestId\":\"F7701451-340B-5CB3-AEA7-7D831F7F****\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn move_account() {
     >(
         "ResourceManager 2020-03-31 MoveAccount",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn move_resources() {
     >(
         "ResourceManager 2020-03-31 MoveResources",
         "{\"RequestId\":\"C00B89D3-3247-11DE-95D8-A7C01FB0AB4F\",\"Responses\":[{\"ErrorCode\":\"NoPermission\",\"ErrorMsg\":\"没权限\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"C00B89D3-3247-11DE-95D8-A7C01FB0AB4F\",\"ResourceId\":\"i-23v38****\",\"ResourceType\":\"instance\",\"Service\":\"ecs\",\"Status\":\"FAIL\"}]}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn promote_resource_account() {
     >(
         "ResourceManager 2020-03-31 PromoteResourceAccount",
         "{\"Account\":{\"AccountId\":\"12323344****\",\"AccountName\":\"someone@example.com\",\"DisplayName\":\"admin\",\"FolderId\":\"fd-bVaRIG****\",\"JoinMethod\":\"created\",\"JoinTime\":\"2015-01-23T12:33:18Z\",\"ModifyTime\":\"2015-01-23T12:33:18Z\",\"RecordId\":\"06950264-3f0d-4ca9-82dd-6ee7a3d33d6b\",\"ResourceDirectoryId\":\"rd-k3****\",\"Status\":\"PromoteVerifying\",\"Type\":\"ResourceAccount\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn register_delegated_administrator() {
     >(
         "ResourceManager 2020-03-31 RegisterDelegatedAdministrator",
         "{\"RequestId\":\"0A45FC8F-54D2-4A65-8338-25E5DEBDA304\"}",
+        &[],
     );
 }
 
@@ -958,6 +1053,7 @@ fn remove_cloud_account() {
     >(
         "ResourceManager 2020-03-31 RemoveCloudAccount",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -968,6 +1064,7 @@ fn resend_create_cloud_account_email() {
     >(
         "ResourceManager 2020-03-31 ResendCreateCloudAccountEmail",
         "{\"Account\":{\"AccountId\":\"12323344****\",\"AccountName\":\"someone@example.com\",\"DisplayName\":\"admin\",\"FolderId\":\"fd-bVaRIG****\",\"JoinMethod\":\"created\",\"JoinTime\":\"2015-01-23T12:33:18Z\",\"ModifyTime\":\"2015-01-23T12:33:18Z\",\"RecordId\":\"16950264-3f0d-4ca9-82dd-6ee7a3d3****\",\"ResourceDirectoryId\":\"rd-k3****\",\"Status\":\"CreateVerifying\",\"Type\":\"CloudAccount\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -978,6 +1075,7 @@ fn resend_promote_resource_account_email() {
     >(
         "ResourceManager 2020-03-31 ResendPromoteResourceAccountEmail",
         "{\"Account\":{\"AccountId\":\"12323344****\",\"AccountName\":\"someone@example.com\",\"DisplayName\":\"admin\",\"FolderId\":\"fd-bVaRIG****\",\"JoinMethod\":\"created\",\"JoinTime\":\"2015-01-23T12:33:18Z\",\"ModifyTime\":\"2015-01-23T12:33:18Z\",\"RecordId\":\"16950264-3f0d-4ca9-82dd-6ee7a3d3****\",\"ResourceDirectoryId\":\"rd-k3****\",\"Status\":\"PromoteVerifying\",\"Type\":\"ResourceAccount\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -988,6 +1086,7 @@ fn retry_change_account_email() {
     >(
         "ResourceManager 2020-03-31 RetryChangeAccountEmail",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -998,6 +1097,7 @@ fn send_verification_code_for_bind_secure_mobile_phone() {
     >(
         "ResourceManager 2020-03-31 SendVerificationCodeForBindSecureMobilePhone",
         "{\"ExpirationDate\":\"2021-12-17T07:38:41.747Z\",\"RequestId\":\"DCD43660-75DD-5D15-B342-1B83FCA5B913\"}",
+        &[],
     );
 }
 
@@ -1008,6 +1108,7 @@ fn send_verification_code_for_enable_rd() {
     >(
         "ResourceManager 2020-03-31 SendVerificationCodeForEnableRD",
         "{\"RequestId\":\"EC2FE94D-A4A2-51A1-A493-5C273A36C46A\"}",
+        &[],
     );
 }
 
@@ -1018,6 +1119,7 @@ fn set_default_policy_version() {
     >(
         "ResourceManager 2020-03-31 SetDefaultPolicyVersion",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -1028,6 +1130,7 @@ fn set_member_deletion_permission() {
     >(
         "ResourceManager 2020-03-31 SetMemberDeletionPermission",
         "{\"ManagementAccountId\":\"151266687691****\",\"MemberDeletionStatus\":\"Enabled\",\"RequestId\":\"C55A4CAA-9039-1DDF-91CE-FCC134513D29\",\"ResourceDirectoryId\":\"rd-3G****\"}",
+        &[],
     );
 }
 
@@ -1038,6 +1141,7 @@ fn tag_resources() {
     >(
         "ResourceManager 2020-03-31 TagResources",
         "{\"RequestId\":\"E7747EDF-EDDC-5B38-9B6A-6392B9C92B1C\"}",
+        &[],
     );
 }
 
@@ -1048,6 +1152,7 @@ fn untag_resources() {
     >(
         "ResourceManager 2020-03-31 UntagResources",
         "{\"RequestId\":\"E7747EDF-EDDC-5B38-9B6A-6392B9C92B1C\"}",
+        &[],
     );
 }
 
@@ -1058,6 +1163,7 @@ fn update_account() {
     >(
         "ResourceManager 2020-03-31 UpdateAccount",
         "{\"Account\":{\"AccountId\":\"12323344****\",\"AccountName\":\"ecs-manager@aliyun.com\",\"DisplayName\":\"admin\",\"FolderId\":\"fd-bVaRIG****\",\"JoinMethod\":\"created\",\"JoinTime\":\"2015-01-23T12:33:18Z\",\"ModifyTime\":\"2015-01-23T12:33:18Z\",\"ResourceDirectoryId\":\"rd-k3****\",\"Status\":\"CreateSuccess\",\"Type\":\"ResourceAccount\"},\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -1068,6 +1174,7 @@ fn update_associated_transfer_setting() {
     >(
         "ResourceManager 2020-03-31 UpdateAssociatedTransferSetting",
         "{\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\"}",
+        &[],
     );
 }
 
@@ -1078,6 +1185,7 @@ fn update_auto_grouping_config() {
     >(
         "ResourceManager 2020-03-31 UpdateAutoGroupingConfig",
         "{\"RequestId\":\"C2CBCA30-C8DD-423E-B4AD-4FB694C9180C\"}",
+        &[],
     );
 }
 
@@ -1088,6 +1196,7 @@ fn update_auto_grouping_rule() {
     >(
         "ResourceManager 2020-03-31 UpdateAutoGroupingRule",
         "{\"RequestId\":\"7B8A4E7D-6CFF-471D-84DF-195A7A241ECB\"}",
+        &[],
     );
 }
 
@@ -1098,6 +1207,7 @@ fn update_control_policy() {
     >(
         "ResourceManager 2020-03-31 UpdateControlPolicy",
         "{\"ControlPolicy\":{\"AttachmentCount\":\"0\",\"CreateDate\":\"2021-03-18T09:24:19Z\",\"Description\":\"ExampleControlPolicy\",\"EffectScope\":\"RAM\",\"PolicyId\":\"cp-jExXAqIYkwHN****\",\"PolicyName\":\"NewControlPolicy\",\"PolicyType\":\"Custom\",\"UpdateDate\":\"2021-03-18T10:04:55Z\"},\"RequestId\":\"2DFCE4C9-04A9-4C83-BB14-FE791275EC53\"}",
+        &[],
     );
 }
 
@@ -1108,6 +1218,7 @@ fn update_folder() {
     >(
         "ResourceManager 2020-03-31 UpdateFolder",
         "{\"Folder\":{\"CreateTime\":\"2019-02-19T09:34:50.757Z\",\"FolderId\":\"fd-u8B321****\",\"FolderName\":\"rdFolder\",\"ParentFolderId\":\"r-b1****\"},\"RequestId\":\"C2CBCA30-C8DD-423E-B4AD-4FB694C9180C\"}",
+        &[],
     );
 }
 
@@ -1118,6 +1229,7 @@ fn update_resource_group() {
     >(
         "ResourceManager 2020-03-31 UpdateResourceGroup",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"ResourceGroup\":{\"AccountId\":\"123456789****\",\"CreateDate\":\"2015-01-23T12:33:18+08:00\",\"DisplayName\":\"project\",\"Id\":\"rg-9gLOoK****\",\"Name\":\"my-project\"}}",
+        &[],
     );
 }
 
@@ -1128,6 +1240,7 @@ fn update_resource_group_admin_setting() {
     >(
         "ResourceManager 2020-03-31 UpdateResourceGroupAdminSetting",
         "{\"RequestId\":\"9B34724D-54B0-4A51-B34D-4512372FE1BE\"}",
+        &[],
     );
 }
 
@@ -1138,5 +1251,6 @@ fn update_role() {
     >(
         "ResourceManager 2020-03-31 UpdateRole",
         "{\"RequestId\":\"04F0F334-1335-436C-A1D7-6C044FE73368\",\"Role\":{\"Arn\":\"acs:ram::123456789012****:role/ECSAdmin\",\"AssumeRolePolicyDocument\":\"{ \\\\\\\"Statement\\\\\\\": [ { \\\\\\\"Action\\\\\\\": \\\\\\\"sts:AssumeRole\\\\\\\", \\\\\\\"Effect\\\\\\\": \\\\\\\"Allow\\\\\\\", \\\\\\\"Principal\\\\\\\": { \\\\\\\"RAM\\\\\\\": \\\\\\\"acs:ram::12345678901234****:root\\\\\\\" } } ], \\\\\\\"Version\\\\\\\": \\\\\\\"1\\\\\\\" }\",\"CreateDate\":\"2015-01-23T12:33:18Z\",\"Description\":\"ECS管理角色\",\"MaxSessionDuration\":3600,\"RoleId\":\"90123456789****\",\"RoleName\":\"ECSAdmin\",\"RolePrincipalName\":\"ECSAdmin@role.123456.onaliyunservice.com\",\"UpdateDate\":\"2016-01-23T12:33:18Z\"}}",
+        &[],
     );
 }

@@ -8,6 +8,7 @@ fn add_access_control_list_entry() {
     >(
         "Slb 2014-05-15 AddAccessControlListEntry",
         "{\"RequestId\":\"988CB45E-1643-48C0-87B4-928DDF77EA4\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn add_backend_servers() {
     >(
         "Slb 2014-05-15 AddBackendServers",
         "{\"BackendServers\":{\"BackendServer\":[{\"Description\":\"后端服务器\",\"ServerId\":\"i-2zej4lxhjoq1icu*****\",\"Type\":\"ecs\",\"Weight\":\"100\"}]},\"LoadBalancerId\":\"lb-2ze7o5h52g02kkzz****\",\"RequestId\":\"34B82C81-F13B-4EEB-99F6-A048C67CC830\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn add_listener_white_list_item() {
     >(
         "Slb 2014-05-15 AddListenerWhiteListItem",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn add_tags() {
     >(
         "Slb 2014-05-15 AddTags",
         "{\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34******\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn add_v_server_group_backend_servers() {
     >(
         "Slb 2014-05-15 AddVServerGroupBackendServers",
         "{\"BackendServers\":{\"BackendServer\":[{\"Description\":\"后端服务器组\",\"Port\":70,\"ServerId\":\"eni-hhshhs****\",\"Type\":\"eni\",\"Weight\":100}]},\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B******\",\"VServerGroupId\":\"rsp-cige6j******\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn create_access_control_list() {
     >(
         "Slb 2014-05-15 CreateAccessControlList",
         "{\"AclId\":\"acl-rj9xpxzcwxrukois****\",\"RequestId\":\"988CB45E-1643-48C0-87B4-928DDF77EA49\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn create_domain_extension() {
     >(
         "Slb 2014-05-15 CreateDomainExtension",
         "{\"DomainExtensionId\":\"de-bp1rp7ta19******\",\"ListenerPort\":80,\"RequestId\":\"A6E7EFC9-0938-40CA-877D-9BE******\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn create_load_balancer() {
     >(
         "Slb 2014-05-15 CreateLoadBalancer",
         "{\"Address\":\"42.XX.XX.6\",\"AddressIPVersion\":\"ipv4\",\"LoadBalancerId\":\"lb-hddhfjg****\",\"LoadBalancerName\":\"lb-bp1o94dp5i6ea****\",\"NetworkType\":\"classic\",\"OrderId\":0,\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"ResourceGroupId\":\"rg-atstuj3rto****\",\"VSwitchId\":\"vsw-255ecr****\",\"VpcId\":\"vpc-25dvzy9****\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn create_load_balancer_http_listener() {
     >(
         "Slb 2014-05-15 CreateLoadBalancerHTTPListener",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn create_load_balancer_https_listener() {
     >(
         "Slb 2014-05-15 CreateLoadBalancerHTTPSListener",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn create_load_balancer_tcp_listener() {
     >(
         "Slb 2014-05-15 CreateLoadBalancerTCPListener",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn create_load_balancer_udp_listener() {
     >(
         "Slb 2014-05-15 CreateLoadBalancerUDPListener",
         "{\"RequestId\":\"06F00FBB-3D9E-4CCE-9D43-1A6946A75556\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn create_master_slave_server_group() {
     >(
         "Slb 2014-05-15 CreateMasterSlaveServerGroup",
         "{\"MasterSlaveBackendServers\":{\"MasterSlaveBackendServer\":[{\"Description\":\"test-112\",\"Port\":82,\"ServerId\":\"i-bp1fq61enf4loa5i****\",\"ServerType\":\"Master\",\"Type\":\"ecs\",\"Weight\":100}]},\"MasterSlaveServerGroupId\":\"rsp-bp19au4******\",\"RequestId\":\"7CA4DB76-4D32-523B-822E-5C9******\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn create_rules() {
     >(
         "Slb 2014-05-15 CreateRules",
         "{\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C\",\"Rules\":{\"Rule\":[{\"RuleId\":\"rule-bp12jzy0*****\",\"RuleName\":\"Rule2\"}]}}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn create_tls_cipher_policy() {
     >(
         "Slb 2014-05-15 CreateTLSCipherPolicy",
         "{\"RequestId\":\"D7A8875F-373A-5F48-8484-25B07A61F2AF\",\"TLSCipherPolicyId\":\"tls-bp14bb1e7dll4f****\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn create_v_server_group() {
     >(
         "Slb 2014-05-15 CreateVServerGroup",
         "{\"BackendServers\":{\"BackendServer\":[{\"Description\":\"后端服务器组\",\"Port\":70,\"ServerId\":\"eni-hhshhs****\",\"Type\":\"eni\",\"Weight\":100}]},\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C\",\"VServerGroupId\":\"rsp-cige6******\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn delete_access_control_list() {
     >(
         "Slb 2014-05-15 DeleteAccessControlList",
         "{\"RequestId\":\"988CB45E-1643-48C0-87B4-928DDF77EA49\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn delete_access_logs_download_attribute() {
     >(
         "Slb 2014-05-15 DeleteAccessLogsDownloadAttribute",
         "{\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9C****\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn delete_ca_certificate() {
     >(
         "Slb 2014-05-15 DeleteCACertificate",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn delete_domain_extension() {
     >(
         "Slb 2014-05-15 DeleteDomainExtension",
         "{\"RequestId\":\"149A2470-F010-4437-BF68-343******\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn delete_load_balancer() {
     >(
         "Slb 2014-05-15 DeleteLoadBalancer",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn delete_load_balancer_listener() {
     >(
         "Slb 2014-05-15 DeleteLoadBalancerListener",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn delete_master_slave_server_group() {
     >(
         "Slb 2014-05-15 DeleteMasterSlaveServerGroup",
         "{\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn delete_rules() {
     >(
         "Slb 2014-05-15 DeleteRules",
         "{\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn delete_server_certificate() {
     >(
         "Slb 2014-05-15 DeleteServerCertificate",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn delete_tls_cipher_policy() {
     >(
         "Slb 2014-05-15 DeleteTLSCipherPolicy",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn delete_v_server_group() {
     >(
         "Slb 2014-05-15 DeleteVServerGroup",
         "{\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B******\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn describe_access_control_list_attribute() {
     >(
         "Slb 2014-05-15 DescribeAccessControlListAttribute",
         "{\"AclEntrys\":{\"AclEntry\":[{\"AclEntryComment\":\"访问控制条目。\",\"AclEntryIP\":\"192.168.0.1\"}]},\"AclId\":\"acl-bp1ut10zzvh1y8dfs****\",\"AclName\":\"doctest\",\"AddressIPVersion\":\"ipv4\",\"CreateTime\":\"2022-08-31T02:49:05Z\",\"RelatedListeners\":{\"RelatedListener\":[{\"AclType\":\"white\",\"ListenerPort\":443,\"LoadBalancerId\":\"lb-bp1qpzldlm38bnexl****\",\"Protocol\":\"https\"}]},\"RequestId\":\"C9906A1D-86F7-4C9C-A369-54DA42EF206A\",\"ResourceGroupId\":\"rg-acfmz3jksig****\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"TotalAclEntry\":200}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn describe_access_control_lists() {
     >(
         "Slb 2014-05-15 DescribeAccessControlLists",
         "{\"Acls\":{\"Acl\":[{\"AclId\":\"acl-bp1l0kk4gxce43k*****\",\"AclName\":\"rule1\",\"AddressIPVersion\":\"ipv4\",\"CreateTime\":\"2022-08-31T02:49:05Z\",\"ResourceGroupId\":\"rg-jfenfbp1lhl0****\",\"Tags\":{\"Tag\":[{\"TagKey\":\"test\",\"TagValue\":\"1\"}]}}]},\"Count\":1,\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"3CB646EF-6147-4566-A9D9-CE8FBE86F971\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn describe_access_logs_download_attribute() {
     >(
         "Slb 2014-05-15 DescribeAccessLogsDownloadAttribute",
         "{\"LogsDownloadAttributes\":{\"LogsDownloadAttribute\":[{\"LoadBalancerId\":\"lb-bp1b6c719dfa08ex*****\",\"LogProject\":\"test-log-project\",\"LogStore\":\"test-log-store\",\"LogType\":\"layer7\",\"Region\":\"cn-hangzhou\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"8B9DB03B-ED39-5DB8-9C9F-1ED5F548D61E\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn describe_available_resource() {
     >(
         "Slb 2014-05-15 DescribeAvailableResource",
         "{\"AvailableResources\":{\"AvailableResource\":[{\"MasterZoneId\":\"cn-shanghai-a\",\"SlaveZoneId\":\"cn-shanghai-b\",\"SupportResources\":{\"SupportResource\":[{\"AddressIPVersion\":\"ipv4\",\"AddressType\":\"vpc\"}]}}]},\"RequestId\":\"173B0EEA-22ED-4EE2-91F9-3A1CDDFFBBBA\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn describe_ca_certificates() {
     >(
         "Slb 2014-05-15 DescribeCACertificates",
         "{\"CACertificates\":{\"CACertificate\":[{\"CACertificateId\":\"139a00604bd-cn-east-hangzho****\",\"CACertificateName\":\"test\",\"CommonName\":\"www.example.com\",\"CreateTime\":\"2021-08-31T02:49:05Z\",\"CreateTimeStamp\":1504147745000,\"ExpireTime\":\"2024-11-21T06:04:25Z\",\"ExpireTimeStamp\":1732169065000,\"Fingerprint\":\"79:43:fb:7d:a4:7f:44:32:61:16:57:17:e3:e8:b7:36:03:57:f6:89\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"Tags\":{\"Tag\":[{\"TagKey\":\"test\",\"TagValue\":\"1\"}]}}]},\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF******\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn describe_domain_extension_attribute() {
     >(
         "Slb 2014-05-15 DescribeDomainExtensionAttribute",
         "{\"Domain\":\"www.example.com\",\"DomainExtensionId\":\"de-bp1rp******\",\"ListenerPort\":443,\"LoadBalancerId\":\"lb-bp1o95i6*****\",\"RequestId\":\"48C1B671-C6DB-4DDE-9B30-1055******\",\"ServerCertificateId\":\"231579085529123_166f82******_1714763408_709981430\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn describe_domain_extensions() {
     >(
         "Slb 2014-05-15 DescribeDomainExtensions",
         "{\"DomainExtensions\":{\"DomainExtension\":[{\"Domain\":\"www.example.com\",\"DomainExtensionId\":\"de-bp1rp7ta1****\",\"ServerCertificateId\":\"12315790****3_166f8****9_1714****08_70998****\"}]},\"RequestId\":\"48C1B671-C6DB-4DDE-9B30-1055*****\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn describe_health_status() {
     >(
         "Slb 2014-05-15 DescribeHealthStatus",
         "{\"BackendServers\":{\"BackendServer\":[{\"ListenerPort\":80,\"Port\":80,\"Protocol\":\"http\",\"ServerHealthStatus\":\"abnormal\",\"ServerId\":\"i-bp1h5u3fv54ytf***\",\"ServerIp\":\"192.XX.XX.11\"}]},\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF******\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn describe_high_defination_monitor() {
     >(
         "Slb 2014-05-15 DescribeHighDefinationMonitor",
         "{\"LogProject\":\"my-project\",\"LogStore\":\"my-log-store\",\"RequestId\":\"2F398FF5-B349-5C01-8638-8E9A0BF1DBE6\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn describe_listener_access_control_attribute() {
     >(
         "Slb 2014-05-15 DescribeListenerAccessControlAttribute",
         "{\"AccessControlStatus\":\"open_white_list\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"SourceItems\":\"192.168.XX.XX\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn describe_load_balancer_attribute() {
     >(
         "Slb 2014-05-15 DescribeLoadBalancerAttribute",
         "{\"Address\":\"42.XX.XX.6\",\"AddressIPVersion\":\"ipv4\",\"AddressType\":\"internet\",\"AutoReleaseTime\":1513947075000,\"BackendServers\":{\"BackendServer\":[{\"Description\":\"用来接收转发请求的后端服务器\",\"ServerId\":\"i-2zej4lxhjoq1icu*****\",\"ServerIp\":\"192.XX.XX.11\",\"Type\":\"ecs\",\"Weight\":90}]},\"Bandwidth\":5,\"CreateTime\":\"2017-08-31T02:49:05Z\",\"CreateTimeStamp\":1504147745000,\"DeleteProtection\":\"off\",\"EndTime\":\"2022-09-08T16:00:00Z\",\"EndTimeStamp\":3249380160000,\"InstanceChargeType\":\"PayBySpec\",\"InternetChargeType\":\"paybytraffic\",\"ListenerPorts\":{\"ListenerPort\":[80]},\"ListenerPortsAndProtocal\":{\"ListenerPortAndProtocal\":[{\"ListenerPort\":443,\"ListenerProtocal\":\"http\"}]},\"ListenerPortsAndProtocol\":{\"ListenerPortAndProtocol\":[{\"Description\":\"监听描述\",\"ForwardPort\":443,\"ListenerForward\":\"on\",\"ListenerPort\":80,\"ListenerProtocol\":\"https\"}]},\"LoadBalancerId\":\"lb-bp1b6c719dfa08ex****\",\"LoadBalancerName\":\"lb-instance-test\",\"LoadBalancerSpec\":\"slb.s1.small\",\"LoadBalancerStatus\":\"active\",\"MasterZoneId\":\"cn-hangzhou-b\",\"ModificationProtectionReason\":\"实例业务保障期\",\"ModificationProtectionStatus\":\"ConsoleProtection\",\"NetworkType\":\"vpc\",\"PayType\":\"PayOnDemand\",\"RegionId\":\"cn-hangzhou\",\"RegionIdAlias\":\"cn-hangzhou\",\"RenewalCycUnit\":\"Month\",\"RenewalDuration\":1,\"RenewalStatus\":\"AutoRenewal\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"SlaveZoneId\":\"cn-hangzhou-d\",\"Tags\":{\"Tag\":[{\"TagKey\":\"test\",\"TagValue\":\"value\"}]},\"VSwitchId\":\"vsw-255ecrwq5****\",\"VpcId\":\"vpc-25dvzy9f8****\"}",
+        &["InstanceChargeType"],
     );
 }
 
@@ -388,6 +426,7 @@ fn describe_load_balancer_http_listener_attribute() {
     >(
         "Slb 2014-05-15 DescribeLoadBalancerHTTPListenerAttribute",
         "{\"AclId\":\"acl-uf60jw******\",\"AclIds\":{\"AclId\":[\"\"]},\"AclStatus\":\"off\",\"AclType\":\"white\",\"BackendServerPort\":80,\"Bandwidth\":-1,\"Cookie\":\"testCookie\",\"CookieTimeout\":500,\"Description\":\"HTTP_80\",\"ForwardPort\":80,\"Gzip\":\"on\",\"HealthCheck\":\"on\",\"HealthCheckConnectPort\":8080,\"HealthCheckDomain\":\"www.domain.com\",\"HealthCheckHttpCode\":\"http_2xx,http_3xx\",\"HealthCheckInterval\":5,\"HealthCheckMethod\":\"get\",\"HealthCheckTimeout\":3,\"HealthCheckURI\":\"/test/index.html\",\"HealthyThreshold\":4,\"IdleTimeout\":2,\"ListenerForward\":\"on\",\"ListenerPort\":80,\"LoadBalancerId\":\"lb-bp1uaunez0uho0zf0****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"RequestTimeout\":34,\"Rules\":{\"Rule\":[{\"Domain\":\"www.example.com\",\"RuleId\":\"1234\",\"RuleName\":\"test\",\"Url\":\"/example\",\"VServerGroupId\":\"rsp-uf6w******\"}]},\"Scheduler\":\"wrr\",\"SecurityStatus\":\"on\",\"Status\":\"stopped\",\"StickySession\":\"on\",\"StickySessionType\":\"insert \",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"UnhealthyThreshold\":4,\"VServerGroupId\":\"rsp-cige6j****\",\"XForwardedFor\":\"on\",\"XForwardedFor_ClientSrcPort\":\"off\",\"XForwardedFor_SLBID\":\"on\",\"XForwardedFor_SLBIP\":\"on\",\"XForwardedFor_SLBPORT\":\"off\",\"XForwardedFor_proto\":\"on\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn describe_load_balancer_https_listener_attribute() {
     >(
         "Slb 2014-05-15 DescribeLoadBalancerHTTPSListenerAttribute",
         "{\"AclId\":\"acl-a2do9e413e0spzasx****\",\"AclIds\":{\"AclId\":[\"\"]},\"AclStatus\":\"off\",\"AclType\":\"white\",\"BackendServerPort\":8080,\"Bandwidth\":10,\"CACertificateId\":\"idkp-234-cn-test-0**\",\"Cookie\":\"testCookie\",\"CookieTimeout\":500,\"Description\":\"HTTPS_443\",\"DomainExtensions\":{\"DomainExtension\":[{\"Domain\":\"www.example.com\",\"DomainExtensionId\":\"12\",\"ServerCertificateId\":\"13344444****\"}]},\"EnableHttp2\":\"off\",\"Gzip\":\"on\",\"HealthCheck\":\"on\",\"HealthCheckConnectPort\":8080,\"HealthCheckDomain\":\"www.test.com\",\"HealthCheckHttpCode\":\"http_2xx,http_3xx\",\"HealthCheckInterval\":5,\"HealthCheckMethod\":\"get\",\"HealthCheckTimeout\":3,\"HealthCheckURI\":\"/test/index.html\",\"HealthyThreshold\":4,\"IdleTimeout\":23,\"ListenerPort\":80,\"LoadBalancerId\":\"lb-bp1mxu5r8lau****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3********\",\"RequestTimeout\":43,\"Rules\":{\"Rule\":[{\"Domain\":\"www.example.com\",\"RuleId\":\"23\",\"RuleName\":\"example\",\"Url\":\"/example\",\"VServerGroupId\":\"rsp-cige6j5e********\"}]},\"Scheduler\":\"wrr\",\"SecurityStatus\":\"on\",\"ServerCertificateId\":\"idkp-123-cn-test-0**\",\"Status\":\"stopped\",\"StickySession\":\"on\",\"StickySessionType\":\"insert\",\"TLSCipherPolicy\":\"tls_cipher_policy_1_0\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"UnhealthyThreshold\":4,\"VServerGroupId\":\"rsp-cige6j5e********\",\"XForwardedFor\":\"on\",\"XForwardedFor_ClientCertClientVerify\":\"off\",\"XForwardedFor_ClientCertFingerprint\":\"off\",\"XForwardedFor_ClientCertIssuerDN\":\"off\",\"XForwardedFor_ClientCertSubjectDN\":\"off\",\"XForwardedFor_ClientSrcPort\":\"off\",\"XForwardedFor_SLBID\":\"on\",\"XForwardedFor_SLBIP\":\"on\",\"XForwardedFor_SLBPORT\":\"off\",\"XForwardedFor_proto\":\"on\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn describe_load_balancer_listeners() {
     >(
         "Slb 2014-05-15 DescribeLoadBalancerListeners",
         "{\"Listeners\":[{\"AclId\":\"acl-a2do9e413e0spzasx****\",\"AclIds\":[\"\"],\"AclStatus\":\"off\",\"AclType\":\"white\",\"BackendServerPort\":80,\"Bandwidth\":-1,\"Description\":\"test\",\"HTTPListenerConfig\":{\"Cookie\":\"B490B5EBF6F3CD402E515D22BCDA****\",\"CookieTimeout\":500,\"ForwardPort\":80,\"Gzip\":\"on\",\"HealthCheck\":\"on\",\"HealthCheckConnectPort\":8080,\"HealthCheckDomain\":\"www.example.com\",\"HealthCheckHttpCode\":\"http_2xx,http_3xx\",\"HealthCheckHttpVersion\":\"HTTP 1.0\",\"HealthCheckInterval\":5,\"HealthCheckMethod\":\"get\",\"HealthCheckTimeout\":3,\"HealthCheckType\":\"tcp\",\"HealthCheckURI\":\"/test/index.html\",\"HealthyThreshold\":4,\"IdleTimeout\":15,\"ListenerForward\":\"on\",\"RequestTimeout\":60,\"StickySession\":\"on\",\"StickySessionType\":\"insert\",\"UnhealthyThreshold\":4,\"XForwardedFor\":\"on\",\"XForwardedFor_ClientSrcPort\":\"on\",\"XForwardedFor_SLBID\":\"on\",\"XForwardedFor_SLBIP\":\"on\",\"XForwardedFor_SLBPORT\":\"on\",\"XForwardedFor_proto\":\"on\"},\"HTTPSListenerConfig\":{\"CACertificateId\":\"idkp-234-cn-test-0****\",\"Cookie\":\"B490B5EBF6F3CD402E515D22BCDA****\",\"CookieTimeout\":500,\"EnableHttp2\":\"off\",\"Gzip\":\"on\",\"HealthCheck\":\"on\",\"HealthCheckConnectPort\":8080,\"HealthCheckDomain\":\"www.example.com\",\"HealthCheckHttpCode\":\"http_2xx,http_3xx\",\"HealthCheckHttpVersion\":\"HTTP 1.0\",\"HealthCheckInterval\":5,\"HealthCheckMethod\":\"get\",\"HealthCheckTimeout\":3,\"HealthCheckType\":\"tcp\",\"HealthCheckURI\":\"/test/index.html\",\"HealthyThreshold\":4,\"IdleTimeout\":15,\"RequestTimeout\":60,\"ServerCertificateId\":\"idkp-123-cn-test-0****\",\"StickySession\":\"on\",\"StickySessionType\":\"insert\",\"TLSCipherPolicy\":\"tls_cipher_policy_1_0\",\"UnhealthyThreshold\":4,\"XForwardedFor\":\"on\",\"XForwardedFor_ClientCertClientVerify\":\"off\",\"XForwardedFor_ClientCertFingerprint\":\"off\",\"XForwardedFor_ClientCertIssuerDN\":\"off\",\"XForwardedFor_ClientCertSubjectDN\":\"off\",\"XForwardedFor_ClientSrcPort\":\"off\",\"XForwardedFor_SLBID\":\"on\",\"XForwardedFor_SLBIP\":\"on\",\"XForwardedFor_SLBPORT\":\"off\",\"XForwardedFor_proto\":\"on\"},\"ListenerPort\":80,\"ListenerProtocol\":\"http\",\"LoadBalancerId\":\"lb-bp1b6c719dfa****\",\"Scheduler\":\"wrr\",\"Status\":\"running\",\"TCPListenerConfig\":{\"ConnectionDrain\":\"off\",\"ConnectionDrainTimeout\":300,\"EstablishedTimeout\":500,\"HealthCheck\":\"on\",\"HealthCheckConnectPort\":8080,\"HealthCheckConnectTimeout\":100,\"HealthCheckDomain\":\"www.example.com\",\"HealthCheckHttpCode\":\"http_2xx,http_3xx\",\"HealthCheckInterval\":5,\"HealthCheckMethod\":\"get\",\"HealthCheckType\":\"tcp\",\"HealthCheckURI\":\"/test/index.html\",\"HealthyThreshold\":4,\"MasterSlaveServerGroupId\":\"rsp-0bfucw*****\",\"PersistenceTimeout\":0,\"ProxyProtocolV2Enabled\":\"false\",\"UnhealthyThreshold\":4},\"Tags\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}],\"UDPListenerConfig\":{\"ConnectionDrain\":\"off\",\"ConnectionDrainTimeout\":300,\"HealthCheck\":\"on\",\"HealthCheckConnectPort\":8080,\"HealthCheckConnectTimeout\":100,\"HealthCheckExp\":\"ok\",\"HealthCheckInterval\":5,\"HealthCheckReq\":\"hello\",\"HealthyThreshold\":4,\"MasterSlaveServerGroupId\":\"rsp-0bfucw****\",\"ProxyProtocolV2Enabled\":\"false\",\"UnhealthyThreshold\":4},\"VServerGroupId\":\"rsp-cige6j****\"}],\"MaxResults\":50,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn describe_load_balancer_tcp_listener_attribute() {
     >(
         "Slb 2014-05-15 DescribeLoadBalancerTCPListenerAttribute",
         "{\"AclId\":\"acl-uf60jwfi******\",\"AclIds\":{\"AclId\":[\"\"]},\"AclStatus\":\"off\",\"AclType\":\"white\",\"BackendServerPort\":443,\"Bandwidth\":-1,\"ConnectionDrain\":\"off\",\"ConnectionDrainTimeout\":300,\"Description\":\"TCP_80\",\"EstablishedTimeout\":500,\"HealthCheck\":\"on\",\"HealthCheckConnectPort\":8080,\"HealthCheckConnectTimeout\":100,\"HealthCheckDomain\":\"www.domain.com\",\"HealthCheckHttpCode\":\"http_2xx\",\"HealthCheckInterval\":5,\"HealthCheckMethod\":\"tcp\",\"HealthCheckType\":\"tcp\",\"HealthCheckURI\":\"/test/index.html\",\"HealthyThreshold\":4,\"ListenerPort\":110,\"LoadBalancerId\":\"lb-bp1ygod3yctvg1y****\",\"MasterSlaveServerGroupId\":\"rsp-0bfucw****\",\"PersistenceTimeout\":0,\"ProxyProtocolV2Enabled\":false,\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"Scheduler\":\"wrr\",\"Status\":\"stopped\",\"SynProxy\":\"disable\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"UnhealthyThreshold\":4,\"VServerGroupId\":\"rsp-cige6******8\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn describe_load_balancer_udp_listener_attribute() {
     >(
         "Slb 2014-05-15 DescribeLoadBalancerUDPListenerAttribute",
         "{\"AclId\":\"acl-uf60jwfiv6******\",\"AclIds\":{\"AclId\":[\"\"]},\"AclStatus\":\"off\",\"AclType\":\"white\",\"BackendServerPort\":90,\"Bandwidth\":-1,\"Description\":\"UDP_80\",\"HealthCheck\":\"on\",\"HealthCheckConnectPort\":8080,\"HealthCheckConnectTimeout\":100,\"HealthCheckExp\":\"ok\",\"HealthCheckInterval\":5,\"HealthCheckReq\":\"hello\",\"HealthyThreshold\":4,\"ListenerPort\":53,\"LoadBalancerId\":\"lb-bp1rtfnodmywb43e*****\",\"MasterSlaveServerGroupId\":\"rsp-0bfucw****\",\"ProxyProtocolV2Enabled\":false,\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"Scheduler\":\"wrr\",\"Status\":\"stopped\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"UnhealthyThreshold\":4,\"VServerGroupId\":\"rsp-cige6j****\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn describe_load_balancers() {
     >(
         "Slb 2014-05-15 DescribeLoadBalancers",
         "{\"LoadBalancers\":{\"LoadBalancer\":[{\"Address\":\"100.XX.XX.28\",\"AddressIPVersion\":\"ipv4\",\"AddressType\":\"intranet\",\"Bandwidth\":-1,\"CreateTime\":\"2021-12-02T02:49:05Z\",\"CreateTimeStamp\":1504147745000,\"DeleteProtection\":\"off\",\"InstanceChargeType\":\"PayBySpec\",\"InternetChargeType\":\"3\",\"InternetChargeTypeAlias\":\"paybybandwidth\",\"LoadBalancerId\":\"lb-bp1b6c719dfa****\",\"LoadBalancerName\":\"lb-bp1o94dp5i6ea****\",\"LoadBalancerSpec\":\"slb.s1.small\",\"LoadBalancerStatus\":\"active\",\"MasterZoneId\":\"cn-hangzhou-b\",\"ModificationProtectionReason\":\"ManagedInstance\",\"ModificationProtectionStatus\":\"ConsoleProtection\",\"NetworkType\":\"vpc\",\"PayType\":\"PayOnDemand\",\"RegionId\":\"cn-hangzhou\",\"RegionIdAlias\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-atstuj3r****\",\"SlaveZoneId\":\"cn-hangzhou-d\",\"Tags\":{\"Tag\":[{\"TagKey\":\"testkey\",\"TagValue\":\"testvalue\"}]},\"VSwitchId\":\"vsw-255ecr****\",\"VpcId\":\"vpc-25dvzy9f8****\"}]},\"PageNumber\":1,\"PageSize\":50,\"RequestId\":\"8B9DB03B-ED39-5DB8-9C9F-1ED5F548D61E\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn describe_master_slave_server_group_attribute() {
     >(
         "Slb 2014-05-15 DescribeMasterSlaveServerGroupAttribute",
         "{\"CreateTime\":\"2022-12-02T02:49:05Z\",\"LoadBalancerId\":\"lb-14fadafw4343a******\",\"MasterSlaveBackendServers\":{\"MasterSlaveBackendServer\":[{\"Description\":\"主备服务器组描述。\",\"Port\":90,\"ServerId\":\"eni-hhshhs****\",\"ServerType\":\"Slave\",\"Type\":\"eni\",\"Weight\":100}]},\"MasterSlaveServerGroupId\":\"rsp-cige6******\",\"MasterSlaveServerGroupName\":\"Group1\",\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B0******\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]}}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn describe_master_slave_server_groups() {
     >(
         "Slb 2014-05-15 DescribeMasterSlaveServerGroups",
         "{\"MasterSlaveServerGroups\":{\"MasterSlaveServerGroup\":[{\"AssociatedObjects\":{\"Listeners\":{\"Listener\":[{\"Port\":80,\"Protocol\":\"tcp\"}]}},\"CreateTime\":\"2022-12-02T02:49:05Z\",\"MasterSlaveServerGroupId\":\"rsp-0bfuc******\",\"MasterSlaveServerGroupName\":\"Group3\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]}}]},\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn describe_regions() {
     >(
         "Slb 2014-05-15 DescribeRegions",
         "{\"Regions\":{\"Region\":[{\"LocalName\":\"华北2（北京）\",\"RegionEndpoint\":\"slb.aliyuncs.com\",\"RegionId\":\"cn-beijing\"}]},\"RequestId\":\"1651FBB6-4FBF-49FF-A9F5-DF5D696C7EC6\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn describe_rule_attribute() {
     >(
         "Slb 2014-05-15 DescribeRuleAttribute",
         "{\"Cookie\":\"wwe\",\"CookieTimeout\":12,\"Domain\":\"www.example.com\",\"HealthCheck\":\"off\",\"HealthCheckConnectPort\":23,\"HealthCheckDomain\":\"www.example.com\",\"HealthCheckHttpCode\":\"http_3xx \",\"HealthCheckInterval\":34,\"HealthCheckTimeout\":34,\"HealthCheckURI\":\"/rest\",\"HealthyThreshold\":2,\"ListenerPort\":\"90\",\"ListenerSync\":\"off\",\"LoadBalancerId\":\"lb-bp1ca0zt07t934wxe****\",\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C\",\"RuleId\":\"rule-hfgnd*****\",\"RuleName\":\"Rule1\",\"Scheduler\":\"wrr\",\"StickySession\":\"off\",\"StickySessionType\":\"insert\",\"UnhealthyThreshold\":3,\"Url\":\"/cache\",\"VServerGroupId\":\"rsp-cige6j****\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn describe_rules() {
     >(
         "Slb 2014-05-15 DescribeRules",
         "{\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C\",\"Rules\":{\"Rule\":[{\"Cookie\":\"23\",\"CookieTimeout\":56,\"Domain\":\"www.example.com\",\"HealthCheck\":\"off\",\"HealthCheckConnectPort\":45,\"HealthCheckDomain\":\"www.example.com\",\"HealthCheckHttpCode\":\"http_3xx\",\"HealthCheckInterval\":5,\"HealthCheckTimeout\":34,\"HealthCheckURI\":\"/example\",\"HealthyThreshold\":5,\"ListenerSync\":\"off\",\"RuleId\":\"rule-tybqi6****\",\"RuleName\":\"Rule2\",\"Scheduler\":\"wrr\",\"StickySession\":\"off\",\"StickySessionType\":\"insert\",\"UnhealthyThreshold\":2,\"Url\":\"/cache\",\"VServerGroupId\":\"rsp-6cejjzl****\"}]}}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn describe_server_certificates() {
     >(
         "Slb 2014-05-15 DescribeServerCertificates",
         "{\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"ServerCertificates\":{\"ServerCertificate\":[{\"AliCloudCertificateId\":\"7309********_15d97e7709a_71445759hr_789289731\",\"AliCloudCertificateName\":\"testcertkey\",\"CommonName\":\"www.example.com\",\"CreateTime\":\"2021-08-31T02:49:05Z\",\"CreateTimeStamp\":1504147745000,\"ExpireTime\":\"2023-01-26T23:59:59Z\",\"ExpireTimeStamp\":15041477450,\"Fingerprint\":\"68:08:1a:f8:2c:97:69:a3:a1:e6:16:41:4b:ca:4f:5d:ee:a5:ef:0d\",\"IsAliCloudCertificate\":0,\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-atstuj3rtop****\",\"ServerCertificateId\":\"123157********_166f8204689_1714763408_709981430-cn-east-hangzhou-02\",\"ServerCertificateName\":\"slb\",\"SubjectAlternativeNames\":{\"SubjectAlternativeName\":[\"[\\\"demo.aliyundoc.com\\\",\\\"example.aliyundoc.com\\\"]\"]},\"Tags\":{\"Tag\":[{\"TagKey\":\"test\",\"TagValue\":\"1\"}]}}]}}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn describe_tags() {
     >(
         "Slb 2014-05-15 DescribeTags",
         "{\"PageNumber\":1,\"PageSize\":50,\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\",\"TagSets\":{\"TagSet\":[{\"InstanceCount\":10,\"TagKey\":\"test\",\"TagValue\":\"api\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn describe_v_server_group_attribute() {
     >(
         "Slb 2014-05-15 DescribeVServerGroupAttribute",
         "{\"BackendServers\":{\"BackendServer\":[{\"Description\":\"服务器组描述。\",\"Port\":90,\"ServerId\":\"vm-233\",\"ServerIp\":\"192.XX.XX.11\",\"Type\":\"ecs\",\"Weight\":100}]},\"CreateTime\":\"2022-08-31T02:49:05Z\",\"LoadBalancerId\":\"lb-jfakd****\",\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B******\",\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"VServerGroupId\":\"rsp-cige6****\",\"VServerGroupName\":\"Group1\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn describe_v_server_groups() {
     >(
         "Slb 2014-05-15 DescribeVServerGroups",
         "{\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08******\",\"VServerGroups\":{\"VServerGroup\":[{\"AssociatedObjects\":{\"Listeners\":{\"Listener\":[{\"Port\":80,\"Protocol\":\"tcp\"}]},\"Rules\":{\"Rule\":[{\"Domain\":\"www.example.com\",\"RuleId\":\"rule-a3x3pg1******\",\"RuleName\":\"test\",\"Url\":\"/example\"}]}},\"CreateTime\":\"2022-08-31T02:49:05Z\",\"ServerCount\":1,\"Tags\":{\"Tag\":[{\"TagKey\":\"TestKey\",\"TagValue\":\"TestValue\"}]},\"VServerGroupId\":\"rsp-0bf******\",\"VServerGroupName\":\"Group3\"}]}}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn describe_zones() {
     >(
         "Slb 2014-05-15 DescribeZones",
         "{\"RequestId\":\"A48D35FF-440A-4BC0-A4A2-A9BF69B7E43A\",\"Zones\":{\"Zone\":[{\"LocalName\":\"杭州 可用区B\",\"SlaveZones\":{\"SlaveZone\":[{\"LocalName\":\"杭州 可用区G\",\"ZoneId\":\"cn-hangzhou-g\"}]},\"ZoneId\":\"cn-hangzhou-b\"}]}}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn enable_high_defination_monitor() {
     >(
         "Slb 2014-05-15 EnableHighDefinationMonitor",
         "{\"RequestId\":\"2F398FF5-B349-5C01-8638-8E9A0BF1DBE6\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn list_tls_cipher_policies() {
     >(
         "Slb 2014-05-15 ListTLSCipherPolicies",
         "{\"IsTruncated\":false,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\",\"TLSCipherPolicies\":[{\"Ciphers\":[\"ECDHE-ECDSA-AES128-SHA\"],\"CreateTime\":1608273800000,\"InstanceId\":\"tls-bp17elso1h323r****\",\"Name\":\"TLSPolicy-test****\",\"RelateListeners\":[{\"LoadBalancerId\":\"lb-bp1b6c719dfa08ex****\",\"Port\":80,\"Protocol\":\"HTTPS\"}],\"Status\":\"normal\",\"TLSVersions\":[\"TLSv1.0\"]}],\"TotalCount\":1000}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn list_tag_resources() {
     >(
         "Slb 2014-05-15 ListTagResources",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"DE65F6B7-7566-4802-9007-96F2494AC512\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"lb-bp16qjewdsunr4****\",\"ResourceType\":\"instance\",\"TagKey\":\"FinanceDept\",\"TagValue\":\"FinanceJoshua\"}]}}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn modify_high_defination_monitor() {
     >(
         "Slb 2014-05-15 ModifyHighDefinationMonitor",
         "{\"RequestId\":\"8B9DB03B-ED39-5DB8-9C9F-1ED5F548D61E\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn modify_load_balancer_instance_charge_type() {
     >(
         "Slb 2014-05-15 ModifyLoadBalancerInstanceChargeType",
         "{\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn modify_load_balancer_instance_spec() {
     >(
         "Slb 2014-05-15 ModifyLoadBalancerInstanceSpec",
         "{\"OrderId\":201429619788910,\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn modify_load_balancer_internet_spec() {
     >(
         "Slb 2014-05-15 ModifyLoadBalancerInternetSpec",
         "{\"OrderId\":0,\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn modify_load_balancer_pay_type() {
     >(
         "Slb 2014-05-15 ModifyLoadBalancerPayType",
         "{\"OrderId\":20212961978891,\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\"}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn modify_v_server_group_backend_servers() {
     >(
         "Slb 2014-05-15 ModifyVServerGroupBackendServers",
         "{\"BackendServers\":{\"BackendServer\":[{\"Description\":\"后端服务器描述。\",\"Port\":70,\"ServerId\":\"i-bp1ge5hrp****\",\"Type\":\"ecs\",\"Weight\":100}]},\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08******\",\"VServerGroupId\":\"rsp-cige6j****\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn move_resource_group() {
     >(
         "Slb 2014-05-15 MoveResourceGroup",
         "{\"RequestId\":\"18CAE30A-79CF-544C-86DB-EB36C739642E\"}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn remove_access_control_list_entry() {
     >(
         "Slb 2014-05-15 RemoveAccessControlListEntry",
         "{\"RequestId\":\"988CB45E-1643-48C0-87B4-928DDF77EA49\"}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn remove_backend_servers() {
     >(
         "Slb 2014-05-15 RemoveBackendServers",
         "{\"BackendServers\":{\"BackendServer\":[{\"Description\":\"BackendServer1\",\"ServerId\":\"i-bp1fq61enf4loa5i****\",\"Type\":\"ecs\",\"Weight\":100}]},\"LoadBalancerId\":\"lb-bp15lbk8uja8rvm4a****\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34******\"}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn remove_listener_white_list_item() {
     >(
         "Slb 2014-05-15 RemoveListenerWhiteListItem",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn remove_tags() {
     >(
         "Slb 2014-05-15 RemoveTags",
         "{\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF3******\"}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn remove_v_server_group_backend_servers() {
     >(
         "Slb 2014-05-15 RemoveVServerGroupBackendServers",
         "{\"BackendServers\":{\"BackendServer\":[{\"Port\":80,\"ServerId\":\"eni-hhshhs****\",\"Type\":\"eni\",\"Weight\":100}]},\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B0******\",\"VServerGroupId\":\"rsp-cige6j****\"}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn set_access_control_list_attribute() {
     >(
         "Slb 2014-05-15 SetAccessControlListAttribute",
         "{\"RequestId\":\"988CB45E-1643-48C0-87B4-928DDF77EA49\"}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn set_access_logs_download_attribute() {
     >(
         "Slb 2014-05-15 SetAccessLogsDownloadAttribute",
         "{\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9C****\"}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn set_backend_servers() {
     >(
         "Slb 2014-05-15 SetBackendServers",
         "{\"BackendServers\":{\"BackendServer\":[{\"Description\":\"后端服务器\",\"ServerId\":\"eni-hhshhs****\",\"Type\":\"eni\",\"Weight\":\"100\"}]},\"LoadBalancerId\":\"lb-bp1qjwo61pqz3a******\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7F******\"}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn set_ca_certificate_name() {
     >(
         "Slb 2014-05-15 SetCACertificateName",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FE7BA984\"}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn set_domain_extension_attribute() {
     >(
         "Slb 2014-05-15 SetDomainExtensionAttribute",
         "{\"RequestId\":\"149A2470-F010-4437-BF68-343******\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn set_listener_access_control_status() {
     >(
         "Slb 2014-05-15 SetListenerAccessControlStatus",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn set_load_balancer_delete_protection() {
     >(
         "Slb 2014-05-15 SetLoadBalancerDeleteProtection",
         "{\"RequestId\":\"791D8B68-AE0F-4174-AF54-088C8B3C5D54\"}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn set_load_balancer_http_listener_attribute() {
     >(
         "Slb 2014-05-15 SetLoadBalancerHTTPListenerAttribute",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn set_load_balancer_https_listener_attribute() {
     >(
         "Slb 2014-05-15 SetLoadBalancerHTTPSListenerAttribute",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn set_load_balancer_modification_protection() {
     >(
         "Slb 2014-05-15 SetLoadBalancerModificationProtection",
         "{\"RequestId\":\"791D8B68-AE0F-4174-AF54-088C8B3C5D54\"}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn set_load_balancer_name() {
     >(
         "Slb 2014-05-15 SetLoadBalancerName",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn set_load_balancer_status() {
     >(
         "Slb 2014-05-15 SetLoadBalancerStatus",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn set_load_balancer_tcp_listener_attribute() {
     >(
         "Slb 2014-05-15 SetLoadBalancerTCPListenerAttribute",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn set_load_balancer_udp_listener_attribute() {
     >(
         "Slb 2014-05-15 SetLoadBalancerUDPListenerAttribute",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn set_rule() {
     >(
         "Slb 2014-05-15 SetRule",
         "{\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C\"}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn set_server_certificate_name() {
     >(
         "Slb 2014-05-15 SetServerCertificateName",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FE7BA984\"}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn set_tls_cipher_policy_attribute() {
     >(
         "Slb 2014-05-15 SetTLSCipherPolicyAttribute",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876*******\",\"TaskId\":\"72dcd26b-f12d-4c27-b3af****-18f6aed5\"}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn set_v_server_group_attribute() {
     >(
         "Slb 2014-05-15 SetVServerGroupAttribute",
         "{\"BackendServers\":{\"BackendServer\":[{\"Description\":\"后端服务器组描述。\",\"Port\":70,\"ServerId\":\"i-bp1ek6yd7jvkx****\",\"Type\":\"ecs\",\"Weight\":100}]},\"RequestId\":\"9DEC9C28-AB05-4DDF-9A78-6B08EC9CE18C\",\"VServerGroupId\":\"rsp-cige6****\",\"VServerGroupName\":\"Group1\"}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn start_load_balancer_listener() {
     >(
         "Slb 2014-05-15 StartLoadBalancerListener",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn stop_load_balancer_listener() {
     >(
         "Slb 2014-05-15 StopLoadBalancerListener",
         "{\"RequestId\":\"CEF72CEB-54B6-4AE8-B225-F876FF7BA984\"}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn tag_resources() {
     >(
         "Slb 2014-05-15 TagResources",
         "{\"RequestId\":\"C46FF5A8-C5F0-4024-8262-B16B639225A0\"}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn untag_resources() {
     >(
         "Slb 2014-05-15 UntagResources",
         "{\"RequestId\":\"C46FF5A8-C5F0-4024-8262-B16B******\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn upload_ca_certificate() {
     >(
         "Slb 2014-05-15 UploadCACertificate",
         "{\"CACertificateId\":\"139a0******\",\"CACertificateName\":\"mycacert01\",\"CommonName\":\"example.com\",\"CreateTime\":\"2017-08-31T02:49:05Z\",\"CreateTimeStamp\":1504147745000,\"ExpireTime\":\"2024-11-21T06:04:25Z\",\"ExpireTimeStamp\":1732169065000,\"Fingerprint\":\"02:DF:AB:ED\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF******\",\"ResourceGroupId\":\"rg-atstuj3******\"}",
+        &[],
     );
 }
 
@@ -928,5 +1020,6 @@ fn upload_server_certificate() {
     >(
         "Slb 2014-05-15 UploadServerCertificate",
         "{\"AliCloudCertificateId\":\"775****\",\"AliCloudCertificateName\":\"cloudcertificate****\",\"CommonName\":\"example.com\",\"CreateTime\":\"2022-02-21T02:49:05Z\",\"CreateTimeStamp\":1504147745000,\"ExpireTime\":\"2022-10-18T23:59:59Z\",\"ExpireTimeStamp\":1504147745000,\"Fingerprint\":\"8f:7d:cb:e5:f8:c8:33:9c:17:65:c1:92:30:9e:45:55:9c:3a:85:60\",\"IsAliCloudCertificate\":0,\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"365F4154-92F6-4AE4-92F8-7FF34B540710\",\"ResourceGroupId\":\"rg-atstuj3rt****\",\"ServerCertificateId\":\"1321932713******_17f1b4b696b_1114720822_-1671******\",\"ServerCertificateName\":\"mycert01\",\"SubjectAlternativeNames\":{\"SubjectAlternativeName\":[\"[\\\"example.com\\\",\\\"www.example.com\\\"]\"]}}",
+        &[],
     );
 }

@@ -5,210 +5,210 @@
 fn apply_config_to_machine_group() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::apply_config_to_machine_group::ApplyConfigToMachineGroupResponse,
-    >("Sls 2020-12-30 ApplyConfigToMachineGroup", "{}");
+    >("Sls 2020-12-30 ApplyConfigToMachineGroup", "{}", &[]);
 }
 
 #[test]
 fn call_ai_tools() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::call_ai_tools::CallAiToolsResponse,
-    >("Sls 2020-12-30 CallAiTools", "\"\"");
+    >("Sls 2020-12-30 CallAiTools", "\"\"", &[]);
 }
 
 #[test]
 fn change_resource_group() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::change_resource_group::ChangeResourceGroupResponse,
-    >("Sls 2020-12-30 ChangeResourceGroup", "{}");
+    >("Sls 2020-12-30 ChangeResourceGroup", "{}", &[]);
 }
 
 #[test]
 fn consumer_group_heart_beat() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::consumer_group_heart_beat::ConsumerGroupHeartBeatResponse,
-    >("Sls 2020-12-30 ConsumerGroupHeartBeat", "[0]");
+    >("Sls 2020-12-30 ConsumerGroupHeartBeat", "[0]", &[]);
 }
 
 #[test]
 fn consumer_group_update_check_point() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::consumer_group_update_check_point::ConsumerGroupUpdateCheckPointResponse,
-    >("Sls 2020-12-30 ConsumerGroupUpdateCheckPoint", "{}");
+    >("Sls 2020-12-30 ConsumerGroupUpdateCheckPoint", "{}", &[]);
 }
 
 #[test]
 fn create_alert() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_alert::CreateAlertResponse,
-    >("Sls 2020-12-30 CreateAlert", "{}");
+    >("Sls 2020-12-30 CreateAlert", "{}", &[]);
 }
 
 #[test]
 fn create_annotation_data_set() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_annotation_data_set::CreateAnnotationDataSetResponse,
-    >("Sls 2020-12-30 CreateAnnotationDataSet", "{}");
+    >("Sls 2020-12-30 CreateAnnotationDataSet", "{}", &[]);
 }
 
 #[test]
 fn create_annotation_label() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_annotation_label::CreateAnnotationLabelResponse,
-    >("Sls 2020-12-30 CreateAnnotationLabel", "{}");
+    >("Sls 2020-12-30 CreateAnnotationLabel", "{}", &[]);
 }
 
 #[test]
 fn create_config() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_config::CreateConfigResponse,
-    >("Sls 2020-12-30 CreateConfig", "{}");
+    >("Sls 2020-12-30 CreateConfig", "{}", &[]);
 }
 
 #[test]
 fn create_consumer_group() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_consumer_group::CreateConsumerGroupResponse,
-    >("Sls 2020-12-30 CreateConsumerGroup", "{}");
+    >("Sls 2020-12-30 CreateConsumerGroup", "{}", &[]);
 }
 
 #[test]
 fn create_dashboard() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_dashboard::CreateDashboardResponse,
-    >("Sls 2020-12-30 CreateDashboard", "{}");
+    >("Sls 2020-12-30 CreateDashboard", "{}", &[]);
 }
 
 #[test]
 fn create_domain() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_domain::CreateDomainResponse,
-    >("Sls 2020-12-30 CreateDomain", "{}");
+    >("Sls 2020-12-30 CreateDomain", "{}", &[]);
 }
 
 #[test]
 fn create_download_job() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_download_job::CreateDownloadJobResponse,
-    >("Sls 2020-12-30 CreateDownloadJob", "{}");
+    >("Sls 2020-12-30 CreateDownloadJob", "{}", &[]);
 }
 
 #[test]
 fn create_etl() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_etl::CreateEtlResponse,
-    >("Sls 2020-12-30 CreateETL", "{}");
+    >("Sls 2020-12-30 CreateETL", "{}", &[]);
 }
 
 #[test]
 fn create_index() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_index::CreateIndexResponse,
-    >("Sls 2020-12-30 CreateIndex", "{}");
+    >("Sls 2020-12-30 CreateIndex", "{}", &[]);
 }
 
 #[test]
 fn create_log_store() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_log_store::CreateLogStoreResponse,
-    >("Sls 2020-12-30 CreateLogStore", "{}");
+    >("Sls 2020-12-30 CreateLogStore", "{}", &[]);
 }
 
 #[test]
 fn create_logging() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_logging::CreateLoggingResponse,
-    >("Sls 2020-12-30 CreateLogging", "{}");
+    >("Sls 2020-12-30 CreateLogging", "{}", &[]);
 }
 
 #[test]
 fn create_logtail_pipeline_config() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_logtail_pipeline_config::CreateLogtailPipelineConfigResponse,
-    >("Sls 2020-12-30 CreateLogtailPipelineConfig", "{}");
+    >("Sls 2020-12-30 CreateLogtailPipelineConfig", "{}", &[]);
 }
 
 #[test]
 fn create_machine_group() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_machine_group::CreateMachineGroupResponse,
-    >("Sls 2020-12-30 CreateMachineGroup", "{}");
+    >("Sls 2020-12-30 CreateMachineGroup", "{}", &[]);
 }
 
 #[test]
 fn create_max_compute_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_max_compute_export::CreateMaxComputeExportResponse,
-    >("Sls 2020-12-30 CreateMaxComputeExport", "{}");
+    >("Sls 2020-12-30 CreateMaxComputeExport", "{}", &[]);
 }
 
 #[test]
 fn create_metric_store() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_metric_store::CreateMetricStoreResponse,
-    >("Sls 2020-12-30 CreateMetricStore", "{}");
+    >("Sls 2020-12-30 CreateMetricStore", "{}", &[]);
 }
 
 #[test]
 fn create_oss_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_oss_export::CreateOssExportResponse,
-    >("Sls 2020-12-30 CreateOSSExport", "{}");
+    >("Sls 2020-12-30 CreateOSSExport", "{}", &[]);
 }
 
 #[test]
 fn create_osshdfs_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_osshdfs_export::CreateOsshdfsExportResponse,
-    >("Sls 2020-12-30 CreateOSSHDFSExport", "{}");
+    >("Sls 2020-12-30 CreateOSSHDFSExport", "{}", &[]);
 }
 
 #[test]
 fn create_oss_ingestion() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_oss_ingestion::CreateOssIngestionResponse,
-    >("Sls 2020-12-30 CreateOSSIngestion", "{}");
+    >("Sls 2020-12-30 CreateOSSIngestion", "{}", &[]);
 }
 
 #[test]
 fn create_project() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_project::CreateProjectResponse,
-    >("Sls 2020-12-30 CreateProject", "{}");
+    >("Sls 2020-12-30 CreateProject", "{}", &[]);
 }
 
 #[test]
 fn create_s3_ingestion() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_s3_ingestion::CreateS3IngestionResponse,
-    >("Sls 2020-12-30 CreateS3Ingestion", "{}");
+    >("Sls 2020-12-30 CreateS3Ingestion", "{}", &[]);
 }
 
 #[test]
 fn create_saved_search() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_saved_search::CreateSavedSearchResponse,
-    >("Sls 2020-12-30 CreateSavedSearch", "{}");
+    >("Sls 2020-12-30 CreateSavedSearch", "{}", &[]);
 }
 
 #[test]
 fn create_scheduled_sql() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_scheduled_sql::CreateScheduledSqlResponse,
-    >("Sls 2020-12-30 CreateScheduledSQL", "{}");
+    >("Sls 2020-12-30 CreateScheduledSQL", "{}", &[]);
 }
 
 #[test]
 fn create_sql_instance() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_sql_instance::CreateSqlInstanceResponse,
-    >("Sls 2020-12-30 CreateSqlInstance", "{}");
+    >("Sls 2020-12-30 CreateSqlInstance", "{}", &[]);
 }
 
 #[test]
 fn create_store_view() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::create_store_view::CreateStoreViewResponse,
-    >("Sls 2020-12-30 CreateStoreView", "{}");
+    >("Sls 2020-12-30 CreateStoreView", "{}", &[]);
 }
 
 #[test]
@@ -218,6 +218,7 @@ fn create_ticket() {
     >(
         "Sls 2020-12-30 CreateTicket",
         "{\"ticket\":\"eyJ***************.eyJ******************.KUT****************\"}",
+        &[],
     );
 }
 
@@ -225,203 +226,203 @@ fn create_ticket() {
 fn delete_alert() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_alert::DeleteAlertResponse,
-    >("Sls 2020-12-30 DeleteAlert", "{}");
+    >("Sls 2020-12-30 DeleteAlert", "{}", &[]);
 }
 
 #[test]
 fn delete_annotation_data() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_annotation_data::DeleteAnnotationDataResponse,
-    >("Sls 2020-12-30 DeleteAnnotationData", "{}");
+    >("Sls 2020-12-30 DeleteAnnotationData", "{}", &[]);
 }
 
 #[test]
 fn delete_annotation_data_set() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_annotation_data_set::DeleteAnnotationDataSetResponse,
-    >("Sls 2020-12-30 DeleteAnnotationDataSet", "{}");
+    >("Sls 2020-12-30 DeleteAnnotationDataSet", "{}", &[]);
 }
 
 #[test]
 fn delete_annotation_label() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_annotation_label::DeleteAnnotationLabelResponse,
-    >("Sls 2020-12-30 DeleteAnnotationLabel", "{}");
+    >("Sls 2020-12-30 DeleteAnnotationLabel", "{}", &[]);
 }
 
 #[test]
 fn delete_collection_policy() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_collection_policy::DeleteCollectionPolicyResponse,
-    >("Sls 2020-12-30 DeleteCollectionPolicy", "{}");
+    >("Sls 2020-12-30 DeleteCollectionPolicy", "{}", &[]);
 }
 
 #[test]
 fn delete_config() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_config::DeleteConfigResponse,
-    >("Sls 2020-12-30 DeleteConfig", "{}");
+    >("Sls 2020-12-30 DeleteConfig", "{}", &[]);
 }
 
 #[test]
 fn delete_consume_processor() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_consume_processor::DeleteConsumeProcessorResponse,
-    >("Sls 2020-12-30 DeleteConsumeProcessor", "{}");
+    >("Sls 2020-12-30 DeleteConsumeProcessor", "{}", &[]);
 }
 
 #[test]
 fn delete_consumer_group() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_consumer_group::DeleteConsumerGroupResponse,
-    >("Sls 2020-12-30 DeleteConsumerGroup", "{}");
+    >("Sls 2020-12-30 DeleteConsumerGroup", "{}", &[]);
 }
 
 #[test]
 fn delete_dashboard() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_dashboard::DeleteDashboardResponse,
-    >("Sls 2020-12-30 DeleteDashboard", "{}");
+    >("Sls 2020-12-30 DeleteDashboard", "{}", &[]);
 }
 
 #[test]
 fn delete_domain() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_domain::DeleteDomainResponse,
-    >("Sls 2020-12-30 DeleteDomain", "{}");
+    >("Sls 2020-12-30 DeleteDomain", "{}", &[]);
 }
 
 #[test]
 fn delete_download_job() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_download_job::DeleteDownloadJobResponse,
-    >("Sls 2020-12-30 DeleteDownloadJob", "{}");
+    >("Sls 2020-12-30 DeleteDownloadJob", "{}", &[]);
 }
 
 #[test]
 fn delete_etl() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_etl::DeleteEtlResponse,
-    >("Sls 2020-12-30 DeleteETL", "{}");
+    >("Sls 2020-12-30 DeleteETL", "{}", &[]);
 }
 
 #[test]
 fn delete_index() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_index::DeleteIndexResponse,
-    >("Sls 2020-12-30 DeleteIndex", "{}");
+    >("Sls 2020-12-30 DeleteIndex", "{}", &[]);
 }
 
 #[test]
 fn delete_ingest_processor() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_ingest_processor::DeleteIngestProcessorResponse,
-    >("Sls 2020-12-30 DeleteIngestProcessor", "{}");
+    >("Sls 2020-12-30 DeleteIngestProcessor", "{}", &[]);
 }
 
 #[test]
 fn delete_log_store() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_log_store::DeleteLogStoreResponse,
-    >("Sls 2020-12-30 DeleteLogStore", "{}");
+    >("Sls 2020-12-30 DeleteLogStore", "{}", &[]);
 }
 
 #[test]
 fn delete_logging() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_logging::DeleteLoggingResponse,
-    >("Sls 2020-12-30 DeleteLogging", "{}");
+    >("Sls 2020-12-30 DeleteLogging", "{}", &[]);
 }
 
 #[test]
 fn delete_logtail_pipeline_config() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_logtail_pipeline_config::DeleteLogtailPipelineConfigResponse,
-    >("Sls 2020-12-30 DeleteLogtailPipelineConfig", "{}");
+    >("Sls 2020-12-30 DeleteLogtailPipelineConfig", "{}", &[]);
 }
 
 #[test]
 fn delete_machine_group() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_machine_group::DeleteMachineGroupResponse,
-    >("Sls 2020-12-30 DeleteMachineGroup", "{}");
+    >("Sls 2020-12-30 DeleteMachineGroup", "{}", &[]);
 }
 
 #[test]
 fn delete_max_compute_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_max_compute_export::DeleteMaxComputeExportResponse,
-    >("Sls 2020-12-30 DeleteMaxComputeExport", "{}");
+    >("Sls 2020-12-30 DeleteMaxComputeExport", "{}", &[]);
 }
 
 #[test]
 fn delete_metric_store() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_metric_store::DeleteMetricStoreResponse,
-    >("Sls 2020-12-30 DeleteMetricStore", "{}");
+    >("Sls 2020-12-30 DeleteMetricStore", "{}", &[]);
 }
 
 #[test]
 fn delete_oss_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_oss_export::DeleteOssExportResponse,
-    >("Sls 2020-12-30 DeleteOSSExport", "{}");
+    >("Sls 2020-12-30 DeleteOSSExport", "{}", &[]);
 }
 
 #[test]
 fn delete_osshdfs_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_osshdfs_export::DeleteOsshdfsExportResponse,
-    >("Sls 2020-12-30 DeleteOSSHDFSExport", "{}");
+    >("Sls 2020-12-30 DeleteOSSHDFSExport", "{}", &[]);
 }
 
 #[test]
 fn delete_oss_ingestion() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_oss_ingestion::DeleteOssIngestionResponse,
-    >("Sls 2020-12-30 DeleteOSSIngestion", "{}");
+    >("Sls 2020-12-30 DeleteOSSIngestion", "{}", &[]);
 }
 
 #[test]
 fn delete_project() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_project::DeleteProjectResponse,
-    >("Sls 2020-12-30 DeleteProject", "{}");
+    >("Sls 2020-12-30 DeleteProject", "{}", &[]);
 }
 
 #[test]
 fn delete_project_policy() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_project_policy::DeleteProjectPolicyResponse,
-    >("Sls 2020-12-30 DeleteProjectPolicy", "{}");
+    >("Sls 2020-12-30 DeleteProjectPolicy", "{}", &[]);
 }
 
 #[test]
 fn delete_s3_ingestion() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_s3_ingestion::DeleteS3IngestionResponse,
-    >("Sls 2020-12-30 DeleteS3Ingestion", "{}");
+    >("Sls 2020-12-30 DeleteS3Ingestion", "{}", &[]);
 }
 
 #[test]
 fn delete_saved_search() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_saved_search::DeleteSavedSearchResponse,
-    >("Sls 2020-12-30 DeleteSavedSearch", "{}");
+    >("Sls 2020-12-30 DeleteSavedSearch", "{}", &[]);
 }
 
 #[test]
 fn delete_scheduled_sql() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_scheduled_sql::DeleteScheduledSqlResponse,
-    >("Sls 2020-12-30 DeleteScheduledSQL", "{}");
+    >("Sls 2020-12-30 DeleteScheduledSQL", "{}", &[]);
 }
 
 #[test]
 fn delete_store_view() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::delete_store_view::DeleteStoreViewResponse,
-    >("Sls 2020-12-30 DeleteStoreView", "{}");
+    >("Sls 2020-12-30 DeleteStoreView", "{}", &[]);
 }
 
 #[test]
@@ -431,6 +432,7 @@ fn describe_regions() {
     >(
         "Sls 2020-12-30 DescribeRegions",
         "{\"regions\":[{\"dataRedundancyType\":[\"\"],\"internetEndpoint\":\"\",\"intranetEndpoint\":\"\",\"localName\":\"\",\"region\":\"\"}]}",
+        &[],
     );
 }
 
@@ -438,28 +440,28 @@ fn describe_regions() {
 fn disable_alert() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::disable_alert::DisableAlertResponse,
-    >("Sls 2020-12-30 DisableAlert", "{}");
+    >("Sls 2020-12-30 DisableAlert", "{}", &[]);
 }
 
 #[test]
 fn disable_scheduled_sql() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::disable_scheduled_sql::DisableScheduledSqlResponse,
-    >("Sls 2020-12-30 DisableScheduledSQL", "{}");
+    >("Sls 2020-12-30 DisableScheduledSQL", "{}", &[]);
 }
 
 #[test]
 fn enable_alert() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::enable_alert::EnableAlertResponse,
-    >("Sls 2020-12-30 EnableAlert", "{}");
+    >("Sls 2020-12-30 EnableAlert", "{}", &[]);
 }
 
 #[test]
 fn enable_scheduled_sql() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::enable_scheduled_sql::EnableScheduledSqlResponse,
-    >("Sls 2020-12-30 EnableScheduledSQL", "{}");
+    >("Sls 2020-12-30 EnableScheduledSQL", "{}", &[]);
 }
 
 #[test]
@@ -469,6 +471,7 @@ fn get_alert() {
     >(
         "Sls 2020-12-30 GetAlert",
         "{\"configuration\":{\"annotations\":[{\"key\":\"title\",\"value\":\"example value\"}],\"autoAnnotation\":false,\"conditionConfiguration\":{\"condition\":\"cnt > 100\",\"countCondition\":\"__count__ > 5\"},\"dashboard\":\"DasnboardExample\",\"groupConfiguration\":{\"fields\":[\"id\"],\"type\":\"custom\"},\"joinConfigurations\":[{\"condition\":\"$0.id == $1.id\",\"type\":\"left_join\"}],\"labels\":[{\"key\":\"title\",\"value\":\"example value\"}],\"muteUntil\":1698907508,\"noDataFire\":false,\"noDataSeverity\":6,\"policyConfiguration\":{\"actionPolicyId\":\"example_action_policy\",\"alertPolicyId\":\"sls.builtin.dynamic\",\"repeatInterval\":\"10m\"},\"queryList\":[{\"chartTitle\":\"chartExmaple\",\"dashboardId\":\"dashboardExample\",\"end\":\"now\",\"powerSqlMode\":\"auto\",\"project\":\"projectExample\",\"query\":\"* | select *\",\"region\":\"cn-hangzhou\",\"roleArn\":\"\",\"start\":\"-5m\",\"store\":\"store Example\",\"storeType\":\"log\",\"timeSpanType\":\"Relative\",\"ui\":\"\"}],\"sendResolved\":false,\"severityConfigurations\":[{\"evalCondition\":{\"condition\":\"cnt > 100\",\"countCondition\":\"__count__ > 5\"},\"severity\":8}],\"sinkAlerthub\":{\"enabled\":true},\"sinkCms\":{\"enabled\":true},\"sinkEventStore\":{\"enabled\":true,\"endpoint\":\"cn-shanghai-intranet.log.aliyuncs.com\",\"eventStore\":\"exampleStore\",\"project\":\"exampleProject\",\"roleArn\":\"acs:ram::123456789:role/aliyunlogetlrole\"},\"tags\":[\"host\"],\"templateConfiguration\":{\"aonotations\":{\"test\":\"test\",\"test2\":1},\"id\":\"sls.app.ack.ip.not_enough\",\"lang\":\"cn\",\"tokens\":{\"test\":\"test\",\"test2\":1},\"type\":\"sys\",\"version\":\"1\"},\"threshold\":1,\"type\":\"default\",\"version\":\"2.0\"},\"createTime\":0,\"description\":\"Alert Desc\",\"displayName\":\"alertNameExample\",\"lastModifiedTime\":0,\"name\":\"alert-123456\",\"schedule\":{\"cronExpression\":\"0/5 * * * *\",\"delay\":4,\"interval\":\"1m/1h\",\"runImmediately\":false,\"timeZone\":\"\\\"+0800\\\"\",\"type\":\"Cron\"},\"status\":\"ENABLED/DISABLED\"}",
+        &[],
     );
 }
 
@@ -479,6 +482,7 @@ fn get_annotation_data() {
     >(
         "Sls 2020-12-30 GetAnnotationData",
         "{\"annotationdataId\":\"dc74b0f569126bb310e1ba6454c351ac\",\"annotations\":{\"key\":{\"annotatedBy\":\"xxxx\",\"results\":[{\"key\":\"SPIKE_UP_TYPE\"}],\"updateTime\":1694761550}},\"config\":{\"key\":\"simulator-nginx-demo\"},\"createTime\":1695094335,\"dataHash\":\"59db060bd89468245d76416a68a510ac\",\"datasetId\":\"cb8cc4eb51a85e823471cdb368fae9be\",\"lastModifyTime\":1695094335,\"predictions\":{\"key\":{\"annotatedBy\":\"xxx\",\"results\":[{\"key\":\"SPIKE_UP_TYPE\"}],\"updateTime\":1694761550}},\"value\":\"xxx/xxx/xxx/\",\"valueType\":\"oss\"}",
+        &[],
     );
 }
 
@@ -489,6 +493,7 @@ fn get_annotation_data_set() {
     >(
         "Sls 2020-12-30 GetAnnotationDataSet",
         "{\"createBy\":\"sls-console\",\"createTime\":1695090077,\"dataType\":\"Metric\",\"datasetId\":\"d9bd488f6dd42d294495fb780858e83d\",\"description\":\"数据集A\",\"labelId\":\"a191ae4ca615b0ccb93c211fc8a998af\",\"lastModifyTime\":1695090077,\"name\":\"sls_builtin_dataset_metric.shapeclassification.anomalydetection\",\"settingType\":\"Metric.ShapeClassification.AnomalyDetection\"}",
+        &[],
     );
 }
 
@@ -499,6 +504,7 @@ fn get_annotation_label() {
     >(
         "Sls 2020-12-30 GetAnnotationLabel",
         "{\"createTime\":1695090077,\"description\":\"默认表\",\"labelId\":\"abbd488f6dd42d294495fb780858e83d\",\"lastModifyTime\":1695090077,\"name\":\"标签表\",\"settings\":[{\"config\":\"\\\"\\\"\",\"mode\":\"builtin\",\"type\":\"Trace.RCA\",\"version\":\"0.01\"}],\"type\":\"xxx\"}",
+        &[],
     );
 }
 
@@ -509,6 +515,7 @@ fn get_applied_configs() {
     >(
         "Sls 2020-12-30 GetAppliedConfigs",
         "{\"configs\":[\"[ \\\"two\\\", \\\"three\\\", \\\"test_logstore\\\" ]\"],\"count\":2}",
+        &[],
     );
 }
 
@@ -519,6 +526,7 @@ fn get_applied_machine_groups() {
     >(
         "Sls 2020-12-30 GetAppliedMachineGroups",
         "{\"count\":2,\"machinegroups\":[\"sample-group1\"]}",
+        &[],
     );
 }
 
@@ -529,6 +537,7 @@ fn get_async_sql() {
     >(
         "Sls 2020-12-30 GetAsyncSql",
         "{\"AsyncSqlMetaPB\":{\"cpu_cores\":10,\"cpu_sec\":0.2,\"elapsed_milli\":30000,\"keys\":[\"[\\\"name\\\", \\\"age\\\", \\\"gender\\\"]\"],\"processed_rows\":10000000,\"progress\":\"Complete\",\"result_rows\":12000},\"error_code\":\"InvalidQuery\",\"error_message\":\"line 37:14: Column 'xyz' cannot be resolved\",\"id\":\"690C4F2A16FBD65C40000484_14\",\"rows\":[[\"[\\\"Jimmy\\\", \\\"20\\\", \\\"male\\\"]\"]],\"state\":\"FINISHED\"}",
+        &[],
     );
 }
 
@@ -539,6 +548,7 @@ fn get_check_point() {
     >(
         "Sls 2020-12-30 GetCheckPoint",
         "[{\"checkpoint\":\"MTUyNDE1NTM3OTM3MzkwODQ5Ng==\",\"consumer\":\"consumer_1\",\"shard\":0,\"updateTime\":1524224984800922}]",
+        &[],
     );
 }
 
@@ -549,6 +559,7 @@ fn get_collection_policy() {
     >(
         "Sls 2020-12-30 GetCollectionPolicy",
         "{\"collectionPolicy\":{\"centralizeConfig\":{\"destLogstore\":\"your-sls-logstore-in-beijing\\n\",\"destProject\":\"your-sls-project-in-beijing\\n\",\"destRegion\":\"cn-beijing\\n\",\"destTTL\":0},\"centralizeEnabled\":false,\"dataCode\":\"access_log\",\"dataConfig\":{\"dataProject\":\"\\\"\\\"\",\"dataRegion\":\"cn-beijing\"},\"enabled\":true,\"internalPolicy\":false,\"policyConfig\":{\"instanceIds\":[\"your-test-bucket1\\n\"],\"regions\":[\"cn-hangzhou\"],\"resourceMode\":\"all\",\"resourceTags\":{\"tag1\":\"value1\",\"tag2\":\"value2\"}},\"policyName\":\"your_log_policy\",\"policyUid\":\"148***********50\\n\",\"productCode\":\"oss\",\"resourceDirectory\":{\"accountGroupType\":\"all,custom\",\"members\":[\"165***********50\"]}}}",
+        &[],
     );
 }
 
@@ -559,6 +570,7 @@ fn get_config() {
     >(
         "Sls 2020-12-30 GetConfig",
         "{\"configName\":\"test-config\",\"createTime\":1655176807,\"inputDetail\":{\"test\":\"test\",\"test2\":1},\"inputType\":\"file\",\"lastModifyTime\":1655176807,\"logSample\":\"2022-06-14 11:13:29.796 | DEBUG    | __main__:<module>:1 - hello world\",\"outputDetail\":{\"endpoint\":\"cn-hangzhou-intranet.log.aliyuncs.com\",\"logstoreName\":\"test-logstore\",\"region\":\"cn-hangzhou\",\"telemetryType\":\"logs\"},\"outputType\":\"LogService\"}",
+        &[],
     );
 }
 
@@ -569,6 +581,7 @@ fn get_consume_processor() {
     >(
         "Sls 2020-12-30 GetConsumeProcessor",
         "{\"configuration\":{\"spl\":\"* | project content\"},\"createTime\":1717171200,\"description\":\"过滤content字段\",\"displayName\":\"字段过滤处理\",\"processorName\":\"consume-processor-1\",\"updateTime\":1717171200}",
+        &[],
     );
 }
 
@@ -579,6 +592,7 @@ fn get_context_logs() {
     >(
         "Sls 2020-12-30 GetContextLogs",
         "{\"back_lines\":100,\"forward_lines\":100,\"logs\":[{\"__index_number__\":\"-100\",\"__pack_meta__\":\"0|MTU1OTI4NTExMjg3NTQ2NDU1OA==|4|1\",\"__tag__:__pack_id__\":\"895CEA449A52FE-8c8\"}],\"progress\":\"Complete\",\"total_lines\":201}",
+        &[],
     );
 }
 
@@ -586,14 +600,14 @@ fn get_context_logs() {
 fn get_cursor() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::get_cursor::GetCursorResponse,
-    >("Sls 2020-12-30 GetCursor", "{\"cursor\":\"MTQ0NzI5OTYwNjg5NjYzMjM1Ng==\"}");
+    >("Sls 2020-12-30 GetCursor", "{\"cursor\":\"MTQ0NzI5OTYwNjg5NjYzMjM1Ng==\"}", &[]);
 }
 
 #[test]
 fn get_cursor_time() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::get_cursor_time::GetCursorTimeResponse,
-    >("Sls 2020-12-30 GetCursorTime", "{\"cursor_time\":\"1554260243\"}");
+    >("Sls 2020-12-30 GetCursorTime", "{\"cursor_time\":\"1554260243\"}", &[]);
 }
 
 #[test]
@@ -603,6 +617,7 @@ fn get_dashboard() {
     >(
         "Sls 2020-12-30 GetDashboard",
         "{\"attribute\":{\"key\":\"yyy\"},\"charts\":[{\"action\":{\"test\":\"test\",\"test2\":1},\"display\":{\"test\":\"test\",\"test2\":1},\"search\":{\"test\":\"test\",\"test2\":1},\"title\":\"my-chart\",\"type\":\"linepro\"}],\"dashboardName\":\"dashboard-1609294922657-434834\",\"description\":\"this is a dashboard\",\"displayName\":\"test-alert\"}",
+        &[],
     );
 }
 
@@ -613,6 +628,7 @@ fn get_download_job() {
     >(
         "Sls 2020-12-30 GetDownloadJob",
         "{\"configuration\":{\"allowInComplete\":true,\"fromTime\":1722409860,\"logstore\":\"ali-test-logstore\",\"powerSql\":false,\"query\":\"* | select *\",\"sink\":{\"bucket\":\"ali-test-oss-bucket\",\"compressionType\":\"none\",\"contentType\":\"csv\",\"prefix\":\"download/\",\"roleArn\":\"acs:ram::0123456789:role/aliyunlogdefaultrole\",\"type\":\"AliyunOSS\"},\"toTime\":1722411060},\"createTime\":\"1722411060\",\"description\":\"a download job\",\"displayName\":\"download-123456\",\"executionDetails\":{\"checkSum\":\"EXSFGSDASDASDG123ASD\",\"errorMessage\":\"timeout\",\"executeTime\":123,\"filePath\":\"https://xxx.csv.zst?xxx\",\"fileSize\":123456,\"logCount\":123,\"notice\":\"\",\"progress\":100},\"name\":\"download-123\",\"status\":\"STARTING、RUNNING、SUCCEEDED、ERROR\"}",
+        &[],
     );
 }
 
@@ -623,6 +639,7 @@ fn get_etl() {
     >(
         "Sls 2020-12-30 GetETL",
         "{\"configuration\":{\"accessKeyId\":\"\",\"accessKeySecret\":\"\",\"fromTime\":0,\"lang\":\"SPL\",\"logstore\":\"test-logstore\",\"parameters\":{\"test\":\"test\",\"test2\":1},\"roleArn\":\"acs:ram::13234:role/logtarget\",\"script\":\"e_set(\\\"key\\\",\\\"value\\\")\",\"sinks\":[{\"accessKeyId\":\"\",\"accessKeySecret\":\"\",\"datasets\":[\"__UNNAMED__\"],\"endpoint\":\"\",\"logstore\":\"test-logstore\",\"name\":\"test-etljob\",\"project\":\"test-project\",\"roleArn\":\"acs:ram::13234:role/logtarget\"}],\"toTime\":0},\"createTime\":1714274900,\"description\":\"ETL\",\"displayName\":\"ETL\",\"lastModifiedTime\":1714274900,\"name\":\"ETL\",\"scheduleId\":\"f0eb655e501a8780808d1970ef6d04c4\",\"status\":\"RUNNING\"}",
+        &[],
     );
 }
 
@@ -633,6 +650,7 @@ fn get_histograms() {
     >(
         "Sls 2020-12-30 GetHistograms",
         "[{\"count\":2,\"from\":1409529600,\"progress\":\"Complete\",\"to\":1409569200}]",
+        &[],
     );
 }
 
@@ -643,6 +661,7 @@ fn get_index() {
     >(
         "Sls 2020-12-30 GetIndex",
         "{\"index_mode\":\"v2\",\"keys\":{\"key\":{\"alias\":\"myAlias\",\"caseSensitive\":false,\"chn\":false,\"doc_value\":false,\"token\":[\",\"],\"type\":\"text\"}},\"lastModifyTime\":1524155379,\"line\":{\"caseSensitive\":false,\"chn\":false,\"exclude_keys\":[\"excludeField\"],\"include_keys\":[\"includeField\"],\"token\":[\",\"]},\"log_reduce\":false,\"log_reduce_black_list\":[\"b\"],\"log_reduce_white_list\":[\"a\"],\"max_text_len\":2048,\"storage\":\"pg\",\"ttl\":30}",
+        &[],
     );
 }
 
@@ -650,7 +669,7 @@ fn get_index() {
 fn get_ingest_processor() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::get_ingest_processor::GetIngestProcessorResponse,
-    >("Sls 2020-12-30 GetIngestProcessor", "{}");
+    >("Sls 2020-12-30 GetIngestProcessor", "{}", &[]);
 }
 
 #[test]
@@ -660,6 +679,7 @@ fn get_log_store() {
     >(
         "Sls 2020-12-30 GetLogStore",
         "{\"appendMeta\":false,\"autoSplit\":true,\"createTime\":1453949705,\"enable_tracking\":false,\"encrypt_conf\":{\"enable\":true,\"encrypt_type\":\"default\",\"user_cmk_info\":{\"arn\":\"acs:ram::13234:role/logsource\",\"cmk_key_id\":\"f5136b95-2420-ab31-xxxxxxxxx\",\"region_id\":\"cn-hangzhou\"}},\"hot_ttl\":60,\"infrequentAccessTTL\":30,\"lastModifyTime\":1524155379,\"logstoreName\":\"my-logstore\",\"maxSplitShard\":6,\"mode\":\"standard\",\"processorId\":\"\",\"productType\":\"aliyun\",\"resourceQuota\":{\"storage\":{\"preserved\":-1,\"used\":0}},\"shardCount\":2,\"telemetryType\":\"Metrics\",\"ttl\":1}",
+        &[],
     );
 }
 
@@ -670,6 +690,7 @@ fn get_log_store_metering_mode() {
     >(
         "Sls 2020-12-30 GetLogStoreMeteringMode",
         "{\"meteringMode\":\"ChargeByFunction\"}",
+        &[],
     );
 }
 
@@ -680,6 +701,7 @@ fn get_logging() {
     >(
         "Sls 2020-12-30 GetLogging",
         "{\"loggingDetails\":[{\"logstore\":\"my-logstore\",\"type\":\"consumergroup_log\"}],\"loggingProject\":\"my-project\"}",
+        &[],
     );
 }
 
@@ -687,7 +709,7 @@ fn get_logging() {
 fn get_logs() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::get_logs::GetLogsResponse,
-    >("Sls 2020-12-30 GetLogs", "[{\"test\":\"test\",\"test2\":1}]");
+    >("Sls 2020-12-30 GetLogs", "[{\"test\":\"test\",\"test2\":1}]", &[]);
 }
 
 #[test]
@@ -697,6 +719,7 @@ fn get_logs_v2() {
     >(
         "Sls 2020-12-30 GetLogsV2",
         "{\"data\":[{\"key\":\"{'remote_addr': '198.51.XXX.XXX', 'pv': '1', '__source__': '', '__time__': '1649902984'}\"}],\"meta\":{\"aggQuery\":\"select *\",\"columnTypes\":[\"long\"],\"count\":1,\"cpuCores\":3,\"cpuSec\":0.002,\"elapsedMillisecond\":5,\"hasSQL\":false,\"highlights\":[[{\"Key\":\"key-test\",\"Value\":\"value-test\"}]],\"isAccurate\":true,\"keys\":[\"key\"],\"limited\":100,\"mode\":0,\"phraseQueryInfo\":{\"beginOffset\":0,\"endOffset\":0,\"endTime\":1,\"scanAll\":true},\"processedBytes\":10000,\"processedRows\":10000,\"progress\":\"Complete\",\"scanBytes\":1024,\"telementryType\":\"None\",\"terms\":[{\"test\":\"test\",\"test2\":1}],\"whereQuery\":\"*\"}}",
+        &[],
     );
 }
 
@@ -707,6 +730,7 @@ fn get_logtail_pipeline_config() {
     >(
         "Sls 2020-12-30 GetLogtailPipelineConfig",
         "{\"aggregators\":[{\"SourceKeys\":[\"__source__\"],\"Type\":\"aggregator_shardhash\"}],\"configName\":\"test-config\",\"createTime\":1655176807,\"flushers\":[{\"EnableShardHash\":true,\"Endpoint\":\"cn-hangzhou-intranet.aliyuncs.com\",\"FlowControlExpireTime\":2,\"Logstore\":\"test_logstore\",\"MaxSendRate\":3,\"Region\":\"cn-hangzhou\",\"TelemetryType\":\"log\",\"Type\":\"flusher_sls\"}],\"global\":{\"EnableAlwaysOnline\":true,\"EnableTimestampNanosecond\":true,\"TopicFormat\":\"aaa\",\"TopicType\":\"custom\",\"UsingOldContentTag\":true},\"inputs\":[{\"FilePaths\":[\"/home/**/*.log\"],\"MaxDirSearchDepth\":10,\"Multiline\":{\"StartPattern\":\"\\\\d+\"},\"TailSizeKB\":1024,\"Type\":\"input_file\"}],\"lastModifyTime\":1655176807,\"logSample\":\"127.0.0.1 - - [10/Jun/2022:12:36:49 +0800] \\\"GET /index.html HTTP/1.1\\\" 200\",\"processors\":[{\"Keys\":[\"k1\",\"k2\"],\"Regex\":\"(\\\\d+).*([^;])\",\"SourceKey\":\"content\",\"Type\":\"processor_regex\"}],\"task\":{\"Type\":\"task_example\"}}",
+        &[],
     );
 }
 
@@ -717,6 +741,7 @@ fn get_ml_service_results() {
     >(
         "Sls 2020-12-30 GetMLServiceResults",
         "{\"data\":[{\"key\":\"{'marker': ''}\"}],\"status\":{\"key\":\"200\"}}",
+        &[],
     );
 }
 
@@ -727,6 +752,7 @@ fn get_machine_group() {
     >(
         "Sls 2020-12-30 GetMachineGroup",
         "{\"groupAttribute\":{\"externalName\":\"testgroup\",\"groupTopic\":\"testtopic\"},\"groupName\":\"machineGroup-test\",\"groupType\":\"“”\",\"machineIdentifyType\":\"ip\",\"machineList\":[\"47.100.XX.XX\"]}",
+        &[],
     );
 }
 
@@ -737,6 +763,7 @@ fn get_max_compute_export() {
     >(
         "Sls 2020-12-30 GetMaxComputeExport",
         "{\"configuration\":{\"fromTime\":1718380800,\"logstore\":\"my-logstore\",\"roleArn\":\"acs:ram::1234567890:role/aliyunlogdefaultrole\\n\",\"sink\":{\"bufferInterval\":\"1800\",\"fields\":[\"'f1'\"],\"filterInvalid\":true,\"odpsAccessKeyId\":\"axxxxxxxxxxxb\",\"odpsAccessSecret\":\"aaxxxxxxxxxxxxxxxxxxxxxbb\",\"odpsEndpoint\":\"https://service.cn-hangzhou-intranet.maxcompute.aliyun-inc.com/api\",\"odpsProject\":\"demo_project\",\"odpsRolearn\":\"acs:ram::xxxxxxx\",\"odpsTable\":\"demo_table\",\"odpsTunnelEndpoint\":\"https://dt.cn-hangzhou-intranet.maxcompute.aliyun-inc.com\",\"partitionColumn\":[\"'p1'\"],\"partitionTimeFormat\":\"%Y_%m_%d\",\"timeFormatType\":\"StrfTimeFormat\",\"timeZone\":\"+0800\"},\"toTime\":1718390800},\"createTime\":1718787534,\"description\":\"MaxComputeExport\",\"displayName\":\"MaxComputeExport\",\"lastModifiedTime\":1718787681,\"name\":\"MaxComputeExport\",\"scheduleId\":\"c7f01719d9feb105fc9d8df92af62010\",\"status\":\"RUNNING\"}",
+        &[],
     );
 }
 
@@ -747,6 +774,7 @@ fn get_metric_store() {
     >(
         "Sls 2020-12-30 GetMetricStore",
         "{\"appendMeta\":false,\"autoSplit\":true,\"createTime\":1698933894,\"hot_ttl\":0,\"infrequentAccessTTL\":0,\"lastModifyTime\":1712023974,\"maxSplitShard\":64,\"metricType\":\"prometheus\",\"mode\":\"standard\",\"name\":\"my_metric_store\",\"shardCount\":2,\"shardingPolicy\":{\"queryActiveTime\":1764659409,\"shardGroup\":{\"groupCount\":8,\"keys\":[\"userId\"]},\"shardHash\":{\"keys\":[\"instanceId\"],\"maxHashCount\":2}},\"ttl\":7}",
+        &[],
     );
 }
 
@@ -757,6 +785,7 @@ fn get_metric_store_metering_mode() {
     >(
         "Sls 2020-12-30 GetMetricStoreMeteringMode",
         "{\"meteringMode\":\"ChargeByFunction\"}",
+        &[],
     );
 }
 
@@ -767,6 +796,7 @@ fn get_oss_export() {
     >(
         "Sls 2020-12-30 GetOSSExport",
         "{\"configuration\":{\"fromTime\":123456789,\"logstore\":\"logstore-demo\",\"roleArn\":\"acs:ram::123456789:role/aliyunlogdefaultrole\",\"sink\":{\"bucket\":\"test-bucket\",\"bufferInterval\":300,\"bufferSize\":256,\"compressionType\":\"snappy/gizp/zstd/none\",\"contentDetail\":{\"key\":\"{\\n    \\\"columns\\\": [\\n        \\\"your log key1\\\",\\n        \\\"your log key2\\\",\\n        \\\"your log key3\\\",\\n    ],\\n    \\\"delimiter\\\": \\\" \\\",\\n    \\\"header\\\": True,\\n    \\\"lineFeed\\\": \\\"\\\\n\\\",\\n    \\\"null\\\": \\\"-\\\",\\n    \\\"quote\\\": \\\"\\\\\\\"\\\"\\n},\"},\"contentType\":\"json/parquet/csv/orc\",\"delaySec\":123,\"delaySeconds\":900,\"endpoint\":\"http://xxxxxxxx\",\"pathFormat\":\"%Y_%m_%d/good/bad\",\"pathFormatType\":\"only support time\",\"prefix\":\"prefixxxx/\",\"roleArn\":\"acs:ram::xxxxxxx\",\"suffix\":\".json\",\"timeZone\":\"+0800\"},\"toTime\":123456789},\"createTime\":123456789,\"description\":\"This is a oss export\",\"displayName\":\"This is a oss export\",\"lastModifiedTime\":123456789,\"name\":\"myossexportjob\",\"scheduleId\":\"c7f01719d9feb105fc9d8df92af62010\",\"status\":\"RUNNING\"}",
+        &[],
     );
 }
 
@@ -777,6 +807,7 @@ fn get_osshdfs_export() {
     >(
         "Sls 2020-12-30 GetOSSHDFSExport",
         "{\"configuration\":{\"fromTime\":123456789,\"logstore\":\"logstore-demo\",\"roleArn\":\"acs:ram::123456789:role/aliyunlogdefaultrole\",\"sink\":{\"bucket\":\"test-bucket\",\"bufferInterval\":300,\"bufferSize\":256,\"compressionType\":\"snappy/gizp/zstd/none\",\"contentDetail\":{\"key\":\"{\\n    \\\"columns\\\": [\\n        \\\"your log key1\\\",\\n        \\\"your log key2\\\",\\n        \\\"your log key3\\\",\\n    ],\\n    \\\"delimiter\\\": \\\" \\\",\\n    \\\"header\\\": True,\\n    \\\"lineFeed\\\": \\\"\\\\n\\\",\\n    \\\"null\\\": \\\"-\\\",\\n    \\\"quote\\\": \\\"\\\\\\\"\\\"\\n},\"},\"contentType\":\"json/parquet/csv/orc\",\"delaySec\":123,\"delaySeconds\":900,\"endpoint\":\"http://xxxxxxxx\",\"pathFormat\":\"%Y_%m_%d/good/bad\",\"pathFormatType\":\"only support time\",\"prefix\":\"prefixxxx/\",\"roleArn\":\"acs:ram::xxxxxxx\",\"suffix\":\".json\",\"timeZone\":\"+0800\"},\"toTime\":123456789},\"createTime\":123456789,\"description\":\"This is a oss export\",\"displayName\":\"This is a oss export\",\"lastModifiedTime\":123456789,\"name\":\"myossexportjob\",\"scheduleId\":\"c7f01719d9feb105fc9d8df92af62010\",\"status\":\"RUNNING\"}",
+        &[],
     );
 }
 
@@ -787,6 +818,7 @@ fn get_oss_ingestion() {
     >(
         "Sls 2020-12-30 GetOSSIngestion",
         "{\"configuration\":{\"logstore\":\"myLogstore\",\"source\":{\"bucket\":\"ossbucket\",\"compressionCodec\":\"none,snappy,gzip\",\"encoding\":\"UTF-8\",\"endTime\":1714360481,\"endpoint\":\"oss-cn-hangzhou.aliyuncs.com\",\"format\":{\"key\":\"{\\\"type\\\": \\\"line\\\"}\"},\"interval\":\"never\",\"pattern\":\".*\",\"prefix\":\"prefix\",\"processorId\":\"ingest-processor-1756802123-953901\",\"restoreObjectEnabled\":true,\"roleARN\":\"acs:ram::12345:role/aliyunlogdefaultrole\",\"startTime\":1714274081,\"tagPackId\":true,\"timeField\":\"__time__\",\"timeFormat\":\"yyyy-MM-dd HH:mm:ss\",\"timePattern\":\"[0-9]{0,2}\\\\/[0-9a-zA-Z]+\\\\/[0-9:,]+\",\"timeZone\":\"GMT+08:00\",\"useMetaIndex\":false}},\"createTime\":1714360481,\"description\":\"oss ingestion\",\"displayName\":\"oss ingestion\",\"lastModifiedTime\":1714360481,\"name\":\"ingest-oss-123456\",\"processorId\":\"ingest-processor-1756802123-953901\",\"schedule\":{\"cronExpression\":\"0/5 * * * *\",\"delay\":4,\"interval\":\"1m/1h\",\"runImmediately\":false,\"timeZone\":\"\\\"+0800\\\"\",\"type\":\"Cron\"},\"scheduleId\":\"c7f01719d9feb105fc9d8df92af62010\",\"status\":\"RUNNING\"}",
+        &[],
     );
 }
 
@@ -797,6 +829,7 @@ fn get_project() {
     >(
         "Sls 2020-12-30 GetProject",
         "{\"createTime\":\"2021-07-07 14:08:09\",\"dataRedundancyType\":\"LRS\",\"description\":\"Description of my-project\",\"lastModifyTime\":\"2022-04-18 13:30:19\",\"location\":\"\",\"owner\":\"\\\"\\\"\",\"projectName\":\"ali-test-project\",\"quota\":{\"key\":\"\"},\"recycleBinEnabled\":false,\"region\":\"cn-hangzhou\",\"resourceGroupId\":\"rg-acf******sq\",\"status\":\"Normal\"}",
+        &[],
     );
 }
 
@@ -807,6 +840,7 @@ fn get_project_logs() {
     >(
         "Sls 2020-12-30 GetProjectLogs",
         "[{\"key\":\"[ { \\\"__time__\\\" : 1409529660, \\\"__source__\\\" : \\\"192.168.1.100\\\", \\\"Key1\\\" : \\\"error\\\", \\\"Key2\\\" : \\\"Value2\\\" }, { \\\"__time__\\\" : 1409529680, \\\"__source__\\\" : \\\"192.168.1.100\\\", \\\"Key3\\\" : \\\"error\\\", \\\"Key4\\\" : \\\"Value4\\\" } ]\"}]",
+        &[],
     );
 }
 
@@ -817,6 +851,7 @@ fn get_project_policy() {
     >(
         "Sls 2020-12-30 GetProjectPolicy",
         "\"{ \\t\\\"Version\\\": \\\"1\\\", \\t\\\"Statement\\\": [{ \\t\\t\\\"Action\\\": [\\\"log:PostLogStoreLogs\\\"], \\t\\t\\\"Resource\\\": \\\"acs:log:*:*:project/exampleproject/*\\\", \\t\\t\\\"Effect\\\": \\\"Deny\\\", \\t\\t\\\"Condition\\\": { \\t\\t\\t\\\"StringNotLike\\\": { \\t\\t\\t\\t\\\"acs:SourceVpc\\\": [\\\"vpc-*\\\"] \\t\\t\\t} \\t\\t} \\t}] }\"",
+        &[],
     );
 }
 
@@ -827,6 +862,7 @@ fn get_s3_ingestion() {
     >(
         "Sls 2020-12-30 GetS3Ingestion",
         "{\"configuration\":{\"awsAccessKey\":\"AKIxxxxxxxxxxYJE\",\"awsAccessKeySecret\":\"123xxxxxxxxxxfjf\",\"awsRegion\":\"ap-northeast-1\",\"awsSQSQueueUrl\":\"https://sqs.ap-northeast-1.amazonaws.com/123456788/chifan\",\"awsUseSQS\":false,\"bucket\":\"s3bucket\",\"compressionCodec\":\"none\",\"encoding\":\"UTF-8\",\"endTime\":1714360481,\"endpoint\":\"s3.us-east-1.amazonaws.com\",\"format\":{\"key\":\"{\\\"type\\\": \\\"line\\\"}\"},\"interval\":\"30m\",\"pattern\":\".*\",\"prefix\":\"prefix\",\"processorId\":\"ingest-processor-1756802123-953901\",\"startTime\":1714274081,\"tagPackId\":false,\"timeField\":\"__time__\",\"timeFormat\":\"yyyy-MM-dd HH:mm:ss\",\"timePattern\":\"[0-9]{0,2}\\\\/[0-9a-zA-Z]+\\\\/[0-9:,]+\",\"timeZone\":\"GMT+08:00\",\"useAwsSQSOnly\":false},\"createTime\":1714360481,\"description\":\"s3 ingestion\",\"displayName\":\"s3 ingestion\",\"lastModifiedTime\":1714360481,\"name\":\"ingest-s3-123456\",\"processorId\":\"ingest-processor-1756802123-953901\",\"schedule\":{\"cronExpression\":\"0/5 * * * *\",\"delay\":4,\"interval\":\"1m/1h\",\"runImmediately\":false,\"timeZone\":\"\\\"+0800\\\"\",\"type\":\"Cron\"},\"scheduleId\":\"c7f01719d9feb105fc9d8df92af62010\",\"status\":\"RUNNING\"}",
+        &[],
     );
 }
 
@@ -837,6 +873,7 @@ fn get_saved_search() {
     >(
         "Sls 2020-12-30 GetSavedSearch",
         "{\"displayName\":\"Method\",\"logstore\":\"aliyun-test-logstore\",\"savedsearchName\":\"savedsearch-name\",\"searchQuery\":\"****\",\"topic\":\"topic-test\"}",
+        &[],
     );
 }
 
@@ -847,6 +884,7 @@ fn get_scheduled_sql() {
     >(
         "Sls 2020-12-30 GetScheduledSQL",
         "{\"configuration\":{\"dataFormat\":\"log2log\",\"destEndpoint\":\"cn-hangzhou-intranet.log.aliyuncs.com\",\"destLogstore\":\"dest-logstore-demo\",\"destProject\":\"project-demo\",\"destRoleArn\":\"acs:ram::123456789:role/aliyunlogetlrole\",\"fromTime\":1712592000,\"fromTimeExpr\":\"@m-1m\",\"maxRetries\":20,\"maxRunTimeInSeconds\":600,\"parameters\":{\"test\":\"test\",\"test2\":1},\"resourcePool\":\"enhanced\",\"roleArn\":\"acs:ram::123456789:role/aliyunlogetlrole\",\"script\":\"* | select *\",\"sourceLogstore\":\"source-logstore-demo\",\"sqlType\":\"searchQuery\",\"toTime\":0,\"toTimeExpr\":\"@m\"},\"createTime\":1714123644,\"description\":\"This is a scheduled sql job\",\"displayName\":\"This is a scheduled sql job\",\"lastModifiedTime\":1714123644,\"name\":\"test-scheduled-sql\",\"schedule\":{\"cronExpression\":\"0/5 * * * *\",\"delay\":4,\"interval\":\"1m/1h\",\"runImmediately\":false,\"timeZone\":\"\\\"+0800\\\"\",\"type\":\"Cron\"},\"scheduleId\":\"e73f43732852064ad5d091914e39342f\",\"status\":\"ENABLED\"}",
+        &[],
     );
 }
 
@@ -854,7 +892,11 @@ fn get_scheduled_sql() {
 fn get_sls_service() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::get_sls_service::GetSlsServiceResponse,
-    >("Sls 2020-12-30 GetSlsService", "{\"enabled\":false,\"status\":\"NotExist\"}");
+    >(
+        "Sls 2020-12-30 GetSlsService",
+        "{\"enabled\":false,\"status\":\"NotExist\"}",
+        &[],
+    );
 }
 
 #[test]
@@ -864,6 +906,7 @@ fn get_sql_instance() {
     >(
         "Sls 2020-12-30 GetSqlInstance",
         "[{\"createTime\":0,\"cu\":2,\"name\":\"group1\",\"updateTime\":1710230272,\"useAsDefault\":true}]",
+        &[],
     );
 }
 
@@ -874,6 +917,7 @@ fn get_store_view() {
     >(
         "Sls 2020-12-30 GetStoreView",
         "{\"storeType\":\"logstore\",\"stores\":[{\"project\":\"ali-test-project\",\"query\":\"\",\"storeName\":\"my-logstore\"}]}",
+        &[],
     );
 }
 
@@ -884,6 +928,7 @@ fn get_store_view_index() {
     >(
         "Sls 2020-12-30 GetStoreViewIndex",
         "{\"indexes\":[{\"index\":{\"keys\":{\"key\":{\"alias\":\"myAlias\",\"caseSensitive\":true,\"chn\":true,\"doc_value\":true,\"index_all\":true,\"json_keys\":{\"key\":{\"alias\":\"myAlias\",\"caseSensitive\":true,\"chn\":true,\"doc_value\":true,\"token\":[\"|\"],\"type\":\"text\"}},\"max_depth\":0,\"token\":[\"|\"],\"type\":\"text\"}},\"line\":{\"caseSensitive\":true,\"chn\":false,\"exclude_keys\":[\"excludeField\"],\"include_keys\":[\"includeField\"],\"token\":[\",\"]},\"log_reduce\":true,\"log_reduce_black_list\":[\"time\"],\"log_reduce_white_list\":[\"name\"],\"max_text_len\":2048},\"logstore\":\"my-logstore\",\"project\":\"example-project\"}]}",
+        &[],
     );
 }
 
@@ -894,6 +939,7 @@ fn list_ai_tools() {
     >(
         "Sls 2020-12-30 ListAiTools",
         "[{\"description\":\"\",\"fields\":[{\"description\":\"\",\"example\":\"\",\"name\":\"\",\"option\":[\"\"],\"required\":false,\"type\":\"\"}],\"name\":\"\"}]",
+        &[],
     );
 }
 
@@ -904,6 +950,7 @@ fn list_alerts() {
     >(
         "Sls 2020-12-30 ListAlerts",
         "{\"count\":10,\"results\":[{\"configuration\":{\"annotations\":[{\"key\":\"title\",\"value\":\"example value\"}],\"autoAnnotation\":false,\"conditionConfiguration\":{\"condition\":\"cnt > 100\",\"countCondition\":\"__count__ > 5\"},\"dashboard\":\"DasnboardExample\",\"groupConfiguration\":{\"fields\":[\"id\"],\"type\":\"custom\"},\"joinConfigurations\":[{\"condition\":\"$0.id == $1.id\",\"type\":\"left_join\"}],\"labels\":[{\"key\":\"title\",\"value\":\"example value\"}],\"muteUntil\":1698907508,\"noDataFire\":false,\"noDataSeverity\":6,\"policyConfiguration\":{\"actionPolicyId\":\"example_action_policy\",\"alertPolicyId\":\"sls.builtin.dynamic\",\"repeatInterval\":\"10m\"},\"queryList\":[{\"chartTitle\":\"chartExmaple\",\"dashboardId\":\"dashboardExample\",\"end\":\"now\",\"powerSqlMode\":\"auto\",\"project\":\"projectExample\",\"query\":\"* | select *\",\"region\":\"cn-hangzhou\",\"roleArn\":\"\",\"start\":\"-5m\",\"store\":\"store Example\",\"storeType\":\"log\",\"timeSpanType\":\"Relative\",\"ui\":\"\"}],\"sendResolved\":false,\"severityConfigurations\":[{\"evalCondition\":{\"condition\":\"cnt > 100\",\"countCondition\":\"__count__ > 5\"},\"severity\":8}],\"sinkAlerthub\":{\"enabled\":true},\"sinkCms\":{\"enabled\":true},\"sinkEventStore\":{\"enabled\":true,\"endpoint\":\"cn-shanghai-intranet.log.aliyuncs.com\",\"eventStore\":\"exampleStore\",\"project\":\"exampleProject\",\"roleArn\":\"acs:ram::123456789:role/aliyunlogetlrole\"},\"tags\":[\"host\"],\"templateConfiguration\":{\"aonotations\":{\"test\":\"test\",\"test2\":1},\"id\":\"sls.app.ack.ip.not_enough\",\"lang\":\"cn\",\"tokens\":{\"test\":\"test\",\"test2\":1},\"type\":\"sys\",\"version\":\"1\"},\"threshold\":1,\"type\":\"default\",\"version\":\"2.0\"},\"createTime\":0,\"description\":\"Alert Desc\",\"displayName\":\"alertNameExample\",\"lastModifiedTime\":0,\"name\":\"alert-123456\",\"schedule\":{\"cronExpression\":\"0/5 * * * *\",\"delay\":4,\"interval\":\"1m/1h\",\"runImmediately\":false,\"timeZone\":\"\\\"+0800\\\"\",\"type\":\"Cron\"},\"status\":\"ENABLED/DISABLED\"}],\"total\":80}",
+        &[],
     );
 }
 
@@ -914,6 +961,7 @@ fn list_annotation_data() {
     >(
         "Sls 2020-12-30 ListAnnotationData",
         "{\"data\":[{\"annotationdataId\":\"dc74b0f569126bb310e1ba6454c351ac\",\"annotations\":{\"key\":{\"annotatedBy\":\"xxxx\",\"results\":[{\"key\":\"SPIKE_UP_TYPE\"}],\"updateTime\":1694761550}},\"config\":{\"key\":\"simulator-nginx-demo\"},\"createTime\":1695094335,\"dataHash\":\"59db060bd89468245d76416a68a510ac\",\"datasetId\":\"cb8cc4eb51a85e823471cdb368fae9be\",\"lastModifyTime\":1695094335,\"predictions\":{\"key\":{\"annotatedBy\":\"xxx\",\"results\":[{\"key\":\"SPIKE_UP_TYPE\"}],\"updateTime\":1694761550}},\"value\":\"xxx/xxx/xxx/\",\"valueType\":\"oss\"}],\"total\":20}",
+        &[],
     );
 }
 
@@ -924,6 +972,7 @@ fn list_annotation_data_sets() {
     >(
         "Sls 2020-12-30 ListAnnotationDataSets",
         "{\"data\":[{\"createBy\":\"sls-console\",\"createTime\":1695090077,\"dataType\":\"Metric\",\"datasetId\":\"d9bd488f6dd42d294495fb780858e83d\",\"description\":\"数据集A\",\"labelId\":\"a191ae4ca615b0ccb93c211fc8a998af\",\"lastModifyTime\":1695090077,\"name\":\"sls_builtin_dataset_metric.shapeclassification.anomalydetection\",\"settingType\":\"Metric.ShapeClassification.AnomalyDetection\"}],\"total\":20}",
+        &[],
     );
 }
 
@@ -934,6 +983,7 @@ fn list_annotation_labels() {
     >(
         "Sls 2020-12-30 ListAnnotationLabels",
         "{\"data\":[{\"createTime\":1695090077,\"description\":\"默认表\",\"labelId\":\"abbd488f6dd42d294495fb780858e83d\",\"lastModifyTime\":1695090077,\"name\":\"标签表\",\"settings\":[{\"config\":\"\\\"\\\"\",\"mode\":\"builtin\",\"type\":\"Trace.RCA\",\"version\":\"0.01\"}],\"type\":\"xxx\"}],\"total\":20}",
+        &[],
     );
 }
 
@@ -944,6 +994,7 @@ fn list_collection_policies() {
     >(
         "Sls 2020-12-30 ListCollectionPolicies",
         "{\"currentCount\":1,\"data\":[{\"centralizeConfig\":{\"destLogstore\":\"your-sls-logstore-in-beijing\\n\",\"destProject\":\"your-sls-project-in-beijing\\n\",\"destRegion\":\"cn-beijing\\n\",\"destTTL\":0},\"centralizeEnabled\":false,\"dataCode\":\"access_log\",\"dataConfig\":{\"dataProject\":\"\\\"\\\"\",\"dataRegion\":\"cn-hangzhou\"},\"enabled\":true,\"internalPolicy\":false,\"policyConfig\":{\"instanceIds\":[\"your-test-bucket1\\n\"],\"regions\":[\"cn-hangzhou\"],\"resourceMode\":\"all\",\"resourceTags\":{\"tag1\":\"value1\",\"tag2\":\"value2\"}},\"policyName\":\"your_log_policy\",\"policyUid\":\"148***********50\",\"productCode\":\"oss\",\"resourceDirectory\":{\"accountGroupType\":\"all,custom\",\"members\":[\"165***********50\"]}}],\"statistics\":[{\"policySourceList\":[{\"policyName\":\"policy_name1_from148\",\"policyUid\":\"148***********50\"}],\"productCode\":\"oss\"}],\"totalCount\":1}",
+        &[],
     );
 }
 
@@ -954,6 +1005,7 @@ fn list_config() {
     >(
         "Sls 2020-12-30 ListConfig",
         "{\"configs\":[\"logtail-config-sample\"],\"count\":3,\"total\":2}",
+        &[],
     );
 }
 
@@ -964,6 +1016,7 @@ fn list_consume_processors() {
     >(
         "Sls 2020-12-30 ListConsumeProcessors",
         "{\"count\":10,\"processors\":[{\"configuration\":{\"spl\":\"* | project content\"},\"createTime\":1717171200,\"description\":\"过滤content字段\",\"displayName\":\"字段过滤处理\",\"processorName\":\"consume-processor-1\",\"updateTime\":1717171200}],\"total\":20}",
+        &[],
     );
 }
 
@@ -974,6 +1027,7 @@ fn list_consumer_group() {
     >(
         "Sls 2020-12-30 ListConsumerGroup",
         "[{\"name\":\"test-consumer-group\",\"order\":false,\"timeout\":300}]",
+        &[],
     );
 }
 
@@ -984,6 +1038,7 @@ fn list_dashboard() {
     >(
         "Sls 2020-12-30 ListDashboard",
         "{\"dashboardItems\":[{\"dashboardName\":\"dashboard-1609294922657-434834\",\"description\":\"\",\"displayName\":\"data-ingest\"}],\"dashboards\":[\"dashboard-1609294922657-434834\"]}",
+        &[],
     );
 }
 
@@ -994,6 +1049,7 @@ fn list_domains() {
     >(
         "Sls 2020-12-30 ListDomains",
         "{\"count\":1,\"domains\":[\"example.com\"],\"total\":1}",
+        &[],
     );
 }
 
@@ -1004,6 +1060,7 @@ fn list_download_jobs() {
     >(
         "Sls 2020-12-30 ListDownloadJobs",
         "{\"count\":10,\"results\":[{\"configuration\":{\"allowInComplete\":\"false\",\"fromTime\":1722409260,\"logstore\":\"ali-test-logstore\",\"powerSql\":true,\"query\":\"* | select *\",\"sink\":{\"bucket\":\"ali-test-oss-bucket\",\"compressionType\":\"none\",\"contentType\":\"csv\",\"prefix\":\"download/\",\"roleArn\":\"acs:ram::123456:role/aliyunlogimportossrole\",\"type\":\"AliyunOSS\"},\"toTime\":1722411060},\"createTime\":\"1722411060\",\"description\":\"a download job\",\"displayName\":\"download-123\",\"executionDetails\":{\"checkSum\":\"ETASFGASDASQWDasd\",\"errorMessage\":\"timeout\",\"executeTime\":123,\"filePath\":\"https://sls-downloaded-xxxx.csv.gzip?Expiresxxx\",\"fileSize\":123456,\"logCount\":123,\"notice\":\"\",\"progress\":100},\"name\":\"download-123\",\"status\":\"STARTING、RUNNING、SUCCEEDED、ERROR\"}],\"total\":10}",
+        &[],
     );
 }
 
@@ -1014,6 +1071,7 @@ fn list_et_ls() {
     >(
         "Sls 2020-12-30 ListETLs",
         "{\"count\":10,\"results\":[{\"configuration\":{\"accessKeyId\":\"\",\"accessKeySecret\":\"\",\"fromTime\":0,\"lang\":\"SPL\",\"logstore\":\"test-logstore\",\"parameters\":{\"test\":\"test\",\"test2\":1},\"roleArn\":\"acs:ram::13234:role/logtarget\",\"script\":\"e_set(\\\"key\\\",\\\"value\\\")\",\"sinks\":[{\"accessKeyId\":\"\",\"accessKeySecret\":\"\",\"datasets\":[\"__UNNAMED__\"],\"endpoint\":\"\",\"logstore\":\"test-logstore\",\"name\":\"test-etljob\",\"project\":\"test-project\",\"roleArn\":\"acs:ram::13234:role/logtarget\"}],\"toTime\":0},\"createTime\":1714274900,\"description\":\"ETL\",\"displayName\":\"ETL\",\"lastModifiedTime\":1714274900,\"name\":\"ETL\",\"scheduleId\":\"f0eb655e501a8780808d1970ef6d04c4\",\"status\":\"RUNNING\"}],\"total\":80}",
+        &[],
     );
 }
 
@@ -1024,6 +1082,7 @@ fn list_ingest_processors() {
     >(
         "Sls 2020-12-30 ListIngestProcessors",
         "{\"count\":5,\"processors\":[{}],\"total\":10}",
+        &[],
     );
 }
 
@@ -1034,6 +1093,7 @@ fn list_log_stores() {
     >(
         "Sls 2020-12-30 ListLogStores",
         "{\"count\":2,\"logstores\":[\"test-1,test-2\"],\"total\":2}",
+        &[],
     );
 }
 
@@ -1044,6 +1104,7 @@ fn list_logtail_pipeline_config() {
     >(
         "Sls 2020-12-30 ListLogtailPipelineConfig",
         "{\"configs\":[\"test_logstore\"],\"count\":10,\"total\":20}",
+        &[],
     );
 }
 
@@ -1054,6 +1115,7 @@ fn list_machine_group() {
     >(
         "Sls 2020-12-30 ListMachineGroup",
         "{\"count\":1,\"machinegroups\":[\"test-group\"],\"total\":1}",
+        &[],
     );
 }
 
@@ -1064,6 +1126,7 @@ fn list_machines() {
     >(
         "Sls 2020-12-30 ListMachines",
         "{\"count\":3,\"machines\":[{\"host-id\":\"test\",\"ip\":\"192.168.xx.x\",\"lastHeartbeatTime\":1447182247,\"machine-uniqueid\":\"3B70F4F1-80F7-46C4-A6C1-100****EE647\",\"userdefined-id\":\"无\"}],\"total\":8}",
+        &[],
     );
 }
 
@@ -1074,6 +1137,7 @@ fn list_max_compute_exports() {
     >(
         "Sls 2020-12-30 ListMaxComputeExports",
         "{\"count\":2,\"results\":[{\"configuration\":{\"fromTime\":1718380800,\"logstore\":\"my-logstore\",\"roleArn\":\"acs:ram::1234567890:role/aliyunlogdefaultrole\\n\",\"sink\":{\"bufferInterval\":\"1800\",\"fields\":[\"'f1'\"],\"filterInvalid\":true,\"odpsAccessKeyId\":\"axxxxxxxxxxxb\",\"odpsAccessSecret\":\"aaxxxxxxxxxxxxxxxxxxxxxbb\",\"odpsEndpoint\":\"https://service.cn-hangzhou-intranet.maxcompute.aliyun-inc.com/api\",\"odpsProject\":\"demo_project\",\"odpsRolearn\":\"acs:ram::xxxxxxx\",\"odpsTable\":\"demo_table\",\"odpsTunnelEndpoint\":\"https://dt.cn-hangzhou-intranet.maxcompute.aliyun-inc.com\",\"partitionColumn\":[\"'p1'\"],\"partitionTimeFormat\":\"%Y_%m_%d\",\"timeFormatType\":\"StrfTimeFormat\",\"timeZone\":\"+0800\"},\"toTime\":1718390800},\"createTime\":1718787534,\"description\":\"MaxComputeExport\",\"displayName\":\"MaxComputeExport\",\"lastModifiedTime\":1718787681,\"name\":\"MaxComputeExport\",\"scheduleId\":\"c7f01719d9feb105fc9d8df92af62010\",\"status\":\"RUNNING\"}],\"total\":10}",
+        &[],
     );
 }
 
@@ -1084,6 +1148,7 @@ fn list_metric_stores() {
     >(
         "Sls 2020-12-30 ListMetricStores",
         "{\"count\":10,\"metricstores\":[\"my_metric_store\"],\"total\":100}",
+        &[],
     );
 }
 
@@ -1094,6 +1159,7 @@ fn list_oss_exports() {
     >(
         "Sls 2020-12-30 ListOSSExports",
         "{\"count\":2,\"results\":[{\"configuration\":{\"fromTime\":123456789,\"logstore\":\"logstore-demo\",\"roleArn\":\"acs:ram::123456789:role/aliyunlogdefaultrole\",\"sink\":{\"bucket\":\"test-bucket\",\"bufferInterval\":300,\"bufferSize\":256,\"compressionType\":\"snappy/gizp/zstd/none\",\"contentDetail\":{\"key\":\"{\\n    \\\"columns\\\": [\\n        \\\"your log key1\\\",\\n        \\\"your log key2\\\",\\n        \\\"your log key3\\\",\\n    ],\\n    \\\"delimiter\\\": \\\" \\\",\\n    \\\"header\\\": True,\\n    \\\"lineFeed\\\": \\\"\\\\n\\\",\\n    \\\"null\\\": \\\"-\\\",\\n    \\\"quote\\\": \\\"\\\\\\\"\\\"\\n},\"},\"contentType\":\"json/parquet/csv/orc\",\"delaySec\":123,\"delaySeconds\":900,\"endpoint\":\"http://xxxxxxxx\",\"pathFormat\":\"%Y_%m_%d/good/bad\",\"pathFormatType\":\"only support time\",\"prefix\":\"prefixxxx/\",\"roleArn\":\"acs:ram::xxxxxxx\",\"suffix\":\".json\",\"timeZone\":\"+0800\"},\"toTime\":123456789},\"createTime\":123456789,\"description\":\"This is a oss export\",\"displayName\":\"This is a oss export\",\"lastModifiedTime\":123456789,\"name\":\"myossexportjob\",\"scheduleId\":\"c7f01719d9feb105fc9d8df92af62010\",\"status\":\"RUNNING\"}],\"total\":10}",
+        &[],
     );
 }
 
@@ -1104,6 +1170,7 @@ fn list_osshdfs_exports() {
     >(
         "Sls 2020-12-30 ListOSSHDFSExports",
         "{\"count\":2,\"results\":[{\"configuration\":{\"fromTime\":123456789,\"logstore\":\"logstore-demo\",\"roleArn\":\"acs:ram::123456789:role/aliyunlogdefaultrole\",\"sink\":{\"bucket\":\"test-bucket\",\"bufferInterval\":300,\"bufferSize\":256,\"compressionType\":\"snappy/gizp/zstd/none\",\"contentDetail\":{\"key\":\"{\\n    \\\"columns\\\": [\\n        \\\"your log key1\\\",\\n        \\\"your log key2\\\",\\n        \\\"your log key3\\\",\\n    ],\\n    \\\"delimiter\\\": \\\" \\\",\\n    \\\"header\\\": True,\\n    \\\"lineFeed\\\": \\\"\\\\n\\\",\\n    \\\"null\\\": \\\"-\\\",\\n    \\\"quote\\\": \\\"\\\\\\\"\\\"\\n},\"},\"contentType\":\"json/parquet/csv/orc\",\"delaySec\":123,\"delaySeconds\":900,\"endpoint\":\"http://xxxxxxxx\",\"pathFormat\":\"%Y_%m_%d/good/bad\",\"pathFormatType\":\"only support time\",\"prefix\":\"prefixxxx/\",\"roleArn\":\"acs:ram::xxxxxxx\",\"suffix\":\".json\",\"timeZone\":\"+0800\"},\"toTime\":123456789},\"createTime\":123456789,\"description\":\"This is a oss export\",\"displayName\":\"This is a oss export\",\"lastModifiedTime\":123456789,\"name\":\"myossexportjob\",\"scheduleId\":\"c7f01719d9feb105fc9d8df92af62010\",\"status\":\"RUNNING\"}],\"total\":10}",
+        &[],
     );
 }
 
@@ -1114,6 +1181,7 @@ fn list_oss_ingestions() {
     >(
         "Sls 2020-12-30 ListOSSIngestions",
         "{\"count\":10,\"results\":[{\"configuration\":{\"logstore\":\"myLogstore\",\"source\":{\"bucket\":\"ossbucket\",\"compressionCodec\":\"none,snappy,gzip\",\"encoding\":\"UTF-8\",\"endTime\":1714360481,\"endpoint\":\"oss-cn-hangzhou.aliyuncs.com\",\"format\":{\"key\":\"{\\\"type\\\": \\\"line\\\"}\"},\"interval\":\"never\",\"pattern\":\".*\",\"prefix\":\"prefix\",\"processorId\":\"ingest-processor-1756802123-953901\",\"restoreObjectEnabled\":true,\"roleARN\":\"acs:ram::12345:role/aliyunlogdefaultrole\",\"startTime\":1714274081,\"tagPackId\":true,\"timeField\":\"__time__\",\"timeFormat\":\"yyyy-MM-dd HH:mm:ss\",\"timePattern\":\"[0-9]{0,2}\\\\/[0-9a-zA-Z]+\\\\/[0-9:,]+\",\"timeZone\":\"GMT+08:00\",\"useMetaIndex\":false}},\"createTime\":1714360481,\"description\":\"oss ingestion\",\"displayName\":\"oss ingestion\",\"lastModifiedTime\":1714360481,\"name\":\"ingest-oss-123456\",\"processorId\":\"ingest-processor-1756802123-953901\",\"schedule\":{\"cronExpression\":\"0/5 * * * *\",\"delay\":4,\"interval\":\"1m/1h\",\"runImmediately\":false,\"timeZone\":\"\\\"+0800\\\"\",\"type\":\"Cron\"},\"scheduleId\":\"c7f01719d9feb105fc9d8df92af62010\",\"status\":\"RUNNING\"}],\"total\":80}",
+        &[],
     );
 }
 
@@ -1124,6 +1192,7 @@ fn list_project() {
     >(
         "Sls 2020-12-30 ListProject",
         "{\"count\":2,\"projects\":[{\"createTime\":\"2021-07-07 14:08:09\",\"dataRedundancyType\":\"LRS\",\"description\":\"Description of my-project\",\"lastModifyTime\":\"2022-04-18 13:30:19\",\"location\":\"\",\"owner\":\"\\\"\\\"\",\"projectName\":\"ali-test-project\",\"quota\":{\"key\":\"\"},\"recycleBinEnabled\":false,\"region\":\"cn-hangzhou\",\"resourceGroupId\":\"rg-acf******sq\",\"status\":\"Normal\"}],\"total\":11}",
+        &[],
     );
 }
 
@@ -1134,6 +1203,7 @@ fn list_s3_ingestions() {
     >(
         "Sls 2020-12-30 ListS3Ingestions",
         "{\"count\":3,\"results\":[{\"configuration\":{\"awsAccessKey\":\"AKIxxxxxxxxxxYJE\",\"awsAccessKeySecret\":\"123xxxxxxxxxxfjf\",\"awsRegion\":\"ap-northeast-1\",\"awsSQSQueueUrl\":\"https://sqs.ap-northeast-1.amazonaws.com/123456788/chifan\",\"awsUseSQS\":false,\"bucket\":\"s3bucket\",\"compressionCodec\":\"none\",\"encoding\":\"UTF-8\",\"endTime\":1714360481,\"endpoint\":\"s3.us-east-1.amazonaws.com\",\"format\":{\"key\":\"{\\\"type\\\": \\\"line\\\"}\"},\"interval\":\"30m\",\"pattern\":\".*\",\"prefix\":\"prefix\",\"processorId\":\"ingest-processor-1756802123-953901\",\"startTime\":1714274081,\"tagPackId\":false,\"timeField\":\"__time__\",\"timeFormat\":\"yyyy-MM-dd HH:mm:ss\",\"timePattern\":\"[0-9]{0,2}\\\\/[0-9a-zA-Z]+\\\\/[0-9:,]+\",\"timeZone\":\"GMT+08:00\",\"useAwsSQSOnly\":false},\"createTime\":1714360481,\"description\":\"s3 ingestion\",\"displayName\":\"s3 ingestion\",\"lastModifiedTime\":1714360481,\"name\":\"ingest-s3-123456\",\"processorId\":\"ingest-processor-1756802123-953901\",\"schedule\":{\"cronExpression\":\"0/5 * * * *\",\"delay\":4,\"interval\":\"1m/1h\",\"runImmediately\":false,\"timeZone\":\"\\\"+0800\\\"\",\"type\":\"Cron\"},\"scheduleId\":\"c7f01719d9feb105fc9d8df92af62010\",\"status\":\"RUNNING\"}],\"total\":3}",
+        &[],
     );
 }
 
@@ -1144,6 +1214,7 @@ fn list_saved_search() {
     >(
         "Sls 2020-12-30 ListSavedSearch",
         "{\"count\":4,\"savedsearchItems\":[{\"displayName\":\"Method\",\"logstore\":\"aliyun-test-logstore\",\"savedsearchName\":\"savedsearch-name\",\"searchQuery\":\"****\",\"topic\":\"topic-test\"}],\"total\":4}",
+        &[],
     );
 }
 
@@ -1154,6 +1225,7 @@ fn list_scheduled_sq_ls() {
     >(
         "Sls 2020-12-30 ListScheduledSQLs",
         "{\"count\":10,\"results\":[{\"configuration\":{\"dataFormat\":\"log2log\",\"destEndpoint\":\"cn-hangzhou-intranet.log.aliyuncs.com\",\"destLogstore\":\"dest-logstore-demo\",\"destProject\":\"project-demo\",\"destRoleArn\":\"acs:ram::123456789:role/aliyunlogetlrole\",\"fromTime\":1712592000,\"fromTimeExpr\":\"@m-1m\",\"maxRetries\":20,\"maxRunTimeInSeconds\":600,\"parameters\":{\"test\":\"test\",\"test2\":1},\"resourcePool\":\"enhanced\",\"roleArn\":\"acs:ram::123456789:role/aliyunlogetlrole\",\"script\":\"* | select *\",\"sourceLogstore\":\"source-logstore-demo\",\"sqlType\":\"searchQuery\",\"toTime\":0,\"toTimeExpr\":\"@m\"},\"createTime\":1714123644,\"description\":\"This is a scheduled sql job\",\"displayName\":\"This is a scheduled sql job\",\"lastModifiedTime\":1714123644,\"name\":\"test-scheduled-sql\",\"schedule\":{\"cronExpression\":\"0/5 * * * *\",\"delay\":4,\"interval\":\"1m/1h\",\"runImmediately\":false,\"timeZone\":\"\\\"+0800\\\"\",\"type\":\"Cron\"},\"scheduleId\":\"e73f43732852064ad5d091914e39342f\",\"status\":\"ENABLED\"}],\"total\":80}",
+        &[],
     );
 }
 
@@ -1164,6 +1236,7 @@ fn list_shards() {
     >(
         "Sls 2020-12-30 ListShards",
         "[{\"createTime\":1524222931,\"exclusiveEndKey\":\"8000000000000000000000000000000\",\"inclusiveBeginKey\":\"00000000000000000000000000000000\",\"serverIp\":\"203.0.113.10\",\"shardID\":0,\"status\":\"readwrite\"}]",
+        &[],
     );
 }
 
@@ -1174,6 +1247,7 @@ fn list_store_views() {
     >(
         "Sls 2020-12-30 ListStoreViews",
         "{\"count\":100,\"storeviews\":[\"my_storeview\"],\"total\":100}",
+        &[],
     );
 }
 
@@ -1184,6 +1258,7 @@ fn list_tag_resources() {
     >(
         "Sls 2020-12-30 ListTagResources",
         "{\"nextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"tagResources\":[{\"resourceId\":\"ali-test-project\",\"resourceType\":\"project\",\"tagKey\":\"key1\",\"tagValue\":\"value1\"}]}",
+        &[],
     );
 }
 
@@ -1194,6 +1269,7 @@ fn merge_shard() {
     >(
         "Sls 2020-12-30 MergeShard",
         "[{\"createTime\":1524222931,\"exclusiveEndKey\":\"8000000000000000000000000000000\",\"inclusiveBeginKey\":\"00000000000000000000000000000000\",\"serverIp\":\"203.0.113.10\",\"shardID\":0,\"status\":\"readwrite\"}]",
+        &[],
     );
 }
 
@@ -1201,56 +1277,56 @@ fn merge_shard() {
 fn open_sls_service() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::open_sls_service::OpenSlsServiceResponse,
-    >("Sls 2020-12-30 OpenSlsService", "{}");
+    >("Sls 2020-12-30 OpenSlsService", "{}", &[]);
 }
 
 #[test]
 fn put_annotation_data() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::put_annotation_data::PutAnnotationDataResponse,
-    >("Sls 2020-12-30 PutAnnotationData", "{}");
+    >("Sls 2020-12-30 PutAnnotationData", "{}", &[]);
 }
 
 #[test]
 fn put_consume_processor() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::put_consume_processor::PutConsumeProcessorResponse,
-    >("Sls 2020-12-30 PutConsumeProcessor", "{}");
+    >("Sls 2020-12-30 PutConsumeProcessor", "{}", &[]);
 }
 
 #[test]
 fn put_ingest_processor() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::put_ingest_processor::PutIngestProcessorResponse,
-    >("Sls 2020-12-30 PutIngestProcessor", "{}");
+    >("Sls 2020-12-30 PutIngestProcessor", "{}", &[]);
 }
 
 #[test]
 fn put_logs() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::put_logs::PutLogsResponse,
-    >("Sls 2020-12-30 PutLogs", "{}");
+    >("Sls 2020-12-30 PutLogs", "{}", &[]);
 }
 
 #[test]
 fn put_project_policy() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::put_project_policy::PutProjectPolicyResponse,
-    >("Sls 2020-12-30 PutProjectPolicy", "{}");
+    >("Sls 2020-12-30 PutProjectPolicy", "{}", &[]);
 }
 
 #[test]
 fn put_project_transfer_acceleration() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::put_project_transfer_acceleration::PutProjectTransferAccelerationResponse,
-    >("Sls 2020-12-30 PutProjectTransferAcceleration", "{}");
+    >("Sls 2020-12-30 PutProjectTransferAcceleration", "{}", &[]);
 }
 
 #[test]
 fn put_webtracking() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::put_webtracking::PutWebtrackingResponse,
-    >("Sls 2020-12-30 PutWebtracking", "{}");
+    >("Sls 2020-12-30 PutWebtracking", "{}", &[]);
 }
 
 #[test]
@@ -1260,6 +1336,7 @@ fn refresh_token() {
     >(
         "Sls 2020-12-30 RefreshToken",
         "{\"accessToken\":\"eyJ***************.eyJ******************.KUT****************\"}",
+        &[],
     );
 }
 
@@ -1267,7 +1344,7 @@ fn refresh_token() {
 fn remove_config_from_machine_group() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::remove_config_from_machine_group::RemoveConfigFromMachineGroupResponse,
-    >("Sls 2020-12-30 RemoveConfigFromMachineGroup", "{}");
+    >("Sls 2020-12-30 RemoveConfigFromMachineGroup", "{}", &[]);
 }
 
 #[test]
@@ -1277,6 +1354,7 @@ fn split_shard() {
     >(
         "Sls 2020-12-30 SplitShard",
         "[{\"createTime\":1524222931,\"exclusiveEndKey\":\"8000000000000000000000000000000\",\"inclusiveBeginKey\":\"00000000000000000000000000000000\",\"serverIp\":\"203.0.113.10\",\"shardID\":0,\"status\":\"readwrite\"}]",
+        &[],
     );
 }
 
@@ -1284,70 +1362,70 @@ fn split_shard() {
 fn start_etl() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::start_etl::StartEtlResponse,
-    >("Sls 2020-12-30 StartETL", "{}");
+    >("Sls 2020-12-30 StartETL", "{}", &[]);
 }
 
 #[test]
 fn start_max_compute_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::start_max_compute_export::StartMaxComputeExportResponse,
-    >("Sls 2020-12-30 StartMaxComputeExport", "{}");
+    >("Sls 2020-12-30 StartMaxComputeExport", "{}", &[]);
 }
 
 #[test]
 fn start_oss_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::start_oss_export::StartOssExportResponse,
-    >("Sls 2020-12-30 StartOSSExport", "{}");
+    >("Sls 2020-12-30 StartOSSExport", "{}", &[]);
 }
 
 #[test]
 fn start_osshdfs_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::start_osshdfs_export::StartOsshdfsExportResponse,
-    >("Sls 2020-12-30 StartOSSHDFSExport", "{}");
+    >("Sls 2020-12-30 StartOSSHDFSExport", "{}", &[]);
 }
 
 #[test]
 fn start_oss_ingestion() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::start_oss_ingestion::StartOssIngestionResponse,
-    >("Sls 2020-12-30 StartOSSIngestion", "{}");
+    >("Sls 2020-12-30 StartOSSIngestion", "{}", &[]);
 }
 
 #[test]
 fn stop_etl() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::stop_etl::StopEtlResponse,
-    >("Sls 2020-12-30 StopETL", "{}");
+    >("Sls 2020-12-30 StopETL", "{}", &[]);
 }
 
 #[test]
 fn stop_max_compute_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::stop_max_compute_export::StopMaxComputeExportResponse,
-    >("Sls 2020-12-30 StopMaxComputeExport", "{}");
+    >("Sls 2020-12-30 StopMaxComputeExport", "{}", &[]);
 }
 
 #[test]
 fn stop_oss_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::stop_oss_export::StopOssExportResponse,
-    >("Sls 2020-12-30 StopOSSExport", "{}");
+    >("Sls 2020-12-30 StopOSSExport", "{}", &[]);
 }
 
 #[test]
 fn stop_osshdfs_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::stop_osshdfs_export::StopOsshdfsExportResponse,
-    >("Sls 2020-12-30 StopOSSHDFSExport", "{}");
+    >("Sls 2020-12-30 StopOSSHDFSExport", "{}", &[]);
 }
 
 #[test]
 fn stop_oss_ingestion() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::stop_oss_ingestion::StopOssIngestionResponse,
-    >("Sls 2020-12-30 StopOSSIngestion", "{}");
+    >("Sls 2020-12-30 StopOSSIngestion", "{}", &[]);
 }
 
 #[test]
@@ -1357,6 +1435,7 @@ fn submit_async_sql() {
     >(
         "Sls 2020-12-30 SubmitAsyncSql",
         "{\"AsyncSqlMetaPB\":{\"cpu_cores\":10,\"cpu_sec\":0.2,\"elapsed_milli\":30000,\"keys\":[\"[\\\"name\\\", \\\"age\\\", \\\"gender\\\"]\"],\"processed_rows\":10000000,\"progress\":\"Complete\",\"result_rows\":12000},\"error_code\":\"InvalidQuery\",\"error_message\":\"line 37:14: Column 'xyz' cannot be resolved\",\"id\":\"690C4F2A16FBD65C40000484_14\",\"rows\":[[\"[\\\"Jimmy\\\", \\\"20\\\", \\\"male\\\"]\"]],\"state\":\"FINISHED\"}",
+        &[],
     );
 }
 
@@ -1364,215 +1443,215 @@ fn submit_async_sql() {
 fn tag_resources() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::tag_resources::TagResourcesResponse,
-    >("Sls 2020-12-30 TagResources", "{}");
+    >("Sls 2020-12-30 TagResources", "{}", &[]);
 }
 
 #[test]
 fn untag_resources() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::untag_resources::UntagResourcesResponse,
-    >("Sls 2020-12-30 UntagResources", "{}");
+    >("Sls 2020-12-30 UntagResources", "{}", &[]);
 }
 
 #[test]
 fn update_alert() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_alert::UpdateAlertResponse,
-    >("Sls 2020-12-30 UpdateAlert", "{}");
+    >("Sls 2020-12-30 UpdateAlert", "{}", &[]);
 }
 
 #[test]
 fn update_annotation_data_set() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_annotation_data_set::UpdateAnnotationDataSetResponse,
-    >("Sls 2020-12-30 UpdateAnnotationDataSet", "{}");
+    >("Sls 2020-12-30 UpdateAnnotationDataSet", "{}", &[]);
 }
 
 #[test]
 fn update_annotation_label() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_annotation_label::UpdateAnnotationLabelResponse,
-    >("Sls 2020-12-30 UpdateAnnotationLabel", "{}");
+    >("Sls 2020-12-30 UpdateAnnotationLabel", "{}", &[]);
 }
 
 #[test]
 fn update_config() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_config::UpdateConfigResponse,
-    >("Sls 2020-12-30 UpdateConfig", "{}");
+    >("Sls 2020-12-30 UpdateConfig", "{}", &[]);
 }
 
 #[test]
 fn update_consumer_group() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_consumer_group::UpdateConsumerGroupResponse,
-    >("Sls 2020-12-30 UpdateConsumerGroup", "{}");
+    >("Sls 2020-12-30 UpdateConsumerGroup", "{}", &[]);
 }
 
 #[test]
 fn update_dashboard() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_dashboard::UpdateDashboardResponse,
-    >("Sls 2020-12-30 UpdateDashboard", "{}");
+    >("Sls 2020-12-30 UpdateDashboard", "{}", &[]);
 }
 
 #[test]
 fn update_etl() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_etl::UpdateEtlResponse,
-    >("Sls 2020-12-30 UpdateETL", "{}");
+    >("Sls 2020-12-30 UpdateETL", "{}", &[]);
 }
 
 #[test]
 fn update_index() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_index::UpdateIndexResponse,
-    >("Sls 2020-12-30 UpdateIndex", "{}");
+    >("Sls 2020-12-30 UpdateIndex", "{}", &[]);
 }
 
 #[test]
 fn update_log_store() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_log_store::UpdateLogStoreResponse,
-    >("Sls 2020-12-30 UpdateLogStore", "{}");
+    >("Sls 2020-12-30 UpdateLogStore", "{}", &[]);
 }
 
 #[test]
 fn update_log_store_encryption() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_log_store_encryption::UpdateLogStoreEncryptionResponse,
-    >("Sls 2020-12-30 UpdateLogStoreEncryption", "{}");
+    >("Sls 2020-12-30 UpdateLogStoreEncryption", "{}", &[]);
 }
 
 #[test]
 fn update_log_store_metering_mode() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_log_store_metering_mode::UpdateLogStoreMeteringModeResponse,
-    >("Sls 2020-12-30 UpdateLogStoreMeteringMode", "{}");
+    >("Sls 2020-12-30 UpdateLogStoreMeteringMode", "{}", &[]);
 }
 
 #[test]
 fn update_log_store_processor() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_log_store_processor::UpdateLogStoreProcessorResponse,
-    >("Sls 2020-12-30 UpdateLogStoreProcessor", "{}");
+    >("Sls 2020-12-30 UpdateLogStoreProcessor", "{}", &[]);
 }
 
 #[test]
 fn update_logging() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_logging::UpdateLoggingResponse,
-    >("Sls 2020-12-30 UpdateLogging", "{}");
+    >("Sls 2020-12-30 UpdateLogging", "{}", &[]);
 }
 
 #[test]
 fn update_logtail_pipeline_config() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_logtail_pipeline_config::UpdateLogtailPipelineConfigResponse,
-    >("Sls 2020-12-30 UpdateLogtailPipelineConfig", "{}");
+    >("Sls 2020-12-30 UpdateLogtailPipelineConfig", "{}", &[]);
 }
 
 #[test]
 fn update_machine_group() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_machine_group::UpdateMachineGroupResponse,
-    >("Sls 2020-12-30 UpdateMachineGroup", "{}");
+    >("Sls 2020-12-30 UpdateMachineGroup", "{}", &[]);
 }
 
 #[test]
 fn update_machine_group_machine() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_machine_group_machine::UpdateMachineGroupMachineResponse,
-    >("Sls 2020-12-30 UpdateMachineGroupMachine", "{}");
+    >("Sls 2020-12-30 UpdateMachineGroupMachine", "{}", &[]);
 }
 
 #[test]
 fn update_max_compute_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_max_compute_export::UpdateMaxComputeExportResponse,
-    >("Sls 2020-12-30 UpdateMaxComputeExport", "{}");
+    >("Sls 2020-12-30 UpdateMaxComputeExport", "{}", &[]);
 }
 
 #[test]
 fn update_metric_store() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_metric_store::UpdateMetricStoreResponse,
-    >("Sls 2020-12-30 UpdateMetricStore", "{}");
+    >("Sls 2020-12-30 UpdateMetricStore", "{}", &[]);
 }
 
 #[test]
 fn update_metric_store_metering_mode() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_metric_store_metering_mode::UpdateMetricStoreMeteringModeResponse,
-    >("Sls 2020-12-30 UpdateMetricStoreMeteringMode", "{}");
+    >("Sls 2020-12-30 UpdateMetricStoreMeteringMode", "{}", &[]);
 }
 
 #[test]
 fn update_metric_store_processor() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_metric_store_processor::UpdateMetricStoreProcessorResponse,
-    >("Sls 2020-12-30 UpdateMetricStoreProcessor", "{}");
+    >("Sls 2020-12-30 UpdateMetricStoreProcessor", "{}", &[]);
 }
 
 #[test]
 fn update_oss_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_oss_export::UpdateOssExportResponse,
-    >("Sls 2020-12-30 UpdateOSSExport", "{}");
+    >("Sls 2020-12-30 UpdateOSSExport", "{}", &[]);
 }
 
 #[test]
 fn update_osshdfs_export() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_osshdfs_export::UpdateOsshdfsExportResponse,
-    >("Sls 2020-12-30 UpdateOSSHDFSExport", "{}");
+    >("Sls 2020-12-30 UpdateOSSHDFSExport", "{}", &[]);
 }
 
 #[test]
 fn update_oss_ingestion() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_oss_ingestion::UpdateOssIngestionResponse,
-    >("Sls 2020-12-30 UpdateOSSIngestion", "{}");
+    >("Sls 2020-12-30 UpdateOSSIngestion", "{}", &[]);
 }
 
 #[test]
 fn update_project() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_project::UpdateProjectResponse,
-    >("Sls 2020-12-30 UpdateProject", "{}");
+    >("Sls 2020-12-30 UpdateProject", "{}", &[]);
 }
 
 #[test]
 fn update_saved_search() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_saved_search::UpdateSavedSearchResponse,
-    >("Sls 2020-12-30 UpdateSavedSearch", "{}");
+    >("Sls 2020-12-30 UpdateSavedSearch", "{}", &[]);
 }
 
 #[test]
 fn update_scheduled_sql() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_scheduled_sql::UpdateScheduledSqlResponse,
-    >("Sls 2020-12-30 UpdateScheduledSQL", "{}");
+    >("Sls 2020-12-30 UpdateScheduledSQL", "{}", &[]);
 }
 
 #[test]
 fn update_sql_instance() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_sql_instance::UpdateSqlInstanceResponse,
-    >("Sls 2020-12-30 UpdateSqlInstance", "{}");
+    >("Sls 2020-12-30 UpdateSqlInstance", "{}", &[]);
 }
 
 #[test]
 fn update_store_view() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::update_store_view::UpdateStoreViewResponse,
-    >("Sls 2020-12-30 UpdateStoreView", "{}");
+    >("Sls 2020-12-30 UpdateStoreView", "{}", &[]);
 }
 
 #[test]
 fn upsert_collection_policy() {
     crate::check::<
         alibabacloud_sdk::sls_20201230::upsert_collection_policy::UpsertCollectionPolicyResponse,
-    >("Sls 2020-12-30 UpsertCollectionPolicy", "{}");
+    >("Sls 2020-12-30 UpsertCollectionPolicy", "{}", &[]);
 }

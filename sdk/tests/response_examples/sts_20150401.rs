@@ -8,6 +8,7 @@ fn assume_role() {
     >(
         "Sts 2015-04-01 AssumeRole",
         "{\"AssumedRoleUser\":{\"Arn\":\"acs:ram::123456789012****:role/adminrole/alice\",\"AssumedRoleId\":\"34458433936495****:alice\"},\"Credentials\":{\"AccessKeyId\":\"STS.L4aBSCSJVMuKg5U1****\",\"AccessKeySecret\":\"wyLTSmsyPGP1ohvvw8xYgB29dlGI8KMiH2pK****\",\"Expiration\":\"2015-04-09T11:52:19Z\",\"SecurityToken\":\"********\"},\"RequestId\":\"6894B13B-6D71-4EF5-88FA-F32781734A7F\",\"SourceIdentity\":\"Alice\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn assume_role_with_oidc() {
     >(
         "Sts 2015-04-01 AssumeRoleWithOIDC",
         "{\"AssumedRoleUser\":{\"Arn\":\"acs:ram::113511544585****:role/testoidc/TestOidcAssumedRoleSession\",\"AssumedRoleId\":\"33157794895460****\"},\"Credentials\":{\"AccessKeyId\":\"STS.NUgYrLnoC37mZZCNnAbez****\",\"AccessKeySecret\":\"CVwjCkNzTMupZ8NbTCxCBRq3K16jtcWFTJAyBEv2****\",\"Expiration\":\"2021-10-20T04:27:09Z\",\"SecurityToken\":\"CAIShwJ1q6Ft5B2yfSjIr5bSEsj4g7BihPWGWHz****\"},\"OIDCTokenInfo\":{\"ClientIds\":\"496271242565057****\",\"ExpirationTime\":\"2021-10-20T04:27:09Z\",\"IssuanceTime\":\"2021-10-20T03:27:09Z\",\"Issuer\":\"https://dev-xxxxxx.okta.com\",\"Subject\":\"KryrkIdjylZb7agUgCEf****\",\"VerificationInfo\":\"Success\"},\"RequestId\":\"3D57EAD2-8723-1F26-B69C-F8707D8B565D\",\"SourceIdentity\":\"Alice\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn assume_role_with_saml() {
     >(
         "Sts 2015-04-01 AssumeRoleWithSAML",
         "{\"AssumedRoleUser\":{\"Arn\":\"acs:sts::123456789012****:assumed-role/AdminRole/alice\",\"AssumedRoleId\":\"34458433936495****:alice\"},\"Credentials\":{\"AccessKeyId\":\"STS.L4aBSCSJVMuKg5U1****\",\"AccessKeySecret\":\"wyLTSmsyPGP1ohvvw8xYgB29dlGI8KMiH2pK****\",\"Expiration\":\"2015-04-09T11:52:19Z\",\"SecurityToken\":\"********\"},\"RequestId\":\"6894B13B-6D71-4EF5-88FA-F32781734A7F\",\"SAMLAssertionInfo\":{\"Issuer\":\"http://example.com/adfs/services/trust\",\"Recipient\":\"https://signin.aliyun.com/saml-role/SSO\",\"Subject\":\"alice@example.com\",\"SubjectType\":\"persistent\"},\"SourceIdentity\":\"Alice\"}",
+        &[],
     );
 }
 
@@ -38,5 +41,6 @@ fn get_caller_identity() {
     >(
         "Sts 2015-04-01 GetCallerIdentity",
         "{\"AccountId\":\"196813200012****\",\"Arn\":\"acs:ram::196813200012****:user/admin\",\"IdentityType\":\"RAMUser\",\"PrincipalId\":\"28877424437521****\",\"RequestId\":\"3C87BF47-3724-5443-ADC1-5AEAD9A03EB1\",\"RoleId\":\"33537620082992****\",\"UserId\":\"216959339000****\"}",
+        &[],
     );
 }

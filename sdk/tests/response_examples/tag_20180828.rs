@@ -8,6 +8,7 @@ fn attach_policy() {
     >(
         "Tag 2018-08-28 AttachPolicy",
         "{\"RequestId\":\"4A32F5B0-0B0B-5537-B4A0-7A6E1C3AA96A\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn check_created_by_enabled() {
     >(
         "Tag 2018-08-28 CheckCreatedByEnabled",
         "{\"OpenStatus\":false,\"RequestId\":\"682DD9E1-F530-5D14-A839-A6787FA8****\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn close_created_by() {
     >(
         "Tag 2018-08-28 CloseCreatedBy",
         "{\"RequestId\":\"AECFE0F2-CEC3-5D16-BE4C-E2F95083****\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn create_associated_resource_rules() {
     >(
         "Tag 2018-08-28 CreateAssociatedResourceRules",
         "{\"RequestId\":\"33BD6957-D7B0-500C-ADA1-300414EDCE89\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn create_policy() {
     >(
         "Tag 2018-08-28 CreatePolicy",
         "{\"PolicyId\":\"p-5732750813924f90****\",\"PolicyName\":\"test\",\"RequestId\":\"FDBE270D-C491-5EEC-A5CD-98245422D3F7\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn create_tags() {
     >(
         "Tag 2018-08-28 CreateTags",
         "{\"RequestId\":\"94E16BB6-3FB6-1297-B5B2-ED2250F437CD\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn delete_associated_resource_rule() {
     >(
         "Tag 2018-08-28 DeleteAssociatedResourceRule",
         "{\"RequestId\":\"BB532282-94F5-5F56-877F-32D5E2A04F3F\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn delete_policy() {
     >(
         "Tag 2018-08-28 DeletePolicy",
         "{\"RequestId\":\"4A32F5B0-0B0B-5537-B4A0-7A6E1C3AA96A\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn delete_tag() {
     >(
         "Tag 2018-08-28 DeleteTag",
         "{\"RequestId\":\"6E27F22C-EDA3-132E-A53F-77DE3BC2343D\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn describe_regions() {
     >(
         "Tag 2018-08-28 DescribeRegions",
         "{\"Regions\":{\"Region\":[{\"LocalName\":\"华东1（杭州）\",\"RegionEndpoint\":\"tag.aliyuncs.com\",\"RegionId\":\"cn-hangzhou\"}]},\"RequestId\":\"632BBAE2-9C44-4212-8B51-B54742DA9713\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn detach_policy() {
     >(
         "Tag 2018-08-28 DetachPolicy",
         "{\"RequestId\":\"4A32F5B0-0B0B-5537-B4A0-7A6E1C3AA96A\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn disable_policy_type() {
     >(
         "Tag 2018-08-28 DisablePolicyType",
         "{\"RequestId\":\"6E27F22C-EDA3-132E-A53F-77DE3BC2343D\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn enable_policy_type() {
     >(
         "Tag 2018-08-28 EnablePolicyType",
         "{\"RequestId\":\"6E27F22C-EDA3-132E-A53F-77DE3BC2343D\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn generate_config_rule_report() {
     >(
         "Tag 2018-08-28 GenerateConfigRuleReport",
         "{\"ReportId\":\"crp-ao0786618088006c****\",\"RequestId\":\"37B2AC06-89D8-5D95-98DF-3E68C12BDE05\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn get_config_rule_report() {
     >(
         "Tag 2018-08-28 GetConfigRuleReport",
         "{\"Data\":{\"CreatedTime\":1655089159000,\"ReportId\":\"crp-ao0786618088006c****\",\"TargetId\":\"154950938137****\",\"TargetType\":\"ACCOUNT\"},\"HttpStatusCode\":200,\"RequestId\":\"A68BD5BC-5B12-5A9B-8AE9-77884886BE10\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn get_effective_policy() {
     >(
         "Tag 2018-08-28 GetEffectivePolicy",
         "{\"EffectivePolicy\":\"{\\\\\\\"tags\\\\\\\":{\\\\\\\"costcenter\\\\\\\":{\\\\\\\"tag_value\\\\\\\":[\\\\\\\"Beijing\\\\\\\",\\\\\\\"Shanghai\\\\\\\"],\\\\\\\"tag_key\\\\\\\":\\\\\\\"CostCenter\\\\\\\"}}}\",\"PolicyAttachments\":[{\"PolicyList\":[{\"AttachSeq\":0,\"AttachTime\":\"\",\"PolicyId\":\"\",\"PolicyName\":\"\",\"TargetId\":\"\",\"TargetType\":\"\"}],\"PolicyType\":\"\",\"TagKey\":\"\"}],\"RequestId\":\"BB532282-94F5-5F56-877F-32D5E2A04F3F\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn get_policy() {
     >(
         "Tag 2018-08-28 GetPolicy",
         "{\"Policy\":{\"PolicyContent\":\"{\\\\\\\"tags\\\\\\\":{\\\\\\\"CostCenter\\\\\\\":{\\\\\\\"tag_value\\\\\\\":{\\\\\\\"@@assign\\\\\\\":[\\\\\\\"Beijing\\\\\\\",\\\\\\\"Shanghai\\\\\\\"]},\\\\\\\"tag_key\\\\\\\":{\\\\\\\"@@assign\\\\\\\":\\\\\\\"CostCenter\\\\\\\"}}}}\",\"PolicyDesc\":\"This is a tag policy example.\",\"PolicyName\":\"test\",\"UserType\":\"USER\"},\"RequestId\":\"1E7A4802-AB57-570A-9860-F15B60E1586B\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn get_policy_enable_status() {
     >(
         "Tag 2018-08-28 GetPolicyEnableStatus",
         "{\"RequestId\":\"6C8DF1B1-C65F-5D3A-9FDA-26A4683BB36B\",\"StatusModels\":[{\"Status\":\"Enabled\",\"UserType\":\"RD\"}]}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn list_associated_resource_rules() {
     >(
         "Tag 2018-08-28 ListAssociatedResourceRules",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"6E27F22C-EDA3-132E-A53F-77DE3BC2343D\",\"Rules\":[{\"ExistingStatus\":\"\",\"SettingName\":\"rule:UpdateLoadBalancerZones-UpdateLoadBalancerAddressTypeConfig-TagAlb:Alb-LoadBalancer:Vpc-Eip\",\"Status\":\"Disable/Enable\",\"TagKeys\":[\"k1\"]}]}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn list_config_rules_for_target() {
     >(
         "Tag 2018-08-28 ListConfigRulesForTarget",
         "{\"Data\":[{\"AggregatorId\":\"ca-efdc33dc9b37002d****\",\"ConfigRuleId\":\"cr-0lb4866180880069****\",\"PolicyType\":\"tags\",\"Remediation\":false,\"TagKey\":\"CostCenter\",\"TagValue\":\"Project\",\"TargetId\":\"134254031178****\",\"TargetType\":\"USER\"}],\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"7126AECD-D7AD-5073-8E88-DD2BD1FC139E\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn list_policies() {
     >(
         "Tag 2018-08-28 ListPolicies",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"PolicyList\":[{\"PolicyContent\":\"{\\\\\\\"tags\\\\\\\":{\\\\\\\"CostCenter\\\\\\\":{\\\\\\\"tag_value\\\\\\\":{\\\\\\\"@@assign\\\\\\\":[\\\\\\\"Beijing\\\\\\\",\\\\\\\"Shanghai\\\\\\\"]},\\\\\\\"tag_key\\\\\\\":{\\\\\\\"@@assign\\\\\\\":\\\\\\\"CostCenter\\\\\\\"}}}}\",\"PolicyDesc\":\"This is a tag policy example.\",\"PolicyId\":\"p-de62a0bf400e4b69****\",\"PolicyName\":\"example\",\"UserType\":\"USER\"}],\"RequestId\":\"72477CFF-5B24-5E30-9861-3DD9C4BD46E5\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn list_policies_for_target() {
     >(
         "Tag 2018-08-28 ListPoliciesForTarget",
         "{\"Data\":[{\"PolicyContent\":\"{\\\\\\\"tags\\\\\\\":{\\\\\\\"CostCenter\\\\\\\":{\\\\\\\"tag_value\\\\\\\":{\\\\\\\"@@assign\\\\\\\":[\\\\\\\"Beijing\\\\\\\",\\\\\\\"Shanghai\\\\\\\"]},\\\\\\\"tag_key\\\\\\\":{\\\\\\\"@@assign\\\\\\\":\\\\\\\"CostCenter\\\\\\\"}}}}\",\"PolicyDesc\":\"This is a tag policy example.\",\"PolicyId\":\"p-de62a0bf400e4b69****\",\"PolicyName\":\"example\",\"UserType\":\"USER\"}],\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"8C962146-AB38-516C-818C-695D4E9F2EA2\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn list_resources_by_tag() {
     >(
         "Tag 2018-08-28 ListResourcesByTag",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"7D61FF74-61C2-5768-B01F-05FC97F24F35\",\"Resources\":[{\"ResourceId\":\"vpc-wz9pifyuw26esxd05****\",\"Tags\":[{\"Category\":\"custom\",\"Key\":\"k1\",\"Value\":\"v1\"}]}]}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn list_support_resource_types() {
     >(
         "Tag 2018-08-28 ListSupportResourceTypes",
         "{\"NextToken\":\"AAAAAYws9fJ0Ur4MGm\",\"RequestId\":\"ABC71772-F3A1-59CA-B811-4A5B0E0B72F8\",\"SupportResourceTypes\":[{\"ArnTemplate\":\"acs:ecs:*:*:instance/${ResourceId}\",\"ProductCode\":\"ecs\",\"ResourceType\":\"instance\",\"SupportItems\":[{\"Support\":true,\"SupportCode\":\"TAG_CONSOLE_SUPPORT\",\"SupportDetails\":[{\"key\":\"ApiName\"}]}]}]}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn list_tag_keys() {
     >(
         "Tag 2018-08-28 ListTagKeys",
         "{\"Keys\":{\"Key\":[{\"Category\":\"custom\",\"Description\":\"业务团队\",\"Key\":\"team\"}]},\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"DC09A6AA-2713-4E10-A2E9-E6C5C43A8842\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn list_tag_resources() {
     >(
         "Tag 2018-08-28 ListTagResources",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"014738E0-3C7F-47D8-8FB9-469500C6F387\",\"TagResources\":[{\"ResourceARN\":\"arn:acs:ecs:cn-hangzhou:123456789****:instance/i-bp15hr53jws84akg****\",\"Tags\":[{\"Category\":\"Custom\",\"Key\":\"k1\",\"Value\":\"v1\"}]}]}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn list_tag_values() {
     >(
         "Tag 2018-08-28 ListTagValues",
         "{\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"8989CA7E-D2E0-4B6D-8282-311106E80150\",\"Values\":{\"Value\":[\"v1\"]}}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn list_targets_for_policy() {
     >(
         "Tag 2018-08-28 ListTargetsForPolicy",
         "{\"IsRd\":true,\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RdId\":\"rd-3G****\",\"RequestId\":\"2EE71C8D-6DB8-56AC-8B05-3D4C0116E6A1\",\"Targets\":[{\"TargetId\":\"195320939469****\",\"TargetType\":0}]}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn modify_policy() {
     >(
         "Tag 2018-08-28 ModifyPolicy",
         "{\"RequestId\":\"4A32F5B0-0B0B-5537-B4A0-7A6E1C3AA96A\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn open_created_by() {
     >(
         "Tag 2018-08-28 OpenCreatedBy",
         "{\"RequestId\":\"74F03511-FDFA-54AF-96A4-71575B41E74D\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn tag_resources() {
     >(
         "Tag 2018-08-28 TagResources",
         "{\"FailedResources\":{\"FailedResource\":[{\"ResourceARN\":\"arn:acs:vpc:cn-hangzhou:123456789****:vpc/vpc-bp19dd90tkt6tz7wu****\",\"Result\":{\"Code\":\"InvalidResourceId.NotFound\",\"Message\":\"****\"}}]},\"RequestId\":\"72086426-9F8C-4A60-852B-864048FD1199\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn untag_resources() {
     >(
         "Tag 2018-08-28 UntagResources",
         "{\"FailedResources\":{\"FailedResource\":[{\"ResourceARN\":\"arn:acs:ecs:cn-hangzhou:123456789****:instance/i-xxxxxxxxxx1\",\"Result\":{\"Code\":\"InvalidResourceId.NotFound\",\"Message\":\"****\"}}]},\"RequestId\":\"43D12436-B10F-4469-8136-FD1C5D2B2083\"}",
+        &[],
     );
 }
 
@@ -328,5 +360,6 @@ fn update_associated_resource_rule() {
     >(
         "Tag 2018-08-28 UpdateAssociatedResourceRule",
         "{\"RequestId\":\"94E16BB6-3FB6-1297-B5B2-ED2250F437CD\"}",
+        &[],
     );
 }

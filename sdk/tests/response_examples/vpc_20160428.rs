@@ -8,6 +8,7 @@ fn activate_router_interface() {
     >(
         "Vpc 2016-04-28 ActivateRouterInterface",
         "{\"RequestId\":\"079874CD-AEC1-43E6-AC03-ADD96B6E4907\"}",
+        &[],
     );
 }
 
@@ -18,6 +19,7 @@ fn active_flow_log() {
     >(
         "Vpc 2016-04-28 ActiveFlowLog",
         "{\"RequestId\":\"F7DDDC17-FA06-4AC2-8F35-59D2470FCFC1\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -28,6 +30,7 @@ fn add_bgp_network() {
     >(
         "Vpc 2016-04-28 AddBgpNetwork",
         "{\"RequestId\":\"9C7FA9D6-72E0-48A9-A9C3-2DA8569CD5EB\"}",
+        &[],
     );
 }
 
@@ -38,6 +41,7 @@ fn add_common_bandwidth_package_ip() {
     >(
         "Vpc 2016-04-28 AddCommonBandwidthPackageIp",
         "{\"RequestId\":\"01FDDD49-C4B7-4D2A-A8E5-A93915C450A6\"}",
+        &[],
     );
 }
 
@@ -48,6 +52,7 @@ fn add_common_bandwidth_package_ips() {
     >(
         "Vpc 2016-04-28 AddCommonBandwidthPackageIps",
         "{\"RequestId\":\"01FDDD49-C4B7-4D2A-A8E5-A93915C450A6\"}",
+        &[],
     );
 }
 
@@ -58,6 +63,7 @@ fn add_global_acceleration_instance_ip() {
     >(
         "Vpc 2016-04-28 AddGlobalAccelerationInstanceIp",
         "{\"RequestId\":\"01FDDD49-C4B7-4D2A-A8E5-A93915C450A6\"}",
+        &[],
     );
 }
 
@@ -68,6 +74,7 @@ fn add_i_pv6_translator_acl_list_entry() {
     >(
         "Vpc 2016-04-28 AddIPv6TranslatorAclListEntry",
         "{\"AclEntryId\":\"ipv6transaclentry-bp105jrs****\",\"RequestId\":\"8B2F5262-6B57-43F2-defr345\"}",
+        &[],
     );
 }
 
@@ -78,6 +85,7 @@ fn add_public_ip_address_pool_cidr_block() {
     >(
         "Vpc 2016-04-28 AddPublicIpAddressPoolCidrBlock",
         "{\"CidrBlock\":\"47.0.XX.XX/28\",\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -88,6 +96,7 @@ fn add_sources_to_traffic_mirror_session() {
     >(
         "Vpc 2016-04-28 AddSourcesToTrafficMirrorSession",
         "{\"RequestId\":\"87F70089-5B38-41A8-BAD8-0B55E2F8DC57\"}",
+        &[],
     );
 }
 
@@ -98,6 +107,7 @@ fn allocate_eip_address() {
     >(
         "Vpc 2016-04-28 AllocateEipAddress",
         "{\"AllocationId\":\"eip-25877c70gddh****\",\"EipAddress\":\"192.0.XX.XX\",\"OrderId\":10,\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"ResourceGroupId\":\"rg-acfmxazfdgdg****\"}",
+        &[],
     );
 }
 
@@ -108,6 +118,7 @@ fn allocate_eip_address_pro() {
     >(
         "Vpc 2016-04-28 AllocateEipAddressPro",
         "{\"AllocationId\":\"eip-25877c70gddh****\",\"EipAddress\":\"192.0.XX.XX\",\"OrderId\":20190000,\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"ResourceGroupId\":\"rg-resourcegroup****\"}",
+        &[],
     );
 }
 
@@ -118,6 +129,7 @@ fn allocate_eip_segment_address() {
     >(
         "Vpc 2016-04-28 AllocateEipSegmentAddress",
         "{\"EipSegmentInstanceId\":\"eipsg-2zett8ba055tbsxme****\",\"RequestId\":\"F7A6301A-64BA-41EC-8284-8F4838C15D1F\"}",
+        &[],
     );
 }
 
@@ -128,6 +140,7 @@ fn allocate_ipv6_address() {
     >(
         "Vpc 2016-04-28 AllocateIpv6Address",
         "{\"Ipv6Address\":\"2408:XXXX:153:3921:851c:c435:7b12:1c5f\",\"Ipv6AddressId\":\"ipv6-2zen5j4axcp5l5qyy****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"ResourceGroupId\":\"rg-acfmxazdjdhd****\"}",
+        &[],
     );
 }
 
@@ -138,6 +151,7 @@ fn allocate_ipv6_internet_bandwidth() {
     >(
         "Vpc 2016-04-28 AllocateIpv6InternetBandwidth",
         "{\"InternetBandwidthId\":\"ipv6bw-uf6hcyzu65v98v3du****\",\"Ipv6AddressId\":\"ipv6-2zen5j4axcp5l5qyy****\",\"RequestId\":\"6972A26E-99B1-4367-9890-FBDEBB0F5E7D\"}",
+        &[],
     );
 }
 
@@ -148,6 +162,7 @@ fn allocate_vpc_ipv6_cidr() {
     >(
         "Vpc 2016-04-28 AllocateVpcIpv6Cidr",
         "{\"Ipv6CidrBlock\":\"2408:XXXX:0:a600::/56\",\"RequestId\":\"D20C13EA-2584-53BC-8393-69DE6D98EFF1\"}",
+        &[],
     );
 }
 
@@ -158,6 +173,7 @@ fn apply_physical_connection_loa() {
     >(
         "Vpc 2016-04-28 ApplyPhysicalConnectionLOA",
         "{\"RequestId\":\"A47BD386-7FDE-42C4-8D22-C6223D18AA1C\"}",
+        &[],
     );
 }
 
@@ -168,6 +184,7 @@ fn associate_eip_address() {
     >(
         "Vpc 2016-04-28 AssociateEipAddress",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -178,6 +195,7 @@ fn associate_eip_address_batch() {
     >(
         "Vpc 2016-04-28 AssociateEipAddressBatch",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -188,6 +206,7 @@ fn associate_ha_vip() {
     >(
         "Vpc 2016-04-28 AssociateHaVip",
         "{\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\"}",
+        &[],
     );
 }
 
@@ -198,6 +217,7 @@ fn associate_network_acl() {
     >(
         "Vpc 2016-04-28 AssociateNetworkAcl",
         "{\"RequestId\":\"4CF20CC7-D1FC-425B-A15B-DF7C8E2131A7\"}",
+        &[],
     );
 }
 
@@ -208,6 +228,7 @@ fn associate_physical_connection_to_virtual_border_router() {
     >(
         "Vpc 2016-04-28 AssociatePhysicalConnectionToVirtualBorderRouter",
         "{\"RequestId\":\"980960B0-2969-40BF-8542-EBB34FD358AB\"}",
+        &[],
     );
 }
 
@@ -218,6 +239,7 @@ fn associate_route_table() {
     >(
         "Vpc 2016-04-28 AssociateRouteTable",
         "{\"RequestId\":\"DC668356-BCB4-42FD-9BC3-FA2B2E04B634\"}",
+        &[],
     );
 }
 
@@ -228,6 +250,7 @@ fn associate_route_table_with_gateway() {
     >(
         "Vpc 2016-04-28 AssociateRouteTableWithGateway",
         "{\"RequestId\":\"F89C2176-8F10-55EF-90CF-CF99D1E3F816\"}",
+        &[],
     );
 }
 
@@ -238,6 +261,7 @@ fn associate_route_tables_with_vpc_gateway_endpoint() {
     >(
         "Vpc 2016-04-28 AssociateRouteTablesWithVpcGatewayEndpoint",
         "{\"RequestId\":\"59BDDA2D-FB52-59F9-9DC5-5EA7D6808B8E\"}",
+        &[],
     );
 }
 
@@ -248,6 +272,7 @@ fn associate_vpc_cidr_block() {
     >(
         "Vpc 2016-04-28 AssociateVpcCidrBlock",
         "{\"CidrBlock\":\"192.168.0.0/16\",\"IpVersion\":\"IPV4\",\"RequestId\":\"C1221A1F-2ACD-4592-8F27-474E02883159\"}",
+        &[],
     );
 }
 
@@ -258,6 +283,7 @@ fn associate_vpn_gateway_with_certificate() {
     >(
         "Vpc 2016-04-28 AssociateVpnGatewayWithCertificate",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -268,6 +294,7 @@ fn attach_dhcp_options_set_to_vpc() {
     >(
         "Vpc 2016-04-28 AttachDhcpOptionsSetToVpc",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -278,6 +305,7 @@ fn attach_vbr_to_vpconn() {
     >(
         "Vpc 2016-04-28 AttachVbrToVpconn",
         "{\"RequestId\":\"5356F028-0F5C-56FC-8574-897D24379041\",\"VirtualPhysicalConnection\":\"pc-bp1mrgfbtmc9brre7****\"}",
+        &[],
     );
 }
 
@@ -288,6 +316,7 @@ fn cancel_common_bandwidth_package_ip_bandwidth() {
     >(
         "Vpc 2016-04-28 CancelCommonBandwidthPackageIpBandwidth",
         "{\"RequestId\":\"63D187BF-A30A-4DD6-B68D-FF182C96D8A2\"}",
+        &[],
     );
 }
 
@@ -298,6 +327,7 @@ fn cancel_physical_connection() {
     >(
         "Vpc 2016-04-28 CancelPhysicalConnection",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -308,6 +338,7 @@ fn change_resource_group() {
     >(
         "Vpc 2016-04-28 ChangeResourceGroup",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -318,6 +349,7 @@ fn check_can_allocate_vpc_private_ip_address() {
     >(
         "Vpc 2016-04-28 CheckCanAllocateVpcPrivateIpAddress",
         "{\"CanAllocate\":true,\"RequestId\":\"93360B0-2969-40BF-8542-EBB34FD358AB\"}",
+        &[],
     );
 }
 
@@ -328,6 +360,7 @@ fn check_vpn_bgp_enabled() {
     >(
         "Vpc 2016-04-28 CheckVpnBgpEnabled",
         "{\"BgpEnabled\":true,\"RequestId\":\"DF448D2E-215D-334F-B10D-7C3B087EF996\"}",
+        &[],
     );
 }
 
@@ -338,6 +371,7 @@ fn complete_physical_connection_loa() {
     >(
         "Vpc 2016-04-28 CompletePhysicalConnectionLOA",
         "{\"RequestId\":\"F8983C74-E068-4509-B442-89BD82C8F43B\"}",
+        &[],
     );
 }
 
@@ -348,6 +382,7 @@ fn confirm_physical_connection() {
     >(
         "Vpc 2016-04-28 ConfirmPhysicalConnection",
         "{\"RequestId\":\"API-20365164-5b0d-460a-83c2-2189972b****\"}",
+        &[],
     );
 }
 
@@ -358,6 +393,7 @@ fn connect_router_interface() {
     >(
         "Vpc 2016-04-28 ConnectRouterInterface",
         "{\"RequestId\":\"DE77A7F3-3B74-41C0-A5BC-CAFD188C28B6\"}",
+        &[],
     );
 }
 
@@ -368,6 +404,7 @@ fn convert_bandwidth_package() {
     >(
         "Vpc 2016-04-28 ConvertBandwidthPackage",
         "{\"ConvertInstanceId\":\"cbwp-s6lmotmkkf567b****\",\"RequestId\":\"0C2EE7A8-74D4-4081-8236-CEBDE3BBCF50\"}",
+        &[],
     );
 }
 
@@ -378,6 +415,7 @@ fn copy_network_acl_entries() {
     >(
         "Vpc 2016-04-28 CopyNetworkAclEntries",
         "{\"RequestId\":\"6608E72F-F276-440F-ABEF-419971CEC4D1\"}",
+        &[],
     );
 }
 
@@ -388,6 +426,7 @@ fn create_bgp_group() {
     >(
         "Vpc 2016-04-28 CreateBgpGroup",
         "{\"BgpGroupId\":\"bgpg-bp1k25cyp26cllath****\",\"RequestId\":\"C1221A1F-2ACD-4592-8F27-474E02883159\"}",
+        &[],
     );
 }
 
@@ -398,6 +437,7 @@ fn create_bgp_peer() {
     >(
         "Vpc 2016-04-28 CreateBgpPeer",
         "{\"BgpPeerId\":\"bgp-m5eoyp2mwegk8ce9v****\",\"RequestId\":\"D4B7649A-61BB-4C64-A586-1DFF1EDA6A42\"}",
+        &[],
     );
 }
 
@@ -408,6 +448,7 @@ fn create_common_bandwidth_package() {
     >(
         "Vpc 2016-04-28 CreateCommonBandwidthPackage",
         "{\"BandwidthPackageId\":\"cbwp-bp1vevu8h3ieh****\",\"RequestId\":\"FF39F653-033E-4CD9-9EDF-3CCA5A71FBC3\",\"ResourceGroupId\":\"rg-acfmxazdjdhd****\"}",
+        &[],
     );
 }
 
@@ -418,6 +459,7 @@ fn create_customer_gateway() {
     >(
         "Vpc 2016-04-28 CreateCustomerGateway",
         "{\"CreateTime\":1493363486000,\"CustomerGatewayId\":\"cgw-bp1jrawp82av6bws9****\",\"Description\":\"desctest\",\"IpAddress\":\"101.12.XX.XX\",\"Name\":\"nametest\",\"RequestId\":\"D32B3C26-6C6C-4988-93E9-D2A6444CE6AE\"}",
+        &[],
     );
 }
 
@@ -428,6 +470,7 @@ fn create_default_v_switch() {
     >(
         "Vpc 2016-04-28 CreateDefaultVSwitch",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"VSwitchId\":\"vsw-bp1a4b5qhmxftjimq****\"}",
+        &[],
     );
 }
 
@@ -438,6 +481,7 @@ fn create_default_vpc() {
     >(
         "Vpc 2016-04-28 CreateDefaultVpc",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"RouteTableId\":\"vtb-bp1q1uirugzb1x32m****\",\"VRouterId\":\"vrt-bp1lhl0taikrteen8****\",\"VpcId\":\"vpc-bp15zckdt37pq72zv****\"}",
+        &[],
     );
 }
 
@@ -448,6 +492,7 @@ fn create_dhcp_options_set() {
     >(
         "Vpc 2016-04-28 CreateDhcpOptionsSet",
         "{\"DhcpOptionsSetId\":\"dopt-o6w0df4epg9zo8isy****\",\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"ResourceGroupId\":\"rg-acfmxazb4ph****\"}",
+        &[],
     );
 }
 
@@ -458,6 +503,7 @@ fn create_express_cloud_connection() {
     >(
         "Vpc 2016-04-28 CreateExpressCloudConnection",
         "{\"EccId\":\"ecc-jg************\",\"RequestId\":\"C004F022-1CC2-4958-9937-675513A2CD7E\"}",
+        &[],
     );
 }
 
@@ -468,6 +514,7 @@ fn create_express_connect_traffic_qos() {
     >(
         "Vpc 2016-04-28 CreateExpressConnectTrafficQos",
         "{\"QosId\":\"qos-2giu0a6vd5x0mv****\",\"RequestId\":\"DC668356-BCB4-42FD-9BC3-FA2B2E04B634\"}",
+        &[],
     );
 }
 
@@ -478,6 +525,7 @@ fn create_express_connect_traffic_qos_queue() {
     >(
         "Vpc 2016-04-28 CreateExpressConnectTrafficQosQueue",
         "{\"QosId\":\"qos-2giu0a6vd5x0mv****\",\"QueueId\":\"qos-queue-9nyx2u7n71s2rc****\\n\",\"RequestId\":\"4CF20CC7-D1FC-425B-A15B-DF7C8E2131A7\"}",
+        &[],
     );
 }
 
@@ -488,6 +536,7 @@ fn create_express_connect_traffic_qos_rule() {
     >(
         "Vpc 2016-04-28 CreateExpressConnectTrafficQosRule",
         "{\"QosId\":\"qos-2giu0a6vd5x0mv****\",\"QueueId\":\"qos-queue-9nyx2u7n71s2rc****\",\"RequestId\":\"606998F0-B94D-48FE-8316-ACA81BB230DA\",\"RuleId\":\"qos-rule-iugg0l9x27f2no****\\n\"}",
+        &[],
     );
 }
 
@@ -498,6 +547,7 @@ fn create_failover_test_job() {
     >(
         "Vpc 2016-04-28 CreateFailoverTestJob",
         "{\"JobId\":\"ftj-bp1yh6mvi13aq3g8w****\",\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\\n\"}",
+        &[],
     );
 }
 
@@ -508,6 +558,7 @@ fn create_flow_log() {
     >(
         "Vpc 2016-04-28 CreateFlowLog",
         "{\"FlowLogId\":\"fl-m5e8vhz2t21sel1nq****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B457\",\"ResourceGroupId\":\"rg-acfmxazdjdhd****\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -518,6 +569,7 @@ fn create_forward_entry() {
     >(
         "Vpc 2016-04-28 CreateForwardEntry",
         "{\"ForwardEntryId\":\"fwd-119smw5tkasdf****\",\"RequestId\":\"A4AEE536-A97A-40EB-9EBE-53A6948A6928\"}",
+        &[],
     );
 }
 
@@ -528,6 +580,7 @@ fn create_full_nat_entry() {
     >(
         "Vpc 2016-04-28 CreateFullNatEntry",
         "{\"FullNatEntryId\":\"fullnat-gw8fz23jezpbblf1j****\",\"RequestId\":\"2315DEB7-5E92-423A-91F7-4C1EC9AD97C3\"}",
+        &[],
     );
 }
 
@@ -538,6 +591,7 @@ fn create_global_acceleration_instance() {
     >(
         "Vpc 2016-04-28 CreateGlobalAccelerationInstance",
         "{\"GlobalAccelerationInstanceId\":\"ga-bp1fi6sq7npnicmjj****\",\"IpAddress\":\"12.xx.xx.78\",\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -548,6 +602,7 @@ fn create_ha_vip() {
     >(
         "Vpc 2016-04-28 CreateHaVip",
         "{\"HaVipId\":\"havip-2zeo05qre24nhrqpy****\",\"IpAddress\":\"192.XX.XX.10\",\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\"}",
+        &[],
     );
 }
 
@@ -558,6 +613,7 @@ fn create_high_reliable_physical_connection() {
     >(
         "Vpc 2016-04-28 CreateHighReliablePhysicalConnection",
         "{\"ErrorInfoList\":{\"errorInfoList\":[{\"ErrorCode\":\"pconn.high.reliable.dryrun.error.disable.outbound.data.transfer.billing\",\"ErrorMessage\":\"pconn.high.reliable.dryrun.error.disable.outbound.data.transfer.billing\",\"InstanceId\":\"pc-j5e5qqo616p81ncsp****\"}]},\"PhysicalConnectionList\":{\"physicalConnectionList\":[{\"InstanceId\":\"pc-j5e5qqo616p81ncsp****\",\"RegionNo\":\"cn-shanghai\"}]},\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -568,6 +624,7 @@ fn create_i_pv6_translator() {
     >(
         "Vpc 2016-04-28 CreateIPv6Translator",
         "{\"Ipv6TranslatorId\":\"ipv6trans-bp1i8ahxut1xxxx\",\"Name\":\"test_nat64gw\",\"OrderId\":202303300940739,\"RequestId\":\"1AE05898-06E5-4782-xxxxx\",\"Spec\":\"small\"}",
+        &[],
     );
 }
 
@@ -578,6 +635,7 @@ fn create_i_pv6_translator_acl_list() {
     >(
         "Vpc 2016-04-28 CreateIPv6TranslatorAclList",
         "{\"AclId\":\"ipv6transacl-bp1de2xxxx\",\"RequestId\":\"8B2F5262-6B57-43F2-xxxxx\"}",
+        &[],
     );
 }
 
@@ -588,6 +646,7 @@ fn create_i_pv6_translator_entry() {
     >(
         "Vpc 2016-04-28 CreateIPv6TranslatorEntry",
         "{\"Ipv6TranslatorEntryId\":\"ipv6transentry-xxxxxxxx\",\"RequestId\":\"DCE5D25-FFC9-492A-8371-12A4E0EE2E05\"}",
+        &[],
     );
 }
 
@@ -598,6 +657,7 @@ fn create_ipsec_server() {
     >(
         "Vpc 2016-04-28 CreateIpsecServer",
         "{\"CreationTime\":\"2021-02-22T03:24:28Z\",\"IpsecServerId\":\"iss-bp1jougp8cfsbo8y9****\",\"IpsecServerName\":\"test\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"690A967E-D4CD-4B69-8C78-94FE828BA10B\",\"VpnGatewayId\":\"vpn-bp17lofy9fd0dnvzv****\"}",
+        &[],
     );
 }
 
@@ -608,6 +668,7 @@ fn create_ipv4_gateway() {
     >(
         "Vpc 2016-04-28 CreateIpv4Gateway",
         "{\"Ipv4GatewayId\":\"ipv4gw-5tsnc6s4ogsedtp3k****\",\"RequestId\":\"F282742B-1BBB-5F63-A3AF-E92EC575A1A6\",\"ResourceGroupId\":\"rg-acfmxazb4ph6aiy****\"}",
+        &[],
     );
 }
 
@@ -618,6 +679,7 @@ fn create_ipv6_egress_only_rule() {
     >(
         "Vpc 2016-04-28 CreateIpv6EgressOnlyRule",
         "{\"Ipv6EgressRuleId\":\"ipv6py-hp3w98rmlbqp01245****\",\"RequestId\":\"9DFEDBEE-E5AB-49E8-A2DC-CC114C67AF75\"}",
+        &[],
     );
 }
 
@@ -628,6 +690,7 @@ fn create_ipv6_gateway() {
     >(
         "Vpc 2016-04-28 CreateIpv6Gateway",
         "{\"Ipv6GatewayId\":\"ipv6gw-hp3y0l3ln89j8cdvf****\",\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC\",\"ResourceGroupId\":\"rg-acfmxazb4ph6aiy****\"}",
+        &[],
     );
 }
 
@@ -638,6 +701,7 @@ fn create_nat_gateway() {
     >(
         "Vpc 2016-04-28 CreateNatGateway",
         "{\"ForwardTableIds\":{\"ForwardTableId\":[\"ftb-11tc6xgmv****\"]},\"FullNatTableIds\":{\"FullNatTableId\":[\"fulltb-gw88z7hhlv43rmb26****\"]},\"NatGatewayId\":\"ngw-112za33e4****\",\"RequestId\":\"2315DEB7-5E92-423A-91F7-4C1EC9AD97C3\",\"SnatTableIds\":{\"SnatTableId\":[\"stb-SnatTableIds****\"]}}",
+        &[],
     );
 }
 
@@ -648,6 +712,7 @@ fn create_nat_ip() {
     >(
         "Vpc 2016-04-28 CreateNatIp",
         "{\"Ipv4Prefix\":\"\\\"\\\"\",\"NatIp\":\"192.168.0.34\",\"NatIpId\":\"vpcnatip-gw8y7q3cpk3fggs8****\",\"NatIps\":[{\"Ipv4Prefix\":\"192.168.1.128/28\",\"NatIp\":\"192.168.2.128\",\"NatIpId\":\"vpcnatip-xxxxxxxx\"}],\"RequestId\":\"E9AD97A0-5338-43F8-8A80-5E274CCBA11B\"}",
+        &[],
     );
 }
 
@@ -658,6 +723,7 @@ fn create_nat_ip_cidr() {
     >(
         "Vpc 2016-04-28 CreateNatIpCidr",
         "{\"NatIpCidrId\":\"vpcnatcidr-gw8lhqtvdn4qnea****\",\"RequestId\":\"7021BEB1-210F-48A9-AB82-BE9A9110BB89\"}",
+        &[],
     );
 }
 
@@ -668,6 +734,7 @@ fn create_network_acl() {
     >(
         "Vpc 2016-04-28 CreateNetworkAcl",
         "{\"NetworkAclAttribute\":{\"CreationTime\":\"2021-12-25 11:33:27\",\"Description\":\"This is my NetworkAcl.\",\"EgressAclEntries\":{\"EgressAclEntry\":[{\"Description\":\"This is EgressAclEntries.\",\"DestinationCidrIp\":\"10.0.0.0/24\",\"NetworkAclEntryId\":\"nae-a2d447uw4tillxsdc****\",\"NetworkAclEntryName\":\"acl-2\",\"Policy\":\"accept\",\"Port\":\"-1/-1\\t\",\"Protocol\":\"all\"}]},\"IngressAclEntries\":{\"IngressAclEntry\":[{\"Description\":\"This is IngressAclEntries.\\t\",\"NetworkAclEntryId\":\"nae-a2dk86arlydmexscd****\",\"NetworkAclEntryName\":\"acl-3\\t\",\"Policy\":\"accept\",\"Port\":\"-1/-1\",\"Protocol\":\"all\",\"SourceCidrIp\":\"10.0.0.0/24\\t\"}]},\"NetworkAclId\":\"nacl-a2do9e413e0spdefr****\",\"NetworkAclName\":\"acl-1\\t\",\"RegionId\":\"cn-hangzhou\\t\",\"Resources\":{\"Resource\":[{\"ResourceId\":\"vsw-bp1de348lntdwgthy****\",\"ResourceType\":\"VSwitch\",\"Status\":\"BINDED\"}]},\"Status\":\"Modifying\",\"VpcId\":\"vpc-a2d33rfpl72k5xsscd****\"},\"NetworkAclId\":\"nacl-a2do9e413e0spzasx****\",\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -678,6 +745,7 @@ fn create_physical_connection() {
     >(
         "Vpc 2016-04-28 CreatePhysicalConnection",
         "{\"PhysicalConnectionId\":\"pc-bp1ciz7ekd2grn1as****\",\"RequestId\":\"8A6A5EC5-6F6C-4906-9689-56ACE58A13E0\"}",
+        &[],
     );
 }
 
@@ -688,6 +756,7 @@ fn create_physical_connection_occupancy_order() {
     >(
         "Vpc 2016-04-28 CreatePhysicalConnectionOccupancyOrder",
         "{\"Data\":{\"OrderId\":\"50187055895****\"},\"RequestId\":\"9B9300FE-11E2-4E3B-949C-BED3B44DD26D\"}",
+        &[],
     );
 }
 
@@ -698,6 +767,7 @@ fn create_physical_connection_setup_order() {
     >(
         "Vpc 2016-04-28 CreatePhysicalConnectionSetupOrder",
         "{\"OrderId\":\"202844382740728\",\"PhysicalConnectionId\":\"pc-2zegmc02v7ss4****\",\"RequestId\":\"F7A6301A-64BA-41EC-8284-8F4838C15D1F\"}",
+        &[],
     );
 }
 
@@ -708,6 +778,7 @@ fn create_public_ip_address_pool() {
     >(
         "Vpc 2016-04-28 CreatePublicIpAddressPool",
         "{\"PublicIpAddressPoolId\":\"pippool-6wetvn6fumkgycssx****\",\"PulbicIpAddressPoolId\":\"pippool-6wetvn6fumkgycssx****\",\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"ResourceGroupId\":\"rg-acfmxazb4pcdvf****\"}",
+        &[],
     );
 }
 
@@ -718,6 +789,7 @@ fn create_route_entries() {
     >(
         "Vpc 2016-04-28 CreateRouteEntries",
         "{\"FailedCount\":2,\"FailedRouteEntries\":[{\"DstCidrBlock\":\"192.168.0.0/24\",\"FailedCode\":\"VPC_ROUTE_ENTRY_CIDR_BLOCK_DUPLICATE\",\"FailedMessage\":\"Specified CIDR block is already exists, entry.cidrBlock=xxxx\",\"NextHop\":\"i-j6c2fp57q8rr4jlu****\"}],\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"RouteEntryIds\":[\"rte-sn6vjkioxte1gz83z****\"],\"SuccessCount\":2}",
+        &[],
     );
 }
 
@@ -728,6 +800,7 @@ fn create_route_entry() {
     >(
         "Vpc 2016-04-28 CreateRouteEntry",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"RouteEntryId\":\"rte-sn6vjkioxte1gz83z****\"}",
+        &[],
     );
 }
 
@@ -738,6 +811,7 @@ fn create_route_table() {
     >(
         "Vpc 2016-04-28 CreateRouteTable",
         "{\"RequestId\":\"62172DD5-6BAC-45DF-8D44-E11ED28DCAC0\",\"RouteTableId\":\"vtb-bp145q7glnuzdvzu2****\"}",
+        &[],
     );
 }
 
@@ -748,6 +822,7 @@ fn create_router_interface() {
     >(
         "Vpc 2016-04-28 CreateRouterInterface",
         "{\"OrderId\":20210101123456,\"RequestId\":\"079874CD-AEC1-43E6-AC03-ADD96B6E4907\",\"RouterInterfaceId\":\"ri-2ze7fbuohm****\"}",
+        &[],
     );
 }
 
@@ -758,6 +833,7 @@ fn create_snat_entry() {
     >(
         "Vpc 2016-04-28 CreateSnatEntry",
         "{\"RequestId\":\"2315DEB7-5E92-423A-91F7-4C1EC9AD****\",\"SnatEntryId\":\"snat-kmd6nv8fy****\"}",
+        &[],
     );
 }
 
@@ -768,6 +844,7 @@ fn create_ssl_vpn_client_cert() {
     >(
         "Vpc 2016-04-28 CreateSslVpnClientCert",
         "{\"Name\":\"SslVpnClientCert\",\"RequestId\":\"606998F0-B94D-48FE-8316-ACA81BB230DA\",\"SslVpnClientCertId\":\"vsc-m5euof6s5jy8vs5kd****\"}",
+        &[],
     );
 }
 
@@ -778,6 +855,7 @@ fn create_ssl_vpn_server() {
     >(
         "Vpc 2016-04-28 CreateSslVpnServer",
         "{\"Name\":\"test\",\"RequestId\":\"E98A9651-7098-40C7-8F85-C818D1EBBA85\",\"SslVpnServerId\":\"vss-bp18q7hzj6largv4v****\"}",
+        &[],
     );
 }
 
@@ -788,6 +866,7 @@ fn create_traffic_mirror_filter() {
     >(
         "Vpc 2016-04-28 CreateTrafficMirrorFilter",
         "{\"RequestId\":\"28DB147D-217B-43E8-9E94-A3F6837DDC8A\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"TrafficMirrorFilterId\":\"tmf-j6cmls82xnc86vtpe****\"}",
+        &[],
     );
 }
 
@@ -798,6 +877,7 @@ fn create_traffic_mirror_filter_rules() {
     >(
         "Vpc 2016-04-28 CreateTrafficMirrorFilterRules",
         "{\"EgressRules\":[{\"InstanceId\":\"tmr-j6cok23ugp53eeib5****\"}],\"IngressRules\":[{\"InstanceId\":\"tmr-j6c6rtallo51ouzv3****\"}],\"RequestId\":\"07F272E2-6AD5-433A-8207-A607C76F1676\"}",
+        &[],
     );
 }
 
@@ -808,6 +888,7 @@ fn create_traffic_mirror_session() {
     >(
         "Vpc 2016-04-28 CreateTrafficMirrorSession",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"TrafficMirrorSessionId\":\"tms-j6ce5di4w7nvigfjz****\"}",
+        &[],
     );
 }
 
@@ -818,6 +899,7 @@ fn create_v_switch() {
     >(
         "Vpc 2016-04-28 CreateVSwitch",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"VSwitchId\":\"vsw-25navfgbue4g****\"}",
+        &[],
     );
 }
 
@@ -828,6 +910,7 @@ fn create_v_switch_cidr_reservation() {
     >(
         "Vpc 2016-04-28 CreateVSwitchCidrReservation",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"VSwitchCidrReservationId\":\"vcr-bp1m12saqteraw3rp****\"}",
+        &[],
     );
 }
 
@@ -838,6 +921,7 @@ fn create_vbr_ha() {
     >(
         "Vpc 2016-04-28 CreateVbrHa",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"VbrHaId\":\"vbrha-sa1sxheuxtd98****\"}",
+        &[],
     );
 }
 
@@ -848,6 +932,7 @@ fn create_vco_route_entry() {
     >(
         "Vpc 2016-04-28 CreateVcoRouteEntry",
         "{\"CreateTime\":1658387202664,\"Description\":\"desctest\",\"NextHop\":\"vco-p0w2jpkhi2eeop6q6****\",\"OverlayMode\":\"Ipsec\",\"RequestId\":\"CFC4D13B-E680-3985-95B1-87AA155481DF\",\"RouteDest\":\"192.168.10.0/24\",\"State\":\"published\",\"VpnConnectionId\":\"vco-p0w2jpkhi2eeop6q6****\",\"Weight\":100}",
+        &[],
     );
 }
 
@@ -858,6 +943,7 @@ fn create_virtual_border_router() {
     >(
         "Vpc 2016-04-28 CreateVirtualBorderRouter",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"VbrId\":\"vbr-bp1jcg5cmxjbl9xgc****\"}",
+        &[],
     );
 }
 
@@ -868,6 +954,7 @@ fn create_virtual_physical_connection() {
     >(
         "Vpc 2016-04-28 CreateVirtualPhysicalConnection",
         "{\"RequestId\":\"CD14EA74-E9C3-59A9-942A-DFEC7E12818D\",\"VirtualPhysicalConnection\":\"pc-bp1mrgfbtmc9brre7****\"}",
+        &[],
     );
 }
 
@@ -878,6 +965,7 @@ fn create_vpc() {
     >(
         "Vpc 2016-04-28 CreateVpc",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"ResourceGroupId\":\"rg-acfmxazb4ph6aiy****\",\"RouteTableId\":\"vtb-bp145q7glnuzdv****\",\"VRouterId\":\"vrt-bp1lhl0taikrteen8****\",\"VpcId\":\"vpc-bp15zckdt37pq72zv****\"}",
+        &[],
     );
 }
 
@@ -888,6 +976,7 @@ fn create_vpc_gateway_endpoint() {
     >(
         "Vpc 2016-04-28 CreateVpcGatewayEndpoint",
         "{\"CreationTime\":\"2021-08-27T01:58:37Z\",\"EndpointId\":\"vpce-bp1w1dmdqjpwul0v3****\",\"EndpointName\":\"test\",\"RequestId\":\"62CFC815-E08A-5CF4-92D1-54273EC9E406\",\"ResourceGroupId\":\"rg-acfmxazb4ph****\",\"ServiceName\":\"com.aliyun.cn-hangzhou.oss\"}",
+        &[],
     );
 }
 
@@ -898,6 +987,7 @@ fn create_vpc_prefix_list() {
     >(
         "Vpc 2016-04-28 CreateVpcPrefixList",
         "{\"PrefixListId\":\"pl-0b700s2ee3***\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\"}",
+        &[],
     );
 }
 
@@ -908,6 +998,7 @@ fn create_vpconn_from_vbr() {
     >(
         "Vpc 2016-04-28 CreateVpconnFromVbr",
         "{\"RequestId\":\"5356F028-0F5C-56FC-8574-897D24379041\",\"VirtualPhysicalConnection\":\"pc-bp1mrgfbtmc9brre7****\"}",
+        &[],
     );
 }
 
@@ -918,6 +1009,7 @@ fn create_vpn_attachment() {
     >(
         "Vpc 2016-04-28 CreateVpnAttachment",
         "{\"Code\":\"200\",\"CreateTime\":1658201810000,\"Message\":\"successful\",\"Name\":\"nametest\",\"RequestId\":\"88187252-0E26-3C4D-9D1D-32A04454EBBA\",\"Success\":true,\"VpnConnectionId\":\"vco-p0wb09rama8qwwgfn****\"}",
+        &[],
     );
 }
 
@@ -928,6 +1020,7 @@ fn create_vpn_connection() {
     >(
         "Vpc 2016-04-28 CreateVpnConnection",
         "{\"CreateTime\":1544666102000,\"Name\":\"test\",\"RequestId\":\"082AD562-B8DB-4BB2-861F-DA1FCA01FD76\",\"VpnConnectionId\":\"vco-bp15oes1py4i6****\"}",
+        &[],
     );
 }
 
@@ -938,6 +1031,7 @@ fn create_vpn_gateway() {
     >(
         "Vpc 2016-04-28 CreateVpnGateway",
         "{\"Name\":\"MYVPN\",\"OrderId\":208240895400460,\"RequestId\":\"EB2C156A-41F8-49CC-A756-D55AFC8BFD69\",\"VpnGatewayId\":\"vpn-uf68lxhgr7ftbqr3p****\"}",
+        &[],
     );
 }
 
@@ -948,6 +1042,7 @@ fn create_vpn_pbr_route_entry() {
     >(
         "Vpc 2016-04-28 CreateVpnPbrRouteEntry",
         "{\"CreateTime\":1492747187000,\"Description\":\"desctest\",\"NextHop\":\"vco-bp15oes1py4i66rmd****\",\"OverlayMode\":\"Ipsec\",\"Priority\":10,\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\"RouteDest\":\"10.0.0.0/24\",\"RouteSource\":\"192.168.1.0/24\",\"State\":\"normal\",\"VpnInstanceId\":\"vpn-bp1cmw7jh1nfe43m9****\",\"Weight\":0}",
+        &[],
     );
 }
 
@@ -958,6 +1053,7 @@ fn create_vpn_route_entry() {
     >(
         "Vpc 2016-04-28 CreateVpnRouteEntry",
         "{\"CreateTime\":1492747187000,\"Description\":\"mytest\",\"NextHop\":\"vco-bp15oes1py4i66rmd****\",\"OverlayMode\":\"Ipsec\",\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\"RouteDest\":\"10.0.0.0/24\",\"State\":\"published\",\"VpnInstanceId\":\"vpn-bp1a3kqjiiq9legfx****\",\"Weight\":0}",
+        &[],
     );
 }
 
@@ -968,6 +1064,7 @@ fn deactivate_router_interface() {
     >(
         "Vpc 2016-04-28 DeactivateRouterInterface",
         "{\"RequestId\":\"BE7EB53A-99AB-4DA8-AEDE-75FA90D046A6\"}",
+        &[],
     );
 }
 
@@ -978,6 +1075,7 @@ fn deactive_flow_log() {
     >(
         "Vpc 2016-04-28 DeactiveFlowLog",
         "{\"RequestId\":\"F7DDDC17-FA06-4AC2-8F35-59D2470FCFC1\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -988,6 +1086,7 @@ fn delete_bgp_group() {
     >(
         "Vpc 2016-04-28 DeleteBgpGroup",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -998,6 +1097,7 @@ fn delete_bgp_network() {
     >(
         "Vpc 2016-04-28 DeleteBgpNetwork",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -1008,6 +1108,7 @@ fn delete_bgp_peer() {
     >(
         "Vpc 2016-04-28 DeleteBgpPeer",
         "{\"RequestId\":\"611CB80C-B6A9-43DB-9E38-0B0AC3D9B58F\"}",
+        &[],
     );
 }
 
@@ -1018,6 +1119,7 @@ fn delete_common_bandwidth_package() {
     >(
         "Vpc 2016-04-28 DeleteCommonBandwidthPackage",
         "{\"RequestId\":\"B400EF57-60E3-4D61-B8FB-7FA8F72DF5A6\"}",
+        &[],
     );
 }
 
@@ -1028,6 +1130,7 @@ fn delete_customer_gateway() {
     >(
         "Vpc 2016-04-28 DeleteCustomerGateway",
         "{\"RequestId\":\"606998F0-B94D-48FE-8316-ACA81BB230DA\"}",
+        &[],
     );
 }
 
@@ -1038,6 +1141,7 @@ fn delete_dhcp_options_set() {
     >(
         "Vpc 2016-04-28 DeleteDhcpOptionsSet",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1048,6 +1152,7 @@ fn delete_express_connect() {
     >(
         "Vpc 2016-04-28 DeleteExpressConnect",
         "{\"RequestId\":\"980960B0-2969-40BF-8542-EBB34FD358AB\"}",
+        &[],
     );
 }
 
@@ -1058,6 +1163,7 @@ fn delete_express_connect_traffic_qos() {
     >(
         "Vpc 2016-04-28 DeleteExpressConnectTrafficQos",
         "{\"RequestId\":\"606998F0-B94D-48FE-8316-ACA81BB230DA\"}",
+        &[],
     );
 }
 
@@ -1068,6 +1174,7 @@ fn delete_express_connect_traffic_qos_queue() {
     >(
         "Vpc 2016-04-28 DeleteExpressConnectTrafficQosQueue",
         "{\"RequestId\":\"9B9300FE-11E2-4E3B-949C-BED3B44DD26D\"}",
+        &[],
     );
 }
 
@@ -1078,6 +1185,7 @@ fn delete_express_connect_traffic_qos_rule() {
     >(
         "Vpc 2016-04-28 DeleteExpressConnectTrafficQosRule",
         "{\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\"}",
+        &[],
     );
 }
 
@@ -1088,6 +1196,7 @@ fn delete_failover_test_job() {
     >(
         "Vpc 2016-04-28 DeleteFailoverTestJob",
         "{\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\\n\"}",
+        &[],
     );
 }
 
@@ -1098,6 +1207,7 @@ fn delete_flow_log() {
     >(
         "Vpc 2016-04-28 DeleteFlowLog",
         "{\"RequestId\":\"F7DDDC17-FA06-4AC2-8F35-59D2470FCFC1\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1108,6 +1218,7 @@ fn delete_forward_entry() {
     >(
         "Vpc 2016-04-28 DeleteForwardEntry",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1118,6 +1229,7 @@ fn delete_full_nat_entry() {
     >(
         "Vpc 2016-04-28 DeleteFullNatEntry",
         "{\"RequestId\":\"2BCC426F-A9F2-3F03-99D2-1E0D647236DB\"}",
+        &[],
     );
 }
 
@@ -1128,6 +1240,7 @@ fn delete_global_acceleration_instance() {
     >(
         "Vpc 2016-04-28 DeleteGlobalAccelerationInstance",
         "{\"RequestId\":\"E6E63B2A-9820-44A8-A359-9BB2DAEE6424\"}",
+        &[],
     );
 }
 
@@ -1138,6 +1251,7 @@ fn delete_ha_vip() {
     >(
         "Vpc 2016-04-28 DeleteHaVip",
         "{\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\"}",
+        &[],
     );
 }
 
@@ -1148,6 +1262,7 @@ fn delete_i_pv6_translator() {
     >(
         "Vpc 2016-04-28 DeleteIPv6Translator",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -1158,6 +1273,7 @@ fn delete_i_pv6_translator_acl_list() {
     >(
         "Vpc 2016-04-28 DeleteIPv6TranslatorAclList",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -1168,6 +1284,7 @@ fn delete_i_pv6_translator_entry() {
     >(
         "Vpc 2016-04-28 DeleteIPv6TranslatorEntry",
         "{\"RequestId\":\"8B2F5262-6B57-43F2-xxxxx\"}",
+        &[],
     );
 }
 
@@ -1178,6 +1295,7 @@ fn delete_ipsec_server() {
     >(
         "Vpc 2016-04-28 DeleteIpsecServer",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1188,6 +1306,7 @@ fn delete_ipv4_gateway() {
     >(
         "Vpc 2016-04-28 DeleteIpv4Gateway",
         "{\"RequestId\":\"21133AC0-0636-521B-A400-253818691A56\"}",
+        &[],
     );
 }
 
@@ -1198,6 +1317,7 @@ fn delete_ipv6_egress_only_rule() {
     >(
         "Vpc 2016-04-28 DeleteIpv6EgressOnlyRule",
         "{\"RequestId\":\"9DFEDBEE-E5AB-49E8-A2DC-CC114C67AF75\"}",
+        &[],
     );
 }
 
@@ -1208,6 +1328,7 @@ fn delete_ipv6_gateway() {
     >(
         "Vpc 2016-04-28 DeleteIpv6Gateway",
         "{\"RequestId\":\"E9A8AABE-A84B-4AF2-A68A-8E2EA190E7AE\"}",
+        &[],
     );
 }
 
@@ -1218,6 +1339,7 @@ fn delete_ipv6_internet_bandwidth() {
     >(
         "Vpc 2016-04-28 DeleteIpv6InternetBandwidth",
         "{\"RequestId\":\"E07E0FE6-5C21-405F-AF82-7613AA81EF92\"}",
+        &[],
     );
 }
 
@@ -1228,6 +1350,7 @@ fn delete_nat_gateway() {
     >(
         "Vpc 2016-04-28 DeleteNatGateway",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1238,6 +1361,7 @@ fn delete_nat_ip() {
     >(
         "Vpc 2016-04-28 DeleteNatIp",
         "{\"RequestId\":\"E9AD97A0-5338-43F8-8A80-5E274CCBA11B\"}",
+        &[],
     );
 }
 
@@ -1248,6 +1372,7 @@ fn delete_nat_ip_cidr() {
     >(
         "Vpc 2016-04-28 DeleteNatIpCidr",
         "{\"RequestId\":\"7021BEB1-210F-48A9-AB82-BE9A9110BB89\"}",
+        &[],
     );
 }
 
@@ -1258,6 +1383,7 @@ fn delete_network_acl() {
     >(
         "Vpc 2016-04-28 DeleteNetworkAcl",
         "{\"RequestId\":\"4B48E3D-DF70-471B-AA83-089E83A1B45\"}",
+        &[],
     );
 }
 
@@ -1268,6 +1394,7 @@ fn delete_physical_connection() {
     >(
         "Vpc 2016-04-28 DeletePhysicalConnection",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1278,6 +1405,7 @@ fn delete_public_ip_address_pool() {
     >(
         "Vpc 2016-04-28 DeletePublicIpAddressPool",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -1288,6 +1416,7 @@ fn delete_public_ip_address_pool_cidr_block() {
     >(
         "Vpc 2016-04-28 DeletePublicIpAddressPoolCidrBlock",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -1298,6 +1427,7 @@ fn delete_route_entries() {
     >(
         "Vpc 2016-04-28 DeleteRouteEntries",
         "{\"FailedCount\":2,\"FailedRouteEntries\":[{\"DstCidrBlock\":\"47.100.XX.XX/24\",\"FailedCode\":\"VPC_ROUTER_ENTRY_NOT_EXIST\",\"FailedMessage\":\"vRouterEntry not exists\",\"NextHop\":\"i-j6c2fp57q8rr4jlu****\",\"RouteEntryId\":\"rte-bp1mnnr2al0naomnpv****\"}],\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"SuccessCount\":2}",
+        &[],
     );
 }
 
@@ -1308,6 +1438,7 @@ fn delete_route_entry() {
     >(
         "Vpc 2016-04-28 DeleteRouteEntry",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1318,6 +1449,7 @@ fn delete_route_table() {
     >(
         "Vpc 2016-04-28 DeleteRouteTable",
         "{\"RequestId\":\"DC668356-BCB4-42FD-9BC3-FA2B2E04B634\"}",
+        &[],
     );
 }
 
@@ -1328,6 +1460,7 @@ fn delete_router_interface() {
     >(
         "Vpc 2016-04-28 DeleteRouterInterface",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -1338,6 +1471,7 @@ fn delete_snat_entry() {
     >(
         "Vpc 2016-04-28 DeleteSnatEntry",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1348,6 +1482,7 @@ fn delete_ssl_vpn_client_cert() {
     >(
         "Vpc 2016-04-28 DeleteSslVpnClientCert",
         "{\"RequestId\":\"606998F0-B94D-48FE-8316-ACA81BB230DA\"}",
+        &[],
     );
 }
 
@@ -1358,6 +1493,7 @@ fn delete_ssl_vpn_server() {
     >(
         "Vpc 2016-04-28 DeleteSslVpnServer",
         "{\"RequestId\":\"606998F0-B94D-48FE-8316-ACA81BB230DA\"}",
+        &[],
     );
 }
 
@@ -1368,6 +1504,7 @@ fn delete_traffic_mirror_filter() {
     >(
         "Vpc 2016-04-28 DeleteTrafficMirrorFilter",
         "{\"RequestId\":\"07F272E2-6AD5-433A-8207-A607C76F1676\"}",
+        &[],
     );
 }
 
@@ -1378,6 +1515,7 @@ fn delete_traffic_mirror_filter_rules() {
     >(
         "Vpc 2016-04-28 DeleteTrafficMirrorFilterRules",
         "{\"RequestId\":\"BD8A3F71-00C5-4655-8F55-11F3976C3274\"}",
+        &[],
     );
 }
 
@@ -1388,6 +1526,7 @@ fn delete_traffic_mirror_session() {
     >(
         "Vpc 2016-04-28 DeleteTrafficMirrorSession",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1398,6 +1537,7 @@ fn delete_v_switch() {
     >(
         "Vpc 2016-04-28 DeleteVSwitch",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1408,6 +1548,7 @@ fn delete_v_switch_cidr_reservation() {
     >(
         "Vpc 2016-04-28 DeleteVSwitchCidrReservation",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -1418,6 +1559,7 @@ fn delete_vbr_ha() {
     >(
         "Vpc 2016-04-28 DeleteVbrHa",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -1428,6 +1570,7 @@ fn delete_vco_route_entry() {
     >(
         "Vpc 2016-04-28 DeleteVcoRouteEntry",
         "{\"RequestId\":\"9208DDD8-0930-3CE6-AF7F-732B4E67B3DD\"}",
+        &[],
     );
 }
 
@@ -1438,6 +1581,7 @@ fn delete_virtual_border_router() {
     >(
         "Vpc 2016-04-28 DeleteVirtualBorderRouter",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1448,6 +1592,7 @@ fn delete_vpc() {
     >(
         "Vpc 2016-04-28 DeleteVpc",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1458,6 +1603,7 @@ fn delete_vpc_gateway_endpoint() {
     >(
         "Vpc 2016-04-28 DeleteVpcGatewayEndpoint",
         "{\"RequestId\":\"A1122D0F-7B3B-5445-BB19-17F27F97FE1C\"}",
+        &[],
     );
 }
 
@@ -1468,6 +1614,7 @@ fn delete_vpc_prefix_list() {
     >(
         "Vpc 2016-04-28 DeleteVpcPrefixList",
         "{\"RequestId\":\"64B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -1478,6 +1625,7 @@ fn delete_vpn_attachment() {
     >(
         "Vpc 2016-04-28 DeleteVpnAttachment",
         "{\"Code\":\"200\",\"Message\":\"successful\",\"RequestId\":\"29440C49-398F-3D06-BA8B-E3CD13F3246D\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -1488,6 +1636,7 @@ fn delete_vpn_connection() {
     >(
         "Vpc 2016-04-28 DeleteVpnConnection",
         "{\"RequestId\":\"606998F0-B94D-48FE-8316-ACA81BB230DA\"}",
+        &[],
     );
 }
 
@@ -1498,6 +1647,7 @@ fn delete_vpn_gateway() {
     >(
         "Vpc 2016-04-28 DeleteVpnGateway",
         "{\"RequestId\":\">0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -1508,6 +1658,7 @@ fn delete_vpn_pbr_route_entry() {
     >(
         "Vpc 2016-04-28 DeleteVpnPbrRouteEntry",
         "{\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\"}",
+        &[],
     );
 }
 
@@ -1518,6 +1669,7 @@ fn delete_vpn_route_entry() {
     >(
         "Vpc 2016-04-28 DeleteVpnRouteEntry",
         "{\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\\t\"}",
+        &[],
     );
 }
 
@@ -1528,6 +1680,7 @@ fn deletion_protection() {
     >(
         "Vpc 2016-04-28 DeletionProtection",
         "{\"RequestId\":\"BAAEF103-96C4-4454-9210-066F2405F511\"}",
+        &[],
     );
 }
 
@@ -1538,6 +1691,7 @@ fn describe95_traffic() {
     >(
         "Vpc 2016-04-28 Describe95Traffic",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"Traffic95Summary\":{\"Bandwidth\":20000,\"FifthPeakBandwidth\":\"1064.244837773641\",\"InstanceId\":\"cbwp-wz9j19xrwf78fvz7*****\\n\",\"InternetChargeType\":\"PayBy95\",\"MinimumConsumeBandwidth\":\"0.0\",\"Traffic95DetailList\":{\"Traffic95Detail\":[{\"BillBandwidth\":\"118.5090322113037\",\"InBandwidth\":\"118.5090322113037\",\"OutBandwidth\":\"96.41217480977376\",\"Time\":\"2024-01-01T00:00:00Z\"}]}}}",
+        &[],
     );
 }
 
@@ -1548,6 +1702,7 @@ fn describe_access_points() {
     >(
         "Vpc 2016-04-28 DescribeAccessPoints",
         "{\"AccessPointSet\":{\"AccessPointType\":[{\"AccessPointFeatureModels\":{\"AccessPointFeatureModel\":[{\"FeatureKey\":\"AP_Support_VbrBandwidthLimit\",\"FeatureValue\":\"true\"}]},\"AccessPointId\":\"ap-cn-hangzhou-****\",\"AttachedRegionNo\":\"cn-hangzhou\",\"Description\":\"接入点描述信息\",\"HostOperator\":\"中国电信\",\"Location\":\"杭州\",\"Name\":\"杭州-余杭-C\",\"Status\":\"recommended\",\"Type\":\"VPC\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"3E85D803-C7CF-4BCD-9CFE-6DBA1DFFA027\",\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -1558,6 +1713,7 @@ fn describe_bgp_groups() {
     >(
         "Vpc 2016-04-28 DescribeBgpGroups",
         "{\"BgpGroups\":{\"BgpGroup\":[{\"AuthKey\":\"!PWZ****\",\"BgpGroupId\":\"bgpg-bp1k25cyp26cllath****\",\"Description\":\"BGP组描述。\",\"Hold\":\"30\",\"IpVersion\":\"IPv4\",\"IsFake\":\"true\",\"Keepalive\":\"10\",\"LocalAsn\":\"45104\",\"Name\":\"name\",\"PeerAsn\":\"1****\",\"RegionId\":\"cn-shanghai\",\"RouteLimit\":\"99\",\"RouterId\":\"vbr-bp1ctxy813985gkuk****\",\"Status\":\"Available\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"1D0971B2-A35A-42C1-A44C-E91360C36C0B\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1568,6 +1724,7 @@ fn describe_bgp_networks() {
     >(
         "Vpc 2016-04-28 DescribeBgpNetworks",
         "{\"BgpNetworks\":{\"BgpNetwork\":[{\"DstCidrBlock\":\"10.1.XX.XX/24\",\"RouterId\":\"vbr-bp1ctxy813985gkuk****\",\"Status\":\"Enabled\",\"VpcId\":\"vpc-bp1qpo0kug3a2*****\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"6F513A15-669F-419D-B511-08A85292059B\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1578,6 +1735,7 @@ fn describe_bgp_peers() {
     >(
         "Vpc 2016-04-28 DescribeBgpPeers",
         "{\"BgpPeers\":{\"BgpPeer\":[{\"AdvertisedRouteCount\":0,\"AuthKey\":\"!PWZ****\",\"BfdMultiHop\":3,\"BgpGroupId\":\"bgpg-2zev8h2wo414sfh****\",\"BgpPeerId\":\"bgp-2ze3un0ft1jd1xd****\",\"BgpStatus\":\"Connect\",\"Description\":\"test\",\"EnableBfd\":true,\"GmtModified\":\"2022-05-20T07:29:08Z\",\"Hold\":\"30\",\"IpVersion\":\"ipv4\",\"IsFake\":true,\"Keepalive\":\"10\",\"LocalAsn\":\"45104\",\"Name\":\"test\",\"PeerAsn\":\"65515\",\"PeerIpAddress\":\"116.62.XX.XX\",\"ReceivedRouteCount\":0,\"RegionId\":\"cn-shanghai\",\"RouteLimit\":\"110\",\"RouterId\":\"vbr-2zecmmvg5gvu8i4te****\",\"Status\":\"Available\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"DE77A7F3-3B74-41C0-A5BC-CAFD188C28B6\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -1588,6 +1746,7 @@ fn describe_common_bandwidth_packages() {
     >(
         "Vpc 2016-04-28 DescribeCommonBandwidthPackages",
         "{\"CommonBandwidthPackages\":{\"CommonBandwidthPackage\":[{\"Bandwidth\":\"20\",\"BandwidthPackageId\":\"cbwp-bp1t3sm1ffzmshdki****\",\"BizType\":\"CloudBox\",\"BusinessStatus\":\"Normal\",\"CreationTime\":\"2017-06-28T06:39:20Z\",\"DeletionProtection\":true,\"Description\":\"none\",\"ExpiredTime\":\"2019-01-15T03:08:37Z\",\"HasReservationData\":\"false\",\"ISP\":\"BGP\",\"InstanceChargeType\":\"PostPaid\",\"InternetChargeType\":\"PayByBandwidth\",\"Name\":\"abc\",\"PublicIpAddresses\":{\"PublicIpAddresse\":[{\"AllocationId\":\"eip-bp13e9i2qst4g6jzi****\",\"BandwidthPackageIpRelationStatus\":\"BINDED\",\"IpAddress\":\"47.95.XX.XX\"}]},\"Ratio\":20,\"RegionId\":\"cn-hangzhou\",\"ReservationActiveTime\":\"2018-08-30T16:00:00Z\",\"ReservationBandwidth\":\"1000\",\"ReservationInternetChargeType\":\"PayByBandwidth\",\"ReservationOrderType\":\"RENEWCHANGE\",\"ResourceGroupId\":\"rg-acfmxazb4ph****\",\"SecurityProtectionTypes\":{\"SecurityProtectionType\":[\"AntiDDoS_Enhanced\"]},\"ServiceManaged\":1,\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"KeyTest\",\"Value\":\"ValueTest\"}]},\"Zone\":\"ap-southeast-1-lzdvn-cb\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"20E6FD1C-7321-4DAD-BDFD-EC8769E4AA33\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1598,6 +1757,7 @@ fn describe_customer_gateway() {
     >(
         "Vpc 2016-04-28 DescribeCustomerGateway",
         "{\"Asn\":65535,\"AuthKey\":\"AuthKey****\",\"CreateTime\":1492747187000,\"CustomerGatewayId\":\"cgw-bp1pvpl9r9adju6l5****\",\"Description\":\"desctest\",\"IpAddress\":\"139.32.XX.XX\",\"Name\":\"nametest\",\"RequestId\":\"A0457BC9-6C0F-4437-AB9D-FB2EABC1D6A2\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"Tags\":{\"Tag\":[{\"Key\":\"TagKey\",\"Value\":\"TagValue\"}]}}",
+        &[],
     );
 }
 
@@ -1608,6 +1768,7 @@ fn describe_customer_gateways() {
     >(
         "Vpc 2016-04-28 DescribeCustomerGateways",
         "{\"CustomerGateways\":{\"CustomerGateway\":[{\"Asn\":65530,\"AuthKey\":\"AuthKey****\",\"CreateTime\":1492747187000,\"CustomerGatewayId\":\"cgw-bp1pvpl9r9adju6l5****\",\"Description\":\"desctest\",\"IpAddress\":\"139.32.XX.XX\",\"Name\":\"nametest\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"Tags\":{\"Tag\":[{\"Key\":\"TagKey\",\"Value\":\"TagValue\"}]}}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"E82612A9-CB90-4D7E-B394-1DB7F6509B29\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1618,6 +1779,7 @@ fn describe_ec_grant_relation() {
     >(
         "Vpc 2016-04-28 DescribeEcGrantRelation",
         "{\"Count\":1,\"EcGrantRelations\":[{\"AliUid\":1250123456123456,\"GmtCreate\":\"2022-09-02T11:46Z\",\"GrantType\":\"All\",\"InstanceId\":\"vpc-bp1brjuegjc88v3u9****\",\"InstanceName\":\"VPCname\",\"InstanceRouterId\":\"vrt-bp1i0yzgjd8ra05ec****\",\"RegionNo\":\"cn-hangzhou\",\"Status\":\"Created\",\"VbrInstanceId\":\"vbr-m5ex0xf63xk8s5bob****\",\"VbrOwnerUid\":1210123456123456,\"VbrRegionNo\":\"cn-hangzhou\"}],\"Page\":1,\"PageSize\":10,\"RequestId\":\"E6E90F6B-2B41-5AAF-ABEB-236ADBAAD91D\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -1628,6 +1790,7 @@ fn describe_eip_addresses() {
     >(
         "Vpc 2016-04-28 DescribeEipAddresses",
         "{\"EipAddresses\":{\"EipAddress\":[{\"AllocationId\":\"eip-2zeerraiwb7ujcdvf****\",\"AllocationTime\":\"2021-04-23T01:37:38Z\",\"Bandwidth\":\"5\",\"BandwidthPackageBandwidth\":\"50\",\"BandwidthPackageId\":\"cbwp-bp1ego3i4j07ccdvf****\",\"BandwidthPackageType\":\"CommonBandwidthPackage\",\"BizType\":\"CloudBox\",\"BusinessStatus\":\"Normal\",\"ChargeType\":\"PostPaid\",\"DeletionProtection\":true,\"Description\":\"abc\",\"EipBandwidth\":\"101\",\"ExpiredTime\":\"2021-05-23T02:00:00Z\",\"HDMonitorStatus\":\"false\",\"HasReservationData\":\"false\",\"ISP\":\"BGP\",\"InstanceId\":\"i-bp15zckdt37cdvf****\",\"InstanceRegionId\":\" cn-hangzhou\",\"InstanceType\":\"EcsInstance\",\"InternetChargeType\":\"PayByBandwidth\",\"IpAddress\":\"47.75.XX.XX\",\"Mode\":\"NAT\",\"Name\":\"EIP-01\",\"Netmode\":\"public\",\"OperationLocks\":{\"LockReason\":[{\"LockReason\":\"financial\"}]},\"PrivateIpAddress\":\"192.168.XX.XX\",\"PublicIpAddressPoolId\":\"pippool-2vc0kxcedhquybdsz****\",\"RegionId\":\"cn-hangzhou\",\"ReservationActiveTime\":\"2021-05-23T16:00:00Z\",\"ReservationBandwidth\":\"12\",\"ReservationInternetChargeType\":\"PayByBandwidth\",\"ReservationOrderType\":\"RENEWCHANGE\",\"ResourceGroupId\":\"rg-acfmxazcdxs****\",\"SecondLimited\":false,\"SecurityProtectionTypes\":{\"SecurityProtectionType\":[\"AntiDDoS_Enhanced\"]},\"SegmentInstanceId\":\"eipsg-t4nr90yik5oy38xd****\",\"ServiceID\":0,\"ServiceManaged\":0,\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"KeyTest\",\"Value\":\"ValueTest\"}]},\"VpcId\":\"vpc-bp15zckdt37pq72zv****\",\"Zone\":\"ap-southeast-1-lzdvn-cb\"}]},\"PageNumber\":10,\"PageSize\":10,\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1638,6 +1801,7 @@ fn describe_eip_gateway_info() {
     >(
         "Vpc 2016-04-28 DescribeEipGatewayInfo",
         "{\"Code\":\"200\",\"EipInfos\":{\"EipInfo\":[{\"Ip\":\"47.XX.XX.236\",\"IpGw\":\"47.XX.XX.1\",\"IpMask\":\"255.255.255.0\"}]},\"Message\":\"successful\",\"RequestId\":\"C0FD0EED-F90D-4479-803D-DD62335357E5\\t\"}",
+        &[],
     );
 }
 
@@ -1648,6 +1812,7 @@ fn describe_eip_monitor_data() {
     >(
         "Vpc 2016-04-28 DescribeEipMonitorData",
         "{\"EipMonitorDatas\":{\"EipMonitorData\":[{\"EipBandwidth\":10,\"EipFlow\":465,\"EipPackets\":3434,\"EipRX\":122,\"EipTX\":343,\"TimeStamp\":\"2020-01-21T09:50:23Z\"}]},\"RequestId\":\"C8B26B44-0189-443E-9816-D951F59623A9\"}",
+        &[],
     );
 }
 
@@ -1658,6 +1823,7 @@ fn describe_eip_segment() {
     >(
         "Vpc 2016-04-28 DescribeEipSegment",
         "{\"EipSegments\":{\"EipSegment\":[{\"CreationTime\":\"2020-03-06T12:30:07Z\",\"Descritpion\":\"MyEipSegment\",\"InstanceId\":\"eipsg-2zett8ba055tbsxme****\",\"IpCount\":\"16\",\"Name\":\"MyEipSegment\",\"RegionId\":\"cn-hangzhou\",\"Segment\":\"161.xx.xx.32/28\",\"Status\":\"Allocated\",\"Zone\":\"cn-hangzhou-a\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"F7A6301A-64BA-41EC-8284-8F4838C15D1F\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -1668,6 +1834,7 @@ fn describe_express_connect_traffic_qos() {
     >(
         "Vpc 2016-04-28 DescribeExpressConnectTrafficQos",
         "{\"Count\":\"1\",\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"QosList\":[{\"AssociatedInstanceList\":[{\"InstanceId\":\"pc-bp159zj8zujwy3p07****\",\"InstanceProgressing\":100,\"InstanceStatus\":\"Normal\",\"InstanceType\":\"PHYSICALCONNECTION\"}],\"Progressing\":100,\"QosDescription\":\"qos-test\",\"QosId\":\"qos-pksbqfmotl5hzq****\",\"QosName\":\"qos-test\",\"QueueList\":[{\"BandwidthPercent\":\"100\",\"QosId\":\"qos-pksbqfmotl5hzq****\",\"QueueDescription\":\"qos-queue-test\",\"QueueId\":\"qos-queue-9nyx2u7n71s2rc****\",\"QueueName\":\"qos-queue-test\",\"QueueType\":\"High\",\"Status\":\"Normal\"}],\"ResourceGroupId\":\"rg-acfmz7vtyl4f***\",\"Status\":\"Normal\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]}],\"RequestId\":\"4CF20CC7-D1FC-425B-A15B-DF7C8E2131A7\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -1678,6 +1845,7 @@ fn describe_express_connect_traffic_qos_queue() {
     >(
         "Vpc 2016-04-28 DescribeExpressConnectTrafficQosQueue",
         "{\"QueueList\":[{\"BandwidthPercent\":\"100\",\"QosId\":\"qos-ncfgzxg40zks5n****\",\"QueueDescription\":\"qos-queue-test\",\"QueueId\":\"qos-queue-9nyx2u7n71s2rc****\",\"QueueName\":\"qos-queue-test\",\"QueueType\":\"High\",\"RuleList\":[{\"DstCidr\":\"1.1.**.**/24\\n\",\"DstIPv6Cidr\":\"2001:0db8:1234:****::/64\",\"DstPortRange\":\"-1/-1\",\"MatchDscp\":1,\"Priority\":1,\"Protocol\":\"ALL\",\"QosId\":\"qos-91xz9f8zd7yj8x****\",\"QueueId\":\"qos-queue-iugg0l9x27f2no****\",\"RemarkingDscp\":1,\"RuleDescription\":\"qos-rule-test\",\"RuleId\":\"qos-rule-iugg0l9x27f2no****\\n\",\"RuleName\":\"qos-rule-test\",\"SrcCidr\":\"1.1.**.**/24\",\"SrcIPv6Cidr\":\"2001:0db8:1234:****::/64\",\"SrcPortRange\":\"-1/-1\",\"Status\":\"Normal\"}],\"Status\":\"Normal\"}],\"RequestId\":\"606998F0-B94D-48FE-8316-ACA81BB230DA\"}",
+        &[],
     );
 }
 
@@ -1688,6 +1856,7 @@ fn describe_express_connect_traffic_qos_rule() {
     >(
         "Vpc 2016-04-28 DescribeExpressConnectTrafficQosRule",
         "{\"RequestId\":\"9C7FA9D6-72E0-48A9-A9C3-2DA8569CD5EB\",\"RuleList\":[{\"DstCidr\":\"1.1.**.**/24\\n\",\"DstIPv6Cidr\":\"2001:0db8:1234:****::/64\\n\",\"DstPortRange\":\"-1/-1\\n\",\"MatchDscp\":1,\"Priority\":1,\"Protocol\":\"ALL\",\"QosId\":\"qos-pksbqfmotl5hzq****\",\"QueueId\":\"qos-queue-9nyx2u7n71s2rc****\\n\",\"RemarkingDscp\":1,\"RuleDescription\":\"qos-rule-test\\n\",\"RuleId\":\"qos-rule-iugg0l9x27f2noc****\",\"RuleName\":\"qos-rule-test\\n\",\"SrcCidr\":\"1.1.**.**/24\\n\",\"SrcIPv6Cidr\":\"2001:0db8:1234:****::/64\\n\",\"SrcPortRange\":\"-1/-1\\n\",\"Status\":\"Normal\"}]}",
+        &[],
     );
 }
 
@@ -1698,6 +1867,7 @@ fn describe_failover_test_job() {
     >(
         "Vpc 2016-04-28 DescribeFailoverTestJob",
         "{\"FailoverTestJobModel\":{\"Description\":\"test\",\"JobDuration\":\"60\",\"JobId\":\"ftj-bp1yh6mvi13aq3g8w****\",\"JobType\":\"StartNow\",\"Name\":\"test\",\"ResourceId\":[\"pc-hp34pxu31qo36a72u****\"],\"ResourceType\":\"PHYSICALCONNECTION\",\"StartTime\":\"2023-11-21T14:00:00Z\\n\",\"Status\":\"Init\",\"StopTime\":\"2023-11-21T15:00:00Z\\n\"},\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\"}",
+        &[],
     );
 }
 
@@ -1708,6 +1878,7 @@ fn describe_failover_test_jobs() {
     >(
         "Vpc 2016-04-28 DescribeFailoverTestJobs",
         "{\"Count\":10,\"FailoverTestJobList\":[{\"Description\":\"test\",\"JobDuration\":\"60\",\"JobId\":\"ftj-bp1yh6mvi13aq3g8w****\\n\",\"JobType\":\"StartNow\",\"Name\":\"test\",\"ResourceId\":[\"pc-uf66k4e8pq3r00jfq****\"],\"ResourceType\":\"PHYSICALCONNECTION\",\"StartTime\":\"2023-11-21T14:00:00Z\",\"Status\":\"Init\",\"StopTime\":\"2023-11-21T15:00:00Z\\n\"}],\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -1718,6 +1889,7 @@ fn describe_flow_logs() {
     >(
         "Vpc 2016-04-28 DescribeFlowLogs",
         "{\"FlowLogs\":{\"FlowLog\":[{\"AggregationInterval\":10,\"BusinessStatus\":\"Normal\",\"CreationTime\":\"2022-01-21T03:08:50Z\",\"Description\":\"Description\",\"FlowLogDeliverErrorMessage\":\"UnavaliableTarget\",\"FlowLogDeliverStatus\":\"FAILED\",\"FlowLogId\":\"fl-bp1f6qqhsrc2c12ta****\",\"FlowLogName\":\"myFlowlog\",\"IpVersion\":\"IPv4\",\"LogStoreName\":\"FlowLogStore\",\"ProjectName\":\"FlowLogProject\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"ResourceId\":\"eni-askldfas****\",\"ResourceType\":\"NetworkInterface\",\"ServiceType\":\"sls\",\"Status\":\"Active\",\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"TrafficPath\":{\"TrafficPathList\":[\"all\"]},\"TrafficType\":\"All\"}]},\"PageNumber\":\"1\",\"PageSize\":\"20\",\"RequestId\":\"F7DDDC17-FA06-4AC2-8F35-59D2470FCFC1\",\"Success\":\"true\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -1728,6 +1900,7 @@ fn describe_forward_table_entries() {
     >(
         "Vpc 2016-04-28 DescribeForwardTableEntries",
         "{\"ForwardTableEntries\":{\"ForwardTableEntry\":[{\"ExternalIp\":\"139.79.XX.XX\",\"ExternalPort\":\"80\",\"ForwardEntryId\":\"fwd-119smw5tk****\",\"ForwardEntryName\":\"ForwardEntry-1\",\"ForwardTableId\":\"ftb-11tc6xgmv****\",\"InternalIp\":\"192.168.XX.XX\",\"InternalPort\":\"25\",\"IpProtocol\":\"tcp\",\"NatGatewayId\":\"ngw-bp1uewa15k4iy5770****\",\"Status\":\"Available\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"A6C4A8B1-7561-4509-949C-20DEB40D71E6\",\"TotalCount\":5}",
+        &[],
     );
 }
 
@@ -1738,6 +1911,7 @@ fn describe_global_acceleration_instances() {
     >(
         "Vpc 2016-04-28 DescribeGlobalAccelerationInstances",
         "{\"GlobalAccelerationInstances\":{\"GlobalAccelerationInstance\":[{\"AccelerationLocation\":\"china-mainland\",\"BackendServers\":{\"BackendServer\":[{\"RegionId\":\"cn-beijing\",\"ServerId\":\"i-2zeg83zvn5d4ed4y****\",\"ServerIpAddress\":\"172.xx.xx.109\",\"ServerType\":\"EcsInstance\"}]},\"Bandwidth\":\"10\",\"BandwidthType\":\"Exclusive\",\"ChargeType\":\"PrePaid\",\"CreationTime\":\"2018-07-05T03:39:31Z\",\"Description\":\"apiDescription\",\"ExpiredTime\":\"2018-08-05T16:00Z\",\"GlobalAccelerationInstanceId\":\"ga-bp1x99kj7kl1ziw5x****\",\"InternetChargeType\":\"PayByBandwidth\",\"IpAddress\":\"47.xx.xx.99\",\"Name\":\"instanceName\",\"PublicIpAddresses\":{\"PublicIpAddress\":[{\"AllocationId\":\"eip-bp19yqraac4w3y0jd****\",\"IpAddress\":\"12.xx.xx.78\"}]},\"RegionId\":\"cn-hangzhou\",\"ServiceLocation\":\"china-mainland\",\"Status\":\"InUse\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"6B4EE38D-C75B-4E1F-844E-863A94430676\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1748,6 +1922,7 @@ fn describe_grant_rules_to_cen() {
     >(
         "Vpc 2016-04-28 DescribeGrantRulesToCen",
         "{\"CenGrantRules\":{\"CbnGrantRule\":[{\"CenInstanceId\":\"cen-9gsm1q2yh1prpt****\",\"CenOwnerId\":0,\"CreationTime\":\"2019-11-15T09:26:36Z\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"F5BB78C8-5F41-464F-B9FF-5E0A7198BA26\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1758,6 +1933,7 @@ fn describe_grant_rules_to_ecr() {
     >(
         "Vpc 2016-04-28 DescribeGrantRulesToEcr",
         "{\"Count\":0,\"EcrGrantRules\":[{\"CreateTime\":\"2025-09-15T14:00:00Z\",\"EcrInstanceId\":\"ecr-xxxxxx\",\"EcrUid\":11111111111}],\"PageNumber\":1,\"PageSize\":20,\"RequestId\":\"C1CCAB91-6AE6-50E3-AAA3-D0E5A2BC6ADE\",\"TotalCount\":0}",
+        &[],
     );
 }
 
@@ -1768,6 +1944,7 @@ fn describe_ha_vips() {
     >(
         "Vpc 2016-04-28 DescribeHaVips",
         "{\"HaVips\":{\"HaVip\":[{\"AssociatedEipAddresses\":{\"associatedEipAddresse\":[\"121.12.XX.XX\"]},\"AssociatedInstanceType\":\"EcsInstance\",\"AssociatedInstances\":{\"associatedInstance\":[\"i-bp145q7glnuzdvzu21****\"]},\"ChargeType\":\"none\",\"CreateTime\":\"2021-07-03T14:25:26Z\",\"Description\":\"My HaVip\",\"HaVipId\":\"havip-bp149uyvut73dpld****\",\"IpAddress\":\"192.168.24.5\",\"MasterInstanceId\":\"i-bp145q7glnuzdvz****\",\"Name\":\"test\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"VSwitchId\":\"vsw-bp1pkt1fba8e824ez****\",\"VpcId\":\"vpc-bp1kcm36tevkpms97****\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"33E480C5-B46F-4CA5-B6FD-D77C746E86AB\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1778,6 +1955,7 @@ fn describe_high_definition_monitor_log_attribute() {
     >(
         "Vpc 2016-04-28 DescribeHighDefinitionMonitorLogAttribute",
         "{\"InstanceId\":\"eip-wz9fi6qboho9fwgx7****\",\"InstanceType\":\"EIP\",\"LogProject\":\"hdmonitor-cn-shenzhen-1658206966225390\",\"LogStore\":\"hdmonitor\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B457\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -1788,6 +1966,7 @@ fn describe_i_pv6_translator_acl_list_attributes() {
     >(
         "Vpc 2016-04-28 DescribeIPv6TranslatorAclListAttributes",
         "{\"AclEntries\":{\"AclEntry\":[{\"AclEntryComment\":\"client IP\",\"AclEntryId\":\"ipv6transaclentry-bp105jrs****\",\"AclEntryIp\":\"12ab:0:0:XXXX::0102/128\"}]},\"AclId\":\"ipv6transacl-bp1de2****\",\"AclName\":\"acl1\",\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":20}",
+        &[],
     );
 }
 
@@ -1798,6 +1977,7 @@ fn describe_i_pv6_translator_acl_lists() {
     >(
         "Vpc 2016-04-28 DescribeIPv6TranslatorAclLists",
         "{\"Ipv6TranslatorAcls\":{\"IPv6TranslatorAcl\":[{\"AclId\":\"ipv6transacl-bp1de2****\",\"AclName\":\"acl1\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":20}",
+        &[],
     );
 }
 
@@ -1808,6 +1988,7 @@ fn describe_i_pv6_translator_entries() {
     >(
         "Vpc 2016-04-28 DescribeIPv6TranslatorEntries",
         "{\"Ipv6TranslatorEntries\":{\"Ipv6TranslatorEntry\":[{\"AclId\":\"ipv6transacl-bp1de2****\",\"AclStatus\":\"on\",\"AclType\":\"white\",\"AllocateIpv6Addr\":\"2400:3200:1600::XX\",\"AllocateIpv6Port\":80,\"BackendIpv4Addr\":\"47.99.XX.XX\",\"BackendIpv4Port\":\"80\",\"EntryBandwidth\":\"1\",\"EntryDescription\":\"description\",\"EntryName\":\"name\",\"EntryStatus\":\"active\",\"Ipv6TranslatorEntryId\":\"ipv6transentry-bp1g8bhrde****\",\"Ipv6TranslatorId\":\"ipv6trans-bp1858ys****\",\"RegionId\":\"cn-hangzhou\",\"TransProtocol\":\"tcp\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1818,6 +1999,7 @@ fn describe_i_pv6_translators() {
     >(
         "Vpc 2016-04-28 DescribeIPv6Translators",
         "{\"Ipv6Translators\":{\"Ipv6Translator\":[{\"AllocateIpv4Addr\":\"47.99.XX.XX\",\"AllocateIpv6Addr\":\"2400:3200:1600::XXXX\",\"AvailableBandwidth\":\"1\",\"Bandwidth\":1,\"BusinessStatus\":\"Normal\",\"CreateTime\":1537151540000,\"Description\":\"descriptionforinstance\",\"EndTime\":1539792000000,\"Ipv6TranslatorEntryIds\":{\"Ipv6TranslatorEntryId\":[\"[\\\"ipv6transentry-bp1kp5ixtm3001vmn****\\\", \\\"ipv6transentry-bp16dg87v006zwrd6****\\\"]\"]},\"Ipv6TranslatorId\":\"ipv6trans-bp1858ys*****\",\"Name\":\"test\",\"PayType\":\"Prepay\",\"RegionId\":\"cn-hangzhou\",\"Spec\":\"small\",\"Status\":\"active\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1828,6 +2010,7 @@ fn describe_ipv6_addresses() {
     >(
         "Vpc 2016-04-28 DescribeIpv6Addresses",
         "{\"Ipv6Addresses\":{\"Ipv6Address\":[{\"AddressType\":\"IPv6Address\",\"AllocationTime\":\"2020-12-20T14:56:09Z\",\"AssociatedInstanceId\":\"i-2ze72wuqj4y3jl4f****\",\"AssociatedInstanceType\":\"EcsInstance\",\"Ipv6Address\":\"2408:XXXX:153:3921:851c:c435:7b12:1c5f\",\"Ipv6AddressDescription\":\"test\",\"Ipv6AddressId\":\"ipv6-2zen5j4axcp5l5qyy****\",\"Ipv6AddressName\":\"test\",\"Ipv6GatewayId\":\"ipv6gw-2zewg0l66s73b4k2q****\",\"Ipv6InternetBandwidth\":{\"Bandwidth\":5,\"BusinessStatus\":\"Normal\",\"HasReservationData\":false,\"InstanceChargeType\":\"PostPaid\",\"InternetChargeType\":\"PayByTraffic\",\"Ipv6InternetBandwidthId\":\"ipv6bw-hp3b35oq1fj50kbv****\",\"ReservationActiveTime\":\"2021-05-23T16:00:00Z\",\"ReservationBandwidth\":12,\"ReservationInternetChargeType\":\"PayByTraffic\",\"ReservationOrderType\":\"RENEW\"},\"Ipv6Isp\":\"BGP\",\"NetworkType\":\"Private\",\"RealBandwidth\":5,\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"ServiceManaged\":1,\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"yunke\"}]},\"VSwitchId\":\"vsw-25navfgbue4g****\",\"VpcId\":\"vpc-bp15zckdt37pq72zv****\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"AA4486A8-B6AE-469E-AB09-820EF8ECFA2B\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1838,6 +2021,7 @@ fn describe_ipv6_egress_only_rules() {
     >(
         "Vpc 2016-04-28 DescribeIpv6EgressOnlyRules",
         "{\"Ipv6EgressOnlyRules\":{\"Ipv6EgressOnlyRule\":[{\"Description\":\"ruledescription\",\"InstanceId\":\"ipv6gw-bp1rhhs9zjlxukc5e****\",\"InstanceType\":\"Ipv6Address\",\"Ipv6EgressOnlyRuleId\":\"ipv6py-bp1rr7fq1md8pbb3k****\",\"Name\":\"rulename\",\"Status\":\"Available\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"E16671B7-DEA6-48E0-8E9C-41913DAD44DD\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1848,6 +2032,7 @@ fn describe_ipv6_gateway_attribute() {
     >(
         "Vpc 2016-04-28 DescribeIpv6GatewayAttribute",
         "{\"BusinessStatus\":\"Normal\",\"CreationTime\":\"2018-12-05T09:21:35Z\",\"Description\":\"test\",\"ExpiredTime\":\"2019-1-05T09:21:35Z\",\"GatewayRouteTableId\":\"vtb-5ts0ohchwkp3dydt2****\",\"InstanceChargeType\":\"PostPaid\",\"Ipv6GatewayId\":\"ipv6gw-hp3y0l3ln89j8cdvf****\",\"Name\":\"test\",\"OwnerId\":0,\"RegionId\":\"cn-huhehaote\",\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC\",\"ResourceGroupId\":\"rg-acfmxazb4ph6aiy****\",\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"VpcId\":\"vpc-123sedrfswd23****\"}",
+        &[],
     );
 }
 
@@ -1858,6 +2043,7 @@ fn describe_ipv6_gateways() {
     >(
         "Vpc 2016-04-28 DescribeIpv6Gateways",
         "{\"Ipv6Gateways\":{\"Ipv6Gateway\":[{\"BusinessStatus\":\"Normal\",\"CreationTime\":\"2020-12-20T14:51:23Z\",\"Description\":\"descriptionforIPv6GW\",\"ExpiredTime\":\"2021-12-20T14:51:23Z\",\"InstanceChargeType\":\"PostPaid\",\"Ipv6GatewayId\":\"ipv6gw-hp3rwmtmfhgisipv6gw-hp3rwmtmfhgis****\",\"Name\":\"ipv6GW\",\"OwnerId\":0,\"RegionId\":\"cn-huhehaote\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"VpcId\":\"vpc-123sedrfswd23****\"}]},\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"E3A06196-3E7C-490D-8F39-CB4B5A0CE8AD\",\"TotalCount\":2}",
+        &[],
     );
 }
 
@@ -1868,6 +2054,7 @@ fn describe_nat_gateway_associate_network_interfaces() {
     >(
         "Vpc 2016-04-28 DescribeNatGatewayAssociateNetworkInterfaces",
         "{\"AssociateNetworkInterfaces\":{\"AssociateNetworkInterface\":[{\"IPv4Sets\":{\"IPv4Set\":[{\"IPv4Address\":\"172.17.**.**\",\"Primary\":true}]},\"NetworkInterfaceId\":\"eni-gw8g131ef2dnbu3k****\",\"ResourceId\":\"ep-8psre8c8936596cd****\",\"ResourceOwnerId\":\"138859086900****\",\"ResourceType\":\"PrivateLink\",\"ResourceVpcId\":\"\",\"TunnelIndex\":\"41a5489ea2a0****\"}]},\"Count\":0,\"MaxResults\":20,\"NatGatewayId\":\"ngw-bp1uewa15k4iy5770****\",\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"2315DEB7-5E92-423A-91F7-4C1EC9AD****\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1878,6 +2065,7 @@ fn describe_nat_gateways() {
     >(
         "Vpc 2016-04-28 DescribeNatGateways",
         "{\"NatGateways\":{\"NatGateway\":[{\"AccessMode\":{\"ModeValue\":\"\",\"TunnelType\":\"\"},\"AutoPay\":false,\"BusinessStatus\":\"Normal\",\"CreationTime\":\"2021-06-08T12:20:20Z\",\"DeletionProtection\":true,\"Description\":\"NAT\",\"EcsMetricEnabled\":true,\"EipBindMode\":\"MULTI_BINDED\",\"EnableSessionLog\":\"true\",\"ExpiredTime\":\"2021-08-26T16:00Z\",\"ForwardTableIds\":{\"ForwardTableId\":[\"ftb-uf6gj3mhsg94qsqst****\"]},\"FullNatTableIds\":{\"FullNatTableId\":[\"fulltb-gw88z7hhlv43rmb26****\"]},\"IcmpReplyEnabled\":true,\"InstanceChargeType\":\"PostPaid\",\"InternetChargeType\":\"PayByLcu\",\"IpLists\":{\"IpList\":[{\"AllocationId\":\"eip-m5egzuvp3dgixen6****\",\"IpAddress\":\"116.62.XX.XX\",\"PrivateIpAddress\":\"192.168.XX.XX\",\"SnatEntryEnabled\":false,\"UsingStatus\":\"UsedByForwardTable\"}]},\"IpPrefixList\":{\"IpPrefixList\":[{\"IpPrefix\":\"\"}]},\"Name\":\"abc\",\"NatGatewayId\":\"ngw-bp1047e2d4z7kf2ki****\",\"NatGatewayPrivateInfo\":{\"EniInstanceId\":\"eni-m5eg4ozy5st8q3q4****\",\"EniType\":\"indirect\",\"IzNo\":\"cn-hangzhou-b\",\"MaxBandwidth\":5120,\"MaxSessionEstablishRate\":100000,\"MaxSessionQuota\":2000000,\"PrivateIpAddress\":\"192.168.XX.XX\",\"VswitchId\":\"vsw-bp1s2laxhdf9ayjbo****\"},\"NatType\":\"Enhanced\",\"NetworkType\":\"internet\",\"PrivateLinkEnabled\":true,\"PrivateLinkMode\":\"FullNat\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"SecurityProtectionEnabled\":false,\"SnatTableIds\":{\"SnatTableId\":[\"stb-uf6dalcdu0krz423p****\"]},\"Spec\":\"Small\",\"Status\":\"Creating\",\"Tags\":{\"Tag\":[{\"TagKey\":\"KeyTest\",\"TagValue\":\"valueTest\"}]},\"VpcId\":\"vpc-bp15zckdt37pq72z****\"}]},\"PageNumber\":10,\"PageSize\":10,\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1888,6 +2076,7 @@ fn describe_network_acl_attributes() {
     >(
         "Vpc 2016-04-28 DescribeNetworkAclAttributes",
         "{\"NetworkAclAttribute\":{\"CreationTime\":\"2021-12-25 11:33:27\",\"Description\":\"This is my NetworkAcl.\",\"EgressAclEntries\":{\"EgressAclEntry\":[{\"Description\":\"This is EgressAclEntries.\",\"DestinationCidrIp\":\"10.0.0.0/24\",\"EntryType\":\"custom\",\"IpVersion\":\"IPv4\",\"NetworkAclEntryId\":\"nae-a2d447uw4tillxdcv****\",\"NetworkAclEntryName\":\"acl-2\",\"Policy\":\"accept\",\"Port\":\"-1/-1\",\"Protocol\":\"all\"}]},\"IngressAclEntries\":{\"IngressAclEntry\":[{\"Description\":\"This is IngressAclEntries.\",\"EntryType\":\"custom\",\"IpVersion\":\"IPv4\",\"NetworkAclEntryId\":\"nae-a2dk86arlydmevfbg****\",\"NetworkAclEntryName\":\"acl-3\",\"Policy\":\"accept\",\"Port\":\"-1/-1\",\"Protocol\":\"all\",\"SourceCidrIp\":\"10.0.0.0/24\"}]},\"NetworkAclId\":\"nacl-a2do9e413e0spnhmj****\",\"NetworkAclName\":\"acl-1\",\"OwnerId\":0,\"RegionId\":\"cn-hangzhou\",\"Resources\":{\"Resource\":[{\"ResourceId\":\"vsw-bp1de348lntdwxscd****\",\"ResourceType\":\"VSwitch\",\"Status\":\"BINDED\"}]},\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"VpcId\":\"vpc-a2d33rfpl72k5defr****\"},\"RequestId\":\"F5905F9C-0161-4E72-9CB1-1F3F3CF6268A\"}",
+        &[],
     );
 }
 
@@ -1898,6 +2087,7 @@ fn describe_network_acls() {
     >(
         "Vpc 2016-04-28 DescribeNetworkAcls",
         "{\"NetworkAcls\":{\"NetworkAcl\":[{\"CreationTime\":\"2021-12-25 11:44:17\",\"Description\":\"This is my NetworkAcl.\",\"EgressAclEntries\":{\"EgressAclEntry\":[{\"Description\":\"This is EgressAclEntries.\",\"DestinationCidrIp\":\"10.0.0.0/24\\t\",\"EntryType\":\"custom\",\"IpVersion\":\"IPv4\",\"NetworkAclEntryId\":\"nae-a2d447uw4tillfvgb****\",\"NetworkAclEntryName\":\"acl-2\\t\",\"Policy\":\"accept\",\"Port\":\"-1/-1\\t\",\"Protocol\":\"all\"}]},\"IngressAclEntries\":{\"IngressAclEntry\":[{\"Description\":\"This is IngressAclEntries.\",\"EntryType\":\"custom\",\"IpVersion\":\"IPv4\",\"NetworkAclEntryId\":\"nae-a2dk86arlydmezasw****\",\"NetworkAclEntryName\":\"acl-3\\t\",\"Policy\":\"accept\",\"Port\":\"-1/-1\\t\",\"Protocol\":\"all\",\"SourceCidrIp\":\"10.0.0.0/24\\t\"}]},\"NetworkAclId\":\"nacl-a2do9e413e0spxscd****\",\"NetworkAclName\":\"acl-1\",\"OwnerId\":253460731706911260,\"RegionId\":\"cn-hangzhou\",\"Resources\":{\"Resource\":[{\"ResourceId\":\"vsw-bp1de348lntdwcdf****\",\"ResourceType\":\"VSwitch\",\"Status\":\"BINDED\"}]},\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"VpcId\":\"vpc-m5ebpc2xh64mqm27e****\"}]},\"PageNumber\":\"1\",\"PageSize\":\"10\",\"RequestId\":\"F7DDDC17-FA06-4AC2-8F35-59D2470FCFC1\",\"TotalCount\":\"2\"}",
+        &[],
     );
 }
 
@@ -1908,6 +2098,7 @@ fn describe_physical_connection_loa() {
     >(
         "Vpc 2016-04-28 DescribePhysicalConnectionLOA",
         "{\"PhysicalConnectionLOAType\":{\"CompanyLocalizedName\":\"company\",\"CompanyName\":\"test1234\",\"ConstructionTime\":\"2019-02-26T08:00:00Z\",\"InstanceId\":\"pc-bp1ca4wca27****\",\"LineCode\":\"aaa111\",\"LineLabel\":\"bbb222\",\"LineSPContactInfo\":\"1388888****\",\"LineServiceProvider\":\"中国其他\",\"LineType\":\"FIBRE\",\"LoaUrl\":\"http://******\",\"PMInfo\":{\"PMInfo\":[{\"PMCertificateNo\":\"12345671****\",\"PMCertificateType\":\"Other\",\"PMContactInfo\":\"18910010****\",\"PMGender\":\"Male\",\"PMName\":\"name\"}]},\"SI\":\"ctcu\",\"Status\":\"Available\"},\"RequestId\":\"318BB676-0A2B-43A0-9AD8-F1D34E93750F\"}",
+        &[],
     );
 }
 
@@ -1918,6 +2109,7 @@ fn describe_physical_connections() {
     >(
         "Vpc 2016-04-28 DescribePhysicalConnections",
         "{\"PageNumber\":1,\"PageSize\":10,\"PhysicalConnectionSet\":{\"PhysicalConnectionType\":[{\"AccessPointId\":\"ap-cn-hangzhou-finance-yh-E\",\"AccessPointType\":\"VPC\",\"AdDetailLocation\":\"浙江省杭州市XX区XX镇XX路10号, XX机房, ET135ET135-XX-2包间, JXX机柜,  position30\",\"AdLocation\":\"浙江省杭州市XX区XX镇XX路10号\",\"Bandwidth\":10,\"BusinessStatus\":\"Normal\",\"ChargeType\":\"Prepaid\",\"CircuitCode\":\"longtel001\",\"CreationTime\":\"2021-08-24T07:30:58Z\",\"Description\":\"desctest\",\"EnabledTime\":\"2021-08-24T07:33:18Z\",\"EndTime\":\"2022-04-24T16:00:00Z\",\"ExpectSpec\":\"50M\",\"HasReservationData\":\"false\",\"LineOperator\":\"CT\",\"LoaStatus\":\"Available\",\"Name\":\"nametest\",\"OpticalModuleModel\":\"\",\"OrderMode\":\"PayByPhysicalConnectionOwner\",\"ParentPhysicalConnectionAliUid\":0,\"ParentPhysicalConnectionId\":\"pc-bp1ciz7ekd2grn1as****\",\"PeerLocation\":\"浙江省杭州市XX区XX镇XX路XX号\",\"PhysicalConnectionId\":\"pc-bp1ciz7ekd2grn1as****\",\"PortNumber\":\"1/1/1\",\"PortType\":\"10GBase-LR\",\"ProductType\":\"PhysicalConnection\",\"QosId\":\"qos-bp10s3szn8rgnxuw7****\",\"RedundantPhysicalConnectionId\":\"pc-119mfjzm****\",\"ReservationActiveTime\":\"2022-02-25T11:01:04Z\",\"ReservationInternetChargeType\":\"PayByBandwidth\",\"ReservationOrderType\":\"RENEW\",\"ResourceGroupId\":\"rg-acfmwu3k52p****\",\"Spec\":\"10G\",\"Status\":\"Enabled\",\"Tags\":{\"tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"Type\":\"VPC\",\"VirtualPhysicalConnectionCount\":0,\"VlanId\":\"10\",\"VpconnStatus\":\"Confirmed\"}]},\"RequestId\":\"0E6D0EC4-7C91-53E2-9F65-64BF713114B0\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1928,6 +2120,7 @@ fn describe_public_ip_address() {
     >(
         "Vpc 2016-04-28 DescribePublicIpAddress",
         "{\"Code\":\"200\",\"Message\":\"test\",\"PageNumber\":1,\"PageSize\":100,\"PublicIpAddress\":[\"101.37.XX.XX/24\"],\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"Success\":true,\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1938,6 +2131,7 @@ fn describe_regions() {
     >(
         "Vpc 2016-04-28 DescribeRegions",
         "{\"Regions\":{\"Region\":[{\"LocalName\":\"华北 1\",\"RegionEndpoint\":\"vpc.aliyuncs.com\",\"RegionId\":\"cn-qingdao\"}]},\"RequestId\":\"611CB80C-B6A9-43DB-9E38-0B0AC3D9B58F\"}",
+        &[],
     );
 }
 
@@ -1948,6 +2142,7 @@ fn describe_route_entry_list() {
     >(
         "Vpc 2016-04-28 DescribeRouteEntryList",
         "{\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"14A07460-EBE7-47CA-9757-12CC4761D47A\",\"RouteEntrys\":{\"RouteEntry\":[{\"Description\":\"RouteEntryDescription\",\"DestinationCidrBlock\":\"192.168.2.0/24\",\"GmtModified\":\"2022-05-09T03:00:07Z\",\"IpVersion\":\"ipv4\",\"NextHops\":{\"NextHop\":[{\"Enabled\":1,\"NextHopId\":\"vpn-bp10zyaph5cc8b7c7****\",\"NextHopRegionId\":\"cn-hangzhou\",\"NextHopRelatedInfo\":{\"InstanceId\":\"vpc-bp1t36rn9l53iwbsf****\",\"InstanceType\":\"VPC\",\"RegionId\":\"ch-hangzhou\"},\"NextHopType\":\"Instance\",\"Weight\":100}]},\"Origin\":\"RoutePropagation\",\"RouteEntryId\":\"rte-bp1mnnr2al0naomnp****\",\"RouteEntryName\":\"aaa\",\"RouteTableId\":\"vtb-bp15w5q90d2rk3bww****\",\"ServiceType\":\"TR\",\"Status\":\"Available\",\"Type\":\"System\"}]}}",
+        &[],
     );
 }
 
@@ -1958,6 +2153,7 @@ fn describe_route_table_list() {
     >(
         "Vpc 2016-04-28 DescribeRouteTableList",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"DC668356-BCB4-42FD-9BC3-FA2B2E04B634\",\"RouterTableList\":{\"RouterTableListType\":[{\"AssociateType\":\"VSwitch\",\"CreationTime\":\"2021-08-22T10:40:25Z\",\"Description\":\"This is Route Table.\",\"GatewayIds\":{\"GatewayIds\":[\"ipv4gw-5tsnc6s4ogsedtp3k****\"]},\"OwnerId\":253460731706911260,\"ResourceGroupId\":\"rg-acfmxazb4ph****\",\"RoutePropagationEnable\":true,\"RouteTableId\":\"vtb-bp145q7glnuzdvzu2****\",\"RouteTableName\":\"doctest\",\"RouteTableType\":\"System\",\"RouterId\":\"vrt-bp1lhl0taikrteen8****\",\"RouterType\":\"VRouter\",\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"type\",\"Value\":\"ingress\"}]},\"VSwitchIds\":{\"VSwitchId\":[\"vsw-bp12mw1f8k3jgygk9****\"]},\"VpcId\":\"vpc-bp15zckdt37pq72****\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1968,6 +2164,7 @@ fn describe_route_tables() {
     >(
         "Vpc 2016-04-28 DescribeRouteTables",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"DC668356-BCB4-42FD-9BC3-FA2B2E04B634\",\"RouteTables\":{\"RouteTable\":[{\"CreationTime\":\"2022-08-22T10:40:25Z\",\"ResourceGroupId\":\"rg-acfmxazb4ph****\",\"RouteEntrys\":{\"RouteEntry\":[{\"Description\":\"RouteEntryDescription\",\"DestinationCidrBlock\":\"192.168.2.0/24\",\"InstanceId\":\"vpc-bp1t36rn9l53iwbsf****\",\"NextHopType\":\"Instance\",\"NextHops\":{\"NextHop\":[{\"Enabled\":1,\"NextHopId\":\"vpn-bp10zyaph5cc8b7c7****\",\"NextHopType\":\"Instance\",\"Weight\":100}]},\"RouteEntryId\":\"rte-bp1mnnr2al0naomnp****\",\"RouteEntryName\":\"name\",\"RouteTableId\":\"vtb-bp15w5q90d2rk3bww****\",\"Status\":\"Available\",\"Type\":\"Custom\"}]},\"RouteTableId\":\"vtb-bp145q7glnuzdvzu2****\",\"RouteTableType\":\"Custom\",\"Status\":\"Available\",\"VRouterId\":\"vrt-bp1lhl0taikrteen****\",\"VSwitchIds\":{\"VSwitchId\":[\"vsw-bp12mw1f8k3jgygk9****\"]}}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1978,6 +2175,7 @@ fn describe_router_interface_attribute() {
     >(
         "Vpc 2016-04-28 DescribeRouterInterfaceAttribute",
         "{\"AccessPointId\":\"ap-cn-qingdao-ls-A\",\"Bandwidth\":2,\"BusinessStatus\":\"Normal\",\"ChargeType\":\"AfterPay\",\"Code\":\"200\",\"ConnectedTime\":\"2022-04-14T08:58:04Z\",\"CreationTime\":\"2022-04-14T08:57:24Z\",\"CrossBorder\":false,\"Description\":\"对端接口\",\"EndTime\":\"2999-09-08T16:00:00Z\",\"FastLinkMode\":\"false\",\"GmtModified\":\"2022-04-28T10:02:12Z\",\"HasReservationData\":\"false\",\"HcRate\":2,\"HcThreshold\":8,\"HealthCheckSourceIp\":\"1.1.XX.XX\",\"HealthCheckStatus\":\"normal\",\"HealthCheckTargetIp\":\"2.2.XX.XX\",\"Message\":\"successful\",\"Name\":\"路由器接口1\",\"OppositeAccessPointId\":\"ap-cn-qingdao-ls-B\",\"OppositeBandwidth\":0,\"OppositeInterfaceBusinessStatus\":\"Normal\",\"OppositeInterfaceId\":\"ri-bp1xkrzttximaoxbl****\",\"OppositeInterfaceOwnerId\":\"1321932713****\",\"OppositeInterfaceSpec\":\"Negative\",\"OppositeInterfaceStatus\":\"Active\",\"OppositeRegionId\":\"cn-hangzhou\",\"OppositeRouterId\":\"vrt-bp11xvy6lb9photuu****\",\"OppositeRouterType\":\"VRouter\",\"OppositeVpcInstanceId\":\"vpc-bp1b49rqrybk45nio****\",\"RequestId\":\"01818199-04F6-47F4-9ADF-7CC824CF57A4\",\"ReservationActiveTime\":\"2022-06-11T16:00:00Z\",\"ReservationBandwidth\":\"100\",\"ReservationInternetChargeType\":\"PayByBandwidth\",\"ReservationOrderType\":\"RENEW\",\"ResourceGroupId\":\"rg-acfmxazb4ph6aiy****\",\"Role\":\"InitiatingSide\",\"RouterId\":\"vbr-m5ex0xf63xk8s5bob****\",\"RouterInterfaceId\":\"ri-m5egfc10sednwk2yt****\",\"RouterType\":\"VRouter\",\"Spec\":\"Mini.2\",\"Status\":\"Active\",\"Success\":true,\"Tags\":{\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"VpcInstanceId\":\"vpc-bp1b49rqrybk45nio****\"}",
+        &[],
     );
 }
 
@@ -1988,6 +2186,7 @@ fn describe_router_interfaces() {
     >(
         "Vpc 2016-04-28 DescribeRouterInterfaces",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"C7F6FCBD-F9CC-4501-8EF3-CDC9577CAE45\",\"RouterInterfaceSet\":{\"RouterInterfaceType\":[{\"AccessPointId\":\"ap-cn-shanghaiSZ-****\",\"Bandwidth\":10,\"BusinessStatus\":\"Normal\",\"ChargeType\":\"PayByTraffic\",\"ConnectedTime\":\"2021-06-08T12:20:55\",\"CreationTime\":\"2021-06-08T12:20:55\",\"CrossBorder\":false,\"Description\":\"路由表接口描述\",\"EndTime\":\"2021-06-08T12:20:55\",\"FastLinkMode\":false,\"HasReservationData\":\"false\",\"HcRate\":1,\"HcThreshold\":2,\"HealthCheckSourceIp\":\"116.62.XX.XX\",\"HealthCheckTargetIp\":\"116.62.XX.XX\",\"Ipv6Status\":\"on\",\"Name\":\"test\",\"OppositeAccessPointId\":\"ap-cn-shanghaiSZ-****\",\"OppositeBandwidth\":12,\"OppositeInterfaceBusinessStatus\":\"Normal\",\"OppositeInterfaceId\":\"ri-bp1itx13bwe6f2wfh****\",\"OppositeInterfaceOwnerId\":\"271598332402530847\",\"OppositeInterfaceSpec\":\"Large\",\"OppositeInterfaceStatus\":\"Normal\",\"OppositeRegionId\":\"cn-shanghai\",\"OppositeRouterId\":\"vrt-bp1d3bxtdv68tfd7g****\",\"OppositeRouterType\":\"VRouter\",\"OppositeVpcInstanceId\":\"vpc-bp1qpo0kug3a20qqe****\",\"ReservationActiveTime\":\"2021-03-11T16:00:00Z\",\"ReservationBandwidth\":\"10\",\"ReservationInternetChargeType\":\"PayByBandwidth\",\"ReservationOrderType\":\"RENEWCHANGE\",\"ResourceGroupId\":\"rg-acfmxazb4ph6aiy****\",\"Role\":\"InitiatingSide\",\"RouterId\":\"vrt-bp1d3bxtdv68tfd7g****\",\"RouterInterfaceId\":\"ri-2zenfgfpyu3v93koa****\",\"RouterType\":\"VRouter\",\"Spec\":\"Large\",\"Status\":\"active\",\"Tags\":{\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"VpcInstanceId\":\"vpc-2ze3tq4uxhysg717x****\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -1998,6 +2197,7 @@ fn describe_server_related_global_acceleration_instances() {
     >(
         "Vpc 2016-04-28 DescribeServerRelatedGlobalAccelerationInstances",
         "{\"GlobalAccelerationInstances\":{\"GlobalAccelerationInstance\":[{\"GlobalAccelerationInstanceId\":\"ga-t4nku6vv9****\",\"IpAddress\":\"12.34.56.78\",\"RegionId\":\"ap-southeast-1\",\"ServerIpAddress\":\"172.24.52.234\"}]},\"RequestId\":\"A8252014-D8DE-4D85-AF35-AFEXXXXXXX\"}",
+        &[],
     );
 }
 
@@ -2008,6 +2208,7 @@ fn describe_snat_table_entries() {
     >(
         "Vpc 2016-04-28 DescribeSnatTableEntries",
         "{\"PageNumber\":1,\"PageSize\":5,\"RequestId\":\"6D7E89B1-1C5B-412B-8585-4908E222EED5\",\"SnatTableEntries\":{\"SnatTableEntry\":[{\"EipAffinity\":\"1\",\"NatGatewayId\":\"ngw-bp1uewa15k4iy5770****\",\"NetworkInterfaceId\":\"eni-gw8g131ef2dnbu3k****\",\"SnatEntryId\":\"snat-kmd6nv8fy****\",\"SnatEntryName\":\"SnatEntry-1\",\"SnatIp\":\"116.22.XX.XX\",\"SnatTableId\":\"stb-gz3r3odawdgffde****\",\"SourceCIDR\":\"116.22.XX.XX/24\",\"SourceVSwitchId\":\"vsw-3xbdsffvfgdfds****\",\"Status\":\"Pending\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -2018,6 +2219,7 @@ fn describe_ssl_vpn_client_cert() {
     >(
         "Vpc 2016-04-28 DescribeSslVpnClientCert",
         "{\"CaCert\":\"-----BEGIN CERTIFICATE-----\\nMIID****r4w=\\n-----END CERTIFICATE-----\",\"ClientCert\":\"-----BEGIN CERTIFICATE-----\\nMIIDR****A==\\n-----END CERTIFICATE-----\",\"ClientConfig\":\"client\\ndev tun\\nproto tcp\\nremote 120.XX.XX.33 1194\\nresolv-retry infinite\\nnobind\\npersist-key\\npersist-tun\\nca ca.crt\\ncert vsc-bp15t7****.crt\\nkey vsc-bp15t7****.key\\ncipher AES-128-CBC\\n;comp-lzo\\nverb 4\",\"ClientKey\":\"-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAI****ZzNFhuM/za==\\n-----END RSA PRIVATE KEY-----\",\"CreateTime\":1552550980000,\"EndTime\":1647158980000,\"Name\":\"nametest\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"SslVpnClientCertId\":\"vsc-bp13k5mp4tg8v3z9b****\",\"SslVpnServerId\":\"vss-bp155e9yclsg1xgq4****\",\"Status\":\"normal\"}",
+        &[],
     );
 }
 
@@ -2028,6 +2230,7 @@ fn describe_ssl_vpn_client_certs() {
     >(
         "Vpc 2016-04-28 DescribeSslVpnClientCerts",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\"SslVpnClientCertKeys\":{\"SslVpnClientCertKey\":[{\"CreateTime\":1492747187000,\"EndTime\":1494966335000,\"Name\":\"cert1\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"SslVpnClientCertId\":\"vsc-bp1n8wcf134yl0osr****\",\"SslVpnServerId\":\"vss-bp18q7hzj6largv4v****\",\"Status\":\"normal\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -2038,6 +2241,7 @@ fn describe_ssl_vpn_clients() {
     >(
         "Vpc 2016-04-28 DescribeSslVpnClients",
         "{\"ClientInfoList\":[{\"CommonName\":\"CN=vsc-gw8gkh6gtilf1whgc****\",\"ConnectedTime\":1670985008000,\"Ip\":\"8.XX.XX.15\",\"Port\":\"4****\",\"PrivateIp\":\"10.10.10.10\",\"ReceiveBytes\":60782,\"SendBytes\":57144,\"Status\":\"online\"}],\"PageNumber\":1,\"PageSize\":10,\"RegionId\":\"eu-central-1\",\"RequestId\":\"885E117D-06A9-38A3-8DD2-40BDAC429FFC\",\"TotalCount\":1,\"VpnGatewayId\":\"vpn-gw8gfb947ctddabja****\"}",
+        &[],
     );
 }
 
@@ -2048,6 +2252,7 @@ fn describe_ssl_vpn_servers() {
     >(
         "Vpc 2016-04-28 DescribeSslVpnServers",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"D350187B-EA41-4577-950B-95434C8302E1\",\"SslVpnServers\":{\"SslVpnServer\":[{\"Cipher\":\"AES-128-CBC\",\"ClientIpPool\":\"10.10.1.0/24\",\"Compress\":false,\"Connections\":0,\"CreateTime\":1613800884000,\"EnableMultiFactorAuth\":true,\"IDaaSApplicationId\":\"app_my6g4qmvnwxzj2f****\",\"IDaaSInstanceId\":\"idaas-cn-hangzhou-****\",\"IDaaSInstanceVersion\":\"EIAM 2.0\",\"IDaaSRegionId\":\"cn-hangzhou\",\"InternetIp\":\"47.5.XX.XX\",\"LocalSubnet\":\"192.168.0.0/24\",\"MaxConnections\":5,\"Name\":\"test\",\"Port\":1194,\"Proto\":\"UDP\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"SslVpnServerId\":\"vss-bp15j3du13gq1dgey****\",\"VpnGatewayId\":\"vpn-bp1on0xae9d771ggi****\"}]},\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -2058,6 +2263,7 @@ fn describe_tag_keys() {
     >(
         "Vpc 2016-04-28 DescribeTagKeys",
         "{\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"DE65F6B7-7566-4802-9007-96F2494AC512\",\"TagKeys\":{\"TagKey\":[{\"TagKey\":\"FinanceDept\",\"Type\":\"Custom\"}]}}",
+        &[],
     );
 }
 
@@ -2068,6 +2274,7 @@ fn describe_tag_keys_for_express_connect() {
     >(
         "Vpc 2016-04-28 DescribeTagKeysForExpressConnect",
         "{\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TagKeys\":{\"TagKey\":[{\"TagKey\":\"FinanceDept\",\"Type\":\"System\"}]}}",
+        &[],
     );
 }
 
@@ -2078,6 +2285,7 @@ fn describe_tags() {
     >(
         "Vpc 2016-04-28 DescribeTags",
         "{\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"C46FF5A8-C5F0-4024-8262-B16B639225A0\",\"TagResources\":{\"TagResource\":[{\"TagKey\":\"FinanceDept\",\"TagValue\":\"FinanceJoshua\"}]}}",
+        &[],
     );
 }
 
@@ -2088,6 +2296,7 @@ fn describe_v_routers() {
     >(
         "Vpc 2016-04-28 DescribeVRouters",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"TotalCount\":1,\"VRouters\":{\"VRouter\":[{\"CreationTime\":\"2018-03-22T07:46:20Z\",\"Description\":\"abc\",\"RegionId\":\"cn-hangzhou\",\"RouteTableIds\":{\"RouteTableId\":[\"{ \\\"RouteTableId\\\": [ \\\"vtb-rj9ybe3y0u41mmjsp****\\\"] }\"]},\"VRouterId\":\"vrt-rj98khsezfqpjrxmv****\",\"VRouterName\":\"doctest\",\"VpcId\":\"vpc-rj905wotv6y030t1****\"}]}}",
+        &[],
     );
 }
 
@@ -2098,6 +2307,7 @@ fn describe_v_switch_attributes() {
     >(
         "Vpc 2016-04-28 DescribeVSwitchAttributes",
         "{\"AvailableIpAddressCount\":12,\"CidrBlock\":\"192.168.0.1/24\",\"CreationTime\":\"2021-08-22T10:40:25Z\",\"Description\":\"abc\",\"EnabledIpv6\":true,\"Ipv6CidrBlock\":\"2408:XXXX:3c5:44e::/64\",\"IsDefault\":false,\"NetworkAclId\":\"1\",\"OwnerId\":0,\"RequestId\":\"7B48B4B9-1EAD-469F-B488-594DAB4B6A1A\",\"ResourceGroupId\":\"rg-acfmxazb4ph****\",\"RouteTable\":{\"RouteTableId\":\"vtb-bp145q7glnuzdv****\",\"RouteTableType\":\"System\"},\"ShareType\":\"Shared\",\"Status\":\"Pending\",\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"VSwitchId\":\"vsw-25b7pv15t****\",\"VSwitchName\":\"test\",\"VpcId\":\"vpc-257gq642n****\",\"ZoneId\":\"cn-beijing-a\"}",
+        &[],
     );
 }
 
@@ -2108,6 +2318,7 @@ fn describe_v_switches() {
     >(
         "Vpc 2016-04-28 DescribeVSwitches",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"9A572171-4E27-40D1-BD36-D26C9E71E29E\",\"TotalCount\":1,\"VSwitches\":{\"VSwitch\":[{\"AvailableIpAddressCount\":1,\"CidrBlock\":\"172.16.0.0/24\",\"CreationTime\":\"2022-01-18T12:43:57Z\",\"Description\":\"VSwitchDescription\",\"EnabledIpv6\":true,\"Ipv6CidrBlock\":\"2408:4002:10c4:4e03::/64\",\"IsDefault\":true,\"NetworkAclId\":\"nacl-a2do9e413e0spzasx****\",\"OwnerId\":0,\"ResourceGroupId\":\"rg-acfmxazb4ph6aiy****\",\"RouteTable\":{\"RouteTableId\":\"vrt-bp145q7glnuzdv****\",\"RouteTableType\":\"System\"},\"ShareType\":\"Shared\",\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"department\",\"Value\":\"dev\"}]},\"VSwitchId\":\"vsw-25bcdxs7pv1****\",\"VSwitchName\":\"vSwitch\",\"VpcId\":\"vpc-257gcdcdq64****\",\"ZoneId\":\"cn-hangzhou-d\"}]}}",
+        &[],
     );
 }
 
@@ -2118,6 +2329,7 @@ fn describe_vbr_ha() {
     >(
         "Vpc 2016-04-28 DescribeVbrHa",
         "{\"CreationTime\":\"2021-06-08T12:20:55\",\"Description\":\"desc\",\"Name\":\"VBRHa\",\"PeerVbrId\":\"vbr-bp12mw1f8k3jgygk9****\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"Status\":\"Active\",\"VbrHaId\":\"vbrha-sa1sxheuxtd98****\",\"VbrId\":\"vbr-bp1jcg5cmxjbl9xgc****\"}",
+        &[],
     );
 }
 
@@ -2128,6 +2340,7 @@ fn describe_vco_route_entries() {
     >(
         "Vpc 2016-04-28 DescribeVcoRouteEntries",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"E18980E8-C8C2-31BD-8156-AE2BBDEC87E1\",\"TotalCount\":1,\"VcoRouteEntries\":[{\"AsPath\":\"[12000]\",\"Community\":\"65535:65510\",\"CreateTime\":1658217008000,\"NextHop\":\"vco-p0w2jpkhi2eeop6q6****\",\"NextHopTunnelIdList\":[\"tun-0jothw962cp3bvhbw****\"],\"RouteDest\":\"192.168.10.0/24\",\"RouteEntryType\":\"custom\",\"Source\":\"CLOUD\",\"State\":\"published\",\"VpnConnectionId\":\"vco-p0w2jpkhi2eeop6q6****\",\"Weight\":100}],\"VpnRouteCounts\":[{\"RouteCount\":3,\"RouteEntryType\":\"bgp\",\"Source\":\"VPN_BGP\"}]}",
+        &[],
     );
 }
 
@@ -2138,6 +2351,7 @@ fn describe_virtual_border_routers() {
     >(
         "Vpc 2016-04-28 DescribeVirtualBorderRouters",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"DE77A7F3-3B74-41C0-A5BC-CAFD188C28B6\",\"TotalCount\":1,\"VirtualBorderRouterSet\":{\"VirtualBorderRouterType\":[{\"AccessPointId\":\"ap-cn-kojok1x****\",\"ActivationTime\":\"2021-06-08T12:20:55\",\"AssociatedCens\":{\"AssociatedCen\":[{\"CenId\":\"cen-kojok19xxx****\",\"CenOwnerId\":0,\"CenStatus\":\"Attached\"}]},\"AssociatedPhysicalConnections\":{\"AssociatedPhysicalConnection\":[{\"CircuitCode\":\"longtel0**\",\"EnableIpv6\":true,\"LocalGatewayIp\":\"192.168.XX.XX\",\"LocalIpv6GatewayIp\":\"2001:XXXX:3c4d:0015:0000:0000:0000:1a2b\",\"PeerGatewayIp\":\"116.62.XX.XX\",\"PeerIpv6GatewayIp\":\"2001:XXXX:3c4d:0015:0000:0000:0000:1a2b\",\"PeeringIpv6SubnetMask\":\"2408:4004:cc:400::/56\",\"PeeringSubnetMask\":\"255.255.255.252\",\"PhysicalConnectionBusinessStatus\":\"Normal\",\"PhysicalConnectionId\":\"pc-119mfjzm7****\",\"PhysicalConnectionOwnerUid\":\"12345678****\",\"PhysicalConnectionStatus\":\"Enabled\",\"Status\":\"active\",\"VlanId\":\"0\",\"VlanInterfaceId\":\"ri-kojok19x3j0q6k****\"}]},\"Bandwidth\":50,\"CircuitCode\":\"longtel0****\",\"CloudBoxInstanceId\":\"cb-****\",\"CreationTime\":\"2020-06-08T12:20:55\",\"Description\":\"desc\",\"DetectMultiplier\":3,\"EccId\":\"ecc-h****\",\"EcrAttatchStatus\":\"Attached\",\"EcrId\":\"ecr-7vrbqv9lcgvzqbwwkm\",\"EcrOwnerId\":\"192732132151xxxx\",\"EnableIpv6\":false,\"LocalGatewayIp\":\"192.168.XX.XX\",\"LocalIpv6GatewayIp\":\"2001:XXXX:3c4d:0015:0000:0000:0000:1a2b\",\"MinRxInterval\":300,\"MinTxInterval\":300,\"Mtu\":1500,\"Name\":\"test\",\"PConnVbrChargeType\":\"PrePaid\",\"PConnVbrExpireTime\":\"2021-06-08T12:20:55\",\"PeerGatewayIp\":\"192.168.XX.XX\",\"PeerIpv6GatewayIp\":\"2001:XXXX:3c4d:0015:0000:0000:0000:1a2b\",\"PeeringIpv6SubnetMask\":\"2000:1234:0:a000::/55\",\"PeeringSubnetMask\":\"255.255.255.252\",\"PhysicalConnectionBusinessStatus\":\"Normal\",\"PhysicalConnectionId\":\"pc-119mfjzm7x****\",\"PhysicalConnectionOwnerUid\":\"1688000000000****\",\"PhysicalConnectionStatus\":\"Normal\",\"RecoveryTime\":\"2021-05-08T12:20:55\",\"ResourceGroupId\":\"rg-acfmxazb4ph6aiy****\",\"RouteTableId\":\"rtb-bp1****\",\"SitelinkEnable\":false,\"Status\":\"active\",\"Tags\":{\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"TerminationTime\":\"2021-06-08T12:20:55\",\"Type\":\"pconnVBR\",\"VbrId\":\"vbr-bp1jcg5cmxjbl9xgc****\",\"VlanId\":10,\"VlanInterfaceId\":\"ri-2zeo3xzyf38r4xx****\"}]}}",
+        &[],
     );
 }
 
@@ -2148,6 +2362,7 @@ fn describe_virtual_border_routers_for_physical_connection() {
     >(
         "Vpc 2016-04-28 DescribeVirtualBorderRoutersForPhysicalConnection",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"7C5AE8B3-A2D8-428D-A2FF-93A225C0821E\",\"TotalCount\":1,\"VirtualBorderRouterForPhysicalConnectionSet\":{\"VirtualBorderRouterForPhysicalConnectionType\":[{\"ActivationTime\":\"2021-06-08T12:20:55\",\"Bandwidth\":\"10\",\"BandwidthStatus\":\"Active\",\"CircuitCode\":\"longtel0**\",\"CreationTime\":\"2021-06-08T12:20:55\",\"EccId\":\"ecc-sjghe****\",\"EnableIpv6\":true,\"LocalGatewayIp\":\"192.168.XX.X\",\"LocalIpv6GatewayIp\":\"ipv6bw-uf6hcyzu65v98v3du****\",\"PConnVbrBussinessStatus\":\"Normal\",\"PConnVbrChargeType\":\"PrePaid\",\"PConnVbrExpireTime\":\"2021-06-10T12:20:55\",\"PeerGatewayIp\":\"162.62.XX.XX\",\"PeerIpv6GatewayIp\":\"2001:XXXX:3c4d:0015:0000:0000:0000:1a2b\",\"PeeringIpv6SubnetMask\":\"2408:4004:cc:400::/56\",\"PeeringSubnetMask\":\"255.255.255.0\",\"RecoveryTime\":\"2021-06-08T12:20:55\",\"Status\":\"Active\",\"TerminationTime\":\"2021-06-07T12:20:55\",\"Type\":\"pconnVBR\",\"VbrId\":\"vbr-bp16ksp61j7e0tk****\",\"VbrOwnerUid\":253460731706911260,\"VlanId\":1678}]}}",
+        &[],
     );
 }
 
@@ -2158,6 +2373,7 @@ fn describe_vpc_attribute() {
     >(
         "Vpc 2016-04-28 DescribeVpcAttribute",
         "{\"AssociatedCens\":{\"AssociatedCen\":[{\"CenId\":\"cen-7qthudw0ll6jmc****\",\"CenOwnerId\":0,\"CenStatus\":\"Attached\"}]},\"AssociatedPropagationSources\":{\"AssociatedPropagationSources\":[{\"RoutePropagated\":true,\"SourceInstanceId\":\"cen-dc4vwznpwbobrl****\",\"SourceOwnerId\":0,\"SourceType\":\"CEN\",\"Status\":\"Attaching\"}]},\"CidrBlock\":\"192.168.0.0/16\",\"ClassicLinkEnabled\":false,\"CloudResources\":{\"CloudResourceSetType\":[{\"ResourceCount\":1,\"ResourceType\":\"VSwitch\"}]},\"CreationTime\":\"2021-10-16T07:31:09Z\",\"Description\":\"VPC\",\"DhcpOptionsSetId\":\"dopt-o6w0df4epg9zo8isy****\",\"DhcpOptionsSetStatus\":\"Available\",\"DnsHostnameStatus\":\"DISABLED\",\"EnabledIpv6\":false,\"Ipv4GatewayId\":\"ipv4gw-5tsnc6s4ogsedtp3k****\",\"Ipv6CidrBlock\":\"2408:XXXX:0:a600::/56\",\"Ipv6CidrBlocks\":{\"Ipv6CidrBlock\":[{\"Ipv6CidrBlock\":\"2408:XXXX:0:6a::/56\",\"Ipv6Isp\":\"BGP\"}]},\"IsDefault\":false,\"OwnerId\":0,\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"7486AE4A-129D-43DB-A714-2432C074BA04\",\"ResourceGroupId\":\"rg-acfmxazbvgb4ph****\",\"SecondaryCidrBlocks\":{\"SecondaryCidrBlock\":[\"192.168.0.0/16\"]},\"Status\":\"Available\",\"SupportIpv4Gateway\":true,\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"UserCidrs\":{\"UserCidr\":[\"172.16.0.1/24\"]},\"VRouterId\":\"vrt-bp1jso6ng1at0ajsc****\",\"VSwitchIds\":{\"VSwitchId\":[\"{\\\"VSwitchId\\\": [ \\\"vsw-bp14cagpfysr29feg****\\\" ]}\"]},\"VpcId\":\"vpc-bp18sth14qii3pnvo****\",\"VpcName\":\"doctest2\"}",
+        &[],
     );
 }
 
@@ -2168,6 +2384,7 @@ fn describe_vpc_grant_rules_to_ecr() {
     >(
         "Vpc 2016-04-28 DescribeVpcGrantRulesToEcr",
         "{\"GrantRuleModels\":[{\"CreationTime\":\"2024-09-09T02:14:51Z\",\"EcrId\":\"ecr-tz7w3chlaptxr2****\",\"EcrOwnerId\":0,\"InstanceId\":\"vpc-wz9ek66wd7tl5xqpy****\",\"InstanceUid\":0,\"RegionNo\":\"cn-hangzhou\",\"Type\":\"VPC\"}],\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"66342E8E-5E87-5FF9-80C7-C3E3571A****\",\"TotalCount\":\"10\"}",
+        &[],
     );
 }
 
@@ -2178,6 +2395,7 @@ fn describe_vpcs() {
     >(
         "Vpc 2016-04-28 DescribeVpcs",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"C6532AA8-D0F7-497F-A8EE-094126D441F5\",\"TotalCount\":2,\"Vpcs\":{\"Vpc\":[{\"CenStatus\":\"Attached\",\"CidrBlock\":\"192.168.0.0/16\",\"CreationTime\":\"2021-04-18T15:02:37Z\",\"Description\":\"This is my VPC.\",\"DhcpOptionsSetId\":\"dopt-o6w0df4epg9zo8isy****\",\"DhcpOptionsSetStatus\":\"Available\",\"DnsHostnameStatus\":\"DISABLED\",\"EnabledIpv6\":false,\"Ipv6CidrBlock\":\"2408:XXXX:0:a600::/56\",\"Ipv6CidrBlocks\":{\"Ipv6CidrBlock\":[{\"Ipv6CidrBlock\":\"2408:XXXX:0:a600::/56\",\"Ipv6Isp\":\"BGP\"}]},\"IsDefault\":false,\"NatGatewayIds\":{\"NatGatewayIds\":[\"nat-245xxxftwt45bg****\"]},\"OwnerId\":253460731706911260,\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-acfmxazb4ph****\",\"RouterTableIds\":{\"RouterTableIds\":[\"vtb-bp1krxxzp0c29fmon****\"]},\"SecondaryCidrBlocks\":{\"SecondaryCidrBlock\":[\"192.168.20.0/24\"]},\"Status\":\"Available\",\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"UserCidrs\":{\"UserCidr\":[\"10.0.0.0/8\"]},\"VRouterId\":\"vrt-bp1jcg5cmxjbl9xgc****\",\"VSwitchIds\":{\"VSwitchId\":[\"vsw-bp1nhbnpv2blyz8dl****\"]},\"VpcId\":\"vpc-bp1qpo0kug3a20qqe****\",\"VpcName\":\"vpc1\"}]}}",
+        &[],
     );
 }
 
@@ -2188,6 +2406,7 @@ fn describe_vpn_attachments() {
     >(
         "Vpc 2016-04-28 DescribeVpnAttachments",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"9F0725BB-186A-3564-91C3-AAE48042F853\",\"TotalCount\":1,\"VpnAttachments\":[{\"AttachType\":\"CEN\",\"CrossAccountAuthorized\":false,\"Description\":\"desctest\",\"InstanceId\":\"vco-p0w2jpkhi2eeop6q6****\",\"Name\":\"nametest1\",\"Tag\":\"{\\\\\\\"description\\\\\\\":\\\\\\\"转发1.7.22\\\\\\\",\\\\\\\"VisuallySsl\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"PbrPriority\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"BGPSupport\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"IDaaSNewVersion\\\\\\\":\\\\\\\"true\\\\\\\"}\",\"Tags\":[{\"Key\":\"TagKey\",\"Value\":\"TagValue\"}],\"TransitRouterId\":\"tr-p0wkh4yryb1dnanqw****\",\"TransitRouterName\":\"nametest2\"}]}",
+        &[],
     );
 }
 
@@ -2198,6 +2417,7 @@ fn describe_vpn_connection() {
     >(
         "Vpc 2016-04-28 DescribeVpnConnection",
         "{\"AttachInstanceId\":\"cen-lxxpbpalc776qz****\",\"AttachType\":\"CEN\",\"CreateTime\":1492753817000,\"CrossAccountAuthorized\":false,\"CustomerGatewayId\":\"cgw-bp1mvj4g9kogwwcxk****\",\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"IkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":86400,\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"116.28.XX.XX\",\"Psk\":\"pgw6dy****\",\"RemoteId\":\"139.34.XX.XX\"},\"InternetIp\":\"47.XX.XX.162\",\"IpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":86400,\"IpsecPfs\":\"group2\"},\"LocalSubnet\":\"10.0.0.0/8\",\"Name\":\"ipsec1\",\"NetworkType\":\"public\",\"RemoteCaCertificate\":\"-----BEGIN CERTIFICATE----- MIIB7zCCAZW****\",\"RemoteSubnet\":\"192.168.0.0/16\",\"RequestId\":\"F2310D45-BCF6-4E2E-9082-B4503844BA4C\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"Spec\":\"1000M\",\"State\":\"attached\",\"Status\":\"ike_sa_not_established\",\"Tags\":{\"Tag\":[{\"Key\":\"TagKey\",\"Value\":\"TagValue\"}]},\"TransitRouterId\":\"tr-p0we2edef9qr44a85****\",\"TransitRouterName\":\"nametest\",\"TunnelOptionsSpecification\":{\"TunnelOptions\":[{\"CustomerGatewayId\":\"cgw-p0wy363lucf1uyae8****\",\"EnableDpd\":\"true\",\"EnableNatTraversal\":\"true\",\"InternetIp\":\"47.21.XX.XX\",\"RemoteCaCertificate\":\"-----BEGIN CERTIFICATE----- MIIB7zCCAZW**** -----END CERTIFICATE-----\",\"Role\":\"master\",\"State\":\"active\",\"Status\":\"ipsec_sa_established\",\"TunnelBgpConfig\":{\"BgpStatus\":\"success\",\"LocalAsn\":\"65530\",\"LocalBgpIp\":\"169.254.10.1\",\"PeerAsn\":\"65531\",\"PeerBgpIp\":\"169.254.10.2\",\"TunnelCidr\":\"169.254.10.0/30\"},\"TunnelId\":\"tun-opsqc4d97wni27****\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":\"86400\",\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"47.21.XX.XX\",\"Psk\":\"123456****\",\"RemoteId\":\"47.42.XX.XX\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":\"86400\",\"IpsecPfs\":\"group2\"},\"ZoneNo\":\"cn-hangzhou-i\"}]},\"VcoHealthCheck\":{\"Dip\":\"10.0.0.1\",\"Enable\":\"true\",\"Interval\":3,\"Policy\":\"revoke_route\",\"Retry\":3,\"Sip\":\"192.168.1.1\",\"Status\":\"failed\"},\"VpnBgpConfig\":{\"AuthKey\":\"AuthKey****\",\"EnableBgp\":\"true\",\"LocalAsn\":65531,\"LocalBgpIp\":\"169.254.11.2\",\"PeerAsn\":65530,\"PeerBgpIp\":\"169.254.11.1\",\"Status\":\"success\",\"TunnelCidr\":\"169.254.11.0/30\"},\"VpnConnectionId\":\"vco-bp1bbi27hojx80nck****\",\"VpnGatewayId\":\"vpn-bp1q8bgx4xnkm2ogj****\",\"ZoneNo\":\"cn-hangzhou-h\"}",
+        &[],
     );
 }
 
@@ -2208,6 +2428,7 @@ fn describe_vpn_connection_logs() {
     >(
         "Vpc 2016-04-28 DescribeVpnConnectionLogs",
         "{\"Count\":10,\"Data\":{\"Logs\":[\"\\\"Logs\\\": [ \\\"2022-12-14 15:52:28 vco-m5evqnds4y459flt3**** [DEBUG]: isakmp_inf.c:1514:isakmp****\\\", \\\"2022-12-14 15:52:28 vco-m5evqnds4y459flt3**** [DEBUG]: oakley.c:2832:oak****\\\", \\\"2022-12-14 15:52:28 vco-m5evqnds4y459flt3**** [DEBUG]: oakley.c:2833:oak****\\\" ]\"]},\"IsCompleted\":true,\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"CF161502-4959-5C3B-B499-09B87BA931D9\"}",
+        &[],
     );
 }
 
@@ -2218,6 +2439,7 @@ fn describe_vpn_connections() {
     >(
         "Vpc 2016-04-28 DescribeVpnConnections",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"238752DC-0693-49BE-9C85-711D5691D3E5\",\"TotalCount\":2,\"VpnConnections\":{\"VpnConnection\":[{\"AttachInstanceId\":\"cen-lxxpbpalc776qz****\",\"AttachType\":\"CEN\",\"CreateTime\":1492753817000,\"CrossAccountAuthorized\":false,\"CustomerGatewayId\":\"cgw-bp1mvj4g9kogw****\",\"EffectImmediately\":true,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"IkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":86400,\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"116.64.XX.XX\",\"Psk\":\"pgw6dy7****\",\"RemoteId\":\"139.17.XX.XX\"},\"InternetIp\":\"10.XX.XX.10\",\"IpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":86400,\"IpsecPfs\":\"group2\"},\"LocalSubnet\":\"192.168.0.0/16,172.17.0.0/16\",\"Name\":\"nametest\",\"NetworkType\":\"public\",\"RemoteCaCertificate\":\"-----BEGIN CERTIFICATE----- MIIB7zCCAZW**** -----END CERTIFICATE-----\",\"RemoteSubnet\":\"10.0.0.0/8,172.16.0.0/16\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"Spec\":\"1000M\",\"State\":\"attached\",\"Status\":\"ipsec_sa_established\",\"Tag\":{\"Tag\":[{\"Key\":\"TagKey\",\"Value\":\"TagValue\"}]},\"TransitRouterId\":\"tr-p0we2edef9qr44a85****\",\"TransitRouterName\":\"nametest\",\"TunnelOptionsSpecification\":{\"TunnelOptions\":[{\"CustomerGatewayId\":\"cgw-p0wy363lucf1uyae8****\",\"EnableDpd\":\"true\",\"EnableNatTraversal\":\"true\",\"InternetIp\":\"47.21.XX.XX\",\"RemoteCaCertificate\":\"-----BEGIN CERTIFICATE----- MIIB7zCCAZW**** -----END CERTIFICATE-----\",\"Role\":\"master\",\"State\":\"active\",\"Status\":\"ipsec_sa_established\",\"TunnelBgpConfig\":{\"BgpStatus\":\"success\",\"LocalAsn\":\"65530\",\"LocalBgpIp\":\"169.254.10.1\",\"PeerAsn\":\"65531\",\"PeerBgpIp\":\"169.254.10.2\",\"TunnelCidr\":\"169.254.10.0/30\"},\"TunnelId\":\"tun-opsqc4d97wni27****\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":\"86400\",\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"47.21.XX.XX\",\"Psk\":\"123456****\",\"RemoteId\":\"47.42.XX.XX\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":\"86400\",\"IpsecPfs\":\"group2\"},\"ZoneNo\":\"ap-southeast-5a\"}]},\"VcoHealthCheck\":{\"Dip\":\"192.168.0.1\",\"Enable\":\"true\",\"Interval\":2,\"Policy\":\"revoke_route\",\"Retry\":3,\"Sip\":\"192.168.0.50\",\"Status\":\"success\"},\"VpnBgpConfig\":{\"AuthKey\":\"AuthKey****\",\"LocalAsn\":65531,\"LocalBgpIp\":\"169.254.10.2\",\"PeerAsn\":65530,\"PeerBgpIp\":\"169.254.10.1\",\"Status\":\"success\",\"TunnelCidr\":\"169.254.10.0/30\"},\"VpnConnectionId\":\"vco-bp10lz7aejumd****\",\"VpnGatewayId\":\"vpn-bp1q8bgx4xnkm****\"}]}}",
+        &[],
     );
 }
 
@@ -2228,6 +2450,7 @@ fn describe_vpn_cross_account_authorizations() {
     >(
         "Vpc 2016-04-28 DescribeVpnCrossAccountAuthorizations",
         "{\"CrossAccountAuthorizations\":[{\"AliUid\":1250123456123456,\"BindInstance\":\"cen-vv8h0t3klfpaae****\",\"BindProduct\":\"CEN\",\"BindUid\":1210123456123456,\"CreationTime\":1658201810000,\"VpnConnectionId\":\"vco-p0w2jpkhi2eeop6q6****\"}],\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"DB04E39A-6F0C-36AC-BCA0-B6D371B90062\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -2238,6 +2461,7 @@ fn describe_vpn_gateway() {
     >(
         "Vpc 2016-04-28 DescribeVpnGateway",
         "{\"AutoPropagate\":true,\"BusinessStatus\":\"Normal\",\"ChargeType\":\"中国站示例值：Prepay，国际站示例值：POSTPAY\",\"CreateTime\":1495382400000,\"Description\":\"vpngatewaydescription\",\"DisasterRecoveryInternetIp\":\"47.91.XX.XX\",\"DisasterRecoveryVSwitchId\":\"vsw-p0w95ql6tmr2ludkt****\",\"EnableBgp\":true,\"EndTime\":1544666102000,\"EniInstanceIds\":{\"EniInstanceId\":[\"eni-7xvcxgmd4y2ypibn****\"]},\"InternetIp\":\"47.22.XX.XX\",\"IpsecVpn\":\"enable\",\"Name\":\"vpngatewayname\",\"NetworkType\":\"public\",\"RequestId\":\"27E4E088-8DE0-4672-BF5C-0A412389DB9E\",\"ReservationData\":{\"ReservationEndTime\":\"2020-07-20T16:00:00Z\",\"ReservationIpsec\":\"enable\",\"ReservationMaxConnections\":5,\"ReservationOrderType\":\"TEMP_UPGRADE\",\"ReservationSpec\":\"5\",\"ReservationSsl\":\"enable\",\"Status\":\"1\"},\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"Spec\":\"5\",\"SslMaxConnections\":5,\"SslVpn\":\"enable\",\"SslVpnInternetIp\":\"47.74.XX.XX\",\"Status\":\"init\",\"Tag\":\"{\\\\\\\"VpnEnableBgp\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"VisuallySsl\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"PbrPriority\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"VpnNewImage\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"description\\\\\\\":\\\\\\\"转发1.3.24\\\\\\\",\\\\\\\"VpnVersion\\\\\\\":\\\\\\\"v1.2.4\\\\\\\",\\\\\\\"IDaaSNewVersion\\\\\\\":\\\\\\\"true\\\\\\\"}\",\"Tags\":{\"Tag\":[{\"Key\":\"aaa\",\"Value\":\"bbb\"}]},\"VSwitchId\":\"vsw-bp1dmzugdikc6hdgx****\",\"VpcId\":\"vpc-bp19m2yx1m5q0avyq****\",\"VpnGatewayId\":\"vpn-bp1r3v1xqkl0w519g****\",\"VpnType\":\"Normal\"}",
+        &[],
     );
 }
 
@@ -2248,6 +2472,7 @@ fn describe_vpn_gateway_available_zones() {
     >(
         "Vpc 2016-04-28 DescribeVpnGatewayAvailableZones",
         "{\"AvailableZoneIdList\":[{\"ZoneId\":\"cn-hangzhou-h\",\"ZoneName\":\"cn-hangzhou-h\"}],\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"29784052-931F-543D-A612-36B3838163FA\"}",
+        &[],
     );
 }
 
@@ -2258,6 +2483,7 @@ fn describe_vpn_gateways() {
     >(
         "Vpc 2016-04-28 DescribeVpnGateways",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"DF11D6F6-E35A-41C3-9B20-6FC8A901FE65\",\"TotalCount\":1,\"VpnGateways\":{\"VpnGateway\":[{\"AutoPropagate\":true,\"BusinessStatus\":\"Normal\",\"ChargeType\":\"中国站示例值：Prepay，国际站示例值：POSTPAY\",\"CreateTime\":1515383700000,\"Description\":\"test\",\"DisasterRecoveryInternetIp\":\"47.91.XX.XX\",\"DisasterRecoveryVSwitchId\":\"vsw-p0w95ql6tmr2ludkt****\",\"EnableBgp\":true,\"EndTime\":1518105600000,\"EniInstanceIds\":{\"EniInstanceId\":[\"eni-7xvcxgmd4y2ypibn****\"]},\"InternetIp\":\"47.12.XX.XX\",\"IpsecVpn\":\"enable\",\"Name\":\"test\",\"NetworkType\":\"public\",\"ReservationData\":{\"ReservationEndTime\":\"2021-07-20T16:00:00Z\",\"ReservationIpsec\":\"enable\",\"ReservationMaxConnections\":5,\"ReservationOrderType\":\"TEMP_UPGRADE\",\"ReservationSpec\":\"5\",\"ReservationSsl\":\"enable\",\"Status\":\"1\"},\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"Spec\":\"5M\",\"SslMaxConnections\":5,\"SslVpn\":\"enable\",\"SslVpnInternetIp\":\"47.74.XX.XX\",\"Status\":\"active\",\"Tag\":\"{\\\\\\\"VpnEnableBgp\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"VisuallySsl\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"PbrPriority\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"VpnNewImage\\\\\\\":\\\\\\\"true\\\\\\\",\\\\\\\"description\\\\\\\":\\\\\\\"转发1.3.24\\\\\\\",\\\\\\\"VpnVersion\\\\\\\":\\\\\\\"v1.2.4\\\\\\\",\\\\\\\"IDaaSNewVersion\\\\\\\":\\\\\\\"true\\\\\\\"}\",\"Tags\":{\"Tag\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]},\"VSwitchId\":\"vsw-bp15lbk8sgtr6r5b0****\",\"VpcId\":\"vpc-bp1m3i0kn1nd4wiw9****\",\"VpnGatewayId\":\"vpn-bp17lofy9fd0dnvzv****\",\"VpnType\":\"Normal\"}]}}",
+        &[],
     );
 }
 
@@ -2268,6 +2494,7 @@ fn describe_vpn_pbr_route_entries() {
     >(
         "Vpc 2016-04-28 DescribeVpnPbrRouteEntries",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\",\"TotalCount\":1,\"VpnPbrRouteEntries\":{\"VpnPbrRouteEntry\":[{\"CreateTime\":1492747187000,\"NextHop\":\"vco-bp15oes1py4i66rmd****\",\"NextHopTunnelId\":\"tun-opsqc4d97wni2****\",\"Priority\":10,\"RouteDest\":\"10.0.0.0/24\",\"RouteSource\":\"192.168.0.0/24\",\"State\":\"published\",\"VpnInstanceId\":\"vpn-bp1a3kqjiiq9legfx****\",\"Weight\":100}]}}",
+        &[],
     );
 }
 
@@ -2278,6 +2505,7 @@ fn describe_vpn_route_entries() {
     >(
         "Vpc 2016-04-28 DescribeVpnRouteEntries",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"BF3995A6-FA4F-4C74-B90F-89ECF4BFF4D5\",\"TotalCount\":1,\"VpnRouteCounts\":{\"VpnRouteCount\":[{\"RouteCount\":3,\"RouteEntryType\":\"bgp\",\"Source\":\"VPN_BGP\"}]},\"VpnRouteEntries\":{\"VpnRouteEntry\":[{\"AsPath\":\"65501,65001,60011\",\"Community\":\"65001:1000,65501:2000\",\"CreateTime\":1563874074000,\"NextHop\":\"vco-bp1tui07ob10fmuro****\",\"NextHopTunnelId\":\"tun-36cfgpwjn58axj****\",\"RouteDest\":\"10.0.0.0/24\",\"RouteEntryType\":\"custom\",\"Source\":\"CLOUD\",\"State\":\"normal\",\"VpnInstanceId\":\"vpn-bp1cmw7jh1nfe43m9****\",\"Weight\":100}]}}",
+        &[],
     );
 }
 
@@ -2288,6 +2516,7 @@ fn describe_vpn_ssl_server_logs() {
     >(
         "Vpc 2016-04-28 DescribeVpnSslServerLogs",
         "{\"Count\":10,\"Data\":{\"Logs\":[\"\\\"Logs\\\": [ \\\"Mon Feb 28 14:05:51 2022 us=421630 MULTI: multi_create_instance called\\\", \\\"Mon Feb 28 14:05:51 2022 us=421744 112.XX.XX.128:42522 Re-using SSL/TLS context\\\", \\\"Mon Feb 28 14:05:51 2022 us=421834 112.XX.XX.128:42522 Control Channel MTU par****\\\", \\\"Mon Feb 28 14:05:51 2022 us=421850 112.XX.XX.128:42522 Data Channel MTU par****\\\", \\\"Mon Feb 28 14:05:51 2022 us=421901 112.XX.XX.128:42522 Local Option****\\\", \\\"Mon Feb 28 14:05:51 2022 us=421917 112.XX.XX.128:42522 Expected Remote Option****\\\", \\\"Mon Feb 28 14:05:51 2022 us=421951 112.XX.XX.128:42522 TLS: Initial packet from****\\\", \\\"Mon Feb 28 14:05:51 2022 us=581413 112.XX.XX.128:42522 VERIFY OK****\\\", \\\"Mon Feb 28 14:05:51 2022 us=581662 112.XX.XX.128:42522 VERIFY OK****\\\", \\\"Mon Feb 28 14:05:51 2022 us=621071 112.XX.XX.128:42522 peer info****\\\" ]\"]},\"IsCompleted\":true,\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"DEDAC5B1-9292-5BF7-BDDF-61BA58CFB2FB\"}",
+        &[],
     );
 }
 
@@ -2298,6 +2527,7 @@ fn describe_zones() {
     >(
         "Vpc 2016-04-28 DescribeZones",
         "{\"RequestId\":\"6FEA0CF3-D3B9-43E5-A304-D217037876A8\",\"Zones\":{\"Zone\":[{\"LocalName\":\"华东 1 可用区 B\",\"ZoneId\":\"cn-hangzhou-b\",\"ZoneType\":\"AvailabilityZone\"}]}}",
+        &[],
     );
 }
 
@@ -2308,6 +2538,7 @@ fn detach_dhcp_options_set_from_vpc() {
     >(
         "Vpc 2016-04-28 DetachDhcpOptionsSetFromVpc",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -2318,6 +2549,7 @@ fn diagnose_vpn_connections() {
     >(
         "Vpc 2016-04-28 DiagnoseVpnConnections",
         "{\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"B8094E1E-935B-1397-96A8-4F87A5D1BF29\",\"TotalCount\":1,\"VpnConnections\":[{\"FailedReason\":\"Phase1 negotiation timeout\",\"FailedReasonCode\":\"Phase1NegotiationTimeout\",\"FailedTime\":1673581161000,\"MismatchLocalParam\":\"SHA256\",\"MismatchRemoteParam\":\"SHA\",\"Severity\":\"Warn\",\"SourceLog\":\"2023-01-13 11:39:21 vco-bp1spxu8hlcvpd7ry**** [PROTO_ERR]: ikev1.c:1433:isakmp_ph1resend(): phase1 negotiation failed due to time up. [{remote id:4}{ph1: 172.16.0.88[500] <=> 192.168.0.206[500], 172.16.0.88 <=> 192.168.0.206}]\",\"TunnelId\":\"tun-64n1sr9dig64k6****\",\"VpnConnectionId\":\"vco-bp1spxu8hlcvpd7ry****\"}]}",
+        &[],
     );
 }
 
@@ -2328,6 +2560,7 @@ fn diagnose_vpn_gateway() {
     >(
         "Vpc 2016-04-28 DiagnoseVpnGateway",
         "{\"DiagnoseId\":\"vpndgn-uf6kuxbe3iv028k3s****\",\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -2338,6 +2571,7 @@ fn disable_nat_gateway_ecs_metric() {
     >(
         "Vpc 2016-04-28 DisableNatGatewayEcsMetric",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -2348,6 +2582,7 @@ fn disable_vpc_classic_link() {
     >(
         "Vpc 2016-04-28 DisableVpcClassicLink",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -2358,6 +2593,7 @@ fn dissociate_route_table_from_gateway() {
     >(
         "Vpc 2016-04-28 DissociateRouteTableFromGateway",
         "{\"RequestId\":\"C5644C9A-7480-13B6-AECB-30FF142E3724\"}",
+        &[],
     );
 }
 
@@ -2368,6 +2604,7 @@ fn dissociate_route_tables_from_vpc_gateway_endpoint() {
     >(
         "Vpc 2016-04-28 DissociateRouteTablesFromVpcGatewayEndpoint",
         "{\"RequestId\":\"30F711D5-E7E2-5D42-A247-0FA7288BEAAA\"}",
+        &[],
     );
 }
 
@@ -2378,6 +2615,7 @@ fn dissociate_vpn_gateway_with_certificate() {
     >(
         "Vpc 2016-04-28 DissociateVpnGatewayWithCertificate",
         "{\"RequestId\":\"611CB80C-B6A9-43DB-9E38-0B0AC3D9B58F\"}",
+        &[],
     );
 }
 
@@ -2388,6 +2626,7 @@ fn download_vpn_connection_config() {
     >(
         "Vpc 2016-04-28 DownloadVpnConnectionConfig",
         "{\"RequestId\":\"0C68048B-0F70-40DA-B8AE-1B79B5CF62E3\",\"VpnConnectionConfig\":{\"BgpConfigs\":{\"BgpConfig\":[{\"LocalAsn\":\"\",\"LocalBgpIp\":\"\",\"PeerAsn\":\"\",\"PeerBgpIp\":\"\",\"TunnelCidr\":\"\",\"TunnelId\":\"\"}]},\"IkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":86400,\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev2\",\"LocalId\":\"139.196.XX.XX\",\"Psk\":\"pgw6dy7d1i8i****\",\"RemoteId\":\"116.62.XX.XX\"},\"IpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":86400,\"IpsecPfs\":\"group2\"},\"Local\":\"139.196.XX.XX\",\"LocalSubnet\":\"10.0.0.0/8\",\"Remote\":\"116.62.XX.XX\",\"RemoteSubnet\":\"192.168.0.0/16\",\"TunnelsConfig\":{\"TunnelConfig\":[{\"IkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":86400,\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev2\",\"LocalId\":\"47.21.XX.XX\",\"Psk\":\"pgw6dy7d1i8i****\",\"RemoteId\":\"47.24.XX.XX\"},\"IpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":86400,\"IpsecPfs\":\"group2\"},\"Local\":\"47.21.XX.XX\",\"Remote\":\"47.24.XX.XX\",\"TunnelId\":\"tun-opsqc4d97wni27****\"}]}}}",
+        &[],
     );
 }
 
@@ -2398,6 +2637,7 @@ fn enable_nat_gateway_ecs_metric() {
     >(
         "Vpc 2016-04-28 EnableNatGatewayEcsMetric",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -2408,6 +2648,7 @@ fn enable_physical_connection() {
     >(
         "Vpc 2016-04-28 EnablePhysicalConnection",
         "{\"RequestId\":\"20365164-5b0d-460a-83c2-2189972b3349\"}",
+        &[],
     );
 }
 
@@ -2418,6 +2659,7 @@ fn enable_vpc_classic_link() {
     >(
         "Vpc 2016-04-28 EnableVpcClassicLink",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -2428,6 +2670,7 @@ fn enable_vpc_ipv4_gateway() {
     >(
         "Vpc 2016-04-28 EnableVpcIpv4Gateway",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -2438,6 +2681,7 @@ fn get_dhcp_options_set() {
     >(
         "Vpc 2016-04-28 GetDhcpOptionsSet",
         "{\"AssociateVpcs\":[{\"AssociateStatus\":\"InUse\",\"VpcId\":\"vpc-eb3b54r6otues4tjj****\"}],\"CreationTime\":\"2025-08-21 ***\",\"DhcpOptions\":{\"DomainName\":\"example.com\",\"DomainNameServers\":\"192.XX.XX.123\",\"Ipv6LeaseTime\":\"3650d\",\"LeaseTime\":\"3650d\"},\"DhcpOptionsSetDescription\":\"test\",\"DhcpOptionsSetId\":\"dopt-o6w0df4epg9zo8isy****\",\"DhcpOptionsSetName\":\"test\",\"OwnerId\":283117732402484000,\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"ResourceGroupId\":\"rg-acfmxazb4ph****\",\"Status\":\"Available\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]}",
+        &[],
     );
 }
 
@@ -2448,6 +2692,7 @@ fn get_flow_log_service_status() {
     >(
         "Vpc 2016-04-28 GetFlowLogServiceStatus",
         "{\"Enabled\":true,\"RequestId\":\"54B48E3D-DF70-471B-AA93-06F83A1B457\"}",
+        &[],
     );
 }
 
@@ -2458,6 +2703,7 @@ fn get_ipv4_gateway_attribute() {
     >(
         "Vpc 2016-04-28 GetIpv4GatewayAttribute",
         "{\"CreateTime\":\"2022-02-24T09:02:36Z\",\"Enabled\":true,\"Ipv4GatewayDescription\":\"new\",\"Ipv4GatewayId\":\"ipv4gw-5tsnc6s4ogsedtp3k****\",\"Ipv4GatewayName\":\"name\",\"Ipv4GatewayRouteTableId\":\"vtb-5ts0ohchwkp3dydt2****\",\"RequestId\":\"7F79A919-6FE9-50C4-967B-45705E1F9C38\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"Status\":\"Created\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}],\"VpcId\":\"vpc-5tsrxlw7dv074gci4****\"}",
+        &[],
     );
 }
 
@@ -2468,6 +2714,7 @@ fn get_nat_gateway_attribute() {
     >(
         "Vpc 2016-04-28 GetNatGatewayAttribute",
         "{\"AccessMode\":{\"ModeValue\":\"route\",\"TunnelType\":\"\"},\"BillingConfig\":{\"AutoPay\":\"false\",\"InstanceChargeType\":\"PostPaid\",\"InternetChargeType\":\"PayBySpec\",\"Spec\":\"Small\"},\"BusinessStatus\":\"Normal\",\"CreationTime\":\"2021-12-08T12:20:20Z\",\"DeletionProtectionInfo\":{\"Enabled\":true},\"Description\":\"NAT\",\"EcsMetricEnabled\":true,\"EnableSessionLog\":true,\"ExpiredTime\":\"2021-12-26T12:20:20Z\",\"ForwardTable\":{\"ForwardEntryCount\":1,\"ForwardTableId\":\"ftb-uf6gj3mhsg94qsqst****\"},\"FullNatTable\":{\"FullNatEntryCount\":1,\"FullNatTableId\":\"fulltb-gw88z7hhlv43rmb26****\"},\"IpList\":[{\"AllocationId\":\"eip-bp13e9i2qst4g6jzi****\",\"IpAddress\":\"116.33.XX.XX\",\"UsingStatus\":\"idle\"}],\"LogDelivery\":{\"DeliverLogsErrorMessage\":\"LogStoreNotExist: logstore session_log_test does not exist\",\"DeliveryStatus\":\"Failure\",\"LogDeliveryType\":\"sls\",\"LogDestination\":\"acs:log:cn-hangzhou:0000:project/nat_session_log_project/logstore/session_log_test\"},\"Name\":\"abc\",\"NatGatewayId\":\"ngw-bp1047e2d4z7kf2ki****\",\"NatType\":\"Enhanced\",\"NetworkType\":\"internet\",\"PrivateInfo\":{\"EniInstanceId\":\"eni-bp1cmgtoaka8vfyg****\",\"IzNo\":\"cn-qingdao-b\",\"MaxBandwidth\":5120,\"PrivateIpAddress\":\"192.168.XX.XX\",\"VswitchId\":\"vsw-bp1s2laxhdf9ayjbo***\"},\"PrivateLinkEnabled\":true,\"PrivateLinkMode\":\"FullNat\",\"RegionId\":\"cn-qingdao\",\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"SnatTable\":{\"SnatEntryCount\":1,\"SnatTableId\":\"stb-SnatTableIds****\"},\"Status\":\"Available\",\"VpcId\":\"vpc-bp15zckdt37pq72z****\"}",
+        &[],
     );
 }
 
@@ -2478,6 +2725,7 @@ fn get_physical_connection_service_status() {
     >(
         "Vpc 2016-04-28 GetPhysicalConnectionServiceStatus",
         "{\"Enabled\":true,\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -2488,6 +2736,7 @@ fn get_public_ip_address_pool_service_status() {
     >(
         "Vpc 2016-04-28 GetPublicIpAddressPoolServiceStatus",
         "{\"Enabled\":true,\"RequestId\":\"54B48E3D-DF70-471B-AA93-06F82A1B457\"}",
+        &[],
     );
 }
 
@@ -2498,6 +2747,7 @@ fn get_traffic_mirror_service_status() {
     >(
         "Vpc 2016-04-28 GetTrafficMirrorServiceStatus",
         "{\"Enabled\":true,\"RequestId\":\"37626066-2C6C-4B62-ADD3-498920C409C5\"}",
+        &[],
     );
 }
 
@@ -2508,6 +2758,7 @@ fn get_v_switch_cidr_reservation_usage() {
     >(
         "Vpc 2016-04-28 GetVSwitchCidrReservationUsage",
         "{\"CidrReservationUsages\":[{\"IpPrefixCidr\":\"192.168.1.64/28\",\"IpPrefixId\":\"vcr-bp1m12saqteraw3rp****\",\"ResourceId\":\"eni-bp14v2sdd3v8htln****\",\"ResourceType\":\"NetworkInterface\",\"VSwitchCidrReservationId\":\"vcr-bp1m12saqteraw3rp****\",\"VSwitchId\":\"vsw-25navfgbue4g****\"}],\"MaxResults\":10,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -2518,6 +2769,7 @@ fn get_vpc_gateway_endpoint_attribute() {
     >(
         "Vpc 2016-04-28 GetVpcGatewayEndpointAttribute",
         "{\"CreationTime\":\"2021-08-27T01:58:37Z\",\"EndpointDescription\":\"test\",\"EndpointId\":\"vpce-bp1w1dmdqjpwul0v3****\",\"EndpointName\":\"test\",\"EndpointStatus\":\"Created\",\"PolicyDocument\":\"{\\\"Version\\\" : \\\"1\\\",   \\\"Statement\\\" : [ {     \\\"Effect\\\" : \\\"Allow\\\",     \\\"Resource\\\" : [ \\\"*\\\" ],     \\\"Action\\\" : [ \\\"*\\\" ],     \\\"Principal\\\" : [ \\\"*\\\" ]   } ] }\",\"RequestId\":\"A1122D0F-7B3B-5445-BB19-17F27F97FE1C\",\"ResourceGroupId\":\"rg-acfmxvfvazb4p****\",\"RouteTables\":[\"[\\\"vtb-bp1s6g17997knk6a3****\\\", \\\"vtb-bp12qsdjwm37kv679****\\\"]\"],\"ServiceName\":\"com.aliyun.cn-hangzhou.oss\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}],\"VpcId\":\"vpc-bp1nh86rugg01zol0****\"}",
+        &[],
     );
 }
 
@@ -2528,6 +2780,7 @@ fn get_vpc_prefix_list_associations() {
     >(
         "Vpc 2016-04-28 GetVpcPrefixListAssociations",
         "{\"Count\":1,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"PrefixListAssociation\":[{\"CidrList\":\"192.168.0.0/16\",\"OwnerId\":\"153460731706****\",\"PrefixListId\":\"pl-0b7hwu67****\",\"Reason\":\"failed\",\"RegionId\":\"cn-hangzhou\",\"ResourceId\":\"vtb-bp1drpcfz9srr393h****\",\"ResourceType\":\"vpcRouteTable\",\"ResourceUid\":\"132193271328****\",\"Status\":\"Success\"}],\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -2538,6 +2791,7 @@ fn get_vpc_prefix_list_entries() {
     >(
         "Vpc 2016-04-28 GetVpcPrefixListEntries",
         "{\"Count\":1,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"PrefixListEntry\":[{\"Cidr\":\"192.168.0.0/16\",\"Description\":\"description\",\"PrefixListId\":\"pl-0b7hwu67****\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -2548,6 +2802,7 @@ fn get_vpc_route_entry_summary() {
     >(
         "Vpc 2016-04-28 GetVpcRouteEntrySummary",
         "{\"RequestId\":\"DC668356-BCB4-42FD-9BC3-FA2B2E04B634\",\"RouteEntrySummarys\":[{\"EntrySummarys\":[{\"Count\":10,\"RouteEntryType\":\"Custom\"}],\"RouteTableId\":\"vtb-bp145q7glnuzdvzu2****\"}]}",
+        &[],
     );
 }
 
@@ -2558,6 +2813,7 @@ fn get_vpn_gateway_diagnose_result() {
     >(
         "Vpc 2016-04-28 GetVpnGatewayDiagnoseResult",
         "{\"BeginTime\":\"2022-12-15T05:28:57Z\",\"DiagnoseId\":\"vpndgn-uf6sgneym02lxyuv4****\",\"DiagnoseResult\":[{\"DiagnoseName\":\"RouteEntryConflict\",\"DiagnoseResultDescription\":\"{\\\\\\\"targetIp\\\\\\\":\\\\\\\"192.168.0.1\\\\\\\",\\\\\\\"srcIp\\\\\\\":\\\\\\\"192.168.1.1\\\\\\\",\\\\\\\"rtt\\\\\\\":-1.0,\\\\\\\"lossRate\\\\\\\":100.0}\",\"DiagnoseResultLevel\":\"normal\"}],\"FinishTime\":\"2022-12-15T05:29:08Z\",\"FinishedCount\":7,\"RequestId\":\"312C4D5A-6563-5FC6-8C6E-A43A5A316FEB\",\"ResourceInstanceId\":\"vco-uf6huqsu63azl7mdp****\",\"ResourceType\":\"IPsec\",\"TotalCount\":7,\"VpnGatewayId\":\"vpn-uf6fzwp0ck3frwtbk****\"}",
+        &[],
     );
 }
 
@@ -2568,6 +2824,7 @@ fn grant_instance_to_cen() {
     >(
         "Vpc 2016-04-28 GrantInstanceToCen",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -2578,6 +2835,7 @@ fn grant_instance_to_vbr() {
     >(
         "Vpc 2016-04-28 GrantInstanceToVbr",
         "{\"RequestId\":\"F99F13AE-D733-5856-AB97-80CC88B1D5A8\"}",
+        &[],
     );
 }
 
@@ -2588,6 +2846,7 @@ fn list_business_access_points() {
     >(
         "Vpc 2016-04-28 ListBusinessAccessPoints",
         "{\"BusinessAccessPoints\":[{\"AccessPointId\":\"ap-cn-hangzhou-xs-B\",\"AccessPointName\":\"杭州-萧山-B\",\"CloudBoxInstanceIds\":\"cb-****\",\"Latitude\":30.198416,\"Longitude\":120.247514,\"OpticalModuleModels\":[{\"OpticalModuleModel\":\"\",\"PortType\":\"\"}],\"SupportLineOperator\":\"CT\",\"SupportPortTypes\":\"1000Base-T\"}],\"RequestId\":\"611CB80C-B6A9-43DB-9E38-0B0AC3D9B58F\"}",
+        &[],
     );
 }
 
@@ -2598,6 +2857,7 @@ fn list_business_regions() {
     >(
         "Vpc 2016-04-28 ListBusinessRegions",
         "{\"Count\":10,\"GeographicSubRegions\":[{\"Name\":\"华东1(杭州)\",\"RegionId\":\"cn-hangzhou\"}],\"RequestId\":\"304FE68E-16D8-5B90-B2B3-FE5C5C08C24B\"}",
+        &[],
     );
 }
 
@@ -2608,6 +2868,7 @@ fn list_dhcp_options_sets() {
     >(
         "Vpc 2016-04-28 ListDhcpOptionsSets",
         "{\"DhcpOptionsSets\":[{\"AssociateVpcCount\":2,\"CreationTime\":\"2025-08-21 ***\",\"DhcpOptions\":{\"DomainName\":\"example.com\",\"DomainNameServers\":\"192.168.XX.XX\",\"Ipv6LeaseTime\":\"3650d\",\"LeaseTime\":\"3650d\"},\"DhcpOptionsSetDescription\":\"test\",\"DhcpOptionsSetId\":\"dopt-o6w0df4epg9zo8isy****\",\"DhcpOptionsSetName\":\"test\",\"OwnerId\":253460731706911260,\"ResourceGroupId\":\"rg-acfmxazb4ph****\",\"Status\":\"Available\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]}],\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd********\",\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"TotalCount\":\"10\"}",
+        &[],
     );
 }
 
@@ -2618,6 +2879,7 @@ fn list_enhanhced_nat_gateway_available_zones() {
     >(
         "Vpc 2016-04-28 ListEnhanhcedNatGatewayAvailableZones",
         "{\"RequestId\":\"8AE6F367-52EA-535D-9A3D-EF23D70527C8\",\"Zones\":[{\"LocalName\":\"中东1 可用区A\",\"ZoneId\":\"me-east-1a\"}]}",
+        &[],
     );
 }
 
@@ -2628,6 +2890,7 @@ fn list_full_nat_entries() {
     >(
         "Vpc 2016-04-28 ListFullNatEntries",
         "{\"FullNatEntries\":[{\"AccessIp\":\"192.168.XX.XX\",\"AccessPort\":\"80\",\"CreationTime\":\"2021-10-27T02:44:40Z\",\"FullNatEntryDescription\":\"abc\",\"FullNatEntryId\":\"fullnat-gw8fz23jezpbblf1j****\",\"FullNatEntryName\":\"test\",\"FullNatEntryStatus\":\"Available\",\"FullNatTableId\":\"fulltb-gw88z7hhlv43rmb26****\",\"IpProtocol\":\"TCP\",\"NatIp\":\"192.168.XX.XX\",\"NatIpPort\":\"80\",\"NetworkInterfaceId\":\"eni-gw80wedm8pq0tpr2****\",\"NetworkInterfaceType\":\"Endpoint\"}],\"FullNatTableId\":\"fullnat-gw8fz23jezpbblf1j****\",\"MaxResults\":1,\"NatGatewayId\":\"ngw-gw8054kn57y3hq3bv****\",\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"RequestId\":\"F03E41F6-1A74-311F-8D98-124EEE9F37B8\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -2638,6 +2901,7 @@ fn list_gateway_route_table_entries() {
     >(
         "Vpc 2016-04-28 ListGatewayRouteTableEntries",
         "{\"GatewayRouteEntryModels\":[{\"Description\":\"test\",\"DestinationCidrBlock\":\"192.168.0.5\",\"Name\":\"name\",\"NextHopId\":\"i-bp11gcl0sm85t9bi****\",\"NextHopType\":\"EcsInstance\",\"NextHops\":[{\"Enabled\":\"1\",\"NextHopId\":\"vpn-bp10zyaph5cc8b7c7****\",\"NextHopType\":\"Instance\",\"Weight\":\"100\"}],\"Status\":\"Available\"}],\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -2648,6 +2912,7 @@ fn list_geographic_sub_regions() {
     >(
         "Vpc 2016-04-28 ListGeographicSubRegions",
         "{\"Count\":10,\"GeographicSubRegions\":[\"[\\\"cn-beijing\\\",\\\"cn-hangzhou\\\"]\"],\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -2658,6 +2923,7 @@ fn list_ipsec_server_logs() {
     >(
         "Vpc 2016-04-28 ListIpsecServerLogs",
         "{\"Count\":10,\"Data\":[\"\\\"2022-12-15 17:00:43 [INFO]: : iss-2zei2n5q5zhirfh73**** del ipsec policy successfully\\\", \\\"2022-12-15 17:00:43 [INFO]: : iss-2zei2n5q5zhirfh73**** add ipsec policy successfully\\\"\"],\"IsCompleted\":true,\"PageNumber\":1,\"PageSize\":10,\"RequestId\":\"DEDAC5B1-9292-5BF7-BDDF-61BA58CFB2FB\"}",
+        &[],
     );
 }
 
@@ -2668,6 +2934,7 @@ fn list_ipsec_servers() {
     >(
         "Vpc 2016-04-28 ListIpsecServers",
         "{\"IpsecServers\":[{\"ClientIpPool\":\"10.0.0.0/24\",\"CreationTime\":\"2018-12-03T10:11:55Z\",\"EffectImmediately\":false,\"IDaaSInstanceId\":\"idaas-cn-hangzhou-****\",\"IkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":86400,\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev2\",\"LocalId\":\"116.64.XX.XX\",\"RemoteId\":\"139.67.XX.XX\"},\"InternetIp\":\"47.22.XX.XX\",\"IpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":86400,\"IpsecPfs\":\"group2\"},\"IpsecServerId\":\"iss-bp1bo3xuvcxo7ixll****\",\"IpsecServerName\":\"test\",\"LocalSubnet\":\"192.168.0.0/16,172.17.0.0/16\",\"MaxConnections\":5,\"MultiFactorAuthEnabled\":true,\"OnlineClientCount\":1,\"Psk\":\"pgw6dy7d****\",\"PskEnabled\":true,\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"VpnGatewayId\":\"vpn-bp1q8bgx4xnkm2ogj****\"}],\"MaxResults\":1,\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B457\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -2678,6 +2945,7 @@ fn list_ipv4_gateways() {
     >(
         "Vpc 2016-04-28 ListIpv4Gateways",
         "{\"Ipv4GatewayModels\":[{\"Enabled\":true,\"GmtCreate\":\"2021-12-02T07:07:35Z\",\"Ipv4GatewayDescription\":\"test\",\"Ipv4GatewayId\":\"ipv4gw-5tsnc6s4ogsedtp3k****\",\"Ipv4GatewayName\":\"name\",\"Ipv4GatewayRouteTableId\":\"vtb-5ts0ohchwkp3dydt2****\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"Status\":\"Created\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}],\"VpcId\":\"vpc-5tsrxlw7dv074gci4****\"}],\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"2D265800-E306-529C-8418-84B0A1D201DB\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -2688,6 +2956,7 @@ fn list_nat_ip_cidrs() {
     >(
         "Vpc 2016-04-28 ListNatIpCidrs",
         "{\"NatIpCidrs\":[{\"CreationTime\":\"2021-06-28T20:50Z\",\"IsDefault\":true,\"NatGatewayId\":\"ngw-gw8v16wgvtq26vh59****\",\"NatIpCidr\":\"172.16.0.0/24\",\"NatIpCidrDescription\":\"test\",\"NatIpCidrId\":\"vpcnatcidr-gw8ov42ei6xh1jys2****\",\"NatIpCidrName\":\"Name\",\"NatIpCidrStatus\":\"Available\"}],\"NextToken\":\"caeba0bbb2be03f84eb48b699f0a4883\",\"RequestId\":\"7479A224-4A28-4895-9604-11F48BCE6A88\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -2698,6 +2967,7 @@ fn list_nat_ips() {
     >(
         "Vpc 2016-04-28 ListNatIps",
         "{\"NatIps\":[{\"Ipv4Prefix\":\"\",\"IsDefault\":true,\"NatGatewayId\":\"ngw-gw8v16wgvtq26vh59****\",\"NatIp\":\"192.168.0.126\",\"NatIpCidr\":\"192.168.0.0/24\",\"NatIpDescription\":\"default\",\"NatIpId\":\"vpcnatip-gw8a863sut1zijxh0****\",\"NatIpName\":\"default\",\"NatIpStatus\":\"Available\"}],\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"7E78CEEA-BF8F-44D1-9DCD-D9141135B71E\",\"TotalCount\":\"1\"}",
+        &[],
     );
 }
 
@@ -2708,6 +2978,7 @@ fn list_physical_connection_features() {
     >(
         "Vpc 2016-04-28 ListPhysicalConnectionFeatures",
         "{\"PhysicalConnectionFeatures\":[{\"FeatureKey\":\"SubifRateLimit\",\"FeatureValue\":\"OK\"}],\"RequestId\":\"A599D38F-3618-18FD-9427-108FB9B5BD26\"}",
+        &[],
     );
 }
 
@@ -2718,6 +2989,7 @@ fn list_prefix_lists() {
     >(
         "Vpc 2016-04-28 ListPrefixLists",
         "{\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"PrefixLists\":[{\"CidrBlocks\":[\"100.115.XX.XX/24\"],\"CreationTime\":\"2022-07-12T14:22:32Z\",\"IpVersion\":\"IPV4\",\"MaxEntries\":10,\"OwnerId\":\"1210123456123456\",\"PrefixListDescription\":\"Created with oss service by system.\",\"PrefixListId\":\"pl-m5estsqsdqwg88hjf****\",\"PrefixListName\":\"test\",\"PrefixListStatus\":\"Created\",\"PrefixListType\":\"Custom\",\"RegionId\":\"cn-hangzhou\",\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"ShareType\":\"Shared\",\"Status\":\"Created\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}]}],\"RequestId\":\"DF72F7BB-5DFA-529C-887E-B0BB70D89C4F\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -2728,6 +3000,7 @@ fn list_public_ip_address_pool_cidr_blocks() {
     >(
         "Vpc 2016-04-28 ListPublicIpAddressPoolCidrBlocks",
         "{\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"PublicIpPoolCidrBlockList\":[{\"CidrBlock\":\"47.0.XX.XX/24\",\"CreationTime\":\"2022-05-10T01:37:38Z\",\"PublicIpAddressPoolId\":\"pippool-6wetvn6fumkgycssx****\",\"Status\":\"Created\",\"TotalIpNum\":20,\"UsedIpNum\":20}],\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -2738,6 +3011,7 @@ fn list_public_ip_address_pools() {
     >(
         "Vpc 2016-04-28 ListPublicIpAddressPools",
         "{\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"PublicIpAddressPoolList\":[{\"BizType\":\"CloudBox\",\"BusinessStatus\":\"Normal\",\"CreationTime\":\"2022-05-10T01:37:38Z\",\"Description\":\"AddressPoolDescription\",\"IpAddressRemaining\":true,\"Isp\":\"BGP\",\"Name\":\"AddressPoolName\",\"OwnerId\":0,\"PublicIpAddressPoolId\":\"pippool-6wetvn6fumkgycssx****\",\"RegionId\":\"cn-chengdu\",\"ResourceGroupId\":\"rg-acfmxazb4pcdvf****\",\"SecurityProtectionTypes\":[\"AntiDDoS_Enhanced\"],\"ShareType\":\"Shared\",\"Status\":\"Created\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceDept\"}],\"TotalIpNum\":100,\"UsedIpNum\":20,\"UserType\":\"admin\",\"Zones\":[\"ap-southeast-1-lzdvn-cb\"]}],\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"TotalCount\":1}",
+        &[],
     );
 }
 
@@ -2748,6 +3022,7 @@ fn list_tag_resources() {
     >(
         "Vpc 2016-04-28 ListTagResources",
         "{\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"DE65F6B7-7566-4802-9007-96F2494AC512\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"vpc-bp16qjewdsunr41m1****\",\"ResourceType\":\"VPC\",\"TagKey\":\"FinanceDept\",\"TagValue\":\"FinanceJoshua\"}]}}",
+        &[],
     );
 }
 
@@ -2758,6 +3033,7 @@ fn list_tag_resources_for_express_connect() {
     >(
         "Vpc 2016-04-28 ListTagResourcesForExpressConnect",
         "{\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TagResources\":{\"TagResource\":[{\"ResourceId\":\"pc-bp16qjewdsunr41m1****\",\"ResourceType\":\"PHYSICALCONNECTION\",\"TagKey\":\"FinanceDept\",\"TagValue\":\"FinanceJoshua\"}]}}",
+        &[],
     );
 }
 
@@ -2768,6 +3044,7 @@ fn list_traffic_mirror_filters() {
     >(
         "Vpc 2016-04-28 ListTrafficMirrorFilters",
         "{\"Count\":5,\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"739CA01C-92EB-4C69-BCC0-280149C6F41E\",\"TotalCount\":\"1\",\"TrafficMirrorFilters\":[{\"CreationTime\":\"2023-09-05T15:26Z\",\"EgressRules\":[{\"Action\":\"accept\",\"DestinationCidrBlock\":\"10.0.0.0/24\",\"DestinationPortRange\":\"22/40\",\"IpVersion\":\"IPv4\",\"Priority\":1,\"Protocol\":\"TCP\",\"SourceCidrBlock\":\"10.0.0.0/24\",\"SourcePortRange\":\"22/40\",\"TrafficDirection\":\"egress\",\"TrafficMirrorFilterId\":\"tmf-j6cmls82xnc86vtpe****\",\"TrafficMirrorFilterRuleId\":\"tmr-j6c89rzmtd3hhdugq****\",\"TrafficMirrorFilterRuleStatus\":\"Created\"}],\"IngressRules\":[{\"Action\":\"accept\",\"DestinationCidrBlock\":\"0.0.0.0/0\",\"DestinationPortRange\":\"-1/-1\",\"IpVersion\":\"IPv4\",\"Priority\":1,\"Protocol\":\"ALL\",\"SourceCidrBlock\":\"0.0.0.0/0\",\"SourcePortRange\":\"-1/-1\",\"TrafficDirection\":\"ingress\",\"TrafficMirrorFilterId\":\"tmf-j6cmls82xnc86vtpe****\",\"TrafficMirrorFilterRuleId\":\"tmr-j6cezu8e68rnpepet****\",\"TrafficMirrorFilterRuleStatus\":\"Created\"}],\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}],\"TrafficMirrorFilterDescription\":\"This is a filter.\",\"TrafficMirrorFilterId\":\"tmf-j6cmls82xnc86vtpe****\",\"TrafficMirrorFilterName\":\"abc\",\"TrafficMirrorFilterStatus\":\"Created\"}]}",
+        &[],
     );
 }
 
@@ -2778,6 +3055,7 @@ fn list_traffic_mirror_sessions() {
     >(
         "Vpc 2016-04-28 ListTrafficMirrorSessions",
         "{\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"739CA01C-92EB-4C69-BCC0-280149C6F41E\",\"TotalCount\":\"1\",\"TrafficMirrorSessions\":[{\"CreationTime\":\"2023-09-05T15:26Z\",\"Enabled\":false,\"PacketLength\":1500,\"Priority\":1,\"ResourceGroupId\":\"rg-bp67acfmxazb4ph****\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}],\"TrafficMirrorFilterId\":\"tmf-j6cmls82xnc86vtpe****\",\"TrafficMirrorSessionBusinessStatus\":\"Normal\",\"TrafficMirrorSessionDescription\":\"This is a session.\",\"TrafficMirrorSessionId\":\"tms-j6cla50buc44ap8tu****\",\"TrafficMirrorSessionName\":\"abc\",\"TrafficMirrorSessionStatus\":\"Created\",\"TrafficMirrorSourceIds\":[\"eni-j6c8znm5l1yt4sox****\"],\"TrafficMirrorTargetId\":\"eni-j6c2fp57q8rr47rp****\",\"TrafficMirrorTargetType\":\"NetworkInterface\",\"VirtualNetworkId\":10}]}",
+        &[],
     );
 }
 
@@ -2788,6 +3066,7 @@ fn list_v_switch_cidr_reservations() {
     >(
         "Vpc 2016-04-28 ListVSwitchCidrReservations",
         "{\"MaxResults\":10,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\",\"TotalCount\":10,\"VSwitchCidrReservations\":[{\"AssignedCidrCount\":6,\"AvailableCidrCount\":10,\"CreationTime\":\"2023-03-14T10:02:37Z\",\"IpVersion\":\"IPv4\",\"Status\":\"Assigned\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}],\"Type\":\"prefix\",\"VSwitchCidrReservationCidr\":\"192.168.1.64/28\",\"VSwitchCidrReservationDescription\":\"ReservationDescription\",\"VSwitchCidrReservationId\":\"vcr-bp1m12saqteraw3rp****\",\"VSwitchCidrReservationName\":\"ReservationName\",\"VSwitchId\":\"vsw-25navfgbue4g****\",\"VpcId\":\"vpc-bp1wdz2pdhgurz1od****\"}]}",
+        &[],
     );
 }
 
@@ -2798,6 +3077,7 @@ fn list_virtual_physical_connections() {
     >(
         "Vpc 2016-04-28 ListVirtualPhysicalConnections",
         "{\"Count\":1,\"NextToken\":\"dd20****\",\"RequestId\":\"2A55F69E-EE3D-5CBE-8805-734F7D5B46B9\",\"TotalCount\":1,\"VirtualPhysicalConnections\":[{\"AccessPointId\":\"ap-cn-hangzhou-finance-yh-E\",\"AdLocation\":\"余杭经济开发区XXX交叉口, 余杭XX机房, E***包间\",\"AliUid\":\"15346073170691****\",\"Bandwidth\":50,\"BusinessStatus\":\"Normal\",\"ChargeType\":\"Prepaid\",\"CircuitCode\":\"longtel001\",\"CreationTime\":\"2021-06-08T12:20:55\",\"Description\":\"desctest\",\"EnabledTime\":\"2021-10-08T10:44Z\",\"EndTime\":\"2021-11-08T16:00:00Z\",\"ExpectSpec\":\"50M\",\"LineOperator\":\"CU\",\"LoaStatus\":\"Available\",\"Name\":\"nametest\",\"OrderMode\":\"PayByPhysicalConnectionOwner\",\"ParentPhysicalConnectionAliUid\":\"18311773240248****\",\"ParentPhysicalConnectionId\":\"pc-bp1ciz7ekd2grn1as****\",\"PeerLocation\":\"浙江省杭州市XX区XX街道XX号\",\"PhysicalConnectionId\":\"pc-bp1mrgfbtmc9brre7****\",\"PortNumber\":\"80\",\"PortType\":\"10GBase-LR\",\"ProductType\":\"VirtualPhysicalConnection\",\"RedundantPhysicalConnectionId\":\"pc-119mfjzm****\",\"ResourceGroupId\":\"rg-acfm3wmsyui****\",\"Spec\":\"50M\",\"Status\":\"Enabled\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}],\"Type\":\"VPC\",\"VirtualPhysicalConnectionStatus\":\"Confirmed\",\"VlanId\":\"10\"}]}",
+        &[],
     );
 }
 
@@ -2808,6 +3088,7 @@ fn list_vpc_endpoint_services_by_end_user() {
     >(
         "Vpc 2016-04-28 ListVpcEndpointServicesByEndUser",
         "{\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"0AB1129F-32C1-5E4D-9E22-E4A859CA46EB\",\"Services\":[{\"DefaultPolicyDocument\":\"{   \\\\\\\"Version\\\\\\\" : \\\\\\\"1\\\\\\\",   \\\\\\\"Statement\\\\\\\" : [ {     \\\\\\\"Effect\\\\\\\" : \\\\\\\"Allow\\\\\\\",     \\\\\\\"Action\\\\\\\" : \\\\\\\"*\\\\\\\",     \\\\\\\"Principal\\\\\\\" : \\\\\\\"*\\\\\\\",     \\\\\\\"Resource\\\\\\\" : \\\\\\\"*\\\\\\\"   } ] }\",\"ServiceDomain\":\"oss-admin.aliyuncs.com\",\"ServiceId\":\"vpces-m5enwdmilo210aibo9****\",\"ServiceName\":\"com.aliyun.cn-hangzhou.oss\",\"SupportPolicy\":true}],\"TotalCount\":\"2\"}",
+        &[],
     );
 }
 
@@ -2818,6 +3099,7 @@ fn list_vpc_gateway_endpoints() {
     >(
         "Vpc 2016-04-28 ListVpcGatewayEndpoints",
         "{\"Endpoints\":[{\"AssociatedRouteTables\":[\"vtb-bp1sme72jnuodvyx7****\"],\"CreationTime\":\"2021-09-08T08:43:04Z\",\"EndpointDescription\":\"test_description\",\"EndpointId\":\"vpce-bp1i1212ss2whuwyw****\",\"EndpointName\":\"test\",\"EndpointStatus\":\"Created\",\"PolicyDocument\":\"{\\\\n  \\\\\\\"Version\\\\\\\": \\\\\\\"1\\\\\\\",\\\\n  \\\\\\\"Statement\\\\\\\": [\\\\n    {\\\\n      \\\\\\\"Effect\\\\\\\": \\\\\\\"Allow\\\\\\\",\\\\n      \\\\\\\"Action\\\\\\\": \\\\\\\"*\\\\\\\",\\\\n      \\\\\\\"Principal\\\\\\\": \\\\\\\"*\\\\\\\",\\\\n      \\\\\\\"Resource\\\\\\\": \\\\\\\"*\\\\\\\"\\\\n    }\\\\n  ]\\\\n}\",\"ResourceGroupId\":\"rg-acfmxvfvazb4p****\",\"ServiceName\":\"com.aliyun.cn-hangzhou.oss\",\"Tags\":[{\"Key\":\"FinanceDept\",\"Value\":\"FinanceJoshua\"}],\"VpcId\":\"vpc-bp1gsk7h12ew7oegk****\"}],\"MaxResults\":20,\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"0AB1129F-32C1-5E4D-9E22-E4A859CA46EB\",\"TotalCount\":10}",
+        &[],
     );
 }
 
@@ -2828,6 +3110,7 @@ fn list_vpc_published_route_entries() {
     >(
         "Vpc 2016-04-28 ListVpcPublishedRouteEntries",
         "{\"NextToken\":\"FFmyTO70tTpLG6I3FmYAXGKPd****\",\"RequestId\":\"1D0971B2-A35A-42C1-A44C-E91360C36C0B\",\"RouteEntries\":[{\"DestinationCidrBlock\":\"10.0.0.0/24\",\"RouteEntryId\":\"rte-bp1mnnr2al0naomnpv****\",\"RoutePublishTargets\":[{\"PublishStatus\":\"Published\",\"PublishTargetInstanceId\":\"ecr-xvuqdfma6x57ei****\",\"PublishTargetType\":\"ECR\"}],\"RouteTableId\":\"vtb-2ze3jgygk9bmsj23s****\"}]}",
+        &[],
     );
 }
 
@@ -2838,6 +3121,7 @@ fn list_vpn_certificate_associations() {
     >(
         "Vpc 2016-04-28 ListVpnCertificateAssociations",
         "{\"MaxResults\":10,\"NextToken\":\"caeba0bbb2be****\",\"RequestId\":\"197AF2BD-547F-470C-B29A-8400400233EB\",\"TotalCount\":4,\"VpnCertificateRelations\":[{\"AssociationTime\":\"2020-12-29T09:30:29Z\",\"CertificateId\":\"6bfe4218-ea1d****\",\"CertificateType\":\"Signature\",\"RegionId\":\"cn-hangzhou\",\"VpnGatewayId\":\"vpn-bp1usbiorilk51760****\"}]}",
+        &[],
     );
 }
 
@@ -2848,6 +3132,7 @@ fn modify_bgp_group_attribute() {
     >(
         "Vpc 2016-04-28 ModifyBgpGroupAttribute",
         "{\"RequestId\":\"8C3C6D7C-A1CE-4FD8-BC57-DC493A55F76F\"}",
+        &[],
     );
 }
 
@@ -2858,6 +3143,7 @@ fn modify_bgp_peer_attribute() {
     >(
         "Vpc 2016-04-28 ModifyBgpPeerAttribute",
         "{\"RequestId\":\"D4B7649A-61BB-4C64-A586-1DFF1EDA6A42\"}",
+        &[],
     );
 }
 
@@ -2868,6 +3154,7 @@ fn modify_common_bandwidth_package_attribute() {
     >(
         "Vpc 2016-04-28 ModifyCommonBandwidthPackageAttribute",
         "{\"RequestId\":\"B450CAD8-50BC-4506-ADA7-35C6CE63E96B\"}",
+        &[],
     );
 }
 
@@ -2878,6 +3165,7 @@ fn modify_common_bandwidth_package_ip_bandwidth() {
     >(
         "Vpc 2016-04-28 ModifyCommonBandwidthPackageIpBandwidth",
         "{\"RequestId\":\"63D187BF-A30A-4DD6-B68D-FF182C96D8A2\\t\"}",
+        &[],
     );
 }
 
@@ -2888,6 +3176,7 @@ fn modify_common_bandwidth_package_spec() {
     >(
         "Vpc 2016-04-28 ModifyCommonBandwidthPackageSpec",
         "{\"RequestId\":\"7F129000-F929-4AF5-BE8D-BAE434C795306\"}",
+        &[],
     );
 }
 
@@ -2898,6 +3187,7 @@ fn modify_customer_gateway_attribute() {
     >(
         "Vpc 2016-04-28 ModifyCustomerGatewayAttribute",
         "{\"CreateTime\":1492747187000,\"CustomerGatewayId\":\"cgw-bp1pvpl9r9adju6l5****\",\"Description\":\"desctest\",\"IpAddress\":\"139.32.XX.XX\",\"Name\":\"nametest\",\"RequestId\":\"8AA5CE21-2E6A-4530-BDF5-F055849476E6\",\"ResourceGroupId\":\"rg-acfmzs372yg****\"}",
+        &[],
     );
 }
 
@@ -2908,6 +3198,7 @@ fn modify_eip_address_attribute() {
     >(
         "Vpc 2016-04-28 ModifyEipAddressAttribute",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -2918,6 +3209,7 @@ fn modify_eip_forward_mode() {
     >(
         "Vpc 2016-04-28 ModifyEipForwardMode",
         "{\"RequestId\":\"62C6A6A5-1534-53D9-AB1E-C9307A147ED5\"}",
+        &[],
     );
 }
 
@@ -2928,6 +3220,7 @@ fn modify_express_cloud_connection_attribute() {
     >(
         "Vpc 2016-04-28 ModifyExpressCloudConnectionAttribute",
         "{\"RequestId\":\"E6385514-B0CC-48E3-B9F9-F7BFF64460A2\"}",
+        &[],
     );
 }
 
@@ -2938,6 +3231,7 @@ fn modify_express_cloud_connection_bandwidth() {
     >(
         "Vpc 2016-04-28 ModifyExpressCloudConnectionBandwidth",
         "{\"RequestId\":\"E6385514-B0CC-48E3-B9F9-F7BFF64460A2\"}",
+        &[],
     );
 }
 
@@ -2948,6 +3242,7 @@ fn modify_express_connect_traffic_qos() {
     >(
         "Vpc 2016-04-28 ModifyExpressConnectTrafficQos",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B457\"}",
+        &[],
     );
 }
 
@@ -2958,6 +3253,7 @@ fn modify_express_connect_traffic_qos_queue() {
     >(
         "Vpc 2016-04-28 ModifyExpressConnectTrafficQosQueue",
         "{\"RequestId\":\"079874CD-AEC1-43E6-AC03-ADD96B6E4907\"}",
+        &[],
     );
 }
 
@@ -2968,6 +3264,7 @@ fn modify_express_connect_traffic_qos_rule() {
     >(
         "Vpc 2016-04-28 ModifyExpressConnectTrafficQosRule",
         "{\"RequestId\":\"7B48B4B9-1EAD-469F-B488-594DAB4B6A1A\"}",
+        &[],
     );
 }
 
@@ -2978,6 +3275,7 @@ fn modify_flow_log_attribute() {
     >(
         "Vpc 2016-04-28 ModifyFlowLogAttribute",
         "{\"RequestId\":\"F7DDDC17-FA06-4AC2-8F35-59D2470FCFC1\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -2988,6 +3286,7 @@ fn modify_forward_entry() {
     >(
         "Vpc 2016-04-28 ModifyForwardEntry",
         "{\"RequestId\":\"2315DEB7-5E92-423A-91F7-4C1EC9AD97C3\"}",
+        &[],
     );
 }
 
@@ -2998,6 +3297,7 @@ fn modify_full_nat_entry_attribute() {
     >(
         "Vpc 2016-04-28 ModifyFullNatEntryAttribute",
         "{\"RequestId\":\"2315DEB7-5E92-423A-91F7-4C1EC9AD97C3\"}",
+        &[],
     );
 }
 
@@ -3008,6 +3308,7 @@ fn modify_global_acceleration_instance_attributes() {
     >(
         "Vpc 2016-04-28 ModifyGlobalAccelerationInstanceAttributes",
         "{\"RequestId\":\"BD5BCEE8-F62C-40C2-9AC3-89XXXXXXXXX\"}",
+        &[],
     );
 }
 
@@ -3018,6 +3319,7 @@ fn modify_global_acceleration_instance_spec() {
     >(
         "Vpc 2016-04-28 ModifyGlobalAccelerationInstanceSpec",
         "{\"RequestId\":\"BD5BCEE8-F62C-40C2-9AC3-89XXXXXXXXX\"}",
+        &[],
     );
 }
 
@@ -3028,6 +3330,7 @@ fn modify_ha_vip_attribute() {
     >(
         "Vpc 2016-04-28 ModifyHaVipAttribute",
         "{\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\"}",
+        &[],
     );
 }
 
@@ -3038,6 +3341,7 @@ fn modify_i_pv6_translator_acl_attribute() {
     >(
         "Vpc 2016-04-28 ModifyIPv6TranslatorAclAttribute",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3048,6 +3352,7 @@ fn modify_i_pv6_translator_acl_list_entry() {
     >(
         "Vpc 2016-04-28 ModifyIPv6TranslatorAclListEntry",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3058,6 +3363,7 @@ fn modify_i_pv6_translator_attribute() {
     >(
         "Vpc 2016-04-28 ModifyIPv6TranslatorAttribute",
         "{\"RequestId\":\"8B2F5262-6B57-43F2-xxxxx\"}",
+        &[],
     );
 }
 
@@ -3068,6 +3374,7 @@ fn modify_i_pv6_translator_bandwidth() {
     >(
         "Vpc 2016-04-28 ModifyIPv6TranslatorBandwidth",
         "{\"OrderId\":\"202304500950739\",\"RequestId\":\"EF8198EE-8FC9-49C2-A22E-xxxx\"}",
+        &[],
     );
 }
 
@@ -3078,6 +3385,7 @@ fn modify_i_pv6_translator_entry() {
     >(
         "Vpc 2016-04-28 ModifyIPv6TranslatorEntry",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3088,6 +3396,7 @@ fn modify_ipv6_address_attribute() {
     >(
         "Vpc 2016-04-28 ModifyIpv6AddressAttribute",
         "{\"RequestId\":\"D560AF68-4CE8-4A5C-B3FE-469F558094D0\"}",
+        &[],
     );
 }
 
@@ -3098,6 +3407,7 @@ fn modify_ipv6_gateway_attribute() {
     >(
         "Vpc 2016-04-28 ModifyIpv6GatewayAttribute",
         "{\"RequestId\":\"9DFEDBEE-E5AB-49E8-A2DC-CC114C67AF75\"}",
+        &[],
     );
 }
 
@@ -3108,6 +3418,7 @@ fn modify_ipv6_internet_bandwidth() {
     >(
         "Vpc 2016-04-28 ModifyIpv6InternetBandwidth",
         "{\"RequestId\":\"D560AF68-4CE8-4A5C-B3FE-469F558094D0\"}",
+        &[],
     );
 }
 
@@ -3118,6 +3429,7 @@ fn modify_nat_gateway_attribute() {
     >(
         "Vpc 2016-04-28 ModifyNatGatewayAttribute",
         "{\"RequestId\":\"AB5F62CF-2B60-4458-A756-42C9DFE108D1\"}",
+        &[],
     );
 }
 
@@ -3128,6 +3440,7 @@ fn modify_nat_gateway_spec() {
     >(
         "Vpc 2016-04-28 ModifyNatGatewaySpec",
         "{\"RequestId\":\"DBD4E4A2-786E-4BD2-8EB6-107FFC2B5B7D\"}",
+        &[],
     );
 }
 
@@ -3138,6 +3451,7 @@ fn modify_nat_ip_attribute() {
     >(
         "Vpc 2016-04-28 ModifyNatIpAttribute",
         "{\"RequestId\":\"6CC9456C-2E29-452A-9180-B6926E51B5CA\"}",
+        &[],
     );
 }
 
@@ -3148,6 +3462,7 @@ fn modify_nat_ip_cidr_attribute() {
     >(
         "Vpc 2016-04-28 ModifyNatIpCidrAttribute",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -3158,6 +3473,7 @@ fn modify_network_acl_attributes() {
     >(
         "Vpc 2016-04-28 ModifyNetworkAclAttributes",
         "{\"RequestId\":\"8F76C3E4-B39F-465D-B8B3-50BAF03CA833\"}",
+        &[],
     );
 }
 
@@ -3168,6 +3484,7 @@ fn modify_physical_connection_attribute() {
     >(
         "Vpc 2016-04-28 ModifyPhysicalConnectionAttribute",
         "{\"RequestId\":\"013EE132-A109-4247-91B0-099A8FF49AD7\"}",
+        &[],
     );
 }
 
@@ -3178,6 +3495,7 @@ fn modify_route_entry() {
     >(
         "Vpc 2016-04-28 ModifyRouteEntry",
         "{\"RequestId\":\"861E6630-AEC0-4B2D-B214-6CB5E44B7F04\"}",
+        &[],
     );
 }
 
@@ -3188,6 +3506,7 @@ fn modify_route_table_attributes() {
     >(
         "Vpc 2016-04-28 ModifyRouteTableAttributes",
         "{\"RequestId\":\"62172DD5-6BAC-45DF-8D44\"}",
+        &[],
     );
 }
 
@@ -3198,6 +3517,7 @@ fn modify_router_interface_attribute() {
     >(
         "Vpc 2016-04-28 ModifyRouterInterfaceAttribute",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -3208,6 +3528,7 @@ fn modify_router_interface_spec() {
     >(
         "Vpc 2016-04-28 ModifyRouterInterfaceSpec",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"Spec\":\"Small.1\"}",
+        &[],
     );
 }
 
@@ -3218,6 +3539,7 @@ fn modify_snat_entry() {
     >(
         "Vpc 2016-04-28 ModifySnatEntry",
         "{\"RequestId\":\"2315DEB7-5E92-423A-91F7-4C1EC9AD****\"}",
+        &[],
     );
 }
 
@@ -3228,6 +3550,7 @@ fn modify_ssl_vpn_client_cert() {
     >(
         "Vpc 2016-04-28 ModifySslVpnClientCert",
         "{\"Name\":\"cert2\",\"RequestId\":\"606998F0-B94D-48FE-8316-ACA81BB230DA\",\"SslVpnClientCertId\":\"vsc-bp1n8wcf134yl0osr****\"}",
+        &[],
     );
 }
 
@@ -3238,6 +3561,7 @@ fn modify_ssl_vpn_server() {
     >(
         "Vpc 2016-04-28 ModifySslVpnServer",
         "{\"Cipher\":\"AES-128-CBC\",\"ClientIpPool\":\"10.30.30.0/24\",\"Compress\":false,\"Connections\":0,\"CreateTime\":1492753580000,\"EnableMultiFactorAuth\":false,\"IDaaSApplicationId\":\"app_my6g4qmvnwxzj2f****\",\"IDaaSInstanceId\":\"idaas-cn-hangzhou-****\",\"IDaaSInstanceVersion\":\"EIAM 2.0\",\"InternetIp\":\"47.98.XX.XX\",\"LocalSubnet\":\"10.20.20.0/24\",\"MaxConnections\":5,\"Name\":\"test\",\"Port\":1194,\"Proto\":\"UDP\",\"RegionId\":\"cn-hangzhou\",\"RequestId\":\"DF11D6F6-E35A-41C3-9B20-6FC8A901FE65\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"SslVpnServerId\":\"vss-bp18q7hzj6largv4v****\",\"VpnGatewayId\":\"vpn-bp1q8bgx4xnkm2ogj****\"}",
+        &[],
     );
 }
 
@@ -3248,6 +3572,7 @@ fn modify_tunnel_attribute() {
     >(
         "Vpc 2016-04-28 ModifyTunnelAttribute",
         "{\"CustomerGatewayId\":\"cgw-p0wx48ayhrygitm80****\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"InternetIp\":\"47.XX.XX.87\",\"RemoteCaCertificate\":\"-----BEGIN CERTIFICATE----- MIIB7zCCAZW**** -----END CERTIFICATE-----\",\"RequestId\":\"E6F36FF0-9544-3AEE-8673-A4647D50064C\",\"Role\":\"master\",\"State\":\"active\",\"TunnelBgpConfig\":{\"EnableBgp\":true,\"LocalAsn\":65530,\"LocalBgpIp\":\"169.254.11.1\",\"PeerAsn\":65531,\"PeerBgpIp\":\"169.254.11.2\",\"TunnelCidr\":\"169.254.11.0/30\"},\"TunnelId\":\"tun-gbyz2e070xzo93****\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":86400,\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev2\",\"LocalId\":\"47.XX.XX.87\",\"Psk\":\"123456****\",\"RemoteId\":\"47.XX.XX.207\"},\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":86400,\"IpsecPfs\":\"group2\"},\"ZoneNo\":\"cn-hangzhou-h\"}",
+        &[],
     );
 }
 
@@ -3258,6 +3583,7 @@ fn modify_v_router_attribute() {
     >(
         "Vpc 2016-04-28 ModifyVRouterAttribute",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3268,6 +3594,7 @@ fn modify_v_switch_attribute() {
     >(
         "Vpc 2016-04-28 ModifyVSwitchAttribute",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -3278,6 +3605,7 @@ fn modify_v_switch_cidr_reservation_attribute() {
     >(
         "Vpc 2016-04-28 ModifyVSwitchCidrReservationAttribute",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3288,6 +3616,7 @@ fn modify_vco_route_entry_weight() {
     >(
         "Vpc 2016-04-28 ModifyVcoRouteEntryWeight",
         "{\"RequestId\":\"9496F8A-82F4-3130-A51A-2266ACC799B4\"}",
+        &[],
     );
 }
 
@@ -3298,6 +3627,7 @@ fn modify_virtual_border_router_attribute() {
     >(
         "Vpc 2016-04-28 ModifyVirtualBorderRouterAttribute",
         "{\"RequestId\":\"980960B0-2969-40BF-8542-EBB34FD358AB\"}",
+        &[],
     );
 }
 
@@ -3308,6 +3638,7 @@ fn modify_vpc_attribute() {
     >(
         "Vpc 2016-04-28 ModifyVpcAttribute",
         "{\"RequestId\":\"43B72D30-25E1-4FA3-96A8-89374A521D1A\"}",
+        &[],
     );
 }
 
@@ -3318,6 +3649,7 @@ fn modify_vpc_prefix_list() {
     >(
         "Vpc 2016-04-28 ModifyVpcPrefixList",
         "{\"PrefixListId\":\"pl-0b7hwu67****\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3328,6 +3660,7 @@ fn modify_vpn_attachment_attribute() {
     >(
         "Vpc 2016-04-28 ModifyVpnAttachmentAttribute",
         "{\"AttachInstanceId\":\"cen-c2r3m3zxkumoqz****\",\"AttachType\":\"CEN\",\"CreateTime\":1658201810000,\"CustomerGatewayId\":\"cgw-p0w2jemrcj5u61un8****\",\"Description\":\"desctest\",\"EffectImmediately\":false,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":false,\"IkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":86400,\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"47.XX.XX.1\",\"Psk\":\"1234***\",\"RemoteId\":\"47.XX.XX.2\"},\"IpsecConfig\":{\"IpsecAuthAlg\":\"md5\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":86400,\"IpsecPfs\":\"group2\"},\"LocalSubnet\":\"10.1.1.0/24,10.1.2.0/24\",\"Name\":\"nametest\",\"NetworkType\":\"public\",\"RemoteSubnet\":\"10.1.3.0/24,10.1.4.0/24\",\"RequestId\":\"35822A84-867F-3936-A2E6-A4C4E3ED11C0\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"Spec\":\"1000M\",\"Status\":\"ike_sa_not_established\",\"TunnelOptionsSpecification\":[{\"CustomerGatewayId\":\"cgw-p0w2jemrcj5u61un8****\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"InternetIp\":\"47.XX.XX.66\",\"Role\":\"master\",\"State\":\"active\",\"TunnelBgpConfig\":{\"LocalAsn\":65530,\"LocalBgpIp\":\"169.254.10.1\",\"PeerAsn\":65531,\"PeerBgpIp\":\"169.254.10.2\",\"TunnelCidr\":\"169.254.10.0/30\"},\"TunnelId\":\"tun-0jod7plwf2a0o9lvu****\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":86400,\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev2\",\"LocalId\":\"47.XX.XX.1\",\"Psk\":\"123456****\",\"RemoteId\":\"47.XX.XX.2\"},\"TunnelIndex\":1,\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":86400,\"IpsecPfs\":\"group2\"}}],\"VcoHealthCheck\":{\"Dip\":\"192.168.1.1\",\"Enable\":\"true\",\"Interval\":3,\"Policy\":\"revoke_route\",\"Retry\":3,\"Sip\":\"10.1.1.1\"},\"VpnBgpConfig\":{\"EnableBgp\":\"true\",\"LocalAsn\":45104,\"LocalBgpIp\":\"169.254.11.1\",\"PeerAsn\":65535,\"PeerBgpIp\":\"169.254.11.2\",\"Status\":\"false\",\"TunnelCidr\":\"169.254.11.0/30\"},\"VpnConnectionId\":\"vco-p0w5112fgnl2ihlmf****\",\"VpnGatewayId\":\"vpn-not-exist\"}",
+        &[],
     );
 }
 
@@ -3338,6 +3671,7 @@ fn modify_vpn_connection_attribute() {
     >(
         "Vpc 2016-04-28 ModifyVpnConnectionAttribute",
         "{\"CreateTime\":1492753817000,\"CustomerGatewayId\":\"cgw-p0w2jemrcj5u61un8****\",\"Description\":\"description\",\"EffectImmediately\":false,\"EnableDpd\":true,\"EnableNatTraversal\":true,\"EnableTunnelsBgp\":true,\"IkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":86400,\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"116.64.XX.XX\",\"Psk\":\"pgw6dy7d1i8i****\",\"RemoteId\":\"139.18.XX.XX\"},\"IpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":86400,\"IpsecPfs\":\"group2\"},\"LocalSubnet\":\"10.1.1.0/24,10.1.2.0/24\",\"Name\":\"nametest\",\"RemoteSubnet\":\"10.2.1.0/24,10.2.2.0/24\",\"RequestId\":\"7DB79D0C-5F27-4AB5-995B-79BE55102F90\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"TunnelOptionsSpecification\":{\"TunnelOptions\":[{\"CustomerGatewayId\":\"cgw-p0wy363lucf1uyae8****\",\"EnableDpd\":true,\"EnableNatTraversal\":true,\"InternetIp\":\"47.21.XX.XX\",\"RemoteCaCertificate\":\"-----BEGIN CERTIFICATE----- MIIB7zCCAZW**** -----END CERTIFICATE-----\",\"Role\":\"master\",\"State\":\"active\",\"TunnelBgpConfig\":{\"LocalAsn\":65530,\"LocalBgpIp\":\"169.254.10.1\",\"PeerAsn\":65531,\"PeerBgpIp\":\"169.254.10.2\",\"TunnelCidr\":\"169.254.10.0/30\"},\"TunnelId\":\"tun-opsqc4d97wni27****\",\"TunnelIkeConfig\":{\"IkeAuthAlg\":\"sha1\",\"IkeEncAlg\":\"aes\",\"IkeLifetime\":86400,\"IkeMode\":\"main\",\"IkePfs\":\"group2\",\"IkeVersion\":\"ikev1\",\"LocalId\":\"47.21.XX.XX\",\"Psk\":\"123456****\",\"RemoteId\":\"47.42.XX.XX\"},\"TunnelIpsecConfig\":{\"IpsecAuthAlg\":\"sha1\",\"IpsecEncAlg\":\"aes\",\"IpsecLifetime\":86400,\"IpsecPfs\":\"group2\"},\"ZoneNo\":\"ap-southeast-5a\"}]},\"VcoHealthCheck\":{\"Dip\":\"192.168.1.1\",\"Enable\":\"true\",\"Interval\":3,\"Retry\":3,\"Sip\":\"10.1.1.1\"},\"VpnBgpConfig\":{\"EnableBgp\":\"true\",\"LocalAsn\":65530,\"LocalBgpIp\":\"169.254.11.1\",\"PeerAsn\":65531,\"PeerBgpIp\":\"169.254.11.2\",\"Status\":\"success\",\"TunnelCidr\":\"169.254.11.0/30\"},\"VpnConnectionId\":\"vco-bp1bbi27hojx80nck****\",\"VpnGatewayId\":\"vpn-bp1q8bgx4xnkm2ogj****\"}",
+        &[],
     );
 }
 
@@ -3348,6 +3682,7 @@ fn modify_vpn_gateway_attribute() {
     >(
         "Vpc 2016-04-28 ModifyVpnGatewayAttribute",
         "{\"AutoPropagate\":true,\"BusinessStatus\":\"Normal\",\"CreateTime\":1492753580000,\"Description\":\"test\",\"DisasterRecoveryInternetIp\":\"116.11.XX.XX\",\"DisasterRecoveryVSwitchId\":\"vsw-p0w95ql6tmr2ludkt****\",\"EnableBgp\":true,\"EndTime\":1495382400000,\"InternetIp\":\"116.62.XX.XX\",\"IntranetIp\":\"172.16.10.46\",\"Name\":\"test\",\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B457\",\"ResourceGroupId\":\"rg-acfmzs372yg****\",\"Spec\":\"5M\",\"SslVpnInternetIp\":\"116.33.XX.XX\",\"Status\":\"active\",\"VSwitchId\":\"vsw-bp1y9ovl1cu9ou4tv****\",\"VpcId\":\"vpc-bp1ub1yt9cvakoel****\",\"VpnGatewayId\":\"vpn-bp1q8bgx4xnkm2ogj****\"}",
+        &[],
     );
 }
 
@@ -3358,6 +3693,7 @@ fn modify_vpn_pbr_route_entry_attribute() {
     >(
         "Vpc 2016-04-28 ModifyVpnPbrRouteEntryAttribute",
         "{\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\"}",
+        &[],
     );
 }
 
@@ -3368,6 +3704,7 @@ fn modify_vpn_pbr_route_entry_priority() {
     >(
         "Vpc 2016-04-28 ModifyVpnPbrRouteEntryPriority",
         "{\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\"}",
+        &[],
     );
 }
 
@@ -3378,6 +3715,7 @@ fn modify_vpn_pbr_route_entry_weight() {
     >(
         "Vpc 2016-04-28 ModifyVpnPbrRouteEntryWeight",
         "{\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\\t\"}",
+        &[],
     );
 }
 
@@ -3388,6 +3726,7 @@ fn modify_vpn_route_entry_weight() {
     >(
         "Vpc 2016-04-28 ModifyVpnRouteEntryWeight",
         "{\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\\t\"}",
+        &[],
     );
 }
 
@@ -3398,6 +3737,7 @@ fn move_resource_group() {
     >(
         "Vpc 2016-04-28 MoveResourceGroup",
         "{\"RequestId\":\"611CB80C-B6A9-43DB-9E38-0B0AC3D9B58F\"}",
+        &[],
     );
 }
 
@@ -3408,6 +3748,7 @@ fn move_vpn_resource_group() {
     >(
         "Vpc 2016-04-28 MoveVpnResourceGroup",
         "{\"RequestId\":\"89ED47AF-3319-566E-A5F5-94E3F47F54A8\"}",
+        &[],
     );
 }
 
@@ -3418,6 +3759,7 @@ fn open_flow_log_service() {
     >(
         "Vpc 2016-04-28 OpenFlowLogService",
         "{\"Code\":\"200\",\"Message\":\"successful\",\"RequestId\":\"28CF47AB-B6C0-5FA2-80C7-2B28826A92CB\"}",
+        &[],
     );
 }
 
@@ -3428,6 +3770,7 @@ fn open_physical_connection_service() {
     >(
         "Vpc 2016-04-28 OpenPhysicalConnectionService",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3438,6 +3781,7 @@ fn open_public_ip_address_pool_service() {
     >(
         "Vpc 2016-04-28 OpenPublicIpAddressPoolService",
         "{\"Code\":\"200\",\"Message\":\"successful\",\"RequestId\":\"28CF47AB-B6C0-5FA2-80C7-2B37726A92CB\"}",
+        &[],
     );
 }
 
@@ -3448,6 +3792,7 @@ fn open_traffic_mirror_service() {
     >(
         "Vpc 2016-04-28 OpenTrafficMirrorService",
         "{\"Code\":\"200\",\"Message\":\"successful\",\"RequestId\":\"4FCCF008-4C13-4231-BE77-D5203801A9E2\"}",
+        &[],
     );
 }
 
@@ -3458,6 +3803,7 @@ fn publish_vpc_route_entries() {
     >(
         "Vpc 2016-04-28 PublishVpcRouteEntries",
         "{\"RequestId\":\"980960B0-2969-40BF-8542-EBB34FD358AB\"}",
+        &[],
     );
 }
 
@@ -3468,6 +3814,7 @@ fn publish_vpn_route_entry() {
     >(
         "Vpc 2016-04-28 PublishVpnRouteEntry",
         "{\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\\t\"}",
+        &[],
     );
 }
 
@@ -3478,6 +3825,7 @@ fn recover_physical_connection() {
     >(
         "Vpc 2016-04-28 RecoverPhysicalConnection",
         "{\"RequestId\":\"CD14EA74-E9C3-59A9-942A-DFEC7E12818D\"}",
+        &[],
     );
 }
 
@@ -3488,6 +3836,7 @@ fn recover_virtual_border_router() {
     >(
         "Vpc 2016-04-28 RecoverVirtualBorderRouter",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -3498,6 +3847,7 @@ fn release_eip_address() {
     >(
         "Vpc 2016-04-28 ReleaseEipAddress",
         "{\"RequestId\":\"748C38F6-9A3D-482E-83FB-DB6C39C68AEA\"}",
+        &[],
     );
 }
 
@@ -3508,6 +3858,7 @@ fn release_eip_segment_address() {
     >(
         "Vpc 2016-04-28 ReleaseEipSegmentAddress",
         "{\"RequestId\":\"F7A6301A-64BA-41EC-8284-8F4838C15D1F\"}",
+        &[],
     );
 }
 
@@ -3518,6 +3869,7 @@ fn release_ipv6_address() {
     >(
         "Vpc 2016-04-28 ReleaseIpv6Address",
         "{\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\"}",
+        &[],
     );
 }
 
@@ -3528,6 +3880,7 @@ fn remove_common_bandwidth_package_ip() {
     >(
         "Vpc 2016-04-28 RemoveCommonBandwidthPackageIp",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3538,6 +3891,7 @@ fn remove_global_acceleration_instance_ip() {
     >(
         "Vpc 2016-04-28 RemoveGlobalAccelerationInstanceIp",
         "{\"RequestId\":\"5BE01CD7-5A50-472D-AC14-CA181C5C03BE\"}",
+        &[],
     );
 }
 
@@ -3548,6 +3902,7 @@ fn remove_i_pv6_translator_acl_list_entry() {
     >(
         "Vpc 2016-04-28 RemoveIPv6TranslatorAclListEntry",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3558,6 +3913,7 @@ fn remove_sources_from_traffic_mirror_session() {
     >(
         "Vpc 2016-04-28 RemoveSourcesFromTrafficMirrorSession",
         "{\"RequestId\":\"A33B2C6A-89D1-4DEA-A807-A6E8CC552484\"}",
+        &[],
     );
 }
 
@@ -3568,6 +3924,7 @@ fn replace_vpc_dhcp_options_set() {
     >(
         "Vpc 2016-04-28 ReplaceVpcDhcpOptionsSet",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -3578,6 +3935,7 @@ fn retry_vpc_prefix_list_association() {
     >(
         "Vpc 2016-04-28 RetryVpcPrefixListAssociation",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -3588,6 +3946,7 @@ fn revoke_instance_from_cen() {
     >(
         "Vpc 2016-04-28 RevokeInstanceFromCen",
         "{\"RequestId\":\"473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E\"}",
+        &[],
     );
 }
 
@@ -3598,6 +3957,7 @@ fn revoke_instance_from_vbr() {
     >(
         "Vpc 2016-04-28 RevokeInstanceFromVbr",
         "{\"RequestId\":\"45B7AA4A-4658-5FFC-90DD-9B8729F301BB\"}",
+        &[],
     );
 }
 
@@ -3608,6 +3968,7 @@ fn second_apply_physical_connection_loa() {
     >(
         "Vpc 2016-04-28 SecondApplyPhysicalConnectionLOA",
         "{\"RequestId\":\"A47BD386-7FDE-42C4-8D22-C6223D18AA1C\\t\\n\"}",
+        &[],
     );
 }
 
@@ -3618,6 +3979,7 @@ fn set_high_definition_monitor_log_status() {
     >(
         "Vpc 2016-04-28 SetHighDefinitionMonitorLogStatus",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B457\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -3628,6 +3990,7 @@ fn start_failover_test_job() {
     >(
         "Vpc 2016-04-28 StartFailoverTestJob",
         "{\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\\n\"}",
+        &[],
     );
 }
 
@@ -3638,6 +4001,7 @@ fn stop_failover_test_job() {
     >(
         "Vpc 2016-04-28 StopFailoverTestJob",
         "{\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\\n\"}",
+        &[],
     );
 }
 
@@ -3648,6 +4012,7 @@ fn tag_resources() {
     >(
         "Vpc 2016-04-28 TagResources",
         "{\"RequestId\":\"C46FF5A8-C5F0-4024-8262-B16B639225A0\"}",
+        &[],
     );
 }
 
@@ -3658,6 +4023,7 @@ fn tag_resources_for_express_connect() {
     >(
         "Vpc 2016-04-28 TagResourcesForExpressConnect",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3668,6 +4034,7 @@ fn terminate_physical_connection() {
     >(
         "Vpc 2016-04-28 TerminatePhysicalConnection",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -3678,6 +4045,7 @@ fn terminate_virtual_border_router() {
     >(
         "Vpc 2016-04-28 TerminateVirtualBorderRouter",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -3688,6 +4056,7 @@ fn transform_eip_segment_to_public_ip_address_pool() {
     >(
         "Vpc 2016-04-28 TransformEipSegmentToPublicIpAddressPool",
         "{\"PublicIpAddressPoolId\":\"pippool-6wetvn6fumkgycssx****\",\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\",\"ResourceGroupId\":\"rg-acfmxazb4pcdvf****\"}",
+        &[],
     );
 }
 
@@ -3698,6 +4067,7 @@ fn un_tag_resources() {
     >(
         "Vpc 2016-04-28 UnTagResources",
         "{\"RequestId\":\"C46FF5A8-C5F0-4024-8262-B16B639225A0\\t\"}",
+        &[],
     );
 }
 
@@ -3708,6 +4078,7 @@ fn unassociate_eip_address() {
     >(
         "Vpc 2016-04-28 UnassociateEipAddress",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -3718,6 +4089,7 @@ fn unassociate_global_acceleration_instance() {
     >(
         "Vpc 2016-04-28 UnassociateGlobalAccelerationInstance",
         "{\"RequestId\":\"BD5BCEE8-F62C-40C2-9AC3-89XXXXXXXXX\"}",
+        &[],
     );
 }
 
@@ -3728,6 +4100,7 @@ fn unassociate_ha_vip() {
     >(
         "Vpc 2016-04-28 UnassociateHaVip",
         "{\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\"}",
+        &[],
     );
 }
 
@@ -3738,6 +4111,7 @@ fn unassociate_network_acl() {
     >(
         "Vpc 2016-04-28 UnassociateNetworkAcl",
         "{\"RequestId\":\"AD024BAA-2D91-48FD-810B-8FB7489B6EE6\"}",
+        &[],
     );
 }
 
@@ -3748,6 +4122,7 @@ fn unassociate_physical_connection_from_virtual_border_router() {
     >(
         "Vpc 2016-04-28 UnassociatePhysicalConnectionFromVirtualBorderRouter",
         "{\"RequestId\":\"980960B0-2969-40BF-8542-EBB34FD358AB\"}",
+        &[],
     );
 }
 
@@ -3758,6 +4133,7 @@ fn unassociate_route_table() {
     >(
         "Vpc 2016-04-28 UnassociateRouteTable",
         "{\"RequestId\":\"62172DD5-6BAC-45DF-8D44-xxxxxxx\"}",
+        &[],
     );
 }
 
@@ -3768,6 +4144,7 @@ fn unassociate_vpc_cidr_block() {
     >(
         "Vpc 2016-04-28 UnassociateVpcCidrBlock",
         "{\"RequestId\":\"C1221A1F-2ACD-4592-8F27-474E02883159\"}",
+        &[],
     );
 }
 
@@ -3778,6 +4155,7 @@ fn untag_resources_for_express_connect() {
     >(
         "Vpc 2016-04-28 UntagResourcesForExpressConnect",
         "{\"RequestId\":\"DE65F6B7-7566-4802-9007-96F2494AC512\"}",
+        &[],
     );
 }
 
@@ -3788,6 +4166,7 @@ fn update_dhcp_options_set_attribute() {
     >(
         "Vpc 2016-04-28 UpdateDhcpOptionsSetAttribute",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -3798,6 +4177,7 @@ fn update_failover_test_job() {
     >(
         "Vpc 2016-04-28 UpdateFailoverTestJob",
         "{\"RequestId\":\"C44F62BE-9CE7-4277-B117-69243F3988BF\\n\"}",
+        &[],
     );
 }
 
@@ -3808,6 +4188,7 @@ fn update_gateway_route_table_entry_attribute() {
     >(
         "Vpc 2016-04-28 UpdateGatewayRouteTableEntryAttribute",
         "{\"RequestId\":\"54B48E3D-DF70-471B-AA93-08E683A1B45\"}",
+        &[],
     );
 }
 
@@ -3818,6 +4199,7 @@ fn update_ipsec_server() {
     >(
         "Vpc 2016-04-28 UpdateIpsecServer",
         "{\"RequestId\":\"B61C08E5-403A-46A2-96C1-F7B1216DB10C\"}",
+        &[],
     );
 }
 
@@ -3828,6 +4210,7 @@ fn update_ipv4_gateway_attribute() {
     >(
         "Vpc 2016-04-28 UpdateIpv4GatewayAttribute",
         "{\"RequestId\":\"671CEB03-C98D-5916-950C-C55B0BD06621\"}",
+        &[],
     );
 }
 
@@ -3838,6 +4221,7 @@ fn update_nat_gateway_nat_type() {
     >(
         "Vpc 2016-04-28 UpdateNatGatewayNatType",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
 
@@ -3848,6 +4232,7 @@ fn update_network_acl_entries() {
     >(
         "Vpc 2016-04-28 UpdateNetworkAclEntries",
         "{\"RequestId\":\"1170A5A0-E760-4331-9133-A7D38D973215\"}",
+        &[],
     );
 }
 
@@ -3858,6 +4243,7 @@ fn update_public_ip_address_pool_attribute() {
     >(
         "Vpc 2016-04-28 UpdatePublicIpAddressPoolAttribute",
         "{\"RequestId\":\"4EC47282-1B74-4534-BD0E-403F3EE64CAF\"}",
+        &[],
     );
 }
 
@@ -3868,6 +4254,7 @@ fn update_traffic_mirror_filter_attribute() {
     >(
         "Vpc 2016-04-28 UpdateTrafficMirrorFilterAttribute",
         "{\"RequestId\":\"5816D35F-94D5-48CE-838F-2327C8EE8D49\"}",
+        &[],
     );
 }
 
@@ -3878,6 +4265,7 @@ fn update_traffic_mirror_filter_rule_attribute() {
     >(
         "Vpc 2016-04-28 UpdateTrafficMirrorFilterRuleAttribute",
         "{\"RequestId\":\"02EB8585-D4DC-4E29-A0F4-7C588C82863C\"}",
+        &[],
     );
 }
 
@@ -3888,6 +4276,7 @@ fn update_traffic_mirror_session_attribute() {
     >(
         "Vpc 2016-04-28 UpdateTrafficMirrorSessionAttribute",
         "{\"RequestId\":\"64DCAF03-E2C7-479A-ACEA-38B79876B006\"}",
+        &[],
     );
 }
 
@@ -3898,6 +4287,7 @@ fn update_virtual_border_bandwidth() {
     >(
         "Vpc 2016-04-28 UpdateVirtualBorderBandwidth",
         "{\"Code\":\"200\",\"HttpStatusCode\":200,\"Message\":\"successful\",\"RequestId\":\"AA4486A8-B6AE-469E-AB09-820EF8ECFA2B\",\"Success\":true}",
+        &[],
     );
 }
 
@@ -3908,6 +4298,7 @@ fn update_virtual_physical_connection() {
     >(
         "Vpc 2016-04-28 UpdateVirtualPhysicalConnection",
         "{\"RequestId\":\"7035627E-1C1D-5BC7-A830-F897A35912D1\",\"Success\":\"true\"}",
+        &[],
     );
 }
 
@@ -3918,6 +4309,7 @@ fn update_vpc_gateway_endpoint_attribute() {
     >(
         "Vpc 2016-04-28 UpdateVpcGatewayEndpointAttribute",
         "{\"RequestId\":\"E9654534-5A38-5545-813F-0403D49042FB\"}",
+        &[],
     );
 }
 
@@ -3928,6 +4320,7 @@ fn vpc_describe_vpc_nat_gateway_network_interface_quota() {
     >(
         "Vpc 2016-04-28 VpcDescribeVpcNatGatewayNetworkInterfaceQuota",
         "{\"Quota\":2,\"RequestId\":\"611CB80C-B6A9-43DB-9E38-0B0AC3D9B58F\"}",
+        &[],
     );
 }
 
@@ -3938,5 +4331,6 @@ fn withdraw_vpc_published_route_entries() {
     >(
         "Vpc 2016-04-28 WithdrawVpcPublishedRouteEntries",
         "{\"RequestId\":\"0ED8D006-F706-4D23-88ED-E11ED28DCAC0\"}",
+        &[],
     );
 }
