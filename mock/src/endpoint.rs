@@ -9,6 +9,7 @@ use crate::kvstore::{self, State};
 use crate::params::{self, Violation};
 use crate::wire::Incoming;
 use serde_json::Value;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -31,6 +32,8 @@ pub struct Endpoint {
     catalog: Catalog,
     auth: Authenticator,
     state: Mutex<State>,
+    /// Bodies to answer before the example, per action.
+    answers: Mutex<HashMap<String, VecDeque<Value>>>,
 }
 
 /// `Specified api is not found, please check your url and method.`: the
@@ -51,6 +54,40 @@ impl Endpoint {
             catalog,
             auth,
             state: Mutex::new(state),
+            answers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Answers each action's successful calls with these bodies in order,
+    /// before falling back to its example.
+    pub fn with_answers(self, answers: &[(String, Vec<Value>)]) -> Self {
+        {
+            let mut queue = self.answers.lock().unwrap_or_else(|e| e.into_inner());
+            for (action, bodies) in answers {
+                queue
+                    .entry(action.clone())
+                    .or_default()
+                    .extend(bodies.iter().cloned());
+            }
+        }
+        self
+    }
+
+    /// The next scripted body for `op`, else its example; with the request
+    /// id set.
+    fn success_body(&self, op: &Operation, request_id: &str) -> Value {
+        let scripted = self
+            .answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get_mut(&op.action)
+            .and_then(VecDeque::pop_front);
+        match scripted {
+            Some(mut body) => {
+                set_request_id(&mut body, request_id);
+                body
+            }
+            None => demo_response(op, request_id),
         }
     }
 
@@ -171,7 +208,7 @@ impl Endpoint {
         if op.success_status == 204 {
             return Ok((204, Value::Null));
         }
-        Ok((op.success_status, demo_response(&op, request_id)))
+        Ok((op.success_status, self.success_body(&op, request_id)))
     }
 
     fn process(
@@ -255,7 +292,7 @@ impl Endpoint {
             let mut state = self.lock_state();
             return kvstore::handle(&op, &params, &mut state, request_id, now_secs);
         }
-        Ok(demo_response(&op, request_id))
+        Ok(self.success_body(&op, request_id))
     }
 }
 
@@ -313,14 +350,19 @@ fn demo_response(op: &Operation, request_id: &str) -> Value {
         }
         Value::Object(obj)
     });
+    set_request_id(&mut body, request_id);
+    body
+}
+
+/// Replaces the request id under whichever spelling the body uses.
+fn set_request_id(body: &mut Value, request_id: &str) {
     if let Some(obj) = body.as_object_mut() {
         for key in ["RequestId", "requestId", "request_id"] {
             if let Some(v) = obj.get_mut(key) {
-                *v = id.clone();
+                *v = Value::String(request_id.to_owned());
             }
         }
     }
-    body
 }
 
 #[cfg(test)]
@@ -468,6 +510,28 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("\u{201c}Action\u{201d}"));
+    }
+
+    #[test]
+    fn scripted_answers_come_in_order_after_the_checks_then_the_example() {
+        let e = endpoint().with_answers(&[(
+            "DescribeRegions".to_owned(),
+            vec![
+                serde_json::json!({"RequestId": "x", "Page": 1}),
+                serde_json::json!({"RequestId": "x", "Page": 2}),
+            ],
+        )]);
+        // A refused call does not use up an answer.
+        let (status, c) = code(&e, &v1_call("GET", "DescribeRegions", "2000-01-01", &[]));
+        assert_eq!((status, c.as_str()), (400, "InvalidVersion"));
+        for page in [1, 2] {
+            let (status, body) = call(&e, &v1_call("GET", "DescribeRegions", VERSION, &[]));
+            assert_eq!((status, &body["Page"]), (200, &serde_json::json!(page)));
+            assert_ne!(body["RequestId"], "x", "the call's own request id");
+        }
+        let (_, body) = call(&e, &v1_call("GET", "DescribeRegions", VERSION, &[]));
+        assert!(body.get("Page").is_none(), "then the example: {body}");
+        assert!(body.get("RegionIds").is_some());
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub struct MockConfig {
     /// Accept replayed nonces (off by default): lets a load test resend
     /// one pre-signed request.
     pub allow_replay: bool,
+    /// Success bodies to answer instead of the example, per action, in
+    /// order; see [`MockConfig::answers`].
+    pub answers: Vec<(String, Vec<serde_json::Value>)>,
 }
 
 impl Default for MockConfig {
@@ -104,6 +107,7 @@ impl MockConfig {
             sts: sts::StsConfig::default(),
             faults: faults::FaultPlan::new(),
             allow_replay: false,
+            answers: Vec::new(),
         }
     }
 
@@ -177,6 +181,20 @@ impl MockConfig {
     /// pre-signed request.
     pub fn allow_replay(mut self, allow: bool) -> Self {
         self.allow_replay = allow;
+        self
+    }
+
+    /// Answers the successful calls of `action` with `bodies`, one per call
+    /// in order, then with its example again: pages of a list, or a
+    /// resource whose status changes. Calls are still authenticated and
+    /// checked against the spec first, and each body gets the call's request
+    /// id under the key it already uses.
+    pub fn answers<I>(mut self, action: impl Into<String>, bodies: I) -> Self
+    where
+        I: IntoIterator<Item = serde_json::Value>,
+    {
+        self.answers
+            .push((action.into(), bodies.into_iter().collect()));
         self
     }
 

@@ -64,7 +64,7 @@ impl MockServer {
         let auth = Authenticator::new(&keys, config.timestamp_tolerance)
             .with_sts(sts.clone())
             .allow_replay(config.allow_replay);
-        let endpoint = Arc::new(Endpoint::new(catalog, state, auth));
+        let endpoint = Arc::new(Endpoint::new(catalog, state, auth).with_answers(&config.answers));
 
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
             .await
