@@ -3,7 +3,7 @@
 //! marked breaking or additive from the point of view of code written
 //! against the older generated API.
 
-use crate::ir::{Operation, Product, StructType, Type};
+use crate::ir::{EnumType, Operation, Product, StructType, Type};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -90,7 +90,13 @@ pub fn diff(old: &Product, new: &Product) -> Vec<Change> {
     }
     for (name, old_op) in &old_ops {
         if let Some(new_op) = new_ops.get(name) {
-            operation_changes(old_op, new_op, (&old.types, &new.types), &mut push);
+            operation_changes(
+                old_op,
+                new_op,
+                (&old.types, &new.types),
+                (&old.type_enums, &new.type_enums),
+                &mut push,
+            );
         }
     }
     changes.sort();
@@ -102,6 +108,7 @@ fn operation_changes(
     old: &Operation,
     new: &Operation,
     (old_types, new_types): (&[StructType], &[StructType]),
+    (old_enums, new_enums): (&[EnumType], &[EnumType]),
     push: &mut impl FnMut(Impact, &str, String),
 ) {
     use Impact::{Additive, Behaviour, Breaking};
@@ -251,9 +258,19 @@ fn operation_changes(
     for path in new_members.keys().filter(|p| !old_members.contains_key(*p)) {
         push(Additive, op, format!("new request member {path}"));
     }
-    // Enum variants: one removed or renamed breaks a `match` on it.
-    let variants = |op: &Operation| -> BTreeMap<(String, String), String> {
+    // Enum variants: one removed or renamed breaks a `match` on it. An
+    // enum the product's `types` holds counts as the operation's own where
+    // the operation re-exports it, so moving there changes nothing here.
+    let own_enums = |op: &'_ Operation, shared: &'_ [EnumType]| -> Vec<EnumType> {
         op.enums
+            .iter()
+            .chain(shared.iter().filter(|e| op.shared_enums.contains(&e.name)))
+            .cloned()
+            .collect()
+    };
+    let (old_own, new_own) = (own_enums(old, old_enums), own_enums(new, new_enums));
+    let variants = |enums: &[EnumType]| -> BTreeMap<(String, String), String> {
+        enums
             .iter()
             .flat_map(|e| {
                 e.variants
@@ -262,12 +279,12 @@ fn operation_changes(
             })
             .collect()
     };
-    let (old_variants, new_variants) = (variants(old), variants(new));
-    let new_enums: std::collections::BTreeSet<&str> =
-        new.enums.iter().map(|e| e.name.as_str()).collect();
+    let (old_variants, new_variants) = (variants(&old_own), variants(&new_own));
+    let new_enum_names: std::collections::BTreeSet<&str> =
+        new_own.iter().map(|e| e.name.as_str()).collect();
     for ((enum_name, wire), variant) in &old_variants {
         match new_variants.get(&(enum_name.clone(), wire.clone())) {
-            None if new_enums.contains(enum_name.as_str()) => push(
+            None if new_enum_names.contains(enum_name.as_str()) => push(
                 Breaking,
                 op,
                 format!("enum {enum_name} value {wire:?} ({variant}) removed"),

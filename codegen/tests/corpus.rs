@@ -107,6 +107,8 @@ fn full_r_kvstore_renders() {
         product.skipped
     );
     // The source and test indexes, product mod.rs, one file per
-    // operation, the product's example tests.
-    assert_eq!(generation.files.len(), 4 + product.operations.len());
+    // operation, the product's example tests, and `types.rs` for the enums
+    // several operations share (`AutoRenew`, `EditionType`, `ResourceType`).
+    assert!(!product.type_enums.is_empty());
+    assert_eq!(generation.files.len(), 5 + product.operations.len());
 }

@@ -200,3 +200,55 @@ fn request_object_members_and_enum_values_are_diffed() {
         );
     }
 }
+
+#[test]
+fn an_enum_moving_into_types_is_no_change_and_its_values_are_still_diffed() {
+    let op = |name: &str, values: &str| {
+        format!(
+            r#""{name}":{{"parameters":[{{"name":"Status","in":"query","schema":{{"type":"string","enum":[{values}]}}}}]}}"#
+        )
+    };
+    let spec = |apis: &[String]| {
+        format!(
+            r#"{{"info":{{"product":"P","version":"1"}},"apis":{{{}}}}}"#,
+            apis.join(",")
+        )
+    };
+    let old = product_from("old-enum", &spec(&[op("Op", r#""Running","Stopped""#)]));
+    // A second operation with the same values: `Status` moves to `types`.
+    let shared = product_from(
+        "shared-enum",
+        &spec(&[
+            op("Op", r#""Running","Stopped""#),
+            op("Other", r#""Stopped","Running""#),
+        ]),
+    );
+    assert_eq!(shared.type_enums.len(), 1, "{:?}", shared.type_enums);
+    assert!(shared
+        .operations
+        .iter()
+        .all(|o| o.shared_enums == ["Status"]));
+    let changes: Vec<String> = diff(&old, &shared).iter().map(Change::to_string).collect();
+    assert_eq!(changes, ["added    Other: new operation"], "{changes:#?}");
+
+    let grown = product_from(
+        "grown-enum",
+        &spec(&[
+            op("Op", r#""Running","Stopped","Starting""#),
+            op("Other", r#""Running","Stopped","Starting""#),
+        ]),
+    );
+    let changes: Vec<String> = diff(&shared, &grown)
+        .iter()
+        .map(Change::to_string)
+        .collect();
+    for o in ["Op", "Other"] {
+        let expected = format!(
+            "behaviour {o}: enum Status value \"Starting\": variant Starting, no longer `Unknown`"
+        );
+        assert!(
+            changes.contains(&expected),
+            "{expected:?} not in {changes:#?}"
+        );
+    }
+}

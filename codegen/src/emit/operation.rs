@@ -23,6 +23,10 @@ pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
         .map(|s| response_struct(s, &keys));
     let wrapper_keys = keys.module();
     let enums = op.enums.iter().map(response_enum);
+    let shared_enums = op.shared_enums.iter().map(|name| {
+        let name = ident(name);
+        quote!(pub use super::types::#name;)
+    });
     let objects = op.param_structs.iter().map(param_struct);
     let error = error_enum(op);
     quote! {
@@ -36,6 +40,7 @@ pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
         #response
         #(#nested)*
         #(#enums)*
+        #(#shared_enums)*
         #wrapper_keys
         #error
     }

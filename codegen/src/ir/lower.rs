@@ -125,7 +125,8 @@ pub fn lower(docs: &ApiDocs, spec_path: &str, file: &Path) -> Result<Product, Sp
         }
     }
 
-    let shared = shared.into_inner();
+    let mut shared = shared.into_inner();
+    super::shared_enums::share_enums(&mut operations, &mut shared.enums, &shared.structs);
     Ok(Product {
         name: docs.info.product.clone(),
         module: versioned_module(&code, &docs.info.version),
@@ -482,6 +483,7 @@ pub(super) fn lower_operation(
         response,
         response_structs,
         enums,
+        shared_enums: Vec::new(),
         errors: lower_errors(ctx, name, api),
         example_undeclared_keys,
         example_response: example.map(|v| v.to_string()),

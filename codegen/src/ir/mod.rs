@@ -9,6 +9,7 @@
 mod errors;
 mod lower;
 mod paging;
+mod shared_enums;
 mod types;
 
 pub use lower::{lower, product_module, versioned_module, BUILDER_METHODS, FACTS_MARK};
@@ -112,6 +113,11 @@ pub struct Operation {
     /// set): a request parameter and a response field with the same values
     /// share a type. Each keeps values it does not know.
     pub enums: Vec<EnumType>,
+    /// Enums of this operation that live in the product's `types` module,
+    /// because other operations use the same name with the same values;
+    /// the module re-exports them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shared_enums: Vec<String>,
     /// One variant per distinct error code.
     pub errors: Vec<ErrorVariant>,
     /// How to fetch the next page, when the operation pages.

@@ -19,6 +19,8 @@
 //! ```
 use crate::__private as rt;
 
+/// The objects several operations share (the metadata's `$ref` schemas).
+pub mod types;
 pub mod add_cdn_domain;
 pub mod add_fc_trigger;
 pub mod batch_add_cdn_domain;

@@ -344,3 +344,260 @@ impl rt::validate::Checkable for Matcher {
         true
     }
 }
+
+/// Example: `=`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operator {
+    /// `>`
+    Value5,
+    /// `>=`
+    Value6,
+    /// `=`
+    Value4,
+    /// `<=`
+    Value3,
+    /// `<`
+    Value2,
+    /// `!=`
+    Value,
+    /// `contain`
+    Contain,
+    /// `notContain`
+    NotContain,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl Operator {
+    /// The value as the service sends it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Value5 => ">",
+            Self::Value6 => ">=",
+            Self::Value4 => "=",
+            Self::Value3 => "<=",
+            Self::Value2 => "<",
+            Self::Value => "!=",
+            Self::Contain => "contain",
+            Self::NotContain => "notContain",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &[">", ">=", "=", "<=", "<", "!=", "contain", "notContain"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for Operator {
+    #[inline]
+    fn from(value: &str) -> Self {
+        match value {
+            ">" => Self::Value5,
+            ">=" => Self::Value6,
+            "=" => Self::Value4,
+            "<=" => Self::Value3,
+            "<" => Self::Value2,
+            "!=" => Self::Value,
+            "contain" => Self::Contain,
+            "notContain" => Self::NotContain,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for Operator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Operator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for Operator {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            ">" => Self::Value5,
+            ">=" => Self::Value6,
+            "=" => Self::Value4,
+            "<=" => Self::Value3,
+            "<" => Self::Value2,
+            "!=" => Self::Value,
+            "contain" => Self::Contain,
+            "notContain" => Self::NotContain,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for Operator {
+    #[inline]
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for Operator {
+    #[inline]
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for Operator {
+    #[inline]
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    #[inline]
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for Operator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Example: `PauseNotify`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PolicyType {
+    /// `PauseNotify`
+    PauseNotify,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl PolicyType {
+    /// The value as the service sends it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PauseNotify => "PauseNotify",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["PauseNotify"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for PolicyType {
+    #[inline]
+    fn from(value: &str) -> Self {
+        match value {
+            "PauseNotify" => Self::PauseNotify,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PolicyType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PolicyType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for PolicyType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PauseNotify" => Self::PauseNotify,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for PolicyType {
+    #[inline]
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for PolicyType {
+    #[inline]
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for PolicyType {
+    #[inline]
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    #[inline]
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PolicyType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}

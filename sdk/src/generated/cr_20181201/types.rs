@@ -208,3 +208,351 @@ impl ::serde::Serialize for RouteItemEndpointType {
         serializer.serialize_str(self.as_str())
     }
 }
+
+/// Example: `Instance`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResourceType {
+    /// `Instance`
+    Instance,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl ResourceType {
+    /// The value as the service sends it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Instance => "Instance",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Instance"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for ResourceType {
+    #[inline]
+    fn from(value: &str) -> Self {
+        match value {
+            "Instance" => Self::Instance,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for ResourceType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Instance" => Self::Instance,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for ResourceType {
+    #[inline]
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for ResourceType {
+    #[inline]
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for ResourceType {
+    #[inline]
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    #[inline]
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ResourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Values of `ScanScope`, as `CreateScanRule`, `UpdateScanRule` use them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScanScope {
+    /// `INSTANCE`
+    Instance,
+    /// `NAMESPACE`
+    Namespace,
+    /// `REPO`
+    Repo,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl ScanScope {
+    /// The value as the service sends it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Instance => "INSTANCE",
+            Self::Namespace => "NAMESPACE",
+            Self::Repo => "REPO",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["INSTANCE", "NAMESPACE", "REPO"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for ScanScope {
+    #[inline]
+    fn from(value: &str) -> Self {
+        match value {
+            "INSTANCE" => Self::Instance,
+            "NAMESPACE" => Self::Namespace,
+            "REPO" => Self::Repo,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ScanScope {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ScanScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for ScanScope {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "INSTANCE" => Self::Instance,
+            "NAMESPACE" => Self::Namespace,
+            "REPO" => Self::Repo,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for ScanScope {
+    #[inline]
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for ScanScope {
+    #[inline]
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for ScanScope {
+    #[inline]
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    #[inline]
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ScanScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Example: `AUTO`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TriggerType {
+    /// `MANUAL`
+    Manual,
+    /// `AUTO`
+    Auto,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl TriggerType {
+    /// The value as the service sends it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Manual => "MANUAL",
+            Self::Auto => "AUTO",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["MANUAL", "AUTO"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for TriggerType {
+    #[inline]
+    fn from(value: &str) -> Self {
+        match value {
+            "MANUAL" => Self::Manual,
+            "AUTO" => Self::Auto,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TriggerType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TriggerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for TriggerType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "MANUAL" => Self::Manual,
+            "AUTO" => Self::Auto,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for TriggerType {
+    #[inline]
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for TriggerType {
+    #[inline]
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for TriggerType {
+    #[inline]
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    #[inline]
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TriggerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}

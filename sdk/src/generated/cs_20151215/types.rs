@@ -5110,3 +5110,356 @@ impl ::serde::Serialize for InstanceMetadataOptionsHttpTokens {
         serializer.serialize_str(self.as_str())
     }
 }
+
+/// Values of `IpStack`, as `CreateCluster`, `DescribeClusterDetail`, `DescribeClustersForRegion`, `DescribeClustersV1` use them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IpStack {
+    /// `ipv4`
+    Ipv4,
+    /// `dual`
+    Dual,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl IpStack {
+    /// The value as the service sends it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ipv4 => "ipv4",
+            Self::Dual => "dual",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["ipv4", "dual"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for IpStack {
+    #[inline]
+    fn from(value: &str) -> Self {
+        match value {
+            "ipv4" => Self::Ipv4,
+            "dual" => Self::Dual,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for IpStack {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IpStack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for IpStack {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ipv4" => Self::Ipv4,
+            "dual" => Self::Dual,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for IpStack {
+    #[inline]
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for IpStack {
+    #[inline]
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for IpStack {
+    #[inline]
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    #[inline]
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for IpStack {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Values of `ResourceType`, as `DescribeResourcesDeleteProtection`, `UpdateResourcesDeleteProtection` use them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResourceType {
+    /// `namespaces`
+    Namespaces,
+    /// `services`
+    Services,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl ResourceType {
+    /// The value as the service sends it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Namespaces => "namespaces",
+            Self::Services => "services",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["namespaces", "services"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for ResourceType {
+    #[inline]
+    fn from(value: &str) -> Self {
+        match value {
+            "namespaces" => Self::Namespaces,
+            "services" => Self::Services,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for ResourceType {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "namespaces" => Self::Namespaces,
+            "services" => Self::Services,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for ResourceType {
+    #[inline]
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for ResourceType {
+    #[inline]
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for ResourceType {
+    #[inline]
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    #[inline]
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ResourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Example: `PrivatePoolFirst`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Strategy {
+    /// `PrivatePoolOnly`
+    PrivatePoolOnly,
+    /// `PrivatePoolFirst`
+    PrivatePoolFirst,
+    /// `None`
+    None,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl Strategy {
+    /// The value as the service sends it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrivatePoolOnly => "PrivatePoolOnly",
+            Self::PrivatePoolFirst => "PrivatePoolFirst",
+            Self::None => "None",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["PrivatePoolOnly", "PrivatePoolFirst", "None"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for Strategy {
+    #[inline]
+    fn from(value: &str) -> Self {
+        match value {
+            "PrivatePoolOnly" => Self::PrivatePoolOnly,
+            "PrivatePoolFirst" => Self::PrivatePoolFirst,
+            "None" => Self::None,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Strategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for Strategy {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "PrivatePoolOnly" => Self::PrivatePoolOnly,
+            "PrivatePoolFirst" => Self::PrivatePoolFirst,
+            "None" => Self::None,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for Strategy {
+    #[inline]
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for Strategy {
+    #[inline]
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for Strategy {
+    #[inline]
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    #[inline]
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for Strategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}

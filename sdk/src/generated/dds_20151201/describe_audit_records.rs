@@ -672,122 +672,6 @@ impl ::serde::Serialize for Form {
     }
 }
 
-/// Example: `and`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LogicalOperator {
-    /// `and`
-    And,
-    /// `or`
-    Or,
-    /// A value this version of the SDK does not know.
-    #[deprecated(
-        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
-    )]
-    Unknown(rt::operation::UnknownValue),
-}
-
-#[allow(deprecated)]
-impl LogicalOperator {
-    /// The value as the service sends it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "and",
-            Self::Or => "or",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
-    /// The values the API metadata lists.
-    pub const fn values() -> &'static [&'static str] {
-        &["and", "or"]
-    }
-}
-
-#[allow(deprecated)]
-impl ::std::convert::From<&str> for LogicalOperator {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "and" => Self::And,
-            "or" => Self::Or,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl ::std::fmt::Display for LogicalOperator {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for LogicalOperator {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = rt::de::enum_text(deserializer)?;
-        Ok(Self::from(text.as_str()))
-    }
-}
-
-#[allow(deprecated)]
-impl ::std::convert::From<::std::string::String> for LogicalOperator {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "and" => Self::And,
-            "or" => Self::Or,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
-        }
-    }
-}
-
-impl rt::params::ParamValue for LogicalOperator {
-    #[inline]
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_string()
-    }
-}
-
-impl rt::params::FlatParam for LogicalOperator {
-    #[inline]
-    fn write_flat(
-        &self,
-        prefix: &str,
-        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    ) {
-        out.push((prefix.to_string(), self.as_str().to_string()));
-    }
-}
-
-impl rt::validate::Checkable for LogicalOperator {
-    #[inline]
-    fn is_set(&self) -> bool {
-        true
-    }
-
-    #[inline]
-    fn char_len(&self) -> ::std::option::Option<usize> {
-        ::std::option::Option::Some(self.as_str().chars().count())
-    }
-
-    #[inline]
-    fn as_text(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for LogicalOperator {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// Example: `asc`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -903,6 +787,8 @@ impl ::serde::Serialize for OrderType {
         serializer.serialize_str(self.as_str())
     }
 }
+
+pub use super::types::LogicalOperator;
 
 /// Names of the XML-style wrapper objects in this operation's response.
 mod wrapper_keys {

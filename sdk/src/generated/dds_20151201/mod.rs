@@ -19,6 +19,8 @@
 //! ```
 use crate::__private as rt;
 
+/// The objects several operations share (the metadata's `$ref` schemas).
+pub mod types;
 pub mod allocate_db_instance_srv_network_address;
 pub mod allocate_node_private_network_address;
 pub mod allocate_public_network_address;

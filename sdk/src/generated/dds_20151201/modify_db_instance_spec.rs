@@ -546,137 +546,6 @@ impl ::serde::Serialize for OrderType {
     }
 }
 
-/// Example: `3`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReplicationFactor {
-    /// `1`
-    N1,
-    /// `3`
-    N3,
-    /// `5`
-    N5,
-    /// `7`
-    N7,
-    /// `2`
-    N2,
-    /// A value this version of the SDK does not know.
-    #[deprecated(
-        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
-    )]
-    Unknown(rt::operation::UnknownValue),
-}
-
-#[allow(deprecated)]
-impl ReplicationFactor {
-    /// The value as the service sends it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N1 => "1",
-            Self::N3 => "3",
-            Self::N5 => "5",
-            Self::N7 => "7",
-            Self::N2 => "2",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
-    /// The values the API metadata lists.
-    pub const fn values() -> &'static [&'static str] {
-        &["1", "3", "5", "7", "2"]
-    }
-}
-
-#[allow(deprecated)]
-impl ::std::convert::From<&str> for ReplicationFactor {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "1" => Self::N1,
-            "3" => Self::N3,
-            "5" => Self::N5,
-            "7" => Self::N7,
-            "2" => Self::N2,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ReplicationFactor {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ReplicationFactor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = rt::de::enum_text(deserializer)?;
-        Ok(Self::from(text.as_str()))
-    }
-}
-
-#[allow(deprecated)]
-impl ::std::convert::From<::std::string::String> for ReplicationFactor {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "1" => Self::N1,
-            "3" => Self::N3,
-            "5" => Self::N5,
-            "7" => Self::N7,
-            "2" => Self::N2,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
-        }
-    }
-}
-
-impl rt::params::ParamValue for ReplicationFactor {
-    #[inline]
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_string()
-    }
-}
-
-impl rt::params::FlatParam for ReplicationFactor {
-    #[inline]
-    fn write_flat(
-        &self,
-        prefix: &str,
-        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    ) {
-        out.push((prefix.to_string(), self.as_str().to_string()));
-    }
-}
-
-impl rt::validate::Checkable for ReplicationFactor {
-    #[inline]
-    fn is_set(&self) -> bool {
-        true
-    }
-
-    #[inline]
-    fn char_len(&self) -> ::std::option::Option<usize> {
-        ::std::option::Option::Some(self.as_str().chars().count())
-    }
-
-    #[inline]
-    fn as_text(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ReplicationFactor {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// Example: `Immediately`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -802,6 +671,8 @@ impl ::serde::Serialize for EffectiveTime {
         serializer.serialize_str(self.as_str())
     }
 }
+
+pub use super::types::ReplicationFactor;
 
 /// Errors `ModifyDBInstanceSpec` can return, one variant per code of its error table.
 ///

@@ -19,6 +19,8 @@
 //! ```
 use crate::__private as rt;
 
+/// The objects several operations share (the metadata's `$ref` schemas).
+pub mod types;
 pub mod accept_inquired_system_event;
 pub mod activate_router_interface;
 pub mod add_bandwidth_package_ips;

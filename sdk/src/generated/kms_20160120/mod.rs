@@ -19,6 +19,8 @@
 //! ```
 use crate::__private as rt;
 
+/// The objects several operations share (the metadata's `$ref` schemas).
+pub mod types;
 pub mod asymmetric_decrypt;
 pub mod asymmetric_encrypt;
 pub mod asymmetric_sign;

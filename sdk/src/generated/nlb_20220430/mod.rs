@@ -19,6 +19,8 @@
 //! ```
 use crate::__private as rt;
 
+/// The objects several operations share (the metadata's `$ref` schemas).
+pub mod types;
 pub mod add_servers_to_server_group;
 pub mod associate_additional_certificates_with_listener;
 pub mod attach_common_bandwidth_package_to_load_balancer;

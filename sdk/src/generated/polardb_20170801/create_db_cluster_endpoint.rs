@@ -319,122 +319,6 @@ impl CreateDbClusterEndpointResponse {
     }
 }
 
-/// Example: `Disable`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AutoAddNewNodes {
-    /// `Enable`
-    Enable,
-    /// `Disable`
-    Disable,
-    /// A value this version of the SDK does not know.
-    #[deprecated(
-        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
-    )]
-    Unknown(rt::operation::UnknownValue),
-}
-
-#[allow(deprecated)]
-impl AutoAddNewNodes {
-    /// The value as the service sends it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "Enable",
-            Self::Disable => "Disable",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
-    /// The values the API metadata lists.
-    pub const fn values() -> &'static [&'static str] {
-        &["Enable", "Disable"]
-    }
-}
-
-#[allow(deprecated)]
-impl ::std::convert::From<&str> for AutoAddNewNodes {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "Enable" => Self::Enable,
-            "Disable" => Self::Disable,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl ::std::fmt::Display for AutoAddNewNodes {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AutoAddNewNodes {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = rt::de::enum_text(deserializer)?;
-        Ok(Self::from(text.as_str()))
-    }
-}
-
-#[allow(deprecated)]
-impl ::std::convert::From<::std::string::String> for AutoAddNewNodes {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Enable" => Self::Enable,
-            "Disable" => Self::Disable,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
-        }
-    }
-}
-
-impl rt::params::ParamValue for AutoAddNewNodes {
-    #[inline]
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_string()
-    }
-}
-
-impl rt::params::FlatParam for AutoAddNewNodes {
-    #[inline]
-    fn write_flat(
-        &self,
-        prefix: &str,
-        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    ) {
-        out.push((prefix.to_string(), self.as_str().to_string()));
-    }
-}
-
-impl rt::validate::Checkable for AutoAddNewNodes {
-    #[inline]
-    fn is_set(&self) -> bool {
-        true
-    }
-
-    #[inline]
-    fn char_len(&self) -> ::std::option::Option<usize> {
-        ::std::option::Option::Some(self.as_str().chars().count())
-    }
-
-    #[inline]
-    fn as_text(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AutoAddNewNodes {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// Example: `on`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -550,6 +434,8 @@ impl ::serde::Serialize for SccMode {
         serializer.serialize_str(self.as_str())
     }
 }
+
+pub use super::types::AutoAddNewNodes;
 
 /// Errors `CreateDBClusterEndpoint` can return, one variant per code of its error table.
 ///

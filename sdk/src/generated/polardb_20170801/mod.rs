@@ -19,6 +19,8 @@
 //! ```
 use crate::__private as rt;
 
+/// The objects several operations share (the metadata's `$ref` schemas).
+pub mod types;
 pub mod abort_db_cluster_migration;
 pub mod add_encryption_db_role_privilege;
 pub mod add_firewall_rules;

@@ -2291,124 +2291,6 @@ impl ::serde::Serialize for InstanceType {
     }
 }
 
-/// Filter by edition: **Community** (Redis Open-Source Edition) or **Enterprise** (Tair Enterprise Edition).
-///
-/// Example: `Enterprise`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EditionType {
-    /// `Enterprise`
-    Enterprise,
-    /// `Community`
-    Community,
-    /// A value this version of the SDK does not know.
-    #[deprecated(
-        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
-    )]
-    Unknown(rt::operation::UnknownValue),
-}
-
-#[allow(deprecated)]
-impl EditionType {
-    /// The value as the service sends it.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enterprise => "Enterprise",
-            Self::Community => "Community",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
-    /// The values the API metadata lists.
-    pub const fn values() -> &'static [&'static str] {
-        &["Enterprise", "Community"]
-    }
-}
-
-#[allow(deprecated)]
-impl ::std::convert::From<&str> for EditionType {
-    #[inline]
-    fn from(value: &str) -> Self {
-        match value {
-            "Enterprise" => Self::Enterprise,
-            "Community" => Self::Community,
-            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl ::std::fmt::Display for EditionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for EditionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let text = rt::de::enum_text(deserializer)?;
-        Ok(Self::from(text.as_str()))
-    }
-}
-
-#[allow(deprecated)]
-impl ::std::convert::From<::std::string::String> for EditionType {
-    #[inline]
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Enterprise" => Self::Enterprise,
-            "Community" => Self::Community,
-            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
-        }
-    }
-}
-
-impl rt::params::ParamValue for EditionType {
-    #[inline]
-    fn to_param(&self) -> ::std::string::String {
-        self.as_str().to_string()
-    }
-}
-
-impl rt::params::FlatParam for EditionType {
-    #[inline]
-    fn write_flat(
-        &self,
-        prefix: &str,
-        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
-    ) {
-        out.push((prefix.to_string(), self.as_str().to_string()));
-    }
-}
-
-impl rt::validate::Checkable for EditionType {
-    #[inline]
-    fn is_set(&self) -> bool {
-        true
-    }
-
-    #[inline]
-    fn char_len(&self) -> ::std::option::Option<usize> {
-        ::std::option::Option::Some(self.as_str().chars().count())
-    }
-
-    #[inline]
-    fn as_text(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for EditionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
 /// Values of `NodeType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2534,6 +2416,8 @@ impl ::serde::Serialize for NodeType {
         serializer.serialize_str(self.as_str())
     }
 }
+
+pub use super::types::EditionType;
 
 /// Names of the XML-style wrapper objects in this operation's response.
 mod wrapper_keys {

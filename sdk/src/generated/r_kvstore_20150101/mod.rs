@@ -19,6 +19,8 @@
 //! ```
 use crate::__private as rt;
 
+/// The objects several operations share (the metadata's `$ref` schemas).
+pub mod types;
 pub mod add_sharding_node;
 pub mod allocate_direct_connection;
 pub mod allocate_instance_public_connection;

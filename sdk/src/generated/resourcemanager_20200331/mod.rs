@@ -19,6 +19,8 @@
 //! ```
 use crate::__private as rt;
 
+/// The objects several operations share (the metadata's `$ref` schemas).
+pub mod types;
 pub mod accept_handshake;
 pub mod attach_control_policy;
 pub mod attach_policy;

@@ -10280,3 +10280,274 @@ impl ::serde::Serialize for ScheduleType {
         serializer.serialize_str(self.as_str())
     }
 }
+
+/// Example: `ChargeByFunction`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MeteringMode {
+    /// `ChargeByFunction`
+    ChargeByFunction,
+    /// `ChargeByDataIngest`
+    ChargeByDataIngest,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl MeteringMode {
+    /// The value as the service sends it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ChargeByFunction => "ChargeByFunction",
+            Self::ChargeByDataIngest => "ChargeByDataIngest",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["ChargeByFunction", "ChargeByDataIngest"]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for MeteringMode {
+    #[inline]
+    fn from(value: &str) -> Self {
+        match value {
+            "ChargeByFunction" => Self::ChargeByFunction,
+            "ChargeByDataIngest" => Self::ChargeByDataIngest,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MeteringMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MeteringMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for MeteringMode {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ChargeByFunction" => Self::ChargeByFunction,
+            "ChargeByDataIngest" => Self::ChargeByDataIngest,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for MeteringMode {
+    #[inline]
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for MeteringMode {
+    #[inline]
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for MeteringMode {
+    #[inline]
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    #[inline]
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MeteringMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Example: `consumergroup_log`
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Type {
+    /// `consumergroup_log`
+    ConsumergroupLog,
+    /// `logtail_alarm`
+    LogtailAlarm,
+    /// `operation_log`
+    OperationLog,
+    /// `logtail_profile`
+    LogtailProfile,
+    /// `metering`
+    Metering,
+    /// `logtail_status`
+    LogtailStatus,
+    /// `scheduled_sql_alert`
+    ScheduledSqlAlert,
+    /// `etl_alert`
+    EtlAlert,
+    /// A value this version of the SDK does not know.
+    #[deprecated(
+        note = "matching `Unknown` breaks when its value gets a variant of its own; match a wildcard and check `as_str()`"
+    )]
+    Unknown(rt::operation::UnknownValue),
+}
+
+#[allow(deprecated)]
+impl Type {
+    /// The value as the service sends it.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConsumergroupLog => "consumergroup_log",
+            Self::LogtailAlarm => "logtail_alarm",
+            Self::OperationLog => "operation_log",
+            Self::LogtailProfile => "logtail_profile",
+            Self::Metering => "metering",
+            Self::LogtailStatus => "logtail_status",
+            Self::ScheduledSqlAlert => "scheduled_sql_alert",
+            Self::EtlAlert => "etl_alert",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// The values the API metadata lists.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "consumergroup_log",
+            "logtail_alarm",
+            "operation_log",
+            "logtail_profile",
+            "metering",
+            "logtail_status",
+            "scheduled_sql_alert",
+            "etl_alert",
+        ]
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<&str> for Type {
+    #[inline]
+    fn from(value: &str) -> Self {
+        match value {
+            "consumergroup_log" => Self::ConsumergroupLog,
+            "logtail_alarm" => Self::LogtailAlarm,
+            "operation_log" => Self::OperationLog,
+            "logtail_profile" => Self::LogtailProfile,
+            "metering" => Self::Metering,
+            "logtail_status" => Self::LogtailStatus,
+            "scheduled_sql_alert" => Self::ScheduledSqlAlert,
+            "etl_alert" => Self::EtlAlert,
+            other => Self::Unknown(rt::operation::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let text = rt::de::enum_text(deserializer)?;
+        Ok(Self::from(text.as_str()))
+    }
+}
+
+#[allow(deprecated)]
+impl ::std::convert::From<::std::string::String> for Type {
+    #[inline]
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "consumergroup_log" => Self::ConsumergroupLog,
+            "logtail_alarm" => Self::LogtailAlarm,
+            "operation_log" => Self::OperationLog,
+            "logtail_profile" => Self::LogtailProfile,
+            "metering" => Self::Metering,
+            "logtail_status" => Self::LogtailStatus,
+            "scheduled_sql_alert" => Self::ScheduledSqlAlert,
+            "etl_alert" => Self::EtlAlert,
+            _ => Self::Unknown(rt::operation::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl rt::params::ParamValue for Type {
+    #[inline]
+    fn to_param(&self) -> ::std::string::String {
+        self.as_str().to_string()
+    }
+}
+
+impl rt::params::FlatParam for Type {
+    #[inline]
+    fn write_flat(
+        &self,
+        prefix: &str,
+        out: &mut ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ) {
+        out.push((prefix.to_string(), self.as_str().to_string()));
+    }
+}
+
+impl rt::validate::Checkable for Type {
+    #[inline]
+    fn is_set(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn char_len(&self) -> ::std::option::Option<usize> {
+        ::std::option::Option::Some(self.as_str().chars().count())
+    }
+
+    #[inline]
+    fn as_text(&self) -> ::std::option::Option<&str> {
+        ::std::option::Option::Some(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}

@@ -19,6 +19,8 @@
 //! ```
 use crate::__private as rt;
 
+/// The objects several operations share (the metadata's `$ref` schemas).
+pub mod types;
 pub mod activate_router_interface;
 pub mod active_flow_log;
 pub mod add_bgp_network;
