@@ -261,15 +261,14 @@ fn operation_changes(
     // Enum variants: one removed or renamed breaks a `match` on it. An
     // enum the product's `types` holds counts as the operation's own where
     // the operation re-exports it, so moving there changes nothing here.
-    let own_enums = |op: &'_ Operation, shared: &'_ [EnumType]| -> Vec<EnumType> {
+    fn own_enums<'a>(op: &'a Operation, shared: &'a [EnumType]) -> Vec<&'a EnumType> {
         op.enums
             .iter()
             .chain(shared.iter().filter(|e| op.shared_enums.contains(&e.name)))
-            .cloned()
             .collect()
-    };
+    }
     let (old_own, new_own) = (own_enums(old, old_enums), own_enums(new, new_enums));
-    let variants = |enums: &[EnumType]| -> BTreeMap<(String, String), String> {
+    let variants = |enums: &[&EnumType]| -> BTreeMap<(String, String), String> {
         enums
             .iter()
             .flat_map(|e| {

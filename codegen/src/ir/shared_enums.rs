@@ -56,17 +56,11 @@ fn share(uses: &mut [EnumUse<'_>], type_enums: &mut Vec<EnumType>, type_structs:
         let Some((set, users)) = sets.into_iter().next() else {
             continue;
         };
-        let existing = type_enums.iter().any(|e| e.name == name);
-        if existing {
-            if type_enums
-                .iter()
-                .any(|e| e.name == name && value_set(e) != set)
-            {
-                continue;
-            }
-        } else if users.len() < 2 {
-            continue;
-        }
+        let existing = match type_enums.iter().find(|e| e.name == name) {
+            Some(e) if value_set(e) != set => continue,
+            None if users.len() < 2 => continue,
+            found => found.is_some(),
+        };
         let mut taken = Vec::new();
         for &i in &users {
             let u = &mut uses[i];
