@@ -480,8 +480,10 @@ pub fn generate_crate(
             }),
         }
     }
-    let mut features = Vec::new();
-    let mut defaults = Vec::new();
+    // Generated response types derive `Serialize` under this feature; the
+    // example tests need it, so a standalone crate turns it on.
+    let mut features = vec!["serialize = []".to_string()];
+    let mut defaults = vec!["\"serialize\"".to_string()];
     for p in &generation.products {
         features.push(format!("{} = []", p.feature));
         defaults.push(format!("{:?}", p.feature));

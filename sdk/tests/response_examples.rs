@@ -1,7 +1,7 @@
 //! Every operation's documented example response, parsed into its typed
 //! response: one test per operation, generated into `response_examples/`
 //! by `cargo xtask regenerate`, each product behind its cargo feature
-//! (`cargo test -p alibabacloud-sdk --features full --test response_examples`).
+//! (`cargo test -p alibabacloud-sdk --features full,serialize --test response_examples`).
 
 // Generated, printed by prettyplease; rustfmt leaves it alone.
 #[rustfmt::skip]

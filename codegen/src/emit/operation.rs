@@ -2,7 +2,7 @@
 
 use super::error::error_enum;
 use super::request::{paginated, param_struct, request, setter};
-use super::response::{response_enum, response_struct, WrapperKeys};
+use super::response::{response_enum, response_struct, Serialize, WrapperKeys};
 use super::{doc_attrs, ident, inner_doc_attrs};
 use crate::ir::{Operation, Product};
 use proc_macro2::TokenStream;
@@ -16,11 +16,11 @@ pub fn operation_module(product: &Product, op: &Operation) -> TokenStream {
     let paginated = paginated(op);
     let builder = builder(op);
     let keys = WrapperKeys::collect(std::iter::once(&op.response).chain(&op.response_structs));
-    let response = response_struct(&op.response, &keys);
+    let response = response_struct(&op.response, &keys, Serialize::WithFeature);
     let nested = op
         .response_structs
         .iter()
-        .map(|s| response_struct(s, &keys));
+        .map(|s| response_struct(s, &keys, Serialize::WithFeature));
     let wrapper_keys = keys.module();
     let enums = op.enums.iter().map(response_enum);
     let shared_enums = op.shared_enums.iter().map(|name| {

@@ -204,10 +204,10 @@ pub fn generated_root(products: &[ProductSummary]) -> TokenStream {
 /// nested in them. They read like response objects (lenient, `with_`
 /// setters, `Serialize`) and encode as request parameters too.
 pub fn types_module(product: &Product) -> TokenStream {
-    use super::response::{response_enum, response_struct, WrapperKeys};
+    use super::response::{response_enum, response_struct, Serialize, WrapperKeys};
     let keys = WrapperKeys::collect(product.types.iter());
     let structs = product.types.iter().map(|s| {
-        let body = response_struct(s, &keys);
+        let body = response_struct(s, &keys, Serialize::Always);
         let name = ident(&s.name);
         let members = s.fields.iter().map(|fd| {
             let f = ident(&fd.ident);

@@ -1,5 +1,6 @@
 //! The response side: structs that read leniently (`Deserialize`), write
-//! back in the wire shape (`Serialize`), give accessors that spare users
+//! back in the wire shape (`Serialize`, behind the `serialize` feature where
+//! only responses use them), give accessors that spare users
 //! XML-style wrapper objects, and `with_` setters so users can build
 //! responses for their own tests.
 
@@ -9,9 +10,25 @@ use crate::ir::{EnumType, Field, StructType, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// Whether a response struct always implements `Serialize`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Serialize {
+    /// Always: the struct can also travel in a request (a product's shared
+    /// `types`), where JSON-style parameters serialize it.
+    Always,
+    /// Only with the `serialize` feature. A derived `Serialize` is about a
+    /// quarter of an operation's compile time, and few users need it
+    /// outside their own tests (`test-util` turns the feature on).
+    WithFeature,
+}
+
 /// A response struct (the body or a nested object). `keys` names the
 /// wrapper-key marker of each wrapper field's inner key.
-pub(crate) fn response_struct(s: &StructType, keys: &WrapperKeys) -> TokenStream {
+pub(crate) fn response_struct(
+    s: &StructType,
+    keys: &WrapperKeys,
+    serialize: Serialize,
+) -> TokenStream {
     let name = ident(&s.name);
     let docs = doc_attrs(&s.docs);
     let transparent = s.whole_body;
@@ -23,9 +40,18 @@ pub(crate) fn response_struct(s: &StructType, keys: &WrapperKeys) -> TokenStream
     } else {
         quote!()
     };
+    let derives = match serialize {
+        Serialize::Always => quote! {
+            #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        },
+        Serialize::WithFeature => quote! {
+            #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+            #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+        },
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+        #derives
         #container
         #[non_exhaustive]
         pub struct #name { #(#fields)* }

@@ -261,7 +261,8 @@ impl CreateTrailBuilder {
 }
 
 /// The response of [`CreateTrail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTrailResponse {
     #[serde(rename = "EventRW", default, skip_serializing_if = "rt::de::is_unset")]

@@ -78,7 +78,8 @@ impl DescribeAdvancedQueryHistoryBuilder {
 }
 
 /// The response of [`DescribeAdvancedQueryHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAdvancedQueryHistoryResponse {
     #[serde(
@@ -128,7 +129,8 @@ impl DescribeAdvancedQueryHistoryResponse {
 }
 
 /// The `QueryHistoryList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryHistoryList {
     #[serde(rename = "QueryId", default, skip_serializing_if = "rt::de::is_unset")]

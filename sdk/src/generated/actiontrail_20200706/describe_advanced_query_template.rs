@@ -120,7 +120,8 @@ impl DescribeAdvancedQueryTemplateBuilder {
 }
 
 /// The response of [`DescribeAdvancedQueryTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAdvancedQueryTemplateResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -163,7 +164,8 @@ impl DescribeAdvancedQueryTemplateResponse {
 }
 
 /// The `TemplatePage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TemplatePage {
     #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -246,7 +248,8 @@ impl TemplatePage {
 }
 
 /// The `TemplateList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TemplateList {
     #[serde(rename = "SimpleQuery", default, skip_serializing_if = "rt::de::is_unset")]

@@ -119,7 +119,8 @@ impl DescribeSearchTemplatesBuilder {
 }
 
 /// The response of [`DescribeSearchTemplates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSearchTemplatesResponse {
     #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -199,7 +200,8 @@ impl DescribeSearchTemplatesResponse {
 }
 
 /// The `TemplateList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TemplateList {
     #[serde(rename = "Charts", default, skip_serializing_if = "rt::de::is_unset")]

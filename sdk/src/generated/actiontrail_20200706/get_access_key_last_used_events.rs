@@ -168,7 +168,8 @@ impl GetAccessKeyLastUsedEventsBuilder {
 }
 
 /// The response of [`GetAccessKeyLastUsedEvents`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedEventsResponse {
     #[serde(rename = "Events", default, skip_serializing_if = "rt::de::is_unset")]
@@ -234,7 +235,8 @@ impl GetAccessKeyLastUsedEventsResponse {
 }
 
 /// The `Events` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Events {
     #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]

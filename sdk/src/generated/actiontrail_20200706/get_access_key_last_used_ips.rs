@@ -168,7 +168,8 @@ impl GetAccessKeyLastUsedIpsBuilder {
 }
 
 /// The response of [`GetAccessKeyLastUsedIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedIpsResponse {
     #[serde(rename = "Ips", default, skip_serializing_if = "rt::de::is_unset")]
@@ -234,7 +235,8 @@ impl GetAccessKeyLastUsedIpsResponse {
 }
 
 /// The `Ips` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ips {
     #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]

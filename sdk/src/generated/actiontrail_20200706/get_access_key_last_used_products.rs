@@ -97,7 +97,8 @@ impl GetAccessKeyLastUsedProductsBuilder {
 }
 
 /// The response of [`GetAccessKeyLastUsedProducts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedProductsResponse {
     #[serde(rename = "Products", default, skip_serializing_if = "rt::de::is_unset")]
@@ -143,7 +144,8 @@ impl GetAccessKeyLastUsedProductsResponse {
 }
 
 /// The `Products` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Products {
     #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]

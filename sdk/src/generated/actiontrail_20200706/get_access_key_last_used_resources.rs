@@ -170,7 +170,8 @@ impl GetAccessKeyLastUsedResourcesBuilder {
 }
 
 /// The response of [`GetAccessKeyLastUsedResources`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedResourcesResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -236,7 +237,8 @@ impl GetAccessKeyLastUsedResourcesResponse {
 }
 
 /// The `Resources` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Resources {
     #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl GetDataEventSelectorBuilder {
 }
 
 /// The response of [`GetDataEventSelector`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetDataEventSelectorResponse {
     #[serde(
@@ -212,7 +213,8 @@ impl GetDataEventSelectorResponse {
 }
 
 /// The `SlsDeliveryConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SlsDeliveryConfigs {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]

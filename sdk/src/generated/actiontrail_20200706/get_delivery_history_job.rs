@@ -92,7 +92,8 @@ impl GetDeliveryHistoryJobBuilder {
 }
 
 /// The response of [`GetDeliveryHistoryJob`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetDeliveryHistoryJobResponse {
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -292,7 +293,8 @@ impl GetDeliveryHistoryJobResponse {
 }
 
 /// The `Status` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Status {
     #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]

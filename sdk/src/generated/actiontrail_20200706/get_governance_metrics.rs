@@ -76,7 +76,8 @@ impl GetGovernanceMetricsBuilder {
 }
 
 /// The response of [`GetGovernanceMetrics`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGovernanceMetricsResponse {
     #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
@@ -119,7 +120,8 @@ impl GetGovernanceMetricsResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -169,7 +171,8 @@ impl Data {
 }
 
 /// The `GovernanceMetrics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GovernanceMetrics {
     #[serde(rename = "ColumnsSchema", default, skip_serializing_if = "rt::de::is_unset")]

@@ -106,7 +106,8 @@ impl ListDataEventSelectorsBuilder {
 }
 
 /// The response of [`ListDataEventSelectors`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDataEventSelectorsResponse {
     #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
@@ -149,7 +150,8 @@ impl ListDataEventSelectorsResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(
@@ -216,7 +218,8 @@ impl Data {
 }
 
 /// The `DataEventSelectorInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataEventSelectorInfos {
     #[serde(
@@ -331,7 +334,8 @@ impl DataEventSelectorInfos {
 }
 
 /// The `SlsDeliveryConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SlsDeliveryConfigs {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -106,7 +106,8 @@ impl ListDataEventServicesBuilder {
 }
 
 /// The response of [`ListDataEventServices`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDataEventServicesResponse {
     #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
@@ -149,7 +150,8 @@ impl ListDataEventServicesResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
@@ -212,7 +214,8 @@ impl Data {
 }
 
 /// The `ServiceInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ServiceInfos {
     #[serde(rename = "EventNames", default, skip_serializing_if = "rt::de::is_unset")]

@@ -133,7 +133,8 @@ impl ListDeliveryHistoryJobsBuilder {
 }
 
 /// The response of [`ListDeliveryHistoryJobs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDeliveryHistoryJobsResponse {
     #[serde(
@@ -234,7 +235,8 @@ impl ListDeliveryHistoryJobsResponse {
 }
 
 /// The `DeliveryHistoryJobs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeliveryHistoryJobs {
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "rt::de::is_unset")]

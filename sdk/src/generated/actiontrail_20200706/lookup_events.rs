@@ -258,7 +258,8 @@ impl rt::params::FlatParam for LookupAttribute {
 }
 
 /// The response of [`LookupEvents`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LookupEventsResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]

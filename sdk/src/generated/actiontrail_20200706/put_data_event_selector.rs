@@ -142,7 +142,8 @@ impl PutDataEventSelectorBuilder {
 }
 
 /// The response of [`PutDataEventSelector`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutDataEventSelectorResponse {
     #[serde(

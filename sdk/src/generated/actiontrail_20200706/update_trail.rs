@@ -245,7 +245,8 @@ impl UpdateTrailBuilder {
 }
 
 /// The response of [`UpdateTrail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTrailResponse {
     #[serde(rename = "SlsProjectArn", default, skip_serializing_if = "rt::de::is_unset")]

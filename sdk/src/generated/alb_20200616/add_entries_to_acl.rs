@@ -207,7 +207,8 @@ impl rt::params::FlatParam for AclEntries {
 }
 
 /// The response of [`AddEntriesToAcl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddEntriesToAclResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -284,7 +284,8 @@ impl rt::params::FlatParam for Servers {
 }
 
 /// The response of [`AddServersToServerGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddServersToServerGroupResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

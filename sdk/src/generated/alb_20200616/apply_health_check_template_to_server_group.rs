@@ -152,7 +152,8 @@ impl ApplyHealthCheckTemplateToServerGroupBuilder {
 }
 
 /// The response of [`ApplyHealthCheckTemplateToServerGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ApplyHealthCheckTemplateToServerGroupResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

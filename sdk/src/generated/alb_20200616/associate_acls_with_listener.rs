@@ -163,7 +163,8 @@ impl AssociateAclsWithListenerBuilder {
 }
 
 /// The response of [`AssociateAclsWithListener`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateAclsWithListenerResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

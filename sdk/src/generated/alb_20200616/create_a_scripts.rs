@@ -339,7 +339,8 @@ impl rt::params::FlatParam for ExtAttributes {
 }
 
 /// The response of [`CreateAScripts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAScriptsResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -405,7 +406,8 @@ impl CreateAScriptsResponse {
 }
 
 /// The `AScriptIds` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AScriptIds {
     #[serde(rename = "AScriptId", default, skip_serializing_if = "rt::de::is_unset")]

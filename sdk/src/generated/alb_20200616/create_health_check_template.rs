@@ -427,7 +427,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateHealthCheckTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateHealthCheckTemplateResponse {
     #[serde(

@@ -2125,7 +2125,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRulesResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2191,7 +2192,8 @@ impl CreateRulesResponse {
 }
 
 /// The `RuleIds` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleIds {
     #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -97,7 +97,8 @@ impl DescribeCapacityReservationBuilder {
 }
 
 /// The response of [`DescribeCapacityReservation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -220,7 +221,8 @@ impl DescribeCapacityReservationResponse {
 }
 
 /// The `CapacityReservationState` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CapacityReservationState {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -317,7 +319,8 @@ impl CapacityReservationState {
 }
 
 /// The `MinimumLoadBalancerCapacity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MinimumLoadBalancerCapacity {
     #[serde(rename = "CapacityUnits", default, skip_serializing_if = "rt::de::is_unset")]

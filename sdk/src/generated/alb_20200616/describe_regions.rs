@@ -94,7 +94,8 @@ impl DescribeRegionsBuilder {
 }
 
 /// The response of [`DescribeRegions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
     #[serde(rename = "Regions", default, skip_serializing_if = "rt::de::is_unset")]
@@ -140,7 +141,8 @@ impl DescribeRegionsResponse {
 }
 
 /// The `Regions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Regions {
     #[serde(rename = "LocalName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -130,7 +130,8 @@ impl DisableLoadBalancerIpv6InternetBuilder {
 }
 
 /// The response of [`DisableLoadBalancerIpv6Internet`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DisableLoadBalancerIpv6InternetResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

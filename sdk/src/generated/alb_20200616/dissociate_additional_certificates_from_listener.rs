@@ -193,7 +193,8 @@ impl rt::params::FlatParam for Certificates {
 }
 
 /// The response of [`DissociateAdditionalCertificatesFromListener`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DissociateAdditionalCertificatesFromListenerResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl GetListenerAttributeBuilder {
 }
 
 /// The response of [`GetListenerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetListenerAttributeResponse {
     #[serde(rename = "AclConfig", default, skip_serializing_if = "rt::de::is_unset")]
@@ -521,7 +522,8 @@ impl GetListenerAttributeResponse {
 }
 
 /// The `AclConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AclConfig {
     #[serde(rename = "AclRelations", default, skip_serializing_if = "rt::de::is_unset")]
@@ -567,7 +569,8 @@ impl AclConfig {
 }
 
 /// The `AclRelations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AclRelations {
     #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -615,7 +618,8 @@ impl AclRelations {
 }
 
 /// The `Certificates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Certificates {
     #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -643,7 +647,8 @@ impl Certificates {
 }
 
 /// The `CaCertificates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CaCertificates {
     #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -708,7 +713,8 @@ impl CaCertificates {
 }
 
 /// The `DefaultActions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DefaultActions {
     #[serde(
@@ -763,7 +769,8 @@ impl DefaultActions {
 }
 
 /// The `ServerGroupTuples` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerGroupTuples {
     #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -791,7 +798,8 @@ impl ServerGroupTuples {
 }
 
 /// The `LogConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogConfig {
     #[serde(
@@ -851,7 +859,8 @@ impl LogConfig {
 }
 
 /// The `AccessLogTracingConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessLogTracingConfig {
     #[serde(
@@ -917,7 +926,8 @@ impl AccessLogTracingConfig {
 }
 
 /// The `QuicConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QuicConfig {
     #[serde(
@@ -972,7 +982,8 @@ impl QuicConfig {
 }
 
 /// The `XForwardedForConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct XForwardedForConfig {
     #[serde(
@@ -1428,7 +1439,8 @@ impl XForwardedForConfig {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

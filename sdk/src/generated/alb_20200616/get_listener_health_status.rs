@@ -161,7 +161,8 @@ impl GetListenerHealthStatusBuilder {
 }
 
 /// The response of [`GetListenerHealthStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetListenerHealthStatusResponse {
     #[serde(
@@ -253,7 +254,8 @@ impl GetListenerHealthStatusResponse {
 }
 
 /// The `ListenerHealthStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListenerHealthStatus {
     #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -348,7 +350,8 @@ impl ListenerHealthStatus {
 }
 
 /// The `ServerGroupInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListenerHealthStatusServerGroupInfos {
     #[serde(
@@ -450,7 +453,8 @@ impl ListenerHealthStatusServerGroupInfos {
 }
 
 /// The `NonNormalServers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListenerHealthStatusServerGroupInfosNonNormalServers {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
@@ -559,7 +563,8 @@ impl ListenerHealthStatusServerGroupInfosNonNormalServers {
 }
 
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListenerHealthStatusServerGroupInfosNonNormalServersReason {
     #[serde(
@@ -637,7 +642,8 @@ impl ListenerHealthStatusServerGroupInfosNonNormalServersReason {
 }
 
 /// The `RuleHealthStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleHealthStatus {
     #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -687,7 +693,8 @@ impl RuleHealthStatus {
 }
 
 /// The `ServerGroupInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleHealthStatusServerGroupInfos {
     #[serde(
@@ -787,7 +794,8 @@ impl RuleHealthStatusServerGroupInfos {
 }
 
 /// The `NonNormalServers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleHealthStatusServerGroupInfosNonNormalServers {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
@@ -894,7 +902,8 @@ impl RuleHealthStatusServerGroupInfosNonNormalServers {
 }
 
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleHealthStatusServerGroupInfosNonNormalServersReason {
     #[serde(

@@ -95,7 +95,8 @@ impl GetLoadBalancerAttributeBuilder {
 }
 
 /// The response of [`GetLoadBalancerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetLoadBalancerAttributeResponse {
     #[serde(
@@ -654,7 +655,8 @@ impl GetLoadBalancerAttributeResponse {
 }
 
 /// The `AccessLogConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessLogConfig {
     #[serde(rename = "LogProject", default, skip_serializing_if = "rt::de::is_unset")]
@@ -702,7 +704,8 @@ impl AccessLogConfig {
 }
 
 /// The `DeletionProtectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeletionProtectionConfig {
     #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
@@ -747,7 +750,8 @@ impl DeletionProtectionConfig {
 }
 
 /// The `LoadBalancerBillingConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoadBalancerBillingConfig {
     #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -775,7 +779,8 @@ impl LoadBalancerBillingConfig {
 }
 
 /// The `LoadBalancerOperationLocks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoadBalancerOperationLocks {
     #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
@@ -823,7 +828,8 @@ impl LoadBalancerOperationLocks {
 }
 
 /// The `ModificationProtectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModificationProtectionConfig {
     #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
@@ -871,7 +877,8 @@ impl ModificationProtectionConfig {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -919,7 +926,8 @@ impl Tags {
 }
 
 /// The `ZoneMappings` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ZoneMappings {
     #[serde(
@@ -1009,7 +1017,8 @@ impl ZoneMappings {
 }
 
 /// The `LoadBalancerAddresses` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoadBalancerAddresses {
     #[serde(rename = "Address", default, skip_serializing_if = "rt::de::is_unset")]

@@ -182,7 +182,8 @@ impl ListAScriptsBuilder {
 }
 
 /// The response of [`ListAScripts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAScriptsResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -282,7 +283,8 @@ impl ListAScriptsResponse {
 }
 
 /// The `AScripts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AScripts {
     #[serde(rename = "AScriptId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -149,7 +149,8 @@ impl ListAclEntriesBuilder {
 }
 
 /// The response of [`ListAclEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAclEntriesResponse {
     #[serde(rename = "AclEntries", default, skip_serializing_if = "rt::de::is_unset")]
@@ -249,7 +250,8 @@ impl ListAclEntriesResponse {
 }
 
 /// The `AclEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AclEntries {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]

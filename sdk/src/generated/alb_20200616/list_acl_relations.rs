@@ -98,7 +98,8 @@ impl ListAclRelationsBuilder {
 }
 
 /// The response of [`ListAclRelations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAclRelationsResponse {
     #[serde(rename = "AclRelations", default, skip_serializing_if = "rt::de::is_unset")]
@@ -144,7 +145,8 @@ impl ListAclRelationsResponse {
 }
 
 /// The `AclRelations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AclRelations {
     #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -194,7 +196,8 @@ impl AclRelations {
 }
 
 /// The `RelatedListeners` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RelatedListeners {
     #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]

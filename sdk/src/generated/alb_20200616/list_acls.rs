@@ -254,7 +254,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListAcls`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAclsResponse {
     #[serde(rename = "Acls", default, skip_serializing_if = "rt::de::is_unset")]
@@ -354,7 +355,8 @@ impl ListAclsResponse {
 }
 
 /// The `Acls` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Acls {
     #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -533,7 +535,8 @@ impl Acls {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

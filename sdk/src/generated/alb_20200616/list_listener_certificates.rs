@@ -186,7 +186,8 @@ impl ListListenerCertificatesBuilder {
 }
 
 /// The response of [`ListListenerCertificates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListListenerCertificatesResponse {
     #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
@@ -286,7 +287,8 @@ impl ListListenerCertificatesResponse {
 }
 
 /// The `Certificates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Certificates {
     #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]

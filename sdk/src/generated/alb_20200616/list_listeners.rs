@@ -261,7 +261,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListListeners`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListListenersResponse {
     #[serde(rename = "Listeners", default, skip_serializing_if = "rt::de::is_unset")]
@@ -361,7 +362,8 @@ impl ListListenersResponse {
 }
 
 /// The `Listeners` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Listeners {
     #[serde(
@@ -695,7 +697,8 @@ impl Listeners {
 }
 
 /// The `DefaultActions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DefaultActions {
     #[serde(
@@ -750,7 +753,8 @@ impl DefaultActions {
 }
 
 /// The `ServerGroupTuples` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerGroupTuples {
     #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -778,7 +782,8 @@ impl ServerGroupTuples {
 }
 
 /// The `LogConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogConfig {
     #[serde(
@@ -838,7 +843,8 @@ impl LogConfig {
 }
 
 /// The `AccessLogTracingConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessLogTracingConfig {
     #[serde(
@@ -904,7 +910,8 @@ impl AccessLogTracingConfig {
 }
 
 /// The `QuicConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QuicConfig {
     #[serde(
@@ -959,7 +966,8 @@ impl QuicConfig {
 }
 
 /// The `XForwardedForConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct XForwardedForConfig {
     #[serde(
@@ -1415,7 +1423,8 @@ impl XForwardedForConfig {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

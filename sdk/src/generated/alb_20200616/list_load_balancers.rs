@@ -428,7 +428,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListLoadBalancers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLoadBalancersResponse {
     #[serde(rename = "LoadBalancers", default, skip_serializing_if = "rt::de::is_unset")]
@@ -528,7 +529,8 @@ impl ListLoadBalancersResponse {
 }
 
 /// The `LoadBalancers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoadBalancers {
     #[serde(
@@ -1029,7 +1031,8 @@ impl LoadBalancers {
 }
 
 /// The `AccessLogConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessLogConfig {
     #[serde(rename = "LogProject", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1077,7 +1080,8 @@ impl AccessLogConfig {
 }
 
 /// The `DeletionProtectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeletionProtectionConfig {
     #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1122,7 +1126,8 @@ impl DeletionProtectionConfig {
 }
 
 /// The `LoadBalancerBillingConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoadBalancerBillingConfig {
     #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1150,7 +1155,8 @@ impl LoadBalancerBillingConfig {
 }
 
 /// The `LoadBalancerOperationLocks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoadBalancerOperationLocks {
     #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1198,7 +1204,8 @@ impl LoadBalancerOperationLocks {
 }
 
 /// The `ModificationProtectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModificationProtectionConfig {
     #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1246,7 +1253,8 @@ impl ModificationProtectionConfig {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

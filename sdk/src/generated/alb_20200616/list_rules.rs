@@ -273,7 +273,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRulesResponse {
     #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
@@ -373,7 +374,8 @@ impl ListRulesResponse {
 }
 
 /// The `Rules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Rules {
     #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -582,7 +584,8 @@ impl Rules {
 }
 
 /// The `RuleActions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleActions {
     #[serde(
@@ -790,7 +793,8 @@ impl RuleActions {
 }
 
 /// The `FixedResponseConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FixedResponseConfig {
     #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
@@ -858,7 +862,8 @@ impl FixedResponseConfig {
 }
 
 /// The `ForwardGroupConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ForwardGroupConfig {
     #[serde(
@@ -914,7 +919,8 @@ impl ForwardGroupConfig {
 }
 
 /// The `ServerGroupTuples` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ForwardGroupConfigServerGroupTuples {
     #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -959,7 +965,8 @@ impl ForwardGroupConfigServerGroupTuples {
 }
 
 /// The `ServerGroupStickySession` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerGroupStickySession {
     #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1001,7 +1008,8 @@ impl ServerGroupStickySession {
 }
 
 /// The `InsertHeaderConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InsertHeaderConfig {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1069,7 +1077,8 @@ impl InsertHeaderConfig {
 }
 
 /// The `RedirectConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RedirectConfig {
     #[serde(rename = "Host", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1197,7 +1206,8 @@ impl RedirectConfig {
 }
 
 /// The `RemoveHeaderConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveHeaderConfig {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1225,7 +1235,8 @@ impl RemoveHeaderConfig {
 }
 
 /// The `RewriteConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RewriteConfig {
     #[serde(rename = "Host", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1293,7 +1304,8 @@ impl RewriteConfig {
 }
 
 /// The `TrafficMirrorConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TrafficMirrorConfig {
     #[serde(rename = "TargetType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1353,7 +1365,8 @@ impl TrafficMirrorConfig {
 }
 
 /// The `ServerGroupTuples` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TrafficMirrorConfigServerGroupTuples {
     #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1398,7 +1411,8 @@ impl TrafficMirrorConfigServerGroupTuples {
 }
 
 /// The `TrafficLimitConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TrafficLimitConfig {
     #[serde(rename = "QPS", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1440,7 +1454,8 @@ impl TrafficLimitConfig {
 }
 
 /// The `CorsConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CorsConfig {
     #[serde(rename = "AllowOrigin", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1563,7 +1578,8 @@ impl CorsConfig {
 }
 
 /// The `RuleConditions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleConditions {
     #[serde(rename = "CookieConfig", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1803,7 +1819,8 @@ impl RuleConditions {
 }
 
 /// The `Values` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleConditionsValues {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1851,7 +1868,8 @@ impl RuleConditionsValues {
 }
 
 /// The `HeaderConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HeaderConfig {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1897,7 +1915,8 @@ impl HeaderConfig {
 }
 
 /// The `Values` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleConditionsValues2 {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1945,7 +1964,8 @@ impl RuleConditionsValues2 {
 }
 
 /// The `ResponseHeaderConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResponseHeaderConfig {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1991,7 +2011,8 @@ impl ResponseHeaderConfig {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

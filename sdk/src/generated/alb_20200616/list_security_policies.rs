@@ -275,7 +275,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListSecurityPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecurityPoliciesResponse {
     #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
@@ -379,7 +380,8 @@ impl ListSecurityPoliciesResponse {
 }
 
 /// The `SecurityPolicies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityPolicies {
     #[serde(rename = "Ciphers", default, skip_serializing_if = "rt::de::is_unset")]
@@ -565,7 +567,8 @@ impl SecurityPolicies {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

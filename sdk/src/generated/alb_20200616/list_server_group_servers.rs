@@ -237,7 +237,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListServerGroupServers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerGroupServersResponse {
     #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
@@ -337,7 +338,8 @@ impl ListServerGroupServersResponse {
 }
 
 /// The `Servers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Servers {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]

@@ -76,7 +76,8 @@ impl ListSystemSecurityPoliciesBuilder {
 }
 
 /// The response of [`ListSystemSecurityPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSystemSecurityPoliciesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -126,7 +127,8 @@ impl ListSystemSecurityPoliciesResponse {
 }
 
 /// The `SecurityPolicies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityPolicies {
     #[serde(rename = "Ciphers", default, skip_serializing_if = "rt::de::is_unset")]

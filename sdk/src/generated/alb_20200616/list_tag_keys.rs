@@ -174,7 +174,8 @@ impl ListTagKeysBuilder {
 }
 
 /// The response of [`ListTagKeys`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTagKeysResponse {
     #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
@@ -274,7 +275,8 @@ impl ListTagKeysResponse {
 }
 
 /// The `TagKeys` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TagKeys {
     #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]

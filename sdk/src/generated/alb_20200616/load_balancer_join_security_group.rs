@@ -153,7 +153,8 @@ impl LoadBalancerJoinSecurityGroupBuilder {
 }
 
 /// The response of [`LoadBalancerJoinSecurityGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoadBalancerJoinSecurityGroupResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

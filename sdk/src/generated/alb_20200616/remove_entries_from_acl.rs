@@ -147,7 +147,8 @@ impl RemoveEntriesFromAclBuilder {
 }
 
 /// The response of [`RemoveEntriesFromAcl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveEntriesFromAclResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -378,7 +378,8 @@ impl rt::params::FlatParam for RemovedServers {
 }
 
 /// The response of [`ReplaceServersInServerGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReplaceServersInServerGroupResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

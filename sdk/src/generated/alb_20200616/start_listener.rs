@@ -128,7 +128,8 @@ impl StartListenerBuilder {
 }
 
 /// The response of [`StartListener`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct StartListenerResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -326,7 +326,8 @@ impl rt::params::FlatParam for ExtAttributes {
 }
 
 /// The response of [`UpdateAScripts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAScriptsResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

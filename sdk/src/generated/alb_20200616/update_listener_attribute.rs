@@ -1049,7 +1049,8 @@ impl rt::params::FlatParam for ServerGroupTuples {
 }
 
 /// The response of [`UpdateListenerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateListenerAttributeResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -236,7 +236,8 @@ impl rt::params::FlatParam for AccessLogTracingConfig {
 }
 
 /// The response of [`UpdateListenerLogConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateListenerLogConfigResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

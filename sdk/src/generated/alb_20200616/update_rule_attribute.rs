@@ -2010,7 +2010,8 @@ impl rt::params::FlatParam for CorsConfig {
 }
 
 /// The response of [`UpdateRuleAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateRuleAttributeResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -187,7 +187,8 @@ impl UpdateSecurityPolicyAttributeBuilder {
 }
 
 /// The response of [`UpdateSecurityPolicyAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSecurityPolicyAttributeResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -852,7 +852,8 @@ impl rt::params::FlatParam for SlowStartConfig {
 }
 
 /// The response of [`UpdateServerGroupAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateServerGroupAttributeResponse {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

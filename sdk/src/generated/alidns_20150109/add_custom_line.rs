@@ -200,7 +200,8 @@ impl rt::params::FlatParam for IpSegment {
 }
 
 /// The response of [`AddCustomLine`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCustomLineResponse {
     #[serde(rename = "LineId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -141,7 +141,8 @@ impl AddDomainBuilder {
 }
 
 /// The response of [`AddDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddDomainResponse {
     #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]

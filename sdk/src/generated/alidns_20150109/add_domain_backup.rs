@@ -126,7 +126,8 @@ impl AddDomainBackupBuilder {
 }
 
 /// The response of [`AddDomainBackup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddDomainBackupResponse {
     #[serde(rename = "PeriodType", default, skip_serializing_if = "rt::de::is_unset")]

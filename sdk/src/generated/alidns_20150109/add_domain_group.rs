@@ -110,7 +110,8 @@ impl AddDomainGroupBuilder {
 }
 
 /// The response of [`AddDomainGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddDomainGroupResponse {
     #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -212,7 +212,8 @@ impl AddDomainRecordBuilder {
 }
 
 /// The response of [`AddDomainRecord`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddDomainRecordResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

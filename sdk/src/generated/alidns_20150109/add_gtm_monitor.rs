@@ -265,7 +265,8 @@ impl rt::params::FlatParam for IspCityNode {
 }
 
 /// The response of [`AddGtmMonitor`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddGtmMonitorResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

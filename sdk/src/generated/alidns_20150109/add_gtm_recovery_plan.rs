@@ -141,7 +141,8 @@ impl AddGtmRecoveryPlanBuilder {
 }
 
 /// The response of [`AddGtmRecoveryPlan`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddGtmRecoveryPlanResponse {
     #[serde(

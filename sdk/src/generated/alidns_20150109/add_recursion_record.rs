@@ -226,7 +226,8 @@ impl AddRecursionRecordBuilder {
 }
 
 /// The response of [`AddRecursionRecord`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddRecursionRecordResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

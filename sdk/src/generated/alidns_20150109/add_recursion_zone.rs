@@ -130,7 +130,8 @@ impl AddRecursionZoneBuilder {
 }
 
 /// The response of [`AddRecursionZone`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddRecursionZoneResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

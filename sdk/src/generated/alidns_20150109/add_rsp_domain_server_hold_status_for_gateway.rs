@@ -133,7 +133,8 @@ impl AddRspDomainServerHoldStatusForGatewayBuilder {
 }
 
 /// The response of [`AddRspDomainServerHoldStatusForGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddRspDomainServerHoldStatusForGatewayResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -233,7 +234,8 @@ impl AddRspDomainServerHoldStatusForGatewayResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -261,7 +263,8 @@ impl Data {
 }
 
 /// The `AccessDeniedDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessDeniedDetail {
     #[serde(rename = "AuthAction", default, skip_serializing_if = "rt::de::is_unset")]

@@ -202,7 +202,8 @@ impl CreateCloudGtmAddressPoolBuilder {
 }
 
 /// The response of [`CreateCloudGtmAddressPool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCloudGtmAddressPoolResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -311,7 +311,8 @@ impl rt::params::FlatParam for IspCityNodes {
 }
 
 /// The response of [`CreateCloudGtmMonitorTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCloudGtmMonitorTemplateResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -115,7 +115,8 @@ impl DeleteRecursionRecordBuilder {
 }
 
 /// The response of [`DeleteRecursionRecord`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRecursionRecordResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -115,7 +115,8 @@ impl DeleteRecursionZoneBuilder {
 }
 
 /// The response of [`DeleteRecursionZone`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRecursionZoneResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

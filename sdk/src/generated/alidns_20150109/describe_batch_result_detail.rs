@@ -190,7 +190,8 @@ impl DescribeBatchResultDetailBuilder {
 }
 
 /// The response of [`DescribeBatchResultDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBatchResultDetailResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -296,7 +297,8 @@ impl DescribeBatchResultDetailResponse {
 }
 
 /// The `BatchResultDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchResultDetail {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

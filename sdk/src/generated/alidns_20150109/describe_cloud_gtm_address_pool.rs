@@ -132,7 +132,8 @@ impl DescribeCloudGtmAddressPoolBuilder {
 }
 
 /// The response of [`DescribeCloudGtmAddressPool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCloudGtmAddressPoolResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -501,7 +502,8 @@ impl DescribeCloudGtmAddressPoolResponse {
 }
 
 /// The `Address` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Address {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -952,7 +954,8 @@ impl Address {
 }
 
 /// The `HealthTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HealthTask {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]

@@ -132,7 +132,8 @@ impl DescribeCloudGtmAddressPoolReferenceBuilder {
 }
 
 /// The response of [`DescribeCloudGtmAddressPoolReference`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCloudGtmAddressPoolReferenceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -233,7 +234,8 @@ impl DescribeCloudGtmAddressPoolReferenceResponse {
 }
 
 /// The `InstanceConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceConfig {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -132,7 +132,8 @@ impl DescribeCloudGtmAddressReferenceBuilder {
 }
 
 /// The response of [`DescribeCloudGtmAddressReference`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCloudGtmAddressReferenceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -243,7 +244,8 @@ impl DescribeCloudGtmAddressReferenceResponse {
 }
 
 /// The `AddressPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddressPool {
     #[serde(rename = "AddressPoolId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -514,7 +516,8 @@ impl AddressPool {
 }
 
 /// The `InstanceConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceConfig {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -147,7 +147,8 @@ impl DescribeCloudGtmInstanceConfigAlertBuilder {
 }
 
 /// The response of [`DescribeCloudGtmInstanceConfigAlert`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCloudGtmInstanceConfigAlertResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -281,7 +282,8 @@ impl DescribeCloudGtmInstanceConfigAlertResponse {
 }
 
 /// The `AlertConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertConfig {
     #[serde(rename = "NoticeType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -112,7 +112,8 @@ impl DescribeCloudGtmMonitorTemplateBuilder {
 }
 
 /// The response of [`DescribeCloudGtmMonitorTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCloudGtmMonitorTemplateResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -437,7 +438,8 @@ impl DescribeCloudGtmMonitorTemplateResponse {
 }
 
 /// The `IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IspCityNode {
     #[serde(rename = "CountryCode", default, skip_serializing_if = "rt::de::is_unset")]

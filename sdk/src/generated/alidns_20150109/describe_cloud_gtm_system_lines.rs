@@ -78,7 +78,8 @@ impl DescribeCloudGtmSystemLinesBuilder {
 }
 
 /// The response of [`DescribeCloudGtmSystemLines`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCloudGtmSystemLinesResponse {
     #[serde(rename = "SystemLines", default, skip_serializing_if = "rt::de::is_unset")]
@@ -155,7 +156,8 @@ impl DescribeCloudGtmSystemLinesResponse {
 }
 
 /// The `SystemLine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SystemLine {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

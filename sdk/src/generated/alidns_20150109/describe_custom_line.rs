@@ -106,7 +106,8 @@ impl DescribeCustomLineBuilder {
 }
 
 /// The response of [`DescribeCustomLine`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCustomLineResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -227,7 +228,8 @@ impl DescribeCustomLineResponse {
 }
 
 /// The `IpSegmentList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpSegmentList {
     #[serde(rename = "EndIp", default, skip_serializing_if = "rt::de::is_unset")]

@@ -134,7 +134,8 @@ impl DescribeCustomLinesBuilder {
 }
 
 /// The response of [`DescribeCustomLines`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCustomLinesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -248,7 +249,8 @@ impl DescribeCustomLinesResponse {
 }
 
 /// The `CustomLines` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomLines {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -331,7 +333,8 @@ impl CustomLines {
 }
 
 /// The `IpSegmentList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpSegmentList {
     #[serde(rename = "EndIp", default, skip_serializing_if = "rt::de::is_unset")]

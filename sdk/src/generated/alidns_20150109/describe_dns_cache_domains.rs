@@ -163,7 +163,8 @@ impl DescribeDnsCacheDomainsBuilder {
 }
 
 /// The response of [`DescribeDnsCacheDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsCacheDomainsResponse {
     #[serde(rename = "Domains", default, skip_serializing_if = "rt::de::is_unset")]
@@ -260,7 +261,8 @@ impl DescribeDnsCacheDomainsResponse {
 }
 
 /// The `Domains` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Domains {
     #[serde(
@@ -591,7 +593,8 @@ impl Domains {
 }
 
 /// The `SourceDnsServers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SourceDnsServers {
     #[serde(rename = "Host", default, skip_serializing_if = "rt::de::is_unset")]

@@ -152,7 +152,8 @@ impl DescribeDnsGtmAccessStrategiesBuilder {
 }
 
 /// The response of [`DescribeDnsGtmAccessStrategies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmAccessStrategiesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -271,7 +272,8 @@ impl DescribeDnsGtmAccessStrategiesResponse {
 }
 
 /// The `Strategy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Strategy {
     #[serde(
@@ -488,7 +490,8 @@ impl Strategy {
 }
 
 /// The `EffectiveAddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EffectiveAddrPool {
     #[serde(rename = "LbaWeight", default, skip_serializing_if = "rt::de::is_unset")]
@@ -570,7 +573,8 @@ impl EffectiveAddrPool {
 }
 
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Line {
     #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -112,7 +112,8 @@ impl DescribeDnsGtmAccessStrategyBuilder {
 }
 
 /// The response of [`DescribeDnsGtmAccessStrategy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmAccessStrategyResponse {
     #[serde(
@@ -730,7 +731,8 @@ impl DescribeDnsGtmAccessStrategyResponse {
 }
 
 /// The `FailoverAddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FailoverAddrPool {
     #[serde(rename = "LbaWeight", default, skip_serializing_if = "rt::de::is_unset")]
@@ -812,7 +814,8 @@ impl FailoverAddrPool {
 }
 
 /// The `DefaultAddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DefaultAddrPool {
     #[serde(rename = "LbaWeight", default, skip_serializing_if = "rt::de::is_unset")]
@@ -894,7 +897,8 @@ impl DefaultAddrPool {
 }
 
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Line {
     #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]

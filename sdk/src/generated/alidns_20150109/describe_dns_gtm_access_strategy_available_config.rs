@@ -128,7 +128,8 @@ impl DescribeDnsGtmAccessStrategyAvailableConfigBuilder {
 }
 
 /// The response of [`DescribeDnsGtmAccessStrategyAvailableConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmAccessStrategyAvailableConfigResponse {
     #[serde(
@@ -356,7 +357,8 @@ impl DescribeDnsGtmAccessStrategyAvailableConfigResponse {
 }
 
 /// The `DomainAddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainAddrPool {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -421,7 +423,8 @@ impl DomainAddrPool {
 }
 
 /// The `Ipv4AddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv4AddrPool {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -486,7 +489,8 @@ impl Ipv4AddrPool {
 }
 
 /// The `Ipv6AddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6AddrPool {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -551,7 +555,8 @@ impl Ipv6AddrPool {
 }
 
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Line {
     #[serde(rename = "FatherCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -128,7 +128,8 @@ impl DescribeDnsGtmAddrAttributeInfoBuilder {
 }
 
 /// The response of [`DescribeDnsGtmAddrAttributeInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmAddrAttributeInfoResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -179,7 +180,8 @@ impl DescribeDnsGtmAddrAttributeInfoResponse {
 }
 
 /// The `Addr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Addr {
     #[serde(rename = "AttributeInfo", default, skip_serializing_if = "rt::de::is_unset")]
@@ -222,7 +224,8 @@ impl Addr {
 }
 
 /// The `AttributeInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttributeInfo {
     #[serde(rename = "FatherCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -112,7 +112,8 @@ impl DescribeDnsGtmAddressPoolAvailableConfigBuilder {
 }
 
 /// The response of [`DescribeDnsGtmAddressPoolAvailableConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmAddressPoolAvailableConfigResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -167,7 +168,8 @@ impl DescribeDnsGtmAddressPoolAvailableConfigResponse {
 }
 
 /// The `AttributeInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttributeInfo {
     #[serde(rename = "FatherCode", default, skip_serializing_if = "rt::de::is_unset")]

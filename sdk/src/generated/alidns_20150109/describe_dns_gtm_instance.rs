@@ -110,7 +110,8 @@ impl DescribeDnsGtmInstanceBuilder {
 }
 
 /// The response of [`DescribeDnsGtmInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmInstanceResponse {
     #[serde(
@@ -370,7 +371,8 @@ impl DescribeDnsGtmInstanceResponse {
 }
 
 /// The `Config` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Config {
     #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
@@ -590,7 +592,8 @@ impl Config {
 }
 
 /// The `AlertConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertConfig {
     #[serde(rename = "SmsNotice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -671,7 +674,8 @@ impl AlertConfig {
 }
 
 /// The `UsedQuota` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UsedQuota {
     #[serde(

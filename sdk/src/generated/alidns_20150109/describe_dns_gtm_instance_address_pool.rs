@@ -112,7 +112,8 @@ impl DescribeDnsGtmInstanceAddressPoolBuilder {
 }
 
 /// The response of [`DescribeDnsGtmInstanceAddressPool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmInstanceAddressPoolResponse {
     #[serde(rename = "Addrs", default, skip_serializing_if = "rt::de::is_unset")]
@@ -388,7 +389,8 @@ impl DescribeDnsGtmInstanceAddressPoolResponse {
 }
 
 /// The `Addr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Addr {
     #[serde(

@@ -112,7 +112,8 @@ impl DescribeDnsGtmInstanceStatusBuilder {
 }
 
 /// The response of [`DescribeDnsGtmInstanceStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmInstanceStatusResponse {
     #[serde(

@@ -112,7 +112,8 @@ impl DescribeDnsGtmInstanceSystemCnameBuilder {
 }
 
 /// The response of [`DescribeDnsGtmInstanceSystemCname`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmInstanceSystemCnameResponse {
     #[serde(rename = "SystemCname", default, skip_serializing_if = "rt::de::is_unset")]

@@ -152,7 +152,8 @@ impl DescribeDnsGtmInstancesBuilder {
 }
 
 /// The response of [`DescribeDnsGtmInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmInstancesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -266,7 +267,8 @@ impl DescribeDnsGtmInstancesResponse {
 }
 
 /// The `GtmInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GtmInstances {
     #[serde(rename = "PaymentType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -506,7 +508,8 @@ impl GtmInstances {
 }
 
 /// The `Config` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Config {
     #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
@@ -727,7 +730,8 @@ impl Config {
 }
 
 /// The `AlertConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertConfig {
     #[serde(rename = "SmsNotice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -819,7 +823,8 @@ impl AlertConfig {
 }
 
 /// The `UsedQuota` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UsedQuota {
     #[serde(

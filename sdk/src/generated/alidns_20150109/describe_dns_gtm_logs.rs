@@ -173,7 +173,8 @@ impl DescribeDnsGtmLogsBuilder {
 }
 
 /// The response of [`DescribeDnsGtmLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmLogsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -292,7 +293,8 @@ impl DescribeDnsGtmLogsResponse {
 }
 
 /// The `Log` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Log {
     #[serde(rename = "OperTimestamp", default, skip_serializing_if = "rt::de::is_unset")]

@@ -96,7 +96,8 @@ impl DescribeDnsGtmMonitorAvailableConfigBuilder {
 }
 
 /// The response of [`DescribeDnsGtmMonitorAvailableConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsGtmMonitorAvailableConfigResponse {
     #[serde(
@@ -238,7 +239,8 @@ impl DescribeDnsGtmMonitorAvailableConfigResponse {
 }
 
 /// The `Ipv4IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv4IspCityNode {
     #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -410,7 +412,8 @@ impl Ipv4IspCityNode {
 }
 
 /// The `DomainIpv4IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainIpv4IspCityNode {
     #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -582,7 +585,8 @@ impl DomainIpv4IspCityNode {
 }
 
 /// The `DomainIpv6IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainIpv6IspCityNode {
     #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -754,7 +758,8 @@ impl DomainIpv6IspCityNode {
 }
 
 /// The `Ipv6IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6IspCityNode {
     #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -225,7 +225,8 @@ impl DescribeDnsProductInstancesBuilder {
 }
 
 /// The response of [`DescribeDnsProductInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsProductInstancesResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -347,7 +348,8 @@ impl DescribeDnsProductInstancesResponse {
 }
 
 /// The `DnsProduct` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DnsProduct {
     #[serde(rename = "OverseaLine", default, skip_serializing_if = "rt::de::is_unset")]

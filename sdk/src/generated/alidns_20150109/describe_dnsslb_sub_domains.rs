@@ -194,7 +194,8 @@ impl DescribeDnsslbSubDomainsBuilder {
 }
 
 /// The response of [`DescribeDnsslbSubDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDnsslbSubDomainsResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -296,7 +297,8 @@ impl DescribeDnsslbSubDomainsResponse {
 }
 
 /// The `SlbSubDomain` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SlbSubDomain {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -405,7 +407,8 @@ impl SlbSubDomain {
 }
 
 /// The `LineAlgorithm` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LineAlgorithm {
     #[serde(rename = "Line", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl DescribeDohAccountStatisticsBuilder {
 }
 
 /// The response of [`DescribeDohAccountStatistics`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDohAccountStatisticsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -172,7 +173,8 @@ impl DescribeDohAccountStatisticsResponse {
 }
 
 /// The `Statistics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Statistics {
     #[serde(rename = "V6HttpCount", default, skip_serializing_if = "rt::de::is_unset")]

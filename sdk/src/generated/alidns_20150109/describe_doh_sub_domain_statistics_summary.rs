@@ -180,7 +180,8 @@ impl DescribeDohSubDomainStatisticsSummaryBuilder {
 }
 
 /// The response of [`DescribeDohSubDomainStatisticsSummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDohSubDomainStatisticsSummaryResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -294,7 +295,8 @@ impl DescribeDohSubDomainStatisticsSummaryResponse {
 }
 
 /// The `Statistics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Statistics {
     #[serde(rename = "V6HttpCount", default, skip_serializing_if = "rt::de::is_unset")]

@@ -163,7 +163,8 @@ impl DescribeDomainGroupsBuilder {
 }
 
 /// The response of [`DescribeDomainGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainGroupsResponse {
     #[serde(rename = "DomainGroups", default, skip_serializing_if = "rt::de::is_unset")]
@@ -265,7 +266,8 @@ impl DescribeDomainGroupsResponse {
 }
 
 /// The `DomainGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainGroup {
     #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl DescribeDomainInfoBuilder {
 }
 
 /// The response of [`DescribeDomainInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainInfoResponse {
     #[serde(
@@ -636,7 +637,8 @@ impl DescribeDomainInfoResponse {
 }
 
 /// The `RecordLine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RecordLine {
     #[serde(rename = "FatherCode", default, skip_serializing_if = "rt::de::is_unset")]

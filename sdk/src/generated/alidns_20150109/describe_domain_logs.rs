@@ -223,7 +223,8 @@ impl DescribeDomainLogsBuilder {
 }
 
 /// The response of [`DescribeDomainLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainLogsResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -325,7 +326,8 @@ impl DescribeDomainLogsResponse {
 }
 
 /// The `DomainLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainLog {
     #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]

@@ -326,7 +326,8 @@ impl DescribeDomainRecordsBuilder {
 }
 
 /// The response of [`DescribeDomainRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainRecordsResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -428,7 +429,8 @@ impl DescribeDomainRecordsResponse {
 }
 
 /// The `Record` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Record {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -208,7 +208,8 @@ impl DescribeDomainResolveStatisticsSummaryBuilder {
 }
 
 /// The response of [`DescribeDomainResolveStatisticsSummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainResolveStatisticsSummaryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -322,7 +323,8 @@ impl DescribeDomainResolveStatisticsSummaryResponse {
 }
 
 /// The `Statistics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Statistics {
     #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]

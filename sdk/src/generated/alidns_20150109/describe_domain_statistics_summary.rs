@@ -193,7 +193,8 @@ impl DescribeDomainStatisticsSummaryBuilder {
 }
 
 /// The response of [`DescribeDomainStatisticsSummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainStatisticsSummaryResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -312,7 +313,8 @@ impl DescribeDomainStatisticsSummaryResponse {
 }
 
 /// The `Statistic` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Statistic {
     #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -135,7 +135,8 @@ impl DescribeGtmAccessStrategiesBuilder {
 }
 
 /// The response of [`DescribeGtmAccessStrategies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmAccessStrategiesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -254,7 +255,8 @@ impl DescribeGtmAccessStrategiesResponse {
 }
 
 /// The `Strategy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Strategy {
     #[serde(rename = "AccessMode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -648,7 +650,8 @@ impl Strategy {
 }
 
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Line {
     #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -110,7 +110,8 @@ impl DescribeGtmAccessStrategyBuilder {
 }
 
 /// The response of [`DescribeGtmAccessStrategy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmAccessStrategyResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -483,7 +484,8 @@ impl DescribeGtmAccessStrategyResponse {
 }
 
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Line {
     #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]

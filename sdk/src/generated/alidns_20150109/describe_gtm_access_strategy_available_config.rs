@@ -112,7 +112,8 @@ impl DescribeGtmAccessStrategyAvailableConfigBuilder {
 }
 
 /// The response of [`DescribeGtmAccessStrategyAvailableConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmAccessStrategyAvailableConfigResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -209,7 +210,8 @@ impl DescribeGtmAccessStrategyAvailableConfigResponse {
 }
 
 /// The `AddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddrPool {
     #[serde(rename = "AddrPoolId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -257,7 +259,8 @@ impl AddrPool {
 }
 
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Line {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

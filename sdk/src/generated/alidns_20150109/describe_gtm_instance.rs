@@ -126,7 +126,8 @@ impl DescribeGtmInstanceBuilder {
 }
 
 /// The response of [`DescribeGtmInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmInstanceResponse {
     #[serde(

@@ -112,7 +112,8 @@ impl DescribeGtmInstanceAddressPoolBuilder {
 }
 
 /// The response of [`DescribeGtmInstanceAddressPool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmInstanceAddressPoolResponse {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -407,7 +408,8 @@ impl DescribeGtmInstanceAddressPoolResponse {
 }
 
 /// The `Addr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Addr {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

@@ -136,7 +136,8 @@ impl DescribeGtmInstanceAddressPoolsBuilder {
 }
 
 /// The response of [`DescribeGtmInstanceAddressPools`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmInstanceAddressPoolsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -255,7 +256,8 @@ impl DescribeGtmInstanceAddressPoolsResponse {
 }
 
 /// The `AddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddrPool {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

@@ -168,7 +168,8 @@ impl DescribeGtmInstancesBuilder {
 }
 
 /// The response of [`DescribeGtmInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmInstancesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -287,7 +288,8 @@ impl DescribeGtmInstancesResponse {
 }
 
 /// The `GtmInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GtmInstance {
     #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]

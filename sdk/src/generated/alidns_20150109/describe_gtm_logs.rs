@@ -172,7 +172,8 @@ impl DescribeGtmLogsBuilder {
 }
 
 /// The response of [`DescribeGtmLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmLogsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -291,7 +292,8 @@ impl DescribeGtmLogsResponse {
 }
 
 /// The `Log` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Log {
     #[serde(rename = "OperTimestamp", default, skip_serializing_if = "rt::de::is_unset")]

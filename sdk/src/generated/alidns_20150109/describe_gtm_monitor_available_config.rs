@@ -96,7 +96,8 @@ impl DescribeGtmMonitorAvailableConfigBuilder {
 }
 
 /// The response of [`DescribeGtmMonitorAvailableConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmMonitorAvailableConfigResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -147,7 +148,8 @@ impl DescribeGtmMonitorAvailableConfigResponse {
 }
 
 /// The `IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IspCityNode {
     #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -107,7 +107,8 @@ impl DescribeGtmRecoveryPlanBuilder {
 }
 
 /// The response of [`DescribeGtmRecoveryPlan`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmRecoveryPlanResponse {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -442,7 +443,8 @@ impl DescribeGtmRecoveryPlanResponse {
 }
 
 /// The `FaultAddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FaultAddrPool {
     #[serde(rename = "Addrs", default, skip_serializing_if = "rt::de::is_unset")]
@@ -531,7 +533,8 @@ impl FaultAddrPool {
 }
 
 /// The `Addr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Addr {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

@@ -96,7 +96,8 @@ impl DescribeGtmRecoveryPlanAvailableConfigBuilder {
 }
 
 /// The response of [`DescribeGtmRecoveryPlanAvailableConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmRecoveryPlanAvailableConfigResponse {
     #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
@@ -147,7 +148,8 @@ impl DescribeGtmRecoveryPlanAvailableConfigResponse {
 }
 
 /// The `Instance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Instance {
     #[serde(rename = "AddrPools", default, skip_serializing_if = "rt::de::is_unset")]
@@ -218,7 +220,8 @@ impl Instance {
 }
 
 /// The `AddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddrPool {
     #[serde(rename = "AddrPoolId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -133,7 +133,8 @@ impl DescribeGtmRecoveryPlansBuilder {
 }
 
 /// The response of [`DescribeGtmRecoveryPlans`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGtmRecoveryPlansResponse {
     #[serde(rename = "RecoveryPlans", default, skip_serializing_if = "rt::de::is_unset")]
@@ -252,7 +253,8 @@ impl DescribeGtmRecoveryPlansResponse {
 }
 
 /// The `RecoveryPlan` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RecoveryPlan {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

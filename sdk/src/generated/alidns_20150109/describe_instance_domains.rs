@@ -134,7 +134,8 @@ impl DescribeInstanceDomainsBuilder {
 }
 
 /// The response of [`DescribeInstanceDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceDomainsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -252,7 +253,8 @@ impl DescribeInstanceDomainsResponse {
 }
 
 /// The `InstanceDomains` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceDomains {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]

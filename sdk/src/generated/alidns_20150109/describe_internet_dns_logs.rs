@@ -216,7 +216,8 @@ impl DescribeInternetDnsLogsBuilder {
 }
 
 /// The response of [`DescribeInternetDnsLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInternetDnsLogsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -352,7 +353,8 @@ impl DescribeInternetDnsLogsResponse {
 }
 
 /// The `Log` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Log {
     #[serde(rename = "DnsMsgId", default, skip_serializing_if = "rt::de::is_unset")]

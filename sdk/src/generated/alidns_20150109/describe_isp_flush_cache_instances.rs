@@ -179,7 +179,8 @@ impl DescribeIspFlushCacheInstancesBuilder {
 }
 
 /// The response of [`DescribeIspFlushCacheInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIspFlushCacheInstancesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -287,7 +288,8 @@ impl DescribeIspFlushCacheInstancesResponse {
 }
 
 /// The `IspFlushCacheInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IspFlushCacheInstances {
     #[serde(rename = "Isp", default, skip_serializing_if = "rt::de::is_unset")]
@@ -437,7 +439,8 @@ impl IspFlushCacheInstances {
 }
 
 /// The `QuotaInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotaInfo {
     #[serde(rename = "InstanceQuota", default, skip_serializing_if = "rt::de::is_unset")]

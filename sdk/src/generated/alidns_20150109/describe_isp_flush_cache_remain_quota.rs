@@ -94,7 +94,8 @@ impl DescribeIspFlushCacheRemainQuotaBuilder {
 }
 
 /// The response of [`DescribeIspFlushCacheRemainQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIspFlushCacheRemainQuotaResponse {
     #[serde(

@@ -106,7 +106,8 @@ impl DescribeIspFlushCacheTaskBuilder {
 }
 
 /// The response of [`DescribeIspFlushCacheTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIspFlushCacheTaskResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -299,7 +300,8 @@ impl DescribeIspFlushCacheTaskResponse {
 }
 
 /// The `FlushCacheResults` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FlushCacheResults {
     #[serde(rename = "Province", default, skip_serializing_if = "rt::de::is_unset")]
@@ -343,7 +345,8 @@ impl FlushCacheResults {
 }
 
 /// The `DnsNodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DnsNodes {
     #[serde(rename = "NodeIp", default, skip_serializing_if = "rt::de::is_unset")]
@@ -423,7 +426,8 @@ impl DnsNodes {
 }
 
 /// The `Answers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Answers {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

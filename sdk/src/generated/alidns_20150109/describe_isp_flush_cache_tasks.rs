@@ -177,7 +177,8 @@ impl DescribeIspFlushCacheTasksBuilder {
 }
 
 /// The response of [`DescribeIspFlushCacheTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIspFlushCacheTasksResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -285,7 +286,8 @@ impl DescribeIspFlushCacheTasksResponse {
 }
 
 /// The `IspFlushCacheTasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IspFlushCacheTasks {
     #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]

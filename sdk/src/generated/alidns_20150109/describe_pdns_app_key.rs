@@ -118,7 +118,8 @@ impl DescribePdnsAppKeyBuilder {
 }
 
 /// The response of [`DescribePdnsAppKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePdnsAppKeyResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -159,7 +160,8 @@ impl DescribePdnsAppKeyResponse {
 }
 
 /// The `AppKey` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AppKey {
     #[serde(rename = "AppKeyId", default, skip_serializing_if = "rt::de::is_unset")]

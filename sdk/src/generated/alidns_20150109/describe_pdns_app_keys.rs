@@ -92,7 +92,8 @@ impl DescribePdnsAppKeysBuilder {
 }
 
 /// The response of [`DescribePdnsAppKeys`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePdnsAppKeysResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -136,7 +137,8 @@ impl DescribePdnsAppKeysResponse {
 }
 
 /// The `AppKeys` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AppKeys {
     #[serde(rename = "AppKeyId", default, skip_serializing_if = "rt::de::is_unset")]

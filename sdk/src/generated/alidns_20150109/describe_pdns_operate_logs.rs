@@ -207,7 +207,8 @@ impl DescribePdnsOperateLogsBuilder {
 }
 
 /// The response of [`DescribePdnsOperateLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePdnsOperateLogsResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -296,7 +297,8 @@ impl DescribePdnsOperateLogsResponse {
 }
 
 /// The `Logs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Logs {
     #[serde(rename = "OperateTime", default, skip_serializing_if = "rt::de::is_unset")]

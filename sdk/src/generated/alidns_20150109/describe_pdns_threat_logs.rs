@@ -220,7 +220,8 @@ impl DescribePdnsThreatLogsBuilder {
 }
 
 /// The response of [`DescribePdnsThreatLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePdnsThreatLogsResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -309,7 +310,8 @@ impl DescribePdnsThreatLogsResponse {
 }
 
 /// The `Logs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Logs {
     #[serde(rename = "ThreatTime", default, skip_serializing_if = "rt::de::is_unset")]

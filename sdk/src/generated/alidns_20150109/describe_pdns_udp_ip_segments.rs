@@ -142,7 +142,8 @@ impl DescribePdnsUdpIpSegmentsBuilder {
 }
 
 /// The response of [`DescribePdnsUdpIpSegments`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePdnsUdpIpSegmentsResponse {
     #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
@@ -249,7 +250,8 @@ impl DescribePdnsUdpIpSegmentsResponse {
 }
 
 /// The `IpSegments` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpSegments {
     #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -94,7 +94,8 @@ impl DescribePdnsUserInfoBuilder {
 }
 
 /// The response of [`DescribePdnsUserInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePdnsUserInfoResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -137,7 +138,8 @@ impl DescribePdnsUserInfoResponse {
 }
 
 /// The `UserInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UserInfo {
     #[serde(rename = "PdnsId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -224,7 +224,8 @@ impl DescribeRecordStatisticsSummaryBuilder {
 }
 
 /// The response of [`DescribeRecordStatisticsSummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRecordStatisticsSummaryResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -343,7 +344,8 @@ impl DescribeRecordStatisticsSummaryResponse {
 }
 
 /// The `Statistic` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Statistic {
     #[serde(rename = "SubDomain", default, skip_serializing_if = "rt::de::is_unset")]

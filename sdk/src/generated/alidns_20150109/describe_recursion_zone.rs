@@ -94,7 +94,8 @@ impl DescribeRecursionZoneBuilder {
 }
 
 /// The response of [`DescribeRecursionZone`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRecursionZoneResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -414,7 +415,8 @@ impl DescribeRecursionZoneResponse {
 }
 
 /// The `EffectiveScope` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EffectiveScope {
     #[serde(rename = "EffectiveType", default, skip_serializing_if = "rt::de::is_unset")]

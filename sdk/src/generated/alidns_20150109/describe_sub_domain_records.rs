@@ -224,7 +224,8 @@ impl DescribeSubDomainRecordsBuilder {
 }
 
 /// The response of [`DescribeSubDomainRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSubDomainRecordsResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -326,7 +327,8 @@ impl DescribeSubDomainRecordsResponse {
 }
 
 /// The `Record` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Record {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -124,7 +124,8 @@ impl DescribeSupportLinesBuilder {
 }
 
 /// The response of [`DescribeSupportLines`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSupportLinesResponse {
     #[serde(rename = "RecordLines", default, skip_serializing_if = "rt::de::is_unset")]
@@ -175,7 +176,8 @@ impl DescribeSupportLinesResponse {
 }
 
 /// The `RecordLine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RecordLine {
     #[serde(rename = "FatherCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -203,7 +203,8 @@ impl DescribeTransferDomainsBuilder {
 }
 
 /// The response of [`DescribeTransferDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeTransferDomainsResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -309,7 +310,8 @@ impl DescribeTransferDomainsResponse {
 }
 
 /// The `DomainTransfer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainTransfer {
     #[serde(rename = "FromUserId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -110,7 +110,8 @@ impl GetMainDomainNameBuilder {
 }
 
 /// The response of [`GetMainDomainName`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMainDomainNameResponse {
     #[serde(rename = "RR", default, skip_serializing_if = "rt::de::is_unset")]

@@ -125,7 +125,8 @@ impl GetTxtRecordForVerifyBuilder {
 }
 
 /// The response of [`GetTxtRecordForVerify`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetTxtRecordForVerifyResponse {
     #[serde(rename = "RR", default, skip_serializing_if = "rt::de::is_unset")]

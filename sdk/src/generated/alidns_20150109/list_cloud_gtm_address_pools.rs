@@ -207,7 +207,8 @@ impl ListCloudGtmAddressPoolsBuilder {
 }
 
 /// The response of [`ListCloudGtmAddressPools`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCloudGtmAddressPoolsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -326,7 +327,8 @@ impl ListCloudGtmAddressPoolsResponse {
 }
 
 /// The `AddressPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddressPool {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -675,7 +677,8 @@ impl AddressPool {
 }
 
 /// The `Address` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Address {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1126,7 +1129,8 @@ impl Address {
 }
 
 /// The `HealthTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HealthTask {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]

@@ -250,7 +250,8 @@ impl ListCloudGtmAddressesBuilder {
 }
 
 /// The response of [`ListCloudGtmAddresses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCloudGtmAddressesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -369,7 +370,8 @@ impl ListCloudGtmAddressesResponse {
 }
 
 /// The `Address` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Address {
     #[serde(rename = "AddressId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -740,7 +742,8 @@ impl Address {
 }
 
 /// The `HealthTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HealthTask {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]

@@ -191,7 +191,8 @@ impl ListCloudGtmAlertLogsBuilder {
 }
 
 /// The response of [`ListCloudGtmAlertLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCloudGtmAlertLogsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -310,7 +311,8 @@ impl ListCloudGtmAlertLogsResponse {
 }
 
 /// The `Log` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Log {
     #[serde(rename = "ActionType", default, skip_serializing_if = "rt::de::is_unset")]

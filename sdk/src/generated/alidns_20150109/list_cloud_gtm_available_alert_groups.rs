@@ -96,7 +96,8 @@ impl ListCloudGtmAvailableAlertGroupsBuilder {
 }
 
 /// The response of [`ListCloudGtmAvailableAlertGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCloudGtmAvailableAlertGroupsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -147,7 +148,8 @@ impl ListCloudGtmAvailableAlertGroupsResponse {
 }
 
 /// The `AlertGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertGroup {
     #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -224,7 +224,8 @@ impl ListCloudGtmInstanceConfigsBuilder {
 }
 
 /// The response of [`ListCloudGtmInstanceConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCloudGtmInstanceConfigsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -347,7 +348,8 @@ impl ListCloudGtmInstanceConfigsResponse {
 }
 
 /// The `InstanceConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceConfig {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -825,7 +827,8 @@ impl InstanceConfig {
 }
 
 /// The `AddressPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddressPool {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]

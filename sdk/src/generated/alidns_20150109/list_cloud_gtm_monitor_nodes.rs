@@ -94,7 +94,8 @@ impl ListCloudGtmMonitorNodesBuilder {
 }
 
 /// The response of [`ListCloudGtmMonitorNodes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCloudGtmMonitorNodesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -176,7 +177,8 @@ impl ListCloudGtmMonitorNodesResponse {
 }
 
 /// The `Ipv4IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv4IspCityNode {
     #[serde(rename = "CountryCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -408,7 +410,8 @@ impl Ipv4IspCityNode {
 }
 
 /// The `Ipv6IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6IspCityNode {
     #[serde(rename = "CountryCode", default, skip_serializing_if = "rt::de::is_unset")]

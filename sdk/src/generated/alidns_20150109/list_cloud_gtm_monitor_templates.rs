@@ -167,7 +167,8 @@ impl ListCloudGtmMonitorTemplatesBuilder {
 }
 
 /// The response of [`ListCloudGtmMonitorTemplates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCloudGtmMonitorTemplatesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -286,7 +287,8 @@ impl ListCloudGtmMonitorTemplatesResponse {
 }
 
 /// The `Template` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Template {
     #[serde(rename = "TemplateId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -591,7 +593,8 @@ impl Template {
 }
 
 /// The `IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IspCityNode {
     #[serde(rename = "CountryCode", default, skip_serializing_if = "rt::de::is_unset")]

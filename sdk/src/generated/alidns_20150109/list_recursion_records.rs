@@ -273,7 +273,8 @@ impl ListRecursionRecordsBuilder {
 }
 
 /// The response of [`ListRecursionRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRecursionRecordsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -429,7 +430,8 @@ impl ListRecursionRecordsResponse {
 }
 
 /// The `Record` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Record {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]

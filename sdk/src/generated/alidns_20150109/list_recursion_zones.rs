@@ -189,7 +189,8 @@ impl ListRecursionZonesBuilder {
 }
 
 /// The response of [`ListRecursionZones`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRecursionZonesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -345,7 +346,8 @@ impl ListRecursionZonesResponse {
 }
 
 /// The `Zone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Zone {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -625,7 +627,8 @@ impl Zone {
 }
 
 /// The `EffectiveScope` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EffectiveScope {
     #[serde(rename = "EffectiveType", default, skip_serializing_if = "rt::de::is_unset")]

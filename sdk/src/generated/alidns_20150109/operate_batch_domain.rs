@@ -316,7 +316,8 @@ impl rt::params::FlatParam for DomainRecordInfo {
 }
 
 /// The response of [`OperateBatchDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OperateBatchDomainResponse {
     #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]

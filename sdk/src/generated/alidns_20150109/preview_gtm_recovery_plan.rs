@@ -131,7 +131,8 @@ impl PreviewGtmRecoveryPlanBuilder {
 }
 
 /// The response of [`PreviewGtmRecoveryPlan`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PreviewGtmRecoveryPlanResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -250,7 +251,8 @@ impl PreviewGtmRecoveryPlanResponse {
 }
 
 /// The `Preview` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Preview {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -347,7 +349,8 @@ impl Preview {
 }
 
 /// The `SwitchInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SwitchInfo {
     #[serde(rename = "StrategyName", default, skip_serializing_if = "rt::de::is_unset")]

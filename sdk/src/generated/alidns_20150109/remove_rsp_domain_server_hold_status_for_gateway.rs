@@ -133,7 +133,8 @@ impl RemoveRspDomainServerHoldStatusForGatewayBuilder {
 }
 
 /// The response of [`RemoveRspDomainServerHoldStatusForGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveRspDomainServerHoldStatusForGatewayResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -233,7 +234,8 @@ impl RemoveRspDomainServerHoldStatusForGatewayResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -261,7 +263,8 @@ impl Data {
 }
 
 /// The `AccessDeniedDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessDeniedDetail {
     #[serde(rename = "AuthAction", default, skip_serializing_if = "rt::de::is_unset")]

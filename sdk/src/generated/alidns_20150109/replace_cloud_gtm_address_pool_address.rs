@@ -243,7 +243,8 @@ impl rt::params::FlatParam for Addresses {
 }
 
 /// The response of [`ReplaceCloudGtmAddressPoolAddress`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReplaceCloudGtmAddressPoolAddressResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

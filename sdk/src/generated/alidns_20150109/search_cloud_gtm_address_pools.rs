@@ -241,7 +241,8 @@ impl SearchCloudGtmAddressPoolsBuilder {
 }
 
 /// The response of [`SearchCloudGtmAddressPools`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SearchCloudGtmAddressPoolsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -360,7 +361,8 @@ impl SearchCloudGtmAddressPoolsResponse {
 }
 
 /// The `AddressPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddressPool {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -709,7 +711,8 @@ impl AddressPool {
 }
 
 /// The `Address` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Address {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1134,7 +1137,8 @@ impl Address {
 }
 
 /// The `HealthTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HealthTask {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]

@@ -307,7 +307,8 @@ impl SearchCloudGtmAddressesBuilder {
 }
 
 /// The response of [`SearchCloudGtmAddresses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SearchCloudGtmAddressesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -426,7 +427,8 @@ impl SearchCloudGtmAddressesResponse {
 }
 
 /// The `Address` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Address {
     #[serde(rename = "AddressId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -797,7 +799,8 @@ impl Address {
 }
 
 /// The `HealthTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HealthTask {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]

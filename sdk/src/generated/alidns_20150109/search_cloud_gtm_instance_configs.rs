@@ -258,7 +258,8 @@ impl SearchCloudGtmInstanceConfigsBuilder {
 }
 
 /// The response of [`SearchCloudGtmInstanceConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SearchCloudGtmInstanceConfigsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -381,7 +382,8 @@ impl SearchCloudGtmInstanceConfigsResponse {
 }
 
 /// The `InstanceConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceConfig {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -859,7 +861,8 @@ impl InstanceConfig {
 }
 
 /// The `AddressPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddressPool {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]

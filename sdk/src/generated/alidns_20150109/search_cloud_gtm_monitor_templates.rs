@@ -167,7 +167,8 @@ impl SearchCloudGtmMonitorTemplatesBuilder {
 }
 
 /// The response of [`SearchCloudGtmMonitorTemplates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SearchCloudGtmMonitorTemplatesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -286,7 +287,8 @@ impl SearchCloudGtmMonitorTemplatesResponse {
 }
 
 /// The `Template` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Template {
     #[serde(rename = "TemplateId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -591,7 +593,8 @@ impl Template {
 }
 
 /// The `IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IspCityNode {
     #[serde(rename = "CountryCode", default, skip_serializing_if = "rt::de::is_unset")]

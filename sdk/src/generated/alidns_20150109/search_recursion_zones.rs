@@ -297,7 +297,8 @@ impl rt::params::FlatParam for EffectiveScopes {
 }
 
 /// The response of [`SearchRecursionZones`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SearchRecursionZonesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -453,7 +454,8 @@ impl SearchRecursionZonesResponse {
 }
 
 /// The `Zone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Zone {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -733,7 +735,8 @@ impl Zone {
 }
 
 /// The `EffectiveScope` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EffectiveScope {
     #[serde(rename = "EffectiveType", default, skip_serializing_if = "rt::de::is_unset")]

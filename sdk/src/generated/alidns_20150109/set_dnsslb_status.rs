@@ -182,7 +182,8 @@ impl SetDnsslbStatusBuilder {
 }
 
 /// The response of [`SetDnsslbStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetDnsslbStatusResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

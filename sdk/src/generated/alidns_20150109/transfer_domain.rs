@@ -138,7 +138,8 @@ impl TransferDomainBuilder {
 }
 
 /// The response of [`TransferDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TransferDomainResponse {
     #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]

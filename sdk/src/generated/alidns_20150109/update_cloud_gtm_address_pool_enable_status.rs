@@ -147,7 +147,8 @@ impl UpdateCloudGtmAddressPoolEnableStatusBuilder {
 }
 
 /// The response of [`UpdateCloudGtmAddressPoolEnableStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCloudGtmAddressPoolEnableStatusResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

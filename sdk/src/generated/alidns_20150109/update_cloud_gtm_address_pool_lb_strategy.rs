@@ -172,7 +172,8 @@ impl UpdateCloudGtmAddressPoolLbStrategyBuilder {
 }
 
 /// The response of [`UpdateCloudGtmAddressPoolLbStrategy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCloudGtmAddressPoolLbStrategyResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -241,7 +241,8 @@ impl rt::params::FlatParam for AlertConfig {
 }
 
 /// The response of [`UpdateCloudGtmGlobalAlert`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCloudGtmGlobalAlertResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -197,7 +197,8 @@ impl UpdateCloudGtmInstanceConfigBasicBuilder {
 }
 
 /// The response of [`UpdateCloudGtmInstanceConfigBasic`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCloudGtmInstanceConfigBasicResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -189,7 +189,8 @@ impl UpdateCloudGtmInstanceConfigLbStrategyBuilder {
 }
 
 /// The response of [`UpdateCloudGtmInstanceConfigLbStrategy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCloudGtmInstanceConfigLbStrategyResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

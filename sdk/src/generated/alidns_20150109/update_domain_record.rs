@@ -212,7 +212,8 @@ impl UpdateDomainRecordBuilder {
 }
 
 /// The response of [`UpdateDomainRecord`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateDomainRecordResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

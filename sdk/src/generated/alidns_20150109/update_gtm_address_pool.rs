@@ -247,7 +247,8 @@ impl rt::params::FlatParam for Addr {
 }
 
 /// The response of [`UpdateGtmAddressPool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateGtmAddressPoolResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -177,7 +177,8 @@ impl UpdateRecursionRecordWeightEnableStatusBuilder {
 }
 
 /// The response of [`UpdateRecursionRecordWeightEnableStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateRecursionRecordWeightEnableStatusResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -128,7 +128,8 @@ impl UpdateRecursionZoneRemarkBuilder {
 }
 
 /// The response of [`UpdateRecursionZoneRemark`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateRecursionZoneRemarkResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -269,7 +269,8 @@ impl rt::params::FlatParam for DeleteStatusList {
 }
 
 /// The response of [`UpdateRspDomainServerProhibitStatusForGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateRspDomainServerProhibitStatusForGatewayResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -369,7 +370,8 @@ impl UpdateRspDomainServerProhibitStatusForGatewayResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -415,7 +417,8 @@ impl Data {
 }
 
 /// The `StatusList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct StatusList {
     #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -481,7 +484,8 @@ impl StatusList {
 }
 
 /// The `AccessDeniedDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessDeniedDetail {
     #[serde(rename = "AuthAction", default, skip_serializing_if = "rt::de::is_unset")]

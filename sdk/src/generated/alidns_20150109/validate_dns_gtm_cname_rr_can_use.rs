@@ -164,7 +164,8 @@ impl ValidateDnsGtmCnameRrCanUseBuilder {
 }
 
 /// The response of [`ValidateDnsGtmCnameRrCanUse`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidateDnsGtmCnameRrCanUseResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -118,7 +118,8 @@ impl ValidatePdnsUdpIpSegmentBuilder {
 }
 
 /// The response of [`ValidatePdnsUdpIpSegment`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidatePdnsUdpIpSegmentResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -192,7 +192,8 @@ impl ChangeResellerConsumeAmountBuilder {
 }
 
 /// The response of [`ChangeResellerConsumeAmount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeResellerConsumeAmountResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -215,7 +215,8 @@ impl CreateAgAccountBuilder {
 }
 
 /// The response of [`CreateAgAccount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAgAccountResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -315,7 +316,8 @@ impl CreateAgAccountResponse {
 }
 
 /// The `AgRelationDto` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgRelationDto {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

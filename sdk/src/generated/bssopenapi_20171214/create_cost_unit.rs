@@ -167,7 +167,8 @@ impl rt::params::FlatParam for UnitEntityList {
 }
 
 /// The response of [`CreateCostUnit`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCostUnitResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -275,7 +276,8 @@ impl CreateCostUnitResponse {
 }
 
 /// The `CostUnitDtoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CostUnitDtoList {
     #[serde(rename = "ParentUnitId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -130,7 +130,8 @@ impl DescribePricingModuleBuilder {
 }
 
 /// The response of [`DescribePricingModule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePricingModuleResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -230,7 +231,8 @@ impl DescribePricingModuleResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "ModuleList", default, skip_serializing_if = "rt::de::is_unset")]
@@ -284,7 +286,8 @@ impl Data {
 }
 
 /// The `Module` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Module {
     #[serde(rename = "ModuleName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -395,7 +398,8 @@ impl Module {
 }
 
 /// The `Attribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Attribute {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -486,7 +490,8 @@ impl Attribute {
 }
 
 /// The `AttributeValue` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttributeValue {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

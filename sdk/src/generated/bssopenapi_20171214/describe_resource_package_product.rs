@@ -97,7 +97,8 @@ impl DescribeResourcePackageProductBuilder {
 }
 
 /// The response of [`DescribeResourcePackageProduct`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeResourcePackageProductResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -214,7 +215,8 @@ impl DescribeResourcePackageProductResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(
@@ -249,7 +251,8 @@ impl Data {
 }
 
 /// The `ResourcePackage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourcePackage {
     #[serde(rename = "ProductType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -340,7 +343,8 @@ impl ResourcePackage {
 }
 
 /// The `PackageType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PackageType {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -438,7 +442,8 @@ impl PackageType {
 }
 
 /// The `Property` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Property {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -486,7 +491,8 @@ impl Property {
 }
 
 /// The `Specification` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Specification {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -561,7 +567,8 @@ impl Specification {
 }
 
 /// The `AvailableDuration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableDuration {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

@@ -140,7 +140,8 @@ impl DescribeSavingsPlansUsageTotalBuilder {
 }
 
 /// The response of [`DescribeSavingsPlansUsageTotal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSavingsPlansUsageTotalResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -240,7 +241,8 @@ impl DescribeSavingsPlansUsageTotalResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(
@@ -285,7 +287,8 @@ impl Data {
 }
 
 /// The `PeriodCoverage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PeriodCoverage {
     #[serde(rename = "Percentage", default, skip_serializing_if = "rt::de::is_unset")]
@@ -330,7 +333,8 @@ impl PeriodCoverage {
 }
 
 /// The `TotalUsage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TotalUsage {
     #[serde(rename = "PostpaidCost", default, skip_serializing_if = "rt::de::is_unset")]

@@ -106,7 +106,8 @@ impl GetAccountRelationBuilder {
 }
 
 /// The response of [`GetAccountRelation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAccountRelationResponse {
     #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
@@ -206,7 +207,8 @@ impl GetAccountRelationResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl GetOrderDetailBuilder {
 }
 
 /// The response of [`GetOrderDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOrderDetailResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -195,7 +196,8 @@ impl GetOrderDetailResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "HostName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -297,7 +299,8 @@ impl Data {
 }
 
 /// The `Order` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Order {
     #[serde(rename = "OrderSubType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -967,7 +970,8 @@ impl Order {
 }
 
 /// The `BillModuleConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BillModuleConfig {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1062,7 +1066,8 @@ impl BillModuleConfig {
 }
 
 /// The `BillModuleProperties` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BillModuleProperties {
     #[serde(rename = "ModuleApiCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1130,7 +1135,8 @@ impl BillModuleProperties {
 }
 
 /// The `OriginalModuleConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OriginalModuleConfig {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1205,7 +1211,8 @@ impl OriginalModuleConfig {
 }
 
 /// The `ModuleProperties` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModuleProperties {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

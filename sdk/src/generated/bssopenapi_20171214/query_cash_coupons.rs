@@ -125,7 +125,8 @@ impl QueryCashCouponsBuilder {
 }
 
 /// The response of [`QueryCashCoupons`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryCashCouponsResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -233,7 +234,8 @@ impl QueryCashCouponsResponse {
 }
 
 /// The `CashCoupon` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CashCoupon {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -108,7 +108,8 @@ impl QueryCommodityListBuilder {
 }
 
 /// The response of [`QueryCommodityList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryCommodityListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -216,7 +217,8 @@ impl QueryCommodityListResponse {
 }
 
 /// The `CommodityList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CommodityList {
     #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -129,7 +129,8 @@ impl QueryCostUnitResourceBuilder {
 }
 
 /// The response of [`QueryCostUnitResource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryCostUnitResourceResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -229,7 +230,8 @@ impl QueryCostUnitResourceResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
@@ -344,7 +346,8 @@ impl Data {
 }
 
 /// The `ResourceInstanceDtoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceInstanceDtoList {
     #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -673,7 +676,8 @@ impl ResourceInstanceDtoList {
 }
 
 /// The `CostUnit` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CostUnit {
     #[serde(rename = "ParentUnitId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -752,7 +756,8 @@ impl CostUnit {
 }
 
 /// The `CostUnitStatisInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CostUnitStatisInfo {
     #[serde(

@@ -230,7 +230,8 @@ impl QueryDpUtilizationDetailBuilder {
 }
 
 /// The response of [`QueryDpUtilizationDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryDpUtilizationDetailResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -330,7 +331,8 @@ impl QueryDpUtilizationDetailResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -381,7 +383,8 @@ impl Data {
 }
 
 /// The `DetailList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetailList {
     #[serde(

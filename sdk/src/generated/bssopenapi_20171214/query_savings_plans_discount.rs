@@ -244,7 +244,8 @@ impl QuerySavingsPlansDiscountBuilder {
 }
 
 /// The response of [`QuerySavingsPlansDiscount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QuerySavingsPlansDiscountResponse {
     #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
@@ -344,7 +345,8 @@ impl QuerySavingsPlansDiscountResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "HostId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -390,7 +392,8 @@ impl Data {
 }
 
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Items {
     #[serde(rename = "CommodityName", default, skip_serializing_if = "rt::de::is_unset")]

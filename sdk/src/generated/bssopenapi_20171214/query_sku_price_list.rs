@@ -181,7 +181,8 @@ impl QuerySkuPriceListBuilder {
 }
 
 /// The response of [`QuerySkuPriceList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QuerySkuPriceListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -281,7 +282,8 @@ impl QuerySkuPriceListResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "SkuPricePage", default, skip_serializing_if = "rt::de::is_unset")]
@@ -304,7 +306,8 @@ impl Data {
 }
 
 /// The `SkuPricePage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SkuPricePage {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -367,7 +370,8 @@ impl SkuPricePage {
 }
 
 /// The `SkuPriceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SkuPriceList {
     #[serde(rename = "SkuCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -435,7 +439,8 @@ impl SkuPriceList {
 }
 
 /// The `CskuPriceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CskuPriceList {
     #[serde(rename = "CskuCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -601,7 +606,8 @@ impl CskuPriceList {
 }
 
 /// The `RangeList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RangeList {
     #[serde(rename = "FactorCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -164,7 +164,8 @@ impl RefundInstanceBuilder {
 }
 
 /// The response of [`RefundInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundInstanceResponse {
     #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
@@ -264,7 +265,8 @@ impl RefundInstanceResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "HostId", default, skip_serializing_if = "rt::de::is_unset")]

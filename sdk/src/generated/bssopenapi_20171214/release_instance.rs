@@ -176,7 +176,8 @@ impl ReleaseInstanceBuilder {
 }
 
 /// The response of [`ReleaseInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReleaseInstanceResponse {
     #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
@@ -276,7 +277,8 @@ impl ReleaseInstanceResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "ReleaseResult", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl SetResellerUserStatusBuilder {
 }
 
 /// The response of [`SetResellerUserStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetResellerUserStatusResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

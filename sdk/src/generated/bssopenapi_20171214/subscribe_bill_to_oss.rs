@@ -212,7 +212,8 @@ impl SubscribeBillToOssBuilder {
 }
 
 /// The response of [`SubscribeBillToOss`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubscribeBillToOssResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

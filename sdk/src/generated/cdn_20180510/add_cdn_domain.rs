@@ -263,7 +263,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`AddCdnDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCdnDomainResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

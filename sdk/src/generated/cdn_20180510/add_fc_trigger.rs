@@ -194,7 +194,8 @@ impl AddFcTriggerBuilder {
 }
 
 /// The response of [`AddFcTrigger`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddFcTriggerResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

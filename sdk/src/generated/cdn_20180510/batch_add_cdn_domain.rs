@@ -189,7 +189,8 @@ impl BatchAddCdnDomainBuilder {
 }
 
 /// The response of [`BatchAddCdnDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchAddCdnDomainResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -110,7 +110,8 @@ impl BatchDescribeCdnIpInfoBuilder {
 }
 
 /// The response of [`BatchDescribeCdnIpInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDescribeCdnIpInfoResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -156,7 +157,8 @@ impl BatchDescribeCdnIpInfoResponse {
 }
 
 /// The `IpInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpInfoList {
     #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]

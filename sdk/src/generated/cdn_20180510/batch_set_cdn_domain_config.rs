@@ -111,7 +111,8 @@ impl BatchSetCdnDomainConfigBuilder {
 }
 
 /// The response of [`BatchSetCdnDomainConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchSetCdnDomainConfigResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -166,7 +167,8 @@ impl BatchSetCdnDomainConfigResponse {
 }
 
 /// The `DomainConfigModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainConfigModel {
     #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]

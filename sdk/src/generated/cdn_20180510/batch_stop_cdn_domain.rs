@@ -95,7 +95,8 @@ impl BatchStopCdnDomainBuilder {
 }
 
 /// The response of [`BatchStopCdnDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchStopCdnDomainResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -144,7 +144,8 @@ impl BatchUpdateCdnDomainBuilder {
 }
 
 /// The response of [`BatchUpdateCdnDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchUpdateCdnDomainResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

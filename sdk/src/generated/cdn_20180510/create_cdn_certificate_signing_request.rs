@@ -206,7 +206,8 @@ impl CreateCdnCertificateSigningRequestBuilder {
 }
 
 /// The response of [`CreateCdnCertificateSigningRequest`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCdnCertificateSigningRequestResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -112,7 +112,8 @@ impl DescribeCdnCertificateDetailByIdBuilder {
 }
 
 /// The response of [`DescribeCdnCertificateDetailById`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnCertificateDetailByIdResponse {
     #[serde(rename = "CertName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -96,7 +96,8 @@ impl DescribeCdnCertificateListBuilder {
 }
 
 /// The response of [`DescribeCdnCertificateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnCertificateListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -145,7 +146,8 @@ impl DescribeCdnCertificateListResponse {
 }
 
 /// The `CertificateListModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CertificateListModel {
     #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
@@ -193,7 +195,8 @@ impl CertificateListModel {
 }
 
 /// The `Cert` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Cert {
     #[serde(rename = "LastTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -106,7 +106,8 @@ impl DescribeCdnConditionIpbInfoBuilder {
 }
 
 /// The response of [`DescribeCdnConditionIpbInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnConditionIpbInfoResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -152,7 +153,8 @@ impl DescribeCdnConditionIpbInfoResponse {
 }
 
 /// The `Datas` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Datas {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

@@ -133,7 +133,8 @@ impl DescribeCdnDeletedDomainsBuilder {
 }
 
 /// The response of [`DescribeCdnDeletedDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnDeletedDomainsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -235,7 +236,8 @@ impl DescribeCdnDeletedDomainsResponse {
 }
 
 /// The `PageData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageData {
     #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]

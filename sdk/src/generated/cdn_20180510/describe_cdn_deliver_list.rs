@@ -91,7 +91,8 @@ impl DescribeCdnDeliverListBuilder {
 }
 
 /// The response of [`DescribeCdnDeliverList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnDeliverListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -144,7 +145,8 @@ impl DescribeCdnDeliverListResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -366,7 +368,8 @@ impl Data {
 }
 
 /// The `Deliver` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Deliver {
     #[serde(rename = "email", default, skip_serializing_if = "rt::de::is_unset")]
@@ -397,7 +400,8 @@ impl Deliver {
 }
 
 /// The `Reports` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Reports {
     #[serde(rename = "reportId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -121,7 +121,8 @@ impl DescribeCdnDomainByCertificateBuilder {
 }
 
 /// The response of [`DescribeCdnDomainByCertificate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnDomainByCertificateResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -172,7 +173,8 @@ impl DescribeCdnDomainByCertificateResponse {
 }
 
 /// The `CertInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CertInfo {
     #[serde(rename = "CertStartTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -125,7 +125,8 @@ impl DescribeCdnDomainConfigsBuilder {
 }
 
 /// The response of [`DescribeCdnDomainConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnDomainConfigsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -176,7 +177,8 @@ impl DescribeCdnDomainConfigsResponse {
 }
 
 /// The `DomainConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainConfig {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -287,7 +289,8 @@ impl DomainConfig {
 }
 
 /// The `FunctionArg` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FunctionArg {
     #[serde(rename = "ArgName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeCdnDomainDetailBuilder {
 }
 
 /// The response of [`DescribeCdnDomainDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnDomainDetailResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -144,7 +145,8 @@ impl DescribeCdnDomainDetailResponse {
 }
 
 /// The `GetDomainDetailModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetDomainDetailModel {
     #[serde(rename = "GmtCreated", default, skip_serializing_if = "rt::de::is_unset")]
@@ -407,7 +409,8 @@ impl GetDomainDetailModel {
 }
 
 /// The `SourceModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SourceModel {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

@@ -149,7 +149,8 @@ impl DescribeCdnDomainLogsBuilder {
 }
 
 /// The response of [`DescribeCdnDomainLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnDomainLogsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -204,7 +205,8 @@ impl DescribeCdnDomainLogsResponse {
 }
 
 /// The `DomainLogDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainLogDetail {
     #[serde(rename = "LogCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -287,7 +289,8 @@ impl DomainLogDetail {
 }
 
 /// The `LogInfoDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogInfoDetail {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -392,7 +395,8 @@ impl LogInfoDetail {
 }
 
 /// The `PageInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageInfos {
     #[serde(rename = "PageIndex", default, skip_serializing_if = "rt::de::is_unset")]

@@ -112,7 +112,8 @@ impl DescribeCdnDomainStagingConfigBuilder {
 }
 
 /// The response of [`DescribeCdnDomainStagingConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnDomainStagingConfigResponse {
     #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -178,7 +179,8 @@ impl DescribeCdnDomainStagingConfigResponse {
 }
 
 /// The `DomainConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainConfigs {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -284,7 +286,8 @@ impl DomainConfigs {
 }
 
 /// The `FunctionArgs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FunctionArgs {
     #[serde(rename = "ArgName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -129,7 +129,8 @@ impl DescribeCdnFullDomainsBlockIpHistoryBuilder {
 }
 
 /// The response of [`DescribeCdnFullDomainsBlockIpHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnFullDomainsBlockIpHistoryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -212,7 +213,8 @@ impl DescribeCdnFullDomainsBlockIpHistoryResponse {
 }
 
 /// The `IpBlockInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpBlockInfo {
     #[serde(rename = "BlockIP", default, skip_serializing_if = "rt::de::is_unset")]

@@ -148,7 +148,8 @@ impl DescribeCdnHttpsDomainListBuilder {
 }
 
 /// The response of [`DescribeCdnHttpsDomainList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnHttpsDomainListResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -216,7 +217,8 @@ impl DescribeCdnHttpsDomainListResponse {
 }
 
 /// The `CertInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CertInfo {
     #[serde(rename = "CertStartTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -97,7 +97,8 @@ impl DescribeCdnOrderCommodityCodeBuilder {
 }
 
 /// The response of [`DescribeCdnOrderCommodityCode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnOrderCommodityCodeResponse {
     #[serde(

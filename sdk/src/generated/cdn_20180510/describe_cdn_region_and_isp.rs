@@ -76,7 +76,8 @@ impl DescribeCdnRegionAndIspBuilder {
 }
 
 /// The response of [`DescribeCdnRegionAndIsp`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnRegionAndIspResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -150,7 +151,8 @@ impl DescribeCdnRegionAndIspResponse {
 }
 
 /// The `Region` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Region {
     #[serde(rename = "NameEn", default, skip_serializing_if = "rt::de::is_unset")]
@@ -196,7 +198,8 @@ impl Region {
 }
 
 /// The `Isp` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Isp {
     #[serde(rename = "NameEn", default, skip_serializing_if = "rt::de::is_unset")]

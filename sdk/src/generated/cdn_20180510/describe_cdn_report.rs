@@ -184,7 +184,8 @@ impl DescribeCdnReportBuilder {
 }
 
 /// The response of [`DescribeCdnReport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnReportResponse {
     #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
@@ -237,7 +238,8 @@ impl DescribeCdnReportResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "data", default, skip_serializing_if = "rt::de::is_unset")]
@@ -287,7 +289,8 @@ impl Data {
 }
 
 /// The `Deliver` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Deliver {
     #[serde(rename = "report", default, skip_serializing_if = "rt::de::is_unset")]
@@ -310,7 +313,8 @@ impl Deliver {
 }
 
 /// The `Report` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Report {
     #[serde(rename = "format", default, skip_serializing_if = "rt::de::is_unset")]

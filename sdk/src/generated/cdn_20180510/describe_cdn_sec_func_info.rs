@@ -114,7 +114,8 @@ impl DescribeCdnSecFuncInfoBuilder {
 }
 
 /// The response of [`DescribeCdnSecFuncInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnSecFuncInfoResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -220,7 +221,8 @@ impl DescribeCdnSecFuncInfoResponse {
 }
 
 /// The `Content` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Content {
     #[serde(rename = "Label", default, skip_serializing_if = "rt::de::is_unset")]

@@ -76,7 +76,8 @@ impl DescribeCdnServiceBuilder {
 }
 
 /// The response of [`DescribeCdnService`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnServiceResponse {
     #[serde(
@@ -297,7 +298,8 @@ impl DescribeCdnServiceResponse {
 }
 
 /// The `LockReason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LockReason {
     #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]

@@ -97,7 +97,8 @@ impl DescribeCdnSmCertificateListBuilder {
 }
 
 /// The response of [`DescribeCdnSmCertificateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnSmCertificateListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -146,7 +147,8 @@ impl DescribeCdnSmCertificateListResponse {
 }
 
 /// The `CertificateListModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CertificateListModel {
     #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
@@ -194,7 +196,8 @@ impl CertificateListModel {
 }
 
 /// The `Cert` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Cert {
     #[serde(rename = "CertName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -135,7 +135,8 @@ impl DescribeCdnSslCertificateListBuilder {
 }
 
 /// The response of [`DescribeCdnSslCertificateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnSslCertificateListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -184,7 +185,8 @@ impl DescribeCdnSslCertificateListResponse {
 }
 
 /// The `CertificateListModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CertificateListModel {
     #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
@@ -266,7 +268,8 @@ impl CertificateListModel {
 }
 
 /// The `Cert` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Cert {
     #[serde(rename = "LastTime", default, skip_serializing_if = "rt::de::is_unset")]

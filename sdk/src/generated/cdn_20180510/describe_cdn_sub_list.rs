@@ -76,7 +76,8 @@ impl DescribeCdnSubListBuilder {
 }
 
 /// The response of [`DescribeCdnSubList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnSubListResponse {
     #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
@@ -129,7 +130,8 @@ impl DescribeCdnSubListResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]

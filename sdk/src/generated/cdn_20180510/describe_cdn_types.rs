@@ -76,7 +76,8 @@ impl DescribeCdnTypesBuilder {
 }
 
 /// The response of [`DescribeCdnTypes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnTypesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -127,7 +128,8 @@ impl DescribeCdnTypesResponse {
 }
 
 /// The `CdnType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CdnType {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl DescribeCdnUserBillHistoryBuilder {
 }
 
 /// The response of [`DescribeCdnUserBillHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnUserBillHistoryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -166,7 +167,8 @@ impl DescribeCdnUserBillHistoryResponse {
 }
 
 /// The `BillHistoryDataItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BillHistoryDataItem {
     #[serde(rename = "Dimension", default, skip_serializing_if = "rt::de::is_unset")]
@@ -257,7 +259,8 @@ impl BillHistoryDataItem {
 }
 
 /// The `BillingDataItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BillingDataItem {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]

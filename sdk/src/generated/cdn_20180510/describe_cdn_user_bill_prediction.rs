@@ -141,7 +141,8 @@ impl DescribeCdnUserBillPredictionBuilder {
 }
 
 /// The response of [`DescribeCdnUserBillPrediction`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnUserBillPredictionResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -256,7 +257,8 @@ impl DescribeCdnUserBillPredictionResponse {
 }
 
 /// The `BillPredictionDataItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BillPredictionDataItem {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl DescribeCdnUserBillTypeBuilder {
 }
 
 /// The response of [`DescribeCdnUserBillType`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnUserBillTypeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -162,7 +163,8 @@ impl DescribeCdnUserBillTypeResponse {
 }
 
 /// The `BillTypeDataItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BillTypeDataItem {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]

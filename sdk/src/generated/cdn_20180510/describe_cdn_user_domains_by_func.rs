@@ -167,7 +167,8 @@ impl DescribeCdnUserDomainsByFuncBuilder {
 }
 
 /// The response of [`DescribeCdnUserDomainsByFunc`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnUserDomainsByFuncResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -269,7 +270,8 @@ impl DescribeCdnUserDomainsByFuncResponse {
 }
 
 /// The `PageData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageData {
     #[serde(rename = "GmtCreated", default, skip_serializing_if = "rt::de::is_unset")]
@@ -486,7 +488,8 @@ impl PageData {
 }
 
 /// The `Source` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Source {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

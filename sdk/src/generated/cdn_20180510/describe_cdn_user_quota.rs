@@ -76,7 +76,8 @@ impl DescribeCdnUserQuotaBuilder {
 }
 
 /// The response of [`DescribeCdnUserQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnUserQuotaResponse {
     #[serde(rename = "BlockQuota", default, skip_serializing_if = "rt::de::is_unset")]

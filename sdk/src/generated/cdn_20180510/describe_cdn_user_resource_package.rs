@@ -94,7 +94,8 @@ impl DescribeCdnUserResourcePackageBuilder {
 }
 
 /// The response of [`DescribeCdnUserResourcePackage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnUserResourcePackageResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -149,7 +150,8 @@ impl DescribeCdnUserResourcePackageResponse {
 }
 
 /// The `ResourcePackageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourcePackageInfo {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]

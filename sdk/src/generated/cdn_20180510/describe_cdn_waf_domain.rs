@@ -131,7 +131,8 @@ impl DescribeCdnWafDomainBuilder {
 }
 
 /// The response of [`DescribeCdnWafDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCdnWafDomainResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -194,7 +195,8 @@ impl DescribeCdnWafDomainResponse {
 }
 
 /// The `OutPutDomains` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OutPutDomains {
     #[serde(rename = "AclStatus", default, skip_serializing_if = "rt::de::is_unset")]

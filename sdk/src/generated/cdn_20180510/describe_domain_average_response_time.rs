@@ -201,7 +201,8 @@ impl DescribeDomainAverageResponseTimeBuilder {
 }
 
 /// The response of [`DescribeDomainAverageResponseTime`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainAverageResponseTimeResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -336,7 +337,8 @@ impl DescribeDomainAverageResponseTimeResponse {
 }
 
 /// The `DataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataModule {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

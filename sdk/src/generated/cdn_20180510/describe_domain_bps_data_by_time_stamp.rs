@@ -145,7 +145,8 @@ impl DescribeDomainBpsDataByTimeStampBuilder {
 }
 
 /// The response of [`DescribeDomainBpsDataByTimeStamp`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainBpsDataByTimeStampResponse {
     #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
@@ -236,7 +237,8 @@ impl DescribeDomainBpsDataByTimeStampResponse {
 }
 
 /// The `BpsDataModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BpsDataModel {
     #[serde(rename = "LocationName", default, skip_serializing_if = "rt::de::is_unset")]

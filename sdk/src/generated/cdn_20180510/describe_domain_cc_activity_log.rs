@@ -195,7 +195,8 @@ impl DescribeDomainCcActivityLogBuilder {
 }
 
 /// The response of [`DescribeDomainCcActivityLog`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainCcActivityLogResponse {
     #[serde(rename = "PageIndex", default, skip_serializing_if = "rt::de::is_unset")]
@@ -292,7 +293,8 @@ impl DescribeDomainCcActivityLogResponse {
 }
 
 /// The `ActivityLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ActivityLog {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

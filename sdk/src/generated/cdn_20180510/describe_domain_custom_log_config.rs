@@ -97,7 +97,8 @@ impl DescribeDomainCustomLogConfigBuilder {
 }
 
 /// The response of [`DescribeDomainCustomLogConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainCustomLogConfigResponse {
     #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -169,7 +169,8 @@ impl DescribeDomainHttpCodeDataBuilder {
 }
 
 /// The response of [`DescribeDomainHttpCodeData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainHttpCodeDataResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -300,7 +301,8 @@ impl DescribeDomainHttpCodeDataResponse {
 }
 
 /// The `UsageData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageData {
     #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
@@ -351,7 +353,8 @@ impl UsageData {
 }
 
 /// The `CodeProportionData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CodeProportionData {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

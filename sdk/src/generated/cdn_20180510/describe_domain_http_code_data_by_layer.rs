@@ -186,7 +186,8 @@ impl DescribeDomainHttpCodeDataByLayerBuilder {
 }
 
 /// The response of [`DescribeDomainHttpCodeDataByLayer`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainHttpCodeDataByLayerResponse {
     #[serde(rename = "DataInterval", default, skip_serializing_if = "rt::de::is_unset")]
@@ -261,7 +262,8 @@ impl DescribeDomainHttpCodeDataByLayerResponse {
 }
 
 /// The `DataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataModule {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

@@ -152,7 +152,8 @@ impl DescribeDomainMax95BpsDataBuilder {
 }
 
 /// The response of [`DescribeDomainMax95BpsData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainMax95BpsDataResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -335,7 +336,8 @@ impl DescribeDomainMax95BpsDataResponse {
 }
 
 /// The `Max95Detail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Max95Detail {
     #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]

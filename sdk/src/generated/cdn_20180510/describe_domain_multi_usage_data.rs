@@ -126,7 +126,8 @@ impl DescribeDomainMultiUsageDataBuilder {
 }
 
 /// The response of [`DescribeDomainMultiUsageData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainMultiUsageDataResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -248,7 +249,8 @@ impl DescribeDomainMultiUsageDataResponse {
 }
 
 /// The `RequestDataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RequestDataModule {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -333,7 +335,8 @@ impl RequestDataModule {
 }
 
 /// The `TrafficDataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TrafficDataModule {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

@@ -157,7 +157,8 @@ impl DescribeDomainRealTimeBpsDataBuilder {
 }
 
 /// The response of [`DescribeDomainRealTimeBpsData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainRealTimeBpsDataResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -208,7 +209,8 @@ impl DescribeDomainRealTimeBpsDataResponse {
 }
 
 /// The `BpsModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BpsModel {
     #[serde(rename = "Bps", default, skip_serializing_if = "rt::de::is_unset")]

@@ -127,7 +127,8 @@ impl DescribeDomainRealTimeByteHitRateDataBuilder {
 }
 
 /// The response of [`DescribeDomainRealTimeByteHitRateData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainRealTimeByteHitRateDataResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -178,7 +179,8 @@ impl DescribeDomainRealTimeByteHitRateDataResponse {
 }
 
 /// The `ByteHitRateDataModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ByteHitRateDataModel {
     #[serde(rename = "ByteHitRate", default, skip_serializing_if = "rt::de::is_unset")]

@@ -205,7 +205,8 @@ impl DescribeDomainRealTimeDetailDataBuilder {
 }
 
 /// The response of [`DescribeDomainRealTimeDetailData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainRealTimeDetailDataResponse {
     #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]

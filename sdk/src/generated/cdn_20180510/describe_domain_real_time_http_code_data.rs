@@ -157,7 +157,8 @@ impl DescribeDomainRealTimeHttpCodeDataBuilder {
 }
 
 /// The response of [`DescribeDomainRealTimeHttpCodeData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainRealTimeHttpCodeDataResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -292,7 +293,8 @@ impl DescribeDomainRealTimeHttpCodeDataResponse {
 }
 
 /// The `UsageData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageData {
     #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
@@ -343,7 +345,8 @@ impl UsageData {
 }
 
 /// The `RealTimeCodeProportionData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RealTimeCodeProportionData {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -127,7 +127,8 @@ impl DescribeDomainRealTimeReqHitRateDataBuilder {
 }
 
 /// The response of [`DescribeDomainRealTimeReqHitRateData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainRealTimeReqHitRateDataResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -178,7 +179,8 @@ impl DescribeDomainRealTimeReqHitRateDataResponse {
 }
 
 /// The `ReqHitRateDataModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReqHitRateDataModel {
     #[serde(rename = "ReqHitRate", default, skip_serializing_if = "rt::de::is_unset")]

@@ -127,7 +127,8 @@ impl DescribeDomainRealTimeSrcHttpCodeDataBuilder {
 }
 
 /// The response of [`DescribeDomainRealTimeSrcHttpCodeData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainRealTimeSrcHttpCodeDataResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -262,7 +263,8 @@ impl DescribeDomainRealTimeSrcHttpCodeDataResponse {
 }
 
 /// The `UsageData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageData {
     #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
@@ -313,7 +315,8 @@ impl UsageData {
 }
 
 /// The `RealTimeSrcCodeProportionData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RealTimeSrcCodeProportionData {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

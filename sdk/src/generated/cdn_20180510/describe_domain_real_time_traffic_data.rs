@@ -157,7 +157,8 @@ impl DescribeDomainRealTimeTrafficDataBuilder {
 }
 
 /// The response of [`DescribeDomainRealTimeTrafficData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainRealTimeTrafficDataResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -292,7 +293,8 @@ impl DescribeDomainRealTimeTrafficDataResponse {
 }
 
 /// The `DataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataModule {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

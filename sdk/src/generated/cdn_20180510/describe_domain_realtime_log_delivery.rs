@@ -97,7 +97,8 @@ impl DescribeDomainRealtimeLogDeliveryBuilder {
 }
 
 /// The response of [`DescribeDomainRealtimeLogDelivery`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainRealtimeLogDeliveryResponse {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

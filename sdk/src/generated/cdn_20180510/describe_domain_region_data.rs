@@ -124,7 +124,8 @@ impl DescribeDomainRegionDataBuilder {
 }
 
 /// The response of [`DescribeDomainRegionData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainRegionDataResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -255,7 +256,8 @@ impl DescribeDomainRegionDataResponse {
 }
 
 /// The `RegionProportionData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RegionProportionData {
     #[serde(rename = "TotalQuery", default, skip_serializing_if = "rt::de::is_unset")]

@@ -141,7 +141,8 @@ impl DescribeDomainReqHitRateDataBuilder {
 }
 
 /// The response of [`DescribeDomainReqHitRateData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainReqHitRateDataResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -276,7 +277,8 @@ impl DescribeDomainReqHitRateDataResponse {
 }
 
 /// The `DataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataModule {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

@@ -141,7 +141,8 @@ impl DescribeDomainSrcHttpCodeDataBuilder {
 }
 
 /// The response of [`DescribeDomainSrcHttpCodeData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainSrcHttpCodeDataResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -272,7 +273,8 @@ impl DescribeDomainSrcHttpCodeDataResponse {
 }
 
 /// The `UsageData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageData {
     #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
@@ -323,7 +325,8 @@ impl UsageData {
 }
 
 /// The `CodeProportionData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CodeProportionData {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -139,7 +139,8 @@ impl DescribeDomainSrcQpsDataBuilder {
 }
 
 /// The response of [`DescribeDomainSrcQpsData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainSrcQpsDataResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -274,7 +275,8 @@ impl DescribeDomainSrcQpsDataResponse {
 }
 
 /// The `DataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataModule {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

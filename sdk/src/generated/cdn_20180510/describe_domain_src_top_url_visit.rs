@@ -142,7 +142,8 @@ impl DescribeDomainSrcTopUrlVisitBuilder {
 }
 
 /// The response of [`DescribeDomainSrcTopUrlVisit`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainSrcTopUrlVisitResponse {
     #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -325,7 +326,8 @@ impl DescribeDomainSrcTopUrlVisitResponse {
 }
 
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlList {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
@@ -435,7 +437,8 @@ impl UrlList {
 }
 
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlList2 {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
@@ -545,7 +548,8 @@ impl UrlList2 {
 }
 
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlList3 {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
@@ -655,7 +659,8 @@ impl UrlList3 {
 }
 
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlList4 {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
@@ -765,7 +770,8 @@ impl UrlList4 {
 }
 
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlList5 {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]

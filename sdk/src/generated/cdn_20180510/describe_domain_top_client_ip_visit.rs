@@ -171,7 +171,8 @@ impl DescribeDomainTopClientIpVisitBuilder {
 }
 
 /// The response of [`DescribeDomainTopClientIpVisit`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainTopClientIpVisitResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -217,7 +218,8 @@ impl DescribeDomainTopClientIpVisitResponse {
 }
 
 /// The `ClientIpList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClientIpList {
     #[serde(rename = "Rank", default, skip_serializing_if = "rt::de::is_unset")]

@@ -142,7 +142,8 @@ impl DescribeDomainTopReferVisitBuilder {
 }
 
 /// The response of [`DescribeDomainTopReferVisit`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainTopReferVisitResponse {
     #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -233,7 +234,8 @@ impl DescribeDomainTopReferVisitResponse {
 }
 
 /// The `ReferList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReferList {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]

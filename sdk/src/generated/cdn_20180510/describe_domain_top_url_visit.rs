@@ -140,7 +140,8 @@ impl DescribeDomainTopUrlVisitBuilder {
 }
 
 /// The response of [`DescribeDomainTopUrlVisit`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainTopUrlVisitResponse {
     #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -323,7 +324,8 @@ impl DescribeDomainTopUrlVisitResponse {
 }
 
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlList {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
@@ -433,7 +435,8 @@ impl UrlList {
 }
 
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlList2 {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
@@ -543,7 +546,8 @@ impl UrlList2 {
 }
 
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlList3 {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
@@ -653,7 +657,8 @@ impl UrlList3 {
 }
 
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlList4 {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
@@ -763,7 +768,8 @@ impl UrlList4 {
 }
 
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlList5 {
     #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]

@@ -114,7 +114,8 @@ impl DescribeDomainVerifyDataBuilder {
 }
 
 /// The response of [`DescribeDomainVerifyData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainVerifyDataResponse {
     #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]

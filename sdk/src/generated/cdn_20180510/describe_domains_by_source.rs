@@ -95,7 +95,8 @@ impl DescribeDomainsBySourceBuilder {
 }
 
 /// The response of [`DescribeDomainsBySource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainsBySourceResponse {
     #[serde(rename = "Sources", default, skip_serializing_if = "rt::de::is_unset")]
@@ -166,7 +167,8 @@ impl DescribeDomainsBySourceResponse {
 }
 
 /// The `DomainsData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainsData {
     #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
@@ -240,7 +242,8 @@ impl DomainsData {
 }
 
 /// The `DomainInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainInfo {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -124,7 +124,8 @@ impl DescribeDomainsUsageByDayBuilder {
 }
 
 /// The response of [`DescribeDomainsUsageByDay`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainsUsageByDayResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -270,7 +271,8 @@ impl DescribeDomainsUsageByDayResponse {
 }
 
 /// The `UsageTotal` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageTotal {
     #[serde(rename = "MaxSrcBpsTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -446,7 +448,8 @@ impl UsageTotal {
 }
 
 /// The `UsageByDay` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageByDay {
     #[serde(rename = "MaxSrcBpsTime", default, skip_serializing_if = "rt::de::is_unset")]

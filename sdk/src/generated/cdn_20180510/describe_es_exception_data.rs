@@ -127,7 +127,8 @@ impl DescribeEsExceptionDataBuilder {
 }
 
 /// The response of [`DescribeEsExceptionData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEsExceptionDataResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -173,7 +174,8 @@ impl DescribeEsExceptionDataResponse {
 }
 
 /// The `Contents` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Contents {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeFcTriggerBuilder {
 }
 
 /// The response of [`DescribeFcTrigger`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeFcTriggerResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -138,7 +139,8 @@ impl DescribeFcTriggerResponse {
 }
 
 /// The `FcTrigger` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FcTrigger {
     #[serde(rename = "TriggerARN", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeIpInfoBuilder {
 }
 
 /// The response of [`DescribeIpInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIpInfoResponse {
     #[serde(rename = "CdnIp", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeIpStatusBuilder {
 }
 
 /// The response of [`DescribeIpStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIpStatusResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -141,7 +142,8 @@ impl DescribeIpStatusResponse {
 }
 
 /// The `IpStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpStatus {
     #[serde(rename = "ip", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeL2VipsByDomainBuilder {
 }
 
 /// The response of [`DescribeL2VipsByDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeL2VipsByDomainResponse {
     #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]

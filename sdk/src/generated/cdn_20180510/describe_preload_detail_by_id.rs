@@ -95,7 +95,8 @@ impl DescribePreloadDetailByIdBuilder {
 }
 
 /// The response of [`DescribePreloadDetailById`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePreloadDetailByIdResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -158,7 +159,8 @@ impl DescribePreloadDetailByIdResponse {
 }
 
 /// The `UrlDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UrlDetails {
     #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -324,7 +326,8 @@ impl UrlDetails {
 }
 
 /// The `Urls` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Urls {
     #[serde(rename = "Url", default, skip_serializing_if = "rt::de::is_unset")]

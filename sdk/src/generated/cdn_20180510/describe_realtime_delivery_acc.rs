@@ -156,7 +156,8 @@ impl DescribeRealtimeDeliveryAccBuilder {
 }
 
 /// The response of [`DescribeRealtimeDeliveryAcc`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRealtimeDeliveryAccResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -211,7 +212,8 @@ impl DescribeRealtimeDeliveryAccResponse {
 }
 
 /// The `AccData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccData {
     #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]

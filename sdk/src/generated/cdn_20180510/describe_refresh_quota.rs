@@ -76,7 +76,8 @@ impl DescribeRefreshQuotaBuilder {
 }
 
 /// The response of [`DescribeRefreshQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRefreshQuotaResponse {
     #[serde(rename = "PreloadRemain", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeRefreshTaskByIdBuilder {
 }
 
 /// The response of [`DescribeRefreshTaskById`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRefreshTaskByIdResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -158,7 +159,8 @@ impl DescribeRefreshTaskByIdResponse {
 }
 
 /// The `Tasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tasks {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -261,7 +261,8 @@ impl DescribeRefreshTasksBuilder {
 }
 
 /// The response of [`DescribeRefreshTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRefreshTasksResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -363,7 +364,8 @@ impl DescribeRefreshTasksResponse {
 }
 
 /// The `CdnTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CdnTask {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -121,7 +121,8 @@ impl DescribeTopDomainsByFlowBuilder {
 }
 
 /// The response of [`DescribeTopDomainsByFlow`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeTopDomainsByFlowResponse {
     #[serde(
@@ -250,7 +251,8 @@ impl DescribeTopDomainsByFlowResponse {
 }
 
 /// The `TopDomain` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TopDomain {
     #[serde(rename = "MaxBps", default, skip_serializing_if = "rt::de::is_unset")]

@@ -76,7 +76,8 @@ impl DescribeUserCdnStatusBuilder {
 }
 
 /// The response of [`DescribeUserCdnStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUserCdnStatusResponse {
     #[serde(rename = "InDebt", default, skip_serializing_if = "rt::de::is_unset")]

@@ -78,7 +78,8 @@ impl DescribeUserCertificateExpireCountBuilder {
 }
 
 /// The response of [`DescribeUserCertificateExpireCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUserCertificateExpireCountResponse {
     #[serde(

@@ -95,7 +95,8 @@ impl DescribeUserConfigsBuilder {
 }
 
 /// The response of [`DescribeUserConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUserConfigsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -138,7 +139,8 @@ impl DescribeUserConfigsResponse {
 }
 
 /// The `Configs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Configs {
     #[serde(rename = "OssLogConfig", default, skip_serializing_if = "rt::de::is_unset")]
@@ -176,7 +178,8 @@ impl Configs {
 }
 
 /// The `OssLogConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OssLogConfig {
     #[serde(rename = "Prefix", default, skip_serializing_if = "rt::de::is_unset")]
@@ -244,7 +247,8 @@ impl OssLogConfig {
 }
 
 /// The `WafConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WafConfig {
     #[serde(rename = "Enable", default, skip_serializing_if = "rt::de::is_unset")]

@@ -369,7 +369,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeUserDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUserDomainsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -471,7 +472,8 @@ impl DescribeUserDomainsResponse {
 }
 
 /// The `PageData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageData {
     #[serde(rename = "SslProtocol", default, skip_serializing_if = "rt::de::is_unset")]
@@ -745,7 +747,8 @@ impl PageData {
 }
 
 /// The `Source` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Source {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

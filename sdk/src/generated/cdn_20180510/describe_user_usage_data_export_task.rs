@@ -111,7 +111,8 @@ impl DescribeUserUsageDataExportTaskBuilder {
 }
 
 /// The response of [`DescribeUserUsageDataExportTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUserUsageDataExportTaskResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -158,7 +159,8 @@ impl DescribeUserUsageDataExportTaskResponse {
 }
 
 /// The `UsageDataPerPage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UsageDataPerPage {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -240,7 +242,8 @@ impl UsageDataPerPage {
 }
 
 /// The `DataItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataItem {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -383,7 +386,8 @@ impl DataItem {
 }
 
 /// The `TaskConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskConfig {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]

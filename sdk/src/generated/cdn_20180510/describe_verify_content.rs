@@ -95,7 +95,8 @@ impl DescribeVerifyContentBuilder {
 }
 
 /// The response of [`DescribeVerifyContent`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVerifyContentResponse {
     #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]

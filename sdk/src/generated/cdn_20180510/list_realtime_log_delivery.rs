@@ -76,7 +76,8 @@ impl ListRealtimeLogDeliveryBuilder {
 }
 
 /// The response of [`ListRealtimeLogDelivery`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRealtimeLogDeliveryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -127,7 +128,8 @@ impl ListRealtimeLogDeliveryResponse {
 }
 
 /// The `RealtimeLogDeliveryInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RealtimeLogDeliveryInfo {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

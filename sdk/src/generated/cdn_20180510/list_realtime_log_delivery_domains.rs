@@ -129,7 +129,8 @@ impl ListRealtimeLogDeliveryDomainsBuilder {
 }
 
 /// The response of [`ListRealtimeLogDeliveryDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRealtimeLogDeliveryDomainsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -180,7 +181,8 @@ impl ListRealtimeLogDeliveryDomainsResponse {
 }
 
 /// The `Domains` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Domains {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -78,7 +78,8 @@ impl ListRealtimeLogDeliveryInfosBuilder {
 }
 
 /// The response of [`ListRealtimeLogDeliveryInfos`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRealtimeLogDeliveryInfosResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -129,7 +130,8 @@ impl ListRealtimeLogDeliveryInfosResponse {
 }
 
 /// The `RealtimeLogDeliveryInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RealtimeLogDeliveryInfos {
     #[serde(rename = "Logstore", default, skip_serializing_if = "rt::de::is_unset")]

@@ -76,7 +76,8 @@ impl ListUserCustomLogConfigBuilder {
 }
 
 /// The response of [`ListUserCustomLogConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListUserCustomLogConfigResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -122,7 +122,8 @@ impl RefreshObjectCachesBuilder {
 }
 
 /// The response of [`RefreshObjectCaches`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RefreshObjectCachesResponse {
     #[serde(rename = "RefreshTaskId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl SetCdnDomainStagingConfigBuilder {
 }
 
 /// The response of [`SetCdnDomainStagingConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetCdnDomainStagingConfigResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -161,7 +162,8 @@ impl SetCdnDomainStagingConfigResponse {
 }
 
 /// The `DomainConfigList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainConfigList {
     #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -139,7 +139,8 @@ impl UpdateCdnSubTaskBuilder {
 }
 
 /// The response of [`UpdateCdnSubTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCdnSubTaskResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -308,7 +308,8 @@ impl rt::params::FlatParam for MatchExpress {
 }
 
 /// The response of [`CreateDynamicTagGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDynamicTagGroupResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

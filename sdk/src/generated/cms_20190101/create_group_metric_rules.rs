@@ -788,7 +788,8 @@ impl rt::params::FlatParam for Labels {
 }
 
 /// The response of [`CreateGroupMetricRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateGroupMetricRulesResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -893,7 +894,8 @@ impl CreateGroupMetricRulesResponse {
 }
 
 /// The `AlertResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertResult {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -672,7 +672,8 @@ impl rt::params::FlatParam for AlertConfigTargetList {
 }
 
 /// The response of [`CreateHostAvailability`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateHostAvailabilityResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -790,7 +790,8 @@ impl rt::params::FlatParam for Express {
 }
 
 /// The response of [`CreateHybridMonitorTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateHybridMonitorTaskResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -180,7 +180,8 @@ impl CreateInstantSiteMonitorBuilder {
 }
 
 /// The response of [`CreateInstantSiteMonitor`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateInstantSiteMonitorResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -290,7 +291,8 @@ impl CreateInstantSiteMonitorResponse {
 }
 
 /// The `CreateResultList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateResultList {
     #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]

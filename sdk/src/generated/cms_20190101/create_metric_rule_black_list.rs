@@ -303,7 +303,8 @@ impl rt::params::FlatParam for Metrics {
 }
 
 /// The response of [`CreateMetricRuleBlackList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMetricRuleBlackListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

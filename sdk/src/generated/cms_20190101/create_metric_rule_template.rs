@@ -559,7 +559,8 @@ impl rt::params::FlatParam for AlertTemplates {
 }
 
 /// The response of [`CreateMetricRuleTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMetricRuleTemplateResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl CreateMonitorAgentProcessBuilder {
 }
 
 /// The response of [`CreateMonitorAgentProcess`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMonitorAgentProcessResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -194,7 +194,8 @@ impl CreateMonitorGroupByResourceGroupIdBuilder {
 }
 
 /// The response of [`CreateMonitorGroupByResourceGroupId`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMonitorGroupByResourceGroupIdResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

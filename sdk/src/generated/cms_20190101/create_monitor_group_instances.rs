@@ -211,7 +211,8 @@ impl rt::params::FlatParam for Instances {
 }
 
 /// The response of [`CreateMonitorGroupInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMonitorGroupInstancesResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

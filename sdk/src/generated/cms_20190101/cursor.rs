@@ -169,7 +169,8 @@ impl CursorBuilder {
 }
 
 /// The response of [`Cursor`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CursorResponse {
     #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]

@@ -141,7 +141,8 @@ impl DeleteCustomMetricBuilder {
 }
 
 /// The response of [`DeleteCustomMetric`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCustomMetricResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -116,7 +116,8 @@ impl DeleteMetricRuleTargetsBuilder {
 }
 
 /// The response of [`DeleteMetricRuleTargets`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteMetricRuleTargetsResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -216,7 +217,8 @@ impl DeleteMetricRuleTargetsResponse {
 }
 
 /// The `FailIds` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FailIds {
     #[serde(rename = "TargetIds", default, skip_serializing_if = "rt::de::is_unset")]

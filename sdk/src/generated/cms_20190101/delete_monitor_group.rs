@@ -92,7 +92,8 @@ impl DeleteMonitorGroupBuilder {
 }
 
 /// The response of [`DeleteMonitorGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteMonitorGroupResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -189,7 +190,8 @@ impl DeleteMonitorGroupResponse {
 }
 
 /// The `Group` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Group {
     #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -240,7 +242,8 @@ impl Group {
 }
 
 /// The `ContactGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ContactGroup {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -252,7 +252,8 @@ impl DescribeAlertHistoryListBuilder {
 }
 
 /// The response of [`DescribeAlertHistoryList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAlertHistoryListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -384,7 +385,8 @@ impl DescribeAlertHistoryListResponse {
 }
 
 /// The `AlarmHistory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlarmHistory {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -338,7 +338,8 @@ impl DescribeAlertLogCountBuilder {
 }
 
 /// The response of [`DescribeAlertLogCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAlertLogCountResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -441,7 +442,8 @@ impl DescribeAlertLogCountResponse {
 }
 
 /// The `AlertLogCount` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertLogCount {
     #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
@@ -484,7 +486,8 @@ impl AlertLogCount {
 }
 
 /// The `Logs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Logs {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -337,7 +337,8 @@ impl DescribeAlertLogHistogramBuilder {
 }
 
 /// The response of [`DescribeAlertLogHistogram`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAlertLogHistogramResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -444,7 +445,8 @@ impl DescribeAlertLogHistogramResponse {
 }
 
 /// The `AlertLogHistogramList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertLogHistogramList {
     #[serde(rename = "From", default, skip_serializing_if = "rt::de::is_unset")]

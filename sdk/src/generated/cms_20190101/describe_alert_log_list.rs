@@ -337,7 +337,8 @@ impl DescribeAlertLogListBuilder {
 }
 
 /// The response of [`DescribeAlertLogList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAlertLogListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -474,7 +475,8 @@ impl DescribeAlertLogListResponse {
 }
 
 /// The `AlertLogList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertLogList {
     #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1122,7 +1124,8 @@ impl AlertLogList {
 }
 
 /// The `ExtendedInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendedInfo {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1170,7 +1173,8 @@ impl ExtendedInfo {
 }
 
 /// The `Dimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Dimensions {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1218,7 +1222,8 @@ impl Dimensions {
 }
 
 /// The `WebhookList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookList {
     #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1286,7 +1291,8 @@ impl WebhookList {
 }
 
 /// The `SendDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SendDetail {
     #[serde(rename = "ResultCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1336,7 +1342,8 @@ impl SendDetail {
 }
 
 /// The `ChannelResultList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ChannelResultList {
     #[serde(rename = "Channel", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1382,7 +1389,8 @@ impl ChannelResultList {
 }
 
 /// The `ResultList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResultList {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1489,7 +1497,8 @@ impl ResultList {
 }
 
 /// The `Escalation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Escalation {
     #[serde(rename = "Expression", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1554,7 +1563,8 @@ impl Escalation {
 }
 
 /// The `SendResultList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SendResultList {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

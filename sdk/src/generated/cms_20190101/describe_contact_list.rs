@@ -148,7 +148,8 @@ impl DescribeContactListBuilder {
 }
 
 /// The response of [`DescribeContactList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeContactListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -273,7 +274,8 @@ impl DescribeContactListResponse {
 }
 
 /// The `Contact` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Contact {
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -426,7 +428,8 @@ impl Contact {
 }
 
 /// The `Channels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Channels {
     #[serde(rename = "Mail", default, skip_serializing_if = "rt::de::is_unset")]
@@ -514,7 +517,8 @@ impl Channels {
 }
 
 /// The `ChannelsState` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ChannelsState {
     #[serde(rename = "Mail", default, skip_serializing_if = "rt::de::is_unset")]

@@ -101,7 +101,8 @@ impl DescribeContactListByContactGroupBuilder {
 }
 
 /// The response of [`DescribeContactListByContactGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeContactListByContactGroupResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -209,7 +210,8 @@ impl DescribeContactListByContactGroupResponse {
 }
 
 /// The `Contact` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Contact {
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -306,7 +308,8 @@ impl Contact {
 }
 
 /// The `Channels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Channels {
     #[serde(rename = "Mail", default, skip_serializing_if = "rt::de::is_unset")]

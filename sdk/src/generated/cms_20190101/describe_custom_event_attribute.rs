@@ -195,7 +195,8 @@ impl DescribeCustomEventAttributeBuilder {
 }
 
 /// The response of [`DescribeCustomEventAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCustomEventAttributeResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -306,7 +307,8 @@ impl DescribeCustomEventAttributeResponse {
 }
 
 /// The `CustomEvent` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomEvent {
     #[serde(rename = "Time", default, skip_serializing_if = "rt::de::is_unset")]

@@ -169,7 +169,8 @@ impl DescribeCustomEventCountBuilder {
 }
 
 /// The response of [`DescribeCustomEventCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCustomEventCountResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -281,7 +282,8 @@ impl DescribeCustomEventCountResponse {
 }
 
 /// The `CustomEventCount` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomEventCount {
     #[serde(rename = "Time", default, skip_serializing_if = "rt::de::is_unset")]

@@ -186,7 +186,8 @@ impl DescribeCustomEventHistogramBuilder {
 }
 
 /// The response of [`DescribeCustomEventHistogram`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCustomEventHistogramResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -301,7 +302,8 @@ impl DescribeCustomEventHistogramResponse {
 }
 
 /// The `EventHistogram` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EventHistogram {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]

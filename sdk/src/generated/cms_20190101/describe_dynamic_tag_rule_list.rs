@@ -173,7 +173,8 @@ impl DescribeDynamicTagRuleListBuilder {
 }
 
 /// The response of [`DescribeDynamicTagRuleList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDynamicTagRuleListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -338,7 +339,8 @@ impl DescribeDynamicTagRuleListResponse {
 }
 
 /// The `TagGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TagGroup {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -562,7 +564,8 @@ impl TagGroup {
 }
 
 /// The `MatchExpress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MatchExpress {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]

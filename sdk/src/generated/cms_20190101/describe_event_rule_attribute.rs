@@ -110,7 +110,8 @@ impl DescribeEventRuleAttributeBuilder {
 }
 
 /// The response of [`DescribeEventRuleAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEventRuleAttributeResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -210,7 +211,8 @@ impl DescribeEventRuleAttributeResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "EventType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -333,7 +335,8 @@ impl Result {
 }
 
 /// The `EventPattern` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EventPattern {
     #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
@@ -492,7 +495,8 @@ impl EventPattern {
 }
 
 /// The `KeywordFilterObj` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KeywordFilterObj {
     #[serde(rename = "Keywords", default, skip_serializing_if = "rt::de::is_unset")]

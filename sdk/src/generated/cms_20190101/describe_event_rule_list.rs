@@ -151,7 +151,8 @@ impl DescribeEventRuleListBuilder {
 }
 
 /// The response of [`DescribeEventRuleList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEventRuleListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -276,7 +277,8 @@ impl DescribeEventRuleListResponse {
 }
 
 /// The `EventRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EventRule {
     #[serde(rename = "EventType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -424,7 +426,8 @@ impl EventRule {
 }
 
 /// The `EventPattern` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EventPattern {
     #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
@@ -576,7 +579,8 @@ impl EventPattern {
 }
 
 /// The `KeywordFilter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KeywordFilter {
     #[serde(rename = "Keywords", default, skip_serializing_if = "rt::de::is_unset")]

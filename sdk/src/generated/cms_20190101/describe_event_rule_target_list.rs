@@ -97,7 +97,8 @@ impl DescribeEventRuleTargetListBuilder {
 }
 
 /// The response of [`DescribeEventRuleTargetList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEventRuleTargetListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -315,7 +316,8 @@ impl DescribeEventRuleTargetListResponse {
 }
 
 /// The `ContactParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ContactParameter {
     #[serde(
@@ -387,7 +389,8 @@ impl ContactParameter {
 }
 
 /// The `FcParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FcParameter {
     #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -495,7 +498,8 @@ impl FcParameter {
 }
 
 /// The `MnsParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MnsParameter {
     #[serde(rename = "Queue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -603,7 +607,8 @@ impl MnsParameter {
 }
 
 /// The `WebhookParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookParameter {
     #[serde(rename = "Url", default, skip_serializing_if = "rt::de::is_unset")]
@@ -691,7 +696,8 @@ impl WebhookParameter {
 }
 
 /// The `SlsParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SlsParameter {
     #[serde(rename = "Project", default, skip_serializing_if = "rt::de::is_unset")]
@@ -799,7 +805,8 @@ impl SlsParameter {
 }
 
 /// The `OpenApiParameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OpenApiParameters {
     #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]

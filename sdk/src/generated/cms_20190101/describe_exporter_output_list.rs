@@ -103,7 +103,8 @@ impl DescribeExporterOutputListBuilder {
 }
 
 /// The response of [`DescribeExporterOutputList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeExporterOutputListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -245,7 +246,8 @@ impl DescribeExporterOutputListResponse {
 }
 
 /// The `Datapoint` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Datapoint {
     #[serde(rename = "ConfigJson", default, skip_serializing_if = "rt::de::is_unset")]
@@ -325,7 +327,8 @@ impl Datapoint {
 }
 
 /// The `ConfigJson` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ConfigJson {
     #[serde(rename = "ak", default, skip_serializing_if = "rt::de::is_unset")]

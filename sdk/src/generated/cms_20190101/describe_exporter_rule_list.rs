@@ -103,7 +103,8 @@ impl DescribeExporterRuleListBuilder {
 }
 
 /// The response of [`DescribeExporterRuleList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeExporterRuleListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -245,7 +246,8 @@ impl DescribeExporterRuleListResponse {
 }
 
 /// The `Datapoint` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Datapoint {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -136,7 +136,8 @@ impl DescribeGroupMonitoringAgentProcessBuilder {
 }
 
 /// The response of [`DescribeGroupMonitoringAgentProcess`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGroupMonitoringAgentProcessResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -304,7 +305,8 @@ impl DescribeGroupMonitoringAgentProcessResponse {
 }
 
 /// The `Process` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Process {
     #[serde(rename = "ProcessName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -444,7 +446,8 @@ impl Process {
 }
 
 /// The `MatchExpress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MatchExpress {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
@@ -512,7 +515,8 @@ impl MatchExpress {
 }
 
 /// The `AlertConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertConfig {
     #[serde(
@@ -747,7 +751,8 @@ impl AlertConfig {
 }
 
 /// The `Target` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Target {
     #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]

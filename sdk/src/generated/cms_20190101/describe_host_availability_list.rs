@@ -159,7 +159,8 @@ impl DescribeHostAvailabilityListBuilder {
 }
 
 /// The response of [`DescribeHostAvailabilityList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHostAvailabilityListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -284,7 +285,8 @@ impl DescribeHostAvailabilityListResponse {
 }
 
 /// The `NodeTaskConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeTaskConfig {
     #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -476,7 +478,8 @@ impl NodeTaskConfig {
 }
 
 /// The `TaskOption` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskOption {
     #[serde(rename = "HttpMethod", default, skip_serializing_if = "rt::de::is_unset")]
@@ -656,7 +659,8 @@ impl TaskOption {
 }
 
 /// The `AlertConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertConfig {
     #[serde(rename = "SilenceTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -802,7 +806,8 @@ impl AlertConfig {
 }
 
 /// The `EscalationList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EscalationList {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
@@ -910,7 +915,8 @@ impl EscalationList {
 }
 
 /// The `Target` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Target {
     #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]

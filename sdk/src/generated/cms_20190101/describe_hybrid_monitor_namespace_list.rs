@@ -151,7 +151,8 @@ impl DescribeHybridMonitorNamespaceListBuilder {
 }
 
 /// The response of [`DescribeHybridMonitorNamespaceList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHybridMonitorNamespaceListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -316,7 +317,8 @@ impl DescribeHybridMonitorNamespaceListResponse {
 }
 
 /// The `DescribeHybridMonitorNamespace` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHybridMonitorNamespace {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -519,7 +521,8 @@ impl DescribeHybridMonitorNamespace {
 }
 
 /// The `Detail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Detail {
     #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
@@ -617,7 +620,8 @@ impl Detail {
 }
 
 /// The `AliyunProductMetricList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AliyunProductMetricList {
     #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -680,7 +684,8 @@ impl AliyunProductMetricList {
 }
 
 /// The `NamespaceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NamespaceList {
     #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
@@ -726,7 +731,8 @@ impl NamespaceList {
 }
 
 /// The `MetricList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MetricList {
     #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]

@@ -141,7 +141,8 @@ impl DescribeHybridMonitorSlsGroupBuilder {
 }
 
 /// The response of [`DescribeHybridMonitorSlsGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHybridMonitorSlsGroupResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -296,7 +297,8 @@ impl DescribeHybridMonitorSlsGroupResponse {
 }
 
 /// The `List` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct List {
     #[serde(rename = "SLSGroupName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -410,7 +412,8 @@ impl List {
 }
 
 /// The `SlsGroupConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SlsGroupConfig {
     #[serde(rename = "SLSRegion", default, skip_serializing_if = "rt::de::is_unset")]

@@ -208,7 +208,8 @@ impl DescribeHybridMonitorTaskListBuilder {
 }
 
 /// The response of [`DescribeHybridMonitorTaskList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHybridMonitorTaskListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -365,7 +366,8 @@ impl DescribeHybridMonitorTaskListResponse {
 }
 
 /// The `TaskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskList {
     #[serde(rename = "YARMConfig", default, skip_serializing_if = "rt::de::is_unset")]
@@ -926,7 +928,8 @@ impl TaskList {
 }
 
 /// The `AttachLabels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachLabels {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -974,7 +977,8 @@ impl AttachLabels {
 }
 
 /// The `MatchExpress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MatchExpress {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1042,7 +1046,8 @@ impl MatchExpress {
 }
 
 /// The `SlsProcessConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SlsProcessConfig {
     #[serde(rename = "Filter", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1119,7 +1124,8 @@ impl SlsProcessConfig {
 }
 
 /// The `Filter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Filter {
     #[serde(rename = "Relation", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1165,7 +1171,8 @@ impl Filter {
 }
 
 /// The `Filters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Filters {
     #[serde(rename = "SLSKeyName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1233,7 +1240,8 @@ impl Filters {
 }
 
 /// The `Statistics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Statistics {
     #[serde(rename = "SLSKeyName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1341,7 +1349,8 @@ impl Statistics {
 }
 
 /// The `GroupBy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupBy {
     #[serde(rename = "SLSKeyName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1389,7 +1398,8 @@ impl GroupBy {
 }
 
 /// The `Express` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Express {
     #[serde(rename = "Express", default, skip_serializing_if = "rt::de::is_unset")]

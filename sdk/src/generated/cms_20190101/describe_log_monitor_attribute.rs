@@ -97,7 +97,8 @@ impl DescribeLogMonitorAttributeBuilder {
 }
 
 /// The response of [`DescribeLogMonitorAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLogMonitorAttributeResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -197,7 +198,8 @@ impl DescribeLogMonitorAttributeResponse {
 }
 
 /// The `LogMonitor` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogMonitor {
     #[serde(
@@ -458,7 +460,8 @@ impl LogMonitor {
 }
 
 /// The `Aggregates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Aggregates {
     #[serde(rename = "Max", default, skip_serializing_if = "rt::de::is_unset")]
@@ -566,7 +569,8 @@ impl Aggregates {
 }
 
 /// The `ValueFilter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ValueFilter {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

@@ -130,7 +130,8 @@ impl DescribeLogMonitorListBuilder {
 }
 
 /// The response of [`DescribeLogMonitorList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLogMonitorListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -288,7 +289,8 @@ impl DescribeLogMonitorListResponse {
 }
 
 /// The `LogMonitorList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogMonitorList {
     #[serde(
@@ -471,7 +473,8 @@ impl LogMonitorList {
 }
 
 /// The `ValueFilter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ValueFilter {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

@@ -201,7 +201,8 @@ impl DescribeMetricDataBuilder {
 }
 
 /// The response of [`DescribeMetricData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMetricDataResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -236,7 +236,8 @@ impl DescribeMetricLastBuilder {
 }
 
 /// The response of [`DescribeMetricLast`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMetricLastResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]

@@ -222,7 +222,8 @@ impl DescribeMetricRuleBlackListBuilder {
 }
 
 /// The response of [`DescribeMetricRuleBlackList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMetricRuleBlackListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -348,7 +349,8 @@ impl DescribeMetricRuleBlackListResponse {
 }
 
 /// The `DescribeMetricRuleBlackList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMetricRuleBlackList {
     #[serde(rename = "EffectiveTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -625,7 +627,8 @@ impl DescribeMetricRuleBlackList {
 }
 
 /// The `Metrics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Metrics {
     #[serde(rename = "Resource", default, skip_serializing_if = "rt::de::is_unset")]

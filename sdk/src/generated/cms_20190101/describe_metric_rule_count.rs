@@ -109,7 +109,8 @@ impl DescribeMetricRuleCountBuilder {
 }
 
 /// The response of [`DescribeMetricRuleCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMetricRuleCountResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -213,7 +214,8 @@ impl DescribeMetricRuleCountResponse {
 }
 
 /// The `MetricRuleCount` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MetricRuleCount {
     #[serde(rename = "Ok", default, skip_serializing_if = "rt::de::is_unset")]

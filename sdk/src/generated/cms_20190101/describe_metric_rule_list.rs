@@ -220,7 +220,8 @@ impl DescribeMetricRuleListBuilder {
 }
 
 /// The response of [`DescribeMetricRuleList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMetricRuleListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -345,7 +346,8 @@ impl DescribeMetricRuleListResponse {
 }
 
 /// The `Alarm` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Alarm {
     #[serde(rename = "SilenceTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -868,7 +870,8 @@ impl Alarm {
 }
 
 /// The `Escalations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Escalations {
     #[serde(rename = "Info", default, skip_serializing_if = "rt::de::is_unset")]
@@ -921,7 +924,8 @@ impl Escalations {
 }
 
 /// The `Info` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Info {
     #[serde(
@@ -1032,7 +1036,8 @@ impl Info {
 }
 
 /// The `Warn` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Warn {
     #[serde(
@@ -1143,7 +1148,8 @@ impl Warn {
 }
 
 /// The `Critical` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Critical {
     #[serde(
@@ -1254,7 +1260,8 @@ impl Critical {
 }
 
 /// The `CompositeExpression` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CompositeExpression {
     #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1372,7 +1379,8 @@ impl CompositeExpression {
 }
 
 /// The `ExpressionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExpressionList {
     #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1483,7 +1491,8 @@ impl ExpressionList {
 }
 
 /// The `Labels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Labels {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1531,7 +1540,8 @@ impl Labels {
 }
 
 /// The `Prometheus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Prometheus {
     #[serde(rename = "PromQL", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1619,7 +1629,8 @@ impl Prometheus {
 }
 
 /// The `Annotations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Annotations {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

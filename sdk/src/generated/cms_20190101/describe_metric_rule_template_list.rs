@@ -186,7 +186,8 @@ impl DescribeMetricRuleTemplateListBuilder {
 }
 
 /// The response of [`DescribeMetricRuleTemplateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMetricRuleTemplateListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -308,7 +309,8 @@ impl DescribeMetricRuleTemplateListResponse {
 }
 
 /// The `Template` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Template {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -449,7 +451,8 @@ impl Template {
 }
 
 /// The `ApplyHistory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ApplyHistory {
     #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -232,7 +232,8 @@ impl DescribeMetricTopBuilder {
 }
 
 /// The response of [`DescribeMetricTop`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMetricTopResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

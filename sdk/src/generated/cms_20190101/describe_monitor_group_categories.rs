@@ -94,7 +94,8 @@ impl DescribeMonitorGroupCategoriesBuilder {
 }
 
 /// The response of [`DescribeMonitorGroupCategories`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitorGroupCategoriesResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -200,7 +201,8 @@ impl DescribeMonitorGroupCategoriesResponse {
 }
 
 /// The `MonitorGroupCategories` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MonitorGroupCategories {
     #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -252,7 +254,8 @@ impl MonitorGroupCategories {
 }
 
 /// The `CategoryItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CategoryItem {
     #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]

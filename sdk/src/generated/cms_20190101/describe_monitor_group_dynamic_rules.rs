@@ -94,7 +94,8 @@ impl DescribeMonitorGroupDynamicRulesBuilder {
 }
 
 /// The response of [`DescribeMonitorGroupDynamicRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitorGroupDynamicRulesResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -199,7 +200,8 @@ impl DescribeMonitorGroupDynamicRulesResponse {
 }
 
 /// The `Resource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Resource {
     #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
@@ -274,7 +276,8 @@ impl Resource {
 }
 
 /// The `Filter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Filter {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

@@ -134,7 +134,8 @@ impl DescribeMonitorGroupNotifyPolicyListBuilder {
 }
 
 /// The response of [`DescribeMonitorGroupNotifyPolicyList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitorGroupNotifyPolicyListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -266,7 +267,8 @@ impl DescribeMonitorGroupNotifyPolicyListResponse {
 }
 
 /// The `NotifyPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NotifyPolicy {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]

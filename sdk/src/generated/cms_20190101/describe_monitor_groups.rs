@@ -364,7 +364,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeMonitorGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitorGroupsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -520,7 +521,8 @@ impl DescribeMonitorGroupsResponse {
 }
 
 /// The `Resource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Resource {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -855,7 +857,8 @@ impl Resource {
 }
 
 /// The `ContactGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ContactGroup {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -883,7 +886,8 @@ impl ContactGroup {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceTag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -931,7 +935,8 @@ impl ResourceTag {
 }
 
 /// The `TemplateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TemplateInfo {
     #[serde(rename = "EffectTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -93,7 +93,8 @@ impl DescribeMonitorResourceQuotaAttributeBuilder {
 }
 
 /// The response of [`DescribeMonitorResourceQuotaAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitorResourceQuotaAttributeResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -176,7 +177,8 @@ impl DescribeMonitorResourceQuotaAttributeResponse {
 }
 
 /// The `ResourceQuota` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceQuota {
     #[serde(rename = "SuitInfo", default, skip_serializing_if = "rt::de::is_unset")]
@@ -453,7 +455,8 @@ impl ResourceQuota {
 }
 
 /// The `SiteMonitorEcsProbe` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SiteMonitorEcsProbe {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -512,7 +515,8 @@ impl SiteMonitorEcsProbe {
 }
 
 /// The `SiteMonitorOperatorProbe` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SiteMonitorOperatorProbe {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -571,7 +575,8 @@ impl SiteMonitorOperatorProbe {
 }
 
 /// The `SiteMonitorTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SiteMonitorTask {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -630,7 +635,8 @@ impl SiteMonitorTask {
 }
 
 /// The `SiteMonitorBrowser` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SiteMonitorBrowser {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -689,7 +695,8 @@ impl SiteMonitorBrowser {
 }
 
 /// The `SiteMonitorMobile` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SiteMonitorMobile {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -748,7 +755,8 @@ impl SiteMonitorMobile {
 }
 
 /// The `CustomMonitor` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomMonitor {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -807,7 +815,8 @@ impl CustomMonitor {
 }
 
 /// The `EventMonitor` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EventMonitor {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -866,7 +875,8 @@ impl EventMonitor {
 }
 
 /// The `LogMonitor` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogMonitor {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -925,7 +935,8 @@ impl LogMonitor {
 }
 
 /// The `Api` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Api {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -984,7 +995,8 @@ impl Api {
 }
 
 /// The `Sms` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Sms {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1043,7 +1055,8 @@ impl Sms {
 }
 
 /// The `Phone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Phone {
     #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1102,7 +1115,8 @@ impl Phone {
 }
 
 /// The `EnterpriseQuota` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnterpriseQuota {
     #[serde(rename = "SuitInfo", default, skip_serializing_if = "rt::de::is_unset")]

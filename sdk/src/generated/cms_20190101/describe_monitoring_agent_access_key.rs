@@ -78,7 +78,8 @@ impl DescribeMonitoringAgentAccessKeyBuilder {
 }
 
 /// The response of [`DescribeMonitoringAgentAccessKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitoringAgentAccessKeyResponse {
     #[serde(rename = "AccessKey", default, skip_serializing_if = "rt::de::is_unset")]

@@ -78,7 +78,8 @@ impl DescribeMonitoringAgentConfigBuilder {
 }
 
 /// The response of [`DescribeMonitoringAgentConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitoringAgentConfigResponse {
     #[serde(

@@ -226,7 +226,8 @@ impl DescribeMonitoringAgentHostsBuilder {
 }
 
 /// The response of [`DescribeMonitoringAgentHosts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitoringAgentHostsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -402,7 +403,8 @@ impl DescribeMonitoringAgentHostsResponse {
 }
 
 /// The `Host` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Host {
     #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]

@@ -97,7 +97,8 @@ impl DescribeMonitoringAgentProcessesBuilder {
 }
 
 /// The response of [`DescribeMonitoringAgentProcesses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitoringAgentProcessesResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -205,7 +206,8 @@ impl DescribeMonitoringAgentProcessesResponse {
 }
 
 /// The `NodeProcess` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeProcess {
     #[serde(rename = "ProcessName", default, skip_serializing_if = "rt::de::is_unset")]

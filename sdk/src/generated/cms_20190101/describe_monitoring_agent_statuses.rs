@@ -117,7 +117,8 @@ impl DescribeMonitoringAgentStatusesBuilder {
 }
 
 /// The response of [`DescribeMonitoringAgentStatuses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitoringAgentStatusesResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -229,7 +230,8 @@ impl DescribeMonitoringAgentStatusesResponse {
 }
 
 /// The `NodeStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeStatus {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

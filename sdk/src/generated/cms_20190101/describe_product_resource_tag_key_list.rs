@@ -123,7 +123,8 @@ impl DescribeProductResourceTagKeyListBuilder {
 }
 
 /// The response of [`DescribeProductResourceTagKeyList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeProductResourceTagKeyListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

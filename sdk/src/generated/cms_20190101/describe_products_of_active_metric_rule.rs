@@ -78,7 +78,8 @@ impl DescribeProductsOfActiveMetricRuleBuilder {
 }
 
 /// The response of [`DescribeProductsOfActiveMetricRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeProductsOfActiveMetricRuleResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -210,7 +211,8 @@ impl DescribeProductsOfActiveMetricRuleResponse {
 }
 
 /// The `AllProductInitMetricRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AllProductInitMetricRule {
     #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
@@ -265,7 +267,8 @@ impl AllProductInitMetricRule {
 }
 
 /// The `AlertInitConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlertInitConfig {
     #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]

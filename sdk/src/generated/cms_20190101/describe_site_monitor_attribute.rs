@@ -109,7 +109,8 @@ impl DescribeSiteMonitorAttributeBuilder {
 }
 
 /// The response of [`DescribeSiteMonitorAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSiteMonitorAttributeResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -232,7 +233,8 @@ impl DescribeSiteMonitorAttributeResponse {
 }
 
 /// The `MetricRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MetricRule {
     #[serde(rename = "ActionEnable", default, skip_serializing_if = "rt::de::is_unset")]
@@ -572,7 +574,8 @@ impl MetricRule {
 }
 
 /// The `SiteMonitors` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SiteMonitors {
     #[serde(rename = "Address", default, skip_serializing_if = "rt::de::is_unset")]
@@ -792,7 +795,8 @@ impl SiteMonitors {
 }
 
 /// The `CustomSchedule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomSchedule {
     #[serde(rename = "days", default, skip_serializing_if = "rt::de::is_unset")]
@@ -877,7 +881,8 @@ impl CustomSchedule {
 }
 
 /// The `IspCity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IspCity {
     #[serde(rename = "City", default, skip_serializing_if = "rt::de::is_unset")]
@@ -981,7 +986,8 @@ impl IspCity {
 }
 
 /// The `OptionJson` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OptionJson {
     #[serde(rename = "assertions", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2233,7 +2239,8 @@ impl OptionJson {
 }
 
 /// The `Assertions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Assertions {
     #[serde(rename = "operator", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2321,7 +2328,8 @@ impl Assertions {
 }
 
 /// The `AuthInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AuthInfo {
     #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2666,7 +2674,8 @@ impl AuthInfo {
 }
 
 /// The `BrowserInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BrowserInfo {
     #[serde(rename = "browser", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2714,7 +2723,8 @@ impl BrowserInfo {
 }
 
 /// The `ConfigVariables` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ConfigVariables {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2773,7 +2783,8 @@ impl ConfigVariables {
 }
 
 /// The `Steps` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Steps {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2985,7 +2996,8 @@ impl Steps {
 }
 
 /// The `ExtractedVariables` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtractedVariables {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3066,7 +3078,8 @@ impl ExtractedVariables {
 }
 
 /// The `Parser` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Parser {
     #[serde(rename = "parser_type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3110,7 +3123,8 @@ impl Parser {
 }
 
 /// The `VpcConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpcConfig {
     #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]

@@ -218,7 +218,8 @@ impl DescribeSiteMonitorDataBuilder {
 }
 
 /// The response of [`DescribeSiteMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSiteMonitorDataResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]

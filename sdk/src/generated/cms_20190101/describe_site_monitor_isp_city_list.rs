@@ -143,7 +143,8 @@ impl DescribeSiteMonitorIspCityListBuilder {
 }
 
 /// The response of [`DescribeSiteMonitorIspCityList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSiteMonitorIspCityListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -254,7 +255,8 @@ impl DescribeSiteMonitorIspCityListResponse {
 }
 
 /// The `IspCity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IspCity {
     #[serde(rename = "CityName.en", default, skip_serializing_if = "rt::de::is_unset")]

@@ -176,7 +176,8 @@ impl DescribeSiteMonitorListBuilder {
 }
 
 /// The response of [`DescribeSiteMonitorList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSiteMonitorListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -338,7 +339,8 @@ impl DescribeSiteMonitorListResponse {
 }
 
 /// The `SiteMonitor` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SiteMonitor {
     #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -541,7 +543,8 @@ impl SiteMonitor {
 }
 
 /// The `OptionsJson` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OptionsJson {
     #[serde(rename = "password", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1164,7 +1167,8 @@ impl OptionsJson {
 }
 
 /// The `Assertions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Assertions {
     #[serde(rename = "property", default, skip_serializing_if = "rt::de::is_unset")]

@@ -275,7 +275,8 @@ impl DescribeSiteMonitorLogBuilder {
 }
 
 /// The response of [`DescribeSiteMonitorLog`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSiteMonitorLogResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]

@@ -177,7 +177,8 @@ impl DescribeSyntheticProbeListBuilder {
 }
 
 /// The response of [`DescribeSyntheticProbeList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSyntheticProbeListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -283,7 +284,8 @@ impl DescribeSyntheticProbeListResponse {
 }
 
 /// The `IspCityList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IspCityList {
     #[serde(rename = "AreaCn", default, skip_serializing_if = "rt::de::is_unset")]

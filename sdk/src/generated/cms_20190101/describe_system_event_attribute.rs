@@ -240,7 +240,8 @@ impl DescribeSystemEventAttributeBuilder {
 }
 
 /// The response of [`DescribeSystemEventAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSystemEventAttributeResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -351,7 +352,8 @@ impl DescribeSystemEventAttributeResponse {
 }
 
 /// The `SystemEvent` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SystemEvent {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

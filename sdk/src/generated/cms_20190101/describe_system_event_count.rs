@@ -214,7 +214,8 @@ impl DescribeSystemEventCountBuilder {
 }
 
 /// The response of [`DescribeSystemEventCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSystemEventCountResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -329,7 +330,8 @@ impl DescribeSystemEventCountResponse {
 }
 
 /// The `SystemEventCount` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SystemEventCount {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

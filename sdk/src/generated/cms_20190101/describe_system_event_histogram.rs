@@ -216,7 +216,8 @@ impl DescribeSystemEventHistogramBuilder {
 }
 
 /// The response of [`DescribeSystemEventHistogram`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSystemEventHistogramResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -331,7 +332,8 @@ impl DescribeSystemEventHistogramResponse {
 }
 
 /// The `SystemEventHistogram` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SystemEventHistogram {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -99,7 +99,8 @@ impl DescribeUnhealthyHostAvailabilityBuilder {
 }
 
 /// The response of [`DescribeUnhealthyHostAvailability`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUnhealthyHostAvailabilityResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -207,7 +208,8 @@ impl DescribeUnhealthyHostAvailabilityResponse {
 }
 
 /// The `NodeTaskInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeTaskInstance {
     #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]

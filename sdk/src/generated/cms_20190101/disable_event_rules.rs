@@ -100,7 +100,8 @@ impl DisableEventRulesBuilder {
 }
 
 /// The response of [`DisableEventRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DisableEventRulesResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

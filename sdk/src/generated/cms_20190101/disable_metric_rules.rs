@@ -100,7 +100,8 @@ impl DisableMetricRulesBuilder {
 }
 
 /// The response of [`DisableMetricRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DisableMetricRulesResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -97,7 +97,8 @@ impl EnableHostAvailabilityBuilder {
 }
 
 /// The response of [`EnableHostAvailability`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableHostAvailabilityResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

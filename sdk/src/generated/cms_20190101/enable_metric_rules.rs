@@ -100,7 +100,8 @@ impl EnableMetricRulesBuilder {
 }
 
 /// The response of [`EnableMetricRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableMetricRulesResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl InstallMonitoringAgentBuilder {
 }
 
 /// The response of [`InstallMonitoringAgent`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstallMonitoringAgentResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

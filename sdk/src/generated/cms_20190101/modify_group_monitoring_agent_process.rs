@@ -470,7 +470,8 @@ impl rt::params::FlatParam for TargetList {
 }
 
 /// The response of [`ModifyGroupMonitoringAgentProcess`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyGroupMonitoringAgentProcessResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

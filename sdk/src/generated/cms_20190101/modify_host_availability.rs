@@ -669,7 +669,8 @@ impl rt::params::FlatParam for AlertConfigTargetList {
 }
 
 /// The response of [`ModifyHostAvailability`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyHostAvailabilityResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -672,7 +672,8 @@ impl rt::params::FlatParam for Express {
 }
 
 /// The response of [`ModifyHybridMonitorTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyHybridMonitorTaskResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

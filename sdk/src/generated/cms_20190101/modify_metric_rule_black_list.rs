@@ -319,7 +319,8 @@ impl rt::params::FlatParam for Metrics {
 }
 
 /// The response of [`ModifyMetricRuleBlackList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyMetricRuleBlackListResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

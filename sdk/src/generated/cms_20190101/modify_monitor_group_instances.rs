@@ -208,7 +208,8 @@ impl rt::params::FlatParam for Instances {
 }
 
 /// The response of [`ModifyMonitorGroupInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyMonitorGroupInstancesResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

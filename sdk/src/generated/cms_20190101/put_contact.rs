@@ -187,7 +187,8 @@ impl PutContactBuilder {
 }
 
 /// The response of [`PutContact`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutContactResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

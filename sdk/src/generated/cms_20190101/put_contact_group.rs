@@ -150,7 +150,8 @@ impl PutContactGroupBuilder {
 }
 
 /// The response of [`PutContactGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutContactGroupResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

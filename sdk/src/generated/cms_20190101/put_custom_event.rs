@@ -190,7 +190,8 @@ impl rt::params::FlatParam for EventInfo {
 }
 
 /// The response of [`PutCustomEvent`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutCustomEventResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

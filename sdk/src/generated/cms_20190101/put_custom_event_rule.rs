@@ -253,7 +253,8 @@ impl PutCustomEventRuleBuilder {
 }
 
 /// The response of [`PutCustomEventRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutCustomEventRuleResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

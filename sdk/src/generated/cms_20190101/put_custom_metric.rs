@@ -241,7 +241,8 @@ impl rt::params::FlatParam for MetricList {
 }
 
 /// The response of [`PutCustomMetric`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutCustomMetricResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -812,7 +812,8 @@ impl rt::params::FlatParam for OpenApiParameters {
 }
 
 /// The response of [`PutEventRuleTargets`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutEventRuleTargetsResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1004,7 +1005,8 @@ impl PutEventRuleTargetsResponse {
 }
 
 /// The `ContactParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ContactParameter {
     #[serde(
@@ -1073,7 +1075,8 @@ impl ContactParameter {
 }
 
 /// The `MnsParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MnsParameter {
     #[serde(rename = "Queue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1138,7 +1141,8 @@ impl MnsParameter {
 }
 
 /// The `FcParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FcParameter {
     #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]

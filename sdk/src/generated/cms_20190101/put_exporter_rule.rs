@@ -175,7 +175,8 @@ impl PutExporterRuleBuilder {
 }
 
 /// The response of [`PutExporterRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutExporterRuleResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

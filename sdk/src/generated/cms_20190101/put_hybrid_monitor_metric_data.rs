@@ -258,7 +258,8 @@ impl rt::params::FlatParam for Labels {
 }
 
 /// The response of [`PutHybridMonitorMetricData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutHybridMonitorMetricDataResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -324,7 +325,8 @@ impl PutHybridMonitorMetricDataResponse {
 }
 
 /// The `ErrorDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorDetail {
     #[serde(rename = "Index", default, skip_serializing_if = "rt::de::is_unset")]

@@ -502,7 +502,8 @@ impl rt::params::FlatParam for ValueFilter {
 }
 
 /// The response of [`PutLogMonitor`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutLogMonitorResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

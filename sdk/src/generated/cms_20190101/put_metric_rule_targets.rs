@@ -206,7 +206,8 @@ impl rt::params::FlatParam for Targets {
 }
 
 /// The response of [`PutMetricRuleTargets`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutMetricRuleTargetsResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -306,7 +307,8 @@ impl PutMetricRuleTargetsResponse {
 }
 
 /// The `FailData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FailData {
     #[serde(rename = "Targets", default, skip_serializing_if = "rt::de::is_unset")]
@@ -337,7 +339,8 @@ impl FailData {
 }
 
 /// The `Target` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Target {
     #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]

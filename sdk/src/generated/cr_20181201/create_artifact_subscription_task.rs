@@ -113,7 +113,8 @@ impl CreateArtifactSubscriptionTaskBuilder {
 }
 
 /// The response of [`CreateArtifactSubscriptionTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateArtifactSubscriptionTaskResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

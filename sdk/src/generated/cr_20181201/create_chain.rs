@@ -190,7 +190,8 @@ impl CreateChainBuilder {
 }
 
 /// The response of [`CreateChain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateChainResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -162,7 +162,8 @@ impl CreateInstanceVpcEndpointLinkedVpcBuilder {
 }
 
 /// The response of [`CreateInstanceVpcEndpointLinkedVpc`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateInstanceVpcEndpointLinkedVpcResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

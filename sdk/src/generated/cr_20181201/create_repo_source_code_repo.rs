@@ -205,7 +205,8 @@ impl CreateRepoSourceCodeRepoBuilder {
 }
 
 /// The response of [`CreateRepoSourceCodeRepo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRepoSourceCodeRepoResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -242,7 +242,8 @@ impl CreateRepoSyncTaskBuilder {
 }
 
 /// The response of [`CreateRepoSyncTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRepoSyncTaskResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -174,7 +174,8 @@ impl CreateRepoTriggerBuilder {
 }
 
 /// The response of [`CreateRepoTrigger`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRepoTriggerResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

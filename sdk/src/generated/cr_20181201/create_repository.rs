@@ -194,7 +194,8 @@ impl CreateRepositoryBuilder {
 }
 
 /// The response of [`CreateRepository`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRepositoryResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -163,7 +163,8 @@ impl DeleteChartReleaseBuilder {
 }
 
 /// The response of [`DeleteChartRelease`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteChartReleaseResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl DeleteNamespaceBuilder {
 }
 
 /// The response of [`DeleteNamespace`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteNamespaceResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

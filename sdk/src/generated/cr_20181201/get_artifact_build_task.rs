@@ -111,7 +111,8 @@ impl GetArtifactBuildTaskBuilder {
 }
 
 /// The response of [`GetArtifactBuildTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetArtifactBuildTaskResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -332,7 +333,8 @@ impl GetArtifactBuildTaskResponse {
 }
 
 /// The `SourceArtifact` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SourceArtifact {
     #[serde(rename = "RepoId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -400,7 +402,8 @@ impl SourceArtifact {
 }
 
 /// The `TargetArtifact` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TargetArtifact {
     #[serde(rename = "RepoId", default, skip_serializing_if = "rt::de::is_unset")]

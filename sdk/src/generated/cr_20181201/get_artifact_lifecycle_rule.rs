@@ -111,7 +111,8 @@ impl GetArtifactLifecycleRuleBuilder {
 }
 
 /// The response of [`GetArtifactLifecycleRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetArtifactLifecycleRuleResponse {
     #[serde(rename = "NextTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -444,7 +445,8 @@ impl GetArtifactLifecycleRuleResponse {
 }
 
 /// The `Policies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Policies {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -500,7 +502,8 @@ impl Policies {
 }
 
 /// The `Filter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Filter {
     #[serde(rename = "TagWildcard", default, skip_serializing_if = "rt::de::is_unset")]
@@ -526,7 +529,8 @@ impl Filter {
 }
 
 /// The `Condition` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Condition {
     #[serde(

@@ -113,7 +113,8 @@ impl GetArtifactSubscriptionTaskBuilder {
 }
 
 /// The response of [`GetArtifactSubscriptionTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetArtifactSubscriptionTaskResponse {
     #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]

@@ -137,7 +137,8 @@ impl GetArtifactSubscriptionTaskResultBuilder {
 }
 
 /// The response of [`GetArtifactSubscriptionTaskResult`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetArtifactSubscriptionTaskResultResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -271,7 +272,8 @@ impl GetArtifactSubscriptionTaskResultResponse {
 }
 
 /// The `TaskResults` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskResults {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -108,7 +108,8 @@ impl GetChainBuilder {
 }
 
 /// The response of [`GetChain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetChainResponse {
     #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -360,7 +361,8 @@ impl GetChainResponse {
 }
 
 /// The `ChainConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ChainConfig {
     #[serde(rename = "ChainConfigId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -461,7 +463,8 @@ impl ChainConfig {
 }
 
 /// The `Routers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Routers {
     #[serde(rename = "From", default, skip_serializing_if = "rt::de::is_unset")]
@@ -499,7 +502,8 @@ impl Routers {
 }
 
 /// The `From` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct From {
     #[serde(rename = "NodeName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -527,7 +531,8 @@ impl From {
 }
 
 /// The `To` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct To {
     #[serde(rename = "NodeName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -555,7 +560,8 @@ impl To {
 }
 
 /// The `Nodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Nodes {
     #[serde(rename = "NodeName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -615,7 +621,8 @@ impl Nodes {
 }
 
 /// The `NodeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeConfig {
     #[serde(rename = "Timeout", default, skip_serializing_if = "rt::de::is_unset")]
@@ -690,7 +697,8 @@ impl NodeConfig {
 }
 
 /// The `DenyPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DenyPolicy {
     #[serde(rename = "Logic", default, skip_serializing_if = "rt::de::is_unset")]

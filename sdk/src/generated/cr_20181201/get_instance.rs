@@ -92,7 +92,8 @@ impl GetInstanceBuilder {
 }
 
 /// The response of [`GetInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetInstanceResponse {
     #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -345,7 +346,8 @@ impl GetInstanceResponse {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl GetInstanceEndpointBuilder {
 }
 
 /// The response of [`GetInstanceEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetInstanceEndpointResponse {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -281,7 +282,8 @@ impl GetInstanceEndpointResponse {
 }
 
 /// The `Domains` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Domains {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -329,7 +331,8 @@ impl Domains {
 }
 
 /// The `AclEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AclEntries {
     #[serde(rename = "Comment", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl GetInstanceUsageBuilder {
 }
 
 /// The response of [`GetInstanceUsage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetInstanceUsageResponse {
     #[serde(

@@ -110,7 +110,8 @@ impl GetInstanceVpcEndpointBuilder {
 }
 
 /// The response of [`GetInstanceVpcEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetInstanceVpcEndpointResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -248,7 +249,8 @@ impl GetInstanceVpcEndpointResponse {
 }
 
 /// The `LinkedVpcs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LinkedVpcs {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl GetRepoBuildRecordBuilder {
 }
 
 /// The response of [`GetRepoBuildRecord`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRepoBuildRecordResponse {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -265,7 +266,8 @@ impl GetRepoBuildRecordResponse {
 }
 
 /// The `Image` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Image {
     #[serde(

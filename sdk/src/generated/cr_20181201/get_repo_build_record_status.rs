@@ -127,7 +127,8 @@ impl GetRepoBuildRecordStatusBuilder {
 }
 
 /// The response of [`GetRepoBuildRecordStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRepoBuildRecordStatusResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

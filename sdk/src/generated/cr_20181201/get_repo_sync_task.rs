@@ -111,7 +111,8 @@ impl GetRepoSyncTaskBuilder {
 }
 
 /// The response of [`GetRepoSyncTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRepoSyncTaskResponse {
     #[serde(rename = "SyncRuleId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -422,7 +423,8 @@ impl GetRepoSyncTaskResponse {
 }
 
 /// The `ImageFrom` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageFrom {
     #[serde(
@@ -536,7 +538,8 @@ impl ImageFrom {
 }
 
 /// The `ImageTo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageTo {
     #[serde(
@@ -650,7 +653,8 @@ impl ImageTo {
 }
 
 /// The `LayerTasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LayerTasks {
     #[serde(rename = "TaskStatus", default, skip_serializing_if = "rt::de::is_unset")]

@@ -155,7 +155,8 @@ impl GetRepoTagScanSummaryBuilder {
 }
 
 /// The response of [`GetRepoTagScanSummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRepoTagScanSummaryResponse {
     #[serde(

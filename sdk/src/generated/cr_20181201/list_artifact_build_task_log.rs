@@ -137,7 +137,8 @@ impl ListArtifactBuildTaskLogBuilder {
 }
 
 /// The response of [`ListArtifactBuildTaskLog`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListArtifactBuildTaskLogResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -237,7 +238,8 @@ impl ListArtifactBuildTaskLogResponse {
 }
 
 /// The `BuildTaskLogs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BuildTaskLogs {
     #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]

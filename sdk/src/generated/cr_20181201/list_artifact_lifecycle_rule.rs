@@ -135,7 +135,8 @@ impl ListArtifactLifecycleRuleBuilder {
 }
 
 /// The response of [`ListArtifactLifecycleRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListArtifactLifecycleRuleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -269,7 +270,8 @@ impl ListArtifactLifecycleRuleResponse {
 }
 
 /// The `Rules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Rules {
     #[serde(rename = "NextTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -545,7 +547,8 @@ impl Rules {
 }
 
 /// The `Policies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Policies {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -601,7 +604,8 @@ impl Policies {
 }
 
 /// The `Filter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Filter {
     #[serde(rename = "TagWildcard", default, skip_serializing_if = "rt::de::is_unset")]
@@ -627,7 +631,8 @@ impl Filter {
 }
 
 /// The `Condition` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Condition {
     #[serde(

@@ -121,7 +121,8 @@ impl ListArtifactSubscriptionRuleBuilder {
 }
 
 /// The response of [`ListArtifactSubscriptionRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListArtifactSubscriptionRuleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -255,7 +256,8 @@ impl ListArtifactSubscriptionRuleResponse {
 }
 
 /// The `Rules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Rules {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -121,7 +121,8 @@ impl ListArtifactSubscriptionTaskBuilder {
 }
 
 /// The response of [`ListArtifactSubscriptionTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListArtifactSubscriptionTaskResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -255,7 +256,8 @@ impl ListArtifactSubscriptionTaskResponse {
 }
 
 /// The `Tasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tasks {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

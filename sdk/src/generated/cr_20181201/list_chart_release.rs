@@ -170,7 +170,8 @@ impl ListChartReleaseBuilder {
 }
 
 /// The response of [`ListChartRelease`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListChartReleaseResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -307,7 +308,8 @@ impl ListChartReleaseResponse {
 }
 
 /// The `ChartReleases` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ChartReleases {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -168,7 +168,8 @@ impl ListChartRepositoryBuilder {
 }
 
 /// The response of [`ListChartRepository`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListChartRepositoryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -305,7 +306,8 @@ impl ListChartRepositoryResponse {
 }
 
 /// The `Repositories` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Repositories {
     #[serde(rename = "Summary", default, skip_serializing_if = "rt::de::is_unset")]

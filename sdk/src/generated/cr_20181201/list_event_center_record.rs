@@ -183,7 +183,8 @@ impl ListEventCenterRecordBuilder {
 }
 
 /// The response of [`ListEventCenterRecord`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEventCenterRecordResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -319,7 +320,8 @@ impl ListEventCenterRecordResponse {
 }
 
 /// The `Records` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Records {
     #[serde(rename = "RecordId", default, skip_serializing_if = "rt::de::is_unset")]

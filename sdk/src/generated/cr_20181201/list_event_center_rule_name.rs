@@ -95,7 +95,8 @@ impl ListEventCenterRuleNameBuilder {
 }
 
 /// The response of [`ListEventCenterRuleName`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEventCenterRuleNameResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -180,7 +181,8 @@ impl ListEventCenterRuleNameResponse {
 }
 
 /// The `RuleNames` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleNames {
     #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -122,7 +122,8 @@ impl ListInstanceEndpointBuilder {
 }
 
 /// The response of [`ListInstanceEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceEndpointResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -205,7 +206,8 @@ impl ListInstanceEndpointResponse {
 }
 
 /// The `Endpoints` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Endpoints {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -341,7 +343,8 @@ impl Endpoints {
 }
 
 /// The `Domains` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Domains {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -389,7 +392,8 @@ impl Domains {
 }
 
 /// The `LinkedVpcs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LinkedVpcs {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -417,7 +421,8 @@ impl LinkedVpcs {
 }
 
 /// The `AclEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AclEntries {
     #[serde(rename = "Entry", default, skip_serializing_if = "rt::de::is_unset")]

@@ -94,7 +94,8 @@ impl ListInstanceRegionBuilder {
 }
 
 /// The response of [`ListInstanceRegion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceRegionResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -177,7 +178,8 @@ impl ListInstanceRegionResponse {
 }
 
 /// The `Regions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Regions {
     #[serde(rename = "LocalName", default, skip_serializing_if = "rt::de::is_unset")]

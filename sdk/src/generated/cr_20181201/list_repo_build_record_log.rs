@@ -138,7 +138,8 @@ impl ListRepoBuildRecordLogBuilder {
 }
 
 /// The response of [`ListRepoBuildRecordLog`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRepoBuildRecordLogResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -279,7 +280,8 @@ impl ListRepoBuildRecordLogResponse {
 }
 
 /// The `BuildRecordLogs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BuildRecordLogs {
     #[serde(rename = "LineNumber", default, skip_serializing_if = "rt::de::is_unset")]

@@ -183,7 +183,8 @@ impl ListRepoSyncRuleBuilder {
 }
 
 /// The response of [`ListRepoSyncRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRepoSyncRuleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -317,7 +318,8 @@ impl ListRepoSyncRuleResponse {
 }
 
 /// The `SyncRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SyncRules {
     #[serde(rename = "SyncTrigger", default, skip_serializing_if = "rt::de::is_unset")]

@@ -183,7 +183,8 @@ impl ListRepoSyncTaskBuilder {
 }
 
 /// The response of [`ListRepoSyncTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRepoSyncTaskResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -320,7 +321,8 @@ impl ListRepoSyncTaskResponse {
 }
 
 /// The `SyncTasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SyncTasks {
     #[serde(rename = "ModifedTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -573,7 +575,8 @@ impl SyncTasks {
 }
 
 /// The `ImageFrom` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageFrom {
     #[serde(
@@ -687,7 +690,8 @@ impl ImageFrom {
 }
 
 /// The `ImageTo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageTo {
     #[serde(

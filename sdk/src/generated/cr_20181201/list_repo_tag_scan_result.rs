@@ -239,7 +239,8 @@ impl ListRepoTagScanResultBuilder {
 }
 
 /// The response of [`ListRepoTagScanResult`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRepoTagScanResultResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -377,7 +378,8 @@ impl ListRepoTagScanResultResponse {
 }
 
 /// The `Vulnerabilities` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Vulnerabilities {
     #[serde(rename = "Severity", default, skip_serializing_if = "rt::de::is_unset")]

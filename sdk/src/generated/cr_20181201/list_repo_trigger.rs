@@ -111,7 +111,8 @@ impl ListRepoTriggerBuilder {
 }
 
 /// The response of [`ListRepoTrigger`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRepoTriggerResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -194,7 +195,8 @@ impl ListRepoTriggerResponse {
 }
 
 /// The `Triggers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Triggers {
     #[serde(rename = "TriggerName", default, skip_serializing_if = "rt::de::is_unset")]

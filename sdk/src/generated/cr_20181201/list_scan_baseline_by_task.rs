@@ -193,7 +193,8 @@ impl ListScanBaselineByTaskBuilder {
 }
 
 /// The response of [`ListScanBaselineByTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListScanBaselineByTaskResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -324,7 +325,8 @@ impl ListScanBaselineByTaskResponse {
 }
 
 /// The `ScanBaselines` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScanBaselines {
     #[serde(rename = "ScanTaskId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -195,7 +195,8 @@ impl ListScanMaliciousFileByTaskBuilder {
 }
 
 /// The response of [`ListScanMaliciousFileByTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListScanMaliciousFileByTaskResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -330,7 +331,8 @@ impl ListScanMaliciousFileByTaskResponse {
 }
 
 /// The `ScanMaliciousFiles` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScanMaliciousFiles {
     #[serde(rename = "ScanTaskId", default, skip_serializing_if = "rt::de::is_unset")]

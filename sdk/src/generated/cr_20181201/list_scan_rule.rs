@@ -133,7 +133,8 @@ impl ListScanRuleBuilder {
 }
 
 /// The response of [`ListScanRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListScanRuleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -267,7 +268,8 @@ impl ListScanRuleResponse {
 }
 
 /// The `ScanRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScanRules {
     #[serde(rename = "ScanRuleId", default, skip_serializing_if = "rt::de::is_unset")]

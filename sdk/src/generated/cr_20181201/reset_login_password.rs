@@ -111,7 +111,8 @@ impl ResetLoginPasswordBuilder {
 }
 
 /// The response of [`ResetLoginPassword`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetLoginPasswordResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -267,7 +267,8 @@ impl UpdateArtifactSubscriptionRuleBuilder {
 }
 
 /// The response of [`UpdateArtifactSubscriptionRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateArtifactSubscriptionRuleResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

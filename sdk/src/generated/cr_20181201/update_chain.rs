@@ -173,7 +173,8 @@ impl UpdateChainBuilder {
 }
 
 /// The response of [`UpdateChain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateChainResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -141,7 +141,8 @@ impl UpdateInstanceEndpointStatusBuilder {
 }
 
 /// The response of [`UpdateInstanceEndpointStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceEndpointStatusResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

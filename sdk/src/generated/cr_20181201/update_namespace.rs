@@ -156,7 +156,8 @@ impl UpdateNamespaceBuilder {
 }
 
 /// The response of [`UpdateNamespace`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateNamespaceResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -207,7 +207,8 @@ impl UpdateRepositoryBuilder {
 }
 
 /// The response of [`UpdateRepository`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateRepositoryResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

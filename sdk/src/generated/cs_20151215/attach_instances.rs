@@ -347,7 +347,8 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`AttachInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachInstancesResponse {
     #[serde(rename = "list", default, skip_serializing_if = "rt::de::is_unset")]
@@ -393,7 +394,8 @@ impl AttachInstancesResponse {
 }
 
 /// The `List` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct List {
     #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -214,7 +214,8 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`AttachInstancesToNodePool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachInstancesToNodePoolResponse {
     #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -97,7 +97,8 @@ impl CancelClusterUpgradeBuilder {
 }
 
 /// The operation's response, which documents no fields.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelClusterUpgradeResponse {}
 impl CancelClusterUpgradeResponse {}

@@ -94,7 +94,8 @@ impl CancelOperationPlanBuilder {
 }
 
 /// The response of [`CancelOperationPlan`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelOperationPlanResponse {
     #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]

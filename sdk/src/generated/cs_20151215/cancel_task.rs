@@ -92,7 +92,8 @@ impl CancelTaskBuilder {
 }
 
 /// The response of [`CancelTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelTaskResponse {
     #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl CheckControlPlaneLogEnableBuilder {
 }
 
 /// The response of [`CheckControlPlaneLogEnable`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckControlPlaneLogEnableResponse {
     #[serde(rename = "log_project", default, skip_serializing_if = "rt::de::is_unset")]

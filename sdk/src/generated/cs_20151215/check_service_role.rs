@@ -170,7 +170,8 @@ impl rt::params::FlatParam for BodyRoles {
 }
 
 /// The response of [`CheckServiceRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckServiceRoleResponse {
     #[serde(rename = "roles", default, skip_serializing_if = "rt::de::is_unset")]
@@ -196,7 +197,8 @@ impl CheckServiceRoleResponse {
 }
 
 /// The `Roles` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Roles {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -124,7 +124,8 @@ impl CleanUserPermissionsBuilder {
 }
 
 /// The response of [`CleanUserPermissions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CleanUserPermissionsResponse {
     #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -2907,7 +2907,8 @@ impl rt::params::FlatParam for WorkerDataDisks {
 }
 
 /// The response of [`CreateCluster`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateClusterResponse {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -2898,7 +2898,8 @@ impl rt::params::FlatParam for Config {
 }
 
 /// The response of [`CreateClusterNodePool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolResponse {
     #[serde(rename = "nodepool_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -97,7 +97,8 @@ impl DeleteAlertContactBuilder {
 }
 
 /// The response of [`DeleteAlertContact`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteAlertContactResponse {
     #[serde(rename = "result", default, skip_serializing_if = "rt::de::is_unset")]
@@ -123,7 +124,8 @@ impl DeleteAlertContactResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]

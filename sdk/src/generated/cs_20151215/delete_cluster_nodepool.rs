@@ -123,7 +123,8 @@ impl DeleteClusterNodepoolBuilder {
 }
 
 /// The response of [`DeleteClusterNodepool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteClusterNodepoolResponse {
     #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -199,7 +199,8 @@ impl DescribeAddonBuilder {
 }
 
 /// The response of [`DescribeAddon`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAddonResponse {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -387,7 +388,8 @@ impl DescribeAddonResponse {
 }
 
 /// The `NewerVersions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NewerVersions {
     #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]

@@ -157,7 +157,8 @@ impl DescribeAddonsBuilder {
 }
 
 /// The response of [`DescribeAddons`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAddonsResponse {
     #[serde(
@@ -213,7 +214,8 @@ impl DescribeAddonsResponse {
 }
 
 /// The `ComponentGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ComponentGroups {
     #[serde(rename = "group_name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -259,7 +261,8 @@ impl ComponentGroups {
 }
 
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Items {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -287,7 +290,8 @@ impl Items {
 }
 
 /// The `StandardComponents` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct StandardComponents {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]

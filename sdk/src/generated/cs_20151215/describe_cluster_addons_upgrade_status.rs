@@ -117,7 +117,8 @@ impl DescribeClusterAddonsUpgradeStatusBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonsUpgradeStatusResponse {
@@ -143,7 +144,8 @@ impl DescribeClusterAddonsUpgradeStatusResponse {
 }
 
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Body {
     #[serde(rename = "addon_info", default, skip_serializing_if = "rt::de::is_unset")]
@@ -181,7 +183,8 @@ impl Body {
 }
 
 /// The `AddonInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddonInfo {
     #[serde(
@@ -259,7 +262,8 @@ impl AddonInfo {
 }
 
 /// The `Tasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tasks {
     #[serde(rename = "created_at", default, skip_serializing_if = "rt::de::is_unset")]

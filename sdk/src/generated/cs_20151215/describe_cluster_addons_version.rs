@@ -99,7 +99,8 @@ impl DescribeClusterAddonsVersionBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonsVersionResponse {
@@ -125,7 +126,8 @@ impl DescribeClusterAddonsVersionResponse {
 }
 
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Body {
     #[serde(

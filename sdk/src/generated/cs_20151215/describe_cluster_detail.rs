@@ -95,7 +95,8 @@ impl DescribeClusterDetailBuilder {
 }
 
 /// The response of [`DescribeClusterDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterDetailResponse {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -987,7 +988,8 @@ impl DescribeClusterDetailResponse {
 }
 
 /// The `RrsaConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RrsaConfig {
     #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1148,7 +1150,8 @@ impl RrsaConfig {
 }
 
 /// The `OperationPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationPolicy {
     #[serde(
@@ -1175,7 +1178,8 @@ impl OperationPolicy {
 }
 
 /// The `ClusterAutoUpgrade` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterAutoUpgrade {
     #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1220,7 +1224,8 @@ impl ClusterAutoUpgrade {
 }
 
 /// The `ControlPlaneConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ControlPlaneConfig {
     #[serde(rename = "charge_type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1742,7 +1747,8 @@ impl ControlPlaneConfig {
 }
 
 /// The `AutoMode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoMode {
     #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]

@@ -113,7 +113,8 @@ impl DescribeClusterNodePoolDetailBuilder {
 }
 
 /// The response of [`DescribeClusterNodePoolDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponse {
     #[serde(rename = "nodepool_info", default, skip_serializing_if = "rt::de::is_unset")]
@@ -378,7 +379,8 @@ impl DescribeClusterNodePoolDetailResponse {
 }
 
 /// The `NodepoolInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodepoolInfo {
     #[serde(rename = "nodepool_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -549,7 +551,8 @@ impl NodepoolInfo {
 }
 
 /// The `Status` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Status {
     #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
@@ -718,7 +721,8 @@ impl Status {
 }
 
 /// The `Conditions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Conditions {
     #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -822,7 +826,8 @@ impl Conditions {
 }
 
 /// The `AutoScaling` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoScaling {
     #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
@@ -961,7 +966,8 @@ impl AutoScaling {
 }
 
 /// The `Management` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Management {
     #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1113,7 +1119,8 @@ impl Management {
 }
 
 /// The `AutoRepairPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoRepairPolicy {
     #[serde(rename = "restart_node", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1157,7 +1164,8 @@ impl AutoRepairPolicy {
 }
 
 /// The `AutoVulFixPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoVulFixPolicy {
     #[serde(rename = "restart_node", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1226,7 +1234,8 @@ impl AutoVulFixPolicy {
 }
 
 /// The `AutoUpgradePolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoUpgradePolicy {
     #[serde(
@@ -1255,7 +1264,8 @@ impl AutoUpgradePolicy {
 }
 
 /// The `UpgradeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpgradeConfig {
     #[serde(rename = "auto_upgrade", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1339,7 +1349,8 @@ impl UpgradeConfig {
 }
 
 /// The `ScalingGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScalingGroup {
     #[serde(
@@ -2455,7 +2466,8 @@ impl ScalingGroup {
 }
 
 /// The `SpotPriceLimit` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SpotPriceLimit {
     #[serde(rename = "instance_type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2503,7 +2515,8 @@ impl SpotPriceLimit {
 }
 
 /// The `PrivatePoolOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivatePoolOptions {
     #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2555,7 +2568,8 @@ impl PrivatePoolOptions {
 }
 
 /// The `ResourcePoolOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourcePoolOptions {
     #[serde(
@@ -2602,7 +2616,8 @@ impl ResourcePoolOptions {
 }
 
 /// The `NodeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeConfig {
     #[serde(
@@ -2653,7 +2668,8 @@ impl NodeConfig {
 }
 
 /// The `NodeOsConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeOsConfig {
     #[serde(rename = "hugepage", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2676,7 +2692,8 @@ impl NodeOsConfig {
 }
 
 /// The `KubernetesConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KubernetesConfig {
     #[serde(rename = "labels", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2882,7 +2899,8 @@ impl KubernetesConfig {
 }
 
 /// The `TeeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TeeConfig {
     #[serde(rename = "tee_enable", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2907,7 +2925,8 @@ impl TeeConfig {
 }
 
 /// The `InterconnectConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InterconnectConfig {
     #[serde(rename = "cen_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3016,7 +3035,8 @@ impl InterconnectConfig {
 }
 
 /// The `AutoMode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoMode {
     #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3041,7 +3061,8 @@ impl AutoMode {
 }
 
 /// The `NodeComponents` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeComponents {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3104,7 +3125,8 @@ impl NodeComponents {
 }
 
 /// The `Config` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Config {
     #[serde(rename = "custom_config", default, skip_serializing_if = "rt::de::is_unset")]

@@ -110,7 +110,8 @@ impl DescribeClusterNodePoolsBuilder {
 }
 
 /// The response of [`DescribeClusterNodePools`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponse {
     #[serde(rename = "nodepools", default, skip_serializing_if = "rt::de::is_unset")]
@@ -136,7 +137,8 @@ impl DescribeClusterNodePoolsResponse {
 }
 
 /// The `Nodepools` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Nodepools {
     #[serde(rename = "nodepool_info", default, skip_serializing_if = "rt::de::is_unset")]
@@ -367,7 +369,8 @@ impl Nodepools {
 }
 
 /// The `NodepoolInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodepoolInfo {
     #[serde(rename = "nodepool_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -538,7 +541,8 @@ impl NodepoolInfo {
 }
 
 /// The `Status` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Status {
     #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
@@ -689,7 +693,8 @@ impl Status {
 }
 
 /// The `AutoScaling` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoScaling {
     #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
@@ -828,7 +833,8 @@ impl AutoScaling {
 }
 
 /// The `Management` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Management {
     #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
@@ -980,7 +986,8 @@ impl Management {
 }
 
 /// The `AutoRepairPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoRepairPolicy {
     #[serde(rename = "restart_node", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1024,7 +1031,8 @@ impl AutoRepairPolicy {
 }
 
 /// The `AutoVulFixPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoVulFixPolicy {
     #[serde(rename = "restart_node", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1093,7 +1101,8 @@ impl AutoVulFixPolicy {
 }
 
 /// The `AutoUpgradePolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoUpgradePolicy {
     #[serde(
@@ -1122,7 +1131,8 @@ impl AutoUpgradePolicy {
 }
 
 /// The `UpgradeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpgradeConfig {
     #[serde(rename = "auto_upgrade", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1206,7 +1216,8 @@ impl UpgradeConfig {
 }
 
 /// The `ScalingGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScalingGroup {
     #[serde(
@@ -2298,7 +2309,8 @@ impl ScalingGroup {
 }
 
 /// The `SpotPriceLimit` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SpotPriceLimit {
     #[serde(rename = "instance_type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2346,7 +2358,8 @@ impl SpotPriceLimit {
 }
 
 /// The `PrivatePoolOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivatePoolOptions {
     #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2398,7 +2411,8 @@ impl PrivatePoolOptions {
 }
 
 /// The `ResourcePoolOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourcePoolOptions {
     #[serde(rename = "strategy", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2445,7 +2459,8 @@ impl ResourcePoolOptions {
 }
 
 /// The `NodeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeConfig {
     #[serde(
@@ -2496,7 +2511,8 @@ impl NodeConfig {
 }
 
 /// The `NodeOsConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeOsConfig {
     #[serde(rename = "hugepage", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2519,7 +2535,8 @@ impl NodeOsConfig {
 }
 
 /// The `KubernetesConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KubernetesConfig {
     #[serde(rename = "labels", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2725,7 +2742,8 @@ impl KubernetesConfig {
 }
 
 /// The `TeeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TeeConfig {
     #[serde(rename = "tee_enable", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2750,7 +2768,8 @@ impl TeeConfig {
 }
 
 /// The `InterconnectConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InterconnectConfig {
     #[serde(rename = "cen_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2859,7 +2878,8 @@ impl InterconnectConfig {
 }
 
 /// The `AutoMode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoMode {
     #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2882,7 +2902,8 @@ impl AutoMode {
 }
 
 /// The `NodeComponents` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeComponents {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2945,7 +2966,8 @@ impl NodeComponents {
 }
 
 /// The `Config` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Config {
     #[serde(rename = "custom_config", default, skip_serializing_if = "rt::de::is_unset")]

@@ -170,7 +170,8 @@ impl DescribeClusterNodesBuilder {
 }
 
 /// The response of [`DescribeClusterNodes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterNodesResponse {
     #[serde(rename = "nodes", default, skip_serializing_if = "rt::de::is_unset")]
@@ -211,7 +212,8 @@ impl DescribeClusterNodesResponse {
 }
 
 /// The `Nodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Nodes {
     #[serde(rename = "creation_time", default, skip_serializing_if = "rt::de::is_unset")]
@@ -634,7 +636,8 @@ impl Nodes {
 }
 
 /// The `Page` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Page {
     #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]

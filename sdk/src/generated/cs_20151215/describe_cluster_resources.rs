@@ -111,7 +111,8 @@ impl DescribeClusterResourcesBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeClusterResourcesResponse {
@@ -137,7 +138,8 @@ impl DescribeClusterResourcesResponse {
 }
 
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Body {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -372,7 +374,8 @@ impl Body {
 }
 
 /// The `Dependencies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Dependencies {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -440,7 +443,8 @@ impl Dependencies {
 }
 
 /// The `AssociatedObject` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedObject {
     #[serde(rename = "kind", default, skip_serializing_if = "rt::de::is_unset")]
@@ -508,7 +512,8 @@ impl AssociatedObject {
 }
 
 /// The `DeleteBehavior` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteBehavior {
     #[serde(

@@ -118,7 +118,8 @@ impl DescribeClusterTasksBuilder {
 }
 
 /// The response of [`DescribeClusterTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterTasksResponse {
     #[serde(rename = "page_info", default, skip_serializing_if = "rt::de::is_unset")]
@@ -179,7 +180,8 @@ impl DescribeClusterTasksResponse {
 }
 
 /// The `PageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageInfo {
     #[serde(rename = "page_size", default, skip_serializing_if = "rt::de::is_unset")]
@@ -238,7 +240,8 @@ impl PageInfo {
 }
 
 /// The `Tasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tasks {
     #[serde(rename = "task_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -361,7 +364,8 @@ impl Tasks {
 }
 
 /// The `Error` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Error {
     #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]

@@ -125,7 +125,8 @@ impl DescribeClusterV2UserKubeconfigBuilder {
 }
 
 /// The response of [`DescribeClusterV2UserKubeconfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterV2UserKubeconfigResponse {
     #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]

@@ -94,7 +94,8 @@ impl DescribeClusterVulsBuilder {
 }
 
 /// The response of [`DescribeClusterVuls`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterVulsResponse {
     #[serde(rename = "vul_records", default, skip_serializing_if = "rt::de::is_unset")]
@@ -120,7 +121,8 @@ impl DescribeClusterVulsResponse {
 }
 
 /// The `VulRecords` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VulRecords {
     #[serde(rename = "nodepool_name", default, skip_serializing_if = "rt::de::is_unset")]

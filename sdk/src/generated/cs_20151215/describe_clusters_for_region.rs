@@ -194,7 +194,8 @@ impl DescribeClustersForRegionBuilder {
 }
 
 /// The response of [`DescribeClustersForRegion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClustersForRegionResponse {
     #[serde(rename = "clusters", default, skip_serializing_if = "rt::de::is_unset")]
@@ -235,7 +236,8 @@ impl DescribeClustersForRegionResponse {
 }
 
 /// The `Clusters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Clusters {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -758,7 +760,8 @@ impl Clusters {
 }
 
 /// The `PageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageInfo {
     #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]

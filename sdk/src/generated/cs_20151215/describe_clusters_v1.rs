@@ -193,7 +193,8 @@ impl DescribeClustersV1Builder {
 }
 
 /// The response of [`DescribeClustersV1`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClustersV1Response {
     #[serde(rename = "clusters", default, skip_serializing_if = "rt::de::is_unset")]
@@ -234,7 +235,8 @@ impl DescribeClustersV1Response {
 }
 
 /// The `Clusters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Clusters {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1013,7 +1015,8 @@ impl Clusters {
 }
 
 /// The `OperationPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationPolicy {
     #[serde(
@@ -1040,7 +1043,8 @@ impl OperationPolicy {
 }
 
 /// The `ClusterAutoUpgrade` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterAutoUpgrade {
     #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1085,7 +1089,8 @@ impl ClusterAutoUpgrade {
 }
 
 /// The `PageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageInfo {
     #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]

@@ -133,7 +133,8 @@ impl DescribeEventsBuilder {
 }
 
 /// The response of [`DescribeEvents`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEventsResponse {
     #[serde(rename = "events", default, skip_serializing_if = "rt::de::is_unset")]
@@ -174,7 +175,8 @@ impl DescribeEventsResponse {
 }
 
 /// The `Events` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Events {
     #[serde(rename = "event_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -317,7 +319,8 @@ impl Events {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "level", default, skip_serializing_if = "rt::de::is_unset")]
@@ -385,7 +388,8 @@ impl Data {
 }
 
 /// The `PageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageInfo {
     #[serde(rename = "page_size", default, skip_serializing_if = "rt::de::is_unset")]

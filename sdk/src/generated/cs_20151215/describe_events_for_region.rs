@@ -134,7 +134,8 @@ impl DescribeEventsForRegionBuilder {
 }
 
 /// The response of [`DescribeEventsForRegion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEventsForRegionResponse {
     #[serde(rename = "events", default, skip_serializing_if = "rt::de::is_unset")]
@@ -175,7 +176,8 @@ impl DescribeEventsForRegionResponse {
 }
 
 /// The `Events` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Events {
     #[serde(rename = "event_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -318,7 +320,8 @@ impl Events {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "level", default, skip_serializing_if = "rt::de::is_unset")]
@@ -386,7 +389,8 @@ impl Data {
 }
 
 /// The `PageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageInfo {
     #[serde(rename = "page_size", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl DescribeNodePoolVulsBuilder {
 }
 
 /// The response of [`DescribeNodePoolVuls`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeNodePoolVulsResponse {
     #[serde(rename = "vul_records", default, skip_serializing_if = "rt::de::is_unset")]
@@ -175,7 +176,8 @@ impl DescribeNodePoolVulsResponse {
 }
 
 /// The `VulRecords` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VulRecords {
     #[serde(rename = "instance_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -241,7 +243,8 @@ impl VulRecords {
 }
 
 /// The `VulList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VulList {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -362,7 +365,8 @@ impl VulList {
 }
 
 /// The `PackageList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PackageList {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]

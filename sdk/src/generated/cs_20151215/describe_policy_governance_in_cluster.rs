@@ -97,7 +97,8 @@ impl DescribePolicyGovernanceInClusterBuilder {
 }
 
 /// The response of [`DescribePolicyGovernanceInCluster`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponse {
     #[serde(rename = "on_state", default, skip_serializing_if = "rt::de::is_unset")]
@@ -153,7 +154,8 @@ impl DescribePolicyGovernanceInClusterResponse {
 }
 
 /// The `OnState` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OnState {
     #[serde(rename = "enabled_count", default, skip_serializing_if = "rt::de::is_unset")]
@@ -215,7 +217,8 @@ impl OnState {
 }
 
 /// The `AdmitLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AdmitLog {
     #[serde(rename = "progress", default, skip_serializing_if = "rt::de::is_unset")]
@@ -314,7 +317,8 @@ impl AdmitLog {
 }
 
 /// The `Logs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Logs {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -636,7 +640,8 @@ impl Logs {
 }
 
 /// The `Violation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Violation {
     #[serde(
@@ -678,7 +683,8 @@ impl Violation {
 }
 
 /// The `TotalViolations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TotalViolations {
     #[serde(rename = "deny", default, skip_serializing_if = "rt::de::is_unset")]
@@ -722,7 +728,8 @@ impl TotalViolations {
 }
 
 /// The `Deny` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TotalViolationsDeny {
     #[serde(rename = "severity", default, skip_serializing_if = "rt::de::is_unset")]
@@ -766,7 +773,8 @@ impl TotalViolationsDeny {
 }
 
 /// The `Warn` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TotalViolationsWarn {
     #[serde(rename = "severity", default, skip_serializing_if = "rt::de::is_unset")]
@@ -807,7 +815,8 @@ impl TotalViolationsWarn {
 }
 
 /// The `Violations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Violations {
     #[serde(rename = "deny", default, skip_serializing_if = "rt::de::is_unset")]
@@ -851,7 +860,8 @@ impl Violations {
 }
 
 /// The `Deny` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ViolationsDeny {
     #[serde(
@@ -934,7 +944,8 @@ impl ViolationsDeny {
 }
 
 /// The `Warn` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ViolationsWarn {
     #[serde(

@@ -125,7 +125,8 @@ impl DescribePolicyInstancesBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribePolicyInstancesResponse {
@@ -151,7 +152,8 @@ impl DescribePolicyInstancesResponse {
 }
 
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Body {
     #[serde(rename = "ali_uid", default, skip_serializing_if = "rt::de::is_unset")]

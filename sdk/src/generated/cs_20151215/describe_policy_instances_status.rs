@@ -97,7 +97,8 @@ impl DescribePolicyInstancesStatusBuilder {
 }
 
 /// The response of [`DescribePolicyInstancesStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePolicyInstancesStatusResponse {
     #[serde(
@@ -150,7 +151,8 @@ impl DescribePolicyInstancesStatusResponse {
 }
 
 /// The `PolicyInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyInstances {
     #[serde(

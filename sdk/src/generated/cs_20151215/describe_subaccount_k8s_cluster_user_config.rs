@@ -145,7 +145,8 @@ impl DescribeSubaccountK8sClusterUserConfigBuilder {
 }
 
 /// The response of [`DescribeSubaccountK8sClusterUserConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSubaccountK8sClusterUserConfigResponse {
     #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeTaskInfoBuilder {
 }
 
 /// The response of [`DescribeTaskInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeTaskInfoResponse {
     #[serde(rename = "task_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -342,7 +343,8 @@ impl DescribeTaskInfoResponse {
 }
 
 /// The `Target` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Target {
     #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -390,7 +392,8 @@ impl Target {
 }
 
 /// The `Stages` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Stages {
     #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
@@ -493,7 +496,8 @@ impl Stages {
 }
 
 /// The `Events` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Events {
     #[serde(rename = "action", default, skip_serializing_if = "rt::de::is_unset")]
@@ -621,7 +625,8 @@ impl Events {
 }
 
 /// The `TaskResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskResult {
     #[serde(rename = "data", default, skip_serializing_if = "rt::de::is_unset")]
@@ -669,7 +674,8 @@ impl TaskResult {
 }
 
 /// The `Error` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Error {
     #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -118,7 +118,8 @@ impl DescribeTemplatesBuilder {
 }
 
 /// The response of [`DescribeTemplates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeTemplatesResponse {
     #[serde(rename = "templates", default, skip_serializing_if = "rt::de::is_unset")]
@@ -159,7 +160,8 @@ impl DescribeTemplatesResponse {
 }
 
 /// The `Templates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Templates {
     #[serde(rename = "acl", default, skip_serializing_if = "rt::de::is_unset")]
@@ -373,7 +375,8 @@ impl Templates {
 }
 
 /// The `PageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PageInfo {
     #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]

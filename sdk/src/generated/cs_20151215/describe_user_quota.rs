@@ -76,7 +76,8 @@ impl DescribeUserQuotaBuilder {
 }
 
 /// The response of [`DescribeUserQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUserQuotaResponse {
     #[serde(
@@ -201,7 +202,8 @@ impl DescribeUserQuotaResponse {
 }
 
 /// The `Quotas` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Quotas {
     #[serde(rename = "quota", default, skip_serializing_if = "rt::de::is_unset")]

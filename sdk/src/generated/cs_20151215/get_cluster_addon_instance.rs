@@ -109,7 +109,8 @@ impl GetClusterAddonInstanceBuilder {
 }
 
 /// The response of [`GetClusterAddonInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetClusterAddonInstanceResponse {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -212,7 +213,8 @@ impl GetClusterAddonInstanceResponse {
 }
 
 /// The `Logging` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Logging {
     #[serde(rename = "capable", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl GetClusterCheckBuilder {
 }
 
 /// The response of [`GetClusterCheck`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetClusterCheckResponse {
     #[serde(rename = "check_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl GetClusterDiagnosisCheckItemsBuilder {
 }
 
 /// The response of [`GetClusterDiagnosisCheckItems`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetClusterDiagnosisCheckItemsResponse {
     #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -209,7 +210,8 @@ impl GetClusterDiagnosisCheckItemsResponse {
 }
 
 /// The `CheckItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckItems {
     #[serde(rename = "desc", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl GetClusterInspectConfigBuilder {
 }
 
 /// The response of [`GetClusterInspectConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetClusterInspectConfigResponse {
     #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -212,7 +212,8 @@ impl GetClusterInspectReportDetailBuilder {
 }
 
 /// The response of [`GetClusterInspectReportDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetClusterInspectReportDetailResponse {
     #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -377,7 +378,8 @@ impl GetClusterInspectReportDetailResponse {
 }
 
 /// The `Summary` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Summary {
     #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -473,7 +475,8 @@ impl Summary {
 }
 
 /// The `CheckItemResults` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckItemResults {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]

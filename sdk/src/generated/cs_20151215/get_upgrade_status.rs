@@ -97,7 +97,8 @@ impl GetUpgradeStatusBuilder {
 }
 
 /// The response of [`GetUpgradeStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetUpgradeStatusResponse {
     #[serde(rename = "error_message", default, skip_serializing_if = "rt::de::is_unset")]
@@ -206,7 +207,8 @@ impl GetUpgradeStatusResponse {
 }
 
 /// The `UpgradeTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpgradeTask {
     #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -166,7 +166,8 @@ impl ListAddonsBuilder {
 }
 
 /// The response of [`ListAddons`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAddonsResponse {
     #[serde(rename = "addons", default, skip_serializing_if = "rt::de::is_unset")]
@@ -192,7 +193,8 @@ impl ListAddonsResponse {
 }
 
 /// The `Addons` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Addons {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -94,7 +94,8 @@ impl ListClusterAddonInstancesBuilder {
 }
 
 /// The response of [`ListClusterAddonInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClusterAddonInstancesResponse {
     #[serde(rename = "addons", default, skip_serializing_if = "rt::de::is_unset")]
@@ -120,7 +121,8 @@ impl ListClusterAddonInstancesResponse {
 }
 
 /// The `Addons` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Addons {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -124,7 +124,8 @@ impl ListClusterChecksBuilder {
 }
 
 /// The response of [`ListClusterChecks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClusterChecksResponse {
     #[serde(rename = "checks", default, skip_serializing_if = "rt::de::is_unset")]
@@ -150,7 +151,8 @@ impl ListClusterChecksResponse {
 }
 
 /// The `Checks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Checks {
     #[serde(rename = "check_id", default, skip_serializing_if = "rt::de::is_unset")]

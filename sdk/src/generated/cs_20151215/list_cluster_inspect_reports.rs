@@ -122,7 +122,8 @@ impl ListClusterInspectReportsBuilder {
 }
 
 /// The response of [`ListClusterInspectReports`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClusterInspectReportsResponse {
     #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -188,7 +189,8 @@ impl ListClusterInspectReportsResponse {
 }
 
 /// The `Reports` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Reports {
     #[serde(rename = "reportId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -291,7 +293,8 @@ impl Reports {
 }
 
 /// The `Summary` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Summary {
     #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -120,7 +120,8 @@ impl ListClusterKubeconfigStatesBuilder {
 }
 
 /// The response of [`ListClusterKubeconfigStates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClusterKubeconfigStatesResponse {
     #[serde(rename = "states", default, skip_serializing_if = "rt::de::is_unset")]
@@ -161,7 +162,8 @@ impl ListClusterKubeconfigStatesResponse {
 }
 
 /// The `States` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct States {
     #[serde(rename = "account_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -338,7 +340,8 @@ impl States {
 }
 
 /// The `Page` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Page {
     #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]

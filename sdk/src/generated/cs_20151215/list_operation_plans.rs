@@ -109,7 +109,8 @@ impl ListOperationPlansBuilder {
 }
 
 /// The response of [`ListOperationPlans`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListOperationPlansResponse {
     #[serde(rename = "plans", default, skip_serializing_if = "rt::de::is_unset")]
@@ -135,7 +136,8 @@ impl ListOperationPlansResponse {
 }
 
 /// The `Plans` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Plans {
     #[serde(rename = "plan_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -142,7 +142,8 @@ impl ListOperationPlansForRegionBuilder {
 }
 
 /// The response of [`ListOperationPlansForRegion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListOperationPlansForRegionResponse {
     #[serde(rename = "plans", default, skip_serializing_if = "rt::de::is_unset")]
@@ -168,7 +169,8 @@ impl ListOperationPlansForRegionResponse {
 }
 
 /// The `Plans` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Plans {
     #[serde(rename = "plan_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -391,7 +393,8 @@ impl Plans {
 }
 
 /// The `StateReason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct StateReason {
     #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]

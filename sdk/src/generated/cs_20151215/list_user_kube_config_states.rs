@@ -118,7 +118,8 @@ impl ListUserKubeConfigStatesBuilder {
 }
 
 /// The response of [`ListUserKubeConfigStates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListUserKubeConfigStatesResponse {
     #[serde(rename = "states", default, skip_serializing_if = "rt::de::is_unset")]
@@ -159,7 +160,8 @@ impl ListUserKubeConfigStatesResponse {
 }
 
 /// The `States` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct States {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -273,7 +275,8 @@ impl States {
 }
 
 /// The `Page` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Page {
     #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]

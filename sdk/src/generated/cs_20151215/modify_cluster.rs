@@ -1186,7 +1186,8 @@ impl rt::params::FlatParam for ControlPlaneConfig {
 }
 
 /// The response of [`ModifyCluster`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyClusterResponse {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]

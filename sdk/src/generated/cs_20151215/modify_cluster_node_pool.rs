@@ -2207,7 +2207,8 @@ impl rt::params::FlatParam for TeeConfig {
 }
 
 /// The response of [`ModifyClusterNodePool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolResponse {
     #[serde(rename = "task_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -181,7 +181,8 @@ impl RemoveNodePoolNodesBuilder {
 }
 
 /// The response of [`RemoveNodePoolNodes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveNodePoolNodesResponse {
     #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -251,7 +251,8 @@ impl rt::params::FlatParam for Operations {
 }
 
 /// The response of [`RepairClusterNodePool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RepairClusterNodePoolResponse {
     #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl RevokeK8sClusterKubeConfigBuilder {
 }
 
 /// The operation's response, which documents no fields.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RevokeK8sClusterKubeConfigResponse {}
 impl RevokeK8sClusterKubeConfigResponse {}

@@ -94,7 +94,8 @@ impl ScanClusterVulsBuilder {
 }
 
 /// The response of [`ScanClusterVuls`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScanClusterVulsResponse {
     #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -163,7 +163,8 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`UpdateClusterAuditLogConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateClusterAuditLogConfigResponse {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]

@@ -257,7 +257,8 @@ impl rt::params::FlatParam for RollingPolicy {
 }
 
 /// The response of [`UpgradeCluster`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpgradeClusterResponse {
     #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]

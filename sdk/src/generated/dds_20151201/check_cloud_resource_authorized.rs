@@ -113,7 +113,8 @@ impl CheckCloudResourceAuthorizedBuilder {
 }
 
 /// The response of [`CheckCloudResourceAuthorized`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckCloudResourceAuthorizedResponse {
     #[serde(

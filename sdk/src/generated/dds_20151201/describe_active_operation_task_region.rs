@@ -109,7 +109,8 @@ impl DescribeActiveOperationTaskRegionBuilder {
 }
 
 /// The response of [`DescribeActiveOperationTaskRegion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeActiveOperationTaskRegionResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -155,7 +156,8 @@ impl DescribeActiveOperationTaskRegionResponse {
 }
 
 /// The `RegionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RegionList {
     #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]

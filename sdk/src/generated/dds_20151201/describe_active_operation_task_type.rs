@@ -112,7 +112,8 @@ impl DescribeActiveOperationTaskTypeBuilder {
 }
 
 /// The response of [`DescribeActiveOperationTaskType`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeActiveOperationTaskTypeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -158,7 +159,8 @@ impl DescribeActiveOperationTaskTypeResponse {
 }
 
 /// The `TypeList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TypeList {
     #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]

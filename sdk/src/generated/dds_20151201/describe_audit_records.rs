@@ -257,7 +257,8 @@ impl DescribeAuditRecordsBuilder {
 }
 
 /// The response of [`DescribeAuditRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAuditRecordsResponse {
     #[serde(
@@ -367,7 +368,8 @@ impl DescribeAuditRecordsResponse {
 }
 
 /// The `SqlRecord` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SqlRecord {
     #[serde(rename = "HostAddress", default, skip_serializing_if = "rt::de::is_unset")]

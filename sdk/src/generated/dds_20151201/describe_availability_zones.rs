@@ -330,7 +330,8 @@ impl DescribeAvailabilityZonesBuilder {
 }
 
 /// The response of [`DescribeAvailabilityZones`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAvailabilityZonesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -380,7 +381,8 @@ impl DescribeAvailabilityZonesResponse {
 }
 
 /// The `AvailableZones` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZones {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]

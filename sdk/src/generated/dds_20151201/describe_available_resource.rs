@@ -239,7 +239,8 @@ impl DescribeAvailableResourceBuilder {
 }
 
 /// The response of [`DescribeAvailableResource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -294,7 +295,8 @@ impl DescribeAvailableResourceResponse {
 }
 
 /// The `SupportedDbType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedDbType {
     #[serde(
@@ -349,7 +351,8 @@ impl SupportedDbType {
 }
 
 /// The `AvailableZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZone {
     #[serde(
@@ -427,7 +430,8 @@ impl AvailableZone {
 }
 
 /// The `SupportedEngineVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedEngineVersion {
     #[serde(
@@ -482,7 +486,8 @@ impl SupportedEngineVersion {
 }
 
 /// The `SupportedEngine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedEngine {
     #[serde(
@@ -537,7 +542,8 @@ impl SupportedEngine {
 }
 
 /// The `SupportedNodeType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedNodeType {
     #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -612,7 +618,8 @@ impl SupportedNodeType {
 }
 
 /// The `AvailableResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableResource {
     #[serde(
@@ -690,7 +697,8 @@ impl AvailableResource {
 }
 
 /// The `DbInstanceStorageRange` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbInstanceStorageRange {
     #[serde(rename = "Min", default, skip_serializing_if = "rt::de::is_unset")]

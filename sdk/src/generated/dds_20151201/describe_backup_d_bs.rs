@@ -207,7 +207,8 @@ impl DescribeBackupDBsBuilder {
 }
 
 /// The response of [`DescribeBackupDBs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupDBsResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -309,7 +310,8 @@ impl DescribeBackupDBsResponse {
 }
 
 /// The `Database` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Database {
     #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]

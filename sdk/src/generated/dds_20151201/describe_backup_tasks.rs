@@ -110,7 +110,8 @@ impl DescribeBackupTasksBuilder {
 }
 
 /// The response of [`DescribeBackupTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupTasksResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -156,7 +157,8 @@ impl DescribeBackupTasksResponse {
 }
 
 /// The `BackupJobs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BackupJobs {
     #[serde(rename = "BackupjobId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -249,7 +249,8 @@ impl DescribeClusterBackupsBuilder {
 }
 
 /// The response of [`DescribeClusterBackups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterBackupsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -350,7 +351,8 @@ impl DescribeClusterBackupsResponse {
 }
 
 /// The `ClusterBackups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterBackups {
     #[serde(rename = "IsAvail", default, skip_serializing_if = "rt::de::is_unset")]
@@ -654,7 +656,8 @@ impl ClusterBackups {
 }
 
 /// The `ExtraInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterBackupsExtraInfo {
     #[serde(
@@ -688,7 +691,8 @@ impl ClusterBackupsExtraInfo {
 }
 
 /// The `Backups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Backups {
     #[serde(rename = "BackupId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -929,7 +933,8 @@ impl Backups {
 }
 
 /// The `ExtraInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BackupsExtraInfo {
     #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]

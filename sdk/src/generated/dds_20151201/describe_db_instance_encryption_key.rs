@@ -112,7 +112,8 @@ impl DescribeDbInstanceEncryptionKeyBuilder {
 }
 
 /// The response of [`DescribeDbInstanceEncryptionKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbInstanceEncryptionKeyResponse {
     #[serde(rename = "Origin", default, skip_serializing_if = "rt::de::is_unset")]

@@ -223,7 +223,8 @@ impl DescribeDbInstancePerformanceBuilder {
 }
 
 /// The response of [`DescribeDbInstancePerformance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbInstancePerformanceResponse {
     #[serde(
@@ -318,7 +319,8 @@ impl DescribeDbInstancePerformanceResponse {
 }
 
 /// The `PerformanceKey` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PerformanceKey {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -413,7 +415,8 @@ impl PerformanceKey {
 }
 
 /// The `PerformanceValue` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PerformanceValue {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

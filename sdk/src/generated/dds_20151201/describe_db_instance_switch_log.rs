@@ -185,7 +185,8 @@ impl DescribeDbInstanceSwitchLogBuilder {
 }
 
 /// The response of [`DescribeDbInstanceSwitchLog`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbInstanceSwitchLogResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -302,7 +303,8 @@ impl DescribeDbInstanceSwitchLogResponse {
 }
 
 /// The `LogItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogItems {
     #[serde(rename = "SwitchStatus", default, skip_serializing_if = "rt::de::is_unset")]

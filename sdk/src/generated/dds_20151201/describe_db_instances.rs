@@ -517,7 +517,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeDbInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbInstancesResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -619,7 +620,8 @@ impl DescribeDbInstancesResponse {
 }
 
 /// The `DbInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbInstance {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1242,7 +1244,8 @@ impl DbInstance {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbInstanceTag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1290,7 +1293,8 @@ impl DbInstanceTag {
 }
 
 /// The `MongosAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MongosAttribute {
     #[serde(rename = "NodeClass", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1364,7 +1368,8 @@ impl MongosAttribute {
 }
 
 /// The `ShardAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ShardAttribute {
     #[serde(rename = "NodeClass", default, skip_serializing_if = "rt::de::is_unset")]

@@ -248,7 +248,8 @@ impl DescribeErrorLogRecordsBuilder {
 }
 
 /// The response of [`DescribeErrorLogRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeErrorLogRecordsResponse {
     #[serde(
@@ -378,7 +379,8 @@ impl DescribeErrorLogRecordsResponse {
 }
 
 /// The `LogRecords` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogRecords {
     #[serde(rename = "ConnInfo", default, skip_serializing_if = "rt::de::is_unset")]

@@ -118,7 +118,8 @@ impl DescribeGlobalSecurityIpGroupBuilder {
 }
 
 /// The response of [`DescribeGlobalSecurityIpGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGlobalSecurityIpGroupResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -168,7 +169,8 @@ impl DescribeGlobalSecurityIpGroupResponse {
 }
 
 /// The `GlobalSecurityIpGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GlobalSecurityIpGroup {
     #[serde(

@@ -156,7 +156,8 @@ impl DescribeInstanceAutoRenewalAttributeBuilder {
 }
 
 /// The response of [`DescribeInstanceAutoRenewalAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceAutoRenewalAttributeResponse {
     #[serde(rename = "ItemsNumbers", default, skip_serializing_if = "rt::de::is_unset")]
@@ -262,7 +263,8 @@ impl DescribeInstanceAutoRenewalAttributeResponse {
 }
 
 /// The `Item` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Item {
     #[serde(

@@ -94,7 +94,8 @@ impl DescribeKernelReleaseNotesBuilder {
 }
 
 /// The response of [`DescribeKernelReleaseNotes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeKernelReleaseNotesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -145,7 +146,8 @@ impl DescribeKernelReleaseNotesResponse {
 }
 
 /// The `ReleaseNote` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReleaseNote {
     #[serde(rename = "ReleaseNote", default, skip_serializing_if = "rt::de::is_unset")]

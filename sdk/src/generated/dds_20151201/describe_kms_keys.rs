@@ -94,7 +94,8 @@ impl DescribeKmsKeysBuilder {
 }
 
 /// The response of [`DescribeKmsKeys`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeKmsKeysResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -140,7 +141,8 @@ impl DescribeKmsKeysResponse {
 }
 
 /// The `KmsKeys` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KmsKeys {
     #[serde(rename = "KeyAlias", default, skip_serializing_if = "rt::de::is_unset")]

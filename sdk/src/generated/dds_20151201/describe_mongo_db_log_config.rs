@@ -95,7 +95,8 @@ impl DescribeMongoDbLogConfigBuilder {
 }
 
 /// The response of [`DescribeMongoDbLogConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMongoDbLogConfigResponse {
     #[serde(

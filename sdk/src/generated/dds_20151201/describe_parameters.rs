@@ -140,7 +140,8 @@ impl DescribeParametersBuilder {
 }
 
 /// The response of [`DescribeParameters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeParametersResponse {
     #[serde(
@@ -262,7 +263,8 @@ impl DescribeParametersResponse {
 }
 
 /// The `Parameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Parameter {
     #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -426,7 +428,8 @@ impl Parameter {
 }
 
 /// The `Parameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Parameter2 {
     #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]

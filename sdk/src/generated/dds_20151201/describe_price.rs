@@ -227,7 +227,8 @@ impl DescribePriceBuilder {
 }
 
 /// The response of [`DescribePrice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePriceResponse {
     #[serde(rename = "Order", default, skip_serializing_if = "rt::de::is_unset")]
@@ -356,7 +357,8 @@ impl DescribePriceResponse {
 }
 
 /// The `Order` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Order {
     #[serde(rename = "Coupons", default, skip_serializing_if = "rt::de::is_unset")]
@@ -729,7 +731,8 @@ impl Order {
 }
 
 /// The `Coupon` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Coupon {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -916,7 +919,8 @@ impl Coupon {
 }
 
 /// The `DepreciateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderDepreciateInfo {
     #[serde(rename = "ListPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1125,7 +1129,8 @@ impl OrderDepreciateInfo {
 }
 
 /// The `ContractActivity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderDepreciateInfoContractActivity {
     #[serde(rename = "FinalPromFee", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1264,7 +1269,8 @@ impl OrderDepreciateInfoContractActivity {
 }
 
 /// The `SubOrder` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubOrder {
     #[serde(
@@ -1589,7 +1595,8 @@ impl SubOrder {
 }
 
 /// The `DepreciateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubOrderDepreciateInfo {
     #[serde(rename = "ListPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1818,7 +1825,8 @@ impl SubOrderDepreciateInfo {
 }
 
 /// The `ContractActivity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubOrderDepreciateInfoContractActivity {
     #[serde(rename = "FinalPromFee", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1957,7 +1965,8 @@ impl SubOrderDepreciateInfoContractActivity {
 }
 
 /// The `ModuleInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModuleInstance {
     #[serde(rename = "CycleFee", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2328,7 +2337,8 @@ impl ModuleInstance {
 }
 
 /// The `PromDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModuleInstancePromDetail {
     #[serde(rename = "FinalPromFee", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2481,7 +2491,8 @@ impl ModuleInstancePromDetail {
 }
 
 /// The `DepreciateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModuleInstanceDepreciateInfo {
     #[serde(rename = "ListPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2666,7 +2677,8 @@ impl ModuleInstanceDepreciateInfo {
 }
 
 /// The `ModuleAttr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModuleAttr {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2754,7 +2766,8 @@ impl ModuleAttr {
 }
 
 /// The `OptionalPromotion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OptionalPromotion {
     #[serde(
@@ -2981,7 +2994,8 @@ impl OptionalPromotion {
 }
 
 /// The `PromDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubOrderPromDetail {
     #[serde(rename = "FinalPromFee", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3134,7 +3148,8 @@ impl SubOrderPromDetail {
 }
 
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Rule {
     #[serde(rename = "RuleDescId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -125,7 +125,8 @@ impl DescribeRenewalPriceBuilder {
 }
 
 /// The response of [`DescribeRenewalPrice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRenewalPriceResponse {
     #[serde(rename = "Order", default, skip_serializing_if = "rt::de::is_unset")]
@@ -214,7 +215,8 @@ impl DescribeRenewalPriceResponse {
 }
 
 /// The `Order` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Order {
     #[serde(rename = "Coupons", default, skip_serializing_if = "rt::de::is_unset")]
@@ -347,7 +349,8 @@ impl Order {
 }
 
 /// The `Coupon` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Coupon {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -435,7 +438,8 @@ impl Coupon {
 }
 
 /// The `SubOrder` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubOrder {
     #[serde(
@@ -545,7 +549,8 @@ impl SubOrder {
 }
 
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Rule {
     #[serde(rename = "RuleDescId", default, skip_serializing_if = "rt::de::is_unset")]

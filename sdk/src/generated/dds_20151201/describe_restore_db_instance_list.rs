@@ -176,7 +176,8 @@ impl DescribeRestoreDbInstanceListBuilder {
 }
 
 /// The response of [`DescribeRestoreDbInstanceList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRestoreDbInstanceListResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -278,7 +279,8 @@ impl DescribeRestoreDbInstanceListResponse {
 }
 
 /// The `DbInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbInstance {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeRoleZoneInfoBuilder {
 }
 
 /// The response of [`DescribeRoleZoneInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRoleZoneInfoResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -146,7 +147,8 @@ impl DescribeRoleZoneInfoResponse {
 }
 
 /// The `ZoneInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ZoneInfo {
     #[serde(rename = "InsName", default, skip_serializing_if = "rt::de::is_unset")]

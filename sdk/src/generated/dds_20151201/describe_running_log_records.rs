@@ -276,7 +276,8 @@ impl DescribeRunningLogRecordsBuilder {
 }
 
 /// The response of [`DescribeRunningLogRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRunningLogRecordsResponse {
     #[serde(
@@ -406,7 +407,8 @@ impl DescribeRunningLogRecordsResponse {
 }
 
 /// The `LogRecords` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogRecords {
     #[serde(rename = "ConnInfo", default, skip_serializing_if = "rt::de::is_unset")]

@@ -112,7 +112,8 @@ impl DescribeShardingNetworkAddressBuilder {
 }
 
 /// The response of [`DescribeShardingNetworkAddress`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeShardingNetworkAddressResponse {
     #[serde(
@@ -194,7 +195,8 @@ impl DescribeShardingNetworkAddressResponse {
 }
 
 /// The `CompatibleConnection` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CompatibleConnection {
     #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -346,7 +348,8 @@ impl CompatibleConnection {
 }
 
 /// The `NetworkAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkAddress {
     #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]

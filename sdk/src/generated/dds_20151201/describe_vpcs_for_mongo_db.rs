@@ -183,7 +183,8 @@ impl DescribeVpcsForMongoDbBuilder {
 }
 
 /// The response of [`DescribeVpcsForMongoDb`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpcsForMongoDbResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -280,7 +281,8 @@ impl DescribeVpcsForMongoDbResponse {
 }
 
 /// The `Vpcs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Vpcs {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -503,7 +505,8 @@ impl Vpcs {
 }
 
 /// The `VSwitchs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VSwitchs {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -257,7 +257,8 @@ impl EvaluateResourceBuilder {
 }
 
 /// The response of [`EvaluateResource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EvaluateResourceResponse {
     #[serde(

@@ -162,7 +162,8 @@ impl ModifyActiveOperationMaintenanceConfigBuilder {
 }
 
 /// The response of [`ModifyActiveOperationMaintenanceConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyActiveOperationMaintenanceConfigResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

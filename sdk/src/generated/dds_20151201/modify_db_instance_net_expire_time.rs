@@ -136,7 +136,8 @@ impl ModifyDbInstanceNetExpireTimeBuilder {
 }
 
 /// The response of [`ModifyDbInstanceNetExpireTime`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbInstanceNetExpireTimeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

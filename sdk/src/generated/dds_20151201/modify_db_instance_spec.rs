@@ -383,7 +383,8 @@ impl ModifyDbInstanceSpecBuilder {
 }
 
 /// The response of [`ModifyDbInstanceSpec`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbInstanceSpecResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

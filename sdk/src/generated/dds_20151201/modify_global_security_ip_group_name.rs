@@ -136,7 +136,8 @@ impl ModifyGlobalSecurityIpGroupNameBuilder {
 }
 
 /// The response of [`ModifyGlobalSecurityIpGroupName`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyGlobalSecurityIpGroupNameResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -186,7 +187,8 @@ impl ModifyGlobalSecurityIpGroupNameResponse {
 }
 
 /// The `GlobalSecurityIpGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GlobalSecurityIpGroup {
     #[serde(

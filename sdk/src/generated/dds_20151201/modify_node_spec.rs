@@ -346,7 +346,8 @@ impl ModifyNodeSpecBuilder {
 }
 
 /// The response of [`ModifyNodeSpec`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyNodeSpecResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -283,7 +283,8 @@ impl ModifyNodeSpecBatchBuilder {
 }
 
 /// The response of [`ModifyNodeSpecBatch`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyNodeSpecBatchResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

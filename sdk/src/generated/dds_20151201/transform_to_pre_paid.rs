@@ -165,7 +165,8 @@ impl TransformToPrePaidBuilder {
 }
 
 /// The response of [`TransformToPrePaid`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TransformToPrePaidResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -215,7 +215,8 @@ impl rt::params::FlatParam for SignFileList {
 }
 
 /// The response of [`AddSmsSign`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddSmsSignResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

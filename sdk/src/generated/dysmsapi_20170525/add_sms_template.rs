@@ -146,7 +146,8 @@ impl AddSmsTemplateBuilder {
 }
 
 /// The response of [`AddSmsTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddSmsTemplateResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -130,7 +130,8 @@ impl ChangeSignatureQualificationBuilder {
 }
 
 /// The response of [`ChangeSignatureQualification`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeSignatureQualificationResponse {
     #[serde(
@@ -254,7 +255,8 @@ impl ChangeSignatureQualificationResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]

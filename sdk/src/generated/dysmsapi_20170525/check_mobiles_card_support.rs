@@ -113,7 +113,8 @@ impl CheckMobilesCardSupportBuilder {
 }
 
 /// The response of [`CheckMobilesCardSupport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckMobilesCardSupportResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -201,7 +202,8 @@ impl CheckMobilesCardSupportResponse {
 }
 
 /// The `QueryResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryResult {
     #[serde(rename = "mobile", default, skip_serializing_if = "rt::de::is_unset")]

@@ -107,7 +107,8 @@ impl ConversionDataIntlBuilder {
 }
 
 /// The response of [`ConversionDataIntl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ConversionDataIntlResponse {
     #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]

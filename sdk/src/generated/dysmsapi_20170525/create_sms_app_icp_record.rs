@@ -191,7 +191,8 @@ impl CreateSmsAppIcpRecordBuilder {
 }
 
 /// The response of [`CreateSmsAppIcpRecord`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSmsAppIcpRecordResponse {
     #[serde(

@@ -230,7 +230,8 @@ impl CreateSmsAuthorizationLetterBuilder {
 }
 
 /// The response of [`CreateSmsAuthorizationLetter`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSmsAuthorizationLetterResponse {
     #[serde(

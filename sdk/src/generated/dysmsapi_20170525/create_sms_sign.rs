@@ -244,7 +244,8 @@ impl CreateSmsSignBuilder {
 }
 
 /// The response of [`CreateSmsSign`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSmsSignResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -246,7 +246,8 @@ impl CreateSmsTemplateBuilder {
 }
 
 /// The response of [`CreateSmsTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSmsTemplateResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

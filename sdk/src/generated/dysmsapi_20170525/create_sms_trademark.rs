@@ -181,7 +181,8 @@ impl CreateSmsTrademarkBuilder {
 }
 
 /// The response of [`CreateSmsTrademark`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSmsTrademarkResponse {
     #[serde(

@@ -109,7 +109,8 @@ impl DeleteSmsQualificationBuilder {
 }
 
 /// The response of [`DeleteSmsQualification`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteSmsQualificationResponse {
     #[serde(

@@ -180,7 +180,8 @@ impl GetCardSmsDetailsBuilder {
 }
 
 /// The response of [`GetCardSmsDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCardSmsDetailsResponse {
     #[serde(
@@ -290,7 +291,8 @@ impl GetCardSmsDetailsResponse {
 }
 
 /// The `CardSendDetailDto` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CardSendDetailDto {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -367,7 +369,8 @@ impl CardSendDetailDto {
 }
 
 /// The `Records` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Records {
     #[serde(rename = "TemplateCode", default, skip_serializing_if = "rt::de::is_unset")]

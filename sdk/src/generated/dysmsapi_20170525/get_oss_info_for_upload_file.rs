@@ -94,7 +94,8 @@ impl GetOssInfoForUploadFileBuilder {
 }
 
 /// The response of [`GetOssInfoForUploadFile`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOssInfoForUploadFileResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -194,7 +195,8 @@ impl GetOssInfoForUploadFileResponse {
 }
 
 /// The `Model` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Model {
     #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]

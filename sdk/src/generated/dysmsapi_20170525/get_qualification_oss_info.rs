@@ -95,7 +95,8 @@ impl GetQualificationOssInfoBuilder {
 }
 
 /// The response of [`GetQualificationOssInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetQualificationOssInfoResponse {
     #[serde(
@@ -219,7 +220,8 @@ impl GetQualificationOssInfoResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]

@@ -94,7 +94,8 @@ impl GetSmsOcrOssInfoBuilder {
 }
 
 /// The response of [`GetSmsOcrOssInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSmsOcrOssInfoResponse {
     #[serde(
@@ -220,7 +221,8 @@ impl GetSmsOcrOssInfoResponse {
 }
 
 /// The `Model` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Model {
     #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]

@@ -92,7 +92,8 @@ impl GetSmsSignBuilder {
 }
 
 /// The response of [`GetSmsSign`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSmsSignResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -525,7 +526,8 @@ impl GetSmsSignResponse {
 }
 
 /// The `AuditInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AuditInfo {
     #[serde(rename = "RejectInfo", default, skip_serializing_if = "rt::de::is_unset")]
@@ -573,7 +575,8 @@ impl AuditInfo {
 }
 
 /// The `SignIspRegisterDetailList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SignIspRegisterDetailList {
     #[serde(
@@ -664,7 +667,8 @@ impl SignIspRegisterDetailList {
 }
 
 /// The `RegisterStatusReasons` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RegisterStatusReasons {
     #[serde(rename = "ReasonCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -218,7 +218,8 @@ impl rt::params::FlatParam for SignFileList {
 }
 
 /// The response of [`ModifySmsSign`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifySmsSignResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

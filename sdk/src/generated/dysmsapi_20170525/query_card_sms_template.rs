@@ -95,7 +95,8 @@ impl QueryCardSmsTemplateBuilder {
 }
 
 /// The response of [`QueryCardSmsTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryCardSmsTemplateResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

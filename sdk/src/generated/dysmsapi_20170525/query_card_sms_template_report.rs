@@ -129,7 +129,8 @@ impl QueryCardSmsTemplateReportBuilder {
 }
 
 /// The response of [`QueryCardSmsTemplateReport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryCardSmsTemplateReportResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -130,7 +130,8 @@ impl QueryMobilesCardSupportBuilder {
 }
 
 /// The response of [`QueryMobilesCardSupport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryMobilesCardSupportResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -218,7 +219,8 @@ impl QueryMobilesCardSupportResponse {
 }
 
 /// The `QueryResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryResult {
     #[serde(rename = "Mobile", default, skip_serializing_if = "rt::de::is_unset")]

@@ -152,7 +152,8 @@ impl QuerySendDetailsBuilder {
 }
 
 /// The response of [`QuerySendDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QuerySendDetailsResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -267,7 +268,8 @@ impl QuerySendDetailsResponse {
 }
 
 /// The `SmsSendDetailDto` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SmsSendDetailDto {
     #[serde(rename = "ErrCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -110,7 +110,8 @@ impl QuerySingleSmsQualificationBuilder {
 }
 
 /// The response of [`QuerySingleSmsQualification`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QuerySingleSmsQualificationResponse {
     #[serde(
@@ -234,7 +235,8 @@ impl QuerySingleSmsQualificationResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(
@@ -796,7 +798,8 @@ impl Data {
 }
 
 /// The `BusinessLicensePics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BusinessLicensePics {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -864,7 +867,8 @@ impl BusinessLicensePics {
 }
 
 /// The `OtherFiles` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OtherFiles {
     #[serde(rename = "LicensePic", default, skip_serializing_if = "rt::de::is_unset")]

@@ -166,7 +166,8 @@ impl QuerySmsAuthorizationLetterBuilder {
 }
 
 /// The response of [`QuerySmsAuthorizationLetter`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QuerySmsAuthorizationLetterResponse {
     #[serde(
@@ -293,7 +294,8 @@ impl QuerySmsAuthorizationLetterResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "Authorization", default, skip_serializing_if = "rt::de::is_unset")]

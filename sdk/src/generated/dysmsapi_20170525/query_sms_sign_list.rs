@@ -103,7 +103,8 @@ impl QuerySmsSignListBuilder {
 }
 
 /// The response of [`QuerySmsSignList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QuerySmsSignListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -240,7 +241,8 @@ impl QuerySmsSignListResponse {
 }
 
 /// The `SmsSignList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SmsSignList {
     #[serde(rename = "SignName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -439,7 +441,8 @@ impl SmsSignList {
 }
 
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Reason {
     #[serde(rename = "RejectSubInfo", default, skip_serializing_if = "rt::de::is_unset")]

@@ -103,7 +103,8 @@ impl QuerySmsTemplateListBuilder {
 }
 
 /// The response of [`QuerySmsTemplateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QuerySmsTemplateListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -244,7 +245,8 @@ impl QuerySmsTemplateListResponse {
 }
 
 /// The `SmsTemplateList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SmsTemplateList {
     #[serde(rename = "TemplateCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -471,7 +473,8 @@ impl SmsTemplateList {
 }
 
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Reason {
     #[serde(rename = "RejectDate", default, skip_serializing_if = "rt::de::is_unset")]

@@ -184,7 +184,8 @@ impl SendBatchSmsBuilder {
 }
 
 /// The response of [`SendBatchSms`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SendBatchSmsResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

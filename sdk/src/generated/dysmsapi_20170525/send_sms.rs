@@ -173,7 +173,8 @@ impl SendSmsBuilder {
 }
 
 /// The response of [`SendSms`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SendSmsResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -637,7 +637,8 @@ impl rt::params::FlatParam for OtherFiles {
 }
 
 /// The response of [`SubmitSmsQualification`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubmitSmsQualificationResponse {
     #[serde(

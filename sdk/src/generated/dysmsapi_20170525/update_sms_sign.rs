@@ -244,7 +244,8 @@ impl UpdateSmsSignBuilder {
 }
 
 /// The response of [`UpdateSmsSign`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSmsSignResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl ValidPhoneCodeBuilder {
 }
 
 /// The response of [`ValidPhoneCode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidPhoneCodeResponse {
     #[serde(

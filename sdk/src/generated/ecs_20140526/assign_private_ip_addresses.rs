@@ -212,7 +212,8 @@ impl AssignPrivateIpAddressesBuilder {
 }
 
 /// The response of [`AssignPrivateIpAddresses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssignPrivateIpAddressesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -266,7 +267,8 @@ impl AssignPrivateIpAddressesResponse {
 }
 
 /// The `AssignedPrivateIpAddressesSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssignedPrivateIpAddressesSet {
     #[serde(

@@ -142,7 +142,8 @@ impl AttachInstanceRamRoleBuilder {
 }
 
 /// The response of [`AttachInstanceRamRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachInstanceRamRoleResponse {
     #[serde(rename = "RamRoleName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -254,7 +255,8 @@ impl AttachInstanceRamRoleResponse {
 }
 
 /// The `AttachInstanceRamRoleResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachInstanceRamRoleResult {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

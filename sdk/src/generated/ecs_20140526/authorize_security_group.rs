@@ -744,7 +744,8 @@ impl rt::params::FlatParam for Permissions {
 }
 
 /// The response of [`AuthorizeSecurityGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AuthorizeSecurityGroupResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -442,7 +442,8 @@ impl rt::params::FlatParam for Arn {
 }
 
 /// The response of [`CopySnapshot`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CopySnapshotResponse {
     #[serde(rename = "SnapshotId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -2866,7 +2866,8 @@ impl rt::params::FlatParam for SpecifyCapacityDistribution {
 }
 
 /// The response of [`CreateAutoProvisioningGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAutoProvisioningGroupResponse {
     #[serde(
@@ -2943,7 +2944,8 @@ impl CreateAutoProvisioningGroupResponse {
 }
 
 /// The `LaunchResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LaunchResult {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]

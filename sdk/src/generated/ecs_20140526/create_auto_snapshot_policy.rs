@@ -488,7 +488,8 @@ impl rt::params::FlatParam for Arn {
 }
 
 /// The response of [`CreateAutoSnapshotPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAutoSnapshotPolicyResponse {
     #[serde(

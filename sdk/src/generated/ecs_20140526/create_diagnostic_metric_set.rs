@@ -167,7 +167,8 @@ impl CreateDiagnosticMetricSetBuilder {
 }
 
 /// The response of [`CreateDiagnosticMetricSet`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDiagnosticMetricSetResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -608,7 +608,8 @@ impl rt::params::FlatParam for Arn {
 }
 
 /// The response of [`CreateDisk`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDiskResponse {
     #[serde(rename = "DiskId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -179,7 +179,8 @@ impl CreateForwardEntryBuilder {
 }
 
 /// The response of [`CreateForwardEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateForwardEntryResponse {
     #[serde(

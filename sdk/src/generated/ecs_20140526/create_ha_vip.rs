@@ -151,7 +151,8 @@ impl CreateHaVipBuilder {
 }
 
 /// The response of [`CreateHaVip`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateHaVipResponse {
     #[serde(rename = "HaVipId", default, skip_serializing_if = "rt::de::is_unset")]

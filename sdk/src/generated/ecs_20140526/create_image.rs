@@ -569,7 +569,8 @@ impl rt::params::FlatParam for Features {
 }
 
 /// The response of [`CreateImage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateImageResponse {
     #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -1246,7 +1246,8 @@ impl rt::params::FlatParam for ImageTags {
 }
 
 /// The response of [`CreateImagePipeline`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateImagePipelineResponse {
     #[serde(

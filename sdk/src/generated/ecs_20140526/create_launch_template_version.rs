@@ -1716,7 +1716,8 @@ impl rt::params::FlatParam for SecurityOptions {
 }
 
 /// The response of [`CreateLaunchTemplateVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionResponse {
     #[serde(

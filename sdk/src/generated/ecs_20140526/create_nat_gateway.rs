@@ -241,7 +241,8 @@ impl rt::params::FlatParam for BandwidthPackage {
 }
 
 /// The response of [`CreateNatGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateNatGatewayResponse {
     #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]

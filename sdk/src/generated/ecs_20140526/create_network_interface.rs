@@ -955,7 +955,8 @@ impl rt::params::FlatParam for EnhancedNetwork {
 }
 
 /// The response of [`CreateNetworkInterface`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateNetworkInterfaceResponse {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1456,7 +1457,8 @@ impl CreateNetworkInterfaceResponse {
 }
 
 /// The `PrivateIpSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivateIpSet {
     #[serde(
@@ -1507,7 +1509,8 @@ impl PrivateIpSet {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag2 {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1555,7 +1558,8 @@ impl Tag2 {
 }
 
 /// The `Ipv6Set` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6Set {
     #[serde(rename = "Ipv6Address", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1583,7 +1587,8 @@ impl Ipv6Set {
 }
 
 /// The `Ipv4PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv4PrefixSet {
     #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1611,7 +1616,8 @@ impl Ipv4PrefixSet {
 }
 
 /// The `Ipv6PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6PrefixSet {
     #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "rt::de::is_unset")]

@@ -146,7 +146,8 @@ impl CreateNetworkInterfacePermissionBuilder {
 }
 
 /// The response of [`CreateNetworkInterfacePermission`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateNetworkInterfacePermissionResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -198,7 +199,8 @@ impl CreateNetworkInterfacePermissionResponse {
 }
 
 /// The `NetworkInterfacePermission` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInterfacePermission {
     #[serde(rename = "Permission", default, skip_serializing_if = "rt::de::is_unset")]

@@ -264,7 +264,8 @@ impl CreatePhysicalConnectionBuilder {
 }
 
 /// The response of [`CreatePhysicalConnection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePhysicalConnectionResponse {
     #[serde(

@@ -345,7 +345,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreatePrefixList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePrefixListResponse {
     #[serde(rename = "PrefixListId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -249,7 +249,8 @@ impl CreateVirtualBorderRouterBuilder {
 }
 
 /// The response of [`CreateVirtualBorderRouter`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVirtualBorderRouterResponse {
     #[serde(rename = "VbrId", default, skip_serializing_if = "rt::de::is_unset")]

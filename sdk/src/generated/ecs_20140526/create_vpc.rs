@@ -163,7 +163,8 @@ impl CreateVpcBuilder {
 }
 
 /// The response of [`CreateVpc`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpcResponse {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -107,7 +107,8 @@ impl DeleteSnapshotBuilder {
 }
 
 /// The response of [`DeleteSnapshot`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteSnapshotResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

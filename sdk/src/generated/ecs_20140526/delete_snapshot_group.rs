@@ -115,7 +115,8 @@ impl DeleteSnapshotGroupBuilder {
 }
 
 /// The response of [`DeleteSnapshotGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteSnapshotGroupResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -170,7 +171,8 @@ impl DeleteSnapshotGroupResponse {
 }
 
 /// The `OperationProgress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationProgress {
     #[serde(rename = "ErrorMsg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -271,7 +273,8 @@ impl OperationProgress {
 }
 
 /// The `RelatedItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RelatedItem {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

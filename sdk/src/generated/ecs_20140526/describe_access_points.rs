@@ -230,7 +230,8 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeAccessPoints`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAccessPointsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -328,7 +329,8 @@ impl DescribeAccessPointsResponse {
 }
 
 /// The `AccessPointType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessPointType {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

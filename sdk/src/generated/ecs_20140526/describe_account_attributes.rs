@@ -130,7 +130,8 @@ impl DescribeAccountAttributesBuilder {
 }
 
 /// The response of [`DescribeAccountAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -185,7 +186,8 @@ impl DescribeAccountAttributesResponse {
 }
 
 /// The `AccountAttributeItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccountAttributeItem {
     #[serde(rename = "AttributeName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -240,7 +242,8 @@ impl AccountAttributeItem {
 }
 
 /// The `ValueItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ValueItem {
     #[serde(rename = "DiskCategory", default, skip_serializing_if = "rt::de::is_unset")]

@@ -208,7 +208,8 @@ impl DescribeAutoProvisioningGroupHistoryBuilder {
 }
 
 /// The response of [`DescribeAutoProvisioningGroupHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupHistoryResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -317,7 +318,8 @@ impl DescribeAutoProvisioningGroupHistoryResponse {
 }
 
 /// The `AutoProvisioningGroupHistory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoProvisioningGroupHistory {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -432,7 +434,8 @@ impl AutoProvisioningGroupHistory {
 }
 
 /// The `ActivityDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ActivityDetail {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

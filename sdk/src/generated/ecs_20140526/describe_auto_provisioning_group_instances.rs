@@ -176,7 +176,8 @@ impl DescribeAutoProvisioningGroupInstancesBuilder {
 }
 
 /// The response of [`DescribeAutoProvisioningGroupInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupInstancesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -278,7 +279,8 @@ impl DescribeAutoProvisioningGroupInstancesResponse {
 }
 
 /// The `Instance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Instance {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -319,7 +319,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeAutoProvisioningGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -425,7 +426,8 @@ impl DescribeAutoProvisioningGroupsResponse {
 }
 
 /// The `AutoProvisioningGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoProvisioningGroup {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -904,7 +906,8 @@ impl AutoProvisioningGroup {
 }
 
 /// The `LaunchTemplateConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LaunchTemplateConfig {
     #[serde(rename = "MaxPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1007,7 +1010,8 @@ impl LaunchTemplateConfig {
 }
 
 /// The `SpotOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SpotOptions {
     #[serde(
@@ -1090,7 +1094,8 @@ impl SpotOptions {
 }
 
 /// The `PayAsYouGoOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PayAsYouGoOptions {
     #[serde(
@@ -1124,7 +1129,8 @@ impl PayAsYouGoOptions {
 }
 
 /// The `TargetCapacitySpecification` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TargetCapacitySpecification {
     #[serde(
@@ -1223,7 +1229,8 @@ impl TargetCapacitySpecification {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoProvisioningGroupTag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

@@ -185,7 +185,8 @@ impl DescribeAutoSnapshotPolicyAssociationsBuilder {
 }
 
 /// The response of [`DescribeAutoSnapshotPolicyAssociations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAutoSnapshotPolicyAssociationsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -263,7 +264,8 @@ impl DescribeAutoSnapshotPolicyAssociationsResponse {
 }
 
 /// The `AutoSnapshotPolicyAssociation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoSnapshotPolicyAssociation {
     #[serde(

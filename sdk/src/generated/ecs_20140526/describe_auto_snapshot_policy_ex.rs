@@ -282,7 +282,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeAutoSnapshotPolicyEx`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAutoSnapshotPolicyExResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -388,7 +389,8 @@ impl DescribeAutoSnapshotPolicyExResponse {
 }
 
 /// The `AutoSnapshotPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoSnapshotPolicy {
     #[serde(rename = "TimePoints", default, skip_serializing_if = "rt::de::is_unset")]
@@ -768,7 +770,8 @@ impl AutoSnapshotPolicy {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoSnapshotPolicyTag {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -816,7 +819,8 @@ impl AutoSnapshotPolicyTag {
 }
 
 /// The `CopyEncryptionConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CopyEncryptionConfiguration {
     #[serde(rename = "Encrypted", default, skip_serializing_if = "rt::de::is_unset")]

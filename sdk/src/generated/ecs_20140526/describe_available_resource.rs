@@ -336,7 +336,8 @@ impl DescribeAvailableResourceBuilder {
 }
 
 /// The response of [`DescribeAvailableResource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -391,7 +392,8 @@ impl DescribeAvailableResourceResponse {
 }
 
 /// The `AvailableZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZone {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -510,7 +512,8 @@ impl AvailableZone {
 }
 
 /// The `AvailableResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableResource {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -565,7 +568,8 @@ impl AvailableResource {
 }
 
 /// The `SupportedResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedResource {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -175,7 +175,8 @@ impl DescribeBandwidthPackagesBuilder {
 }
 
 /// The response of [`DescribeBandwidthPackages`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBandwidthPackagesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -273,7 +274,8 @@ impl DescribeBandwidthPackagesResponse {
 }
 
 /// The `BandwidthPackage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BandwidthPackage {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -582,7 +584,8 @@ impl BandwidthPackage {
 }
 
 /// The `PublicIpAddresse` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PublicIpAddresse {
     #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]

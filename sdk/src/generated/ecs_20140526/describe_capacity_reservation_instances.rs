@@ -171,7 +171,8 @@ impl DescribeCapacityReservationInstancesBuilder {
 }
 
 /// The response of [`DescribeCapacityReservationInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationInstancesResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -280,7 +281,8 @@ impl DescribeCapacityReservationInstancesResponse {
 }
 
 /// The `InstanceIdSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceIdSet {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -342,7 +342,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeCapacityReservations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationsResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -454,7 +455,8 @@ impl DescribeCapacityReservationsResponse {
 }
 
 /// The `CapacityReservationItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CapacityReservationItem {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -894,7 +896,8 @@ impl CapacityReservationItem {
 }
 
 /// The `AllocatedResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AllocatedResource {
     #[serde(rename = "UsedAmount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1027,7 +1030,8 @@ impl AllocatedResource {
 }
 
 /// The `CapacityReservationUsage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CapacityReservationUsage {
     #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1092,7 +1096,8 @@ impl CapacityReservationUsage {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CapacityReservationItemTag {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]

@@ -157,7 +157,8 @@ impl DescribeClassicLinkInstancesBuilder {
 }
 
 /// The response of [`DescribeClassicLinkInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClassicLinkInstancesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -259,7 +260,8 @@ impl DescribeClassicLinkInstancesResponse {
 }
 
 /// The `Link` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Link {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]

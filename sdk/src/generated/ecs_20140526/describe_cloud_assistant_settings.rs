@@ -116,7 +116,8 @@ impl DescribeCloudAssistantSettingsBuilder {
 }
 
 /// The response of [`DescribeCloudAssistantSettings`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCloudAssistantSettingsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -238,7 +239,8 @@ impl DescribeCloudAssistantSettingsResponse {
 }
 
 /// The `OssDeliveryConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OssDeliveryConfig {
     #[serde(
@@ -399,7 +401,8 @@ impl OssDeliveryConfig {
 }
 
 /// The `SlsDeliveryConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SlsDeliveryConfig {
     #[serde(rename = "DeliveryType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -484,7 +487,8 @@ impl SlsDeliveryConfig {
 }
 
 /// The `AgentUpgradeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentUpgradeConfig {
     #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
@@ -556,7 +560,8 @@ impl AgentUpgradeConfig {
 }
 
 /// The `SessionManagerConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SessionManagerConfig {
     #[serde(

@@ -373,7 +373,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeCommands`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCommandsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -495,7 +496,8 @@ impl DescribeCommandsResponse {
 }
 
 /// The `Command` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Command {
     #[serde(
@@ -899,7 +901,8 @@ impl Command {
 }
 
 /// The `ParameterDefinition` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ParameterDefinition {
     #[serde(rename = "DefaultValue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1031,7 +1034,8 @@ impl ParameterDefinition {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CommandTag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

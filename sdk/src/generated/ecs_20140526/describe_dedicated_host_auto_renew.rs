@@ -117,7 +117,8 @@ impl DescribeDedicatedHostAutoRenewBuilder {
 }
 
 /// The response of [`DescribeDedicatedHostAutoRenew`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostAutoRenewResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -175,7 +176,8 @@ impl DescribeDedicatedHostAutoRenewResponse {
 }
 
 /// The `DedicatedHostRenewAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DedicatedHostRenewAttribute {
     #[serde(rename = "PeriodUnit", default, skip_serializing_if = "rt::de::is_unset")]

@@ -329,7 +329,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeDedicatedHostClusters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostClustersResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -435,7 +436,8 @@ impl DescribeDedicatedHostClustersResponse {
 }
 
 /// The `DedicatedHostCluster` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DedicatedHostCluster {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -655,7 +657,8 @@ impl DedicatedHostCluster {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DedicatedHostClusterTag {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -703,7 +706,8 @@ impl DedicatedHostClusterTag {
 }
 
 /// The `DedicatedHostClusterCapacity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DedicatedHostClusterCapacity {
     #[serde(
@@ -841,7 +845,8 @@ impl DedicatedHostClusterCapacity {
 }
 
 /// The `LocalStorageCapacity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LocalStorageCapacity {
     #[serde(
@@ -909,7 +914,8 @@ impl LocalStorageCapacity {
 }
 
 /// The `AvailableInstanceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableInstanceType {
     #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -135,7 +135,8 @@ impl DescribeDedicatedHostTypesBuilder {
 }
 
 /// The response of [`DescribeDedicatedHostTypes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostTypesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -190,7 +191,8 @@ impl DescribeDedicatedHostTypesResponse {
 }
 
 /// The `DedicatedHostType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DedicatedHostType {
     #[serde(rename = "Cores", default, skip_serializing_if = "rt::de::is_unset")]

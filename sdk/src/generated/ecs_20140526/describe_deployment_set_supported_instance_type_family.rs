@@ -115,7 +115,8 @@ impl DescribeDeploymentSetSupportedInstanceTypeFamilyBuilder {
 }
 
 /// The response of [`DescribeDeploymentSetSupportedInstanceTypeFamily`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDeploymentSetSupportedInstanceTypeFamilyResponse {
     #[serde(

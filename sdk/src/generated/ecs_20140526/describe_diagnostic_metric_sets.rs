@@ -198,7 +198,8 @@ impl DescribeDiagnosticMetricSetsBuilder {
 }
 
 /// The response of [`DescribeDiagnosticMetricSets`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDiagnosticMetricSetsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -264,7 +265,8 @@ impl DescribeDiagnosticMetricSetsResponse {
 }
 
 /// The `MetricSets` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MetricSets {
     #[serde(rename = "MetricSetId", default, skip_serializing_if = "rt::de::is_unset")]

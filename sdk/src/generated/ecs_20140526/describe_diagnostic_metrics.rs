@@ -183,7 +183,8 @@ impl DescribeDiagnosticMetricsBuilder {
 }
 
 /// The response of [`DescribeDiagnosticMetrics`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDiagnosticMetricsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -249,7 +250,8 @@ impl DescribeDiagnosticMetricsResponse {
 }
 
 /// The `Metrics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Metrics {
     #[serde(rename = "MetricId", default, skip_serializing_if = "rt::de::is_unset")]

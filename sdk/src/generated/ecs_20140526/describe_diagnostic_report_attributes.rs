@@ -113,7 +113,8 @@ impl DescribeDiagnosticReportAttributesBuilder {
 }
 
 /// The response of [`DescribeDiagnosticReportAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDiagnosticReportAttributesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -382,7 +383,8 @@ impl DescribeDiagnosticReportAttributesResponse {
 }
 
 /// The `MetricResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MetricResult {
     #[serde(rename = "MetricId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -497,7 +499,8 @@ impl MetricResult {
 }
 
 /// The `Issue` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Issue {
     #[serde(rename = "IssueId", default, skip_serializing_if = "rt::de::is_unset")]

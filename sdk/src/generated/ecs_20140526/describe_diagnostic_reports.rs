@@ -230,7 +230,8 @@ impl DescribeDiagnosticReportsBuilder {
 }
 
 /// The response of [`DescribeDiagnosticReports`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDiagnosticReportsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -301,7 +302,8 @@ impl DescribeDiagnosticReportsResponse {
 }
 
 /// The `Report` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Report {
     #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -532,7 +534,8 @@ impl Report {
 }
 
 /// The `Issue` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Issue {
     #[serde(rename = "MetricId", default, skip_serializing_if = "rt::de::is_unset")]

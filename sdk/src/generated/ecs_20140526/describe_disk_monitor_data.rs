@@ -140,7 +140,8 @@ impl DescribeDiskMonitorDataBuilder {
 }
 
 /// The response of [`DescribeDiskMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDiskMonitorDataResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -208,7 +209,8 @@ impl DescribeDiskMonitorDataResponse {
 }
 
 /// The `DiskMonitorData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DiskMonitorData {
     #[serde(rename = "BPSRead", default, skip_serializing_if = "rt::de::is_unset")]

@@ -698,7 +698,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeDisks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDisksResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -820,7 +821,8 @@ impl DescribeDisksResponse {
 }
 
 /// The `Disk` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Disk {
     #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1852,7 +1854,8 @@ impl Disk {
 }
 
 /// The `OperationLock` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationLock {
     #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1880,7 +1883,8 @@ impl OperationLock {
 }
 
 /// The `MountInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MountInstance {
     #[serde(rename = "AttachedTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1948,7 +1952,8 @@ impl MountInstance {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DiskTag {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1996,7 +2001,8 @@ impl DiskTag {
 }
 
 /// The `Attachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Attachment {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2064,7 +2070,8 @@ impl Attachment {
 }
 
 /// The `Placement` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Placement {
     #[serde(rename = "ZoneIds", default, skip_serializing_if = "rt::de::is_unset")]

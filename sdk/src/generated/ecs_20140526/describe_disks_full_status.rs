@@ -359,7 +359,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeDisksFullStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDisksFullStatusResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -465,7 +466,8 @@ impl DescribeDisksFullStatusResponse {
 }
 
 /// The `DiskFullStatusType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DiskFullStatusType {
     #[serde(rename = "DiskId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -586,7 +588,8 @@ impl DiskFullStatusType {
 }
 
 /// The `DiskEventType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DiskEventType {
     #[serde(rename = "EventId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -689,7 +692,8 @@ impl DiskEventType {
 }
 
 /// The `EventType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EventType {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -734,7 +738,8 @@ impl EventType {
 }
 
 /// The `Status` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Status {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -779,7 +784,8 @@ impl Status {
 }
 
 /// The `HealthStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HealthStatus {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

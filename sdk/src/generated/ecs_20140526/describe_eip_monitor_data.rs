@@ -146,7 +146,8 @@ impl DescribeEipMonitorDataBuilder {
 }
 
 /// The response of [`DescribeEipMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEipMonitorDataResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -199,7 +200,8 @@ impl DescribeEipMonitorDataResponse {
 }
 
 /// The `EipMonitorData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EipMonitorData {
     #[serde(rename = "EipTX", default, skip_serializing_if = "rt::de::is_unset")]

@@ -123,7 +123,8 @@ impl DescribeElasticityAssuranceAutoRenewAttributeBuilder {
 }
 
 /// The response of [`DescribeElasticityAssuranceAutoRenewAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeElasticityAssuranceAutoRenewAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -183,7 +184,8 @@ impl DescribeElasticityAssuranceAutoRenewAttributeResponse {
 }
 
 /// The `ElasticityAssuranceRenewAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticityAssuranceRenewAttribute {
     #[serde(rename = "PeriodUnit", default, skip_serializing_if = "rt::de::is_unset")]

@@ -357,7 +357,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeElasticityAssurances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeElasticityAssurancesResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -469,7 +470,8 @@ impl DescribeElasticityAssurancesResponse {
 }
 
 /// The `ElasticityAssuranceItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticityAssuranceItem {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -923,7 +925,8 @@ impl ElasticityAssuranceItem {
 }
 
 /// The `AllocatedResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AllocatedResource {
     #[serde(rename = "UsedAmount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1056,7 +1059,8 @@ impl AllocatedResource {
 }
 
 /// The `ElasticityAssuranceUsage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticityAssuranceUsage {
     #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1121,7 +1125,8 @@ impl ElasticityAssuranceUsage {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticityAssuranceItemTag {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1169,7 +1174,8 @@ impl ElasticityAssuranceItemTag {
 }
 
 /// The `RecurrenceRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RecurrenceRule {
     #[serde(

@@ -171,7 +171,8 @@ impl DescribeEniMonitorDataBuilder {
 }
 
 /// The response of [`DescribeEniMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEniMonitorDataResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -239,7 +240,8 @@ impl DescribeEniMonitorDataResponse {
 }
 
 /// The `EniMonitorData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EniMonitorData {
     #[serde(rename = "PacketRx", default, skip_serializing_if = "rt::de::is_unset")]

@@ -218,7 +218,8 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeHaVips`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHaVipsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -312,7 +313,8 @@ impl DescribeHaVipsResponse {
 }
 
 /// The `HaVip` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HaVip {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

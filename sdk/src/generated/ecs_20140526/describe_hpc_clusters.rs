@@ -185,7 +185,8 @@ impl DescribeHpcClustersBuilder {
 }
 
 /// The response of [`DescribeHpcClusters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHpcClustersResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -287,7 +288,8 @@ impl DescribeHpcClustersResponse {
 }
 
 /// The `HpcCluster` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HpcCluster {
     #[serde(rename = "HpcClusterId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -279,7 +279,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeImagePipelines`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeImagePipelinesResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -384,7 +385,8 @@ impl DescribeImagePipelinesResponse {
 }
 
 /// The `ImagePipelineSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImagePipelineSet {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -893,7 +895,8 @@ impl ImagePipelineSet {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImagePipelineSetTag {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -941,7 +944,8 @@ impl ImagePipelineSetTag {
 }
 
 /// The `ImportImageOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImportImageOptions {
     #[serde(rename = "Architecture", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1217,7 +1221,8 @@ impl ImportImageOptions {
 }
 
 /// The `DiskDeviceMapping` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DiskDeviceMapping {
     #[serde(rename = "OSSBucket", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1302,7 +1307,8 @@ impl DiskDeviceMapping {
 }
 
 /// The `Features` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Features {
     #[serde(rename = "NvmeSupport", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1348,7 +1354,8 @@ impl Features {
 }
 
 /// The `ImportImageTag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImportImageTag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1392,7 +1399,8 @@ impl ImportImageTag {
 }
 
 /// The `AdvancedOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AdvancedOptions {
     #[serde(
@@ -1447,7 +1455,8 @@ impl AdvancedOptions {
 }
 
 /// The `ImageOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageOptions {
     #[serde(rename = "ImageName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1553,7 +1562,8 @@ impl ImageOptions {
 }
 
 /// The `ImageFeatures` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageFeatures {
     #[serde(rename = "NvmeSupport", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1581,7 +1591,8 @@ impl ImageFeatures {
 }
 
 /// The `ImageTag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageTag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

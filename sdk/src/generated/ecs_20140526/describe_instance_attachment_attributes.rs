@@ -167,7 +167,8 @@ impl DescribeInstanceAttachmentAttributesBuilder {
 }
 
 /// The response of [`DescribeInstanceAttachmentAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceAttachmentAttributesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -269,7 +270,8 @@ impl DescribeInstanceAttachmentAttributesResponse {
 }
 
 /// The `Instance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Instance {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -157,7 +157,8 @@ impl DescribeInstanceAutoRenewAttributeBuilder {
 }
 
 /// The response of [`DescribeInstanceAutoRenewAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceAutoRenewAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -266,7 +267,8 @@ impl DescribeInstanceAutoRenewAttributeResponse {
 }
 
 /// The `InstanceRenewAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceRenewAttribute {
     #[serde(rename = "PeriodUnit", default, skip_serializing_if = "rt::de::is_unset")]

@@ -518,7 +518,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeInstanceHistoryEvents`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceHistoryEventsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -647,7 +648,8 @@ impl DescribeInstanceHistoryEventsResponse {
 }
 
 /// The `InstanceSystemEventType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceSystemEventType {
     #[serde(rename = "EventId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -900,7 +902,8 @@ impl InstanceSystemEventType {
 }
 
 /// The `EventType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EventType {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -945,7 +948,8 @@ impl EventType {
 }
 
 /// The `EventCycleStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EventCycleStatus {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -990,7 +994,8 @@ impl EventCycleStatus {
 }
 
 /// The `ExtendedAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendedAttribute {
     #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1334,7 +1339,8 @@ impl ExtendedAttribute {
 }
 
 /// The `InactiveDisk` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InactiveDisk {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]

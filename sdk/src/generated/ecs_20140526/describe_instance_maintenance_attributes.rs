@@ -171,7 +171,8 @@ impl DescribeInstanceMaintenanceAttributesBuilder {
 }
 
 /// The response of [`DescribeInstanceMaintenanceAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceMaintenanceAttributesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -277,7 +278,8 @@ impl DescribeInstanceMaintenanceAttributesResponse {
 }
 
 /// The `MaintenanceAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MaintenanceAttribute {
     #[serde(
@@ -372,7 +374,8 @@ impl MaintenanceAttribute {
 }
 
 /// The `MaintenanceWindow` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MaintenanceWindow {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -420,7 +423,8 @@ impl MaintenanceWindow {
 }
 
 /// The `ActionOnMaintenance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ActionOnMaintenance {
     #[serde(rename = "DefaultValue", default, skip_serializing_if = "rt::de::is_unset")]

@@ -243,7 +243,8 @@ impl rt::params::FlatParam for DataDisk {
 }
 
 /// The response of [`DescribeInstanceModificationPrice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceModificationPriceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -286,7 +287,8 @@ impl DescribeInstanceModificationPriceResponse {
 }
 
 /// The `PriceInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PriceInfo {
     #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
@@ -332,7 +334,8 @@ impl PriceInfo {
 }
 
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PriceInfoRule {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -377,7 +380,8 @@ impl PriceInfoRule {
 }
 
 /// The `Price` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Price {
     #[serde(rename = "OriginalPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -479,7 +483,8 @@ impl Price {
 }
 
 /// The `DetailInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetailInfo {
     #[serde(rename = "Resource", default, skip_serializing_if = "rt::de::is_unset")]
@@ -581,7 +586,8 @@ impl DetailInfo {
 }
 
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetailInfoRule {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]

@@ -179,7 +179,8 @@ impl DescribeInstanceRamRoleBuilder {
 }
 
 /// The response of [`DescribeInstanceRamRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceRamRoleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -271,7 +272,8 @@ impl DescribeInstanceRamRoleResponse {
 }
 
 /// The `InstanceRamRoleSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceRamRoleSet {
     #[serde(rename = "RamRoleName", default, skip_serializing_if = "rt::de::is_unset")]

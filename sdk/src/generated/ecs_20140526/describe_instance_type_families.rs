@@ -112,7 +112,8 @@ impl DescribeInstanceTypeFamiliesBuilder {
 }
 
 /// The response of [`DescribeInstanceTypeFamilies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeFamiliesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -167,7 +168,8 @@ impl DescribeInstanceTypeFamiliesResponse {
 }
 
 /// The `InstanceTypeFamily` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceTypeFamily {
     #[serde(rename = "Generation", default, skip_serializing_if = "rt::de::is_unset")]

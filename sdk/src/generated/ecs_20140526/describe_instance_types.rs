@@ -936,7 +936,8 @@ impl DescribeInstanceTypesBuilder {
 }
 
 /// The response of [`DescribeInstanceTypes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceTypesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1007,7 +1008,8 @@ impl DescribeInstanceTypesResponse {
 }
 
 /// The `InstanceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceType {
     #[serde(
@@ -1957,7 +1959,8 @@ impl InstanceType {
 }
 
 /// The `NetworkCardInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkCardInfo {
     #[serde(
@@ -1986,7 +1989,8 @@ impl NetworkCardInfo {
 }
 
 /// The `EnhancedNetwork` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnhancedNetwork {
     #[serde(rename = "SriovSupport", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2051,7 +2055,8 @@ impl EnhancedNetwork {
 }
 
 /// The `CpuOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CpuOptions {
     #[serde(
@@ -2164,7 +2169,8 @@ impl CpuOptions {
 }
 
 /// The `Clock` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Clock {
     #[serde(rename = "PtpSupport", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2192,7 +2198,8 @@ impl Clock {
 }
 
 /// The `Attribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Attribute {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2240,7 +2247,8 @@ impl Attribute {
 }
 
 /// The `NetworkInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInfo {
     #[serde(
@@ -2267,7 +2275,8 @@ impl NetworkInfo {
 }
 
 /// The `BandwidthWeighting` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BandwidthWeighting {
     #[serde(
@@ -2302,7 +2311,8 @@ impl BandwidthWeighting {
 }
 
 /// The `WeightingInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WeightingInfo {
     #[serde(rename = "VpcBandwidth", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl DescribeInstanceVncUrlBuilder {
 }
 
 /// The response of [`DescribeInstanceVncUrl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceVncUrlResponse {
     #[serde(rename = "VncUrl", default, skip_serializing_if = "rt::de::is_unset")]

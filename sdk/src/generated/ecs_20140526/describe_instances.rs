@@ -914,7 +914,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1036,7 +1037,8 @@ impl DescribeInstancesResponse {
 }
 
 /// The `Instance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Instance {
     #[serde(
@@ -2478,7 +2480,8 @@ impl Instance {
 }
 
 /// The `EipAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EipAddress {
     #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2590,7 +2593,8 @@ impl EipAddress {
 }
 
 /// The `ImageOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageOptions {
     #[serde(
@@ -2642,7 +2646,8 @@ impl ImageOptions {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceTag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2690,7 +2695,8 @@ impl InstanceTag {
 }
 
 /// The `HibernationOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HibernationOptions {
     #[serde(rename = "Configured", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2715,7 +2721,8 @@ impl HibernationOptions {
 }
 
 /// The `AdditionalInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AdditionalInfo {
     #[serde(
@@ -2746,7 +2753,8 @@ impl AdditionalInfo {
 }
 
 /// The `MetadataOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MetadataOptions {
     #[serde(
@@ -2817,7 +2825,8 @@ impl MetadataOptions {
 }
 
 /// The `CpuOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CpuOptions {
     #[serde(rename = "TopologyType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2951,7 +2960,8 @@ impl CpuOptions {
 }
 
 /// The `PrivateDnsNameOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivateDnsNameOptions {
     #[serde(
@@ -3069,7 +3079,8 @@ impl PrivateDnsNameOptions {
 }
 
 /// The `VpcAttributes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpcAttributes {
     #[serde(
@@ -3164,7 +3175,8 @@ impl VpcAttributes {
 }
 
 /// The `DedicatedInstanceAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DedicatedInstanceAttribute {
     #[serde(rename = "Tenancy", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3212,7 +3224,8 @@ impl DedicatedInstanceAttribute {
 }
 
 /// The `NetworkInterface` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInterface {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3412,7 +3425,8 @@ impl NetworkInterface {
 }
 
 /// The `Ipv6Set` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6Set {
     #[serde(rename = "Ipv6Address", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3440,7 +3454,8 @@ impl Ipv6Set {
 }
 
 /// The `Ipv6PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6PrefixSet {
     #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3468,7 +3483,8 @@ impl Ipv6PrefixSet {
 }
 
 /// The `Ipv4PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv4PrefixSet {
     #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3496,7 +3512,8 @@ impl Ipv4PrefixSet {
 }
 
 /// The `PrivateIpSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivateIpSet {
     #[serde(
@@ -3573,7 +3590,8 @@ impl PrivateIpSet {
 }
 
 /// The `EcsCapacityReservationAttr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EcsCapacityReservationAttr {
     #[serde(
@@ -3633,7 +3651,8 @@ impl EcsCapacityReservationAttr {
 }
 
 /// The `DedicatedHostAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DedicatedHostAttribute {
     #[serde(
@@ -3719,7 +3738,8 @@ impl DedicatedHostAttribute {
 }
 
 /// The `LockReason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LockReason {
     #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3767,7 +3787,8 @@ impl LockReason {
 }
 
 /// The `ClockOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClockOptions {
     #[serde(rename = "PtpStatus", default, skip_serializing_if = "rt::de::is_unset")]

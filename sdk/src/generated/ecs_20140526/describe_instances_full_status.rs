@@ -338,7 +338,8 @@ impl DescribeInstancesFullStatusBuilder {
 }
 
 /// The response of [`DescribeInstancesFullStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstancesFullStatusResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -447,7 +448,8 @@ impl DescribeInstancesFullStatusResponse {
 }
 
 /// The `InstanceFullStatusType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceFullStatusType {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -535,7 +537,8 @@ impl InstanceFullStatusType {
 }
 
 /// The `ScheduledSystemEventType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScheduledSystemEventType {
     #[serde(
@@ -702,7 +705,8 @@ impl ScheduledSystemEventType {
 }
 
 /// The `EventCycleStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EventCycleStatus {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -747,7 +751,8 @@ impl EventCycleStatus {
 }
 
 /// The `EventType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EventType {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -792,7 +797,8 @@ impl EventType {
 }
 
 /// The `ExtendedAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendedAttribute {
     #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
@@ -863,7 +869,8 @@ impl ExtendedAttribute {
 }
 
 /// The `InactiveDisk` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InactiveDisk {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -975,7 +982,8 @@ impl InactiveDisk {
 }
 
 /// The `Status` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Status {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1020,7 +1028,8 @@ impl Status {
 }
 
 /// The `HealthStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HealthStatus {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -415,7 +415,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeInvocations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInvocationsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -537,7 +538,8 @@ impl DescribeInvocationsResponse {
 }
 
 /// The `Invocation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Invocation {
     #[serde(
@@ -1037,7 +1039,8 @@ impl Invocation {
 }
 
 /// The `InvokeInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InvokeInstance {
     #[serde(rename = "Dropped", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1391,7 +1394,8 @@ impl InvokeInstance {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InvocationTag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

@@ -171,7 +171,8 @@ impl DescribeNatGatewaysBuilder {
 }
 
 /// The response of [`DescribeNatGateways`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeNatGatewaysResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -265,7 +266,8 @@ impl DescribeNatGatewaysResponse {
 }
 
 /// The `NatGateway` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NatGateway {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -204,7 +204,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeNetworkInterfaceAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfaceAttributeResponse {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1024,7 +1025,8 @@ impl DescribeNetworkInterfaceAttributeResponse {
 }
 
 /// The `AssociatedPublicIp` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedPublicIp {
     #[serde(
@@ -1078,7 +1080,8 @@ impl AssociatedPublicIp {
 }
 
 /// The `Attachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Attachment {
     #[serde(rename = "DeviceIndex", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1200,7 +1203,8 @@ impl Attachment {
 }
 
 /// The `PrivateIpSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivateIpSet {
     #[serde(
@@ -1275,7 +1279,8 @@ impl PrivateIpSet {
 }
 
 /// The `AssociatedPublicIp` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivateIpSetAssociatedPublicIp {
     #[serde(
@@ -1329,7 +1334,8 @@ impl PrivateIpSetAssociatedPublicIp {
 }
 
 /// The `Ipv6Set` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6Set {
     #[serde(rename = "Ipv6Address", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1357,7 +1363,8 @@ impl Ipv6Set {
 }
 
 /// The `Ipv4PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv4PrefixSet {
     #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1385,7 +1392,8 @@ impl Ipv4PrefixSet {
 }
 
 /// The `Ipv6PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6PrefixSet {
     #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1413,7 +1421,8 @@ impl Ipv6PrefixSet {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag2 {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1461,7 +1470,8 @@ impl Tag2 {
 }
 
 /// The `BondInterfaceSpecification` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BondInterfaceSpecification {
     #[serde(rename = "BondMode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1519,7 +1529,8 @@ impl BondInterfaceSpecification {
 }
 
 /// The `SlaveInterfaceSpecificationSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SlaveInterfaceSpecificationSet {
     #[serde(
@@ -1599,7 +1610,8 @@ impl SlaveInterfaceSpecificationSet {
 }
 
 /// The `SlaveInterfaceSpecification` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SlaveInterfaceSpecification {
     #[serde(
@@ -1679,7 +1691,8 @@ impl SlaveInterfaceSpecification {
 }
 
 /// The `NetworkInterfaceTrafficConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInterfaceTrafficConfig {
     #[serde(
@@ -1751,7 +1764,8 @@ impl NetworkInterfaceTrafficConfig {
 }
 
 /// The `ConnectionTrackingConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ConnectionTrackingConfiguration {
     #[serde(
@@ -1822,7 +1836,8 @@ impl ConnectionTrackingConfiguration {
 }
 
 /// The `EnhancedNetwork` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnhancedNetwork {
     #[serde(rename = "EnableSriov", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1906,7 +1921,8 @@ impl EnhancedNetwork {
 }
 
 /// The `QoSConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QoSConfig {
     #[serde(rename = "EnableQoS", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1944,7 +1960,8 @@ impl QoSConfig {
 }
 
 /// The `QoS` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QoS {
     #[serde(rename = "BandwidthTx", default, skip_serializing_if = "rt::de::is_unset")]

@@ -198,7 +198,8 @@ impl DescribeNetworkInterfacePermissionsBuilder {
 }
 
 /// The response of [`DescribeNetworkInterfacePermissions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacePermissionsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -307,7 +308,8 @@ impl DescribeNetworkInterfacePermissionsResponse {
 }
 
 /// The `NetworkInterfacePermission` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInterfacePermission {
     #[serde(rename = "Permission", default, skip_serializing_if = "rt::de::is_unset")]

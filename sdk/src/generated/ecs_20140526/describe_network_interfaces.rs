@@ -483,7 +483,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeNetworkInterfaces`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -609,7 +610,8 @@ impl DescribeNetworkInterfacesResponse {
 }
 
 /// The `NetworkInterfaceSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInterfaceSet {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1254,7 +1256,8 @@ impl NetworkInterfaceSet {
 }
 
 /// The `PrivateIpSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivateIpSet {
     #[serde(
@@ -1355,7 +1358,8 @@ impl PrivateIpSet {
 }
 
 /// The `AssociatedPublicIp` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivateIpSetAssociatedPublicIp {
     #[serde(
@@ -1409,7 +1413,8 @@ impl PrivateIpSetAssociatedPublicIp {
 }
 
 /// The `Ipv6Set` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6Set {
     #[serde(rename = "Ipv6Address", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1437,7 +1442,8 @@ impl Ipv6Set {
 }
 
 /// The `Ipv4PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv4PrefixSet {
     #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1465,7 +1471,8 @@ impl Ipv4PrefixSet {
 }
 
 /// The `Ipv6PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6PrefixSet {
     #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1493,7 +1500,8 @@ impl Ipv6PrefixSet {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInterfaceSetTag {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1541,7 +1549,8 @@ impl NetworkInterfaceSetTag {
 }
 
 /// The `AssociatedPublicIp` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInterfaceSetAssociatedPublicIp {
     #[serde(
@@ -1595,7 +1604,8 @@ impl NetworkInterfaceSetAssociatedPublicIp {
 }
 
 /// The `Attachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Attachment {
     #[serde(rename = "DeviceIndex", default, skip_serializing_if = "rt::de::is_unset")]

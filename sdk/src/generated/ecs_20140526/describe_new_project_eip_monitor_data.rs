@@ -148,7 +148,8 @@ impl DescribeNewProjectEipMonitorDataBuilder {
 }
 
 /// The response of [`DescribeNewProjectEipMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeNewProjectEipMonitorDataResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -201,7 +202,8 @@ impl DescribeNewProjectEipMonitorDataResponse {
 }
 
 /// The `EipMonitorData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EipMonitorData {
     #[serde(rename = "EipTX", default, skip_serializing_if = "rt::de::is_unset")]

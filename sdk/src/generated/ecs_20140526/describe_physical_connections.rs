@@ -251,7 +251,8 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribePhysicalConnections`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePhysicalConnectionsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -349,7 +350,8 @@ impl DescribePhysicalConnectionsResponse {
 }
 
 /// The `PhysicalConnectionType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PhysicalConnectionType {
     #[serde(rename = "AdLocation", default, skip_serializing_if = "rt::de::is_unset")]

@@ -171,7 +171,8 @@ impl DescribePortRangeListAssociationsBuilder {
 }
 
 /// The response of [`DescribePortRangeListAssociations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePortRangeListAssociationsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -241,7 +242,8 @@ impl DescribePortRangeListAssociationsResponse {
 }
 
 /// The `PortRangeListAssociations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PortRangeListAssociations {
     #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -117,7 +117,8 @@ impl DescribePortRangeListEntriesBuilder {
 }
 
 /// The response of [`DescribePortRangeListEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePortRangeListEntriesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -163,7 +164,8 @@ impl DescribePortRangeListEntriesResponse {
 }
 
 /// The `Entries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Entries {
     #[serde(rename = "PortRange", default, skip_serializing_if = "rt::de::is_unset")]

@@ -167,7 +167,8 @@ impl DescribePrefixListAssociationsBuilder {
 }
 
 /// The response of [`DescribePrefixListAssociations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePrefixListAssociationsResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -242,7 +243,8 @@ impl DescribePrefixListAssociationsResponse {
 }
 
 /// The `PrefixListAssociation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrefixListAssociation {
     #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]

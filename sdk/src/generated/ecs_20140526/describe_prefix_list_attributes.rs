@@ -113,7 +113,8 @@ impl DescribePrefixListAttributesBuilder {
 }
 
 /// The response of [`DescribePrefixListAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePrefixListAttributesResponse {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -287,7 +288,8 @@ impl DescribePrefixListAttributesResponse {
 }
 
 /// The `Entry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Entry {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]

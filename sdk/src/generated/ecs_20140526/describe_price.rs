@@ -1014,7 +1014,8 @@ impl rt::params::FlatParam for RecurrenceRules {
 }
 
 /// The response of [`DescribePrice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePriceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1057,7 +1058,8 @@ impl DescribePriceResponse {
 }
 
 /// The `PriceInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PriceInfo {
     #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1118,7 +1120,8 @@ impl PriceInfo {
 }
 
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PriceInfoRule {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1163,7 +1166,8 @@ impl PriceInfoRule {
 }
 
 /// The `Price` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Price {
     #[serde(rename = "OriginalPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1288,7 +1292,8 @@ impl Price {
 }
 
 /// The `DetailInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetailInfo {
     #[serde(rename = "OriginalPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1382,7 +1387,8 @@ impl DetailInfo {
 }
 
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetailInfoRule {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1423,7 +1429,8 @@ impl DetailInfoRule {
 }
 
 /// The `RelatedPrice` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RelatedPrice {
     #[serde(
@@ -1452,7 +1459,8 @@ impl RelatedPrice {
 }
 
 /// The `MarketplaceImagePrice` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MarketplaceImagePrice {
     #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]

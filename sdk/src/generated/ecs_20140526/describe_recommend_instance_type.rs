@@ -343,7 +343,8 @@ impl DescribeRecommendInstanceTypeBuilder {
 }
 
 /// The response of [`DescribeRecommendInstanceType`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRecommendInstanceTypeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -394,7 +395,8 @@ impl DescribeRecommendInstanceTypeResponse {
 }
 
 /// The `RecommendInstanceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RecommendInstanceType {
     #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -603,7 +605,8 @@ impl RecommendInstanceType {
 }
 
 /// The `Zone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Zone {
     #[serde(rename = "ZoneNo", default, skip_serializing_if = "rt::de::is_unset")]
@@ -654,7 +657,8 @@ impl Zone {
 }
 
 /// The `InstanceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceType {
     #[serde(

@@ -169,7 +169,8 @@ impl DescribeRenewalPriceBuilder {
 }
 
 /// The response of [`DescribeRenewalPrice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRenewalPriceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -212,7 +213,8 @@ impl DescribeRenewalPriceResponse {
 }
 
 /// The `PriceInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PriceInfo {
     #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
@@ -258,7 +260,8 @@ impl PriceInfo {
 }
 
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PriceInfoRule {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -303,7 +306,8 @@ impl PriceInfoRule {
 }
 
 /// The `Price` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Price {
     #[serde(rename = "OriginalPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -405,7 +409,8 @@ impl Price {
 }
 
 /// The `DetailInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetailInfo {
     #[serde(rename = "Resource", default, skip_serializing_if = "rt::de::is_unset")]
@@ -499,7 +504,8 @@ impl DetailInfo {
 }
 
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetailInfoRule {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]

@@ -123,7 +123,8 @@ impl DescribeReservedInstanceAutoRenewAttributeBuilder {
 }
 
 /// The response of [`DescribeReservedInstanceAutoRenewAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeReservedInstanceAutoRenewAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -183,7 +184,8 @@ impl DescribeReservedInstanceAutoRenewAttributeResponse {
 }
 
 /// The `ReservedInstanceRenewAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReservedInstanceRenewAttribute {
     #[serde(rename = "PeriodUnit", default, skip_serializing_if = "rt::de::is_unset")]

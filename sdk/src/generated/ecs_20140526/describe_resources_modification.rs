@@ -236,7 +236,8 @@ impl DescribeResourcesModificationBuilder {
 }
 
 /// The response of [`DescribeResourcesModification`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeResourcesModificationResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -291,7 +292,8 @@ impl DescribeResourcesModificationResponse {
 }
 
 /// The `AvailableZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZone {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -410,7 +412,8 @@ impl AvailableZone {
 }
 
 /// The `AvailableResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableResource {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -495,7 +498,8 @@ impl AvailableResource {
 }
 
 /// The `SupportedResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedResource {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -621,7 +625,8 @@ impl SupportedResource {
 }
 
 /// The `ConditionSupportedResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ConditionSupportedResource {
     #[serde(rename = "Conditions", default, skip_serializing_if = "rt::de::is_unset")]
@@ -770,7 +775,8 @@ impl ConditionSupportedResource {
 }
 
 /// The `Condition` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Condition {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

@@ -216,7 +216,8 @@ impl DescribeSecurityGroupAttributeBuilder {
 }
 
 /// The response of [`DescribeSecurityGroupAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeResponse {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -452,7 +453,8 @@ impl DescribeSecurityGroupAttributeResponse {
 }
 
 /// The `Permission` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Permission {
     #[serde(

@@ -122,7 +122,8 @@ impl DescribeSecurityGroupReferencesBuilder {
 }
 
 /// The response of [`DescribeSecurityGroupReferences`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupReferencesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -180,7 +181,8 @@ impl DescribeSecurityGroupReferencesResponse {
 }
 
 /// The `SecurityGroupReference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityGroupReference {
     #[serde(
@@ -244,7 +246,8 @@ impl SecurityGroupReference {
 }
 
 /// The `ReferencingSecurityGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReferencingSecurityGroup {
     #[serde(

@@ -225,7 +225,8 @@ impl DescribeSnapshotLinksBuilder {
 }
 
 /// The response of [`DescribeSnapshotLinks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSnapshotLinksResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -347,7 +348,8 @@ impl DescribeSnapshotLinksResponse {
 }
 
 /// The `SnapshotLink` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SnapshotLink {
     #[serde(rename = "InstantAccess", default, skip_serializing_if = "rt::de::is_unset")]

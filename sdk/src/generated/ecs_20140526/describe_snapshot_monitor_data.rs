@@ -157,7 +157,8 @@ impl DescribeSnapshotMonitorDataBuilder {
 }
 
 /// The response of [`DescribeSnapshotMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSnapshotMonitorDataResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -208,7 +209,8 @@ impl DescribeSnapshotMonitorDataResponse {
 }
 
 /// The `DataPoint` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataPoint {
     #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]

@@ -149,7 +149,8 @@ impl DescribeSnapshotPackageBuilder {
 }
 
 /// The response of [`DescribeSnapshotPackage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSnapshotPackageResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -255,7 +256,8 @@ impl DescribeSnapshotPackageResponse {
 }
 
 /// The `SnapshotPackage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SnapshotPackage {
     #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -548,7 +548,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeSnapshots`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSnapshotsResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -670,7 +671,8 @@ impl DescribeSnapshotsResponse {
 }
 
 /// The `Snapshot` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Snapshot {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1297,7 +1299,8 @@ impl Snapshot {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SnapshotTag {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]

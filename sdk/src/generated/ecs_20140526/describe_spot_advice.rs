@@ -243,7 +243,8 @@ impl DescribeSpotAdviceBuilder {
 }
 
 /// The response of [`DescribeSpotAdvice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSpotAdviceResponse {
     #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -318,7 +319,8 @@ impl DescribeSpotAdviceResponse {
 }
 
 /// The `AvailableSpotZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableSpotZone {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -373,7 +375,8 @@ impl AvailableSpotZone {
 }
 
 /// The `AvailableSpotResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableSpotResource {
     #[serde(

@@ -226,7 +226,8 @@ impl DescribeSpotPriceHistoryBuilder {
 }
 
 /// The response of [`DescribeSpotPriceHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSpotPriceHistoryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -314,7 +315,8 @@ impl DescribeSpotPriceHistoryResponse {
 }
 
 /// The `SpotPriceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SpotPriceType {
     #[serde(rename = "IoOptimized", default, skip_serializing_if = "rt::de::is_unset")]

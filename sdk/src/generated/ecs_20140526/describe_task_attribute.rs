@@ -111,7 +111,8 @@ impl DescribeTaskAttributeBuilder {
 }
 
 /// The response of [`DescribeTaskAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeTaskAttributeResponse {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -377,7 +378,8 @@ impl DescribeTaskAttributeResponse {
 }
 
 /// The `OperationProgress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationProgress {
     #[serde(rename = "ErrorMsg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -478,7 +480,8 @@ impl OperationProgress {
 }
 
 /// The `RelatedItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RelatedItem {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -179,7 +179,8 @@ impl DescribeTerminalSessionsBuilder {
 }
 
 /// The response of [`DescribeTerminalSessions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeTerminalSessionsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -250,7 +251,8 @@ impl DescribeTerminalSessionsResponse {
 }
 
 /// The `Session` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Session {
     #[serde(rename = "Connections", default, skip_serializing_if = "rt::de::is_unset")]
@@ -438,7 +440,8 @@ impl Session {
 }
 
 /// The `Connection` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Connection {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -158,7 +158,8 @@ impl DescribeVRoutersBuilder {
 }
 
 /// The response of [`DescribeVRouters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVRoutersResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -252,7 +253,8 @@ impl DescribeVRoutersResponse {
 }
 
 /// The `VRouter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VRouter {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -193,7 +193,8 @@ impl DescribeVSwitchesBuilder {
 }
 
 /// The response of [`DescribeVSwitches`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVSwitchesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -287,7 +288,8 @@ impl DescribeVSwitchesResponse {
 }
 
 /// The `VSwitch` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VSwitch {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -219,7 +219,8 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeVirtualBorderRouters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVirtualBorderRoutersResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -320,7 +321,8 @@ impl DescribeVirtualBorderRoutersResponse {
 }
 
 /// The `VirtualBorderRouterType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VirtualBorderRouterType {
     #[serde(

@@ -126,7 +126,8 @@ impl DetachInstanceRamRoleBuilder {
 }
 
 /// The response of [`DetachInstanceRamRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetachInstanceRamRoleResponse {
     #[serde(rename = "RamRoleName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -238,7 +239,8 @@ impl DetachInstanceRamRoleResponse {
 }
 
 /// The `DetachInstanceRamRoleResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetachInstanceRamRoleResult {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -350,7 +352,8 @@ impl DetachInstanceRamRoleResult {
 }
 
 /// The `InstanceRamRoleSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceRamRoleSet {
     #[serde(rename = "RamRoleName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -127,7 +127,8 @@ impl DetachKeyPairBuilder {
 }
 
 /// The response of [`DetachKeyPair`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetachKeyPairResponse {
     #[serde(rename = "KeyPairName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -238,7 +239,8 @@ impl DetachKeyPairResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

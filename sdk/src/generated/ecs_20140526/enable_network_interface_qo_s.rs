@@ -229,7 +229,8 @@ impl rt::params::FlatParam for QoS {
 }
 
 /// The response of [`EnableNetworkInterfaceQoS`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableNetworkInterfaceQoSResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -136,7 +136,8 @@ impl ExportSnapshotBuilder {
 }
 
 /// The response of [`ExportSnapshot`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExportSnapshotResponse {
     #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -123,7 +123,8 @@ impl GetInstanceConsoleOutputBuilder {
 }
 
 /// The response of [`GetInstanceConsoleOutput`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetInstanceConsoleOutputResponse {
     #[serde(

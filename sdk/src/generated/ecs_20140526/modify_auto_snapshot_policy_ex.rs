@@ -395,7 +395,8 @@ impl rt::params::FlatParam for Arn {
 }
 
 /// The response of [`ModifyAutoSnapshotPolicyEx`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyAutoSnapshotPolicyExResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

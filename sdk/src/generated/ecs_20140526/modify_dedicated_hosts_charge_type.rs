@@ -222,7 +222,8 @@ impl ModifyDedicatedHostsChargeTypeBuilder {
 }
 
 /// The response of [`ModifyDedicatedHostsChargeType`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDedicatedHostsChargeTypeResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -297,7 +298,8 @@ impl ModifyDedicatedHostsChargeTypeResponse {
 }
 
 /// The `FeeOfInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FeeOfInstance {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

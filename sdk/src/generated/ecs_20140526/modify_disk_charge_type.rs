@@ -175,7 +175,8 @@ impl ModifyDiskChargeTypeBuilder {
 }
 
 /// The response of [`ModifyDiskChargeType`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDiskChargeTypeResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -260,7 +260,8 @@ impl rt::params::FlatParam for PerformanceControlOptions {
 }
 
 /// The response of [`ModifyDiskSpec`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDiskSpecResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

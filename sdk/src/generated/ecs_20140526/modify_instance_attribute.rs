@@ -553,7 +553,8 @@ impl rt::params::FlatParam for PrivateDnsNameOptions {
 }
 
 /// The response of [`ModifyInstanceAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -230,7 +230,8 @@ impl ModifyInstanceChargeTypeBuilder {
 }
 
 /// The response of [`ModifyInstanceChargeType`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceChargeTypeResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -305,7 +306,8 @@ impl ModifyInstanceChargeTypeResponse {
 }
 
 /// The `FeeOfInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FeeOfInstance {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -274,7 +274,8 @@ impl ModifyInstanceDeploymentBuilder {
 }
 
 /// The response of [`ModifyInstanceDeployment`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceDeploymentResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -240,7 +240,8 @@ impl ModifyInstanceNetworkSpecBuilder {
 }
 
 /// The response of [`ModifyInstanceNetworkSpec`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceNetworkSpecResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -390,7 +390,8 @@ impl rt::params::FlatParam for Disk {
 }
 
 /// The response of [`ModifyInstanceSpec`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceSpecResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

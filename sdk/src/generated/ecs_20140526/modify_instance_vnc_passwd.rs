@@ -127,7 +127,8 @@ impl ModifyInstanceVncPasswdBuilder {
 }
 
 /// The response of [`ModifyInstanceVncPasswd`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceVncPasswdResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -152,7 +152,8 @@ impl ModifyLaunchTemplateDefaultVersionBuilder {
 }
 
 /// The response of [`ModifyLaunchTemplateDefaultVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLaunchTemplateDefaultVersionResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

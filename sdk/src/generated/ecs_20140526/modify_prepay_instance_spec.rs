@@ -368,7 +368,8 @@ impl rt::params::FlatParam for Disk {
 }
 
 /// The response of [`ModifyPrepayInstanceSpec`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyPrepayInstanceSpecResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

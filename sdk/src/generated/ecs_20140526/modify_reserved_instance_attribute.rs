@@ -151,7 +151,8 @@ impl ModifyReservedInstanceAttributeBuilder {
 }
 
 /// The response of [`ModifyReservedInstanceAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyReservedInstanceAttributeResponse {
     #[serde(

@@ -203,7 +203,8 @@ impl PurchaseElasticityAssuranceBuilder {
 }
 
 /// The response of [`PurchaseElasticityAssurance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PurchaseElasticityAssuranceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

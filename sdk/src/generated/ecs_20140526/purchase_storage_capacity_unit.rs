@@ -321,7 +321,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`PurchaseStorageCapacityUnit`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PurchaseStorageCapacityUnitResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -135,7 +135,8 @@ impl RedeployDedicatedHostBuilder {
 }
 
 /// The response of [`RedeployDedicatedHost`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RedeployDedicatedHostResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

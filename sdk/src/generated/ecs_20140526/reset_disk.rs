@@ -120,7 +120,8 @@ impl ResetDiskBuilder {
 }
 
 /// The response of [`ResetDisk`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetDiskResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -183,7 +183,8 @@ impl rt::params::FlatParam for Disk {
 }
 
 /// The response of [`ResetDisks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetDisksResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -238,7 +239,8 @@ impl ResetDisksResponse {
 }
 
 /// The `OperationProgress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationProgress {
     #[serde(rename = "ErrorMsg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -339,7 +341,8 @@ impl OperationProgress {
 }
 
 /// The `RelatedItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RelatedItem {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -141,7 +141,8 @@ impl ResizeDiskBuilder {
 }
 
 /// The response of [`ResizeDisk`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResizeDiskResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

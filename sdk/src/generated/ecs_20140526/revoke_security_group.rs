@@ -770,7 +770,8 @@ impl rt::params::FlatParam for Permissions {
 }
 
 /// The response of [`RevokeSecurityGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RevokeSecurityGroupResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -604,7 +604,8 @@ impl rt::params::FlatParam for ResourceTag {
 }
 
 /// The response of [`RunCommand`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RunCommandResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -351,7 +351,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`SendFile`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SendFileResponse {
     #[serde(rename = "InvokeId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -277,7 +277,8 @@ impl rt::params::FlatParam for EncryptionOptions {
 }
 
 /// The response of [`StartTerminalSession`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct StartTerminalSessionResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

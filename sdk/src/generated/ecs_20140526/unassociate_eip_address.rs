@@ -135,7 +135,8 @@ impl UnassociateEipAddressBuilder {
 }
 
 /// The response of [`UnassociateEipAddress`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UnassociateEipAddressResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -108,7 +108,8 @@ impl AddSnapshotRepoBuilder {
 }
 
 /// The response of [`AddSnapshotRepo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddSnapshotRepoResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

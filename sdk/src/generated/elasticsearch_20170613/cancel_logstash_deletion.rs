@@ -110,7 +110,8 @@ impl CancelLogstashDeletionBuilder {
 }
 
 /// The response of [`CancelLogstashDeletion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelLogstashDeletionResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

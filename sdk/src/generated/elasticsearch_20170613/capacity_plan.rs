@@ -420,7 +420,8 @@ impl rt::params::FlatParam for Metric {
 }
 
 /// The response of [`CapacityPlan`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CapacityPlanResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -463,7 +464,8 @@ impl CapacityPlanResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "ExtendConfigs", default, skip_serializing_if = "rt::de::is_unset")]
@@ -558,7 +560,8 @@ impl Result {
 }
 
 /// The `ExtendConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendConfigs {
     #[serde(rename = "ConfigType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -623,7 +626,8 @@ impl ExtendConfigs {
 }
 
 /// The `NodeConfigurations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeConfigurations {
     #[serde(rename = "Amount", default, skip_serializing_if = "rt::de::is_unset")]

@@ -131,7 +131,8 @@ impl CloseDiagnosisBuilder {
 }
 
 /// The response of [`CloseDiagnosis`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CloseDiagnosisResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -234,7 +234,8 @@ impl rt::params::FlatParam for Template {
 }
 
 /// The response of [`CreateComponentIndex`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateComponentIndexResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

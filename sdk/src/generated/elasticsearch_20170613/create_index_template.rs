@@ -322,7 +322,8 @@ impl rt::params::FlatParam for Template {
 }
 
 /// The response of [`CreateIndexTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateIndexTemplateResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -514,7 +514,8 @@ impl rt::params::FlatParam for PaymentInfo {
 }
 
 /// The response of [`CreateLogstash`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLogstashResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -123,7 +123,8 @@ impl DeactivateZonesBuilder {
 }
 
 /// The response of [`DeactivateZones`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeactivateZonesResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

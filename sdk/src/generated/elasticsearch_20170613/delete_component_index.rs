@@ -111,7 +111,8 @@ impl DeleteComponentIndexBuilder {
 }
 
 /// The response of [`DeleteComponentIndex`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteComponentIndexResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

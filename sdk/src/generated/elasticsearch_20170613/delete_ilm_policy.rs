@@ -111,7 +111,8 @@ impl DeleteIlmPolicyBuilder {
 }
 
 /// The response of [`DeleteIlmPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteIlmPolicyResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl DeleteSnapshotRepoBuilder {
 }
 
 /// The response of [`DeleteSnapshotRepo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteSnapshotRepoResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

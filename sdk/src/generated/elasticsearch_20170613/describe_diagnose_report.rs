@@ -126,7 +126,8 @@ impl DescribeDiagnoseReportBuilder {
 }
 
 /// The response of [`DescribeDiagnoseReport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDiagnoseReportResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -169,7 +170,8 @@ impl DescribeDiagnoseReportResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "trigger", default, skip_serializing_if = "rt::de::is_unset")]
@@ -312,7 +314,8 @@ impl Result {
 }
 
 /// The `DiagnoseItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnoseItems {
     #[serde(rename = "item", default, skip_serializing_if = "rt::de::is_unset")]
@@ -375,7 +378,8 @@ impl DiagnoseItems {
 }
 
 /// The `Detail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Detail {
     #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeInstanceBuilder {
 }
 
 /// The response of [`DescribeInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -138,7 +139,8 @@ impl DescribeInstanceResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(
@@ -1266,7 +1268,8 @@ impl Result {
 }
 
 /// The `DictList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DictList {
     #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1351,7 +1354,8 @@ impl DictList {
 }
 
 /// The `SynonymsDicts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SynonymsDicts {
     #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1436,7 +1440,8 @@ impl SynonymsDicts {
 }
 
 /// The `ZoneInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ZoneInfos {
     #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1484,7 +1489,8 @@ impl ZoneInfos {
 }
 
 /// The `AliwsDicts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AliwsDicts {
     #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1569,7 +1575,8 @@ impl AliwsDicts {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "tagKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1617,7 +1624,8 @@ impl Tags {
 }
 
 /// The `NodeSpec` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeSpec {
     #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1747,7 +1755,8 @@ impl NodeSpec {
 }
 
 /// The `NetworkConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkConfig {
     #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1857,7 +1866,8 @@ impl NetworkConfig {
 }
 
 /// The `WhiteIpGroupList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WhiteIpGroupList {
     #[serde(rename = "whiteIpType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1923,7 +1933,8 @@ impl WhiteIpGroupList {
 }
 
 /// The `KibanaConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KibanaConfiguration {
     #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2003,7 +2014,8 @@ impl KibanaConfiguration {
 }
 
 /// The `MasterConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MasterConfiguration {
     #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2103,7 +2115,8 @@ impl MasterConfiguration {
 }
 
 /// The `ClientNodeConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClientNodeConfiguration {
     #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2203,7 +2216,8 @@ impl ClientNodeConfiguration {
 }
 
 /// The `WarmNodeConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WarmNodeConfiguration {
     #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2324,7 +2338,8 @@ impl WarmNodeConfiguration {
 }
 
 /// The `AdvancedSetting` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AdvancedSetting {
     #[serde(rename = "gcName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2352,7 +2367,8 @@ impl AdvancedSetting {
 }
 
 /// The `ElasticDataNodeConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticDataNodeConfiguration {
     #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2473,7 +2489,8 @@ impl ElasticDataNodeConfiguration {
 }
 
 /// The `IkHotDicts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IkHotDicts {
     #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2558,7 +2575,8 @@ impl IkHotDicts {
 }
 
 /// The `Endpoints` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Endpoints {
     #[serde(rename = "zoneId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -276,7 +276,8 @@ impl rt::params::FlatParam for VSwitchIdsZone {
 }
 
 /// The response of [`EnableKibanaPvlNetwork`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableKibanaPvlNetworkResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl GetElastictaskBuilder {
 }
 
 /// The response of [`GetElastictask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetElastictaskResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -138,7 +139,8 @@ impl GetElastictaskResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(
@@ -186,7 +188,8 @@ impl Result {
 }
 
 /// The `ElasticExpansionTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticExpansionTask {
     #[serde(rename = "triggerType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -294,7 +297,8 @@ impl ElasticExpansionTask {
 }
 
 /// The `ElasticShrinkTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticShrinkTask {
     #[serde(rename = "triggerType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -108,7 +108,8 @@ impl GetEmonGrafanaAlertsBuilder {
 }
 
 /// The response of [`GetEmonGrafanaAlerts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetEmonGrafanaAlertsResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

@@ -94,7 +94,8 @@ impl GetRegionConfigurationBuilder {
 }
 
 /// The response of [`GetRegionConfiguration`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRegionConfigurationResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -137,7 +138,8 @@ impl GetRegionConfigurationResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "env", default, skip_serializing_if = "rt::de::is_unset")]
@@ -560,7 +562,8 @@ impl Result {
 }
 
 /// The `DataDiskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataDiskList {
     #[serde(rename = "scaleLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -657,7 +660,8 @@ impl DataDiskList {
 }
 
 /// The `EsVersionsLatestList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EsVersionsLatestList {
     #[serde(rename = "key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -705,7 +709,8 @@ impl EsVersionsLatestList {
 }
 
 /// The `NodeSpecList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeSpecList {
     #[serde(rename = "memorySize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -841,7 +846,8 @@ impl NodeSpecList {
 }
 
 /// The `ClientNodeDiskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClientNodeDiskList {
     #[serde(rename = "scaleLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -920,7 +926,8 @@ impl ClientNodeDiskList {
 }
 
 /// The `MasterDiskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MasterDiskList {
     #[serde(rename = "scaleLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -999,7 +1006,8 @@ impl MasterDiskList {
 }
 
 /// The `SupportVersions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportVersions {
     #[serde(
@@ -1055,7 +1063,8 @@ impl SupportVersions {
 }
 
 /// The `SupportVersionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportVersionList {
     #[serde(rename = "key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1103,7 +1112,8 @@ impl SupportVersionList {
 }
 
 /// The `Node` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Node {
     #[serde(rename = "maxAmount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1145,7 +1155,8 @@ impl Node {
 }
 
 /// The `JvmConfine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct JvmConfine {
     #[serde(rename = "memory", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1210,7 +1221,8 @@ impl JvmConfine {
 }
 
 /// The `ClientNodeAmountRange` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClientNodeAmountRange {
     #[serde(rename = "maxAmount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1252,7 +1264,8 @@ impl ClientNodeAmountRange {
 }
 
 /// The `WarmNodeProperties` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WarmNodeProperties {
     #[serde(rename = "diskList", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1311,7 +1324,8 @@ impl WarmNodeProperties {
 }
 
 /// The `DiskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WarmNodePropertiesDiskList {
     #[serde(rename = "scaleLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1429,7 +1443,8 @@ impl WarmNodePropertiesDiskList {
 }
 
 /// The `AmountRange` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WarmNodePropertiesAmountRange {
     #[serde(rename = "maxAmount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1471,7 +1486,8 @@ impl WarmNodePropertiesAmountRange {
 }
 
 /// The `KibanaNodeProperties` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KibanaNodeProperties {
     #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1514,7 +1530,8 @@ impl KibanaNodeProperties {
 }
 
 /// The `AmountRange` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KibanaNodePropertiesAmountRange {
     #[serde(rename = "maxAmount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1556,7 +1573,8 @@ impl KibanaNodePropertiesAmountRange {
 }
 
 /// The `ElasticNodeProperties` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticNodeProperties {
     #[serde(rename = "diskList", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1617,7 +1635,8 @@ impl ElasticNodeProperties {
 }
 
 /// The `DiskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticNodePropertiesDiskList {
     #[serde(rename = "scaleLimit", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1735,7 +1754,8 @@ impl ElasticNodePropertiesDiskList {
 }
 
 /// The `AmountRange` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticNodePropertiesAmountRange {
     #[serde(rename = "maxAmount", default, skip_serializing_if = "rt::de::is_unset")]

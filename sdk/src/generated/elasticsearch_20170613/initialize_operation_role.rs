@@ -113,7 +113,8 @@ impl InitializeOperationRoleBuilder {
 }
 
 /// The response of [`InitializeOperationRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InitializeOperationRoleResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -123,7 +123,8 @@ impl InstallSystemPluginBuilder {
 }
 
 /// The response of [`InstallSystemPlugin`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstallSystemPluginResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -110,7 +110,8 @@ impl InterruptElasticsearchTaskBuilder {
 }
 
 /// The response of [`InterruptElasticsearchTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InterruptElasticsearchTaskResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]

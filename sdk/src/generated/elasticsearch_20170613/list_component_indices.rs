@@ -134,7 +134,8 @@ impl ListComponentIndicesBuilder {
 }
 
 /// The response of [`ListComponentIndices`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListComponentIndicesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -195,7 +196,8 @@ impl ListComponentIndicesResponse {
 }
 
 /// The `Headers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Headers {
     #[serde(rename = "X-Total-Count", default, skip_serializing_if = "rt::de::is_unset")]
@@ -220,7 +222,8 @@ impl Headers {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "composed", default, skip_serializing_if = "rt::de::is_unset")]
@@ -281,7 +284,8 @@ impl Result {
 }
 
 /// The `Content` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Content {
     #[serde(rename = "template", default, skip_serializing_if = "rt::de::is_unset")]
@@ -338,7 +342,8 @@ impl Content {
 }
 
 /// The `Template` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Template {
     #[serde(rename = "settings", default, skip_serializing_if = "rt::de::is_unset")]
@@ -361,7 +366,8 @@ impl Template {
 }
 
 /// The `Settings` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Settings {
     #[serde(rename = "index", default, skip_serializing_if = "rt::de::is_unset")]
@@ -384,7 +390,8 @@ impl Settings {
 }
 
 /// The `Index` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Index {
     #[serde(rename = "lifecycle", default, skip_serializing_if = "rt::de::is_unset")]
@@ -427,7 +434,8 @@ impl Index {
 }
 
 /// The `Lifecycle` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Lifecycle {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]

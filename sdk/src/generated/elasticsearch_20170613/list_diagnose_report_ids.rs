@@ -175,7 +175,8 @@ impl ListDiagnoseReportIdsBuilder {
 }
 
 /// The response of [`ListDiagnoseReportIds`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDiagnoseReportIdsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -236,7 +237,8 @@ impl ListDiagnoseReportIdsResponse {
 }
 
 /// The `Headers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Headers {
     #[serde(rename = "X-Total-Count", default, skip_serializing_if = "rt::de::is_unset")]

@@ -167,7 +167,8 @@ impl ListEcsInstancesBuilder {
 }
 
 /// The response of [`ListEcsInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEcsInstancesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -228,7 +229,8 @@ impl ListEcsInstancesResponse {
 }
 
 /// The `Headers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Headers {
     #[serde(rename = "X-Total-Count", default, skip_serializing_if = "rt::de::is_unset")]
@@ -253,7 +255,8 @@ impl Headers {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "ecsInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -429,7 +432,8 @@ impl Result {
 }
 
 /// The `Collectors` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Collectors {
     #[serde(rename = "configs", default, skip_serializing_if = "rt::de::is_unset")]
@@ -698,7 +702,8 @@ impl Collectors {
 }
 
 /// The `Configs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Configs {
     #[serde(rename = "fileName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -746,7 +751,8 @@ impl Configs {
 }
 
 /// The `ExtendConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendConfigs {
     #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
@@ -951,7 +957,8 @@ impl ExtendConfigs {
 }
 
 /// The `Machines` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Machines {
     #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -999,7 +1006,8 @@ impl Machines {
 }
 
 /// The `IpAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpAddress {
     #[serde(rename = "host", default, skip_serializing_if = "rt::de::is_unset")]

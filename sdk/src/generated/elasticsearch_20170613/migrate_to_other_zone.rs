@@ -121,7 +121,8 @@ impl MigrateToOtherZoneBuilder {
 }
 
 /// The response of [`MigrateToOtherZone`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MigrateToOtherZoneResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

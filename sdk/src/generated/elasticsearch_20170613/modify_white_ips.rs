@@ -309,7 +309,8 @@ impl rt::params::FlatParam for WhiteIpGroup {
 }
 
 /// The response of [`ModifyWhiteIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyWhiteIpsResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

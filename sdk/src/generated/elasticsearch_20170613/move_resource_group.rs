@@ -123,7 +123,8 @@ impl MoveResourceGroupBuilder {
 }
 
 /// The response of [`MoveResourceGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MoveResourceGroupResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -166,7 +167,8 @@ impl MoveResourceGroupResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "nodeAmount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -529,7 +531,8 @@ impl Result {
 }
 
 /// The `DictList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DictList {
     #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -614,7 +617,8 @@ impl DictList {
 }
 
 /// The `SynonymsDicts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SynonymsDicts {
     #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -699,7 +703,8 @@ impl SynonymsDicts {
 }
 
 /// The `NodeSpec` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeSpec {
     #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
@@ -764,7 +769,8 @@ impl NodeSpec {
 }
 
 /// The `NetworkConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkConfig {
     #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -852,7 +858,8 @@ impl NetworkConfig {
 }
 
 /// The `KibanaConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KibanaConfiguration {
     #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
@@ -934,7 +941,8 @@ impl KibanaConfiguration {
 }
 
 /// The `MasterConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MasterConfiguration {
     #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]

@@ -132,7 +132,8 @@ impl RolloverDataStreamBuilder {
 }
 
 /// The response of [`RolloverDataStream`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RolloverDataStreamResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

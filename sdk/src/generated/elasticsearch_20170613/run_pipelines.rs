@@ -129,7 +129,8 @@ impl RunPipelinesBuilder {
 }
 
 /// The response of [`RunPipelines`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RunPipelinesResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -266,7 +266,8 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`ShrinkNode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ShrinkNodeResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -106,7 +106,8 @@ impl TurnOffZoneBuilder {
 }
 
 /// The response of [`TurnOffZone`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TurnOffZoneResponse {
     #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]

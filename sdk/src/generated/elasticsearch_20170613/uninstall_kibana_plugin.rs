@@ -123,7 +123,8 @@ impl UninstallKibanaPluginBuilder {
 }
 
 /// The response of [`UninstallKibanaPlugin`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UninstallKibanaPluginResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

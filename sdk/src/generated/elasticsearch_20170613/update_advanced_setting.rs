@@ -123,7 +123,8 @@ impl UpdateAdvancedSettingBuilder {
 }
 
 /// The response of [`UpdateAdvancedSetting`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAdvancedSettingResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -129,7 +129,8 @@ impl UpdateCollectorNameBuilder {
 }
 
 /// The response of [`UpdateCollectorName`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCollectorNameResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -172,7 +173,8 @@ impl UpdateCollectorNameResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "resId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -441,7 +443,8 @@ impl Result {
 }
 
 /// The `Configs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Configs {
     #[serde(rename = "content", default, skip_serializing_if = "rt::de::is_unset")]
@@ -489,7 +492,8 @@ impl Configs {
 }
 
 /// The `ExtendConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtendConfigs {
     #[serde(
@@ -786,7 +790,8 @@ impl ExtendConfigs {
 }
 
 /// The `Machines` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Machines {
     #[serde(rename = "agentStatus", default, skip_serializing_if = "rt::de::is_unset")]

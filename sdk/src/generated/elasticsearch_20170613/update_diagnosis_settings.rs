@@ -144,7 +144,8 @@ impl UpdateDiagnosisSettingsBuilder {
 }
 
 /// The response of [`UpdateDiagnosisSettings`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateDiagnosisSettingsResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -145,7 +145,8 @@ impl UpdateIlmPolicyBuilder {
 }
 
 /// The response of [`UpdateIlmPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateIlmPolicyResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -145,7 +145,8 @@ impl UpdateIndexTemplateBuilder {
 }
 
 /// The response of [`UpdateIndexTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateIndexTemplateResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -235,7 +235,8 @@ impl rt::params::FlatParam for PaymentInfo {
 }
 
 /// The response of [`UpdateInstanceChargeType`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceChargeTypeResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

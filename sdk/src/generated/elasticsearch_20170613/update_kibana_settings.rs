@@ -123,7 +123,8 @@ impl UpdateKibanaSettingsBuilder {
 }
 
 /// The response of [`UpdateKibanaSettings`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateKibanaSettingsResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

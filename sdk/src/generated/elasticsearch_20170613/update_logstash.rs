@@ -236,7 +236,8 @@ impl rt::params::FlatParam for NodeSpec {
 }
 
 /// The response of [`UpdateLogstash`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLogstashResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -135,7 +135,8 @@ impl UpdatePipelinesBuilder {
 }
 
 /// The response of [`UpdatePipelines`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePipelinesResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

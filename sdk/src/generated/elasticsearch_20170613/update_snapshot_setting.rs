@@ -108,7 +108,8 @@ impl UpdateSnapshotSettingBuilder {
 }
 
 /// The response of [`UpdateSnapshotSetting`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSnapshotSettingResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -151,7 +152,8 @@ impl UpdateSnapshotSettingResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "quartzRegex", default, skip_serializing_if = "rt::de::is_unset")]

@@ -147,7 +147,8 @@ impl UpdateTemplateBuilder {
 }
 
 /// The response of [`UpdateTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTemplateResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]

@@ -270,7 +270,8 @@ impl rt::params::FlatParam for WhiteIpGroup {
 }
 
 /// The response of [`UpdateWhiteIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateWhiteIpsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -313,7 +314,8 @@ impl UpdateWhiteIpsResponse {
 }
 
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Result {
     #[serde(rename = "esIPWhitelist", default, skip_serializing_if = "rt::de::is_unset")]
@@ -362,7 +364,8 @@ impl Result {
 }
 
 /// The `WhiteIpGroupList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct WhiteIpGroupList {
     #[serde(rename = "groupName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -242,7 +242,8 @@ impl rt::params::FlatParam for AlbServerGroups {
 }
 
 /// The response of [`AttachAlbServerGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachAlbServerGroupsResponse {
     #[serde(

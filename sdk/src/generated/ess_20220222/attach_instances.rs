@@ -215,7 +215,8 @@ impl AttachInstancesBuilder {
 }
 
 /// The response of [`AttachInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachInstancesResponse {
     #[serde(

@@ -241,7 +241,8 @@ impl rt::params::FlatParam for LoadBalancerConfigs {
 }
 
 /// The response of [`AttachLoadBalancers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachLoadBalancersResponse {
     #[serde(

@@ -249,7 +249,8 @@ impl rt::params::FlatParam for ServerGroups {
 }
 
 /// The response of [`AttachServerGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachServerGroupsResponse {
     #[serde(

@@ -523,7 +523,8 @@ impl rt::params::FlatParam for Expressions {
 }
 
 /// The response of [`CreateAlarm`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAlarmResponse {
     #[serde(rename = "AlarmTaskId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -3714,7 +3714,8 @@ impl rt::params::FlatParam for AcrRegistryInfos {
 }
 
 /// The response of [`CreateEciScalingConfiguration`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateEciScalingConfigurationResponse {
     #[serde(

@@ -2473,7 +2473,8 @@ impl rt::params::FlatParam for ResourcePoolOptions {
 }
 
 /// The response of [`CreateScalingConfiguration`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateScalingConfigurationResponse {
     #[serde(

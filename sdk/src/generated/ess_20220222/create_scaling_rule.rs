@@ -843,7 +843,8 @@ impl rt::params::FlatParam for AlarmOptions {
 }
 
 /// The response of [`CreateScalingRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateScalingRuleResponse {
     #[serde(

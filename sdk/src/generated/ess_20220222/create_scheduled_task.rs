@@ -299,7 +299,8 @@ impl CreateScheduledTaskBuilder {
 }
 
 /// The response of [`CreateScheduledTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateScheduledTaskResponse {
     #[serde(

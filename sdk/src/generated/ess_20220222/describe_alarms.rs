@@ -236,7 +236,8 @@ impl DescribeAlarmsBuilder {
 }
 
 /// The response of [`DescribeAlarms`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAlarmsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -333,7 +334,8 @@ impl DescribeAlarmsResponse {
 }
 
 /// The `AlarmList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlarmList {
     #[serde(rename = "AlarmTaskId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -769,7 +771,8 @@ impl AlarmList {
 }
 
 /// The `Dimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlarmListDimensions {
     #[serde(rename = "DimensionKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -821,7 +824,8 @@ impl AlarmListDimensions {
 }
 
 /// The `Expressions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Expressions {
     #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -929,7 +933,8 @@ impl Expressions {
 }
 
 /// The `HybridMetrics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HybridMetrics {
     #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1035,7 +1040,8 @@ impl HybridMetrics {
 }
 
 /// The `Dimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HybridMetricsDimensions {
     #[serde(rename = "DimensionKey", default, skip_serializing_if = "rt::de::is_unset")]

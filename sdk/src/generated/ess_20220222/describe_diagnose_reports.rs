@@ -183,7 +183,8 @@ impl DescribeDiagnoseReportsBuilder {
 }
 
 /// The response of [`DescribeDiagnoseReports`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDiagnoseReportsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -280,7 +281,8 @@ impl DescribeDiagnoseReportsResponse {
 }
 
 /// The `Reports` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Reports {
     #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -456,7 +458,8 @@ impl Reports {
 }
 
 /// The `Details` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Details {
     #[serde(rename = "DiagnoseType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -152,7 +152,8 @@ impl DescribeEciScalingConfigurationDetailBuilder {
 }
 
 /// The response of [`DescribeEciScalingConfigurationDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEciScalingConfigurationDetailResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -217,7 +218,8 @@ impl DescribeEciScalingConfigurationDetailResponse {
 }
 
 /// The `ScalingConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScalingConfiguration {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1408,7 +1410,8 @@ impl ScalingConfiguration {
 }
 
 /// The `Containers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Containers {
     #[serde(
@@ -2624,7 +2627,8 @@ impl Containers {
 }
 
 /// The `Ports` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ports {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2669,7 +2673,8 @@ impl Ports {
 }
 
 /// The `VolumeMounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VolumeMounts {
     #[serde(rename = "ReadOnly", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2780,7 +2785,8 @@ impl VolumeMounts {
 }
 
 /// The `EnvironmentVars` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnvironmentVars {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2854,7 +2860,8 @@ impl EnvironmentVars {
 }
 
 /// The `InitContainers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InitContainers {
     #[serde(
@@ -3187,7 +3194,8 @@ impl InitContainers {
 }
 
 /// The `InitContainerEnvironmentVars` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InitContainerEnvironmentVars {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3261,7 +3269,8 @@ impl InitContainerEnvironmentVars {
 }
 
 /// The `InitContainerPorts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InitContainerPorts {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3306,7 +3315,8 @@ impl InitContainerPorts {
 }
 
 /// The `InitContainerVolumeMounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InitContainerVolumeMounts {
     #[serde(rename = "ReadOnly", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3417,7 +3427,8 @@ impl InitContainerVolumeMounts {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3465,7 +3476,8 @@ impl Tags {
 }
 
 /// The `Volumes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Volumes {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3886,7 +3898,8 @@ impl Volumes {
 }
 
 /// The `ConfigFileVolumeConfigFileToPaths` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ConfigFileVolumeConfigFileToPaths {
     #[serde(rename = "Path", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3951,7 +3964,8 @@ impl ConfigFileVolumeConfigFileToPaths {
 }
 
 /// The `ImageRegistryCredentials` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageRegistryCredentials {
     #[serde(rename = "Password", default, skip_serializing_if = "rt::de::is_unset")]
@@ -4019,7 +4033,8 @@ impl ImageRegistryCredentials {
 }
 
 /// The `DnsConfigOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DnsConfigOptions {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -4067,7 +4082,8 @@ impl DnsConfigOptions {
 }
 
 /// The `HostAliases` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HostAliases {
     #[serde(rename = "Ip", default, skip_serializing_if = "rt::de::is_unset")]
@@ -4113,7 +4129,8 @@ impl HostAliases {
 }
 
 /// The `SecurityContextSysCtls` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityContextSysCtls {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -4161,7 +4178,8 @@ impl SecurityContextSysCtls {
 }
 
 /// The `AcrRegistryInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AcrRegistryInfos {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

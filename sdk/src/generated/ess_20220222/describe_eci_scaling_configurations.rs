@@ -218,7 +218,8 @@ impl DescribeEciScalingConfigurationsBuilder {
 }
 
 /// The response of [`DescribeEciScalingConfigurations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEciScalingConfigurationsResponse {
     #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -319,7 +320,8 @@ impl DescribeEciScalingConfigurationsResponse {
 }
 
 /// The `ScalingConfigurations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScalingConfigurations {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1442,7 +1444,8 @@ impl ScalingConfigurations {
 }
 
 /// The `Containers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Containers {
     #[serde(
@@ -2658,7 +2661,8 @@ impl Containers {
 }
 
 /// The `Ports` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ports {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2703,7 +2707,8 @@ impl Ports {
 }
 
 /// The `VolumeMounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VolumeMounts {
     #[serde(rename = "ReadOnly", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2814,7 +2819,8 @@ impl VolumeMounts {
 }
 
 /// The `EnvironmentVars` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnvironmentVars {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2888,7 +2894,8 @@ impl EnvironmentVars {
 }
 
 /// The `InitContainers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InitContainers {
     #[serde(
@@ -3223,7 +3230,8 @@ impl InitContainers {
 }
 
 /// The `InitContainerEnvironmentVars` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InitContainerEnvironmentVars {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3297,7 +3305,8 @@ impl InitContainerEnvironmentVars {
 }
 
 /// The `InitContainerPorts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InitContainerPorts {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3342,7 +3351,8 @@ impl InitContainerPorts {
 }
 
 /// The `InitContainerVolumeMounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InitContainerVolumeMounts {
     #[serde(rename = "ReadOnly", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3453,7 +3463,8 @@ impl InitContainerVolumeMounts {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3501,7 +3512,8 @@ impl Tags {
 }
 
 /// The `Volumes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Volumes {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3922,7 +3934,8 @@ impl Volumes {
 }
 
 /// The `ConfigFileVolumeConfigFileToPaths` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ConfigFileVolumeConfigFileToPaths {
     #[serde(rename = "Path", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3987,7 +4000,8 @@ impl ConfigFileVolumeConfigFileToPaths {
 }
 
 /// The `ImageRegistryCredentials` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageRegistryCredentials {
     #[serde(rename = "Password", default, skip_serializing_if = "rt::de::is_unset")]
@@ -4055,7 +4069,8 @@ impl ImageRegistryCredentials {
 }
 
 /// The `DnsConfigOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DnsConfigOptions {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -4103,7 +4118,8 @@ impl DnsConfigOptions {
 }
 
 /// The `HostAliases` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HostAliases {
     #[serde(rename = "Ip", default, skip_serializing_if = "rt::de::is_unset")]
@@ -4149,7 +4165,8 @@ impl HostAliases {
 }
 
 /// The `SecurityContextSysCtls` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityContextSysCtls {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -4197,7 +4214,8 @@ impl SecurityContextSysCtls {
 }
 
 /// The `AcrRegistryInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AcrRegistryInfos {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

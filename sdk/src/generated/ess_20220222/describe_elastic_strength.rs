@@ -315,7 +315,8 @@ impl DescribeElasticStrengthBuilder {
 }
 
 /// The response of [`DescribeElasticStrength`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeElasticStrengthResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -426,7 +427,8 @@ impl DescribeElasticStrengthResponse {
 }
 
 /// The `ResourcePools` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourcePools {
     #[serde(rename = "Strength", default, skip_serializing_if = "rt::de::is_unset")]
@@ -590,7 +592,8 @@ impl ResourcePools {
 }
 
 /// The `InventoryHealth` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourcePoolsInventoryHealth {
     #[serde(rename = "HealthScore", default, skip_serializing_if = "rt::de::is_unset")]
@@ -666,7 +669,8 @@ impl ResourcePoolsInventoryHealth {
 }
 
 /// The `ElasticStrengthModels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticStrengthModels {
     #[serde(
@@ -761,7 +765,8 @@ impl ElasticStrengthModels {
 }
 
 /// The `ResourcePools` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticStrengthModelsResourcePools {
     #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -930,7 +935,8 @@ impl ElasticStrengthModelsResourcePools {
 }
 
 /// The `InventoryHealth` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ElasticStrengthModelsResourcePoolsInventoryHealth {
     #[serde(rename = "HealthScore", default, skip_serializing_if = "rt::de::is_unset")]

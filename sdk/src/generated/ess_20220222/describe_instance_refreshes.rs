@@ -190,7 +190,8 @@ impl DescribeInstanceRefreshesBuilder {
 }
 
 /// The response of [`DescribeInstanceRefreshes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceRefreshesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -294,7 +295,8 @@ impl DescribeInstanceRefreshesResponse {
 }
 
 /// The `InstanceRefreshTasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceRefreshTasks {
     #[serde(
@@ -617,7 +619,8 @@ impl InstanceRefreshTasks {
 }
 
 /// The `DesiredConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DesiredConfiguration {
     #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -763,7 +766,8 @@ impl DesiredConfiguration {
 }
 
 /// The `LaunchTemplateOverrides` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LaunchTemplateOverrides {
     #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -791,7 +795,8 @@ impl LaunchTemplateOverrides {
 }
 
 /// The `Containers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Containers {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -897,7 +902,8 @@ impl Containers {
 }
 
 /// The `EnvironmentVars` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnvironmentVars {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -971,7 +977,8 @@ impl EnvironmentVars {
 }
 
 /// The `Checkpoints` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Checkpoints {
     #[serde(rename = "Percentage", default, skip_serializing_if = "rt::de::is_unset")]

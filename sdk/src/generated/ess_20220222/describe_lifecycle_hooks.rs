@@ -204,7 +204,8 @@ impl DescribeLifecycleHooksBuilder {
 }
 
 /// The response of [`DescribeLifecycleHooks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLifecycleHooksResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -305,7 +306,8 @@ impl DescribeLifecycleHooksResponse {
 }
 
 /// The `LifecycleHooks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LifecycleHooks {
     #[serde(rename = "DefaultResult", default, skip_serializing_if = "rt::de::is_unset")]

@@ -76,7 +76,8 @@ impl DescribeLimitationBuilder {
 }
 
 /// The response of [`DescribeLimitation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLimitationResponse {
     #[serde(

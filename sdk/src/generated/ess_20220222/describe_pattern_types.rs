@@ -610,7 +610,8 @@ impl DescribePatternTypesBuilder {
 }
 
 /// The response of [`DescribePatternTypes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePatternTypesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -656,7 +657,8 @@ impl DescribePatternTypesResponse {
 }
 
 /// The `PatternTypes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PatternTypes {
     #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]

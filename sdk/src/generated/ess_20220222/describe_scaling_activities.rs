@@ -226,7 +226,8 @@ impl DescribeScalingActivitiesBuilder {
 }
 
 /// The response of [`DescribeScalingActivities`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeScalingActivitiesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -327,7 +328,8 @@ impl DescribeScalingActivitiesResponse {
 }
 
 /// The `ScalingActivities` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScalingActivities {
     #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
@@ -994,7 +996,8 @@ impl ScalingActivities {
 }
 
 /// The `LifecycleHookContext` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LifecycleHookContext {
     #[serde(
@@ -1045,7 +1048,8 @@ impl LifecycleHookContext {
 }
 
 /// The `ErrorMessages` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorMessages {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]

@@ -101,7 +101,8 @@ impl DescribeScalingActivityDetailBuilder {
 }
 
 /// The response of [`DescribeScalingActivityDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeScalingActivityDetailResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

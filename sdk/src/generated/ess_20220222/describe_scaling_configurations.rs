@@ -218,7 +218,8 @@ impl DescribeScalingConfigurationsBuilder {
 }
 
 /// The response of [`DescribeScalingConfigurations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeScalingConfigurationsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -319,7 +320,8 @@ impl DescribeScalingConfigurationsResponse {
 }
 
 /// The `ScalingConfigurations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScalingConfigurations {
     #[serde(
@@ -1956,7 +1958,8 @@ impl ScalingConfigurations {
 }
 
 /// The `CustomPriorities` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomPriorities {
     #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2004,7 +2007,8 @@ impl CustomPriorities {
 }
 
 /// The `DataDisks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataDisks {
     #[serde(
@@ -2302,7 +2306,8 @@ impl DataDisks {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2350,7 +2355,8 @@ impl Tags {
 }
 
 /// The `SpotPriceLimits` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SpotPriceLimits {
     #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2395,7 +2401,8 @@ impl SpotPriceLimits {
 }
 
 /// The `InstancePatternInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstancePatternInfos {
     #[serde(rename = "MaxPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2889,7 +2896,8 @@ impl InstancePatternInfos {
 }
 
 /// The `SchedulerOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SchedulerOptions {
     #[serde(
@@ -2923,7 +2931,8 @@ impl SchedulerOptions {
 }
 
 /// The `NetworkInterfaces` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkInterfaces {
     #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -3020,7 +3029,8 @@ impl NetworkInterfaces {
 }
 
 /// The `SecurityOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityOptions {
     #[serde(
@@ -3054,7 +3064,8 @@ impl SecurityOptions {
 }
 
 /// The `ResourcePoolOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourcePoolOptions {
     #[serde(rename = "Strategy", default, skip_serializing_if = "rt::de::is_unset")]

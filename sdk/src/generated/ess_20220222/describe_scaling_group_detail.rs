@@ -126,7 +126,8 @@ impl DescribeScalingGroupDetailBuilder {
 }
 
 /// The response of [`DescribeScalingGroupDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeScalingGroupDetailResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -187,7 +188,8 @@ impl DescribeScalingGroupDetailResponse {
 }
 
 /// The `ScalingGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScalingGroup {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1481,7 +1483,8 @@ impl ScalingGroup {
 }
 
 /// The `VServerGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VServerGroups {
     #[serde(
@@ -1537,7 +1540,8 @@ impl VServerGroups {
 }
 
 /// The `VServerGroupAttributes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VServerGroupAttributes {
     #[serde(
@@ -1605,7 +1609,8 @@ impl VServerGroupAttributes {
 }
 
 /// The `LaunchTemplateOverrides` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LaunchTemplateOverrides {
     #[serde(
@@ -1675,7 +1680,8 @@ impl LaunchTemplateOverrides {
 }
 
 /// The `AlbServerGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlbServerGroups {
     #[serde(
@@ -1743,7 +1749,8 @@ impl AlbServerGroups {
 }
 
 /// The `ServerGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerGroups {
     #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1825,7 +1832,8 @@ impl ServerGroups {
 }
 
 /// The `LoadBalancerConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoadBalancerConfigs {
     #[serde(
@@ -1876,7 +1884,8 @@ impl LoadBalancerConfigs {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

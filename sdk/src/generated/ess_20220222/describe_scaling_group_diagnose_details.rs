@@ -113,7 +113,8 @@ impl DescribeScalingGroupDiagnoseDetailsBuilder {
 }
 
 /// The response of [`DescribeScalingGroupDiagnoseDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeScalingGroupDiagnoseDetailsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -159,7 +160,8 @@ impl DescribeScalingGroupDiagnoseDetailsResponse {
 }
 
 /// The `Details` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Details {
     #[serde(rename = "DiagnoseType", default, skip_serializing_if = "rt::de::is_unset")]

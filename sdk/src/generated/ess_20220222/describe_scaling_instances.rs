@@ -303,7 +303,8 @@ impl DescribeScalingInstancesBuilder {
 }
 
 /// The response of [`DescribeScalingInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeScalingInstancesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -425,7 +426,8 @@ impl DescribeScalingInstancesResponse {
 }
 
 /// The `ScalingInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScalingInstances {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]

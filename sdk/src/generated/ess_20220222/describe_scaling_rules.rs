@@ -257,7 +257,8 @@ impl DescribeScalingRulesBuilder {
 }
 
 /// The response of [`DescribeScalingRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeScalingRulesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -354,7 +355,8 @@ impl DescribeScalingRulesResponse {
 }
 
 /// The `ScalingRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScalingRules {
     #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -977,7 +979,8 @@ impl ScalingRules {
 }
 
 /// The `Alarms` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Alarms {
     #[serde(rename = "AlarmTaskId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1184,7 +1187,8 @@ impl Alarms {
 }
 
 /// The `Dimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlarmsDimensions {
     #[serde(rename = "DimensionKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1236,7 +1240,8 @@ impl AlarmsDimensions {
 }
 
 /// The `StepAdjustments` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct StepAdjustments {
     #[serde(
@@ -1311,7 +1316,8 @@ impl StepAdjustments {
 }
 
 /// The `AlarmDimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AlarmDimensions {
     #[serde(rename = "DimensionKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1363,7 +1369,8 @@ impl AlarmDimensions {
 }
 
 /// The `HybridMetrics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HybridMetrics {
     #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1469,7 +1476,8 @@ impl HybridMetrics {
 }
 
 /// The `Dimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HybridMetricsDimensions {
     #[serde(rename = "DimensionKey", default, skip_serializing_if = "rt::de::is_unset")]

@@ -295,7 +295,8 @@ impl DescribeScheduledTasksBuilder {
 }
 
 /// The response of [`DescribeScheduledTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeScheduledTasksResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -396,7 +397,8 @@ impl DescribeScheduledTasksResponse {
 }
 
 /// The `ScheduledTasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScheduledTasks {
     #[serde(rename = "TaskEnabled", default, skip_serializing_if = "rt::de::is_unset")]

@@ -194,7 +194,8 @@ impl DetachInstancesBuilder {
 }
 
 /// The response of [`DetachInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetachInstancesResponse {
     #[serde(

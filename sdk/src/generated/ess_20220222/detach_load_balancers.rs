@@ -174,7 +174,8 @@ impl DetachLoadBalancersBuilder {
 }
 
 /// The response of [`DetachLoadBalancers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetachLoadBalancersResponse {
     #[serde(

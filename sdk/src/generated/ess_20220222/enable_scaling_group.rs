@@ -304,7 +304,8 @@ impl rt::params::FlatParam for LaunchTemplateOverrides {
 }
 
 /// The response of [`EnableScalingGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableScalingGroupResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -159,7 +159,8 @@ impl ExecuteScalingRuleBuilder {
 }
 
 /// The response of [`ExecuteScalingRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExecuteScalingRuleResponse {
     #[serde(

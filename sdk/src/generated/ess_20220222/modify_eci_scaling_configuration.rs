@@ -3754,7 +3754,8 @@ impl rt::params::FlatParam for AcrRegistryInfos {
 }
 
 /// The response of [`ModifyEciScalingConfiguration`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyEciScalingConfigurationResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -318,7 +318,8 @@ impl ModifyScheduledTaskBuilder {
 }
 
 /// The response of [`ModifyScheduledTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyScheduledTaskResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

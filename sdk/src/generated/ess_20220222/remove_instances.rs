@@ -321,7 +321,8 @@ impl rt::params::FlatParam for LifecycleHookContext {
 }
 
 /// The response of [`RemoveInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveInstancesResponse {
     #[serde(
@@ -397,7 +398,8 @@ impl RemoveInstancesResponse {
 }
 
 /// The `IgnoredInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IgnoredInstances {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

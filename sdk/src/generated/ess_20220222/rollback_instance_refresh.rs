@@ -133,7 +133,8 @@ impl RollbackInstanceRefreshBuilder {
 }
 
 /// The response of [`RollbackInstanceRefresh`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RollbackInstanceRefreshResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -603,7 +603,8 @@ impl rt::params::FlatParam for LifecycleHookContext {
 }
 
 /// The response of [`ScaleWithAdjustment`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ScaleWithAdjustmentResponse {
     #[serde(
@@ -700,7 +701,8 @@ impl ScaleWithAdjustmentResponse {
 }
 
 /// The `ResourceAllocations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceAllocations {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]

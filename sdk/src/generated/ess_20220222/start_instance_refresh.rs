@@ -649,7 +649,8 @@ impl rt::params::FlatParam for Checkpoints {
 }
 
 /// The response of [`StartInstanceRefresh`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct StartInstanceRefreshResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -133,7 +133,8 @@ impl SuspendInstanceRefreshBuilder {
 }
 
 /// The response of [`SuspendInstanceRefresh`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SuspendInstanceRefreshResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

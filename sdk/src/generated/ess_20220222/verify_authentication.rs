@@ -103,7 +103,8 @@ impl VerifyAuthenticationBuilder {
 }
 
 /// The response of [`VerifyAuthentication`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VerifyAuthenticationResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

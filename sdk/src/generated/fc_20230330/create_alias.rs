@@ -102,7 +102,8 @@ impl CreateAliasBuilder {
 }
 
 /// The response of [`CreateAlias`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAliasResponse {
     #[serde(

@@ -89,7 +89,8 @@ impl CreateCustomDomainBuilder {
 }
 
 /// The response of [`CreateCustomDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCustomDomainResponse {
     #[serde(rename = "accountId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -89,7 +89,8 @@ impl CreateFunctionBuilder {
 }
 
 /// The response of [`CreateFunction`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateFunctionResponse {
     #[serde(rename = "handler", default, skip_serializing_if = "rt::de::is_unset")]

@@ -105,7 +105,8 @@ impl CreateTriggerBuilder {
 }
 
 /// The response of [`CreateTrigger`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTriggerResponse {
     #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]

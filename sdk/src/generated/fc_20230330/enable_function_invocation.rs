@@ -94,7 +94,8 @@ impl EnableFunctionInvocationBuilder {
 }
 
 /// The response of [`EnableFunctionInvocation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableFunctionInvocationResponse {
     #[serde(rename = "success", default, skip_serializing_if = "rt::de::is_unset")]

@@ -108,7 +108,8 @@ impl GetAliasBuilder {
 }
 
 /// The response of [`GetAlias`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAliasResponse {
     #[serde(

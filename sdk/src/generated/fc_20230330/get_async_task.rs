@@ -126,7 +126,8 @@ impl GetAsyncTaskBuilder {
 }
 
 /// The response of [`GetAsyncTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAsyncTaskResponse {
     #[serde(

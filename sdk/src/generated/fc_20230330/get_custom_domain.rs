@@ -95,7 +95,8 @@ impl GetCustomDomainBuilder {
 }
 
 /// The response of [`GetCustomDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCustomDomainResponse {
     #[serde(rename = "accountId", default, skip_serializing_if = "rt::de::is_unset")]

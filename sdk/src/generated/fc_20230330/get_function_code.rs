@@ -110,7 +110,8 @@ impl GetFunctionCodeBuilder {
 }
 
 /// The response of [`GetFunctionCode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetFunctionCodeResponse {
     #[serde(rename = "checksum", default, skip_serializing_if = "rt::de::is_unset")]

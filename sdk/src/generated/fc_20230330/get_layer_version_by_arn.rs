@@ -95,7 +95,8 @@ impl GetLayerVersionByArnBuilder {
 }
 
 /// The response of [`GetLayerVersionByArn`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetLayerVersionByArnResponse {
     #[serde(rename = "acl", default, skip_serializing_if = "rt::de::is_unset")]

@@ -110,7 +110,8 @@ impl GetProvisionConfigBuilder {
 }
 
 /// The response of [`GetProvisionConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetProvisionConfigResponse {
     #[serde(

@@ -108,7 +108,8 @@ impl GetTriggerBuilder {
 }
 
 /// The response of [`GetTrigger`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetTriggerResponse {
     #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]

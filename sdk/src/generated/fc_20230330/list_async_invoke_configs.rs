@@ -121,7 +121,8 @@ impl ListAsyncInvokeConfigsBuilder {
 }
 
 /// The response of [`ListAsyncInvokeConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAsyncInvokeConfigsResponse {
     #[serde(rename = "configs", default, skip_serializing_if = "rt::de::is_unset")]

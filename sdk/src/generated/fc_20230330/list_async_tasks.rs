@@ -226,7 +226,8 @@ impl ListAsyncTasksBuilder {
 }
 
 /// The response of [`ListAsyncTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAsyncTasksResponse {
     #[serde(rename = "nextToken", default, skip_serializing_if = "rt::de::is_unset")]

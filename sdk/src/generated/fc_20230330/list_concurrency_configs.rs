@@ -121,7 +121,8 @@ impl ListConcurrencyConfigsBuilder {
 }
 
 /// The response of [`ListConcurrencyConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConcurrencyConfigsResponse {
     #[serde(rename = "configs", default, skip_serializing_if = "rt::de::is_unset")]

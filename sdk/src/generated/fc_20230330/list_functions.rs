@@ -223,7 +223,8 @@ impl ListFunctionsBuilder {
 }
 
 /// The response of [`ListFunctions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFunctionsResponse {
     #[serde(rename = "functions", default, skip_serializing_if = "rt::de::is_unset")]

@@ -202,7 +202,8 @@ impl ListInstancesBuilder {
 }
 
 /// The response of [`ListInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstancesResponse {
     #[serde(rename = "instances", default, skip_serializing_if = "rt::de::is_unset")]

@@ -148,7 +148,8 @@ impl ListLayersBuilder {
 }
 
 /// The response of [`ListLayers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLayersResponse {
     #[serde(rename = "layers", default, skip_serializing_if = "rt::de::is_unset")]

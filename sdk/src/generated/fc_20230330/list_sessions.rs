@@ -166,7 +166,8 @@ impl ListSessionsBuilder {
 }
 
 /// The response of [`ListSessions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSessionsResponse {
     #[serde(rename = "nextToken", default, skip_serializing_if = "rt::de::is_unset")]

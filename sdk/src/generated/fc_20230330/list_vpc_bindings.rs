@@ -95,7 +95,8 @@ impl ListVpcBindingsBuilder {
 }
 
 /// The response of [`ListVpcBindings`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcBindingsResponse {
     #[serde(rename = "vpcIds", default, skip_serializing_if = "rt::de::is_unset")]

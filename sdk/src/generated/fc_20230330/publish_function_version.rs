@@ -105,7 +105,8 @@ impl PublishFunctionVersionBuilder {
 }
 
 /// The response of [`PublishFunctionVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PublishFunctionVersionResponse {
     #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]

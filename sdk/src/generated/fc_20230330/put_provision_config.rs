@@ -120,7 +120,8 @@ impl PutProvisionConfigBuilder {
 }
 
 /// The response of [`PutProvisionConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PutProvisionConfigResponse {
     #[serde(

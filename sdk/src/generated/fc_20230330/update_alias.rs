@@ -118,7 +118,8 @@ impl UpdateAliasBuilder {
 }
 
 /// The response of [`UpdateAlias`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAliasResponse {
     #[serde(

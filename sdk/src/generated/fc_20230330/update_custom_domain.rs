@@ -105,7 +105,8 @@ impl UpdateCustomDomainBuilder {
 }
 
 /// The response of [`UpdateCustomDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCustomDomainResponse {
     #[serde(rename = "accountId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -105,7 +105,8 @@ impl UpdateFunctionBuilder {
 }
 
 /// The response of [`UpdateFunction`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateFunctionResponse {
     #[serde(rename = "handler", default, skip_serializing_if = "rt::de::is_unset")]

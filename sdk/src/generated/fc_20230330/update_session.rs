@@ -134,7 +134,8 @@ impl UpdateSessionBuilder {
 }
 
 /// The response of [`UpdateSession`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSessionResponse {
     #[serde(rename = "sessionId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -121,7 +121,8 @@ impl UpdateTriggerBuilder {
 }
 
 /// The response of [`UpdateTrigger`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTriggerResponse {
     #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -156,7 +156,8 @@ impl AsymmetricDecryptBuilder {
 }
 
 /// The response of [`AsymmetricDecrypt`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AsymmetricDecryptResponse {
     #[serde(rename = "KeyVersionId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -172,7 +172,8 @@ impl AsymmetricVerifyBuilder {
 }
 
 /// The response of [`AsymmetricVerify`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AsymmetricVerifyResponse {
     #[serde(rename = "KeyVersionId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -143,7 +143,8 @@ impl CertificatePrivateKeySignBuilder {
 }
 
 /// The response of [`CertificatePrivateKeySign`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CertificatePrivateKeySignResponse {
     #[serde(

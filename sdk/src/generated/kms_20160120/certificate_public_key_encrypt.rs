@@ -129,7 +129,8 @@ impl CertificatePublicKeyEncryptBuilder {
 }
 
 /// The response of [`CertificatePublicKeyEncrypt`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CertificatePublicKeyEncryptResponse {
     #[serde(

@@ -145,7 +145,8 @@ impl CreateNetworkRuleBuilder {
 }
 
 /// The response of [`CreateNetworkRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateNetworkRuleResponse {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

@@ -286,7 +286,8 @@ impl CreateSecretBuilder {
 }
 
 /// The response of [`CreateSecret`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSecretResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeCertificateBuilder {
 }
 
 /// The response of [`DescribeCertificate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCertificateResponse {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -108,7 +108,8 @@ impl DescribeSecretBuilder {
 }
 
 /// The response of [`DescribeSecret`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSecretResponse {
     #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -503,7 +504,8 @@ impl DescribeSecretResponse {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]

@@ -180,7 +180,8 @@ impl ExportDataKeyBuilder {
 }
 
 /// The response of [`ExportDataKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExportDataKeyResponse {
     #[serde(rename = "KeyVersionId", default, skip_serializing_if = "rt::de::is_unset")]

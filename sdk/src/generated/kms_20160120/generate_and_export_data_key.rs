@@ -205,7 +205,8 @@ impl GenerateAndExportDataKeyBuilder {
 }
 
 /// The response of [`GenerateAndExportDataKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GenerateAndExportDataKeyResponse {
     #[serde(rename = "KeyVersionId", default, skip_serializing_if = "rt::de::is_unset")]

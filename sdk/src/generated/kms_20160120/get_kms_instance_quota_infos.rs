@@ -109,7 +109,8 @@ impl GetKmsInstanceQuotaInfosBuilder {
 }
 
 /// The response of [`GetKmsInstanceQuotaInfos`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetKmsInstanceQuotaInfosResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -179,7 +180,8 @@ impl GetKmsInstanceQuotaInfosResponse {
 }
 
 /// The `KmsInstanceQuotaInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KmsInstanceQuotaInfos {
     #[serde(rename = "ResourceQuota", default, skip_serializing_if = "rt::de::is_unset")]

@@ -135,7 +135,8 @@ impl GetParametersForImportBuilder {
 }
 
 /// The response of [`GetParametersForImport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetParametersForImportResponse {
     #[serde(rename = "KeyId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -231,7 +231,8 @@ impl GetRandomPasswordBuilder {
 }
 
 /// The response of [`GetRandomPassword`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRandomPasswordResponse {
     #[serde(

@@ -154,7 +154,8 @@ impl GetSecretValueBuilder {
 }
 
 /// The response of [`GetSecretValue`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSecretValueResponse {
     #[serde(

@@ -149,7 +149,8 @@ impl ListAliasesByKeyIdBuilder {
 }
 
 /// The response of [`ListAliasesByKeyId`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAliasesByKeyIdResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -251,7 +252,8 @@ impl ListAliasesByKeyIdResponse {
 }
 
 /// The `Alias` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Alias {
     #[serde(rename = "KeyId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -135,7 +135,8 @@ impl ListApplicationAccessPointsBuilder {
 }
 
 /// The response of [`ListApplicationAccessPoints`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListApplicationAccessPointsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -244,7 +245,8 @@ impl ListApplicationAccessPointsResponse {
 }
 
 /// The `ApplicationAccessPoint` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ApplicationAccessPoint {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

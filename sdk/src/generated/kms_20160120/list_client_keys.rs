@@ -94,7 +94,8 @@ impl ListClientKeysBuilder {
 }
 
 /// The response of [`ListClientKeys`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClientKeysResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -140,7 +141,8 @@ impl ListClientKeysResponse {
 }
 
 /// The `ClientKeys` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClientKeys {
     #[serde(rename = "ClientKeyId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -149,7 +149,8 @@ impl ListKeyVersionsBuilder {
 }
 
 /// The response of [`ListKeyVersions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListKeyVersionsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -251,7 +252,8 @@ impl ListKeyVersionsResponse {
 }
 
 /// The `KeyVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KeyVersion {
     #[serde(rename = "KeyId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -143,7 +143,8 @@ impl ListKeysBuilder {
 }
 
 /// The response of [`ListKeys`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListKeysResponse {
     #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -245,7 +246,8 @@ impl ListKeysResponse {
 }
 
 /// The `Key` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Key {
     #[serde(rename = "KeyId", default, skip_serializing_if = "rt::de::is_unset")]

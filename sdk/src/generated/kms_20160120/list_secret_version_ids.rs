@@ -168,7 +168,8 @@ impl ListSecretVersionIdsBuilder {
 }
 
 /// The response of [`ListSecretVersionIds`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSecretVersionIdsResponse {
     #[serde(rename = "SecretName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -290,7 +291,8 @@ impl ListSecretVersionIdsResponse {
 }
 
 /// The `VersionId` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VersionId {
     #[serde(rename = "VersionId", default, skip_serializing_if = "rt::de::is_unset")]

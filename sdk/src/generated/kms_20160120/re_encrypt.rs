@@ -212,7 +212,8 @@ impl ReEncryptBuilder {
 }
 
 /// The response of [`ReEncrypt`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReEncryptResponse {
     #[serde(rename = "KeyId", default, skip_serializing_if = "rt::de::is_unset")]

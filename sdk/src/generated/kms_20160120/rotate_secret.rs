@@ -111,7 +111,8 @@ impl RotateSecretBuilder {
 }
 
 /// The response of [`RotateSecret`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RotateSecretResponse {
     #[serde(rename = "VersionId", default, skip_serializing_if = "rt::de::is_unset")]

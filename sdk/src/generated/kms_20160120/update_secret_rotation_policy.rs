@@ -134,7 +134,8 @@ impl UpdateSecretRotationPolicyBuilder {
 }
 
 /// The response of [`UpdateSecretRotationPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSecretRotationPolicyResponse {
     #[serde(rename = "SecretName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -145,7 +145,8 @@ impl UpdateSecretVersionStageBuilder {
 }
 
 /// The response of [`UpdateSecretVersionStage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSecretVersionStageResponse {
     #[serde(rename = "SecretName", default, skip_serializing_if = "rt::de::is_unset")]

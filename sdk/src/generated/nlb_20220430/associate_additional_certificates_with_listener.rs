@@ -175,7 +175,8 @@ impl AssociateAdditionalCertificatesWithListenerBuilder {
 }
 
 /// The response of [`AssociateAdditionalCertificatesWithListener`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateAdditionalCertificatesWithListenerResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

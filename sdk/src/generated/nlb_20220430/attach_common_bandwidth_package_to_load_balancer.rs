@@ -165,7 +165,8 @@ impl AttachCommonBandwidthPackageToLoadBalancerBuilder {
 }
 
 /// The response of [`AttachCommonBandwidthPackageToLoadBalancer`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachCommonBandwidthPackageToLoadBalancerResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

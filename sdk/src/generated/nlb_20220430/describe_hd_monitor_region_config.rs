@@ -96,7 +96,8 @@ impl DescribeHdMonitorRegionConfigBuilder {
 }
 
 /// The response of [`DescribeHdMonitorRegionConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHdMonitorRegionConfigResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

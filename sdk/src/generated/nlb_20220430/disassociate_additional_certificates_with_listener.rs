@@ -175,7 +175,8 @@ impl DisassociateAdditionalCertificatesWithListenerBuilder {
 }
 
 /// The response of [`DisassociateAdditionalCertificatesWithListener`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DisassociateAdditionalCertificatesWithListenerResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

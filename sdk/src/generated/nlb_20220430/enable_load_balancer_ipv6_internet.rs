@@ -145,7 +145,8 @@ impl EnableLoadBalancerIpv6InternetBuilder {
 }
 
 /// The response of [`EnableLoadBalancerIpv6Internet`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableLoadBalancerIpv6InternetResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -110,7 +110,8 @@ impl GetListenerHealthStatusBuilder {
 }
 
 /// The response of [`GetListenerHealthStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetListenerHealthStatusResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -214,7 +215,8 @@ impl GetListenerHealthStatusResponse {
 }
 
 /// The `ListenerHealthStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListenerHealthStatus {
     #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -307,7 +309,8 @@ impl ListenerHealthStatus {
 }
 
 /// The `ServerGroupInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerGroupInfos {
     #[serde(
@@ -378,7 +381,8 @@ impl ServerGroupInfos {
 }
 
 /// The `NonNormalServers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NonNormalServers {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -478,7 +482,8 @@ impl NonNormalServers {
 }
 
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Reason {
     #[serde(rename = "ReasonCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -143,7 +143,8 @@ impl GetLoadBalancerAttributeBuilder {
 }
 
 /// The response of [`GetLoadBalancerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetLoadBalancerAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -695,7 +696,8 @@ impl GetLoadBalancerAttributeResponse {
 }
 
 /// The `OperationLocks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationLocks {
     #[serde(rename = "LockType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -743,7 +745,8 @@ impl OperationLocks {
 }
 
 /// The `ZoneMappings` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ZoneMappings {
     #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -833,7 +836,8 @@ impl ZoneMappings {
 }
 
 /// The `LoadBalancerAddresses` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoadBalancerAddresses {
     #[serde(rename = "EniId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1049,7 +1053,8 @@ impl LoadBalancerAddresses {
 }
 
 /// The `LoadBalancerBillingConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoadBalancerBillingConfig {
     #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1077,7 +1082,8 @@ impl LoadBalancerBillingConfig {
 }
 
 /// The `DeletionProtectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeletionProtectionConfig {
     #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1142,7 +1148,8 @@ impl DeletionProtectionConfig {
 }
 
 /// The `ModificationProtectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModificationProtectionConfig {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1210,7 +1217,8 @@ impl ModificationProtectionConfig {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

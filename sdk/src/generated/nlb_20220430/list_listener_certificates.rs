@@ -197,7 +197,8 @@ impl ListListenerCertificatesBuilder {
 }
 
 /// The response of [`ListListenerCertificates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListListenerCertificatesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -319,7 +320,8 @@ impl ListListenerCertificatesResponse {
 }
 
 /// The `Certificates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Certificates {
     #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]

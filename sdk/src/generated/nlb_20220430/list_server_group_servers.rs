@@ -199,7 +199,8 @@ impl ListServerGroupServersBuilder {
 }
 
 /// The response of [`ListServerGroupServers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListServerGroupServersResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -299,7 +300,8 @@ impl ListServerGroupServersResponse {
 }
 
 /// The `Servers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Servers {
     #[serde(rename = "ServerId", default, skip_serializing_if = "rt::de::is_unset")]

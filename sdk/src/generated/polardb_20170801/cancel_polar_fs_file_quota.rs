@@ -130,7 +130,8 @@ impl CancelPolarFsFileQuotaBuilder {
 }
 
 /// The response of [`CancelPolarFsFileQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelPolarFsFileQuotaResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -125,7 +125,8 @@ impl CheckKmsAuthorizedBuilder {
 }
 
 /// The response of [`CheckKmsAuthorized`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckKmsAuthorizedResponse {
     #[serde(

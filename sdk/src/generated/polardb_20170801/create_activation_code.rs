@@ -161,7 +161,8 @@ impl CreateActivationCodeBuilder {
 }
 
 /// The response of [`CreateActivationCode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateActivationCodeResponse {
     #[serde(rename = "ActivateAt", default, skip_serializing_if = "rt::de::is_unset")]

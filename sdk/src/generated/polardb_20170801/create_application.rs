@@ -646,7 +646,8 @@ impl rt::params::FlatParam for Components {
 }
 
 /// The response of [`CreateApplication`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateApplicationResponse {
     #[serde(
@@ -799,7 +800,8 @@ impl CreateApplicationResponse {
 }
 
 /// The `Components` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Components2 {
     #[serde(rename = "ComponentId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -359,7 +359,8 @@ impl CreateCronJobPolicyServerlessBuilder {
 }
 
 /// The response of [`CreateCronJobPolicyServerless`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCronJobPolicyServerlessResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -210,7 +210,8 @@ impl CreateDatabaseBuilder {
 }
 
 /// The response of [`CreateDatabase`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDatabaseResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

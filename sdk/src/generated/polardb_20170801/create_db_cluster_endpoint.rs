@@ -292,7 +292,8 @@ impl CreateDbClusterEndpointBuilder {
 }
 
 /// The response of [`CreateDbClusterEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDbClusterEndpointResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

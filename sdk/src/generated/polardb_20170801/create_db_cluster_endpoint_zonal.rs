@@ -275,7 +275,8 @@ impl CreateDbClusterEndpointZonalBuilder {
 }
 
 /// The response of [`CreateDbClusterEndpointZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDbClusterEndpointZonalResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -260,7 +260,8 @@ impl rt::params::FlatParam for ZoneInfo {
 }
 
 /// The response of [`CreateDbEndpointAddress`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDbEndpointAddressResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -337,7 +337,8 @@ impl rt::params::FlatParam for DbNode {
 }
 
 /// The response of [`CreateDbNodes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDbNodesResponse {
     #[serde(rename = "DBNodeIds", default, skip_serializing_if = "rt::de::is_unset")]

@@ -245,7 +245,8 @@ impl CreateNetworkChannelBuilder {
 }
 
 /// The response of [`CreateNetworkChannel`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateNetworkChannelResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl DeleteAccountZonalBuilder {
 }
 
 /// The response of [`DeleteAccountZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteAccountZonalResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -153,7 +153,8 @@ impl DeleteGlobalSecurityIpGroupBuilder {
 }
 
 /// The response of [`DeleteGlobalSecurityIpGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteGlobalSecurityIpGroupResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -203,7 +204,8 @@ impl DeleteGlobalSecurityIpGroupResponse {
 }
 
 /// The `GlobalSecurityIpGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GlobalSecurityIpGroup {
     #[serde(

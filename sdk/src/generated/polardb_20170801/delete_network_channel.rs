@@ -181,7 +181,8 @@ impl DeleteNetworkChannelBuilder {
 }
 
 /// The response of [`DeleteNetworkChannel`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteNetworkChannelResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

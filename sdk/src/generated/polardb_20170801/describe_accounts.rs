@@ -149,7 +149,8 @@ impl DescribeAccountsBuilder {
 }
 
 /// The response of [`DescribeAccounts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAccountsResponse {
     #[serde(
@@ -233,7 +234,8 @@ impl DescribeAccountsResponse {
 }
 
 /// The `Accounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Accounts {
     #[serde(
@@ -401,7 +403,8 @@ impl Accounts {
 }
 
 /// The `DatabasePrivileges` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DatabasePrivileges {
     #[serde(

@@ -203,7 +203,8 @@ impl DescribeAccountsZonalBuilder {
 }
 
 /// The response of [`DescribeAccountsZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAccountsZonalResponse {
     #[serde(
@@ -324,7 +325,8 @@ impl DescribeAccountsZonalResponse {
 }
 
 /// The `Accounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Accounts {
     #[serde(
@@ -492,7 +494,8 @@ impl Accounts {
 }
 
 /// The `DatabasePrivileges` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DatabasePrivileges {
     #[serde(

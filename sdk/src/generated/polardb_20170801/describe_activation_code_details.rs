@@ -113,7 +113,8 @@ impl DescribeActivationCodeDetailsBuilder {
 }
 
 /// The response of [`DescribeActivationCodeDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeActivationCodeDetailsResponse {
     #[serde(rename = "ActivateAt", default, skip_serializing_if = "rt::de::is_unset")]

@@ -153,7 +153,8 @@ impl DescribeActivationCodesBuilder {
 }
 
 /// The response of [`DescribeActivationCodes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeActivationCodesResponse {
     #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
@@ -258,7 +259,8 @@ impl DescribeActivationCodesResponse {
 }
 
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Items {
     #[serde(rename = "ActivateAt", default, skip_serializing_if = "rt::de::is_unset")]

@@ -97,7 +97,8 @@ impl DescribeAidbClusterAttributeBuilder {
 }
 
 /// The response of [`DescribeAidbClusterAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAidbClusterAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -696,7 +697,8 @@ impl DescribeAidbClusterAttributeResponse {
 }
 
 /// The `DbNodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbNodes {
     #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1008,7 +1010,8 @@ impl DbNodes {
 }
 
 /// The `ChildVolumes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ChildVolumes {
     #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1122,7 +1125,8 @@ impl ChildVolumes {
 }
 
 /// The `Volumes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Volumes {
     #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1236,7 +1240,8 @@ impl Volumes {
 }
 
 /// The `EndpointList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EndpointList {
     #[serde(rename = "NetInfoItems", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1262,7 +1267,8 @@ impl EndpointList {
 }
 
 /// The `NetInfoItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetInfoItems {
     #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -162,7 +162,8 @@ impl DescribeAidbClusterPerformanceBuilder {
 }
 
 /// The response of [`DescribeAidbClusterPerformance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAidbClusterPerformanceResponse {
     #[serde(
@@ -352,7 +353,8 @@ impl DescribeAidbClusterPerformanceResponse {
 }
 
 /// The `PerformanceKeys` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PerformanceKeys {
     #[serde(rename = "Measurement", default, skip_serializing_if = "rt::de::is_unset")]
@@ -438,7 +440,8 @@ impl PerformanceKeys {
 }
 
 /// The `Points` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Points {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

@@ -270,7 +270,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeAidbClusters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAidbClustersResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -380,7 +381,8 @@ impl DescribeAidbClustersResponse {
 }
 
 /// The `DbCluster` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbCluster {
     #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -839,7 +841,8 @@ impl DbCluster {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbClusterTag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

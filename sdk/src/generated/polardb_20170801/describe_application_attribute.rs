@@ -97,7 +97,8 @@ impl DescribeApplicationAttributeBuilder {
 }
 
 /// The response of [`DescribeApplicationAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeApplicationAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -654,7 +655,8 @@ impl DescribeApplicationAttributeResponse {
 }
 
 /// The `SecurityGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityGroups {
     #[serde(
@@ -754,7 +756,8 @@ impl SecurityGroups {
 }
 
 /// The `SecurityIpArrays` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityIpArrays {
     #[serde(
@@ -892,7 +895,8 @@ impl SecurityIpArrays {
 }
 
 /// The `Components` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Components {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1137,7 +1141,8 @@ impl Components {
 }
 
 /// The `SecurityGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ComponentsSecurityGroups {
     #[serde(
@@ -1237,7 +1242,8 @@ impl ComponentsSecurityGroups {
 }
 
 /// The `Topology` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Topology {
     #[serde(rename = "Parents", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1301,7 +1307,8 @@ impl Topology {
 }
 
 /// The `SecurityIpArrays` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ComponentsSecurityIpArrays {
     #[serde(
@@ -1439,7 +1446,8 @@ impl ComponentsSecurityIpArrays {
 }
 
 /// The `Endpoints` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Endpoints {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]

@@ -118,7 +118,8 @@ impl DescribeApplicationParametersBuilder {
 }
 
 /// The response of [`DescribeApplicationParameters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeApplicationParametersResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -199,7 +200,8 @@ impl DescribeApplicationParametersResponse {
 }
 
 /// The `ComponentParameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ComponentParameters {
     #[serde(rename = "ComponentType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -265,7 +267,8 @@ impl ComponentParameters {
 }
 
 /// The `Parameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ComponentParametersParameters {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -447,7 +450,8 @@ impl ComponentParametersParameters {
 }
 
 /// The `ComponentParameterTemplates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ComponentParameterTemplates {
     #[serde(rename = "ComponentType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -515,7 +519,8 @@ impl ComponentParameterTemplates {
 }
 
 /// The `Parameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ComponentParameterTemplatesParameters {
     #[serde(rename = "Pattern", default, skip_serializing_if = "rt::de::is_unset")]

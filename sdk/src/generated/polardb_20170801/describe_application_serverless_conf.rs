@@ -97,7 +97,8 @@ impl DescribeApplicationServerlessConfBuilder {
 }
 
 /// The response of [`DescribeApplicationServerlessConf`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeApplicationServerlessConfResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -167,7 +168,8 @@ impl DescribeApplicationServerlessConfResponse {
 }
 
 /// The `ServerlessConfItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerlessConfItems {
     #[serde(rename = "ComponentType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -149,7 +149,8 @@ impl DescribeApplicationsBuilder {
 }
 
 /// The response of [`DescribeApplications`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeApplicationsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -259,7 +260,8 @@ impl DescribeApplicationsResponse {
 }
 
 /// The `Applications` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Applications {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -562,7 +564,8 @@ impl Applications {
 }
 
 /// The `Endpoint` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Endpoint {
     #[serde(rename = "IP", default, skip_serializing_if = "rt::de::is_unset")]

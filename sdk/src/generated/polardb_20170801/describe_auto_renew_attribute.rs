@@ -168,7 +168,8 @@ impl DescribeAutoRenewAttributeBuilder {
 }
 
 /// The response of [`DescribeAutoRenewAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAutoRenewAttributeResponse {
     #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
@@ -278,7 +279,8 @@ impl DescribeAutoRenewAttributeResponse {
 }
 
 /// The `AutoRenewAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoRenewAttribute {
     #[serde(

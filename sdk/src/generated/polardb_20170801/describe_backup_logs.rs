@@ -166,7 +166,8 @@ impl DescribeBackupLogsBuilder {
 }
 
 /// The response of [`DescribeBackupLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupLogsResponse {
     #[serde(
@@ -289,7 +290,8 @@ impl DescribeBackupLogsResponse {
 }
 
 /// The `BackupLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BackupLog {
     #[serde(rename = "BackupLogId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeBackupPolicyBuilder {
 }
 
 /// The response of [`DescribeBackupPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupPolicyResponse {
     #[serde(
@@ -544,7 +545,8 @@ impl DescribeBackupPolicyResponse {
 }
 
 /// The `AdvancedDataPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AdvancedDataPolicy {
     #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]

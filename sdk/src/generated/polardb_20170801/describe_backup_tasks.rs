@@ -125,7 +125,8 @@ impl DescribeBackupTasksBuilder {
 }
 
 /// The response of [`DescribeBackupTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupTasksResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -176,7 +177,8 @@ impl DescribeBackupTasksResponse {
 }
 
 /// The `BackupJob` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BackupJob {
     #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]

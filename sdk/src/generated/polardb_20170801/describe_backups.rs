@@ -211,7 +211,8 @@ impl DescribeBackupsBuilder {
 }
 
 /// The response of [`DescribeBackups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupsResponse {
     #[serde(
@@ -360,7 +361,8 @@ impl DescribeBackupsResponse {
 }
 
 /// The `Backup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Backup {
     #[serde(rename = "BackupSetSize", default, skip_serializing_if = "rt::de::is_unset")]

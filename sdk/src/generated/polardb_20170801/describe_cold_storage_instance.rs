@@ -260,7 +260,8 @@ impl DescribeColdStorageInstanceBuilder {
 }
 
 /// The response of [`DescribeColdStorageInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeColdStorageInstanceResponse {
     #[serde(
@@ -509,7 +510,8 @@ impl DescribeColdStorageInstanceResponse {
 }
 
 /// The `Tables` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tables {
     #[serde(rename = "OssClusterId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -715,7 +717,8 @@ impl Tables {
 }
 
 /// The `ChildObjects` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ChildObjects {
     #[serde(rename = "ObjectName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -803,7 +806,8 @@ impl ChildObjects {
 }
 
 /// The `OssClusterInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OssClusterInfoList {
     #[serde(rename = "OssClusterId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -147,7 +147,8 @@ impl DescribeCrossCloudLevelsBuilder {
 }
 
 /// The response of [`DescribeCrossCloudLevels`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCrossCloudLevelsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -197,7 +198,8 @@ impl DescribeCrossCloudLevelsResponse {
 }
 
 /// The `CrossCloudLevelList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CrossCloudLevelList {
     #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -128,7 +128,8 @@ impl DescribeCrossCloudRegionBuilder {
 }
 
 /// The response of [`DescribeCrossCloudRegion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCrossCloudRegionResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -178,7 +179,8 @@ impl DescribeCrossCloudRegionResponse {
 }
 
 /// The `CrossCloudRegionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CrossCloudRegionList {
     #[serde(rename = "ProjectId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -280,7 +282,8 @@ impl CrossCloudRegionList {
 }
 
 /// The `CrossCloudZoneList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CrossCloudZoneList {
     #[serde(

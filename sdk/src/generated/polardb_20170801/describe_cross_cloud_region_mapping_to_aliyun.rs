@@ -130,7 +130,8 @@ impl DescribeCrossCloudRegionMappingToAliyunBuilder {
 }
 
 /// The response of [`DescribeCrossCloudRegionMappingToAliyun`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCrossCloudRegionMappingToAliyunResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -182,7 +183,8 @@ impl DescribeCrossCloudRegionMappingToAliyunResponse {
 }
 
 /// The `CrossCloudRegionMappingList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CrossCloudRegionMappingList {
     #[serde(rename = "CloudProvider", default, skip_serializing_if = "rt::de::is_unset")]

@@ -188,7 +188,8 @@ impl DescribeDatabasesZonalBuilder {
 }
 
 /// The response of [`DescribeDatabasesZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDatabasesZonalResponse {
     #[serde(
@@ -309,7 +310,8 @@ impl DescribeDatabasesZonalResponse {
 }
 
 /// The `Databases` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Databases {
     #[serde(rename = "DBDescription", default, skip_serializing_if = "rt::de::is_unset")]
@@ -461,7 +463,8 @@ impl Databases {
 }
 
 /// The `Accounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Accounts {
     #[serde(

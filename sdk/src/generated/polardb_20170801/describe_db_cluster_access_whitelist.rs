@@ -97,7 +97,8 @@ impl DescribeDbClusterAccessWhitelistBuilder {
 }
 
 /// The response of [`DescribeDbClusterAccessWhitelist`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterAccessWhitelistResponse {
     #[serde(
@@ -178,7 +179,8 @@ impl DescribeDbClusterAccessWhitelistResponse {
 }
 
 /// The `DbClusterSecurityGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbClusterSecurityGroup {
     #[serde(
@@ -238,7 +240,8 @@ impl DbClusterSecurityGroup {
 }
 
 /// The `DbClusterIpArray` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbClusterIpArray {
     #[serde(

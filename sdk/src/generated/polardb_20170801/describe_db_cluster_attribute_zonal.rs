@@ -112,7 +112,8 @@ impl DescribeDbClusterAttributeZonalBuilder {
 }
 
 /// The response of [`DescribeDbClusterAttributeZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterAttributeZonalResponse {
     #[serde(rename = "DeletionLock", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1574,7 +1575,8 @@ impl DescribeDbClusterAttributeZonalResponse {
 }
 
 /// The `DbNodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbNodes {
     #[serde(rename = "DBNodeStatus", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2141,7 +2143,8 @@ impl DbNodes {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

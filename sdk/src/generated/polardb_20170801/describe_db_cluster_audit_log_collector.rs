@@ -97,7 +97,8 @@ impl DescribeDbClusterAuditLogCollectorBuilder {
 }
 
 /// The response of [`DescribeDbClusterAuditLogCollector`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterAuditLogCollectorResponse {
     #[serde(

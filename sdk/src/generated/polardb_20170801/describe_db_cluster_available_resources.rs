@@ -172,7 +172,8 @@ impl DescribeDbClusterAvailableResourcesBuilder {
 }
 
 /// The response of [`DescribeDbClusterAvailableResources`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterAvailableResourcesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -222,7 +223,8 @@ impl DescribeDbClusterAvailableResourcesResponse {
 }
 
 /// The `AvailableZones` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZones {
     #[serde(
@@ -292,7 +294,8 @@ impl AvailableZones {
 }
 
 /// The `SupportedEngines` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedEngines {
     #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
@@ -342,7 +345,8 @@ impl SupportedEngines {
 }
 
 /// The `AvailableResources` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableResources {
     #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]

@@ -117,7 +117,8 @@ impl DescribeDbClusterEncryptionKeyBuilder {
 }
 
 /// The response of [`DescribeDbClusterEncryptionKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterEncryptionKeyResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -167,7 +168,8 @@ impl DescribeDbClusterEncryptionKeyResponse {
 }
 
 /// The `EncryptionKeyList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EncryptionKeyList {
     #[serde(rename = "AliasName", default, skip_serializing_if = "rt::de::is_unset")]

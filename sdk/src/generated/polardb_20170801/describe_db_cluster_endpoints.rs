@@ -144,7 +144,8 @@ impl DescribeDbClusterEndpointsBuilder {
 }
 
 /// The response of [`DescribeDbClusterEndpoints`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterEndpointsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -190,7 +191,8 @@ impl DescribeDbClusterEndpointsResponse {
 }
 
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Items {
     #[serde(rename = "Nodes", default, skip_serializing_if = "rt::de::is_unset")]
@@ -484,7 +486,8 @@ impl Items {
 }
 
 /// The `AddressItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddressItems {
     #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]

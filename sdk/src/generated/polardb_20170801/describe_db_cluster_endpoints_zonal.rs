@@ -127,7 +127,8 @@ impl DescribeDbClusterEndpointsZonalBuilder {
 }
 
 /// The response of [`DescribeDbClusterEndpointsZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterEndpointsZonalResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -173,7 +174,8 @@ impl DescribeDbClusterEndpointsZonalResponse {
 }
 
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Items {
     #[serde(rename = "DBEndpointId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -467,7 +469,8 @@ impl Items {
 }
 
 /// The `AddressItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddressItems {
     #[serde(rename = "DashboardUsed", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeDbClusterMigrationBuilder {
 }
 
 /// The response of [`DescribeDbClusterMigration`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterMigrationResponse {
     #[serde(
@@ -412,7 +413,8 @@ impl DescribeDbClusterMigrationResponse {
 }
 
 /// The `DbClusterEndpointList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbClusterEndpointList {
     #[serde(rename = "AddressItems", default, skip_serializing_if = "rt::de::is_unset")]
@@ -498,7 +500,8 @@ impl DbClusterEndpointList {
 }
 
 /// The `AddressItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbClusterEndpointListAddressItems {
     #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -652,7 +655,8 @@ impl DbClusterEndpointListAddressItems {
 }
 
 /// The `RdsEndpointList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RdsEndpointList {
     #[serde(rename = "AddressItems", default, skip_serializing_if = "rt::de::is_unset")]
@@ -736,7 +740,8 @@ impl RdsEndpointList {
 }
 
 /// The `AddressItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RdsEndpointListAddressItems {
     #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]

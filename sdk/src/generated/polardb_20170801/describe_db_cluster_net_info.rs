@@ -114,7 +114,8 @@ impl DescribeDbClusterNetInfoBuilder {
 }
 
 /// The response of [`DescribeDbClusterNetInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterNetInfoResponse {
     #[serde(
@@ -222,7 +223,8 @@ impl DescribeDbClusterNetInfoResponse {
 }
 
 /// The `DbClusterNetInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbClusterNetInfo {
     #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -382,7 +384,8 @@ impl DbClusterNetInfo {
 }
 
 /// The `DbNodeNetInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbNodeNetInfo {
     #[serde(rename = "NetInfos", default, skip_serializing_if = "rt::de::is_unset")]
@@ -453,7 +456,8 @@ impl DbNodeNetInfo {
 }
 
 /// The `NetInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetInfo {
     #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]

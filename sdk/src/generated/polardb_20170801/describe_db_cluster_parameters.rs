@@ -112,7 +112,8 @@ impl DescribeDbClusterParametersBuilder {
 }
 
 /// The response of [`DescribeDbClusterParameters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterParametersResponse {
     #[serde(
@@ -296,7 +297,8 @@ impl DescribeDbClusterParametersResponse {
 }
 
 /// The `Parameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Parameter {
     #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -566,7 +568,8 @@ impl Parameter {
 }
 
 /// The `Parameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Parameters {
     #[serde(

@@ -188,7 +188,8 @@ impl DescribeDbClusterPerformanceBuilder {
 }
 
 /// The response of [`DescribeDbClusterPerformance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterPerformanceResponse {
     #[serde(
@@ -343,7 +344,8 @@ impl DescribeDbClusterPerformanceResponse {
 }
 
 /// The `PerformanceItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PerformanceItem {
     #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -434,7 +436,8 @@ impl PerformanceItem {
 }
 
 /// The `PerformanceItemValue` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PerformanceItemValue {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

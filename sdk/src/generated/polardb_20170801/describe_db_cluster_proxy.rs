@@ -129,7 +129,8 @@ impl DescribeDbClusterProxyBuilder {
 }
 
 /// The response of [`DescribeDbClusterProxy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterProxyResponse {
     #[serde(
@@ -252,7 +253,8 @@ impl DescribeDbClusterProxyResponse {
 }
 
 /// The `ChildInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ChildInstances {
     #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl DescribeDbClusterTdeBuilder {
 }
 
 /// The response of [`DescribeDbClusterTde`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterTdeResponse {
     #[serde(

@@ -115,7 +115,8 @@ impl DescribeDbClusterVersionBuilder {
 }
 
 /// The response of [`DescribeDbClusterVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterVersionResponse {
     #[serde(
@@ -461,7 +462,8 @@ impl DescribeDbClusterVersionResponse {
 }
 
 /// The `DbRevisionVersionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbRevisionVersionList {
     #[serde(rename = "ReleaseType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -561,7 +563,8 @@ impl DbRevisionVersionList {
 }
 
 /// The `ProxyRevisionVersionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ProxyRevisionVersionList {
     #[serde(rename = "ReleaseType", default, skip_serializing_if = "rt::de::is_unset")]

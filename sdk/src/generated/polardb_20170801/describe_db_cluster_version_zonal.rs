@@ -117,7 +117,8 @@ impl DescribeDbClusterVersionZonalBuilder {
 }
 
 /// The response of [`DescribeDbClusterVersionZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClusterVersionZonalResponse {
     #[serde(
@@ -463,7 +464,8 @@ impl DescribeDbClusterVersionZonalResponse {
 }
 
 /// The `DbRevisionVersionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbRevisionVersionList {
     #[serde(rename = "ReleaseType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -563,7 +565,8 @@ impl DbRevisionVersionList {
 }
 
 /// The `ProxyRevisionVersionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ProxyRevisionVersionList {
     #[serde(rename = "ReleaseType", default, skip_serializing_if = "rt::de::is_unset")]

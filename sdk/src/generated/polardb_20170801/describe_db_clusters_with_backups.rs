@@ -216,7 +216,8 @@ impl DescribeDbClustersWithBackupsBuilder {
 }
 
 /// The response of [`DescribeDbClustersWithBackups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbClustersWithBackupsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -326,7 +327,8 @@ impl DescribeDbClustersWithBackupsResponse {
 }
 
 /// The `DbCluster` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbCluster {
     #[serde(rename = "DeletedTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -97,7 +97,8 @@ impl DescribeDbInitializeVariableBuilder {
 }
 
 /// The response of [`DescribeDbInitializeVariable`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbInitializeVariableResponse {
     #[serde(rename = "Variables", default, skip_serializing_if = "rt::de::is_unset")]
@@ -188,7 +189,8 @@ impl DescribeDbInitializeVariableResponse {
 }
 
 /// The `Variable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Variable {
     #[serde(rename = "Charset", default, skip_serializing_if = "rt::de::is_unset")]

@@ -144,7 +144,8 @@ impl DescribeDbInstancePerformanceBuilder {
 }
 
 /// The response of [`DescribeDbInstancePerformance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbInstancePerformanceResponse {
     #[serde(
@@ -319,7 +320,8 @@ impl DescribeDbInstancePerformanceResponse {
 }
 
 /// The `PerformanceItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PerformanceItem {
     #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -390,7 +392,8 @@ impl PerformanceItem {
 }
 
 /// The `PerformanceItemValue` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PerformanceItemValue {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

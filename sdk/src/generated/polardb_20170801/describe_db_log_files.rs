@@ -248,7 +248,8 @@ impl DescribeDbLogFilesBuilder {
 }
 
 /// The response of [`DescribeDbLogFiles`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbLogFilesResponse {
     #[serde(rename = "TotalRecords", default, skip_serializing_if = "rt::de::is_unset")]
@@ -475,7 +476,8 @@ impl DescribeDbLogFilesResponse {
 }
 
 /// The `HaLogItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HaLogItems {
     #[serde(rename = "SwitchId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -668,7 +670,8 @@ impl HaLogItems {
 }
 
 /// The `SwitchListItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SwitchListItems {
     #[serde(
@@ -938,7 +941,8 @@ impl SwitchListItems {
 }
 
 /// The `SwitchLogItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SwitchListItemsSwitchLogItems {
     #[serde(
@@ -1136,7 +1140,8 @@ impl SwitchListItemsSwitchLogItems {
 }
 
 /// The `SwitchStepItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SwitchListItemsSwitchLogItemsSwitchStepItems {
     #[serde(rename = "StepName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1252,7 +1257,8 @@ impl SwitchListItemsSwitchLogItemsSwitchStepItems {
 }
 
 /// The `SwitchStepItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SwitchListItemsSwitchStepItems {
     #[serde(rename = "SimulatePhase", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1386,7 +1392,8 @@ impl SwitchListItemsSwitchStepItems {
 }
 
 /// The `SwitchLogItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SwitchLogItems {
     #[serde(
@@ -1582,7 +1589,8 @@ impl SwitchLogItems {
 }
 
 /// The `SwitchStepItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SwitchLogItemsSwitchStepItems {
     #[serde(rename = "StepName", default, skip_serializing_if = "rt::de::is_unset")]

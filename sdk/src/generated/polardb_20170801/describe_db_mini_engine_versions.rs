@@ -193,7 +193,8 @@ impl DescribeDbMiniEngineVersionsBuilder {
 }
 
 /// The response of [`DescribeDbMiniEngineVersions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbMiniEngineVersionsResponse {
     #[serde(
@@ -243,7 +244,8 @@ impl DescribeDbMiniEngineVersionsResponse {
 }
 
 /// The `DbRevisionVersionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbRevisionVersionList {
     #[serde(rename = "ReleaseNote", default, skip_serializing_if = "rt::de::is_unset")]

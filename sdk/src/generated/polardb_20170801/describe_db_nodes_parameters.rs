@@ -111,7 +111,8 @@ impl DescribeDbNodesParametersBuilder {
 }
 
 /// The response of [`DescribeDbNodesParameters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbNodesParametersResponse {
     #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
@@ -217,7 +218,8 @@ impl DescribeDbNodesParametersResponse {
 }
 
 /// The `DbNodeIds` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbNodeIds {
     #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -267,7 +269,8 @@ impl DbNodeIds {
 }
 
 /// The `RunningParameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RunningParameters {
     #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -203,7 +203,8 @@ impl DescribeDbProxyPerformanceBuilder {
 }
 
 /// The response of [`DescribeDbProxyPerformance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbProxyPerformanceResponse {
     #[serde(
@@ -358,7 +359,8 @@ impl DescribeDbProxyPerformanceResponse {
 }
 
 /// The `PerformanceItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PerformanceItem {
     #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -449,7 +451,8 @@ impl PerformanceItem {
 }
 
 /// The `PerformanceItemValue` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PerformanceItemValue {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

@@ -211,7 +211,8 @@ impl DescribeDetachedBackupsBuilder {
 }
 
 /// The response of [`DescribeDetachedBackups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDetachedBackupsResponse {
     #[serde(
@@ -334,7 +335,8 @@ impl DescribeDetachedBackupsResponse {
 }
 
 /// The `Backup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Backup {
     #[serde(rename = "BackupSetSize", default, skip_serializing_if = "rt::de::is_unset")]

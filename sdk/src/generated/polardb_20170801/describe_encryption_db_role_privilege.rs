@@ -118,7 +118,8 @@ impl DescribeEncryptionDbRolePrivilegeBuilder {
 }
 
 /// The response of [`DescribeEncryptionDbRolePrivilege`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEncryptionDbRolePrivilegeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -226,7 +227,8 @@ impl DescribeEncryptionDbRolePrivilegeResponse {
 }
 
 /// The `RolePrivilegeList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RolePrivilegeList {
     #[serde(

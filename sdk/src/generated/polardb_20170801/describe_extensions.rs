@@ -124,7 +124,8 @@ impl DescribeExtensionsBuilder {
 }
 
 /// The response of [`DescribeExtensions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeExtensionsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -212,7 +213,8 @@ impl DescribeExtensionsResponse {
 }
 
 /// The `UninstalledExtensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UninstalledExtensions {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
@@ -410,7 +412,8 @@ impl UninstalledExtensions {
 }
 
 /// The `InstalledExtensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstalledExtensions {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

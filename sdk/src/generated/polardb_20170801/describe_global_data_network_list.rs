@@ -105,7 +105,8 @@ impl DescribeGlobalDataNetworkListBuilder {
 }
 
 /// The response of [`DescribeGlobalDataNetworkList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGlobalDataNetworkListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -228,7 +229,8 @@ impl DescribeGlobalDataNetworkListResponse {
 }
 
 /// The `Networks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Networks {
     #[serde(rename = "NetworkId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -359,7 +361,8 @@ impl Networks {
 }
 
 /// The `NetworkTopology` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkTopology {
     #[serde(rename = "Sources", default, skip_serializing_if = "rt::de::is_unset")]
@@ -403,7 +406,8 @@ impl NetworkTopology {
 }
 
 /// The `Sources` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Sources {
     #[serde(
@@ -497,7 +501,8 @@ impl Sources {
 }
 
 /// The `Destinations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Destinations {
     #[serde(
@@ -603,7 +608,8 @@ impl Destinations {
 }
 
 /// The `Channels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Channels {
     #[serde(rename = "ChannelId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -116,7 +116,8 @@ impl DescribeGlobalDatabaseNetworkBuilder {
 }
 
 /// The response of [`DescribeGlobalDatabaseNetwork`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGlobalDatabaseNetworkResponse {
     #[serde(rename = "GDNStatus", default, skip_serializing_if = "rt::de::is_unset")]
@@ -391,7 +392,8 @@ impl DescribeGlobalDatabaseNetworkResponse {
 }
 
 /// The `Connections` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Connections {
     #[serde(
@@ -465,7 +467,8 @@ impl Connections {
 }
 
 /// The `DbClusters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbClusters {
     #[serde(rename = "ReplicaLag", default, skip_serializing_if = "rt::de::is_unset")]
@@ -807,7 +810,8 @@ impl DbClusters {
 }
 
 /// The `DbNodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbNodes {
     #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
@@ -994,7 +998,8 @@ impl DbNodes {
 }
 
 /// The `Labels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Labels {
     #[serde(rename = "GDNVersion", default, skip_serializing_if = "rt::de::is_unset")]

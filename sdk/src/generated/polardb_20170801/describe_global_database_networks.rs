@@ -184,7 +184,8 @@ impl DescribeGlobalDatabaseNetworksBuilder {
 }
 
 /// The response of [`DescribeGlobalDatabaseNetworks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGlobalDatabaseNetworksResponse {
     #[serde(
@@ -289,7 +290,8 @@ impl DescribeGlobalDatabaseNetworksResponse {
 }
 
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Items {
     #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
@@ -454,7 +456,8 @@ impl Items {
 }
 
 /// The `DbClusters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbClusters {
     #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -522,7 +525,8 @@ impl DbClusters {
 }
 
 /// The `Labels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Labels {
     #[serde(rename = "GDNVersion", default, skip_serializing_if = "rt::de::is_unset")]

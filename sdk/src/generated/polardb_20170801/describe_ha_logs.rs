@@ -178,7 +178,8 @@ impl DescribeHaLogsBuilder {
 }
 
 /// The response of [`DescribeHaLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHaLogsResponse {
     #[serde(rename = "TotalRecords", default, skip_serializing_if = "rt::de::is_unset")]
@@ -361,7 +362,8 @@ impl DescribeHaLogsResponse {
 }
 
 /// The `HaLogItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HaLogItems {
     #[serde(rename = "SwitchId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -230,7 +230,8 @@ impl DescribeHistoryTasksStatBuilder {
 }
 
 /// The response of [`DescribeHistoryTasksStat`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHistoryTasksStatResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -276,7 +277,8 @@ impl DescribeHistoryTasksStatResponse {
 }
 
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Items {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

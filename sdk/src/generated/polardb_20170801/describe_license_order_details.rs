@@ -97,7 +97,8 @@ impl DescribeLicenseOrderDetailsBuilder {
 }
 
 /// The response of [`DescribeLicenseOrderDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLicenseOrderDetailsResponse {
     #[serde(

@@ -180,7 +180,8 @@ impl DescribeLicenseOrdersBuilder {
 }
 
 /// The response of [`DescribeLicenseOrders`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLicenseOrdersResponse {
     #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
@@ -285,7 +286,8 @@ impl DescribeLicenseOrdersResponse {
 }
 
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Items {
     #[serde(

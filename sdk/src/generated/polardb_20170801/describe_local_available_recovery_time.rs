@@ -97,7 +97,8 @@ impl DescribeLocalAvailableRecoveryTimeBuilder {
 }
 
 /// The response of [`DescribeLocalAvailableRecoveryTime`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLocalAvailableRecoveryTimeResponse {
     #[serde(

@@ -95,7 +95,8 @@ impl DescribeLogBackupPolicyBuilder {
 }
 
 /// The response of [`DescribeLogBackupPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLogBackupPolicyResponse {
     #[serde(
@@ -248,7 +249,8 @@ impl DescribeLogBackupPolicyResponse {
 }
 
 /// The `AdvancedLogPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AdvancedLogPolicy {
     #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]

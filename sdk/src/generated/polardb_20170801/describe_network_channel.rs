@@ -180,7 +180,8 @@ impl DescribeNetworkChannelBuilder {
 }
 
 /// The response of [`DescribeNetworkChannel`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeNetworkChannelResponse {
     #[serde(rename = "ChannelInfos", default, skip_serializing_if = "rt::de::is_unset")]
@@ -226,7 +227,8 @@ impl DescribeNetworkChannelResponse {
 }
 
 /// The `ChannelInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ChannelInfos {
     #[serde(rename = "ChannelName", default, skip_serializing_if = "rt::de::is_unset")]

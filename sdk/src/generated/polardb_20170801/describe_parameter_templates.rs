@@ -146,7 +146,8 @@ impl DescribeParameterTemplatesBuilder {
 }
 
 /// The response of [`DescribeParameterTemplates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeParameterTemplatesResponse {
     #[serde(
@@ -281,7 +282,8 @@ impl DescribeParameterTemplatesResponse {
 }
 
 /// The `TemplateRecord` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TemplateRecord {
     #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]

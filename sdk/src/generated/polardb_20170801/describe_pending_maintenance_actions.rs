@@ -128,7 +128,8 @@ impl DescribePendingMaintenanceActionsBuilder {
 }
 
 /// The response of [`DescribePendingMaintenanceActions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePendingMaintenanceActionsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -174,7 +175,8 @@ impl DescribePendingMaintenanceActionsResponse {
 }
 
 /// The `TypeList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TypeList {
     #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -129,7 +129,8 @@ impl DescribePolarFsQuotaBuilder {
 }
 
 /// The response of [`DescribePolarFsQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePolarFsQuotaResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -293,7 +294,8 @@ impl DescribePolarFsQuotaResponse {
 }
 
 /// The `PolicyItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyItems {
     #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]

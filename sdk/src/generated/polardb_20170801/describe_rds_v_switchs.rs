@@ -125,7 +125,8 @@ impl DescribeRdsVSwitchsBuilder {
 }
 
 /// The response of [`DescribeRdsVSwitchs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRdsVSwitchsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -176,7 +177,8 @@ impl DescribeRdsVSwitchsResponse {
 }
 
 /// The `VSwitch` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VSwitch {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -129,7 +129,8 @@ impl DescribeRdsVpcsBuilder {
 }
 
 /// The response of [`DescribeRdsVpcs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRdsVpcsResponse {
     #[serde(rename = "Vpcs", default, skip_serializing_if = "rt::de::is_unset")]
@@ -180,7 +181,8 @@ impl DescribeRdsVpcsResponse {
 }
 
 /// The `Vpc` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Vpc {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -403,7 +405,8 @@ impl Vpc {
 }
 
 /// The `VSwitchs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VSwitchs {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

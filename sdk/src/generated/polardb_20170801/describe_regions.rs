@@ -76,7 +76,8 @@ impl DescribeRegionsBuilder {
 }
 
 /// The response of [`DescribeRegions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
     #[serde(rename = "Regions", default, skip_serializing_if = "rt::de::is_unset")]
@@ -127,7 +128,8 @@ impl DescribeRegionsResponse {
 }
 
 /// The `Region` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Region {
     #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -178,7 +180,8 @@ impl Region {
 }
 
 /// The `Zone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Zone {
     #[serde(rename = "VpcEnabled", default, skip_serializing_if = "rt::de::is_unset")]

@@ -250,7 +250,8 @@ impl DescribeScheduleTasksBuilder {
 }
 
 /// The response of [`DescribeScheduleTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeScheduleTasksResponse {
     #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
@@ -330,7 +331,8 @@ impl DescribeScheduleTasksResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -411,7 +413,8 @@ impl Data {
 }
 
 /// The `TimerInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TimerInfos {
     #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]

@@ -212,7 +212,8 @@ impl DescribeSlowLogRecordsBuilder {
 }
 
 /// The response of [`DescribeSlowLogRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSlowLogRecordsResponse {
     #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -362,7 +363,8 @@ impl DescribeSlowLogRecordsResponse {
 }
 
 /// The `SqlSlowRecord` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SqlSlowRecord {
     #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]

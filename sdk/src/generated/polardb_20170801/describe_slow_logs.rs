@@ -182,7 +182,8 @@ impl DescribeSlowLogsBuilder {
 }
 
 /// The response of [`DescribeSlowLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSlowLogsResponse {
     #[serde(
@@ -372,7 +373,8 @@ impl DescribeSlowLogsResponse {
 }
 
 /// The `SqlSlowLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SqlSlowLog {
     #[serde(rename = "SQLText", default, skip_serializing_if = "rt::de::is_unset")]

@@ -166,7 +166,8 @@ impl DescribeSqlRateLimitingRulesBuilder {
 }
 
 /// The response of [`DescribeSqlRateLimitingRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSqlRateLimitingRulesResponse {
     #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]

@@ -180,7 +180,8 @@ impl DescribeTasksBuilder {
 }
 
 /// The response of [`DescribeTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeTasksResponse {
     #[serde(
@@ -350,7 +351,8 @@ impl DescribeTasksResponse {
 }
 
 /// The `Task` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Task {
     #[serde(rename = "FinishTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -231,7 +231,8 @@ impl DescribeUpgradeReportBuilder {
 }
 
 /// The response of [`DescribeUpgradeReport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUpgradeReportResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -459,7 +460,8 @@ impl DescribeUpgradeReportResponse {
 }
 
 /// The `UpgradeReportList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpgradeReportList {
     #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -667,7 +669,8 @@ impl UpgradeReportList {
 }
 
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Items {
     #[serde(rename = "Schema", default, skip_serializing_if = "rt::de::is_unset")]

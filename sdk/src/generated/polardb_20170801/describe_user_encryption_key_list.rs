@@ -126,7 +126,8 @@ impl DescribeUserEncryptionKeyListBuilder {
 }
 
 /// The response of [`DescribeUserEncryptionKeyList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeUserEncryptionKeyListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -216,7 +216,8 @@ impl DescribeVSwitchesBuilder {
 }
 
 /// The response of [`DescribeVSwitches`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVSwitchesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -313,7 +314,8 @@ impl DescribeVSwitchesResponse {
 }
 
 /// The `VSwitchs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VSwitchs {
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]

@@ -195,7 +195,8 @@ impl DescribeVpcsBuilder {
 }
 
 /// The response of [`DescribeVpcs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpcsResponse {
     #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -292,7 +293,8 @@ impl DescribeVpcsResponse {
 }
 
 /// The `Vpcs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Vpcs {
     #[serde(rename = "AliUid", default, skip_serializing_if = "rt::de::is_unset")]
@@ -515,7 +517,8 @@ impl Vpcs {
 }
 
 /// The `VSwitchs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VSwitchs {
     #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]

@@ -193,7 +193,8 @@ impl EnableDbClusterServerlessBuilder {
 }
 
 /// The response of [`EnableDbClusterServerless`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableDbClusterServerlessResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

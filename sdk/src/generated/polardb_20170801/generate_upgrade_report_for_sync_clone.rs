@@ -218,7 +218,8 @@ impl GenerateUpgradeReportForSyncCloneBuilder {
 }
 
 /// The response of [`GenerateUpgradeReportForSyncClone`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GenerateUpgradeReportForSyncCloneResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -249,7 +249,8 @@ impl ListOrdersBuilder {
 }
 
 /// The response of [`ListOrders`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
@@ -383,7 +384,8 @@ impl ListOrdersResponse {
 }
 
 /// The `OrderList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderList {
     #[serde(rename = "AliUid", default, skip_serializing_if = "rt::de::is_unset")]

@@ -146,7 +146,8 @@ impl ModifyAccountPasswordBuilder {
 }
 
 /// The response of [`ModifyAccountPassword`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyAccountPasswordResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -216,7 +216,8 @@ impl ModifyActiveOperationMaintainConfBuilder {
 }
 
 /// The response of [`ModifyActiveOperationMaintainConf`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyActiveOperationMaintainConfResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

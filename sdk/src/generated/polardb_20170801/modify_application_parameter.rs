@@ -205,7 +205,8 @@ impl rt::params::FlatParam for Parameters {
 }
 
 /// The response of [`ModifyApplicationParameter`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyApplicationParameterResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -200,7 +200,8 @@ impl rt::params::FlatParam for ServerlessConfList {
 }
 
 /// The response of [`ModifyApplicationServerlessConf`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyApplicationServerlessConfResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

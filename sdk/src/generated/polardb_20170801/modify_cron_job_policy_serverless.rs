@@ -374,7 +374,8 @@ impl ModifyCronJobPolicyServerlessBuilder {
 }
 
 /// The response of [`ModifyCronJobPolicyServerless`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyCronJobPolicyServerlessResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

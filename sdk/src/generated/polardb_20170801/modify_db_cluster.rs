@@ -302,7 +302,8 @@ impl ModifyDbClusterBuilder {
 }
 
 /// The response of [`ModifyDbCluster`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbClusterResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

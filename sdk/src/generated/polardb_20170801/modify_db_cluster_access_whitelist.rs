@@ -203,7 +203,8 @@ impl ModifyDbClusterAccessWhitelistBuilder {
 }
 
 /// The response of [`ModifyDbClusterAccessWhitelist`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbClusterAccessWhitelistResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

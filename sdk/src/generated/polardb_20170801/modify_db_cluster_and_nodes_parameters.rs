@@ -219,7 +219,8 @@ impl ModifyDbClusterAndNodesParametersBuilder {
 }
 
 /// The response of [`ModifyDbClusterAndNodesParameters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbClusterAndNodesParametersResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -168,7 +168,8 @@ impl ModifyDbClusterArchBuilder {
 }
 
 /// The response of [`ModifyDbClusterArch`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbClusterArchResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

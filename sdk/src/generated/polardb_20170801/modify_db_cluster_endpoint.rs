@@ -252,7 +252,8 @@ impl ModifyDbClusterEndpointBuilder {
 }
 
 /// The response of [`ModifyDbClusterEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbClusterEndpointResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -117,7 +117,8 @@ impl ModifyDbClusterMigrationEndpointBuilder {
 }
 
 /// The response of [`ModifyDbClusterMigrationEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbClusterMigrationEndpointResponse {
     #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -155,7 +155,8 @@ impl ModifyDbClusterSslBuilder {
 }
 
 /// The response of [`ModifyDbClusterSsl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbClusterSslResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

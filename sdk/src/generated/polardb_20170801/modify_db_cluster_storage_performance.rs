@@ -213,7 +213,8 @@ impl ModifyDbClusterStoragePerformanceBuilder {
 }
 
 /// The response of [`ModifyDbClusterStoragePerformance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbClusterStoragePerformanceResponse {
     #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]

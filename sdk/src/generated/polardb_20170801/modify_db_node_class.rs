@@ -275,7 +275,8 @@ impl ModifyDbNodeClassBuilder {
 }
 
 /// The response of [`ModifyDbNodeClass`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbNodeClassResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

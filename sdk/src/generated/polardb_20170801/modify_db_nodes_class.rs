@@ -319,7 +319,8 @@ impl rt::params::FlatParam for DbNode {
 }
 
 /// The response of [`ModifyDbNodesClass`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbNodesClassResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -154,7 +154,8 @@ impl ModifyGlobalSecurityIpGroupRelationBuilder {
 }
 
 /// The response of [`ModifyGlobalSecurityIpGroupRelation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyGlobalSecurityIpGroupRelationResponse {
     #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -224,7 +225,8 @@ impl ModifyGlobalSecurityIpGroupRelationResponse {
 }
 
 /// The `GlobalSecurityIpGroupRel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GlobalSecurityIpGroupRel {
     #[serde(

@@ -93,7 +93,8 @@ impl RefreshDbClusterStorageUsageBuilder {
 }
 
 /// The response of [`RefreshDbClusterStorageUsage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RefreshDbClusterStorageUsageResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -151,7 +151,8 @@ impl ResetAccountZonalBuilder {
 }
 
 /// The response of [`ResetAccountZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResetAccountZonalResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -132,7 +132,8 @@ impl RestartDbNodeZonalBuilder {
 }
 
 /// The response of [`RestartDbNodeZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RestartDbNodeZonalResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -222,7 +222,8 @@ impl rt::params::FlatParam for FilePathQuotas {
 }
 
 /// The response of [`SetPolarFsFileQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetPolarFsFileQuotaResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -158,7 +158,8 @@ impl SwitchOverGlobalDatabaseNetworkBuilder {
 }
 
 /// The response of [`SwitchOverGlobalDatabaseNetwork`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SwitchOverGlobalDatabaseNetworkResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -268,7 +268,8 @@ impl rt::params::FlatParam for DbNode {
 }
 
 /// The response of [`TempModifyDbNode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TempModifyDbNodeResponse {
     #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]

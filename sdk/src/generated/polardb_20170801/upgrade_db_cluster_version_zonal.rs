@@ -255,7 +255,8 @@ impl UpgradeDbClusterVersionZonalBuilder {
 }
 
 /// The response of [`UpgradeDbClusterVersionZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpgradeDbClusterVersionZonalResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -199,7 +199,8 @@ impl CreateAccountBuilder {
 }
 
 /// The response of [`CreateAccount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAccountResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

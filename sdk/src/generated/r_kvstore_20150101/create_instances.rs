@@ -222,7 +222,8 @@ impl CreateInstancesBuilder {
 }
 
 /// The response of [`CreateInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateInstancesResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -78,7 +78,8 @@ impl DescribeActiveOperationMaintenanceConfigBuilder {
 }
 
 /// The response of [`DescribeActiveOperationMaintenanceConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeActiveOperationMaintenanceConfigResponse {
     #[serde(rename = "HasConfig", default, skip_serializing_if = "rt::de::is_unset")]
@@ -138,7 +139,8 @@ impl DescribeActiveOperationMaintenanceConfigResponse {
 }
 
 /// The `Config` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Config {
     #[serde(rename = "CycleType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -96,7 +96,8 @@ impl DescribeActiveOperationTaskCountBuilder {
 }
 
 /// The response of [`DescribeActiveOperationTaskCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeActiveOperationTaskCountResponse {
     #[serde(rename = "TaskCount", default, skip_serializing_if = "rt::de::is_unset")]

@@ -231,7 +231,8 @@ impl DescribeAuditRecordsBuilder {
 }
 
 /// The response of [`DescribeAuditRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAuditRecordsResponse {
     #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -397,7 +398,8 @@ impl DescribeAuditRecordsResponse {
 }
 
 /// The `Sql` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Sql {
     #[serde(rename = "HostAddress", default, skip_serializing_if = "rt::de::is_unset")]

@@ -262,7 +262,8 @@ impl DescribeAvailableResourceBuilder {
 }
 
 /// The response of [`DescribeAvailableResource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -317,7 +318,8 @@ impl DescribeAvailableResourceResponse {
 }
 
 /// The `AvailableZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZone {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -429,7 +431,8 @@ impl AvailableZone {
 }
 
 /// The `SupportedEngine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedEngine {
     #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
@@ -484,7 +487,8 @@ impl SupportedEngine {
 }
 
 /// The `SupportedEditionType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedEditionType {
     #[serde(rename = "EditionType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -539,7 +543,8 @@ impl SupportedEditionType {
 }
 
 /// The `SupportedSeriesType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedSeriesType {
     #[serde(rename = "SeriesType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -597,7 +602,8 @@ impl SupportedSeriesType {
 }
 
 /// The `SupportedEngineVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedEngineVersion {
     #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
@@ -655,7 +661,8 @@ impl SupportedEngineVersion {
 }
 
 /// The `SupportedArchitectureType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedArchitectureType {
     #[serde(rename = "Architecture", default, skip_serializing_if = "rt::de::is_unset")]
@@ -710,7 +717,8 @@ impl SupportedArchitectureType {
 }
 
 /// The `SupportedShardNumber` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedShardNumber {
     #[serde(rename = "ShardNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -765,7 +773,8 @@ impl SupportedShardNumber {
 }
 
 /// The `SupportedNodeType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportedNodeType {
     #[serde(
@@ -826,7 +835,8 @@ impl SupportedNodeType {
 }
 
 /// The `AvailableResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableResource {
     #[serde(

@@ -95,7 +95,8 @@ impl DescribeBackupPolicyBuilder {
 }
 
 /// The response of [`DescribeBackupPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBackupPolicyResponse {
     #[serde(
@@ -287,7 +288,8 @@ impl DescribeBackupPolicyResponse {
 }
 
 /// The `AccessDeniedDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessDeniedDetail {
     #[serde(rename = "AuthAction", default, skip_serializing_if = "rt::de::is_unset")]

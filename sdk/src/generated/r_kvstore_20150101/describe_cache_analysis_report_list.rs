@@ -153,7 +153,8 @@ impl DescribeCacheAnalysisReportListBuilder {
 }
 
 /// The response of [`DescribeCacheAnalysisReportList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCacheAnalysisReportListResponse {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -224,7 +225,8 @@ impl DescribeCacheAnalysisReportListResponse {
 }
 
 /// The `DailyTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DailyTask {
     #[serde(rename = "Date", default, skip_serializing_if = "rt::de::is_unset")]
@@ -275,7 +277,8 @@ impl DailyTask {
 }
 
 /// The `Task` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Task {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

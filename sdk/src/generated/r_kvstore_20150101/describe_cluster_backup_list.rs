@@ -211,7 +211,8 @@ impl DescribeClusterBackupListBuilder {
 }
 
 /// The response of [`DescribeClusterBackupList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterBackupListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -371,7 +372,8 @@ impl DescribeClusterBackupListResponse {
 }
 
 /// The `ClusterBackups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterBackups {
     #[serde(rename = "IsAvail", default, skip_serializing_if = "rt::de::is_unset")]
@@ -635,7 +637,8 @@ impl ClusterBackups {
 }
 
 /// The `Backups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Backups {
     #[serde(rename = "BackupId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -922,7 +925,8 @@ impl Backups {
 }
 
 /// The `ExtraInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExtraInfo {
     #[serde(

@@ -124,7 +124,8 @@ impl DescribeClusterMemberInfoBuilder {
 }
 
 /// The response of [`DescribeClusterMemberInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeClusterMemberInfoResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -174,7 +175,8 @@ impl DescribeClusterMemberInfoResponse {
 }
 
 /// The `ClusterChildren` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterChildren {
     #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]

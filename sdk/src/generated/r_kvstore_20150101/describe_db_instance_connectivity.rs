@@ -113,7 +113,8 @@ impl DescribeDbInstanceConnectivityBuilder {
 }
 
 /// The response of [`DescribeDbInstanceConnectivity`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbInstanceConnectivityResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -106,7 +106,8 @@ impl DescribeDbInstanceNetInfoBuilder {
 }
 
 /// The response of [`DescribeDbInstanceNetInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbInstanceNetInfoResponse {
     #[serde(
@@ -183,7 +184,8 @@ impl DescribeDbInstanceNetInfoResponse {
 }
 
 /// The `InstanceNetInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceNetInfo {
     #[serde(

@@ -97,7 +97,8 @@ impl DescribeDbNodeDirectVipInfoBuilder {
 }
 
 /// The response of [`DescribeDbNodeDirectVipInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDbNodeDirectVipInfoResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -168,7 +169,8 @@ impl DescribeDbNodeDirectVipInfoResponse {
 }
 
 /// The `VipInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VipInfo {
     #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]

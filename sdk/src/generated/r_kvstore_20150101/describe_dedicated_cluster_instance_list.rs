@@ -280,7 +280,8 @@ impl DescribeDedicatedClusterInstanceListBuilder {
 }
 
 /// The response of [`DescribeDedicatedClusterInstanceList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDedicatedClusterInstanceListResponse {
     #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -377,7 +378,8 @@ impl DescribeDedicatedClusterInstanceListResponse {
 }
 
 /// The `Instances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Instances {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -881,7 +883,8 @@ impl Instances {
 }
 
 /// The `InstanceNodeList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InstanceNodeList {
     #[serde(rename = "NodeIp", default, skip_serializing_if = "rt::de::is_unset")]

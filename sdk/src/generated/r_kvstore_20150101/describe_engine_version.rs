@@ -95,7 +95,8 @@ impl DescribeEngineVersionBuilder {
 }
 
 /// The response of [`DescribeEngineVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEngineVersionResponse {
     #[serde(
@@ -485,7 +486,8 @@ impl DescribeEngineVersionResponse {
 }
 
 /// The `DbLatestMinorVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbLatestMinorVersion {
     #[serde(rename = "MinorVersion", default, skip_serializing_if = "rt::de::is_unset")]
@@ -557,7 +559,8 @@ impl DbLatestMinorVersion {
 }
 
 /// The `VersionRelease` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbLatestMinorVersionVersionRelease {
     #[serde(
@@ -619,7 +622,8 @@ impl DbLatestMinorVersionVersionRelease {
 }
 
 /// The `ReleaseInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DbLatestMinorVersionVersionReleaseReleaseInfoList {
     #[serde(
@@ -731,7 +735,8 @@ impl DbLatestMinorVersionVersionReleaseReleaseInfoList {
 }
 
 /// The `ProxyLatestMinorVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ProxyLatestMinorVersion {
     #[serde(rename = "MinorVersion", default, skip_serializing_if = "rt::de::is_unset")]
@@ -803,7 +808,8 @@ impl ProxyLatestMinorVersion {
 }
 
 /// The `VersionRelease` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ProxyLatestMinorVersionVersionRelease {
     #[serde(rename = "ReleaseInfo", default, skip_serializing_if = "rt::de::is_unset")]
@@ -867,7 +873,8 @@ impl ProxyLatestMinorVersionVersionRelease {
 }
 
 /// The `ReleaseInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ProxyLatestMinorVersionVersionReleaseReleaseInfoList {
     #[serde(

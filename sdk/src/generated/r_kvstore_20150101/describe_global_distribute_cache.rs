@@ -145,7 +145,8 @@ impl DescribeGlobalDistributeCacheBuilder {
 }
 
 /// The response of [`DescribeGlobalDistributeCache`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGlobalDistributeCacheResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -250,7 +251,8 @@ impl DescribeGlobalDistributeCacheResponse {
 }
 
 /// The `GlobalDistributeCaches` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GlobalDistributeCaches {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -322,7 +324,8 @@ impl GlobalDistributeCaches {
 }
 
 /// The `SubInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubInstances {
     #[serde(

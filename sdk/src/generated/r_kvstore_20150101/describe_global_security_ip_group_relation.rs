@@ -132,7 +132,8 @@ impl DescribeGlobalSecurityIpGroupRelationBuilder {
 }
 
 /// The response of [`DescribeGlobalSecurityIpGroupRelation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGlobalSecurityIpGroupRelationResponse {
     #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -202,7 +203,8 @@ impl DescribeGlobalSecurityIpGroupRelationResponse {
 }
 
 /// The `GlobalSecurityIpGroupRel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GlobalSecurityIpGroupRel {
     #[serde(

@@ -212,7 +212,8 @@ impl DescribeHistoryMonitorValuesBuilder {
 }
 
 /// The response of [`DescribeHistoryMonitorValues`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeHistoryMonitorValuesResponse {
     #[serde(

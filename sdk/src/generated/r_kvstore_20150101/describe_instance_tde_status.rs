@@ -95,7 +95,8 @@ impl DescribeInstanceTdeStatusBuilder {
 }
 
 /// The response of [`DescribeInstanceTdeStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstanceTdeStatusResponse {
     #[serde(rename = "TDEStatus", default, skip_serializing_if = "rt::de::is_unset")]

@@ -589,7 +589,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -699,7 +700,8 @@ impl DescribeInstancesResponse {
 }
 
 /// One instance.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KvStoreInstance {
     #[serde(rename = "Connections", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1723,7 +1725,8 @@ impl KvStoreInstance {
 }
 
 /// One tag.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KvStoreInstanceTag {
     #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]

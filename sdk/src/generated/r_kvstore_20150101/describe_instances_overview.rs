@@ -345,7 +345,8 @@ impl DescribeInstancesOverviewBuilder {
 }
 
 /// The response of [`DescribeInstancesOverview`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeInstancesOverviewResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -408,7 +409,8 @@ impl DescribeInstancesOverviewResponse {
 }
 
 /// The `Instances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Instances {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -114,7 +114,8 @@ impl DescribeIntranetAttributeBuilder {
 }
 
 /// The response of [`DescribeIntranetAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIntranetAttributeResponse {
     #[serde(rename = "AutoRenewal", default, skip_serializing_if = "rt::de::is_unset")]

@@ -97,7 +97,8 @@ impl DescribeLogicInstanceTopologyBuilder {
 }
 
 /// The response of [`DescribeLogicInstanceTopology`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLogicInstanceTopologyResponse {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -199,7 +200,8 @@ impl DescribeLogicInstanceTopologyResponse {
 }
 
 /// The `NodeInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeInfo {
     #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
@@ -307,7 +309,8 @@ impl NodeInfo {
 }
 
 /// The `NodeInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeInfo2 {
     #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]

@@ -76,7 +76,8 @@ impl DescribeMonitorItemsBuilder {
 }
 
 /// The response of [`DescribeMonitorItems`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMonitorItemsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -127,7 +128,8 @@ impl DescribeMonitorItemsResponse {
 }
 
 /// The `KvStoreMonitorItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct KvStoreMonitorItem {
     #[serde(rename = "Unit", default, skip_serializing_if = "rt::de::is_unset")]

@@ -114,7 +114,8 @@ impl DescribeParameterGroupBuilder {
 }
 
 /// The response of [`DescribeParameterGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeParameterGroupResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -161,7 +162,8 @@ impl DescribeParameterGroupResponse {
 }
 
 /// The `ParameterGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ParameterGroup {
     #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
@@ -360,7 +362,8 @@ impl ParameterGroup {
 }
 
 /// The `ParamGroupsDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ParamGroupsDetails {
     #[serde(rename = "ParamName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -127,7 +127,8 @@ impl DescribeParameterGroupSupportParamBuilder {
 }
 
 /// The response of [`DescribeParameterGroupSupportParam`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeParameterGroupSupportParamResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -173,7 +174,8 @@ impl DescribeParameterGroupSupportParamResponse {
 }
 
 /// The `ResourceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceList {
     #[serde(rename = "DbType", default, skip_serializing_if = "rt::de::is_unset")]

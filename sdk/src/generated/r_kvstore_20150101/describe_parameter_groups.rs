@@ -110,7 +110,8 @@ impl DescribeParameterGroupsBuilder {
 }
 
 /// The response of [`DescribeParameterGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeParameterGroupsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -160,7 +161,8 @@ impl DescribeParameterGroupsResponse {
 }
 
 /// The `ParameterGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ParameterGroups {
     #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]

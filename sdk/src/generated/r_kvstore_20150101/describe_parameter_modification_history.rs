@@ -159,7 +159,8 @@ impl DescribeParameterModificationHistoryBuilder {
 }
 
 /// The response of [`DescribeParameterModificationHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeParameterModificationHistoryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -214,7 +215,8 @@ impl DescribeParameterModificationHistoryResponse {
 }
 
 /// The `HistoricalParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HistoricalParameter {
     #[serde(

@@ -339,7 +339,8 @@ impl DescribePriceBuilder {
 }
 
 /// The response of [`DescribePrice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePriceResponse {
     #[serde(rename = "OrderParams", default, skip_serializing_if = "rt::de::is_unset")]
@@ -448,7 +449,8 @@ impl DescribePriceResponse {
 }
 
 /// The `Order` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Order {
     #[serde(
@@ -753,7 +755,8 @@ impl Order {
 }
 
 /// The `Coupon` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Coupon {
     #[serde(rename = "IsSelected", default, skip_serializing_if = "rt::de::is_unset")]
@@ -841,7 +844,8 @@ impl Coupon {
 }
 
 /// The `DepreciateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderDepreciateInfo {
     #[serde(rename = "ListPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1047,7 +1051,8 @@ impl OrderDepreciateInfo {
 }
 
 /// The `ContractActivity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderDepreciateInfoContractActivity {
     #[serde(rename = "FinalPromFee", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1182,7 +1187,8 @@ impl OrderDepreciateInfoContractActivity {
 }
 
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Rule {
     #[serde(rename = "RuleDescId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1247,7 +1253,8 @@ impl Rule {
 }
 
 /// The `SubOrder` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubOrder {
     #[serde(
@@ -1546,7 +1553,8 @@ impl SubOrder {
 }
 
 /// The `OptionalPromotion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OptionalPromotion {
     #[serde(rename = "Selected", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1755,7 +1763,8 @@ impl OptionalPromotion {
 }
 
 /// The `DepreciateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubOrderDepreciateInfo {
     #[serde(rename = "ListPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1964,7 +1973,8 @@ impl SubOrderDepreciateInfo {
 }
 
 /// The `ContractActivity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubOrderDepreciateInfoContractActivity {
     #[serde(rename = "FinalPromFee", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2103,7 +2113,8 @@ impl SubOrderDepreciateInfoContractActivity {
 }
 
 /// The `ModuleInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModuleInstance {
     #[serde(rename = "ModuleCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2342,7 +2353,8 @@ impl ModuleInstance {
 }
 
 /// The `ModuleAttr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModuleAttr {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2427,7 +2439,8 @@ impl ModuleAttr {
 }
 
 /// The `DepreciateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModuleInstanceDepreciateInfo {
     #[serde(rename = "ListPrice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2629,7 +2642,8 @@ impl ModuleInstanceDepreciateInfo {
 }
 
 /// The `PromDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PromDetail {
     #[serde(rename = "PromotionName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -272,7 +272,8 @@ impl DescribeRunningLogRecordsBuilder {
 }
 
 /// The response of [`DescribeRunningLogRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRunningLogRecordsResponse {
     #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -459,7 +460,8 @@ impl DescribeRunningLogRecordsResponse {
 }
 
 /// The `LogRecords` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogRecords {
     #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -101,7 +101,8 @@ impl DescribeSecurityGroupConfigurationBuilder {
 }
 
 /// The response of [`DescribeSecurityGroupConfiguration`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupConfigurationResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -154,7 +155,8 @@ impl DescribeSecurityGroupConfigurationResponse {
 }
 
 /// The `EcsSecurityGroupRelation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EcsSecurityGroupRelation {
     #[serde(

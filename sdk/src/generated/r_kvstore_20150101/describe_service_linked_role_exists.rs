@@ -112,7 +112,8 @@ impl DescribeServiceLinkedRoleExistsBuilder {
 }
 
 /// The response of [`DescribeServiceLinkedRoleExists`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeServiceLinkedRoleExistsResponse {
     #[serde(

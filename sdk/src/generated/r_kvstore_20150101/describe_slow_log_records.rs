@@ -253,7 +253,8 @@ impl DescribeSlowLogRecordsBuilder {
 }
 
 /// The response of [`DescribeSlowLogRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSlowLogRecordsResponse {
     #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -440,7 +441,8 @@ impl DescribeSlowLogRecordsResponse {
 }
 
 /// The `LogRecords` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogRecords {
     #[serde(rename = "Account", default, skip_serializing_if = "rt::de::is_unset")]

@@ -237,7 +237,8 @@ impl EnableAdditionalBandwidthBuilder {
 }
 
 /// The response of [`EnableAdditionalBandwidth`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableAdditionalBandwidthResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

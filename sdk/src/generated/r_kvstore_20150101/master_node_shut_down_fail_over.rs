@@ -200,7 +200,8 @@ impl MasterNodeShutDownFailOverBuilder {
 }
 
 /// The response of [`MasterNodeShutDownFailOver`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MasterNodeShutDownFailOverResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

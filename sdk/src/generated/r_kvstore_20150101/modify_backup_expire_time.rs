@@ -130,7 +130,8 @@ impl ModifyBackupExpireTimeBuilder {
 }
 
 /// The response of [`ModifyBackupExpireTime`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyBackupExpireTimeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

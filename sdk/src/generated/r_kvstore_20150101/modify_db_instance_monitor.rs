@@ -109,7 +109,8 @@ impl ModifyDbInstanceMonitorBuilder {
 }
 
 /// The response of [`ModifyDbInstanceMonitor`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyDbInstanceMonitorResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

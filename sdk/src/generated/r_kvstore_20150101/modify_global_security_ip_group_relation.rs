@@ -154,7 +154,8 @@ impl ModifyGlobalSecurityIpGroupRelationBuilder {
 }
 
 /// The response of [`ModifyGlobalSecurityIpGroupRelation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyGlobalSecurityIpGroupRelationResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

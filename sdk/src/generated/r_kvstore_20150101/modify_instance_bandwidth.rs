@@ -120,7 +120,8 @@ impl ModifyInstanceBandwidthBuilder {
 }
 
 /// The response of [`ModifyInstanceBandwidth`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceBandwidthResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

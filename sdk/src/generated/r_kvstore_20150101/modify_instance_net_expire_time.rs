@@ -134,7 +134,8 @@ impl ModifyInstanceNetExpireTimeBuilder {
 }
 
 /// The response of [`ModifyInstanceNetExpireTime`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceNetExpireTimeResponse {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -205,7 +206,8 @@ impl ModifyInstanceNetExpireTimeResponse {
 }
 
 /// The `NetInfoItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetInfoItem {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]

@@ -396,7 +396,8 @@ impl ModifyInstanceSpecBuilder {
 }
 
 /// The response of [`ModifyInstanceSpec`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyInstanceSpecResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -157,7 +157,8 @@ impl RenewAdditionalBandwidthBuilder {
 }
 
 /// The response of [`RenewAdditionalBandwidth`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RenewAdditionalBandwidthResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

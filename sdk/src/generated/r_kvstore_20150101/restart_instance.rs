@@ -131,7 +131,8 @@ impl RestartInstanceBuilder {
 }
 
 /// The response of [`RestartInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RestartInstanceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -94,7 +94,8 @@ impl CreateAccessKeyBuilder {
 }
 
 /// The response of [`CreateAccessKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAccessKeyResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -137,7 +138,8 @@ impl CreateAccessKeyResponse {
 }
 
 /// The `AccessKey` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessKey {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

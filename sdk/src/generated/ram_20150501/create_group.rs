@@ -106,7 +106,8 @@ impl CreateGroupBuilder {
 }
 
 /// The response of [`CreateGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateGroupResponse {
     #[serde(rename = "Group", default, skip_serializing_if = "rt::de::is_unset")]
@@ -149,7 +150,8 @@ impl CreateGroupResponse {
 }
 
 /// The `Group` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Group {
     #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -151,7 +151,8 @@ impl CreateUserBuilder {
 }
 
 /// The response of [`CreateUser`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateUserResponse {
     #[serde(rename = "User", default, skip_serializing_if = "rt::de::is_unset")]
@@ -194,7 +195,8 @@ impl CreateUserResponse {
 }
 
 /// The `User` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct User {
     #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]

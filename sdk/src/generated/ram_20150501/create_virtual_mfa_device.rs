@@ -98,7 +98,8 @@ impl CreateVirtualMfaDeviceBuilder {
 }
 
 /// The response of [`CreateVirtualMfaDevice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVirtualMfaDeviceResponse {
     #[serde(
@@ -145,7 +146,8 @@ impl CreateVirtualMfaDeviceResponse {
 }
 
 /// The `VirtualMfaDevice` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VirtualMfaDevice {
     #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]

@@ -100,7 +100,8 @@ impl DecodeDiagnosticMessageBuilder {
 }
 
 /// The response of [`DecodeDiagnosticMessage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DecodeDiagnosticMessageResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -152,7 +153,8 @@ impl DecodeDiagnosticMessageResponse {
 }
 
 /// The `DecodedDiagnosticMessage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DecodedDiagnosticMessage {
     #[serde(rename = "ExplicitDeny", default, skip_serializing_if = "rt::de::is_unset")]
@@ -302,7 +304,8 @@ impl DecodedDiagnosticMessage {
 }
 
 /// The `AuthPrincipal` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AuthPrincipal {
     #[serde(
@@ -388,7 +391,8 @@ impl AuthPrincipal {
 }
 
 /// The `AuthConditions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AuthConditions {
     #[serde(rename = "ConditionKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -438,7 +442,8 @@ impl AuthConditions {
 }
 
 /// The `MatchedPolicies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MatchedPolicies {
     #[serde(rename = "Effect", default, skip_serializing_if = "rt::de::is_unset")]

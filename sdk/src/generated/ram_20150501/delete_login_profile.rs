@@ -94,7 +94,8 @@ impl DeleteLoginProfileBuilder {
 }
 
 /// The response of [`DeleteLoginProfile`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteLoginProfileResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -113,7 +113,8 @@ impl GetAccessKeyLastUsedBuilder {
 }
 
 /// The response of [`GetAccessKeyLastUsed`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedResponse {
     #[serde(
@@ -160,7 +161,8 @@ impl GetAccessKeyLastUsedResponse {
 }
 
 /// The `AccessKeyLastUsed` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessKeyLastUsed {
     #[serde(rename = "LastUsedDate", default, skip_serializing_if = "rt::de::is_unset")]

@@ -91,7 +91,8 @@ impl GetGroupBuilder {
 }
 
 /// The response of [`GetGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupResponse {
     #[serde(rename = "Group", default, skip_serializing_if = "rt::de::is_unset")]
@@ -134,7 +135,8 @@ impl GetGroupResponse {
 }
 
 /// The `Group` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Group {
     #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]

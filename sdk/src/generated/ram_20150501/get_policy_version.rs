@@ -124,7 +124,8 @@ impl GetPolicyVersionBuilder {
 }
 
 /// The response of [`GetPolicyVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPolicyVersionResponse {
     #[serde(rename = "PolicyVersion", default, skip_serializing_if = "rt::de::is_unset")]
@@ -167,7 +168,8 @@ impl GetPolicyVersionResponse {
 }
 
 /// The `PolicyVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyVersion {
     #[serde(

@@ -91,7 +91,8 @@ impl GetRoleBuilder {
 }
 
 /// The response of [`GetRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRoleResponse {
     #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
@@ -134,7 +135,8 @@ impl GetRoleResponse {
 }
 
 /// The `Role` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Role {
     #[serde(

@@ -76,7 +76,8 @@ impl GetSecurityPreferenceBuilder {
 }
 
 /// The response of [`GetSecurityPreference`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSecurityPreferenceResponse {
     #[serde(
@@ -123,7 +124,8 @@ impl GetSecurityPreferenceResponse {
 }
 
 /// The `SecurityPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityPreference {
     #[serde(
@@ -208,7 +210,8 @@ impl SecurityPreference {
 }
 
 /// The `AccessKeyPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessKeyPreference {
     #[serde(
@@ -239,7 +242,8 @@ impl AccessKeyPreference {
 }
 
 /// The `MfaPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MfaPreference {
     #[serde(
@@ -270,7 +274,8 @@ impl MfaPreference {
 }
 
 /// The `LoginProfilePreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoginProfilePreference {
     #[serde(
@@ -369,7 +374,8 @@ impl LoginProfilePreference {
 }
 
 /// The `PublicKeyPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PublicKeyPreference {
     #[serde(

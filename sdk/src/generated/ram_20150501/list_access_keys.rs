@@ -94,7 +94,8 @@ impl ListAccessKeysBuilder {
 }
 
 /// The response of [`ListAccessKeys`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAccessKeysResponse {
     #[serde(rename = "AccessKeys", default, skip_serializing_if = "rt::de::is_unset")]
@@ -145,7 +146,8 @@ impl ListAccessKeysResponse {
 }
 
 /// The `AccessKey` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessKey {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

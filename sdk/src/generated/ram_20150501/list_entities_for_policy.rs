@@ -109,7 +109,8 @@ impl ListEntitiesForPolicyBuilder {
 }
 
 /// The response of [`ListEntitiesForPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEntitiesForPolicyResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -206,7 +207,8 @@ impl ListEntitiesForPolicyResponse {
 }
 
 /// The `Group` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Group {
     #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -274,7 +276,8 @@ impl Group {
 }
 
 /// The `Role` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Role {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -382,7 +385,8 @@ impl Role {
 }
 
 /// The `User` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct User {
     #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]

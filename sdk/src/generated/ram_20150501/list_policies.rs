@@ -192,7 +192,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPoliciesResponse {
     #[serde(rename = "Policies", default, skip_serializing_if = "rt::de::is_unset")]
@@ -280,7 +281,8 @@ impl ListPoliciesResponse {
 }
 
 /// The `Policy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Policy {
     #[serde(
@@ -456,7 +458,8 @@ impl Policy {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyTag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

@@ -94,7 +94,8 @@ impl ListPoliciesForUserBuilder {
 }
 
 /// The response of [`ListPoliciesForUser`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPoliciesForUserResponse {
     #[serde(rename = "Policies", default, skip_serializing_if = "rt::de::is_unset")]
@@ -145,7 +146,8 @@ impl ListPoliciesForUserResponse {
 }
 
 /// The `Policy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Policy {
     #[serde(

@@ -76,7 +76,8 @@ impl ListVirtualMfaDevicesBuilder {
 }
 
 /// The response of [`ListVirtualMfaDevices`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVirtualMfaDevicesResponse {
     #[serde(
@@ -131,7 +132,8 @@ impl ListVirtualMfaDevicesResponse {
 }
 
 /// The `VirtualMfaDevice` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VirtualMfaDevice {
     #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -194,7 +196,8 @@ impl VirtualMfaDevice {
 }
 
 /// The `User` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct User {
     #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -200,7 +200,8 @@ impl SetSecurityPreferenceBuilder {
 }
 
 /// The response of [`SetSecurityPreference`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetSecurityPreferenceResponse {
     #[serde(
@@ -247,7 +248,8 @@ impl SetSecurityPreferenceResponse {
 }
 
 /// The `SecurityPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityPreference {
     #[serde(
@@ -332,7 +334,8 @@ impl SecurityPreference {
 }
 
 /// The `AccessKeyPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessKeyPreference {
     #[serde(
@@ -363,7 +366,8 @@ impl AccessKeyPreference {
 }
 
 /// The `MfaPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MfaPreference {
     #[serde(
@@ -394,7 +398,8 @@ impl MfaPreference {
 }
 
 /// The `LoginProfilePreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoginProfilePreference {
     #[serde(
@@ -493,7 +498,8 @@ impl LoginProfilePreference {
 }
 
 /// The `PublicKeyPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PublicKeyPreference {
     #[serde(

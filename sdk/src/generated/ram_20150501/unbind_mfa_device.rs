@@ -94,7 +94,8 @@ impl UnbindMfaDeviceBuilder {
 }
 
 /// The response of [`UnbindMfaDevice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UnbindMfaDeviceResponse {
     #[serde(rename = "MFADevice", default, skip_serializing_if = "rt::de::is_unset")]
@@ -137,7 +138,8 @@ impl UnbindMfaDeviceResponse {
 }
 
 /// The `MfaDevice` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MfaDevice {
     #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]

@@ -121,7 +121,8 @@ impl UpdateGroupBuilder {
 }
 
 /// The response of [`UpdateGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateGroupResponse {
     #[serde(rename = "Group", default, skip_serializing_if = "rt::de::is_unset")]
@@ -164,7 +165,8 @@ impl UpdateGroupResponse {
 }
 
 /// The `Group` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Group {
     #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -141,7 +141,8 @@ impl UpdateLoginProfileBuilder {
 }
 
 /// The response of [`UpdateLoginProfile`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLoginProfileResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -166,7 +166,8 @@ impl UpdateUserBuilder {
 }
 
 /// The response of [`UpdateUser`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateUserResponse {
     #[serde(rename = "User", default, skip_serializing_if = "rt::de::is_unset")]
@@ -209,7 +210,8 @@ impl UpdateUserResponse {
 }
 
 /// The `User` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct User {
     #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]

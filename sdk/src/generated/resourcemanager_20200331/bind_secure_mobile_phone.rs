@@ -135,7 +135,8 @@ impl BindSecureMobilePhoneBuilder {
 }
 
 /// The response of [`BindSecureMobilePhone`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BindSecureMobilePhoneResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

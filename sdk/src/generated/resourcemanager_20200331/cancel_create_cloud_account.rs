@@ -95,7 +95,8 @@ impl CancelCreateCloudAccountBuilder {
 }
 
 /// The response of [`CancelCreateCloudAccount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelCreateCloudAccountResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -142,7 +142,8 @@ impl CreateControlPolicyBuilder {
 }
 
 /// The response of [`CreateControlPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateControlPolicyResponse {
     #[serde(rename = "ControlPolicy", default, skip_serializing_if = "rt::de::is_unset")]
@@ -185,7 +186,8 @@ impl CreateControlPolicyResponse {
 }
 
 /// The `ControlPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ControlPolicy {
     #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl CreatePolicyBuilder {
 }
 
 /// The response of [`CreatePolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePolicyResponse {
     #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
@@ -169,7 +170,8 @@ impl CreatePolicyResponse {
 }
 
 /// The `Policy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Policy {
     #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]

@@ -123,7 +123,8 @@ impl CreatePolicyVersionBuilder {
 }
 
 /// The response of [`CreatePolicyVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePolicyVersionResponse {
     #[serde(rename = "PolicyVersion", default, skip_serializing_if = "rt::de::is_unset")]
@@ -166,7 +167,8 @@ impl CreatePolicyVersionResponse {
 }
 
 /// The `PolicyVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyVersion {
     #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]

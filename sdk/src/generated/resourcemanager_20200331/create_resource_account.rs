@@ -234,7 +234,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateResourceAccount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateResourceAccountResponse {
     #[serde(rename = "Account", default, skip_serializing_if = "rt::de::is_unset")]
@@ -277,7 +278,8 @@ impl CreateResourceAccountResponse {
 }
 
 /// The `Account` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Account {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

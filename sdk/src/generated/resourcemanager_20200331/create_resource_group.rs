@@ -182,7 +182,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateResourceGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateResourceGroupResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -225,7 +226,8 @@ impl CreateResourceGroupResponse {
 }
 
 /// The `ResourceGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceGroup {
     #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -380,7 +382,8 @@ impl ResourceGroup {
 }
 
 /// The `RegionStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RegionStatus {
     #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -99,7 +99,8 @@ impl DeleteResourceGroupBuilder {
 }
 
 /// The response of [`DeleteResourceGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteResourceGroupResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -142,7 +143,8 @@ impl DeleteResourceGroupResponse {
 }
 
 /// The `ResourceGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceGroup {
     #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -297,7 +299,8 @@ impl ResourceGroup {
 }
 
 /// The `RegionStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RegionStatus {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -117,7 +117,8 @@ impl DeregisterDelegatedAdministratorBuilder {
 }
 
 /// The response of [`DeregisterDelegatedAdministrator`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeregisterDelegatedAdministratorResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -76,7 +76,8 @@ impl DestroyResourceDirectoryBuilder {
 }
 
 /// The response of [`DestroyResourceDirectory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DestroyResourceDirectoryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

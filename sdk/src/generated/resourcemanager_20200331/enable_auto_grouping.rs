@@ -76,7 +76,8 @@ impl EnableAutoGroupingBuilder {
 }
 
 /// The response of [`EnableAutoGrouping`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableAutoGroupingResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -76,7 +76,8 @@ impl EnableControlPolicyBuilder {
 }
 
 /// The response of [`EnableControlPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableControlPolicyResponse {
     #[serde(

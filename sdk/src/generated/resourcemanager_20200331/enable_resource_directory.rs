@@ -148,7 +148,8 @@ impl EnableResourceDirectoryBuilder {
 }
 
 /// The response of [`EnableResourceDirectory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableResourceDirectoryResponse {
     #[serde(
@@ -195,7 +196,8 @@ impl EnableResourceDirectoryResponse {
 }
 
 /// The `ResourceDirectory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceDirectory {
     #[serde(

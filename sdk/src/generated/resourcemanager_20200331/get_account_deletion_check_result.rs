@@ -97,7 +97,8 @@ impl GetAccountDeletionCheckResultBuilder {
 }
 
 /// The response of [`GetAccountDeletionCheckResult`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAccountDeletionCheckResultResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -151,7 +152,8 @@ impl GetAccountDeletionCheckResultResponse {
 }
 
 /// The `AccountDeletionCheckResultInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccountDeletionCheckResultInfo {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -243,7 +245,8 @@ impl AccountDeletionCheckResultInfo {
 }
 
 /// The `NotAllowReason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NotAllowReason {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -311,7 +314,8 @@ impl NotAllowReason {
 }
 
 /// The `AbandonableChecks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AbandonableChecks {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]

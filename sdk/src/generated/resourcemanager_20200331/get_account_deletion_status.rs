@@ -95,7 +95,8 @@ impl GetAccountDeletionStatusBuilder {
 }
 
 /// The response of [`GetAccountDeletionStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAccountDeletionStatusResponse {
     #[serde(
@@ -147,7 +148,8 @@ impl GetAccountDeletionStatusResponse {
 }
 
 /// The `RdAccountDeletionStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RdAccountDeletionStatus {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -277,7 +279,8 @@ impl RdAccountDeletionStatus {
 }
 
 /// The `FailReasonList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FailReasonList {
     #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -76,7 +76,8 @@ impl GetAutoGroupingStatusBuilder {
 }
 
 /// The response of [`GetAutoGroupingStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAutoGroupingStatusResponse {
     #[serde(

@@ -110,7 +110,8 @@ impl GetControlPolicyBuilder {
 }
 
 /// The response of [`GetControlPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetControlPolicyResponse {
     #[serde(rename = "ControlPolicy", default, skip_serializing_if = "rt::de::is_unset")]
@@ -153,7 +154,8 @@ impl GetControlPolicyResponse {
 }
 
 /// The `ControlPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ControlPolicy {
     #[serde(

@@ -95,7 +95,8 @@ impl GetPayerForAccountBuilder {
 }
 
 /// The response of [`GetPayerForAccount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPayerForAccountResponse {
     #[serde(

@@ -121,7 +121,8 @@ impl GetPolicyBuilder {
 }
 
 /// The response of [`GetPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPolicyResponse {
     #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
@@ -164,7 +165,8 @@ impl GetPolicyResponse {
 }
 
 /// The `Policy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Policy {
     #[serde(

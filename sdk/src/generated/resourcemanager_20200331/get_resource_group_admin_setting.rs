@@ -78,7 +78,8 @@ impl GetResourceGroupAdminSettingBuilder {
 }
 
 /// The response of [`GetResourceGroupAdminSetting`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetResourceGroupAdminSettingResponse {
     #[serde(

@@ -217,7 +217,8 @@ impl rt::params::FlatParam for ResourceTypes {
 }
 
 /// The response of [`GetResourceGroupResourceCounts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetResourceGroupResourceCountsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -267,7 +268,8 @@ impl GetResourceGroupResourceCountsResponse {
 }
 
 /// The `ResourceCounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceCounts {
     #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]

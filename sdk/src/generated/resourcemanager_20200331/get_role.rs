@@ -107,7 +107,8 @@ impl GetRoleBuilder {
 }
 
 /// The response of [`GetRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRoleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -150,7 +151,8 @@ impl GetRoleResponse {
 }
 
 /// The `Role` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Role {
     #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
@@ -391,7 +393,8 @@ impl Role {
 }
 
 /// The `LatestDeletionTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LatestDeletionTask {
     #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]

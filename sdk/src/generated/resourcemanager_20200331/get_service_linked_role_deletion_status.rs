@@ -96,7 +96,8 @@ impl GetServiceLinkedRoleDeletionStatusBuilder {
 }
 
 /// The response of [`GetServiceLinkedRoleDeletionStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetServiceLinkedRoleDeletionStatusResponse {
     #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
@@ -159,7 +160,8 @@ impl GetServiceLinkedRoleDeletionStatusResponse {
 }
 
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Reason {
     #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
@@ -210,7 +212,8 @@ impl Reason {
 }
 
 /// The `RoleUsage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RoleUsage {
     #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]

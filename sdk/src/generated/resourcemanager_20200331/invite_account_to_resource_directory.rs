@@ -199,7 +199,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`InviteAccountToResourceDirectory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct InviteAccountToResourceDirectoryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -242,7 +243,8 @@ impl InviteAccountToResourceDirectoryResponse {
 }
 
 /// The `Handshake` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Handshake {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

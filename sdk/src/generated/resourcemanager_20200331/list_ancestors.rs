@@ -95,7 +95,8 @@ impl ListAncestorsBuilder {
 }
 
 /// The response of [`ListAncestors`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAncestorsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -146,7 +147,8 @@ impl ListAncestorsResponse {
 }
 
 /// The `Folder` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Folder {
     #[serde(rename = "FolderId", default, skip_serializing_if = "rt::de::is_unset")]

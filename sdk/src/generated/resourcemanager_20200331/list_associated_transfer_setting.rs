@@ -78,7 +78,8 @@ impl ListAssociatedTransferSettingBuilder {
 }
 
 /// The response of [`ListAssociatedTransferSetting`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAssociatedTransferSettingResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -130,7 +131,8 @@ impl ListAssociatedTransferSettingResponse {
 }
 
 /// The `AssociatedTransferSetting` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedTransferSetting {
     #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -222,7 +224,8 @@ impl AssociatedTransferSetting {
 }
 
 /// The `RuleSettings` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleSettings {
     #[serde(

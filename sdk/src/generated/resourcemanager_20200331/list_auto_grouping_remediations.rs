@@ -257,7 +257,8 @@ impl ListAutoGroupingRemediationsBuilder {
 }
 
 /// The response of [`ListAutoGroupingRemediations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAutoGroupingRemediationsResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -340,7 +341,8 @@ impl ListAutoGroupingRemediationsResponse {
 }
 
 /// The `Remediations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Remediations {
     #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -498,7 +500,8 @@ impl Remediations {
 }
 
 /// The `TargetResourceGroupInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TargetResourceGroupInfo {
     #[serde(

@@ -163,7 +163,8 @@ impl ListControlPoliciesBuilder {
 }
 
 /// The response of [`ListControlPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListControlPoliciesResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -269,7 +270,8 @@ impl ListControlPoliciesResponse {
 }
 
 /// The `ControlPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ControlPolicy {
     #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]

@@ -112,7 +112,8 @@ impl ListControlPolicyAttachmentsForTargetBuilder {
 }
 
 /// The response of [`ListControlPolicyAttachmentsForTarget`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListControlPolicyAttachmentsForTargetResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -170,7 +171,8 @@ impl ListControlPolicyAttachmentsForTargetResponse {
 }
 
 /// The `ControlPolicyAttachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ControlPolicyAttachment {
     #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]

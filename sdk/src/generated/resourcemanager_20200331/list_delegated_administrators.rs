@@ -154,7 +154,8 @@ impl ListDelegatedAdministratorsBuilder {
 }
 
 /// The response of [`ListDelegatedAdministrators`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDelegatedAdministratorsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -256,7 +257,8 @@ impl ListDelegatedAdministratorsResponse {
 }
 
 /// The `Account` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Account {
     #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]

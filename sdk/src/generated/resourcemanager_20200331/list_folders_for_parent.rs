@@ -163,7 +163,8 @@ impl ListFoldersForParentBuilder {
 }
 
 /// The response of [`ListFoldersForParent`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFoldersForParentResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -265,7 +266,8 @@ impl ListFoldersForParentResponse {
 }
 
 /// The `Folder` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Folder {
     #[serde(rename = "FolderId", default, skip_serializing_if = "rt::de::is_unset")]

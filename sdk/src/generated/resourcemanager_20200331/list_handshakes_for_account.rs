@@ -133,7 +133,8 @@ impl ListHandshakesForAccountBuilder {
 }
 
 /// The response of [`ListHandshakesForAccount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListHandshakesForAccountResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -235,7 +236,8 @@ impl ListHandshakesForAccountResponse {
 }
 
 /// The `Handshake` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Handshake {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

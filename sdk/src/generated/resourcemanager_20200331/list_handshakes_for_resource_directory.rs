@@ -135,7 +135,8 @@ impl ListHandshakesForResourceDirectoryBuilder {
 }
 
 /// The response of [`ListHandshakesForResourceDirectory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListHandshakesForResourceDirectoryResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -237,7 +238,8 @@ impl ListHandshakesForResourceDirectoryResponse {
 }
 
 /// The `Handshake` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Handshake {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -227,7 +227,8 @@ impl ListPolicyAttachmentsBuilder {
 }
 
 /// The response of [`ListPolicyAttachments`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPolicyAttachmentsResponse {
     #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -333,7 +334,8 @@ impl ListPolicyAttachmentsResponse {
 }
 
 /// The `PolicyAttachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyAttachment {
     #[serde(rename = "AttachDate", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl ListPolicyVersionsBuilder {
 }
 
 /// The response of [`ListPolicyVersions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPolicyVersionsResponse {
     #[serde(
@@ -166,7 +167,8 @@ impl ListPolicyVersionsResponse {
 }
 
 /// The `PolicyVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyVersion {
     #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]

@@ -127,7 +127,8 @@ impl ListResourceGroupCapabilityBuilder {
 }
 
 /// The response of [`ListResourceGroupCapability`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResourceGroupCapabilityResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -173,7 +174,8 @@ impl ListResourceGroupCapabilityResponse {
 }
 
 /// The `Capabilities` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Capabilities {
     #[serde(rename = "Service", default, skip_serializing_if = "rt::de::is_unset")]

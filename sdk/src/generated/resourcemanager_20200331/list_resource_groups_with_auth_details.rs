@@ -386,7 +386,8 @@ impl rt::params::FlatParam for ResourceTypes {
 }
 
 /// The response of [`ListResourceGroupsWithAuthDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResourceGroupsWithAuthDetailsResponse {
     #[serde(rename = "AuthDetails", default, skip_serializing_if = "rt::de::is_unset")]
@@ -505,7 +506,8 @@ impl ListResourceGroupsWithAuthDetailsResponse {
 }
 
 /// The `AuthDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AuthDetails {
     #[serde(
@@ -594,7 +596,8 @@ impl AuthDetails {
 }
 
 /// The `AuthOfResourceGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AuthOfResourceGroups {
     #[serde(rename = "HasPermission", default, skip_serializing_if = "rt::de::is_unset")]
@@ -645,7 +648,8 @@ impl AuthOfResourceGroups {
 }
 
 /// The `ResourceGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceGroups {
     #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -791,7 +795,8 @@ impl ResourceGroups {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

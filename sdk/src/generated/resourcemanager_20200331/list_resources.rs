@@ -287,7 +287,8 @@ impl rt::params::FlatParam for ResourceTypes {
 }
 
 /// The response of [`ListResources`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListResourcesResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -389,7 +390,8 @@ impl ListResourcesResponse {
 }
 
 /// The `Resource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Resource {
     #[serde(rename = "Service", default, skip_serializing_if = "rt::de::is_unset")]

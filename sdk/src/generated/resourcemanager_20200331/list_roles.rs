@@ -143,7 +143,8 @@ impl ListRolesBuilder {
 }
 
 /// The response of [`ListRoles`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRolesResponse {
     #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -245,7 +246,8 @@ impl ListRolesResponse {
 }
 
 /// The `Role` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Role {
     #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
@@ -460,7 +462,8 @@ impl Role {
 }
 
 /// The `LatestDeletionTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LatestDeletionTask {
     #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]

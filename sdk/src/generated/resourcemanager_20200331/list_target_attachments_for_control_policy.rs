@@ -151,7 +151,8 @@ impl ListTargetAttachmentsForControlPolicyBuilder {
 }
 
 /// The response of [`ListTargetAttachmentsForControlPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTargetAttachmentsForControlPolicyResponse {
     #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -257,7 +258,8 @@ impl ListTargetAttachmentsForControlPolicyResponse {
 }
 
 /// The `TargetAttachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TargetAttachment {
     #[serde(rename = "TargetId", default, skip_serializing_if = "rt::de::is_unset")]

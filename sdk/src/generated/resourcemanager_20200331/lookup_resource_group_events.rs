@@ -300,7 +300,8 @@ impl rt::params::FlatParam for LookupAttributes {
 }
 
 /// The response of [`LookupResourceGroupEvents`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LookupResourceGroupEventsResponse {
     #[serde(rename = "Events", default, skip_serializing_if = "rt::de::is_unset")]
@@ -366,7 +367,8 @@ impl LookupResourceGroupEventsResponse {
 }
 
 /// The `Events` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Events {
     #[serde(rename = "ChangeType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -594,7 +596,8 @@ impl Events {
 }
 
 /// The `SourceResourceGroupInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SourceResourceGroupInfo {
     #[serde(
@@ -654,7 +657,8 @@ impl SourceResourceGroupInfo {
 }
 
 /// The `TargetResourceGroupInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TargetResourceGroupInfo {
     #[serde(

@@ -111,7 +111,8 @@ impl PromoteResourceAccountBuilder {
 }
 
 /// The response of [`PromoteResourceAccount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PromoteResourceAccountResponse {
     #[serde(rename = "Account", default, skip_serializing_if = "rt::de::is_unset")]
@@ -154,7 +155,8 @@ impl PromoteResourceAccountResponse {
 }
 
 /// The `Account` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Account {
     #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]

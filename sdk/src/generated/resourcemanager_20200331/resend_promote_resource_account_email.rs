@@ -97,7 +97,8 @@ impl ResendPromoteResourceAccountEmailBuilder {
 }
 
 /// The response of [`ResendPromoteResourceAccountEmail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResendPromoteResourceAccountEmailResponse {
     #[serde(rename = "Account", default, skip_serializing_if = "rt::de::is_unset")]
@@ -140,7 +141,8 @@ impl ResendPromoteResourceAccountEmailResponse {
 }
 
 /// The `Account` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Account {
     #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]

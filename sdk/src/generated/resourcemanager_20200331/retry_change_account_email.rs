@@ -95,7 +95,8 @@ impl RetryChangeAccountEmailBuilder {
 }
 
 /// The response of [`RetryChangeAccountEmail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RetryChangeAccountEmailResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

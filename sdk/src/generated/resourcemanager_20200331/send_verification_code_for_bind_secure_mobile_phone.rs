@@ -117,7 +117,8 @@ impl SendVerificationCodeForBindSecureMobilePhoneBuilder {
 }
 
 /// The response of [`SendVerificationCodeForBindSecureMobilePhone`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SendVerificationCodeForBindSecureMobilePhoneResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -125,7 +125,8 @@ impl UpdateAccountBuilder {
 }
 
 /// The response of [`UpdateAccount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAccountResponse {
     #[serde(rename = "Account", default, skip_serializing_if = "rt::de::is_unset")]
@@ -168,7 +169,8 @@ impl UpdateAccountResponse {
 }
 
 /// The `Account` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Account {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

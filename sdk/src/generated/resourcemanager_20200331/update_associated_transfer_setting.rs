@@ -248,7 +248,8 @@ impl rt::params::FlatParam for RuleSettings {
 }
 
 /// The response of [`UpdateAssociatedTransferSetting`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAssociatedTransferSettingResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

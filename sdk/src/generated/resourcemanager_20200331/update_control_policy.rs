@@ -144,7 +144,8 @@ impl UpdateControlPolicyBuilder {
 }
 
 /// The response of [`UpdateControlPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateControlPolicyResponse {
     #[serde(rename = "ControlPolicy", default, skip_serializing_if = "rt::de::is_unset")]
@@ -187,7 +188,8 @@ impl UpdateControlPolicyResponse {
 }
 
 /// The `ControlPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ControlPolicy {
     #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]

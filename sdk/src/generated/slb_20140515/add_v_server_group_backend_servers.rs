@@ -133,7 +133,8 @@ impl AddVServerGroupBackendServersBuilder {
 }
 
 /// The response of [`AddVServerGroupBackendServers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddVServerGroupBackendServersResponse {
     #[serde(
@@ -214,7 +215,8 @@ impl AddVServerGroupBackendServersResponse {
 }
 
 /// The `BackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BackendServer {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

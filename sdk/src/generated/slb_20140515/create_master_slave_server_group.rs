@@ -227,7 +227,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateMasterSlaveServerGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMasterSlaveServerGroupResponse {
     #[serde(
@@ -311,7 +312,8 @@ impl CreateMasterSlaveServerGroupResponse {
 }
 
 /// The `MasterSlaveBackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MasterSlaveBackendServer {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

@@ -153,7 +153,8 @@ impl CreateTlsCipherPolicyBuilder {
 }
 
 /// The response of [`CreateTlsCipherPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTlsCipherPolicyResponse {
     #[serde(

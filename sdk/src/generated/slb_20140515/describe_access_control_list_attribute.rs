@@ -156,7 +156,8 @@ impl DescribeAccessControlListAttributeBuilder {
 }
 
 /// The response of [`DescribeAccessControlListAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAccessControlListAttributeResponse {
     #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -386,7 +387,8 @@ impl DescribeAccessControlListAttributeResponse {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -434,7 +436,8 @@ impl Tag {
 }
 
 /// The `AclEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AclEntry {
     #[serde(
@@ -488,7 +491,8 @@ impl AclEntry {
 }
 
 /// The `RelatedListener` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RelatedListener {
     #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]

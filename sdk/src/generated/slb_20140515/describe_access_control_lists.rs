@@ -274,7 +274,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeAccessControlLists`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAccessControlListsResponse {
     #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
@@ -393,7 +394,8 @@ impl DescribeAccessControlListsResponse {
 }
 
 /// The `Acl` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Acl {
     #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -536,7 +538,8 @@ impl Acl {
 }
 
 /// Example: `{"Key":"test","Value":"value"}`
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AclTag {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]

@@ -196,7 +196,8 @@ impl DescribeAccessLogsDownloadAttributeBuilder {
 }
 
 /// The response of [`DescribeAccessLogsDownloadAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAccessLogsDownloadAttributeResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -302,7 +303,8 @@ impl DescribeAccessLogsDownloadAttributeResponse {
 }
 
 /// The `LogsDownloadAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogsDownloadAttribute {
     #[serde(rename = "LogProject", default, skip_serializing_if = "rt::de::is_unset")]

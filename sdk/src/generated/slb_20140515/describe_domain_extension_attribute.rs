@@ -117,7 +117,8 @@ impl DescribeDomainExtensionAttributeBuilder {
 }
 
 /// The response of [`DescribeDomainExtensionAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeDomainExtensionAttributeResponse {
     #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]

@@ -144,7 +144,8 @@ impl DescribeListenerAccessControlAttributeBuilder {
 }
 
 /// The response of [`DescribeListenerAccessControlAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeListenerAccessControlAttributeResponse {
     #[serde(rename = "SourceItems", default, skip_serializing_if = "rt::de::is_unset")]

@@ -112,7 +112,8 @@ impl DescribeLoadBalancerAttributeBuilder {
 }
 
 /// The response of [`DescribeLoadBalancerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerAttributeResponse {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -916,7 +917,8 @@ impl DescribeLoadBalancerAttributeResponse {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -964,7 +966,8 @@ impl Tag {
 }
 
 /// The `ListenerPortAndProtocal` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListenerPortAndProtocal {
     #[serde(
@@ -1015,7 +1018,8 @@ impl ListenerPortAndProtocal {
 }
 
 /// The `ListenerPortAndProtocol` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListenerPortAndProtocol {
     #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1129,7 +1133,8 @@ impl ListenerPortAndProtocol {
 }
 
 /// The `BackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BackendServer {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

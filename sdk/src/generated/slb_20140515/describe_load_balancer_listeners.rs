@@ -288,7 +288,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeLoadBalancerListeners`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerListenersResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -388,7 +389,8 @@ impl DescribeLoadBalancerListenersResponse {
 }
 
 /// The `Listeners` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Listeners {
     #[serde(rename = "AclType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -761,7 +763,8 @@ impl Listeners {
 }
 
 /// The `HttpListenerConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HttpListenerConfig {
     #[serde(
@@ -1386,7 +1389,8 @@ impl HttpListenerConfig {
 }
 
 /// The `HttpsListenerConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct HttpsListenerConfig {
     #[serde(
@@ -2174,7 +2178,8 @@ impl HttpsListenerConfig {
 }
 
 /// The `TcpListenerConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TcpListenerConfig {
     #[serde(
@@ -2584,7 +2589,8 @@ impl TcpListenerConfig {
 }
 
 /// The `UdpListenerConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UdpListenerConfig {
     #[serde(
@@ -2874,7 +2880,8 @@ impl UdpListenerConfig {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tags {
     #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]

@@ -125,7 +125,8 @@ impl DescribeLoadBalancerTcpListenerAttributeBuilder {
 }
 
 /// The response of [`DescribeLoadBalancerTcpListenerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
     #[serde(
@@ -845,7 +846,8 @@ impl DescribeLoadBalancerTcpListenerAttributeResponse {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

@@ -122,7 +122,8 @@ impl DescribeMasterSlaveServerGroupAttributeBuilder {
 }
 
 /// The response of [`DescribeMasterSlaveServerGroupAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMasterSlaveServerGroupAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -301,7 +302,8 @@ impl DescribeMasterSlaveServerGroupAttributeResponse {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -349,7 +351,8 @@ impl Tag {
 }
 
 /// The `MasterSlaveBackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MasterSlaveBackendServer {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

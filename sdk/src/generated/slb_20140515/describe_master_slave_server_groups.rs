@@ -216,7 +216,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeMasterSlaveServerGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeMasterSlaveServerGroupsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -274,7 +275,8 @@ impl DescribeMasterSlaveServerGroupsResponse {
 }
 
 /// The `MasterSlaveServerGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MasterSlaveServerGroup {
     #[serde(
@@ -396,7 +398,8 @@ impl MasterSlaveServerGroup {
 }
 
 /// The `AssociatedObjects` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedObjects {
     #[serde(rename = "Listeners", default, skip_serializing_if = "rt::de::is_unset")]
@@ -427,7 +430,8 @@ impl AssociatedObjects {
 }
 
 /// The `Listener` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Listener {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
@@ -472,7 +476,8 @@ impl Listener {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct MasterSlaveServerGroupTag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

@@ -226,7 +226,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeVServerGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVServerGroupsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -277,7 +278,8 @@ impl DescribeVServerGroupsResponse {
 }
 
 /// The `VServerGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VServerGroup {
     #[serde(
@@ -416,7 +418,8 @@ impl VServerGroup {
 }
 
 /// The `AssociatedObjects` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedObjects {
     #[serde(rename = "Listeners", default, skip_serializing_if = "rt::de::is_unset")]
@@ -470,7 +473,8 @@ impl AssociatedObjects {
 }
 
 /// The `Listener` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Listener {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
@@ -515,7 +519,8 @@ impl Listener {
 }
 
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Rule {
     #[serde(rename = "Url", default, skip_serializing_if = "rt::de::is_unset")]
@@ -603,7 +608,8 @@ impl Rule {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VServerGroupTag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]

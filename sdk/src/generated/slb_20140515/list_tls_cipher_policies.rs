@@ -199,7 +199,8 @@ impl ListTlsCipherPoliciesBuilder {
 }
 
 /// The response of [`ListTlsCipherPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTlsCipherPoliciesResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -303,7 +304,8 @@ impl ListTlsCipherPoliciesResponse {
 }
 
 /// The `TlsCipherPolicies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TlsCipherPolicies {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -446,7 +448,8 @@ impl TlsCipherPolicies {
 }
 
 /// The `RelateListeners` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RelateListeners {
     #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]

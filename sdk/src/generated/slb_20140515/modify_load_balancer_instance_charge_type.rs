@@ -183,7 +183,8 @@ impl ModifyLoadBalancerInstanceChargeTypeBuilder {
 }
 
 /// The response of [`ModifyLoadBalancerInstanceChargeType`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerInstanceChargeTypeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -144,7 +144,8 @@ impl ModifyLoadBalancerInstanceSpecBuilder {
 }
 
 /// The response of [`ModifyLoadBalancerInstanceSpec`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerInstanceSpecResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

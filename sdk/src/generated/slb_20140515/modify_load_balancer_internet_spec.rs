@@ -155,7 +155,8 @@ impl ModifyLoadBalancerInternetSpecBuilder {
 }
 
 /// The response of [`ModifyLoadBalancerInternetSpec`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyLoadBalancerInternetSpecResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

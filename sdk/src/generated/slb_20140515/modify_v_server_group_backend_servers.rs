@@ -155,7 +155,8 @@ impl ModifyVServerGroupBackendServersBuilder {
 }
 
 /// The response of [`ModifyVServerGroupBackendServers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyVServerGroupBackendServersResponse {
     #[serde(
@@ -236,7 +237,8 @@ impl ModifyVServerGroupBackendServersResponse {
 }
 
 /// The `BackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BackendServer {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

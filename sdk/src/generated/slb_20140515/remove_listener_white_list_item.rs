@@ -160,7 +160,8 @@ impl RemoveListenerWhiteListItemBuilder {
 }
 
 /// The response of [`RemoveListenerWhiteListItem`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveListenerWhiteListItemResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -135,7 +135,8 @@ impl SetCaCertificateNameBuilder {
 }
 
 /// The response of [`SetCaCertificateName`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetCaCertificateNameResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -133,7 +133,8 @@ impl SetLoadBalancerDeleteProtectionBuilder {
 }
 
 /// The response of [`SetLoadBalancerDeleteProtection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLoadBalancerDeleteProtectionResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -697,7 +697,8 @@ impl SetLoadBalancerHttpsListenerAttributeBuilder {
 }
 
 /// The response of [`SetLoadBalancerHttpsListenerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLoadBalancerHttpsListenerAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -159,7 +159,8 @@ impl SetLoadBalancerModificationProtectionBuilder {
 }
 
 /// The response of [`SetLoadBalancerModificationProtection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLoadBalancerModificationProtectionResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -130,7 +130,8 @@ impl SetLoadBalancerNameBuilder {
 }
 
 /// The response of [`SetLoadBalancerName`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetLoadBalancerNameResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

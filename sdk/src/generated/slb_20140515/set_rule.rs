@@ -381,7 +381,8 @@ impl SetRuleBuilder {
 }
 
 /// The response of [`SetRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetRuleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

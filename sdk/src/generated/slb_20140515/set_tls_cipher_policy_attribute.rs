@@ -175,7 +175,8 @@ impl SetTlsCipherPolicyAttributeBuilder {
 }
 
 /// The response of [`SetTlsCipherPolicyAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetTlsCipherPolicyAttributeResponse {
     #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -149,7 +149,8 @@ impl SetVServerGroupAttributeBuilder {
 }
 
 /// The response of [`SetVServerGroupAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetVServerGroupAttributeResponse {
     #[serde(
@@ -256,7 +257,8 @@ impl SetVServerGroupAttributeResponse {
 }
 
 /// The `BackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BackendServer {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

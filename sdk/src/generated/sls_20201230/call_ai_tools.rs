@@ -158,7 +158,8 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct CallAiToolsResponse {

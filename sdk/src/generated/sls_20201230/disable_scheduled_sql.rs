@@ -116,7 +116,8 @@ impl DisableScheduledSqlBuilder {
 }
 
 /// The operation's response, which documents no fields.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DisableScheduledSqlResponse {}
 impl DisableScheduledSqlResponse {}

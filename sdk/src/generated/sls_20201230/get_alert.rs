@@ -108,7 +108,8 @@ impl GetAlertBuilder {
 }
 
 /// The response of [`GetAlert`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAlertResponse {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]

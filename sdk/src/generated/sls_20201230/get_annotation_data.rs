@@ -113,7 +113,8 @@ impl GetAnnotationDataBuilder {
 }
 
 /// The response of [`GetAnnotationData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAnnotationDataResponse {
     #[serde(
@@ -331,7 +332,8 @@ impl GetAnnotationDataResponse {
 }
 
 /// The `Annotations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Annotations {
     #[serde(rename = "annotatedBy", default, skip_serializing_if = "rt::de::is_unset")]
@@ -403,7 +405,8 @@ impl Annotations {
 }
 
 /// The `Predictions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Predictions {
     #[serde(rename = "annotatedBy", default, skip_serializing_if = "rt::de::is_unset")]

@@ -94,7 +94,8 @@ impl GetAnnotationLabelBuilder {
 }
 
 /// The response of [`GetAnnotationLabel`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAnnotationLabelResponse {
     #[serde(rename = "labelId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -238,7 +239,8 @@ impl GetAnnotationLabelResponse {
 }
 
 /// The `Settings` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Settings {
     #[serde(rename = "mode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -130,7 +130,8 @@ impl GetAsyncSqlBuilder {
 }
 
 /// The response of [`GetAsyncSql`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAsyncSqlResponse {
     #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -257,7 +258,8 @@ impl GetAsyncSqlResponse {
 }
 
 /// The `AsyncSqlMetaPb` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AsyncSqlMetaPb {
     #[serde(rename = "result_rows", default, skip_serializing_if = "rt::de::is_unset")]

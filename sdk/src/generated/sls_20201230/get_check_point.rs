@@ -139,7 +139,8 @@ impl GetCheckPointBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct GetCheckPointResponse {
@@ -165,7 +166,8 @@ impl GetCheckPointResponse {
 }
 
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Body {
     #[serde(rename = "shard", default, skip_serializing_if = "rt::de::is_unset")]

@@ -126,7 +126,8 @@ impl GetCollectionPolicyBuilder {
 }
 
 /// The response of [`GetCollectionPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCollectionPolicyResponse {
     #[serde(
@@ -153,7 +154,8 @@ impl GetCollectionPolicyResponse {
 }
 
 /// The `CollectionPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CollectionPolicy {
     #[serde(rename = "policyName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -368,7 +370,8 @@ impl CollectionPolicy {
 }
 
 /// The `PolicyConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyConfig {
     #[serde(rename = "resourceMode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -449,7 +452,8 @@ impl PolicyConfig {
 }
 
 /// The `CentralizeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CentralizeConfig {
     #[serde(rename = "destRegion", default, skip_serializing_if = "rt::de::is_unset")]
@@ -534,7 +538,8 @@ impl CentralizeConfig {
 }
 
 /// The `ResourceDirectory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceDirectory {
     #[serde(
@@ -586,7 +591,8 @@ impl ResourceDirectory {
 }
 
 /// The `DataConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataConfig {
     #[serde(rename = "dataRegion", default, skip_serializing_if = "rt::de::is_unset")]

@@ -108,7 +108,8 @@ impl GetConfigBuilder {
 }
 
 /// The response of [`GetConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetConfigResponse {
     #[serde(rename = "configName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -266,7 +267,8 @@ impl GetConfigResponse {
 }
 
 /// The `OutputDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OutputDetail {
     #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]

@@ -109,7 +109,8 @@ impl GetConsumeProcessorBuilder {
 }
 
 /// The response of [`GetConsumeProcessor`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetConsumeProcessorResponse {
     #[serde(rename = "processorName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -170,7 +170,8 @@ impl GetContextLogsBuilder {
 }
 
 /// The response of [`GetContextLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetContextLogsResponse {
     #[serde(rename = "total_lines", default, skip_serializing_if = "rt::de::is_unset")]

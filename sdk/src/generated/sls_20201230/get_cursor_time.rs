@@ -141,7 +141,8 @@ impl GetCursorTimeBuilder {
 }
 
 /// The response of [`GetCursorTime`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCursorTimeResponse {
     #[serde(rename = "cursor_time", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl GetDashboardBuilder {
 }
 
 /// The response of [`GetDashboard`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetDashboardResponse {
     #[serde(rename = "dashboardName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -115,7 +115,8 @@ impl GetDownloadJobBuilder {
 }
 
 /// The response of [`GetDownloadJob`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetDownloadJobResponse {
     #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -257,7 +258,8 @@ impl GetDownloadJobResponse {
 }
 
 /// The `Configuration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Configuration {
     #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
@@ -392,7 +394,8 @@ impl Configuration {
 }
 
 /// The `Sink` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Sink {
     #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -526,7 +529,8 @@ impl Sink {
 }
 
 /// The `ExecutionDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExecutionDetails {
     #[serde(rename = "progress", default, skip_serializing_if = "rt::de::is_unset")]

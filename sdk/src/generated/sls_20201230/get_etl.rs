@@ -106,7 +106,8 @@ impl GetEtlBuilder {
 }
 
 /// The response of [`GetEtl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetEtlResponse {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]

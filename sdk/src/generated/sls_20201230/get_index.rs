@@ -108,7 +108,8 @@ impl GetIndexBuilder {
 }
 
 /// The response of [`GetIndex`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetIndexResponse {
     #[serde(rename = "ttl", default, skip_serializing_if = "rt::de::is_unset")]
@@ -309,7 +310,8 @@ impl GetIndexResponse {
 }
 
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Line {
     #[serde(rename = "chn", default, skip_serializing_if = "rt::de::is_unset")]

@@ -106,7 +106,8 @@ impl GetLogStoreBuilder {
 }
 
 /// The response of [`GetLogStore`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetLogStoreResponse {
     #[serde(rename = "logstoreName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -445,7 +446,8 @@ impl GetLogStoreResponse {
 }
 
 /// The `ResourceQuota` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceQuota {
     #[serde(rename = "storage", default, skip_serializing_if = "rt::de::is_unset")]
@@ -468,7 +470,8 @@ impl ResourceQuota {
 }
 
 /// The `Storage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Storage {
     #[serde(rename = "preserved", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl GetLogStoreMeteringModeBuilder {
 }
 
 /// The response of [`GetLogStoreMeteringMode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetLogStoreMeteringModeResponse {
     #[serde(rename = "meteringMode", default, skip_serializing_if = "rt::de::is_unset")]

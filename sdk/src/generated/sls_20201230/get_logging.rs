@@ -92,7 +92,8 @@ impl GetLoggingBuilder {
 }
 
 /// The response of [`GetLogging`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetLoggingResponse {
     #[serde(
@@ -146,7 +147,8 @@ impl GetLoggingResponse {
 }
 
 /// The `LoggingDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LoggingDetails {
     #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]

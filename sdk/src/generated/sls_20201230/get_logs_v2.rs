@@ -318,7 +318,8 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`GetLogsV2`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetLogsV2Response {
     #[serde(rename = "meta", default, skip_serializing_if = "rt::de::is_unset")]
@@ -368,7 +369,8 @@ impl GetLogsV2Response {
 }
 
 /// The `Meta` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Meta {
     #[serde(rename = "progress", default, skip_serializing_if = "rt::de::is_unset")]
@@ -748,7 +750,8 @@ impl Meta {
 }
 
 /// The `PhraseQueryInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PhraseQueryInfo {
     #[serde(rename = "scanAll", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl GetLogtailPipelineConfigBuilder {
 }
 
 /// The response of [`GetLogtailPipelineConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetLogtailPipelineConfigResponse {
     #[serde(rename = "configName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl GetMachineGroupBuilder {
 }
 
 /// The response of [`GetMachineGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMachineGroupResponse {
     #[serde(rename = "groupName", default, skip_serializing_if = "rt::de::is_unset")]
@@ -222,7 +223,8 @@ impl GetMachineGroupResponse {
 }
 
 /// The `GroupAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupAttribute {
     #[serde(rename = "groupTopic", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl GetMetricStoreMeteringModeBuilder {
 }
 
 /// The response of [`GetMetricStoreMeteringMode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMetricStoreMeteringModeResponse {
     #[serde(rename = "meteringMode", default, skip_serializing_if = "rt::de::is_unset")]

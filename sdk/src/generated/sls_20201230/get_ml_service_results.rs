@@ -131,7 +131,8 @@ impl GetMlServiceResultsBuilder {
 }
 
 /// The response of [`GetMlServiceResults`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMlServiceResultsResponse {
     #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]

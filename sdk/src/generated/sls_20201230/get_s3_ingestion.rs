@@ -115,7 +115,8 @@ impl GetS3IngestionBuilder {
 }
 
 /// The response of [`GetS3Ingestion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetS3IngestionResponse {
     #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl GetSavedSearchBuilder {
 }
 
 /// The response of [`GetSavedSearch`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSavedSearchResponse {
     #[serde(

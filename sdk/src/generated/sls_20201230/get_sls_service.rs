@@ -76,7 +76,8 @@ impl GetSlsServiceBuilder {
 }
 
 /// The response of [`GetSlsService`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSlsServiceResponse {
     #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]

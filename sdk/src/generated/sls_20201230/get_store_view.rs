@@ -111,7 +111,8 @@ impl GetStoreViewBuilder {
 }
 
 /// The response of [`GetStoreView`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetStoreViewResponse {
     #[serde(rename = "storeType", default, skip_serializing_if = "rt::de::is_unset")]

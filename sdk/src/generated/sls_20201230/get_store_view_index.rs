@@ -111,7 +111,8 @@ impl GetStoreViewIndexBuilder {
 }
 
 /// The response of [`GetStoreViewIndex`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetStoreViewIndexResponse {
     #[serde(rename = "indexes", default, skip_serializing_if = "rt::de::is_unset")]
@@ -137,7 +138,8 @@ impl GetStoreViewIndexResponse {
 }
 
 /// The `Indexes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Indexes {
     #[serde(rename = "project", default, skip_serializing_if = "rt::de::is_unset")]

@@ -118,7 +118,8 @@ impl ListAnnotationDataBuilder {
 }
 
 /// The response of [`ListAnnotationData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAnnotationDataResponse {
     #[serde(rename = "data", default, skip_serializing_if = "rt::de::is_unset")]

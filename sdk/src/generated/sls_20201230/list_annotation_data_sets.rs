@@ -103,7 +103,8 @@ impl ListAnnotationDataSetsBuilder {
 }
 
 /// The response of [`ListAnnotationDataSets`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAnnotationDataSetsResponse {
     #[serde(rename = "data", default, skip_serializing_if = "rt::de::is_unset")]

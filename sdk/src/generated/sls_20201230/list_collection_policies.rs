@@ -178,7 +178,8 @@ impl ListCollectionPoliciesBuilder {
 }
 
 /// The response of [`ListCollectionPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCollectionPoliciesResponse {
     #[serde(rename = "totalCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -256,7 +257,8 @@ impl ListCollectionPoliciesResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "productCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -471,7 +473,8 @@ impl Data {
 }
 
 /// The `PolicyConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyConfig {
     #[serde(rename = "resourceMode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -552,7 +555,8 @@ impl PolicyConfig {
 }
 
 /// The `CentralizeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CentralizeConfig {
     #[serde(rename = "destRegion", default, skip_serializing_if = "rt::de::is_unset")]
@@ -637,7 +641,8 @@ impl CentralizeConfig {
 }
 
 /// The `ResourceDirectory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceDirectory {
     #[serde(
@@ -689,7 +694,8 @@ impl ResourceDirectory {
 }
 
 /// The `DataConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DataConfig {
     #[serde(rename = "dataRegion", default, skip_serializing_if = "rt::de::is_unset")]
@@ -737,7 +743,8 @@ impl DataConfig {
 }
 
 /// The `Statistics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Statistics {
     #[serde(rename = "productCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -787,7 +794,8 @@ impl Statistics {
 }
 
 /// The `PolicySourceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicySourceList {
     #[serde(rename = "policyUid", default, skip_serializing_if = "rt::de::is_unset")]

@@ -153,7 +153,8 @@ impl ListConsumeProcessorsBuilder {
 }
 
 /// The response of [`ListConsumeProcessors`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListConsumeProcessorsResponse {
     #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]

@@ -212,7 +212,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListDashboard`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDashboardResponse {
     #[serde(rename = "dashboards", default, skip_serializing_if = "rt::de::is_unset")]
@@ -260,7 +261,8 @@ impl ListDashboardResponse {
 }
 
 /// The `DashboardItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DashboardItems {
     #[serde(rename = "dashboardName", default, skip_serializing_if = "rt::de::is_unset")]

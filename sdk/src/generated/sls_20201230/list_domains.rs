@@ -131,7 +131,8 @@ impl ListDomainsBuilder {
 }
 
 /// The response of [`ListDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDomainsResponse {
     #[serde(rename = "domains", default, skip_serializing_if = "rt::de::is_unset")]

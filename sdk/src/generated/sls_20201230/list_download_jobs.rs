@@ -134,7 +134,8 @@ impl ListDownloadJobsBuilder {
 }
 
 /// The response of [`ListDownloadJobs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDownloadJobsResponse {
     #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]
@@ -194,7 +195,8 @@ impl ListDownloadJobsResponse {
 }
 
 /// The `Results` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Results {
     #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
@@ -336,7 +338,8 @@ impl Results {
 }
 
 /// The `Configuration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Configuration {
     #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
@@ -476,7 +479,8 @@ impl Configuration {
 }
 
 /// The `Sink` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Sink {
     #[serde(
@@ -610,7 +614,8 @@ impl Sink {
 }
 
 /// The `ExecutionDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ExecutionDetails {
     #[serde(rename = "progress", default, skip_serializing_if = "rt::de::is_unset")]

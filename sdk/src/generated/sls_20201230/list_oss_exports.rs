@@ -132,7 +132,8 @@ impl ListOssExportsBuilder {
 }
 
 /// The response of [`ListOssExports`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListOssExportsResponse {
     #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]

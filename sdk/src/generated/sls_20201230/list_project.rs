@@ -146,7 +146,8 @@ impl ListProjectBuilder {
 }
 
 /// The response of [`ListProject`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProjectResponse {
     #[serde(rename = "count", default, skip_serializing_if = "rt::de::is_unset")]

@@ -139,7 +139,8 @@ impl ListS3IngestionsBuilder {
 }
 
 /// The response of [`ListS3Ingestions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListS3IngestionsResponse {
     #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]

@@ -119,7 +119,8 @@ impl ListSavedSearchBuilder {
 }
 
 /// The response of [`ListSavedSearch`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSavedSearchResponse {
     #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]

@@ -134,7 +134,8 @@ impl ListScheduledSqLsBuilder {
 }
 
 /// The response of [`ListScheduledSqLs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListScheduledSqLsResponse {
     #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]

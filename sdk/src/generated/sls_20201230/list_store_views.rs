@@ -149,7 +149,8 @@ impl ListStoreViewsBuilder {
 }
 
 /// The response of [`ListStoreViews`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListStoreViewsResponse {
     #[serde(rename = "count", default, skip_serializing_if = "rt::de::is_unset")]

@@ -110,7 +110,8 @@ impl RefreshTokenBuilder {
 }
 
 /// The response of [`RefreshToken`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RefreshTokenResponse {
     #[serde(rename = "accessToken", default, skip_serializing_if = "rt::de::is_unset")]

@@ -138,7 +138,8 @@ impl SubmitAsyncSqlBuilder {
 }
 
 /// The response of [`SubmitAsyncSql`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SubmitAsyncSqlResponse {
     #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
@@ -265,7 +266,8 @@ impl SubmitAsyncSqlResponse {
 }
 
 /// The `AsyncSqlMetaPb` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AsyncSqlMetaPb {
     #[serde(rename = "result_rows", default, skip_serializing_if = "rt::de::is_unset")]

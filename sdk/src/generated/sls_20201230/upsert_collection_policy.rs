@@ -561,7 +561,8 @@ impl rt::params::FlatParam for ResourceDirectory {
 }
 
 /// The operation's response, which documents no fields.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpsertCollectionPolicyResponse {}
 impl UpsertCollectionPolicyResponse {}

@@ -171,7 +171,8 @@ impl AssumeRoleBuilder {
 }
 
 /// The response of [`AssumeRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssumeRoleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -255,7 +256,8 @@ impl AssumeRoleResponse {
 }
 
 /// The `AssumedRoleUser` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
     #[serde(rename = "AssumedRoleId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -303,7 +305,8 @@ impl AssumedRoleUser {
 }
 
 /// The `Credentials` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Credentials {
     #[serde(rename = "SecurityToken", default, skip_serializing_if = "rt::de::is_unset")]

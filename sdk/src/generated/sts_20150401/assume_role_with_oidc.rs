@@ -179,7 +179,8 @@ impl AssumeRoleWithOidcBuilder {
 }
 
 /// The response of [`AssumeRoleWithOidc`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssumeRoleWithOidcResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -278,7 +279,8 @@ impl AssumeRoleWithOidcResponse {
 }
 
 /// The `OidcTokenInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OidcTokenInfo {
     #[serde(rename = "Subject", default, skip_serializing_if = "rt::de::is_unset")]
@@ -416,7 +418,8 @@ impl OidcTokenInfo {
 }
 
 /// The `AssumedRoleUser` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
     #[serde(rename = "AssumedRoleId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -464,7 +467,8 @@ impl AssumedRoleUser {
 }
 
 /// The `Credentials` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Credentials {
     #[serde(rename = "SecurityToken", default, skip_serializing_if = "rt::de::is_unset")]

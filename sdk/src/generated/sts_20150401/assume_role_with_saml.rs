@@ -159,7 +159,8 @@ impl AssumeRoleWithSamlBuilder {
 }
 
 /// The response of [`AssumeRoleWithSaml`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -262,7 +263,8 @@ impl AssumeRoleWithSamlResponse {
 }
 
 /// The `SamlAssertionInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SamlAssertionInfo {
     #[serde(rename = "SubjectType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -350,7 +352,8 @@ impl SamlAssertionInfo {
 }
 
 /// The `AssumedRoleUser` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
     #[serde(rename = "AssumedRoleId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -398,7 +401,8 @@ impl AssumedRoleUser {
 }
 
 /// The `Credentials` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Credentials {
     #[serde(rename = "SecurityToken", default, skip_serializing_if = "rt::de::is_unset")]

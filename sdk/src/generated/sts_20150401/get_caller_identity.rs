@@ -76,7 +76,8 @@ impl GetCallerIdentityBuilder {
 }
 
 /// The response of [`GetCallerIdentity`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCallerIdentityResponse {
     #[serde(rename = "IdentityType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -139,7 +139,8 @@ impl GenerateConfigRuleReportBuilder {
 }
 
 /// The response of [`GenerateConfigRuleReport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GenerateConfigRuleReportResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -142,7 +142,8 @@ impl GetEffectivePolicyBuilder {
 }
 
 /// The response of [`GetEffectivePolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetEffectivePolicyResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -218,7 +219,8 @@ impl GetEffectivePolicyResponse {
 }
 
 /// The `PolicyAttachments` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyAttachments {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -280,7 +282,8 @@ impl PolicyAttachments {
 }
 
 /// The `PolicyList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyList {
     #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]

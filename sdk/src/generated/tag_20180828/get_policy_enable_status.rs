@@ -124,7 +124,8 @@ impl GetPolicyEnableStatusBuilder {
 }
 
 /// The response of [`GetPolicyEnableStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPolicyEnableStatusResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -170,7 +171,8 @@ impl GetPolicyEnableStatusResponse {
 }
 
 /// The `StatusModels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct StatusModels {
     #[serde(rename = "UserType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -183,7 +183,8 @@ impl ListAssociatedResourceRulesBuilder {
 }
 
 /// The response of [`ListAssociatedResourceRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAssociatedResourceRulesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -249,7 +250,8 @@ impl ListAssociatedResourceRulesResponse {
 }
 
 /// The `Rules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Rules {
     #[serde(rename = "SettingName", default, skip_serializing_if = "rt::de::is_unset")]

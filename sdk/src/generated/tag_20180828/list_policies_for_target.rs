@@ -178,7 +178,8 @@ impl ListPoliciesForTargetBuilder {
 }
 
 /// The response of [`ListPoliciesForTarget`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPoliciesForTargetResponse {
     #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
@@ -244,7 +245,8 @@ impl ListPoliciesForTargetResponse {
 }
 
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Data {
     #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]

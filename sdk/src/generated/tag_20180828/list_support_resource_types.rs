@@ -205,7 +205,8 @@ impl ListSupportResourceTypesBuilder {
 }
 
 /// The response of [`ListSupportResourceTypes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSupportResourceTypesResponse {
     #[serde(
@@ -275,7 +276,8 @@ impl ListSupportResourceTypesResponse {
 }
 
 /// The `SupportResourceTypes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportResourceTypes {
     #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
@@ -361,7 +363,8 @@ impl SupportResourceTypes {
 }
 
 /// The `SupportItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SupportItems {
     #[serde(rename = "SupportCode", default, skip_serializing_if = "rt::de::is_unset")]

@@ -164,7 +164,8 @@ impl ListTargetsForPolicyBuilder {
 }
 
 /// The response of [`ListTargetsForPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTargetsForPolicyResponse {
     #[serde(rename = "Targets", default, skip_serializing_if = "rt::de::is_unset")]
@@ -267,7 +268,8 @@ impl ListTargetsForPolicyResponse {
 }
 
 /// The `Targets` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Targets {
     #[serde(rename = "TargetId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -95,7 +95,8 @@ impl OpenCreatedByBuilder {
 }
 
 /// The response of [`OpenCreatedBy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OpenCreatedByResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -169,7 +169,8 @@ impl AddCommonBandwidthPackageIpBuilder {
 }
 
 /// The response of [`AddCommonBandwidthPackageIp`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCommonBandwidthPackageIpResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

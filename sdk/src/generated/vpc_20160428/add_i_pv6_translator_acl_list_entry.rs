@@ -150,7 +150,8 @@ impl AddIPv6TranslatorAclListEntryBuilder {
 }
 
 /// The response of [`AddIPv6TranslatorAclListEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AddIPv6TranslatorAclListEntryResponse {
     #[serde(rename = "AclEntryId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -232,7 +232,8 @@ impl AllocateEipSegmentAddressBuilder {
 }
 
 /// The response of [`AllocateEipSegmentAddress`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AllocateEipSegmentAddressResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

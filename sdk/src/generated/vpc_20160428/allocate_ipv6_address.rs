@@ -305,7 +305,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`AllocateIpv6Address`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AllocateIpv6AddressResponse {
     #[serde(rename = "Ipv6AddressId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -193,7 +193,8 @@ impl AllocateIpv6InternetBandwidthBuilder {
 }
 
 /// The response of [`AllocateIpv6InternetBandwidth`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AllocateIpv6InternetBandwidthResponse {
     #[serde(rename = "Ipv6AddressId", default, skip_serializing_if = "rt::de::is_unset")]

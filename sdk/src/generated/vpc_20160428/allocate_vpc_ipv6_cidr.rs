@@ -165,7 +165,8 @@ impl AllocateVpcIpv6CidrBuilder {
 }
 
 /// The response of [`AllocateVpcIpv6Cidr`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AllocateVpcIpv6CidrResponse {
     #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]

@@ -364,7 +364,8 @@ impl rt::params::FlatParam for PmInfo {
 }
 
 /// The response of [`ApplyPhysicalConnectionLoa`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ApplyPhysicalConnectionLoaResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

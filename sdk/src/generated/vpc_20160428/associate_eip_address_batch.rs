@@ -190,7 +190,8 @@ impl AssociateEipAddressBatchBuilder {
 }
 
 /// The response of [`AssociateEipAddressBatch`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateEipAddressBatchResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -225,7 +225,8 @@ impl rt::params::FlatParam for Resource {
 }
 
 /// The response of [`AssociateNetworkAcl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateNetworkAclResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

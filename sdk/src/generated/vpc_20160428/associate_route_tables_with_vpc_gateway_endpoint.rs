@@ -167,7 +167,8 @@ impl AssociateRouteTablesWithVpcGatewayEndpointBuilder {
 }
 
 /// The response of [`AssociateRouteTablesWithVpcGatewayEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateRouteTablesWithVpcGatewayEndpointResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

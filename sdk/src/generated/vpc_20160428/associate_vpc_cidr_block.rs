@@ -218,7 +218,8 @@ impl AssociateVpcCidrBlockBuilder {
 }
 
 /// The response of [`AssociateVpcCidrBlock`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateVpcCidrBlockResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -148,7 +148,8 @@ impl CheckCanAllocateVpcPrivateIpAddressBuilder {
 }
 
 /// The response of [`CheckCanAllocateVpcPrivateIpAddress`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckCanAllocateVpcPrivateIpAddressResponse {
     #[serde(rename = "CanAllocate", default, skip_serializing_if = "rt::de::is_unset")]

@@ -214,7 +214,8 @@ impl CompletePhysicalConnectionLoaBuilder {
 }
 
 /// The response of [`CompletePhysicalConnectionLoa`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CompletePhysicalConnectionLoaResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

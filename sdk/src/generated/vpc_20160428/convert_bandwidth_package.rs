@@ -138,7 +138,8 @@ impl ConvertBandwidthPackageBuilder {
 }
 
 /// The response of [`ConvertBandwidthPackage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ConvertBandwidthPackageResponse {
     #[serde(

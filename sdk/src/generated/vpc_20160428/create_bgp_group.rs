@@ -241,7 +241,8 @@ impl CreateBgpGroupBuilder {
 }
 
 /// The response of [`CreateBgpGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBgpGroupResponse {
     #[serde(rename = "BgpGroupId", default, skip_serializing_if = "rt::de::is_unset")]

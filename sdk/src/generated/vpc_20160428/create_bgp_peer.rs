@@ -186,7 +186,8 @@ impl CreateBgpPeerBuilder {
 }
 
 /// The response of [`CreateBgpPeer`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBgpPeerResponse {
     #[serde(rename = "BgpPeerId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -283,7 +283,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`CreateCustomerGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCustomerGatewayResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -144,7 +144,8 @@ impl CreateDefaultVSwitchBuilder {
 }
 
 /// The response of [`CreateDefaultVSwitch`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateDefaultVSwitchResponse {
     #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -262,7 +262,8 @@ impl CreateExpressCloudConnectionBuilder {
 }
 
 /// The response of [`CreateExpressCloudConnection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateExpressCloudConnectionResponse {
     #[serde(rename = "EccId", default, skip_serializing_if = "rt::de::is_unset")]

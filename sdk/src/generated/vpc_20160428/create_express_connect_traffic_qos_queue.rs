@@ -203,7 +203,8 @@ impl CreateExpressConnectTrafficQosQueueBuilder {
 }
 
 /// The response of [`CreateExpressConnectTrafficQosQueue`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateExpressConnectTrafficQosQueueResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -327,7 +327,8 @@ impl CreateExpressConnectTrafficQosRuleBuilder {
 }
 
 /// The response of [`CreateExpressConnectTrafficQosRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateExpressConnectTrafficQosRuleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

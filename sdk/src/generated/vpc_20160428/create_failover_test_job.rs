@@ -224,7 +224,8 @@ impl CreateFailoverTestJobBuilder {
 }
 
 /// The response of [`CreateFailoverTestJob`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateFailoverTestJobResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

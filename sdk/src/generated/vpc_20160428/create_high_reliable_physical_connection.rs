@@ -538,7 +538,8 @@ impl rt::params::FlatParam for ApList {
 }
 
 /// The response of [`CreateHighReliablePhysicalConnection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateHighReliablePhysicalConnectionResponse {
     #[serde(
@@ -619,7 +620,8 @@ impl CreateHighReliablePhysicalConnectionResponse {
 }
 
 /// The `PhysicalConnectionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PhysicalConnectionList {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -667,7 +669,8 @@ impl PhysicalConnectionList {
 }
 
 /// The `ErrorInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ErrorInfoList {
     #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]

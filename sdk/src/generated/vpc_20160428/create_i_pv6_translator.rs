@@ -214,7 +214,8 @@ impl CreateIPv6TranslatorBuilder {
 }
 
 /// The response of [`CreateIPv6Translator`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateIPv6TranslatorResponse {
     #[serde(

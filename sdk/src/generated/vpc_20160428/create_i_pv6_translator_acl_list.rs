@@ -136,7 +136,8 @@ impl CreateIPv6TranslatorAclListBuilder {
 }
 
 /// The response of [`CreateIPv6TranslatorAclList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateIPv6TranslatorAclListResponse {
     #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -278,7 +278,8 @@ impl CreateIPv6TranslatorEntryBuilder {
 }
 
 /// The response of [`CreateIPv6TranslatorEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateIPv6TranslatorEntryResponse {
     #[serde(

@@ -272,7 +272,8 @@ impl CreateIpsecServerBuilder {
 }
 
 /// The response of [`CreateIpsecServer`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateIpsecServerResponse {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -193,7 +193,8 @@ impl CreateIpv6EgressOnlyRuleBuilder {
 }
 
 /// The response of [`CreateIpv6EgressOnlyRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateIpv6EgressOnlyRuleResponse {
     #[serde(

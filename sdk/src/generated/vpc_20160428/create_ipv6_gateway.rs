@@ -253,7 +253,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateIpv6Gateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateIpv6GatewayResponse {
     #[serde(rename = "Ipv6GatewayId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -235,7 +235,8 @@ impl CreateNatIpBuilder {
 }
 
 /// The response of [`CreateNatIp`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateNatIpResponse {
     #[serde(rename = "NatIp", default, skip_serializing_if = "rt::de::is_unset")]
@@ -341,7 +342,8 @@ impl CreateNatIpResponse {
 }
 
 /// The `NatIps` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NatIps {
     #[serde(rename = "NatIp", default, skip_serializing_if = "rt::de::is_unset")]

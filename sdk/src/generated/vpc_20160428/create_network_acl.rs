@@ -246,7 +246,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateNetworkAcl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateNetworkAclResponse {
     #[serde(rename = "NetworkAclId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -313,7 +314,8 @@ impl CreateNetworkAclResponse {
 }
 
 /// The `NetworkAclAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkAclAttribute {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -544,7 +546,8 @@ impl NetworkAclAttribute {
 }
 
 /// The `IngressAclEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IngressAclEntry {
     #[serde(
@@ -704,7 +707,8 @@ impl IngressAclEntry {
 }
 
 /// The `EgressAclEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EgressAclEntry {
     #[serde(
@@ -870,7 +874,8 @@ impl EgressAclEntry {
 }
 
 /// The `Resource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Resource {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

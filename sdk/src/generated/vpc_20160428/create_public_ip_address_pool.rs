@@ -323,7 +323,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreatePublicIpAddressPool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePublicIpAddressPoolResponse {
     #[serde(

@@ -275,7 +275,8 @@ impl rt::params::FlatParam for RouteEntries {
 }
 
 /// The response of [`CreateRouteEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRouteEntriesResponse {
     #[serde(rename = "SuccessCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -377,7 +378,8 @@ impl CreateRouteEntriesResponse {
 }
 
 /// The `FailedRouteEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FailedRouteEntries {
     #[serde(rename = "DstCidrBlock", default, skip_serializing_if = "rt::de::is_unset")]

@@ -317,7 +317,8 @@ impl rt::params::FlatParam for NextHopList {
 }
 
 /// The response of [`CreateRouteEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRouteEntryResponse {
     #[serde(rename = "RouteEntryId", default, skip_serializing_if = "rt::de::is_unset")]

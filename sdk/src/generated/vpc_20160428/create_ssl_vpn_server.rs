@@ -312,7 +312,8 @@ impl CreateSslVpnServerBuilder {
 }
 
 /// The response of [`CreateSslVpnServer`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSslVpnServerResponse {
     #[serde(

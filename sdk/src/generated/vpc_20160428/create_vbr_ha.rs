@@ -187,7 +187,8 @@ impl CreateVbrHaBuilder {
 }
 
 /// The response of [`CreateVbrHa`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVbrHaResponse {
     #[serde(rename = "VbrHaId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -221,7 +221,8 @@ impl CreateVcoRouteEntryBuilder {
 }
 
 /// The response of [`CreateVcoRouteEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVcoRouteEntryResponse {
     #[serde(

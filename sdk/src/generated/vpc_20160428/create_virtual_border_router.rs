@@ -429,7 +429,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`CreateVirtualBorderRouter`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVirtualBorderRouterResponse {
     #[serde(rename = "VbrId", default, skip_serializing_if = "rt::de::is_unset")]

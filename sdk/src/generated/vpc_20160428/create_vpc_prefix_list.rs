@@ -366,7 +366,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateVpcPrefixList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpcPrefixListResponse {
     #[serde(rename = "PrefixListId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -155,7 +155,8 @@ impl CreateVpconnFromVbrBuilder {
 }
 
 /// The response of [`CreateVpconnFromVbr`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpconnFromVbrResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -972,7 +972,8 @@ impl rt::params::FlatParam for TunnelIpsecConfig {
 }
 
 /// The response of [`CreateVpnAttachment`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpnAttachmentResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

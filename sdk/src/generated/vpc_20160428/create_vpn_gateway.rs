@@ -324,7 +324,8 @@ impl CreateVpnGatewayBuilder {
 }
 
 /// The response of [`CreateVpnGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpnGatewayResponse {
     #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -258,7 +258,8 @@ impl CreateVpnPbrRouteEntryBuilder {
 }
 
 /// The response of [`CreateVpnPbrRouteEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpnPbrRouteEntryResponse {
     #[serde(rename = "NextHop", default, skip_serializing_if = "rt::de::is_unset")]

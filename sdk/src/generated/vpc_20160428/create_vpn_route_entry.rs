@@ -230,7 +230,8 @@ impl CreateVpnRouteEntryBuilder {
 }
 
 /// The response of [`CreateVpnRouteEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateVpnRouteEntryResponse {
     #[serde(rename = "NextHop", default, skip_serializing_if = "rt::de::is_unset")]

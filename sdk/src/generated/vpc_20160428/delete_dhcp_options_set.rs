@@ -148,7 +148,8 @@ impl DeleteDhcpOptionsSetBuilder {
 }
 
 /// The response of [`DeleteDhcpOptionsSet`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteDhcpOptionsSetResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

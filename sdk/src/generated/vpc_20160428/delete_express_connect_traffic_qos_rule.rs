@@ -166,7 +166,8 @@ impl DeleteExpressConnectTrafficQosRuleBuilder {
 }
 
 /// The response of [`DeleteExpressConnectTrafficQosRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteExpressConnectTrafficQosRuleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -111,7 +111,8 @@ impl DeleteFlowLogBuilder {
 }
 
 /// The response of [`DeleteFlowLog`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteFlowLogResponse {
     #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]

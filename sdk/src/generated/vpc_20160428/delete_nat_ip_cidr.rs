@@ -160,7 +160,8 @@ impl DeleteNatIpCidrBuilder {
 }
 
 /// The response of [`DeleteNatIpCidr`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteNatIpCidrResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -171,7 +171,8 @@ impl DeletePublicIpAddressPoolCidrBlockBuilder {
 }
 
 /// The response of [`DeletePublicIpAddressPoolCidrBlock`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeletePublicIpAddressPoolCidrBlockResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

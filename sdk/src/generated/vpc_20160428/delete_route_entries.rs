@@ -223,7 +223,8 @@ impl rt::params::FlatParam for RouteEntries {
 }
 
 /// The response of [`DeleteRouteEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRouteEntriesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -307,7 +308,8 @@ impl DeleteRouteEntriesResponse {
 }
 
 /// The `FailedRouteEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FailedRouteEntries {
     #[serde(rename = "RouteEntryId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -249,7 +249,8 @@ impl rt::params::FlatParam for NextHopList {
 }
 
 /// The response of [`DeleteRouteEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRouteEntryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -150,7 +150,8 @@ impl DeleteTrafficMirrorFilterBuilder {
 }
 
 /// The response of [`DeleteTrafficMirrorFilter`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorFilterResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -122,7 +122,8 @@ impl DeleteVSwitchBuilder {
 }
 
 /// The response of [`DeleteVSwitch`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteVSwitchResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -143,7 +143,8 @@ impl Describe95TrafficBuilder {
 }
 
 /// The response of [`Describe95Traffic`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Describe95TrafficResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -190,7 +191,8 @@ impl Describe95TrafficResponse {
 }
 
 /// The `Traffic95Summary` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Traffic95Summary {
     #[serde(
@@ -340,7 +342,8 @@ impl Traffic95Summary {
 }
 
 /// The `Traffic95Detail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Traffic95Detail {
     #[serde(rename = "Time", default, skip_serializing_if = "rt::de::is_unset")]

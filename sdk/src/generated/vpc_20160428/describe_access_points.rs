@@ -164,7 +164,8 @@ impl DescribeAccessPointsBuilder {
 }
 
 /// The response of [`DescribeAccessPoints`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeAccessPointsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -270,7 +271,8 @@ impl DescribeAccessPointsResponse {
 }
 
 /// The `AccessPointType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessPointType {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -474,7 +476,8 @@ impl AccessPointType {
 }
 
 /// The `AccessPointFeatureModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessPointFeatureModel {
     #[serde(rename = "FeatureValue", default, skip_serializing_if = "rt::de::is_unset")]

@@ -191,7 +191,8 @@ impl DescribeBgpGroupsBuilder {
 }
 
 /// The response of [`DescribeBgpGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBgpGroupsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -293,7 +294,8 @@ impl DescribeBgpGroupsResponse {
 }
 
 /// The `BgpGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BgpGroup {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -164,7 +164,8 @@ impl DescribeBgpNetworksBuilder {
 }
 
 /// The response of [`DescribeBgpNetworks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBgpNetworksResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -266,7 +267,8 @@ impl DescribeBgpNetworksResponse {
 }
 
 /// The `BgpNetwork` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BgpNetwork {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -206,7 +206,8 @@ impl DescribeBgpPeersBuilder {
 }
 
 /// The response of [`DescribeBgpPeers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeBgpPeersResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -308,7 +309,8 @@ impl DescribeBgpPeersResponse {
 }
 
 /// The `BgpPeer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BgpPeer {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

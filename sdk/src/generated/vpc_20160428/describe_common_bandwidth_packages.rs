@@ -320,7 +320,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeCommonBandwidthPackages`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCommonBandwidthPackagesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -429,7 +430,8 @@ impl DescribeCommonBandwidthPackagesResponse {
 }
 
 /// The `CommonBandwidthPackage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CommonBandwidthPackage {
     #[serde(
@@ -1034,7 +1036,8 @@ impl CommonBandwidthPackage {
 }
 
 /// The `PublicIpAddresse` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PublicIpAddresse {
     #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1108,7 +1111,8 @@ impl PublicIpAddresse {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CommonBandwidthPackageTag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

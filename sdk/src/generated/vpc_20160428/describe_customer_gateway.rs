@@ -115,7 +115,8 @@ impl DescribeCustomerGatewayBuilder {
 }
 
 /// The response of [`DescribeCustomerGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCustomerGatewayResponse {
     #[serde(rename = "Asn", default, skip_serializing_if = "rt::de::is_unset")]
@@ -332,7 +333,8 @@ impl DescribeCustomerGatewayResponse {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

@@ -259,7 +259,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeCustomerGateways`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeCustomerGatewaysResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -365,7 +366,8 @@ impl DescribeCustomerGatewaysResponse {
 }
 
 /// The `CustomerGateway` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomerGateway {
     #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
@@ -562,7 +564,8 @@ impl CustomerGateway {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomerGatewayTag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

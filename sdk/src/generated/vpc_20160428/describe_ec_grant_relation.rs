@@ -180,7 +180,8 @@ impl DescribeEcGrantRelationBuilder {
 }
 
 /// The response of [`DescribeEcGrantRelation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEcGrantRelationResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -298,7 +299,8 @@ impl DescribeEcGrantRelationResponse {
 }
 
 /// The `EcGrantRelations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EcGrantRelations {
     #[serde(rename = "VbrOwnerUid", default, skip_serializing_if = "rt::de::is_unset")]

@@ -541,7 +541,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeEipAddresses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEipAddressesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -643,7 +644,8 @@ impl DescribeEipAddressesResponse {
 }
 
 /// The `EipAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EipAddress {
     #[serde(
@@ -1605,7 +1607,8 @@ impl EipAddress {
 }
 
 /// The `LockReason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LockReason {
     #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1633,7 +1636,8 @@ impl LockReason {
 }
 
 /// Example: `"Tag": [ { "Value": "000", "Key": "yyy" }, { "Value": "111","Key": "kkk" }`
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EipAddressTag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

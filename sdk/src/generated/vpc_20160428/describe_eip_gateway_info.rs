@@ -111,7 +111,8 @@ impl DescribeEipGatewayInfoBuilder {
 }
 
 /// The response of [`DescribeEipGatewayInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEipGatewayInfoResponse {
     #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
@@ -202,7 +203,8 @@ impl DescribeEipGatewayInfoResponse {
 }
 
 /// The `EipInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EipInfo {
     #[serde(rename = "Ip", default, skip_serializing_if = "rt::de::is_unset")]

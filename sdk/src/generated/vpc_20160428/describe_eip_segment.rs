@@ -189,7 +189,8 @@ impl DescribeEipSegmentBuilder {
 }
 
 /// The response of [`DescribeEipSegment`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeEipSegmentResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -291,7 +292,8 @@ impl DescribeEipSegmentResponse {
 }
 
 /// The `EipSegment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EipSegment {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]

@@ -299,7 +299,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeExpressConnectTrafficQos`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeExpressConnectTrafficQosResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -419,7 +420,8 @@ impl DescribeExpressConnectTrafficQosResponse {
 }
 
 /// The `QosList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QosList {
     #[serde(rename = "QosId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -612,7 +614,8 @@ impl QosList {
 }
 
 /// The `AssociatedInstanceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedInstanceList {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -705,7 +708,8 @@ impl AssociatedInstanceList {
 }
 
 /// The `QueueList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueueList {
     #[serde(rename = "QosId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -865,7 +869,8 @@ impl QueueList {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QosListTags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

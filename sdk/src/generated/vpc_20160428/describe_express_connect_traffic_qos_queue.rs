@@ -169,7 +169,8 @@ impl DescribeExpressConnectTrafficQosQueueBuilder {
 }
 
 /// The response of [`DescribeExpressConnectTrafficQosQueue`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeExpressConnectTrafficQosQueueResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -215,7 +216,8 @@ impl DescribeExpressConnectTrafficQosQueueResponse {
 }
 
 /// The `QueueList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct QueueList {
     #[serde(rename = "QosId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -393,7 +395,8 @@ impl QueueList {
 }
 
 /// The `RuleList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleList {
     #[serde(rename = "QosId", default, skip_serializing_if = "rt::de::is_unset")]

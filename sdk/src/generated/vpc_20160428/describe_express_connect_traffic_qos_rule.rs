@@ -184,7 +184,8 @@ impl DescribeExpressConnectTrafficQosRuleBuilder {
 }
 
 /// The response of [`DescribeExpressConnectTrafficQosRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeExpressConnectTrafficQosRuleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -230,7 +231,8 @@ impl DescribeExpressConnectTrafficQosRuleResponse {
 }
 
 /// The `RuleList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleList {
     #[serde(rename = "QosId", default, skip_serializing_if = "rt::de::is_unset")]

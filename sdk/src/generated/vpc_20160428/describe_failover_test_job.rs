@@ -131,7 +131,8 @@ impl DescribeFailoverTestJobBuilder {
 }
 
 /// The response of [`DescribeFailoverTestJob`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeFailoverTestJobResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -180,7 +181,8 @@ impl DescribeFailoverTestJobResponse {
 }
 
 /// The `FailoverTestJobModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FailoverTestJobModel {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

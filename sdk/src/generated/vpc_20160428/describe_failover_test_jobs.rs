@@ -240,7 +240,8 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeFailoverTestJobs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeFailoverTestJobsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -361,7 +362,8 @@ impl DescribeFailoverTestJobsResponse {
 }
 
 /// The `FailoverTestJobList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FailoverTestJobList {
     #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -360,7 +360,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeFlowLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeFlowLogsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -491,7 +492,8 @@ impl DescribeFlowLogsResponse {
 }
 
 /// The `FlowLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FlowLog {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -928,7 +930,8 @@ impl FlowLog {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

@@ -290,7 +290,8 @@ impl DescribeForwardTableEntriesBuilder {
 }
 
 /// The response of [`DescribeForwardTableEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeForwardTableEntriesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -396,7 +397,8 @@ impl DescribeForwardTableEntriesResponse {
 }
 
 /// The `ForwardTableEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ForwardTableEntry {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -221,7 +221,8 @@ impl DescribeGrantRulesToCenBuilder {
 }
 
 /// The response of [`DescribeGrantRulesToCen`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGrantRulesToCenResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -323,7 +324,8 @@ impl DescribeGrantRulesToCenResponse {
 }
 
 /// The `CbnGrantRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CbnGrantRule {
     #[serde(rename = "CenInstanceId", default, skip_serializing_if = "rt::de::is_unset")]

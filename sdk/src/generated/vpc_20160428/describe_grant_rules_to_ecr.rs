@@ -256,7 +256,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeGrantRulesToEcr`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeGrantRulesToEcrResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -370,7 +371,8 @@ impl DescribeGrantRulesToEcrResponse {
 }
 
 /// The `EcrGrantRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EcrGrantRules {
     #[serde(rename = "EcrUid", default, skip_serializing_if = "rt::de::is_unset")]

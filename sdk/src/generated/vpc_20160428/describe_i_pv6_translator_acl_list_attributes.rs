@@ -167,7 +167,8 @@ impl DescribeIPv6TranslatorAclListAttributesBuilder {
 }
 
 /// The response of [`DescribeIPv6TranslatorAclListAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIPv6TranslatorAclListAttributesResponse {
     #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -309,7 +310,8 @@ impl DescribeIPv6TranslatorAclListAttributesResponse {
 }
 
 /// The `AclEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AclEntry {
     #[serde(

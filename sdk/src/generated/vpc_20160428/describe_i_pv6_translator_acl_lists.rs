@@ -183,7 +183,8 @@ impl DescribeIPv6TranslatorAclListsBuilder {
 }
 
 /// The response of [`DescribeIPv6TranslatorAclLists`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIPv6TranslatorAclListsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -289,7 +290,8 @@ impl DescribeIPv6TranslatorAclListsResponse {
 }
 
 /// The `IPv6TranslatorAcl` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IPv6TranslatorAcl {
     #[serde(rename = "AclName", default, skip_serializing_if = "rt::de::is_unset")]

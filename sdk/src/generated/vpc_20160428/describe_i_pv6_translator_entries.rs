@@ -359,7 +359,8 @@ impl DescribeIPv6TranslatorEntriesBuilder {
 }
 
 /// The response of [`DescribeIPv6TranslatorEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIPv6TranslatorEntriesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -465,7 +466,8 @@ impl DescribeIPv6TranslatorEntriesResponse {
 }
 
 /// The `Ipv6TranslatorEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6TranslatorEntry {
     #[serde(rename = "AclType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -283,7 +283,8 @@ impl DescribeIPv6TranslatorsBuilder {
 }
 
 /// The response of [`DescribeIPv6Translators`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIPv6TranslatorsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -389,7 +390,8 @@ impl DescribeIPv6TranslatorsResponse {
 }
 
 /// The `Ipv6Translator` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6Translator {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -233,7 +233,8 @@ impl DescribeIpv6EgressOnlyRulesBuilder {
 }
 
 /// The response of [`DescribeIpv6EgressOnlyRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeIpv6EgressOnlyRulesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -339,7 +340,8 @@ impl DescribeIpv6EgressOnlyRulesResponse {
 }
 
 /// The `Ipv6EgressOnlyRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6EgressOnlyRule {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -355,7 +355,8 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeNatGatewayAssociateNetworkInterfaces`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeNatGatewayAssociateNetworkInterfacesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -504,7 +505,8 @@ impl DescribeNatGatewayAssociateNetworkInterfacesResponse {
 }
 
 /// The `AssociateNetworkInterface` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateNetworkInterface {
     #[serde(
@@ -665,7 +667,8 @@ impl AssociateNetworkInterface {
 }
 
 /// The `IPv4Set` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IPv4Set {
     #[serde(rename = "IPv4Address", default, skip_serializing_if = "rt::de::is_unset")]

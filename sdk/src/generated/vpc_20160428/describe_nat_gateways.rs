@@ -391,7 +391,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeNatGateways`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeNatGatewaysResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -493,7 +494,8 @@ impl DescribeNatGatewaysResponse {
 }
 
 /// The `NatGateway` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NatGateway {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1202,7 +1204,8 @@ impl NatGateway {
 }
 
 /// The `IpList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpList {
     #[serde(rename = "UsingStatus", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1317,7 +1320,8 @@ impl IpList {
 }
 
 /// The `NatGatewayPrivateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NatGatewayPrivateInfo {
     #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1492,7 +1496,8 @@ impl NatGatewayPrivateInfo {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NatGatewayTag {
     #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1540,7 +1545,8 @@ impl NatGatewayTag {
 }
 
 /// The `AccessMode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessMode {
     #[serde(rename = "ModeValue", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1584,7 +1590,8 @@ impl AccessMode {
 }
 
 /// The `IpPrefixList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpPrefixList {
     #[serde(rename = "IpPrefix", default, skip_serializing_if = "rt::de::is_unset")]

@@ -287,7 +287,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeNetworkAcls`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeNetworkAclsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -398,7 +399,8 @@ impl DescribeNetworkAclsResponse {
 }
 
 /// The `NetworkAcl` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkAcl {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -669,7 +671,8 @@ impl NetworkAcl {
 }
 
 /// The `IngressAclEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IngressAclEntry {
     #[serde(
@@ -869,7 +872,8 @@ impl IngressAclEntry {
 }
 
 /// The `EgressAclEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EgressAclEntry {
     #[serde(
@@ -1075,7 +1079,8 @@ impl EgressAclEntry {
 }
 
 /// The `Resource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Resource {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1143,7 +1148,8 @@ impl Resource {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

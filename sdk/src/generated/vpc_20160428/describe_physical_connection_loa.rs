@@ -134,7 +134,8 @@ impl DescribePhysicalConnectionLoaBuilder {
 }
 
 /// The response of [`DescribePhysicalConnectionLoa`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePhysicalConnectionLoaResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -186,7 +187,8 @@ impl DescribePhysicalConnectionLoaResponse {
 }
 
 /// The `PhysicalConnectionLoaType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PhysicalConnectionLoaType {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -481,7 +483,8 @@ impl PhysicalConnectionLoaType {
 }
 
 /// The `PmInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PmInfo {
     #[serde(rename = "PMGender", default, skip_serializing_if = "rt::de::is_unset")]

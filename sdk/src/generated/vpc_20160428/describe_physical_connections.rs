@@ -355,7 +355,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribePhysicalConnections`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribePhysicalConnectionsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -461,7 +462,8 @@ impl DescribePhysicalConnectionsResponse {
 }
 
 /// The `PhysicalConnectionType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PhysicalConnectionType {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1323,7 +1325,8 @@ impl PhysicalConnectionType {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PhysicalConnectionTypeTags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

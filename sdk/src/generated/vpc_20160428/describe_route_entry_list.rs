@@ -315,7 +315,8 @@ impl DescribeRouteEntryListBuilder {
 }
 
 /// The response of [`DescribeRouteEntryList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRouteEntryListResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -386,7 +387,8 @@ impl DescribeRouteEntryListResponse {
 }
 
 /// The `RouteEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RouteEntry {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -649,7 +651,8 @@ impl RouteEntry {
 }
 
 /// The `NextHop` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NextHop {
     #[serde(
@@ -776,7 +779,8 @@ impl NextHop {
 }
 
 /// The `NextHopRelatedInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NextHopRelatedInfo {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -330,7 +330,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeRouteTableList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRouteTableListResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -436,7 +437,8 @@ impl DescribeRouteTableListResponse {
 }
 
 /// The `RouterTableListType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RouterTableListType {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -791,7 +793,8 @@ impl RouterTableListType {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RouterTableListTypeTag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

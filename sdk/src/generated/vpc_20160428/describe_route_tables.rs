@@ -259,7 +259,8 @@ impl DescribeRouteTablesBuilder {
 }
 
 /// The response of [`DescribeRouteTables`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeRouteTablesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -361,7 +362,8 @@ impl DescribeRouteTablesResponse {
 }
 
 /// The `RouteTable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RouteTable {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -547,7 +549,8 @@ impl RouteTable {
 }
 
 /// The `RouteEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RouteEntry {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -770,7 +773,8 @@ impl RouteEntry {
 }
 
 /// The `NextHop` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NextHop {
     #[serde(rename = "NextHopId", default, skip_serializing_if = "rt::de::is_unset")]

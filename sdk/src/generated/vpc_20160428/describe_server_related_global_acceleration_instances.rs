@@ -131,7 +131,8 @@ impl DescribeServerRelatedGlobalAccelerationInstancesBuilder {
 }
 
 /// The response of [`DescribeServerRelatedGlobalAccelerationInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeServerRelatedGlobalAccelerationInstancesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -189,7 +190,8 @@ impl DescribeServerRelatedGlobalAccelerationInstancesResponse {
 }
 
 /// The `GlobalAccelerationInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GlobalAccelerationInstance {
     #[serde(

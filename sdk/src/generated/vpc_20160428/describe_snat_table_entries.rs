@@ -279,7 +279,8 @@ impl DescribeSnatTableEntriesBuilder {
 }
 
 /// The response of [`DescribeSnatTableEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSnatTableEntriesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -385,7 +386,8 @@ impl DescribeSnatTableEntriesResponse {
 }
 
 /// The `SnatTableEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SnatTableEntry {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

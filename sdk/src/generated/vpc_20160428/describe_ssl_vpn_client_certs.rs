@@ -221,7 +221,8 @@ impl DescribeSslVpnClientCertsBuilder {
 }
 
 /// The response of [`DescribeSslVpnClientCerts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSslVpnClientCertsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -327,7 +328,8 @@ impl DescribeSslVpnClientCertsResponse {
 }
 
 /// The `SslVpnClientCertKey` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SslVpnClientCertKey {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

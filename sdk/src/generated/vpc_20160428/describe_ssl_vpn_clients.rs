@@ -165,7 +165,8 @@ impl DescribeSslVpnClientsBuilder {
 }
 
 /// The response of [`DescribeSslVpnClients`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSslVpnClientsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -306,7 +307,8 @@ impl DescribeSslVpnClientsResponse {
 }
 
 /// The `ClientInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ClientInfoList {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

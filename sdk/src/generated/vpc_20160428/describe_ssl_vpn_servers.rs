@@ -217,7 +217,8 @@ impl DescribeSslVpnServersBuilder {
 }
 
 /// The response of [`DescribeSslVpnServers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeSslVpnServersResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -319,7 +320,8 @@ impl DescribeSslVpnServersResponse {
 }
 
 /// The `SslVpnServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SslVpnServer {
     #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]

@@ -199,7 +199,8 @@ impl DescribeTagKeysForExpressConnectBuilder {
 }
 
 /// The response of [`DescribeTagKeysForExpressConnect`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeTagKeysForExpressConnectResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -270,7 +271,8 @@ impl DescribeTagKeysForExpressConnectResponse {
 }
 
 /// The `TagKey` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TagKey {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]

@@ -334,7 +334,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeVirtualBorderRouters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVirtualBorderRoutersResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -443,7 +444,8 @@ impl DescribeVirtualBorderRoutersResponse {
 }
 
 /// The `VirtualBorderRouterType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VirtualBorderRouterType {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1393,7 +1395,8 @@ impl VirtualBorderRouterType {
 }
 
 /// The `AssociatedPhysicalConnection` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedPhysicalConnection {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1758,7 +1761,8 @@ impl AssociatedPhysicalConnection {
 }
 
 /// The `AssociatedCen` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedCen {
     #[serde(rename = "CenOwnerId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1823,7 +1827,8 @@ impl AssociatedCen {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VirtualBorderRouterTypeTags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

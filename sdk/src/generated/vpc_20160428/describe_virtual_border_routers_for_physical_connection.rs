@@ -255,7 +255,8 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeVirtualBorderRoutersForPhysicalConnection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVirtualBorderRoutersForPhysicalConnectionResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -368,7 +369,8 @@ impl DescribeVirtualBorderRoutersForPhysicalConnectionResponse {
 }
 
 /// The `VirtualBorderRouterForPhysicalConnectionType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VirtualBorderRouterForPhysicalConnectionType {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

@@ -135,7 +135,8 @@ impl DescribeVpcAttributeBuilder {
 }
 
 /// The response of [`DescribeVpcAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpcAttributeResponse {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -767,7 +768,8 @@ impl DescribeVpcAttributeResponse {
 }
 
 /// The `AssociatedCen` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedCen {
     #[serde(rename = "CenOwnerId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -832,7 +834,8 @@ impl AssociatedCen {
 }
 
 /// The `CloudResourceSetType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CloudResourceSetType {
     #[serde(rename = "ResourceCount", default, skip_serializing_if = "rt::de::is_unset")]
@@ -877,7 +880,8 @@ impl CloudResourceSetType {
 }
 
 /// The `Ipv6CidrBlock` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Ipv6CidrBlock {
     #[serde(rename = "Ipv6Isp", default, skip_serializing_if = "rt::de::is_unset")]
@@ -925,7 +929,8 @@ impl Ipv6CidrBlock {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -973,7 +978,8 @@ impl Tag {
 }
 
 /// The `AssociatedPropagationSources` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedPropagationSources {
     #[serde(rename = "SourceType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -297,7 +297,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeVpcGrantRulesToEcr`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpcGrantRulesToEcrResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -387,7 +388,8 @@ impl DescribeVpcGrantRulesToEcrResponse {
 }
 
 /// The `GrantRuleModels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GrantRuleModels {
     #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]

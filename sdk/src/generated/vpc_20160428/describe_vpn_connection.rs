@@ -115,7 +115,8 @@ impl DescribeVpnConnectionBuilder {
 }
 
 /// The response of [`DescribeVpnConnection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionResponse {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -779,7 +780,8 @@ impl DescribeVpnConnectionResponse {
 }
 
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IkeConfig {
     #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -964,7 +966,8 @@ impl IkeConfig {
 }
 
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1049,7 +1052,8 @@ impl IpsecConfig {
 }
 
 /// The `VcoHealthCheck` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VcoHealthCheck {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1191,7 +1195,8 @@ impl VcoHealthCheck {
 }
 
 /// The `VpnBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnBgpConfig {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1353,7 +1358,8 @@ impl VpnBgpConfig {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1401,7 +1407,8 @@ impl Tag {
 }
 
 /// The `TunnelOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelOptions {
     #[serde(rename = "TunnelId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1701,7 +1708,8 @@ impl TunnelOptions {
 }
 
 /// The `TunnelBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelBgpConfig {
     #[serde(rename = "BgpStatus", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1829,7 +1837,8 @@ impl TunnelBgpConfig {
 }
 
 /// The `TunnelIkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelIkeConfig {
     #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2017,7 +2026,8 @@ impl TunnelIkeConfig {
 }
 
 /// The `TunnelIpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelIpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]

@@ -293,7 +293,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeVpnConnections`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionsResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -399,7 +400,8 @@ impl DescribeVpnConnectionsResponse {
 }
 
 /// The `VpnConnection` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnConnection {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1023,7 +1025,8 @@ impl VpnConnection {
 }
 
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IkeConfig {
     #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1208,7 +1211,8 @@ impl IkeConfig {
 }
 
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1293,7 +1297,8 @@ impl IpsecConfig {
 }
 
 /// The `VcoHealthCheck` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VcoHealthCheck {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1435,7 +1440,8 @@ impl VcoHealthCheck {
 }
 
 /// The `VpnBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnBgpConfig {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1577,7 +1583,8 @@ impl VpnBgpConfig {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnConnectionTag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1625,7 +1632,8 @@ impl VpnConnectionTag {
 }
 
 /// The `TunnelOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelOptions {
     #[serde(rename = "TunnelId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1925,7 +1933,8 @@ impl TunnelOptions {
 }
 
 /// The `TunnelBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelBgpConfig {
     #[serde(rename = "BgpStatus", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2053,7 +2062,8 @@ impl TunnelBgpConfig {
 }
 
 /// The `TunnelIkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelIkeConfig {
     #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2241,7 +2251,8 @@ impl TunnelIkeConfig {
 }
 
 /// The `TunnelIpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelIpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]

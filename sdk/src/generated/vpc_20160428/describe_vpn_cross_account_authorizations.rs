@@ -192,7 +192,8 @@ impl DescribeVpnCrossAccountAuthorizationsBuilder {
 }
 
 /// The response of [`DescribeVpnCrossAccountAuthorizations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpnCrossAccountAuthorizationsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -293,7 +294,8 @@ impl DescribeVpnCrossAccountAuthorizationsResponse {
 }
 
 /// The `CrossAccountAuthorizations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CrossAccountAuthorizations {
     #[serde(

@@ -127,7 +127,8 @@ impl DescribeVpnGatewayBuilder {
 }
 
 /// The response of [`DescribeVpnGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpnGatewayResponse {
     #[serde(rename = "VpnType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -721,7 +722,8 @@ impl DescribeVpnGatewayResponse {
 }
 
 /// The `ReservationData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReservationData {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -900,7 +902,8 @@ impl ReservationData {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Tag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

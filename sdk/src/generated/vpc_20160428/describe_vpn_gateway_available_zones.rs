@@ -128,7 +128,8 @@ impl DescribeVpnGatewayAvailableZonesBuilder {
 }
 
 /// The response of [`DescribeVpnGatewayAvailableZones`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpnGatewayAvailableZonesResponse {
     #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -198,7 +199,8 @@ impl DescribeVpnGatewayAvailableZonesResponse {
 }
 
 /// The `AvailableZoneIdList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableZoneIdList {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -316,7 +316,8 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeVpnGateways`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpnGatewaysResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -418,7 +419,8 @@ impl DescribeVpnGatewaysResponse {
 }
 
 /// The `VpnGateway` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnGateway {
     #[serde(rename = "VpnType", default, skip_serializing_if = "rt::de::is_unset")]
@@ -992,7 +994,8 @@ impl VpnGateway {
 }
 
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnGatewayTag {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1040,7 +1043,8 @@ impl VpnGatewayTag {
 }
 
 /// The `ReservationData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ReservationData {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]

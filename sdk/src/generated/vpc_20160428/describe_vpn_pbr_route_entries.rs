@@ -165,7 +165,8 @@ impl DescribeVpnPbrRouteEntriesBuilder {
 }
 
 /// The response of [`DescribeVpnPbrRouteEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DescribeVpnPbrRouteEntriesResponse {
     #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
@@ -271,7 +272,8 @@ impl DescribeVpnPbrRouteEntriesResponse {
 }
 
 /// The `VpnPbrRouteEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnPbrRouteEntry {
     #[serde(rename = "NextHop", default, skip_serializing_if = "rt::de::is_unset")]

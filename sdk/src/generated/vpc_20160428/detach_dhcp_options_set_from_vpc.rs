@@ -166,7 +166,8 @@ impl DetachDhcpOptionsSetFromVpcBuilder {
 }
 
 /// The response of [`DetachDhcpOptionsSetFromVpc`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DetachDhcpOptionsSetFromVpcResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

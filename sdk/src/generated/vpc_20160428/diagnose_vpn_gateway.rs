@@ -183,7 +183,8 @@ impl DiagnoseVpnGatewayBuilder {
 }
 
 /// The response of [`DiagnoseVpnGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnoseVpnGatewayResponse {
     #[serde(rename = "DiagnoseId", default, skip_serializing_if = "rt::de::is_unset")]

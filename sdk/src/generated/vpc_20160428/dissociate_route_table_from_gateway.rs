@@ -177,7 +177,8 @@ impl DissociateRouteTableFromGatewayBuilder {
 }
 
 /// The response of [`DissociateRouteTableFromGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DissociateRouteTableFromGatewayResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

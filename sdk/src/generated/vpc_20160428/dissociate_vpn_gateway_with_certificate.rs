@@ -182,7 +182,8 @@ impl DissociateVpnGatewayWithCertificateBuilder {
 }
 
 /// The response of [`DissociateVpnGatewayWithCertificate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DissociateVpnGatewayWithCertificateResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

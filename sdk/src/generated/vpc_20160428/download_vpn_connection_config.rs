@@ -117,7 +117,8 @@ impl DownloadVpnConnectionConfigBuilder {
 }
 
 /// The response of [`DownloadVpnConnectionConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DownloadVpnConnectionConfigResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -164,7 +165,8 @@ impl DownloadVpnConnectionConfigResponse {
 }
 
 /// The `VpnConnectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnConnectionConfig {
     #[serde(rename = "Remote", default, skip_serializing_if = "rt::de::is_unset")]
@@ -330,7 +332,8 @@ impl VpnConnectionConfig {
 }
 
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnConnectionConfigIkeConfig {
     #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -515,7 +518,8 @@ impl VpnConnectionConfigIkeConfig {
 }
 
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnConnectionConfigIpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -600,7 +604,8 @@ impl VpnConnectionConfigIpsecConfig {
 }
 
 /// The `TunnelConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelConfig {
     #[serde(rename = "TunnelId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -698,7 +703,8 @@ impl TunnelConfig {
 }
 
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelConfigIkeConfig {
     #[serde(rename = "Psk", default, skip_serializing_if = "rt::de::is_unset")]
@@ -883,7 +889,8 @@ impl TunnelConfigIkeConfig {
 }
 
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelConfigIpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -968,7 +975,8 @@ impl TunnelConfigIpsecConfig {
 }
 
 /// The `BgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BgpConfig {
     #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]

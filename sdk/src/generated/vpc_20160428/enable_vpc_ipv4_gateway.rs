@@ -162,7 +162,8 @@ impl EnableVpcIpv4GatewayBuilder {
 }
 
 /// The response of [`EnableVpcIpv4Gateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableVpcIpv4GatewayResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

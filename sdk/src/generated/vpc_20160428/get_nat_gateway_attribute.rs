@@ -111,7 +111,8 @@ impl GetNatGatewayAttributeBuilder {
 }
 
 /// The response of [`GetNatGatewayAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetNatGatewayAttributeResponse {
     #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -623,7 +624,8 @@ impl GetNatGatewayAttributeResponse {
 }
 
 /// The `ForwardTable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ForwardTable {
     #[serde(
@@ -678,7 +680,8 @@ impl ForwardTable {
 }
 
 /// The `SnatTable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SnatTable {
     #[serde(
@@ -727,7 +730,8 @@ impl SnatTable {
 }
 
 /// The `FullNatTable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FullNatTable {
     #[serde(
@@ -782,7 +786,8 @@ impl FullNatTable {
 }
 
 /// The `BillingConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BillingConfig {
     #[serde(
@@ -882,7 +887,8 @@ impl BillingConfig {
 }
 
 /// The `PrivateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivateInfo {
     #[serde(rename = "MaxBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
@@ -993,7 +999,8 @@ impl PrivateInfo {
 }
 
 /// The `DeletionProtectionInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DeletionProtectionInfo {
     #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1018,7 +1025,8 @@ impl DeletionProtectionInfo {
 }
 
 /// The `IpList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpList {
     #[serde(rename = "UsingStatus", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1086,7 +1094,8 @@ impl IpList {
 }
 
 /// The `LogDelivery` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct LogDelivery {
     #[serde(
@@ -1186,7 +1195,8 @@ impl LogDelivery {
 }
 
 /// The `AccessMode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessMode {
     #[serde(rename = "ModeValue", default, skip_serializing_if = "rt::de::is_unset")]

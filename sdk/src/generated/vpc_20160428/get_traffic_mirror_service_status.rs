@@ -117,7 +117,8 @@ impl GetTrafficMirrorServiceStatusBuilder {
 }
 
 /// The response of [`GetTrafficMirrorServiceStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetTrafficMirrorServiceStatusResponse {
     #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]

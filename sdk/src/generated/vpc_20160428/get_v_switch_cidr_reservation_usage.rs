@@ -176,7 +176,8 @@ impl GetVSwitchCidrReservationUsageBuilder {
 }
 
 /// The response of [`GetVSwitchCidrReservationUsage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetVSwitchCidrReservationUsageResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -280,7 +281,8 @@ impl GetVSwitchCidrReservationUsageResponse {
 }
 
 /// The `CidrReservationUsages` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct CidrReservationUsages {
     #[serde(

@@ -167,7 +167,8 @@ impl GetVpcPrefixListAssociationsBuilder {
 }
 
 /// The response of [`GetVpcPrefixListAssociations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetVpcPrefixListAssociationsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -271,7 +272,8 @@ impl GetVpcPrefixListAssociationsResponse {
 }
 
 /// The `PrefixListAssociation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrefixListAssociation {
     #[serde(rename = "PrefixListId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -165,7 +165,8 @@ impl GetVpcPrefixListEntriesBuilder {
 }
 
 /// The response of [`GetVpcPrefixListEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetVpcPrefixListEntriesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -269,7 +270,8 @@ impl GetVpcPrefixListEntriesResponse {
 }
 
 /// The `PrefixListEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrefixListEntry {
     #[serde(rename = "PrefixListId", default, skip_serializing_if = "rt::de::is_unset")]

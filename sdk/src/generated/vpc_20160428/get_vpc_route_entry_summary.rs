@@ -142,7 +142,8 @@ impl GetVpcRouteEntrySummaryBuilder {
 }
 
 /// The response of [`GetVpcRouteEntrySummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetVpcRouteEntrySummaryResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -192,7 +193,8 @@ impl GetVpcRouteEntrySummaryResponse {
 }
 
 /// The `RouteEntrySummarys` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RouteEntrySummarys {
     #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -238,7 +240,8 @@ impl RouteEntrySummarys {
 }
 
 /// The `EntrySummarys` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EntrySummarys {
     #[serde(

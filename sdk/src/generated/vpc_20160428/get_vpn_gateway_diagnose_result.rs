@@ -148,7 +148,8 @@ impl GetVpnGatewayDiagnoseResultBuilder {
 }
 
 /// The response of [`GetVpnGatewayDiagnoseResult`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GetVpnGatewayDiagnoseResultResponse {
     #[serde(rename = "BeginTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -358,7 +359,8 @@ impl GetVpnGatewayDiagnoseResultResponse {
 }
 
 /// The `DiagnoseResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DiagnoseResult {
     #[serde(rename = "DiagnoseName", default, skip_serializing_if = "rt::de::is_unset")]

@@ -178,7 +178,8 @@ impl GrantInstanceToVbrBuilder {
 }
 
 /// The response of [`GrantInstanceToVbr`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GrantInstanceToVbrResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

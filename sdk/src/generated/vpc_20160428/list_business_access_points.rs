@@ -94,7 +94,8 @@ impl ListBusinessAccessPointsBuilder {
 }
 
 /// The response of [`ListBusinessAccessPoints`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBusinessAccessPointsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -144,7 +145,8 @@ impl ListBusinessAccessPointsResponse {
 }
 
 /// The `BusinessAccessPoints` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct BusinessAccessPoints {
     #[serde(rename = "AccessPointId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -332,7 +334,8 @@ impl BusinessAccessPoints {
 }
 
 /// The `OpticalModuleModels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct OpticalModuleModels {
     #[serde(rename = "PortType", default, skip_serializing_if = "rt::de::is_unset")]

@@ -94,7 +94,8 @@ impl ListBusinessRegionsBuilder {
 }
 
 /// The response of [`ListBusinessRegions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListBusinessRegionsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -161,7 +162,8 @@ impl ListBusinessRegionsResponse {
 }
 
 /// The `GeographicSubRegions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GeographicSubRegions {
     #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -302,7 +302,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListDhcpOptionsSets`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListDhcpOptionsSetsResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -392,7 +393,8 @@ impl ListDhcpOptionsSetsResponse {
 }
 
 /// The `DhcpOptionsSets` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DhcpOptionsSets {
     #[serde(
@@ -615,7 +617,8 @@ impl DhcpOptionsSets {
 }
 
 /// The `DhcpOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DhcpOptions {
     #[serde(
@@ -709,7 +712,8 @@ impl DhcpOptions {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct DhcpOptionsSetsTags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

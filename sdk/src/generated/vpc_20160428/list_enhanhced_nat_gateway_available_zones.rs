@@ -186,7 +186,8 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`ListEnhanhcedNatGatewayAvailableZones`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListEnhanhcedNatGatewayAvailableZonesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -232,7 +233,8 @@ impl ListEnhanhcedNatGatewayAvailableZonesResponse {
 }
 
 /// The `Zones` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Zones {
     #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]

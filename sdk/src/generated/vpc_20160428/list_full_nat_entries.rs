@@ -320,7 +320,8 @@ impl ListFullNatEntriesBuilder {
 }
 
 /// The response of [`ListFullNatEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListFullNatEntriesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -470,7 +471,8 @@ impl ListFullNatEntriesResponse {
 }
 
 /// The `FullNatEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct FullNatEntries {
     #[serde(rename = "NatIp", default, skip_serializing_if = "rt::de::is_unset")]

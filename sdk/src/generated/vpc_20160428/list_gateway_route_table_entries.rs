@@ -190,7 +190,8 @@ impl ListGatewayRouteTableEntriesBuilder {
 }
 
 /// The response of [`ListGatewayRouteTableEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListGatewayRouteTableEntriesResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -280,7 +281,8 @@ impl ListGatewayRouteTableEntriesResponse {
 }
 
 /// The `GatewayRouteEntryModels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct GatewayRouteEntryModels {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -432,7 +434,8 @@ impl GatewayRouteEntryModels {
 }
 
 /// The `NextHops` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NextHops {
     #[serde(rename = "NextHopId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -76,7 +76,8 @@ impl ListGeographicSubRegionsBuilder {
 }
 
 /// The response of [`ListGeographicSubRegions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListGeographicSubRegionsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -223,7 +223,8 @@ impl ListIpsecServersBuilder {
 }
 
 /// The response of [`ListIpsecServers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListIpsecServersResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -323,7 +324,8 @@ impl ListIpsecServersResponse {
 }
 
 /// The `IpsecServers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpsecServers {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
@@ -702,7 +704,8 @@ impl IpsecServers {
 }
 
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IkeConfig {
     #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -867,7 +870,8 @@ impl IkeConfig {
 }
 
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]

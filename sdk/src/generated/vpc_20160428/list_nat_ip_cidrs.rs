@@ -275,7 +275,8 @@ impl ListNatIpCidrsBuilder {
 }
 
 /// The response of [`ListNatIpCidrs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListNatIpCidrsResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -361,7 +362,8 @@ impl ListNatIpCidrsResponse {
 }
 
 /// The `NatIpCidrs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NatIpCidrs {
     #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]

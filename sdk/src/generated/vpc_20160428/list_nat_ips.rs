@@ -279,7 +279,8 @@ impl ListNatIpsBuilder {
 }
 
 /// The response of [`ListNatIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListNatIpsResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -365,7 +366,8 @@ impl ListNatIpsResponse {
 }
 
 /// The `NatIps` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct NatIps {
     #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]

@@ -138,7 +138,8 @@ impl ListPhysicalConnectionFeaturesBuilder {
 }
 
 /// The response of [`ListPhysicalConnectionFeatures`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPhysicalConnectionFeaturesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -188,7 +189,8 @@ impl ListPhysicalConnectionFeaturesResponse {
 }
 
 /// The `PhysicalConnectionFeatures` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PhysicalConnectionFeatures {
     #[serde(rename = "FeatureValue", default, skip_serializing_if = "rt::de::is_unset")]

@@ -275,7 +275,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListPrefixLists`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPrefixListsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -375,7 +376,8 @@ impl ListPrefixListsResponse {
 }
 
 /// The `PrefixLists` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrefixLists {
     #[serde(rename = "PrefixListId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -706,7 +708,8 @@ impl PrefixLists {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PrefixListsTags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

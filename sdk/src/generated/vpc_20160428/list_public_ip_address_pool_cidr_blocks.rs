@@ -203,7 +203,8 @@ impl ListPublicIpAddressPoolCidrBlocksBuilder {
 }
 
 /// The response of [`ListPublicIpAddressPoolCidrBlocks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPublicIpAddressPoolCidrBlocksResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -290,7 +291,8 @@ impl ListPublicIpAddressPoolCidrBlocksResponse {
 }
 
 /// The `PublicIpPoolCidrBlockList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PublicIpPoolCidrBlockList {
     #[serde(

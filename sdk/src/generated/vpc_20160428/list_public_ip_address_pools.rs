@@ -339,7 +339,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListPublicIpAddressPools`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPublicIpAddressPoolsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -426,7 +427,8 @@ impl ListPublicIpAddressPoolsResponse {
 }
 
 /// The `PublicIpAddressPoolList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PublicIpAddressPoolList {
     #[serde(
@@ -820,7 +822,8 @@ impl PublicIpAddressPoolList {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct PublicIpAddressPoolListTags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

@@ -294,7 +294,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListTrafficMirrorFilters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFiltersResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -418,7 +419,8 @@ impl ListTrafficMirrorFiltersResponse {
 }
 
 /// The `TrafficMirrorFilters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TrafficMirrorFilters {
     #[serde(
@@ -630,7 +632,8 @@ impl TrafficMirrorFilters {
 }
 
 /// The `IngressRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IngressRules {
     #[serde(
@@ -923,7 +926,8 @@ impl IngressRules {
 }
 
 /// The `EgressRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EgressRules {
     #[serde(
@@ -1216,7 +1220,8 @@ impl EgressRules {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TrafficMirrorFiltersTags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

@@ -397,7 +397,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListTrafficMirrorSessions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorSessionsResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -487,7 +488,8 @@ impl ListTrafficMirrorSessionsResponse {
 }
 
 /// The `TrafficMirrorSessions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TrafficMirrorSessions {
     #[serde(
@@ -861,7 +863,8 @@ impl TrafficMirrorSessions {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TrafficMirrorSessionsTags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

@@ -400,7 +400,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListVirtualPhysicalConnections`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVirtualPhysicalConnectionsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -504,7 +505,8 @@ impl ListVirtualPhysicalConnectionsResponse {
 }
 
 /// The `VirtualPhysicalConnections` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VirtualPhysicalConnections {
     #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1167,7 +1169,8 @@ impl VirtualPhysicalConnections {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VirtualPhysicalConnectionsTags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

@@ -166,7 +166,8 @@ impl ListVpcEndpointServicesByEndUserBuilder {
 }
 
 /// The response of [`ListVpcEndpointServicesByEndUser`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcEndpointServicesByEndUserResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -269,7 +270,8 @@ impl ListVpcEndpointServicesByEndUserResponse {
 }
 
 /// The `Services` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Services {
     #[serde(rename = "ServiceId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -300,7 +300,8 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListVpcGatewayEndpoints`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcGatewayEndpointsResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -400,7 +401,8 @@ impl ListVpcGatewayEndpointsResponse {
 }
 
 /// The `Endpoints` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct Endpoints {
     #[serde(rename = "EndpointId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -648,7 +650,8 @@ impl Endpoints {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct EndpointsTags {
     #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]

@@ -221,7 +221,8 @@ impl ListVpcPublishedRouteEntriesBuilder {
 }
 
 /// The response of [`ListVpcPublishedRouteEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpcPublishedRouteEntriesResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -287,7 +288,8 @@ impl ListVpcPublishedRouteEntriesResponse {
 }
 
 /// The `RouteEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RouteEntries {
     #[serde(rename = "RouteEntryId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -383,7 +385,8 @@ impl RouteEntries {
 }
 
 /// The `RoutePublishTargets` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RoutePublishTargets {
     #[serde(rename = "PublishStatus", default, skip_serializing_if = "rt::de::is_unset")]

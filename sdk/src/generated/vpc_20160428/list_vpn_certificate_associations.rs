@@ -212,7 +212,8 @@ impl ListVpnCertificateAssociationsBuilder {
 }
 
 /// The response of [`ListVpnCertificateAssociations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ListVpnCertificateAssociationsResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
@@ -316,7 +317,8 @@ impl ListVpnCertificateAssociationsResponse {
 }
 
 /// The `VpnCertificateRelations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnCertificateRelations {
     #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -338,7 +338,8 @@ impl rt::params::FlatParam for RemoveInstanceList {
 }
 
 /// The response of [`ModifyExpressConnectTrafficQos`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyExpressConnectTrafficQosResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

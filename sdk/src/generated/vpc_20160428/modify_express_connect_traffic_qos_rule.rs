@@ -341,7 +341,8 @@ impl ModifyExpressConnectTrafficQosRuleBuilder {
 }
 
 /// The response of [`ModifyExpressConnectTrafficQosRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyExpressConnectTrafficQosRuleResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -172,7 +172,8 @@ impl ModifyFlowLogAttributeBuilder {
 }
 
 /// The response of [`ModifyFlowLogAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyFlowLogAttributeResponse {
     #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]

@@ -163,7 +163,8 @@ impl ModifyIPv6TranslatorBandwidthBuilder {
 }
 
 /// The response of [`ModifyIPv6TranslatorBandwidth`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyIPv6TranslatorBandwidthResponse {
     #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -179,7 +179,8 @@ impl ModifyIpv6InternetBandwidthBuilder {
 }
 
 /// The response of [`ModifyIpv6InternetBandwidth`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyIpv6InternetBandwidthResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

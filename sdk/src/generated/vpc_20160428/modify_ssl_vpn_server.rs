@@ -314,7 +314,8 @@ impl ModifySslVpnServerBuilder {
 }
 
 /// The response of [`ModifySslVpnServer`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifySslVpnServerResponse {
     #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]

@@ -689,7 +689,8 @@ impl rt::params::FlatParam for TunnelOptionsSpecificationTunnelIpsecConfig {
 }
 
 /// The response of [`ModifyTunnelAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyTunnelAttributeResponse {
     #[serde(rename = "TunnelId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -964,7 +965,8 @@ impl ModifyTunnelAttributeResponse {
 }
 
 /// The `TunnelIkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelIkeConfig {
     #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1149,7 +1151,8 @@ impl TunnelIkeConfig {
 }
 
 /// The `TunnelIpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelIpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1234,7 +1237,8 @@ impl TunnelIpsecConfig {
 }
 
 /// The `TunnelBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelBgpConfig {
     #[serde(rename = "EnableBgp", default, skip_serializing_if = "rt::de::is_unset")]

@@ -195,7 +195,8 @@ impl ModifyVSwitchCidrReservationAttributeBuilder {
 }
 
 /// The response of [`ModifyVSwitchCidrReservationAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyVSwitchCidrReservationAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -362,7 +362,8 @@ impl rt::params::FlatParam for RemovePrefixListEntry {
 }
 
 /// The response of [`ModifyVpcPrefixList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyVpcPrefixListResponse {
     #[serde(rename = "PrefixListId", default, skip_serializing_if = "rt::de::is_unset")]

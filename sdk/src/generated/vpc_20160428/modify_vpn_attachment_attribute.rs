@@ -922,7 +922,8 @@ impl rt::params::FlatParam for TunnelOptionsSpecificationTunnelIpsecConfig {
 }
 
 /// The response of [`ModifyVpnAttachmentAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyVpnAttachmentAttributeResponse {
     #[serde(
@@ -1417,7 +1418,8 @@ impl ModifyVpnAttachmentAttributeResponse {
 }
 
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IkeConfig {
     #[serde(rename = "Psk", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1602,7 +1604,8 @@ impl IkeConfig {
 }
 
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpsecConfig {
     #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1687,7 +1690,8 @@ impl IpsecConfig {
 }
 
 /// The `VcoHealthCheck` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VcoHealthCheck {
     #[serde(rename = "Enable", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1809,7 +1813,8 @@ impl VcoHealthCheck {
 }
 
 /// The `VpnBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnBgpConfig {
     #[serde(rename = "EnableBgp", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1951,7 +1956,8 @@ impl VpnBgpConfig {
 }
 
 /// The `TunnelOptionsSpecification` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelOptionsSpecification2 {
     #[serde(
@@ -2194,7 +2200,8 @@ impl TunnelOptionsSpecification2 {
 }
 
 /// The `TunnelBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelOptionsSpecification2TunnelBgpConfig {
     #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2296,7 +2303,8 @@ impl TunnelOptionsSpecification2TunnelBgpConfig {
 }
 
 /// The `TunnelIkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelOptionsSpecification2TunnelIkeConfig {
     #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2481,7 +2489,8 @@ impl TunnelOptionsSpecification2TunnelIkeConfig {
 }
 
 /// The `TunnelIpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelOptionsSpecification2TunnelIpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]

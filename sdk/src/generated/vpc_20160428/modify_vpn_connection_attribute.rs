@@ -916,7 +916,8 @@ impl rt::params::FlatParam for TunnelOptionsSpecificationTunnelIpsecConfig {
 }
 
 /// The response of [`ModifyVpnConnectionAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyVpnConnectionAttributeResponse {
     #[serde(
@@ -1310,7 +1311,8 @@ impl ModifyVpnConnectionAttributeResponse {
 }
 
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IkeConfig {
     #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1495,7 +1497,8 @@ impl IkeConfig {
 }
 
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct IpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1580,7 +1583,8 @@ impl IpsecConfig {
 }
 
 /// The `VcoHealthCheck` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VcoHealthCheck {
     #[serde(rename = "Dip", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1682,7 +1686,8 @@ impl VcoHealthCheck {
 }
 
 /// The `VpnBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct VpnBgpConfig {
     #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
@@ -1824,7 +1829,8 @@ impl VpnBgpConfig {
 }
 
 /// The `TunnelOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelOptions {
     #[serde(
@@ -2094,7 +2100,8 @@ impl TunnelOptions {
 }
 
 /// The `TunnelBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelOptionsTunnelBgpConfig {
     #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2196,7 +2203,8 @@ impl TunnelOptionsTunnelBgpConfig {
 }
 
 /// The `TunnelIkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelOptionsTunnelIkeConfig {
     #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
@@ -2381,7 +2389,8 @@ impl TunnelOptionsTunnelIkeConfig {
 }
 
 /// The `TunnelIpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TunnelOptionsTunnelIpsecConfig {
     #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]

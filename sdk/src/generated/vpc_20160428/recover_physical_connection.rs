@@ -138,7 +138,8 @@ impl RecoverPhysicalConnectionBuilder {
 }
 
 /// The response of [`RecoverPhysicalConnection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RecoverPhysicalConnectionResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

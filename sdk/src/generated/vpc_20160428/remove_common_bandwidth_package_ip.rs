@@ -154,7 +154,8 @@ impl RemoveCommonBandwidthPackageIpBuilder {
 }
 
 /// The response of [`RemoveCommonBandwidthPackageIp`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveCommonBandwidthPackageIpResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -178,7 +178,8 @@ impl RetryVpcPrefixListAssociationBuilder {
 }
 
 /// The response of [`RetryVpcPrefixListAssociation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct RetryVpcPrefixListAssociationResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

@@ -176,7 +176,8 @@ impl SetHighDefinitionMonitorLogStatusBuilder {
 }
 
 /// The response of [`SetHighDefinitionMonitorLogStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct SetHighDefinitionMonitorLogStatusResponse {
     #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]

@@ -183,7 +183,8 @@ impl TransformEipSegmentToPublicIpAddressPoolBuilder {
 }
 
 /// The response of [`TransformEipSegmentToPublicIpAddressPool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct TransformEipSegmentToPublicIpAddressPoolResponse {
     #[serde(

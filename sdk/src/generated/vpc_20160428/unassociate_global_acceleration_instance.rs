@@ -137,7 +137,8 @@ impl UnassociateGlobalAccelerationInstanceBuilder {
 }
 
 /// The response of [`UnassociateGlobalAccelerationInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UnassociateGlobalAccelerationInstanceResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

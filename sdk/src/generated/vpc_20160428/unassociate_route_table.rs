@@ -148,7 +148,8 @@ impl UnassociateRouteTableBuilder {
 }
 
 /// The response of [`UnassociateRouteTable`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UnassociateRouteTableResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

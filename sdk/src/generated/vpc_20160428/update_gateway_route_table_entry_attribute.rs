@@ -251,7 +251,8 @@ impl UpdateGatewayRouteTableEntryAttributeBuilder {
 }
 
 /// The response of [`UpdateGatewayRouteTableEntryAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateGatewayRouteTableEntryAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

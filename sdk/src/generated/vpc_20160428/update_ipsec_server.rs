@@ -270,7 +270,8 @@ impl UpdateIpsecServerBuilder {
 }
 
 /// The response of [`UpdateIpsecServer`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateIpsecServerResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

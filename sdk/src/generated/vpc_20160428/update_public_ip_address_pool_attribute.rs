@@ -185,7 +185,8 @@ impl UpdatePublicIpAddressPoolAttributeBuilder {
 }
 
 /// The response of [`UpdatePublicIpAddressPoolAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePublicIpAddressPoolAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

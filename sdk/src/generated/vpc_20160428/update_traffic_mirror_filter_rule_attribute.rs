@@ -273,7 +273,8 @@ impl UpdateTrafficMirrorFilterRuleAttributeBuilder {
 }
 
 /// The response of [`UpdateTrafficMirrorFilterRuleAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleAttributeResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]

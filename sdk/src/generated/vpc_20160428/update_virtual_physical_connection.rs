@@ -168,7 +168,8 @@ impl UpdateVirtualPhysicalConnectionBuilder {
 }
 
 /// The response of [`UpdateVirtualPhysicalConnection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateVirtualPhysicalConnectionResponse {
     #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
